@@ -1,0 +1,76 @@
+"""Builds the object graph once: config → engine → unit of work → services.
+
+The GUI (``ui.main``) and the CLI (``app.cli``) both start here; tests call it with a temporary
+database and a fixed clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from app.clock import Clock, SystemClock
+from app.config import Config
+from app.persistence.db import make_engine, make_session_factory
+from app.persistence.migrate import PrepareReport, prepare_database
+from app.persistence.uow import UnitOfWork
+from app.services.base import Actor, Context
+from app.services.clinic import ClinicService
+from app.services.demo import DemoService
+from app.services.patients import PatientService
+
+
+@dataclass
+class Services:
+    config: Config
+    clock: Clock
+    engine: Engine
+    clinic: ClinicService
+    patients: PatientService
+    demo: DemoService
+    migration: PrepareReport | None = None
+    actor: Actor = field(default_factory=Actor)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = True) -> Services:
+    """Open the database (backing it up and migrating it first unless ``migrate=False``)."""
+    clock = clock or SystemClock()
+    engine = make_engine(config.db_url)
+    report = None
+    if migrate:
+        try:
+            report = prepare_database(
+                engine,
+                sqlite_path=config.sqlite_path,
+                backup_dir=config.backup_dir,
+                now=clock.now(),
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+    session_factory = make_session_factory(engine)
+    services: Services
+
+    def current_actor() -> Actor:
+        return services.actor
+
+    ctx = Context(
+        config=config,
+        clock=clock,
+        uow_factory=lambda: UnitOfWork(session_factory),
+        actor=current_actor,
+    )
+    services = Services(
+        config=config,
+        clock=clock,
+        engine=engine,
+        clinic=ClinicService(ctx),
+        patients=PatientService(ctx),
+        demo=DemoService(ctx),
+        migration=report,
+    )
+    return services

@@ -1,0 +1,85 @@
+"""Closed vocabularies shared by the domain, the database and the screens.
+
+Values are stored as short lowercase strings; ``LABELS`` give the pt-BR text the user sees.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PaymentMethod(StrEnum):
+    PIX = "pix"
+    BOLETO = "boleto"
+    CARTAO = "cartao"
+    DINHEIRO = "dinheiro"
+    CHEQUE = "cheque"
+
+
+class ContractStatus(StrEnum):
+    ACTIVE = "active"
+    SETTLED = "settled"
+    RENEGOTIATED = "renegotiated"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    WHATSAPP = "whatsapp"
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+
+
+class Role(StrEnum):
+    """recepcao: the desk; gestor: dentist/owner; admin: users and backups."""
+
+    RECEPCAO = "recepcao"
+    GESTOR = "gestor"
+    ADMIN = "admin"
+
+
+class AgreementStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+class DocumentKind(StrEnum):
+    CONTRATO = "contrato"
+    CARNE = "carne"
+    RECIBO = "recibo"
+    NOTIFICACAO = "notificacao"
+    AVISO_NEGATIVACAO = "aviso-negativacao"
+    CONFISSAO = "confissao"
+    EXTRATO = "extrato"
+    RELATORIO = "relatorio"
+
+
+LABELS: dict[str, str] = {
+    PaymentMethod.PIX: "PIX",
+    PaymentMethod.BOLETO: "Boleto",
+    PaymentMethod.CARTAO: "Cartão",
+    PaymentMethod.DINHEIRO: "Dinheiro",
+    PaymentMethod.CHEQUE: "Cheque",
+    ContractStatus.ACTIVE: "Ativo",
+    ContractStatus.SETTLED: "Quitado",
+    ContractStatus.RENEGOTIATED: "Renegociado",
+    ContractStatus.CANCELLED: "Cancelado",
+    Channel.WHATSAPP: "WhatsApp",
+    Channel.SMS: "SMS",
+    Channel.EMAIL: "E-mail",
+    Channel.PHONE: "Ligação",
+    Channel.LETTER: "Carta",
+    Channel.IN_PERSON: "Presencial",
+    Role.RECEPCAO: "Recepção",
+    Role.GESTOR: "Gestor(a)/Dentista",
+    Role.ADMIN: "Administrador(a)",
+}
+
+
+def label(value: str) -> str:
+    """pt-BR label of a catalogue value (the value itself when unknown)."""
+    return LABELS.get(value, value)

@@ -1,0 +1,141 @@
+"""The clinic's identification and policy, and how a change to it is validated.
+
+The same keys serve the settings screen and ``emdia clinic set KEY=VALUE`` (DESIGN.md §11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain import identity, law
+from app.domain.money import parse_percent
+from app.domain.text import clean_name
+from app.errors import FieldError, ValidationError
+
+
+@dataclass(frozen=True)
+class ClinicInfo:
+    legal_name: str = ""
+    trade_name: str = ""
+    cnpj: str | None = None
+    cpf: str | None = None
+    cro: str = ""
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    phone: str = ""
+    email: str = ""
+    pix_key: str = ""
+    pix_merchant_name: str = ""
+    pix_merchant_city: str = ""
+    fine_bp: int = law.DEFAULT_FINE_BP
+    interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
+    is_demo: bool = False
+    version: int = 0
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+    @property
+    def is_configured(self) -> bool:
+        """Enough to identify the creditor on a charge (CDC art. 42-A): name and CNPJ/CPF."""
+        return bool(self.legal_name and (self.cnpj or self.cpf))
+
+
+@dataclass(frozen=True)
+class ClinicKey:
+    attr: str
+    label: str
+
+
+# CLI key → model attribute and pt-BR label. The first eleven are DESIGN.md §11's contract.
+CLINIC_KEYS: dict[str, ClinicKey] = {
+    "name": ClinicKey("legal_name", "Razão social / nome"),
+    "cnpj": ClinicKey("cnpj", "CNPJ"),
+    "cpf": ClinicKey("cpf", "CPF"),
+    "address": ClinicKey("address", "Endereço"),
+    "city": ClinicKey("city", "Cidade"),
+    "state": ClinicKey("state", "UF"),
+    "phone": ClinicKey("phone", "Telefone"),
+    "email": ClinicKey("email", "E-mail"),
+    "pix_key": ClinicKey("pix_key", "Chave PIX"),
+    "fine_percent": ClinicKey("fine_bp", "Multa (%)"),
+    "interest_monthly_percent": ClinicKey("interest_monthly_bp", "Juros de mora (% ao mês)"),
+    "trade_name": ClinicKey("trade_name", "Nome fantasia"),
+    "cro": ClinicKey("cro", "CRO/CRM"),
+    "zip_code": ClinicKey("zip_code", "CEP"),
+    "pix_merchant_name": ClinicKey("pix_merchant_name", "Nome no PIX"),
+    "pix_merchant_city": ClinicKey("pix_merchant_city", "Cidade no PIX"),
+}
+
+
+def validate_clinic_changes(changes: dict[str, str]) -> dict[str, Any]:
+    """Map ``{cli_key: text}`` to ``{model_attr: clean value}`` or raise ValidationError.
+
+    Empty text clears an optional field; the legal name cannot be cleared.
+    """
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    for key, raw in changes.items():
+        spec = CLINIC_KEYS.get(key)
+        if spec is None:
+            known = ", ".join(CLINIC_KEYS)
+            errors.append(FieldError(key, f"'{key}' não é um campo da clínica. Campos: {known}."))
+            continue
+        value = _clean_value(key, spec, (raw or "").strip(), errors)
+        if value is not _INVALID:
+            clean[spec.attr] = value
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+_INVALID = object()
+
+
+def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) -> Any:
+    def fail(error: FieldError | None) -> Any:
+        if error is not None:
+            errors.append(error)
+        return _INVALID
+
+    if key == "name":
+        name = clean_name(raw)
+        if not name:
+            return fail(FieldError(key, "Razão social / nome: obrigatório (aparece em toda cobrança)."))
+        return name
+    if key in ("cnpj", "cpf"):
+        if not raw:
+            return None
+        normalize = identity.normalize_cnpj if key == "cnpj" else identity.normalize_cpf
+        result = normalize(raw, key, spec.label)
+        return fail(result) if isinstance(result, FieldError) else result
+    if key in ("fine_percent", "interest_monthly_percent"):
+        try:
+            bp = parse_percent(raw, key, spec.label)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+            return _INVALID
+        check = law.check_fine_bp if key == "fine_percent" else law.check_interest_monthly_bp
+        error = check(bp, key)
+        return fail(error) if error else bp
+    if not raw:
+        return ""
+    normalizers = {
+        "state": identity.normalize_uf,
+        "phone": identity.normalize_phone,
+        "email": identity.normalize_email,
+        "zip_code": identity.normalize_cep,
+        "pix_key": identity.normalize_pix_key,
+    }
+    if key in normalizers:
+        result = normalizers[key](raw, key, spec.label)
+        return fail(result) if isinstance(result, FieldError) else result
+    limits = {"pix_merchant_name": 25, "pix_merchant_city": 15}
+    text = clean_name(raw)
+    if key in limits and len(text) > limits[key]:
+        return fail(FieldError(key, f"{spec.label}: use no máximo {limits[key]} caracteres (regra do PIX)."))
+    return text

@@ -1,0 +1,38 @@
+"""pt-BR dates: what people type (``dd/mm/aaaa``) and what they read."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app.errors import FieldError
+
+_BR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(text: str, field: str, label: str) -> date | FieldError:
+    """Accept ``dd/mm/aaaa`` (the user's form) or ISO ``aaaa-mm-dd`` (files and the CLI)."""
+    raw = (text or "").strip()
+    match = _BR.match(raw)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    elif iso := _ISO.match(raw):
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        return FieldError(field, f"{label}: '{raw}' não é uma data; use dd/mm/aaaa, como 31/01/2026.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return FieldError(field, f"{label}: '{raw}' não é uma data válida.")
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def age_on(birth: date, today: date) -> int:
+    years = today.year - birth.year
+    if (today.month, today.day) < (birth.month, birth.day):
+        years -= 1
+    return years

@@ -1,0 +1,166 @@
+"""Brazilian identifiers and contact data: validate, normalise for storage, format for people.
+
+CPF/CNPJ check digits come from validate-docbr (it also knows the alphanumeric CNPJ that the
+Receita Federal issues from July 2026); phones from Google's libphonenumber; e-mail syntax from
+email-validator (offline: no DNS lookup). Stored forms are bare: CPF 11 digits, CNPJ 14
+characters, phone DDD+number digits, CEP 8 digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from validate_docbr import CNPJ, CPF
+
+from app.errors import FieldError
+
+_CPF = CPF()
+_CNPJ = CNPJ()
+
+UFS: tuple[str, ...] = (
+    "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
+    "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
+)  # fmt: skip
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def normalize_cpf(text: str, field: str = "cpf", label: str = "CPF") -> str | FieldError:
+    """Bare 11-digit CPF, or a FieldError saying what is wrong."""
+    raw = (text or "").strip()
+    bare = digits(raw)
+    if re.search(r"[^\d.\-\s]", raw):
+        return FieldError(field, f"{label}: use só números (com ou sem pontos e traço).")
+    if len(bare) != 11:
+        return FieldError(field, f"{label}: '{raw}' deve ter 11 dígitos, como 123.456.789-09.")
+    if not _CPF.validate(bare):
+        return FieldError(
+            field, f"{label}: '{raw}' não é um CPF válido (dígitos verificadores não conferem)."
+        )
+    return bare
+
+
+def normalize_cnpj(text: str, field: str = "cnpj", label: str = "CNPJ") -> str | FieldError:
+    """Bare 14-character CNPJ (numeric or the new alphanumeric), or a FieldError."""
+    raw = (text or "").strip()
+    bare = re.sub(r"[.\-/\s]", "", raw).upper()
+    if len(bare) != 14 or not re.fullmatch(r"[0-9A-Z]{12}\d{2}", bare):
+        return FieldError(field, f"{label}: '{raw}' deve ter 14 caracteres, como 12.345.678/0001-95.")
+    if not _CNPJ.validate(bare):
+        return FieldError(
+            field, f"{label}: '{raw}' não é um CNPJ válido (dígitos verificadores não conferem)."
+        )
+    return bare
+
+
+def format_cpf(bare: str | None) -> str:
+    if not bare:
+        return ""
+    return f"{bare[:3]}.{bare[3:6]}.{bare[6:9]}-{bare[9:]}"
+
+
+def format_cnpj(bare: str | None) -> str:
+    if not bare:
+        return ""
+    return f"{bare[:2]}.{bare[2:5]}.{bare[5:8]}/{bare[8:12]}-{bare[12:]}"
+
+
+def normalize_phone(text: str, field: str = "phone", label: str = "Telefone") -> str | FieldError:
+    """Brazilian phone as DDD + number digits (10 or 11), or a FieldError.
+
+    Accepts ``(11) 98765-4321``, ``11987654321``, ``+55 11 98765-4321``.
+    """
+    raw = (text or "").strip()
+    bare = digits(raw)
+    if bare.startswith("55") and len(bare) in (12, 13):
+        bare = bare[2:]
+    if bare.startswith("0") and len(bare) in (11, 12):  # 0 + DDD, as dialled long-distance
+        bare = bare[1:]
+    if len(bare) not in (10, 11):
+        return FieldError(field, f"{label}: '{raw}' deve ter DDD e número, como (11) 98765-4321.")
+    try:
+        parsed = phonenumbers.parse(bare, "BR")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        return FieldError(field, f"{label}: '{raw}' não é um telefone brasileiro válido (confira o DDD).")
+    return bare
+
+
+def is_mobile(bare_phone: str) -> bool:
+    return len(bare_phone) == 11 and bare_phone[2] == "9"
+
+
+def format_phone(bare: str | None) -> str:
+    if not bare:
+        return ""
+    if len(bare) == 11:
+        return f"({bare[:2]}) {bare[2:7]}-{bare[7:]}"
+    if len(bare) == 10:
+        return f"({bare[:2]}) {bare[2:6]}-{bare[6:]}"
+    return bare
+
+
+def normalize_email(text: str, field: str = "email", label: str = "E-mail") -> str | FieldError:
+    raw = (text or "").strip()
+    try:
+        return validate_email(raw, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return FieldError(field, f"{label}: '{raw}' não parece um e-mail válido (ex.: nome@provedor.com.br).")
+
+
+def normalize_cep(text: str, field: str = "zip_code", label: str = "CEP") -> str | FieldError:
+    raw = (text or "").strip()
+    bare = digits(raw)
+    if len(bare) != 8 or re.search(r"[^\d.\-\s]", raw):
+        return FieldError(field, f"{label}: '{raw}' deve ter 8 dígitos, como 01310-100.")
+    return bare
+
+
+def format_cep(bare: str | None) -> str:
+    return f"{bare[:5]}-{bare[5:]}" if bare else ""
+
+
+def normalize_uf(text: str, field: str = "state", label: str = "UF") -> str | FieldError:
+    uf = (text or "").strip().upper()
+    if uf not in UFS:
+        return FieldError(field, f"{label}: '{text}' não é uma UF; use a sigla do estado, como SP ou MG.")
+    return uf
+
+
+_EVP = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def normalize_pix_key(text: str, field: str = "pix_key", label: str = "Chave PIX") -> str | FieldError:
+    """A PIX key in the form the Banco Central's directory uses.
+
+    CPF (11 digits), CNPJ (14), e-mail (lower case), phone (``+55`` + DDD + number) or a random
+    key (EVP, a UUID). A bare 11-digit number is read as CPF when its check digits hold, else as
+    a phone.
+    """
+    raw = (text or "").strip()
+    if _EVP.match(raw.lower()):
+        return raw.lower()
+    if "@" in raw:
+        email = normalize_email(raw, field, label)
+        return email.lower() if isinstance(email, str) else email
+    bare = re.sub(r"[.\-/\s()]", "", raw)
+    if raw.startswith("+"):
+        phone = normalize_phone(raw, field, label)
+        return "+55" + phone if isinstance(phone, str) else phone
+    if len(bare) == 11 and isinstance(normalize_cpf(bare), str):
+        return bare
+    if len(bare) == 14 and isinstance(normalize_cnpj(bare), str):
+        return bare.upper()
+    phone = normalize_phone(raw, field, label)
+    if isinstance(phone, str):
+        return "+55" + phone
+    return FieldError(
+        field,
+        f"{label}: '{raw}' não é uma chave PIX válida — use CPF, CNPJ, e-mail, celular com DDD "
+        "ou a chave aleatória.",
+    )

@@ -1,0 +1,92 @@
+"""Money is integer centavos (``int``), never float.
+
+One parser for what people type (pt-BR: ``1.234,56``, ``1234,56``, ``R$ 1.234,56``), one
+formatter for what they read (``R$ 1.234,56``), and the exact split of a total into installments.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.errors import ValidationError
+
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
+_PLAIN = re.compile(r"^\d+(?:,\d{1,2})?$")
+_PERCENT = re.compile(r"^\d+(?:[,.]\d{1,2})?$")
+
+
+def parse_brl(
+    text: str, field: str = "valor", label: str | None = None, *, allow_zero: bool = True
+) -> int:
+    """Parse a pt-BR amount into centavos, or raise ValidationError naming ``field``.
+
+    Accepts ``1.234,56``, ``1234,56``, ``1234``, ``R$ 1.234,56``. Refuses negatives, more than two
+    decimal places and the ambiguous ``12.5`` (is it 12,50 or 125?). ``label`` is the field's
+    pt-BR name in the message (defaults to ``field``).
+    """
+    name = _cap(label or field)
+    raw = (text or "").strip()
+    cleaned = raw.replace("R$", "").replace("\xa0", "").replace(" ", "")
+    if not cleaned:
+        raise ValidationError.single(field, f"{name}: informe um valor, por exemplo 1.234,56.")
+    if cleaned.startswith("-"):
+        raise ValidationError.single(field, f"{name}: o valor não pode ser negativo.")
+    if not (_GROUPED.match(cleaned) or _PLAIN.match(cleaned)):
+        if re.match(r"^\d+\.\d{1,2}$", cleaned):
+            hint = "use vírgula para os centavos, por exemplo 12,50"
+        else:
+            hint = "use o formato 1.234,56"
+        raise ValidationError.single(field, f"{name}: '{raw}' não é um valor válido — {hint}.")
+    reais, _, cents = cleaned.replace(".", "").partition(",")
+    value = int(reais) * 100 + int((cents + "00")[:2])
+    if value == 0 and not allow_zero:
+        raise ValidationError.single(field, f"{name}: o valor precisa ser maior que zero.")
+    return value
+
+
+def format_brl(cents: int, *, symbol: bool = True) -> str:
+    """``123456`` → ``R$ 1.234,56`` (negative: ``-R$ 1.234,56``)."""
+    sign = "-" if cents < 0 else ""
+    reais, rest = divmod(abs(cents), 100)
+    grouped = f"{reais:,}".replace(",", ".")
+    body = f"{grouped},{rest:02d}"
+    return f"{sign}R$ {body}" if symbol else f"{sign}{body}"
+
+
+def parse_percent(text: str, field: str, label: str | None = None) -> int:
+    """Parse ``2``, ``2,5``, ``1.5`` or ``2%`` into basis points (1 % = 100 bp)."""
+    name = _cap(label or field)
+    raw = (text or "").strip()
+    cleaned = raw.replace("%", "").replace(" ", "")
+    if not cleaned or not _PERCENT.match(cleaned):
+        raise ValidationError.single(
+            field, f"{name}: '{raw}' não é um percentual válido — use, por exemplo, 2 ou 1,5."
+        )
+    whole, _, frac = cleaned.replace(",", ".").partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def format_percent(bp: int) -> str:
+    """``150`` → ``1,5 %``; ``200`` → ``2 %``."""
+    whole, frac = divmod(abs(bp), 100)
+    sign = "-" if bp < 0 else ""
+    if frac == 0:
+        return f"{sign}{whole} %"
+    return f"{sign}{whole},{frac:02d}".rstrip("0") + " %"
+
+
+def split_cents(total: int, parts: int) -> list[int]:
+    """Split ``total`` into ``parts`` exact amounts; the remainder cents go to the first ones.
+
+    ``split_cents(10000, 3) == [3334, 3333, 3333]``; the sum always equals ``total``.
+    """
+    if parts < 1:
+        raise ValueError("parts must be >= 1")
+    if total < 0:
+        raise ValueError("total must be >= 0")
+    base, remainder = divmod(total, parts)
+    return [base + 1 if i < remainder else base for i in range(parts)]
+
+
+def _cap(field: str) -> str:
+    return field[:1].upper() + field[1:]

@@ -1,0 +1,1 @@
+"""Database access: engine, typed models, repositories, unit of work and migrations."""

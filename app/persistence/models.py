@@ -1,0 +1,390 @@
+"""SQLAlchemy 2 typed models for the whole domain of DESIGN.md §3.
+
+Conventions:
+- money is ``BigInteger`` centavos (``*_cents``), never float; rates are integer basis points
+  (``*_bp``: 1 % = 100 bp);
+- every table has ``created_at``/``updated_at``; records people edit at the same time carry a
+  ``version`` column (optimistic locking);
+- nothing money-related is ever deleted: reversals, renegotiations and removals are new rows or
+  status changes;
+- the schema changes only through Alembic migrations in ``migrations/`` (a test compares this
+  module with the migrated database).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.timeutil import utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+Cents = BigInteger
+
+
+class Clinic(Timestamps, Base):
+    """The clinic itself (one row). Its identification goes on every charge (CDC art. 42-A)."""
+
+    __tablename__ = "clinic"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    trade_name: Mapped[str] = mapped_column(String(200), default="")
+    cnpj: Mapped[str | None] = mapped_column(String(14))
+    cpf: Mapped[str | None] = mapped_column(String(11))
+    cro: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(2), default="")
+    zip_code: Mapped[str] = mapped_column(String(8), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    pix_key: Mapped[str] = mapped_column(String(100), default="")
+    pix_merchant_name: Mapped[str] = mapped_column(String(25), default="")
+    pix_merchant_city: Mapped[str] = mapped_column(String(15), default="")
+    logo_path: Mapped[str] = mapped_column(String(500), default="")
+    # Charges policy (defaults: CDC art. 52 §1 fine cap 2 %; 1 % a.m. contractual interest).
+    fine_bp: Mapped[int] = mapped_column(Integer, default=200)
+    interest_monthly_bp: Mapped[int] = mapped_column(Integer, default=100)
+    correction_index: Mapped[str] = mapped_column(String(20), default="none")
+    punctuality_discount_bp: Mapped[int] = mapped_column(Integer, default=0)
+    discount_approval_limit_bp: Mapped[int] = mapped_column(Integer, default=1000)
+    # Contact rules (seeds 003/004): allowed windows per weekday, minimum spacing.
+    contact_windows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    min_days_between_contacts: Mapped[int] = mapped_column(Integer, default=2)
+    credit_check_above_cents: Mapped[int] = mapped_column(Cents, default=0)
+    # A demonstration clinic (fake people): the window title says DEMO so nobody mistakes it.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class User(Timestamps, Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Patient(Timestamps, Base):
+    """A person the clinic knows: a patient, or the responsável financeiro who pays for one."""
+
+    __tablename__ = "patient"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Lower-case, accent-free copy of the name: search-as-you-type without collation tricks.
+    name_search: Mapped[str] = mapped_column(String(200), index=True)
+    cpf: Mapped[str | None] = mapped_column(String(11), unique=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(13), default="", index=True)
+    phone_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone_alt: Mapped[str] = mapped_column(String(13), default="")
+    phone_alt_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    number: Mapped[str] = mapped_column(String(20), default="")
+    complement: Mapped[str] = mapped_column(String(100), default="")
+    district: Mapped[str] = mapped_column(String(100), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(2), default="")
+    zip_code: Mapped[str] = mapped_column(String(8), default="")
+    responsible_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patient.id", ondelete="RESTRICT"), index=True
+    )
+    # Per-channel opt-out: the patient asked not to be contacted this way (seed 003 compliance).
+    opt_out_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False)
+    opt_out_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    opt_out_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    opt_out_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    data_confirmed_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    suspend_new_treatments: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymized_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    responsible: Mapped[Patient | None] = relationship(remote_side=[id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Contract(Timestamps, Base):
+    """A treatment sold in installments. ``description`` is internal only (LGPD art. 11)."""
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    total_cents: Mapped[int] = mapped_column(Cents)
+    down_payment_cents: Mapped[int] = mapped_column(Cents, default=0)
+    installments_count: Mapped[int] = mapped_column(Integer)
+    first_due_date: Mapped[date] = mapped_column(Date)
+    due_day: Mapped[int] = mapped_column(Integer)
+    payment_method: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    # Rates as contracted (the contract's own terms rule its charges).
+    fine_bp: Mapped[int] = mapped_column(Integer)
+    interest_monthly_bp: Mapped[int] = mapped_column(Integer)
+    signed_at: Mapped[date | None] = mapped_column(Date)
+    witness1_name: Mapped[str] = mapped_column(String(200), default="")
+    witness1_cpf: Mapped[str] = mapped_column(String(11), default="")
+    witness2_name: Mapped[str] = mapped_column(String(200), default="")
+    witness2_cpf: Mapped[str] = mapped_column(String(11), default="")
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    installments: Mapped[list[Installment]] = relationship(
+        back_populates="contract", order_by="Installment.number"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Installment(Timestamps, Base):
+    """One parcela. ``paid_cents`` is the principal covered by allocations (kept by payments)."""
+
+    __tablename__ = "installment"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "number", name="uq_installment_contract_number"),
+        Index("ix_installment_open_due", "settled_on", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 0 = entrada (down payment)
+    due_date: Mapped[date] = mapped_column(Date)
+    effective_due_date: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    paid_cents: Mapped[int] = mapped_column(Cents, default=0)
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    renegotiated_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+
+    contract: Mapped[Contract] = relationship(back_populates="installments")
+
+
+class Payment(Timestamps, Base):
+    """Money received (or, with ``reverses_payment_id``, its counter-entry). Never deleted."""
+
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date, index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    reverses_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    credit_cents: Mapped[int] = mapped_column(Cents, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class PaymentAllocation(Timestamps, Base):
+    """How a payment was spread over installments: principal and each charge, in centavos."""
+
+    __tablename__ = "payment_allocation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"), index=True)
+    principal_cents: Mapped[int] = mapped_column(Cents, default=0)
+    fine_cents: Mapped[int] = mapped_column(Cents, default=0)
+    interest_cents: Mapped[int] = mapped_column(Cents, default=0)
+    correction_cents: Mapped[int] = mapped_column(Cents, default=0)
+    discount_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+
+class CorrectionIndexValue(Timestamps, Base):
+    """Monthly variation of a correction index (e.g. IPCA) typed in by the user."""
+
+    __tablename__ = "correction_index_value"
+    __table_args__ = (UniqueConstraint("index_name", "month", name="uq_correction_index_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    index_name: Mapped[str] = mapped_column(String(20))
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    variation_bp: Mapped[int] = mapped_column(Integer)  # 0,44 % = 44 bp; may be negative
+
+
+class ReguaStep(Timestamps, Base):
+    """regua: one step of the collection schedule (offset in days from the due date)."""
+
+    __tablename__ = "regua_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    offset_days: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    template: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactLog(Timestamps, Base):
+    """Evidence of lawful, polite collection: every contact attempt and its outcome."""
+
+    __tablename__ = "contact_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    installment_id: Mapped[int | None] = mapped_column(ForeignKey("installment.id"))
+    contacted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    step_key: Mapped[str] = mapped_column(String(40), default="")
+    outcome: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    message_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Promise(Timestamps, Base):
+    """Promessa de pagamento; kept or broken is computed from payments."""
+
+    __tablename__ = "promise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    contact_log_id: Mapped[int | None] = mapped_column(ForeignKey("contact_log.id"))
+    promised_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # kept | broken | cancelled
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Agreement(Timestamps, Base):
+    """acordo: open installments replaced by a new plan computed from the updated debt."""
+
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    as_of: Mapped[date] = mapped_column(Date)
+    principal_cents: Mapped[int] = mapped_column(Cents)
+    charges_cents: Mapped[int] = mapped_column(Cents)
+    discount_cents: Mapped[int] = mapped_column(Cents, default=0)
+    down_payment_cents: Mapped[int] = mapped_column(Cents, default=0)
+    installments_count: Mapped[int] = mapped_column(Integer)
+    first_due_date: Mapped[date] = mapped_column(Date)
+    breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    broken_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class CreditCheck(Timestamps, Base):
+    """A manual record that a credit bureau was consulted (no online call)."""
+
+    __tablename__ = "credit_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    bureau: Mapped[str] = mapped_column(String(40))
+    checked_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Negativacao(Timestamps, Base):
+    """negativacao: the debt registered with a bureau (CDC art. 43), and its removal."""
+
+    __tablename__ = "negativacao"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    bureau: Mapped[str] = mapped_column(String(40))
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    included_on: Mapped[date] = mapped_column(Date)
+    protocol: Mapped[str] = mapped_column(String(80), default="")
+    notice_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    removal_reason: Mapped[str] = mapped_column(String(200), default="")
+    included_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Document(Timestamps, Base):
+    """Archive of every PDF produced: the exact file that was sent, with its SHA-256."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    generated_at: Mapped[datetime] = mapped_column(DateTime)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_path: Mapped[str] = mapped_column(String(500))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class AuditLog(Base):
+    """Append-only: who changed what money, when, with the values before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    username: Mapped[str] = mapped_column(String(60), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,36 @@
+"""Clinic identification and charge policy (Configurações → Clínica, ``emdia clinic``)."""
+
+from __future__ import annotations
+
+from app.domain.clinic import ClinicInfo, validate_clinic_changes
+from app.errors import ConflictError
+from app.persistence.repositories import ClinicRepository
+from app.services.base import Service
+
+# Changes to these are changes to money rules: they go to the audit log.
+_AUDITED = ("fine_bp", "interest_monthly_bp", "pix_key", "cnpj", "cpf", "legal_name")
+
+
+class ClinicService(Service):
+    def get(self) -> ClinicInfo:
+        with self.uow() as uow:
+            return ClinicRepository.to_domain(uow.clinic.get())
+
+    def update(self, changes: dict[str, str], expected_version: int | None = None) -> ClinicInfo:
+        """Apply ``{key: text}`` (keys of ``CLINIC_KEYS``) all-or-nothing."""
+        clean = validate_clinic_changes(changes)
+        with self.uow() as uow:
+            row = uow.clinic.get_or_create()
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError(
+                    "Outra pessoa alterou os dados da clínica depois que você abriu esta tela. "
+                    "Reabra Configurações para ver a versão atual; nada foi salvo."
+                )
+            before = {k: getattr(row, k) for k in _AUDITED if k in clean}
+            for attr, value in clean.items():
+                setattr(row, attr, value)
+            after = {k: getattr(row, k) for k in _AUDITED if k in clean}
+            if before != after:
+                self.audit(uow, "clinic.update", "clinic", row.id, before, after)
+            uow.commit()
+            return ClinicRepository.to_domain(row)

@@ -1,0 +1,102 @@
+"""``emdia self-check``: is this installation healthy? (versions, database, schema)."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+import app
+from app.config import Config
+from app.persistence.migrate import head_revision, schema_state
+
+_PACKAGES = ("SQLAlchemy", "alembic", "PySide6-Essentials", "reportlab")
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    emdia_version: str
+    python_version: str
+    packages: dict[str, str]
+    database: str
+    engine: str
+    database_exists: bool
+    schema_current: str | None
+    schema_head: str
+    schema_at_head: bool
+    integrity: str
+    patients: int | None
+    data_dir: str
+    log_dir: str
+    problems: list[str]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "healthy": self.healthy}
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "não instalado"
+
+
+def check(config: Config, engine: Engine) -> HealthReport:
+    """Inspect without changing anything (a missing SQLite file is not created)."""
+    problems: list[str] = []
+    url = make_url(config.db_url)
+    shown = url.render_as_string(hide_password=True)
+    path = config.sqlite_path
+    exists = path.exists() if path is not None else True
+    current: str | None = None
+    head = head_revision()
+    integrity = "não verificado"
+    patients: int | None = None
+    if not exists:
+        problems.append(
+            f"Banco de dados ainda não existe em {path}. Abra o EmDia ou rode `emdia demo`."
+        )
+    else:
+        try:
+            state = schema_state(engine)
+            current = state.current
+            with engine.connect() as conn:
+                if engine.dialect.name == "sqlite":
+                    integrity = str(conn.execute(text("PRAGMA quick_check")).scalar())
+                    if integrity != "ok":
+                        problems.append(f"Verificação de integridade do SQLite falhou: {integrity}")
+                else:
+                    conn.execute(text("SELECT 1"))
+                    integrity = "ok"
+                if state.at_head:
+                    patients = int(conn.execute(text("SELECT count(*) FROM patient")).scalar() or 0)
+            if not state.at_head:
+                problems.append(
+                    f"Esquema do banco na revisão {current or 'nenhuma'}, esperado {head}: "
+                    "abra o EmDia para atualizar (um backup é feito antes)."
+                )
+        except Exception as exc:  # reported, not raised: self-check must always answer
+            problems.append(f"Não foi possível abrir o banco de dados: {exc}")
+    return HealthReport(
+        emdia_version=app.__version__,
+        python_version=platform.python_version(),
+        packages={name: _package_version(name) for name in _PACKAGES},
+        database=shown,
+        engine=url.get_backend_name(),
+        database_exists=exists,
+        schema_current=current,
+        schema_head=head,
+        schema_at_head=current == head,
+        integrity=integrity,
+        patients=patients,
+        data_dir=str(config.data_dir),
+        log_dir=str(config.log_dir),
+        problems=problems,
+    )
