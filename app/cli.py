@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_clinic_show)
     clinic_set = clinic.add_parser(
-        "set", help="altera campos: " + " ".join(CLINIC_KEYS), description="Campos: " + ", ".join(CLINIC_KEYS)
+        "set",
+        help="altera campos: " + " ".join(CLINIC_KEYS),
+        description="Campos: " + ", ".join(CLINIC_KEYS),
     )
     clinic_set.add_argument("pairs", nargs="+", type=_key_value, metavar="CHAVE=VALOR")
     clinic_set.set_defaults(handler=cmd_clinic_set)
@@ -196,8 +198,10 @@ _FLAG_OF_FIELD = {
 def _report_refusal(exc: EmDiaError, command: str | None) -> None:
     if isinstance(exc, ValidationError):
         for error in exc.errors:
-            where = error.field if command == "clinic" else _FLAG_OF_FIELD.get(
-                error.field, f"--{error.field.replace('_', '-')}"
+            where = (
+                error.field
+                if command == "clinic"
+                else _FLAG_OF_FIELD.get(error.field, f"--{error.field.replace('_', '-')}")
             )
             print(f"erro: {error.message} [{where}]", file=sys.stderr)
     else:
@@ -412,7 +416,9 @@ def cmd_patient_show(args: argparse.Namespace) -> int:
         d = patient.data
         print(f"{patient.name} (código {patient.id})")
         print(f"  CPF: {format_cpf(d.cpf) or '—'}")
-        print(f"  Telefone: {format_phone(d.phone) or '—'}{' (WhatsApp)' if d.phone_whatsapp else ''}")
+        print(
+            f"  Telefone: {format_phone(d.phone) or '—'}{' (WhatsApp)' if d.phone_whatsapp else ''}"
+        )
         print(f"  E-mail: {d.email or '—'}")
         if patient.responsible:
             print(f"  Responsável financeiro: {patient.responsible.name}")

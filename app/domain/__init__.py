@@ -1,1 +1,1 @@
-"""Pure rules of the business: no Qt, no database session, no clock calls (``today`` is passed in)."""
+"""Pure business rules: no Qt, no database session, no clock calls (``today`` is passed in)."""

@@ -105,7 +105,9 @@ def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) 
     if key == "name":
         name = clean_name(raw)
         if not name:
-            return fail(FieldError(key, "Razão social / nome: obrigatório (aparece em toda cobrança)."))
+            return fail(
+                FieldError(key, "Razão social / nome: obrigatório (aparece em toda cobrança).")
+            )
         return name
     if key in ("cnpj", "cpf"):
         if not raw:
@@ -137,5 +139,7 @@ def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) 
     limits = {"pix_merchant_name": 25, "pix_merchant_city": 15}
     text = clean_name(raw)
     if key in limits and len(text) > limits[key]:
-        return fail(FieldError(key, f"{spec.label}: use no máximo {limits[key]} caracteres (regra do PIX)."))
+        return fail(
+            FieldError(key, f"{spec.label}: use no máximo {limits[key]} caracteres (regra do PIX).")
+        )
     return text

@@ -20,7 +20,9 @@ def parse_date(text: str, field: str, label: str) -> date | FieldError:
     elif iso := _ISO.match(raw):
         year, month, day = (int(g) for g in iso.groups())
     else:
-        return FieldError(field, f"{label}: '{raw}' não é uma data; use dd/mm/aaaa, como 31/01/2026.")
+        return FieldError(
+            field, f"{label}: '{raw}' não é uma data; use dd/mm/aaaa, como 31/01/2026."
+        )
     try:
         return date(year, month, day)
     except ValueError:

@@ -49,7 +49,9 @@ def normalize_cnpj(text: str, field: str = "cnpj", label: str = "CNPJ") -> str |
     raw = (text or "").strip()
     bare = re.sub(r"[.\-/\s]", "", raw).upper()
     if len(bare) != 14 or not re.fullmatch(r"[0-9A-Z]{12}\d{2}", bare):
-        return FieldError(field, f"{label}: '{raw}' deve ter 14 caracteres, como 12.345.678/0001-95.")
+        return FieldError(
+            field, f"{label}: '{raw}' deve ter 14 caracteres, como 12.345.678/0001-95."
+        )
     if not _CNPJ.validate(bare):
         return FieldError(
             field, f"{label}: '{raw}' não é um CNPJ válido (dígitos verificadores não conferem)."
@@ -87,7 +89,9 @@ def normalize_phone(text: str, field: str = "phone", label: str = "Telefone") ->
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        return FieldError(field, f"{label}: '{raw}' não é um telefone brasileiro válido (confira o DDD).")
+        return FieldError(
+            field, f"{label}: '{raw}' não é um telefone brasileiro válido (confira o DDD)."
+        )
     return bare
 
 
@@ -110,7 +114,9 @@ def normalize_email(text: str, field: str = "email", label: str = "E-mail") -> s
     try:
         return validate_email(raw, check_deliverability=False).normalized
     except EmailNotValidError:
-        return FieldError(field, f"{label}: '{raw}' não parece um e-mail válido (ex.: nome@provedor.com.br).")
+        return FieldError(
+            field, f"{label}: '{raw}' não parece um e-mail válido (ex.: nome@provedor.com.br)."
+        )
 
 
 def normalize_cep(text: str, field: str = "zip_code", label: str = "CEP") -> str | FieldError:
@@ -128,14 +134,18 @@ def format_cep(bare: str | None) -> str:
 def normalize_uf(text: str, field: str = "state", label: str = "UF") -> str | FieldError:
     uf = (text or "").strip().upper()
     if uf not in UFS:
-        return FieldError(field, f"{label}: '{text}' não é uma UF; use a sigla do estado, como SP ou MG.")
+        return FieldError(
+            field, f"{label}: '{text}' não é uma UF; use a sigla do estado, como SP ou MG."
+        )
     return uf
 
 
 _EVP = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def normalize_pix_key(text: str, field: str = "pix_key", label: str = "Chave PIX") -> str | FieldError:
+def normalize_pix_key(
+    text: str, field: str = "pix_key", label: str = "Chave PIX"
+) -> str | FieldError:
     """A PIX key in the form the Banco Central's directory uses.
 
     CPF (11 digits), CNPJ (14), e-mail (lower case), phone (``+55`` + DDD + number) or a random

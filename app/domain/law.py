@@ -33,7 +33,9 @@ def check_fine_bp(bp: int, field: str = "fine_percent") -> FieldError | None:
     return None
 
 
-def check_interest_monthly_bp(bp: int, field: str = "interest_monthly_percent") -> FieldError | None:
+def check_interest_monthly_bp(
+    bp: int, field: str = "interest_monthly_percent"
+) -> FieldError | None:
     if bp < 0:
         return FieldError(field, "Juros de mora: o percentual não pode ser negativo.")
     if bp > MAX_INTEREST_MONTHLY_BP:

@@ -190,7 +190,10 @@ def validate_responsible(form: ResponsibleForm, errors: list[FieldError]) -> Res
     phone = _optional(form.phone, "responsible_phone", identity.normalize_phone, errors)
     email = _optional(form.email, "responsible_email", identity.normalize_email, errors)
     return ResponsibleData(
-        cpf=cpf, name=name, phone=phone, phone_whatsapp=bool(phone) and form.phone_whatsapp,
+        cpf=cpf,
+        name=name,
+        phone=phone,
+        phone_whatsapp=bool(phone) and form.phone_whatsapp,
         email=email,
     )
 

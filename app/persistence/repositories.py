@@ -4,7 +4,7 @@ the domain's frozen dataclasses so nothing outside ``app`` ever holds a live ORM
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -13,6 +13,8 @@ from app.domain.clinic import ClinicInfo
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.text import fold
 from app.persistence import models
+
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
 
 class ClinicRepository:
@@ -84,7 +86,7 @@ class PatientRepository:
 
     # --- search-as-you-type -------------------------------------------------------------
     @staticmethod
-    def _filtered(stmt: Select[Any], text: str) -> Select[Any]:
+    def _filtered(stmt: _S, text: str) -> _S:
         """Every word must match: names by accent-free prefix/substring, numbers by CPF/phone."""
         p = models.Patient
         for token in fold(text).split():

@@ -39,7 +39,14 @@ CITIES: tuple[tuple[str, str], ...] = (
     ("Paulínia", "131"),
     ("Indaiatuba", "133"),
 )
-EMAIL_DOMAINS = ("gmail.com", "hotmail.com", "outlook.com", "yahoo.com.br", "uol.com.br", "bol.com.br")
+EMAIL_DOMAINS = (
+    "gmail.com",
+    "hotmail.com",
+    "outlook.com",
+    "yahoo.com.br",
+    "uol.com.br",
+    "bol.com.br",
+)
 
 
 class DemoRefused(EmDiaError):

@@ -1,0 +1,73 @@
+"""Shared fixtures: a migrated SQLite database per test (copied from one template), a fixed
+clock, and an isolated EmDia home so tests never touch the real user folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date, time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from app.bootstrap import Services, bootstrap
+from app.clock import FixedClock
+from app.config import Config, load_config
+from app.persistence.db import make_engine
+from app.persistence.migrate import upgrade_to_head
+
+TODAY = date(2026, 3, 16)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def emdia_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "emdia-home"
+    monkeypatch.setenv("EMDIA_HOME", str(home))
+    monkeypatch.delenv("EMDIA_DB_URL", raising=False)
+    monkeypatch.delenv("EMDIA_LOG_DIR", raising=False)
+    return home
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(TODAY, time(10, 0))
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated empty database per test session; tests get copies (fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine("sqlite:///" + path.as_posix())
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, template_db: Path) -> Path:
+    path = tmp_path / "emdia-test.db"
+    shutil.copyfile(template_db, path)
+    return path
+
+
+@pytest.fixture
+def config(db_path: Path) -> Config:
+    return load_config(str(db_path))
+
+
+@pytest.fixture
+def services(config: Config, clock: FixedClock) -> Iterator[Services]:
+    svc = bootstrap(config, clock)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def demo_services(services: Services) -> Services:
+    services.demo.create(patients=60, seed=7)
+    return services

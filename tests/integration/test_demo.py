@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from app.bootstrap import Services, bootstrap
+from app.config import load_config
+from app.domain.dates import format_date
+from app.domain.identity import format_phone
+from app.domain.patients import PatientForm, ResponsibleForm, validate_patient
+from app.services.demo import DemoCancelled, DemoRefused
+
+
+def test_demo_refuses_a_database_with_data(demo_services: Services) -> None:
+    with pytest.raises(DemoRefused, match="banco vazio"):
+        demo_services.demo.create(patients=5)
+
+
+def test_same_seed_same_clinic(tmp_path: Path, template_db: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    names = []
+    for n in range(2):
+        path = tmp_path / f"d{n}.db"
+        path.write_bytes(template_db.read_bytes())
+        svc = bootstrap(load_config(str(path)), clock)
+        svc.demo.create(patients=30, seed=42)
+        names.append([(p.name, p.cpf, p.phone) for p in svc.patients.search("", 0, 100)])
+        svc.close()
+    assert names[0] == names[1]
+
+
+def test_demo_people_pass_the_same_validation_as_typed_ones(demo_services: Services) -> None:
+    today = demo_services.clock.today()
+    clinic = demo_services.clinic.get()
+    assert clinic.is_demo and clinic.is_configured
+    for item in demo_services.patients.search("", 0, 500):
+        p = demo_services.patients.get(item.id)
+        d = p.data
+        responsible = None
+        if p.responsible:
+            responsible = ResponsibleForm(cpf=p.responsible.cpf or "")
+        validate_patient(
+            PatientForm(
+                name=d.name,
+                cpf=d.cpf or "",
+                birth_date=format_date(d.birth_date),
+                phone=format_phone(d.phone),
+                email=d.email,
+                state=d.state,
+                zip_code=d.zip_code,
+                responsible=responsible,
+            ),
+            today,
+        )
+
+
+def test_cancel_writes_nothing(services: Services) -> None:
+    with pytest.raises(DemoCancelled):
+        services.demo.create(patients=10, cancelled=lambda: True)
+    assert services.demo.is_empty()
+
+
+def test_progress_is_reported(services: Services) -> None:
+    seen: list[tuple[int, int]] = []
+    services.demo.create(patients=10, progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1][0] == seen[-1][1]
+
+
+@pytest.mark.slow
+def test_twenty_thousand_patients_in_under_a_minute(services: Services) -> None:
+    start = time.perf_counter()
+    report = services.demo.create(patients=20_000, seed=3)
+    elapsed = time.perf_counter() - start
+    assert report.patients == 20_000
+    assert elapsed < 60, f"demo took {elapsed:.1f}s"
+    started = time.perf_counter()
+    services.patients.search("silva", 0, 200)
+    assert time.perf_counter() - started < 0.5

@@ -1,0 +1,148 @@
+"""Schema changes only through Alembic; the models and the migrations never drift apart."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from app.errors import DatabaseError
+from app.persistence import migrate
+from app.persistence.db import make_engine
+from app.persistence.models import Base
+
+NOW = datetime(2026, 3, 16, 10, 0)
+
+
+def test_fresh_database_is_created_at_head(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "new.db"
+    engine = make_engine("sqlite:///" + db.as_posix())
+    report = migrate.prepare_database(engine, sqlite_path=db, backup_dir=tmp_path / "bk", now=NOW)
+    assert report.previous is None and report.migrated
+    assert report.backup is None  # nothing to lose yet
+    assert migrate.schema_state(engine).at_head
+    engine.dispose()
+
+
+def test_models_match_the_migrations(db_path: Path) -> None:
+    engine = make_engine("sqlite:///" + db_path.as_posix())
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
+    engine.dispose()
+    assert diff == [], f"models.py changed without a migration: {diff}"
+
+
+def test_prepare_is_idempotent_at_head(db_path: Path, tmp_path: Path) -> None:
+    engine = make_engine("sqlite:///" + db_path.as_posix())
+    report = migrate.prepare_database(
+        engine, sqlite_path=db_path, backup_dir=tmp_path / "bk", now=NOW
+    )
+    assert not report.migrated and report.backup is None
+    engine.dispose()
+
+
+def test_pending_migration_backs_the_file_up_first(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine("sqlite:///" + db_path.as_posix())
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO clinic (legal_name, trade_name, cro, address, city, state, zip_code, "
+                "phone, email, pix_key, pix_merchant_name, pix_merchant_city, logo_path, fine_bp, "
+                "interest_monthly_bp, correction_index, punctuality_discount_bp, "
+                "discount_approval_limit_bp, contact_windows, min_days_between_contacts, "
+                "credit_check_above_cents, is_demo, version, created_at, updated_at) VALUES "
+                "('Clínica Antes', '', '', '', '', '', '', '', '', '', '', '', '', 200, 100, "
+                "'none', 0, 1000, '{}', 2, 0, 0, 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+    calls: list[str] = []
+    monkeypatch.setattr(
+        migrate, "schema_state", lambda _e: migrate.SchemaState(current="0001", head="0002")
+    )
+    monkeypatch.setattr(migrate, "_known_revisions", lambda: {"0001", "0002"})
+    monkeypatch.setattr(migrate, "upgrade_to_head", lambda _e: calls.append("upgrade"))
+    report = migrate.prepare_database(
+        engine, sqlite_path=db_path, backup_dir=tmp_path / "bk", now=NOW
+    )
+    engine.dispose()
+    assert calls == ["upgrade"]
+    assert report.backup is not None and report.backup.exists()
+    assert report.backup.name == "emdia-test-antes-de-0002-20260316-100000.db"
+    with sqlite3.connect(report.backup) as copy:
+        assert copy.execute("SELECT legal_name FROM clinic").fetchone() == ("Clínica Antes",)
+
+
+def test_database_from_a_newer_emdia_is_refused_untouched(db_path: Path, tmp_path: Path) -> None:
+    engine = make_engine("sqlite:///" + db_path.as_posix())
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(DatabaseError, match="versão mais nova"):
+        migrate.prepare_database(engine, sqlite_path=db_path, backup_dir=tmp_path / "bk", now=NOW)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
+        )
+    engine.dispose()
+
+
+def test_sqlite_pragmas_are_set(db_path: Path) -> None:
+    engine = make_engine("sqlite:///" + db_path.as_posix())
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    engine.dispose()
+
+
+def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
+    from alembic import command
+
+    db = tmp_path / "roundtrip.db"
+    engine = make_engine("sqlite:///" + db.as_posix())
+    migrate.upgrade_to_head(engine)
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert migrate.current_revision(engine) is None
+    migrate.upgrade_to_head(engine)
+    assert migrate.schema_state(engine).at_head
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_same_migrations_run_on_postgresql() -> None:
+    url = os.environ.get("EMDIA_TEST_PG_URL")
+    if not url:
+        if os.environ.get("EMDIA_REQUIRE_PG"):
+            pytest.fail("EMDIA_REQUIRE_PG is set but EMDIA_TEST_PG_URL is not")
+        pytest.skip("no PostgreSQL server configured (EMDIA_TEST_PG_URL)")
+    from alembic import command
+
+    engine = make_engine(url)
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    migrate.upgrade_to_head(engine)
+    assert migrate.schema_state(engine).at_head
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
+    assert diff == []
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    engine.dispose()

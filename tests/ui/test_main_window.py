@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services
+from ui.main_window import MainWindow
+from ui.views.placeholder import PlaceholderView
+
+
+def make_window(qtbot: QtBot, services: Services) -> MainWindow:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_navigation_has_the_sections_the_product_keeps(qtbot: QtBot, services: Services) -> None:
+    window = make_window(qtbot, services)
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names == [
+        "Início",
+        "Pacientes",
+        "Contratos",
+        "Cobrança",
+        "Documentos",
+        "Relatórios",
+        "Configurações",
+    ]
+    assert window.stack.currentWidget() is window.patients_view
+
+
+def test_unbuilt_sections_say_so_plainly(qtbot: QtBot, services: Services) -> None:
+    window = make_window(qtbot, services)
+    for name in ("Início", "Contratos", "Cobrança", "Documentos", "Relatórios"):
+        view = window.show_section(name)
+        assert isinstance(view, PlaceholderView)
+        texts = " ".join(label.text() for label in view.findChildren(QLabel))
+        assert "ainda não está pronta" in texts
+
+
+def test_keyboard_shortcuts_switch_sections(qtbot: QtBot, services: Services) -> None:
+    window = make_window(qtbot, services)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.settings_view
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.patients_view
+
+
+def test_demo_clinic_is_marked_in_the_title(qtbot: QtBot, demo_services: Services) -> None:
+    window = make_window(qtbot, demo_services)
+    assert "DEMO" in window.windowTitle()
+    assert "Sorriso" in window.windowTitle()
+
+
+def test_real_clinic_is_not_marked_demo(qtbot: QtBot, services: Services) -> None:
+    services.clinic.update({"name": "Clínica Boa Saúde Ltda"})
+    window = make_window(qtbot, services)
+    assert "DEMO" not in window.windowTitle()
+    assert str(services.config.sqlite_path) in window.db_label.text()

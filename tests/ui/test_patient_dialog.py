@@ -1,0 +1,122 @@
+"""The patient form, driven as the receptionist drives it: typing and clicking."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services
+from app.domain.patients import PatientForm
+from tests.ui.keyboard import type_text
+from ui.dialogs.patient_dialog import PatientDialog
+
+
+def open_dialog(qtbot: QtBot, services: Services, patient_id: int | None = None) -> PatientDialog:
+    dialog = PatientDialog(services.patients, patient_id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    return dialog
+
+
+def error_text(dialog: PatientDialog, key: str) -> str:
+    label = dialog.findChild(QLabel, f"error_{key}")
+    assert label is not None
+    return label.text() if label.isVisible() else ""
+
+
+def test_valid_patient_is_saved(qtbot: QtBot, services: Services) -> None:
+    dialog = open_dialog(qtbot, services)
+    type_text(qtbot, dialog.name, "Maria Conceição da Silva")
+    type_text(qtbot, dialog.cpf, "529.982.247-25")
+    type_text(qtbot, dialog.birth_date, "05/04/1980")
+    type_text(qtbot, dialog.phone, "(19) 98765-4321")
+    qtbot.mouseClick(dialog.phone_whatsapp, Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.email, "maria@exemplo.com.br")
+    qtbot.mouseClick(dialog.opt_out_sms, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    [item] = services.patients.search("maria conceicao")
+    saved = services.patients.get(item.id)
+    assert saved.data.cpf == "52998224725"
+    assert saved.data.phone_whatsapp and saved.data.opt_out_sms
+    assert str(saved.data.birth_date) == "1980-04-05"
+
+
+def test_invalid_cpf_is_refused_next_to_the_field_and_nothing_saved(
+    qtbot: QtBot, services: Services
+) -> None:
+    dialog = open_dialog(qtbot, services)
+    type_text(qtbot, dialog.name, "Maria da Silva")
+    type_text(qtbot, dialog.cpf, "529.982.247-26")
+    type_text(qtbot, dialog.email, "maria@")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert "não é um CPF válido" in error_text(dialog, "cpf")
+    assert "e-mail" in error_text(dialog, "email").lower()
+    assert error_text(dialog, "name") == ""
+    assert dialog.cpf.hasFocus()
+    assert services.patients.count() == 0
+
+    dialog.cpf.clear()
+    type_text(qtbot, dialog.cpf, "529.982.247-25")
+    dialog.email.clear()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert services.patients.count() == 1
+
+
+def test_known_responsible_is_found_by_cpf(qtbot: QtBot, services: Services) -> None:
+    services.patients.create(
+        PatientForm(name="Joana Souza", cpf="529.982.247-25", phone="19987654321")
+    )
+    dialog = open_dialog(qtbot, services)
+    type_text(qtbot, dialog.name, "Pedro Souza")
+    qtbot.mouseClick(dialog.has_responsible, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.responsible_cpf, Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.responsible_cpf, "529.982.247-25")
+
+    assert "Joana Souza" in dialog.responsible_found.text()
+    assert not dialog.responsible_name.isEnabled()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    [child] = services.patients.search("pedro")
+    assert child.responsible_name == "Joana Souza"
+
+
+def test_new_responsible_needs_a_name(qtbot: QtBot, services: Services) -> None:
+    dialog = open_dialog(qtbot, services)
+    type_text(qtbot, dialog.name, "Pedro Souza")
+    qtbot.mouseClick(dialog.has_responsible, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.responsible_cpf, Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.responsible_cpf, "529.982.247-25")
+    qtbot.keyClick(dialog.responsible_cpf, Qt.Key.Key_Tab)
+    assert "ainda não cadastrado" in dialog.responsible_found.text()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "informe o nome" in error_text(dialog, "responsible_name")
+    type_text(qtbot, dialog.responsible_name, "Joana Souza")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert services.patients.count() == 2
+
+
+def test_edit_loads_and_saves_and_refuses_a_stale_form(qtbot: QtBot, services: Services) -> None:
+    patient = services.patients.create(
+        PatientForm(name="Maria da Silva", cpf="529.982.247-25", city="Campinas")
+    )
+    dialog = open_dialog(qtbot, services, patient.id)
+    assert dialog.cpf.text() == "529.982.247-25"
+    assert dialog.city.text() == "Campinas"
+    # Someone else saves first, from another window.
+    services.patients.update(
+        patient.id, PatientForm(name="Maria da Silva", cpf="52998224725", city="Valinhos"), 1
+    )
+    dialog.city.clear()
+    type_text(qtbot, dialog.city, "Sumaré")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "Outra pessoa alterou" in dialog.general_error.text()
+    assert services.patients.get(patient.id).data.city == "Valinhos"

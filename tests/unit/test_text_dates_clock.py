@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date, time
+
+from app.clock import FixedClock
+from app.domain.dates import age_on, format_date, parse_date
+from app.domain.text import fold
+from app.errors import FieldError
+
+
+def test_fold_removes_accents_case_and_extra_spaces() -> None:
+    assert fold("  João  DA Conceição ") == "joao da conceicao"
+
+
+def test_dates_accept_br_and_iso() -> None:
+    assert parse_date("05/04/1980", "d", "Data") == date(1980, 4, 5)
+    assert parse_date("1980-04-05", "d", "Data") == date(1980, 4, 5)
+    bad = parse_date("31/02/2026", "d", "Data")
+    assert isinstance(bad, FieldError) and "31/02/2026" in bad.message
+    assert format_date(date(2026, 1, 2)) == "02/01/2026"
+
+
+def test_age_counts_birthdays() -> None:
+    assert age_on(date(2008, 3, 17), date(2026, 3, 16)) == 17
+    assert age_on(date(2008, 3, 16), date(2026, 3, 16)) == 18
+
+
+def test_fixed_clock_pins_the_day() -> None:
+    clock = FixedClock(date(2026, 3, 16), time(9, 30))
+    assert clock.today() == date(2026, 3, 16)
+    assert clock.now().hour == 9

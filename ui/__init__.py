@@ -1,0 +1,1 @@
+"""EmDia's window (PySide6). Talks to ``app`` through services only; never runs SQL."""

@@ -1,0 +1,350 @@
+"""Cadastro de paciente: add or edit, with every problem shown under its field."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.dates import format_date
+from app.domain.identity import UFS, digits, format_cep, format_cpf, format_phone
+from app.domain.patients import Patient, PatientForm, PersonRef, ResponsibleForm
+from app.errors import EmDiaError, ValidationError
+from app.services.patients import PatientService
+from ui.widgets.form import ERROR_STYLE, FieldErrors
+
+
+def _line(placeholder: str = "", name: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    if name:
+        edit.setObjectName(name)
+    return edit
+
+
+def _with_check(edit: QLineEdit, check: QCheckBox) -> QWidget:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    row.addWidget(check)
+    return holder
+
+
+class PatientDialog(QDialog):
+    def __init__(
+        self, service: PatientService, patient_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.patient_id = patient_id
+        self.version = 0
+        self.saved: Patient | None = None
+        self.found_responsible: PersonRef | None = None
+        self.setWindowTitle(
+            self.tr("Novo paciente") if patient_id is None else self.tr("Editar paciente")
+        )
+        self.setObjectName("PatientDialog")
+
+        self.general_error = QLabel()
+        self.general_error.setObjectName("error_general")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.errors = FieldErrors(self.general_error)
+
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        left.addWidget(self._personal_box())
+        left.addWidget(self._contact_box())
+        left.addStretch(1)
+        right.addWidget(self._address_box())
+        right.addWidget(self._responsible_box())
+        right.addStretch(1)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setPlaceholderText(self.tr("Uso interno da clínica; não vai em mensagens."))
+        self.notes.setFixedHeight(56)
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(
+            self.tr("Salvar"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setObjectName("save")
+        self.save_button.setDefault(True)
+        cancel = buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancel")
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addLayout(columns)
+        layout.addWidget(QLabel(self.tr("Observações internas")))
+        layout.addWidget(self.notes)
+        layout.addWidget(buttons)
+        self.resize(960, 640)
+
+        if patient_id is not None:
+            self.load(service.get(patient_id))
+        self.name.setFocus()
+
+    # --- layout -------------------------------------------------------------------------
+    def _personal_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Dados pessoais"))
+        form = QFormLayout(box)
+        self.name = _line(self.tr("Nome e sobrenome"), "name")
+        self.cpf = _line("000.000.000-00", "cpf")
+        self.birth_date = _line("dd/mm/aaaa", "birth_date")
+        self.errors.add_row(form, self.tr("Nome completo*"), self.name, "name")
+        self.errors.add_row(form, self.tr("CPF"), self.cpf, "cpf")
+        self.errors.add_row(form, self.tr("Nascimento"), self.birth_date, "birth_date")
+        return box
+
+    def _contact_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Contato"))
+        form = QFormLayout(box)
+        self.phone = _line("(19) 98765-4321", "phone")
+        self.phone_whatsapp = QCheckBox(self.tr("WhatsApp"))
+        self.phone_whatsapp.setObjectName("phone_whatsapp")
+        self.phone_alt = _line(self.tr("opcional"), "phone_alt")
+        self.phone_alt_whatsapp = QCheckBox(self.tr("WhatsApp"))
+        self.phone_alt_whatsapp.setObjectName("phone_alt_whatsapp")
+        self.email = _line("nome@provedor.com.br", "email")
+        self.errors.add_row(
+            form, self.tr("Telefone"), _with_check(self.phone, self.phone_whatsapp), "phone"
+        )
+        self.errors.widgets["phone"] = self.phone
+        self.errors.add_row(
+            form,
+            self.tr("Outro telefone"),
+            _with_check(self.phone_alt, self.phone_alt_whatsapp),
+            "phone_alt",
+        )
+        self.errors.widgets["phone_alt"] = self.phone_alt
+        self.errors.add_row(form, self.tr("E-mail"), self.email, "email")
+
+        optout = QWidget()
+        row = QHBoxLayout(optout)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.opt_out_whatsapp = QCheckBox(self.tr("WhatsApp"))
+        self.opt_out_sms = QCheckBox(self.tr("SMS"))
+        self.opt_out_email = QCheckBox(self.tr("E-mail"))
+        self.opt_out_phone = QCheckBox(self.tr("Ligação"))
+        for name, check in (
+            ("opt_out_whatsapp", self.opt_out_whatsapp),
+            ("opt_out_sms", self.opt_out_sms),
+            ("opt_out_email", self.opt_out_email),
+            ("opt_out_phone", self.opt_out_phone),
+        ):
+            check.setObjectName(name)
+            row.addWidget(check)
+        row.addStretch(1)
+        form.addRow(self.tr("Não contatar por"), optout)
+
+        self.confirmed_label = QLabel(
+            self.tr("Novo cadastro: os dados contam como confirmados hoje.")
+        )
+        self.confirmed_label.setObjectName("confirmed_label")
+        self.confirm_today = QCheckBox(self.tr("Confirmei os dados de contato com o paciente hoje"))
+        self.confirm_today.setObjectName("confirm_today")
+        self.confirm_today.setVisible(self.patient_id is not None)
+        form.addRow(self.tr("Confirmação"), self.confirmed_label)
+        form.addRow("", self.confirm_today)
+        return box
+
+    def _address_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Endereço"))
+        form = QFormLayout(box)
+        self.zip_code = _line("00000-000", "zip_code")
+        self.street = _line(self.tr("Rua, avenida…"), "street")
+        self.number = _line("", "number")
+        self.complement = _line(self.tr("apto, bloco…"), "complement")
+        self.district = _line("", "district")
+        self.city = _line("", "city")
+        self.state = QComboBox()
+        self.state.setObjectName("state")
+        self.state.addItems(["", *UFS])
+        self.errors.add_row(form, self.tr("CEP"), self.zip_code, "zip_code")
+        self.errors.add_row(form, self.tr("Logradouro"), self.street)
+        self.errors.add_row(form, self.tr("Número"), self.number)
+        self.errors.add_row(form, self.tr("Complemento"), self.complement)
+        self.errors.add_row(form, self.tr("Bairro"), self.district)
+        self.errors.add_row(form, self.tr("Cidade"), self.city)
+        self.errors.add_row(form, self.tr("UF"), self.state, "state")
+        return box
+
+    def _responsible_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Responsável financeiro"))
+        outer = QVBoxLayout(box)
+        self.has_responsible = QCheckBox(
+            self.tr("Outra pessoa paga por este paciente (pai, mãe, cônjuge…)")
+        )
+        self.has_responsible.setObjectName("has_responsible")
+        outer.addWidget(self.has_responsible)
+        self.responsible_panel = QWidget()
+        form = QFormLayout(self.responsible_panel)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.responsible_cpf = _line("000.000.000-00", "responsible_cpf")
+        self.responsible_found = QLabel()
+        self.responsible_found.setObjectName("responsible_found")
+        self.responsible_found.setWordWrap(True)
+        self.responsible_name = _line(self.tr("Nome e sobrenome"), "responsible_name")
+        self.responsible_phone = _line("(19) 98765-4321", "responsible_phone")
+        self.responsible_whatsapp = QCheckBox(self.tr("WhatsApp"))
+        self.responsible_whatsapp.setObjectName("responsible_whatsapp")
+        self.responsible_email = _line("nome@provedor.com.br", "responsible_email")
+        self.errors.add_row(form, self.tr("CPF*"), self.responsible_cpf, "responsible_cpf")
+        form.addRow("", self.responsible_found)
+        self.errors.add_row(form, self.tr("Nome"), self.responsible_name, "responsible_name")
+        self.errors.add_row(
+            form,
+            self.tr("Telefone"),
+            _with_check(self.responsible_phone, self.responsible_whatsapp),
+            "responsible_phone",
+        )
+        self.errors.widgets["responsible_phone"] = self.responsible_phone
+        self.errors.add_row(form, self.tr("E-mail"), self.responsible_email, "responsible_email")
+        outer.addWidget(self.responsible_panel)
+        self.responsible_panel.setEnabled(False)
+        self.has_responsible.toggled.connect(self.responsible_panel.setEnabled)
+        self.responsible_cpf.editingFinished.connect(self.look_up_responsible)
+        self.responsible_cpf.textChanged.connect(self._cpf_typed)
+        return box
+
+    # --- behaviour ----------------------------------------------------------------------
+    def _cpf_typed(self, text: str) -> None:
+        if len(digits(text)) == 11 or self.found_responsible is not None:
+            self.look_up_responsible()
+
+    def look_up_responsible(self) -> None:
+        """Typing a known CPF links that person; an unknown one asks for the new person's data."""
+        text = self.responsible_cpf.text().strip()
+        person = self.service.find_by_cpf(text) if text else None
+        self.found_responsible = person
+        new_person_fields = (
+            self.responsible_name,
+            self.responsible_phone,
+            self.responsible_whatsapp,
+            self.responsible_email,
+        )
+        for widget in new_person_fields:
+            widget.setEnabled(person is None)
+        if person is not None:
+            self.responsible_name.setText(person.name)
+            self.responsible_phone.setText(format_phone(person.phone))
+            self.responsible_whatsapp.setChecked(person.phone_whatsapp)
+            self.responsible_email.setText(person.email)
+            self.responsible_found.setText(
+                self.tr("Cadastro encontrado: {name} (código {id}).").format(
+                    name=person.name, id=person.id
+                )
+            )
+        elif text:
+            self.responsible_found.setText(
+                self.tr("CPF ainda não cadastrado: preencha os dados abaixo.")
+            )
+        else:
+            self.responsible_found.clear()
+
+    def load(self, patient: Patient) -> None:
+        d = patient.data
+        self.version = patient.version
+        self.name.setText(d.name)
+        self.cpf.setText(format_cpf(d.cpf))
+        self.birth_date.setText(format_date(d.birth_date))
+        self.phone.setText(format_phone(d.phone))
+        self.phone_whatsapp.setChecked(d.phone_whatsapp)
+        self.phone_alt.setText(format_phone(d.phone_alt))
+        self.phone_alt_whatsapp.setChecked(d.phone_alt_whatsapp)
+        self.email.setText(d.email)
+        self.zip_code.setText(format_cep(d.zip_code))
+        self.street.setText(d.street)
+        self.number.setText(d.number)
+        self.complement.setText(d.complement)
+        self.district.setText(d.district)
+        self.city.setText(d.city)
+        self.state.setCurrentText(d.state)
+        self.opt_out_whatsapp.setChecked(d.opt_out_whatsapp)
+        self.opt_out_sms.setChecked(d.opt_out_sms)
+        self.opt_out_email.setChecked(d.opt_out_email)
+        self.opt_out_phone.setChecked(d.opt_out_phone)
+        self.notes.setPlainText(d.notes)
+        confirmed = format_date(patient.data_confirmed_on) or self.tr("nunca")
+        self.confirmed_label.setText(self.tr("Última confirmação: {date}").format(date=confirmed))
+        if patient.responsible is not None:
+            self.has_responsible.setChecked(True)
+            self.responsible_cpf.setText(format_cpf(patient.responsible.cpf))
+            self.look_up_responsible()
+        if patient.dependents:
+            names = ", ".join(p.name for p in patient.dependents)
+            self.setWindowTitle(
+                self.windowTitle() + " — " + self.tr("responsável por {names}").format(names=names)
+            )
+
+    def form(self) -> PatientForm:
+        responsible = None
+        if self.has_responsible.isChecked():
+            responsible = ResponsibleForm(
+                cpf=self.responsible_cpf.text(),
+                name="" if self.found_responsible else self.responsible_name.text(),
+                phone="" if self.found_responsible else self.responsible_phone.text(),
+                phone_whatsapp=self.responsible_whatsapp.isChecked(),
+                email="" if self.found_responsible else self.responsible_email.text(),
+            )
+        return PatientForm(
+            name=self.name.text(),
+            cpf=self.cpf.text(),
+            birth_date=self.birth_date.text(),
+            phone=self.phone.text(),
+            phone_whatsapp=self.phone_whatsapp.isChecked(),
+            phone_alt=self.phone_alt.text(),
+            phone_alt_whatsapp=self.phone_alt_whatsapp.isChecked(),
+            email=self.email.text(),
+            street=self.street.text(),
+            number=self.number.text(),
+            complement=self.complement.text(),
+            district=self.district.text(),
+            city=self.city.text(),
+            state=self.state.currentText(),
+            zip_code=self.zip_code.text(),
+            opt_out_whatsapp=self.opt_out_whatsapp.isChecked(),
+            opt_out_sms=self.opt_out_sms.isChecked(),
+            opt_out_email=self.opt_out_email.isChecked(),
+            opt_out_phone=self.opt_out_phone.isChecked(),
+            notes=self.notes.toPlainText(),
+            confirm_data_today=self.confirm_today.isChecked(),
+            responsible=responsible,
+        )
+
+    def save(self) -> None:
+        if self.has_responsible.isChecked() and self.found_responsible is None:
+            self.look_up_responsible()
+        self.errors.clear()
+        try:
+            if self.patient_id is None:
+                self.saved = self.service.create(self.form())
+            else:
+                self.saved = self.service.update(self.patient_id, self.form(), self.version)
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return
+        except EmDiaError as exc:
+            self.general_error.setText(exc.message)
+            self.general_error.show()
+            return
+        self.accept()

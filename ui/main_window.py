@@ -1,0 +1,132 @@
+"""The main window: navigation on the left, one view at a time on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+import app
+from app.bootstrap import Services
+from app.domain.clinic import ClinicInfo
+from ui.views.patients_view import PatientsView
+from ui.views.placeholder import PlaceholderView
+from ui.views.settings_view import SettingsView
+
+
+class MainWindow(QMainWindow):
+    SECTIONS = (
+        "Início",
+        "Pacientes",
+        "Contratos",
+        "Cobrança",
+        "Documentos",
+        "Relatórios",
+        "Configurações",
+    )
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.services = services
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("stack")
+
+        self.patients_view = PatientsView(services.patients)
+        self.settings_view = SettingsView(services.clinic)
+        views: dict[str, QWidget] = {
+            "Início": PlaceholderView(
+                self.tr("Início"),
+                self.tr(
+                    "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
+                    "em atraso, a taxa de inadimplência, o envelhecimento da dívida e a "
+                    "previsão de caixa. Enquanto isso, use Pacientes e Configurações."
+                ),
+            ),
+            "Pacientes": self.patients_view,
+            "Contratos": PlaceholderView(
+                self.tr("Contratos"),
+                self.tr(
+                    "Aqui você vai registrar tratamentos parcelados, receber pagamentos, "
+                    "fazer estornos e ver o valor atualizado de cada parcela."
+                ),
+            ),
+            "Cobrança": PlaceholderView(
+                self.tr("Cobrança"),
+                self.tr(
+                    'Aqui vai ficar a "Cobrança de hoje": quem contatar, com a mensagem '
+                    "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
+                ),
+            ),
+            "Documentos": PlaceholderView(
+                self.tr("Documentos"),
+                self.tr(
+                    "Aqui você vai imprimir contratos, carnês com PIX, recibos, notificações "
+                    "extrajudiciais e extratos, e reabrir cada documento já enviado."
+                ),
+            ),
+            "Relatórios": PlaceholderView(
+                self.tr("Relatórios"),
+                self.tr(
+                    "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da "
+                    "dívida, com exportação para planilha."
+                ),
+            ),
+            "Configurações": self.settings_view,
+        }
+        for index, name in enumerate(self.SECTIONS):
+            item = QListWidgetItem(self.tr(name))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(f"Ctrl+{index + 1}")
+            self.nav.addItem(item)
+            self.stack.addWidget(views[name])
+            QShortcut(
+                QKeySequence(f"Ctrl+{index + 1}"),
+                self,
+                activated=lambda i=index: self.nav.setCurrentRow(i),
+            )
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
+        self.db_label.setObjectName("dbLabel")
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.settings_view.clinic_changed.connect(self.update_title)
+        self.update_title(services.clinic.get())
+        self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
+        self.resize(1280, 780)
+
+    def _where(self) -> str:
+        path = self.services.config.sqlite_path
+        return str(path) if path is not None else self.services.config.db_url.split("@")[-1]
+
+    def update_title(self, info: ClinicInfo) -> None:
+        title = f"EmDia {app.__version__}"
+        if info.display_name:
+            title += f" — {info.display_name}"
+        if info.is_demo or self.services.config.demo:
+            title += "  [DEMO — dados fictícios]"
+        self.setWindowTitle(title)
+
+    def show_section(self, name: str) -> QWidget:
+        self.nav.setCurrentRow(self.SECTIONS.index(name))
+        return self.stack.currentWidget()

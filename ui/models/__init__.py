@@ -1,0 +1,1 @@
+"""EmDia UI: models."""

@@ -1,0 +1,198 @@
+"""Configurações: the clinic's identification and charge policy (the rest says when it comes)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.clinic import CLINIC_KEYS, ClinicInfo
+from app.domain.identity import UFS, format_cep, format_cnpj, format_cpf, format_phone
+from app.domain.money import format_percent
+from app.errors import EmDiaError, ValidationError
+from app.services.clinic import ClinicService
+from ui.views.placeholder import PlaceholderView
+from ui.widgets.form import ERROR_STYLE, FieldErrors
+
+CLINIC_TAB_KEYS = (
+    "name", "trade_name", "cnpj", "cpf", "cro", "address", "city", "state", "zip_code",
+    "phone", "email", "pix_key", "pix_merchant_name", "pix_merchant_city",
+)  # fmt: skip
+CHARGES_TAB_KEYS = ("fine_percent", "interest_monthly_percent")
+
+HINTS = {
+    "name": "Aparece em toda cobrança (CDC art. 42-A).",
+    "cnpj": "Informe o CNPJ ou, para profissional autônomo, o CPF.",
+    "pix_key": "CPF, CNPJ, e-mail, celular ou chave aleatória.",
+    "pix_merchant_name": "Até 25 letras, como aparece no app do banco.",
+    "fine_percent": "No máximo 2 % (CDC art. 52 §1).",
+    "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
+}
+
+
+def display_value(info: ClinicInfo, key: str) -> str:
+    values = {
+        "name": info.legal_name,
+        "trade_name": info.trade_name,
+        "cnpj": format_cnpj(info.cnpj),
+        "cpf": format_cpf(info.cpf),
+        "cro": info.cro,
+        "address": info.address,
+        "city": info.city,
+        "state": info.state,
+        "zip_code": format_cep(info.zip_code),
+        "phone": format_phone(info.phone),
+        "email": info.email,
+        "pix_key": info.pix_key,
+        "pix_merchant_name": info.pix_merchant_name,
+        "pix_merchant_city": info.pix_merchant_city,
+        "fine_percent": format_percent(info.fine_bp).removesuffix(" %"),
+        "interest_monthly_percent": format_percent(info.interest_monthly_bp).removesuffix(" %"),
+    }
+    return values[key]
+
+
+class ClinicForm(QWidget):
+    """Edits a group of clinic keys; all-or-nothing save with errors under each field."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self, service: ClinicService, keys: tuple[str, ...], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.keys = keys
+        self.version: int | None = None
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        general = QLabel()
+        general.setStyleSheet(ERROR_STYLE)
+        general.setWordWrap(True)
+        general.hide()
+        self.errors = FieldErrors(general)
+        form = QFormLayout()
+        for key in keys:
+            widget: QLineEdit | QComboBox
+            if key == "state":
+                widget = QComboBox()
+                widget.addItems(["", *UFS])
+            else:
+                widget = QLineEdit()
+                widget.setPlaceholderText(HINTS.get(key, ""))
+            widget.setObjectName(key)
+            self.fields[key] = widget
+            self.errors.add_row(form, CLINIC_KEYS[key].label, widget, key)
+        self.save_button = QPushButton(self.tr("Salvar"))
+        self.save_button.setObjectName("saveClinic")
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.status, 1)
+        body = QWidget()
+        body.setMaximumWidth(760)  # long lines of form are hard to read on wide screens
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(general)
+        inner.addLayout(form)
+        inner.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(body)
+        layout.addStretch(1)
+        self.load()
+
+    def load(self) -> None:
+        info = self.service.get()
+        self.version = info.version or None
+        for key, widget in self.fields.items():
+            value = display_value(info, key)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentText(value)
+            else:
+                widget.setText(value)
+
+    def changes(self) -> dict[str, str]:
+        return {
+            key: w.currentText() if isinstance(w, QComboBox) else w.text()
+            for key, w in self.fields.items()
+        }
+
+    def save(self) -> None:
+        self.errors.clear()
+        self.status.clear()
+        try:
+            info = self.service.update(self.changes(), self.version)
+        except ValidationError as exc:
+            self.errors.show(exc)
+            self.status.setText(self.tr("Nada foi salvo: corrija os campos indicados."))
+            return
+        except EmDiaError as exc:
+            self.status.setText(exc.message)
+            return
+        self.load()
+        self.status.setText(self.tr("Dados salvos."))
+        self.saved.emit(info)
+
+
+class SettingsView(QWidget):
+    clinic_changed = Signal(object)
+
+    def __init__(self, service: ClinicService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SettingsView")
+        title = QLabel(self.tr("Configurações"))
+        title.setObjectName("viewTitle")
+        self.tabs = QTabWidget()
+        self.clinic_form = ClinicForm(service, CLINIC_TAB_KEYS)
+        self.charges_form = ClinicForm(service, CHARGES_TAB_KEYS)
+        charges = QWidget()
+        box = QVBoxLayout(charges)
+        box.addWidget(self.charges_form)
+        later = QLabel(
+            self.tr(
+                "Correção monetária por índice (IPCA) e desconto por pontualidade ainda não estão "
+                "prontos nesta versão; chegam com o módulo de contratos e pagamentos."
+            )
+        )
+        later.setWordWrap(True)
+        box.addWidget(later)
+        box.addStretch(1)
+        self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
+        self.tabs.addTab(charges, self.tr("Cobrança"))
+        self.tabs.addTab(
+            PlaceholderView(
+                self.tr("Régua de cobrança"),
+                self.tr(
+                    "Aqui você vai ajustar os passos da régua (lembrete, vencimento, atraso…), "
+                    "os textos das mensagens e os horários permitidos para contato."
+                ),
+            ),
+            self.tr("Régua"),
+        )
+        self.tabs.addTab(
+            PlaceholderView(
+                self.tr("Usuários e backups"),
+                self.tr(
+                    "Aqui o administrador vai cadastrar usuários (recepção, gestor) e escolher "
+                    "a pasta dos backups automáticos."
+                ),
+            ),
+            self.tr("Usuários e backups"),
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
+        for form in (self.clinic_form, self.charges_form):
+            form.saved.connect(self.clinic_changed.emit)
+        self.clinic_form.saved.connect(lambda _info: self.charges_form.load())
+        self.charges_form.saved.connect(lambda _info: self.clinic_form.load())
