@@ -14,14 +14,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import bootstrap  # noqa: E402
-from app.clock import FixedClock  # noqa: E402
-from app.config import load_config  # noqa: E402
-from ui.dialogs.patient_dialog import PatientDialog  # noqa: E402
-from ui.main import make_application  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
+from app.bootstrap import bootstrap
+from app.clock import FixedClock
+from app.config import load_config
+from ui.dialogs.patient_dialog import PatientDialog
+from ui.main import make_application
+from ui.main_window import MainWindow
 
 TODAY = date(2026, 11, 25)
 
