@@ -19,9 +19,8 @@ from typing import Any, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
 from app.config import Config, load_config
-from app.domain.clinic import CLINIC_KEYS, ClinicInfo
-from app.domain.identity import format_cep, format_cnpj, format_cpf, format_phone
-from app.domain.money import format_percent
+from app.domain.clinic import CLINIC_KEYS, ClinicInfo, display_values
+from app.domain.identity import format_cpf, format_phone
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.errors import EmDiaError, ValidationError
 from app.logging_setup import configure_logging
@@ -261,25 +260,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _clinic_as_cli(info: ClinicInfo) -> dict[str, Any]:
+    """JSON of ``clinic show``: the ``clinic set`` keys with stored (unmasked) values."""
+    shown = display_values(info)
     return {
-        "name": info.legal_name,
-        "cnpj": info.cnpj,
-        "cpf": info.cpf,
-        "address": info.address,
-        "city": info.city,
-        "state": info.state,
-        "phone": info.phone,
-        "email": info.email,
-        "pix_key": info.pix_key,
-        "fine_percent": format_percent(info.fine_bp).removesuffix(" %"),
-        "interest_monthly_percent": format_percent(info.interest_monthly_bp).removesuffix(" %"),
+        **{key: getattr(info, spec.attr) for key, spec in CLINIC_KEYS.items()},
+        "fine_percent": shown["fine_percent"],
+        "interest_monthly_percent": shown["interest_monthly_percent"],
         "fine_bp": info.fine_bp,
         "interest_monthly_bp": info.interest_monthly_bp,
-        "trade_name": info.trade_name,
-        "cro": info.cro,
-        "zip_code": info.zip_code,
-        "pix_merchant_name": info.pix_merchant_name,
-        "pix_merchant_city": info.pix_merchant_city,
         "is_demo": info.is_demo,
     }
 
@@ -293,22 +281,7 @@ def cmd_clinic_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_clinic_as_cli(info))
         return EXIT_OK
-    shown = {
-        "name": info.legal_name,
-        "trade_name": info.trade_name,
-        "cnpj": format_cnpj(info.cnpj),
-        "cpf": format_cpf(info.cpf),
-        "cro": info.cro,
-        "address": info.address,
-        "city": info.city,
-        "state": info.state,
-        "zip_code": format_cep(info.zip_code),
-        "phone": format_phone(info.phone),
-        "email": info.email,
-        "pix_key": info.pix_key,
-        "fine_percent": format_percent(info.fine_bp),
-        "interest_monthly_percent": format_percent(info.interest_monthly_bp) + " ao mês",
-    }
+    shown = display_values(info)
     for key, value in shown.items():
         print(f"{CLINIC_KEYS[key].label}: {value or '—'}")
     if info.is_demo:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain import identity, law
-from app.domain.money import parse_percent
+from app.domain.money import format_percent, parse_percent
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
 
@@ -70,6 +70,28 @@ CLINIC_KEYS: dict[str, ClinicKey] = {
     "pix_merchant_name": ClinicKey("pix_merchant_name", "Nome no PIX"),
     "pix_merchant_city": ClinicKey("pix_merchant_city", "Cidade no PIX"),
 }
+
+
+def display_values(info: ClinicInfo) -> dict[str, str]:
+    """Every ``CLINIC_KEYS`` field as a person reads and types it (masks, ``1,5`` for 1.5 %)."""
+    return {
+        "name": info.legal_name,
+        "trade_name": info.trade_name,
+        "cnpj": identity.format_cnpj(info.cnpj),
+        "cpf": identity.format_cpf(info.cpf),
+        "cro": info.cro,
+        "address": info.address,
+        "city": info.city,
+        "state": info.state,
+        "zip_code": identity.format_cep(info.zip_code),
+        "phone": identity.format_phone(info.phone),
+        "email": info.email,
+        "pix_key": info.pix_key,
+        "pix_merchant_name": info.pix_merchant_name,
+        "pix_merchant_city": info.pix_merchant_city,
+        "fine_percent": format_percent(info.fine_bp).removesuffix(" %"),
+        "interest_monthly_percent": format_percent(info.interest_monthly_bp).removesuffix(" %"),
+    }
 
 
 def validate_clinic_changes(changes: dict[str, str]) -> dict[str, Any]:

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.clinic import CLINIC_KEYS, ClinicInfo
-from app.domain.identity import UFS, format_cep, format_cnpj, format_cpf, format_phone
-from app.domain.money import format_percent
+from app.domain.clinic import CLINIC_KEYS, display_values
+from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
 from ui.views.placeholder import PlaceholderView
@@ -37,28 +36,6 @@ HINTS = {
     "fine_percent": "No máximo 2 % (CDC art. 52 §1).",
     "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
 }
-
-
-def display_value(info: ClinicInfo, key: str) -> str:
-    values = {
-        "name": info.legal_name,
-        "trade_name": info.trade_name,
-        "cnpj": format_cnpj(info.cnpj),
-        "cpf": format_cpf(info.cpf),
-        "cro": info.cro,
-        "address": info.address,
-        "city": info.city,
-        "state": info.state,
-        "zip_code": format_cep(info.zip_code),
-        "phone": format_phone(info.phone),
-        "email": info.email,
-        "pix_key": info.pix_key,
-        "pix_merchant_name": info.pix_merchant_name,
-        "pix_merchant_city": info.pix_merchant_city,
-        "fine_percent": format_percent(info.fine_bp).removesuffix(" %"),
-        "interest_monthly_percent": format_percent(info.interest_monthly_bp).removesuffix(" %"),
-    }
-    return values[key]
 
 
 class ClinicForm(QWidget):
@@ -114,8 +91,9 @@ class ClinicForm(QWidget):
     def load(self) -> None:
         info = self.service.get()
         self.version = info.version or None
+        values = display_values(info)
         for key, widget in self.fields.items():
-            value = display_value(info, key)
+            value = values[key]
             if isinstance(widget, QComboBox):
                 widget.setCurrentText(value)
             else:
