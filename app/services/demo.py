@@ -15,11 +15,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
+from app.domain.access import Role
 from app.domain.text import fold
 from app.errors import EmDiaError
 from app.persistence import models
+from app.security.passwords import hash_password
 from app.services.base import Service
 from app.timeutil import utcnow
 
@@ -27,6 +29,13 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 CHUNK = 2_000
+# DESIGN.md §11: every demo clinic has these users, all with this password (and says so).
+DEMO_USERS = (
+    ("admin", "Administradora Demonstração", Role.ADMIN),
+    ("gestor", "Dr. Gestor Demonstração", Role.GESTOR),
+    ("recepcao", "Recepcionista Demonstração", Role.RECEPCAO),
+)
+DEMO_PASSWORD = "demo"
 
 # Campinas metropolitan area (SP): real cities, DDD 19, CEPs 13xxx-xxx.
 CITIES: tuple[tuple[str, str], ...] = (
@@ -62,13 +71,20 @@ class DemoReport:
     patients: int
     responsibles: int
     seed: int
+    users: tuple[str, ...] = tuple(u[0] for u in DEMO_USERS)
+    password: str = DEMO_PASSWORD
 
 
 class DemoService(Service):
     def is_empty(self) -> bool:
         with self.uow() as uow:
             clinic = uow.clinic.get()
-            return uow.patients.count_all() == 0 and (clinic is None or not clinic.legal_name)
+            users = uow.session.scalar(select(func.count()).select_from(models.User))
+            return (
+                uow.patients.count_all() == 0
+                and (clinic is None or not clinic.legal_name)
+                and not users
+            )
 
     def create(
         self,
@@ -89,6 +105,17 @@ class DemoService(Service):
         total = len(people)
         with self.uow() as uow:
             uow.session.add(gen.clinic())
+            for username, full_name, role in DEMO_USERS:
+                uow.session.add(
+                    models.User(
+                        username=username,
+                        full_name=full_name,
+                        role=role.value,
+                        password_hash=hash_password(DEMO_PASSWORD),
+                        active=True,
+                        failed_attempts=0,
+                    )
+                )
             uow.flush()
             done = 0
             for start in range(0, total, CHUNK):
