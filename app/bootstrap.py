@@ -15,12 +15,13 @@ from sqlalchemy.exc import DBAPIError
 
 from app.clock import Clock, SystemClock
 from app.config import Config
-from app.errors import DatabaseError, KeyRequired
+from app.errors import DatabaseError
 from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
 from app.persistence.sqlite_files import is_encrypted
 from app.persistence.uow import UnitOfWork
 from app.security.keys import DataKey
+from app.security.unlock import resolve_key
 from app.services.audit import AuditService
 from app.services.backup import BackupService
 from app.services.base import Actor, Context
@@ -85,10 +86,7 @@ def bootstrap(
     path = config.sqlite_path
     check_location(config)
     if key is None and path is not None and is_encrypted(path):
-        raise KeyRequired(
-            f"O banco de dados {path} é criptografado: informe a frase-senha ou a chave de "
-            "recuperação (EMDIA_PASSPHRASE na linha de comando)."
-        )
+        key = resolve_key(path, use_env=False)  # the keyring, or says what is missing
     engine = make_engine(config.db_url, key)
     report = None
     try:

@@ -90,6 +90,13 @@ def resolve_key(
             key = key_from_secret(typed, keyfile)
             if key is not None:
                 return key
+    if keyfile is None:
+        raise KeyRequired(
+            f"O arquivo {path} não pode ser lido: ou está danificado, ou é um banco criptografado "
+            f"cujo arquivo de chave ({key_file_path(path).name}) não está ao lado dele. Se tiver "
+            f"a chave de recuperação, informe-a em {PASSPHRASE_ENV}; senão, restaure o último "
+            "backup. O arquivo não foi alterado."
+        )
     raise KeyRequired(
         f"O banco de dados {path} é criptografado e a chave não está neste computador. "
         f"Informe a frase-senha ou a chave de recuperação em {PASSPHRASE_ENV} (ou rode em um "

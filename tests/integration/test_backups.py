@@ -112,9 +112,7 @@ def test_not_a_backup_file_is_refused_in_portuguese(services: Services, tmp_path
         services.backups.verify(tmp_path / "sumiu.emdiabak")
 
 
-def test_automatic_backups_rotate_but_manual_ones_stay(
-    services: Services, tmp_path: Path
-) -> None:
+def test_automatic_backups_rotate_but_manual_ones_stay(services: Services, tmp_path: Path) -> None:
     folder = tmp_path / "bk"
     services.backups.set_folder(str(folder))
     stem = "emdia-test"

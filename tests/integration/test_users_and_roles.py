@@ -44,7 +44,7 @@ def test_reopening_a_database_with_users_acts_as_nobody(staff: Services, config:
 
 def test_reception_cannot_change_clinic_settings_nor_users(staff: Services) -> None:
     staff.login("recepcao", STAFF_PASSWORD)
-    with pytest.raises(PermissionDenied, match="recepcao.*configurações da clínica"):
+    with pytest.raises(PermissionDenied, match=r"recepcao.*configurações da clínica"):
         staff.clinic.update({"fine_percent": "1"})
     with pytest.raises(PermissionDenied):
         staff.users.list_users()

@@ -52,7 +52,11 @@ def test_protected_clinic_headless_access(tmp_path: Path) -> None:
     them a non-interactive run exits 1 with a pt-BR message and no traceback."""
     db = str(tmp_path / "clinica.db")
     base = {**os.environ, "EMDIA_HOME": str(tmp_path / "home"), **NO_KEYRING}
-    setup = {**base, "EMDIA_NEW_PASSWORD": "senha-do-admin", "EMDIA_NEW_PASSPHRASE": "frase longa 123"}
+    setup = {
+        **base,
+        "EMDIA_NEW_PASSWORD": "senha-do-admin",
+        "EMDIA_NEW_PASSPHRASE": "frase longa 123",
+    }
 
     def run(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -65,8 +69,11 @@ def test_protected_clinic_headless_access(tmp_path: Path) -> None:
 
     added = run("user", "add", "--username", "admin", "--role", "admin", env=setup)
     assert added.returncode == 0, added.stderr
-    encrypted = run("security", "encrypt", env={**setup, "EMDIA_USER": "admin",
-                                                "EMDIA_PASSWORD": "senha-do-admin"})
+    encrypted = run(
+        "security",
+        "encrypt",
+        env={**setup, "EMDIA_USER": "admin", "EMDIA_PASSWORD": "senha-do-admin"},
+    )
     assert encrypted.returncode == 0, encrypted.stderr
     assert "CHAVE DE RECUPERAÇÃO" in encrypted.stdout
     assert not Path(db).read_bytes().startswith(b"SQLite format 3")
@@ -79,6 +86,9 @@ def test_protected_clinic_headless_access(tmp_path: Path) -> None:
     no_user = run("patient", "list", env=with_key)
     assert no_user.returncode == 1 and "EMDIA_USER" in no_user.stderr
 
-    ok = run("patient", "list", env={**with_key, "EMDIA_USER": "admin",
-                                     "EMDIA_PASSWORD": "senha-do-admin"})
+    ok = run(
+        "patient",
+        "list",
+        env={**with_key, "EMDIA_USER": "admin", "EMDIA_PASSWORD": "senha-do-admin"},
+    )
     assert ok.returncode == 0, ok.stderr
