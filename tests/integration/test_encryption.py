@@ -27,12 +27,15 @@ def _new_encrypted(path: Path, clock: FixedClock, passphrase: str | None) -> str
     return key.recovery_code()
 
 
-def test_the_file_holds_no_readable_patient_data(tmp_path: Path, clock: FixedClock) -> None:
+def test_the_file_holds_no_readable_patient_data(
+    tmp_path: Path, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
     db = tmp_path / "emdia.db"
     _new_encrypted(db, clock, None)
     raw = b"".join(f.read_bytes() for f in (db, Path(f"{db}-wal")) if f.exists())
     assert not db.read_bytes().startswith(b"SQLite format 3")
     assert NAME.encode() not in raw and b"52998224725" not in raw
+    memory_keyring.entries.clear()  # the thief's computer
     with pytest.raises(KeyRequired, match="criptografado"):
         bootstrap(load_config(str(db)), clock)
 
