@@ -72,6 +72,27 @@ def validate_password(password: str, confirm: str | None, username: str) -> list
     return errors
 
 
+def check_user_form(form: UserForm) -> tuple[str, str, Role | None, list[FieldError]]:
+    """Clean the typed values; the errors that need no database (the set-up dialog shows them
+    together with the frase-senha's before anything is written)."""
+    username = form.username.strip().lower()
+    full_name = " ".join(form.full_name.split())
+    role = parse_role(form.role)
+    errors: list[FieldError] = []
+    if not _USERNAME.match(username):
+        errors.append(
+            FieldError(
+                "username",
+                "Usuário: use de 3 a 30 letras minúsculas sem acento, números, ponto, hífen "
+                "ou sublinhado, começando por letra ou número (ex.: maria.souza).",
+            )
+        )
+    if role is None:
+        errors.append(FieldError("role", "Perfil: escolha recepcao, gestor ou admin."))
+    errors += validate_password(form.password, form.password_confirm, username)
+    return username, full_name, role, errors
+
+
 def _info(row: models.User) -> UserInfo:
     return UserInfo(
         id=row.id,
@@ -143,21 +164,7 @@ class UserService(Service):
     def create(self, form: UserForm) -> UserInfo:
         """Add a user. In set-up mode (no users yet) the first one must be an admin."""
         self.require(Permission.USERS)
-        username = form.username.strip().lower()
-        full_name = " ".join(form.full_name.split())
-        role = parse_role(form.role)
-        errors: list[FieldError] = []
-        if not _USERNAME.match(username):
-            errors.append(
-                FieldError(
-                    "username",
-                    "Usuário: use de 3 a 30 letras minúsculas sem acento, números, ponto, hífen "
-                    "ou sublinhado, começando por letra ou número (ex.: maria.souza).",
-                )
-            )
-        if role is None:
-            errors.append(FieldError("role", "Perfil: escolha recepcao, gestor ou admin."))
-        errors += validate_password(form.password, form.password_confirm, username)
+        username, full_name, role, errors = check_user_form(form)
         with self.uow() as uow:
             count = uow.session.scalar(select(func.count()).select_from(models.User)) or 0
             if count == 0 and role is not None and role is not Role.ADMIN:

@@ -1,0 +1,105 @@
+"""Configurações → Usuários e backups, and Auditoria, driven through their widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services
+from app.domain.patients import PatientForm
+from app.services.backup import BackupReport
+from tests.conftest import STAFF_PASSWORD
+from tests.ui.keyboard import type_text
+from ui.dialogs.user_dialog import UserDialog
+from ui.main_window import MainWindow
+
+
+def admin_window(qtbot: QtBot, staff: Services) -> MainWindow:
+    staff.login("admin", STAFF_PASSWORD)
+    window = MainWindow(staff)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("Configurações")
+    window.settings_view.tabs.setCurrentIndex(window.settings_view.security_tab)
+    return window
+
+
+def test_admin_sees_users_and_adds_one_through_the_dialog(qtbot: QtBot, staff: Services) -> None:
+    window = admin_window(qtbot, staff)
+    view = window.security_view
+    assert view.user_table.rowCount() == 3
+    dialog = UserDialog(staff.users, None, view)
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.username, "joao.recepção")
+    type_text(qtbot, dialog.password, "senha-boa-1")
+    type_text(qtbot, dialog.password_confirm, "senha-boa-2")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert "letras minúsculas sem acento" in dialog.errors.message_for("username")
+    assert "não confere" in dialog.errors.message_for("password_confirm")
+    dialog.username.clear()
+    type_text(qtbot, dialog.username, "joao")
+    dialog.password_confirm.clear()
+    type_text(qtbot, dialog.password_confirm, "senha-boa-1")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert dialog.result() == UserDialog.DialogCode.Accepted
+    view.load_users()
+    assert view.user_table.rowCount() == 4
+
+
+def test_backup_now_then_restore_with_a_preview(
+    qtbot: QtBot, staff: Services, tmp_path: Path
+) -> None:
+    window = admin_window(qtbot, staff)
+    view = window.security_view
+    view.set_folder(str(tmp_path / "pendrive"))
+    assert view.folder.text() == str(tmp_path / "pendrive")
+    qtbot.mouseClick(view.backup_now, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.backup_table.rowCount() == 1, timeout=10000)
+    assert "verificado" in view.backup_status.text()
+    backup = next((tmp_path / "pendrive").glob("*.emdiabak"))
+
+    staff.patients.create(PatientForm(name="Paciente Depois do Backup", cpf="529.982.247-25"))
+    previews: list[BackupReport] = []
+
+    def confirm(report: BackupReport) -> bool:
+        previews.append(report)
+        return True
+
+    view.confirm_restore = confirm
+    with qtbot.waitSignal(window.reopen_requested, timeout=10000) as blocker:
+        view.restore_file(str(backup))
+    assert "restaurado" in blocker.args[0]
+    assert previews[0].ok and previews[0].counts["app_user"] == 3
+
+
+def test_idle_minutes_are_validated_and_saved(qtbot: QtBot, staff: Services) -> None:
+    window = admin_window(qtbot, staff)
+    view = window.security_view
+    view.idle_minutes.setValue(3)
+    qtbot.mouseClick(view.findChild(type(view.backup_now), "saveIdle"), Qt.MouseButton.LeftButton)
+    assert staff.security.idle_lock_minutes() == 3
+    assert "não criptografado" in view.crypto_status.text().lower()
+
+
+def test_audit_viewer_lists_and_filters(qtbot: QtBot, staff: Services) -> None:
+    staff.login("gestor", STAFF_PASSWORD)
+    staff.clinic.update({"fine_percent": "1,5"})
+    window = MainWindow(staff)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("Configurações")
+    settings = window.settings_view
+    settings.tabs.setCurrentIndex(settings.audit_tab)
+    view = window.audit_view
+    assert view.model.rowCount() == 4  # three users created, one clinic change
+    first = [view.model.index(0, c).data() for c in range(6)]
+    assert first[1] == "gestor" and first[2] == "Dados da clínica alterados"
+    assert first[4] == "fine_bp: 200" and first[5] == "fine_bp: 150"
+    type_text(qtbot, view.text, "user")
+    qtbot.keyClick(view.text, Qt.Key.Key_Return)
+    assert view.model.rowCount() == 3 and "3 registro" in view.count.text()
+    view.text.clear()
+    view.user.setCurrentIndex(view.user.findData("gestor"))
+    assert view.model.rowCount() == 1
