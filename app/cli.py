@@ -714,22 +714,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_patient_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     services = _services(args)
     try:
-        data = services.lgpd.export_patient(args.patient_id)
+        out = services.lgpd.export_patient_file(args.patient_id, args.out)
     finally:
         services.close()
-    out = Path(args.out)
-    try:
-        out.write_text(
-            json.dumps(data, ensure_ascii=False, indent=2, default=_json_default), "utf-8"
-        )
-    except OSError as exc:
-        raise ValidationError.single(
-            "out", f"--out: não foi possível gravar {out} ({exc.strerror or exc})."
-        ) from exc
     print(f"Dados do paciente {args.patient_id} exportados para {out}.")
     return EXIT_OK
 

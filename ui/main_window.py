@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        self.patients_view = PatientsView(services.patients)
+        self.patients_view = PatientsView(services.patients, lgpd=services.lgpd)
         self.security_view = SecurityView(services, self.reporter)
         self.audit_view = AuditView(services.audit)
         self.settings_view = SettingsView(

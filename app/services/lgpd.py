@@ -11,8 +11,10 @@ while the patient still owes money — the clinic may keep the data to collect a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -102,6 +104,18 @@ class LgpdService(Service):
             self.audit(uow, "patient.lgpd_export", "patient", patient_id, None, None)
             uow.commit()
             return data
+
+    def export_patient_file(self, patient_id: int, path: Path | str) -> Path:
+        """The export as a UTF-8 JSON file (what the patient receives)."""
+        data = self.export_patient(patient_id)
+        target = Path(path)
+        try:
+            target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        except OSError as exc:
+            raise ValidationError.single(
+                "out", f"Arquivo: não foi possível gravar {target} ({exc.strerror or exc})."
+            ) from exc
+        return target
 
     def anonymize_patient(self, patient_id: int) -> AnonymizeReport:
         self.require(Permission.LGPD)

@@ -103,3 +103,28 @@ def test_audit_viewer_lists_and_filters(qtbot: QtBot, staff: Services) -> None:
     view.text.clear()
     view.user.setCurrentIndex(view.user.findData("gestor"))
     assert view.model.rowCount() == 1
+
+
+def test_lgpd_export_and_anonymise_from_the_patient_dialog(
+    qtbot: QtBot, staff: Services, tmp_path: Path
+) -> None:
+    from ui.dialogs.patient_dialog import PatientDialog
+
+    staff.login("recepcao", STAFF_PASSWORD)
+    patient = staff.patients.create(PatientForm(name="Joana Titular", cpf="529.982.247-25"))
+    as_reception = PatientDialog(staff.patients, patient.id, lgpd=staff.lgpd)
+    qtbot.addWidget(as_reception)
+    assert as_reception.lgpd_button is None  # recepção: no LGPD actions
+
+    staff.login("gestor", STAFF_PASSWORD)
+    dialog = PatientDialog(staff.patients, patient.id, lgpd=staff.lgpd)
+    qtbot.addWidget(dialog)
+    assert dialog.lgpd_button is not None
+    target = tmp_path / "joana.json"
+    dialog.ask_export_path = lambda: str(target)
+    dialog.export_data()
+    assert "Joana Titular" in target.read_text(encoding="utf-8")
+    dialog.confirm_anonymize = lambda: True
+    dialog.anonymize()
+    assert dialog.anonymized
+    assert staff.patients.get(patient.id).name.startswith("Titular anonimizado")

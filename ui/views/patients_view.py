@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
@@ -24,10 +25,17 @@ SEARCH_DELAY_MS = 150
 
 
 class PatientsView(QWidget):
-    def __init__(self, service: PatientService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: PatientService,
+        parent: QWidget | None = None,
+        *,
+        lgpd: LgpdService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsView")
         self.service = service
+        self.lgpd = lgpd
         self.model = PatientTableModel(service)
 
         title = QLabel(self.tr("Pacientes"))
@@ -109,8 +117,8 @@ class PatientsView(QWidget):
             self.run_search()
 
     def edit_patient(self, patient_id: int) -> None:
-        dialog = PatientDialog(self.service, patient_id, self)
-        if dialog.exec():
+        dialog = PatientDialog(self.service, patient_id, self, lgpd=self.lgpd)
+        if dialog.exec() or dialog.anonymized:
             self.model.refresh()
 
     def focus_search(self) -> None:
