@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
+        self.user_label.setContentsMargins(16, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.user_label)
         self.lock_button = QPushButton(self.tr("Bloquear (Ctrl+L)"))
         self.lock_button.setObjectName("lockButton")

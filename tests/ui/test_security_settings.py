@@ -96,7 +96,8 @@ def test_audit_viewer_lists_and_filters(qtbot: QtBot, staff: Services) -> None:
     assert view.model.rowCount() == 4  # three users created, one clinic change
     first = [view.model.index(0, c).data() for c in range(6)]
     assert first[1] == "gestor" and first[2] == "Dados da clínica alterados"
-    assert first[4] == "fine_bp: 200" and first[5] == "fine_bp: 150"
+    assert first[3] == "Clínica 1"
+    assert first[4] == "multa: 2 %" and first[5] == "multa: 1,5 %"
     type_text(qtbot, view.text, "user")
     qtbot.keyClick(view.text, Qt.Key.Key_Return)
     assert view.model.rowCount() == 3 and "3 registro" in view.count.text()

@@ -30,7 +30,9 @@ class RecoveryKeyDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.code = QLabel(code)
+        groups = code.split("-")
+        half = (len(groups) + 1) // 2
+        self.code = QLabel("-".join(groups[:half]) + "-\n" + "-".join(groups[half:]))
         self.code.setObjectName("recoveryCode")
         font = QFont("DejaVu Sans Mono")
         font.setStyleHint(QFont.StyleHint.Monospace)
@@ -57,7 +59,8 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(copy)
         layout.addWidget(self.confirmed)
         layout.addWidget(buttons)
-        self.setMinimumWidth(560)
+        intro.setFixedWidth(600)  # a fixed width lets the wrapped text get its full height
+        intro.setMinimumHeight(intro.heightForWidth(600))
 
     def reject(self) -> None:
         if self.confirmed.isChecked():

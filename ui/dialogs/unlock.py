@@ -41,6 +41,8 @@ class UnlockDialog(QDialog):
             ).format(where=where)
         )
         intro.setWordWrap(True)
+        intro.setFixedWidth(460)  # a fixed width lets the wrapped text get its full height
+        intro.setMinimumHeight(intro.heightForWidth(460))
         self.secret = QLineEdit()
         self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)

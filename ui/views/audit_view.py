@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.money import format_percent
 from app.services.audit import AuditEntry, AuditQuery, AuditService
 
 PAGE = 200
@@ -42,10 +43,43 @@ ACTION_LABELS = {
 }
 
 
+ENTITY_LABELS = {
+    "clinic": "Clínica",
+    "app_user": "Usuário",
+    "patient": "Paciente",
+    "contract": "Contrato",
+    "payment": "Pagamento",
+    "database": "Banco de dados",
+}
+FIELD_LABELS = {
+    "fine_bp": "multa",
+    "interest_monthly_bp": "juros ao mês",
+    "pix_key": "chave PIX",
+    "legal_name": "razão social",
+    "backup_dir": "pasta",
+    "idle_lock_minutes": "bloqueio (min)",
+    "full_name": "nome",
+    "role": "perfil",
+    "active": "ativo",
+    "username": "usuário",
+    "file": "arquivo",
+}
+
+
+def _value(key: str, value: Any) -> str:
+    if key.endswith("_bp") and isinstance(value, int):
+        return format_percent(value)
+    if isinstance(value, bool):
+        return "sim" if value else "não"
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
 def describe(values: dict[str, Any] | None) -> str:
     if not values:
         return ""
-    return "; ".join(f"{key}: {value}" for key, value in values.items())
+    return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_value(k, v)}" for k, v in values.items())
 
 
 def local_time(entry: AuditEntry) -> str:
@@ -103,7 +137,8 @@ class AuditModel(QAbstractTableModel):
         ):
             return None
         e = self.rows[index.row()]
-        where = f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity
+        entity = ENTITY_LABELS.get(e.entity, e.entity)
+        where = f"{entity} {e.entity_id}" if e.entity_id is not None else entity
         values = (
             local_time(e),
             e.username,
@@ -148,7 +183,7 @@ class AuditView(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((140, 110, 210, 100, 230)):
+        for column, width in enumerate((150, 100, 200, 130, 230)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
