@@ -8,13 +8,14 @@ on the terminal).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import importlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -26,7 +27,7 @@ from app.domain.identity import format_cpf, format_phone
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.errors import EmDiaError, LoginRefused, ValidationError
 from app.logging_setup import configure_logging
-from app.security.unlock import resolve_key
+from app.security.unlock import PASSPHRASE_ENV, resolve_key
 
 log = logging.getLogger("emdia.cli")
 
@@ -332,6 +333,16 @@ def _open_key(config: Config) -> Any:
     return resolve_key(config.sqlite_path, prompt=_prompt_secret if _interactive() else None)
 
 
+@contextlib.contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Any]:
+    """Services for one command (key, login), closed afterwards whatever happens."""
+    services = _services(args)
+    try:
+        yield services
+    finally:
+        services.close()
+
+
 def _services(args: argparse.Namespace, *, login: bool = True) -> Any:
     from app.bootstrap import bootstrap
 
@@ -602,24 +613,18 @@ def _user_by_name(services: Any, username: str) -> Any:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from app.services.users import UserForm
 
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         password = _new_secret(NEW_PASSWORD_ENV, f"Senha para {args.username}")
         user = services.users.create(
             UserForm(args.username, args.full_name, args.role, password, None)
         )
-    finally:
-        services.close()
     print(f"Usuário cadastrado: {user.username} (perfil {user.role_label}).")
     return EXIT_OK
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         users = services.users.list_users()
-    finally:
-        services.close()
     if args.json:
         _print_json(
             [
@@ -642,8 +647,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_set(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         user = _user_by_name(services, args.username)
         updated = services.users.update(
             user.id,
@@ -651,30 +655,22 @@ def cmd_user_set(args: argparse.Namespace) -> int:
             role=args.role or user.role.value,
             active=user.active if args.active is None else args.active == "sim",
         )
-    finally:
-        services.close()
     print(f"Usuário {updated.username}: perfil {updated.role_label}, ativo: {updated.active}.")
     return EXIT_OK
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         user = _user_by_name(services, args.username)
         password = _new_secret(NEW_PASSWORD_ENV, f"Nova senha de {user.username}")
         services.users.reset_password(user.id, password)
-    finally:
-        services.close()
     print(f"Senha de {args.username} redefinida.")
     return EXIT_OK
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         services.users.unlock(_user_by_name(services, args.username).id)
-    finally:
-        services.close()
     print(f"Usuário {args.username} desbloqueado.")
     return EXIT_OK
 
@@ -683,11 +679,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from app.services.audit import AuditQuery
 
     query = AuditQuery(username=args.username, text=args.text, since=args.since, until=args.until)
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         entries = services.audit.search(query, 0, args.limit)
-    finally:
-        services.close()
     if args.json:
         _print_json(
             [
@@ -714,11 +707,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_patient_export(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         out = services.lgpd.export_patient_file(args.patient_id, args.out)
-    finally:
-        services.close()
     print(f"Dados do paciente {args.patient_id} exportados para {out}.")
     return EXIT_OK
 
@@ -734,12 +724,9 @@ def _confirm(question: str, yes: bool) -> None:
 
 
 def cmd_patient_anonymize(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         _confirm(f"Anonimizar o paciente {args.patient_id}? Isto não pode ser desfeito.", args.yes)
         report = services.lgpd.anonymize_patient(args.patient_id)
-    finally:
-        services.close()
     print(
         f"Paciente {report.patient_id} anonimizado: dados pessoais substituídos; "
         f"{report.contracts} contrato(s) e os pagamentos mantidos (registros financeiros)."
@@ -778,11 +765,8 @@ def _print_backup_report(report: Any) -> None:
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         result = services.backups.create(args.dir)
-    finally:
-        services.close()
     if args.json:
         _print_json({"file": str(result.file.path), **result.report.as_dict()})
     else:
@@ -791,11 +775,8 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_verify(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
-        report = services.backups.verify(args.file, os.environ.get("EMDIA_PASSPHRASE"))
-    finally:
-        services.close()
+    with _opened(args) as services:
+        report = services.backups.verify(args.file, os.environ.get(PASSPHRASE_ENV))
     if args.json:
         _print_json(report.as_dict())
     else:
@@ -804,28 +785,22 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
-        secret = os.environ.get("EMDIA_PASSPHRASE")
+    with _opened(args) as services:
+        secret = os.environ.get(PASSPHRASE_ENV)
         preview = services.backups.verify(args.file, secret)
         _print_backup_report(preview)
         if not preview.ok:
             return EXIT_REFUSED
         _confirm("Substituir o banco de dados atual por este backup?", args.yes)
         services.backups.restore(args.file, secret)
-    finally:
-        services.close()
     print("Backup restaurado. O banco anterior foi guardado na pasta de backups.")
     return EXIT_OK
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         files = services.backups.list_files()
         folder = services.backups.folder()
-    finally:
-        services.close()
     if args.json:
         _print_json(
             [
@@ -846,11 +821,8 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_folder(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         folder = services.backups.set_folder(args.dir)
-    finally:
-        services.close()
     print(f"Backups automáticos irão para {folder}.")
     return EXIT_OK
 
@@ -859,11 +831,8 @@ def cmd_backup_folder(args: argparse.Namespace) -> int:
 
 
 def cmd_security_status(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         status = services.security.status()
-    finally:
-        services.close()
     if args.json:
         _print_json({**asdict(status), "summary": status.summary})
     else:
@@ -874,14 +843,11 @@ def cmd_security_status(args: argparse.Namespace) -> int:
 def cmd_security_encrypt(args: argparse.Namespace) -> int:
     from app.security import keystore
 
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         passphrase: str | None = os.environ.get(NEW_PASSPHRASE_ENV)
         if not passphrase and (_interactive() or not keystore.available()):
             passphrase = _new_secret(NEW_PASSPHRASE_ENV, "Frase-senha do banco")
         protected = services.security.encrypt(passphrase or None)
-    finally:
-        services.close()
     print("Banco de dados criptografado.")
     print("CHAVE DE RECUPERAÇÃO (anote e guarde em lugar seguro; ela não será mostrada de novo):")
     print(f"  {protected.recovery_code}")
@@ -889,12 +855,9 @@ def cmd_security_encrypt(args: argparse.Namespace) -> int:
 
 
 def cmd_security_passphrase(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _opened(args) as services:
         passphrase = _new_secret(NEW_PASSPHRASE_ENV, "Nova frase-senha do banco")
         services.security.set_passphrase(passphrase)
-    finally:
-        services.close()
     print("Frase-senha do banco definida.")
     return EXIT_OK
 

@@ -127,9 +127,12 @@ class Service:
         entity_id: int | None,
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
+        *,
+        actor: Actor | None = None,
     ) -> None:
-        """Append one line to the audit log inside the caller's transaction."""
-        actor = self.ctx.actor()
+        """Append one line to the audit log inside the caller's transaction (as ``actor``
+        when the one acting is not logged in yet, e.g. a login lockout)."""
+        actor = actor or self.ctx.actor()
         uow.session.add(
             models.AuditLog(
                 at=utcnow(),

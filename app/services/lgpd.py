@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
+from app.persistence.uow import UnitOfWork
 from app.services.base import Permission, Service
 from app.timeutil import utcnow
 
@@ -42,6 +43,13 @@ def _row(row: Any) -> dict[str, Any]:
     return {c.key: _plain(getattr(row, c.key)) for c in row.__table__.columns}
 
 
+def _patient(uow: UnitOfWork, patient_id: int) -> models.Patient:
+    row = uow.patients.get(patient_id)
+    if row is None:
+        raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+    return row
+
+
 @dataclass(frozen=True)
 class AnonymizeReport:
     patient_id: int
@@ -57,9 +65,7 @@ class LgpdService(Service):
         self.require(Permission.LGPD)
         m = models
         with self.uow() as uow:
-            patient = uow.session.get(m.Patient, patient_id)
-            if patient is None:
-                raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+            patient = _patient(uow, patient_id)
 
             def rows(model: Any, *where: Any) -> list[dict[str, Any]]:
                 stmt = select(model).where(*where).order_by(model.id)
@@ -121,9 +127,7 @@ class LgpdService(Service):
         self.require(Permission.LGPD)
         m = models
         with self.uow() as uow:
-            patient = uow.session.get(m.Patient, patient_id)
-            if patient is None:
-                raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+            patient = _patient(uow, patient_id)
             if patient.anonymized_at is not None:
                 raise ValidationError.single(
                     "patient", f"Paciente {patient_id}: já foi anonimizado; nada a fazer."

@@ -135,7 +135,15 @@ class UserService(Service):
                 if row.failed_attempts >= MAX_FAILED_ATTEMPTS:
                     row.failed_attempts = 0
                     row.locked_until = now + LOCKOUT
-                    self._audit_as(uow, row, "user.locked", {"minutes": LOCKOUT.seconds // 60})
+                    self.audit(
+                        uow,
+                        "user.locked",
+                        "app_user",
+                        row.id,
+                        None,
+                        {"minutes": LOCKOUT.seconds // 60},
+                        actor=_actor(row),
+                    )
                     uow.commit()
                     raise LoginRefused(
                         f"Senha errada {MAX_FAILED_ATTEMPTS} vezes: o usuário {row.username} "
@@ -274,23 +282,6 @@ class UserService(Service):
             models.User.role == Role.ADMIN.value, models.User.active.is_(True)
         )
         return int(uow.session.scalar(stmt) or 0)
-
-    def _audit_as(
-        self, uow: UnitOfWork, row: models.User, action: str, after: dict[str, object]
-    ) -> None:
-        """Lockouts happen before anyone is logged in: record them under the user's name."""
-        uow.session.add(
-            models.AuditLog(
-                at=utcnow(),
-                user_id=row.id,
-                username=row.username,
-                action=action,
-                entity="app_user",
-                entity_id=row.id,
-                before=None,
-                after=after,
-            )
-        )
 
 
 def _public(row: models.User) -> dict[str, object]:

@@ -16,6 +16,7 @@ from app.errors import PermissionDenied, ValidationError
 from app.persistence import models
 from app.services.audit import AuditQuery
 from tests.conftest import STAFF_PASSWORD
+from tests.factories import insert_contract
 
 
 def test_audit_log_refuses_update_and_delete(services: Services) -> None:
@@ -54,31 +55,8 @@ def _patient_with_history(services: Services) -> int:
             city="Campinas",
         )
     )
+    insert_contract(services.engine, patient.id, status="settled", description="Implante dentário")
     with services.engine.begin() as conn:
-        conn.execute(
-            models.Contract.__table__.insert(),
-            {
-                "id": 1,
-                "patient_id": patient.id,
-                "description": "Implante dentário",
-                "total_cents": 120000,
-                "down_payment_cents": 0,
-                "installments_count": 1,
-                "first_due_date": date(2026, 1, 10),
-                "due_day": 10,
-                "payment_method": "pix",
-                "status": "settled",
-                "fine_bp": 200,
-                "interest_monthly_bp": 100,
-                "witness1_name": "",
-                "witness1_cpf": "",
-                "witness2_name": "",
-                "witness2_cpf": "",
-                "version": 1,
-                "created_at": date(2026, 1, 1),
-                "updated_at": date(2026, 1, 1),
-            },
-        )
         conn.execute(
             models.Payment.__table__.insert(),
             {

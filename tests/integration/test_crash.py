@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,9 @@ from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from app.domain.patients import PatientForm
-from app.persistence import models, sqlite_files
+from app.persistence import sqlite_files
 from app.security import unlock
+from tests.factories import insert_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 12
@@ -35,31 +35,7 @@ def test_sigkill_while_writing_payments_loses_nothing_committed(
     key = unlock.new_protection(db, None)
     services = bootstrap(load_config(str(db)), clock, key=key)
     patient = services.patients.create(PatientForm(name="Maria da Silva", cpf="529.982.247-25"))
-    with services.engine.begin() as conn:
-        conn.execute(
-            models.Contract.__table__.insert(),
-            {
-                "id": 1,
-                "patient_id": patient.id,
-                "description": "",
-                "total_cents": 10**9,
-                "down_payment_cents": 0,
-                "installments_count": 1,
-                "first_due_date": date(2026, 3, 16),
-                "due_day": 16,
-                "payment_method": "pix",
-                "status": "active",
-                "fine_bp": 200,
-                "interest_monthly_bp": 100,
-                "witness1_name": "",
-                "witness1_cpf": "",
-                "witness2_name": "",
-                "witness2_cpf": "",
-                "version": 1,
-                "created_at": date(2026, 3, 16),
-                "updated_at": date(2026, 3, 16),
-            },
-        )
+    insert_contract(services.engine, patient.id, total_cents=10**9)
     services.close()
 
     rng = random.Random(20260316)

@@ -55,13 +55,18 @@ def test_right_password_logs_in(qtbot: QtBot, staff: Services) -> None:
     assert staff.actor.username == "gestor"
 
 
-def test_idle_window_locks_itself_and_hides_the_data(qtbot: QtBot, staff: Services) -> None:
-    staff.login("recepcao", STAFF_PASSWORD)
+def active_window(qtbot: QtBot, staff: Services, username: str) -> MainWindow:
+    staff.login(username, STAFF_PASSWORD)
     window = MainWindow(staff)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitActive(window):
         window.activateWindow()
+    return window
+
+
+def test_idle_window_locks_itself_and_hides_the_data(qtbot: QtBot, staff: Services) -> None:
+    window = active_window(qtbot, staff, "recepcao")
     window.idle.set_timeout_ms(150)
     qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
     assert not window.central.isVisible()
@@ -79,12 +84,7 @@ def test_idle_window_locks_itself_and_hides_the_data(qtbot: QtBot, staff: Servic
 
 
 def test_ctrl_l_locks_and_another_user_can_take_over(qtbot: QtBot, staff: Services) -> None:
-    staff.login("recepcao", STAFF_PASSWORD)
-    window = MainWindow(staff)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    window = active_window(qtbot, staff, "recepcao")
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.is_locked
     dialog = window.lock_dialog

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import EmDiaError
 from app.services.base import Actor
-from ui.widgets.form import ERROR_STYLE
+from ui.widgets.form import ERROR_STYLE, secret_line
 
 Login = Callable[[str, str], Actor]
 
@@ -52,9 +52,7 @@ class LoginDialog(QDialog):
         title.setWordWrap(True)
         self.username = QLineEdit(locked_user)
         self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = secret_line("password")
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
         self.message.setStyleSheet(ERROR_STYLE)

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import EmDiaError, ValidationError
 from app.services.users import UserForm
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form import ERROR_STYLE, FieldErrors, secret_line
 
 
 @dataclass(frozen=True)
@@ -26,13 +25,6 @@ class SetupAnswers:
     admin: UserForm
     passphrase: str | None
     passphrase_confirm: str | None
-
-
-def _secret(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class SetupDialog(QDialog):
@@ -70,8 +62,8 @@ class SetupDialog(QDialog):
         self.full_name.setObjectName("full_name")
         self.username = QLineEdit("admin")
         self.username.setObjectName("username")
-        self.password = _secret("password")
-        self.password_confirm = _secret("password_confirm")
+        self.password = secret_line("password")
+        self.password_confirm = secret_line("password_confirm")
         self.errors.add_row(admin, self.tr("Nome completo"), self.full_name, "full_name")
         self.errors.add_row(admin, self.tr("Usuário"), self.username, "username")
         self.errors.add_row(admin, self.tr("Senha"), self.password, "password")
@@ -102,8 +94,8 @@ class SetupDialog(QDialog):
             )
             note.setWordWrap(True)
             crypto.addRow(note)
-            self.passphrase = _secret("passphrase")
-            self.passphrase_confirm = _secret("passphrase_confirm")
+            self.passphrase = secret_line("passphrase")
+            self.passphrase_confirm = secret_line("passphrase_confirm")
             self.errors.add_row(
                 crypto, self.tr("Frase-senha do banco"), self.passphrase, "passphrase"
             )
@@ -141,15 +133,5 @@ class SetupDialog(QDialog):
         )
 
     def try_submit(self) -> None:
-        self.errors.clear()
-        try:
-            self.submit(self.answers())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            if self.errors.general is not None:
-                self.errors.general.setText(exc.message)
-                self.errors.general.show()
-            return
-        self.accept()
+        if self.errors.attempt(lambda: self.submit(self.answers())):
+            self.accept()

@@ -10,13 +10,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app.security.keys import DataKey
-from ui.widgets.form import ERROR_STYLE
+from ui.widgets.form import ERROR_STYLE, secret_line
 
 
 class UnlockDialog(QDialog):
@@ -43,9 +42,7 @@ class UnlockDialog(QDialog):
         intro.setWordWrap(True)
         intro.setFixedWidth(460)  # a fixed width lets the wrapped text get its full height
         intro.setMinimumHeight(intro.heightForWidth(460))
-        self.secret = QLineEdit()
-        self.secret.setObjectName("secret")
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret = secret_line("secret")
         self.remember = QCheckBox(self.tr("Lembrar neste computador (chaveiro do sistema)"))
         self.remember.setObjectName("remember")
         self.remember.setChecked(can_remember)

@@ -17,16 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.access import ROLE_LABELS, Role
-from app.errors import EmDiaError, ValidationError
 from app.services.users import UserForm, UserInfo, UserService
-from ui.widgets.form import ERROR_STYLE, FieldErrors
-
-
-def _password(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
+from ui.widgets.form import ERROR_STYLE, FieldErrors, secret_line
 
 
 class _FormDialog(QDialog):
@@ -56,18 +48,8 @@ class _FormDialog(QDialog):
         self.action: Callable[[], None] = lambda: None
 
     def try_save(self) -> None:
-        self.errors.clear()
-        try:
-            self.action()
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            if self.errors.general is not None:
-                self.errors.general.setText(exc.message)
-                self.errors.general.show()
-            return
-        self.accept()
+        if self.errors.attempt(self.action):
+            self.accept()
 
 
 class UserDialog(_FormDialog):
@@ -93,8 +75,8 @@ class UserDialog(_FormDialog):
         self.errors.add_row(self.form, self.tr("Usuário"), self.username, "username")
         self.errors.add_row(self.form, self.tr("Nome completo"), self.full_name, "full_name")
         self.errors.add_row(self.form, self.tr("Perfil"), self.role, "role")
-        self.password = _password("password")
-        self.password_confirm = _password("password_confirm")
+        self.password = secret_line("password")
+        self.password_confirm = secret_line("password_confirm")
         self.active = QCheckBox(self.tr("Ativo (pode entrar)"))
         self.active.setObjectName("active")
         if user is None:
@@ -141,8 +123,8 @@ class PasswordDialog(_FormDialog):
     ) -> None:
         super().__init__(title, parent)
         self.setObjectName("PasswordDialog")
-        self.secret = _password(field)
-        self.confirm = _password(f"{field}_confirm")
+        self.secret = secret_line(field)
+        self.confirm = secret_line(f"{field}_confirm")
         self.errors.add_row(self.form, self.tr("Nova"), self.secret, field)
         self.errors.add_row(self.form, self.tr("Confirme"), self.confirm, f"{field}_confirm")
         self.action = lambda: set_secret(self.secret.text(), self.confirm.text())
