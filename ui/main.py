@@ -221,6 +221,12 @@ class Launcher:
 
     def reopen(self, message: str) -> None:
         """After a restore or encrypting the database: close everything and open again."""
+        application = QApplication.instance()
+        keep_running = (
+            isinstance(application, QApplication) and application.quitOnLastWindowClosed()
+        )
+        if keep_running:
+            QApplication.setQuitOnLastWindowClosed(False)  # the old window closes first
         if self.window is not None:
             self.window.auto_backup = False  # the file was just replaced/backed up
             self.window.close()
@@ -231,7 +237,10 @@ class Launcher:
             self.services.close()
             self.services = None
         QMessageBox.information(None, "EmDia", message)
-        if not self.open():
+        opened = self.open()
+        if keep_running:
+            QApplication.setQuitOnLastWindowClosed(True)
+        if not opened:
             QApplication.quit()
 
 
