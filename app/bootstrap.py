@@ -55,9 +55,6 @@ class Services:
         self.actor = self.users.authenticate(username, password)
         return self.actor
 
-    def logout(self) -> None:
-        self.actor = Actor.nobody() if self.users.has_users() else Actor.setup()
-
     def close(self) -> None:
         self.engine.dispose()
 

@@ -59,6 +59,11 @@ def schema_state(engine: Engine) -> SchemaState:
     return SchemaState(current=current_revision(engine), head=head_revision())
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of EmDia can open."""
+    return _known_revisions()
+
+
 def _known_revisions() -> set[str]:
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}

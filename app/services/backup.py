@@ -29,7 +29,7 @@ import app
 from app.domain.backups import backups_to_keep
 from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
 from app.persistence import sqlite_files
-from app.persistence.migrate import _known_revisions
+from app.persistence.migrate import known_revisions
 from app.security import keystore
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.security.unlock import key_from_secret
@@ -350,7 +350,7 @@ class BackupService(Service):
         expected = manifest.get("counts", {})
         if counts and counts != expected:
             problems.append(f"contagem de registros diferente do registrado: {counts} ≠ {expected}")
-        if schema is not None and schema not in _known_revisions():
+        if schema is not None and schema not in known_revisions():
             problems.append(
                 f"feito por uma versão mais nova do EmDia (esquema {schema}); atualize o EmDia"
             )

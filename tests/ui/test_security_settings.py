@@ -129,3 +129,38 @@ def test_lgpd_export_and_anonymise_from_the_patient_dialog(
     dialog.anonymize()
     assert dialog.anonymized
     assert staff.patients.get(patient.id).name.startswith("Titular anonimizado")
+
+
+def test_backups_on_start_and_on_close(qtbot: QtBot, staff: Services, tmp_path: Path) -> None:
+    staff.login("admin", STAFF_PASSWORD)
+    staff.backups.set_folder(str(tmp_path / "bk"))
+    window = MainWindow(staff, auto_backup=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.start_backup("inicio")
+    qtbot.waitUntil(
+        lambda: "Backup verificado" in window.statusBar().currentMessage(), timeout=10000
+    )
+    window.close()  # the close backup runs first, then the window really closes
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    kinds = sorted(p.name.rsplit("-", 1)[1] for p in (tmp_path / "bk").glob("*.emdiabak"))
+    assert kinds == ["fechamento.emdiabak", "inicio.emdiabak"]
+
+
+def test_unlock_dialog_accepts_only_this_databases_secret(qtbot: QtBot) -> None:
+    from app.security.keys import DataKey
+    from ui.dialogs.unlock import UnlockDialog
+
+    key = DataKey.generate()
+    dialog = UnlockDialog(
+        lambda secret: key if secret == "frase certa" else None, where="x.db", can_remember=False
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.secret, "frase errada")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert "Não confere" in dialog.message.text() and dialog.key is None
+    assert not dialog.remember.isEnabled()
+    type_text(qtbot, dialog.secret, "frase certa")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.key == key
