@@ -398,8 +398,16 @@ class BackupService(Service):
             self.ctx.release()
             self._set_aside(db_path)
             staged = db_path.with_name(db_path.name + ".restaurando")
-            shutil.copyfile(copy, staged)
-            sqlite_files.replace_database(staged, db_path)
+            try:
+                shutil.copyfile(copy, staged)
+                sqlite_files.replace_database(staged, db_path)
+            except OSError as exc:
+                staged.unlink(missing_ok=True)
+                raise DatabaseError(
+                    f"Não foi possível substituir o banco de dados ({exc.strerror or exc}). "
+                    "Feche as outras janelas do EmDia (também em outros computadores) e verifique "
+                    "o espaço livre; o banco atual não foi alterado."
+                ) from exc
             if progress:
                 progress(3, total)
             if backup_key is not None:

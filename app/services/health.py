@@ -14,7 +14,7 @@ from app.config import Config
 from app.persistence.migrate import head_revision, schema_state
 from app.persistence.sqlite_files import is_encrypted
 
-_PACKAGES = ("SQLAlchemy", "alembic", "PySide6-Essentials", "reportlab")
+_PACKAGES = ("SQLAlchemy", "alembic", "PySide6-Essentials", "reportlab", "sqlcipher3", "keyring")
 
 
 @dataclass(frozen=True)
