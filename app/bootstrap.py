@@ -17,8 +17,11 @@ from app.persistence.migrate import PrepareReport, prepare_database
 from app.persistence.uow import UnitOfWork
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
+from app.services.contracts import ContractService
 from app.services.demo import DemoService
+from app.services.indexes import IndexService
 from app.services.patients import PatientService
+from app.services.payments import PaymentService
 
 
 @dataclass
@@ -28,6 +31,9 @@ class Services:
     engine: Engine
     clinic: ClinicService
     patients: PatientService
+    contracts: ContractService
+    payments: PaymentService
+    indexes: IndexService
     demo: DemoService
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -70,6 +76,9 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
         engine=engine,
         clinic=ClinicService(ctx),
         patients=PatientService(ctx),
+        contracts=ContractService(ctx),
+        payments=PaymentService(ctx),
+        indexes=IndexService(ctx),
         demo=DemoService(ctx),
         migration=report,
     )
