@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 import app
 from app.bootstrap import Services
 from app.domain.clinic import ClinicInfo
-from ui.views.patients_view import PatientsView
+from ui.views.contracts_view import ContractsView
+from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
 from ui.views.settings_view import SettingsView
 
@@ -44,25 +45,21 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        self.patients_view = PatientsView(services.patients)
-        self.settings_view = SettingsView(services.clinic)
+        self.patients = PatientsSection(services)
+        self.patients_view = self.patients.list
+        self.contracts_view = ContractsView(services.contracts)
+        self.settings_view = SettingsView(services)
         views: dict[str, QWidget] = {
             "Início": PlaceholderView(
                 self.tr("Início"),
                 self.tr(
                     "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
                     "em atraso, a taxa de inadimplência, o envelhecimento da dívida e a "
-                    "previsão de caixa. Enquanto isso, use Pacientes e Configurações."
+                    "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
                 ),
             ),
-            "Pacientes": self.patients_view,
-            "Contratos": PlaceholderView(
-                self.tr("Contratos"),
-                self.tr(
-                    "Aqui você vai registrar tratamentos parcelados, receber pagamentos, "
-                    "fazer estornos e ver o valor atualizado de cada parcela."
-                ),
-            ),
+            "Pacientes": self.patients,
+            "Contratos": self.contracts_view,
             "Cobrança": PlaceholderView(
                 self.tr("Cobrança"),
                 self.tr(
@@ -97,7 +94,8 @@ class MainWindow(QMainWindow):
                 self,
                 activated=lambda i=index: self.nav.setCurrentRow(i),
             )
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._section_changed)
+        self.contracts_view.open_contract.connect(self.open_contract)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -126,6 +124,15 @@ class MainWindow(QMainWindow):
         if info.is_demo or self.services.config.demo:
             title += "  [DEMO — dados fictícios]"
         self.setWindowTitle(title)
+
+    def _section_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        if self.stack.currentWidget() is self.contracts_view:
+            self.contracts_view.run_search()  # payments elsewhere may have changed balances
+
+    def open_contract(self, patient_id: int, contract_id: int) -> None:
+        self.show_section("Pacientes")
+        self.patients.show_patient(patient_id, contract_id)
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.services.patients import PatientService
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
+from ui.widgets.tables import make_table
 
 SEARCH_DELAY_MS = 150
 
 
 class PatientsView(QWidget):
+    """The list. Enter / double-click opens the patient's page (``open_patient``)."""
+
+    open_patient = Signal(int)
+
     def __init__(self, service: PatientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsView")
@@ -41,19 +36,7 @@ class PatientsView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
-        self.table = QTableView()
-        self.table.setObjectName("patientsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((250, 115, 130, 80, 230, 105, 210)):
-            self.table.setColumnWidth(column, width)
+        self.table = make_table(self.model, "patientsTable", (250, 115, 130, 80, 230, 105, 210))
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -94,11 +77,11 @@ class PatientsView(QWidget):
         self.run_search()
         if self.model.rowCount() > 0:
             self.table.selectRow(0)
-            self.edit_patient(self.model.patient_id(0))
+            self.open_patient.emit(self.model.patient_id(0))
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.edit_patient(self.model.patient_id(index.row()))
+            self.open_patient.emit(self.model.patient_id(index.row()))
 
     def add_patient(self) -> None:
         dialog = PatientDialog(self.service, None, self)
@@ -107,11 +90,7 @@ class PatientsView(QWidget):
             self.search.setText(dialog.saved.name)
             self.search.blockSignals(False)
             self.run_search()
-
-    def edit_patient(self, patient_id: int) -> None:
-        dialog = PatientDialog(self.service, patient_id, self)
-        if dialog.exec():
-            self.model.refresh()
+            self.open_patient.emit(dialog.saved.id)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
