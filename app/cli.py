@@ -332,8 +332,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(
-        f"Clínica de demonstração criada: {report.patients} pacientes e "
-        f"{report.responsibles} responsáveis financeiros (semente {report.seed})."
+        f"Clínica de demonstração criada: {report.patients} pacientes, "
+        f"{report.responsibles} responsáveis financeiros, {report.contracts} contratos, "
+        f"{report.installments} parcelas e {report.payments} pagamentos (semente {report.seed})."
     )
     return EXIT_OK
 

@@ -222,19 +222,32 @@ def _round(value: Fraction) -> int:
     return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
 
 
+def _percent_of(cents: int, bp: int) -> int:
+    """``cents × bp / 10,000`` rounded half-up, in exact integers (non-negative inputs)."""
+    return (cents * bp + 5_000) // 10_000
+
+
 def fine_for(open_principal_cents: int, fine_bp: int) -> int:
     """Multa: once per installment, on the principal unpaid at the due date (CDC art. 52 §1)."""
-    return _round(Fraction(open_principal_cents * fine_bp, 10_000))
+    return _percent_of(open_principal_cents, fine_bp)
 
 
-def interest_for(principal_cents: int, monthly_bp: int, days: int) -> Fraction:
-    """Juros de mora simples, pro rata die: principal × rate × days / 30 (CC art. 406)."""
-    return Fraction(principal_cents * monthly_bp * days, 10_000 * DAYS_PER_MONTH)
+_INTEREST_DENOMINATOR = 10_000 * DAYS_PER_MONTH
+
+
+def interest_units(principal_cents: int, monthly_bp: int, days: int) -> int:
+    """Juros de mora simples, pro rata die: principal × rate × days / 30 (CC art. 406), in
+    exact units of 1/300,000 centavo (sum them, then ``_round_units`` once)."""
+    return principal_cents * monthly_bp * days
+
+
+def _round_units(units: int) -> int:
+    return (units + _INTEREST_DENOMINATOR // 2) // _INTEREST_DENOMINATOR
 
 
 def punctuality_discount_for(open_principal_cents: int, discount_bp: int) -> int:
     """Desconto por pontualidade on what is still open, for paying by the due date."""
-    return _round(Fraction(open_principal_cents * discount_bp, 10_000))
+    return _percent_of(open_principal_cents, discount_bp)
 
 
 def updated_debt(
@@ -259,7 +272,7 @@ def updated_debt(
 
     due = terms.effective_due_date
     fine_accrued = 0
-    interest_accrued = Fraction(0)
+    interest_accrued = 0
     correction_accrued = Fraction(0)
     principal_at_due = terms.amount_cents - sum(
         s.principal_cents for s in effective if s.paid_on <= due
@@ -273,9 +286,8 @@ def updated_debt(
         for s in [*late_settlements, None]:
             until = as_of if s is None else s.paid_on
             if balance > 0 and until > since:
-                interest_accrued += interest_for(
-                    balance, policy.interest_monthly_bp, (until - since).days
-                )
+                days = (until - since).days
+                interest_accrued += interest_units(balance, policy.interest_monthly_bp, days)
                 if policy.correction is not None:
                     factor = policy.correction.factor(since, until)
                     correction_accrued += balance * (factor - 1)
@@ -284,7 +296,7 @@ def updated_debt(
                 since = until
 
     fine = max(0, fine_accrued - sum(s.fine_cents for s in effective))
-    interest = max(0, _round(interest_accrued) - sum(s.interest_cents for s in effective))
+    interest = max(0, _round_units(interest_accrued) - sum(s.interest_cents for s in effective))
     correction = max(0, _round(correction_accrued) - sum(s.correction_cents for s in effective))
     days_late = max(0, (as_of - due).days) if open_principal > 0 else 0
     discount = 0
