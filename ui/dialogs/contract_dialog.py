@@ -125,7 +125,7 @@ class ContractDialog(QDialog):
             self.witnesses.append((name, cpf))
 
         self.preview_model = RowsTableModel(("Nº", "Vencimento", "Valor", ""), right_aligned=(2,))
-        self.preview = make_table(self.preview_model, "preview", (50, 110, 110))
+        self.preview = make_table(self.preview_model, "preview", (70, 100, 100))
         self.preview_note = QLabel()
         self.preview_note.setObjectName("preview_note")
         self.preview_note.setWordWrap(True)
@@ -199,9 +199,7 @@ class ContractDialog(QDialog):
         for item in planned:
             number = self.tr("entrada") if item.number == 0 else str(item.number)
             note = (
-                self.tr("dia útil seguinte a {d}").format(d=format_date(item.due_date))
-                if item.moved
-                else ""
+                self.tr("era {d}").format(d=item.due_date.strftime("%d/%m")) if item.moved else ""
             )
             rows.append(
                 Row(

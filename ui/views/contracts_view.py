@@ -29,7 +29,7 @@ class ContractsView(QWidget):
         self.count_label.setObjectName("count")
         hint = QLabel(self.tr("Para um novo contrato, abra o paciente em Pacientes."))
         self.table = make_table(
-            self.model, "contractsTable", (80, 240, 200, 90, 110, 70, 80, 90, 130)
+            self.model, "contractsTable", (70, 220, 170, 90, 105, 65, 75, 75, 120)
         )
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

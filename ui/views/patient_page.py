@@ -79,7 +79,7 @@ class PatientPage(QWidget):
             right_aligned=(2,),
         )
         self.payments_table = make_table(
-            self.payments_model, "payments", (90, 90, 110, 80, 150, 90)
+            self.payments_model, "payments", (105, 90, 110, 80, 150, 90)
         )
         self.reverse_button = QPushButton(self.tr("Estornar pagamento selecionado"))
         self.reverse_button.setObjectName("reverse")
