@@ -99,15 +99,6 @@ def print_json(payload: object) -> None:
 
 
 FLAG_OF_FIELD = {
-    "total": "--total",
-    "down_payment": "--down",
-    "installments": "--installments",
-    "first_due": "--first-due",
-    "paid_on": "--date",
-    "amount": "--amount",
-    "patient": "--patient-cpf",
-    "contract": "--contract",
-    "payment": "--payment",
     "birth_date": "--birth-date",
     "phone_alt": "--phone-alt",
     "zip_code": "--zip-code",

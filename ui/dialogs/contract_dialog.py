@@ -8,8 +8,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,16 +23,16 @@ from app.domain.contracts import MAX_INSTALLMENTS, ContractForm, ContractView
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.schedule import add_months
-from app.errors import EmDiaError, ValidationError
+from app.errors import ValidationError
 from app.services.contracts import ContractService
 from ui.models.rows_model import Row, RowsTableModel
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
 
 PREVIEW_DELAY_MS = 200
 
 
-class ContractDialog(QDialog):
+class ContractDialog(FormDialog):
     def __init__(
         self,
         service: ContractService,
@@ -43,20 +41,12 @@ class ContractDialog(QDialog):
         today: date,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("ContractDialog")
-        self.setWindowTitle(self.tr("Novo contrato — {name}").format(name=patient_name))
+        super().__init__(
+            "ContractDialog", f"Novo contrato — {patient_name}", "Registrar contrato", parent
+        )
         self.service = service
         self.patient_id = patient_id
         self.saved: ContractView | None = None
-
-        general = QLabel()
-        general.setObjectName("error_general")
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
-        self.general_error = general
-        self.errors = FieldErrors(general)
 
         form = QFormLayout()
         self.description = QLineEdit()
@@ -130,18 +120,8 @@ class ContractDialog(QDialog):
         self.preview_note.setObjectName("preview_note")
         self.preview_note.setWordWrap(True)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            self.tr("Registrar contrato"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setObjectName("save")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
-
         left = QVBoxLayout()
-        left.addWidget(general)
+        left.addWidget(self.general_error)
         left.addLayout(form)
         left.addWidget(signing)
         left.addStretch(1)
@@ -154,7 +134,7 @@ class ContractDialog(QDialog):
         columns.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(980, 600)
 
         self._debounce = QTimer(self)
@@ -221,14 +201,8 @@ class ContractDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            self.saved = self.service.create(self.patient_id, self.form())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            return
-        self.accept()
+        form = self.form()
+        saved = self.submit(lambda: self.service.create(self.patient_id, form))
+        if saved is not None:
+            self.saved = saved
+            self.accept()

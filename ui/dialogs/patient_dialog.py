@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,9 +18,8 @@ from PySide6.QtWidgets import (
 from app.domain.dates import format_date
 from app.domain.identity import UFS, digits, format_cep, format_cpf, format_phone
 from app.domain.patients import Patient, PatientForm, PersonRef, ResponsibleForm
-from app.errors import EmDiaError, ValidationError
 from app.services.patients import PatientService
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form_dialog import FormDialog
 
 
 def _line(placeholder: str = "", name: str = "") -> QLineEdit:
@@ -42,28 +39,21 @@ def _with_check(edit: QLineEdit, check: QCheckBox) -> QWidget:
     return holder
 
 
-class PatientDialog(QDialog):
+class PatientDialog(FormDialog):
     def __init__(
         self, service: PatientService, patient_id: int | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "PatientDialog",
+            "Novo paciente" if patient_id is None else "Editar paciente",
+            "Salvar",
+            parent,
+        )
         self.service = service
         self.patient_id = patient_id
         self.version = 0
         self.saved: Patient | None = None
         self.found_responsible: PersonRef | None = None
-        self.setWindowTitle(
-            self.tr("Novo paciente") if patient_id is None else self.tr("Editar paciente")
-        )
-        self.setObjectName("PatientDialog")
-
-        self.general_error = QLabel()
-        self.general_error.setObjectName("error_general")
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
-        self.errors = FieldErrors(self.general_error)
-
         columns = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         columns.addLayout(left, 1)
@@ -80,23 +70,12 @@ class PatientDialog(QDialog):
         self.notes.setPlaceholderText(self.tr("Uso interno da clínica; não vai em mensagens."))
         self.notes.setFixedHeight(56)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            self.tr("Salvar"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setObjectName("save")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("cancel")
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
-
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
         layout.addLayout(columns)
         layout.addWidget(QLabel(self.tr("Observações internas")))
         layout.addWidget(self.notes)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(960, 640)
 
         if patient_id is not None:
@@ -334,17 +313,12 @@ class PatientDialog(QDialog):
     def save(self) -> None:
         if self.has_responsible.isChecked() and self.found_responsible is None:
             self.look_up_responsible()
-        self.errors.clear()
-        try:
-            if self.patient_id is None:
-                self.saved = self.service.create(self.form())
-            else:
-                self.saved = self.service.update(self.patient_id, self.form(), self.version)
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            return
-        self.accept()
+        form = self.form()
+        if self.patient_id is None:
+            saved = self.submit(lambda: self.service.create(form))
+        else:
+            patient_id = self.patient_id
+            saved = self.submit(lambda: self.service.update(patient_id, form, self.version))
+        if saved is not None:
+            self.saved = saved
+            self.accept()

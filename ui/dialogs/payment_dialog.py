@@ -8,8 +8,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,17 +21,17 @@ from app.domain.catalog import PaymentMethod, label
 from app.domain.contracts import ContractSummary, ContractView, PaymentForm
 from app.domain.dates import format_date
 from app.domain.money import format_brl
-from app.errors import EmDiaError, ValidationError
+from app.errors import ValidationError
 from app.services.contracts import ContractService
 from app.services.payments import PaymentResult, PaymentService
 from ui.models.rows_model import Row, RowsTableModel
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
 
 PREVIEW_DELAY_MS = 200
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(FormDialog):
     def __init__(
         self,
         payments: PaymentService,
@@ -43,22 +41,12 @@ class PaymentDialog(QDialog):
         contract_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("PaymentDialog")
-        self.setWindowTitle(self.tr("Receber pagamento"))
+        super().__init__("PaymentDialog", "Receber pagamento", "Registrar pagamento", parent)
         self.payments = payments
         self.contracts = contracts
         self.today = today
         self.saved: PaymentResult | None = None
         self.view: ContractView | None = None
-
-        general = QLabel()
-        general.setObjectName("error_general")
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
-        self.general_error = general
-        self.errors = FieldErrors(general)
 
         self.contract = QComboBox()
         self.contract.setObjectName("contract")
@@ -122,25 +110,15 @@ class PaymentDialog(QDialog):
         self.preview_note.setObjectName("preview_note")
         self.preview_note.setWordWrap(True)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            self.tr("Registrar pagamento"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setObjectName("save")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
-
         layout = QVBoxLayout(self)
-        layout.addWidget(general)
+        layout.addWidget(self.general_error)
         layout.addLayout(form)
         layout.addWidget(
             QLabel(self.tr("Como o valor será aplicado (parcelas mais antigas primeiro):"))
         )
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.preview_note)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(820, 560)
 
         self._debounce = QTimer(self)
@@ -240,14 +218,8 @@ class PaymentDialog(QDialog):
         self.preview_note.setText(note)
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            self.saved = self.payments.add(self.form())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            return
-        self.accept()
+        form = self.form()
+        saved = self.submit(lambda: self.payments.add(form))
+        if saved is not None:
+            self.saved = saved
+            self.accept()

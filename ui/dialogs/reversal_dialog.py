@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,27 +15,20 @@ from app.domain.catalog import label
 from app.domain.contracts import REVERSAL_CODES, PaymentView
 from app.domain.dates import format_date
 from app.domain.money import format_brl
-from app.errors import EmDiaError, ValidationError
 from app.services.payments import PaymentService, ReversalResult
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form_dialog import FormDialog
 
 
-class ReversalDialog(QDialog):
+class ReversalDialog(FormDialog):
     def __init__(
         self, service: PaymentService, payment: PaymentView, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("ReversalDialog")
-        self.setWindowTitle(self.tr("Estornar pagamento"))
+        super().__init__(
+            "ReversalDialog", "Estornar pagamento", "Estornar", parent, save_is_default=False
+        )
         self.service = service
         self.payment = payment
         self.saved: ReversalResult | None = None
-        general = QLabel()
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
-        self.general_error = general
-        self.errors = FieldErrors(general)
         summary = QLabel(
             self.tr(
                 "Pagamento {id} de {date}: {amount} ({method}). O estorno cria um lançamento "
@@ -61,33 +52,16 @@ class ReversalDialog(QDialog):
         form = QFormLayout()
         self.errors.add_row(form, self.tr("Motivo"), self.code, "code")
         self.errors.add_row(form, self.tr("Detalhe"), self.reason, "reason")
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            self.tr("Estornar"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setObjectName("save")
-        cancel = buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setDefault(True)  # a destructive action is never the default
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
-        layout.addWidget(general)
+        layout.addWidget(self.general_error)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(520, 220)
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            self.saved = self.service.reverse(
-                self.payment.id, self.reason.text(), str(self.code.currentData())
-            )
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            return
-        self.accept()
+        reason, code = self.reason.text(), str(self.code.currentData())
+        saved = self.submit(lambda: self.service.reverse(self.payment.id, reason, code))
+        if saved is not None:
+            self.saved = saved
+            self.accept()

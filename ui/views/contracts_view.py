@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.contracts import ContractService
 from ui.models.contracts_model import ContractTableModel
+from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
-
-SEARCH_DELAY_MS = 150
 
 
 class ContractsView(QWidget):
@@ -21,10 +20,7 @@ class ContractsView(QWidget):
         self.model = ContractTableModel(service)
         title = QLabel(self.tr("Contratos"))
         title.setObjectName("viewTitle")
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Buscar por paciente, CPF ou número do contrato…"))
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox(self.tr("Buscar por paciente, CPF ou número do contrato…"))
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         hint = QLabel(self.tr("Para um novo contrato, abra o paciente em Pacientes."))
@@ -39,16 +35,11 @@ class ContractsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search.textChanged.connect(self._debounce.start)
+        self.search.searched.connect(self.run_search)
         self.table.activated.connect(self._open)
         self.run_search()
 
-    def run_search(self) -> None:
-        self._debounce.stop()
+    def run_search(self, _text: str = "") -> None:
         self.model.set_query(self.search.text())
         self.count_label.setText(self.tr("{n} contratos").format(n=self.model.total))
 

@@ -25,11 +25,9 @@ from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
+from ui.models.contracts_model import STATUS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
 from ui.widgets.tables import make_table
-
-CONTRACT_STATUS = {"active": "ativo", "settled": "quitado", "renegotiated": "renegociado",
-                   "cancelled": "cancelado"}  # fmt: skip
 
 
 class PatientPage(QWidget):
@@ -154,7 +152,7 @@ class PatientPage(QWidget):
                     format_brl(c.total_cents),
                     f"{c.installments}x",
                     label(c.method),
-                    CONTRACT_STATUS.get(c.status, c.status),
+                    STATUS.get(c.status, c.status),
                     format_brl(c.open_principal_cents),
                     format_date(c.next_due),
                 ],

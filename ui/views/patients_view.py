@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.patients import PatientService
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
+from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
-
-SEARCH_DELAY_MS = 150
 
 
 class PatientsView(QWidget):
@@ -27,10 +26,7 @@ class PatientsView(QWidget):
 
         title = QLabel(self.tr("Pacientes"))
         title.setObjectName("viewTitle")
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Buscar por nome, CPF ou telefone…  (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox(self.tr("Buscar por nome, CPF ou telefone…  (Ctrl+F)"))
         self.new_button = QPushButton(self.tr("Novo paciente  (Ctrl+N)"))
         self.new_button.setObjectName("newPatient")
         self.count_label = QLabel()
@@ -47,11 +43,7 @@ class PatientsView(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search.textChanged.connect(self._debounce.start)
+        self.search.searched.connect(self.run_search)
         self.search.returnPressed.connect(self._open_first)
         self.new_button.clicked.connect(self.add_patient)
         self.table.activated.connect(self._open_index)
@@ -60,8 +52,7 @@ class PatientsView(QWidget):
 
         self.run_search()
 
-    def run_search(self) -> None:
-        self._debounce.stop()
+    def run_search(self, _text: str = "") -> None:
         self.model.set_query(self.search.text())
         total = self.model.total
         if total == 0 and self.search.text().strip():
