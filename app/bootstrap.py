@@ -26,9 +26,12 @@ from app.services.audit import AuditService
 from app.services.backup import BackupService
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
+from app.services.contracts import ContractService
 from app.services.demo import DemoService
+from app.services.indexes import IndexService
 from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
+from app.services.payments import PaymentService
 from app.services.security import SecurityService
 from app.services.users import UserService
 
@@ -40,6 +43,9 @@ class Services:
     engine: Engine
     clinic: ClinicService
     patients: PatientService
+    contracts: ContractService
+    payments: PaymentService
+    indexes: IndexService
     demo: DemoService
     users: UserService
     audit: AuditService
@@ -121,6 +127,9 @@ def bootstrap(
         engine=engine,
         clinic=ClinicService(ctx),
         patients=PatientService(ctx),
+        contracts=ContractService(ctx),
+        payments=PaymentService(ctx),
+        indexes=IndexService(ctx),
         demo=DemoService(ctx),
         users=UserService(ctx),
         audit=AuditService(ctx),

@@ -103,7 +103,7 @@ def services(config: Config, clock: FixedClock) -> Iterator[Services]:
 
 @pytest.fixture
 def demo_services(services: Services) -> Services:
-    services.demo.create(patients=60, seed=7)
+    services.demo.create(patients=120, seed=7)
     return services
 
 

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.patient_dialog import PatientDialog
+from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
 from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
@@ -110,6 +112,47 @@ def main(out_dir: str) -> int:
         new.save()
         save(new, app, out / "paciente-erros.png")
         new.close()
+
+        # A patient with history: late installments, payments and, if any, a bounced cheque.
+        late = next(
+            c
+            for c in services.contracts.search("", 0, 2000)
+            if c.status == "active"
+            and services.contracts.get(c.id).overdue_cents
+            and any(p.reverses_payment_id for p in services.contracts.get(c.id).payments)
+        )
+        window.show_section("Pacientes")
+        window.patients.show_patient(late.patient_id, late.id)
+        save(window, app, out / "paciente-financeiro.png")
+
+        page = window.patients.page
+        payment = PaymentDialog(
+            services.payments,
+            services.contracts,
+            [late],
+            TODAY,
+            late.id,
+            window,
+        )
+        payment.show()
+        save(payment, app, out / "receber-pagamento.png")
+        payment.close()
+
+        contract = ContractDialog(
+            services.contracts, late.patient_id, page.patient.name, TODAY, window
+        )
+        contract.total.setText("3.600,00")
+        contract.down_payment.setText("600,00")
+        contract.installments.setValue(10)
+        contract.first_due.setText("20/12/2026")
+        contract.description.setText("Implante (uso interno)")
+        contract.refresh_preview()
+        contract.show()
+        save(contract, app, out / "novo-contrato.png")
+        contract.close()
+
+        window.show_section("Contratos")
+        save(window, app, out / "contratos.png")
 
         window.show_section("Configurações")
         save(window, app, out / "configuracoes-clinica.png")

@@ -30,7 +30,8 @@ from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
 from ui.tasks import TaskRunner, run_with_progress
 from ui.views.audit_view import AuditView
-from ui.views.patients_view import PatientsView
+from ui.views.contracts_view import ContractsView
+from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
@@ -76,11 +77,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        self.patients_view = PatientsView(services.patients, lgpd=services.lgpd)
+        self.patients = PatientsSection(services)
+        self.patients_view = self.patients.list
+        self.contracts_view = ContractsView(services.contracts)
         self.security_view = SecurityView(services, self.reporter)
         self.audit_view = AuditView(services.audit)
         self.settings_view = SettingsView(
-            services.clinic, security=self.security_view, audit=self.audit_view
+            services, security=self.security_view, audit=self.audit_view
         )
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         views: dict[str, QWidget] = {
@@ -89,17 +92,11 @@ class MainWindow(QMainWindow):
                 self.tr(
                     "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
                     "em atraso, a taxa de inadimplência, o envelhecimento da dívida e a "
-                    "previsão de caixa. Enquanto isso, use Pacientes e Configurações."
+                    "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
                 ),
             ),
-            "Pacientes": self.patients_view,
-            "Contratos": PlaceholderView(
-                self.tr("Contratos"),
-                self.tr(
-                    "Aqui você vai registrar tratamentos parcelados, receber pagamentos, "
-                    "fazer estornos e ver o valor atualizado de cada parcela."
-                ),
-            ),
+            "Pacientes": self.patients,
+            "Contratos": self.contracts_view,
             "Cobrança": PlaceholderView(
                 self.tr("Cobrança"),
                 self.tr(
@@ -134,7 +131,8 @@ class MainWindow(QMainWindow):
                 self,
                 activated=lambda i=index: self.nav.setCurrentRow(i),
             )
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._section_changed)
+        self.contracts_view.open_contract.connect(self.open_contract)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -222,8 +220,10 @@ class MainWindow(QMainWindow):
         self.apply_permissions()
         self.idle.restart()
         current = self.stack.currentWidget()
-        if current is self.patients_view:
+        if current is self.patients and self.patients.currentWidget() is self.patients_view:
             self.patients_view.run_search()
+        elif current is self.contracts_view:
+            self.contracts_view.run_search()
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
@@ -294,6 +294,15 @@ class MainWindow(QMainWindow):
         if info.is_demo or self.services.config.demo:
             title += "  [DEMO — dados fictícios]"
         self.setWindowTitle(title)
+
+    def _section_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        if self.stack.currentWidget() is self.contracts_view:
+            self.contracts_view.run_search()  # payments elsewhere may have changed balances
+
+    def open_contract(self, patient_id: int, contract_id: int) -> None:
+        self.show_section("Pacientes")
+        self.patients.show_patient(patient_id, contract_id)
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))

@@ -32,6 +32,8 @@ class ClinicInfo:
     pix_merchant_city: str = ""
     fine_bp: int = law.DEFAULT_FINE_BP
     interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
+    punctuality_discount_bp: int = 0
+    correction_index: str = "none"
     is_demo: bool = False
     version: int = 0
 
@@ -69,7 +71,14 @@ CLINIC_KEYS: dict[str, ClinicKey] = {
     "zip_code": ClinicKey("zip_code", "CEP"),
     "pix_merchant_name": ClinicKey("pix_merchant_name", "Nome no PIX"),
     "pix_merchant_city": ClinicKey("pix_merchant_city", "Cidade no PIX"),
+    "punctuality_discount_percent": ClinicKey(
+        "punctuality_discount_bp", "Desconto por pontualidade (%)"
+    ),
+    "correction_index": ClinicKey("correction_index", "Correção monetária"),
 }
+
+# Correction indexes the user can type month by month (none = no monetary correction).
+CORRECTION_INDEXES = {"none": "Sem correção", "ipca": "IPCA (IBGE)"}
 
 
 def display_values(info: ClinicInfo) -> dict[str, str]:
@@ -91,6 +100,10 @@ def display_values(info: ClinicInfo) -> dict[str, str]:
         "pix_merchant_city": info.pix_merchant_city,
         "fine_percent": format_percent(info.fine_bp).removesuffix(" %"),
         "interest_monthly_percent": format_percent(info.interest_monthly_bp).removesuffix(" %"),
+        "punctuality_discount_percent": format_percent(info.punctuality_discount_bp).removesuffix(
+            " %"
+        ),
+        "correction_index": info.correction_index,
     }
 
 
@@ -116,6 +129,11 @@ def validate_clinic_changes(changes: dict[str, str]) -> dict[str, Any]:
 
 
 _INVALID = object()
+_PERCENT_CHECKS = {
+    "fine_percent": law.check_fine_bp,
+    "interest_monthly_percent": law.check_interest_monthly_bp,
+    "punctuality_discount_percent": law.check_punctuality_discount_bp,
+}
 
 
 def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) -> Any:
@@ -137,15 +155,20 @@ def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) 
         normalize = identity.normalize_cnpj if key == "cnpj" else identity.normalize_cpf
         result = normalize(raw, key, spec.label)
         return fail(result) if isinstance(result, FieldError) else result
-    if key in ("fine_percent", "interest_monthly_percent"):
+    if key in _PERCENT_CHECKS:
         try:
-            bp = parse_percent(raw, key, spec.label)
+            bp = parse_percent(raw or "0", key, spec.label)
         except ValidationError as exc:
             errors.extend(exc.errors)
             return _INVALID
-        check = law.check_fine_bp if key == "fine_percent" else law.check_interest_monthly_bp
-        error = check(bp, key)
+        error = _PERCENT_CHECKS[key](bp, key)
         return fail(error) if error else bp
+    if key == "correction_index":
+        index = (raw or "none").lower()
+        if index not in CORRECTION_INDEXES:
+            choices = ", ".join(CORRECTION_INDEXES)
+            return fail(FieldError(key, f"Correção monetária: '{raw}' não existe; use {choices}."))
+        return index
     if not raw:
         return ""
     normalizers = {

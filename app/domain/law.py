@@ -1,24 +1,46 @@
-"""The legal limits on what a clinic may charge a late patient — one place, each rule cited.
+"""What a clinic may charge a late patient, and how a payment is applied — one module, each rule
+cited, each with a named test in ``tests/unit/test_law.py``.
 
-Amounts are integer centavos; rates are integer basis points (1 % = 100 bp). Every rule here
-has a named test in ``tests/unit/test_law.py``. The updated-debt computation that uses these
-limits lives beside them (contracts issue).
+Amounts are integer centavos; rates are integer basis points (1 % = 100 bp). Intermediate sums
+are exact fractions, rounded half-up once per component at the end.
+
+The same ``updated_debt`` feeds the patient screen, ``emdia debt``, messages, the PIX amount,
+notifications, agreements and reports: there is no second formula anywhere.
+
+Settlements: every allocation of a payment to an installment records what it *extinguished*
+(principal, fine, interest, correction) and how much of that was forgiven rather than paid in
+money (``discount_cents``: a punctuality discount or charges waived by the clinic).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from fractions import Fraction
+
 from app.domain.money import format_percent
 from app.errors import FieldError
+
+# --- limits ---------------------------------------------------------------------------------
 
 # CDC art. 52 §1: the late fine on consumer credit may not exceed 2 % of the installment.
 MAX_FINE_BP = 200
 
-# Juros de mora convencionais between a clinic and a consumer: at most 1 % a.m.
-# (Decreto 22.626/1933 "Lei de Usura" art. 1 and 5, with CC art. 406; simple, pro rata die).
+# Juros de mora convencionais between a clinic and a consumer: at most 1 % a.m., simple
+# (Decreto 22.626/1933 "Lei de Usura" arts. 1 and 4, with CC arts. 406 and 591).
 MAX_INTEREST_MONTHLY_BP = 100
+
+# A punctuality discount is a commercial reward, not a disguised fine: kept modest so that losing
+# it plus the 2 % fine cannot look like a penalty above the CDC cap (PROCON guidance).
+MAX_PUNCTUALITY_DISCOUNT_BP = 1000
 
 DEFAULT_FINE_BP = 200
 DEFAULT_INTEREST_MONTHLY_BP = 100
+
+# CC art. 406 (Lei 14.905/2024): interest runs per day of delay; the month counts as 30 days.
+DAYS_PER_MONTH = 30
 
 
 def check_fine_bp(bp: int, field: str = "fine_percent") -> FieldError | None:
@@ -46,3 +68,358 @@ def check_interest_monthly_bp(
             "22.626/1933, e Código Civil art. 406). Use até 1.",
         )
     return None
+
+
+def check_punctuality_discount_bp(
+    bp: int, field: str = "punctuality_discount_percent"
+) -> FieldError | None:
+    if bp < 0:
+        return FieldError(field, "Desconto por pontualidade: o percentual não pode ser negativo.")
+    if bp > MAX_PUNCTUALITY_DISCOUNT_BP:
+        return FieldError(
+            field,
+            "Desconto por pontualidade: use no máximo "
+            f"{format_percent(MAX_PUNCTUALITY_DISCOUNT_BP)} — um desconto maior, perdido no "
+            "atraso, funciona como multa disfarçada.",
+        )
+    return None
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorrectionTable:
+    """Monthly variations of a price index (e.g. IPCA) in basis points, keyed by month start.
+
+    CC art. 389 (Lei 14.905/2024): without another agreed index, debts are corrected by IPCA.
+    Months missing from the table count as zero and are listed by ``missing_months``.
+    """
+
+    variations: Mapping[date, int] = field(default_factory=dict)
+
+    def factor(self, start: date, end: date) -> Fraction:
+        """Accumulated factor for the whole months from ``start``'s month up to ``end``'s month
+        (exclusive): a debt due in January and measured in April is corrected by Jan+Feb+Mar."""
+        result = Fraction(1)
+        for month in _months(start, end):
+            result *= 1 + Fraction(self.variations.get(month, 0), 10_000)
+        return result
+
+    def missing_months(self, start: date, end: date) -> list[date]:
+        return [m for m in _months(start, end) if m not in self.variations]
+
+
+def _months(start: date, end: date) -> Iterable[date]:
+    year, month = start.year, start.month
+    while (year, month) < (end.year, end.month):
+        yield date(year, month, 1)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass(frozen=True)
+class ChargePolicy:
+    """The contract's terms for late payment (snapshotted from the clinic when signed)."""
+
+    fine_bp: int = DEFAULT_FINE_BP
+    interest_monthly_bp: int = DEFAULT_INTEREST_MONTHLY_BP
+    punctuality_discount_bp: int = 0
+    correction: CorrectionTable | None = None
+
+
+@dataclass(frozen=True)
+class InstallmentTerms:
+    number: int
+    due_date: date
+    effective_due_date: date  # next business day: paying on it is not late
+    amount_cents: int
+    renegotiated: bool = False
+    key: int = 0  # the caller's id for the installment (database id)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What one effective (not reversed) payment extinguished on one installment."""
+
+    paid_on: date
+    principal_cents: int = 0
+    fine_cents: int = 0
+    interest_cents: int = 0
+    correction_cents: int = 0
+    discount_cents: int = 0  # part of the above forgiven, not paid in money
+
+    @property
+    def money_cents(self) -> int:
+        return (
+            self.principal_cents
+            + self.fine_cents
+            + self.interest_cents
+            + self.correction_cents
+            - self.discount_cents
+        )
+
+
+class Status(StrEnum):
+    A_VENCER = "a_vencer"
+    VENCIDO = "vencido"
+    PARCIAL = "parcial"
+    PAGO = "pago"
+    PAGO_COM_ATRASO = "pago_com_atraso"
+    RENEGOCIADO = "renegociado"
+
+
+STATUS_LABELS = {
+    Status.A_VENCER: "a vencer",
+    Status.VENCIDO: "vencido",
+    Status.PARCIAL: "parcial",
+    Status.PAGO: "pago",
+    Status.PAGO_COM_ATRASO: "pago com atraso",
+    Status.RENEGOCIADO: "renegociado",
+}
+
+
+@dataclass(frozen=True)
+class DebtLine:
+    """An installment's situation on ``as_of``: what is open and what it costs today."""
+
+    number: int
+    due_date: date
+    effective_due_date: date
+    principal_cents: int  # as contracted
+    paid_cents: int  # principal extinguished so far
+    days_late: int
+    fine_cents: int  # unpaid
+    interest_cents: int  # unpaid
+    correction_cents: int  # unpaid
+    discount_cents: int  # punctuality discount available if paid today
+    total_cents: int  # what settles it today
+    status: Status
+    settled_on: date | None
+    key: int = 0
+
+    @property
+    def open_principal_cents(self) -> int:
+        return self.principal_cents - self.paid_cents
+
+    @property
+    def charges_cents(self) -> int:
+        return self.fine_cents + self.interest_cents + self.correction_cents
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.A_VENCER, Status.VENCIDO, Status.PARCIAL)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.days_late > 0
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+
+def _round(value: Fraction) -> int:
+    """Half-up rounding to the centavo (non-negative amounts)."""
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
+def _percent_of(cents: int, bp: int) -> int:
+    """``cents × bp / 10,000`` rounded half-up, in exact integers (non-negative inputs)."""
+    return (cents * bp + 5_000) // 10_000
+
+
+def fine_for(open_principal_cents: int, fine_bp: int) -> int:
+    """Multa: once per installment, on the principal unpaid at the due date (CDC art. 52 §1)."""
+    return _percent_of(open_principal_cents, fine_bp)
+
+
+_INTEREST_DENOMINATOR = 10_000 * DAYS_PER_MONTH
+
+
+def interest_units(principal_cents: int, monthly_bp: int, days: int) -> int:
+    """Juros de mora simples, pro rata die: principal × rate × days / 30 (CC art. 406), in
+    exact units of 1/300,000 centavo (sum them, then ``_round_units`` once)."""
+    return principal_cents * monthly_bp * days
+
+
+def _round_units(units: int) -> int:
+    return (units + _INTEREST_DENOMINATOR // 2) // _INTEREST_DENOMINATOR
+
+
+def punctuality_discount_for(open_principal_cents: int, discount_bp: int) -> int:
+    """Desconto por pontualidade on what is still open, for paying by the due date."""
+    return _percent_of(open_principal_cents, discount_bp)
+
+
+def updated_debt(
+    terms: InstallmentTerms,
+    settlements: Sequence[Settlement],
+    as_of: date,
+    policy: ChargePolicy,
+) -> DebtLine:
+    """Updated debt of one installment on ``as_of``:
+    principal − paid + multa (once) + juros (days late) + correção − what was already settled.
+
+    Interest runs from the day after the effective due date on the principal still open in each
+    period between payments; a late payment settles charges before principal (CC art. 354), so
+    after it interest runs only on what remains.
+    """
+    effective = [s for s in settlements if s.paid_on <= as_of]
+    principal_paid = sum(s.principal_cents for s in effective)
+    open_principal = terms.amount_cents - principal_paid
+    settled_on = None
+    if open_principal <= 0 and effective:
+        settled_on = max(s.paid_on for s in effective)
+
+    due = terms.effective_due_date
+    fine_accrued = 0
+    interest_accrued = 0
+    correction_accrued = Fraction(0)
+    principal_at_due = terms.amount_cents - sum(
+        s.principal_cents for s in effective if s.paid_on <= due
+    )
+    if as_of > due and principal_at_due > 0:
+        fine_accrued = fine_for(principal_at_due, policy.fine_bp)
+        balance, since = principal_at_due, due
+        late_settlements = sorted(
+            (s for s in effective if s.paid_on > due), key=lambda s: s.paid_on
+        )
+        for s in [*late_settlements, None]:
+            until = as_of if s is None else s.paid_on
+            if balance > 0 and until > since:
+                days = (until - since).days
+                interest_accrued += interest_units(balance, policy.interest_monthly_bp, days)
+                if policy.correction is not None:
+                    factor = policy.correction.factor(since, until)
+                    correction_accrued += balance * (factor - 1)
+            if s is not None:
+                balance -= s.principal_cents
+                since = until
+
+    fine = max(0, fine_accrued - sum(s.fine_cents for s in effective))
+    interest = max(0, _round_units(interest_accrued) - sum(s.interest_cents for s in effective))
+    correction = max(0, _round(correction_accrued) - sum(s.correction_cents for s in effective))
+    days_late = max(0, (as_of - due).days) if open_principal > 0 else 0
+    discount = 0
+    if open_principal > 0 and as_of <= due and policy.punctuality_discount_bp:
+        discount = punctuality_discount_for(open_principal, policy.punctuality_discount_bp)
+
+    if terms.renegotiated:
+        status = Status.RENEGOCIADO
+    elif open_principal <= 0:
+        late = settled_on is not None and settled_on > due
+        status = Status.PAGO_COM_ATRASO if late else Status.PAGO
+    elif principal_paid > 0:
+        status = Status.PARCIAL
+    elif as_of > due:
+        status = Status.VENCIDO
+    else:
+        status = Status.A_VENCER
+
+    owed = 0 if terms.renegotiated else max(0, open_principal) + fine + interest + correction
+    return DebtLine(
+        number=terms.number,
+        due_date=terms.due_date,
+        effective_due_date=due,
+        principal_cents=terms.amount_cents,
+        paid_cents=principal_paid,
+        days_late=0 if terms.renegotiated else days_late,
+        fine_cents=0 if terms.renegotiated else fine,
+        interest_cents=0 if terms.renegotiated else interest,
+        correction_cents=0 if terms.renegotiated else correction,
+        discount_cents=0 if terms.renegotiated else discount,
+        total_cents=owed - (0 if terms.renegotiated else discount),
+        status=status,
+        settled_on=settled_on,
+        key=terms.key,
+    )
+
+
+# --- applying a payment -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstallmentLedger:
+    """An installment with the settlements of its effective payments so far."""
+
+    terms: InstallmentTerms
+    settlements: tuple[Settlement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Allocation:
+    lines: tuple[tuple[InstallmentTerms, Settlement], ...]
+    credit_cents: int  # money left over after every open installment was settled
+
+    @property
+    def allocated_cents(self) -> int:
+        return sum(s.money_cents for _, s in self.lines)
+
+
+def allocate(
+    amount_cents: int,
+    paid_on: date,
+    ledgers: Sequence[InstallmentLedger],
+    policy: ChargePolicy,
+    *,
+    waive_charges: bool = False,
+) -> Allocation:
+    """Apply a payment oldest installment first (by effective due date, then number).
+
+    On each installment charges go before principal — interest, then fine, then correction —
+    (CC art. 354: "primeiro nos juros vencidos, e depois no capital"); a punctuality discount is
+    granted only when the payment settles the installment by its due date; ``waive_charges``
+    forgives the charges (recorded as discount, never silently). Whatever is left is credit.
+    Never creates or loses a centavo: ``allocated_cents + credit_cents == amount_cents``.
+    """
+    if amount_cents <= 0:
+        raise ValueError("amount must be positive")
+    remaining = amount_cents
+    lines: list[tuple[InstallmentTerms, Settlement]] = []
+    ordered = sorted(ledgers, key=lambda ld: (ld.terms.effective_due_date, ld.terms.number))
+    for ledger in ordered:
+        if remaining <= 0:
+            break
+        if ledger.terms.renegotiated:
+            continue
+        debt = updated_debt(ledger.terms, ledger.settlements, paid_on, policy)
+        if not debt.is_open:
+            continue
+        paid: dict[str, int] = {"interest": 0, "fine": 0, "correction": 0}
+        discount = 0
+        for name, due_amount in (
+            ("interest", debt.interest_cents),
+            ("fine", debt.fine_cents),
+            ("correction", debt.correction_cents),
+        ):
+            if waive_charges:
+                paid[name] = due_amount
+                discount += due_amount
+            else:
+                paid[name] = min(remaining, due_amount)
+                remaining -= paid[name]
+        principal = 0
+        open_principal = debt.open_principal_cents
+        if debt.discount_cents and remaining >= open_principal - debt.discount_cents:
+            principal = open_principal
+            discount += debt.discount_cents
+            remaining -= open_principal - debt.discount_cents
+        else:
+            principal = min(remaining, open_principal)
+            remaining -= principal
+        settlement = Settlement(
+            paid_on=paid_on,
+            principal_cents=principal,
+            fine_cents=paid["fine"],
+            interest_cents=paid["interest"],
+            correction_cents=paid["correction"],
+            discount_cents=discount,
+        )
+        if settlement.money_cents or discount:
+            lines.append((ledger.terms, settlement))
+    return Allocation(lines=tuple(lines), credit_cents=remaining)
+
+
+def contract_debt(
+    ledgers: Sequence[InstallmentLedger], as_of: date, policy: ChargePolicy
+) -> list[DebtLine]:
+    return [updated_debt(ld.terms, ld.settlements, as_of, policy) for ld in ledgers]

@@ -177,6 +177,8 @@ class Contract(Timestamps, Base):
     # Rates as contracted (the contract's own terms rule its charges).
     fine_bp: Mapped[int] = mapped_column(Integer)
     interest_monthly_bp: Mapped[int] = mapped_column(Integer)
+    punctuality_discount_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    correction_index: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     signed_at: Mapped[date | None] = mapped_column(Date)
     witness1_name: Mapped[str] = mapped_column(String(200), default="")
     witness1_cpf: Mapped[str] = mapped_column(String(11), default="")
@@ -227,6 +229,10 @@ class Payment(Timestamps, Base):
     method: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(120), default="")
     reverses_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
+    # Set on the original when its estorno is recorded: reversed payments stop counting.
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
+    # On an estorno: why (``cheque_devolvido`` counts for risk, ``erro_lancamento``, ``outro``).
+    reversal_code: Mapped[str] = mapped_column(String(30), default="", server_default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
     credit_cents: Mapped[int] = mapped_column(Cents, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -10,6 +10,14 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.clinic import ClinicInfo
+from app.domain.contracts import ContractSummary, PaymentView
+from app.domain.law import (
+    ChargePolicy,
+    CorrectionTable,
+    InstallmentLedger,
+    InstallmentTerms,
+    Settlement,
+)
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.text import fold
 from app.persistence import models
@@ -53,6 +61,8 @@ class ClinicRepository:
             pix_merchant_city=row.pix_merchant_city,
             fine_bp=row.fine_bp,
             interest_monthly_bp=row.interest_monthly_bp,
+            punctuality_discount_bp=row.punctuality_discount_bp,
+            correction_index=row.correction_index,
             is_demo=row.is_demo,
             version=row.version,
         )
@@ -184,3 +194,220 @@ class PatientRepository:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class ContractRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: models.Contract) -> models.Contract:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, contract_id: int) -> models.Contract | None:
+        return self.session.get(models.Contract, contract_id)
+
+    def for_patient(self, patient_id: int) -> list[models.Contract]:
+        c = models.Contract
+        stmt = (
+            select(c)
+            .where(or_(c.patient_id == patient_id, c.responsible_id == patient_id))
+            .order_by(c.created_at.desc(), c.id.desc())
+        )
+        return list(self.session.scalars(stmt))
+
+    def installments(self, contract_id: int) -> list[models.Installment]:
+        i = models.Installment
+        stmt = select(i).where(i.contract_id == contract_id).order_by(i.number)
+        return list(self.session.scalars(stmt))
+
+    def policy(self, contract: models.Contract) -> ChargePolicy:
+        correction = None
+        if contract.correction_index != "none":
+            v = models.CorrectionIndexValue
+            rows = self.session.execute(
+                select(v.month, v.variation_bp).where(v.index_name == contract.correction_index)
+            )
+            correction = CorrectionTable({month: bp for month, bp in rows})
+        return ChargePolicy(
+            fine_bp=contract.fine_bp,
+            interest_monthly_bp=contract.interest_monthly_bp,
+            punctuality_discount_bp=contract.punctuality_discount_bp,
+            correction=correction,
+        )
+
+    def ledgers(self, contract_id: int) -> list[InstallmentLedger]:
+        """Installments with the settlements of their effective (not reversed) payments."""
+        a, p, i = models.PaymentAllocation, models.Payment, models.Installment
+        stmt = (
+            select(
+                a.installment_id,
+                p.paid_on,
+                a.principal_cents,
+                a.fine_cents,
+                a.interest_cents,
+                a.correction_cents,
+                a.discount_cents,
+            )
+            .join(p, p.id == a.payment_id)
+            .join(i, i.id == a.installment_id)
+            .where(
+                i.contract_id == contract_id,
+                p.reverses_payment_id.is_(None),
+                p.reversed_by_id.is_(None),
+            )
+            .order_by(p.paid_on, p.id)
+        )
+        by_installment: dict[int, list[Settlement]] = {}
+        for row in self.session.execute(stmt):
+            by_installment.setdefault(row[0], []).append(Settlement(*row[1:]))
+        return [
+            InstallmentLedger(terms_of(inst), tuple(by_installment.get(inst.id, ())))
+            for inst in self.installments(contract_id)
+        ]
+
+    # --- the Contratos list ----------------------------------------------------------------
+    def _listing(self) -> Select[Any]:
+        c, pt, i = models.Contract, models.Patient, models.Installment
+        resp = aliased(models.Patient)
+        open_principal = (
+            select(func.coalesce(func.sum(i.amount_cents - i.paid_cents), 0))
+            .where(i.contract_id == c.id, i.renegotiated_agreement_id.is_(None))
+            .scalar_subquery()
+        )
+        next_due = (
+            select(func.min(i.effective_due_date))
+            .where(
+                i.contract_id == c.id, i.settled_on.is_(None), i.renegotiated_agreement_id.is_(None)
+            )
+            .scalar_subquery()
+        )
+        return (
+            select(
+                c.id,
+                c.patient_id,
+                pt.name,
+                resp.name,
+                c.created_at,
+                c.total_cents,
+                c.installments_count,
+                c.payment_method,
+                c.status,
+                open_principal,
+                next_due,
+            )
+            .join(pt, pt.id == c.patient_id)
+            .outerjoin(resp, resp.id == c.responsible_id)
+        )
+
+    @staticmethod
+    def _summary(row: Any) -> ContractSummary:
+        return ContractSummary(
+            id=row[0],
+            patient_id=row[1],
+            patient_name=row[2],
+            responsible_name=row[3] or "",
+            created_on=row[4].date(),
+            total_cents=row[5],
+            installments=row[6],
+            method=row[7],
+            status=row[8],
+            open_principal_cents=int(row[9] or 0),
+            next_due=row[10],
+        )
+
+    def summaries_for_patient(self, patient_id: int) -> list[ContractSummary]:
+        c = models.Contract
+        stmt = (
+            self._listing()
+            .where(or_(c.patient_id == patient_id, c.responsible_id == patient_id))
+            .order_by(c.id.desc())
+        )
+        return [self._summary(r) for r in self.session.execute(stmt)]
+
+    def summary(self, contract_id: int) -> ContractSummary | None:
+        row = self.session.execute(self._listing().where(models.Contract.id == contract_id)).first()
+        return self._summary(row) if row else None
+
+    def _search_filter(self, stmt: Select[Any], text: str) -> Select[Any]:
+        pt = models.Patient
+        for token in fold(text).split():
+            number = re.sub(r"[.\-/()]", "", token)
+            if number.isdigit():
+                stmt = stmt.where(or_(pt.cpf.like(f"{number}%"), models.Contract.id == int(number)))
+            else:
+                stmt = stmt.where(pt.name_search.like(f"%{_escape_like(token)}%", escape="\\"))
+        return stmt
+
+    def search(self, text: str, offset: int, limit: int) -> list[ContractSummary]:
+        stmt = self._search_filter(self._listing(), text)
+        stmt = stmt.order_by(models.Contract.id.desc()).offset(offset).limit(limit)
+        return [self._summary(r) for r in self.session.execute(stmt)]
+
+    def count(self, text: str) -> int:
+        c, pt = models.Contract, models.Patient
+        stmt = select(func.count()).select_from(c).join(pt, pt.id == c.patient_id)
+        return int(self.session.scalar(self._search_filter(stmt, text)) or 0)
+
+
+class PaymentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: models.Payment) -> models.Payment:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, payment_id: int) -> models.Payment | None:
+        return self.session.get(models.Payment, payment_id)
+
+    def allocations(self, payment_id: int) -> list[models.PaymentAllocation]:
+        a = models.PaymentAllocation
+        return list(
+            self.session.scalars(select(a).where(a.payment_id == payment_id).order_by(a.id))
+        )
+
+    def views_for_contract(self, contract_id: int) -> list[PaymentView]:
+        p, a, i = models.Payment, models.PaymentAllocation, models.Installment
+        numbers: dict[int, list[int]] = {}
+        touched = (
+            select(a.payment_id, i.number)
+            .join(i, i.id == a.installment_id)
+            .where(i.contract_id == contract_id)
+            .order_by(i.number)
+        )
+        for payment_id, number in self.session.execute(touched):
+            if number not in numbers.setdefault(payment_id, []):
+                numbers[payment_id].append(number)
+        rows = self.session.scalars(
+            select(p).where(p.contract_id == contract_id).order_by(p.paid_on.desc(), p.id.desc())
+        )
+        return [
+            PaymentView(
+                id=r.id,
+                paid_on=r.paid_on,
+                amount_cents=r.amount_cents,
+                method=r.method,
+                reference=r.reference,
+                credit_cents=r.credit_cents,
+                reversed_by_id=r.reversed_by_id,
+                reverses_payment_id=r.reverses_payment_id,
+                reversal_code=r.reversal_code,
+                reason=r.reason,
+                installments=tuple(numbers.get(r.id, ())),
+            )
+            for r in rows
+        ]
+
+
+def terms_of(inst: models.Installment) -> InstallmentTerms:
+    return InstallmentTerms(
+        number=inst.number,
+        due_date=inst.due_date,
+        effective_due_date=inst.effective_due_date,
+        amount_cents=inst.amount_cents,
+        renegotiated=inst.renegotiated_agreement_id is not None,
+        key=inst.id,
+    )

@@ -12,13 +12,20 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.persistence.db import explain
-from app.persistence.repositories import ClinicRepository, PatientRepository
+from app.persistence.repositories import (
+    ClinicRepository,
+    ContractRepository,
+    PatientRepository,
+    PaymentRepository,
+)
 
 
 class UnitOfWork:
     session: Session
     clinic: ClinicRepository
     patients: PatientRepository
+    contracts: ContractRepository
+    payments: PaymentRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -27,6 +34,8 @@ class UnitOfWork:
         self.session = self._session_factory()
         self.clinic = ClinicRepository(self.session)
         self.patients = PatientRepository(self.session)
+        self.contracts = ContractRepository(self.session)
+        self.payments = PaymentRepository(self.session)
         return self
 
     def __exit__(

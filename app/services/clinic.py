@@ -8,7 +8,16 @@ from app.persistence.repositories import ClinicRepository
 from app.services.base import Permission, Service
 
 # Changes to these are changes to money rules: they go to the audit log.
-_AUDITED = ("fine_bp", "interest_monthly_bp", "pix_key", "cnpj", "cpf", "legal_name")
+_AUDITED = (
+    "fine_bp",
+    "interest_monthly_bp",
+    "punctuality_discount_bp",
+    "correction_index",
+    "pix_key",
+    "cnpj",
+    "cpf",
+    "legal_name",
+)
 
 
 class ClinicService(Service):

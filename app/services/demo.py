@@ -15,14 +15,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select, update
 
 from app.domain.access import Role
+from app.domain.law import ChargePolicy
 from app.domain.text import fold
 from app.errors import EmDiaError
 from app.persistence import models
 from app.security.passwords import hash_password
 from app.services.base import Service
+from app.services.demo_finance import FinanceGenerator
 from app.timeutil import utcnow
 
 Progress = Callable[[int, int], None]
@@ -73,6 +75,9 @@ class DemoReport:
     seed: int
     users: tuple[str, ...] = tuple(u[0] for u in DEMO_USERS)
     password: str = DEMO_PASSWORD
+    contracts: int = 0
+    installments: int = 0
+    payments: int = 0
 
 
 class DemoService(Service):
@@ -100,11 +105,42 @@ class DemoService(Service):
                 "Este banco já tem dados: a clínica de demonstração só é criada em um banco vazio, "
                 "para nunca se misturar com pacientes reais. Use --db com um arquivo novo."
             )
-        gen = _Generator(seed, self.clock.today())
+        today = self.clock.today()
+        gen = _Generator(seed, today)
         people = gen.people(patients)
-        total = len(people)
+        clinic = gen.clinic()
+        policy = ChargePolicy(
+            fine_bp=clinic.fine_bp, interest_monthly_bp=clinic.interest_monthly_bp
+        )
+        finance = FinanceGenerator(gen.rng, today, clinic.state, policy)
+        now = utcnow()
+        tables: dict[str, list[dict[str, Any]]] = {name: [] for name in _FINANCE_TABLES}
+        contracts = 0
+        for person in people:
+            if person["id"] in gen.parent_ids:
+                continue  # parents registered as responsáveis pay, but are not treated here
+            profile = finance.profile()
+            for _ in range(gen.rng.choices((0, 1, 2, 3), weights=(10, 65, 20, 5))[0]):
+                contract = finance.contract(person["id"], person["responsible_id"], profile)
+                for name, rows in finance.rows(contract, now).items():
+                    tables[name].extend(rows)
+                contracts += 1
+        total = len(people) + sum(len(rows) for rows in tables.values())
+        done = 0
+
+        def write(table: Any, rows: list[dict[str, Any]]) -> None:
+            nonlocal done
+            for start in range(0, len(rows), CHUNK):
+                if cancelled is not None and cancelled():
+                    raise DemoCancelled("Criação da demonstração cancelada; nada foi gravado.")
+                chunk = rows[start : start + CHUNK]
+                uow.session.execute(table.__table__.insert(), chunk)  # Core executemany: fast
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+
         with self.uow() as uow:
-            uow.session.add(gen.clinic())
+            uow.session.add(clinic)
             for username, full_name, role in DEMO_USERS:
                 uow.session.add(
                     models.User(
@@ -117,19 +153,31 @@ class DemoService(Service):
                     )
                 )
             uow.flush()
-            done = 0
-            for start in range(0, total, CHUNK):
-                if cancelled is not None and cancelled():
-                    raise DemoCancelled("Criação da demonstração cancelada; nada foi gravado.")
-                chunk = people[start : start + CHUNK]
-                uow.session.execute(insert(models.Patient), chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
+            write(models.Patient, people)
+            write(models.Contract, tables["contract"])
+            write(models.Installment, tables["installment"])
+            # A reversal and its original point at each other: link them after both exist.
+            links = [
+                {"id": p["id"], "reversed_by_id": p["reversed_by_id"]}
+                for p in tables["payment"]
+                if p["reversed_by_id"] is not None
+            ]
+            write(models.Payment, [{**p, "reversed_by_id": None} for p in tables["payment"]])
+            if links:
+                uow.session.execute(update(models.Payment), links)  # bulk UPDATE by primary key
+            write(models.PaymentAllocation, tables["payment_allocation"])
             uow.commit()
         return DemoReport(
-            patients=total - gen.responsibles, responsibles=gen.responsibles, seed=seed
+            patients=len(people) - gen.responsibles,
+            responsibles=gen.responsibles,
+            seed=seed,
+            contracts=contracts,
+            installments=len(tables["installment"]),
+            payments=len(tables["payment"]),
         )
+
+
+_FINANCE_TABLES = ("contract", "installment", "payment", "payment_allocation")
 
 
 class _Generator:
@@ -142,6 +190,7 @@ class _Generator:
         self.today = today
         self.cpfs: set[str] = set()
         self.responsibles = 0
+        self.parent_ids: set[int] = set()
         self.now = utcnow()
 
     def clinic(self) -> models.Clinic:
@@ -236,6 +285,7 @@ class _Generator:
                 )
                 parent = self._person(next_id, parent_first, last, self._birth(28, 55))
                 self.responsibles += 1
+                self.parent_ids.add(parent["id"])
                 rows.append(parent)
                 child = self._person(next_id + 1, first, last, self._birth(4, 17))
                 child["responsible_id"] = parent["id"]

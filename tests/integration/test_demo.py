@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -68,12 +67,50 @@ def test_progress_is_reported(services: Services) -> None:
 
 
 @pytest.mark.slow
-def test_twenty_thousand_patients_in_under_a_minute(services: Services) -> None:
-    start = time.perf_counter()
+def test_twenty_thousand_patients_build_a_consistent_clinic(services: Services) -> None:
+    # How long it takes is measured by bench/ (not a timed test: CI machines vary).
     report = services.demo.create(patients=20_000, seed=3)
-    elapsed = time.perf_counter() - start
     assert report.patients == 20_000
-    assert elapsed < 60, f"demo took {elapsed:.1f}s"
-    started = time.perf_counter()
-    services.patients.search("silva", 0, 200)
-    assert time.perf_counter() - started < 0.5
+    assert services.patients.count() == report.patients + report.responsibles
+    assert services.contracts.count() == report.contracts > 20_000
+    assert len(services.patients.search("silva", 0, 200)) == 200
+
+
+def test_demo_histories_obey_the_same_ledger_rules(demo_services: Services) -> None:
+    from sqlalchemy import func, select
+
+    from app.persistence import models
+
+    svc = demo_services
+    contracts = svc.contracts.search("", 0, 1000)
+    assert len(contracts) > 30
+    statuses: set[str] = set()
+    reversal_codes: set[str] = set()
+    for summary in contracts:
+        view = svc.contracts.get(summary.id)
+        with svc.engine.connect() as conn:
+            stored = dict(
+                conn.execute(
+                    select(models.Installment.number, models.Installment.paid_cents).where(
+                        models.Installment.contract_id == summary.id
+                    )
+                ).all()
+            )
+        assert {line.number: line.paid_cents for line in view.lines} == stored
+        assert sum(line.principal_cents for line in view.lines) == summary.total_cents
+        statuses.update(line.status.value for line in view.lines)
+        reversal_codes.update(p.reversal_code for p in view.payments if p.is_reversal)
+        for payment in view.payments:
+            if payment.reversed_by_id:
+                reversal = next(p for p in view.payments if p.id == payment.reversed_by_id)
+                assert reversal.amount_cents == -payment.amount_cents
+    # The demo shows every situation the screens must handle.
+    assert {"pago", "pago_com_atraso", "vencido", "a_vencer"} <= statuses
+    with svc.engine.connect() as conn:
+        partial = conn.scalar(
+            select(func.count()).where(
+                models.Installment.paid_cents > 0,
+                models.Installment.paid_cents < models.Installment.amount_cents,
+            )
+        )
+    assert partial and partial > 0

@@ -15,7 +15,7 @@ from app.security import unlock
 from app.services.base import Actor
 from tests.conftest import STAFF_PASSWORD
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.keyboard import type_text
+from tests.ui.helpers import type_text
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.setup import SetupDialog
 from ui.errors import ErrorReporter

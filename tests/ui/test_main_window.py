@@ -29,12 +29,12 @@ def test_navigation_has_the_sections_the_product_keeps(qtbot: QtBot, services: S
         "Relatórios",
         "Configurações",
     ]
-    assert window.stack.currentWidget() is window.patients_view
+    assert window.stack.currentWidget() is window.patients
 
 
 def test_unbuilt_sections_say_so_plainly(qtbot: QtBot, services: Services) -> None:
     window = make_window(qtbot, services)
-    for name in ("Início", "Contratos", "Cobrança", "Documentos", "Relatórios"):
+    for name in ("Início", "Cobrança", "Documentos", "Relatórios"):
         view = window.show_section(name)
         assert isinstance(view, PlaceholderView)
         texts = " ".join(label.text() for label in view.findChildren(QLabel))
@@ -48,7 +48,7 @@ def test_keyboard_shortcuts_switch_sections(qtbot: QtBot, services: Services) ->
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.settings_view
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.patients_view
+    assert window.stack.currentWidget() is window.patients
 
 
 def test_demo_clinic_is_marked_in_the_title(qtbot: QtBot, demo_services: Services) -> None:

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.domain.patients import PatientForm
-from tests.ui.keyboard import type_text
+from tests.ui.helpers import type_text
 from ui.dialogs.patient_dialog import PatientDialog
 
 

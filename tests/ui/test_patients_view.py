@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
-from tests.ui.keyboard import type_text
+from tests.ui.helpers import drive_modal, replace_text, type_text
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PAGE
+from ui.views.patients_section import PatientsSection
 from ui.views.patients_view import PatientsView
 
 
@@ -66,39 +66,52 @@ def test_rows_are_fetched_lazily(qtbot: QtBot, services: Services) -> None:
     qtbot.waitUntil(lambda: view.model.rowCount() > PAGE, timeout=3000)
 
 
-def test_double_click_opens_the_patient_for_editing(qtbot: QtBot, demo_services: Services) -> None:
-    view = make_view(qtbot, demo_services)
+def test_double_click_opens_the_patient_page_and_edit_saves(
+    qtbot: QtBot, demo_services: Services
+) -> None:
+    section = PatientsSection(demo_services)
+    qtbot.addWidget(section)
+    section.resize(1200, 760)
+    section.show()
+    qtbot.waitExposed(section)
+    view = section.list
     first_name = view.model.index(0, 0).data()
-    seen: list[str] = []
-
-    def edit_city() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, PatientDialog)
-        seen.append(dialog.name.text())
-        dialog.city.clear()
-        type_text(qtbot, dialog.city, "Holambra")
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(200, edit_city)
     rect = view.table.visualRect(view.model.index(0, 0))
     # A real double click is press, release, then the double-click press (Qt needs the first).
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert seen == [first_name]
+    assert section.currentWidget() is section.page
+    assert section.page.title.text() == first_name
+
+    def edit_city(dialog: PatientDialog) -> None:
+        assert dialog.name.text() == first_name
+        replace_text(qtbot, dialog.city, "Holambra")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(section.page.edit_button, Qt.MouseButton.LeftButton),
+        PatientDialog,
+        edit_city,
+    )
+    qtbot.mouseClick(section.page.back_button, Qt.MouseButton.LeftButton)
+    assert section.currentWidget() is section.list
     assert view.model.index(0, 5).data() == "Holambra"
 
 
 def test_new_patient_button_opens_an_empty_form(qtbot: QtBot, services: Services) -> None:
     view = make_view(qtbot, services)
 
-    def fill() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, PatientDialog)
+    opened: list[int] = []
+    view.open_patient.connect(opened.append)
+
+    def fill(dialog: PatientDialog) -> None:
         type_text(qtbot, dialog.name, "Ana Beatriz Lima")
         type_text(qtbot, dialog.cpf, "111.444.777-35")
         qtbot.keyClick(dialog.cpf, Qt.Key.Key_Return)  # Enter saves (default button)
 
-    QTimer.singleShot(200, fill)
-    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    drive_modal(
+        lambda: qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton), PatientDialog, fill
+    )
     assert view.model.rowCount() == 1
+    assert len(opened) == 1  # the new patient's page opens next
     assert view.model.index(0, 0).data() == "Ana Beatriz Lima"

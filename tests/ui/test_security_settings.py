@@ -11,7 +11,7 @@ from app.bootstrap import Services
 from app.domain.patients import PatientForm
 from app.services.backup import BackupReport
 from tests.conftest import STAFF_PASSWORD
-from tests.ui.keyboard import type_text
+from tests.ui.helpers import type_text
 from ui.dialogs.user_dialog import UserDialog
 from ui.main_window import MainWindow
 

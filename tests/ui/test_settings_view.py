@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
-from tests.ui.keyboard import type_text
+from tests.ui.helpers import type_text
 from ui.main_window import MainWindow
 
 
@@ -43,3 +43,28 @@ def test_fine_above_two_percent_is_refused_in_the_charges_tab(
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert "art. 52" in form.errors.message_for("fine_percent")
     assert services.clinic.get().fine_bp == 200
+
+
+def test_charges_tab_saves_discount_correction_and_ipca(qtbot: QtBot, services: Services) -> None:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    form = window.settings_view.charges_form
+    form.fields["punctuality_discount_percent"].clear()
+    type_text(qtbot, form.fields["punctuality_discount_percent"], "5")
+    combo = form.fields["correction_index"]
+    combo.setCurrentIndex(combo.findData("ipca"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    info = services.clinic.get()
+    assert (info.punctuality_discount_bp, info.correction_index) == (500, "ipca")
+
+    editor = window.settings_view.index_editor
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    editor.table.item(0, 1).setText("0,44")
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    editor.table.item(1, 1).setText("abc")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "Nada foi salvo" in editor.status.text()
+    assert services.indexes.values("ipca") == []
+    editor.table.item(1, 1).setText("-0,21")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert [bp for _, bp in services.indexes.values("ipca")] == [44, -21]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -24,11 +23,11 @@ from PySide6.QtWidgets import (
 from app.domain.dates import format_date
 from app.domain.identity import UFS, digits, format_cep, format_cpf, format_phone
 from app.domain.patients import Patient, PatientForm, PersonRef, ResponsibleForm
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError
 from app.services.base import Permission
 from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form_dialog import FormDialog
 
 
 def _line(placeholder: str = "", name: str = "") -> QLineEdit:
@@ -48,7 +47,7 @@ def _with_check(edit: QLineEdit, check: QCheckBox) -> QWidget:
     return holder
 
 
-class PatientDialog(QDialog):
+class PatientDialog(FormDialog):
     def __init__(
         self,
         service: PatientService,
@@ -57,7 +56,12 @@ class PatientDialog(QDialog):
         *,
         lgpd: LgpdService | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "PatientDialog",
+            "Novo paciente" if patient_id is None else "Editar paciente",
+            "Salvar",
+            parent,
+        )
         self.service = service
         self.lgpd = lgpd
         self.anonymized = False
@@ -68,18 +72,6 @@ class PatientDialog(QDialog):
         self.version = 0
         self.saved: Patient | None = None
         self.found_responsible: PersonRef | None = None
-        self.setWindowTitle(
-            self.tr("Novo paciente") if patient_id is None else self.tr("Editar paciente")
-        )
-        self.setObjectName("PatientDialog")
-
-        self.general_error = QLabel()
-        self.general_error.setObjectName("error_general")
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
-        self.errors = FieldErrors(self.general_error)
-
         columns = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         columns.addLayout(left, 1)
@@ -96,19 +88,9 @@ class PatientDialog(QDialog):
         self.notes.setPlaceholderText(self.tr("Uso interno da clínica; não vai em mensagens."))
         self.notes.setFixedHeight(56)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            self.tr("Salvar"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setObjectName("save")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("cancel")
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
         self.lgpd_button: QPushButton | None = None
         if patient_id is not None and lgpd is not None and lgpd.actor.can(Permission.LGPD):
-            self.lgpd_button = buttons.addButton(
+            self.lgpd_button = self.buttons.addButton(
                 self.tr("LGPD…"), QDialogButtonBox.ButtonRole.ActionRole
             )
             self.lgpd_button.setObjectName("lgpd")
@@ -122,7 +104,7 @@ class PatientDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(QLabel(self.tr("Observações internas")))
         layout.addWidget(self.notes)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(960, 640)
 
         if patient_id is not None:
@@ -360,20 +342,15 @@ class PatientDialog(QDialog):
     def save(self) -> None:
         if self.has_responsible.isChecked() and self.found_responsible is None:
             self.look_up_responsible()
-        self.errors.clear()
-        try:
-            if self.patient_id is None:
-                self.saved = self.service.create(self.form())
-            else:
-                self.saved = self.service.update(self.patient_id, self.form(), self.version)
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            return
-        self.accept()
+        form = self.form()
+        if self.patient_id is None:
+            saved = self.submit(lambda: self.service.create(form))
+        else:
+            patient_id = self.patient_id
+            saved = self.submit(lambda: self.service.update(patient_id, form, self.version))
+        if saved is not None:
+            self.saved = saved
+            self.accept()
 
     # --- LGPD -----------------------------------------------------------------------------
     def _ask_export_path(self) -> str:

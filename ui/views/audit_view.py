@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import format_percent
+from app.domain.money import format_brl, format_percent
 from app.services.audit import AuditEntry, AuditQuery, AuditService
 
 PAGE = 200
@@ -40,6 +40,10 @@ ACTION_LABELS = {
     "security.idle_lock": "Bloqueio automático alterado",
     "patient.lgpd_export": "Dados exportados (LGPD)",
     "patient.anonymize": "Paciente anonimizado (LGPD)",
+    "contract.create": "Contrato registrado",
+    "payment.add": "Pagamento recebido",
+    "payment.reverse": "Pagamento estornado",
+    "index.set": "Índice de correção gravado",
 }
 
 
@@ -50,6 +54,7 @@ ENTITY_LABELS = {
     "contract": "Contrato",
     "payment": "Pagamento",
     "database": "Banco de dados",
+    "correction_index_value": "Índice de correção",
 }
 FIELD_LABELS = {
     "fine_bp": "multa",
@@ -63,12 +68,25 @@ FIELD_LABELS = {
     "active": "ativo",
     "username": "usuário",
     "file": "arquivo",
+    "amount_cents": "valor",
+    "total_cents": "total",
+    "down_payment_cents": "entrada",
+    "credit_cents": "crédito",
+    "paid_on": "data",
+    "method": "forma",
+    "code": "motivo",
+    "reason": "detalhe",
+    "waive_charges": "dispensou multa e juros",
+    "punctuality_discount_bp": "desconto pontualidade",
+    "correction_index": "correção",
 }
 
 
 def _value(key: str, value: Any) -> str:
     if key.endswith("_bp") and isinstance(value, int):
         return format_percent(value)
+    if key.endswith("_cents") and isinstance(value, int):
+        return format_brl(value)
     if isinstance(value, bool):
         return "sim" if value else "não"
     if value in (None, ""):

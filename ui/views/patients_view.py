@@ -2,66 +2,37 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
-
-SEARCH_DELAY_MS = 150
+from ui.widgets.search import SearchBox
+from ui.widgets.tables import make_table
 
 
 class PatientsView(QWidget):
-    def __init__(
-        self,
-        service: PatientService,
-        parent: QWidget | None = None,
-        *,
-        lgpd: LgpdService | None = None,
-    ) -> None:
+    """The list. Enter / double-click opens the patient's page (``open_patient``)."""
+
+    open_patient = Signal(int)
+
+    def __init__(self, service: PatientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsView")
         self.service = service
-        self.lgpd = lgpd
         self.model = PatientTableModel(service)
 
         title = QLabel(self.tr("Pacientes"))
         title.setObjectName("viewTitle")
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Buscar por nome, CPF ou telefone…  (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox(self.tr("Buscar por nome, CPF ou telefone…  (Ctrl+F)"))
         self.new_button = QPushButton(self.tr("Novo paciente  (Ctrl+N)"))
         self.new_button.setObjectName("newPatient")
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
-        self.table = QTableView()
-        self.table.setObjectName("patientsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((250, 115, 130, 80, 230, 105, 210)):
-            self.table.setColumnWidth(column, width)
+        self.table = make_table(self.model, "patientsTable", (250, 115, 130, 80, 230, 105, 210))
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -72,11 +43,7 @@ class PatientsView(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search.textChanged.connect(self._debounce.start)
+        self.search.searched.connect(self.run_search)
         self.search.returnPressed.connect(self._open_first)
         self.new_button.clicked.connect(self.add_patient)
         self.table.activated.connect(self._open_index)
@@ -85,8 +52,7 @@ class PatientsView(QWidget):
 
         self.run_search()
 
-    def run_search(self) -> None:
-        self._debounce.stop()
+    def run_search(self, _text: str = "") -> None:
         self.model.set_query(self.search.text())
         total = self.model.total
         if total == 0 and self.search.text().strip():
@@ -102,11 +68,11 @@ class PatientsView(QWidget):
         self.run_search()
         if self.model.rowCount() > 0:
             self.table.selectRow(0)
-            self.edit_patient(self.model.patient_id(0))
+            self.open_patient.emit(self.model.patient_id(0))
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.edit_patient(self.model.patient_id(index.row()))
+            self.open_patient.emit(self.model.patient_id(index.row()))
 
     def add_patient(self) -> None:
         dialog = PatientDialog(self.service, None, self)
@@ -115,11 +81,7 @@ class PatientsView(QWidget):
             self.search.setText(dialog.saved.name)
             self.search.blockSignals(False)
             self.run_search()
-
-    def edit_patient(self, patient_id: int) -> None:
-        dialog = PatientDialog(self.service, patient_id, self, lgpd=self.lgpd)
-        if dialog.exec() or dialog.anonymized:
-            self.model.refresh()
+            self.open_patient.emit(dialog.saved.id)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

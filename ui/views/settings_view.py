@@ -15,18 +15,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.clinic import CLINIC_KEYS, display_values
+from app.bootstrap import Services
+from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
 from ui.views.placeholder import PlaceholderView
 from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.index_editor import IndexEditor
 
 CLINIC_TAB_KEYS = (
     "name", "trade_name", "cnpj", "cpf", "cro", "address", "city", "state", "zip_code",
     "phone", "email", "pix_key", "pix_merchant_name", "pix_merchant_city",
 )  # fmt: skip
-CHARGES_TAB_KEYS = ("fine_percent", "interest_monthly_percent")
+CHARGES_TAB_KEYS = (
+    "fine_percent",
+    "interest_monthly_percent",
+    "punctuality_discount_percent",
+    "correction_index",
+)
+CHOICES = {
+    "state": [("", ""), *((uf, uf) for uf in UFS)],
+    "correction_index": list(CORRECTION_INDEXES.items()),
+}
 
 HINTS = {
     "name": "Aparece em toda cobrança (CDC art. 42-A).",
@@ -35,6 +46,7 @@ HINTS = {
     "pix_merchant_name": "Até 25 letras, como aparece no app do banco.",
     "fine_percent": "No máximo 2 % (CDC art. 52 §1).",
     "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
+    "punctuality_discount_percent": "Para quem paga até o vencimento; 0 para não usar.",
 }
 
 
@@ -59,9 +71,10 @@ class ClinicForm(QWidget):
         form = QFormLayout()
         for key in keys:
             widget: QLineEdit | QComboBox
-            if key == "state":
+            if key in CHOICES:
                 widget = QComboBox()
-                widget.addItems(["", *UFS])
+                for value, text in CHOICES[key]:
+                    widget.addItem(text, value)
             else:
                 widget = QLineEdit()
                 widget.setPlaceholderText(HINTS.get(key, ""))
@@ -95,13 +108,13 @@ class ClinicForm(QWidget):
         for key, widget in self.fields.items():
             value = values[key]
             if isinstance(widget, QComboBox):
-                widget.setCurrentText(value)
+                widget.setCurrentIndex(max(0, widget.findData(value)))
             else:
                 widget.setText(value)
 
     def changes(self) -> dict[str, str]:
         return {
-            key: w.currentText() if isinstance(w, QComboBox) else w.text()
+            key: str(w.currentData()) if isinstance(w, QComboBox) else w.text()
             for key, w in self.fields.items()
         }
 
@@ -127,7 +140,7 @@ class SettingsView(QWidget):
 
     def __init__(
         self,
-        service: ClinicService,
+        services: Services,
         parent: QWidget | None = None,
         *,
         security: QWidget | None = None,
@@ -138,20 +151,21 @@ class SettingsView(QWidget):
         title = QLabel(self.tr("Configurações"))
         title.setObjectName("viewTitle")
         self.tabs = QTabWidget()
-        self.clinic_form = ClinicForm(service, CLINIC_TAB_KEYS)
-        self.charges_form = ClinicForm(service, CHARGES_TAB_KEYS)
+        self.clinic_form = ClinicForm(services.clinic, CLINIC_TAB_KEYS)
+        self.charges_form = ClinicForm(services.clinic, CHARGES_TAB_KEYS)
+        self.index_editor = IndexEditor(services.indexes, "ipca")
         charges = QWidget()
         box = QVBoxLayout(charges)
         box.addWidget(self.charges_form)
-        later = QLabel(
+        note = QLabel(
             self.tr(
-                "Correção monetária por índice (IPCA) e desconto por pontualidade ainda não estão "
-                "prontos nesta versão; chegam com o módulo de contratos e pagamentos."
+                "Novos contratos guardam estas regras no dia em que são registrados: mudar aqui "
+                "não altera contratos já assinados."
             )
         )
-        later.setWordWrap(True)
-        box.addWidget(later)
-        box.addStretch(1)
+        note.setWordWrap(True)
+        box.addWidget(note)
+        box.addWidget(self.index_editor, 1)
         self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
         self.tabs.addTab(charges, self.tr("Cobrança"))
         self.tabs.addTab(
@@ -182,6 +196,7 @@ class SettingsView(QWidget):
 
     def apply_permissions(self, can_settings: bool, can_admin: bool, can_audit: bool) -> None:
         """Hide what the acting user cannot use (the services refuse it anyway)."""
+        self.index_editor.save_button.setEnabled(can_settings)
         for form in (self.clinic_form, self.charges_form):
             form.save_button.setEnabled(can_settings)
             form.save_button.setToolTip(

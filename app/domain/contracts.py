@@ -1,0 +1,342 @@
+"""Contracts and payments as the receptionist types them, and what makes them valid.
+
+Forms hold text (from the dialog or the CLI); ``validate_*`` returns clean typed data or raises
+one ValidationError listing every field to fix, in pt-BR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.domain import identity
+from app.domain.catalog import PaymentMethod
+from app.domain.dates import age_on, parse_date
+from app.domain.law import DebtLine
+from app.domain.money import format_brl, parse_brl
+from app.domain.text import clean_name
+from app.errors import FieldError, ValidationError
+
+MAX_INSTALLMENTS = 60
+ADULT_AGE = 18  # CC art. 5: only adults contract on their own
+
+
+@dataclass(frozen=True)
+class ContractForm:
+    total: str = ""
+    down_payment: str = ""
+    installments: str = "1"
+    first_due: str = ""
+    method: str = PaymentMethod.PIX
+    description: str = ""
+    guarantor_cpf: str = ""
+    signed_on: str = ""
+    witness1_name: str = ""
+    witness1_cpf: str = ""
+    witness2_name: str = ""
+    witness2_cpf: str = ""
+    down_paid_now: bool = False  # the entrada is paid at the desk as the contract is signed
+
+
+@dataclass(frozen=True)
+class ContractData:
+    total_cents: int
+    down_payment_cents: int
+    installments: int
+    first_due: date
+    method: PaymentMethod
+    description: str
+    guarantor_cpf: str | None
+    signed_on: date | None
+    witnesses: tuple[tuple[str, str], ...]
+
+
+LABELS = {
+    "total": "Valor total",
+    "down_payment": "Entrada",
+    "installments": "Parcelas",
+    "first_due": "Primeiro vencimento",
+    "method": "Forma de pagamento",
+    "guarantor_cpf": "CPF do fiador",
+    "signed_on": "Data da assinatura",
+    "amount": "Valor",
+    "paid_on": "Data do pagamento",
+    "reason": "Motivo",
+}
+
+METHOD_CHOICES = ", ".join(m.value for m in PaymentMethod)
+
+
+def _money(raw: str, key: str, errors: list[FieldError], *, required: bool) -> int:
+    if not (raw or "").strip():
+        if required:
+            errors.append(FieldError(key, f"{LABELS[key]}: obrigatório, por exemplo 1.200,00."))
+        return 0
+    try:
+        return parse_brl(raw, key, LABELS[key])
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+        return 0
+
+
+def _method(raw: str, errors: list[FieldError]) -> PaymentMethod:
+    try:
+        return PaymentMethod((raw or "").strip().lower())
+    except ValueError:
+        errors.append(
+            FieldError("method", f"Forma de pagamento: '{raw}' não existe; use {METHOD_CHOICES}.")
+        )
+        return PaymentMethod.PIX
+
+
+def validate_contract(
+    form: ContractForm, today: date, *, patient_birth: date | None, has_responsible: bool
+) -> ContractData:
+    errors: list[FieldError] = []
+    total = _money(form.total, "total", errors, required=True)
+    if not errors and total == 0:
+        errors.append(FieldError("total", "Valor total: precisa ser maior que zero."))
+    down = _money(form.down_payment, "down_payment", errors, required=False)
+    if total and down >= total:
+        errors.append(
+            FieldError(
+                "down_payment",
+                f"Entrada: {format_brl(down)} não pode ser igual ou maior que o total "
+                f"({format_brl(total)}); para pagamento à vista use 1 parcela.",
+            )
+        )
+    count = 0
+    try:
+        count = int((form.installments or "").strip())
+    except ValueError:
+        errors.append(FieldError("installments", "Parcelas: informe um número inteiro, como 12."))
+    else:
+        if not 1 <= count <= MAX_INSTALLMENTS:
+            errors.append(
+                FieldError("installments", f"Parcelas: use de 1 a {MAX_INSTALLMENTS} parcelas.")
+            )
+    if total and count >= 1 and total - down < count:
+        errors.append(
+            FieldError("installments", "Parcelas: cada parcela precisa de pelo menos R$ 0,01.")
+        )
+
+    first_due = today
+    parsed = parse_date(form.first_due, "first_due", LABELS["first_due"])
+    if isinstance(parsed, FieldError):
+        errors.append(parsed)
+    elif parsed < today - timedelta(days=5 * 366) or parsed > today + timedelta(days=366):
+        errors.append(
+            FieldError(
+                "first_due",
+                "Primeiro vencimento: use uma data entre 5 anos atrás (contratos antigos) e "
+                "1 ano à frente.",
+            )
+        )
+    else:
+        first_due = parsed
+
+    method = _method(form.method, errors)
+
+    guarantor = None
+    if form.guarantor_cpf.strip():
+        result = identity.normalize_cpf(
+            form.guarantor_cpf, "guarantor_cpf", LABELS["guarantor_cpf"]
+        )
+        if isinstance(result, FieldError):
+            errors.append(result)
+        else:
+            guarantor = result
+
+    signed_on = None
+    if form.signed_on.strip():
+        signed = parse_date(form.signed_on, "signed_on", LABELS["signed_on"])
+        if isinstance(signed, FieldError):
+            errors.append(signed)
+        elif signed > today:
+            errors.append(FieldError("signed_on", "Data da assinatura: não pode ser no futuro."))
+        else:
+            signed_on = signed
+
+    witnesses: list[tuple[str, str]] = []
+    for n in (1, 2):
+        name = clean_name(getattr(form, f"witness{n}_name"))
+        cpf_raw = getattr(form, f"witness{n}_cpf")
+        if not name and not cpf_raw.strip():
+            continue
+        key = f"witness{n}_cpf"
+        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}")
+        if isinstance(cpf, FieldError):
+            errors.append(cpf)
+            continue
+        if not name:
+            errors.append(FieldError(f"witness{n}_name", f"Testemunha {n}: informe o nome."))
+            continue
+        witnesses.append((name, cpf))
+
+    if (
+        patient_birth is not None
+        and not has_responsible
+        and age_on(patient_birth, today) < ADULT_AGE
+    ):
+        errors.append(
+            FieldError(
+                "patient",
+                "Paciente menor de idade não assina contrato sozinho (Código Civil art. 5): "
+                "cadastre um responsável financeiro no paciente antes.",
+            )
+        )
+
+    if errors:
+        raise ValidationError(errors)
+    return ContractData(
+        total_cents=total,
+        down_payment_cents=down,
+        installments=count,
+        first_due=first_due,
+        method=method,
+        description=(form.description or "").strip(),
+        guarantor_cpf=guarantor,
+        signed_on=signed_on,
+        witnesses=tuple(witnesses),
+    )
+
+
+@dataclass(frozen=True)
+class PaymentForm:
+    contract_id: int
+    amount: str
+    paid_on: str
+    method: str = PaymentMethod.PIX
+    reference: str = ""
+    waive_charges: bool = False
+    keep_credit: bool = False
+
+
+@dataclass(frozen=True)
+class PaymentData:
+    contract_id: int
+    amount_cents: int
+    paid_on: date
+    method: PaymentMethod
+    reference: str
+    waive_charges: bool
+    keep_credit: bool
+
+
+def validate_payment(form: PaymentForm, today: date) -> PaymentData:
+    errors: list[FieldError] = []
+    amount = _money(form.amount, "amount", errors, required=True)
+    if not errors and amount == 0:
+        errors.append(FieldError("amount", "Valor: precisa ser maior que zero."))
+    paid_on = today
+    parsed = parse_date(form.paid_on, "paid_on", LABELS["paid_on"])
+    if isinstance(parsed, FieldError):
+        errors.append(parsed)
+    elif parsed > today:
+        errors.append(
+            FieldError("paid_on", "Data do pagamento: não pode ser no futuro — registre no dia.")
+        )
+    else:
+        paid_on = parsed
+    method = _method(form.method, errors)
+    if errors:
+        raise ValidationError(errors)
+    return PaymentData(
+        contract_id=form.contract_id,
+        amount_cents=amount,
+        paid_on=paid_on,
+        method=method,
+        reference=(form.reference or "").strip()[:120],
+        waive_charges=form.waive_charges,
+        keep_credit=form.keep_credit,
+    )
+
+
+REVERSAL_CODES = {
+    "cheque_devolvido": "Cheque devolvido",
+    "erro_lancamento": "Lançamento errado",
+    "outro": "Outro motivo",
+}
+
+
+def reversal_code_for(code: str, reason: str) -> str | FieldError:
+    """The structured reason of an estorno; a typed "cheque devolvido" is recognised."""
+    code = (code or "").strip().lower()
+    text = (reason or "").strip()
+    if not code:
+        code = (
+            "cheque_devolvido" if "cheque" in text.lower() and "devolv" in text.lower() else "outro"
+        )
+    if code not in REVERSAL_CODES:
+        choices = ", ".join(REVERSAL_CODES)
+        return FieldError("code", f"Motivo do estorno: '{code}' não existe; use {choices}.")
+    if code == "outro" and len(text) < 5:
+        return FieldError("reason", "Motivo: descreva por que o pagamento está sendo estornado.")
+    return code
+
+
+# --- what services return -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractSummary:
+    id: int
+    patient_id: int
+    patient_name: str
+    responsible_name: str
+    created_on: date
+    total_cents: int
+    installments: int
+    method: str
+    status: str
+    open_principal_cents: int
+    next_due: date | None
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    id: int
+    paid_on: date
+    amount_cents: int
+    method: str
+    reference: str
+    credit_cents: int
+    reversed_by_id: int | None
+    reverses_payment_id: int | None
+    reversal_code: str
+    reason: str
+    installments: tuple[int, ...]  # numbers touched
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_payment_id is not None
+
+    @property
+    def is_effective(self) -> bool:
+        return self.reversed_by_id is None and self.reverses_payment_id is None
+
+
+@dataclass(frozen=True)
+class ContractView:
+    summary: ContractSummary
+    description: str
+    down_payment_cents: int
+    fine_bp: int
+    interest_monthly_bp: int
+    punctuality_discount_bp: int
+    as_of: date
+    lines: tuple[DebtLine, ...]
+    payments: tuple[PaymentView, ...]
+    version: int
+
+    @property
+    def total_due_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines if line.is_open)
+
+    @property
+    def overdue_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines if line.is_overdue)
+
+    @property
+    def credit_cents(self) -> int:
+        return sum(p.credit_cents for p in self.payments if p.is_effective)

@@ -1,0 +1,205 @@
+"""Contracts and their plans (Novo contrato, the patient's financial screen, ``emdia contract``,
+``emdia debt``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.domain import identity
+from app.domain.contracts import (
+    ContractData,
+    ContractForm,
+    ContractSummary,
+    ContractView,
+    PaymentData,
+    validate_contract,
+)
+from app.domain.law import ChargePolicy, DebtLine, contract_debt
+from app.domain.schedule import PlannedInstallment, plan
+from app.errors import NotFoundError, ValidationError
+from app.persistence import models
+from app.persistence.uow import UnitOfWork
+from app.services.base import Permission, Service
+from app.services.payments import record_payment
+
+
+class ContractService(Service):
+    # --- planning ---------------------------------------------------------------------------
+    def _validated(
+        self, uow: UnitOfWork, patient_id: int, form: ContractForm
+    ) -> tuple[models.Patient, ContractData]:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+        data = validate_contract(
+            form,
+            self.clock.today(),
+            patient_birth=patient.birth_date,
+            has_responsible=patient.responsible_id is not None,
+        )
+        return patient, data
+
+    def _plan(self, uow: UnitOfWork, data: ContractData) -> list[PlannedInstallment]:
+        clinic = uow.clinic.get()
+        return plan(
+            data.total_cents,
+            data.down_payment_cents,
+            data.installments,
+            data.first_due,
+            clinic.state if clinic else "",
+            down_payment_due=self.clock.today(),
+        )
+
+    def preview(self, patient_id: int, form: ContractForm) -> list[PlannedInstallment]:
+        """The plan the contract would have (for the live preview); nothing is written."""
+        self.require(Permission.CONTRACTS)
+        with self.uow() as uow:
+            _patient, data = self._validated(uow, patient_id, form)
+            return self._plan(uow, data)
+
+    # --- commands ---------------------------------------------------------------------------
+    def create(self, patient_id: int, form: ContractForm) -> ContractView:
+        self.require(Permission.CONTRACTS)
+        today = self.clock.today()
+        with self.uow() as uow:
+            patient, data = self._validated(uow, patient_id, form)
+            guarantor_id = None
+            if data.guarantor_cpf:
+                guarantor = uow.patients.by_cpf(data.guarantor_cpf)
+                if guarantor is None:
+                    raise ValidationError.single(
+                        "guarantor_cpf",
+                        f"CPF do fiador: {identity.format_cpf(data.guarantor_cpf)} não está "
+                        "cadastrado; cadastre o fiador em Pacientes primeiro.",
+                    )
+                guarantor_id = guarantor.id
+            clinic = uow.clinic.get_or_create()
+            contract = models.Contract(
+                patient_id=patient.id,
+                responsible_id=patient.responsible_id,
+                guarantor_id=guarantor_id,
+                description=data.description,
+                total_cents=data.total_cents,
+                down_payment_cents=data.down_payment_cents,
+                installments_count=data.installments,
+                first_due_date=data.first_due,
+                due_day=data.first_due.day,
+                payment_method=data.method.value,
+                status="active",
+                # The contract's own terms rule its charges, even if the clinic changes later.
+                fine_bp=clinic.fine_bp,
+                interest_monthly_bp=clinic.interest_monthly_bp,
+                punctuality_discount_bp=clinic.punctuality_discount_bp,
+                correction_index=clinic.correction_index,
+                signed_at=data.signed_on,
+                witness1_name=data.witnesses[0][0] if len(data.witnesses) > 0 else "",
+                witness1_cpf=data.witnesses[0][1] if len(data.witnesses) > 0 else "",
+                witness2_name=data.witnesses[1][0] if len(data.witnesses) > 1 else "",
+                witness2_cpf=data.witnesses[1][1] if len(data.witnesses) > 1 else "",
+                created_by_id=self.ctx.actor().user_id,
+            )
+            uow.contracts.add(contract)
+            planned = self._plan(uow, data)
+            for item in planned:
+                uow.session.add(
+                    models.Installment(
+                        contract_id=contract.id,
+                        number=item.number,
+                        due_date=item.due_date,
+                        effective_due_date=item.effective_due_date,
+                        amount_cents=item.amount_cents,
+                        paid_cents=0,
+                    )
+                )
+            uow.flush()
+            if form.down_paid_now and data.down_payment_cents:
+                record_payment(
+                    self,
+                    uow,
+                    contract,
+                    PaymentData(
+                        contract_id=contract.id,
+                        amount_cents=data.down_payment_cents,
+                        paid_on=today,
+                        method=data.method,
+                        reference="entrada",
+                        waive_charges=False,
+                        keep_credit=False,
+                    ),
+                )
+            self.audit(
+                uow,
+                "contract.create",
+                "contract",
+                contract.id,
+                None,
+                {
+                    "patient_id": patient.id,
+                    "total_cents": data.total_cents,
+                    "down_payment_cents": data.down_payment_cents,
+                    "installments": [
+                        [p.number, p.effective_due_date.isoformat(), p.amount_cents]
+                        for p in planned
+                    ],
+                    "fine_bp": contract.fine_bp,
+                    "interest_monthly_bp": contract.interest_monthly_bp,
+                },
+            )
+            uow.commit()
+            return self._view(uow, contract, today)
+
+    # --- queries ----------------------------------------------------------------------------
+    def get(self, contract_id: int, as_of: date | None = None) -> ContractView:
+        self.require(Permission.CONTRACTS)
+        with self.uow() as uow:
+            contract = uow.contracts.get(contract_id)
+            if contract is None:
+                raise NotFoundError(f"Contrato {contract_id} não encontrado.")
+            return self._view(uow, contract, as_of or self.clock.today())
+
+    def debt(self, contract_id: int, as_of: date | None = None) -> tuple[date, list[DebtLine]]:
+        view = self.get(contract_id, as_of)
+        return view.as_of, list(view.lines)
+
+    def for_patient(self, patient_id: int) -> list[ContractSummary]:
+        self.require(Permission.CONTRACTS)
+        with self.uow() as uow:
+            return uow.contracts.summaries_for_patient(patient_id)
+
+    def search(self, text: str = "", offset: int = 0, limit: int = 100) -> list[ContractSummary]:
+        self.require(Permission.CONTRACTS)
+        with self.uow() as uow:
+            return uow.contracts.search(text, offset, limit)
+
+    def count(self, text: str = "") -> int:
+        self.require(Permission.CONTRACTS)
+        with self.uow() as uow:
+            return uow.contracts.count(text)
+
+    def policy(self, contract_id: int) -> ChargePolicy:
+        self.require(Permission.CONTRACTS)
+        with self.uow() as uow:
+            contract = uow.contracts.get(contract_id)
+            if contract is None:
+                raise NotFoundError(f"Contrato {contract_id} não encontrado.")
+            return uow.contracts.policy(contract)
+
+    @staticmethod
+    def _view(uow: UnitOfWork, contract: models.Contract, as_of: date) -> ContractView:
+        summary = uow.contracts.summary(contract.id)
+        assert summary is not None
+        lines = contract_debt(
+            uow.contracts.ledgers(contract.id), as_of, uow.contracts.policy(contract)
+        )
+        return ContractView(
+            summary=summary,
+            description=contract.description,
+            down_payment_cents=contract.down_payment_cents,
+            fine_bp=contract.fine_bp,
+            interest_monthly_bp=contract.interest_monthly_bp,
+            punctuality_discount_bp=contract.punctuality_discount_bp,
+            as_of=as_of,
+            lines=tuple(lines),
+            payments=tuple(uow.payments.views_for_contract(contract.id)),
+            version=contract.version,
+        )

@@ -1,0 +1,266 @@
+"""Receiving money and reversing it (Receber pagamento, Estornar, ``emdia payment``).
+
+Nothing money-related is ever deleted: an estorno is a counter-entry that points at the payment it
+cancels; the cancelled payment then stops counting, exactly as if it had never been made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.domain.contracts import (
+    REVERSAL_CODES,
+    PaymentData,
+    PaymentForm,
+    PaymentView,
+    reversal_code_for,
+    validate_payment,
+)
+from app.domain.law import Allocation, InstallmentLedger, allocate
+from app.domain.money import format_brl
+from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
+from app.persistence import models
+from app.persistence.uow import UnitOfWork
+from app.services.base import Permission, Service
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    payment_id: int
+    amount_cents: int
+    allocation: Allocation
+    contract_settled: bool
+
+
+@dataclass(frozen=True)
+class ReversalResult:
+    reversal_id: int
+    payment_id: int
+    amount_cents: int
+    code: str
+
+
+class PaymentService(Service):
+    def preview(self, form: PaymentForm) -> Allocation:
+        """How the payment would be applied (for the dialog's live preview); nothing is written."""
+        self.require(Permission.PAYMENTS)
+        data = validate_payment(form, self.clock.today())
+        with self.uow() as uow:
+            contract = self._contract(uow, data.contract_id)
+            return allocate(
+                data.amount_cents,
+                data.paid_on,
+                uow.contracts.ledgers(contract.id),
+                uow.contracts.policy(contract),
+                waive_charges=data.waive_charges,
+            )
+
+    def add(self, form: PaymentForm) -> PaymentResult:
+        self.require(Permission.PAYMENTS)
+        data = validate_payment(form, self.clock.today())
+        with self.uow() as uow:
+            contract = self._contract(uow, data.contract_id)
+            result = record_payment(self, uow, contract, data)
+            uow.commit()
+            return result
+
+    def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
+        """Estorno: a counter-entry; the original stops counting. A bounced cheque is
+        ``code="cheque_devolvido"`` (and counts against the patient in the risk analysis)."""
+        self.require(Permission.PAYMENTS)
+        checked = reversal_code_for(code, reason)
+        if isinstance(checked, FieldError):
+            raise ValidationError([checked])
+        today = self.clock.today()
+        with self.uow() as uow:
+            original = uow.payments.get(payment_id)
+            if original is None:
+                raise NotFoundError(f"Pagamento {payment_id} não encontrado.")
+            if original.reverses_payment_id is not None:
+                raise ValidationError.single(
+                    "payment", f"Pagamento {payment_id} já é um estorno; não se estorna um estorno."
+                )
+            if original.reversed_by_id is not None:
+                raise ValidationError.single(
+                    "payment",
+                    f"Pagamento {payment_id} já foi estornado "
+                    f"(lançamento {original.reversed_by_id}).",
+                )
+            contract = self._contract(uow, original.contract_id)
+            before = self._snapshot(uow.contracts.ledgers(contract.id))
+            text = (reason or "").strip() or REVERSAL_CODES[checked]
+            reversal = uow.payments.add(
+                models.Payment(
+                    contract_id=contract.id,
+                    paid_on=max(today, original.paid_on),
+                    amount_cents=-original.amount_cents,
+                    method=original.method,
+                    reference=original.reference,
+                    reverses_payment_id=original.id,
+                    reversal_code=checked,
+                    reason=text[:300],
+                    credit_cents=-original.credit_cents,
+                    created_by_id=self.ctx.actor().user_id,
+                )
+            )
+            for alloc in uow.payments.allocations(original.id):
+                uow.session.add(
+                    models.PaymentAllocation(
+                        payment_id=reversal.id,
+                        installment_id=alloc.installment_id,
+                        principal_cents=-alloc.principal_cents,
+                        fine_cents=-alloc.fine_cents,
+                        interest_cents=-alloc.interest_cents,
+                        correction_cents=-alloc.correction_cents,
+                        discount_cents=-alloc.discount_cents,
+                    )
+                )
+            original.reversed_by_id = reversal.id
+            uow.flush()
+            self._refresh(uow, contract)
+            self.audit(
+                uow,
+                "payment.reverse",
+                "payment",
+                original.id,
+                before,
+                {
+                    "reversal_id": reversal.id,
+                    "code": checked,
+                    "reason": text,
+                    "amount_cents": original.amount_cents,
+                },
+            )
+            uow.commit()
+            return ReversalResult(reversal.id, original.id, original.amount_cents, checked)
+
+    def for_contract(self, contract_id: int) -> list[PaymentView]:
+        self.require(Permission.PAYMENTS)
+        with self.uow() as uow:
+            return uow.payments.views_for_contract(contract_id)
+
+    # --- helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _contract(uow: UnitOfWork, contract_id: int) -> models.Contract:
+        contract = uow.contracts.get(contract_id)
+        if contract is None:
+            raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
+        return contract
+
+    @staticmethod
+    def _check_credit(data: PaymentData, allocation: Allocation) -> None:
+        if allocation.credit_cents and not data.keep_credit:
+            owed = allocation.allocated_cents
+            raise ValidationError.single(
+                "amount",
+                f"Valor: {format_brl(data.amount_cents)} é maior que tudo o que este contrato deve "
+                f"hoje ({format_brl(owed)}). Confira o valor ou marque para guardar a diferença "
+                f"({format_brl(allocation.credit_cents)}) como crédito do paciente.",
+            )
+
+    @staticmethod
+    def _snapshot(ledgers: list[InstallmentLedger]) -> dict[str, object]:
+        return {
+            "paid_principal": {
+                str(ld.terms.number): sum(s.principal_cents for s in ld.settlements)
+                for ld in ledgers
+            }
+        }
+
+    @staticmethod
+    def _refresh(uow: UnitOfWork, contract: models.Contract) -> bool:
+        """Recompute each installment's paid principal and settlement date, and the contract's
+        status, from the effective settlements. Returns whether the contract is settled."""
+        rows = {inst.id: inst for inst in uow.contracts.installments(contract.id)}
+        for ledger in uow.contracts.ledgers(contract.id):
+            inst = rows[ledger.terms.key]
+            inst.paid_cents = sum(st.principal_cents for st in ledger.settlements)
+            done = inst.paid_cents >= inst.amount_cents and ledger.settlements
+            inst.settled_on = max(st.paid_on for st in ledger.settlements) if done else None
+        open_rows = [
+            r for r in rows.values() if r.settled_on is None and r.renegotiated_agreement_id is None
+        ]
+        if contract.status in ("active", "settled"):
+            contract.status = "active" if open_rows else "settled"
+        return not open_rows
+
+
+def record_payment(
+    service: Service, uow: UnitOfWork, contract: models.Contract, data: PaymentData
+) -> PaymentResult:
+    """Allocate and write one payment inside the caller's transaction (also used by a new
+    contract whose entrada is paid at the desk)."""
+    if contract.status == "cancelled":
+        raise EmDiaError(f"Contrato {contract.id} está cancelado: não recebe pagamentos.")
+    ledgers = uow.contracts.ledgers(contract.id)
+    allocation = allocate(
+        data.amount_cents,
+        data.paid_on,
+        ledgers,
+        uow.contracts.policy(contract),
+        waive_charges=data.waive_charges,
+    )
+    PaymentService._check_credit(data, allocation)
+    if data.waive_charges:
+        # Forgiving multa/juros is a discount: above the clinic's limit only a gestor decides.
+        waived = sum(
+            s.fine_cents + s.interest_cents + s.correction_cents for _, s in allocation.lines
+        )
+        principal = sum(s.principal_cents for _, s in allocation.lines)
+        clinic = uow.clinic.get()
+        limit_bp = clinic.discount_approval_limit_bp if clinic else 0
+        if waived * 10_000 > principal * limit_bp:
+            service.require(Permission.DISCOUNT_ABOVE_LIMIT)
+    payment = uow.payments.add(
+        models.Payment(
+            contract_id=contract.id,
+            paid_on=data.paid_on,
+            amount_cents=data.amount_cents,
+            method=data.method.value,
+            reference=data.reference,
+            credit_cents=allocation.credit_cents,
+            created_by_id=service.ctx.actor().user_id,
+        )
+    )
+    for terms, settlement in allocation.lines:
+        uow.session.add(
+            models.PaymentAllocation(
+                payment_id=payment.id,
+                installment_id=terms.key,
+                principal_cents=settlement.principal_cents,
+                fine_cents=settlement.fine_cents,
+                interest_cents=settlement.interest_cents,
+                correction_cents=settlement.correction_cents,
+                discount_cents=settlement.discount_cents,
+            )
+        )
+    uow.flush()
+    before = PaymentService._snapshot(ledgers)
+    settled = PaymentService._refresh(uow, contract)
+    service.audit(
+        uow,
+        "payment.add",
+        "payment",
+        payment.id,
+        before,
+        {
+            "contract_id": contract.id,
+            "amount_cents": data.amount_cents,
+            "paid_on": data.paid_on.isoformat(),
+            "method": data.method.value,
+            "waive_charges": data.waive_charges,
+            "credit_cents": allocation.credit_cents,
+            "allocations": [
+                [
+                    t.number,
+                    s.principal_cents,
+                    s.fine_cents,
+                    s.interest_cents,
+                    s.correction_cents,
+                    s.discount_cents,
+                ]
+                for t, s in allocation.lines
+            ],
+        },
+    )
+    return PaymentResult(payment.id, data.amount_cents, allocation, settled)

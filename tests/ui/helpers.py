@@ -1,0 +1,67 @@
+"""Driving real widgets as a person does: typing (accents included) and modal dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+D = TypeVar("D", bound=QDialog)
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """``QTest.keyClicks`` only knows ASCII (it asserts on 'ç'); other characters go as key
+    events carrying their text — what a pt-BR keyboard's dead keys end up sending."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def replace_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Select all and type over, as a user does with Ctrl+A."""
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    type_text(qtbot, widget, text)
+
+
+def drive_modal(
+    open_it: Callable[[], None], kind: type[D], act: Callable[[D], None], timeout_ms: int = 5000
+) -> D:
+    """Run ``open_it`` (which shows a modal dialog with ``exec``), then ``act`` on the dialog.
+
+    If ``act`` fails or leaves the dialog open, the dialog is rejected so the test fails instead
+    of hanging."""
+    seen: list[D] = []
+    waited = [0]
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            if waited[0] < timeout_ms:
+                waited[0] += 25
+                QTimer.singleShot(25, poll)
+            return
+        seen.append(dialog)
+        try:
+            act(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, poll)
+    open_it()
+    assert seen, f"{kind.__name__} never opened"
+    return seen[0]
+
+
+def tick(qtbot: QtBot, box: QAbstractButton) -> None:
+    """Click a check box where a person clicks: on its indicator (a wide box's centre may be
+    past its text, where Qt does not count the click)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))

@@ -1,0 +1,176 @@
+"""The receptionist's money flow on a patient's page, driven through real widgets."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services
+from app.domain.contracts import ContractForm, PaymentForm
+from app.domain.patients import PatientForm
+from tests.ui.helpers import drive_modal, replace_text, tick, type_text
+from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.payment_dialog import PaymentDialog
+from ui.dialogs.reversal_dialog import ReversalDialog
+from ui.main_window import MainWindow
+from ui.views.patient_page import PatientPage
+
+
+@pytest.fixture
+def patient_id(services: Services) -> int:
+    services.clinic.update({"name": "Clínica Teste Ltda", "state": "SP"})
+    return services.patients.create(
+        PatientForm(name="Maria da Silva", cpf="529.982.247-25", birth_date="01/01/1980")
+    ).id
+
+
+def make_page(qtbot: QtBot, services: Services, patient_id: int) -> PatientPage:
+    page = PatientPage(services)
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    page.open(patient_id)
+    return page
+
+
+def cells(page: PatientPage, model_name: str, column: int) -> list[str]:
+    model = getattr(page, model_name)
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_register_12x_receive_partial_and_reverse(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    page = make_page(qtbot, services, patient_id)
+    assert "Nenhum contrato" in page.summary.text()
+    assert not page.pay_button.isEnabled()
+
+    def fill_contract(dialog: ContractDialog) -> None:
+        type_text(qtbot, dialog.description, "Ortodontia (uso interno)")
+        type_text(qtbot, dialog.total, "1.200,00")
+        replace_text(qtbot, dialog.installments, "12")
+        replace_text(qtbot, dialog.first_due, "01/05/2026")  # Labour Day: moves to 04/05
+        dialog.refresh_preview()
+        assert dialog.preview_model.rowCount() == 12
+        assert dialog.preview_model.index(0, 1).data() == "04/05/2026"
+        assert dialog.preview_model.index(0, 3).data() == "era 01/05"
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.contract_button, Qt.MouseButton.LeftButton),
+        ContractDialog,
+        fill_contract,
+    )
+    assert page.lines_model.rowCount() == 12
+    assert cells(page, "lines_model", 4) == ["a vencer"] * 12
+    assert page.pay_button.isEnabled()
+
+    def receive(dialog: PaymentDialog) -> None:
+        assert dialog.amount.text() == "100,00"  # the next installment, prefilled
+        replace_text(qtbot, dialog.amount, "60,00")
+        dialog.refresh_preview()
+        assert dialog.preview_model.index(0, 6).data() == "parcial"
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.pay_button, Qt.MouseButton.LeftButton), PaymentDialog, receive
+    )
+    assert cells(page, "lines_model", 4)[0] == "parcial"
+    assert cells(page, "lines_model", 3)[0] == "R$ 60,00"
+    assert cells(page, "lines_model", 9)[0] == "R$ 40,00"
+
+    page.payments_table.selectRow(0)
+
+    def reverse(dialog: ReversalDialog) -> None:
+        dialog.code.setCurrentIndex(dialog.code.findData("cheque_devolvido"))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.reverse_button, Qt.MouseButton.LeftButton),
+        ReversalDialog,
+        reverse,
+    )
+    assert cells(page, "lines_model", 4)[0] == "a vencer"
+    statuses = cells(page, "payments_model", 6)
+    assert statuses[0].startswith("estorno de") and "Cheque devolvido" in statuses[0]
+    assert statuses[1] == "estornado"
+
+
+def test_contract_dialog_shows_errors_next_to_fields(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    dialog = ContractDialog(services.contracts, patient_id, "Maria", services.clock.today())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.total, "12.5")
+    replace_text(qtbot, dialog.first_due, "31/02/2026")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    total_error = dialog.findChild(QLabel, "error_total")
+    due_error = dialog.findChild(QLabel, "error_first_due")
+    assert total_error is not None and "vírgula" in total_error.text()
+    assert due_error is not None and "31/02/2026" in due_error.text()
+    assert services.contracts.count() == 0
+
+
+def test_overpayment_needs_the_credit_tick(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    contract = services.contracts.create(
+        patient_id, ContractForm(total="300,00", installments="3", first_due="2026-04-10")
+    )
+    page = make_page(qtbot, services, patient_id)
+
+    def overpay(dialog: PaymentDialog) -> None:
+        replace_text(qtbot, dialog.amount, "350,00")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "crédito" in dialog.errors.message_for("amount")
+        tick(qtbot, dialog.keep_credit)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.pay_button, Qt.MouseButton.LeftButton), PaymentDialog, overpay
+    )
+    assert "Crédito do paciente: R$ 50,00" in page.summary.text()
+    assert services.contracts.get(contract.summary.id).summary.status == "settled"
+
+
+def test_late_installment_shows_todays_updated_amount(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    # services' clock says 16/03/2026; an installment due 02/02 is 42 days late.
+    services.contracts.create(
+        patient_id, ContractForm(total="100,00", installments="1", first_due="2026-02-02")
+    )
+    page = make_page(qtbot, services, patient_id)
+    assert cells(page, "lines_model", 4) == ["vencido"]
+    assert cells(page, "lines_model", 5) == ["42"]
+    assert cells(page, "lines_model", 6) == ["R$ 2,00"]
+    assert cells(page, "lines_model", 7) == ["R$ 1,40"]
+    assert cells(page, "lines_model", 9) == ["R$ 103,40"]
+
+
+def test_contracts_section_opens_the_patient(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    services.contracts.create(
+        patient_id, ContractForm(total="300,00", installments="3", first_due="2026-04-10")
+    )
+    services.payments.add(PaymentForm(1, "100,00", "2026-03-16"))
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_section("Contratos")
+    assert view is window.contracts_view
+    assert view.model.rowCount() == 1
+    assert view.model.index(0, 8).data() == "R$ 200,00"
+    type_text(qtbot, view.search, "zzz")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=3000)
+    view.search.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=3000)
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.patients
+    assert window.patients.page.title.text() == "Maria da Silva"

@@ -1,0 +1,225 @@
+"""Receber pagamento: how the money will be applied is shown before anything is saved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.catalog import PaymentMethod, label
+from app.domain.contracts import ContractSummary, ContractView, PaymentForm
+from app.domain.dates import format_date
+from app.domain.money import format_brl
+from app.errors import ValidationError
+from app.services.contracts import ContractService
+from app.services.payments import PaymentResult, PaymentService
+from ui.models.rows_model import Row, RowsTableModel
+from ui.widgets.form_dialog import FormDialog
+from ui.widgets.tables import make_table
+
+PREVIEW_DELAY_MS = 200
+
+
+class PaymentDialog(FormDialog):
+    def __init__(
+        self,
+        payments: PaymentService,
+        contracts: ContractService,
+        choices: list[ContractSummary],
+        today: date,
+        contract_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("PaymentDialog", "Receber pagamento", "Registrar pagamento", parent)
+        self.payments = payments
+        self.contracts = contracts
+        self.today = today
+        self.saved: PaymentResult | None = None
+        self.view: ContractView | None = None
+
+        self.contract = QComboBox()
+        self.contract.setObjectName("contract")
+        for c in choices:
+            self.contract.addItem(
+                self.tr("Contrato {id} — {total} em {n}x").format(
+                    id=c.id, total=format_brl(c.total_cents), n=c.installments
+                ),
+                c.id,
+            )
+        if contract_id is not None:
+            self.contract.setCurrentIndex(max(0, self.contract.findData(contract_id)))
+        self.situation = QLabel()
+        self.situation.setObjectName("situation")
+        self.situation.setWordWrap(True)
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amount")
+        self.overdue_button = QPushButton(self.tr("Valor em atraso"))
+        self.overdue_button.setObjectName("fill_overdue")
+        self.next_button = QPushButton(self.tr("Próxima parcela"))
+        self.next_button.setObjectName("fill_next")
+        self.all_button = QPushButton(self.tr("Quitar tudo"))
+        self.all_button.setObjectName("fill_all")
+        self.paid_on = QLineEdit(format_date(today))
+        self.paid_on.setObjectName("paid_on")
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        for method in PaymentMethod:
+            self.method.addItem(label(method), method.value)
+        self.reference = QLineEdit()
+        self.reference.setObjectName("reference")
+        self.reference.setPlaceholderText(self.tr("nº do comprovante, cheque, autorização…"))
+        self.waive = QCheckBox(self.tr("Dispensar multa e juros (fica registrado como desconto)"))
+        self.waive.setObjectName("waive_charges")
+        self.keep_credit = QCheckBox(self.tr("Guardar o que sobrar como crédito do paciente"))
+        self.keep_credit.setObjectName("keep_credit")
+
+        form = QFormLayout()
+        self.errors.add_row(form, self.tr("Contrato"), self.contract, "contract")
+        form.addRow("", self.situation)
+        amount_row = QWidget()
+        box = QHBoxLayout(amount_row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.amount, 1)
+        for button in (self.overdue_button, self.next_button, self.all_button):
+            box.addWidget(button)
+        self.errors.add_row(form, self.tr("Valor recebido*"), amount_row, "amount")
+        self.errors.widgets["amount"] = self.amount
+        self.errors.add_row(form, self.tr("Data*"), self.paid_on, "paid_on")
+        self.errors.add_row(form, self.tr("Forma"), self.method, "method")
+        self.errors.add_row(form, self.tr("Referência"), self.reference)
+        form.addRow("", self.waive)
+        form.addRow("", self.keep_credit)
+
+        self.preview_model = RowsTableModel(
+            ("Parcela", "Juros", "Multa", "Correção", "Principal", "Desconto", "Situação depois"),
+            right_aligned=(1, 2, 3, 4, 5),
+        )
+        self.preview = make_table(self.preview_model, "allocation", (70, 90, 90, 90, 100, 90))
+        self.preview_note = QLabel()
+        self.preview_note.setObjectName("preview_note")
+        self.preview_note.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addLayout(form)
+        layout.addWidget(
+            QLabel(self.tr("Como o valor será aplicado (parcelas mais antigas primeiro):"))
+        )
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview_note)
+        layout.addWidget(self.buttons)
+        self.resize(820, 560)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(PREVIEW_DELAY_MS)
+        self._debounce.timeout.connect(self.refresh_preview)
+        for edit in (self.amount, self.paid_on):
+            edit.textChanged.connect(self._debounce.start)
+        self.waive.toggled.connect(self._debounce.start)
+        self.keep_credit.toggled.connect(self._debounce.start)
+        self.contract.currentIndexChanged.connect(self._contract_changed)
+        self.overdue_button.clicked.connect(lambda: self._fill("overdue"))
+        self.next_button.clicked.connect(lambda: self._fill("next"))
+        self.all_button.clicked.connect(lambda: self._fill("all"))
+        self._contract_changed()
+        self.amount.setFocus()
+
+    def contract_id(self) -> int:
+        return int(self.contract.currentData())
+
+    def _contract_changed(self) -> None:
+        if self.contract.count() == 0:
+            self.situation.setText(self.tr("Este paciente não tem contrato ativo."))
+            self.save_button.setEnabled(False)
+            return
+        view = self.contracts.get(self.contract_id())
+        self.view = view
+        self.situation.setText(
+            self.tr("Hoje: {overdue} em atraso; {total} para quitar o contrato.").format(
+                overdue=format_brl(view.overdue_cents), total=format_brl(view.total_due_cents)
+            )
+        )
+        self._fill("overdue" if view.overdue_cents else "next")
+
+    def _fill(self, which: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        open_lines = [line for line in view.lines if line.is_open]
+        amounts = {
+            "overdue": view.overdue_cents,
+            "next": open_lines[0].total_cents if open_lines else 0,
+            "all": view.total_due_cents,
+        }
+        cents = amounts[which]
+        self.amount.setText(format_brl(cents, symbol=False) if cents else "")
+        self.refresh_preview()
+
+    def form(self) -> PaymentForm:
+        return PaymentForm(
+            contract_id=self.contract_id() if self.contract.count() else 0,
+            amount=self.amount.text(),
+            paid_on=self.paid_on.text(),
+            method=str(self.method.currentData()),
+            reference=self.reference.text(),
+            waive_charges=self.waive.isChecked(),
+            keep_credit=self.keep_credit.isChecked(),
+        )
+
+    def refresh_preview(self) -> None:
+        self._debounce.stop()
+        if self.view is None:
+            return
+        try:
+            allocation = self.payments.preview(self.form())
+        except ValidationError as exc:
+            self.preview_model.set_rows([])
+            self.preview_note.setText(" ".join(e.message for e in exc.errors))
+            return
+        open_after = {line.number: line for line in self.view.lines}
+        rows = []
+        for terms, s in allocation.lines:
+            before = open_after[terms.number]
+            settled = s.principal_cents >= before.open_principal_cents
+            rows.append(
+                Row(
+                    [
+                        self.tr("entrada") if terms.number == 0 else str(terms.number),
+                        format_brl(s.interest_cents),
+                        format_brl(s.fine_cents),
+                        format_brl(s.correction_cents),
+                        format_brl(s.principal_cents),
+                        format_brl(s.discount_cents),
+                        self.tr("quitada") if settled else self.tr("parcial"),
+                    ]
+                )
+            )
+        self.preview_model.set_rows(rows)
+        note = ""
+        if allocation.credit_cents:
+            note = self.tr("Sobram {credit}: ").format(credit=format_brl(allocation.credit_cents))
+            note += (
+                self.tr("ficarão como crédito do paciente.")
+                if self.keep_credit.isChecked()
+                else self.tr("confira o valor ou marque para guardar como crédito.")
+            )
+        self.preview_note.setText(note)
+
+    def save(self) -> None:
+        form = self.form()
+        saved = self.submit(lambda: self.payments.add(form))
+        if saved is not None:
+            self.saved = saved
+            self.accept()

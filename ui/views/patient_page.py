@@ -1,0 +1,302 @@
+"""A patient's page: who they are, their contracts, every installment updated to today,
+payments and reversals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Services
+from app.domain.catalog import label
+from app.domain.contracts import REVERSAL_CODES, ContractView, PaymentView
+from app.domain.dates import format_date
+from app.domain.identity import format_cpf, format_phone
+from app.domain.law import STATUS_LABELS
+from app.domain.money import format_brl
+from app.domain.patients import Patient
+from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.patient_dialog import PatientDialog
+from ui.dialogs.payment_dialog import PaymentDialog
+from ui.dialogs.reversal_dialog import ReversalDialog
+from ui.models.contracts_model import STATUS
+from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.widgets.tables import make_table
+
+
+class PatientPage(QWidget):
+    back = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PatientPage")
+        self.services = services
+        self.patient: Patient | None = None
+        self.contract: ContractView | None = None
+
+        self.back_button = QPushButton(self.tr("← Pacientes"))
+        self.back_button.setObjectName("back")
+        self.title = QLabel()
+        self.title.setObjectName("viewTitle")
+        self.details = QLabel()
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
+        self.edit_button = QPushButton(self.tr("Editar cadastro"))
+        self.edit_button.setObjectName("edit")
+        self.contract_button = QPushButton(self.tr("Novo contrato"))
+        self.contract_button.setObjectName("newContract")
+        self.pay_button = QPushButton(self.tr("Receber pagamento"))
+        self.pay_button.setObjectName("receive")
+
+        self.contracts_model = RowsTableModel(
+            ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
+             "Próximo vencimento"),
+            right_aligned=(2, 6),
+        )  # fmt: skip
+        self.contracts_table = make_table(
+            self.contracts_model, "contracts", (80, 90, 110, 70, 90, 90, 130)
+        )
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.lines_model = RowsTableModel(
+            ("Nº", "Vencimento", "Valor", "Pago", "Situação", "Atraso", "Multa", "Juros",
+             "Correção", "Atualizado hoje"),
+            right_aligned=(2, 3, 5, 6, 7, 8, 9),
+        )  # fmt: skip
+        self.lines_table = make_table(
+            self.lines_model, "installments", (60, 95, 100, 100, 120, 60, 80, 80, 80)
+        )
+        self.payments_model = RowsTableModel(
+            ("Lançamento", "Data", "Valor", "Forma", "Referência", "Parcelas", "Situação"),
+            right_aligned=(2,),
+        )
+        self.payments_table = make_table(
+            self.payments_model, "payments", (105, 90, 110, 80, 150, 90)
+        )
+        self.reverse_button = QPushButton(self.tr("Estornar pagamento selecionado"))
+        self.reverse_button.setObjectName("reverse")
+
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.title, 1)
+        for button in (self.edit_button, self.contract_button, self.pay_button):
+            header.addWidget(button)
+        lines_box = QWidget()
+        lines_layout = QVBoxLayout(lines_box)
+        lines_layout.setContentsMargins(0, 0, 0, 0)
+        lines_layout.addWidget(self.summary)
+        lines_layout.addWidget(self.lines_table, 1)
+        payments_box = QWidget()
+        payments_layout = QVBoxLayout(payments_box)
+        payments_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Pagamentos e estornos")), 1)
+        row.addWidget(self.reverse_button)
+        payments_layout.addLayout(row)
+        payments_layout.addWidget(self.payments_table, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.contracts_table)
+        split.addWidget(lines_box)
+        split.addWidget(payments_box)
+        split.setSizes([120, 330, 170])
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.details)
+        layout.addWidget(split, 1)
+
+        self.back_button.clicked.connect(self.back.emit)
+        self.edit_button.clicked.connect(self.edit_patient)
+        self.contract_button.clicked.connect(self.new_contract)
+        self.pay_button.clicked.connect(self.receive_payment)
+        self.reverse_button.clicked.connect(self.reverse_selected)
+        self.contracts_table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: (
+                self.show_contract(self.contracts_model.key(current.row()))
+                if current.isValid()
+                else None
+            )
+        )
+
+    # --- loading ------------------------------------------------------------------------
+    def open(self, patient_id: int, contract_id: int | None = None) -> None:
+        self.patient = self.services.patients.get(patient_id)
+        d = self.patient.data
+        self.title.setText(self.patient.name)
+        parts = [f"CPF {format_cpf(d.cpf)}" if d.cpf else self.tr("sem CPF")]
+        if d.phone:
+            parts.append(format_phone(d.phone) + (" (WhatsApp)" if d.phone_whatsapp else ""))
+        if self.patient.responsible:
+            parts.append(
+                self.tr("Responsável financeiro: {name}").format(name=self.patient.responsible.name)
+            )
+        if self.patient.dependents:
+            names = ", ".join(p.name for p in self.patient.dependents)
+            parts.append(self.tr("Responsável por: {names}").format(names=names))
+        self.details.setText("  ·  ".join(parts))
+        self._load_contracts(contract_id)
+
+    def _load_contracts(self, select_id: int | None = None) -> None:
+        assert self.patient is not None
+        summaries = self.services.contracts.for_patient(self.patient.id)
+        rows = [
+            Row(
+                [
+                    str(c.id),
+                    format_date(c.created_on),
+                    format_brl(c.total_cents),
+                    f"{c.installments}x",
+                    label(c.method),
+                    STATUS.get(c.status, c.status),
+                    format_brl(c.open_principal_cents),
+                    format_date(c.next_due),
+                ],
+                key=c.id,
+                tooltip=self.tr("Paciente: {name}").format(name=c.patient_name)
+                if c.patient_id != self.patient.id
+                else "",
+            )
+            for c in summaries
+        ]
+        self.contracts_model.set_rows(rows)
+        self.pay_button.setEnabled(any(c.status == "active" for c in summaries))
+        if not rows:
+            self.contract = None
+            self.lines_model.set_rows([])
+            self.payments_model.set_rows([])
+            self.summary.setText(self.tr('Nenhum contrato ainda. Use "Novo contrato".'))
+            return
+        keys = [r.key for r in rows]
+        index = keys.index(select_id) if select_id in keys else 0
+        self.contracts_table.selectRow(index)
+        self.show_contract(keys[index])
+
+    def show_contract(self, contract_id: int) -> None:
+        view = self.services.contracts.get(contract_id)
+        self.contract = view
+        lines = []
+        for ln in view.lines:
+            status = STATUS_LABELS[ln.status]
+            tooltip = ""
+            if ln.effective_due_date != ln.due_date:
+                tooltip = self.tr(
+                    "Vencimento contratado {d}, passou para o dia útil seguinte."
+                ).format(d=format_date(ln.due_date))
+            if ln.discount_cents:
+                tooltip += self.tr(" Desconto de pontualidade de {v} até o vencimento.").format(
+                    v=format_brl(ln.discount_cents)
+                )
+            lines.append(
+                Row(
+                    [
+                        self.tr("entrada") if ln.number == 0 else str(ln.number),
+                        format_date(ln.effective_due_date),
+                        format_brl(ln.principal_cents),
+                        format_brl(ln.paid_cents),
+                        status,
+                        str(ln.days_late) if ln.days_late else "",
+                        format_brl(ln.fine_cents) if ln.fine_cents else "",
+                        format_brl(ln.interest_cents) if ln.interest_cents else "",
+                        format_brl(ln.correction_cents) if ln.correction_cents else "",
+                        format_brl(ln.total_cents) if ln.is_open else "",
+                    ],
+                    key=ln.number,
+                    colour=COLOURS.get(status),
+                    tooltip=tooltip.strip(),
+                )
+            )
+        self.lines_model.set_rows(lines)
+        text = self.tr(
+            "Contrato {id} — valores atualizados em {date}: em atraso {overdue}; para "
+            "quitar tudo hoje {total}."
+        ).format(
+            id=view.summary.id,
+            date=format_date(view.as_of),
+            overdue=format_brl(view.overdue_cents),
+            total=format_brl(view.total_due_cents),
+        )
+        if view.credit_cents:
+            text += self.tr(" Crédito do paciente: {c}.").format(c=format_brl(view.credit_cents))
+        self.summary.setText(text)
+        self.payments_model.set_rows([self._payment_row(p) for p in view.payments])
+
+    def _payment_row(self, p: PaymentView) -> Row:
+        if p.is_reversal:
+            status = self.tr("estorno de {id}: {why}").format(
+                id=p.reverses_payment_id, why=REVERSAL_CODES.get(p.reversal_code, p.reason)
+            )
+            colour = COLOURS["estorno"]
+        elif p.reversed_by_id:
+            status, colour = self.tr("estornado"), COLOURS["estornado"]
+        else:
+            status, colour = self.tr("válido"), None
+        numbers = ", ".join("entrada" if n == 0 else str(n) for n in p.installments)
+        return Row(
+            [str(p.id), format_date(p.paid_on), format_brl(p.amount_cents), label(p.method),
+             p.reference, numbers, status],
+            key=p.id,
+            colour=colour,
+            tooltip=p.reason,
+        )  # fmt: skip
+
+    # --- actions ------------------------------------------------------------------------
+    def edit_patient(self) -> None:
+        assert self.patient is not None
+        dialog = PatientDialog(
+            self.services.patients, self.patient.id, self, lgpd=self.services.lgpd
+        )
+        if dialog.exec() or dialog.anonymized:
+            self.open(self.patient.id, self.contract.summary.id if self.contract else None)
+
+    def new_contract(self) -> None:
+        assert self.patient is not None
+        dialog = ContractDialog(
+            self.services.contracts,
+            self.patient.id,
+            self.patient.name,
+            self.services.clock.today(),
+            self,
+        )
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(dialog.saved.summary.id)
+
+    def receive_payment(self) -> None:
+        assert self.patient is not None
+        active = [
+            c for c in self.services.contracts.for_patient(self.patient.id) if c.status == "active"
+        ]
+        current = self.contract.summary.id if self.contract else None
+        dialog = PaymentDialog(
+            self.services.payments,
+            self.services.contracts,
+            active,
+            self.services.clock.today(),
+            current,
+            self,
+        )
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(dialog.contract_id())
+
+    def selected_payment(self) -> PaymentView | None:
+        if self.contract is None:
+            return None
+        index = self.payments_table.currentIndex()
+        if not index.isValid():
+            return None
+        payment_id = self.payments_model.key(index.row())
+        return next((p for p in self.contract.payments if p.id == payment_id), None)
+
+    def reverse_selected(self) -> None:
+        payment = self.selected_payment()
+        if payment is None or not payment.is_effective:
+            self.summary.setText(self.tr("Selecione um pagamento válido na lista para estornar."))
+            return
+        dialog = ReversalDialog(self.services.payments, payment, self)
+        if dialog.exec():
+            assert self.contract is not None
+            self._load_contracts(self.contract.summary.id)

@@ -1,0 +1,30 @@
+"""Pacientes: the searchable list, and one patient's page on top of it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from app.bootstrap import Services
+from ui.views.patient_page import PatientPage
+from ui.views.patients_view import PatientsView
+
+
+class PatientsSection(QStackedWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PatientsSection")
+        self.list = PatientsView(services.patients)
+        self.page = PatientPage(services)
+        self.addWidget(self.list)
+        self.addWidget(self.page)
+        self.list.open_patient.connect(self.show_patient)
+        self.page.back.connect(self.show_list)
+
+    def show_patient(self, patient_id: int, contract_id: int | None = None) -> None:
+        self.page.open(patient_id, contract_id)
+        self.setCurrentWidget(self.page)
+
+    def show_list(self) -> None:
+        self.list.model.refresh()
+        self.setCurrentWidget(self.list)
+        self.list.search.setFocus()
