@@ -26,6 +26,7 @@ from app.services.audit import AuditService
 from app.services.backup import BackupService
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
+from app.services.collection import CollectionService
 from app.services.contracts import ContractService
 from app.services.demo import DemoService
 from app.services.indexes import IndexService
@@ -52,6 +53,7 @@ class Services:
     backups: BackupService
     lgpd: LgpdService
     security: SecurityService
+    collection: CollectionService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -136,6 +138,7 @@ def bootstrap(
         backups=BackupService(ctx),
         lgpd=LgpdService(ctx),
         security=SecurityService(ctx),
+        collection=CollectionService(ctx),
         key=key,
         migration=report,
     )

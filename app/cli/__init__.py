@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import core, money, security
+from app.cli import collection, core, money, security
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -31,7 +31,7 @@ from app.logging_setup import configure_logging
 
 log = logging.getLogger("emdia.cli")
 
-GROUPS = (core.register, money.register, security.register)
+GROUPS = (core.register, money.register, security.register, collection.register)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,6 +30,19 @@ class Channel(StrEnum):
     PHONE = "phone"
     LETTER = "letter"
     IN_PERSON = "in_person"
+    MANUAL = "manual"  # a régua step that is an act of the gestor (negativação), not a contact
+
+
+class ContactOutcome(StrEnum):
+    """What came of a contact attempt (DESIGN.md §2: sent, no answer, promised, refused)."""
+
+    SENT = "sent"
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    WRONG_CONTACT = "wrong_contact"  # number/e-mail does not belong to the person any more
+    PROMISED = "promised"
+    REFUSED = "refused"
+    PAID = "paid"  # the person says they paid: confirm it and register the payment
 
 
 class Role(StrEnum):
@@ -74,6 +87,14 @@ LABELS: dict[str, str] = {
     Channel.PHONE: "Ligação",
     Channel.LETTER: "Carta",
     Channel.IN_PERSON: "Presencial",
+    Channel.MANUAL: "Ação do gestor",
+    ContactOutcome.SENT: "mensagem enviada",
+    ContactOutcome.ANSWERED: "respondeu",
+    ContactOutcome.NO_ANSWER: "sem resposta",
+    ContactOutcome.WRONG_CONTACT: "contato errado",
+    ContactOutcome.PROMISED: "prometeu pagar",
+    ContactOutcome.REFUSED: "recusou",
+    ContactOutcome.PAID: "disse que pagou",
     Role.RECEPCAO: "Recepção",
     Role.GESTOR: "Gestor(a)/Dentista",
     Role.ADMIN: "Administrador(a)",

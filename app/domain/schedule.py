@@ -32,6 +32,26 @@ def _closed_days(state: str, year: int) -> frozenset[date]:
     return frozenset(days)
 
 
+@lru_cache(maxsize=64)
+def _closed_day_names(state: str, year: int) -> dict[date, str]:
+    subdiv = state or None
+    names: dict[date, str] = {}
+    for categories in (("public",), ("optional",)):
+        found = holidays.country_holidays(
+            "BR", subdiv=subdiv, years=year, categories=categories, language="pt_BR"
+        )
+        for day, name in found.items():
+            names.setdefault(day, name)
+    closed = _closed_days(state, year)
+    return {day: names.get(day, "bancos fechados") for day in closed}
+
+
+def holiday_name(day: date, state: str = "") -> str | None:
+    """The pt-BR name of the holiday (or bank-closed day) on ``day``, or None on a normal day.
+    Weekends are not holidays."""
+    return _closed_day_names(state, day.year).get(day)
+
+
 def is_business_day(day: date, state: str = "") -> bool:
     return day.weekday() < 5 and day not in _closed_days(state, day.year)
 

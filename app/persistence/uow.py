@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.persistence.db import explain
 from app.persistence.repositories import (
     ClinicRepository,
+    CollectionRepository,
     ContractRepository,
     PatientRepository,
     PaymentRepository,
@@ -26,6 +27,7 @@ class UnitOfWork:
     patients: PatientRepository
     contracts: ContractRepository
     payments: PaymentRepository
+    collection: CollectionRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -36,6 +38,7 @@ class UnitOfWork:
         self.patients = PatientRepository(self.session)
         self.contracts = ContractRepository(self.session)
         self.payments = PaymentRepository(self.session)
+        self.collection = CollectionRepository(self.session)
         return self
 
     def __exit__(
