@@ -459,7 +459,7 @@ class CollectionService(Service):
             clinic.pix_key,
             clinic.pix_merchant_name,
             clinic.pix_merchant_city,
-            clinic.display_name,
+            clinic.legal_name or clinic.trade_name,  # as the documents do (issue 7)
             clinic.city,
         )
         try:
@@ -726,37 +726,35 @@ class CollectionService(Service):
             if promises:
                 since = min(log.contacted_at.date() for log, _u, _f in rows)
                 payments = uow.collection.payments_of([patient_id], since).get(patient_id, [])
-        views = []
-        for log, username, full_name in rows:
-            promise_text = ""
-            row = promises.get(log.id)
-            if row is not None:
-                record = with_payments(
-                    PromiseRecord(
-                        made_on=log.contacted_at.date(),
-                        promised_on=row.promised_on,
-                        amount_cents=row.amount_cents,
-                        resolution=row.resolution,
-                        key=row.id,
-                        contract_id=row.contract_id,
-                    ),
-                    payments,
-                    today,
+            views = []
+            for log, username, full_name in rows:
+                promise_text = ""
+                row = promises.get(log.id)
+                if row is not None:
+                    record = with_payments(
+                        PromiseRecord(
+                            made_on=log.contacted_at.date(),
+                            promised_on=row.promised_on,
+                            amount_cents=row.amount_cents,
+                            resolution=row.resolution,
+                            key=row.id,
+                            contract_id=row.contract_id,
+                        ),
+                        payments,
+                        today,
+                    )
+                    status = PROMISE_STATUS_LABELS[promise_status(record, today)]
+                    promise_text = f"{format_brl(row.amount_cents)} até {format_date(row.promised_on)} ({status})"
+                views.append(
+                    ContactView(
+                        id=log.id,
+                        at=log.contacted_at,
+                        channel=label(log.channel),
+                        step=names.get(log.step_key, log.step_key or "contato avulso"),
+                        outcome=label(log.outcome),
+                        who=full_name or username or "—",
+                        note=log.note,
+                        promise=promise_text,
+                    )
                 )
-                status = PROMISE_STATUS_LABELS[promise_status(record, today)]
-                promise_text = (
-                    f"{format_brl(row.amount_cents)} até {format_date(row.promised_on)} ({status})"
-                )
-            views.append(
-                ContactView(
-                    id=log.id,
-                    at=log.contacted_at,
-                    channel=label(log.channel),
-                    step=names.get(log.step_key, log.step_key or "contato avulso"),
-                    outcome=label(log.outcome),
-                    who=full_name or username or "—",
-                    note=log.note,
-                    promise=promise_text,
-                )
-            )
         return views
