@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time as time_module
 from datetime import date, time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.catalog import ContactOutcome
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.patient_dialog import PatientDialog
@@ -165,7 +167,52 @@ def main(out_dir: str) -> int:
         settings.tabs.setCurrentIndex(settings.audit_tab)
         save(window, app, out / "auditoria.png")
 
+        # Cobrança de hoje: the morning list, a WhatsApp draft selected (with its PIX QR).
+        services.login("recepcao", "demo")
+        window.apply_permissions()
+        today = window.today_view
         window.show_section("Cobrança")
+        for _ in range(600):
+            app.processEvents()
+            if not today.loading:
+                break
+            time_module.sleep(0.01)
+        settle(app)
+        row = next(
+            i
+            for i, d in enumerate(today.drafts)
+            if d.allowed_now and d.step_key == "atraso_leve" and d.whatsapp_url
+        )
+        today.table.selectRow(row)
+        save(window, app, out / "cobranca-de-hoje.png")
+        # A promise logged in two clicks, then the patient's contact history.
+        draft = today.drafts[row]
+        today.promise_date.setText("27/11/2026")
+        today.log(ContactOutcome.PROMISED)
+        waiting = next((i for i, d in enumerate(today.drafts) if not d.allowed_now), None)
+        if waiting is not None:
+            today.table.selectRow(waiting)
+            save(window, app, out / "cobranca-de-hoje-fora-das-regras.png")
+        window.open_contract(draft.patient_id, draft.contract_id)
+        page = window.patients.page
+        page.bottom_tabs.setCurrentWidget(page.contacts)
+        save(window, app, out / "paciente-contatos.png")
+
+        services.login("gestor", "demo")
+        window.apply_permissions()
+        window.show_section("Configurações")
+        settings.tabs.setCurrentIndex(settings.regua_tab)
+        settings.regua.list.setCurrentRow(2)  # atraso leve
+        settings.regua.refresh_preview()
+        save(window, app, out / "configuracoes-regua.png")
+        settings.regua.template.setPlainText(
+            "Olá {responsavel}, pague hoje ou vamos avisar o seu empregador, caloteiro."
+        )
+        settings.regua.refresh_preview()
+        settings.regua.save()
+        save(window, app, out / "configuracoes-regua-recusa.png")
+
+        window.show_section("Relatórios")
         save(window, app, out / "secao-em-construcao.png")
         window.close()
         services.close()

@@ -30,6 +30,7 @@ from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
 from ui.tasks import TaskRunner, run_with_progress
 from ui.views.audit_view import AuditView
+from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
@@ -39,6 +40,10 @@ from ui.views.settings_view import SettingsView
 log = logging.getLogger("emdia.ui")
 
 DAILY_CHECK_MS = 30 * 60_000
+DOCUMENT_NAMES = {
+    "notificacao": "notificação extrajudicial",
+    "aviso-negativacao": "aviso de negativação",
+}
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +85,8 @@ class MainWindow(QMainWindow):
         self.patients = PatientsSection(services)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
+        self.collection = CollectionSection(services, self.reporter, self.runner)
+        self.today_view = self.collection.today
         self.security_view = SecurityView(services, self.reporter)
         self.audit_view = AuditView(services.audit)
         self.settings_view = SettingsView(
@@ -97,13 +104,7 @@ class MainWindow(QMainWindow):
             ),
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
-            "Cobrança": PlaceholderView(
-                self.tr("Cobrança"),
-                self.tr(
-                    'Aqui vai ficar a "Cobrança de hoje": quem contatar, com a mensagem '
-                    "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
-                ),
-            ),
+            "Cobrança": self.collection,
             "Documentos": PlaceholderView(
                 self.tr("Documentos"),
                 self.tr(
@@ -133,6 +134,9 @@ class MainWindow(QMainWindow):
             )
         self.nav.currentRowChanged.connect(self._section_changed)
         self.contracts_view.open_contract.connect(self.open_contract)
+        self.today_view.open_patient.connect(self.open_contract)
+        self.today_view.document_requested.connect(self.on_document_requested)
+        self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -224,6 +228,8 @@ class MainWindow(QMainWindow):
             self.patients_view.run_search()
         elif current is self.contracts_view:
             self.contracts_view.run_search()
+        elif current is self.collection:
+            self.collection.refresh()
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
@@ -299,6 +305,19 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         if self.stack.currentWidget() is self.contracts_view:
             self.contracts_view.run_search()  # payments elsewhere may have changed balances
+        elif self.stack.currentWidget() is self.collection:
+            self.collection.refresh()  # today's list, with today's payments and contacts
+
+    def on_document_requested(self, patient_id: int, contract_id: int, kind: str) -> None:
+        """A régua letter step (notificação D+30, aviso de negativação D+40) asks for its PDF.
+        Hook for the documents service (issue 7): the lead wires the generation here."""
+        self.statusBar().showMessage(
+            self.tr(
+                "Gere a {kind} do contrato {contract} em Documentos e, depois de enviar, "
+                'registre "Carta enviada".'
+            ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id),
+            15_000,
+        )
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -48,6 +48,7 @@ class PromiseRecord:
     paid_cents: int = 0
     key: int = 0  # the promise's database id
     contract_id: int | None = None
+    made_at: datetime | None = None  # when it was recorded (same clock as ``recorded_at``)
 
     @property
     def broken_on(self) -> date:
@@ -62,17 +63,31 @@ class PaymentFact:
     paid_on: date
     amount_cents: int
     contract_id: int | None = None
+    recorded_at: datetime | None = None  # when the payment was entered
+
+
+def _after_promise(payment: PaymentFact, promise: PromiseRecord) -> bool:
+    """A payment on the day the promise was made counts only if entered after the promise: one
+    made earlier that day is what the patient had already paid, not what they promised."""
+    if payment.paid_on > promise.made_on:
+        return True
+    if payment.paid_on < promise.made_on:
+        return False
+    if payment.recorded_at is None or promise.made_at is None:
+        return True
+    return payment.recorded_at >= promise.made_at
 
 
 def paid_towards(promise: PromiseRecord, payments: Iterable[PaymentFact], as_of: date) -> int:
-    """Money paid from the day the promise was made up to the promised day (and not after
-    ``as_of``): only that counts for keeping it. With a ``contract_id`` only that contract's
-    payments count."""
+    """Money paid after the promise was made, up to the promised day (and not after ``as_of``):
+    only that counts for keeping it. With a ``contract_id`` only that contract's payments
+    count."""
     until = min(promise.promised_on, as_of)
     return sum(
         p.amount_cents
         for p in payments
-        if promise.made_on <= p.paid_on <= until
+        if p.paid_on <= until
+        and _after_promise(p, promise)
         and (promise.contract_id is None or p.contract_id in (None, promise.contract_id))
     )
 

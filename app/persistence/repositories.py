@@ -621,7 +621,7 @@ class CollectionRepository:
         found: dict[int, list[PaymentFact]] = {}
         for chunk in _chunks(patient_ids):
             stmt = (
-                select(c.patient_id, p.paid_on, p.amount_cents, p.contract_id)
+                select(c.patient_id, p.paid_on, p.amount_cents, p.contract_id, p.created_at)
                 .join(c, c.id == p.contract_id)
                 .where(
                     c.patient_id.in_(chunk),
@@ -630,8 +630,10 @@ class CollectionRepository:
                     p.reversed_by_id.is_(None),
                 )
             )
-            for pid, paid_on, amount, contract_id in self.session.execute(stmt):
-                found.setdefault(pid, []).append(PaymentFact(paid_on, amount, contract_id))
+            for pid, paid_on, amount, contract_id, created in self.session.execute(stmt):
+                found.setdefault(pid, []).append(
+                    PaymentFact(paid_on, amount, contract_id, recorded_at=created)
+                )
         return found
 
     def promises(
@@ -660,6 +662,7 @@ class CollectionRepository:
                         resolution=row.resolution,
                         key=row.id,
                         contract_id=row.contract_id,
+                        made_at=row.created_at,
                     )
                 )
         return found

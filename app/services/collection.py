@@ -739,12 +739,16 @@ class CollectionService(Service):
                             resolution=row.resolution,
                             key=row.id,
                             contract_id=row.contract_id,
+                            made_at=row.created_at,
                         ),
                         payments,
                         today,
                     )
                     status = PROMISE_STATUS_LABELS[promise_status(record, today)]
-                    promise_text = f"{format_brl(row.amount_cents)} até {format_date(row.promised_on)} ({status})"
+                    promise_text = (
+                        f"{format_brl(row.amount_cents)} até {format_date(row.promised_on)} "
+                        f"({status})"
+                    )
                 views.append(
                     ContactView(
                         id=log.id,

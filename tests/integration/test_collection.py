@@ -8,17 +8,15 @@ from datetime import date, datetime, time
 import pytest
 
 from app.bootstrap import Services
-from app.domain.contracts import ContractForm, PaymentForm
-from app.domain.patients import PatientForm, ResponsibleForm
+from app.domain.contracts import PaymentForm
 from app.domain.pix import crc_is_valid, decode, txid_for
 from app.domain.regua import DEFAULT_BY_KEY, StepKey
 from app.domain.templates import wording_problems
 from app.errors import PermissionDenied, ValidationError
 from app.services.base import Actor
 from app.services.collection import MessageDraft, OutcomeForm, StepForm
+from tests.collection_data import CNPJ, seed_debtors
 from tests.conftest import STAFF_PASSWORD, TODAY
-
-CNPJ = "11.222.333/0001-81"
 
 
 class Morning:
@@ -44,62 +42,7 @@ def clock() -> Morning:
 
 @pytest.fixture
 def clinic(services: Services) -> dict[str, int]:
-    """Three debtors on Monday 16/03/2026 10:00: Maria 5 days late, Pedro (paid by his mother
-    Ana) due in 3 days, Bruno who refused WhatsApp."""
-    services.clinic.update(
-        {
-            "name": "Clínica Sorriso Ltda",
-            "trade_name": "Sorriso",
-            "cnpj": CNPJ,
-            "phone": "(19) 3234-5678",
-            "city": "Campinas",
-            "state": "SP",
-            "pix_key": "financeiro@sorriso.com.br",
-        }
-    )
-    maria = services.patients.create(
-        PatientForm(
-            name="Maria da Silva",
-            cpf="529.982.247-25",
-            phone="(19) 99876-5432",
-            phone_whatsapp=True,
-        )
-    )
-    pedro = services.patients.create(
-        PatientForm(
-            name="Pedro Souza",
-            responsible=ResponsibleForm(
-                cpf="111.444.777-35", name="Ana Souza", phone="(19) 98888-7777", phone_whatsapp=True
-            ),
-        )
-    )
-    bruno = services.patients.create(
-        PatientForm(
-            name="Bruno Lima",
-            cpf="123.456.789-09",
-            phone="(19) 97777-6666",
-            phone_whatsapp=True,
-            email="bruno@exemplo.com.br",
-            opt_out_whatsapp=True,
-        )
-    )
-    ids = {"maria": maria.id, "pedro": pedro.id, "bruno": bruno.id}
-    for who, first_due in (
-        ("maria", "2026-03-11"),
-        ("pedro", "2026-03-19"),
-        ("bruno", "2026-03-13"),
-    ):
-        contract = services.contracts.create(
-            ids[who],
-            ContractForm(
-                total="900,00",
-                installments="3",
-                first_due=first_due,
-                description="Implante e prótese (uso interno)",
-            ),
-        )
-        ids[f"{who}_contract"] = contract.summary.id
-    return ids
+    return seed_debtors(services)
 
 
 def by_patient(drafts: list[MessageDraft]) -> dict[int, MessageDraft]:

@@ -34,11 +34,20 @@ def test_navigation_has_the_sections_the_product_keeps(qtbot: QtBot, services: S
 
 def test_unbuilt_sections_say_so_plainly(qtbot: QtBot, services: Services) -> None:
     window = make_window(qtbot, services)
-    for name in ("Início", "Cobrança", "Documentos", "Relatórios"):
+    for name in ("Início", "Documentos", "Relatórios"):
         view = window.show_section(name)
         assert isinstance(view, PlaceholderView)
         texts = " ".join(label.text() for label in view.findChildren(QLabel))
         assert "ainda não está pronta" in texts
+
+
+def test_cobranca_opens_on_todays_list(qtbot: QtBot, services: Services) -> None:
+    window = make_window(qtbot, services)
+    with qtbot.waitSignal(window.today_view.loaded, timeout=10_000):
+        section = window.show_section("Cobrança")
+    assert section is window.collection
+    assert window.collection.tabText(0) == "Cobrança de hoje"
+    assert "Nenhum contato de cobrança para hoje" in window.today_view.summary.text()
 
 
 def test_keyboard_shortcuts_switch_sections(qtbot: QtBot, services: Services) -> None:

@@ -1,5 +1,5 @@
 """A patient's page: who they are, their contracts, every installment updated to today,
-payments and reversals."""
+payments and reversals, and the contacts about money (with promises)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,7 @@ from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.models.contracts_model import STATUS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.widgets.contact_history import ContactHistory
 from ui.widgets.tables import make_table
 
 
@@ -100,10 +102,15 @@ class PatientPage(QWidget):
         row.addWidget(self.reverse_button)
         payments_layout.addLayout(row)
         payments_layout.addWidget(self.payments_table, 1)
+        self.contacts = ContactHistory(services.collection)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setObjectName("bottomTabs")
+        self.bottom_tabs.addTab(payments_box, self.tr("Pagamentos e estornos"))
+        self.bottom_tabs.addTab(self.contacts, self.tr("Contatos de cobrança"))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.contracts_table)
         split.addWidget(lines_box)
-        split.addWidget(payments_box)
+        split.addWidget(self.bottom_tabs)
         split.setSizes([120, 330, 170])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -140,6 +147,11 @@ class PatientPage(QWidget):
             parts.append(self.tr("Responsável por: {names}").format(names=names))
         self.details.setText("  ·  ".join(parts))
         self._load_contracts(contract_id)
+        self.contacts.load(patient_id)
+
+    def refresh_contacts(self) -> None:
+        if self.patient is not None:
+            self.contacts.load(self.patient.id)
 
     def _load_contracts(self, select_id: int | None = None) -> None:
         assert self.patient is not None

@@ -1,4 +1,5 @@
-"""Configurações: the clinic's identification and charge policy (the rest says when it comes)."""
+"""Configurações: the clinic's identification and charge policy, the régua, users and backups,
+and the audit log."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
 from ui.views.placeholder import PlaceholderView
+from ui.views.regua_settings import ReguaSettings
 from ui.widgets.form import ERROR_STYLE, FieldErrors
 from ui.widgets.index_editor import IndexEditor
 
@@ -168,16 +170,8 @@ class SettingsView(QWidget):
         box.addWidget(self.index_editor, 1)
         self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
         self.tabs.addTab(charges, self.tr("Cobrança"))
-        self.tabs.addTab(
-            PlaceholderView(
-                self.tr("Régua de cobrança"),
-                self.tr(
-                    "Aqui você vai ajustar os passos da régua (lembrete, vencimento, atraso…), "
-                    "os textos das mensagens e os horários permitidos para contato."
-                ),
-            ),
-            self.tr("Régua"),
-        )
+        self.regua = ReguaSettings(services.collection)
+        self.regua_tab = self.tabs.addTab(self.regua, self.tr("Régua"))
         self.security = security or PlaceholderView(
             self.tr("Usuários e backups"),
             self.tr("Usuários, backups e proteção dos dados."),
@@ -202,6 +196,7 @@ class SettingsView(QWidget):
             form.save_button.setToolTip(
                 "" if can_settings else self.tr("Só gestor ou administrador altera estes dados.")
             )
+        self.regua.apply_permissions(can_settings)
         self.tabs.setTabVisible(self.security_tab, can_admin)
         self.tabs.setTabVisible(self.audit_tab, can_audit)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
@@ -210,5 +205,5 @@ class SettingsView(QWidget):
     def _tab_opened(self, index: int) -> None:
         widget = self.tabs.widget(index)
         load = getattr(widget, "load", None)
-        if index in (self.security_tab, self.audit_tab) and callable(load):
+        if index in (self.regua_tab, self.security_tab, self.audit_tab) and callable(load):
             load()

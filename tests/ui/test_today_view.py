@@ -1,0 +1,182 @@
+"""The receptionist's morning in Cobrança de hoje, and the gestor's Régua settings, driven through
+real widgets."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services
+from app.domain.pix import crc_is_valid, decode
+from app.domain.regua import StepKey
+from tests.collection_data import seed_debtors
+from tests.ui.helpers import replace_text, type_text
+from ui.main_window import MainWindow
+from ui.views.today_view import TodayView
+
+
+@pytest.fixture
+def debtors(services: Services) -> dict[str, int]:
+    return seed_debtors(services)
+
+
+def open_today(qtbot: QtBot, services: Services) -> tuple[MainWindow, TodayView]:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.today_view.loaded, timeout=10_000):
+        window.show_section("Cobrança")
+    return window, window.today_view
+
+
+def select(qtbot: QtBot, today: TodayView, patient_name: str) -> None:
+    """First click: the patient's row."""
+    row = next(i for i, d in enumerate(today.drafts) if d.patient_name == patient_name)
+    rect = today.table.visualRect(today.model.index(row, 0))
+    qtbot.mouseClick(today.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert today.current() is today.drafts[row]
+
+
+def names(today: TodayView) -> list[str]:
+    return [today.model.index(r, 0).data() for r in range(today.model.rowCount())]
+
+
+def test_a_morning_copy_open_whatsapp_log_a_promise_and_the_row_leaves(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    window, today = open_today(qtbot, services)
+    assert sorted(names(today)) == ["Bruno Lima", "Maria da Silva", "Pedro Souza"]
+    assert "3 paciente(s) para hoje: 3 podem" in today.summary.text()
+    assert "segunda-feira, 16/03/2026" in today.title.text()
+
+    select(qtbot, today, "Maria da Silva")
+    draft = today.current()
+    assert draft is not None and draft.step_key == StepKey.ATRASO
+    assert today.text.toPlainText() == draft.text
+    assert today.qr.pixmap() is not None and not today.qr.pixmap().isNull()
+    assert "R$ 306,50" in today.qr_caption.text()
+
+    qtbot.mouseClick(today.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == draft.text
+    pix = next(line for line in draft.text.splitlines() if line.startswith("000201"))
+    assert crc_is_valid(pix) and decode(pix).amount_cents == 30_650
+
+    opened: list[QUrl] = []
+    today.open_url = lambda url: opened.append(url) or True
+    assert today.whatsapp_button.isVisible() and not today.email_button.isVisible()
+    qtbot.mouseClick(today.whatsapp_button, Qt.MouseButton.LeftButton)
+    assert [u.toString(QUrl.ComponentFormattingOption.FullyEncoded) for u in opened] == [
+        draft.whatsapp_url
+    ]
+    assert opened[0].host() == "wa.me" and opened[0].path() == "/5519998765432"
+
+    type_text(qtbot, today.promise_date, "18/03/2026")
+    assert today.promise_amount.text() == "306,50"  # the updated amount, prefilled
+    qtbot.mouseClick(today.promise_button, Qt.MouseButton.LeftButton)  # second click
+    assert sorted(names(today)) == ["Bruno Lima", "Pedro Souza"]
+    assert "prometeu pagar registrado" in today.status.text()
+
+    window.open_contract(debtors["maria"], debtors["maria_contract"])
+    contacts = window.patients.page.contacts
+    assert contacts.model.rowCount() == 1
+    row = [contacts.model.index(0, c).data() for c in range(contacts.model.columnCount())]
+    assert row[1:5] == [
+        "WhatsApp",
+        "Atraso",
+        "prometeu pagar",
+        "R$ 306,50 até 18/03/2026 (pendente)",
+    ]
+
+
+def test_e_mail_for_who_refused_whatsapp_and_a_logged_outcome(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    _window, today = open_today(qtbot, services)
+    select(qtbot, today, "Bruno Lima")
+    opened: list[QUrl] = []
+    today.open_url = lambda url: opened.append(url) or True
+    assert today.email_button.isVisible() and not today.whatsapp_button.isVisible()
+    qtbot.mouseClick(today.email_button, Qt.MouseButton.LeftButton)
+    assert opened[0].scheme() == "mailto" and opened[0].path() == "bruno@exemplo.com.br"
+    sent = next(b for b, outcome, _ in today.outcome_buttons if b.text() == "Enviado")
+    qtbot.mouseClick(sent, Qt.MouseButton.LeftButton)
+    assert "Bruno Lima" not in names(today)
+    assert services.collection.history(debtors["bruno"])[0].channel == "E-mail"
+
+
+def test_a_promise_without_a_date_is_refused_next_to_the_field(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    _window, today = open_today(qtbot, services)
+    select(qtbot, today, "Pedro Souza")
+    replace_text(qtbot, today.promise_amount, "12.5")
+    qtbot.mouseClick(today.promise_button, Qt.MouseButton.LeftButton)
+    date_error = today.findChild(QLabel, "error_promise_date")
+    amount_error = today.findChild(QLabel, "error_promise_amount")
+    assert date_error is not None and "informe quando" in date_error.text()
+    assert amount_error is not None and "vírgula" in amount_error.text()
+    assert "Pedro Souza" in names(today)
+
+
+def test_rows_outside_the_rules_say_why_and_cannot_be_sent(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    services.clinic.update({"cnpj": ""})  # a clinic that does not identify itself
+    _window, today = open_today(qtbot, services)
+    select(qtbot, today, "Maria da Silva")
+    assert "CDC art. 42-A" in today.reason.text() and today.reason.isVisible()
+    assert not today.copy_button.isEnabled() and not today.whatsapp_button.isEnabled()
+    assert not any(b.isEnabled() for b, _, _ in today.outcome_buttons)
+    assert "0 podem ser contatados agora; 3 aguardam" in today.summary.text()
+
+
+def test_regua_settings_refuse_threats_and_save_polite_text(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    settings = window.settings_view
+    window.show_section("Configurações")
+    settings.tabs.setCurrentIndex(settings.regua_tab)
+    regua = settings.regua
+    assert regua.list.count() == 10
+    regua.list.setCurrentRow(0)
+    assert regua.step_title.text() == "<b>Lembrete</b>"
+    assert regua.offset.value() == -3 and "antes do vencimento" in regua.offset_hint.text()
+    assert regua.preview.toPlainText().startswith("Olá, Ana! Tudo bem? Aqui é da Sorriso.")
+
+    regua.template.clear()
+    type_text(qtbot, regua.template, "Pague hoje, caloteiro, ou chamamos a polícia.")
+    qtbot.waitUntil(lambda: "caloteiro" in regua.problems.text(), timeout=3000)
+    qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
+    error = regua.findChild(QLabel, "error_template")
+    assert error is not None and "“caloteiro”" in error.text() and "“polícia”" in error.text()
+    assert services.collection.steps()[0].template.startswith("Olá, {responsavel}! Tudo bem?")
+
+    regua.template.clear()
+    type_text(
+        qtbot, regua.template, "Olá, {responsavel}! Lembrete: {parcela} vence em {vencimento}."
+    )
+    qtbot.waitUntil(lambda: "Olá, Ana! Lembrete: 3/12 vence em" in regua.preview.toPlainText())
+    assert "CNPJ 11.222.333/0001-81" in regua.preview.toPlainText()  # added automatically
+    regua.offset.setValue(-2)
+    qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
+    assert regua.status.text() == "Passo salvo."
+    saved = services.collection.steps()[0]
+    assert saved.offset_days == -2 and saved.template.endswith("vence em {vencimento}.")
+    assert regua.list.item(0).text().startswith("D−2 · Lembrete")
+
+    qtbot.mouseClick(regua.default_button, Qt.MouseButton.LeftButton)
+    assert regua.offset.value() == -3 and "Tudo bem?" in regua.template.toPlainText()
+
+    start, end = regua.windows["sat"]
+    start.clear()
+    end.clear()
+    qtbot.mouseClick(regua.rules_button, Qt.MouseButton.LeftButton)
+    assert regua.rules_status.text() == "Regras salvas."
+    assert services.collection.rules().windows[5] is None

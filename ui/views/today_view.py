@@ -1,0 +1,432 @@
+"""Cobrança de hoje: the screen the receptionist opens every morning.
+
+One row per patient with the step due today and its drafted text. Copy it, open WhatsApp Web or
+the e-mail program with it, then log the outcome in two clicks (the row, then the result); the
+row leaves the list. Rows outside the contact rules say why they cannot be done now.
+
+Nothing is sent automatically (DESIGN.md §10): the person clicks send in WhatsApp or e-mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Services
+from app.domain.catalog import Channel, ContactOutcome, label
+from app.domain.dates import format_date
+from app.domain.money import format_brl
+from app.domain.pix import qr_png
+from app.errors import EmDiaError
+from app.services.collection import MessageDraft, OutcomeForm
+from ui.errors import ErrorReporter
+from ui.models.rows_model import Row, RowsTableModel
+from ui.tasks import TaskRunner
+from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.tables import make_table
+
+WAITING_COLOUR = "#9a5b00"
+NOTE_STYLE = "color: #9a5b00;"
+
+# The result buttons: (outcome, text, channels it applies to; empty = every channel).
+OUTCOME_BUTTONS: tuple[tuple[ContactOutcome, str, frozenset[str]], ...] = (
+    (ContactOutcome.SENT, "Enviado", frozenset({"whatsapp", "email", "sms"})),
+    (ContactOutcome.ANSWERED, "Conversou", frozenset({"phone"})),
+    (ContactOutcome.SENT, "Carta enviada", frozenset({"letter"})),
+    (ContactOutcome.SENT, "Negativação registrada", frozenset({"manual"})),
+    (ContactOutcome.NO_ANSWER, "Sem resposta", frozenset({"whatsapp", "email", "sms", "phone"})),
+    (ContactOutcome.WRONG_CONTACT, "Número errado", frozenset({"whatsapp", "sms", "phone"})),
+    (ContactOutcome.REFUSED, "Recusou", frozenset({"whatsapp", "email", "sms", "phone"})),
+    (ContactOutcome.PAID, "Pagou", frozenset()),
+)
+
+
+class TodayView(QWidget):
+    """The "Cobrança de hoje" tab. ``open_url`` is replaceable (tests never open a browser)."""
+
+    loaded = Signal(int)
+    logged = Signal(int)  # patient id whose outcome was logged
+    open_patient = Signal(int, int)  # patient id, contract id
+    # Letter steps: the lead wires this to the documents service (issue 7).
+    document_requested = Signal(int, int, str)  # patient id, contract id, document kind
+
+    def __init__(
+        self,
+        services: Services,
+        reporter: ErrorReporter | None = None,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("TodayView")
+        self.services = services
+        self.reporter = reporter or ErrorReporter()
+        self.runner = runner or TaskRunner(self)
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.drafts: list[MessageDraft] = []
+        self.loading = False
+
+        self.title = QLabel()
+        self.title.setObjectName("viewTitle")
+        self.refresh_button = QPushButton(self.tr("Atualizar"))
+        self.refresh_button.setObjectName("refresh")
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.model = RowsTableModel(
+            ("Paciente", "Para", "Passo", "Canal", "Atraso", "Valor atualizado", "Situação"),
+            right_aligned=(4, 5),
+        )
+        self.table = make_table(self.model, "todayTable", (175, 125, 150, 75, 50, 105))
+
+        # --- the selected row ------------------------------------------------------------
+        self.who = QLabel()
+        self.who.setObjectName("who")
+        self.who.setWordWrap(True)
+        self.reason = QLabel()
+        self.reason.setObjectName("reason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet(NOTE_STYLE)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("draftText")
+        self.text.setReadOnly(True)
+        self.qr = QLabel()
+        self.qr.setObjectName("pixQr")
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_caption = QLabel()
+        self.qr_caption.setObjectName("pixCaption")
+        self.qr_caption.setWordWrap(True)
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.copy_button = QPushButton(self.tr("Copiar"))
+        self.copy_button.setObjectName("copy")
+        self.whatsapp_button = QPushButton(self.tr("Abrir no WhatsApp"))
+        self.whatsapp_button.setObjectName("openWhatsapp")
+        self.email_button = QPushButton(self.tr("Abrir e-mail"))
+        self.email_button.setObjectName("openEmail")
+        self.document_button = QPushButton(self.tr("Gerar documento"))
+        self.document_button.setObjectName("generateDocument")
+        self.patient_button = QPushButton(self.tr("Abrir paciente"))
+        self.patient_button.setObjectName("openPatient")
+
+        self.outcome_buttons: list[tuple[QPushButton, ContactOutcome, frozenset[str]]] = []
+        outcomes = QHBoxLayout()
+        outcomes.addWidget(QLabel(self.tr("Resultado:")))
+        for outcome, text, channels in OUTCOME_BUTTONS:
+            button = QPushButton(self.tr(text))
+            button.setObjectName(f"outcome_{outcome.value}_{text.split()[0].lower()}")
+            button.clicked.connect(lambda _c=False, o=outcome: self.log(o))
+            self.outcome_buttons.append((button, outcome, channels))
+            outcomes.addWidget(button)
+        outcomes.addStretch(1)
+        self.promise_date = QLineEdit()
+        self.promise_date.setObjectName("promiseDate")
+        self.promise_date.setPlaceholderText("dd/mm/aaaa")
+        self.promise_date.setMaximumWidth(110)
+        self.promise_amount = QLineEdit()
+        self.promise_amount.setObjectName("promiseAmount")
+        self.promise_amount.setMaximumWidth(110)
+        self.promise_button = QPushButton(self.tr("Prometeu pagar"))
+        self.promise_button.setObjectName("outcome_promised")
+        self.promise_button.clicked.connect(lambda: self.log(ContactOutcome.PROMISED))
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        self.note.setPlaceholderText(self.tr("Observação (opcional)"))
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.errors = FieldErrors(self.general_error)
+        promise_form = QFormLayout()
+        self.errors.add_row(promise_form, self.tr("Prometeu pagar em"), self.promise_date,
+                            "promise_date")  # fmt: skip
+        self.errors.add_row(promise_form, self.tr("Valor prometido"), self.promise_amount,
+                            "promise_amount")  # fmt: skip
+        promise_button_row = QHBoxLayout()
+        promise_button_row.addWidget(self.promise_button)
+        promise_button_row.addStretch(1)
+        promise_form.addRow("", promise_button_row)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+
+        actions = QHBoxLayout()
+        for button in (
+            self.copy_button,
+            self.whatsapp_button,
+            self.email_button,
+            self.document_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.patient_button)
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.text, 1)
+        pix_box = QVBoxLayout()
+        pix_box.addWidget(self.qr)
+        pix_box.addWidget(self.qr_caption)
+        pix_box.addStretch(1)
+        pix_holder = QWidget()
+        pix_holder.setLayout(pix_box)
+        pix_holder.setFixedWidth(190)
+        text_row.addWidget(pix_holder)
+        detail = QWidget()
+        detail.setObjectName("detail")
+        box = QVBoxLayout(detail)
+        box.setContentsMargins(8, 0, 0, 0)
+        box.addWidget(self.who)
+        box.addWidget(self.reason)
+        box.addLayout(text_row, 1)
+        box.addLayout(actions)
+        box.addLayout(outcomes)
+        box.addWidget(self.note)
+        box.addLayout(promise_form)
+        box.addWidget(self.general_error)
+        box.addWidget(self.status)
+        self.detail = detail
+
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.refresh_button)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setSizes([680, 560])
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+
+        self.refresh_button.clicked.connect(self.load)
+        self.copy_button.clicked.connect(self.copy)
+        self.whatsapp_button.clicked.connect(self.open_whatsapp)
+        self.email_button.clicked.connect(self.open_email)
+        self.document_button.clicked.connect(self.request_document)
+        self.patient_button.clicked.connect(self._open_patient)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.show_draft(current.row())
+        )
+        self.show_draft(-1)
+
+    # --- loading ------------------------------------------------------------------------
+    def load(self) -> None:
+        """Compute today's list off the UI thread (thousands of patients take seconds)."""
+        if self.loading:
+            return
+        self.loading = True
+        self.refresh_button.setEnabled(False)
+        today = self.services.clock.today()
+        weekday = QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil).dayName(
+            QDate(today.year, today.month, today.day).dayOfWeek()
+        )
+        self.title.setText(
+            self.tr("Cobrança de hoje — {day}, {date}").format(day=weekday, date=format_date(today))
+        )
+        self.summary.setText(self.tr("Preparando as mensagens de hoje…"))
+
+        def job(_progress: Any, _cancelled: Any) -> list[MessageDraft]:
+            return self.services.collection.today()
+
+        self.runner.start(job, self._loaded, self._failed)
+
+    def _loaded(self, drafts: list[MessageDraft]) -> None:
+        self.loading = False
+        self.refresh_button.setEnabled(True)
+        self.set_drafts(drafts)
+        self.loaded.emit(len(drafts))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self.refresh_button.setEnabled(True)
+        self.summary.setText(
+            exc.message if isinstance(exc, EmDiaError) else self.tr("Não foi possível preparar.")
+        )
+        if not isinstance(exc, EmDiaError):
+            self.reporter.report(exc, self)
+        self.loaded.emit(0)
+
+    def set_drafts(self, drafts: list[MessageDraft]) -> None:
+        self.drafts = list(drafts)
+        self.model.set_rows([self._row(d) for d in self.drafts])
+        self._summarise()
+        if self.drafts:
+            self.table.selectRow(0)
+        self.show_draft(0 if self.drafts else -1)
+
+    def _row(self, d: MessageDraft) -> Row:
+        to = d.recipient_name if d.recipient_id != d.patient_id else self.tr("o próprio")
+        situation = self.tr("pode fazer agora") if d.allowed_now else d.reason
+        return Row(
+            [
+                d.patient_name,
+                to,
+                f"{d.step_name} ({d.step_when})",
+                label(d.channel),
+                str(d.days_late) if d.days_late else "",
+                format_brl(d.amount_cents) if d.amount_cents else "",
+                situation,
+            ],
+            key=d.patient_id,
+            colour=None if d.allowed_now else WAITING_COLOUR,
+            tooltip=" · ".join(d.flags) if d.flags else d.reason,
+        )
+
+    def _summarise(self) -> None:
+        total = len(self.drafts)
+        if not total:
+            self.summary.setText(self.tr("Nenhum contato de cobrança para hoje. Bom trabalho!"))
+            return
+        now = sum(1 for d in self.drafts if d.allowed_now)
+        self.summary.setText(
+            self.tr(
+                "{total} paciente(s) para hoje: {now} podem ser contatados agora; {wait} "
+                "aguardam (o motivo está na coluna Situação)."
+            ).format(total=total, now=now, wait=total - now)
+        )
+
+    # --- the selected row ---------------------------------------------------------------
+    def current(self) -> MessageDraft | None:
+        row = self.table.currentIndex().row()
+        return self.drafts[row] if 0 <= row < len(self.drafts) else None
+
+    def show_draft(self, row: int) -> None:
+        draft = self.drafts[row] if 0 <= row < len(self.drafts) else None
+        self.errors.clear()
+        self.detail.setEnabled(draft is not None)
+        if draft is None:
+            self.who.setText(self.tr("Selecione um paciente na lista."))
+            self.reason.hide()
+            self.text.clear()
+            self.qr.clear()
+            self.qr_caption.clear()
+            return
+        to = draft.recipient_name
+        if draft.recipient_id != draft.patient_id:
+            to += self.tr(" (responsável por {name})").format(name=draft.patient_name)
+        contact = draft.email if draft.channel == Channel.EMAIL else draft.phone
+        self.who.setText(
+            f"<b>{draft.step_name}</b> ({draft.step_when}) — {label(draft.channel)} para "
+            f"<b>{to}</b>" + (f" · {contact}" if contact else "")
+        )
+        notes = [] if draft.allowed_now else [self.tr("Agora não: ") + draft.reason]
+        notes += list(draft.flags)
+        self.reason.setText("\n".join(notes))
+        self.reason.setVisible(bool(notes))
+        self.text.setPlainText(draft.text)
+        self._show_pix(draft)
+        allowed = draft.allowed_now
+        self.copy_button.setEnabled(allowed)
+        self.whatsapp_button.setVisible(draft.whatsapp_url is not None)
+        self.whatsapp_button.setEnabled(allowed)
+        self.email_button.setVisible(draft.mailto_url is not None)
+        self.email_button.setEnabled(allowed)
+        self.document_button.setVisible(draft.document_kind is not None)
+        self.document_button.setEnabled(allowed)
+        for button, _outcome, channels in self.outcome_buttons:
+            button.setVisible(not channels or draft.channel in channels)
+            button.setEnabled(allowed)
+        promise = draft.channel not in (Channel.LETTER, Channel.MANUAL)
+        for widget in (self.promise_date, self.promise_amount, self.promise_button):
+            widget.setEnabled(allowed and promise)
+        self.promise_date.clear()
+        self.promise_amount.setText(format_brl(draft.amount_cents, symbol=False))
+        self.note.clear()
+
+    def _show_pix(self, draft: MessageDraft) -> None:
+        if not draft.pix_payload:
+            self.qr.clear()
+            self.qr_caption.setText(
+                "" if draft.step_key == "agradecimento" else self.tr(
+                    "Sem QR code PIX: preencha chave, nome e cidade do PIX em Configurações → "
+                    "Clínica."
+                )
+            )  # fmt: skip
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(qr_png(draft.pix_payload, module_px=4))
+        keep, fast = Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+        self.qr.setPixmap(pixmap.scaled(170, 170, keep, fast))
+        self.qr_caption.setText(
+            self.tr("PIX de {amount} (valor atualizado hoje)").format(
+                amount=format_brl(draft.amount_cents)
+            )
+        )
+
+    # --- actions ------------------------------------------------------------------------
+    def copy(self) -> None:
+        draft = self.current()
+        if draft is None:
+            return
+        QGuiApplication.clipboard().setText(draft.text)
+        self.status.setText(
+            self.tr("Texto copiado. Cole no WhatsApp ou no e-mail, envie e registre o resultado.")
+        )
+
+    def open_whatsapp(self) -> None:
+        draft = self.current()
+        if draft is not None and draft.whatsapp_url:
+            self.open_url(QUrl.fromEncoded(draft.whatsapp_url.encode("ascii")))
+            self.status.setText(self.tr("WhatsApp aberto. Depois de enviar, registre o resultado."))
+
+    def open_email(self) -> None:
+        draft = self.current()
+        if draft is not None and draft.mailto_url:
+            self.open_url(QUrl.fromEncoded(draft.mailto_url.encode("ascii")))
+            self.status.setText(self.tr("E-mail aberto. Depois de enviar, registre o resultado."))
+
+    def request_document(self) -> None:
+        draft = self.current()
+        if draft is not None and draft.document_kind:
+            self.document_requested.emit(draft.patient_id, draft.contract_id, draft.document_kind)
+
+    def _open_patient(self) -> None:
+        draft = self.current()
+        if draft is not None:
+            self.open_patient.emit(draft.patient_id, draft.contract_id)
+
+    def log(self, outcome: ContactOutcome) -> None:
+        """Second click: record the result; the row leaves the list."""
+        draft = self.current()
+        if draft is None:
+            return
+        promised = outcome is ContactOutcome.PROMISED
+        form = OutcomeForm(
+            patient_id=draft.patient_id,
+            outcome=outcome.value,
+            channel=draft.channel,
+            step_key=draft.step_key,
+            contract_id=draft.contract_id,
+            promise_date=self.promise_date.text() if promised else "",
+            promise_amount=self.promise_amount.text() if promised else "",
+            note=self.note.text(),
+            message_text=draft.text,
+        )
+        if not self.errors.attempt(lambda: self.services.collection.log_outcome(form)):
+            return
+        row = self.drafts.index(draft)
+        del self.drafts[row]
+        self.model.set_rows([self._row(d) for d in self.drafts])
+        self._summarise()
+        done = self.tr("{name}: {outcome} registrado.").format(
+            name=draft.patient_name, outcome=label(outcome.value)
+        )
+        if outcome is ContactOutcome.PAID:
+            done += self.tr(" Confira o pagamento e registre-o em Pacientes → Receber pagamento.")
+        self.status.setText(done)
+        if self.drafts:
+            self.table.selectRow(min(row, len(self.drafts) - 1))
+        self.show_draft(min(row, len(self.drafts) - 1))
+        self.logged.emit(draft.patient_id)
