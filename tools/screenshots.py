@@ -189,10 +189,6 @@ def main(out_dir: str) -> int:
         draft = today.drafts[row]
         today.promise_date.setText("27/11/2026")
         today.log(ContactOutcome.PROMISED)
-        waiting = next((i for i, d in enumerate(today.drafts) if not d.allowed_now), None)
-        if waiting is not None:
-            today.table.selectRow(waiting)
-            save(window, app, out / "cobranca-de-hoje-fora-das-regras.png")
         window.open_contract(draft.patient_id, draft.contract_id)
         page = window.patients.page
         page.bottom_tabs.setCurrentWidget(page.contacts)
@@ -215,6 +211,27 @@ def main(out_dir: str) -> int:
         window.show_section("Relatórios")
         save(window, app, out / "secao-em-construcao.png")
         window.close()
+
+        # The same clinic on Saturday afternoon: nothing may be sent, and each row says why.
+        saturday = bootstrap(
+            services.config, FixedClock(date(2026, 11, 28), time(15)), key=protected.key
+        )
+        saturday.login("recepcao", "demo")
+        late = MainWindow(saturday)
+        late.resize(1280, 780)
+        late.show()
+        late.show_section("Cobrança")
+        for _ in range(600):
+            app.processEvents()
+            if not late.today_view.loading:
+                break
+            time_module.sleep(0.01)
+        settle(app)
+        waiting = next(i for i, d in enumerate(late.today_view.drafts) if not d.allowed_now)
+        late.today_view.table.selectRow(waiting)
+        save(late, app, out / "cobranca-fora-do-horario.png")
+        late.close()
+        saturday.close()
         services.close()
         app.processEvents()
     return 0

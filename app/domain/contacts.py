@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from app.domain.catalog import Channel, ContactOutcome, label
@@ -280,39 +280,58 @@ def check_min_days(value: int) -> FieldError | None:
     return None
 
 
-def time_refusal(rules: ContactRules, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a contact is not allowed now: ``short`` for a list column, ``message`` in full."""
+
+    short: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def time_refusal(rules: ContactRules, now: datetime) -> Refusal | None:
     """Why contacting at ``now`` is not allowed (pt-BR), or None when it is."""
     day = now.date()
     if day.weekday() == 6:
-        return "Domingo: a clínica não faz contatos de cobrança aos domingos."
+        return Refusal("domingo", "Domingo: a clínica não faz contatos de cobrança aos domingos.")
     name = holiday_name(day, rules.state)
     if name:
-        return f"Feriado ({name}): nada de contatos de cobrança hoje."
+        return Refusal("feriado", f"Feriado ({name}): nada de contatos de cobrança hoje.")
     window = rules.windows.get(day.weekday())
     weekday = WEEKDAY_LABELS[day.weekday()]
     if window is None:
-        return f"Hoje ({weekday}) a clínica não faz contatos de cobrança."
+        return Refusal(
+            "dia sem contatos", f"Hoje ({weekday}) a clínica não faz contatos de cobrança."
+        )
     start, end = window
     if now.time() < start:
-        return f"Ainda é cedo: hoje ({weekday}) os contatos são das {format_window(window)}."
+        return Refusal(
+            f"a partir das {start:%H:%M}",
+            f"Ainda é cedo: hoje ({weekday}) os contatos são das {format_window(window)}.",
+        )
     if now.time() >= end:
-        return (
+        return Refusal(
+            "fora do horário",
             f"Fora do horário: hoje ({weekday}) os contatos são das {format_window(window)}; "
-            "fica para o próximo dia permitido."
+            "fica para o próximo dia permitido.",
         )
     return None
 
 
-def spacing_refusal(rules: ContactRules, last_contact: date | None, today: date) -> str | None:
+def spacing_refusal(rules: ContactRules, last_contact: date | None, today: date) -> Refusal | None:
     """Why it is too soon after the previous contact, or None."""
     if last_contact is None or rules.min_days_between <= 0:
         return None
     days = (today - last_contact).days
     if days >= rules.min_days_between:
         return None
-    return (
+    next_day = last_contact + timedelta(days=rules.min_days_between)
+    return Refusal(
+        f"próximo contato {next_day:%d/%m}",
         f"Último contato em {format_date(last_contact)}: a clínica espera "
-        f"{rules.min_days_between} dias entre um contato e outro."
+        f"{rules.min_days_between} dias entre um contato e outro.",
     )
 
 

@@ -26,6 +26,7 @@ from app.domain.contacts import (
     TEXT_CHANNELS,
     ContactRules,
     Recipient,
+    Refusal,
     check_min_days,
     choose_channel,
     last_contact_day,
@@ -108,6 +109,7 @@ class MessageDraft:
     email: str
     allowed_now: bool
     reason: str
+    status: str  # short form of the reason (or "pode agora") for the list
     amount_cents: int
     days_late: int
     flags: tuple[str, ...] = ()
@@ -514,7 +516,7 @@ class CollectionService(Service):
         if channel is Channel.WHATSAPP and recipient.whatsapp_number:
             wa = whatsapp_url(recipient.whatsapp_number, text)
         mail = mailto_url(recipient.email, subject, text) if channel is Channel.EMAIL else None
-        reason = self._refusal(due, case, channel, channel_problem, clinic, rules, now)
+        refusal = self._refusal(due, case, channel, channel_problem, clinic, rules, now)
         flags: list[str] = []
         if due.broken_promise is not None:
             p = due.broken_promise
@@ -542,8 +544,9 @@ class CollectionService(Service):
             mailto_url=mail,
             phone=format_phone(recipient.whatsapp_number or recipient.any_phone),
             email=recipient.email,
-            allowed_now=reason is None,
-            reason=reason or "",
+            allowed_now=refusal is None,
+            reason=refusal.message if refusal else "",
+            status=refusal.short if refusal else "pode agora",
             amount_cents=due.amount_cents,
             days_late=due.days_late,
             flags=tuple(flags),
@@ -559,28 +562,34 @@ class CollectionService(Service):
         clinic: ClinicInfo,
         rules: ContactRules,
         now: datetime,
-    ) -> str | None:
+    ) -> Refusal | None:
         """Why this step may not be done now (pt-BR), or None. Letters and the gestor's
         negativação are not contacts: hours and spacing do not apply to them."""
         missing = identification_missing(clinic)
         if missing:
-            return missing
+            return Refusal("falta o CNPJ da clínica", missing)
         if channel_problem:
-            return channel_problem
+            return Refusal("sem canal de contato", channel_problem)
         if channel is Channel.MANUAL:
             if not self.actor.can(Permission.NEGATIVACAO):
-                return "Negativação: decisão do gestor — peça a quem tem essa permissão."
+                return Refusal(
+                    "decisão do gestor",
+                    "Negativação: decisão do gestor — peça a quem tem essa permissão.",
+                )
             notice = due.notice_sent_on
             if notice is None:
-                return (
+                return Refusal(
+                    "falta o aviso prévio",
                     "Negativação: registre antes o envio do aviso de negativação — o devedor "
-                    "precisa ser avisado por escrito (CDC art. 43 §2)."
+                    "precisa ser avisado por escrito (CDC art. 43 §2).",
                 )
             ready = notice + timedelta(days=NEGATIVACAO_NOTICE_DAYS)
             if now.date() < ready:
-                return (
-                    f"Negativação: aviso enviado em {format_date(notice)}; a inclusão só a partir "
-                    f"de {format_date(ready)} ({NEGATIVACAO_NOTICE_DAYS} dias, CDC art. 43 §2)."
+                return Refusal(
+                    f"a partir de {ready:%d/%m}",
+                    f"Negativação: aviso enviado em {format_date(notice)}; a inclusão só a "
+                    f"partir de {format_date(ready)} ({NEGATIVACAO_NOTICE_DAYS} dias, CDC art. "
+                    "43 §2).",
                 )
             return None
         if channel is Channel.LETTER:

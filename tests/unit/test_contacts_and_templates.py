@@ -78,10 +78,11 @@ def test_contact_windows(moment: datetime, allowed: bool) -> None:
 
 
 def test_refusals_say_why() -> None:
-    assert "domingo" in (time_refusal(RULES, at(date(2026, 3, 22), 10)) or "")
-    assert "Tiradentes" in (time_refusal(RULES, at(date(2026, 4, 21), 10)) or "")
-    saturday = time_refusal(RULES, at(date(2026, 3, 21), 15)) or ""
-    assert "sábado" in saturday and "08:00 às 14:00" in saturday
+    assert "domingo" in str(time_refusal(RULES, at(date(2026, 3, 22), 10)))
+    assert "Tiradentes" in str(time_refusal(RULES, at(date(2026, 4, 21), 10)))
+    saturday = time_refusal(RULES, at(date(2026, 3, 21), 15))
+    assert saturday is not None and saturday.short == "fora do horário"
+    assert "sábado" in saturday.message and "08:00 às 14:00" in saturday.message
 
 
 def test_state_holidays_follow_the_clinics_state() -> None:
@@ -94,8 +95,9 @@ def test_minimum_days_between_contacts() -> None:
     assert spacing_refusal(RULES, None, today) is None
     assert spacing_refusal(RULES, date(2026, 3, 13), today) is None
     assert spacing_refusal(RULES, date(2026, 3, 14), today) is None
-    refusal = spacing_refusal(RULES, date(2026, 3, 15), today) or ""
-    assert "15/03/2026" in refusal and "2 dias" in refusal
+    refusal = spacing_refusal(RULES, date(2026, 3, 15), today)
+    assert refusal is not None and refusal.short == "próximo contato 17/03"
+    assert "15/03/2026" in refusal.message and "2 dias" in refusal.message
 
 
 def test_windows_round_trip_and_editor_refusals() -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -88,10 +89,9 @@ class TodayView(QWidget):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.model = RowsTableModel(
-            ("Paciente", "Para", "Passo", "Canal", "Atraso", "Valor atualizado", "Situação"),
-            right_aligned=(4, 5),
+            ("Paciente", "Passo", "Situação", "Valor hoje"), right_aligned=(3,)
         )
-        self.table = make_table(self.model, "todayTable", (175, 125, 150, 75, 50, 105))
+        self.table = make_table(self.model, "todayTable", (160, 155, 100, 90))
 
         # --- the selected row ------------------------------------------------------------
         self.who = QLabel()
@@ -123,15 +123,16 @@ class TodayView(QWidget):
         self.patient_button.setObjectName("openPatient")
 
         self.outcome_buttons: list[tuple[QPushButton, ContactOutcome, frozenset[str]]] = []
-        outcomes = QHBoxLayout()
-        outcomes.addWidget(QLabel(self.tr("Resultado:")))
-        for outcome, text, channels in OUTCOME_BUTTONS:
+        outcomes = QGridLayout()
+        outcomes.addWidget(QLabel(self.tr("Resultado:")), 0, 0)
+        for index, (outcome, text, channels) in enumerate(OUTCOME_BUTTONS):
             button = QPushButton(self.tr(text))
             button.setObjectName(f"outcome_{outcome.value}_{text.split()[0].lower()}")
             button.clicked.connect(lambda _c=False, o=outcome: self.log(o))
             self.outcome_buttons.append((button, outcome, channels))
-            outcomes.addWidget(button)
-        outcomes.addStretch(1)
+            outcomes.addWidget(button, index // 3, 1 + index % 3)
+        outcomes.setColumnStretch(4, 1)
+        self.outcomes = outcomes
         self.promise_date = QLineEdit()
         self.promise_date.setObjectName("promiseDate")
         self.promise_date.setPlaceholderText("dd/mm/aaaa")
@@ -204,7 +205,9 @@ class TodayView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(detail)
-        split.setSizes([680, 560])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([640, 460])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.summary)
@@ -267,21 +270,25 @@ class TodayView(QWidget):
         self.show_draft(0 if self.drafts else -1)
 
     def _row(self, d: MessageDraft) -> Row:
-        to = d.recipient_name if d.recipient_id != d.patient_id else self.tr("o próprio")
-        situation = self.tr("pode fazer agora") if d.allowed_now else d.reason
+        tips = []
+        if d.recipient_id != d.patient_id:
+            to = d.recipient_name
+            tips.append(self.tr("Para {name} (responsável financeiro)").format(name=to))
+        if d.days_late:
+            tips.append(self.tr("{n} dia(s) de atraso").format(n=d.days_late))
+        tips += [*d.flags, d.reason]
         return Row(
             [
                 d.patient_name,
-                to,
-                f"{d.step_name} ({d.step_when})",
-                label(d.channel),
-                str(d.days_late) if d.days_late else "",
+                d.step_name
+                if label(d.channel) == d.step_name
+                else f"{d.step_name} · {label(d.channel)}",
+                d.status,
                 format_brl(d.amount_cents) if d.amount_cents else "",
-                situation,
             ],
             key=d.patient_id,
             colour=None if d.allowed_now else WAITING_COLOUR,
-            tooltip=" · ".join(d.flags) if d.flags else d.reason,
+            tooltip="\n".join(t for t in tips if t),
         )
 
     def _summarise(self) -> None:
@@ -293,7 +300,7 @@ class TodayView(QWidget):
         self.summary.setText(
             self.tr(
                 "{total} paciente(s) para hoje: {now} podem ser contatados agora; {wait} "
-                "aguardam (o motivo está na coluna Situação)."
+                "aguardam (a coluna Situação diz por quê)."
             ).format(total=total, now=now, wait=total - now)
         )
 
@@ -335,9 +342,13 @@ class TodayView(QWidget):
         self.email_button.setEnabled(allowed)
         self.document_button.setVisible(draft.document_kind is not None)
         self.document_button.setEnabled(allowed)
-        for button, _outcome, channels in self.outcome_buttons:
-            button.setVisible(not channels or draft.channel in channels)
+        shown = [b for b, _o, chans in self.outcome_buttons if not chans or draft.channel in chans]
+        for button, _outcome, _channels in self.outcome_buttons:
+            self.outcomes.removeWidget(button)
+            button.setVisible(button in shown)
             button.setEnabled(allowed)
+        for index, button in enumerate(shown):  # the ones that apply, with no gaps
+            self.outcomes.addWidget(button, index // 3, 1 + index % 3)
         promise = draft.channel not in (Channel.LETTER, Channel.MANUAL)
         for widget in (self.promise_date, self.promise_amount, self.promise_button):
             widget.setEnabled(allowed and promise)
