@@ -201,9 +201,30 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def settlements_select(*conditions: Any) -> Select[*tuple[Any, ...]]:
+    """``(installment_id, paid_on, principal, fine, interest, correction, discount)`` of every
+    allocation of an effective payment (neither an estorno nor reversed), oldest first."""
+    a, p = models.PaymentAllocation, models.Payment
+    return (
+        select(
+            a.installment_id,
+            p.paid_on,
+            a.principal_cents,
+            a.fine_cents,
+            a.interest_cents,
+            a.correction_cents,
+            a.discount_cents,
+        )
+        .join(p, p.id == a.payment_id)
+        .where(p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None), *conditions)
+        .order_by(p.paid_on, p.id)
+    )
+
+
 class ContractRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._tables: dict[str, CorrectionTable] = {}
 
     def add(self, row: models.Contract) -> models.Contract:
         self.session.add(row)
@@ -227,42 +248,29 @@ class ContractRepository:
         stmt = select(i).where(i.contract_id == contract_id).order_by(i.number)
         return list(self.session.scalars(stmt))
 
-    def policy(self, contract: models.Contract) -> ChargePolicy:
-        correction = None
-        if contract.correction_index != "none":
+    def correction_table(self, index: str) -> CorrectionTable:
+        """The typed-in variations of a correction index (read once per unit of work)."""
+        if index not in self._tables:
             v = models.CorrectionIndexValue
-            rows = self.session.execute(
-                select(v.month, v.variation_bp).where(v.index_name == contract.correction_index)
-            )
-            correction = CorrectionTable({month: bp for month, bp in rows})
+            stmt = select(v.month, v.variation_bp).where(v.index_name == index)
+            rows = self.session.execute(stmt)
+            self._tables[index] = CorrectionTable({month: bp for month, bp in rows})
+        return self._tables[index]
+
+    def policy(self, contract: models.Contract) -> ChargePolicy:
+        index = contract.correction_index
         return ChargePolicy(
             fine_bp=contract.fine_bp,
             interest_monthly_bp=contract.interest_monthly_bp,
             punctuality_discount_bp=contract.punctuality_discount_bp,
-            correction=correction,
+            correction=self.correction_table(index) if index != "none" else None,
         )
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:
         """Installments with the settlements of their effective (not reversed) payments."""
-        a, p, i = models.PaymentAllocation, models.Payment, models.Installment
-        stmt = (
-            select(
-                a.installment_id,
-                p.paid_on,
-                a.principal_cents,
-                a.fine_cents,
-                a.interest_cents,
-                a.correction_cents,
-                a.discount_cents,
-            )
-            .join(p, p.id == a.payment_id)
-            .join(i, i.id == a.installment_id)
-            .where(
-                i.contract_id == contract_id,
-                p.reverses_payment_id.is_(None),
-                p.reversed_by_id.is_(None),
-            )
-            .order_by(p.paid_on, p.id)
+        i = models.Installment
+        stmt = settlements_select(i.contract_id == contract_id).join(
+            i, i.id == models.PaymentAllocation.installment_id
         )
         by_installment: dict[int, list[Settlement]] = {}
         for row in self.session.execute(stmt):
@@ -524,53 +532,20 @@ class CollectionRepository:
 
     def settlements(self, installment_ids: Sequence[int]) -> dict[int, list[Settlement]]:
         """Settlements of effective (not reversed) payments, per installment id."""
-        a, p = models.PaymentAllocation, models.Payment
+        a = models.PaymentAllocation
         found: dict[int, list[Settlement]] = {}
         for chunk in _chunks(installment_ids):
-            stmt = (
-                select(
-                    a.installment_id,
-                    p.paid_on,
-                    a.principal_cents,
-                    a.fine_cents,
-                    a.interest_cents,
-                    a.correction_cents,
-                    a.discount_cents,
-                )
-                .join(p, p.id == a.payment_id)
-                .where(
-                    a.installment_id.in_(chunk),
-                    p.reverses_payment_id.is_(None),
-                    p.reversed_by_id.is_(None),
-                )
-                .order_by(p.paid_on, p.id)
-            )
-            for row in self.session.execute(stmt):
+            for row in self.session.execute(settlements_select(a.installment_id.in_(chunk))):
                 found.setdefault(row[0], []).append(Settlement(*row[1:]))
         return found
 
     def policies(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
-        c, v = models.Contract, models.CorrectionIndexValue
-        tables: dict[str, CorrectionTable] = {}
+        c = models.Contract
+        contracts = ContractRepository(self.session)
         found: dict[int, ChargePolicy] = {}
         for chunk in _chunks(contract_ids):
-            stmt = select(
-                c.id,
-                c.fine_bp,
-                c.interest_monthly_bp,
-                c.punctuality_discount_bp,
-                c.correction_index,
-            ).where(c.id.in_(chunk))
-            for cid, fine, interest, discount, index in self.session.execute(stmt):
-                correction = None
-                if index != "none":
-                    if index not in tables:
-                        rows = self.session.execute(
-                            select(v.month, v.variation_bp).where(v.index_name == index)
-                        )
-                        tables[index] = CorrectionTable({m: bp for m, bp in rows})
-                    correction = tables[index]
-                found[cid] = ChargePolicy(fine, interest, discount, correction)
+            for row in self.session.scalars(select(c).where(c.id.in_(chunk))):
+                found[row.id] = contracts.policy(row)
         return found
 
     # --- people ----------------------------------------------------------------------------
@@ -654,17 +629,7 @@ class CollectionRepository:
                 made_on = (contacted_at or row.created_at).date()
                 if made_on > made_until:
                     continue
-                found.setdefault(row.patient_id, []).append(
-                    PromiseRecord(
-                        made_on=made_on,
-                        promised_on=row.promised_on,
-                        amount_cents=row.amount_cents,
-                        resolution=row.resolution,
-                        key=row.id,
-                        contract_id=row.contract_id,
-                        made_at=row.created_at,
-                    )
-                )
+                found.setdefault(row.patient_id, []).append(_promise(row, made_on))
         return found
 
     def add_contact(self, row: models.ContactLog) -> models.ContactLog:
@@ -688,7 +653,28 @@ class CollectionRepository:
         )
         return [(row, name or "", full or "") for row, name, full in self.session.execute(stmt)]
 
-    def promises_by_contact(self, patient_id: int) -> dict[int, models.Promise]:
-        pr = models.Promise
-        stmt = select(pr).where(pr.patient_id == patient_id, pr.contact_log_id.is_not(None))
-        return {row.contact_log_id or 0: row for row in self.session.scalars(stmt)}
+    def promises_by_contact(self, patient_id: int) -> dict[int, PromiseRecord]:
+        """The patient's promises keyed by the contact that recorded them."""
+        pr, log = models.Promise, models.ContactLog
+        stmt = (
+            select(pr, log.contacted_at)
+            .join(log, log.id == pr.contact_log_id)
+            .where(pr.patient_id == patient_id)
+        )
+        return {
+            row.contact_log_id or 0: _promise(row, contacted_at.date())
+            for row, contacted_at in self.session.execute(stmt)
+        }
+
+
+def _promise(row: models.Promise, made_on: date) -> PromiseRecord:
+    """A promise row as the domain reads it (made on the day of its contact)."""
+    return PromiseRecord(
+        made_on=made_on,
+        promised_on=row.promised_on,
+        amount_cents=row.amount_cents,
+        resolution=row.resolution,
+        key=row.id,
+        contract_id=row.contract_id,
+        made_at=row.created_at,
+    )

@@ -58,7 +58,6 @@ from app.domain.pix import PixError, brcode, pix_for, receiver_from
 from app.domain.promises import (
     PROMISE_STATUS_LABELS,
     PaymentFact,
-    PromiseRecord,
     promise_status,
     with_payments,
 )
@@ -143,6 +142,13 @@ class StepForm:
     channel: str
     template: str
     active: bool = True
+
+    def offset(self) -> int | None:
+        """``-3``, ``+5``, ``−3`` (typographic minus) → days; None when not a number."""
+        try:
+            return int(self.offset_days.strip().replace("+", "").replace("−", "-"))
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -247,10 +253,9 @@ class CollectionService(Service):
 
     def validate_step(self, key: str, form: StepForm) -> tuple[int, str]:
         errors: list[FieldError] = []
-        offset = 0
-        try:
-            offset = int(form.offset_days.strip().replace("+", "").replace("−", "-"))
-        except ValueError:
+        offset = form.offset()
+        if offset is None:
+            offset = 0
             errors.append(FieldError("offset_days", "Quando: informe um número de dias, como -3."))
         else:
             event = key == StepKey.AGRADECIMENTO
@@ -308,11 +313,7 @@ class CollectionService(Service):
         today = self.clock.today()
         with self.uow() as uow:
             clinic = ClinicRepository.to_domain(uow.clinic.get())
-        try:
-            offset = int(form.offset_days.strip().replace("+", "").replace("−", "-"))
-        except ValueError:
-            offset = 0
-        step = ReguaStep(key, key, offset, form.channel, form.template)
+        step = ReguaStep(key, key, form.offset() or 0, form.channel, form.template)
         policy = ChargePolicy(
             clinic.fine_bp, clinic.interest_monthly_bp, clinic.punctuality_discount_bp
         )
@@ -738,25 +739,13 @@ class CollectionService(Service):
             views = []
             for log, username, full_name in rows:
                 promise_text = ""
-                row = promises.get(log.id)
-                if row is not None:
-                    record = with_payments(
-                        PromiseRecord(
-                            made_on=log.contacted_at.date(),
-                            promised_on=row.promised_on,
-                            amount_cents=row.amount_cents,
-                            resolution=row.resolution,
-                            key=row.id,
-                            contract_id=row.contract_id,
-                            made_at=row.created_at,
-                        ),
-                        payments,
-                        today,
-                    )
+                promise = promises.get(log.id)
+                if promise is not None:
+                    record = with_payments(promise, payments, today)
                     status = PROMISE_STATUS_LABELS[promise_status(record, today)]
                     promise_text = (
-                        f"{format_brl(row.amount_cents)} até {format_date(row.promised_on)} "
-                        f"({status})"
+                        f"{format_brl(record.amount_cents)} até "
+                        f"{format_date(record.promised_on)} ({status})"
                     )
                 views.append(
                     ContactView(

@@ -277,3 +277,13 @@ def test_promises_are_kept_or_broken_by_the_payments() -> None:
     assert promise_status(cancelled, date(2026, 3, 20)) is PromiseStatus.CANCELLED
     counted = tally([with_payments(promise, on_time, date(2026, 3, 20)), late], date(2026, 3, 20))
     assert (counted.kept, counted.broken, counted.pending) == (1, 1, 0)
+
+
+def test_a_payment_entered_before_the_promise_the_same_day_does_not_keep_it() -> None:
+    morning, noon, evening = (datetime(2026, 3, 16, h) for h in (9, 12, 18))
+    promise = PromiseRecord(date(2026, 3, 16), date(2026, 3, 18), 30_000, made_at=noon)
+    before = [PaymentFact(date(2026, 3, 16), 30_000, recorded_at=morning)]
+    after = [PaymentFact(date(2026, 3, 16), 30_000, recorded_at=evening)]
+    later = date(2026, 3, 19)
+    assert promise_status(with_payments(promise, before, later), later) is PromiseStatus.BROKEN
+    assert promise_status(with_payments(promise, after, later), later) is PromiseStatus.KEPT

@@ -44,6 +44,8 @@ ACTION_LABELS = {
     "payment.add": "Pagamento recebido",
     "payment.reverse": "Pagamento estornado",
     "index.set": "Índice de correção gravado",
+    "regua.update": "Passo da régua alterado",
+    "regua.rules": "Regras de contato alteradas",
 }
 
 
@@ -55,6 +57,7 @@ ENTITY_LABELS = {
     "payment": "Pagamento",
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
+    "regua_step": "Régua de cobrança",
 }
 FIELD_LABELS = {
     "fine_bp": "multa",

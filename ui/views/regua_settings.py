@@ -33,7 +33,7 @@ from app.domain.regua import DEFAULT_BY_KEY, MAX_OFFSET, MIN_OFFSET, ReguaStep
 from app.domain.templates import PLACEHOLDERS
 from app.errors import EmDiaError
 from app.services.collection import CollectionService, StepForm
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form import ERROR_STYLE, FieldErrors, error_label
 
 CHANNELS = (
     Channel.WHATSAPP,
@@ -87,10 +87,8 @@ class ReguaSettings(QWidget):
         self.preview.setObjectName("preview")
         self.preview.setReadOnly(True)
         self.preview.setMinimumHeight(150)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setStyleSheet(ERROR_STYLE)
-        self.problems.setWordWrap(True)
+        self.problems = error_label("problems")
+        self.problems.show()
         self.save_button = QPushButton(self.tr("Salvar passo"))
         self.save_button.setObjectName("saveStep")
         self.default_button = QPushButton(self.tr("Restaurar o padrão"))
@@ -99,10 +97,7 @@ class ReguaSettings(QWidget):
         self.status.setObjectName("stepStatus")
         self.status.setWordWrap(True)
 
-        general = QLabel()
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
+        general = error_label()
         self.errors = FieldErrors(general)
         form = QFormLayout()
         form.addRow("", self.step_title)

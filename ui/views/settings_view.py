@@ -23,7 +23,7 @@ from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
 from ui.views.placeholder import PlaceholderView
 from ui.views.regua_settings import ReguaSettings
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.index_editor import IndexEditor
 
 CLINIC_TAB_KEYS = (
@@ -65,10 +65,7 @@ class ClinicForm(QWidget):
         self.keys = keys
         self.version: int | None = None
         self.fields: dict[str, QLineEdit | QComboBox] = {}
-        general = QLabel()
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
+        general = error_label()
         self.errors = FieldErrors(general)
         form = QFormLayout()
         for key in keys:

@@ -37,7 +37,7 @@ from app.services.collection import MessageDraft, OutcomeForm
 from ui.errors import ErrorReporter
 from ui.models.rows_model import Row, RowsTableModel
 from ui.tasks import TaskRunner
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.tables import make_table
 
 WAITING_COLOUR = "#9a5b00"
@@ -146,10 +146,7 @@ class TodayView(QWidget):
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText(self.tr("Observação (opcional)"))
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
         promise_form = QFormLayout()
         self.errors.add_row(promise_form, self.tr("Prometeu pagar em"), self.promise_date,

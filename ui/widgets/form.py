@@ -11,6 +11,16 @@ from app.errors import EmDiaError, ValidationError
 ERROR_STYLE = "color: #b3261e; font-size: 11px;"
 
 
+def error_label(name: str = "error_general") -> QLabel:
+    """The red, word-wrapped line where a refusal that is not about one field is shown."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
 def secret_line(name: str) -> QLineEdit:
     """A line edit for a password or frase-senha (never shown while typed)."""
     edit = QLineEdit()
