@@ -120,6 +120,7 @@ def message_values(data: DraftInput) -> dict[str, str]:
         "valor_original": format_brl(sum(i.line.open_principal_cents for i in due.items)),
         "valor_atualizado": format_brl(due.amount_cents),
         "pix_copia_e_cola": pix,
+        "pix": pix,
         "chave_pix": display_key(clinic.pix_key) if clinic.pix_key else "",
         "data_pagamento": format_date(due.paid_on),
         "aviso_remocao": removal,
