@@ -3,8 +3,12 @@ real widgets."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
-from PySide6.QtCore import Qt, QUrl
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -41,6 +45,14 @@ def select(qtbot: QtBot, today: TodayView, patient_name: str) -> None:
     assert today.current() is today.drafts[row]
 
 
+def qr_text(today: TodayView) -> str:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    today.qr.pixmap().toImage().save(buffer, "PNG")
+    image = Image.open(BytesIO(bytes(buffer.data().data())))
+    return str(zxingcpp.read_barcodes(image)[0].text)
+
+
 def names(today: TodayView) -> list[str]:
     return [today.model.index(r, 0).data() for r in range(today.model.rowCount())]
 
@@ -57,8 +69,8 @@ def test_a_morning_copy_open_whatsapp_log_a_promise_and_the_row_leaves(
     draft = today.current()
     assert draft is not None and draft.step_key == StepKey.ATRASO
     assert today.text.toPlainText() == draft.text
-    assert today.qr.pixmap() is not None and not today.qr.pixmap().isNull()
     assert "R$ 306,50" in today.qr_caption.text()
+    assert qr_text(today) == draft.pix_payload  # what a banking app reads from the screen
 
     qtbot.mouseClick(today.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == draft.text

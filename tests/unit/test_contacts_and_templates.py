@@ -35,7 +35,6 @@ from app.domain.messages import (
     render_message,
     whatsapp_url,
 )
-from app.domain.pix import crc_is_valid, decode
 from app.domain.promises import (
     PaymentFact,
     PromiseRecord,
@@ -244,15 +243,6 @@ def test_whatsapp_and_mailto_links_are_url_encoded() -> None:
     query = parse_qs(urlsplit(mail).query)
     assert mail.startswith("mailto:ana@x.com.br?")
     assert query == {"subject": ["Sorriso — pagamento"], "body": [text]}
-
-
-def test_the_banco_central_example_payload_has_a_valid_crc() -> None:
-    example = (
-        "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR"
-        "5913Fulano de Tal6008BRASILIA62070503***63041D3D"
-    )
-    assert crc_is_valid(example)
-    assert decode(example).key == "123e4567-e12b-12d1-a456-426655440000"
 
 
 # --- promises -------------------------------------------------------------------------------
