@@ -30,6 +30,7 @@ class ClinicInfo:
     pix_key: str = ""
     pix_merchant_name: str = ""
     pix_merchant_city: str = ""
+    logo_path: str = ""  # optional image in the header of every document
     fine_bp: int = law.DEFAULT_FINE_BP
     interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.persistence.repositories import (
     ClinicRepository,
     ContractRepository,
+    DocumentRepository,
     PatientRepository,
     PaymentRepository,
 )
@@ -23,6 +24,7 @@ class UnitOfWork:
     patients: PatientRepository
     contracts: ContractRepository
     payments: PaymentRepository
+    documents: DocumentRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -33,6 +35,7 @@ class UnitOfWork:
         self.patients = PatientRepository(self.session)
         self.contracts = ContractRepository(self.session)
         self.payments = PaymentRepository(self.session)
+        self.documents = DocumentRepository(self.session)
         return self
 
     def __exit__(
