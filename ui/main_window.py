@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 import app
 from app.bootstrap import Services
 from app.domain.clinic import ClinicInfo
+from ui.documents import DocumentDesk
 from ui.views.contracts_view import ContractsView
+from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
 from ui.views.settings_view import SettingsView
@@ -45,10 +47,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        self.patients = PatientsSection(services)
+        self.desk = DocumentDesk(services.documents, self)
+        self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
         self.settings_view = SettingsView(services)
+        self.documents_view = DocumentsView(services.documents, self.desk)
         views: dict[str, QWidget] = {
             "Início": PlaceholderView(
                 self.tr("Início"),
@@ -67,13 +71,7 @@ class MainWindow(QMainWindow):
                     "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
                 ),
             ),
-            "Documentos": PlaceholderView(
-                self.tr("Documentos"),
-                self.tr(
-                    "Aqui você vai imprimir contratos, carnês com PIX, recibos, notificações "
-                    "extrajudiciais e extratos, e reabrir cada documento já enviado."
-                ),
-            ),
+            "Documentos": self.documents_view,
             "Relatórios": PlaceholderView(
                 self.tr("Relatórios"),
                 self.tr(
@@ -129,6 +127,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         if self.stack.currentWidget() is self.contracts_view:
             self.contracts_view.run_search()  # payments elsewhere may have changed balances
+        elif self.stack.currentWidget() is self.documents_view:
+            self.documents_view.refresh()  # documents printed from patient pages
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")

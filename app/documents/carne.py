@@ -71,7 +71,7 @@ def draw_qr(
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-class Slip(Flowable):
+class Slip(Flowable):  # type: ignore[misc]
     def __init__(self, letterhead: Letterhead, facts: ContractFacts, slip: PixSlip) -> None:
         super().__init__()
         self.letterhead = letterhead

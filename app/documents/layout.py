@@ -270,7 +270,7 @@ def signatures(signers: Sequence[Signer], columns: int = 2) -> Flowable:
     return KeepTogether([_SignatureRows(rows, CONTENT_WIDTH / columns)])
 
 
-class _SignatureRows(Flowable):
+class _SignatureRows(Flowable):  # type: ignore[misc]
     """Rows of: blank space to sign, the line, then name/CPF/role right under it."""
 
     ROW_HEIGHT = 25 * mm
@@ -302,7 +302,7 @@ class _SignatureRows(Flowable):
 # --- pages ----------------------------------------------------------------------------------
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Holds pages until the end so each footer can say "Página X de Y"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

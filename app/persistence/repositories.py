@@ -4,7 +4,7 @@ the domain's frozen dataclasses so nothing outside ``app`` ever holds a live ORM
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -434,7 +434,7 @@ class DocumentRepository:
     @staticmethod
     def _listing() -> Select[Any]:
         d, pt = models.Document, models.Patient
-        return select(
+        stmt = select(
             d.id,
             d.kind,
             d.patient_id,
@@ -446,6 +446,7 @@ class DocumentRepository:
             d.sha256,
             d.file_path,
         ).outerjoin(pt, pt.id == d.patient_id)
+        return cast(Select[Any], stmt)
 
     @staticmethod
     def _archived(row: Any) -> ArchivedDocument:

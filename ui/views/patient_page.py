@@ -9,34 +9,52 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.bootstrap import Services
-from app.domain.catalog import label
+from app.domain.catalog import DocumentKind, label
 from app.domain.contracts import REVERSAL_CODES, ContractView, PaymentView
 from app.domain.dates import format_date
+from app.domain.documents import KIND_LABELS, ArchivedDocument
 from app.domain.identity import format_cpf, format_phone
 from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl
 from app.domain.patients import Patient
+from app.errors import EmDiaError
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
+from ui.documents import DocumentDesk
 from ui.models.contracts_model import STATUS
+from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
 from ui.widgets.tables import make_table
+
+# The documents printed from a contract, in the order a receptionist needs them.
+CONTRACT_DOCUMENTS = (
+    (DocumentKind.CONTRATO, "Contrato"),
+    (DocumentKind.CARNE, "Carnê com PIX"),
+    (DocumentKind.EXTRATO, "Extrato"),
+    (DocumentKind.NOTIFICACAO, "Notificação extrajudicial"),
+    (DocumentKind.AVISO_NEGATIVACAO, "Aviso de negativação"),
+)
 
 
 class PatientPage(QWidget):
     back = Signal()
+    document_generated = Signal(object)  # ArchivedDocument
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, desk: DocumentDesk | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientPage")
         self.services = services
+        self.desk = desk or DocumentDesk(services.documents, self)
         self.patient: Patient | None = None
         self.contract: ContractView | None = None
 
@@ -81,6 +99,27 @@ class PatientPage(QWidget):
         )
         self.reverse_button = QPushButton(self.tr("Estornar pagamento selecionado"))
         self.reverse_button.setObjectName("reverse")
+        self.receipt_button = QPushButton(self.tr("Recibo do pagamento selecionado"))
+        self.receipt_button.setObjectName("receipt")
+
+        self.document_buttons: dict[str, QPushButton] = {}
+        for kind, text in CONTRACT_DOCUMENTS:
+            button = QPushButton(self.tr(text))
+            button.setObjectName(f"doc_{kind}")
+            button.setToolTip(self.tr("Gera, arquiva e abre o PDF do contrato selecionado."))
+            button.clicked.connect(lambda _checked=False, k=kind: self.generate(k))
+            self.document_buttons[kind] = button
+        self.documents_status = QLabel()
+        self.documents_status.setObjectName("documentsStatus")
+        self.documents_status.setWordWrap(True)
+        self.documents_model = RowsTableModel(DOCUMENT_HEADERS)
+        self.documents_table = make_table(
+            self.documents_model, "patientDocuments", (60, 120, 200, 200, 70, 90)
+        )
+        self.open_document_button = QPushButton(self.tr("Abrir"))
+        self.open_document_button.setObjectName("openDocument")
+        self.print_document_button = QPushButton(self.tr("Imprimir…"))
+        self.print_document_button.setObjectName("printDocument")
 
         header = QHBoxLayout()
         header.addWidget(self.back_button)
@@ -96,18 +135,37 @@ class PatientPage(QWidget):
         payments_layout = QVBoxLayout(payments_box)
         payments_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Pagamentos e estornos")), 1)
+        row.addStretch(1)
+        row.addWidget(self.receipt_button)
         row.addWidget(self.reverse_button)
         payments_layout.addLayout(row)
         payments_layout.addWidget(self.payments_table, 1)
+        documents_box = QWidget()
+        documents_layout = QVBoxLayout(documents_box)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_row = QHBoxLayout()
+        documents_row.addStretch(1)
+        documents_row.addWidget(self.open_document_button)
+        documents_row.addWidget(self.print_document_button)
+        documents_layout.addLayout(documents_row)
+        documents_layout.addWidget(self.documents_table, 1)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.addTab(payments_box, self.tr("Pagamentos e estornos"))
+        self.bottom_tabs.addTab(documents_box, self.tr("Documentos gerados"))
+        print_row = QHBoxLayout()
+        print_row.addWidget(QLabel(self.tr("Imprimir:")))
+        for button in self.document_buttons.values():
+            print_row.addWidget(button)
+        print_row.addWidget(self.documents_status, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.contracts_table)
         split.addWidget(lines_box)
-        split.addWidget(payments_box)
-        split.setSizes([120, 330, 170])
+        split.addWidget(self.bottom_tabs)
+        split.setSizes([120, 310, 190])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.details)
+        layout.addLayout(print_row)
         layout.addWidget(split, 1)
 
         self.back_button.clicked.connect(self.back.emit)
@@ -115,6 +173,10 @@ class PatientPage(QWidget):
         self.contract_button.clicked.connect(self.new_contract)
         self.pay_button.clicked.connect(self.receive_payment)
         self.reverse_button.clicked.connect(self.reverse_selected)
+        self.receipt_button.clicked.connect(self.receipt_for_selected)
+        self.open_document_button.clicked.connect(self.open_selected_document)
+        self.print_document_button.clicked.connect(self.print_selected_document)
+        self.documents_table.activated.connect(lambda _index: self.open_selected_document())
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
@@ -139,7 +201,9 @@ class PatientPage(QWidget):
             names = ", ".join(p.name for p in self.patient.dependents)
             parts.append(self.tr("Responsável por: {names}").format(names=names))
         self.details.setText("  ·  ".join(parts))
+        self.documents_status.clear()
         self._load_contracts(contract_id)
+        self.load_documents()
 
     def _load_contracts(self, select_id: int | None = None) -> None:
         assert self.patient is not None
@@ -170,6 +234,7 @@ class PatientPage(QWidget):
             self.lines_model.set_rows([])
             self.payments_model.set_rows([])
             self.summary.setText(self.tr('Nenhum contrato ainda. Use "Novo contrato".'))
+            self._enable_documents()
             return
         keys = [r.key for r in rows]
         index = keys.index(select_id) if select_id in keys else 0
@@ -224,6 +289,107 @@ class PatientPage(QWidget):
             text += self.tr(" Crédito do paciente: {c}.").format(c=format_brl(view.credit_cents))
         self.summary.setText(text)
         self.payments_model.set_rows([self._payment_row(p) for p in view.payments])
+        self._enable_documents()
+
+    def _enable_documents(self) -> None:
+        """Offer only documents that would be true today: no carnê without open installments,
+        no notification without an overdue one."""
+        view = self.contract
+        active = view is not None and view.summary.status == "active"
+        overdue = active and view is not None and any(ln.is_overdue for ln in view.lines)
+        open_lines = active and view is not None and any(ln.is_open for ln in view.lines)
+        enabled = {
+            DocumentKind.CONTRATO: view is not None,
+            DocumentKind.EXTRATO: view is not None,
+            DocumentKind.CARNE: open_lines,
+            DocumentKind.NOTIFICACAO: overdue,
+            DocumentKind.AVISO_NEGATIVACAO: overdue,
+        }
+        for kind, button in self.document_buttons.items():
+            button.setEnabled(bool(enabled[kind]))
+        self.receipt_button.setEnabled(view is not None and bool(view.payments))
+
+    # --- documents ----------------------------------------------------------------------
+    def load_documents(self) -> None:
+        if self.patient is None:
+            return
+        documents = self.services.documents.for_patient(self.patient.id)
+        self.documents_model.set_rows(
+            [Row(document_cells(d), key=d.id, tooltip=d.file_path) for d in documents]
+        )
+        self.bottom_tabs.setTabText(1, self.tr("Documentos gerados ({n})").format(n=len(documents)))
+
+    def generate(self, kind: str) -> ArchivedDocument | None:
+        """Generate, archive and open one document for the selected contract."""
+        if self.contract is None:
+            return None
+        try:
+            [document] = self.services.documents.generate(
+                kind, contract_id=self.contract.summary.id
+            )
+        except EmDiaError as exc:
+            self.documents_status.setText(exc.message)
+            return None
+        return self._generated(document)
+
+    def receipt_for_selected(self) -> ArchivedDocument | None:
+        payment = self.selected_payment()
+        if payment is None:
+            self.documents_status.setText(self.tr("Selecione um pagamento na lista."))
+            return None
+        try:
+            document = self.services.documents.receipt(payment.id)
+        except EmDiaError as exc:
+            self.documents_status.setText(exc.message)
+            return None
+        return self._generated(document)
+
+    def _generated(self, document: ArchivedDocument) -> ArchivedDocument:
+        self.load_documents()
+        self.documents_table.selectRow(0)
+        text = self.tr("{kind} gerado e arquivado (documento {id}).").format(
+            kind=KIND_LABELS[document.kind], id=document.id
+        )
+        try:
+            self.desk.open(document.id)
+        except EmDiaError as exc:
+            text += " " + exc.message
+        self.documents_status.setText(text)
+        self.document_generated.emit(document)
+        return document
+
+    def selected_document_id(self) -> int | None:
+        index = self.documents_table.currentIndex()
+        if not index.isValid():
+            self.documents_status.setText(self.tr("Selecione um documento na lista."))
+            return None
+        key: int = self.documents_model.key(index.row())
+        return key
+
+    def open_selected_document(self) -> None:
+        document_id = self.selected_document_id()
+        if document_id is None:
+            return
+        try:
+            path = self.desk.open(document_id)
+        except EmDiaError as exc:
+            self.documents_status.setText(exc.message)
+            return
+        self.documents_status.setText(self.tr("Aberto: {path}").format(path=path))
+
+    def print_selected_document(self) -> None:
+        document_id = self.selected_document_id()
+        if document_id is None:
+            return
+        try:
+            pages = self.desk.print(document_id, self)
+        except EmDiaError as exc:
+            self.documents_status.setText(exc.message)
+            return
+        if pages:
+            self.documents_status.setText(
+                self.tr("Impressão enviada ({n} página(s)).").format(n=pages)
+            )
 
     def _payment_row(self, p: PaymentView) -> Row:
         if p.is_reversal:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.bootstrap import Services
+from ui.documents import DocumentDesk
 from ui.views.patient_page import PatientPage
 from ui.views.patients_view import PatientsView
 
 
 class PatientsSection(QStackedWidget):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, desk: DocumentDesk | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsSection")
         self.list = PatientsView(services.patients)
-        self.page = PatientPage(services)
+        self.page = PatientPage(services, desk)
         self.addWidget(self.list)
         self.addWidget(self.page)
         self.list.open_patient.connect(self.show_patient)
