@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,8 +37,6 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 import resources
@@ -117,9 +117,64 @@ def brl(cents: int) -> str:
     return format_brl(cents).replace(" ", "\u00a0")
 
 
+class _Layout:
+    """What a paragraph's text always gives: its parsed fragments, and its line breaks per
+    width."""
+
+    def __init__(self, frags: list[Any]) -> None:
+        self.frags = frags
+        self.breaks: dict[float, tuple[float, Any, list[float]]] = {}
+
+
+class _MemoParagraph(Paragraph):  # type: ignore[misc]
+    """A fresh Paragraph each time (platypus marks flowables while placing them), built from
+    remembered fragments and line breaks."""
+
+    def __init__(self, text: str | None, style: ParagraphStyle, *args: Any, **kw: Any) -> None:
+        # Same signature as Paragraph: ``split`` builds the continuation with ``__class__``.
+        layout: _Layout | None = kw.pop("layout", None)
+        self._layout = layout
+        if layout is not None:
+            kw["frags"] = layout.frags
+        super().__init__(text, style, *args, **kw)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        layout = self._layout
+        if layout is not None:
+            known = layout.breaks.get(avail_width)
+            if known is not None:
+                self.width = avail_width
+                self.height, self.blPara, self._wrapWidths = known
+                return avail_width, self.height
+        width, height = super().wrap(avail_width, avail_height)
+        if layout is not None:
+            layout.breaks[avail_width] = (height, self.blPara, self._wrapWidths)
+        return width, height
+
+
+_PARAGRAPHS = threading.local()
+_PARAGRAPH_CACHE_SIZE = 512
+
+
 def para(text: str, style: str = "justify") -> Paragraph:
-    """A paragraph of *markup* (callers escape data with ``esc``)."""
-    return Paragraph(text, styles()[style])
+    """A paragraph of *markup* (callers escape data with ``esc``).
+
+    Text that repeats — the legal wording, the clinic's contacts — is parsed and broken into
+    lines once per thread: a batch of notifications lays out only what differs between
+    letters."""
+    cache: OrderedDict[tuple[str, str], _Layout] | None = getattr(_PARAGRAPHS, "cache", None)
+    if cache is None:
+        cache = _PARAGRAPHS.cache = OrderedDict()
+    key = (text, style)
+    layout = cache.get(key)
+    if layout is not None:
+        cache.move_to_end(key)
+        return _MemoParagraph(text, styles()[style], layout=layout)
+    made = _MemoParagraph(text, styles()[style])
+    cache[key] = made._layout = _Layout(made.frags)
+    if len(cache) > _PARAGRAPH_CACHE_SIZE:
+        cache.popitem(last=False)
+    return made
 
 
 def clinic_id(clinic: ClinicInfo) -> str:
@@ -185,62 +240,162 @@ def place_and_date(letterhead: Letterhead, day: date | None = None) -> str:
 
 def table(
     header: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Sequence[Sequence[str]],
     widths: Sequence[float],
     *,
     right: Sequence[int] = (),
-    total: Sequence[Any] | None = None,
+    total: Sequence[str] | None = None,
     font_size: float = 8.3,
     width: float = CONTENT_WIDTH,
-) -> Table:
+) -> Flowable:
     """The money table: bold shaded header repeated on each page, thin rules, amounts right-
-    aligned, an optional bold total row."""
-    data: list[Sequence[Any]] = [list(header), *rows]
-    if total is not None:
-        data.append(list(total))
+    aligned, an optional bold total row. ``widths`` are proportions of ``width``."""
     scale = width / sum(widths)
-    result = Table(data, colWidths=[w * scale for w in widths], repeatRows=1, hAlign="LEFT")
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, font_size),
-        ("FONT", (0, 0), (-1, 0), BOLD, font_size),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    for column in right:
-        commands.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
-    if total is not None:
-        commands += [
-            ("FONT", (0, -1), (-1, -1), BOLD, font_size),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
-            ("BACKGROUND", (0, -1), (-1, -1), SHADE),
-        ]
-    result.setStyle(TableStyle(commands))
-    return result
-
-
-def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 38 * mm) -> Table:
-    """Label: value rows (markup in values), e.g. the parties of a letter."""
-    s = styles()
-    data = [[Paragraph(f"<b>{esc(k)}</b>", s["body"]), Paragraph(v, s["body"])] for k, v in pairs]
-    result = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
-    result.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
+    return MoneyTable(
+        list(header),
+        [list(r) for r in rows],
+        [w * scale for w in widths],
+        frozenset(right),
+        list(total) if total is not None else None,
+        font_size,
     )
-    return result
+
+
+class MoneyTable(Flowable):  # type: ignore[misc]
+    """A one-line-per-cell table drawn straight on the canvas.
+
+    Much cheaper than ``platypus.Table`` (a batch prints thousands of these) and enough for
+    money: every cell is a short string. Splits across pages, repeating the header; the total
+    row stays with the last rows. Text wider than its column is set smaller, never clipped.
+    """
+
+    PAD = 3.0
+
+    def __init__(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        right: frozenset[int],
+        total: list[str] | None,
+        font_size: float,
+    ) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = rows
+        self.widths = widths
+        self.right = right
+        self.total = total
+        self.font_size = font_size
+        self.row_height = font_size * 1.6
+        self.hAlign = "LEFT"
+
+    def _lines(self) -> int:
+        return 1 + len(self.rows) + (1 if self.total is not None else 0)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return sum(self.widths), self.row_height * self._lines()
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        fit = int(avail_height // self.row_height) - 1  # rows that fit under the header
+        if fit >= len(self.rows) + (1 if self.total is not None else 0):
+            return [self]
+        keep = min(fit, len(self.rows) - 1) if self.total is not None else fit
+        if keep < 2 or keep >= len(self.rows):
+            return []
+        first = MoneyTable(
+            self.header, self.rows[:keep], self.widths, self.right, None, self.font_size
+        )
+        rest = MoneyTable(
+            self.header, self.rows[keep:], self.widths, self.right, self.total, self.font_size
+        )
+        return [first, rest]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        width = sum(self.widths)
+        height = self.row_height * self._lines()
+        row_h = self.row_height
+        canvas.setFillColor(SHADE)
+        canvas.rect(0, height - row_h, width, row_h, stroke=0, fill=1)
+        if self.total is not None:
+            canvas.rect(0, 0, width, row_h, stroke=0, fill=1)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.25)
+        for index in range(1, self._lines()):
+            y = height - index * row_h
+            canvas.line(0, y, width, y)
+        canvas.setLineWidth(0.6)
+        canvas.line(0, height - row_h, width, height - row_h)
+        if self.total is not None:
+            canvas.setStrokeColor(INK)
+            canvas.setLineWidth(0.8)
+            canvas.line(0, row_h, width, row_h)
+        text = canvas.beginText()
+        text.setFillColor(INK)
+        lines: list[tuple[list[str], str]] = [(self.header, BOLD)]
+        lines += [(row, FONT) for row in self.rows]
+        if self.total is not None:
+            lines.append((self.total, BOLD))
+        baseline = row_h * 0.5 - self.font_size * 0.35
+        for index, (cells, font) in enumerate(lines):
+            y = height - (index + 1) * row_h + baseline
+            x = 0.0
+            for column, cell in enumerate(cells):
+                room = self.widths[column] - 2 * self.PAD
+                size = self.font_size
+                if cell:
+                    measured = pdfmetrics.stringWidth(cell, font, size)
+                    if measured > room:
+                        size = max(5.0, size * room / measured)
+                        measured = pdfmetrics.stringWidth(cell, font, size)
+                    text.setFont(font, size)
+                    if column in self.right:
+                        start = x + self.widths[column] - self.PAD - measured
+                    else:
+                        start = x + self.PAD
+                    text.setTextOrigin(start, y)
+                    text.textOut(cell)
+                x += self.widths[column]
+        canvas.drawText(text)
+
+
+def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 38 * mm) -> Flowable:
+    """Label: value rows (markup in values), e.g. the parties of a letter."""
+    return _LabelledRows(
+        [(para(f"<b>{esc(k)}</b>", "body"), para(v, "body")) for k, v in pairs], label_width
+    )
+
+
+class _LabelledRows(Flowable):  # type: ignore[misc]
+    """Label and value paragraphs side by side, top-aligned (lighter than a platypus Table)."""
+
+    GAP = 2.0
+
+    def __init__(self, rows: list[tuple[Paragraph, Paragraph]], label_width: float) -> None:
+        super().__init__()
+        self.rows = rows
+        self.label_width = label_width
+        self.heights: list[float] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.heights = []
+        value_width = avail_width - self.label_width
+        for label_para, value_para in self.rows:
+            _w, label_h = label_para.wrap(self.label_width - 4, avail_height)
+            _w, value_h = value_para.wrap(value_width, avail_height)
+            self.heights.append(max(label_h, value_h) + self.GAP)
+        self.width = avail_width
+        return avail_width, sum(self.heights)
+
+    def draw(self) -> None:
+        top = sum(self.heights)
+        for (label_para, value_para), height in zip(self.rows, self.heights, strict=True):
+            top -= height
+            label_para.drawOn(self.canv, 0, top + height - self.GAP - label_para.height)
+            value_para.drawOn(
+                self.canv, self.label_width, top + height - self.GAP - value_para.height
+            )
 
 
 @dataclass(frozen=True)

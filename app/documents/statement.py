@@ -67,7 +67,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         for p in sorted(facts.payments, key=lambda p: (p.paid_on, p.id)):
             if p.is_reversal:
                 why = REVERSAL_CODES.get(p.reversal_code, "") or p.reason
-                situation = f"estorno do lançamento {p.reverses_payment_id}: {why}"
+                situation = f"estorno de {p.reverses_payment_id}: {why}"
             elif p.reversed_by_id:
                 situation = f"estornado (lançamento {p.reversed_by_id})"
             else:
@@ -75,7 +75,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
             parcels = ", ".join(installment_label(n, count) for n in p.installments)
             rows.append(
                 [str(p.id), format_date(p.paid_on), brl(p.amount_cents),
-                 method_label(p.method), parcels, para(esc(situation), "cell")]
+                 method_label(p.method), parcels, situation]
             )  # fmt: skip
         story.append(
             table(

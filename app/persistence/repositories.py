@@ -241,6 +241,10 @@ class ContractRepository:
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:
         """Installments with the settlements of their effective (not reversed) payments."""
+        return self.ledgers_many([contract_id]).get(contract_id, [])
+
+    def ledgers_many(self, contract_ids: list[int]) -> dict[int, list[InstallmentLedger]]:
+        """``ledgers`` for several contracts in two queries (batches of documents)."""
         a, p, i = models.PaymentAllocation, models.Payment, models.Installment
         stmt = (
             select(
@@ -255,7 +259,7 @@ class ContractRepository:
             .join(p, p.id == a.payment_id)
             .join(i, i.id == a.installment_id)
             .where(
-                i.contract_id == contract_id,
+                i.contract_id.in_(contract_ids),
                 p.reverses_payment_id.is_(None),
                 p.reversed_by_id.is_(None),
             )
@@ -264,10 +268,31 @@ class ContractRepository:
         by_installment: dict[int, list[Settlement]] = {}
         for row in self.session.execute(stmt):
             by_installment.setdefault(row[0], []).append(Settlement(*row[1:]))
-        return [
-            InstallmentLedger(terms_of(inst), tuple(by_installment.get(inst.id, ())))
-            for inst in self.installments(contract_id)
-        ]
+        installments = self.session.scalars(
+            select(i).where(i.contract_id.in_(contract_ids)).order_by(i.contract_id, i.number)
+        )
+        result: dict[int, list[InstallmentLedger]] = {}
+        for inst in installments:
+            result.setdefault(inst.contract_id, []).append(
+                InstallmentLedger(terms_of(inst), tuple(by_installment.get(inst.id, ())))
+            )
+        return result
+
+    def load_many(self, contract_ids: list[int]) -> list[Any]:
+        """Bring contracts and their people into the session at once: while the caller holds
+        the returned rows (the identity map is weak), ``get`` calls are served from memory."""
+        c, pt = models.Contract, models.Patient
+        contracts = list(self.session.scalars(select(c).where(c.id.in_(contract_ids))))
+        people = {
+            pid
+            for row in contracts
+            for pid in (row.patient_id, row.responsible_id, row.guarantor_id)
+            if pid is not None
+        }
+        loaded: list[Any] = list(contracts)
+        if people:
+            loaded += self.session.scalars(select(pt).where(pt.id.in_(people)))
+        return loaded
 
     # --- the Contratos list ----------------------------------------------------------------
     def _listing(self) -> Select[Any]:
@@ -421,9 +446,10 @@ class DocumentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: models.Document) -> models.Document:
+    def add(self, row: models.Document, *, flush: bool = True) -> models.Document:
         self.session.add(row)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         return row
 
     def get(self, document_id: int) -> ArchivedDocument | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 from app.documents import carne, contract, negativacao, notification, receipt, statement
 from app.documents.model import (
@@ -39,7 +40,7 @@ from app.domain.documents import (
     reference,
 )
 from app.domain.identity import format_cep, format_phone
-from app.domain.law import contract_debt
+from app.domain.law import ChargePolicy, DebtLine, InstallmentLedger, contract_debt
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import ClinicRepository
@@ -50,6 +51,8 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 # What each CLI/UI kind needs: a contract, or a payment.
+BATCH_CHUNK = 50  # documents per commit in a batch
+
 CONTRACT_KINDS = (
     DocumentKind.CONTRATO,
     DocumentKind.CARNE,
@@ -160,19 +163,21 @@ class DocumentService(Service):
 
     def contract(self, contract_id: int) -> ArchivedDocument:
         with self.uow() as uow:
-            letterhead, facts = self._gather(uow, DocumentKind.CONTRATO, contract_id)
+            letterhead, facts, *_ = self._gather(uow, DocumentKind.CONTRATO, contract_id)
             pdf = _render(contract.render, letterhead, facts)
             return self._archive(uow, DocumentKind.CONTRATO, pdf, letterhead, facts)
 
     def statement(self, contract_id: int) -> ArchivedDocument:
         with self.uow() as uow:
-            letterhead, facts = self._gather(uow, DocumentKind.EXTRATO, contract_id, payments=True)
+            letterhead, facts, *_ = self._gather(
+                uow, DocumentKind.EXTRATO, contract_id, payments=True
+            )
             pdf = _render(statement.render, letterhead, facts)
             return self._archive(uow, DocumentKind.EXTRATO, pdf, letterhead, facts)
 
     def carne(self, contract_id: int) -> ArchivedDocument:
         with self.uow() as uow:
-            letterhead, facts = self._gather(uow, DocumentKind.CARNE, contract_id)
+            letterhead, facts, *_ = self._gather(uow, DocumentKind.CARNE, contract_id)
             open_lines = [ln for ln in facts.lines if ln.is_open]
             if facts.status != "active" or not open_lines:
                 raise NothingToPrint(f"Carnê: o contrato {contract_id} não tem parcelas em aberto.")
@@ -181,12 +186,9 @@ class DocumentService(Service):
             return self._archive(uow, DocumentKind.CARNE, pdf, letterhead, facts)
 
     @staticmethod
-    def pix_slip(clinic: ClinicInfo, contract_id: int, line: object) -> PixSlip:
+    def pix_slip(clinic: ClinicInfo, contract_id: int, line: DebtLine) -> PixSlip:
         """The BR Code for one installment's updated amount (the carnê's and, later, the
         messages'); without a PIX key the slip still prints, without a QR."""
-        from app.domain.law import DebtLine
-
-        assert isinstance(line, DebtLine)
         receiver = pix.receiver_from(
             clinic.pix_key,
             clinic.pix_merchant_name,
@@ -206,34 +208,31 @@ class DocumentService(Service):
 
     def _notification(self, uow: UnitOfWork, contract_id: int) -> ArchivedDocument:
         kind = DocumentKind.NOTIFICACAO
-        letterhead, facts = self._gather(uow, kind, contract_id)
-        overdue = self._overdue(uow, kind, facts, notification_deadline(letterhead.as_of))
-        pdf = _render(notification.render, letterhead, overdue)
-        return self._archive(uow, kind, pdf, letterhead, facts)
+        got = self._gather(uow, kind, contract_id)
+        overdue = self._overdue(kind, got, notification_deadline(got.letterhead.as_of))
+        pdf = _render(notification.render, got.letterhead, overdue)
+        return self._archive(uow, kind, pdf, got.letterhead, got.facts)
 
     def negativacao_notice(self, contract_id: int) -> ArchivedDocument:
         from app.domain.documents import negativacao_earliest
 
         kind = DocumentKind.AVISO_NEGATIVACAO
         with self.uow() as uow:
-            letterhead, facts = self._gather(uow, kind, contract_id)
-            overdue = self._overdue(uow, kind, facts, negativacao_earliest(letterhead.as_of))
-            pdf = _render(negativacao.render, letterhead, overdue)
-            return self._archive(uow, kind, pdf, letterhead, facts)
+            got = self._gather(uow, kind, contract_id)
+            overdue = self._overdue(kind, got, negativacao_earliest(got.letterhead.as_of))
+            pdf = _render(negativacao.render, got.letterhead, overdue)
+            return self._archive(uow, kind, pdf, got.letterhead, got.facts)
 
-    def _overdue(
-        self, uow: UnitOfWork, kind: str, facts: ContractFacts, deadline: date
-    ) -> OverdueFacts:
+    def _overdue(self, kind: str, got: _Gathered, deadline: date) -> OverdueFacts:
+        facts = got.facts
         overdue = tuple(ln for ln in facts.lines if ln.is_overdue)
         if facts.status != "active" or not overdue:
             raise NothingToPrint(
                 f"{KIND_LABELS[kind]}: o contrato {facts.id} não tem parcelas em atraso em "
                 f"{format_date(self.clock.today())}."
             )
-        row = uow.contracts.get(facts.id)
-        assert row is not None
         numbers = {ln.number for ln in overdue}
-        later = contract_debt(uow.contracts.ledgers(facts.id), deadline, uow.contracts.policy(row))
+        later = contract_debt(got.ledgers, deadline, got.policy)
         at_deadline = tuple(ln for ln in later if ln.number in numbers)
         return OverdueFacts(
             contract=facts, overdue=overdue, deadline=deadline, at_deadline=at_deadline
@@ -259,7 +258,7 @@ class DocumentService(Service):
                     + (f" ({why.lower()})" if why else "")
                     + "; não se emite recibo de valor estornado."
                 )
-            letterhead, facts = self._gather(
+            letterhead, facts, *_ = self._gather(
                 uow, kind, payment.contract_id, payments=True, number=payment_id
             )
             view = next(p for p in facts.payments if p.id == payment_id)
@@ -289,27 +288,51 @@ class DocumentService(Service):
     ) -> BatchResult:
         """A notification for every active contract with an installment more than
         ``min_days_late`` days late. Cancel is checked between documents: what was generated
-        stays archived, and the summary says the batch stopped."""
+        stays archived, and the summary says the batch stopped.
+
+        Documents are committed in chunks (files synced to disk first, then their records), so
+        a thousand notifications do not pay a thousand disk flushes; a failure removes the
+        files of the chunk it interrupted, so no record ever points to a missing file."""
         candidates = self.overdue_candidates(min_days_late)
         done: list[ArchivedDocument] = []
         skipped: list[tuple[int, str]] = []
         total = 0
         stopped = False
-        for index, contract_id in enumerate(candidates):
-            if cancelled is not None and cancelled():
-                stopped = True
-                break
+        position = 0
+        while position < len(candidates) and not stopped:
+            chunk = candidates[position : position + BATCH_CHUNK]
             with self.uow() as uow:
+                stored: list[tuple[models.Document, Path, str, int]] = []
+                held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the session
+                ledgers = uow.contracts.ledgers_many(chunk)
+                clinic = ClinicRepository.to_domain(uow.clinic.get())
                 try:
-                    document, amount = self._batch_one(uow, contract_id, min_days_late)
-                except EmDiaError as exc:
-                    skipped.append((contract_id, exc.message))
-                else:
-                    if document is not None:
-                        done.append(document)
-                        total += amount
-            if progress is not None:
-                progress(index + 1, len(candidates))
+                    for contract_id in chunk:
+                        if cancelled is not None and cancelled():
+                            stopped = True
+                            break
+                        try:
+                            with uow.session.no_autoflush:
+                                one = self._batch_one(
+                                    uow, contract_id, min_days_late, ledgers, clinic
+                                )
+                        except EmDiaError as exc:
+                            skipped.append((contract_id, exc.message))
+                        else:
+                            if one is not None:
+                                stored.append(one)
+                        position += 1
+                        if progress is not None:
+                            progress(position, len(candidates))
+                    _sync([path for _row, path, _name, _cents in stored])
+                    uow.commit()
+                except BaseException:
+                    for _row, path, _name, _cents in stored:
+                        path.unlink(missing_ok=True)
+                    raise
+                for row, _path, name, cents in stored:
+                    done.append(_archived(row, name))
+                    total += cents
         return BatchResult(
             documents=tuple(done),
             skipped=tuple(skipped),
@@ -319,16 +342,22 @@ class DocumentService(Service):
         )
 
     def _batch_one(
-        self, uow: UnitOfWork, contract_id: int, min_days_late: int
-    ) -> tuple[ArchivedDocument | None, int]:
+        self,
+        uow: UnitOfWork,
+        contract_id: int,
+        min_days_late: int,
+        ledgers: dict[int, list[InstallmentLedger]],
+        clinic: ClinicInfo,
+    ) -> tuple[models.Document, Path, str, int] | None:
         kind = DocumentKind.NOTIFICACAO
-        letterhead, facts = self._gather(uow, kind, contract_id)
+        got = self._gather(uow, kind, contract_id, prefetched=ledgers, clinic=clinic)
         # The business-day rule can make a candidate not late enough: confirm with the law.
-        if not any(ln.is_overdue and ln.days_late >= min_days_late for ln in facts.lines):
-            return None, 0
-        overdue = self._overdue(uow, kind, facts, notification_deadline(letterhead.as_of))
-        pdf = _render(notification.render, letterhead, overdue)
-        return self._archive(uow, kind, pdf, letterhead, facts), overdue.total_cents
+        if not any(ln.is_overdue and ln.days_late >= min_days_late for ln in got.facts.lines):
+            return None
+        overdue = self._overdue(kind, got, notification_deadline(got.letterhead.as_of))
+        pdf = _render(notification.render, got.letterhead, overdue)
+        row, path = self._store(uow, kind, pdf, got.letterhead, got.facts, sync=False)
+        return row, path, got.facts.patient.name, overdue.total_cents
 
     # --- archive queries ------------------------------------------------------------------
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
@@ -375,11 +404,13 @@ class DocumentService(Service):
         *,
         payments: bool = False,
         number: int | None = None,
-    ) -> tuple[Letterhead, ContractFacts]:
+        prefetched: dict[int, list[InstallmentLedger]] | None = None,
+        clinic: ClinicInfo | None = None,
+    ) -> _Gathered:
         row = uow.contracts.get(contract_id)
         if row is None:
             raise NotFoundError(f"Contrato {contract_id} não encontrado.")
-        clinic = ClinicRepository.to_domain(uow.clinic.get())
+        clinic = clinic or ClinicRepository.to_domain(uow.clinic.get())
         if not clinic.is_configured:
             raise ValidationError.single(
                 "clinic",
@@ -395,7 +426,9 @@ class DocumentService(Service):
         assert patient is not None
         debtor = uow.patients.get(row.responsible_id) if row.responsible_id else patient
         guarantor = uow.patients.get(row.guarantor_id) if row.guarantor_id else None
-        lines = contract_debt(uow.contracts.ledgers(contract_id), day, uow.contracts.policy(row))
+        ledgers = (prefetched or {}).get(contract_id) or uow.contracts.ledgers(contract_id)
+        policy = uow.contracts.policy(row)
+        lines = contract_debt(ledgers, day, policy)
         witnesses = tuple(
             (name, cpf)
             for name, cpf in (
@@ -424,7 +457,45 @@ class DocumentService(Service):
             lines=tuple(lines),
             payments=tuple(uow.payments.views_for_contract(contract_id)) if payments else (),
         )
-        return letterhead, facts
+        return _Gathered(letterhead, facts, ledgers, policy)
+
+    def _store(
+        self,
+        uow: UnitOfWork,
+        kind: str,
+        pdf: bytes,
+        letterhead: Letterhead,
+        facts: ContractFacts,
+        *,
+        payment_id: int | None = None,
+        sync: bool = True,
+    ) -> tuple[models.Document, Path]:
+        """Write the PDF under ``documents_dir`` (a new file, never an overwrite) and add its
+        record with the SHA-256 to the transaction (the caller commits)."""
+        now = self.clock.now()
+        row = uow.contracts.get(facts.id)
+        assert row is not None
+        folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = _write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf, sync=sync)
+        try:
+            document = models.Document(
+                kind=kind,
+                patient_id=row.patient_id,
+                contract_id=facts.id,
+                payment_id=payment_id,
+                generated_at=now,
+                as_of=letterhead.as_of,
+                sha256=_sha256(pdf),
+                file_path=str(path),
+                user_id=self.ctx.actor().user_id,
+            )
+            # A batch leaves the INSERTs for its commit (one multi-row statement).
+            uow.documents.add(document, flush=sync)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return document, path
 
     def _archive(
         self,
@@ -436,36 +507,36 @@ class DocumentService(Service):
         *,
         payment_id: int | None = None,
     ) -> ArchivedDocument:
-        """Write the PDF under ``documents_dir`` (a new file, never an overwrite) and record it
-        with its SHA-256 in the same transaction; a failed record removes the file."""
-        now = self.clock.now()
-        row = uow.contracts.get(facts.id)
-        assert row is not None
-        digest = _sha256(pdf)
-        folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = _write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf)
+        """Store one document and commit; a failed commit removes the file."""
+        row, path = self._store(uow, kind, pdf, letterhead, facts, payment_id=payment_id)
         try:
-            document = uow.documents.add(
-                models.Document(
-                    kind=kind,
-                    patient_id=row.patient_id,
-                    contract_id=facts.id,
-                    payment_id=payment_id,
-                    generated_at=now,
-                    as_of=letterhead.as_of,
-                    sha256=digest,
-                    file_path=str(path),
-                    user_id=self.ctx.actor().user_id,
-                )
-            )
             uow.commit()
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        archived = uow.documents.get(document.id)
-        assert archived is not None
-        return archived
+        return _archived(row, facts.patient.name)
+
+
+class _Gathered(NamedTuple):
+    letterhead: Letterhead
+    facts: ContractFacts
+    ledgers: list[InstallmentLedger]
+    policy: ChargePolicy
+
+
+def _archived(row: models.Document, patient_name: str) -> ArchivedDocument:
+    return ArchivedDocument(
+        id=row.id,
+        kind=row.kind,
+        patient_id=row.patient_id,
+        patient_name=patient_name,
+        contract_id=row.contract_id,
+        payment_id=row.payment_id,
+        generated_at=row.generated_at,
+        as_of=row.as_of,
+        sha256=row.sha256,
+        file_path=row.file_path,
+    )
 
 
 def _party(row: models.Patient) -> Party:
@@ -500,16 +571,30 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_new(folder: Path, stem: str, data: bytes) -> Path:
+def _write_new(folder: Path, stem: str, data: bytes, *, sync: bool = True) -> Path:
     """Create ``stem.pdf`` (or ``stem-2.pdf``…) exclusively: a reprint never overwrites."""
     for attempt in range(1, 10_000):
         path = folder / (f"{stem}.pdf" if attempt == 1 else f"{stem}-{attempt}.pdf")
         try:
             with open(path, "xb") as out:
                 out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+                if sync:
+                    out.flush()
+                    os.fsync(out.fileno())
         except FileExistsError:
             continue
         return path
     raise EmDiaError(f"Não foi possível criar um arquivo novo em {folder}.")
+
+
+def _sync(paths: list[Path]) -> None:
+    """Make written files durable before their records are committed: one ``sync`` for the
+    whole chunk where the OS has it, else one ``fsync`` per file."""
+    if not paths:
+        return
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb+") as handle:
+            os.fsync(handle.fileno())
