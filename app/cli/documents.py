@@ -86,7 +86,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
         )
     if all(t is None for t in targets):
         _usage(args, f"documents {args.kind}: informe --contract, --patient ou --payment")
-    out = _out_dir(args.out)
+    _check_out(args.out)
     with open_services(args) as services:
         documents = services.documents.generate(
             args.kind,
@@ -95,6 +95,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
             payment_id=args.payment,
             agreement_id=args.agreement,
         )
+    out = _out_dir(args.out)
     copies = [_copy(doc, out) for doc in documents]
     if args.json:
         print_json([_as_json(doc, copy) for doc, copy in zip(documents, copies, strict=True)])
@@ -105,7 +106,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    out = _out_dir(args.out)
+    _check_out(args.out)
     with open_services(args) as services:
         total_candidates = len(services.documents.overdue_candidates(args.min_days_late))
 
@@ -114,6 +115,7 @@ def _batch(args: argparse.Namespace) -> int:
                 print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
         result = services.documents.batch_notifications(args.min_days_late, progress)
+    out = _out_dir(args.out)
     copies = [_copy(doc, out) for doc in result.documents]
     if args.json:
         print_json(
@@ -142,6 +144,13 @@ def _batch(args: argparse.Namespace) -> int:
     for cid, why in result.skipped:
         print(f"contrato {cid} não gerado: {why}", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_out(text: str) -> None:
+    """Refuse an unusable --out before anything is generated (created only after success)."""
+    out = Path(text).expanduser()
+    if out.exists() and not out.is_dir():
+        raise ValidationError.single("out", f"Pasta de saída: '{text}' existe e não é uma pasta.")
 
 
 def _out_dir(text: str) -> Path:

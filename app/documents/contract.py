@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from app.documents.common import SERVICE_KIND, installment_label
@@ -63,7 +64,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
     story: list[Flowable] = [
         para(TITLE.upper(), "title"),
         para(f"Contrato nº {facts.id}", "subtitle"),
-        key_values(parties, label_width=30 * 2.83465),
+        key_values(parties, label_width=30 * mm),
         spacer(3),
         para(
             "As partes acima identificadas celebram este contrato, que se rege pelas cláusulas "
@@ -147,12 +148,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
             "teor, com as testemunhas abaixo."
         ),
         spacer(2),
-        para(
-            place_and_date(letterhead)
-            if facts.signed_on is None
-            else f"{esc(clinic.city) + ', ' if clinic.city else ''}{format_date(facts.signed_on)}.",
-            "right",
-        ),
+        para(place_and_date(letterhead, facts.signed_on), "right"),
         spacer(2),
         signatures(_signers(facts, clinic_signer(clinic, "CONTRATADA"))),
     ]

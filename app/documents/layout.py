@@ -343,6 +343,11 @@ class MoneyTable(Flowable):  # type: ignore[misc]
             x = 0.0
             for column, cell in enumerate(cells):
                 room = self.widths[column] - 2 * self.PAD
+                if column not in self.right:  # like a spreadsheet: spill into empty neighbours
+                    after = column + 1
+                    while after < len(cells) and not cells[after] and after not in self.right:
+                        room += self.widths[after]
+                        after += 1
                 size = self.font_size
                 if cell:
                     measured = pdfmetrics.stringWidth(cell, font, size)

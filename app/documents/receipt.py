@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from app.documents.common import installment_label
@@ -65,7 +66,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Receipt
             f"({esc(amount_in_words(payment.amount_cents))}), referente ao {what}."
         ),
         spacer(3),
-        key_values(details, label_width=48 * 2.83465),
+        key_values(details, label_width=56 * mm),
     ]
     if facts.allocations:
         rows = [

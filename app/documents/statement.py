@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from app.documents.common import contract_ref, days, installment_label
@@ -51,7 +52,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
     story: list[Flowable] = [
         para(TITLE.upper(), "title"),
         para(f"Valores atualizados em {as_of}", "subtitle"),
-        key_values(people + summary, label_width=45 * 2.83465),
+        key_values(people + summary, label_width=45 * mm),
         para("Parcelas", "h2"),
         _installments(facts),
         para(

@@ -148,7 +148,7 @@ def merchant_text(text: str, limit: int) -> str:
     for names and cities; bank apps show it as the receiver)."""
     bare = unicodedata.normalize("NFKD", text or "")
     ascii_only = "".join(c for c in bare if not unicodedata.combining(c)).encode("ascii", "ignore")
-    cleaned = re.sub(r"[^A-Z0-9 .\-&/]", " ", ascii_only.decode().upper())
+    cleaned = re.sub(r"[^A-Z0-9 .\-]", " ", ascii_only.decode().upper())
     return " ".join(cleaned.split())[:limit].strip()
 
 
