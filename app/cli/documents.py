@@ -33,7 +33,9 @@ KINDS = (
 )
 BATCH_KINDS = (DocumentKind.NOTIFICACAO,)
 
-FLAG_OF_FIELD.update({"min_days_late": "--min-days-late", "agreement": "--agreement"})
+FLAG_OF_FIELD.update(
+    {"min_days_late": "--min-days-late", "agreement": "--agreement", "kind": "KIND"}
+)
 
 
 def register(sub: Any) -> None:

@@ -280,3 +280,22 @@ def test_batch_generates_one_notification_per_late_contract_and_can_stop(
         assert Path(document.file_path).is_file()
         view = demo_services.contracts.get(document.contract_id or 0)
         assert max(ln.days_late for ln in view.lines if ln.is_open) >= 30
+
+
+def test_clinic_logo_is_kept_in_the_data_folder_and_heads_every_document(
+    services: Services, contract_id: int, tmp_path: Path
+) -> None:
+    source = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), (20, 110, 90)).save(source)
+    info = services.clinic.update({"logo": str(source)})
+    kept = Path(info.logo_path)
+    assert kept.is_file() and kept.is_relative_to(services.config.data_dir)
+    source.unlink()  # the original may go away: documents use the copy
+    [document] = services.documents.generate("extrato", contract_id=contract_id)
+    assert b"/Subtype /Image" in Path(document.file_path).read_bytes()
+    not_an_image = tmp_path / "fake.png"
+    not_an_image.write_text("olá")
+    with pytest.raises(ValidationError, match="Logotipo"):
+        services.clinic.update({"logo": str(not_an_image)})
+    with pytest.raises(ValidationError, match="PNG ou JPG"):
+        services.clinic.update({"logo": str(tmp_path / "logo.gif")})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +27,7 @@ from ui.widgets.index_editor import IndexEditor
 
 CLINIC_TAB_KEYS = (
     "name", "trade_name", "cnpj", "cpf", "cro", "address", "city", "state", "zip_code",
-    "phone", "email", "pix_key", "pix_merchant_name", "pix_merchant_city",
+    "phone", "email", "pix_key", "pix_merchant_name", "pix_merchant_city", "logo",
 )  # fmt: skip
 CHARGES_TAB_KEYS = (
     "fine_percent",
@@ -47,6 +48,7 @@ HINTS = {
     "fine_percent": "No máximo 2 % (CDC art. 52 §1).",
     "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
     "punctuality_discount_percent": "Para quem paga até o vencimento; 0 para não usar.",
+    "logo": "Opcional: aparece no cabeçalho de todo documento.",
 }
 
 
@@ -80,7 +82,10 @@ class ClinicForm(QWidget):
                 widget.setPlaceholderText(HINTS.get(key, ""))
             widget.setObjectName(key)
             self.fields[key] = widget
-            self.errors.add_row(form, CLINIC_KEYS[key].label, widget, key)
+            shown: QWidget = widget
+            if key == "logo":
+                shown = self._with_browse(widget)
+            self.errors.add_row(form, CLINIC_KEYS[key].label, shown, key)
         self.save_button = QPushButton(self.tr("Salvar"))
         self.save_button.setObjectName("saveClinic")
         self.save_button.clicked.connect(self.save)
@@ -100,6 +105,24 @@ class ClinicForm(QWidget):
         layout.addWidget(body)
         layout.addStretch(1)
         self.load()
+
+    def _with_browse(self, edit: QLineEdit | QComboBox) -> QWidget:
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        browse = QPushButton(self.tr("Escolher imagem…"))
+        browse.setObjectName("chooseLogo")
+        browse.clicked.connect(lambda: self._choose_logo(edit))
+        row.addWidget(browse)
+        return holder
+
+    def _choose_logo(self, edit: QLineEdit | QComboBox) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Logotipo da clínica"), "", self.tr("Imagens (*.png *.jpg *.jpeg)")
+        )
+        if path and isinstance(edit, QLineEdit):
+            edit.setText(path)
 
     def load(self) -> None:
         info = self.service.get()
