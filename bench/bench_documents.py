@@ -15,7 +15,8 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, time as clock_time
+from datetime import date
+from datetime import time as clock_time
 from pathlib import Path
 
 TARGET_RATIO = 1.5

@@ -7,16 +7,19 @@ pictures in docs/screenshots/ show exactly what a user sees.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from datetime import date, time
 from pathlib import Path
+from time import sleep
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import bootstrap
+import resources
+from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from ui.dialogs.contract_dialog import ContractDialog
@@ -24,6 +27,7 @@ from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
+from ui.views.documents_view import DocumentsView
 
 TODAY = date(2026, 11, 25)
 
@@ -37,6 +41,44 @@ def save(widget: QWidget, app: QApplication, path: Path) -> None:
     settle(app)
     widget.grab().save(str(path))
     print(f"wrote {path}")
+
+
+def clinic_logo(folder: Path) -> Path:
+    """A stand-in logo for the demo clinic (a tooth-coloured mark with the initial)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 232, 232), radius=48, fill=(31, 107, 94, 255))
+    font = ImageFont.truetype(str(resources.path("fonts") / "DejaVuSans-Bold.ttf"), 150)
+    draw.text((120, 122), "S", font=font, fill=(255, 255, 255, 255), anchor="mm")
+    path = folder / "logo-demo.png"
+    image.save(path)
+    return path
+
+
+def render_documents(services: Services, contract_id: int, tmp: Path, out: Path) -> None:
+    """One of each document for a late contract, as PNG pages (``pdftoppm -r 70``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    services.clinic.update({"logo": str(clinic_logo(tmp))})
+    docs = services.documents
+    view = services.contracts.get(contract_id)
+    paid = next(p for p in reversed(view.payments) if p.is_effective)
+    made = {
+        "contrato": docs.contract(contract_id),
+        "carne": docs.carne(contract_id),
+        "recibo": docs.receipt(paid.id),
+        "extrato": docs.statement(contract_id),
+        "notificacao": docs.notification(contract_id),
+        "aviso-negativacao": docs.negativacao_notice(contract_id),
+    }
+    for name, document in made.items():
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", document.file_path, str(out / name)], check=True
+        )
+        print(f"wrote {out / name}-*.png")
 
 
 def main(out_dir: str) -> int:
@@ -118,6 +160,23 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-clinica.png")
         window.settings_view.tabs.setCurrentIndex(1)
         save(window, app, out / "configuracoes-cobranca.png")
+
+        documents_dir = out / "documents"
+        render_documents(services, late.id, Path(tmp), documents_dir)
+        window.show_section("Pacientes")
+        window.patients.show_patient(late.patient_id, late.id)
+        page.bottom_tabs.setCurrentIndex(1)
+        save(window, app, out / "paciente-documentos.png")
+        page.bottom_tabs.setCurrentIndex(0)
+
+        documents = window.show_section("Documentos")
+        assert isinstance(documents, DocumentsView)
+        documents.min_days.setValue(60)
+        documents.generate_batch()  # the real button's work, in the background lane
+        while documents.last_result is None:
+            app.processEvents()
+            sleep(0.02)
+        save(window, app, out / "documentos.png")
 
         window.show_section("Cobrança")
         save(window, app, out / "secao-em-construcao.png")
