@@ -66,9 +66,17 @@ def render_documents(services: Services, contract_id: int, tmp: Path, out: Path)
     docs = services.documents
     view = services.contracts.get(contract_id)
     paid = next(p for p in reversed(view.payments) if p.is_effective)
+    # The carnê of a contract with several open installments shows a full page of slips.
+    several = next(
+        c.id
+        for c in services.contracts.search("", 0, 2000)
+        if c.status == "active"
+        and sum(ln.is_open for ln in services.contracts.get(c.id).lines) >= 3
+        and services.contracts.get(c.id).overdue_cents
+    )
     made = {
         "contrato": docs.contract(contract_id),
-        "carne": docs.carne(contract_id),
+        "carne": docs.carne(several),
         "recibo": docs.receipt(paid.id),
         "extrato": docs.statement(contract_id),
         "notificacao": docs.notification(contract_id),

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from app.documents.common import installment_label
@@ -71,6 +72,15 @@ def draw_qr(
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+def fitted(canvas: Any, text: str, x: float, y: float, room: float, size: float) -> None:
+    """Draw ``text`` at ``size``, set smaller when it would not fit in ``room``."""
+    width = pdfmetrics.stringWidth(text, FONT, size)
+    if width > room:
+        size = max(5.5, size * room / width)
+    canvas.setFont(FONT, size)
+    canvas.drawString(x, y, text)
+
+
 class Slip(Flowable):  # type: ignore[misc]
     def __init__(self, letterhead: Letterhead, facts: ContractFacts, slip: PixSlip) -> None:
         super().__init__()
@@ -129,12 +139,14 @@ class Slip(Flowable):  # type: ignore[misc]
         right = CONTENT_WIDTH
         canvas.setFont(BOLD, 10)
         canvas.drawString(left, top, f"{TITLE} — parcela {label}")
-        canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         debtor = facts.debtor
-        payer = debtor.name + (f" · CPF {format_cpf(debtor.cpf)}" if debtor.cpf else "")
-        canvas.drawString(left, top - 4.5 * mm, f"Pagador: {payer}"[:95])
-        canvas.drawString(left, top - 8.5 * mm, f"Contrato de prestação de serviços nº {facts.id}")
+        room = right - left - QR_SIZE - 4 * mm  # text never runs under the QR code
+        fitted(canvas, f"Pagador: {debtor.name}", left, top - 4.5 * mm, room, 8)
+        details = f"Contrato de prestação de serviços nº {facts.id}"
+        if debtor.cpf:
+            details = f"CPF {format_cpf(debtor.cpf)} · {details}"
+        fitted(canvas, details, left, top - 8.5 * mm, room, 8)
 
         info_top = top - 16 * mm
         canvas.setFillColor(MUTED)

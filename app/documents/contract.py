@@ -41,6 +41,14 @@ from app.domain.money import amount_in_words, format_percent
 
 TITLE = "Contrato de prestação de serviços com parcelamento"
 
+METHOD_PHRASES = {
+    "pix": "por PIX",
+    "boleto": "por boleto",
+    "cartao": "no cartão",
+    "dinheiro": "em dinheiro",
+    "cheque": "em cheque",
+}
+
 
 def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: ContractFacts) -> None:
     clinic = letterhead.clinic
@@ -85,9 +93,10 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
                 if facts.down_payment_cents
                 else ""
             )
-            + f"em {len(parcels)} parcela(s) que somam {brl(financed)}, por "
-            f"{esc(method_label(facts.method))}, nos vencimentos abaixo. Não há juros "
-            "remuneratórios no parcelamento: o total das parcelas é o preço."
+            + f"em {len(parcels)} parcela(s) que somam {brl(financed)}, "
+            f"{esc(METHOD_PHRASES.get(facts.method, method_label(facts.method)))}, nos "
+            "vencimentos abaixo. Não há juros remuneratórios no parcelamento: o total das "
+            "parcelas é o preço."
         ),
         spacer(2),
         _plan_table(facts, down is not None),
@@ -128,6 +137,13 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
                 if facts.punctuality_discount_bp
                 else ""
             )
+        ),
+        clause.heading("Desistência"),
+        para(
+            f"{clause.n()}. O(A) CONTRATANTE pode desistir do tratamento a qualquer tempo, "
+            "avisando a CONTRATADA: pagará somente os serviços já prestados e os materiais já "
+            "adquiridos especificamente para o tratamento, pelos valores do plano, e o que tiver "
+            "sido pago além disso será devolvido. Nenhuma multa é cobrada pela desistência."
         ),
         clause.heading("Dados pessoais"),
         para(

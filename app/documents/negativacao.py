@@ -73,7 +73,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Overdue
             f"{brl(facts.total_at_deadline_cents)}; antes disso, o valor é menor."
         ),
         spacer(2),
-        para(payment_ways(letterhead)),
+        para(payment_ways(letterhead), "body"),
         spacer(2),
         para(
             "Se já pagou, por favor desconsidere este aviso e envie-nos o comprovante. Se "

@@ -69,10 +69,11 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Overdue
             f"Solicitamos a regularização até <b>{format_date(facts.deadline)}</b>. Para "
             f"pagamento nessa data, o valor atualizado é de "
             f"<b>{brl(facts.total_at_deadline_cents)}</b>; pagando antes, o valor é menor, "
-            f"pois os juros são calculados por dia (hoje: {brl(facts.total_cents)})."
+            f"pois os juros são calculados por dia (hoje: {brl(facts.total_cents)}).",
+            "body",
         ),
         spacer(2),
-        para(payment_ways(letterhead)),
+        para(payment_ways(letterhead), "body"),
         spacer(2),
         para(
             "Se a sua situação financeira não permite o pagamento integral agora, entre em "

@@ -61,7 +61,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Receipt
         para(f"{brl(payment.amount_cents)}", "subtitle"),
         spacer(2),
         para(
-            f"Recebemos de {person_line(contract.debtor)} a importância de "
+            f"Recebemos de {person_line(contract.debtor)}, a importância de "
             f"<b>{brl(payment.amount_cents)}</b> "
             f"({esc(amount_in_words(payment.amount_cents))}), referente ao {what}."
         ),

@@ -16,6 +16,7 @@ from app.bootstrap import Services
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.patients import PatientForm
 from app.services.documents import BatchResult
+from ui import tasks
 from ui.documents import DocumentDesk
 from ui.views.documents_view import DocumentsView
 from ui.views.patient_page import PatientPage
@@ -97,8 +98,9 @@ def test_batch_of_notifications_runs_in_the_background_and_fills_the_archive(
 
 
 def test_batch_can_be_cancelled_and_keeps_what_was_generated(
-    qtbot: QtBot, demo_services: Services, tmp_path: Path
+    qtbot: QtBot, demo_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(tasks, "SHOW_AFTER_MS", 0)  # a fast machine must not finish first
     view, _fake = make_view(qtbot, demo_services, tmp_path)
     view.min_days.setValue(1)
     with qtbot.waitSignal(view.batch_finished, timeout=60_000) as finished:

@@ -89,7 +89,7 @@ class DocumentsView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         self.model = DocumentTableModel(service.search, service.count)
-        self.table = make_table(self.model, "documentsTable", (60, 120, 200, 240, 70, 90))
+        self.table = make_table(self.model, "documentsTable", (60, 135, 200, 240, 70, 90))
         self.open_button = QPushButton(self.tr("Abrir"))
         self.open_button.setObjectName("openDocument")
         self.print_button = QPushButton(self.tr("Imprimir…"))

@@ -114,7 +114,7 @@ class PatientPage(QWidget):
         self.documents_status.setWordWrap(True)
         self.documents_model = RowsTableModel(DOCUMENT_HEADERS)
         self.documents_table = make_table(
-            self.documents_model, "patientDocuments", (60, 120, 200, 200, 70, 90)
+            self.documents_model, "patientDocuments", (60, 135, 200, 200, 70, 90)
         )
         self.open_document_button = QPushButton(self.tr("Abrir"))
         self.open_document_button.setObjectName("openDocument")
