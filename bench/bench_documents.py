@@ -74,7 +74,7 @@ def bare_canvas(lines: list[str], count: int, out: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--patients", type=int, default=4000)
+    parser.add_argument("--patients", type=int, default=6000)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRectF, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.errors import EmDiaError
 from app.services.documents import DocumentService
@@ -91,3 +91,20 @@ class DocumentDesk(QObject):
             return 0
         printer.setDocName(path.name)
         return print_pdf(path, printer)
+
+
+def act_on(
+    status: QLabel, action: Callable[[int], object], document_id: int | None, done: str
+) -> None:
+    """Run ``action`` on the selected document; say in ``status`` what happened (``done`` may
+    use ``{result}``) or why not. Returns quietly when nothing is selected."""
+    if document_id is None:
+        status.setText(status.tr("Selecione um documento na lista."))
+        return
+    try:
+        result = action(document_id)
+    except EmDiaError as exc:
+        status.setText(exc.message)
+        return
+    if result:
+        status.setText(done.format(result=result))

@@ -9,7 +9,7 @@ from datetime import date
 
 from app.domain.clinic import ClinicInfo
 from app.domain.contracts import PaymentView
-from app.domain.law import DebtLine
+from app.domain.law import DebtLine, Settlement
 
 
 @dataclass(frozen=True)
@@ -69,25 +69,11 @@ class PixSlip:
 
 @dataclass(frozen=True)
 class AllocationLine:
-    """How much of a payment went to one installment."""
+    """How much of a payment went to one installment (``law.Settlement`` of that payment)."""
 
     number: int
     due_date: date
-    principal_cents: int
-    fine_cents: int
-    interest_cents: int
-    correction_cents: int
-    discount_cents: int
-
-    @property
-    def money_cents(self) -> int:
-        return (
-            self.principal_cents
-            + self.fine_cents
-            + self.interest_cents
-            + self.correction_cents
-            - self.discount_cents
-        )
+    settlement: Settlement
 
 
 @dataclass(frozen=True)

@@ -69,27 +69,28 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Receipt
         key_values(details, label_width=56 * mm),
     ]
     if facts.allocations:
+        parts = [(a, a.settlement) for a in facts.allocations]
         rows = [
             [
                 installment_label(a.number, count),
                 format_date(a.due_date),
-                brl(a.principal_cents),
-                brl(a.fine_cents),
-                brl(a.interest_cents),
-                brl(a.correction_cents),
-                brl(a.discount_cents) if a.discount_cents else "–",
-                brl(a.money_cents),
+                brl(st.principal_cents),
+                brl(st.fine_cents),
+                brl(st.interest_cents),
+                brl(st.correction_cents),
+                brl(st.discount_cents) if st.discount_cents else "–",
+                brl(st.money_cents),
             ]
-            for a in facts.allocations
+            for a, st in parts
         ]
         total = [
             "Total", "",
-            brl(sum(a.principal_cents for a in facts.allocations)),
-            brl(sum(a.fine_cents for a in facts.allocations)),
-            brl(sum(a.interest_cents for a in facts.allocations)),
-            brl(sum(a.correction_cents for a in facts.allocations)),
-            brl(sum(a.discount_cents for a in facts.allocations)),
-            brl(sum(a.money_cents for a in facts.allocations)),
+            brl(sum(st.principal_cents for _a, st in parts)),
+            brl(sum(st.fine_cents for _a, st in parts)),
+            brl(sum(st.interest_cents for _a, st in parts)),
+            brl(sum(st.correction_cents for _a, st in parts)),
+            brl(sum(st.discount_cents for _a, st in parts)),
+            brl(sum(st.money_cents for _a, st in parts)),
         ]  # fmt: skip
         story += [
             para("Como o valor foi aplicado", "h2"),

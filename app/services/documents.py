@@ -40,7 +40,13 @@ from app.domain.documents import (
     reference,
 )
 from app.domain.identity import format_cep, format_phone
-from app.domain.law import ChargePolicy, DebtLine, InstallmentLedger, contract_debt
+from app.domain.law import (
+    ChargePolicy,
+    DebtLine,
+    InstallmentLedger,
+    Settlement,
+    contract_debt,
+)
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import ClinicRepository
@@ -263,7 +269,8 @@ class DocumentService(Service):
             )
             view = next(p for p in facts.payments if p.id == payment_id)
             allocations = tuple(
-                AllocationLine(*row) for row in uow.documents.allocation_lines(payment_id)
+                AllocationLine(number, due, Settlement(payment.paid_on, *amounts))
+                for number, due, *amounts in uow.documents.allocation_lines(payment_id)
             )
             pdf = _render(receipt.render, letterhead, ReceiptFacts(view, facts, allocations))
             return self._archive(uow, kind, pdf, letterhead, facts, payment_id=payment_id)

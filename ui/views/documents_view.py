@@ -7,7 +7,6 @@ stays usable meanwhile, and a summary says what was generated, what was skipped 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_brl
 from app.errors import EmDiaError
 from app.services.documents import BatchResult, DocumentService
-from ui.documents import DocumentDesk
+from ui.documents import DocumentDesk, act_on
 from ui.models.documents_model import DocumentTableModel
 from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
 from ui.widgets.search import SearchBox
@@ -136,36 +135,24 @@ class DocumentsView(QWidget):
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
-        if not index.isValid():
-            self.status.setText(self.tr("Selecione um documento na lista."))
-            return None
-        return self.model.item(index.row()).id
+        return self.model.item(index.row()).id if index.isValid() else None
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.table.selectRow(index.row())
             self.open_selected()
 
-    def _act(self, action: Any, done: str) -> None:
-        document_id = self.selected_id()
-        if document_id is None:
-            return
-        try:
-            result = action(document_id)
-        except EmDiaError as exc:
-            self.status.setText(exc.message)
-            return
-        self.status.setText(done.format(result=result))
-
     def open_selected(self) -> None:
-        self._act(self.desk.open, self.tr("Aberto: {result}"))
+        act_on(self.status, self.desk.open, self.selected_id(), self.tr("Aberto: {result}"))
 
     def open_selected_folder(self) -> None:
-        self._act(self.desk.open_folder, self.tr("Pasta: {result}"))
+        act_on(self.status, self.desk.open_folder, self.selected_id(), self.tr("Pasta: {result}"))
 
     def print_selected(self) -> None:
-        self._act(
+        act_on(
+            self.status,
             lambda document_id: self.desk.print(document_id, self),
+            self.selected_id(),
             self.tr("Impressão enviada ({result} página(s))."),
         )
 

@@ -28,7 +28,7 @@ from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
-from ui.documents import DocumentDesk
+from ui.documents import DocumentDesk, act_on
 from ui.models.contracts_model import STATUS
 from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
@@ -360,36 +360,23 @@ class PatientPage(QWidget):
 
     def selected_document_id(self) -> int | None:
         index = self.documents_table.currentIndex()
-        if not index.isValid():
-            self.documents_status.setText(self.tr("Selecione um documento na lista."))
-            return None
-        key: int = self.documents_model.key(index.row())
-        return key
+        return self.documents_model.key(index.row()) if index.isValid() else None
 
     def open_selected_document(self) -> None:
-        document_id = self.selected_document_id()
-        if document_id is None:
-            return
-        try:
-            path = self.desk.open(document_id)
-        except EmDiaError as exc:
-            self.documents_status.setText(exc.message)
-            return
-        self.documents_status.setText(self.tr("Aberto: {path}").format(path=path))
+        act_on(
+            self.documents_status,
+            self.desk.open,
+            self.selected_document_id(),
+            self.tr("Aberto: {result}"),
+        )
 
     def print_selected_document(self) -> None:
-        document_id = self.selected_document_id()
-        if document_id is None:
-            return
-        try:
-            pages = self.desk.print(document_id, self)
-        except EmDiaError as exc:
-            self.documents_status.setText(exc.message)
-            return
-        if pages:
-            self.documents_status.setText(
-                self.tr("Impressão enviada ({n} página(s)).").format(n=pages)
-            )
+        act_on(
+            self.documents_status,
+            lambda document_id: self.desk.print(document_id, self),
+            self.selected_document_id(),
+            self.tr("Impressão enviada ({result} página(s))."),
+        )
 
     def _payment_row(self, p: PaymentView) -> Row:
         if p.is_reversal:
