@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({1000 * emdia / generated:.1f} ms each)"
     )
     print(
-        f"bare canvas:  {generated} one-page PDFs in {bare:.2f} s wall, {bare_cpu:.2f} s CPU "
+        f"bare canvas:  {generated} PDFs in {bare:.2f} s wall, {bare_cpu:.2f} s CPU "
         f"({1000 * bare / generated:.1f} ms each; the same {pages} pages of text)"
     )
     print(f"ratio: {ratio:.2f}x wall, {emdia_cpu / bare_cpu:.2f}x CPU (target <= {TARGET_RATIO}x)")
