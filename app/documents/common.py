@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from app.documents.layout import brl, clinic_contacts, esc, key_values, person_line, table
+from app.documents.layout import brl, clinic_contacts, esc, table
 from app.documents.model import ContractFacts, Letterhead
 from app.domain.dates import format_date
-from app.domain.law import STATUS_LABELS, DebtLine
+from app.domain.law import DebtLine
 from app.domain.money import format_percent
 from app.domain.pix import display_key
 
@@ -27,15 +26,6 @@ def contract_ref(facts: ContractFacts) -> str:
     return f"contrato de prestação de serviços nº {facts.id}, de {format_date(signed)}"
 
 
-def debtor_block(facts: ContractFacts, debtor_role: str) -> Flowable:
-    pairs = [(debtor_role, person_line(facts.debtor))]
-    if facts.debtor.phone or facts.debtor.email:
-        pairs.append(
-            ("Contato", esc(" · ".join(p for p in (facts.debtor.phone, facts.debtor.email) if p)))
-        )
-    return key_values(pairs)
-
-
 def charges_sentence(facts: ContractFacts) -> str:
     """The contract's late-payment terms in one sentence (the values stored on the contract)."""
     text = (
@@ -48,27 +38,11 @@ def charges_sentence(facts: ContractFacts) -> str:
     return text
 
 
-def debt_table(
-    lines: Sequence[DebtLine], count: int, *, with_status: bool = False, total_label: str = "Total"
-) -> Flowable:
-    """Installments itemised: principal still open, multa, juros, correção and the updated total."""
-    header = [
-        "Parcela",
-        "Vencimento",
-        "Atraso",
-        "Principal",
-        "Multa",
-        "Juros",
-        "Correção",
-        "Total",
-    ]
-    widths = [15, 20, 15, 21, 17, 17, 17, 22]
-    if with_status:
-        header.insert(3, "Situação")
-        widths.insert(3, 20)
-    rows = []
-    for line in lines:
-        row = [
+def debt_table(lines: Sequence[DebtLine], count: int, *, total_label: str = "Total") -> Flowable:
+    """Overdue installments itemised: days late, principal still open, multa, juros, correção
+    and the updated total (notification and negativação notice)."""
+    rows = [
+        [
             installment_label(line.number, count),
             format_date(line.effective_due_date),
             days(line.days_late),
@@ -78,26 +52,23 @@ def debt_table(
             brl(line.correction_cents),
             brl(line.total_cents),
         ]
-        if with_status:
-            row.insert(3, STATUS_LABELS[line.status])
-        rows.append(row)
-    offset = 1 if with_status else 0
-    total = (
-        [total_label, "", ""]
-        + ([""] if with_status else [])
-        + [
-            brl(sum(ln.open_principal_cents for ln in lines)),
-            brl(sum(ln.fine_cents for ln in lines)),
-            brl(sum(ln.interest_cents for ln in lines)),
-            brl(sum(ln.correction_cents for ln in lines)),
-            brl(sum(ln.total_cents for ln in lines)),
-        ]
+        for line in lines
+    ]
+    total = [
+        total_label, "", "",
+        brl(sum(ln.open_principal_cents for ln in lines)),
+        brl(sum(ln.fine_cents for ln in lines)),
+        brl(sum(ln.interest_cents for ln in lines)),
+        brl(sum(ln.correction_cents for ln in lines)),
+        brl(sum(ln.total_cents for ln in lines)),
+    ]  # fmt: skip
+    return table(
+        ["Parcela", "Vencimento", "Atraso", "Principal", "Multa", "Juros", "Correção", "Total"],
+        rows,
+        [15, 20, 15, 21, 17, 17, 17, 22],
+        right=[2, 3, 4, 5, 6, 7],
+        total=total,
     )
-    right = [2] + [c + offset for c in (3, 4, 5, 6, 7)]
-    return table(header, rows, widths, right=right, total=total)
-
-
-GAP = 3 * mm
 
 
 def payment_ways(letterhead: Letterhead) -> str:

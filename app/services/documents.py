@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +36,7 @@ from app.domain.dates import format_date
 from app.domain.documents import (
     KIND_LABELS,
     ArchivedDocument,
+    negativacao_earliest,
     notification_deadline,
     reference,
 )
@@ -56,9 +57,9 @@ from app.services.base import Service
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-# What each CLI/UI kind needs: a contract, or a payment.
 BATCH_CHUNK = 50  # documents per commit in a batch
 
+# Documents made from a contract (the receipt is made from a payment).
 CONTRACT_KINDS = (
     DocumentKind.CONTRATO,
     DocumentKind.CARNE,
@@ -80,7 +81,7 @@ class BatchResult:
     skipped: tuple[tuple[int, str], ...] = ()  # (contract id, reason)
     cancelled: bool = False
     candidates: int = 0
-    total_cents: int = field(default=0)
+    total_cents: int = 0  # updated amount the generated notifications ask for
 
 
 class DocumentService(Service):
@@ -220,8 +221,6 @@ class DocumentService(Service):
         return self._archive(uow, kind, pdf, got.letterhead, got.facts)
 
     def negativacao_notice(self, contract_id: int) -> ArchivedDocument:
-        from app.domain.documents import negativacao_earliest
-
         kind = DocumentKind.AVISO_NEGATIVACAO
         with self.uow() as uow:
             got = self._gather(uow, kind, contract_id)
@@ -277,8 +276,6 @@ class DocumentService(Service):
 
     # --- batch --------------------------------------------------------------------------
     def overdue_candidates(self, min_days_late: int) -> list[int]:
-        from datetime import timedelta
-
         if min_days_late < 1:
             raise ValidationError.single(
                 "min_days_late", "Dias de atraso: use um número a partir de 1."
