@@ -52,7 +52,7 @@ from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import ClinicRepository
 from app.persistence.uow import UnitOfWork
-from app.services.base import Service
+from app.services.base import Permission, Service
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -97,6 +97,7 @@ class DocumentService(Service):
     ) -> list[ArchivedDocument]:
         """One document per contract (``contract_id``, or each fitting contract of
         ``patient_id``), or the receipt of ``payment_id``. Refusals are pt-BR EmDiaErrors."""
+        self.require(Permission.DOCUMENTS)
         if kind == DocumentKind.CONFISSAO or agreement_id is not None:
             raise ValidationError.single(
                 "agreement" if agreement_id is not None else "kind",
@@ -169,12 +170,14 @@ class DocumentService(Service):
         return f"{KIND_LABELS[kind]}: o paciente {patient_id} não tem contratos."
 
     def contract(self, contract_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             letterhead, facts, *_ = self._gather(uow, DocumentKind.CONTRATO, contract_id)
             pdf = _render(contract.render, letterhead, facts)
             return self._archive(uow, DocumentKind.CONTRATO, pdf, letterhead, facts)
 
     def statement(self, contract_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             letterhead, facts, *_ = self._gather(
                 uow, DocumentKind.EXTRATO, contract_id, payments=True
@@ -183,6 +186,7 @@ class DocumentService(Service):
             return self._archive(uow, DocumentKind.EXTRATO, pdf, letterhead, facts)
 
     def carne(self, contract_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             letterhead, facts, *_ = self._gather(uow, DocumentKind.CARNE, contract_id)
             open_lines = [ln for ln in facts.lines if ln.is_open]
@@ -210,6 +214,7 @@ class DocumentService(Service):
         return PixSlip(line=line, payload=payload, matrix=matrix)
 
     def notification(self, contract_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             return self._notification(uow, contract_id)
 
@@ -221,6 +226,7 @@ class DocumentService(Service):
         return self._archive(uow, kind, pdf, got.letterhead, got.facts)
 
     def negativacao_notice(self, contract_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         kind = DocumentKind.AVISO_NEGATIVACAO
         with self.uow() as uow:
             got = self._gather(uow, kind, contract_id)
@@ -244,6 +250,7 @@ class DocumentService(Service):
         )
 
     def receipt(self, payment_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         kind = DocumentKind.RECIBO
         with self.uow() as uow:
             payment = uow.payments.get(payment_id)
@@ -276,6 +283,7 @@ class DocumentService(Service):
 
     # --- batch --------------------------------------------------------------------------
     def overdue_candidates(self, min_days_late: int) -> list[int]:
+        self.require(Permission.DOCUMENTS)
         if min_days_late < 1:
             raise ValidationError.single(
                 "min_days_late", "Dias de atraso: use um número a partir de 1."
@@ -297,6 +305,7 @@ class DocumentService(Service):
         Documents are committed in chunks (files synced to disk first, then their records), so
         a thousand notifications do not pay a thousand disk flushes; a failure removes the
         files of the chunk it interrupted, so no record ever points to a missing file."""
+        self.require(Permission.DOCUMENTS)
         candidates = self.overdue_candidates(min_days_late)
         done: list[ArchivedDocument] = []
         skipped: list[tuple[int, str]] = []
@@ -365,18 +374,22 @@ class DocumentService(Service):
 
     # --- archive queries ------------------------------------------------------------------
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             return uow.documents.for_patient(patient_id)
 
     def search(self, text: str = "", offset: int = 0, limit: int = 100) -> list[ArchivedDocument]:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             return uow.documents.search(text, offset, limit)
 
     def count(self, text: str = "") -> int:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             return uow.documents.count(text)
 
     def get(self, document_id: int) -> ArchivedDocument:
+        self.require(Permission.DOCUMENTS)
         with self.uow() as uow:
             found = uow.documents.get(document_id)
         if found is None:
@@ -385,6 +398,7 @@ class DocumentService(Service):
 
     def archived_file(self, document_id: int) -> Path:
         """The archived file, checked against its SHA-256: the exact bytes that were sent."""
+        self.require(Permission.DOCUMENTS)
         document = self.get(document_id)
         path = Path(document.file_path)
         if not path.is_file():

@@ -21,7 +21,7 @@ from app.domain.money import format_brl
 from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
-from app.services.base import Service
+from app.services.base import Permission, Service
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class ReversalResult:
 class PaymentService(Service):
     def preview(self, form: PaymentForm) -> Allocation:
         """How the payment would be applied (for the dialog's live preview); nothing is written."""
+        self.require(Permission.PAYMENTS)
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
@@ -55,6 +56,7 @@ class PaymentService(Service):
             )
 
     def add(self, form: PaymentForm) -> PaymentResult:
+        self.require(Permission.PAYMENTS)
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
@@ -65,6 +67,7 @@ class PaymentService(Service):
     def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
         """Estorno: a counter-entry; the original stops counting. A bounced cheque is
         ``code="cheque_devolvido"`` (and counts against the patient in the risk analysis)."""
+        self.require(Permission.PAYMENTS)
         checked = reversal_code_for(code, reason)
         if isinstance(checked, FieldError):
             raise ValidationError([checked])
@@ -132,6 +135,7 @@ class PaymentService(Service):
             return ReversalResult(reversal.id, original.id, original.amount_cents, checked)
 
     def for_contract(self, contract_id: int) -> list[PaymentView]:
+        self.require(Permission.PAYMENTS)
         with self.uow() as uow:
             return uow.payments.views_for_contract(contract_id)
 
@@ -197,6 +201,16 @@ def record_payment(
         waive_charges=data.waive_charges,
     )
     PaymentService._check_credit(data, allocation)
+    if data.waive_charges:
+        # Forgiving multa/juros is a discount: above the clinic's limit only a gestor decides.
+        waived = sum(
+            s.fine_cents + s.interest_cents + s.correction_cents for _, s in allocation.lines
+        )
+        principal = sum(s.principal_cents for _, s in allocation.lines)
+        clinic = uow.clinic.get()
+        limit_bp = clinic.discount_approval_limit_bp if clinic else 0
+        if waived * 10_000 > principal * limit_bp:
+            service.require(Permission.DISCOUNT_ABOVE_LIMIT)
     payment = uow.payments.add(
         models.Payment(
             contract_id=contract.id,

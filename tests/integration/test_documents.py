@@ -18,9 +18,10 @@ from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.patients import PatientForm, ResponsibleForm
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError, PermissionDenied, ValidationError
+from app.services.base import Actor
 from app.services.documents import NothingToPrint
-from tests.conftest import TODAY
+from tests.conftest import STAFF_PASSWORD, TODAY
 
 DESCRIPTION = "Implante dentário 36 — uso interno"
 CLINIC = {
@@ -299,3 +300,20 @@ def test_clinic_logo_is_kept_in_the_data_folder_and_heads_every_document(
         services.clinic.update({"logo": str(not_an_image)})
     with pytest.raises(ValidationError, match="PNG ou JPG"):
         services.clinic.update({"logo": str(tmp_path / "logo.gif")})
+
+
+def test_documents_need_a_user_with_the_documents_permission(staff: Services) -> None:
+    staff.login("gestor", STAFF_PASSWORD)
+    staff.clinic.update(CLINIC)
+    patient = staff.patients.create(PatientForm(name="Pedro Alves", cpf="153.509.460-56"))
+    view = staff.contracts.create(
+        patient.id, ContractForm(total="300,00", installments="3", first_due="2026-04-10")
+    )
+    staff.login("recepcao", STAFF_PASSWORD)  # the desk prints documents
+    [document] = staff.documents.generate("contrato", contract_id=view.summary.id)
+    assert staff.documents.for_patient(patient.id)[0].id == document.id
+    staff.actor = Actor.nobody()  # locked screen / nobody logged in
+    with pytest.raises(PermissionDenied):
+        staff.documents.generate("extrato", contract_id=view.summary.id)
+    with pytest.raises(PermissionDenied):
+        staff.documents.search("")
