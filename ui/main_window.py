@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
             self.patients_view.run_search()
         elif current is self.contracts_view:
             self.contracts_view.run_search()
+        elif current is self.documents_view:
+            self.documents_view.refresh()
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:

@@ -26,9 +26,16 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def at_the_desk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo has users: commands run as the desk (recepção prints documents)."""
+    monkeypatch.setenv("EMDIA_USER", "recepcao")
+    monkeypatch.setenv("EMDIA_PASSWORD", "demo")
+
+
 def contract_list(capsys: pytest.CaptureFixture[str], db: Path) -> list[dict[str, object]]:
-    code, out, _ = run(capsys, "--db", str(db), "contract", "list", "--json", "--limit", "500")
-    assert code == 0
+    code, out, err = run(capsys, "--db", str(db), "contract", "list", "--json", "--limit", "500")
+    assert code == 0, err
     result: list[dict[str, object]] = json.loads(out)
     return result
 
