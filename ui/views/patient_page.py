@@ -131,27 +131,15 @@ class PatientPage(QWidget):
         lines_layout.setContentsMargins(0, 0, 0, 0)
         lines_layout.addWidget(self.summary)
         lines_layout.addWidget(self.lines_table, 1)
-        payments_box = QWidget()
-        payments_layout = QVBoxLayout(payments_box)
-        payments_layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.receipt_button)
-        row.addWidget(self.reverse_button)
-        payments_layout.addLayout(row)
-        payments_layout.addWidget(self.payments_table, 1)
-        documents_box = QWidget()
-        documents_layout = QVBoxLayout(documents_box)
-        documents_layout.setContentsMargins(0, 0, 0, 0)
-        documents_row = QHBoxLayout()
-        documents_row.addStretch(1)
-        documents_row.addWidget(self.open_document_button)
-        documents_row.addWidget(self.print_document_button)
-        documents_layout.addLayout(documents_row)
-        documents_layout.addWidget(self.documents_table, 1)
         self.bottom_tabs = QTabWidget()
-        self.bottom_tabs.addTab(payments_box, self.tr("Pagamentos e estornos"))
-        self.bottom_tabs.addTab(documents_box, self.tr("Documentos gerados"))
+        self.bottom_tabs.addTab(
+            _panel(self.payments_table, self.receipt_button, self.reverse_button),
+            self.tr("Pagamentos e estornos"),
+        )
+        self.bottom_tabs.addTab(
+            _panel(self.documents_table, self.open_document_button, self.print_document_button),
+            self.tr("Documentos gerados"),
+        )
         print_row = QHBoxLayout()
         print_row.addWidget(QLabel(self.tr("Imprimir:")))
         for button in self.document_buttons.values():
@@ -453,3 +441,17 @@ class PatientPage(QWidget):
         if dialog.exec():
             assert self.contract is not None
             self._load_contracts(self.contract.summary.id)
+
+
+def _panel(table: QWidget, *buttons: QPushButton) -> QWidget:
+    """A table with its action buttons right-aligned above it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    layout.addLayout(row)
+    layout.addWidget(table, 1)
+    return box
