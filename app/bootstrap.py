@@ -22,6 +22,7 @@ from app.services.demo import DemoService
 from app.services.indexes import IndexService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
+from app.services.transfer import TransferService
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Services:
     payments: PaymentService
     indexes: IndexService
     demo: DemoService
+    transfer: TransferService
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
 
@@ -70,16 +72,19 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
         uow_factory=lambda: UnitOfWork(session_factory),
         actor=current_actor,
     )
+    patients = PatientService(ctx)
+    contracts = ContractService(ctx)
     services = Services(
         config=config,
         clock=clock,
         engine=engine,
         clinic=ClinicService(ctx),
-        patients=PatientService(ctx),
-        contracts=ContractService(ctx),
+        patients=patients,
+        contracts=contracts,
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
+        transfer=TransferService(ctx, patients, contracts),
         migration=report,
     )
     return services

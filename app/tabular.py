@@ -55,15 +55,19 @@ def _csv_cell(value: object, kind: Kind) -> str:
 
 def write_table(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
     """Write ``rows`` to ``path`` (.csv or .xlsx). Returns the number of data rows written."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    check_suffix(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        return _write_csv(path, columns, rows)
+    return _write_xlsx(path, columns, rows)
+
+
+def check_suffix(path: Path) -> None:
+    """Refuse a file name that is neither .csv nor .xlsx (before any work is done)."""
+    if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValidationError.single(
             "file", f"Arquivo: '{path.name}' deve terminar em .csv ou .xlsx."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        return _write_csv(path, columns, rows)
-    return _write_xlsx(path, columns, rows)
 
 
 def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:

@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("dbLabel")
         self.statusBar().addPermanentWidget(self.db_label)
         self.settings_view.clinic_changed.connect(self.update_title)
+        self.settings_view.transfer_panel.imported.connect(
+            lambda _r: self.patients_view.run_search()
+        )
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)

@@ -178,6 +178,9 @@ class Contract(Timestamps, Base):
     witness2_name: Mapped[str] = mapped_column(String(200), default="")
     witness2_cpf: Mapped[str] = mapped_column(String(11), default="")
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    # The contract's number in the spreadsheet or system it was imported from: importing the
+    # same file again finds it and skips it instead of duplicating the debt.
+    external_ref: Mapped[str | None] = mapped_column(String(60), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -114,7 +114,7 @@ class PaymentService(Service):
                 )
             original.reversed_by_id = reversal.id
             uow.flush()
-            self._refresh(uow, contract)
+            self.refresh(uow, contract)
             self.audit(
                 uow,
                 "payment.reverse",
@@ -164,7 +164,7 @@ class PaymentService(Service):
         }
 
     @staticmethod
-    def _refresh(uow: UnitOfWork, contract: models.Contract) -> bool:
+    def refresh(uow: UnitOfWork, contract: models.Contract) -> bool:
         """Recompute each installment's paid principal and settlement date, and the contract's
         status, from the effective settlements. Returns whether the contract is settled."""
         rows = {inst.id: inst for inst in uow.contracts.installments(contract.id)}
@@ -182,13 +182,27 @@ class PaymentService(Service):
 
 
 def record_payment(
-    service: Service, uow: UnitOfWork, contract: models.Contract, data: PaymentData
+    service: Service,
+    uow: UnitOfWork,
+    contract: models.Contract,
+    data: PaymentData,
+    *,
+    ledgers: list[InstallmentLedger] | None = None,
+    refresh: bool = True,
+    action: str = "payment.add",
 ) -> PaymentResult:
-    """Allocate and write one payment inside the caller's transaction (also used by a new
-    contract whose entrada is paid at the desk)."""
+    """Allocate and write one payment inside the caller's transaction (the desk, a new
+    contract whose entrada is paid at the desk, and the spreadsheet import).
+
+    ``ledgers``: the installments the payment may settle (default: all of the contract, oldest
+    first). The contracts import passes the one parcela the spreadsheet says was paid.
+    ``refresh=False`` leaves recomputing the installments' paid totals to the caller (once for
+    many payments).
+    """
     if contract.status == "cancelled":
         raise EmDiaError(f"Contrato {contract.id} está cancelado: não recebe pagamentos.")
-    ledgers = uow.contracts.ledgers(contract.id)
+    if ledgers is None:
+        ledgers = uow.contracts.ledgers(contract.id)
     allocation = allocate(
         data.amount_cents,
         data.paid_on,
@@ -222,10 +236,10 @@ def record_payment(
         )
     uow.flush()
     before = PaymentService._snapshot(ledgers)
-    settled = PaymentService._refresh(uow, contract)
+    settled = PaymentService.refresh(uow, contract) if refresh else False
     service.audit(
         uow,
-        "payment.add",
+        action,
         "payment",
         payment.id,
         before,

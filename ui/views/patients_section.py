@@ -13,7 +13,7 @@ class PatientsSection(QStackedWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsSection")
-        self.list = PatientsView(services.patients)
+        self.list = PatientsView(services.patients, services.transfer)
         self.page = PatientPage(services)
         self.addWidget(self.list)
         self.addWidget(self.page)
