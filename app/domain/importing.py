@@ -178,13 +178,14 @@ def _read_csv(text: str, encoding: str, name: str, delimiter: str | None) -> Tab
     sep = delimiter or detect_delimiter(text)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL * 10))
     records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+        for record in reader:
             records.append(record)
-    except csv.Error as exc:
+    except csv.Error:
         raise ImportFileError(
-            f"Arquivo '{name}': linha {len(records) + 1} não pode ser lida como CSV ({exc}). "
-            "Confira aspas sem fechar."
+            f"Arquivo '{name}': a linha {reader.line_num} tem aspas (\") sem fechar ou fora do "
+            "lugar. Abra o arquivo no Excel e salve de novo como CSV."
         ) from None
     warnings: list[str] = []
     if _MOJIBAKE.search(text[:200_000]):

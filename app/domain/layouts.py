@@ -202,12 +202,15 @@ CONTRACT_FIELDS: tuple[FieldSpec, ...] = (
                                        "id do contrato", "cod contrato", "numero contrato"),
               hint="o número do contrato na planilha; as parcelas de um contrato repetem o "
                    "mesmo número"),
-    FieldSpec("patient_cpf", "cpf do paciente", ("cpf", "cpf paciente", "cpf do cliente",
-                                                 "cpf do responsavel"), required=True,
-              kind="cpf"),
+    FieldSpec("patient_cpf", "cpf do paciente", ("cpf", "cpf paciente", "cpf do cliente"),
+              required=True, kind="cpf"),
     FieldSpec("patient_name", "nome do paciente", ("nome", "paciente", "cliente",
                                                    "nome completo"),
-              hint="só usado para cadastrar quem ainda não é paciente"),
+              hint="para cadastrar quem ainda não é paciente, e para achar quem não tem CPF"),
+    FieldSpec("responsible_cpf", "cpf do responsável", ("cpf responsavel", "cpf do resp",
+                                                        "cpf do titular"), kind="cpf",
+              hint="paciente sem CPF (uma criança): o CPF do responsável, com o nome do "
+                   "paciente"),
     FieldSpec("patient_phone", "telefone", ("celular", "whatsapp", "fone", "telefone celular")),
     FieldSpec("description", "descrição", ("descricao", "tratamento", "procedimento",
                                            "servico", "historico"),
@@ -328,7 +331,7 @@ def read_installment(record: Record, errors: RowErrors) -> InstallmentLine:
             "Pago em: a situação diz que a parcela foi paga — informe a data do pagamento, "
             "como 10/03/2026 (ela conta para o histórico de pontualidade).",
         )
-    if paid_amount and not record.get("paid_on"):
+    if record.get("paid_amount") and not record.get("paid_on"):
         errors.add(record, "paid_on", "Pago em: informe a data em que o valor pago foi recebido.")
     return InstallmentLine(record, number, due, amount, paid_on, paid_amount, said_paid)
 
@@ -347,16 +350,19 @@ def _money(record: Record, key: str, text: str, errors: RowErrors, *, required: 
 
 
 def group_contracts(lines: Sequence[InstallmentLine]) -> list[ContractGroup]:
-    """Lines with the same CPF (mask or not) and contract key are one contract; without a
-    contract column every line of a CPF belongs to one contract."""
+    """Lines of the same patient (CPF, mask or not; without CPF, name and responsável's CPF)
+    and contract key are one contract; without a contract column, one per patient."""
     from app.domain.identity import digits
 
     groups: dict[tuple[str, str], ContractGroup] = {}
     for line in lines:
-        cpf_raw = line.record.get("patient_cpf")
-        cpf_key = digits(cpf_raw).zfill(11) if digits(cpf_raw) else cpf_raw
-        key = line.record.get("contract").strip()
-        group = groups.setdefault((cpf_key, fold(key)), ContractGroup(key, cpf_raw))
+        record = line.record
+        cpf_raw = record.get("patient_cpf")
+        who = digits(cpf_raw).zfill(11) if digits(cpf_raw) else cpf_raw
+        if not who:
+            who = f"{fold(record.get('patient_name'))}|{digits(record.get('responsible_cpf'))}"
+        key = record.get("contract").strip()
+        group = groups.setdefault((who, fold(key)), ContractGroup(key, cpf_raw))
         group.lines.append(line)
     return list(groups.values())
 
@@ -411,6 +417,7 @@ INSTALLMENT_EXPORT: tuple[Column, ...] = (
     Column("contrato"),
     Column("cpf do paciente"),
     Column("nome do paciente"),
+    Column("cpf do responsável"),
     Column("telefone"),
     Column("descrição"),
     Column("forma de pagamento"),
@@ -438,6 +445,7 @@ class ContractHeader:
     key: str  # the imported number, or EmDia's
     patient_cpf: str | None
     patient_name: str
+    responsible_cpf: str | None
     patient_phone: str
     description: str
     method: str
@@ -453,6 +461,7 @@ def installment_export_row(
         head.key,
         format_cpf(head.patient_cpf),
         head.patient_name,
+        format_cpf(head.responsible_cpf),
         format_phone(head.patient_phone),
         head.description,
         label(head.method),

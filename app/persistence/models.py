@@ -187,6 +187,8 @@ class Contract(Timestamps, Base):
     installments: Mapped[list[Installment]] = relationship(
         back_populates="contract", order_by="Installment.number"
     )
+    # Lets a contract be written with a patient registered in the same flush (an import).
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -233,6 +235,8 @@ class Payment(Timestamps, Base):
     credit_cents: Mapped[int] = mapped_column(Cents, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+    contract: Mapped[Contract] = relationship()
+
 
 class PaymentAllocation(Timestamps, Base):
     """How a payment was spread over installments: principal and each charge, in centavos."""
@@ -247,6 +251,10 @@ class PaymentAllocation(Timestamps, Base):
     interest_cents: Mapped[int] = mapped_column(Cents, default=0)
     correction_cents: Mapped[int] = mapped_column(Cents, default=0)
     discount_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+    # Let a payment and its allocations be written in one flush (an import writes thousands).
+    payment: Mapped[Payment] = relationship()
+    installment: Mapped[Installment] = relationship()
 
 
 class CorrectionIndexValue(Timestamps, Base):

@@ -4,7 +4,7 @@ the domain's frozen dataclasses so nothing outside ``app`` ever holds a live ORM
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -161,6 +161,18 @@ class PatientRepository:
             phone_whatsapp=row.phone_whatsapp,
             email=row.email,
         )
+
+    def by_cpfs(self, cpfs: Iterable[str], chunk: int = 500) -> dict[str, models.Patient]:
+        """The people already registered among ``cpfs``, by CPF (one query per ``chunk``)."""
+        p = models.Patient
+        wanted = sorted(set(cpfs))
+        found: dict[str, models.Patient] = {}
+        for start in range(0, len(wanted), chunk):
+            stmt = select(p).where(p.cpf.in_(wanted[start : start + chunk]))
+            for row in self.session.scalars(stmt):
+                if row.cpf:
+                    found[row.cpf] = row
+        return found
 
     def dependent(self, name_search: str, responsible_cpf: str) -> models.Patient | None:
         """A person without CPF known by name under this responsável (a child, usually)."""
@@ -348,15 +360,16 @@ class ContractRepository:
         self, chunk: int = 500
     ) -> Iterator[list[tuple[ContractHeader, ChargePolicy, list[InstallmentLedger]]]]:
         """Every contract with its patient, terms and ledgers, ``chunk`` contracts at a time."""
-        c, pt = models.Contract, models.Patient
+        c, pt, resp = models.Contract, models.Patient, aliased(models.Patient)
         ids = list(self.session.scalars(select(c.id).order_by(c.id)))
         tables: dict[str, CorrectionTable] = {}
         for start in range(0, len(ids), chunk):
             batch = ids[start : start + chunk]
             ledgers = self.ledgers_of(batch)
             rows = self.session.execute(
-                select(c, pt.cpf, pt.name, pt.phone)
+                select(c, pt.cpf, pt.name, pt.phone, resp.cpf)
                 .join(pt, pt.id == c.patient_id)
+                .outerjoin(resp, resp.id == pt.responsible_id)
                 .where(c.id.in_(batch))
                 .order_by(c.id)
             )
@@ -367,6 +380,7 @@ class ContractRepository:
                         key=contract_key(contract),
                         patient_cpf=cpf,
                         patient_name=name,
+                        responsible_cpf=responsible_cpf,
                         patient_phone=phone,
                         description=contract.description,
                         method=contract.payment_method,
@@ -375,7 +389,7 @@ class ContractRepository:
                     self.policy(contract, tables),
                     ledgers.get(contract.id, []),
                 )
-                for contract, cpf, name, phone in rows
+                for contract, cpf, name, phone, responsible_cpf in rows
             ]
             self.session.expunge_all()  # keep memory flat on 30,000 contracts
 

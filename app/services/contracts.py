@@ -86,14 +86,27 @@ class ContractService(Service):
         patient: models.Patient,
         data: ContractData,
         planned: list[PlannedInstallment],
+    ) -> models.Contract:
+        """Write a validated contract and its plan inside the caller's transaction, audited."""
+        contract = self.build(uow, patient, data, planned)
+        uow.flush()
+        self.audit_created(uow, contract)
+        return contract
+
+    def build(
+        self,
+        uow: UnitOfWork,
+        patient: models.Patient,
+        data: ContractData,
+        planned: list[PlannedInstallment],
         *,
+        clinic: models.Clinic | None = None,
         external_ref: str | None = None,
         punctuality_discount_bp: int | None = None,
         created_at: datetime | None = None,
-        action: str = "contract.create",
     ) -> models.Contract:
-        """Write a validated contract and its plan inside the caller's transaction (the desk
-        and the spreadsheet import), audited."""
+        """The contract and its installments, added to the session (written at the next flush;
+        the spreadsheet import writes hundreds per flush). Audit it with ``audit_created``."""
         guarantor_id = None
         if data.guarantor_cpf:
             guarantor = uow.patients.by_cpf(data.guarantor_cpf)
@@ -104,9 +117,9 @@ class ContractService(Service):
                     "cadastrado; cadastre o fiador em Pacientes primeiro.",
                 )
             guarantor_id = guarantor.id
-        clinic = uow.clinic.get_or_create()
+        clinic = clinic or uow.clinic.get_or_create()
         contract = models.Contract(
-            patient_id=patient.id,
+            patient=patient,
             responsible_id=patient.responsible_id,
             guarantor_id=guarantor_id,
             description=data.description,
@@ -136,19 +149,23 @@ class ContractService(Service):
         )
         if created_at is not None:
             contract.created_at = created_at
-        uow.contracts.add(contract)
-        for item in planned:
-            uow.session.add(
-                models.Installment(
-                    contract_id=contract.id,
-                    number=item.number,
-                    due_date=item.due_date,
-                    effective_due_date=item.effective_due_date,
-                    amount_cents=item.amount_cents,
-                    paid_cents=0,
-                )
+        contract.installments = [
+            models.Installment(
+                number=item.number,
+                due_date=item.due_date,
+                effective_due_date=item.effective_due_date,
+                amount_cents=item.amount_cents,
+                paid_cents=0,
             )
-        uow.flush()
+            for item in planned
+        ]
+        uow.session.add(contract)
+        return contract
+
+    def audit_created(
+        self, uow: UnitOfWork, contract: models.Contract, action: str = "contract.create"
+    ) -> None:
+        """The audit line of a new contract (once it has been flushed and has its id)."""
         self.audit(
             uow,
             action,
@@ -156,18 +173,18 @@ class ContractService(Service):
             contract.id,
             None,
             {
-                "patient_id": patient.id,
-                "total_cents": data.total_cents,
-                "down_payment_cents": data.down_payment_cents,
+                "patient_id": contract.patient_id,
+                "total_cents": contract.total_cents,
+                "down_payment_cents": contract.down_payment_cents,
                 "installments": [
-                    [p.number, p.effective_due_date.isoformat(), p.amount_cents] for p in planned
+                    [i.number, i.effective_due_date.isoformat(), i.amount_cents]
+                    for i in contract.installments
                 ],
                 "fine_bp": contract.fine_bp,
                 "interest_monthly_bp": contract.interest_monthly_bp,
-                **({"external_ref": external_ref} if external_ref else {}),
+                **({"external_ref": contract.external_ref} if contract.external_ref else {}),
             },
         )
-        return contract
 
     # --- queries ----------------------------------------------------------------------------
     def get(self, contract_id: int, as_of: date | None = None) -> ContractView:

@@ -10,9 +10,9 @@ the same service code as the desk: ``validate_patient`` + ``PatientService.inser
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.domain import identity
 from app.domain.contracts import (
@@ -25,7 +25,13 @@ from app.domain.contracts import (
 )
 from app.domain.dates import format_date
 from app.domain.importing import FieldSpec, Record, RowErrors
-from app.domain.law import InstallmentLedger, InstallmentTerms, Settlement, updated_debt
+from app.domain.law import (
+    CorrectionTable,
+    InstallmentLedger,
+    InstallmentTerms,
+    Settlement,
+    updated_debt,
+)
 from app.domain.layouts import (
     CONTRACT_FIELDS,
     PATIENT_FIELDS,
@@ -47,7 +53,12 @@ from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import contract_key, terms_of
 from app.persistence.uow import UnitOfWork
-from app.services.payments import PaymentService, record_payment
+from app.services.payments import (
+    PaymentService,
+    add_payment_rows,
+    allocate_payment,
+    payment_audit,
+)
 
 if TYPE_CHECKING:
     from app.services.transfer import TransferService
@@ -96,6 +107,7 @@ class Outcome:
 
 class Importer:
     fields: tuple[FieldSpec, ...] = ()
+    passes = 1  # how many times ``step`` goes over the lines (for the progress total)
 
     def __init__(
         self,
@@ -123,7 +135,7 @@ class Importer:
         before = self._done
         self._done += n
         if self._progress is not None and (self._done // 200 != before // 200 or n > 1):
-            self._progress(self._done, len(self.records))
+            self._progress(self._done, len(self.records) * self.passes)
 
     def run(self) -> Outcome:  # pragma: no cover - each importer implements it
         raise NotImplementedError
@@ -154,16 +166,25 @@ class PatientImporter(Importer):
         if len(valid) < len(self.records):
             self.step(len(self.records) - len(valid))
         seen: dict[str, int] = {}
-        for record, data in _responsaveis_first(valid):
+        self.known = self.uow.patients.by_cpfs(
+            cpf
+            for _, data in valid
+            for cpf in (data.cpf, data.responsible.cpf if data.responsible else None)
+            if cpf
+        )
+        for n, (record, data) in enumerate(_responsaveis_first(valid)):
             self.step()
             self._one(record, data, seen)
+            if n % 500 == 499:
+                self.uow.flush()  # rows go in by batches of INSERTs
         return self.outcome
 
     def _one(self, record: Record, data: PatientData, seen: dict[str, int]) -> None:
         uow = self.uow
+        existing: models.Patient | None
         if data.cpf:
             key, shown = data.cpf, f"CPF {identity.format_cpf(data.cpf)}"
-            existing = uow.patients.by_cpf(data.cpf)
+            existing = self.known.get(data.cpf)
         else:
             assert data.responsible is not None  # validate_patient: no CPF needs a responsável
             key = f"{fold(data.name)}|{data.responsible.cpf}"
@@ -187,19 +208,23 @@ class PatientImporter(Importer):
                 )
             )
             return
+        responsible = data.responsible
         new_responsible = (
-            data.responsible is not None and uow.patients.by_cpf(data.responsible.cpf) is None
+            responsible is not None
+            and responsible.cpf not in self.known
+            and responsible.cpf not in seen
         )
         try:
-            row = self.service.patients.insert(uow, data, confirmed_on=None)
+            self.service.patients.insert(uow, data, confirmed_on=None, cpf_checked=True)
         except ValidationError as exc:
             self.errors.add_all(record, exc.errors, _PATIENT_KEYS)
             return
         self.outcome.count("patients")
         note = "novo paciente"
-        if new_responsible:
+        if new_responsible and responsible is not None:
             self.outcome.count("patients")
-            note += f" e novo responsável ({row.responsible.name if row.responsible else ''})"
+            seen[responsible.cpf] = record.line
+            note += f" e novo responsável ({responsible.name})"
         self.outcome.notes[record.line] = note
 
 
@@ -243,38 +268,75 @@ _CONTRACT_KEYS = {
 }
 
 
+@dataclass
+class _Checked:
+    """A contract group that passed every check, ready to be written."""
+
+    group: ContractGroup
+    patient: models.Patient | None
+    new_patient: PatientData | None
+    data: ContractData
+
+
 class ContractImporter(Importer):
+    """Two passes: every group is checked (queries only), then the accepted ones are written
+    in batches — one flush per ``BATCH`` contracts, each then audited with its id."""
+
     fields = CONTRACT_FIELDS
+    passes = 2
+    BATCH = 200
 
     def run(self) -> Outcome:
         lines = [read_installment(record, self.errors) for record in self.records]
-        clinic = self.uow.clinic.get_or_create()
-        self.state = clinic.state
-        for group in group_contracts(lines):
+        self.clinic = self.uow.clinic.get_or_create()
+        groups = group_contracts(lines)
+        cpfs = (identity.normalize_cpf(g.cpf) for g in groups if g.cpf)
+        self.known = self.uow.patients.by_cpfs(c for c in cpfs if isinstance(c, str))
+        self.new_patients: dict[str, PatientData] = {}
+        self.tables: dict[str, CorrectionTable] = {}
+        checked = []
+        for group in groups:
             self.step(len(group.lines))
-            self._group(group)
+            item = self._check(group)
+            if item is not None:
+                checked.append(item)
+        batch: list[tuple[models.Contract, list[dict[str, Any]]]] = []
+        for n, item in enumerate(checked, start=1):
+            self.step(len(item.group.lines))
+            batch.append(self._write(item))
+            if n % self.BATCH == 0 or n == len(checked):
+                self.uow.flush()
+                for contract, payments in batch:
+                    self._audit(contract, payments)
+                batch = []
         return self.outcome
 
-    def _group(self, group: ContractGroup) -> None:
+    def _check(self, group: ContractGroup) -> _Checked | None:
         numbered = number_lines(group, self.errors)
-        cpf = identity.normalize_cpf(group.cpf, "patient_cpf", "CPF do paciente")
-        if isinstance(cpf, FieldError):
-            if not group.cpf:
-                cpf = FieldError("patient_cpf", "CPF do paciente: obrigatório.")
-            self.errors.add(group.first, "patient_cpf", cpf.message)
-            return
-        patient = self.uow.patients.by_cpf(cpf)
         new_patient: PatientData | None = None
-        if patient is None:
-            new_patient = self._new_patient(group, cpf)
+        patient: models.Patient | None
+        if not group.cpf:
+            patient = self._patient_without_cpf(group)
+            if patient is None:
+                return None
+        else:
+            cpf = identity.normalize_cpf(group.cpf, "patient_cpf", "CPF do paciente")
+            if isinstance(cpf, FieldError):
+                self.errors.add(group.first, "patient_cpf", cpf.message)
+                return None
+            patient = self.known.get(cpf)
+            if patient is None:
+                new_patient = self.new_patients.get(cpf) or self._new_patient(group, cpf)
+                if new_patient is not None:
+                    self.new_patients[cpf] = new_patient
         if any(self.refused(ln.record) for ln in group.lines) or not numbered:
-            return
+            return None
         by_number = {ln.number: ln for ln in group.lines}
         first = by_number.get(1)
         total = sum(ln.amount or 0 for ln in group.lines)
         count = sum(1 for n in by_number if n is not None and n >= 1)
         if patient is not None and self._already_imported(group, patient, total, first, count):
-            return
+            return None
         down = by_number[0].amount if 0 in by_number and by_number[0].amount else 0
         form = ContractForm(
             total=format_brl(total, symbol=False),
@@ -285,12 +347,11 @@ class ContractImporter(Importer):
             description=group.text("description"),
             signed_on=group.text("signed_on"),
         )
-        birth = patient.birth_date if patient is not None else None
         try:
             data = validate_contract(
                 form,
                 self.today,
-                patient_birth=birth,
+                patient_birth=patient.birth_date if patient is not None else None,
                 has_responsible=patient is not None and patient.responsible_id is not None,
             )
         except ValidationError as exc:
@@ -300,12 +361,33 @@ class ContractImporter(Importer):
                 where = first if error.field == "first_due" else where
                 record = (where or group.lines[0]).record
                 self.errors.add(record, key, error.message, keep_label=key == "contract")
-            return
+            return None
+        return _Checked(group, patient, new_patient, data)
+
+    def _patient_without_cpf(self, group: ContractGroup) -> models.Patient | None:
+        """A child (no CPF) is found by name under the responsável's CPF, as registered."""
+        name, responsible = group.text("patient_name"), group.text("responsible_cpf")
+        if not name or not responsible:
+            self.errors.add(
+                group.first,
+                "patient_cpf",
+                "CPF do paciente: obrigatório — para paciente sem CPF (uma criança), preencha o "
+                "nome do paciente e o CPF do responsável.",
+            )
+            return None
+        cpf = identity.normalize_cpf(responsible, "responsible_cpf", "CPF do responsável")
+        if isinstance(cpf, FieldError):
+            self.errors.add(group.first, "responsible_cpf", cpf.message)
+            return None
+        patient = self.uow.patients.dependent(fold(name), cpf)
         if patient is None:
-            assert new_patient is not None
-            patient = self.service.patients.insert(self.uow, new_patient, confirmed_on=None)
-            self.outcome.count("patients")
-        self._write(group, patient, data)
+            self.errors.add(
+                group.first,
+                "patient_name",
+                f"Nome do paciente: {name}, sem CPF e com responsável "
+                f"{identity.format_cpf(cpf)}, não está cadastrado — importe os pacientes antes.",
+            )
+        return patient
 
     def _new_patient(self, group: ContractGroup, cpf: str) -> PatientData | None:
         name = group.text("patient_name")
@@ -355,39 +437,52 @@ class ContractImporter(Importer):
         )
         return True
 
-    def _write(self, group: ContractGroup, patient: models.Patient, data: ContractData) -> None:
+    def _write(self, item: _Checked) -> tuple[models.Contract, list[dict[str, Any]]]:
+        group, data, patient = item.group, item.data, item.patient
+        if patient is None:
+            assert item.new_patient is not None and item.new_patient.cpf is not None
+            patient = self.known.get(item.new_patient.cpf)
+            if patient is None:  # a new patient's first contract in the file registers them
+                patient = self.service.patients.insert(
+                    self.uow, item.new_patient, confirmed_on=None, cpf_checked=True
+                )
+                self.known[item.new_patient.cpf] = patient
+                self.outcome.count("patients")
         ordered = sorted(group.lines, key=lambda ln: ln.number or 0)
         planned = [
             PlannedInstallment(
                 ln.number or 0,
                 ln.due or data.first_due,
-                next_business_day(ln.due or data.first_due, self.state),
+                next_business_day(ln.due or data.first_due, self.clinic.state),
                 ln.amount or 0,
             )
             for ln in ordered
         ]
         start = data.signed_on or min(p.due_date for p in planned)
-        contract = self.service.contracts.insert(
+        contract = self.service.contracts.build(
             self.uow,
             patient,
             data,
             planned,
+            clinic=self.clinic,
             external_ref=group.key or None,
             # A contract from a spreadsheet never promised EmDia's punctuality discount.
             punctuality_discount_bp=0,
             created_at=datetime.combine(start, time(12)),
-            action="contract.import",
         )
         self.outcome.count("contracts")
         self.outcome.count("installments", len(planned))
-        paid = self._history(group, contract, data.method.value)
+        payments = self._history(group, contract, data.method.value)
         self.outcome.notes[group.first.line] = (
             f"novo contrato {group.key or ''} de {patient.name}: {data.installments} parcela(s)"
             + (" + entrada" if data.down_payment_cents else "")
-            + (f", {paid} paga(s)" if paid else "")
+            + (f", {len(payments)} paga(s)" if payments else "")
         ).replace("contrato  de", "contrato de")
+        return contract, payments
 
-    def _history(self, group: ContractGroup, contract: models.Contract, method: str) -> int:
+    def _history(
+        self, group: ContractGroup, contract: models.Contract, method: str
+    ) -> list[dict[str, Any]]:
         """The parcelas the spreadsheet says were paid, each as a payment on its own parcela.
 
         The amount paid (``valor pago``, else the parcela's value) up to the parcela's principal
@@ -395,15 +490,20 @@ class ContractImporter(Importer):
         it as payment in full, as the desk's "dispensar multa e juros" does. A larger amount is
         applied as at the desk: charges first (CC art. 354), then principal.
         """
-        installments = {i.number: i for i in self.uow.contracts.installments(contract.id)}
-        policy = self.uow.contracts.policy(contract)
-        paid = 0
+        installments = {i.number: i for i in contract.installments}
+        # Not written yet, so no ids: the allocation knows the parcelas by number.
+        ledgers = {
+            i.number: InstallmentLedger(replace(terms_of(i), key=i.number))
+            for i in contract.installments
+        }
+        policy = self.uow.contracts.policy(contract, self.tables)
+        written: list[dict[str, Any]] = []
         for line in sorted(group.lines, key=lambda ln: ln.number or 0):
             if not line.record.get("paid_on"):
                 continue
             amount_key = "paid_amount" if line.record.get("paid_amount") else "amount"
             form = PaymentForm(
-                contract_id=contract.id,
+                contract_id=0,
                 amount=line.record.get(amount_key),
                 paid_on=line.record.get("paid_on"),
                 method=method,
@@ -415,8 +515,8 @@ class ContractImporter(Importer):
                 keys = {"amount": amount_key, "paid_on": "paid_on", "method": "method"}
                 self.errors.add_all(line.record, exc.errors, keys)
                 continue
-            terms = terms_of(installments[line.number or 0])
-            debt = updated_debt(terms, (), payment.paid_on, policy)
+            ledger = ledgers[line.number or 0]
+            debt = updated_debt(ledger.terms, ledger.settlements, payment.paid_on, policy)
             waive = payment.amount_cents <= debt.open_principal_cents
             if not waive and payment.amount_cents > debt.total_cents:
                 self.errors.add(
@@ -427,29 +527,24 @@ class ContractImporter(Importer):
                     "com multa e juros).",
                 )
                 continue
-            data = PaymentData(
-                contract_id=contract.id,
-                amount_cents=payment.amount_cents,
-                paid_on=payment.paid_on,
-                method=payment.method,
-                reference=IMPORT_REFERENCE,
-                waive_charges=waive,
-                keep_credit=False,
+            data = replace(payment, waive_charges=waive)
+            _, allocation = allocate_payment(self.uow, contract, data, [ledger], policy)
+            add_payment_rows(self.service, self.uow, contract, data, allocation, installments)
+            ledgers[ledger.terms.number] = _advance([ledger], allocation.lines)[0]
+            written.append(payment_audit(data, allocation))
+        if written:
+            PaymentService.refresh(self.uow, contract, list(ledgers.values()))
+        return written
+
+    def _audit(self, contract: models.Contract, payments: list[dict[str, Any]]) -> None:
+        self.service.contracts.audit_created(self.uow, contract, "contract.import")
+        if payments:
+            for payment in payments:
+                payment["contract_id"] = contract.id
+            self.service.audit(
+                self.uow, "payment.import", "contract", contract.id, None, {"payments": payments}
             )
-            record_payment(
-                self.service,
-                self.uow,
-                contract,
-                data,
-                ledgers=[InstallmentLedger(terms)],
-                refresh=False,
-                action="payment.import",
-            )
-            paid += 1
-        if paid:
-            PaymentService.refresh(self.uow, contract)
-            self.outcome.count("payments", paid)
-        return paid
+            self.outcome.count("payments", len(payments))
 
 
 # --- pagamentos ---------------------------------------------------------------------------
@@ -493,7 +588,8 @@ class PaymentImporter(Importer):
         ready.sort(key=lambda item: (item[2].paid_on, item[0].line))
         ledgers: dict[int, list[InstallmentLedger]] = {}
         existing: dict[int, dict[tuple[date, int], list[str]]] = {}
-        touched: dict[int, models.Contract] = {}
+        written: dict[int, list[dict[str, Any]]] = {}
+        contracts: dict[int, models.Contract] = {}
         for record, contract, data in ready:
             self.step()
             known = existing.setdefault(contract.id, self.uow.payments.effective_on(contract.id))
@@ -510,31 +606,38 @@ class PaymentImporter(Importer):
                 continue
             current = ledgers.get(contract.id) or self.uow.contracts.ledgers(contract.id)
             try:
-                result = record_payment(
-                    self.service,
-                    self.uow,
-                    contract,
-                    data,
-                    ledgers=current,
-                    refresh=False,
-                    action="payment.import",
-                )
+                _, allocation = allocate_payment(self.uow, contract, data, current)
             except ValidationError as exc:
                 self.errors.add_all(record, exc.errors, {})
                 continue
             except EmDiaError as exc:
                 self.errors.add(record, "contract", exc.message, keep_label=True)
                 continue
-            ledgers[contract.id] = _advance(current, result.allocation.lines)
-            touched[contract.id] = contract
-            self.outcome.count("payments")
-            numbers = ", ".join(str(t.number) for t, _ in result.allocation.lines)
+            add_payment_rows(self.service, self.uow, contract, data, allocation)
+            ledgers[contract.id] = _advance(current, allocation.lines)
+            written.setdefault(contract.id, []).append(payment_audit(data, allocation))
+            contracts[contract.id] = contract
+            numbers = ", ".join(str(t.number) for t, _ in allocation.lines)
             self.outcome.notes[record.line] = (
                 f"contrato {contract_key(contract)}: parcela(s) {numbers}"
             )
-        for contract in touched.values():
-            PaymentService.refresh(self.uow, contract)
+        for contract_id, payments in written.items():
+            self._settle(contracts[contract_id], ledgers[contract_id], payments)
         return self.outcome
+
+    def _settle(
+        self,
+        contract: models.Contract,
+        ledgers: list[InstallmentLedger],
+        payments: list[dict[str, Any]],
+    ) -> None:
+        """Recompute the contract's paid totals once (from the ledgers the allocations just
+        produced), and audit its imported payments, each with where every centavo went."""
+        PaymentService.refresh(self.uow, contract, ledgers)
+        self.service.audit(
+            self.uow, "payment.import", "contract", contract.id, None, {"payments": payments}
+        )
+        self.outcome.count("payments", len(payments))
 
     def _contract(self, record: Record) -> models.Contract | None:
         key = record.get("contract").strip()
