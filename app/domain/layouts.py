@@ -108,7 +108,7 @@ def patient_form(record: Record, errors: RowErrors) -> PatientForm:
         flags[key] = value
     if "phone_whatsapp" not in record.values and "phone" in errors.columns:
         # A column titled "WhatsApp" or "Celular/WhatsApp" holding the number says it all.
-        flags["phone_whatsapp"] = "whats" in fold(errors.columns["phone"])
+        flags["phone_whatsapp"] = any(w in fold(errors.columns["phone"]) for w in ("whats", "zap"))
     opt_out = parse_opt_out(record.get("opt_out"))
     if isinstance(opt_out, FieldError):
         errors.add(record, "opt_out", opt_out.message)
