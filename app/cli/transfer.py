@@ -113,8 +113,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             delimiter=_DELIMITERS[args.delimiter] if args.delimiter else None,
         )
         mapping = mapping_from_names(LAYOUTS[args.kind].fields, table, dict(args.map))
-        run = transfer.check if args.dry_run else transfer.run
-        report = run(args.kind, table, mapping, file_name=args.file.name)
+        report = transfer.run(
+            args.kind, table, mapping, dry_run=args.dry_run, file_name=args.file.name
+        )
     if args.json:
         print_json(report_json(report))
     else:

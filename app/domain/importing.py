@@ -294,6 +294,13 @@ class FieldSpec:
     kind: str = "text"  # text | cpf | date | money | flag
     hint: str = ""
 
+    @property
+    def title(self) -> str:
+        """The header as a label: ``cpf do responsável`` → ``CPF do responsável``."""
+        words = {"cpf": "CPF", "uf": "UF", "cep": "CEP", "whatsapp": "WhatsApp"}
+        text = " ".join(words.get(w, w) for w in self.header.split())
+        return text[:1].upper() + text[1:]
+
     def names(self) -> tuple[str, ...]:
         return (normalize_header(self.header), *(normalize_header(a) for a in self.aliases))
 
@@ -330,14 +337,14 @@ def mapping_problems(
 ) -> list[str]:
     """What must be fixed before the rows can be checked (pt-BR, one line each)."""
     problems = [
-        f"{spec.header}: escolha a coluna da planilha (obrigatória)."
+        f"{spec.title}: escolha a coluna da planilha (obrigatória)."
         for spec in specs
         if spec.required and spec.key not in mapping
     ]
     by_column: dict[int, list[str]] = {}
     for spec in specs:
         if spec.key in mapping:
-            by_column.setdefault(mapping[spec.key], []).append(spec.header)
+            by_column.setdefault(mapping[spec.key], []).append(spec.title)
     for column, fields in by_column.items():
         if column >= len(table.headers):
             problems.append(f"{fields[0]}: a coluna escolhida não existe na planilha.")

@@ -596,7 +596,8 @@ LAYOUTS: dict[str, Layout] = {
         "Uma linha por pagamento recebido, aplicado como no balcão: parcelas mais antigas "
         "primeiro, encargos antes do principal. O contrato é o número no EmDia (ou o da "
         "planilha importada); com o CPF, basta quando o paciente tem um só contrato ativo. "
-        "Pagamento igual já registrado (mesmo contrato, data e valor) é ignorado.",
+        "Pagamento igual já registrado (mesmo contrato, data e valor) é ignorado. Pagamentos "
+        "que já vieram nas colunas 'pago em' da planilha de contratos não entram de novo aqui.",
     ),
 }
 

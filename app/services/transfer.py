@@ -1,9 +1,9 @@
 """Importar / Exportar: the clinic's spreadsheets in, everything out (the wizard and
 ``emdia import`` / ``emdia export``).
 
-Import is two calls on the same code: ``check`` (the dry run: every line goes through the real
-validators and service code inside a transaction that is then rolled back) and ``run`` (the same,
-committed in ONE transaction only when every line was accepted — all or nothing).
+Import is one call, ``run``: every line goes through the real validators and service code inside
+ONE transaction, committed only when every line was accepted (all or nothing); a dry run does
+exactly the same and rolls it back.
 """
 
 from __future__ import annotations
@@ -150,43 +150,19 @@ class TransferService(Service):
     def suggest(self, kind: str, table: Table) -> ColumnMap:
         return suggest_mapping(self.layout(kind).fields, table.headers)
 
-    def check(
-        self,
-        kind: str,
-        table: Table,
-        mapping: ColumnMap,
-        *,
-        file_name: str = "",
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> ImportReport:
-        """The dry run: what would be imported, skipped and refused. Nothing is written."""
-        return self._import(kind, table, mapping, file_name, progress, cancelled, write=False)
-
     def run(
         self,
         kind: str,
         table: Table,
         mapping: ColumnMap,
         *,
+        dry_run: bool = False,
         file_name: str = "",
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
-        """Import for real: committed only if every line is accepted (``written`` says)."""
-        return self._import(kind, table, mapping, file_name, progress, cancelled, write=True)
-
-    def _import(
-        self,
-        kind: str,
-        table: Table,
-        mapping: ColumnMap,
-        file_name: str,
-        progress: Progress | None,
-        cancelled: Cancelled | None,
-        *,
-        write: bool,
-    ) -> ImportReport:
+        """Check every line and import them all, or nothing: the transaction is committed only
+        when every line was accepted and this is not a ``dry_run`` (``written`` says)."""
         layout = self.layout(kind)
         problems = mapping_problems(layout.fields, mapping, table)
         if problems:
@@ -197,7 +173,7 @@ class TransferService(Service):
             importer = IMPORTERS[kind](self, uow, lines, columns, progress, cancelled)
             outcome = importer.run()
             errors = tuple(sorted(outcome.errors.found, key=lambda e: e.line))
-            written = write and not errors
+            written = not dry_run and not errors
             if written:
                 self.audit(
                     uow,
@@ -228,7 +204,7 @@ class TransferService(Service):
             skipped=tuple(outcome.skipped),
             created=dict(outcome.created),
             notes=dict(outcome.notes),
-            dry_run=not write,
+            dry_run=dry_run,
             written=written,
         )
 

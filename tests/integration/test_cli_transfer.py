@@ -10,15 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from app import cli
+from tests.integration.test_cli import run
 from tests.sheets import EXCEL_PATIENT_HEADER, excel_csv, excel_patients
 
 TODAY = ("--today", "2026-03-16")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_map_check_fix_and_import(
     page.combos["phone"].setCurrentIndex(page.combos["phone"].findText("Fone contato"))
     assert page.examples["phone"].text().startswith("ex.: ")
     page.combos["name"].setCurrentIndex(0)  # unmapping a required field blocks the way on
-    assert "nome: escolha a coluna" in page.problems.text()
+    assert "Nome: escolha a coluna" in page.problems.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     page.combos["name"].setCurrentIndex(page.combos["name"].findText("Nome"))
     assert page.problems.isHidden()

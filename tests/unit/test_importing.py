@@ -157,7 +157,7 @@ def test_a_column_serves_one_field_and_the_first_name_wins() -> None:
 def test_missing_required_and_doubled_columns_are_explained() -> None:
     table = read_table(b"Paciente;Celular\nAna Lima;19999999999\n", "x.csv")
     problems = mapping_problems(CONTRACT_FIELDS, {"patient_cpf": 0, "amount": 0}, table)
-    assert "vencimento: escolha a coluna da planilha (obrigatória)." in problems
+    assert "Vencimento: escolha a coluna da planilha (obrigatória)." in problems
     assert any("'Paciente' foi escolhida para mais de um campo" in p for p in problems)
 
 

@@ -394,7 +394,7 @@ class MappingPage(QWizardPage):
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(combo, 1)
             row.addWidget(example, 1)
-            text = spec.header[:1].upper() + spec.header[1:] + (" *" if spec.required else "")
+            text = spec.title + (" *" if spec.required else "")
             label = QLabel(text)
             if spec.hint:
                 label.setToolTip(spec.hint)
@@ -495,8 +495,14 @@ class CheckPage(QWizardPage):
         name = owner.path.name
 
         def job(progress: Any, cancelled: Any) -> ImportReport:
-            return owner.transfer.check(
-                kind, table, mapping, file_name=name, progress=progress, cancelled=cancelled
+            return owner.transfer.run(
+                kind,
+                table,
+                mapping,
+                dry_run=True,
+                file_name=name,
+                progress=progress,
+                cancelled=cancelled,
             )
 
         def checked(report: ImportReport) -> None:
