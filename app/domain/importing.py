@@ -478,12 +478,14 @@ class RowErrors:
     columns: Mapping[str, str]  # field key → the file's column name
     found: list[RowError] = field(default_factory=list)
     _seen: set[tuple[int, str]] = field(default_factory=set)
+    _lines: set[int] = field(default_factory=set)
 
     def add(self, record: Record, key: str, message: str, *, keep_label: bool = False) -> None:
         column = self.columns.get(key, "")
         if (record.line, column or message) in self._seen:
             return
         self._seen.add((record.line, column or message))
+        self._lines.add(record.line)
         text = message if keep_label or not column else strip_label(message)
         self.found.append(RowError(record.line, column, key, record.get(key), text))
 
@@ -495,8 +497,8 @@ class RowErrors:
             key = fields.get(error.field, error.field)
             self.add(record, key, error.message, keep_label=key not in self.columns)
 
-    def lines(self) -> set[int]:
-        return {e.line for e in self.found}
+    def refused(self, line: int) -> bool:
+        return line in self._lines
 
 
 # --- small cell readers (what a check box or a choice is in a file) -----------------------

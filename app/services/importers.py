@@ -141,7 +141,7 @@ class Importer:
         raise NotImplementedError
 
     def refused(self, record: Record) -> bool:
-        return record.line in self.errors.lines()
+        return self.errors.refused(record.line)
 
 
 # --- pacientes ----------------------------------------------------------------------------
