@@ -555,7 +555,8 @@ class CheckPage(QWizardPage):
         self.table.setColumnWidth(2, 380)
         for column in range(3, len(self.model.headers)):
             self.table.setColumnWidth(column, 130)
-        self.table.resizeRowsToContents()
+        if len(rows) <= 2_000:  # measuring every row of a huge file would freeze the screen
+            self.table.resizeRowsToContents()
         self.completeChanged.emit()
 
     def save_problems(self) -> None:
