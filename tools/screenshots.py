@@ -24,8 +24,11 @@ from app.config import load_config
 from app.domain.layouts import LAYOUTS
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.import_wizard import ImportWizard
+from ui.dialogs.login import LoginDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
+from ui.dialogs.recovery_key import RecoveryKeyDialog
+from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
 
@@ -96,6 +99,43 @@ def main(out_dir: str) -> int:
         app = make_application([sys.argv[0]])
         services = bootstrap(load_config(str(Path(tmp) / "demo.db")), FixedClock(TODAY, time(9)))
         services.demo.create(patients=400, seed=1)
+        services.login("gestor", "demo")
+        services.clinic.update({"fine_percent": "1,5"})
+        services.clinic.update({"pix_key": "financeiro@sorrisodemo.com.br"})
+        services.login("admin", "demo")
+        # Show a protected clinic: encrypt the screenshot database (with a frase-senha, so it
+        # works with or without an OS keyring) and open it again with its key.
+        protected = services.security.encrypt("frase da clínica de demonstração")
+        services = bootstrap(services.config, services.clock, key=protected.key)
+        services.login("admin", "demo")
+        services.backups.set_folder(str(Path(tmp) / "pendrive" / "EmDia-backups"))
+        services.backups.create()
+        services.backups.create_automatic("inicio")
+
+        login = LoginDialog(
+            services.login,
+            hint="Clínica de demonstração: usuários admin, gestor, recepcao, todos com a senha "
+            "'demo'.",
+        )
+        login.username.setText("recepcao")
+        login.password.setText("errada")
+        login.show()
+        login.try_login()
+        save(login, app, out / "login.png")
+        login.close()
+        services.login("admin", "demo")
+
+        setup = SetupDialog(lambda _answers: None, encrypt=True, passphrase_required=True)
+        setup.full_name.setText("Dra. Conceição Araújo")
+        setup.show()
+        save(setup, app, out / "configurar-clinica.png")
+        setup.close()
+        recovery = RecoveryKeyDialog(
+            "MZXW-6YTB-OI6Q-2LLU-ZQGY-3DSN-BZHM-W4LU-OJSX-A5DF-MRUW-4ZLS-OQZC-AYTD"
+        )
+        recovery.show()
+        save(recovery, app, out / "chave-de-recuperacao.png")
+        recovery.close()
 
         window = MainWindow(services)
         window.resize(1280, 780)
@@ -168,9 +208,14 @@ def main(out_dir: str) -> int:
         window.settings_view.tabs.setCurrentIndex(1)
         save(window, app, out / "configuracoes-cobranca.png")
 
-        window.settings_view.tabs.setCurrentWidget(window.settings_view.transfer_panel)
+        settings = window.settings_view
+        settings.tabs.setCurrentWidget(settings.transfer_panel)
         save(window, app, out / "configuracoes-importar-exportar.png")
         import_screens(app, window, services, Path(tmp), out)
+        settings.tabs.setCurrentIndex(settings.security_tab)
+        save(window, app, out / "configuracoes-usuarios-backups.png")
+        settings.tabs.setCurrentIndex(settings.audit_tab)
+        save(window, app, out / "auditoria.png")
 
         window.show_section("Cobrança")
         save(window, app, out / "secao-em-construcao.png")

@@ -19,7 +19,7 @@ from app.domain.schedule import PlannedInstallment, plan
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
-from app.services.base import Service
+from app.services.base import Permission, Service
 from app.services.payments import record_payment
 
 
@@ -52,12 +52,14 @@ class ContractService(Service):
 
     def preview(self, patient_id: int, form: ContractForm) -> list[PlannedInstallment]:
         """The plan the contract would have (for the live preview); nothing is written."""
+        self.require(Permission.CONTRACTS)
         with self.uow() as uow:
             _patient, data = self._validated(uow, patient_id, form)
             return self._plan(uow, data)
 
     # --- commands ---------------------------------------------------------------------------
     def create(self, patient_id: int, form: ContractForm) -> ContractView:
+        self.require(Permission.CONTRACTS)
         today = self.clock.today()
         with self.uow() as uow:
             patient, data = self._validated(uow, patient_id, form)
@@ -188,6 +190,7 @@ class ContractService(Service):
 
     # --- queries ----------------------------------------------------------------------------
     def get(self, contract_id: int, as_of: date | None = None) -> ContractView:
+        self.require(Permission.CONTRACTS)
         with self.uow() as uow:
             contract = uow.contracts.get(contract_id)
             if contract is None:
@@ -199,18 +202,22 @@ class ContractService(Service):
         return view.as_of, list(view.lines)
 
     def for_patient(self, patient_id: int) -> list[ContractSummary]:
+        self.require(Permission.CONTRACTS)
         with self.uow() as uow:
             return uow.contracts.summaries_for_patient(patient_id)
 
     def search(self, text: str = "", offset: int = 0, limit: int = 100) -> list[ContractSummary]:
+        self.require(Permission.CONTRACTS)
         with self.uow() as uow:
             return uow.contracts.search(text, offset, limit)
 
     def count(self, text: str = "") -> int:
+        self.require(Permission.CONTRACTS)
         with self.uow() as uow:
             return uow.contracts.count(text)
 
     def policy(self, contract_id: int) -> ChargePolicy:
+        self.require(Permission.CONTRACTS)
         with self.uow() as uow:
             contract = uow.contracts.get(contract_id)
             if contract is None:

@@ -22,7 +22,7 @@ from app.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import PatientRepository
 from app.persistence.uow import UnitOfWork
-from app.services.base import Service
+from app.services.base import Permission, Service
 
 _STALE = (
     "Outra pessoa alterou este cadastro depois que você o abriu. Feche e abra de novo para ver "
@@ -33,6 +33,7 @@ _STALE = (
 class PatientService(Service):
     # --- queries --------------------------------------------------------------------------
     def get(self, patient_id: int) -> Patient:
+        self.require(Permission.PATIENTS)
         with self.uow() as uow:
             row = uow.patients.get(patient_id)
             if row is None:
@@ -40,15 +41,18 @@ class PatientService(Service):
             return uow.patients.to_domain(row)
 
     def search(self, text: str = "", offset: int = 0, limit: int = 100) -> list[PatientListItem]:
+        self.require(Permission.PATIENTS)
         with self.uow() as uow:
             return uow.patients.search(text, offset, limit)
 
     def count(self, text: str = "") -> int:
+        self.require(Permission.PATIENTS)
         with self.uow() as uow:
             return uow.patients.count(text)
 
     def find_by_cpf(self, cpf_text: str) -> PersonRef | None:
         """Look a person up by CPF as typed; ``None`` when the CPF is invalid or unknown."""
+        self.require(Permission.PATIENTS)
         cpf = identity.normalize_cpf(cpf_text)
         if isinstance(cpf, FieldError):
             return None
@@ -58,6 +62,7 @@ class PatientService(Service):
 
     # --- commands -------------------------------------------------------------------------
     def create(self, form: PatientForm) -> Patient:
+        self.require(Permission.PATIENTS)
         today = self.clock.today()
         data = validate_patient(form, today)
         with self.uow() as uow:
@@ -93,6 +98,7 @@ class PatientService(Service):
         return row
 
     def update(self, patient_id: int, form: PatientForm, expected_version: int) -> Patient:
+        self.require(Permission.PATIENTS)
         today = self.clock.today()
         data = validate_patient(form, today)
         with self.uow() as uow:

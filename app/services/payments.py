@@ -23,7 +23,7 @@ from app.domain.money import format_brl
 from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
-from app.services.base import Service
+from app.services.base import Permission, Service
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class ReversalResult:
 class PaymentService(Service):
     def preview(self, form: PaymentForm) -> Allocation:
         """How the payment would be applied (for the dialog's live preview); nothing is written."""
+        self.require(Permission.PAYMENTS)
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
@@ -57,6 +58,7 @@ class PaymentService(Service):
             )
 
     def add(self, form: PaymentForm) -> PaymentResult:
+        self.require(Permission.PAYMENTS)
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
@@ -67,6 +69,7 @@ class PaymentService(Service):
     def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
         """Estorno: a counter-entry; the original stops counting. A bounced cheque is
         ``code="cheque_devolvido"`` (and counts against the patient in the risk analysis)."""
+        self.require(Permission.PAYMENTS)
         checked = reversal_code_for(code, reason)
         if isinstance(checked, FieldError):
             raise ValidationError([checked])
@@ -134,6 +137,7 @@ class PaymentService(Service):
             return ReversalResult(reversal.id, original.id, original.amount_cents, checked)
 
     def for_contract(self, contract_id: int) -> list[PaymentView]:
+        self.require(Permission.PAYMENTS)
         with self.uow() as uow:
             return uow.payments.views_for_contract(contract_id)
 
@@ -203,6 +207,7 @@ def record_payment(
     """Allocate and write one payment inside the caller's transaction, audited (the desk, and a
     new contract whose entrada is paid at the desk)."""
     ledgers, allocation = allocate_payment(uow, contract, data)
+    check_waiver(service, uow, data, allocation)
     payment = add_payment_rows(service, uow, contract, data, allocation)
     uow.flush()
     before = PaymentService._snapshot(ledgers)
@@ -211,6 +216,20 @@ def record_payment(
         uow, "payment.add", "payment", payment.id, before, payment_audit(data, allocation)
     )
     return PaymentResult(payment.id, data.amount_cents, allocation, settled)
+
+
+def check_waiver(
+    service: Service, uow: UnitOfWork, data: PaymentData, allocation: Allocation
+) -> None:
+    """Forgiving multa/juros is a discount: above the clinic's limit only a gestor decides."""
+    if not data.waive_charges:
+        return
+    waived = sum(s.fine_cents + s.interest_cents + s.correction_cents for _, s in allocation.lines)
+    principal = sum(s.principal_cents for _, s in allocation.lines)
+    clinic = uow.clinic.get()
+    limit_bp = clinic.discount_approval_limit_bp if clinic else 0
+    if waived * 10_000 > principal * limit_bp:
+        service.require(Permission.DISCOUNT_ABOVE_LIMIT)
 
 
 def allocate_payment(

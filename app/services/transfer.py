@@ -39,7 +39,7 @@ from app.domain.layouts import (
 )
 from app.errors import EmDiaError
 from app.persistence.uow import UnitOfWork
-from app.services.base import Context, Service
+from app.services.base import Context, Permission, Service
 from app.services.contracts import ContractService
 from app.services.importers import IMPORTERS, Progress, Skip
 from app.services.patients import PatientService
@@ -162,7 +162,11 @@ class TransferService(Service):
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
         """Check every line and import them all, or nothing: the transaction is committed only
-        when every line was accepted and this is not a ``dry_run`` (``written`` says)."""
+        when every line was accepted and this is not a ``dry_run`` (``written`` says).
+
+        Patients may be imported by the desk; contracts and payments bring money history in
+        bulk (charges waived, old payments), which is a gestor's decision."""
+        self.require(Permission.PATIENTS if kind == "patients" else Permission.IMPORT_HISTORY)
         layout = self.layout(kind)
         problems = mapping_problems(layout.fields, mapping, table)
         if problems:
@@ -226,6 +230,8 @@ class TransferService(Service):
         The file appears only when complete (written beside it, then renamed): a cancelled or
         failed export never leaves half a spreadsheet behind.
         """
+        # Whole-clinic files of personal and financial data (LGPD): the gestor's reports.
+        self.require(Permission.REPORTS)
         spec = EXPORTS[kind]
         check_suffix(path)
         partial = path.with_name(f".{path.stem}.parcial{path.suffix}")

@@ -1,7 +1,7 @@
 """Contracts remember their number in the spreadsheet they were imported from (re-import skips them).
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25 12:42:15.584682
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0006'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -135,9 +135,12 @@ def test_templates_are_written_and_import_cleanly(
 
 
 def test_exports_to_csv_and_xlsx(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run(capsys, "--db", db, *TODAY, "demo", "--patients", "15", "--seed", "4")
+    # The demo has users: exports are a gestor's report (LGPD), so act as one.
+    monkeypatch.setenv("EMDIA_USER", "gestor")
+    monkeypatch.setenv("EMDIA_PASSWORD", "demo")
     for kind in ("patients", "installments", "payments"):
         for suffix in (".csv", ".xlsx"):
             target = tmp_path / f"{kind}{suffix}"
