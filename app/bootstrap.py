@@ -34,6 +34,7 @@ from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
 from app.services.security import SecurityService
+from app.services.transfer import TransferService
 from app.services.users import UserService
 
 
@@ -49,6 +50,7 @@ class Services:
     indexes: IndexService
     demo: DemoService
     documents: DocumentService
+    transfer: TransferService
     users: UserService
     audit: AuditService
     backups: BackupService
@@ -123,17 +125,20 @@ def bootstrap(
         key=key,
         release=engine.dispose,
     )
+    patients = PatientService(ctx)
+    contracts = ContractService(ctx)
     services = Services(
         config=config,
         clock=clock,
         engine=engine,
         clinic=ClinicService(ctx),
-        patients=PatientService(ctx),
-        contracts=ContractService(ctx),
+        patients=patients,
+        contracts=contracts,
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
         documents=DocumentService(ctx),
+        transfer=TransferService(ctx, patients, contracts),
         users=UserService(ctx),
         audit=AuditService(ctx),
         backups=BackupService(ctx),

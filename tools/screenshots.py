@@ -10,9 +10,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import time as time_module
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
-from time import sleep
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,7 +23,9 @@ import resources
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.layouts import LAYOUTS
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
@@ -90,6 +93,51 @@ def render_documents(services: Services, contract_id: int, tmp: Path, out: Path)
             ["pdftoppm", "-png", "-r", "70", document.file_path, str(out / name)], check=True
         )
         print(f"wrote {out / name}-*.png")
+
+
+def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time_module.monotonic() + seconds
+    while not condition():
+        if time_module.monotonic() > deadline:
+            raise TimeoutError("screen did not settle")
+        app.processEvents()
+        time_module.sleep(0.02)
+
+
+# A clinic's own spreadsheet, as Excel in pt-BR saves it: ";", Windows-1252, its own headers.
+CLINIC_SHEET = (
+    "Paciente;CPF;Celular;Nascimento;E-mail;Cidade;Convênio\r\n"
+    "Beatriz Antunes Lima;111.444.777-35;(19) 99812-3344;12/04/1988;bia.lima@gmail.com;Campinas;"
+    "particular\r\n"
+    "Caio Ferraz;39053344705;19 98123-4455;31/02/1979;caio@;Valinhos;Uniodonto\r\n"
+    "Débora Nogueira Reis;529.982.247-25;(19) 3251-7788;05/09/1992;;Campinas;particular\r\n"
+    "Eduardo Tavares;123.456.789-00;(19) 99777-1212;;;Sumaré;particular\r\n"
+    "Fernanda Queiroz Prado;;(19) 99611-2020;23/07/2001;fe.prado@hotmail.com;Paulínia;\r\n"
+)
+
+
+def import_screens(
+    app: QApplication, window: MainWindow, services: Services, tmp: Path, out: Path
+) -> None:
+    """The import wizard on a real clinic spreadsheet: the mapping, then the dry run's errors."""
+    sheet = tmp / "pacientes_clinica.csv"
+    sheet.write_bytes(CLINIC_SHEET.encode("windows-1252"))
+    wizard = ImportWizard(services.transfer, "patients", window)
+    wizard.show()
+    wizard.file_page.path.setText(str(sheet))
+    wizard.next()
+    wait_until(app, lambda: wizard.currentPage() is wizard.format_page)
+    save(wizard, app, out / "importar-formato.png")
+    wizard.next()
+    save(wizard, app, out / "importar-colunas.png")
+    wizard.next()
+    wait_until(app, lambda: wizard.report is not None)
+    wizard.check_page.only_problems.setChecked(False)  # every line: ready ones and refused ones
+    save(wizard, app, out / "importar-conferencia-erros.png")
+    wizard.close()
+    for kind in LAYOUTS:
+        services.transfer.write_template(kind, out.parent / "modelos" / LAYOUTS[kind].template)
+        print(f"wrote {out.parent / 'modelos' / LAYOUTS[kind].template}")
 
 
 def main(out_dir: str) -> int:
@@ -221,12 +269,13 @@ def main(out_dir: str) -> int:
         assert isinstance(documents, DocumentsView)
         documents.min_days.setValue(60)
         documents.generate_batch()  # the real button's work, in the background lane
-        while documents.last_result is None:
-            app.processEvents()
-            sleep(0.02)
+        wait_until(app, lambda: documents.last_result is not None)
         save(window, app, out / "documentos.png")
 
         settings = window.settings_view
+        settings.tabs.setCurrentWidget(settings.transfer_panel)
+        save(window, app, out / "configuracoes-importar-exportar.png")
+        import_screens(app, window, services, Path(tmp), out)
         settings.tabs.setCurrentIndex(settings.security_tab)
         save(window, app, out / "configuracoes-usuarios-backups.png")
         settings.tabs.setCurrentIndex(settings.audit_tab)

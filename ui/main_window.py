@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.lock_button)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         self.settings_view.clinic_changed.connect(self.update_title)
+        self.settings_view.transfer_panel.imported.connect(
+            lambda _r: self.patients_view.run_search()
+        )
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import core, documents, money, security
+from app.cli import core, documents, money, security, transfer
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -31,7 +31,13 @@ from app.logging_setup import configure_logging
 
 log = logging.getLogger("emdia.cli")
 
-GROUPS = (core.register, money.register, security.register, documents.register)
+GROUPS = (
+    core.register,
+    money.register,
+    security.register,
+    transfer.register,
+    documents.register,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -185,12 +185,17 @@ class Contract(Timestamps, Base):
     witness2_name: Mapped[str] = mapped_column(String(200), default="")
     witness2_cpf: Mapped[str] = mapped_column(String(11), default="")
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    # The contract's number in the spreadsheet or system it was imported from: importing the
+    # same file again finds it and skips it instead of duplicating the debt.
+    external_ref: Mapped[str | None] = mapped_column(String(60), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     installments: Mapped[list[Installment]] = relationship(
         back_populates="contract", order_by="Installment.number"
     )
+    # Lets a contract be written with a patient registered in the same flush (an import).
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -237,6 +242,8 @@ class Payment(Timestamps, Base):
     credit_cents: Mapped[int] = mapped_column(Cents, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+    contract: Mapped[Contract] = relationship()
+
 
 class PaymentAllocation(Timestamps, Base):
     """How a payment was spread over installments: principal and each charge, in centavos."""
@@ -251,6 +258,10 @@ class PaymentAllocation(Timestamps, Base):
     interest_cents: Mapped[int] = mapped_column(Cents, default=0)
     correction_cents: Mapped[int] = mapped_column(Cents, default=0)
     discount_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+    # Let a payment and its allocations be written in one flush (an import writes thousands).
+    payment: Mapped[Payment] = relationship()
+    installment: Mapped[Installment] = relationship()
 
 
 class CorrectionIndexValue(Timestamps, Base):

@@ -317,7 +317,7 @@ class DocumentService(Service):
             with self.uow() as uow:
                 stored: list[tuple[models.Document, Path, str, int]] = []
                 held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the session
-                ledgers = uow.contracts.ledgers_many(chunk)
+                ledgers = uow.contracts.ledgers_of(chunk)
                 clinic = ClinicRepository.to_domain(uow.clinic.get())
                 try:
                     for contract_id in chunk:

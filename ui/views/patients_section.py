@@ -16,7 +16,7 @@ class PatientsSection(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsSection")
-        self.list = PatientsView(services.patients)
+        self.list = PatientsView(services.patients, services.transfer)
         self.page = PatientPage(services, desk)
         self.addWidget(self.list)
         self.addWidget(self.page)

@@ -22,6 +22,7 @@ from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
 from ui.views.placeholder import PlaceholderView
+from ui.views.transfer_panel import TransferPanel
 from ui.widgets.form import ERROR_STYLE, FieldErrors
 from ui.widgets.index_editor import IndexEditor
 
@@ -191,6 +192,8 @@ class SettingsView(QWidget):
         box.addWidget(self.index_editor, 1)
         self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
         self.tabs.addTab(charges, self.tr("Cobrança"))
+        self.transfer_panel = TransferPanel(services.transfer)
+        self.tabs.addTab(self.transfer_panel, self.tr("Importar / Exportar"))
         self.tabs.addTab(
             PlaceholderView(
                 self.tr("Régua de cobrança"),
