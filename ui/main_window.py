@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 import app
 from app.bootstrap import Services
@@ -267,7 +268,8 @@ class MainWindow(QMainWindow):
                 )
 
             def failed(exc: BaseException) -> None:
-                self._backup_failed(exc)
+                if isValid(self):
+                    self._backup_failed(exc)
                 self._close_now()
 
             run_with_progress(
@@ -284,7 +286,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _close_now(self) -> None:
-        self.close()
+        # The closing backup may finish after the window was already destroyed (a test's
+        # teardown, the application quitting): then there is nothing left to close.
+        if isValid(self):
+            self.close()
 
     def _where(self) -> str:
         path = self.services.config.sqlite_path
