@@ -18,8 +18,10 @@ from app.persistence.uow import UnitOfWork
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
 from app.services.contracts import ContractService
+from app.services.dashboard import DashboardService
 from app.services.demo import DemoService
 from app.services.indexes import IndexService
+from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
 
@@ -35,6 +37,8 @@ class Services:
     payments: PaymentService
     indexes: IndexService
     demo: DemoService
+    overdue: OverdueService
+    dashboard: DashboardService
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
 
@@ -70,6 +74,7 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
         uow_factory=lambda: UnitOfWork(session_factory),
         actor=current_actor,
     )
+    overdue = OverdueService(ctx)
     services = Services(
         config=config,
         clock=clock,
@@ -80,6 +85,8 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
+        overdue=overdue,
+        dashboard=DashboardService(ctx, overdue),
         migration=report,
     )
     return services

@@ -38,3 +38,11 @@ def age_on(birth: date, today: date) -> int:
     if (today.month, today.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+MONTH_ABBR = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+
+
+def day_span(start: date, end: date) -> str:
+    """``16–31 mar`` (a period inside one month, as chart labels show it)."""
+    return f"{start.day}–{end.day} {MONTH_ABBR[start.month - 1]}"

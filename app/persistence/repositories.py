@@ -4,11 +4,14 @@ the domain's frozen dataclasses so nothing outside ``app`` ever holds a live ORM
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Iterator
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Executable, Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from app.domain.catalog import ContractStatus
 from app.domain.clinic import ClinicInfo
 from app.domain.contracts import ContractSummary, PaymentView
 from app.domain.law import (
@@ -19,6 +22,8 @@ from app.domain.law import (
     Settlement,
 )
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
+from app.domain.receivables import OverdueLedger, Person, PromiseDue
+from app.domain.risk import AgreementRecord, ContactAttempt, PromiseRecord
 from app.domain.text import fold
 from app.persistence import models
 
@@ -411,3 +416,463 @@ def terms_of(inst: models.Installment) -> InstallmentTerms:
         renegotiated=inst.renegotiated_agreement_id is not None,
         key=inst.id,
     )
+
+
+def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
+    """IN lists in pieces: SQLite limits bound parameters per statement."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+class ReceivablesRepository:
+    """What the worklist and the dashboard read: open installments by due date (through the
+    covering ``ix_installment_open``), their settlements, and the patient facts risk needs.
+
+    "Open on ``as_of``" = not renegotiated, in a contract that is not cancelled, and either not
+    settled or settled only after ``as_of`` (a re-print for a past ``--today``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
+        """Plain-column queries through Core: no ORM loading machinery per row."""
+        return self.session.connection().execute(stmt)
+
+    def money_token(self) -> tuple[Any, ...]:
+        """Changes whenever money may have changed: every money change adds a payment, an
+        installment or a contract, or writes the audit log (a non-negotiable of the design).
+        Primary-key maxima: four index lookups, whatever the size of the clinic."""
+        tables = (models.AuditLog, models.Payment, models.Installment, models.Contract)
+        stmt = select(*(select(func.max(t.id)).scalar_subquery() for t in tables))
+        return tuple(self._run(stmt).one())
+
+    # --- overdue installments with everything updated_debt needs ---------------------------
+    def overdue_ledgers(
+        self, as_of: date, patient_ids: Collection[int] | None = None
+    ) -> list[OverdueLedger]:
+        i, c = models.Installment, models.Contract
+        columns = (
+            i.id,
+            i.contract_id,
+            i.number,
+            i.due_date,
+            i.effective_due_date,
+            i.amount_cents,
+            i.paid_cents,
+            c.patient_id,
+            c.responsible_id,
+            c.fine_bp,
+            c.interest_monthly_bp,
+            c.punctuality_discount_bp,
+            c.correction_index,
+        )
+        base = (
+            select(*columns)
+            .join(c, c.id == i.contract_id)
+            .where(
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date < as_of,
+                c.status != ContractStatus.CANCELLED.value,
+            )
+        )
+        if patient_ids is not None:
+            base = base.where(c.patient_id.in_(sorted(patient_ids)))
+        run = self._run
+        open_now = list(run(base.where(i.settled_on.is_(None))))
+        settled_later = list(run(base.where(i.settled_on > as_of)))
+        settlements = self._settlements(as_of, patient_ids, [r[0] for r in settled_later])
+        policies = _PolicyCache(self.session)
+        return [
+            OverdueLedger(
+                r[1],
+                r[7],
+                r[8],
+                InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
+                settlements.get(r[0], ()),
+                policies.get(r[9], r[10], r[11], r[12]),
+            )
+            for r in open_now + settled_later
+        ]
+
+    def _settlements(
+        self, as_of: date, patient_ids: Collection[int] | None, extra_ids: list[int]
+    ) -> dict[int, tuple[Settlement, ...]]:
+        """Effective settlements of the open overdue installments (one indexed join), plus those
+        of ``extra_ids`` (installments settled after ``as_of``)."""
+        a, p, i, c = models.PaymentAllocation, models.Payment, models.Installment, models.Contract
+        columns = (
+            a.installment_id,
+            p.paid_on,
+            a.principal_cents,
+            a.fine_cents,
+            a.interest_cents,
+            a.correction_cents,
+            a.discount_cents,
+        )
+        effective = (p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None))
+        stmt = (
+            select(*columns)
+            .select_from(i)
+            .join(a, a.installment_id == i.id)
+            .join(p, p.id == a.payment_id)
+            .where(
+                i.settled_on.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date < as_of,
+                *effective,
+            )
+        )
+        if patient_ids is not None:
+            stmt = stmt.join(c, c.id == i.contract_id).where(c.patient_id.in_(sorted(patient_ids)))
+        run = self._run
+        rows = list(run(stmt))
+        for chunk in _chunks(extra_ids):
+            extra = select(*columns).join(p, p.id == a.payment_id)
+            rows += run(extra.where(a.installment_id.in_(chunk), *effective))
+        found: dict[int, list[Settlement]] = {}
+        for row in sorted(rows, key=lambda r: r[1]):
+            found.setdefault(row[0], []).append(Settlement(*row[1:]))
+        return {key: tuple(value) for key, value in found.items()}
+
+    # --- who they are -----------------------------------------------------------------------
+    def people(self, ids: Iterable[int]) -> dict[int, Person]:
+        pt = models.Patient
+        found: dict[int, Person] = {}
+        for chunk in _chunks(ids):
+            stmt = select(
+                pt.id,
+                pt.name,
+                pt.name_search,
+                pt.cpf,
+                pt.phone,
+                pt.phone_alt,
+                pt.email,
+                pt.responsible_id,
+                pt.data_confirmed_on,
+                pt.suspend_new_treatments,
+                pt.opt_out_whatsapp,
+                pt.opt_out_sms,
+                pt.opt_out_email,
+                pt.opt_out_phone,
+            ).where(pt.id.in_(chunk))
+            for r in self._run(stmt).all():
+                found[r[0]] = Person(*r)
+        return found
+
+    # --- history for risk -------------------------------------------------------------------
+    def paid_history(self, patient_ids: Iterable[int], as_of: date) -> dict[int, list[Any]]:
+        """Installments (number ≥ 1) fully paid by ``as_of``: (effective due date, settled on)."""
+        i, c = models.Installment, models.Contract
+        found: dict[int, list[Any]] = {}
+        for chunk in _chunks(patient_ids):
+            stmt = (
+                select(c.patient_id, i.effective_due_date, i.settled_on)
+                .join(i, i.contract_id == c.id)
+                .where(
+                    c.patient_id.in_(chunk),
+                    c.status != ContractStatus.CANCELLED.value,
+                    i.number >= 1,
+                    i.renegotiated_agreement_id.is_(None),
+                    i.settled_on.is_not(None),
+                    i.settled_on <= as_of,
+                )
+            )
+            for patient_id, due, settled in self._run(stmt).all():
+                found.setdefault(patient_id, []).append((due, settled))
+        return found
+
+    def last_payments(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
+        p, c = models.Payment, models.Contract
+        found: dict[int, date] = {}
+        for chunk in _chunks(patient_ids):
+            stmt = (
+                select(c.patient_id, func.max(p.paid_on))
+                .join(p, p.contract_id == c.id)
+                .where(
+                    c.patient_id.in_(chunk),
+                    p.reverses_payment_id.is_(None),
+                    p.reversed_by_id.is_(None),
+                    p.paid_on <= as_of,
+                )
+                .group_by(c.patient_id)
+            )
+            found.update({pid: day for pid, day in self._run(stmt)})
+        return found
+
+    def bounced_cheques(self, patient_ids: Iterable[int], as_of: date) -> dict[int, list[date]]:
+        p, c = models.Payment, models.Contract
+        found: dict[int, list[date]] = {}
+        for chunk in _chunks(patient_ids):
+            stmt = (
+                select(c.patient_id, p.paid_on)
+                .join(p, p.contract_id == c.id)
+                .where(
+                    c.patient_id.in_(chunk),
+                    p.reverses_payment_id.is_not(None),
+                    p.reversal_code == "cheque_devolvido",
+                    p.paid_on <= as_of,
+                )
+            )
+            for pid, day in self._run(stmt).all():
+                found.setdefault(pid, []).append(day)
+        return found
+
+    def contacts(
+        self, person_ids: Iterable[int], since: date, as_of: date
+    ) -> dict[int, list[ContactAttempt]]:
+        """Contact attempts with each person from ``since`` to the end of ``as_of`` (newest
+        first)."""
+        log = models.ContactLog
+        end = datetime.combine(as_of + timedelta(days=1), time())
+        found: dict[int, list[ContactAttempt]] = {}
+        for chunk in _chunks(person_ids):
+            stmt = (
+                select(log.patient_id, log.contacted_at, log.outcome)
+                .where(
+                    log.patient_id.in_(chunk),
+                    log.contacted_at >= datetime.combine(since, time()),
+                    log.contacted_at < end,
+                )
+                .order_by(log.contacted_at.desc(), log.id.desc())
+            )
+            for pid, at, outcome in self._run(stmt).all():
+                found.setdefault(pid, []).append(ContactAttempt(at, outcome))
+        return found
+
+    def last_contacts(self, person_ids: Iterable[int], as_of: date) -> dict[int, ContactAttempt]:
+        """Each person's latest contact attempt up to the end of ``as_of``, however old."""
+        log = models.ContactLog
+        end = datetime.combine(as_of + timedelta(days=1), time())
+        found: dict[int, ContactAttempt] = {}
+        for chunk in _chunks(person_ids):
+            latest = (
+                select(log.patient_id, func.max(log.contacted_at))
+                .where(log.patient_id.in_(chunk), log.contacted_at < end)
+                .group_by(log.patient_id)
+            )
+            stmt = (
+                select(log.patient_id, log.contacted_at, log.outcome)
+                .where(tuple_(log.patient_id, log.contacted_at).in_(latest))
+                .order_by(log.id)
+            )
+            for pid, at, outcome in self._run(stmt).all():
+                found[pid] = ContactAttempt(at, outcome)
+        return found
+
+    def promises(
+        self, person_ids: Iterable[int], since: date, as_of: date
+    ) -> dict[int, list[PromiseRecord]]:
+        """Promises made by ``as_of`` for a day from ``since`` on, with what was paid towards
+        each (effective payments from the day it was made to the promised day)."""
+        pr = models.Promise
+        rows = []
+        for chunk in _chunks(person_ids):
+            stmt = select(
+                pr.patient_id, pr.created_at, pr.promised_on, pr.amount_cents, pr.resolution
+            ).where(
+                pr.patient_id.in_(chunk),
+                pr.promised_on >= since,
+                pr.created_at < datetime.combine(as_of + timedelta(days=1), time()),
+            )
+            rows += self._run(stmt).all()
+        paid = self._promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
+        found: dict[int, list[PromiseRecord]] = {}
+        for row, cents in zip(rows, paid, strict=True):
+            pid, created_at, promised_on, amount, resolution = row
+            found.setdefault(pid, []).append(
+                PromiseRecord(created_at.date(), promised_on, amount, resolution, cents)
+            )
+        return found
+
+    def _promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
+        """For each (person, made on, promised on): the money that person paid from the day
+        the promise was made to the promised day (or ``as_of``), on contracts where they are
+        the patient or the responsável financeiro. One query per chunk of people."""
+        if not promises:
+            return []
+        p, c = models.Payment, models.Contract
+        start = min(made for _, made, _ in promises)
+        payments: dict[int, list[tuple[date, int]]] = {}
+        for chunk in _chunks(pid for pid, _, _ in promises):
+            stmt = (
+                select(c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
+                .join(p, p.contract_id == c.id)
+                .where(
+                    or_(c.patient_id.in_(chunk), c.responsible_id.in_(chunk)),
+                    p.reverses_payment_id.is_(None),
+                    p.reversed_by_id.is_(None),
+                    p.paid_on >= start,
+                    p.paid_on <= as_of,
+                )
+            )
+            wanted = set(chunk)
+            for patient_id, responsible_id, paid_on, amount in self._run(stmt).all():
+                for person in {patient_id, responsible_id} & wanted:
+                    payments.setdefault(person, []).append((paid_on, amount))
+        return [
+            sum(
+                amount
+                for paid_on, amount in payments.get(pid, ())
+                if made <= paid_on <= min(promised, as_of)
+            )
+            for pid, made, promised in promises
+        ]
+
+    def negativados(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
+        """Since when each person is negativado on ``as_of`` (CDC art. 43), if they are."""
+        n = models.Negativacao
+        found: dict[int, date] = {}
+        for chunk in _chunks(patient_ids):
+            stmt = (
+                select(n.patient_id, func.min(n.included_on))
+                .where(
+                    n.patient_id.in_(chunk),
+                    n.included_on <= as_of,
+                    or_(n.removed_on.is_(None), n.removed_on > as_of),
+                )
+                .group_by(n.patient_id)
+            )
+            found.update({pid: day for pid, day in self._run(stmt)})
+        return found
+
+    def agreements(
+        self, patient_ids: Iterable[int], as_of: date
+    ) -> dict[int, list[AgreementRecord]]:
+        ag = models.Agreement
+        found: dict[int, list[AgreementRecord]] = {}
+        for chunk in _chunks(patient_ids):
+            stmt = select(ag.patient_id, ag.as_of, ag.status).where(
+                ag.patient_id.in_(chunk), ag.as_of <= as_of
+            )
+            for pid, day, status in self._run(stmt).all():
+                found.setdefault(pid, []).append(AgreementRecord(day, status))
+        return found
+
+    # --- the dashboard ----------------------------------------------------------------------
+    def not_due_by_date(self, as_of: date) -> dict[date, int]:
+        """Open principal of installments due from ``as_of`` on, per effective due date."""
+        i, a, p = models.Installment, models.PaymentAllocation, models.Payment
+        cancelled = select(models.Contract.id).where(
+            models.Contract.status == ContractStatus.CANCELLED.value
+        )
+        stmt = (
+            select(i.effective_due_date, func.sum(i.amount_cents - i.paid_cents))
+            .where(
+                i.settled_on.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date >= as_of,
+                i.contract_id.not_in(cancelled),
+            )
+            .group_by(i.effective_due_date)
+        )
+        found = {day: int(cents) for day, cents in self._run(stmt)}
+        # Principal paid after a past ``as_of`` was still owed on that day.
+        later = (
+            select(i.effective_due_date, func.sum(a.principal_cents))
+            .select_from(p)
+            .join(a, a.payment_id == p.id)
+            .join(i, i.id == a.installment_id)
+            .where(
+                p.paid_on > as_of,
+                p.reverses_payment_id.is_(None),
+                p.reversed_by_id.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date >= as_of,
+                i.contract_id.not_in(cancelled),
+            )
+            .group_by(i.effective_due_date)
+        )
+        for day, cents in self._run(later).all():
+            found[day] = found.get(day, 0) + int(cents)
+        return found
+
+    def recovered(self, start: date, end: date) -> tuple[int, int]:
+        """Money received in [start, end] for installments already overdue when paid (every
+        component the payment extinguished, minus what was forgiven), and how many payments."""
+        i, a, p = models.Installment, models.PaymentAllocation, models.Payment
+        money = (
+            a.principal_cents
+            + a.fine_cents
+            + a.interest_cents
+            + a.correction_cents
+            - a.discount_cents
+        )
+        stmt = (
+            select(func.coalesce(func.sum(money), 0), func.count(func.distinct(p.id)))
+            .select_from(p)
+            .join(a, a.payment_id == p.id)
+            .join(i, i.id == a.installment_id)
+            .where(
+                p.paid_on >= start,
+                p.paid_on <= end,
+                p.reverses_payment_id.is_(None),
+                p.reversed_by_id.is_(None),
+                p.paid_on > i.effective_due_date,
+            )
+        )
+        row = self._run(stmt).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def promises_due(self, start: date, end: date, as_of: date) -> list[PromiseDue]:
+        pr, pt = models.Promise, models.Patient
+        stmt = (
+            select(
+                pr.patient_id,
+                pt.name,
+                pr.promised_on,
+                pr.amount_cents,
+                pr.created_at,
+                pr.resolution,
+            )
+            .join(pt, pt.id == pr.patient_id)
+            .where(pr.promised_on >= start, pr.promised_on <= end)
+            .order_by(pr.promised_on, pt.name_search)
+        )
+        rows = self._run(stmt).all()
+        paid = self._promise_payments([(r[0], r[4].date(), r[2]) for r in rows], as_of)
+        return [
+            PromiseDue(
+                patient_id=pid,
+                patient_name=name,
+                promised_on=promised_on,
+                amount_cents=amount,
+                made_on=created_at.date(),
+                resolution=resolution,
+                paid_cents=cents,
+            )
+            for (pid, name, promised_on, amount, created_at, resolution), cents in zip(
+                rows, paid, strict=True
+            )
+        ]
+
+
+class _PolicyCache:
+    """One ChargePolicy per distinct contract terms; correction tables read once per index."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.policies: dict[tuple[int, int, int, str], ChargePolicy] = {}
+        self.tables: dict[str, CorrectionTable] = {}
+
+    def get(self, fine_bp: int, interest_bp: int, discount_bp: int, index: str) -> ChargePolicy:
+        key = (fine_bp, interest_bp, discount_bp, index)
+        policy = self.policies.get(key)
+        if policy is None:
+            policy = ChargePolicy(
+                fine_bp=fine_bp,
+                interest_monthly_bp=interest_bp,
+                punctuality_discount_bp=discount_bp,
+                correction=None if index == "none" else self._table(index),
+            )
+            self.policies[key] = policy
+        return policy
+
+    def _table(self, index: str) -> CorrectionTable:
+        if index not in self.tables:
+            v = models.CorrectionIndexValue
+            rows = self.session.execute(
+                select(v.month, v.variation_bp).where(v.index_name == index)
+            )
+            self.tables[index] = CorrectionTable({month: bp for month, bp in rows})
+        return self.tables[index]

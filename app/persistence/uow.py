@@ -14,6 +14,7 @@ from app.persistence.repositories import (
     ContractRepository,
     PatientRepository,
     PaymentRepository,
+    ReceivablesRepository,
 )
 
 
@@ -23,6 +24,7 @@ class UnitOfWork:
     patients: PatientRepository
     contracts: ContractRepository
     payments: PaymentRepository
+    receivables: ReceivablesRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -33,6 +35,7 @@ class UnitOfWork:
         self.patients = PatientRepository(self.session)
         self.contracts = ContractRepository(self.session)
         self.payments = PaymentRepository(self.session)
+        self.receivables = ReceivablesRepository(self.session)
         return self
 
     def __exit__(
