@@ -257,7 +257,15 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
     facts["contacts"] = q(
         f"SELECT patient_id, contacted_at, outcome FROM contact_log WHERE patient_id IN {each}"
         " AND contacted_at >= ? AND contacted_at < ? ORDER BY contacted_at DESC, id DESC",
-        (people_ids, (as_of - timedelta(days=365)).isoformat(), end),
+        (people_ids, (as_of - timedelta(days=CONTACT_LOOKBACK_DAYS)).isoformat(), end),
+    ).fetchall()
+    quiet = json.dumps(sorted({r[0] for r in facts["people"]} - {r[0] for r in facts["contacts"]}))
+    facts["last_contacts"] = q(
+        "SELECT l.patient_id, l.contacted_at, l.outcome FROM contact_log l JOIN"
+        f" (SELECT patient_id, max(contacted_at) AS at FROM contact_log WHERE patient_id IN {each}"
+        " AND contacted_at < ? GROUP BY patient_id) m"
+        " ON m.patient_id = l.patient_id AND m.at = l.contacted_at ORDER BY l.id",
+        (quiet, end),
     ).fetchall()
     facts["promises"] = q(
         "SELECT patient_id, created_at, promised_on, amount_cents, resolution FROM promise"
@@ -274,18 +282,25 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
         " AND as_of <= ?",
         (people_ids, day),
     ).fetchall()
-    paid_sql = (
-        "SELECT coalesce(sum(p.amount_cents), 0) FROM payment p JOIN contract c"
-        " ON c.id = p.contract_id WHERE c.patient_id = ? AND p.reverses_payment_id IS NULL"
-        " AND p.reversed_by_id IS NULL AND p.paid_on >= ? AND p.paid_on <= ?"
-    )
+    promise_people = json.dumps(sorted({r[0] for r in facts["promises"]}))
+    first_made = min((r[1][:10] for r in facts["promises"]), default=day)
+    paid_by: dict[int, list[tuple[date, int]]] = {}
+    for patient_id, responsible_id, paid_on, amount in q(
+        "SELECT c.patient_id, c.responsible_id, p.paid_on, p.amount_cents FROM contract c"
+        f" JOIN payment p ON p.contract_id = c.id WHERE (c.patient_id IN {each}"
+        f" OR c.responsible_id IN {each}) AND p.reverses_payment_id IS NULL"
+        " AND p.reversed_by_id IS NULL AND p.paid_on >= ? AND p.paid_on <= ?",
+        (promise_people, promise_people, first_made, day),
+    ):
+        for person in {patient_id, responsible_id}:
+            if person is not None:
+                paid_by.setdefault(person, []).append((date.fromisoformat(paid_on), amount))
     promise_paid = {}
     for pid, created, promised, _amount, _res in facts["promises"]:
-        made = _dt(created).date()
-        end_day = min(date.fromisoformat(promised), as_of)
-        promise_paid[(pid, created, promised)] = q(
-            paid_sql, (pid, made.isoformat(), end_day.isoformat())
-        ).fetchone()[0]
+        made, until = _dt(created).date(), min(date.fromisoformat(promised), as_of)
+        promise_paid[(pid, created, promised)] = sum(
+            amount for paid_on, amount in paid_by.get(pid, ()) if made <= paid_on <= until
+        )
     indexes = {r[11] for r in rows + later} - {"none"}
     tables = {
         name: CorrectionTable(
@@ -327,14 +342,13 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
         for r in facts["people"]
     }
     grouped: dict[str, dict[int, list[Any]]] = {}
-    for name in ("history", "cheques", "contacts", "promises", "agreements"):
+    for name in ("history", "cheques", "contacts", "promises", "agreements", "last_contacts"):
         grouped[name] = {}
         for r in facts[name]:
             grouped[name].setdefault(r[0], []).append(r)
     last = {pid: _d(day_) for pid, day_ in facts["last"]}
     negativados = {pid: _d(day_) for pid, day_ in facts["negativados"]}
     out = []
-    contact_since = as_of - timedelta(days=CONTACT_LOOKBACK_DAYS)
     for rank, debt in enumerate(by_priority(debts), start=1):
         pid = debt.patient_id
         payer_id = responsible[debt.contract_id] or people[pid].responsible_id or pid
@@ -345,6 +359,12 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
             key=lambda c: c.at,
             reverse=True,
         )
+        older = [
+            ContactAttempt(_dt(r[1]), r[2])
+            for p in who
+            for r in grouped["last_contacts"].get(p, ())
+        ]
+        last_seen = attempts[0] if attempts else max(older, key=lambda c: c.at, default=None)
         since = [d for p in who if (d := negativados.get(p)) is not None]
         assessment = assess(
             RiskInput(
@@ -354,7 +374,7 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
                     InstallmentRecord(_d(r[1]), _d(r[2])) for r in grouped["history"].get(pid, ())
                 ],
                 last_payment_on=last.get(pid),
-                contacts=[c for c in attempts if c.at.date() >= contact_since],
+                contacts=attempts,
                 promises=[
                     PromiseRecord(
                         _dt(r[1]).date(), _d(r[2]), r[3], r[4], promise_paid[(r[0], r[1], r[2])]
@@ -389,8 +409,8 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
                 assessment.score,
                 tuple(f.value for f in assessment.flags),
                 tuple(r.text for r in assessment.reasons),
-                attempts[0].at if attempts else None,
-                attempts[0].outcome if attempts else "",
+                last_seen.at if last_seen else None,
+                last_seen.outcome if last_seen else "",
                 suggest_suspension(debt.days_late),
             )
         )

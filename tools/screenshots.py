@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
+from time import monotonic, sleep
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,6 +33,17 @@ TODAY = date(2026, 11, 25)
 def settle(app: QApplication) -> None:
     for _ in range(5):
         app.processEvents()
+
+
+def wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 60) -> None:
+    """Let background work (dashboard, worklist) finish and reach the screen."""
+    deadline = monotonic() + seconds
+    while not done():
+        if monotonic() > deadline:
+            raise TimeoutError("the screen never finished loading")
+        app.processEvents()
+        sleep(0.02)
+    settle(app)
 
 
 def save(widget: QWidget, app: QApplication, path: Path) -> None:
@@ -119,7 +132,36 @@ def main(out_dir: str) -> int:
         window.settings_view.tabs.setCurrentIndex(1)
         save(window, app, out / "configuracoes-cobranca.png")
 
+        # Início: the owner's dashboard.
+        window.resize(1366, 860)
+        dashboard = window.dashboard
+        dashboard.dashboard = None
+        window.show_section("Início")
+        wait_for(app, lambda: dashboard.dashboard is not None and dashboard.task is None)
+        save(window, app, out / "painel.png")
+
+        # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
+        # Full HD screen shows every column; smaller ones scroll sideways).
+        window.resize(1720, 900)
+        overdue = window.collection.overdue
         window.show_section("Cobrança")
+        wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes.png")
+
+        overdue.flag.setCurrentIndex(overdue.flag.findText("promessa quebrada"))
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes-filtro.png")
+        overdue.flag.setCurrentIndex(0)
+
+        # The patient page header: overdue, risk and the suspension of new treatments.
+        window.resize(1366, 860)
+        row = next(r for r in overdue.model.worklist.rows if r.suspension_suggested)
+        window.open_patient(row.patient_id)
+        save(window, app, out / "paciente-suspender.png")
+
+        window.resize(1280, 780)
+        window.show_section("Documentos")
         save(window, app, out / "secao-em-construcao.png")
         window.close()
         services.close()

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
 
 import app
 from app.bootstrap import Services
+from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
+from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
+from ui.views.dashboard_view import DashboardView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
 from ui.views.settings_view import SettingsView
@@ -49,24 +52,13 @@ class MainWindow(QMainWindow):
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
         self.settings_view = SettingsView(services)
+        self.dashboard = DashboardView(services)
+        self.collection = CollectionSection(services)
         views: dict[str, QWidget] = {
-            "Início": PlaceholderView(
-                self.tr("Início"),
-                self.tr(
-                    "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
-                    "em atraso, a taxa de inadimplência, o envelhecimento da dívida e a "
-                    "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
-                ),
-            ),
+            "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
-            "Cobrança": PlaceholderView(
-                self.tr("Cobrança"),
-                self.tr(
-                    'Aqui vai ficar a "Cobrança de hoje": quem contatar, com a mensagem '
-                    "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
-                ),
-            ),
+            "Cobrança": self.collection,
             "Documentos": PlaceholderView(
                 self.tr("Documentos"),
                 self.tr(
@@ -96,6 +88,8 @@ class MainWindow(QMainWindow):
             )
         self.nav.currentRowChanged.connect(self._section_changed)
         self.contracts_view.open_contract.connect(self.open_contract)
+        self.collection.open_patient.connect(self.open_patient)
+        self.dashboard.show_bucket.connect(self.show_overdue_bucket)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -127,12 +121,28 @@ class MainWindow(QMainWindow):
 
     def _section_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        if self.stack.currentWidget() is self.contracts_view:
-            self.contracts_view.run_search()  # payments elsewhere may have changed balances
+        # Payments elsewhere may have changed balances: lists recompute when shown.
+        current = self.stack.currentWidget()
+        if current is self.contracts_view:
+            self.contracts_view.run_search()
+        elif current is self.dashboard:
+            self.dashboard.refresh()
+        elif current is self.collection:
+            self.collection.refresh()
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")
         self.patients.show_patient(patient_id, contract_id)
+
+    def open_patient(self, patient_id: int) -> None:
+        self.show_section("Pacientes")
+        self.patients.show_patient(patient_id)
+
+    def show_overdue_bucket(self, bucket: Bucket) -> None:
+        """A bar of the dashboard's aging chart: the worklist filtered by that band."""
+        self.collection.setCurrentWidget(self.collection.overdue)
+        self.collection.overdue.show_bucket(bucket)
+        self.show_section("Cobrança")
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))

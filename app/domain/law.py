@@ -272,19 +272,19 @@ def updated_debt(
     principal_paid = fine_paid = interest_paid = correction_paid = principal_by_due = 0
     last_paid_on: date | None = None
     late_settlements: list[Settlement] = []
-    for s in settlements:
-        if s.paid_on > as_of:
+    for st in settlements:
+        if st.paid_on > as_of:
             continue
-        principal_paid += s.principal_cents
-        fine_paid += s.fine_cents
-        interest_paid += s.interest_cents
-        correction_paid += s.correction_cents
-        if last_paid_on is None or s.paid_on > last_paid_on:
-            last_paid_on = s.paid_on
-        if s.paid_on <= due:
-            principal_by_due += s.principal_cents
+        principal_paid += st.principal_cents
+        fine_paid += st.fine_cents
+        interest_paid += st.interest_cents
+        correction_paid += st.correction_cents
+        if last_paid_on is None or st.paid_on > last_paid_on:
+            last_paid_on = st.paid_on
+        if st.paid_on <= due:
+            principal_by_due += st.principal_cents
         else:
-            late_settlements.append(s)
+            late_settlements.append(st)
     open_principal = terms.amount_cents - principal_paid
     settled_on = last_paid_on if open_principal <= 0 else None
 

@@ -418,7 +418,10 @@ def terms_of(inst: models.Installment) -> InstallmentTerms:
     )
 
 
-def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
+_IN_LIMIT = 500
+
+
+def _chunks(ids: Iterable[int], size: int = _IN_LIMIT) -> Iterator[list[int]]:
     """IN lists in pieces: SQLite limits bound parameters per statement."""
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), size):
@@ -479,8 +482,8 @@ class ReceivablesRepository:
         if patient_ids is not None:
             base = base.where(c.patient_id.in_(sorted(patient_ids)))
         run = self._run
-        open_now = list(run(base.where(i.settled_on.is_(None))))
-        settled_later = list(run(base.where(i.settled_on > as_of)))
+        open_now = run(base.where(i.settled_on.is_(None))).all()
+        settled_later = run(base.where(i.settled_on > as_of)).all()
         settlements = self._settlements(as_of, patient_ids, [r[0] for r in settled_later])
         policies = _PolicyCache(self.session)
         return [
@@ -526,7 +529,7 @@ class ReceivablesRepository:
         if patient_ids is not None:
             stmt = stmt.join(c, c.id == i.contract_id).where(c.patient_id.in_(sorted(patient_ids)))
         run = self._run
-        rows = list(run(stmt))
+        rows = run(stmt).all()
         for chunk in _chunks(extra_ids):
             extra = select(*columns).join(p, p.id == a.payment_id)
             rows += run(extra.where(a.installment_id.in_(chunk), *effective))
@@ -622,21 +625,22 @@ class ReceivablesRepository:
         self, person_ids: Iterable[int], since: date, as_of: date
     ) -> dict[int, list[ContactAttempt]]:
         """Contact attempts with each person from ``since`` to the end of ``as_of`` (newest
-        first)."""
+        first). For many people one pass over the period (by date) beats IN lists."""
         log = models.ContactLog
-        end = datetime.combine(as_of + timedelta(days=1), time())
-        found: dict[int, list[ContactAttempt]] = {}
-        for chunk in _chunks(person_ids):
-            stmt = (
-                select(log.patient_id, log.contacted_at, log.outcome)
-                .where(
-                    log.patient_id.in_(chunk),
-                    log.contacted_at >= datetime.combine(since, time()),
-                    log.contacted_at < end,
-                )
-                .order_by(log.contacted_at.desc(), log.id.desc())
+        wanted = set(person_ids)
+        stmt = (
+            select(log.patient_id, log.contacted_at, log.outcome)
+            .where(
+                log.contacted_at >= datetime.combine(since, time()),
+                log.contacted_at < datetime.combine(as_of + timedelta(days=1), time()),
             )
-            for pid, at, outcome in self._run(stmt).all():
+            .order_by(log.contacted_at.desc(), log.id.desc())
+        )
+        if len(wanted) <= _IN_LIMIT:
+            stmt = stmt.where(log.patient_id.in_(sorted(wanted)))
+        found: dict[int, list[ContactAttempt]] = {}
+        for pid, at, outcome in self._run(stmt).all():
+            if pid in wanted:
                 found.setdefault(pid, []).append(ContactAttempt(at, outcome))
         return found
 
@@ -767,16 +771,17 @@ class ReceivablesRepository:
             .group_by(i.effective_due_date)
         )
         found = {day: int(cents) for day, cents in self._run(stmt)}
-        # Principal paid after a past ``as_of`` was still owed on that day.
+        # Principal paid after a past ``as_of`` was still owed on that day. The payments are
+        # found first by date (usually none), so the allocations table is never scanned.
+        late_payments = select(p.id).where(
+            p.paid_on > as_of, p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None)
+        )
         later = (
             select(i.effective_due_date, func.sum(a.principal_cents))
-            .select_from(p)
-            .join(a, a.payment_id == p.id)
+            .select_from(a)
             .join(i, i.id == a.installment_id)
             .where(
-                p.paid_on > as_of,
-                p.reverses_payment_id.is_(None),
-                p.reversed_by_id.is_(None),
+                a.payment_id.in_(late_payments),
                 i.renegotiated_agreement_id.is_(None),
                 i.effective_due_date >= as_of,
                 i.contract_id.not_in(cancelled),

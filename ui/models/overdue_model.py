@@ -33,10 +33,10 @@ SEGMENT_COLOURS = {
 }
 
 COLUMNS: tuple[tuple[str, SortKey], ...] = (
-    ("Prior.", SortKey.PRIORITY),
+    ("#", SortKey.PRIORITY),
     ("Paciente", SortKey.PATIENT),
-    ("Responsável financeiro", SortKey.PAYER),
-    ("Venc. mais antigo", SortKey.OLDEST_DUE),
+    ("Responsável", SortKey.PAYER),
+    ("Desde", SortKey.OLDEST_DUE),
     ("Dias", SortKey.DAYS_LATE),
     ("Principal", SortKey.OVERDUE),
     ("Atualizado", SortKey.UPDATED),
@@ -48,6 +48,8 @@ COLUMNS: tuple[tuple[str, SortKey], ...] = (
 FLAGS_COLUMN = 9
 
 HEADER_TIPS = {
+    2: "Responsável financeiro: quem é cobrado, quando não é o próprio paciente.",
+    3: "Vencimento da parcela em atraso mais antiga.",
     0: "Prioridade: valor atualizado × peso do atraso (1–30 dias ×1, 31–60 ×2, 61–90 ×3, "
     "90+ ×4). 1 = cobrar primeiro.",
     5: "Principal das parcelas vencidas ainda em aberto.",

@@ -10,10 +10,10 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
+    QHorizontalBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import Qt, Signal
@@ -80,7 +80,7 @@ def bar_chart(title: str, colour: str) -> tuple[QChartView, QChart]:
     chart.setMargins(chart.margins().__class__(4, 4, 4, 4))
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(240)
+    view.setMinimumHeight(200)
     view.setProperty("colour", colour)
     return view, chart
 
@@ -88,27 +88,28 @@ def bar_chart(title: str, colour: str) -> tuple[QChartView, QChart]:
 def fill_bars(
     chart: QChart, labels: list[str], cents: list[int], colour: str, name: str
 ) -> QBarSet:
-    """Bars in R$ mil (the axis says so); exact pt-BR amounts are in the category labels."""
+    """Horizontal bars in R$ mil; each category label carries the exact pt-BR amount."""
     chart.removeAllSeries()
     for axis in chart.axes():
         chart.removeAxis(axis)
     bars = QBarSet(name)
     bars.setColor(QColor(colour))
-    bars.append([c / 100_000 for c in cents])
-    series = QBarSeries()
+    bars.append([c / 100_000 for c in reversed(cents)])
+    series = QHorizontalBarSeries()
     series.append(bars)
     series.setBarWidth(0.6)
     chart.addSeries(series)
-    x = QBarCategoryAxis()
-    x.append(labels)
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(x)
-    y = QValueAxis()
-    y.setLabelFormat("%.0f")
-    y.setTitleText("R$ mil")
-    y.setRange(0, max([c / 100_000 for c in cents] + [1]) * 1.1)
+    y = QBarCategoryAxis()
+    y.append(list(reversed(labels)))  # first label on top
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(y)
+    x = QValueAxis()
+    x.setLabelFormat("%.0f")
+    x.setTitleText("R$ mil")
+    x.setRange(0, max([c / 100_000 for c in cents] + [1]) * 1.1)
+    x.setTickCount(5)
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x)
     return bars
 
 
@@ -160,10 +161,13 @@ class DashboardView(QWidget):
             (self.receivable, self.overdue, self.rate, self.recovered, self.promises, self.expected)
         ):
             cards.addWidget(card, i // 3, i % 3)
-        charts = QHBoxLayout()
-        charts.addWidget(self.aging_view, 3)
-        charts.addWidget(self.cash_view, 3)
-        charts.addWidget(self.promise_list, 2)
+        self.promise_list.setMinimumWidth(330)
+        charts = QGridLayout()
+        charts.addWidget(self.aging_view, 0, 0)
+        charts.addWidget(self.cash_view, 1, 0)
+        charts.addWidget(self.promise_list, 0, 1, 2, 1)
+        charts.setColumnStretch(0, 3)
+        charts.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(cards)
@@ -208,8 +212,10 @@ class DashboardView(QWidget):
         )
         self.overdue.set(
             format_brl(d.overdue_updated_cents),
-            self.tr("{n} pacientes, {i} parcelas; principal {p} + multa, juros e correção").format(
-                n=d.overdue_patients, i=d.overdue_installments, p=format_brl(d.overdue_cents)
+            self.tr("{n}, {i}; principal {p} + multa, juros e correção").format(
+                n=_count(d.overdue_patients, "paciente", "pacientes"),
+                i=_count(d.overdue_installments, "parcela", "parcelas"),
+                p=format_brl(d.overdue_cents),
             ),
         )
         self.rate.set(
@@ -218,14 +224,15 @@ class DashboardView(QWidget):
         )
         self.recovered.set(
             format_brl(d.recovered_month_cents),
-            self.tr("{n} pagamentos de parcelas atrasadas desde {d}").format(
-                n=d.recovered_month_payments, d=format_date(d.month_start)
+            self.tr("{n} de parcelas atrasadas desde {d}").format(
+                n=_count(d.recovered_month_payments, "pagamento", "pagamentos"),
+                d=format_date(d.month_start),
             ),
         )
         self.promises.set(
             format_brl(d.promises_week_cents),
-            self.tr("{n} promessas de {a} a {b}; {p} aguardando").format(
-                n=len(d.promises_week),
+            self.tr("{n} de {a} a {b}; {p} aguardando").format(
+                n=_count(len(d.promises_week), "promessa", "promessas"),
                 a=format_date(d.week_start),
                 b=format_date(d.week_end),
                 p=d.promises_week_pending,
@@ -240,7 +247,7 @@ class DashboardView(QWidget):
         bars = fill_bars(
             self.aging_chart,
             [
-                f"{BUCKET_LABELS[b]}\n{bands[b].patients} pac.\n"
+                f"{BUCKET_LABELS[b]} · {bands[b].patients} pac. · "
                 f"{format_brl(bands[b].updated_cents)}"
                 for b in BUCKETS
             ],
@@ -248,10 +255,11 @@ class DashboardView(QWidget):
             LATE,
             self.tr("Valor atualizado"),
         )
-        bars.clicked.connect(lambda index: self.show_bucket.emit(BUCKETS[index]))
+        # Bars are drawn bottom-up: index 0 is the last band.
+        bars.clicked.connect(lambda index: self.show_bucket.emit(BUCKETS[len(BUCKETS) - 1 - index]))
         fill_bars(
             self.cash_chart,
-            [f"{day_span(w.start, w.end)}\n{format_brl(w.cents)}" for w in d.cash_windows],
+            [f"{day_span(w.start, w.end)} · {format_brl(w.cents)}" for w in d.cash_windows],
             [w.cents for w in d.cash_windows],
             BRAND,
             self.tr("A vencer"),
@@ -261,6 +269,10 @@ class DashboardView(QWidget):
     def click_bucket(self, bucket: Bucket) -> None:
         """What a click on that bar does (kept public for keyboard users: Ctrl+click-free)."""
         self.show_bucket.emit(bucket)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def promises_html(d: Dashboard) -> str:
@@ -276,7 +288,8 @@ def promises_html(d: Dashboard) -> str:
         colour = {"broken": LATE, "kept": BRAND}.get(line.status.value, "#555")
         lines.append(
             f"<tr><td>{WEEKDAYS[p.promised_on.weekday()]} {p.promised_on:%d/%m}</td>"
-            f"<td>{e(p.patient_name)}</td><td align='right'>{format_brl(p.amount_cents)}</td>"
+            f"<td>{e(p.patient_name)}</td>"
+            f"<td align='right'>{format_brl(p.amount_cents).replace(' ', '&nbsp;')}</td>"
             f"<td style='color:{colour}'>{PROMISE_STATUS[line.status]}</td></tr>"
         )
     lines.append("</table>")

@@ -53,7 +53,7 @@ class ReasonsPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("reasonsPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(280)
         self.body = QLabel()
         self.body.setObjectName("reasons")
         self.body.setWordWrap(True)
@@ -103,10 +103,11 @@ def reasons_html(row: OverdueRow) -> str:
         )
     parts.append("</table>")
     parts.append(f"<p><b>Como paga:</b> {e(a.pattern.text())}</p>")
-    contracts = ", ".join(str(c) for c in row.debt.contract_ids)
+    ids = row.debt.contract_ids
+    contracts = ("contratos " if len(ids) > 1 else "contrato ") + ", ".join(str(c) for c in ids)
     parts.append(
         f"<p><b>Em atraso:</b> {row.installments} parcela{'s' if row.installments > 1 else ''}"
-        f" (contrato {contracts}) desde {format_date(row.oldest_due_date)}, há {row.days_late}"
+        f" ({contracts}) desde {format_date(row.oldest_due_date)}, há {row.days_late}"
         f" dias<br>principal {format_brl(row.overdue_cents)} · atualizado hoje "
         f"<b>{format_brl(row.updated_cents)}</b></p>"
     )
@@ -172,7 +173,7 @@ class OverdueView(QWidget):
         self.status.setObjectName("status")
 
         self.table = make_table(
-            self.model, "overdueTable", (52, 190, 150, 92, 48, 96, 96, 120, 50, 240, 150)
+            self.model, "overdueTable", (44, 200, 150, 84, 44, 98, 98, 150, 46, 250, 170)
         )
         self.table.setItemDelegateForColumn(FLAGS_COLUMN, ChipDelegate(FlagsRole, self.table))
         self.table.setSortingEnabled(True)
@@ -190,7 +191,7 @@ class OverdueView(QWidget):
         split.addWidget(self.panel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([820, 320])
+        split.setSizes([1000, 320])
         info = QHBoxLayout()
         info.addWidget(self.summary, 1)
         info.addWidget(self.status)
@@ -233,15 +234,14 @@ class OverdueView(QWidget):
         )
 
     def _loaded(self, worklist: Worklist) -> None:
-        cancelled = self.task is not None and self.task.is_cancelled()
+        # Shown even if the user pressed Cancel meanwhile: the work is done, and it is current.
         self.task = None
-        if not cancelled:
-            self.model.show(worklist, self.query())
-            self.status.setText(
-                self.tr("Valores atualizados em {date}").format(date=format_date(worklist.as_of))
-            )
-            self._show_summary()
-            self.loaded.emit()
+        self.model.show(worklist, self.query())
+        self.status.setText(
+            self.tr("Valores atualizados em {date}").format(date=format_date(worklist.as_of))
+        )
+        self._show_summary()
+        self.loaded.emit()
         if self.pending:
             self.pending = False
             self.refresh()

@@ -3,6 +3,8 @@ payments and reversals."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,12 +23,16 @@ from app.domain.identity import format_cpf, format_phone
 from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl
 from app.domain.patients import Patient
+from app.domain.risk import FLAG_LABELS
+from app.services.overdue import CollectionStatus
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.models.contracts_model import STATUS
+from ui.models.overdue_model import SEGMENT_COLOURS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.widgets.chips import chips_html
 from ui.widgets.tables import make_table
 
 
@@ -53,6 +59,14 @@ class PatientPage(QWidget):
         self.contract_button.setObjectName("newContract")
         self.pay_button = QPushButton(self.tr("Receber pagamento"))
         self.pay_button.setObjectName("receive")
+        # Collection standing: overdue, risk and "suspender novos tratamentos" (seed 002).
+        self.standing = QLabel()
+        self.standing.setObjectName("standing")
+        self.standing.setTextFormat(Qt.TextFormat.RichText)
+        self.standing.setWordWrap(True)
+        self.suspend_button = QPushButton()
+        self.suspend_button.setObjectName("suspend")
+        self.collection: CollectionStatus | None = None
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -85,7 +99,12 @@ class PatientPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.title, 1)
-        for button in (self.edit_button, self.contract_button, self.pay_button):
+        for button in (
+            self.edit_button,
+            self.contract_button,
+            self.pay_button,
+            self.suspend_button,
+        ):
             header.addWidget(button)
         lines_box = QWidget()
         lines_layout = QVBoxLayout(lines_box)
@@ -108,6 +127,7 @@ class PatientPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.details)
+        layout.addWidget(self.standing)
         layout.addWidget(split, 1)
 
         self.back_button.clicked.connect(self.back.emit)
@@ -115,6 +135,7 @@ class PatientPage(QWidget):
         self.contract_button.clicked.connect(self.new_contract)
         self.pay_button.clicked.connect(self.receive_payment)
         self.reverse_button.clicked.connect(self.reverse_selected)
+        self.suspend_button.clicked.connect(self.toggle_suspension)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
@@ -143,6 +164,7 @@ class PatientPage(QWidget):
 
     def _load_contracts(self, select_id: int | None = None) -> None:
         assert self.patient is not None
+        self.show_standing(self.services.overdue.status(self.patient.id))
         summaries = self.services.contracts.for_patient(self.patient.id)
         rows = [
             Row(
@@ -243,6 +265,62 @@ class PatientPage(QWidget):
             colour=colour,
             tooltip=p.reason,
         )  # fmt: skip
+
+    def show_standing(self, status: CollectionStatus) -> None:
+        """Overdue money, risk and the suspension of new treatments, in the header."""
+        self.collection = status
+        row = status.row
+        parts = []
+        if row is not None:
+            a = row.assessment
+            parts.append(
+                self.tr(
+                    "Em atraso: <b>{u}</b> (atualizado) há {d} dias · "
+                    "<span style='color:{c}'>{s}</span> · risco {r}/100"
+                ).format(
+                    u=format_brl(row.updated_cents),
+                    d=row.days_late,
+                    c=SEGMENT_COLOURS[a.segment],
+                    s=html.escape(a.segment_label),
+                    r=a.score,
+                )
+            )
+            if a.flags:
+                parts.append(chips_html([FLAG_LABELS[f] for f in a.flags]))
+            self.standing.setToolTip("\n".join(f"+{r.points}  {r.text}" for r in a.reasons))
+        else:
+            self.standing.setToolTip("")
+        if status.suspended:
+            text = self.tr("Novos tratamentos suspensos")
+            if row is None:
+                text += self.tr(" — nada mais em atraso: pode liberar")
+            parts.append(
+                f"<span style='background-color:#fbe3e1; color:#8c1d18'>"
+                f"&nbsp;<b>{text}</b>&nbsp;</span>"
+            )
+        elif status.suspension_suggested:
+            parts.append(
+                "<span style='background-color:#fdf0d5; color:#7a4a00'>&nbsp;"
+                + self.tr("Sugestão: suspender novos tratamentos (atraso de {d} dias)").format(
+                    d=row.days_late if row else 0
+                )
+                + "&nbsp;</span>"
+            )
+        self.standing.setText("  ".join(parts))
+        self.standing.setVisible(bool(parts))
+        self.suspend_button.setText(
+            self.tr("Liberar novos tratamentos")
+            if status.suspended
+            else self.tr("Suspender novos tratamentos")
+        )
+        self.suspend_button.setVisible(status.suspended or row is not None)
+
+    def toggle_suspension(self) -> None:
+        """The person decides; the system only suggests (seed 002). Audited."""
+        assert self.patient is not None and self.collection is not None
+        self.show_standing(
+            self.services.overdue.set_suspension(self.patient.id, not self.collection.suspended)
+        )
 
     # --- actions ------------------------------------------------------------------------
     def edit_patient(self) -> None:
