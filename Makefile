@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test lint unit screenshots clean
+.PHONY: run test lint unit screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ unit: $(STAMP)
 ## Refresh docs/screenshots/ (offscreen render of the real window on a demo clinic).
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots
+
+## Worklist/dashboard benchmark at 20,000 patients / ~400,000 installments (demo DB cached in
+## bench/.cache/); add ARGS=--write-results to record bench/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_worklist $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -61,6 +61,7 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
             items.append((contract_id, line))
     debts = []
     for patient_id, items in grouped.items():
+        items.sort(key=lambda cl: (cl[0], cl[1].number))  # the same whatever the SQL order
         contract_id, oldest = min(
             items, key=lambda cl: (cl[1].effective_due_date, cl[0], cl[1].number)
         )

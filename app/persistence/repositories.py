@@ -444,10 +444,19 @@ class ReceivablesRepository:
 
     def money_token(self) -> tuple[Any, ...]:
         """Changes whenever money may have changed: every money change adds a payment, an
-        installment or a contract, or writes the audit log (a non-negotiable of the design).
-        Primary-key maxima: four index lookups, whatever the size of the clinic."""
+        installment or a contract, or writes the audit log (a non-negotiable of the design);
+        a cancellation changes the count of cancelled contracts. Index lookups only, whatever
+        the size of the clinic."""
         tables = (models.AuditLog, models.Payment, models.Installment, models.Contract)
-        stmt = select(*(select(func.max(t.id)).scalar_subquery() for t in tables))
+        cancelled = (
+            select(func.count())
+            .select_from(models.Contract)
+            .where(models.Contract.status == ContractStatus.CANCELLED.value)
+        )
+        stmt = select(
+            *(select(func.max(t.id)).scalar_subquery() for t in tables),
+            cancelled.scalar_subquery(),
+        )
         return tuple(self._run(stmt).one())
 
     # --- overdue installments with everything updated_debt needs ---------------------------

@@ -27,7 +27,15 @@ from app.domain.aging import BUCKET_LABELS, BUCKETS, Bucket
 from app.domain.catalog import label
 from app.domain.dates import format_date
 from app.domain.money import format_brl, parse_brl
-from app.domain.risk import FLAG_LABELS, FLAGS, SEGMENT_LABELS, SEGMENTS, SUSPEND_AFTER_DAYS
+from app.domain.risk import (
+    FLAG_LABELS,
+    FLAGS,
+    SEGMENT_LABELS,
+    SEGMENTS,
+    SUSPEND_AFTER_DAYS,
+    Flag,
+    Segment,
+)
 from app.domain.worklist import OverdueRow, SortKey, Worklist, WorklistQuery, totals
 from app.errors import EmDiaError, ValidationError
 from ui.models.overdue_model import (
@@ -148,17 +156,17 @@ class OverdueView(QWidget):
         self.bucket.setObjectName("bucketFilter")
         self.bucket.addItem(self.tr("Todas as faixas"), None)
         for bucket in BUCKETS:
-            self.bucket.addItem(BUCKET_LABELS[bucket], bucket)
+            self.bucket.addItem(BUCKET_LABELS[bucket], bucket.value)
         self.segment = QComboBox()
         self.segment.setObjectName("segmentFilter")
         self.segment.addItem(self.tr("Todos os segmentos"), None)
         for segment in SEGMENTS:
-            self.segment.addItem(SEGMENT_LABELS[segment], segment)
+            self.segment.addItem(SEGMENT_LABELS[segment], segment.value)
         self.flag = QComboBox()
         self.flag.setObjectName("flagFilter")
         self.flag.addItem(self.tr("Todos os sinais"), None)
         for flag in FLAGS:
-            self.flag.addItem(FLAG_LABELS[flag], flag)
+            self.flag.addItem(FLAG_LABELS[flag], flag.value)
         self.min_amount = QLineEdit()
         self.min_amount.setObjectName("minAmount")
         self.min_amount.setPlaceholderText(self.tr("Valor mínimo, ex. 500,00"))
@@ -269,11 +277,12 @@ class OverdueView(QWidget):
                 self.min_amount.setToolTip(exc.message)
                 self.min_amount.setStyleSheet("border: 1px solid #b3261e;")
         current = self.model.filters
+        bucket, segment, flag = (c.currentData() for c in (self.bucket, self.segment, self.flag))
         return WorklistQuery(
             text=self.search.text(),
-            bucket=self.bucket.currentData(),
-            segment=self.segment.currentData(),
-            flag=self.flag.currentData(),
+            bucket=Bucket(bucket) if bucket else None,
+            segment=Segment(segment) if segment else None,
+            flag=Flag(flag) if flag else None,
             min_cents=min_cents,
             sort=current.sort,
             descending=current.descending,
@@ -285,7 +294,7 @@ class OverdueView(QWidget):
 
     def show_bucket(self, bucket: Bucket | None) -> None:
         """Filter by an aging band (from the dashboard's chart)."""
-        self.bucket.setCurrentIndex(max(0, self.bucket.findData(bucket)))
+        self.bucket.setCurrentIndex(max(0, self.bucket.findData(bucket.value if bucket else None)))
 
     def sort_by(self, key: SortKey) -> None:
         column = next(i for i, (_, k) in enumerate(COLUMNS) if k is key)
