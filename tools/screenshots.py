@@ -142,7 +142,7 @@ def main(out_dir: str) -> int:
 
         # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
         # Full HD screen shows every column; smaller ones scroll sideways).
-        window.resize(1720, 900)
+        window.resize(1920, 1000)
         overdue = window.collection.overdue
         window.show_section("Cobrança")
         wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)

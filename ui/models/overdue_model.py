@@ -42,10 +42,10 @@ COLUMNS: tuple[tuple[str, SortKey], ...] = (
     ("Atualizado", SortKey.UPDATED),
     ("Segmento", SortKey.SEGMENT),
     ("Risco", SortKey.SCORE),
-    ("Sinais", SortKey.FLAGS),
     ("Último contato", SortKey.LAST_CONTACT),
+    ("Sinais", SortKey.FLAGS),  # last: the chips take the room that is left
 )
-FLAGS_COLUMN = 9
+FLAGS_COLUMN = 10
 
 HEADER_TIPS = {
     2: "Responsável financeiro: quem é cobrado, quando não é o próprio paciente.",
@@ -106,8 +106,8 @@ class OverdueTableModel(PagedTableModel[OverdueRow]):
             format_brl(r.updated_cents),
             r.assessment.segment_label,
             str(r.score),
-            ", ".join(FLAG_LABELS[f] for f in r.flags),
             _contact(r),
+            ", ".join(FLAG_LABELS[f] for f in r.flags),
         )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

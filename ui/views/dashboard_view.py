@@ -106,8 +106,8 @@ def fill_bars(
     x = QValueAxis()
     x.setLabelFormat("%.0f")
     x.setTitleText("R$ mil")
-    x.setRange(0, max([c / 100_000 for c in cents] + [1]) * 1.1)
-    x.setTickCount(5)
+    x.setRange(0, max([c / 100_000 for c in cents] + [1]) * 1.05)
+    x.applyNiceNumbers()  # 0, 50, 100… instead of 0, 66, 133…
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(x)
     return bars

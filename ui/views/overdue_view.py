@@ -181,7 +181,7 @@ class OverdueView(QWidget):
         self.status.setObjectName("status")
 
         self.table = make_table(
-            self.model, "overdueTable", (44, 200, 150, 84, 44, 98, 98, 150, 46, 250, 170)
+            self.model, "overdueTable", (44, 190, 120, 84, 44, 96, 96, 150, 46, 190, 300)
         )
         self.table.setItemDelegateForColumn(FLAGS_COLUMN, ChipDelegate(FlagsRole, self.table))
         self.table.setSortingEnabled(True)
@@ -197,9 +197,9 @@ class OverdueView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.panel)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([1000, 320])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setSizes([1400, 300])
         info = QHBoxLayout()
         info.addWidget(self.summary, 1)
         info.addWidget(self.status)
