@@ -11,8 +11,10 @@ migrations. Then, in one run:
 - **worklist** — ``OverdueService.worklist`` cold (a fresh service, nothing cached);
 - **raw floor** — the *same result* by a hand-written program: the same data read with the
   ``sqlite3`` module (plain SQL, tuples, ``json_each`` instead of IN lists), then the same pure
-  domain functions (``law.updated_debt``, ``worklist.patient_debts``, ``risk.assess``): the
-  result must be identical row for row, or the benchmark fails. "SQL only" is the part of the
+  domain functions (``law.updated_debt``, ``worklist.patient_debts``, ``worklist.assemble`` with
+  ``risk.assess``): the result must be identical row for row, or the benchmark fails. So the
+  ratio is the cost of the service's data access (SQLAlchemy Core, the repository) over the
+  fastest hand-written one. "SQL only" is the part of the
   floor spent in SQLite, for scale;
 - **search** — p95 latency of one keystroke (filter + sort + first page) typing names, CPF and
   phone digits into the worklist;
@@ -182,13 +184,9 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
         PROMISE_LOOKBACK_DAYS,
         AgreementRecord,
         ContactAttempt,
-        InstallmentRecord,
         PromiseRecord,
-        RiskInput,
-        assess,
-        suggest_suspension,
     )
-    from app.domain.worklist import by_priority, patient_debts, priority_points
+    from app.domain.worklist import RiskFacts, assemble, patient_debts
 
     db = sqlite3.connect(path)
     day = as_of.isoformat()
@@ -336,86 +334,31 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
         if line.is_overdue:
             lines.append((r[6], r[1], line))
             responsible[r[1]] = r[7]
-    debts = patient_debts(lines)
-    people = {
-        r[0]: Person(*r[:8], _d(r[8]), *(bool(x) for x in r[9:]))  # type: ignore[misc]
-        for r in facts["people"]
-    }
-    grouped: dict[str, dict[int, list[Any]]] = {}
-    for name in ("history", "cheques", "contacts", "promises", "agreements", "last_contacts"):
-        grouped[name] = {}
+
+    def grouped(name: str, value: Callable[[Any], Any]) -> dict[int, list[Any]]:
+        out: dict[int, list[Any]] = {}
         for r in facts[name]:
-            grouped[name].setdefault(r[0], []).append(r)
-    last = {pid: _d(day_) for pid, day_ in facts["last"]}
-    negativados = {pid: _d(day_) for pid, day_ in facts["negativados"]}
-    out = []
-    for rank, debt in enumerate(by_priority(debts), start=1):
-        pid = debt.patient_id
-        payer_id = responsible[debt.contract_id] or people[pid].responsible_id or pid
-        payer = people[payer_id]
-        who = {pid, payer_id}
-        attempts = sorted(
-            (ContactAttempt(_dt(r[1]), r[2]) for p in who for r in grouped["contacts"].get(p, ())),
-            key=lambda c: c.at,
-            reverse=True,
-        )
-        older = [
-            ContactAttempt(_dt(r[1]), r[2])
-            for p in who
-            for r in grouped["last_contacts"].get(p, ())
-        ]
-        last_seen = attempts[0] if attempts else max(older, key=lambda c: c.at, default=None)
-        since = [d for p in who if (d := negativados.get(p)) is not None]
-        assessment = assess(
-            RiskInput(
-                as_of=as_of,
-                overdue=debt.lines,
-                history=[
-                    InstallmentRecord(_d(r[1]), _d(r[2])) for r in grouped["history"].get(pid, ())
-                ],
-                last_payment_on=last.get(pid),
-                contacts=attempts,
-                promises=[
-                    PromiseRecord(
-                        _dt(r[1]).date(), _d(r[2]), r[3], r[4], promise_paid[(r[0], r[1], r[2])]
-                    )
-                    for p in who
-                    for r in grouped["promises"].get(p, ())
-                ],
-                bounced_cheques=[_d(r[1]) for r in grouped["cheques"].get(pid, ())],
-                negativado_since=min(since) if since else None,
-                agreements=[
-                    AgreementRecord(_d(r[1]), r[2])
-                    for p in who
-                    for r in grouped["agreements"].get(p, ())
-                ],
-                data_confirmed_on=payer.data_confirmed_on,
-                reachable=payer.reachable,
-            )
-        )
-        out.append(
-            (
-                rank,
-                pid,
-                payer_id,
-                debt.contract_id,
-                debt.oldest_due_date,
-                debt.days_late,
-                debt.installments,
-                debt.overdue_cents,
-                debt.updated_cents,
-                priority_points(debt.updated_cents, debt.bucket),
-                assessment.segment.value,
-                assessment.score,
-                tuple(f.value for f in assessment.flags),
-                tuple(r.text for r in assessment.reasons),
-                last_seen.at if last_seen else None,
-                last_seen.outcome if last_seen else "",
-                suggest_suspension(debt.days_late),
-            )
-        )
+            out.setdefault(r[0], []).append(value(r))
+        return out
+
+    facts_ = RiskFacts(
+        people={r[0]: Person(*r[:8], _d(r[8]), *(bool(x) for x in r[9:])) for r in facts["people"]},
+        history=grouped("history", lambda r: (_d(r[1]), _d(r[2]))),
+        last_paid={pid: _d(day_) for pid, day_ in facts["last"]},
+        cheques=grouped("cheques", lambda r: _d(r[1])),
+        contacts=grouped("contacts", lambda r: ContactAttempt(_dt(r[1]), r[2])),
+        last_contacts={r[0]: ContactAttempt(_dt(r[1]), r[2]) for r in facts["last_contacts"]},
+        promises=grouped(
+            "promises",
+            lambda r: PromiseRecord(
+                _dt(r[1]).date(), _d(r[2]), r[3], r[4], promise_paid[(r[0], r[1], r[2])]
+            ),
+        ),
+        negativados={pid: _d(day_) for pid, day_ in facts["negativados"]},
+        agreements=grouped("agreements", lambda r: AgreementRecord(_d(r[1]), r[2])),
+    )
     db.close()
-    return out
+    return canonical(assemble(as_of, patient_debts(lines), responsible, facts_))
 
 
 def canonical(worklist: Any) -> list[tuple[Any, ...]]:

@@ -14,7 +14,7 @@ so collection decisions never read it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,7 +22,19 @@ from typing import Any, Protocol
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
-from app.domain.risk import Assessment, Flag, Segment
+from app.domain.receivables import Person
+from app.domain.risk import (
+    AgreementRecord,
+    Assessment,
+    ContactAttempt,
+    Flag,
+    InstallmentRecord,
+    PromiseRecord,
+    RiskInput,
+    Segment,
+    assess,
+    suggest_suspension,
+)
 from app.domain.text import fold
 
 AGE_WEIGHTS = {Bucket.D1_30: 1, Bucket.D31_60: 2, Bucket.D61_90: 3, Bucket.D90_PLUS: 4}
@@ -316,3 +328,90 @@ class Worklist:
 
     def row_for(self, patient_id: int) -> OverdueRow | None:
         return next((r for r in self.rows if r.patient_id == patient_id), None)
+
+
+# --- assembling the rows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """What the repository read about the overdue patients and the people who pay for them
+    (keyed by person id; histories, payments and cheques by patient)."""
+
+    people: Mapping[int, Person]
+    history: Mapping[int, Sequence[tuple[date, date]]]  # (effective due, settled on)
+    last_paid: Mapping[int, date]
+    cheques: Mapping[int, Sequence[date]]
+    contacts: Mapping[int, Sequence[ContactAttempt]]  # recent ones
+    last_contacts: Mapping[int, ContactAttempt]  # the latest, for people with no recent one
+    promises: Mapping[int, Sequence[PromiseRecord]]
+    negativados: Mapping[int, date]
+    agreements: Mapping[int, Sequence[AgreementRecord]]
+
+
+def payer_of(
+    debt: PatientDebt, responsible: Mapping[int, int | None], people: Mapping[int, Person]
+) -> int:
+    """Who is charged: the responsável financeiro of the contract (or of the patient today);
+    messages and letters go to that person (DESIGN.md §3)."""
+    contract_payer = responsible[debt.contract_id]
+    return contract_payer or people[debt.patient_id].responsible_id or debt.patient_id
+
+
+def assemble(
+    as_of: date,
+    debts: Iterable[PatientDebt],
+    responsible: Mapping[int, int | None],
+    facts: RiskFacts,
+) -> Worklist:
+    """The worklist: each overdue patient's money, who pays, and ``risk.assess`` of the facts,
+    in priority order."""
+    rows = []
+    people = facts.people
+    for rank, debt in enumerate(by_priority(debts), start=1):
+        pid = debt.patient_id
+        patient, payer = people[pid], people[payer_of(debt, responsible, people)]
+        who = {pid, payer.id}
+        attempts = sorted(
+            (c for p in who for c in facts.contacts.get(p, ())), key=lambda c: c.at, reverse=True
+        )
+        older = [c for p in who if (c := facts.last_contacts.get(p)) is not None]
+        last = attempts[0] if attempts else max(older, key=lambda c: c.at, default=None)
+        since = [d for p in who if (d := facts.negativados.get(p)) is not None]
+        assessment = assess(
+            RiskInput(
+                as_of=as_of,
+                overdue=debt.lines,
+                history=[InstallmentRecord(due, paid) for due, paid in facts.history.get(pid, ())],
+                last_payment_on=facts.last_paid.get(pid),
+                contacts=attempts,
+                promises=[p for person in who for p in facts.promises.get(person, ())],
+                bounced_cheques=facts.cheques.get(pid, ()),
+                negativado_since=min(since) if since else None,
+                agreements=[a for person in who for a in facts.agreements.get(person, ())],
+                data_confirmed_on=payer.data_confirmed_on,
+                reachable=payer.reachable,
+            )
+        )
+        keys = [patient.name_search, patient.cpf or "", patient.phone]
+        if payer.id != pid:
+            keys += [payer.name_search, payer.cpf or "", payer.phone]
+        rows.append(
+            OverdueRow(
+                debt=debt,
+                patient_name=patient.name,
+                payer_id=payer.id,
+                payer_name=payer.name,
+                assessment=assessment,
+                last_contact_at=last.at if last else None,
+                last_contact_outcome=last.outcome if last else "",
+                suspended=patient.suspended,
+                suspension_suggested=suggest_suspension(debt.days_late),
+                search_key=" ".join(k for k in keys if k),
+                patient_sort=patient.name_search,
+                payer_sort=payer.name_search,
+                priority=priority_points(debt.updated_cents, debt.bucket),
+                rank=rank,
+            )
+        )
+    return Worklist(as_of=as_of, rows=tuple(rows))

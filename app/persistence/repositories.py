@@ -4,7 +4,7 @@ the domain's frozen dataclasses so nothing outside ``app`` ever holds a live ORM
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -197,6 +197,25 @@ class PatientRepository:
         )
 
 
+def _settlement_columns() -> tuple[Any, ...]:
+    """What ``Settlement`` is built from: the installment, when, and each extinguished part."""
+    a = models.PaymentAllocation
+    return (
+        a.installment_id,
+        models.Payment.paid_on,
+        a.principal_cents,
+        a.fine_cents,
+        a.interest_cents,
+        a.correction_cents,
+        a.discount_cents,
+    )
+
+
+def _effective(p: type[models.Payment]) -> tuple[Any, ...]:
+    """A payment that counts: neither an estorno nor reversed by one."""
+    return (p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None))
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -246,22 +265,10 @@ class ContractRepository:
         """Installments with the settlements of their effective (not reversed) payments."""
         a, p, i = models.PaymentAllocation, models.Payment, models.Installment
         stmt = (
-            select(
-                a.installment_id,
-                p.paid_on,
-                a.principal_cents,
-                a.fine_cents,
-                a.interest_cents,
-                a.correction_cents,
-                a.discount_cents,
-            )
+            select(*_settlement_columns())
             .join(p, p.id == a.payment_id)
             .join(i, i.id == a.installment_id)
-            .where(
-                i.contract_id == contract_id,
-                p.reverses_payment_id.is_(None),
-                p.reversed_by_id.is_(None),
-            )
+            .where(i.contract_id == contract_id, *_effective(p))
             .order_by(p.paid_on, p.id)
         )
         by_installment: dict[int, list[Settlement]] = {}
@@ -419,6 +426,19 @@ def terms_of(inst: models.Installment) -> InstallmentTerms:
 
 
 _IN_LIMIT = 500
+_V = TypeVar("_V")
+
+
+def _grouped(pairs: Iterable[tuple[int, _V]]) -> dict[int, list[_V]]:
+    found: dict[int, list[_V]] = {}
+    for key, value in pairs:
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def _end_of(day: date) -> datetime:
+    """The first instant after ``day``: timestamps of that day are ``< _end_of(day)``."""
+    return datetime.combine(day + timedelta(days=1), time())
 
 
 def _chunks(ids: Iterable[int], size: int = _IN_LIMIT) -> Iterator[list[int]]:
@@ -513,16 +533,8 @@ class ReceivablesRepository:
         """Effective settlements of the open overdue installments (one indexed join), plus those
         of ``extra_ids`` (installments settled after ``as_of``)."""
         a, p, i, c = models.PaymentAllocation, models.Payment, models.Installment, models.Contract
-        columns = (
-            a.installment_id,
-            p.paid_on,
-            a.principal_cents,
-            a.fine_cents,
-            a.interest_cents,
-            a.correction_cents,
-            a.discount_cents,
-        )
-        effective = (p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None))
+        columns = _settlement_columns()
+        effective = _effective(p)
         stmt = (
             select(*columns)
             .select_from(i)
@@ -548,37 +560,40 @@ class ReceivablesRepository:
         return {key: tuple(value) for key, value in found.items()}
 
     # --- who they are -----------------------------------------------------------------------
+    def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
+        """Rows of ``query(chunk)`` for every chunk of ``ids`` (IN lists of bounded size)."""
+        return [row for chunk in _chunks(ids) for row in self._run(query(chunk)).all()]
+
     def people(self, ids: Iterable[int]) -> dict[int, Person]:
         pt = models.Patient
-        found: dict[int, Person] = {}
-        for chunk in _chunks(ids):
-            stmt = select(
-                pt.id,
-                pt.name,
-                pt.name_search,
-                pt.cpf,
-                pt.phone,
-                pt.phone_alt,
-                pt.email,
-                pt.responsible_id,
-                pt.data_confirmed_on,
-                pt.suspend_new_treatments,
-                pt.opt_out_whatsapp,
-                pt.opt_out_sms,
-                pt.opt_out_email,
-                pt.opt_out_phone,
-            ).where(pt.id.in_(chunk))
-            for r in self._run(stmt).all():
-                found[r[0]] = Person(*r)
-        return found
+        columns = (
+            pt.id,
+            pt.name,
+            pt.name_search,
+            pt.cpf,
+            pt.phone,
+            pt.phone_alt,
+            pt.email,
+            pt.responsible_id,
+            pt.data_confirmed_on,
+            pt.suspend_new_treatments,
+            pt.opt_out_whatsapp,
+            pt.opt_out_sms,
+            pt.opt_out_email,
+            pt.opt_out_phone,
+        )
+        rows = self._chunked(ids, lambda chunk: select(*columns).where(pt.id.in_(chunk)))
+        return {r[0]: Person(*r) for r in rows}
 
     # --- history for risk -------------------------------------------------------------------
-    def paid_history(self, patient_ids: Iterable[int], as_of: date) -> dict[int, list[Any]]:
+    def paid_history(
+        self, patient_ids: Iterable[int], as_of: date
+    ) -> dict[int, list[tuple[date, date]]]:
         """Installments (number ≥ 1) fully paid by ``as_of``: (effective due date, settled on)."""
         i, c = models.Installment, models.Contract
-        found: dict[int, list[Any]] = {}
-        for chunk in _chunks(patient_ids):
-            stmt = (
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
                 select(c.patient_id, i.effective_due_date, i.settled_on)
                 .join(i, i.contract_id == c.id)
                 .where(
@@ -589,34 +604,32 @@ class ReceivablesRepository:
                     i.settled_on.is_not(None),
                     i.settled_on <= as_of,
                 )
-            )
-            for patient_id, due, settled in self._run(stmt).all():
-                found.setdefault(patient_id, []).append((due, settled))
-        return found
+            ),
+        )
+        return _grouped((r[0], (r[1], r[2])) for r in rows)
 
     def last_payments(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
         p, c = models.Payment, models.Contract
-        found: dict[int, date] = {}
-        for chunk in _chunks(patient_ids):
-            stmt = (
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
                 select(c.patient_id, func.max(p.paid_on))
                 .join(p, p.contract_id == c.id)
                 .where(
                     c.patient_id.in_(chunk),
-                    p.reverses_payment_id.is_(None),
-                    p.reversed_by_id.is_(None),
+                    *_effective(p),
                     p.paid_on <= as_of,
                 )
                 .group_by(c.patient_id)
-            )
-            found.update({pid: day for pid, day in self._run(stmt)})
-        return found
+            ),
+        )
+        return {pid: day for pid, day in rows}
 
     def bounced_cheques(self, patient_ids: Iterable[int], as_of: date) -> dict[int, list[date]]:
         p, c = models.Payment, models.Contract
-        found: dict[int, list[date]] = {}
-        for chunk in _chunks(patient_ids):
-            stmt = (
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
                 select(c.patient_id, p.paid_on)
                 .join(p, p.contract_id == c.id)
                 .where(
@@ -625,10 +638,9 @@ class ReceivablesRepository:
                     p.reversal_code == "cheque_devolvido",
                     p.paid_on <= as_of,
                 )
-            )
-            for pid, day in self._run(stmt).all():
-                found.setdefault(pid, []).append(day)
-        return found
+            ),
+        )
+        return _grouped((pid, day) for pid, day in rows)
 
     def contacts(
         self, person_ids: Iterable[int], since: date, as_of: date
@@ -641,37 +653,35 @@ class ReceivablesRepository:
             select(log.patient_id, log.contacted_at, log.outcome)
             .where(
                 log.contacted_at >= datetime.combine(since, time()),
-                log.contacted_at < datetime.combine(as_of + timedelta(days=1), time()),
+                log.contacted_at < _end_of(as_of),
             )
             .order_by(log.contacted_at.desc(), log.id.desc())
         )
         if len(wanted) <= _IN_LIMIT:
             stmt = stmt.where(log.patient_id.in_(sorted(wanted)))
-        found: dict[int, list[ContactAttempt]] = {}
-        for pid, at, outcome in self._run(stmt).all():
-            if pid in wanted:
-                found.setdefault(pid, []).append(ContactAttempt(at, outcome))
-        return found
+        rows = self._run(stmt).all()
+        return _grouped(
+            (pid, ContactAttempt(at, outcome)) for pid, at, outcome in rows if pid in wanted
+        )
 
     def last_contacts(self, person_ids: Iterable[int], as_of: date) -> dict[int, ContactAttempt]:
         """Each person's latest contact attempt up to the end of ``as_of``, however old."""
         log = models.ContactLog
-        end = datetime.combine(as_of + timedelta(days=1), time())
-        found: dict[int, ContactAttempt] = {}
-        for chunk in _chunks(person_ids):
+
+        def query(chunk: list[int]) -> Executable:
             latest = (
                 select(log.patient_id, func.max(log.contacted_at))
-                .where(log.patient_id.in_(chunk), log.contacted_at < end)
+                .where(log.patient_id.in_(chunk), log.contacted_at < _end_of(as_of))
                 .group_by(log.patient_id)
             )
-            stmt = (
+            return (
                 select(log.patient_id, log.contacted_at, log.outcome)
                 .where(tuple_(log.patient_id, log.contacted_at).in_(latest))
                 .order_by(log.id)
             )
-            for pid, at, outcome in self._run(stmt).all():
-                found[pid] = ContactAttempt(at, outcome)
-        return found
+
+        rows = self._chunked(person_ids, query)
+        return {pid: ContactAttempt(at, outcome) for pid, at, outcome in rows}
 
     def promises(
         self, person_ids: Iterable[int], since: date, as_of: date
@@ -679,24 +689,23 @@ class ReceivablesRepository:
         """Promises made by ``as_of`` for a day from ``since`` on, with what was paid towards
         each (effective payments from the day it was made to the promised day)."""
         pr = models.Promise
-        rows = []
-        for chunk in _chunks(person_ids):
-            stmt = select(
+        rows = self._chunked(
+            person_ids,
+            lambda chunk: select(
                 pr.patient_id, pr.created_at, pr.promised_on, pr.amount_cents, pr.resolution
             ).where(
                 pr.patient_id.in_(chunk),
                 pr.promised_on >= since,
-                pr.created_at < datetime.combine(as_of + timedelta(days=1), time()),
-            )
-            rows += self._run(stmt).all()
+                pr.created_at < _end_of(as_of),
+            ),
+        )
         paid = self._promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
-        found: dict[int, list[PromiseRecord]] = {}
-        for row, cents in zip(rows, paid, strict=True):
-            pid, created_at, promised_on, amount, resolution = row
-            found.setdefault(pid, []).append(
-                PromiseRecord(created_at.date(), promised_on, amount, resolution, cents)
+        return _grouped(
+            (pid, PromiseRecord(created_at.date(), promised_on, amount, resolution, cents))
+            for (pid, created_at, promised_on, amount, resolution), cents in zip(
+                rows, paid, strict=True
             )
-        return found
+        )
 
     def _promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
         """For each (person, made on, promised on): the money that person paid from the day
@@ -706,23 +715,25 @@ class ReceivablesRepository:
             return []
         p, c = models.Payment, models.Contract
         start = min(made for _, made, _ in promises)
-        payments: dict[int, list[tuple[date, int]]] = {}
-        for chunk in _chunks(pid for pid, _, _ in promises):
-            stmt = (
+        rows = self._chunked(
+            (pid for pid, _, _ in promises),
+            lambda chunk: (
                 select(c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
                 .join(p, p.contract_id == c.id)
                 .where(
                     or_(c.patient_id.in_(chunk), c.responsible_id.in_(chunk)),
-                    p.reverses_payment_id.is_(None),
-                    p.reversed_by_id.is_(None),
+                    *_effective(p),
                     p.paid_on >= start,
                     p.paid_on <= as_of,
                 )
-            )
-            wanted = set(chunk)
-            for patient_id, responsible_id, paid_on, amount in self._run(stmt).all():
-                for person in {patient_id, responsible_id} & wanted:
-                    payments.setdefault(person, []).append((paid_on, amount))
+            ),
+        )
+        wanted = {pid for pid, _, _ in promises}
+        payments = _grouped(
+            (person, (paid_on, amount))
+            for patient_id, responsible_id, paid_on, amount in rows
+            for person in {patient_id, responsible_id} & wanted
+        )
         return [
             sum(
                 amount
@@ -735,9 +746,9 @@ class ReceivablesRepository:
     def negativados(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
         """Since when each person is negativado on ``as_of`` (CDC art. 43), if they are."""
         n = models.Negativacao
-        found: dict[int, date] = {}
-        for chunk in _chunks(patient_ids):
-            stmt = (
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
                 select(n.patient_id, func.min(n.included_on))
                 .where(
                     n.patient_id.in_(chunk),
@@ -745,22 +756,21 @@ class ReceivablesRepository:
                     or_(n.removed_on.is_(None), n.removed_on > as_of),
                 )
                 .group_by(n.patient_id)
-            )
-            found.update({pid: day for pid, day in self._run(stmt)})
-        return found
+            ),
+        )
+        return {pid: day for pid, day in rows}
 
     def agreements(
         self, patient_ids: Iterable[int], as_of: date
     ) -> dict[int, list[AgreementRecord]]:
         ag = models.Agreement
-        found: dict[int, list[AgreementRecord]] = {}
-        for chunk in _chunks(patient_ids):
-            stmt = select(ag.patient_id, ag.as_of, ag.status).where(
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: select(ag.patient_id, ag.as_of, ag.status).where(
                 ag.patient_id.in_(chunk), ag.as_of <= as_of
-            )
-            for pid, day, status in self._run(stmt).all():
-                found.setdefault(pid, []).append(AgreementRecord(day, status))
-        return found
+            ),
+        )
+        return _grouped((pid, AgreementRecord(day, status)) for pid, day, status in rows)
 
     # --- the dashboard ----------------------------------------------------------------------
     def not_due_by_date(self, as_of: date) -> dict[date, int]:
@@ -782,9 +792,7 @@ class ReceivablesRepository:
         found = {day: int(cents) for day, cents in self._run(stmt)}
         # Principal paid after a past ``as_of`` was still owed on that day. The payments are
         # found first by date (usually none), so the allocations table is never scanned.
-        late_payments = select(p.id).where(
-            p.paid_on > as_of, p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None)
-        )
+        late_payments = select(p.id).where(p.paid_on > as_of, *_effective(p))
         later = (
             select(i.effective_due_date, func.sum(a.principal_cents))
             .select_from(a)
@@ -820,8 +828,7 @@ class ReceivablesRepository:
             .where(
                 p.paid_on >= start,
                 p.paid_on <= end,
-                p.reverses_payment_id.is_(None),
-                p.reversed_by_id.is_(None),
+                *_effective(p),
                 p.paid_on > i.effective_due_date,
             )
         )

@@ -26,22 +26,15 @@ from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.law import DebtLine, updated_debt
 from app.domain.receivables import OverdueLedger
-from app.domain.risk import (
-    CONTACT_LOOKBACK_DAYS,
-    FLAG_LABELS,
-    PROMISE_LOOKBACK_DAYS,
-    InstallmentRecord,
-    RiskInput,
-    assess,
-    suggest_suspension,
-)
+from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
 from app.domain.worklist import (
     OverdueRow,
     PatientDebt,
+    RiskFacts,
     Worklist,
-    by_priority,
+    assemble,
     patient_debts,
-    priority_points,
+    payer_of,
 )
 from app.errors import NotFoundError
 from app.persistence.uow import UnitOfWork
@@ -109,77 +102,25 @@ def build_worklist(
     ids = [d.patient_id for d in debts]
     repo = uow.receivables
     people = repo.people(ids)
-    # Who is charged: the contract's responsável financeiro (or the patient's today); messages
-    # and letters go to that person (DESIGN.md §3).
-    payer_of = {
-        d.patient_id: responsible[d.contract_id]
-        or people[d.patient_id].responsible_id
-        or d.patient_id
-        for d in debts
-    }
-    people.update(repo.people(set(payer_of.values()) - people.keys()))
+    payers = {payer_of(d, responsible, people) for d in debts}
+    people.update(repo.people(payers - people.keys()))
     step(2)
-
-    history = repo.paid_history(ids, as_of)
-    last_paid = repo.last_payments(ids, as_of)
-    cheques = repo.bounced_cheques(ids, as_of)
-    contact_since = as_of - timedelta(days=CONTACT_LOOKBACK_DAYS)
-    contacts = repo.contacts(people, contact_since, as_of)
-    last_contacts = repo.last_contacts(set(people) - contacts.keys(), as_of)
-    promises = repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of)
-    negativados = repo.negativados(people, as_of)
-    agreements = repo.agreements(people, as_of)
+    contacts = repo.contacts(people, as_of - timedelta(days=CONTACT_LOOKBACK_DAYS), as_of)
+    facts = RiskFacts(
+        people=people,
+        history=repo.paid_history(ids, as_of),
+        last_paid=repo.last_payments(ids, as_of),
+        cheques=repo.bounced_cheques(ids, as_of),
+        contacts=contacts,
+        last_contacts=repo.last_contacts(people.keys() - contacts.keys(), as_of),
+        promises=repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of),
+        negativados=repo.negativados(people, as_of),
+        agreements=repo.agreements(people, as_of),
+    )
     step(3)
-
-    rows = []
-    for rank, debt in enumerate(by_priority(debts), start=1):
-        pid = debt.patient_id
-        patient, payer = people[pid], people[payer_of[pid]]
-        who = {pid, payer.id}
-        attempts = sorted(
-            (c for p in who for c in contacts.get(p, ())), key=lambda c: c.at, reverse=True
-        )
-        older = [c for p in who if (c := last_contacts.get(p)) is not None]
-        last = attempts[0] if attempts else max(older, key=lambda c: c.at, default=None)
-        since = [d for p in who if (d := negativados.get(p)) is not None]
-        assessment = assess(
-            RiskInput(
-                as_of=as_of,
-                overdue=debt.lines,
-                history=[InstallmentRecord(due, settled) for due, settled in history.get(pid, ())],
-                last_payment_on=last_paid.get(pid),
-                contacts=attempts,
-                promises=[p for person in who for p in promises.get(person, ())],
-                bounced_cheques=cheques.get(pid, ()),
-                negativado_since=min(since) if since else None,
-                agreements=[a for person in who for a in agreements.get(person, ())],
-                data_confirmed_on=payer.data_confirmed_on,
-                reachable=payer.reachable,
-            )
-        )
-        keys = [patient.name_search, patient.cpf or "", patient.phone]
-        if payer.id != pid:
-            keys += [payer.name_search, payer.cpf or "", payer.phone]
-        rows.append(
-            OverdueRow(
-                debt=debt,
-                patient_name=patient.name,
-                payer_id=payer.id,
-                payer_name=payer.name,
-                assessment=assessment,
-                last_contact_at=last.at if last else None,
-                last_contact_outcome=last.outcome if last else "",
-                suspended=patient.suspended,
-                suspension_suggested=suggest_suspension(debt.days_late),
-                search_key=" ".join(k for k in keys if k),
-                patient_sort=patient.name_search,
-                payer_sort=payer.name_search,
-                priority=priority_points(debt.updated_cents, debt.bucket),
-                rank=rank,
-            )
-        )
+    worklist = assemble(as_of, debts, responsible, facts)
     step(4)
-    return Worklist(as_of=as_of, rows=tuple(rows))
+    return worklist
 
 
 EXPORT_COLUMNS = (
