@@ -122,6 +122,7 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")  # one server, one database: PostgreSQL tests take turns
 def test_same_migrations_run_on_postgresql() -> None:
     url = os.environ.get("EMDIA_TEST_PG_URL")
     if not url:
