@@ -18,7 +18,7 @@ from app.domain.catalog import label
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.risk import FLAG_LABELS, Segment
-from app.domain.worklist import DESCENDING_FIRST, OverdueRow, SortKey, Worklist, WorklistQuery
+from app.domain.worklist import OverdueRow, SortKey, Worklist, WorklistQuery
 from ui.models.paged_model import PagedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -131,13 +131,6 @@ class OverdueTableModel(PagedTableModel[OverdueRow]):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(section)
         return super().headerData(section, orientation, role)
-
-
-def natural_order(key: SortKey) -> Qt.SortOrder:
-    """The header arrow for a sort key's natural direction (money/age/risk biggest first)."""
-    if key is SortKey.PRIORITY:
-        return Qt.SortOrder.AscendingOrder
-    return Qt.SortOrder.DescendingOrder if key in DESCENDING_FIRST else Qt.SortOrder.AscendingOrder
 
 
 def _contact(r: OverdueRow) -> str:

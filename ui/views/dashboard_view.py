@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import Services
-from app.domain.aging import BUCKET_LABELS, BUCKETS, Bucket
+from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.dashboard import Dashboard
 from app.domain.dates import day_span, format_date
 from app.domain.money import format_brl, format_percent
@@ -265,10 +265,6 @@ class DashboardView(QWidget):
             self.tr("A vencer"),
         )
         self.promise_list.setText(promises_html(d))
-
-    def click_bucket(self, bucket: Bucket) -> None:
-        """What a click on that bar does (kept public for keyboard users: Ctrl+click-free)."""
-        self.show_bucket.emit(bucket)
 
 
 def _count(n: int, one: str, many: str) -> str:

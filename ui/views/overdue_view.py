@@ -36,15 +36,13 @@ from app.domain.risk import (
     Flag,
     Segment,
 )
-from app.domain.worklist import OverdueRow, SortKey, Worklist, WorklistQuery, totals
+from app.domain.worklist import OverdueRow, Worklist, WorklistQuery, totals
 from app.errors import EmDiaError, ValidationError
 from ui.models.overdue_model import (
-    COLUMNS,
     FLAGS_COLUMN,
     SEGMENT_COLOURS,
     FlagsRole,
     OverdueTableModel,
-    natural_order,
 )
 from ui.tasks import Task, TaskRunner, run_with_progress
 from ui.widgets.chips import ChipDelegate, chips_html
@@ -295,10 +293,6 @@ class OverdueView(QWidget):
     def show_bucket(self, bucket: Bucket | None) -> None:
         """Filter by an aging band (from the dashboard's chart)."""
         self.bucket.setCurrentIndex(max(0, self.bucket.findData(bucket.value if bucket else None)))
-
-    def sort_by(self, key: SortKey) -> None:
-        column = next(i for i, (_, k) in enumerate(COLUMNS) if k is key)
-        self.table.sortByColumn(column, natural_order(key))
 
     def _show_summary(self) -> None:
         t = totals(self.model.selected)
