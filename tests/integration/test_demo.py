@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -68,15 +67,13 @@ def test_progress_is_reported(services: Services) -> None:
 
 
 @pytest.mark.slow
-def test_twenty_thousand_patients_in_under_a_minute(services: Services) -> None:
-    start = time.perf_counter()
+def test_twenty_thousand_patients_build_a_consistent_clinic(services: Services) -> None:
+    # How long it takes is measured by bench/ (not a timed test: CI machines vary).
     report = services.demo.create(patients=20_000, seed=3)
-    elapsed = time.perf_counter() - start
     assert report.patients == 20_000
-    assert elapsed < 60, f"demo took {elapsed:.1f}s"
-    started = time.perf_counter()
-    services.patients.search("silva", 0, 200)
-    assert time.perf_counter() - started < 0.5
+    assert services.patients.count() == report.patients + report.responsibles
+    assert services.contracts.count() == report.contracts > 20_000
+    assert len(services.patients.search("silva", 0, 200)) == 200
 
 
 def test_demo_histories_obey_the_same_ledger_rules(demo_services: Services) -> None:
