@@ -208,6 +208,17 @@ class ContractRepository:
     def get(self, contract_id: int) -> models.Contract | None:
         return self.session.get(models.Contract, contract_id)
 
+    def get_for_update(self, contract_id: int) -> models.Contract | None:
+        """``SELECT … FOR UPDATE`` on PostgreSQL (SQLite has no row locks: its whole-database
+        write lock is taken by ``UnitOfWork.begin_write``)."""
+        stmt = (
+            select(models.Contract)
+            .where(models.Contract.id == contract_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(stmt)
+
     def for_patient(self, patient_id: int) -> list[models.Contract]:
         c = models.Contract
         stmt = (

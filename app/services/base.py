@@ -6,11 +6,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from app.clock import Clock
 from app.config import Config
+from app.errors import ConflictError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
 from app.timeutil import utcnow
+
+# Two PCs editing the same record: the second save is refused, never a silent overwrite.
+STALE_RECORD = (
+    "Outro usuário alterou este registro depois que você o abriu. Suas alterações não foram "
+    "salvas: recarregue para ver a versão atual."
+)
+
+
+def commit_or_conflict(uow: UnitOfWork) -> None:
+    """Commit; a row whose ``version`` moved under us (optimistic locking) is a ConflictError."""
+    try:
+        uow.commit()
+    except StaleDataError as exc:
+        uow.session.rollback()
+        raise ConflictError(STALE_RECORD) from exc
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,7 @@ from app.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import PatientRepository
 from app.persistence.uow import UnitOfWork
-from app.services.base import Service
-
-_STALE = (
-    "Outra pessoa alterou este cadastro depois que você o abriu. Feche e abra de novo para ver "
-    "a versão atual — suas alterações não foram salvas."
-)
+from app.services.base import STALE_RECORD, Service
 
 
 class PatientService(Service):
@@ -76,7 +71,7 @@ class PatientService(Service):
             if row is None:
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
             if row.version != expected_version:
-                raise ConflictError(_STALE)
+                raise ConflictError(STALE_RECORD)
             self._check_cpf_free(uow, data.cpf, patient_id)
             self._apply(row, data)
             if form.confirm_data_today:
@@ -177,4 +172,4 @@ class PatientService(Service):
             ) from exc
         except StaleDataError as exc:
             uow.session.rollback()
-            raise ConflictError(_STALE) from exc
+            raise ConflictError(STALE_RECORD) from exc

@@ -22,6 +22,7 @@ from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl
 from app.domain.patients import Patient
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
@@ -53,6 +54,8 @@ class PatientPage(QWidget):
         self.contract_button.setObjectName("newContract")
         self.pay_button = QPushButton(self.tr("Receber pagamento"))
         self.pay_button.setObjectName("receive")
+        self.edit_contract_button = QPushButton(self.tr("Editar contrato"))
+        self.edit_contract_button.setObjectName("editContract")
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -85,7 +88,12 @@ class PatientPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.title, 1)
-        for button in (self.edit_button, self.contract_button, self.pay_button):
+        for button in (
+            self.edit_button,
+            self.contract_button,
+            self.edit_contract_button,
+            self.pay_button,
+        ):
             header.addWidget(button)
         lines_box = QWidget()
         lines_layout = QVBoxLayout(lines_box)
@@ -114,6 +122,7 @@ class PatientPage(QWidget):
         self.edit_button.clicked.connect(self.edit_patient)
         self.contract_button.clicked.connect(self.new_contract)
         self.pay_button.clicked.connect(self.receive_payment)
+        self.edit_contract_button.clicked.connect(self.edit_contract)
         self.reverse_button.clicked.connect(self.reverse_selected)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
@@ -165,6 +174,7 @@ class PatientPage(QWidget):
         ]
         self.contracts_model.set_rows(rows)
         self.pay_button.setEnabled(any(c.status == "active" for c in summaries))
+        self.edit_contract_button.setEnabled(bool(summaries))
         if not rows:
             self.contract = None
             self.lines_model.set_rows([])
@@ -260,6 +270,13 @@ class PatientPage(QWidget):
             self.services.clock.today(),
             self,
         )
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(dialog.saved.summary.id)
+
+    def edit_contract(self) -> None:
+        if self.contract is None:
+            return
+        dialog = ContractTermsDialog(self.services.contracts, self.contract.summary.id, self)
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.saved.summary.id)
 

@@ -1,0 +1,59 @@
+"""The integration suite runs every ``services`` test twice: on SQLite (one clinic PC) and on a
+real PostgreSQL server (a clinic with several PCs), each test on a fresh, migrated database.
+
+PostgreSQL comes from ``EMDIA_TEST_PG_URL`` (``.ci/run`` starts a throw-away server); without it
+the PostgreSQL variants are skipped, unless ``EMDIA_REQUIRE_PG=1`` says they must run. Slow tests
+(the 20,000-patient demo) run on SQLite only: the bench measures PostgreSQL at that size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.bootstrap import Services, bootstrap
+from app.clock import FixedClock
+from app.config import Config, load_config
+from tests.pg import PgServer, pg_server_or_skip
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    slow = metafunc.definition.get_closest_marker("slow") is not None
+    params = [pytest.param("sqlite", id="sqlite")]
+    if not slow:
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    metafunc.parametrize("db_backend", params)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    server = pg_server_or_skip()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def backend_config(
+    db_backend: str, config: Config, request: pytest.FixtureRequest
+) -> Iterator[Config]:
+    if db_backend == "sqlite":
+        yield config
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    url = server.fresh_database()
+    try:
+        yield load_config(url)
+    finally:
+        server.drop(url)
+
+
+@pytest.fixture
+def services(backend_config: Config, clock: FixedClock) -> Iterator[Services]:
+    svc = bootstrap(backend_config, clock)
+    yield svc
+    svc.close()
