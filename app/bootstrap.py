@@ -18,6 +18,7 @@ from app.persistence.uow import UnitOfWork
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
 from app.services.contracts import ContractService
+from app.services.database import DatabaseService
 from app.services.demo import DemoService
 from app.services.indexes import IndexService
 from app.services.patients import PatientService
@@ -35,6 +36,7 @@ class Services:
     payments: PaymentService
     indexes: IndexService
     demo: DemoService
+    database: DatabaseService
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
 
@@ -80,6 +82,7 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
+        database=DatabaseService(ctx, engine),
         migration=report,
     )
     return services

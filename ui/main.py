@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 import resources
 from app.bootstrap import Services, bootstrap
@@ -33,8 +35,45 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     application.setApplicationName("EmDia")
     application.setOrganizationName("EmDia")
     QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
+    _install_qt_translation(application)
     application.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
     return application
+
+
+def _install_qt_translation(application: QApplication) -> None:
+    """Qt's own texts (standard buttons, context menus) in pt-BR, from the translations shipped
+    with PySide6 (bundled by the installer too)."""
+    translator = QTranslator(application)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(
+        QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil), "qtbase", "_", folder
+    ):
+        application.installTranslator(translator)
+
+
+READY_ENV = "EMDIA_EXIT_WHEN_READY"
+
+
+class ReadyProbe(QObject):
+    """For the start-up benchmark and the installer's smoke test: once the main window has
+    painted and the event loop is idle (the user could click), print ``ready <epoch seconds>``
+    and quit. Active only when ``EMDIA_EXIT_WHEN_READY`` is set."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            QTimer.singleShot(0, self._ready)
+        return False
+
+    @staticmethod
+    def _ready() -> None:
+        print(f"ready {time.time():.6f}", flush=True)
+        QApplication.quit()
 
 
 class Launcher:
@@ -97,6 +136,8 @@ class Launcher:
     def show_window(self) -> MainWindow:
         assert self.services is not None
         self.window = MainWindow(self.services)
+        if os.environ.get(READY_ENV):
+            ReadyProbe(self.window)
         self.window.show()
         return self.window
 

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import core, money
+from app.cli import core, database, money
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -31,7 +31,7 @@ from app.logging_setup import configure_logging
 
 log = logging.getLogger("emdia.cli")
 
-GROUPS = (core.register, money.register)
+GROUPS = (core.register, money.register, database.register)
 
 
 def build_parser() -> argparse.ArgumentParser:
