@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 import app
 from app.bootstrap import Services
 from app.domain.clinic import ClinicInfo
+from app.services.database import location_of
+from ui.dialogs.about_dialog import AboutDialog
 from ui.views.contracts_view import ContractsView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
@@ -105,6 +107,12 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
+        self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
+        self.about_action.setObjectName("about")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
         self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
         self.db_label.setObjectName("dbLabel")
         self.statusBar().addPermanentWidget(self.db_label)
@@ -113,9 +121,11 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
 
+    def show_about(self) -> None:
+        AboutDialog(self.services.config, self).exec()
+
     def _where(self) -> str:
-        path = self.services.config.sqlite_path
-        return str(path) if path is not None else self.services.config.db_url.split("@")[-1]
+        return location_of(self.services.config.db_url)
 
     def update_title(self, info: ClinicInfo) -> None:
         title = f"EmDia {app.__version__}"

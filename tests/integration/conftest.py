@@ -15,7 +15,7 @@ import pytest
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import Config, load_config
-from tests.pg import PgServer, pg_server_or_skip
+from tests.pg import PgServer
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -28,13 +28,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not slow:
         params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
     metafunc.parametrize("db_backend", params)
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    server = pg_server_or_skip()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_frozen_emdia_migrates_fills_the_demo_and_answers(frozen: Path, tmp_path
     assert payload["contract_id"] == 1 and payload["installments"]
     assert sum(line["total_cents"] for line in payload["installments"]) == payload["total_cents"]
     # TODO(lead, at the merge of issue 5): add the worklist to this smoke, e.g.
-    #   overdue = run(frozen, home, "--db", db, "--today", "2026-03-16", "report", "overdue", "--json")
+    #   overdue = run(frozen, home, "--db", db, "report", "overdue", "--json")
     #   assert overdue.returncode == 0 and isinstance(json.loads(overdue.stdout), list)
 
 

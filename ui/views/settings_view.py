@@ -20,6 +20,7 @@ from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
+from ui.views.database_tab import DatabaseTab
 from ui.views.placeholder import PlaceholderView
 from ui.widgets.form import ERROR_STYLE, FieldErrors
 from ui.widgets.index_editor import IndexEditor
@@ -181,6 +182,8 @@ class SettingsView(QWidget):
             ),
             self.tr("Usuários e backups"),
         )
+        self.database_tab = DatabaseTab(services.database)
+        self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
