@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import EmDiaError, ValidationError
-from app.persistence.maintenance import CopyReport
 from app.services.database import DatabaseService, ServerCheck, server_url
 from ui.errors import ErrorReporter
 from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
@@ -220,7 +219,7 @@ class DatabaseTab(QWidget):
             return
         url = self.checked.url
 
-        def job(progress: Progress, cancelled: Cancelled) -> CopyReport:
+        def job(progress: Progress, cancelled: Cancelled) -> Any:
             report = self.service.copy_to(url, progress, cancelled)
             self.service.use(url)
             return report
