@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
@@ -118,6 +119,22 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-clinica.png")
         window.settings_view.tabs.setCurrentIndex(1)
         save(window, app, out / "configuracoes-cobranca.png")
+
+        view = window.settings_view
+        view.tabs.setCurrentWidget(view.database_tab)
+        tab = view.database_tab
+        tab.host.setText("servidor-recepcao")
+        tab.status.setText(
+            "Conectado a postgresql+psycopg://emdia:***@servidor-recepcao:5432/emdia "
+            "(PostgreSQL 15.18): banco vazio, pronto para receber os dados da clínica."
+        )
+        tab.copy_button.setEnabled(True)
+        save(window, app, out / "configuracoes-banco-de-dados.png")
+
+        about = AboutDialog(services.config, window)
+        about.show()
+        save(about, app, out / "sobre.png")
+        about.close()
 
         window.show_section("Cobrança")
         save(window, app, out / "secao-em-construcao.png")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import update
 
 from app.domain.law import ChargePolicy
@@ -159,6 +158,8 @@ class _Generator:
 
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
+        from faker import Faker  # only when a demo is made: keeps the app's start-up fast
+
         self.fake = Faker("pt_BR")
         self.fake.seed_instance(seed)
         self.today = today

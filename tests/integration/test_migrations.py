@@ -146,3 +146,32 @@ def test_same_migrations_run_on_postgresql() -> None:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "base")
     engine.dispose()
+
+
+def test_head_from_the_scripts_is_alembics_head() -> None:
+    # Start-up reads the head without Alembic (fast); it must be Alembic's answer.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(db_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from datetime import datetime; from pathlib import Path;"
+        "from app.persistence.db import make_engine; from app.persistence import migrate;"
+        "e = make_engine('sqlite:///' + sys.argv[1]);"
+        "r = migrate.prepare_database(e, sqlite_path=Path(sys.argv[1]),"
+        " backup_dir=Path(sys.argv[2]), now=datetime(2026, 3, 16));"
+        "assert not r.migrated; print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(db_path), str(tmp_path / "bk")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"

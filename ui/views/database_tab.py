@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import EmDiaError, ValidationError
-from app.services.database import DatabaseService, ServerCheck, server_url
+from app.services.database import DatabaseInfo, DatabaseService, ServerCheck, server_url
 from ui.errors import ErrorReporter
 from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
 from ui.widgets.form import ERROR_STYLE, FieldErrors
@@ -144,7 +145,12 @@ class DatabaseTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(body)
         layout.addStretch(1)
+        self.info: DatabaseInfo | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Counting every table of a big clinic takes a moment: only when the tab is seen.
         self.refresh()
+        super().showEvent(event)
 
     # --- state ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -204,7 +210,8 @@ class DatabaseTab(QWidget):
     def _tested(self, result: ServerCheck) -> None:
         self.checked = result
         self.status.setText(result.summary)
-        self.copy_button.setEnabled(result.empty and not self.info.on_server)
+        on_server = self.info is not None and self.info.on_server
+        self.copy_button.setEnabled(result.empty and not on_server)
         self.use_button.setEnabled(result.ready_to_use)
 
     def _failed(self, exc: BaseException) -> None:
@@ -255,5 +262,5 @@ class DatabaseTab(QWidget):
         self.status.setText(
             self.tr(
                 "Pronto: feche e abra o EmDia para voltar ao arquivo deste computador ({file})."
-            ).format(file=self.info.local_file)
+            ).format(file=self.info.local_file if self.info else "")
         )
