@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,6 +24,7 @@ from app.services.database import location_of
 from ui.dialogs.about_dialog import AboutDialog
 from ui.views.contracts_view import ContractsView
 from ui.views.patients_section import PatientsSection
+from ui.views.patients_view import PatientsView
 from ui.views.placeholder import PlaceholderView
 from ui.views.settings_view import SettingsView
 
@@ -47,12 +51,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        self.patients = PatientsSection(services)
-        self.patients_view = self.patients.list
-        self.contracts_view = ContractsView(services.contracts)
-        self.settings_view = SettingsView(services)
-        views: dict[str, QWidget] = {
-            "Início": PlaceholderView(
+        # Sections are built the first time they are shown: a window that opens fast matters
+        # more than a tab that opens 0,1 s later (bench/bench_app.py, issue 11).
+        self._factories: dict[str, Callable[[], QWidget]] = {
+            "Início": lambda: PlaceholderView(
                 self.tr("Início"),
                 self.tr(
                     "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
@@ -60,44 +62,44 @@ class MainWindow(QMainWindow):
                     "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
                 ),
             ),
-            "Pacientes": self.patients,
-            "Contratos": self.contracts_view,
-            "Cobrança": PlaceholderView(
+            "Pacientes": lambda: PatientsSection(services),
+            "Contratos": self._make_contracts_view,
+            "Cobrança": lambda: PlaceholderView(
                 self.tr("Cobrança"),
                 self.tr(
                     'Aqui vai ficar a "Cobrança de hoje": quem contatar, com a mensagem '
                     "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
                 ),
             ),
-            "Documentos": PlaceholderView(
+            "Documentos": lambda: PlaceholderView(
                 self.tr("Documentos"),
                 self.tr(
                     "Aqui você vai imprimir contratos, carnês com PIX, recibos, notificações "
                     "extrajudiciais e extratos, e reabrir cada documento já enviado."
                 ),
             ),
-            "Relatórios": PlaceholderView(
+            "Relatórios": lambda: PlaceholderView(
                 self.tr("Relatórios"),
                 self.tr(
                     "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da "
                     "dívida, com exportação para planilha."
                 ),
             ),
-            "Configurações": self.settings_view,
+            "Configurações": self._make_settings_view,
         }
+        self._built: dict[str, QWidget] = {}
         for index, name in enumerate(self.SECTIONS):
             item = QListWidgetItem(self.tr(name))
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(f"Ctrl+{index + 1}")
             self.nav.addItem(item)
-            self.stack.addWidget(views[name])
+            self.stack.addWidget(QWidget())  # stands in until the section is first shown
             QShortcut(
                 QKeySequence(f"Ctrl+{index + 1}"),
                 self,
                 activated=lambda i=index: self.nav.setCurrentRow(i),
             )
         self.nav.currentRowChanged.connect(self._section_changed)
-        self.contracts_view.open_contract.connect(self.open_contract)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -116,7 +118,6 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
         self.db_label.setObjectName("dbLabel")
         self.statusBar().addPermanentWidget(self.db_label)
-        self.settings_view.clinic_changed.connect(self.update_title)
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
@@ -135,9 +136,53 @@ class MainWindow(QMainWindow):
             title += "  [DEMO — dados fictícios]"
         self.setWindowTitle(title)
 
+    # --- sections, built on first use ----------------------------------------------------------
+    def section(self, name: str) -> QWidget:
+        widget = self._built.get(name)
+        if widget is None:
+            widget = self._factories[name]()
+            index = self.SECTIONS.index(name)
+            stand_in = self.stack.widget(index)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.stack.setCurrentIndex(current)
+            self._built[name] = widget
+        return widget
+
+    def _make_contracts_view(self) -> ContractsView:
+        view = ContractsView(self.services.contracts)
+        view.open_contract.connect(self.open_contract)
+        return view
+
+    def _make_settings_view(self) -> SettingsView:
+        view = SettingsView(self.services)
+        view.clinic_changed.connect(self.update_title)
+        return view
+
+    @property
+    def patients(self) -> PatientsSection:
+        return cast(PatientsSection, self.section("Pacientes"))
+
+    @property
+    def patients_view(self) -> PatientsView:
+        return self.patients.list
+
+    @property
+    def contracts_view(self) -> ContractsView:
+        return cast(ContractsView, self.section("Contratos"))
+
+    @property
+    def settings_view(self) -> SettingsView:
+        return cast(SettingsView, self.section("Configurações"))
+
     def _section_changed(self, row: int) -> None:
+        name = self.SECTIONS[row]
+        is_new = name not in self._built
+        self.section(name)
         self.stack.setCurrentIndex(row)
-        if self.stack.currentWidget() is self.contracts_view:
+        if name == "Contratos" and not is_new:
             self.contracts_view.run_search()  # payments elsewhere may have changed balances
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
