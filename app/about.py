@@ -141,7 +141,8 @@ def distribution_names(
 
 
 def components() -> list[Component]:
-    """Every bundled component with its licence, EmDia itself first."""
+    """Every bundled component with its licence: EmDia, then the native libraries (Qt…), then
+    the Python packages by name."""
     found: list[Component] = []
     for name in distribution_names():
         meta = metadata(name)
@@ -152,4 +153,4 @@ def components() -> list[Component]:
     others = [c for c in found if _normal(c.name) != ROOT_DISTRIBUTION]
     if not emdia:  # a source tree that was never installed
         emdia = [Component("EmDia", app.__version__, "Proprietário")]
-    return [*emdia, *others, *_native()]
+    return [*emdia, *_native(), *others]

@@ -39,6 +39,15 @@ def sync_id_sequences(conn: Connection) -> None:
         )
 
 
+def after_bulk_load(conn: Connection) -> None:
+    """After many rows went in at once (demo, copy): sequences right, and on PostgreSQL fresh
+    planner statistics — without them the first queries on a just-copied clinic pick sequential
+    scans and take seconds instead of milliseconds (bench/RESULTS.md, Application)."""
+    sync_id_sequences(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE"))
+
+
 def table_counts(conn: Connection) -> dict[str, int]:
     return {
         table.name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
@@ -112,7 +121,7 @@ def copy_all_rows(
                             .values({name: bindparam(f"b_{name}")}),
                             mine,
                         )
-            sync_id_sequences(dst)
+            after_bulk_load(dst)
             copied = table_counts(dst)
             if copied != counts:  # pragma: no cover - a bug, not a user error: roll back
                 raise RuntimeError(f"copy mismatch: {counts} != {copied}")

@@ -10,7 +10,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.persistence import models
-from app.persistence.maintenance import sync_id_sequences
+from app.persistence.maintenance import after_bulk_load
 from app.persistence.repositories import (
     ClinicRepository,
     ContractRepository,
@@ -76,6 +76,6 @@ class UnitOfWork:
         self.begin_write()
         return self.contracts.get_for_update(contract_id)
 
-    def sync_id_sequences(self) -> None:
-        """After rows were written with explicit ids (demo, copy between databases)."""
-        sync_id_sequences(self.session.connection())
+    def after_bulk_load(self) -> None:
+        """After rows were written in bulk with explicit ids (the demo clinic)."""
+        after_bulk_load(self.session.connection())

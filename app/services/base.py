@@ -22,6 +22,12 @@ STALE_RECORD = (
 )
 
 
+def expect_version(actual: int, expected: int) -> None:
+    """The record changed since the screen showed it (another PC saved it): refuse the save."""
+    if actual != expected:
+        raise ConflictError(STALE_RECORD)
+
+
 def commit_or_conflict(uow: UnitOfWork) -> None:
     """Commit; a row whose ``version`` moved under us (optimistic locking) is a ConflictError."""
     try:

@@ -18,10 +18,10 @@ from app.domain.contracts import (
 )
 from app.domain.law import ChargePolicy, DebtLine, contract_debt
 from app.domain.schedule import PlannedInstallment, plan
-from app.errors import ConflictError, NotFoundError, ValidationError
+from app.errors import NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
-from app.services.base import STALE_RECORD, Service, commit_or_conflict
+from app.services.base import Service, commit_or_conflict, expect_version
 from app.services.payments import record_payment
 
 
@@ -160,8 +160,7 @@ class ContractService(Service):
             contract = uow.contracts.get(contract_id)
             if contract is None:
                 raise NotFoundError(f"Contrato {contract_id} não encontrado.")
-            if contract.version != expected_version:
-                raise ConflictError(STALE_RECORD)
+            expect_version(contract.version, expected_version)
             witnesses = [*terms.witnesses, ("", ""), ("", "")]
             contract.description = terms.description
             contract.signed_at = terms.signed_on

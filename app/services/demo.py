@@ -138,7 +138,7 @@ class DemoService(Service):
             if links:
                 uow.session.execute(update(models.Payment), links)  # bulk UPDATE by primary key
             write(models.PaymentAllocation, tables["payment_allocation"])
-            uow.sync_id_sequences()  # ids were given here; PostgreSQL's sequences must follow
+            uow.after_bulk_load()  # ids were given here: PostgreSQL's sequences must follow
             uow.commit()
         return DemoReport(
             patients=len(people) - gen.responsibles,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain import identity
 from app.domain.patients import (
@@ -16,11 +15,11 @@ from app.domain.patients import (
     validate_patient,
 )
 from app.domain.text import fold
-from app.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from app.errors import FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import PatientRepository
 from app.persistence.uow import UnitOfWork
-from app.services.base import STALE_RECORD, Service
+from app.services.base import Service, commit_or_conflict, expect_version
 
 
 class PatientService(Service):
@@ -70,8 +69,7 @@ class PatientService(Service):
             row = uow.patients.get(patient_id)
             if row is None:
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
-            if row.version != expected_version:
-                raise ConflictError(STALE_RECORD)
+            expect_version(row.version, expected_version)
             self._check_cpf_free(uow, data.cpf, patient_id)
             self._apply(row, data)
             if form.confirm_data_today:
@@ -163,13 +161,10 @@ class PatientService(Service):
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
         try:
-            uow.commit()
+            commit_or_conflict(uow)
         except IntegrityError as exc:
             # Another window saved the same CPF between our check and our commit.
             uow.session.rollback()
             raise ValidationError.single(
                 "cpf", "CPF: acabou de ser cadastrado em outro computador; busque-o na lista."
             ) from exc
-        except StaleDataError as exc:
-            uow.session.rollback()
-            raise ConflictError(STALE_RECORD) from exc

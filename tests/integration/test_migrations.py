@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from app.errors import DatabaseError
 from app.persistence import migrate
 from app.persistence.db import make_engine
 from app.persistence.models import Base
+from tests.pg import pg_url_or_skip
 
 NOW = datetime(2026, 3, 16, 10, 0)
 
@@ -123,11 +123,7 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_same_migrations_run_on_postgresql() -> None:
-    url = os.environ.get("EMDIA_TEST_PG_URL")
-    if not url:
-        if os.environ.get("EMDIA_REQUIRE_PG"):
-            pytest.fail("EMDIA_REQUIRE_PG is set but EMDIA_TEST_PG_URL is not")
-        pytest.skip("no PostgreSQL server configured (EMDIA_TEST_PG_URL)")
+    url = pg_url_or_skip()
     from alembic import command
 
     engine = make_engine(url)

@@ -28,10 +28,11 @@ from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
 from ui.widgets.form import ERROR_STYLE, FieldErrors
 
 WAY_BACK = (
-    "Para voltar a trabalhar só neste computador: copie os dados do servidor para um arquivo "
-    "novo com  emdia db copy --to C:\\EmDia\\clinica.db --use  (tudo o que foi lançado no "
-    "servidor vem junto), ou use “Voltar ao arquivo deste computador” para reabrir o arquivo "
-    "como estava no dia da mudança."
+    "Para voltar a trabalhar só neste computador, copie os dados do servidor para um arquivo "
+    "novo (tudo o que foi lançado no servidor vem junto):\n"
+    "    emdia db copy --to C:\\EmDia\\clinica.db --use\n"
+    "ou use “Voltar ao arquivo deste computador” para reabrir o arquivo deste computador como "
+    "estava no dia da mudança."
 )
 
 
@@ -79,9 +80,11 @@ class DatabaseTab(QWidget):
         steps = QLabel(
             self.tr(
                 "1. Instale o PostgreSQL em um computador da clínica que fique sempre ligado e "
-                "crie um banco vazio (ex.: emdia). 2. Informe abaixo como chegar nele e teste a "
-                "conexão. 3. Copie os dados deste computador para o servidor. 4. Nos outros "
-                "computadores, informe o mesmo servidor e escolha “Usar o servidor”."
+                "crie um banco vazio (ex.: emdia).\n"
+                "2. Informe abaixo como chegar nele e teste a conexão.\n"
+                "3. Copie os dados deste computador para o servidor e reabra o EmDia.\n"
+                "4. Nos outros computadores, informe o mesmo servidor, teste e escolha "
+                "“Usar o servidor”."
             )
         )
         steps.setWordWrap(True)
