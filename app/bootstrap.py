@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from app.clock import Clock, SystemClock
-from app.config import Config
+from app.config import SOURCE_SETTING, Config
+from app.errors import DatabaseError
 from app.persistence.db import make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
 from app.persistence.uow import UnitOfWork
@@ -44,6 +46,21 @@ class Services:
         self.engine.dispose()
 
 
+def unreachable(config: Config, exc: OperationalError) -> DatabaseError:
+    """The database cannot be opened (the clinic's server is off, the network is down…)."""
+    from app.services.database import location_of
+
+    reason = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+    message = f"Não foi possível abrir o banco de dados em {location_of(config.db_url)}: {reason}."
+    if config.db_source == SOURCE_SETTING:
+        message += (
+            " Confira se o servidor da clínica está ligado e na rede. Para trabalhar só neste "
+            "computador enquanto isso: emdia db use local (os lançamentos feitos no servidor "
+            "não estarão no arquivo local)."
+        )
+    return DatabaseError(message)
+
+
 def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = True) -> Services:
     """Open the database (backing it up and migrating it first unless ``migrate=False``)."""
     clock = clock or SystemClock()
@@ -57,6 +74,9 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
                 backup_dir=config.backup_dir,
                 now=clock.now(),
             )
+        except OperationalError as exc:
+            engine.dispose()
+            raise unreachable(config, exc) from exc
         except BaseException:
             engine.dispose()
             raise

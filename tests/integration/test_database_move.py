@@ -109,3 +109,12 @@ def test_cli_db_show_and_copy_back_to_a_file(
     assert f"Pacientes: {demo_services.patients.count()}" in capsys.readouterr().out
     assert cli.main(["--db", db, "db", "copy", "--to", str(target)]) == 1
     assert "já tem dados" in capsys.readouterr().err
+
+
+def test_a_server_that_is_off_is_explained_at_start(services: Services) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    services.database.use(f"postgresql+psycopg://emdia@127.0.0.1:{port}/emdia")
+    with pytest.raises(EmDiaError, match="emdia db use local"):
+        bootstrap(load_config(), services.clock)
