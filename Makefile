@@ -40,11 +40,11 @@ bundle-smoke: bundle
 
 ## Every benchmark (bench/bench_*.py) at full size; results go to bench/RESULTS.md by hand.
 bench: $(STAMP)
-	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
+	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.$$(basename $$script .py) || exit 1; done
 
 ## A small-size run of every benchmark (CI): checks they still work, not how fast.
 bench-smoke: $(STAMP)
-	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script --smoke || exit 1; done
+	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.$$(basename $$script .py) --smoke || exit 1; done
 
 ## Refresh docs/screenshots/ (offscreen render of the real window on a demo clinic).
 screenshots: $(STAMP)
