@@ -234,6 +234,12 @@ class DatabaseService(Service):
 
     def use(self, url: str | None) -> Path:
         """Open ``url`` from the next start on (``None``: this PC's own file again)."""
+        if self.ctx.config.demo:
+            # The demo clinic has its own file; the choice of database belongs to the real one.
+            raise CopyRefused(
+                "Na clínica de demonstração não se escolhe o banco: abra a sua clínica para "
+                "passar a usar o servidor."
+            )
         target = None if url is None else self._target_url(url)
         if target is not None and make_url(target) == make_url(self.ctx.config.local_db_url):
             target = None

@@ -118,3 +118,13 @@ def test_a_server_that_is_off_is_explained_at_start(services: Services) -> None:
     services.database.use(f"postgresql+psycopg://emdia@127.0.0.1:{port}/emdia")
     with pytest.raises(EmDiaError, match="emdia db use local"):
         bootstrap(load_config(), services.clock)
+
+
+def test_the_demo_clinic_never_changes_which_database_this_pc_opens(services: Services) -> None:
+    demo = bootstrap(load_config(demo=True), services.clock)
+    try:
+        with pytest.raises(CopyRefused, match="demonstração"):
+            demo.database.use("postgresql+psycopg://emdia@servidor/emdia")
+    finally:
+        demo.close()
+    assert load_config().db_source == ""
