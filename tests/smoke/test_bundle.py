@@ -23,7 +23,7 @@ def frozen() -> Path:
     folder = os.environ.get("EMDIA_BUNDLE_DIR")
     if not folder:
         pytest.skip("EMDIA_BUNDLE_DIR not set: run `make bundle-smoke`")
-    exe = Path(folder) / ("emdia-cli.exe" if sys.platform == "win32" else "emdia")
+    exe = Path(folder).resolve() / ("emdia-cli.exe" if sys.platform == "win32" else "emdia")
     assert exe.exists(), f"no frozen executable at {exe}"
     return exe
 
