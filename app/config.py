@@ -50,7 +50,7 @@ class Config:
         prefix = "sqlite:///"
         if not self.db_url.startswith(prefix):
             return None
-        rest = self.db_url[len(prefix) :].split("?", 1)[0]
+        rest = self.db_url[len(prefix) :].split("?", 1)[0].removeprefix("file:")
         if not rest or rest == ":memory:":
             return None
         return Path(rest)

@@ -137,7 +137,13 @@ class Start:
 
 
 def start_once(command: list[str], home: Path) -> Start:
-    env = {**os.environ, "EMDIA_HOME": str(home), "EMDIA_EXIT_WHEN_READY": "1"}
+    env = {
+        **os.environ,
+        "EMDIA_HOME": str(home),
+        "EMDIA_EXIT_WHEN_READY": "1",
+        "EMDIA_USER": "admin",  # the demo clinic's users (a scripted start skips the login)
+        "EMDIA_PASSWORD": "demo",
+    }
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     began = time.time()
     proc = subprocess.Popen(
@@ -168,7 +174,13 @@ PROFILED = {"PySide6": "Qt (PySide6)", "shiboken6": "Qt (PySide6)", "sqlalchemy"
 def import_profile(command: list[str], home: Path) -> dict[str, float]:
     """One more start under ``-X importtime``: milliseconds of import (each module's own time,
     so nothing is counted twice) by package, and in all."""
-    env = {**os.environ, "EMDIA_HOME": str(home), "EMDIA_EXIT_WHEN_READY": "1"}
+    env = {
+        **os.environ,
+        "EMDIA_HOME": str(home),
+        "EMDIA_EXIT_WHEN_READY": "1",
+        "EMDIA_USER": "admin",  # the demo clinic's users (a scripted start skips the login)
+        "EMDIA_PASSWORD": "demo",
+    }
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     done = subprocess.run(
         [command[0], "-X", "importtime", *command[1:]],

@@ -1,18 +1,21 @@
-"""The main window: navigation on the left, one view at a time on the right."""
+"""The main window: navigation on the left, one view at a time on the right; who is logged in,
+the lock (Ctrl+L and after idle minutes) and the automatic backups in the status bar."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import cast
+import logging
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -20,16 +23,28 @@ from PySide6.QtWidgets import (
 import app
 from app.bootstrap import Services
 from app.domain.clinic import ClinicInfo
+from app.services.backup import BackupResult
+from app.services.base import Actor, Permission
 from app.services.database import location_of
 from ui.dialogs.about_dialog import AboutDialog
+from ui.dialogs.login import LoginDialog
+from ui.errors import ErrorReporter
+from ui.idle import IdleWatcher
+from ui.tasks import TaskRunner, run_with_progress
+from ui.views.audit_view import AuditView
 from ui.views.contracts_view import ContractsView
 from ui.views.patients_section import PatientsSection
-from ui.views.patients_view import PatientsView
 from ui.views.placeholder import PlaceholderView
+from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
+
+log = logging.getLogger("emdia.ui")
+
+DAILY_CHECK_MS = 30 * 60_000
 
 
 class MainWindow(QMainWindow):
+    reopen_requested = Signal(str)
     SECTIONS = (
         "Início",
         "Pacientes",
@@ -40,10 +55,23 @@ class MainWindow(QMainWindow):
         "Configurações",
     )
 
-    def __init__(self, services: Services) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        reporter: ErrorReporter | None = None,
+        auto_backup: bool = False,
+    ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
         self.services = services
+        self.reporter = reporter or ErrorReporter()
+        self.auto_backup = auto_backup
+        self.runner = TaskRunner(self)
+        self.locked_as: Actor | None = None
+        self.lock_dialog: LoginDialog | None = None
+        self._hidden_while_locked: list[QWidget] = []
+        self._closing_backup_started = False
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -51,10 +79,17 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        # Sections are built the first time they are shown: a window that opens fast matters
-        # more than a tab that opens 0,1 s later (bench/bench_app.py, issue 11).
-        self._factories: dict[str, Callable[[], QWidget]] = {
-            "Início": lambda: PlaceholderView(
+        self.patients = PatientsSection(services)
+        self.patients_view = self.patients.list
+        self.contracts_view = ContractsView(services.contracts)
+        self.security_view = SecurityView(services, self.reporter)
+        self.audit_view = AuditView(services.audit)
+        self.settings_view = SettingsView(
+            services, security=self.security_view, audit=self.audit_view
+        )
+        self.security_view.reopen_requested.connect(self.reopen_requested.emit)
+        views: dict[str, QWidget] = {
+            "Início": PlaceholderView(
                 self.tr("Início"),
                 self.tr(
                     "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
@@ -62,44 +97,44 @@ class MainWindow(QMainWindow):
                     "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
                 ),
             ),
-            "Pacientes": lambda: PatientsSection(services),
-            "Contratos": self._make_contracts_view,
-            "Cobrança": lambda: PlaceholderView(
+            "Pacientes": self.patients,
+            "Contratos": self.contracts_view,
+            "Cobrança": PlaceholderView(
                 self.tr("Cobrança"),
                 self.tr(
                     'Aqui vai ficar a "Cobrança de hoje": quem contatar, com a mensagem '
                     "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
                 ),
             ),
-            "Documentos": lambda: PlaceholderView(
+            "Documentos": PlaceholderView(
                 self.tr("Documentos"),
                 self.tr(
                     "Aqui você vai imprimir contratos, carnês com PIX, recibos, notificações "
                     "extrajudiciais e extratos, e reabrir cada documento já enviado."
                 ),
             ),
-            "Relatórios": lambda: PlaceholderView(
+            "Relatórios": PlaceholderView(
                 self.tr("Relatórios"),
                 self.tr(
                     "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da "
                     "dívida, com exportação para planilha."
                 ),
             ),
-            "Configurações": self._make_settings_view,
+            "Configurações": self.settings_view,
         }
-        self._built: dict[str, QWidget] = {}
         for index, name in enumerate(self.SECTIONS):
             item = QListWidgetItem(self.tr(name))
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(f"Ctrl+{index + 1}")
             self.nav.addItem(item)
-            self.stack.addWidget(QWidget())  # stands in until the section is first shown
+            self.stack.addWidget(views[name])
             QShortcut(
                 QKeySequence(f"Ctrl+{index + 1}"),
                 self,
                 activated=lambda i=index: self.nav.setCurrentRow(i),
             )
         self.nav.currentRowChanged.connect(self._section_changed)
+        self.contracts_view.open_contract.connect(self.open_contract)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -108,19 +143,155 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.central = central
 
+        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
+        self.db_label.setObjectName("dbLabel")
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.user_label.setContentsMargins(16, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.lock_button = QPushButton(self.tr("Bloquear (Ctrl+L)"))
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
         self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
         self.about_action.setObjectName("about")
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
-
-        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
-        self.db_label.setObjectName("dbLabel")
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.settings_view.clinic_changed.connect(self.update_title)
+        self.settings_view.transfer_panel.imported.connect(
+            lambda _r: self.patients_view.run_search()
+        )
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
+
+        self.idle = IdleWatcher(services.security.idle_lock_minutes(), self)
+        self.idle.idle.connect(self.lock)
+        self.daily = QTimer(self)
+        self.daily.setInterval(DAILY_CHECK_MS)
+        self.daily.timeout.connect(self._daily_backup)
+        if auto_backup:
+            self.daily.start()
+        self.apply_permissions()
+
+    # --- who is acting --------------------------------------------------------------------
+    def apply_permissions(self) -> None:
+        actor = self.services.actor
+        self.user_label.setText(
+            self.tr("Usuário: {who}").format(who=actor.display) if actor.is_user else ""
+        )
+        self.lock_button.setVisible(actor.is_user)
+        if not actor.is_user:
+            self.idle.stop()
+        self.settings_view.apply_permissions(
+            actor.can(Permission.SETTINGS),
+            actor.can(Permission.USERS) or actor.can(Permission.BACKUPS),
+            actor.can(Permission.AUDIT),
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_as is not None
+
+    def lock(self) -> None:
+        """Hide every patient's data and ask for the password again."""
+        actor = self.services.actor
+        if self.is_locked or not actor.is_user:
+            return
+        self.locked_as = actor
+        self.services.actor = Actor.nobody()  # the services refuse everything meanwhile
+        self.idle.stop()
+        self.central.hide()
+        self._hidden_while_locked = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible() and w is not self and w.isWindow()
+        ]
+        for widget in self._hidden_while_locked:
+            widget.hide()
+        dialog = LoginDialog(self.services.login, locked_user=actor.username, parent=self)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.accepted.connect(self._unlocked)
+        self.lock_dialog = dialog
+        dialog.open()
+
+    def _unlocked(self) -> None:
+        self.locked_as = None
+        self.lock_dialog = None
+        self.central.show()
+        for widget in self._hidden_while_locked:
+            widget.show()
+        self._hidden_while_locked = []
+        self.apply_permissions()
+        self.idle.restart()
+        current = self.stack.currentWidget()
+        if current is self.patients and self.patients.currentWidget() is self.patients_view:
+            self.patients_view.run_search()
+        elif current is self.contracts_view:
+            self.contracts_view.run_search()
+
+    # --- automatic backups ----------------------------------------------------------------
+    def start_backup(self, kind: str) -> None:
+        """A start/daily backup in the background; the status bar says how it went."""
+
+        def job(progress: Any, cancelled: Any) -> BackupResult:
+            return self.services.backups.create_automatic(kind, progress=progress)
+
+        self.runner.start(job, self._backup_done, self._backup_failed)
+
+    def _daily_backup(self) -> None:
+        try:
+            due = self.services.backups.due_today()
+        except Exception as exc:  # reported in the status bar, never a crash from a timer
+            self._backup_failed(exc)
+            return
+        if due:
+            self.start_backup("diario")
+
+    def _backup_done(self, result: BackupResult) -> None:
+        text = self.tr("Backup verificado: {name}").format(name=result.file.path.name)
+        if result.fallback_reason:
+            text += " — " + result.fallback_reason + self.tr(" (gravado na pasta padrão)")
+        self.statusBar().showMessage(text, 15_000)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        log.warning("automatic backup failed: %s", exc)
+        self.reporter.report(exc, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.auto_backup and not self._closing_backup_started:
+            self._closing_backup_started = True
+            event.ignore()
+
+            def job(progress: Any, cancelled: Any) -> BackupResult:
+                return self.services.backups.create_automatic(
+                    "fechamento", progress=progress, cancelled=cancelled
+                )
+
+            def failed(exc: BaseException) -> None:
+                self._backup_failed(exc)
+                self._close_now()
+
+            run_with_progress(
+                self.runner,
+                self,
+                self.tr("Fazendo o backup de fechamento…"),
+                job,
+                lambda _result: self._close_now(),
+                failed,
+            )
+            return
+        self.idle.uninstall()
+        self.daily.stop()
+        super().closeEvent(event)
+
+    def _close_now(self) -> None:
+        self.close()
 
     def show_about(self) -> None:
         AboutDialog(self.services.config, self).exec()
@@ -136,53 +307,9 @@ class MainWindow(QMainWindow):
             title += "  [DEMO — dados fictícios]"
         self.setWindowTitle(title)
 
-    # --- sections, built on first use ----------------------------------------------------------
-    def section(self, name: str) -> QWidget:
-        widget = self._built.get(name)
-        if widget is None:
-            widget = self._factories[name]()
-            index = self.SECTIONS.index(name)
-            stand_in = self.stack.widget(index)
-            current = self.stack.currentIndex()
-            self.stack.insertWidget(index, widget)
-            self.stack.removeWidget(stand_in)
-            stand_in.deleteLater()
-            self.stack.setCurrentIndex(current)
-            self._built[name] = widget
-        return widget
-
-    def _make_contracts_view(self) -> ContractsView:
-        view = ContractsView(self.services.contracts)
-        view.open_contract.connect(self.open_contract)
-        return view
-
-    def _make_settings_view(self) -> SettingsView:
-        view = SettingsView(self.services)
-        view.clinic_changed.connect(self.update_title)
-        return view
-
-    @property
-    def patients(self) -> PatientsSection:
-        return cast(PatientsSection, self.section("Pacientes"))
-
-    @property
-    def patients_view(self) -> PatientsView:
-        return self.patients.list
-
-    @property
-    def contracts_view(self) -> ContractsView:
-        return cast(ContractsView, self.section("Contratos"))
-
-    @property
-    def settings_view(self) -> SettingsView:
-        return cast(SettingsView, self.section("Configurações"))
-
     def _section_changed(self, row: int) -> None:
-        name = self.SECTIONS[row]
-        is_new = name not in self._built
-        self.section(name)
         self.stack.setCurrentIndex(row)
-        if name == "Contratos" and not is_new:
+        if self.stack.currentWidget() is self.contracts_view:
             self.contracts_view.run_search()  # payments elsewhere may have changed balances
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:

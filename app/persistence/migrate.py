@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,8 @@ from sqlalchemy import Engine, inspect, text
 
 import migrations
 from app.errors import DatabaseError
+from app.persistence.sqlite_files import copy_database
+from app.security.keys import DataKey
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -87,6 +88,11 @@ def schema_state(engine: Engine) -> SchemaState:
     return SchemaState(current=current_revision(engine), head=head_revision())
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of EmDia can open."""
+    return _known_revisions()
+
+
 def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
@@ -94,19 +100,14 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def backup_sqlite(source: Path, backup_dir: Path, label: str, now: datetime) -> Path:
-    """Consistent copy of a live SQLite file through the online backup API (WAL-safe)."""
+def backup_sqlite(
+    source: Path, backup_dir: Path, label: str, now: datetime, key: DataKey | None = None
+) -> Path:
+    """Consistent copy of a live SQLite file through the online backup API (WAL-safe); the
+    copy of an encrypted database is encrypted with the same key."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     target = backup_dir / f"{source.stem}-{label}-{now:%Y%m%d-%H%M%S}.db"
-    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    copy_database(source, target, key)
     return target
 
 
@@ -131,7 +132,12 @@ def upgrade_to_head(engine: Engine) -> None:
 
 
 def prepare_database(
-    engine: Engine, *, sqlite_path: Path | None, backup_dir: Path, now: datetime
+    engine: Engine,
+    *,
+    sqlite_path: Path | None,
+    backup_dir: Path,
+    now: datetime,
+    key: DataKey | None = None,
 ) -> PrepareReport:
     """Back up (when there is something to lose) and migrate to head. Idempotent."""
     if sqlite_path is not None:
@@ -146,7 +152,7 @@ def prepare_database(
     backup = None
     if not state.at_head:
         if state.current is not None and sqlite_path is not None and sqlite_path.exists():
-            backup = backup_sqlite(sqlite_path, backup_dir, f"antes-de-{state.head}", now)
+            backup = backup_sqlite(sqlite_path, backup_dir, f"antes-de-{state.head}", now, key)
             log.info("backup before migration: %s", backup)
         log.info("migrating schema %s -> %s", state.current, state.head)
         upgrade_to_head(engine)

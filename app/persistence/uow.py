@@ -1,15 +1,18 @@
 """Unit of work: one transaction per use case; leaving without ``commit()`` rolls back.
 
-So a refused input never writes anything partial (DESIGN.md non-negotiable 5).
+So a refused input never writes anything partial (DESIGN.md non-negotiable 5). A failure of the
+database itself (disk full, read-only file, damaged file) leaves as a pt-BR ``DatabaseError``.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.persistence import models
+from app.persistence.db import explain
 from app.persistence.maintenance import after_bulk_load
 from app.persistence.repositories import (
     ClinicRepository,
@@ -47,6 +50,10 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, DBAPIError):
+            translated = explain(exc, None)
+            if translated is not None:
+                raise translated from exc
 
     def commit(self) -> None:
         self.session.commit()

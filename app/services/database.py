@@ -29,7 +29,7 @@ from app.persistence.maintenance import (
     table_counts,
 )
 from app.persistence.migrate import head_revision, schema_state, upgrade_to_head
-from app.services.base import Context, Service
+from app.services.base import Context, Permission, Service
 
 CONNECT_TIMEOUT_S = 5
 
@@ -200,6 +200,7 @@ class DatabaseService(Service):
     ) -> CopyReport:
         """Copy this clinic into an empty database at ``url`` (a PostgreSQL server, or a new
         SQLite file for the way back), after migrating it to the same schema. All or nothing."""
+        self.require(Permission.BACKUPS)  # the whole clinic's data leaves this file: admin
         url = self._target_url(url)
         if make_url(url) == make_url(self.ctx.config.db_url):
             raise CopyRefused("Destino: é o mesmo banco que está aberto agora.")
@@ -234,6 +235,7 @@ class DatabaseService(Service):
 
     def use(self, url: str | None) -> Path:
         """Open ``url`` from the next start on (``None``: this PC's own file again)."""
+        self.require(Permission.BACKUPS)
         if self.ctx.config.demo:
             # The demo clinic has its own file; the choice of database belongs to the real one.
             raise CopyRefused(

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
+from app.domain.access import Role
 from app.domain.law import ChargePolicy
 from app.domain.text import fold
 from app.errors import EmDiaError
 from app.persistence import models
+from app.security.passwords import hash_password
 from app.services.base import Service
 from app.services.demo_finance import FinanceGenerator
 from app.timeutil import utcnow
@@ -28,6 +30,13 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 CHUNK = 2_000
+# DESIGN.md §11: every demo clinic has these users, all with this password (and says so).
+DEMO_USERS = (
+    ("admin", "Administradora Demonstração", Role.ADMIN),
+    ("gestor", "Dr. Gestor Demonstração", Role.GESTOR),
+    ("recepcao", "Recepcionista Demonstração", Role.RECEPCAO),
+)
+DEMO_PASSWORD = "demo"
 
 # Campinas metropolitan area (SP): real cities, DDD 19, CEPs 13xxx-xxx.
 CITIES: tuple[tuple[str, str], ...] = (
@@ -63,6 +72,8 @@ class DemoReport:
     patients: int
     responsibles: int
     seed: int
+    users: tuple[str, ...] = tuple(u[0] for u in DEMO_USERS)
+    password: str = DEMO_PASSWORD
     contracts: int = 0
     installments: int = 0
     payments: int = 0
@@ -72,7 +83,12 @@ class DemoService(Service):
     def is_empty(self) -> bool:
         with self.uow() as uow:
             clinic = uow.clinic.get()
-            return uow.patients.count_all() == 0 and (clinic is None or not clinic.legal_name)
+            users = uow.session.scalar(select(func.count()).select_from(models.User))
+            return (
+                uow.patients.count_all() == 0
+                and (clinic is None or not clinic.legal_name)
+                and not users
+            )
 
     def create(
         self,
@@ -124,6 +140,17 @@ class DemoService(Service):
 
         with self.uow() as uow:
             uow.session.add(clinic)
+            for username, full_name, role in DEMO_USERS:
+                uow.session.add(
+                    models.User(
+                        username=username,
+                        full_name=full_name,
+                        role=role.value,
+                        password_hash=hash_password(DEMO_PASSWORD),
+                        active=True,
+                        failed_attempts=0,
+                    )
+                )
             uow.flush()
             write(models.Patient, people)
             write(models.Contract, tables["contract"])

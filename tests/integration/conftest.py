@@ -24,8 +24,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_backend" not in metafunc.fixturenames:
         return
     slow = metafunc.definition.get_closest_marker("slow") is not None
+    # Files, pages and encryption keys are SQLite's: the server does those itself.
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
     params = [pytest.param("sqlite", id="sqlite")]
-    if not slow:
+    if not (slow or sqlite_only):
         params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
     metafunc.parametrize("db_backend", params)
 

@@ -40,6 +40,7 @@ def test_the_whole_clinic_moves_with_its_ids_and_money(
     assert report.counts["patient"] == source.patients.count()
     assert seen[-1][0] == seen[-1][1] == report.rows
     moved = bootstrap(load_config(other_side), source.clock)
+    moved.login("admin", "demo")  # the demo's users moved too
     try:
         assert moved.database.info().tables == report.counts
         for summary in source.contracts.search("", 0, 40):
@@ -96,9 +97,14 @@ def test_this_pc_remembers_the_server_and_can_go_back(services: Services) -> Non
 
 
 def test_cli_db_show_and_copy_back_to_a_file(
-    capsys: pytest.CaptureFixture[str], demo_services: Services, tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    demo_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = demo_services.config.db_url
+    monkeypatch.setenv("EMDIA_USER", "admin")
+    monkeypatch.setenv("EMDIA_PASSWORD", "demo")
     assert cli.main(["--db", db, "db", "show", "--json"]) == 0
     shown = capsys.readouterr().out
     assert '"patients"' in shown and "senha" not in shown

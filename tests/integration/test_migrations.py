@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from app.errors import DatabaseError
 from app.persistence import migrate
@@ -138,6 +139,7 @@ def test_same_migrations_run_on_postgresql() -> None:
             MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
         )
     assert diff == []
+    _audit_log_is_append_only(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "base")
@@ -171,3 +173,22 @@ def test_opening_a_database_at_head_does_not_load_alembic(db_path: Path, tmp_pat
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def _audit_log_is_append_only(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, username, action, entity) "
+                "VALUES ('2026-03-16 10:00', 'gestor', 'clinic.update', 'clinic')"
+            )
+        )
+    for statement in (
+        "UPDATE audit_log SET username = 'outro'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ):
+        with pytest.raises(DBAPIError, match="somente inclusão"), engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT username FROM audit_log")).scalar() == "gestor"

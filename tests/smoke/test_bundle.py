@@ -50,8 +50,19 @@ def test_frozen_emdia_migrates_fills_the_demo_and_answers(frozen: Path, tmp_path
     report = json.loads(check.stdout)
     assert report["healthy"] and report["schema_at_head"]
     assert report["emdia_version"] != "0.0.0+source"  # package metadata is bundled
+    as_admin = {"EMDIA_USER": "admin", "EMDIA_PASSWORD": "demo"}  # the demo's users
     debt = run(
-        frozen, home, "--db", db, "--today", "2026-03-16", "debt", "--contract", "1", "--json"
+        frozen,
+        home,
+        "--db",
+        db,
+        "--today",
+        "2026-03-16",
+        "debt",
+        "--contract",
+        "1",
+        "--json",
+        **as_admin,
     )
     assert debt.returncode == 0, debt.stderr
     payload = json.loads(debt.stdout)
@@ -65,7 +76,16 @@ def test_frozen_emdia_migrates_fills_the_demo_and_answers(frozen: Path, tmp_path
 def test_frozen_window_opens_with_its_qt_plugins(frozen: Path, tmp_path: Path) -> None:
     home, db = tmp_path / "home", str(tmp_path / "clinica.db")
     assert run(frozen, home, "--db", db, "demo", "--patients", "5").returncode == 0
-    window = run(frozen, home, "--db", db, "gui", EMDIA_EXIT_WHEN_READY="1")
+    window = run(
+        frozen,
+        home,
+        "--db",
+        db,
+        "gui",
+        EMDIA_EXIT_WHEN_READY="1",
+        EMDIA_USER="admin",
+        EMDIA_PASSWORD="demo",
+    )
     assert window.returncode == 0, window.stderr
     assert window.stdout.startswith("ready ")
 

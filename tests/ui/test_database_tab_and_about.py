@@ -65,6 +65,7 @@ def test_guided_move_to_the_clinic_server(
         config = load_config()
         assert config.db_url.startswith("postgresql+psycopg://")
         moved = bootstrap(config, demo_services.clock)
+        moved.login("admin", "demo")  # the demo's users moved with it
         try:
             assert moved.patients.count() == demo_services.patients.count()
             assert moved.database.info().on_server

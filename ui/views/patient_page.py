@@ -257,8 +257,10 @@ class PatientPage(QWidget):
     # --- actions ------------------------------------------------------------------------
     def edit_patient(self) -> None:
         assert self.patient is not None
-        dialog = PatientDialog(self.services.patients, self.patient.id, self)
-        if dialog.exec():
+        dialog = PatientDialog(
+            self.services.patients, self.patient.id, self, lgpd=self.services.lgpd
+        )
+        if dialog.exec() or dialog.anonymized:
             self.open(self.patient.id, self.contract.summary.id if self.contract else None)
 
     def new_contract(self) -> None:

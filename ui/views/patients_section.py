@@ -14,7 +14,7 @@ class PatientsSection(QStackedWidget):
         super().__init__(parent)
         self.setObjectName("PatientsSection")
         self.services = services
-        self.list = PatientsView(services.patients)
+        self.list = PatientsView(services.patients, services.transfer)
         self._page: PatientPage | None = None
         self.addWidget(self.list)
         self.list.open_patient.connect(self.show_patient)
