@@ -1,7 +1,9 @@
 """Builds the object graph once: config → engine → unit of work → services.
 
 The GUI (``ui.main``) and the CLI (``app.cli``) both start here; tests call it with a temporary
-database and a fixed clock.
+database and a fixed clock. An encrypted database needs its key (``app.security.unlock``
+resolves it first). Who acts starts as *set-up mode* on a database with no users, and as
+*nobody* once users exist, until someone logs in (``Services.login``).
 """
 
 from __future__ import annotations
@@ -9,21 +11,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.clock import Clock, SystemClock
-from app.config import Config
-from app.persistence.db import make_engine, make_session_factory
+from app.config import SOURCE_SETTING, Config
+from app.errors import DatabaseError
+from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
+from app.persistence.sqlite_files import is_encrypted
 from app.persistence.uow import UnitOfWork
+from app.security.keys import DataKey
+from app.security.unlock import resolve_key
+from app.services.audit import AuditService
+from app.services.backup import BackupService
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
 from app.services.contracts import ContractService
 from app.services.dashboard import DashboardService
+from app.services.database import DatabaseService
 from app.services.demo import DemoService
 from app.services.indexes import IndexService
+from app.services.lgpd import LgpdService
 from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
+from app.services.security import SecurityService
+from app.services.transfer import TransferService
+from app.services.users import UserService
 
 
 @dataclass
@@ -39,29 +53,87 @@ class Services:
     demo: DemoService
     overdue: OverdueService
     dashboard: DashboardService
+    transfer: TransferService
+    users: UserService
+    audit: AuditService
+    backups: BackupService
+    lgpd: LgpdService
+    security: SecurityService
+    database: DatabaseService
+    key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
+
+    def login(self, username: str, password: str) -> Actor:
+        """Authenticate and act as that user from now on (refusals raise ``LoginRefused``)."""
+        self.actor = self.users.authenticate(username, password)
+        return self.actor
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = True) -> Services:
+def unreachable(config: Config, exc: OperationalError) -> DatabaseError:
+    """The database cannot be opened (the clinic's server is off, the network is down…)."""
+    from app.services.database import location_of
+
+    reason = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+    message = f"Não foi possível abrir o banco de dados em {location_of(config.db_url)}: {reason}."
+    if config.db_source == SOURCE_SETTING:
+        message += (
+            " Confira se o servidor da clínica está ligado e na rede. Para trabalhar só neste "
+            "computador enquanto isso: emdia db use local (os lançamentos feitos no servidor "
+            "não estarão no arquivo local)."
+        )
+    return DatabaseError(message)
+
+
+def check_location(config: Config) -> None:
+    """A database in a folder that does not exist is a disconnected drive, not a new clinic:
+    refuse instead of creating an empty database there (only the data folder is created)."""
+    path = config.sqlite_path
+    if path is None or path.parent.exists() or path.parent == config.data_dir:
+        return
+    raise DatabaseError(
+        f"A pasta do banco de dados não existe: {path.parent}. Se o banco fica em um pendrive "
+        "ou unidade de rede, conecte-a e abra o EmDia de novo; nada foi criado."
+    )
+
+
+def bootstrap(
+    config: Config,
+    clock: Clock | None = None,
+    *,
+    migrate: bool = True,
+    key: DataKey | None = None,
+) -> Services:
     """Open the database (backing it up and migrating it first unless ``migrate=False``)."""
     clock = clock or SystemClock()
-    engine = make_engine(config.db_url)
+    path = config.sqlite_path
+    check_location(config)
+    if key is None and path is not None and is_encrypted(path):
+        key = resolve_key(path, use_env=False)  # the keyring, or says what is missing
+    engine = make_engine(config.db_url, key)
     report = None
-    if migrate:
-        try:
+    try:
+        if migrate:
             report = prepare_database(
                 engine,
-                sqlite_path=config.sqlite_path,
+                sqlite_path=path,
                 backup_dir=config.backup_dir,
                 now=clock.now(),
+                key=key,
             )
-        except BaseException:
-            engine.dispose()
-            raise
+    except OperationalError as exc:
+        engine.dispose()
+        explained = explain(exc, path or config.db_url)
+        raise (explained or unreachable(config, exc)) from exc
+    except DBAPIError as exc:
+        engine.dispose()
+        raise (explain(exc, path or config.db_url) or exc) from exc
+    except BaseException:
+        engine.dispose()
+        raise
     session_factory = make_session_factory(engine)
     services: Services
 
@@ -73,20 +145,40 @@ def bootstrap(config: Config, clock: Clock | None = None, *, migrate: bool = Tru
         clock=clock,
         uow_factory=lambda: UnitOfWork(session_factory),
         actor=current_actor,
+        key=key,
+        release=engine.dispose,
     )
     overdue = OverdueService(ctx)
+    patients = PatientService(ctx)
+    contracts = ContractService(ctx)
     services = Services(
         config=config,
         clock=clock,
         engine=engine,
         clinic=ClinicService(ctx),
-        patients=PatientService(ctx),
-        contracts=ContractService(ctx),
+        patients=patients,
+        contracts=contracts,
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
+        transfer=TransferService(ctx, patients, contracts),
+        users=UserService(ctx),
+        audit=AuditService(ctx),
+        backups=BackupService(ctx),
+        lgpd=LgpdService(ctx),
+        security=SecurityService(ctx),
+        database=DatabaseService(ctx, engine),
+        key=key,
         migration=report,
     )
+    try:
+        has_users = services.users.has_users()
+    except (DatabaseError, DBAPIError):
+        if migrate:
+            engine.dispose()
+            raise
+        has_users = True  # an unmigrated database opened for inspection: nobody acts
+    services.actor = Actor.nobody() if has_users else Actor.setup()
     return services

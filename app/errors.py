@@ -56,3 +56,15 @@ class ConflictError(EmDiaError):
 
 class DatabaseError(EmDiaError):
     """The database cannot be used as it is (newer version, corrupted, unreachable)."""
+
+
+class PermissionDenied(EmDiaError):
+    """The acting user's role does not allow this (roles are enforced in the services)."""
+
+
+class LoginRefused(EmDiaError):
+    """Wrong user or password, inactive user, or a user locked after too many tries."""
+
+
+class KeyRequired(EmDiaError):
+    """The database is encrypted and no key (passphrase, keyring, recovery key) was given."""

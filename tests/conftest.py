@@ -11,13 +11,17 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import Config, load_config
 from app.persistence.db import make_engine
 from app.persistence.migrate import upgrade_to_head
+from tests.memory_keyring import MemoryKeyring
+from tests.pg import PgServer, pg_server_or_skip
 
 TODAY = date(2026, 3, 16)  # a Monday
 
@@ -29,6 +33,37 @@ def emdia_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EMDIA_DB_URL", raising=False)
     monkeypatch.delenv("EMDIA_LOG_DIR", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory OS keyring (never the developer's real one)."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production argon2 costs ~0.1 s and 64 MiB per hash on purpose; tests hash hundreds of
+    times, so they use the same algorithm with tiny costs."""
+    from argon2 import PasswordHasher
+
+    from app.security import keys, passwords
+
+    monkeypatch.setattr(
+        passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    monkeypatch.setattr(keys, "KDF", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+
+
+@pytest.fixture
+def no_keyring(memory_keyring: MemoryKeyring) -> Iterator[None]:
+    """A computer without any keyring backend (a bare Linux box, CI)."""
+    keyring.set_keyring(fail.Keyring())
+    yield
 
 
 @pytest.fixture
@@ -70,4 +105,25 @@ def services(config: Config, clock: FixedClock) -> Iterator[Services]:
 @pytest.fixture
 def demo_services(services: Services) -> Services:
     services.demo.create(patients=120, seed=7)
+    return services
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server handing out fresh databases (skipped without EMDIA_TEST_PG_URL)."""
+    server = pg_server_or_skip()
+    yield server
+    server.close()
+
+
+STAFF_PASSWORD = "senha-forte-1"
+
+
+@pytest.fixture
+def staff(services: Services) -> Services:
+    """The services' database with an admin, a gestor and a recepção (``STAFF_PASSWORD``)."""
+    from app.services.users import UserForm
+
+    for username, role in (("admin", "admin"), ("gestor", "gestor"), ("recepcao", "recepcao")):
+        services.users.create(UserForm(username, username.title(), role, STAFF_PASSWORD))
     return services

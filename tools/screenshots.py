@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time as time_module
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
@@ -18,12 +19,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import bootstrap
+from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.layouts import LAYOUTS
+from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.import_wizard import ImportWizard
+from ui.dialogs.login import LoginDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
+from ui.dialogs.recovery_key import RecoveryKeyDialog
+from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
 
@@ -52,6 +59,51 @@ def save(widget: QWidget, app: QApplication, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time_module.monotonic() + seconds
+    while not condition():
+        if time_module.monotonic() > deadline:
+            raise TimeoutError("screen did not settle")
+        app.processEvents()
+        time_module.sleep(0.02)
+
+
+# A clinic's own spreadsheet, as Excel in pt-BR saves it: ";", Windows-1252, its own headers.
+CLINIC_SHEET = (
+    "Paciente;CPF;Celular;Nascimento;E-mail;Cidade;Convênio\r\n"
+    "Beatriz Antunes Lima;111.444.777-35;(19) 99812-3344;12/04/1988;bia.lima@gmail.com;Campinas;"
+    "particular\r\n"
+    "Caio Ferraz;39053344705;19 98123-4455;31/02/1979;caio@;Valinhos;Uniodonto\r\n"
+    "Débora Nogueira Reis;529.982.247-25;(19) 3251-7788;05/09/1992;;Campinas;particular\r\n"
+    "Eduardo Tavares;123.456.789-00;(19) 99777-1212;;;Sumaré;particular\r\n"
+    "Fernanda Queiroz Prado;;(19) 99611-2020;23/07/2001;fe.prado@hotmail.com;Paulínia;\r\n"
+)
+
+
+def import_screens(
+    app: QApplication, window: MainWindow, services: Services, tmp: Path, out: Path
+) -> None:
+    """The import wizard on a real clinic spreadsheet: the mapping, then the dry run's errors."""
+    sheet = tmp / "pacientes_clinica.csv"
+    sheet.write_bytes(CLINIC_SHEET.encode("windows-1252"))
+    wizard = ImportWizard(services.transfer, "patients", window)
+    wizard.show()
+    wizard.file_page.path.setText(str(sheet))
+    wizard.next()
+    wait_until(app, lambda: wizard.currentPage() is wizard.format_page)
+    save(wizard, app, out / "importar-formato.png")
+    wizard.next()
+    save(wizard, app, out / "importar-colunas.png")
+    wizard.next()
+    wait_until(app, lambda: wizard.report is not None)
+    wizard.check_page.only_problems.setChecked(False)  # every line: ready ones and refused ones
+    save(wizard, app, out / "importar-conferencia-erros.png")
+    wizard.close()
+    for kind in LAYOUTS:
+        services.transfer.write_template(kind, out.parent / "modelos" / LAYOUTS[kind].template)
+        print(f"wrote {out.parent / 'modelos' / LAYOUTS[kind].template}")
+
+
 def main(out_dir: str) -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -60,6 +112,43 @@ def main(out_dir: str) -> int:
         app = make_application([sys.argv[0]])
         services = bootstrap(load_config(str(Path(tmp) / "demo.db")), FixedClock(TODAY, time(9)))
         services.demo.create(patients=400, seed=1)
+        services.login("gestor", "demo")
+        services.clinic.update({"fine_percent": "1,5"})
+        services.clinic.update({"pix_key": "financeiro@sorrisodemo.com.br"})
+        services.login("admin", "demo")
+        # Show a protected clinic: encrypt the screenshot database (with a frase-senha, so it
+        # works with or without an OS keyring) and open it again with its key.
+        protected = services.security.encrypt("frase da clínica de demonstração")
+        services = bootstrap(services.config, services.clock, key=protected.key)
+        services.login("admin", "demo")
+        services.backups.set_folder(str(Path(tmp) / "pendrive" / "EmDia-backups"))
+        services.backups.create()
+        services.backups.create_automatic("inicio")
+
+        login = LoginDialog(
+            services.login,
+            hint="Clínica de demonstração: usuários admin, gestor, recepcao, todos com a senha "
+            "'demo'.",
+        )
+        login.username.setText("recepcao")
+        login.password.setText("errada")
+        login.show()
+        login.try_login()
+        save(login, app, out / "login.png")
+        login.close()
+        services.login("admin", "demo")
+
+        setup = SetupDialog(lambda _answers: None, encrypt=True, passphrase_required=True)
+        setup.full_name.setText("Dra. Conceição Araújo")
+        setup.show()
+        save(setup, app, out / "configurar-clinica.png")
+        setup.close()
+        recovery = RecoveryKeyDialog(
+            "MZXW-6YTB-OI6Q-2LLU-ZQGY-3DSN-BZHM-W4LU-OJSX-A5DF-MRUW-4ZLS-OQZC-AYTD"
+        )
+        recovery.show()
+        save(recovery, app, out / "chave-de-recuperacao.png")
+        recovery.close()
 
         window = MainWindow(services)
         window.resize(1280, 780)
@@ -131,6 +220,30 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-clinica.png")
         window.settings_view.tabs.setCurrentIndex(1)
         save(window, app, out / "configuracoes-cobranca.png")
+
+        view = window.settings_view
+        view.tabs.setCurrentWidget(view.database_tab)
+        tab = view.database_tab
+        tab.host.setText("servidor-recepcao")
+        tab.status.setText(
+            "Conectado a postgresql+psycopg://emdia:***@servidor-recepcao:5432/emdia "
+            "(PostgreSQL 15.18): banco vazio, pronto para receber os dados da clínica."
+        )
+        tab.copy_button.setEnabled(True)
+        save(window, app, out / "configuracoes-banco-de-dados.png")
+
+        about = AboutDialog(services.config, window)
+        about.show()
+        save(about, app, out / "sobre.png")
+        about.close()
+        settings = window.settings_view
+        settings.tabs.setCurrentWidget(settings.transfer_panel)
+        save(window, app, out / "configuracoes-importar-exportar.png")
+        import_screens(app, window, services, Path(tmp), out)
+        settings.tabs.setCurrentIndex(settings.security_tab)
+        save(window, app, out / "configuracoes-usuarios-backups.png")
+        settings.tabs.setCurrentIndex(settings.audit_tab)
+        save(window, app, out / "auditoria.png")
 
         # Início: the owner's dashboard.
         window.resize(1366, 860)

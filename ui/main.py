@@ -1,23 +1,34 @@
-"""Start the window: logging, error handling, database (backup + migrate), then MainWindow."""
+"""Start the window: logging, error handling, the database key, backup + migrate, login, then
+MainWindow — and open everything again after a restore or after encrypting the database."""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import resources
 from app.bootstrap import Services, bootstrap
 from app.clock import Clock
 from app.config import Config, load_config
-from app.errors import EmDiaError
+from app.errors import KeyRequired, ValidationError
 from app.logging_setup import configure_logging
-from app.services.demo import DemoReport
+from app.security import keystore, unlock
+from app.security.keys import DataKey
+from app.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport
+from app.services.users import check_user_form
 from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.login import LoginDialog
+from ui.dialogs.recovery_key import RecoveryKeyDialog
+from ui.dialogs.setup import SetupAnswers, SetupDialog
+from ui.dialogs.unlock import UnlockDialog
 from ui.errors import ErrorReporter
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner, run_with_progress
@@ -25,6 +36,9 @@ from ui.tasks import TaskRunner, run_with_progress
 log = logging.getLogger("emdia.ui")
 
 DEMO_PATIENTS = 300
+TrySecret = Callable[[str], DataKey | None]
+Submit = Callable[[SetupAnswers], None]
+DEMO_HINT = "Clínica de demonstração: usuários {users}, todos com a senha '{password}'."
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -33,47 +47,188 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     application.setApplicationName("EmDia")
     application.setOrganizationName("EmDia")
     QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
+    _install_qt_translation(application)
     application.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
     return application
 
 
-class Launcher:
-    """Opens the database and the window; shows errors politely instead of crashing."""
+def _install_qt_translation(application: QApplication) -> None:
+    """Qt's own texts (standard buttons, context menus) in pt-BR, from the translations shipped
+    with PySide6 (bundled by the installer too)."""
+    translator = QTranslator(application)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(
+        QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil), "qtbase", "_", folder
+    ):
+        application.installTranslator(translator)
 
-    def __init__(self, config: Config, clock: Clock, reporter: ErrorReporter) -> None:
+
+READY_ENV = "EMDIA_EXIT_WHEN_READY"
+
+
+class ReadyProbe(QObject):
+    """For the start-up benchmark and the installer's smoke test: once the main window has
+    painted and the event loop is idle (the user could click), print ``ready <epoch seconds>``
+    and quit. Active only when ``EMDIA_EXIT_WHEN_READY`` is set."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            QTimer.singleShot(0, self._ready)
+        return False
+
+    @staticmethod
+    def _ready() -> None:
+        print(f"ready {time.time():.6f}", flush=True)
+        QApplication.quit()
+
+
+class Cancelled(Exception):
+    """The user closed a start-up dialog: EmDia does not open (nothing to report)."""
+
+
+class Launcher:
+    """Opens the database and the window; shows errors politely instead of crashing.
+
+    The modal questions (``ask_*``) are attributes so tests can answer them.
+    """
+
+    def __init__(
+        self, config: Config, clock: Clock, reporter: ErrorReporter, *, auto_backup: bool = True
+    ) -> None:
         self.config = config
         self.clock = clock
         self.reporter = reporter
+        self.auto_backup = auto_backup
         self.runner = TaskRunner()
         self.window: MainWindow | None = None
         self.services: Services | None = None
+        self.ask_first_run = self._ask_first_run
+        self.ask_unlock = self._ask_unlock
+        self.ask_setup = self._ask_setup
+        self.ask_login = self._ask_login
+        self.show_recovery = self._show_recovery
 
     def open(self) -> bool:
         try:
+            return self._open()
+        except Cancelled:
+            return False
+        except Exception as exc:  # EmDiaError or a bug: one polite message either way
+            self.reporter.report(exc)
+            return False
+
+    def _open(self) -> bool:
+        if self.config.demo:
+            # The demo clinic is fictitious and not encrypted: `make run` opens it directly,
+            # logged in as its admin (DESIGN.md §9; README "Clínica de demonstração").
             self.services = bootstrap(self.config, self.clock)
-        except EmDiaError as exc:
-            self.reporter.report(exc)
-            return False
-        except Exception as exc:
-            self.reporter.report(exc)
-            return False
+            if self.services.demo.is_empty():
+                self._fill_demo()
+            else:
+                self.services.login(DEMO_USERS[0][0], DEMO_PASSWORD)
+                self.show_window()
+            return True
+        self.services = bootstrap(self.config, self.clock, key=self._key())
         if self.services.migration and self.services.migration.backup:
             log.info("backup before migration at %s", self.services.migration.backup)
-        if self.services.demo.is_empty():
-            if self.config.demo:
-                self._fill_demo()
-                return True
-            dialog = FirstRunDialog()
-            dialog.exec()
-            if dialog.choice == FirstRunDialog.DEMO:
+        if not self.services.users.has_users():
+            if self.services.demo.is_empty() and self.ask_first_run() == FirstRunDialog.DEMO:
                 self.services.close()
                 self.config = load_config(None, demo=True)
-                return self.open()
+                return self._open()
+            self._setup()
             self.show_window().show_section("Configurações")
             return True
+        user, password = os.environ.get("EMDIA_USER"), os.environ.get("EMDIA_PASSWORD")
+        if user and password:
+            self.services.login(user, password)  # a scripted start (bench, installer smoke)
+        elif not self.ask_login(self.services, self._hint()):
+            raise Cancelled
         self.show_window()
         return True
 
+    # --- the key --------------------------------------------------------------------------
+    def _key(self) -> DataKey | None:
+        path = self.config.sqlite_path
+        try:
+            return unlock.resolve_key(path)  # EMDIA_PASSPHRASE, then the keyring
+        except KeyRequired:
+            assert path is not None
+        protection = unlock.Protection.of(path)
+        answer = self.ask_unlock(
+            str(path), lambda secret: unlock.key_from_secret(secret, protection.keyfile)
+        )
+        if answer is None:
+            raise Cancelled
+        key, remember = answer
+        if remember:
+            unlock.remember(path, key)
+        return key
+
+    def _ask_unlock(self, where: str, try_secret: TrySecret) -> tuple[DataKey, bool] | None:
+        dialog = UnlockDialog(try_secret, where=where, can_remember=keystore.available())
+        if dialog.exec() and dialog.key is not None:
+            return dialog.key, dialog.remember.isChecked()
+        return None
+
+    # --- first run ------------------------------------------------------------------------
+    def _ask_first_run(self) -> str | None:
+        dialog = FirstRunDialog()
+        dialog.exec()
+        return dialog.choice
+
+    def _setup(self) -> None:
+        encrypt = self.config.sqlite_path is not None
+        if not self.ask_setup(self._do_setup, encrypt, encrypt and not keystore.available()):
+            raise Cancelled
+
+    def _ask_setup(self, submit: Submit, encrypt: bool, passphrase_required: bool) -> bool:
+        dialog = SetupDialog(submit, encrypt=encrypt, passphrase_required=passphrase_required)
+        return bool(dialog.exec())
+
+    def _do_setup(self, answers: SetupAnswers) -> None:
+        """Create the first admin and encrypt the database; all input checked before writing."""
+        assert self.services is not None
+        _username, _name, _role, errors = check_user_form(answers.admin)
+        encrypt = self.config.sqlite_path is not None and self.services.key is None
+        if encrypt:
+            try:
+                unlock.check_new_passphrase(answers.passphrase, answers.passphrase_confirm)
+            except ValidationError as exc:
+                errors += exc.errors
+        if errors:
+            raise ValidationError(errors)
+        self.services.users.create(answers.admin)
+        if encrypt:
+            protected = self.services.security.encrypt(
+                answers.passphrase or None, answers.passphrase_confirm
+            )
+            self.services.close()
+            self.services = bootstrap(self.config, self.clock, key=protected.key)
+            self.show_recovery(protected.recovery_code)
+        self.services.login(answers.admin.username, answers.admin.password)
+
+    def _show_recovery(self, code: str) -> None:
+        RecoveryKeyDialog(code).exec()
+
+    # --- login ----------------------------------------------------------------------------
+    def _hint(self) -> str:
+        assert self.services is not None
+        if not self.services.clinic.get().is_demo:
+            return ""
+        users = ", ".join(u[0] for u in DEMO_USERS)
+        return DEMO_HINT.format(users=users, password=DEMO_PASSWORD)
+
+    def _ask_login(self, services: Services, hint: str) -> bool:
+        return bool(LoginDialog(services.login, hint=hint).exec())
+
+    # --- the window -----------------------------------------------------------------------
     def _fill_demo(self) -> None:
         services = self.services
         assert services is not None
@@ -84,6 +239,7 @@ class Launcher:
             )
 
         def done(_report: DemoReport) -> None:
+            services.login(DEMO_USERS[0][0], DEMO_PASSWORD)
             self.show_window()
 
         def failed(exc: BaseException) -> None:
@@ -96,9 +252,40 @@ class Launcher:
 
     def show_window(self) -> MainWindow:
         assert self.services is not None
-        self.window = MainWindow(self.services)
+        self.window = MainWindow(
+            self.services, reporter=self.reporter, auto_backup=self.auto_backup
+        )
+        self.window.reopen_requested.connect(self.reopen)
+        if os.environ.get(READY_ENV):
+            ReadyProbe(self.window)
         self.window.show()
+        if self.auto_backup and self.config.sqlite_path is not None:
+            self.window.start_backup("inicio")
         return self.window
+
+    def reopen(self, message: str) -> None:
+        """After a restore or encrypting the database: close everything and open again."""
+        application = QApplication.instance()
+        keep_running = (
+            isinstance(application, QApplication) and application.quitOnLastWindowClosed()
+        )
+        if keep_running:
+            QApplication.setQuitOnLastWindowClosed(False)  # the old window closes first
+        if self.window is not None:
+            self.window.auto_backup = False  # the file was just replaced/backed up
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.runner.wait()
+        if self.services is not None:
+            self.services.close()
+            self.services = None
+        QMessageBox.information(None, "EmDia", message)
+        opened = self.open()
+        if keep_running:
+            QApplication.setQuitOnLastWindowClosed(True)
+        if not opened:
+            QApplication.quit()
 
 
 def run_gui(config: Config, clock: Clock) -> int:

@@ -1,15 +1,21 @@
-"""The main window: navigation on the left, one view at a time on the right."""
+"""The main window: navigation on the left, one view at a time on the right; who is logged in,
+the lock (Ctrl+L and after idle minutes) and the automatic backups in the status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -18,15 +24,30 @@ import app
 from app.bootstrap import Services
 from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
+from app.services.backup import BackupResult
+from app.services.base import Actor, Permission
+from app.services.database import location_of
+from ui.dialogs.about_dialog import AboutDialog
+from ui.dialogs.login import LoginDialog
+from ui.errors import ErrorReporter
+from ui.idle import IdleWatcher
+from ui.tasks import TaskRunner, run_with_progress
+from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
 from ui.views.dashboard_view import DashboardView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
+from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
+
+log = logging.getLogger("emdia.ui")
+
+DAILY_CHECK_MS = 30 * 60_000
 
 
 class MainWindow(QMainWindow):
+    reopen_requested = Signal(str)
     SECTIONS = (
         "Início",
         "Pacientes",
@@ -37,10 +58,23 @@ class MainWindow(QMainWindow):
         "Configurações",
     )
 
-    def __init__(self, services: Services) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        reporter: ErrorReporter | None = None,
+        auto_backup: bool = False,
+    ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
         self.services = services
+        self.reporter = reporter or ErrorReporter()
+        self.auto_backup = auto_backup
+        self.runner = TaskRunner(self)
+        self.locked_as: Actor | None = None
+        self.lock_dialog: LoginDialog | None = None
+        self._hidden_while_locked: list[QWidget] = []
+        self._closing_backup_started = False
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -51,9 +85,14 @@ class MainWindow(QMainWindow):
         self.patients = PatientsSection(services)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
-        self.settings_view = SettingsView(services)
         self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services)
+        self.security_view = SecurityView(services, self.reporter)
+        self.audit_view = AuditView(services.audit)
+        self.settings_view = SettingsView(
+            services, security=self.security_view, audit=self.audit_view
+        )
+        self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         views: dict[str, QWidget] = {
             "Início": self.dashboard,
             "Pacientes": self.patients,
@@ -98,18 +137,161 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.central = central
 
         self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
         self.db_label.setObjectName("dbLabel")
         self.statusBar().addPermanentWidget(self.db_label)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.user_label.setContentsMargins(16, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.lock_button = QPushButton(self.tr("Bloquear (Ctrl+L)"))
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
+        self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
+        self.about_action.setObjectName("about")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
         self.settings_view.clinic_changed.connect(self.update_title)
+        self.settings_view.transfer_panel.imported.connect(
+            lambda _r: self.patients_view.run_search()
+        )
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
 
+        self.idle = IdleWatcher(services.security.idle_lock_minutes(), self)
+        self.idle.idle.connect(self.lock)
+        self.daily = QTimer(self)
+        self.daily.setInterval(DAILY_CHECK_MS)
+        self.daily.timeout.connect(self._daily_backup)
+        if auto_backup:
+            self.daily.start()
+        self.apply_permissions()
+
+    # --- who is acting --------------------------------------------------------------------
+    def apply_permissions(self) -> None:
+        actor = self.services.actor
+        self.user_label.setText(
+            self.tr("Usuário: {who}").format(who=actor.display) if actor.is_user else ""
+        )
+        self.lock_button.setVisible(actor.is_user)
+        if not actor.is_user:
+            self.idle.stop()
+        self.settings_view.apply_permissions(
+            actor.can(Permission.SETTINGS),
+            actor.can(Permission.USERS) or actor.can(Permission.BACKUPS),
+            actor.can(Permission.AUDIT),
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_as is not None
+
+    def lock(self) -> None:
+        """Hide every patient's data and ask for the password again."""
+        actor = self.services.actor
+        if self.is_locked or not actor.is_user:
+            return
+        self.locked_as = actor
+        self.services.actor = Actor.nobody()  # the services refuse everything meanwhile
+        self.idle.stop()
+        self.central.hide()
+        self._hidden_while_locked = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible() and w is not self and w.isWindow()
+        ]
+        for widget in self._hidden_while_locked:
+            widget.hide()
+        dialog = LoginDialog(self.services.login, locked_user=actor.username, parent=self)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.accepted.connect(self._unlocked)
+        self.lock_dialog = dialog
+        dialog.open()
+
+    def _unlocked(self) -> None:
+        self.locked_as = None
+        self.lock_dialog = None
+        self.central.show()
+        for widget in self._hidden_while_locked:
+            widget.show()
+        self._hidden_while_locked = []
+        self.apply_permissions()
+        self.idle.restart()
+        current = self.stack.currentWidget()
+        if current is self.patients and self.patients.currentWidget() is self.patients_view:
+            self.patients_view.run_search()
+        elif current is self.contracts_view:
+            self.contracts_view.run_search()
+
+    # --- automatic backups ----------------------------------------------------------------
+    def start_backup(self, kind: str) -> None:
+        """A start/daily backup in the background; the status bar says how it went."""
+
+        def job(progress: Any, cancelled: Any) -> BackupResult:
+            return self.services.backups.create_automatic(kind, progress=progress)
+
+        self.runner.start(job, self._backup_done, self._backup_failed)
+
+    def _daily_backup(self) -> None:
+        try:
+            due = self.services.backups.due_today()
+        except Exception as exc:  # reported in the status bar, never a crash from a timer
+            self._backup_failed(exc)
+            return
+        if due:
+            self.start_backup("diario")
+
+    def _backup_done(self, result: BackupResult) -> None:
+        text = self.tr("Backup verificado: {name}").format(name=result.file.path.name)
+        if result.fallback_reason:
+            text += " — " + result.fallback_reason + self.tr(" (gravado na pasta padrão)")
+        self.statusBar().showMessage(text, 15_000)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        log.warning("automatic backup failed: %s", exc)
+        self.reporter.report(exc, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.auto_backup and not self._closing_backup_started:
+            self._closing_backup_started = True
+            event.ignore()
+
+            def job(progress: Any, cancelled: Any) -> BackupResult:
+                return self.services.backups.create_automatic(
+                    "fechamento", progress=progress, cancelled=cancelled
+                )
+
+            def failed(exc: BaseException) -> None:
+                self._backup_failed(exc)
+                self._close_now()
+
+            run_with_progress(
+                self.runner,
+                self,
+                self.tr("Fazendo o backup de fechamento…"),
+                job,
+                lambda _result: self._close_now(),
+                failed,
+            )
+            return
+        self.idle.uninstall()
+        self.daily.stop()
+        super().closeEvent(event)
+
+    def _close_now(self) -> None:
+        self.close()
+
+    def show_about(self) -> None:
+        AboutDialog(self.services.config, self).exec()
+
     def _where(self) -> str:
-        path = self.services.config.sqlite_path
-        return str(path) if path is not None else self.services.config.db_url.split("@")[-1]
+        return location_of(self.services.config.db_url)
 
     def update_title(self, info: ClinicInfo) -> None:
         title = f"EmDia {app.__version__}"

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import core, money, reports
+from app.cli import core, database, money, reports, security, transfer
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -31,7 +31,14 @@ from app.logging_setup import configure_logging
 
 log = logging.getLogger("emdia.cli")
 
-GROUPS = (core.register, money.register, reports.register)
+GROUPS = (
+    core.register,
+    money.register,
+    reports.register,
+    security.register,
+    transfer.register,
+    database.register,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH|URL", help="arquivo SQLite ou URL do banco")
     parser.add_argument(
         "--today", type=iso_date, metavar="AAAA-MM-DD", help="data de hoje para as regras"
+    )
+    parser.add_argument(
+        "--user",
+        metavar="USUÁRIO",
+        help="quem executa (senha em EMDIA_PASSWORD ou digitada); padrão: EMDIA_USER",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
     for register in GROUPS:

@@ -4,7 +4,9 @@ the one place refusals are printed."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,10 +16,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
 from app.config import Config, load_config
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError, LoginRefused, ValidationError
+from app.security.unlock import resolve_key
 
 if TYPE_CHECKING:
     from app.bootstrap import Services
+    from app.security.keys import DataKey
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -74,16 +78,90 @@ def config_for(args: argparse.Namespace, *, demo: bool = False) -> Config:
     return load_config(args.db, demo=demo)
 
 
+USER_ENV, PASSWORD_ENV = "EMDIA_USER", "EMDIA_PASSWORD"
+NEW_PASSWORD_ENV, NEW_PASSPHRASE_ENV = "EMDIA_NEW_PASSWORD", "EMDIA_NEW_PASSPHRASE"
+
+
+def interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def prompt_secret(label: str) -> str | None:
+    """Read a secret from the terminal (never echoed); ``None`` when not interactive."""
+    if not interactive():
+        return None
+    try:
+        return getpass.getpass(label, stream=sys.stderr)
+    except EOFError:
+        return None
+
+
+def new_secret(env: str, label: str) -> str:
+    """A new password/frase-senha: from ``env``, or typed twice at the terminal."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    first = prompt_secret(f"{label}: ")
+    if first is None:
+        raise ValidationError.single(
+            env, f"{label}: defina {env} ou rode em um terminal para digitá-la."
+        )
+    if prompt_secret(f"{label} (de novo): ") != first:
+        raise ValidationError.single(env, f"{label}: as duas digitações não conferem.")
+    return first
+
+
+def login(args: argparse.Namespace, services: Services) -> None:
+    """DESIGN.md §11: a database with users needs one (EMDIA_USER/EMDIA_PASSWORD or --user)."""
+    if not services.users.has_users():
+        return  # set-up mode: no users yet
+    username = args.user or os.environ.get(USER_ENV)
+    if not username:
+        raise LoginRefused(
+            "Este banco de dados tem usuários: informe quem executa o comando com "
+            f"{USER_ENV} e {PASSWORD_ENV} (ou --user USUÁRIO e digite a senha)."
+        )
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = prompt_secret(f"Senha de {username}: ")
+    if password is None:
+        raise LoginRefused(
+            f"Senha de {username}: defina {PASSWORD_ENV} ou rode em um terminal para digitá-la."
+        )
+    services.login(username, password)
+
+
+def open_key(config: Config) -> DataKey | None:
+    return resolve_key(config.sqlite_path, prompt=prompt_secret if interactive() else None)
+
+
 @contextmanager
-def open_services(args: argparse.Namespace, *, migrate: bool = True) -> Iterator[Services]:
-    """The services for this command's database (backed up and migrated first), closed after."""
+def open_services(
+    args: argparse.Namespace, *, migrate: bool = True, login_required: bool = True
+) -> Iterator[Services]:
+    """The services for this command's database — unlocked (DESIGN §11: EMDIA_PASSPHRASE, the
+    keyring or a prompt), backed up and migrated first, the acting user logged in — closed
+    after, whatever happens."""
     from app.bootstrap import bootstrap
 
-    services = bootstrap(config_for(args), clock_for(args), migrate=migrate)
+    config = config_for(args)
+    services = bootstrap(config, clock_for(args), migrate=migrate, key=open_key(config))
     try:
+        if login_required:
+            login(args, services)
         yield services
     finally:
         services.close()
+
+
+def confirm(question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not interactive():
+        raise ValidationError.single("yes", f"{question} Confirme com --yes.")
+    answer = input(f"{question} [s/N] ").strip().lower()
+    if answer not in ("s", "sim"):
+        raise EmDiaError("Cancelado; nada foi alterado.")
 
 
 def json_default(value: object) -> object:
@@ -99,6 +177,12 @@ def print_json(payload: object) -> None:
 
 
 FLAG_OF_FIELD = {
+    "password": NEW_PASSWORD_ENV,
+    "password_confirm": NEW_PASSWORD_ENV,
+    "passphrase": NEW_PASSPHRASE_ENV,
+    "passphrase_confirm": NEW_PASSPHRASE_ENV,
+    "backup_dir": "PASTA",
+    "file": "ARQUIVO",
     "birth_date": "--birth-date",
     "phone_alt": "--phone-alt",
     "zip_code": "--zip-code",
@@ -112,11 +196,10 @@ FLAG_OF_FIELD = {
 def report_refusal(exc: EmDiaError, command: str | None) -> None:
     if isinstance(exc, ValidationError):
         for error in exc.errors:
-            where = (
-                error.field
-                if command == "clinic"
-                else FLAG_OF_FIELD.get(error.field, f"--{error.field.replace('_', '-')}")
-            )
+            if command == "clinic" or error.field.startswith("EMDIA_"):
+                where = error.field
+            else:
+                where = FLAG_OF_FIELD.get(error.field, f"--{error.field.replace('_', '-')}")
             print(f"erro: {error.message} [{where}]", file=sys.stderr)
     else:
         print(f"erro: {exc.message}", file=sys.stderr)

@@ -12,16 +12,21 @@ from typing import Any
 from app.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
+    PASSWORD_ENV,
+    USER_ENV,
     Parser,
     clock_for,
     config_for,
+    confirm,
     key_value,
+    open_key,
     open_services,
     print_json,
 )
 from app.domain.clinic import CLINIC_KEYS, ClinicInfo, display_values
 from app.domain.identity import format_cpf, format_phone
 from app.domain.patients import PatientForm, ResponsibleForm
+from app.errors import EmDiaError
 
 
 def register(sub: Any) -> None:
@@ -53,7 +58,10 @@ def register(sub: Any) -> None:
     clinic_set.set_defaults(handler=cmd_clinic_set)
 
     patient = sub.add_parser("patient", help="pacientes").add_subparsers(
-        dest="patient_command", metavar="add|list|show", required=True, parser_class=Parser
+        dest="patient_command",
+        metavar="add|list|show|export|anonymize",
+        required=True,
+        parser_class=Parser,
     )
     add = patient.add_parser("add", help="cadastra um paciente")
     add.add_argument("--name", required=True)
@@ -89,6 +97,15 @@ def register(sub: Any) -> None:
     pshow.add_argument("patient_id", type=int, metavar="ID")
     pshow.add_argument("--json", action="store_true")
     pshow.set_defaults(handler=cmd_patient_show)
+    pexport = patient.add_parser("export", help="exporta tudo sobre um paciente (LGPD, JSON)")
+    pexport.add_argument("patient_id", type=int, metavar="ID")
+    pexport.add_argument("--out", required=True, metavar="ARQUIVO.json")
+    pexport.set_defaults(handler=cmd_patient_export)
+
+    panon = patient.add_parser("anonymize", help="anonimiza um paciente (LGPD)")
+    panon.add_argument("patient_id", type=int, metavar="ID")
+    panon.add_argument("--yes", action="store_true", help="confirma (não pergunta)")
+    panon.set_defaults(handler=cmd_patient_anonymize)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -103,9 +120,14 @@ def cmd_self_check(args: argparse.Namespace) -> int:
     from app.services.health import check
 
     config = config_for(args)
-    engine = make_engine(config.db_url)
+    key_problem = None
     try:
-        report = check(config, engine)
+        key = open_key(config)
+    except EmDiaError as exc:
+        key, key_problem = None, exc.message
+    engine = make_engine(config.db_url, key)
+    try:
+        report = check(config, engine, key_problem=key_problem)
     finally:
         engine.dispose()
     if args.json:
@@ -117,6 +139,7 @@ def cmd_self_check(args: argparse.Namespace) -> int:
         print(f"Banco de dados: {report.database}")
         print(f"Esquema: {report.schema_current or 'nenhum'} (atual: {report.schema_head})")
         print(f"Integridade: {report.integrity}")
+        print(f"Criptografado: {'sim' if report.encrypted else 'não'}")
         if report.patients is not None:
             print(f"Pacientes: {report.patients}")
         print(f"Pasta de dados: {report.data_dir}")
@@ -128,12 +151,16 @@ def cmd_self_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    with open_services(args) as services:
+    with open_services(args, login_required=False) as services:  # refuses a non-empty DB
         report = services.demo.create(patients=args.patients, seed=args.seed)
     print(
         f"Clínica de demonstração criada: {report.patients} pacientes, "
         f"{report.responsibles} responsáveis financeiros, {report.contracts} contratos, "
         f"{report.installments} parcelas e {report.payments} pagamentos (semente {report.seed})."
+    )
+    print(
+        f"Usuários: {', '.join(report.users)} — todos com a senha '{report.password}' "
+        f"(ex.: {USER_ENV}=admin {PASSWORD_ENV}={report.password} emdia ...)."
     )
     return EXIT_OK
 
@@ -260,3 +287,29 @@ def cmd_patient_show(args: argparse.Namespace) -> int:
         if patient.responsible:
             print(f"  Responsável financeiro: {patient.responsible.name}")
     return EXIT_OK
+
+
+def cmd_patient_export(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        out = services.lgpd.export_patient_file(args.patient_id, args.out)
+    print(f"Dados do paciente {args.patient_id} exportados para {out}.")
+    return EXIT_OK
+
+
+def cmd_patient_anonymize(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        confirm(f"Anonimizar o paciente {args.patient_id}? Isto não pode ser desfeito.", args.yes)
+        report = services.lgpd.anonymize_patient(args.patient_id)
+    print(
+        f"Paciente {report.patient_id} anonimizado: dados pessoais substituídos; "
+        f"{report.contracts} contrato(s) e os pagamentos mantidos (registros financeiros)."
+    )
+    if report.documents_on_disk:
+        print(
+            f"Atenção: {report.documents_on_disk} documento(s) PDF arquivado(s) ainda contêm "
+            "os dados pessoais; guarde-os só enquanto a lei exigir."
+        )
+    return EXIT_OK
+
+
+# --- backups ------------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 ``export overdue FILE(.csv|.xlsx)`` — the worklist, the aging bands and the dashboard, computed by
 the same services as Cobrança → Inadimplentes and Início.
 
-``export`` is a command group other modules add to (patients, installments, payments):
-``register`` creates it here, and ``add_export_overdue(export_subparsers)`` adds only the
-``overdue`` subcommand, so a merged ``export`` group calls each module's ``add_export_*``.
+The ``export`` group itself is built by ``app.cli.transfer`` (patients, installments,
+payments); ``add_export_overdue(export_subparsers)`` adds ``overdue`` to it.
 """
 
 from __future__ import annotations
@@ -46,13 +45,6 @@ def register(sub: Any) -> None:
     dashboard = report.add_parser("dashboard", help="o painel: a receber, em atraso, previsão")
     dashboard.add_argument("--json", action="store_true")
     dashboard.set_defaults(handler=cmd_report_dashboard)
-
-    export = sub.add_parser("export", help="exporta para planilha (.csv ou .xlsx)")
-    add_export_overdue(
-        export.add_subparsers(
-            dest="export_command", metavar="overdue", required=True, parser_class=Parser
-        )
-    )
 
 
 def add_export_overdue(export_sub: Any) -> None:

@@ -90,12 +90,19 @@ class Clinic(Timestamps, Base):
     credit_check_above_cents: Mapped[int] = mapped_column(Cents, default=0)
     # A demonstration clinic (fake people): the window title says DEMO so nobody mistakes it.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Safety (issue 9): where automatic backups go ("" = the data folder's backups/), and how
+    # long an idle window stays open before it locks itself (0 = never).
+    backup_dir: Mapped[str] = mapped_column(String(500), default="")
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
 
 class User(Timestamps, Base):
+    """Someone who logs in. ``role`` is an ``app.domain.access.Role``; the password is an argon2
+    hash; ``failed_attempts``/``locked_until`` implement the 5-tries lockout."""
+
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -179,12 +186,17 @@ class Contract(Timestamps, Base):
     witness2_name: Mapped[str] = mapped_column(String(200), default="")
     witness2_cpf: Mapped[str] = mapped_column(String(11), default="")
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    # The contract's number in the spreadsheet or system it was imported from: importing the
+    # same file again finds it and skips it instead of duplicating the debt.
+    external_ref: Mapped[str | None] = mapped_column(String(60), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     installments: Mapped[list[Installment]] = relationship(
         back_populates="contract", order_by="Installment.number"
     )
+    # Lets a contract be written with a patient registered in the same flush (an import).
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -255,6 +267,8 @@ class Payment(Timestamps, Base):
     credit_cents: Mapped[int] = mapped_column(Cents, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+    contract: Mapped[Contract] = relationship()
+
 
 class PaymentAllocation(Timestamps, Base):
     """How a payment was spread over installments: principal and each charge, in centavos."""
@@ -269,6 +283,10 @@ class PaymentAllocation(Timestamps, Base):
     interest_cents: Mapped[int] = mapped_column(Cents, default=0)
     correction_cents: Mapped[int] = mapped_column(Cents, default=0)
     discount_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+    # Let a payment and its allocations be written in one flush (an import writes thousands).
+    payment: Mapped[Payment] = relationship()
+    installment: Mapped[Installment] = relationship()
 
 
 class CorrectionIndexValue(Timestamps, Base):
@@ -406,9 +424,13 @@ class Document(Timestamps, Base):
 
 
 class AuditLog(Base):
-    """Append-only: who changed what money, when, with the values before and after."""
+    """Append-only: who changed what money, when, with the values before and after.
+
+    The database itself refuses UPDATE and DELETE on this table (triggers of migration 0003).
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -4,7 +4,7 @@ the domain's frozen dataclasses so nothing outside ``app`` ever holds a live ORM
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from app.domain.law import (
     InstallmentTerms,
     Settlement,
 )
+from app.domain.layouts import ContractHeader, PaymentLine
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
 from app.domain.risk import AgreementRecord, ContactAttempt, PromiseRecord
@@ -164,8 +165,42 @@ class PatientRepository:
             email=row.email,
         )
 
-    def to_domain(self, row: models.Patient) -> Patient:
-        data = PatientData(
+    def by_cpfs(self, cpfs: Iterable[str], chunk: int = 500) -> dict[str, models.Patient]:
+        """The people already registered among ``cpfs``, by CPF (one query per ``chunk``)."""
+        p = models.Patient
+        wanted = sorted(set(cpfs))
+        found: dict[str, models.Patient] = {}
+        for start in range(0, len(wanted), chunk):
+            stmt = select(p).where(p.cpf.in_(wanted[start : start + chunk]))
+            for row in self.session.scalars(stmt):
+                if row.cpf:
+                    found[row.cpf] = row
+        return found
+
+    def dependent(self, name_search: str, responsible_cpf: str) -> models.Patient | None:
+        """A person without CPF known by name under this responsável (a child, usually)."""
+        p, resp = models.Patient, aliased(models.Patient)
+        stmt = (
+            select(p)
+            .join(resp, resp.id == p.responsible_id)
+            .where(p.name_search == name_search, resp.cpf == responsible_cpf)
+            .limit(1)
+        )
+        return self.session.scalar(stmt)
+
+    def export_rows(
+        self, chunk: int = 1_000
+    ) -> Iterator[tuple[int, PatientData, PersonRef | None, date | None]]:
+        """Every person, by name, with their responsável (the Pacientes export)."""
+        p = models.Patient
+        stmt = select(p).order_by(p.name_search, p.id).execution_options(yield_per=chunk)
+        for row in self.session.scalars(stmt):
+            responsible = self.ref(row.responsible) if row.responsible else None
+            yield row.id, self.data_of(row), responsible, row.data_confirmed_on
+
+    @staticmethod
+    def data_of(row: models.Patient) -> PatientData:
+        return PatientData(
             name=row.name,
             cpf=row.cpf,
             birth_date=row.birth_date,
@@ -187,10 +222,12 @@ class PatientRepository:
             opt_out_phone=row.opt_out_phone,
             notes=row.notes,
         )
+
+    def to_domain(self, row: models.Patient) -> Patient:
         return Patient(
             id=row.id,
             version=row.version,
-            data=data,
+            data=self.data_of(row),
             responsible=self.ref(row.responsible) if row.responsible else None,
             data_confirmed_on=row.data_confirmed_on,
             dependents=tuple(self.ref(d) for d in self.dependents(row.id)),
@@ -232,6 +269,17 @@ class ContractRepository:
     def get(self, contract_id: int) -> models.Contract | None:
         return self.session.get(models.Contract, contract_id)
 
+    def get_for_update(self, contract_id: int) -> models.Contract | None:
+        """``SELECT … FOR UPDATE`` on PostgreSQL (SQLite has no row locks: its whole-database
+        write lock is taken by ``UnitOfWork.begin_write``)."""
+        stmt = (
+            select(models.Contract)
+            .where(models.Contract.id == contract_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(stmt)
+
     def for_patient(self, patient_id: int) -> list[models.Contract]:
         c = models.Contract
         stmt = (
@@ -246,14 +294,22 @@ class ContractRepository:
         stmt = select(i).where(i.contract_id == contract_id).order_by(i.number)
         return list(self.session.scalars(stmt))
 
-    def policy(self, contract: models.Contract) -> ChargePolicy:
+    def policy(
+        self, contract: models.Contract, tables: dict[str, CorrectionTable] | None = None
+    ) -> ChargePolicy:
+        """The contract's charge terms; ``tables`` caches correction indexes across contracts."""
         correction = None
         if contract.correction_index != "none":
-            v = models.CorrectionIndexValue
-            rows = self.session.execute(
-                select(v.month, v.variation_bp).where(v.index_name == contract.correction_index)
-            )
-            correction = CorrectionTable({month: bp for month, bp in rows})
+            cache = {} if tables is None else tables
+            if contract.correction_index not in cache:
+                v = models.CorrectionIndexValue
+                rows = self.session.execute(
+                    select(v.month, v.variation_bp).where(v.index_name == contract.correction_index)
+                )
+                cache[contract.correction_index] = CorrectionTable(
+                    {month: bp for month, bp in rows}
+                )
+            correction = cache[contract.correction_index]
         return ChargePolicy(
             fine_bp=contract.fine_bp,
             interest_monthly_bp=contract.interest_monthly_bp,
@@ -263,21 +319,100 @@ class ContractRepository:
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:
         """Installments with the settlements of their effective (not reversed) payments."""
+        return self.ledgers_of([contract_id]).get(contract_id, [])
+
+    def ledgers_of(self, contract_ids: Sequence[int]) -> dict[int, list[InstallmentLedger]]:
+        """``ledgers`` for many contracts in two queries (exports)."""
         a, p, i = models.PaymentAllocation, models.Payment, models.Installment
         stmt = (
             select(*_settlement_columns())
             .join(p, p.id == a.payment_id)
             .join(i, i.id == a.installment_id)
-            .where(i.contract_id == contract_id, *_effective(p))
+            .where(i.contract_id.in_(contract_ids), *_effective(p))
             .order_by(p.paid_on, p.id)
         )
         by_installment: dict[int, list[Settlement]] = {}
         for row in self.session.execute(stmt):
             by_installment.setdefault(row[0], []).append(Settlement(*row[1:]))
-        return [
-            InstallmentLedger(terms_of(inst), tuple(by_installment.get(inst.id, ())))
-            for inst in self.installments(contract_id)
-        ]
+        installments = select(i).where(i.contract_id.in_(contract_ids))
+        result: dict[int, list[InstallmentLedger]] = {}
+        for inst in self.session.scalars(installments.order_by(i.contract_id, i.number)):
+            result.setdefault(inst.contract_id, []).append(
+                InstallmentLedger(terms_of(inst), tuple(by_installment.get(inst.id, ())))
+            )
+        return result
+
+    def count_installments(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(models.Installment)) or 0)
+
+    # --- finding contracts by the number a spreadsheet knows them by -------------------------
+    def by_key(self, key: str, patient_id: int | None) -> list[models.Contract]:
+        """Contracts whose imported number is ``key``; failing that, EmDia's number ``key``.
+
+        With ``patient_id``, only that patient's contracts (as patient or responsável)."""
+        c = models.Contract
+        who = [] if patient_id is None else [or_(c.patient_id == patient_id,
+                                                 c.responsible_id == patient_id)]  # fmt: skip
+        found = list(self.session.scalars(select(c).where(c.external_ref == key, *who)))
+        if not found and key.isdigit() and len(key) < 10:
+            found = list(self.session.scalars(select(c).where(c.id == int(key), *who)))
+        return found
+
+    def open_for_patient(self, patient_id: int) -> list[models.Contract]:
+        c = models.Contract
+        stmt = select(c).where(c.patient_id == patient_id, c.status == "active").order_by(c.id)
+        return list(self.session.scalars(stmt))
+
+    def same_plan(
+        self, patient_id: int, total_cents: int, first_due: date, installments: int
+    ) -> models.Contract | None:
+        """A contract of this patient with the same total, first due date and number of
+        parcelas: the same contract, imported before from a file without contract numbers."""
+        c = models.Contract
+        stmt = select(c).where(
+            c.patient_id == patient_id,
+            c.total_cents == total_cents,
+            c.first_due_date == first_due,
+            c.installments_count == installments,
+        )
+        return self.session.scalars(stmt.limit(1)).first()
+
+    def export_batches(
+        self, chunk: int = 500
+    ) -> Iterator[list[tuple[ContractHeader, ChargePolicy, list[InstallmentLedger]]]]:
+        """Every contract with its patient, terms and ledgers, ``chunk`` contracts at a time."""
+        c, pt, resp = models.Contract, models.Patient, aliased(models.Patient)
+        ids = list(self.session.scalars(select(c.id).order_by(c.id)))
+        tables: dict[str, CorrectionTable] = {}
+        for start in range(0, len(ids), chunk):
+            batch = ids[start : start + chunk]
+            ledgers = self.ledgers_of(batch)
+            rows = self.session.execute(
+                select(c, pt.cpf, pt.name, pt.phone, resp.cpf)
+                .join(pt, pt.id == c.patient_id)
+                .outerjoin(resp, resp.id == pt.responsible_id)
+                .where(c.id.in_(batch))
+                .order_by(c.id)
+            )
+            yield [
+                (
+                    ContractHeader(
+                        contract_id=contract.id,
+                        key=contract_key(contract),
+                        patient_cpf=cpf,
+                        patient_name=name,
+                        responsible_cpf=responsible_cpf,
+                        patient_phone=phone,
+                        description=contract.description,
+                        method=contract.payment_method,
+                        signed_on=contract.signed_at,
+                    ),
+                    self.policy(contract, tables),
+                    ledgers.get(contract.id, []),
+                )
+                for contract, cpf, name, phone, responsible_cpf in rows
+            ]
+            self.session.expunge_all()  # keep memory flat on 30,000 contracts
 
     # --- the Contratos list ----------------------------------------------------------------
     def _listing(self) -> Select[Any]:
@@ -381,6 +516,64 @@ class PaymentRepository:
             self.session.scalars(select(a).where(a.payment_id == payment_id).order_by(a.id))
         )
 
+    def count_all(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(models.Payment)) or 0)
+
+    def effective_on(self, contract_id: int) -> dict[tuple[date, int], list[str]]:
+        """(date, amount) → references of the contract's effective payments (re-import check)."""
+        p = models.Payment
+        stmt = select(p.paid_on, p.amount_cents, p.reference).where(
+            p.contract_id == contract_id,
+            p.reverses_payment_id.is_(None),
+            p.reversed_by_id.is_(None),
+        )
+        found: dict[tuple[date, int], list[str]] = {}
+        for paid_on, amount, reference in self.session.execute(stmt):
+            found.setdefault((paid_on, amount), []).append(reference or "")
+        return found
+
+    def export_lines(self, chunk: int = 2_000) -> Iterator[PaymentLine]:
+        """Every payment and estorno, by date (the Pagamentos export)."""
+        p, c, pt = models.Payment, models.Contract, models.Patient
+        a, i = models.PaymentAllocation, models.Installment
+        ids = list(self.session.scalars(select(p.id).order_by(p.paid_on, p.id)))
+        for start in range(0, len(ids), chunk):
+            batch = ids[start : start + chunk]
+            numbers: dict[int, list[int]] = {}
+            touched = (
+                select(a.payment_id, i.number)
+                .join(i, i.id == a.installment_id)
+                .where(a.payment_id.in_(batch))
+                .order_by(a.payment_id, i.number)
+            )
+            for payment_id, number in self.session.execute(touched):
+                if number not in numbers.setdefault(payment_id, []):
+                    numbers[payment_id].append(number)
+            rows = self.session.execute(
+                select(p, c.external_ref, pt.cpf, pt.name)
+                .join(c, c.id == p.contract_id)
+                .join(pt, pt.id == c.patient_id)
+                .where(p.id.in_(batch))
+                .order_by(p.paid_on, p.id)
+            )
+            for pay, external_ref, cpf, name in rows:
+                yield PaymentLine(
+                    id=pay.id,
+                    contract_key=external_ref or str(pay.contract_id),
+                    patient_cpf=cpf,
+                    patient_name=name,
+                    paid_on=pay.paid_on,
+                    amount_cents=pay.amount_cents,
+                    method=pay.method,
+                    reference=pay.reference,
+                    installments=tuple(numbers.get(pay.id, ())),
+                    credit_cents=pay.credit_cents,
+                    reversed=pay.reversed_by_id is not None,
+                    is_reversal=pay.reverses_payment_id is not None,
+                    reason=pay.reason,
+                )
+            self.session.expunge_all()
+
     def views_for_contract(self, contract_id: int) -> list[PaymentView]:
         p, a, i = models.Payment, models.PaymentAllocation, models.Installment
         numbers: dict[int, list[int]] = {}
@@ -412,6 +605,11 @@ class PaymentRepository:
             )
             for r in rows
         ]
+
+
+def contract_key(contract: models.Contract) -> str:
+    """How a spreadsheet names a contract: its imported number, else EmDia's."""
+    return contract.external_ref or str(contract.id)
 
 
 def terms_of(inst: models.Installment) -> InstallmentTerms:

@@ -1,24 +1,105 @@
-"""What every service is built with (wired once in ``app.bootstrap``)."""
+"""What every service is built with (wired once in ``app.bootstrap``), and the one way to check
+that the acting user may do something: ``self.require(Permission.X)`` as the first line of a use
+case. Roles are enforced here, in the services — the window only hides what would be refused.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import Clock
 from app.config import Config
+from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
+from app.errors import ConflictError, PermissionDenied
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
+from app.security.keys import DataKey
 from app.timeutil import utcnow
+
+# Two PCs editing the same record: the second save is refused, never a silent overwrite.
+STALE_RECORD = (
+    "Outro usuário alterou este registro depois que você o abriu. Suas alterações não foram "
+    "salvas: recarregue para ver a versão atual."
+)
+
+
+def expect_version(actual: int, expected: int) -> None:
+    """The record changed since the screen showed it (another PC saved it): refuse the save."""
+    if actual != expected:
+        raise ConflictError(STALE_RECORD)
+
+
+def commit_or_conflict(uow: UnitOfWork) -> None:
+    """Commit; a row whose ``version`` moved under us (optimistic locking) is a ConflictError."""
+    try:
+        uow.commit()
+    except StaleDataError as exc:
+        uow.session.rollback()
+        raise ConflictError(STALE_RECORD) from exc
+
+
+__all__ = ["Actor", "Context", "Permission", "Role", "Service"]
+
+SYSTEM = "sistema"
+SETUP = "configuracao-inicial"
+NOBODY = "ninguem"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting (the logged-in user once users exist; ``sistema`` for set-up and scripts)."""
+    """Who is acting, and what they may do.
 
-    username: str = "sistema"
+    - a logged-in user: :meth:`for_user` (permissions of the role);
+    - ``sistema`` (the default): internal jobs such as automatic backups, and scripts/tests on a
+      database that has no users yet;
+    - set-up mode (:meth:`setup`): a database with no users — everything is allowed until the
+      first admin exists (DESIGN.md §11);
+    - nobody (:meth:`nobody`): a database with users and no one logged in (or the screen
+      locked) — nothing is allowed.
+    """
+
+    username: str = SYSTEM
     user_id: int | None = None
+    role: Role | None = None
+    full_name: str = ""
+    permissions: frozenset[Permission] = field(default=ALL_PERMISSIONS, compare=False)
+
+    @classmethod
+    def for_user(cls, user_id: int, username: str, role: Role, full_name: str = "") -> Actor:
+        return cls(username, user_id, role, full_name, ROLE_PERMISSIONS[role])
+
+    @classmethod
+    def setup(cls) -> Actor:
+        return cls(SETUP)
+
+    @classmethod
+    def nobody(cls) -> Actor:
+        return cls(NOBODY, permissions=frozenset())
+
+    @property
+    def is_user(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_setup(self) -> bool:
+        return self.username == SETUP
+
+    @property
+    def display(self) -> str:
+        if self.role is None:
+            return self.username
+        return f"{self.full_name or self.username} ({self.role.label})"
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -27,6 +108,8 @@ class Context:
     clock: Clock
     uow_factory: Callable[[], UnitOfWork]
     actor: Callable[[], Actor] = Actor
+    key: DataKey | None = None  # the SQLCipher key of an encrypted database
+    release: Callable[[], None] = _nothing  # close every connection (before a file is replaced)
 
 
 class Service:
@@ -37,8 +120,28 @@ class Service:
     def clock(self) -> Clock:
         return self.ctx.clock
 
+    @property
+    def actor(self) -> Actor:
+        return self.ctx.actor()
+
     def uow(self) -> UnitOfWork:
         return self.ctx.uow_factory()
+
+    def require(self, permission: Permission) -> Actor:
+        """Refuse (``PermissionDenied``, pt-BR) unless the acting user may ``permission``."""
+        actor = self.ctx.actor()
+        if actor.can(permission):
+            return actor
+        if not actor.is_user:
+            raise PermissionDenied(
+                f"É preciso entrar com um usuário para {permission.label}. "
+                "Na linha de comando, use EMDIA_USER e EMDIA_PASSWORD ou --user."
+            )
+        assert actor.role is not None
+        raise PermissionDenied(
+            f"O usuário {actor.username} (perfil {actor.role.label}) não pode "
+            f"{permission.label}. Peça a quem tem essa permissão; nada foi alterado."
+        )
 
     def audit(
         self,
@@ -48,9 +151,12 @@ class Service:
         entity_id: int | None,
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
+        *,
+        actor: Actor | None = None,
     ) -> None:
-        """Append one line to the audit log inside the caller's transaction."""
-        actor = self.ctx.actor()
+        """Append one line to the audit log inside the caller's transaction (as ``actor``
+        when the one acting is not logged in yet, e.g. a login lockout)."""
+        actor = actor or self.ctx.actor()
         uow.session.add(
             models.AuditLog(
                 at=utcnow(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.domain.clinic import ClinicInfo, validate_clinic_changes
 from app.errors import ConflictError
 from app.persistence.repositories import ClinicRepository
-from app.services.base import Service
+from app.services.base import Permission, Service
 
 # Changes to these are changes to money rules: they go to the audit log.
 _AUDITED = (
@@ -26,7 +26,8 @@ class ClinicService(Service):
             return ClinicRepository.to_domain(uow.clinic.get())
 
     def update(self, changes: dict[str, str], expected_version: int | None = None) -> ClinicInfo:
-        """Apply ``{key: text}`` (keys of ``CLINIC_KEYS``) all-or-nothing."""
+        """Apply ``{key: text}`` (keys of ``CLINIC_KEYS``) all-or-nothing (gestor)."""
+        self.require(Permission.SETTINGS)
         clean = validate_clinic_changes(changes)
         with self.uow() as uow:
             row = uow.clinic.get_or_create()

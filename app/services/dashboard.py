@@ -7,7 +7,7 @@ from datetime import date
 
 from app.domain.dashboard import Dashboard, build_dashboard, week_of
 from app.domain.worklist import HasDebt, Worklist
-from app.services.base import Context, Service
+from app.services.base import Context, Permission, Service
 from app.services.overdue import OverdueService
 
 
@@ -22,6 +22,7 @@ class DashboardService(Service):
         Its overdue figures are sums of the worklist's money (``overdue_debts``, the same
         ``updated_debt`` lines, shared with the worklist through ``OverdueService.money``); pass
         the ``worklist`` the screen holds for that day to sum exactly its rows."""
+        self.require(Permission.REPORTS)
         day = as_of or self.clock.today()
         week_start, week_end = week_of(day)
         with self.uow() as uow:

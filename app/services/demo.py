@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from faker import Faker
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
+from app.domain.access import Role
 from app.domain.law import ChargePolicy
 from app.domain.text import fold
 from app.errors import EmDiaError
 from app.persistence import models
+from app.security.passwords import hash_password
 from app.services.base import Service
 from app.services.demo_collection import CollectionGenerator
 from app.services.demo_finance import FinanceGenerator
@@ -30,6 +31,13 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 CHUNK = 2_000
+# DESIGN.md §11: every demo clinic has these users, all with this password (and says so).
+DEMO_USERS = (
+    ("admin", "Administradora Demonstração", Role.ADMIN),
+    ("gestor", "Dr. Gestor Demonstração", Role.GESTOR),
+    ("recepcao", "Recepcionista Demonstração", Role.RECEPCAO),
+)
+DEMO_PASSWORD = "demo"
 
 # Campinas metropolitan area (SP): real cities, DDD 19, CEPs 13xxx-xxx.
 CITIES: tuple[tuple[str, str], ...] = (
@@ -65,6 +73,8 @@ class DemoReport:
     patients: int
     responsibles: int
     seed: int
+    users: tuple[str, ...] = tuple(u[0] for u in DEMO_USERS)
+    password: str = DEMO_PASSWORD
     contracts: int = 0
     installments: int = 0
     payments: int = 0
@@ -74,7 +84,12 @@ class DemoService(Service):
     def is_empty(self) -> bool:
         with self.uow() as uow:
             clinic = uow.clinic.get()
-            return uow.patients.count_all() == 0 and (clinic is None or not clinic.legal_name)
+            users = uow.session.scalar(select(func.count()).select_from(models.User))
+            return (
+                uow.patients.count_all() == 0
+                and (clinic is None or not clinic.legal_name)
+                and not users
+            )
 
     def create(
         self,
@@ -143,6 +158,17 @@ class DemoService(Service):
 
         with self.uow() as uow:
             uow.session.add(clinic)
+            for username, full_name, role in DEMO_USERS:
+                uow.session.add(
+                    models.User(
+                        username=username,
+                        full_name=full_name,
+                        role=role.value,
+                        password_hash=hash_password(DEMO_PASSWORD),
+                        active=True,
+                        failed_attempts=0,
+                    )
+                )
             uow.flush()
             write(models.Patient, people)
             write(models.Contract, tables["contract"])
@@ -160,6 +186,7 @@ class DemoService(Service):
             write(models.ContactLog, tables["contact_log"])
             write(models.Promise, tables["promise"])
             write(models.Negativacao, tables["negativacao"])
+            uow.after_bulk_load()  # ids were given here: PostgreSQL's sequences must follow
             uow.commit()
         return DemoReport(
             patients=len(people) - gen.responsibles,
@@ -187,6 +214,8 @@ class _Generator:
 
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
+        from faker import Faker  # only when a demo is made: keeps the app's start-up fast
+
         self.fake = Faker("pt_BR")
         self.fake.seed_instance(seed)
         self.today = today

@@ -12,8 +12,9 @@ from sqlalchemy.engine import make_url
 import app
 from app.config import Config
 from app.persistence.migrate import head_revision, schema_state
+from app.persistence.sqlite_files import is_encrypted
 
-_PACKAGES = ("SQLAlchemy", "alembic", "PySide6-Essentials", "reportlab")
+_PACKAGES = ("SQLAlchemy", "alembic", "PySide6-Essentials", "reportlab", "sqlcipher3", "keyring")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class HealthReport:
     schema_head: str
     schema_at_head: bool
     integrity: str
+    encrypted: bool
     patients: int | None
     data_dir: str
     log_dir: str
@@ -48,8 +50,9 @@ def _package_version(name: str) -> str:
         return "não instalado"
 
 
-def check(config: Config, engine: Engine) -> HealthReport:
-    """Inspect without changing anything (a missing SQLite file is not created)."""
+def check(config: Config, engine: Engine, *, key_problem: str | None = None) -> HealthReport:
+    """Inspect without changing anything (a missing SQLite file is not created). An encrypted
+    database is read with the engine's key; ``key_problem`` says why there is none."""
     problems: list[str] = []
     url = make_url(config.db_url)
     shown = url.render_as_string(hide_password=True)
@@ -59,7 +62,10 @@ def check(config: Config, engine: Engine) -> HealthReport:
     head = head_revision()
     integrity = "não verificado"
     patients: int | None = None
-    if not exists:
+    encrypted = path is not None and is_encrypted(path)
+    if key_problem:
+        problems.append(key_problem)
+    elif not exists:
         problems.append(
             f"Banco de dados ainda não existe em {path}. Abra o EmDia ou rode `emdia demo`."
         )
@@ -95,6 +101,7 @@ def check(config: Config, engine: Engine) -> HealthReport:
         schema_head=head,
         schema_at_head=current == head,
         integrity=integrity,
+        encrypted=encrypted,
         patients=patients,
         data_dir=str(config.data_dir),
         log_dir=str(config.log_dir),

@@ -10,7 +10,7 @@ from app.domain.clinic import CORRECTION_INDEXES
 from app.domain.indexes import parse_index_values
 from app.errors import ValidationError
 from app.persistence import models
-from app.services.base import Service
+from app.services.base import Permission, Service
 
 
 class IndexService(Service):
@@ -24,6 +24,7 @@ class IndexService(Service):
 
     def set_values(self, index: str, pairs: dict[str, str]) -> int:
         """Insert or replace months (all-or-nothing). Returns how many were written."""
+        self.require(Permission.SETTINGS)
         if index not in CORRECTION_INDEXES or index == "none":
             choices = ", ".join(k for k in CORRECTION_INDEXES if k != "none")
             raise ValidationError.single("index", f"Índice: '{index}' não existe; use {choices}.")

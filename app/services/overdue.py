@@ -38,7 +38,7 @@ from app.domain.worklist import (
 )
 from app.errors import NotFoundError
 from app.persistence.uow import UnitOfWork
-from app.services.base import Context, Service
+from app.services.base import Context, Permission, Service
 from app.tabular import Column, Kind, write_table
 
 Progress = Callable[[int, int], None]
@@ -217,6 +217,7 @@ class OverdueService(Service):
 
     def worklist(self, as_of: date | None = None, progress: Progress | None = None) -> Worklist:
         """Every overdue patient today (or on ``as_of``), ranked by priority."""
+        self.require(Permission.MESSAGES)
         day = as_of or self.clock.today()
         with self.uow() as uow:
             money = self.money(uow, day)
@@ -224,11 +225,13 @@ class OverdueService(Service):
                 return build_worklist(uow, day, progress=progress, money=money)
 
     def for_patient(self, patient_id: int, as_of: date | None = None) -> OverdueRow | None:
+        self.require(Permission.PATIENTS)
         with self.uow() as uow:
             worklist = build_worklist(uow, as_of or self.clock.today(), {patient_id})
         return worklist.row_for(patient_id)
 
     def status(self, patient_id: int) -> CollectionStatus:
+        self.require(Permission.PATIENTS)
         with self.uow() as uow:
             row = uow.patients.get(patient_id)
             if row is None:
@@ -239,7 +242,8 @@ class OverdueService(Service):
 
     def set_suspension(self, patient_id: int, suspend: bool) -> CollectionStatus:
         """Suspender (or liberar) novos tratamentos: a person decides, the system suggests
-        (seed 002 item 7); the decision is audited."""
+        (seed 002 item 7); the decision is audited. The owner's call (gestor)."""
+        self.require(Permission.SUSPEND_TREATMENTS)
         with self.uow() as uow:
             row = uow.patients.get(patient_id)
             if row is None:
@@ -258,7 +262,8 @@ class OverdueService(Service):
                 uow.commit()
         return self.status(patient_id)
 
-    @staticmethod
-    def export(path: Path, rows: Sequence[OverdueRow]) -> int:
-        """Write the rows — in the order given, i.e. as the user sees them — to .csv or .xlsx."""
+    def export(self, path: Path, rows: Sequence[OverdueRow]) -> int:
+        """Write the rows — in the order given, i.e. as the user sees them — to .csv or .xlsx.
+        A file of who owes what leaves the app (LGPD): the gestor's reports."""
+        self.require(Permission.REPORTS)
         return write_table(path, EXPORT_COLUMNS, (export_cells(r) for r in rows))

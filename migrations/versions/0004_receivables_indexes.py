@@ -8,7 +8,7 @@ SQLite's planner kept choosing for ``settled_on IS NULL`` and which then read ev
 the table. ``ix_installment_settled_on`` finds installments settled after a past ``--today``.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0006
 Create Date: 2026-11-25 12:40:56.246485
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

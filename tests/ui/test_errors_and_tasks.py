@@ -94,6 +94,8 @@ def test_launcher_fills_the_demo_in_the_background(qtbot: QtBot, tmp_path: Path)
     reporter = ErrorReporter(tmp_path / "x.log")
     shown = capture(reporter)
     launcher = Launcher(config, FixedClock(date(2026, 3, 16)), reporter)
+    launcher.ask_login = lambda *_a: pytest.fail("the demo opens with no login prompt")
+    launcher.ask_unlock = lambda *_a: pytest.fail("the demo is not encrypted: no key prompt")
     assert launcher.open()
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=30000)
     assert launcher.window is not None
@@ -101,6 +103,7 @@ def test_launcher_fills_the_demo_in_the_background(qtbot: QtBot, tmp_path: Path)
     assert shown == []
     assert "DEMO" in launcher.window.windowTitle()
     assert launcher.window.patients_view.model.total >= 300
+    assert launcher.services is not None and launcher.services.actor.username == "admin"
     launcher.runner.wait()
     assert launcher.services is not None
     launcher.services.close()

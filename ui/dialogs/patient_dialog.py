@@ -5,12 +5,17 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +23,9 @@ from PySide6.QtWidgets import (
 from app.domain.dates import format_date
 from app.domain.identity import UFS, digits, format_cep, format_cpf, format_phone
 from app.domain.patients import Patient, PatientForm, PersonRef, ResponsibleForm
+from app.errors import EmDiaError
+from app.services.base import Permission
+from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
 from ui.widgets.form_dialog import FormDialog
 
@@ -41,7 +49,12 @@ def _with_check(edit: QLineEdit, check: QCheckBox) -> QWidget:
 
 class PatientDialog(FormDialog):
     def __init__(
-        self, service: PatientService, patient_id: int | None = None, parent: QWidget | None = None
+        self,
+        service: PatientService,
+        patient_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        lgpd: LgpdService | None = None,
     ) -> None:
         super().__init__(
             "PatientDialog",
@@ -50,6 +63,11 @@ class PatientDialog(FormDialog):
             parent,
         )
         self.service = service
+        self.lgpd = lgpd
+        self.anonymized = False
+        # Replaceable by tests: where to save the export, and the "are you sure?".
+        self.ask_export_path = self._ask_export_path
+        self.confirm_anonymize = self._confirm_anonymize
         self.patient_id = patient_id
         self.version = 0
         self.saved: Patient | None = None
@@ -69,6 +87,17 @@ class PatientDialog(FormDialog):
         self.notes.setObjectName("notes")
         self.notes.setPlaceholderText(self.tr("Uso interno da clínica; não vai em mensagens."))
         self.notes.setFixedHeight(56)
+
+        self.lgpd_button: QPushButton | None = None
+        if patient_id is not None and lgpd is not None and lgpd.actor.can(Permission.LGPD):
+            self.lgpd_button = self.buttons.addButton(
+                self.tr("LGPD…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.lgpd_button.setObjectName("lgpd")
+            menu = QMenu(self.lgpd_button)
+            menu.addAction(self.tr("Exportar todos os dados (JSON)…"), self.export_data)
+            menu.addAction(self.tr("Anonimizar este paciente…"), self.anonymize)
+            self.lgpd_button.setMenu(menu)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
@@ -240,6 +269,10 @@ class PatientDialog(FormDialog):
         else:
             self.responsible_found.clear()
 
+    def reload(self) -> None:
+        if self.patient_id is not None:
+            self.load(self.service.get(self.patient_id))
+
     def load(self, patient: Patient) -> None:
         d = patient.data
         self.version = patient.version
@@ -265,14 +298,16 @@ class PatientDialog(FormDialog):
         self.notes.setPlainText(d.notes)
         confirmed = format_date(patient.data_confirmed_on) or self.tr("nunca")
         self.confirmed_label.setText(self.tr("Última confirmação: {date}").format(date=confirmed))
+        self.has_responsible.setChecked(patient.responsible is not None)
         if patient.responsible is not None:
-            self.has_responsible.setChecked(True)
             self.responsible_cpf.setText(format_cpf(patient.responsible.cpf))
             self.look_up_responsible()
         if patient.dependents:
             names = ", ".join(p.name for p in patient.dependents)
             self.setWindowTitle(
-                self.windowTitle() + " — " + self.tr("responsável por {names}").format(names=names)
+                self.tr("Editar paciente")
+                + " — "
+                + self.tr("responsável por {names}").format(names=names)
             )
 
     def form(self) -> PatientForm:
@@ -322,3 +357,51 @@ class PatientDialog(FormDialog):
         if saved is not None:
             self.saved = saved
             self.accept()
+
+    # --- LGPD -----------------------------------------------------------------------------
+    def _ask_export_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Exportar dados do paciente"),
+            f"paciente-{self.patient_id}.json",
+            self.tr("JSON (*.json)"),
+        )
+        return path
+
+    def _confirm_anonymize(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Anonimizar paciente"),
+            self.tr(
+                "Os dados pessoais (nome, CPF, contatos, endereço, observações) serão "
+                "substituídos para sempre; contratos e pagamentos ficam, sem identificar a "
+                "pessoa. Continuar?"
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_general(self, text: str) -> None:
+        self.general_error.setText(text)
+        self.general_error.show()
+
+    def export_data(self) -> None:
+        path = self.ask_export_path()
+        if not path or self.lgpd is None or self.patient_id is None:
+            return
+        try:
+            self.lgpd.export_patient_file(self.patient_id, path)
+        except EmDiaError as exc:
+            self._show_general(exc.message)
+            return
+        self._show_general(self.tr("Dados exportados para {path}.").format(path=path))
+
+    def anonymize(self) -> None:
+        if self.lgpd is None or self.patient_id is None or not self.confirm_anonymize():
+            return
+        try:
+            self.lgpd.anonymize_patient(self.patient_id)
+        except EmDiaError as exc:
+            self._show_general(exc.message)
+            return
+        self.anonymized = True
+        self.reject()

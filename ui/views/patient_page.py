@@ -24,8 +24,10 @@ from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl
 from app.domain.patients import Patient
 from app.domain.risk import FLAG_LABELS
+from app.services.base import Permission
 from app.services.overdue import CollectionStatus
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
@@ -67,6 +69,8 @@ class PatientPage(QWidget):
         self.suspend_button = QPushButton()
         self.suspend_button.setObjectName("suspend")
         self.collection: CollectionStatus | None = None
+        self.edit_contract_button = QPushButton(self.tr("Editar contrato"))
+        self.edit_contract_button.setObjectName("editContract")
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -102,6 +106,7 @@ class PatientPage(QWidget):
         for button in (
             self.edit_button,
             self.contract_button,
+            self.edit_contract_button,
             self.pay_button,
             self.suspend_button,
         ):
@@ -134,6 +139,7 @@ class PatientPage(QWidget):
         self.edit_button.clicked.connect(self.edit_patient)
         self.contract_button.clicked.connect(self.new_contract)
         self.pay_button.clicked.connect(self.receive_payment)
+        self.edit_contract_button.clicked.connect(self.edit_contract)
         self.reverse_button.clicked.connect(self.reverse_selected)
         self.suspend_button.clicked.connect(self.toggle_suspension)
         self.contracts_table.selectionModel().currentRowChanged.connect(
@@ -187,6 +193,7 @@ class PatientPage(QWidget):
         ]
         self.contracts_model.set_rows(rows)
         self.pay_button.setEnabled(any(c.status == "active" for c in summaries))
+        self.edit_contract_button.setEnabled(bool(summaries))
         if not rows:
             self.contract = None
             self.lines_model.set_rows([])
@@ -314,6 +321,11 @@ class PatientPage(QWidget):
             else self.tr("Suspender novos tratamentos")
         )
         self.suspend_button.setVisible(status.suspended or row is not None)
+        allowed = self.services.actor.can(Permission.SUSPEND_TREATMENTS)
+        self.suspend_button.setEnabled(allowed)
+        self.suspend_button.setToolTip(
+            "" if allowed else self.tr("Só o gestor ou dentista decide a suspensão.")
+        )
 
     def toggle_suspension(self) -> None:
         """The person decides; the system only suggests (seed 002). Audited."""
@@ -325,8 +337,10 @@ class PatientPage(QWidget):
     # --- actions ------------------------------------------------------------------------
     def edit_patient(self) -> None:
         assert self.patient is not None
-        dialog = PatientDialog(self.services.patients, self.patient.id, self)
-        if dialog.exec():
+        dialog = PatientDialog(
+            self.services.patients, self.patient.id, self, lgpd=self.services.lgpd
+        )
+        if dialog.exec() or dialog.anonymized:
             self.open(self.patient.id, self.contract.summary.id if self.contract else None)
 
     def new_contract(self) -> None:
@@ -338,6 +352,13 @@ class PatientPage(QWidget):
             self.services.clock.today(),
             self,
         )
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(dialog.saved.summary.id)
+
+    def edit_contract(self) -> None:
+        if self.contract is None:
+            return
+        dialog = ContractTermsDialog(self.services.contracts, self.contract.summary.id, self)
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.saved.summary.id)
 

@@ -20,7 +20,9 @@ from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
+from ui.views.database_tab import DatabaseTab
 from ui.views.placeholder import PlaceholderView
+from ui.views.transfer_panel import TransferPanel
 from ui.widgets.form import ERROR_STYLE, FieldErrors
 from ui.widgets.index_editor import IndexEditor
 
@@ -138,7 +140,14 @@ class ClinicForm(QWidget):
 class SettingsView(QWidget):
     clinic_changed = Signal(object)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        parent: QWidget | None = None,
+        *,
+        security: QWidget | None = None,
+        audit: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("SettingsView")
         title = QLabel(self.tr("Configurações"))
@@ -161,6 +170,8 @@ class SettingsView(QWidget):
         box.addWidget(self.index_editor, 1)
         self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
         self.tabs.addTab(charges, self.tr("Cobrança"))
+        self.transfer_panel = TransferPanel(services.transfer)
+        self.tabs.addTab(self.transfer_panel, self.tr("Importar / Exportar"))
         self.tabs.addTab(
             PlaceholderView(
                 self.tr("Régua de cobrança"),
@@ -171,16 +182,16 @@ class SettingsView(QWidget):
             ),
             self.tr("Régua"),
         )
-        self.tabs.addTab(
-            PlaceholderView(
-                self.tr("Usuários e backups"),
-                self.tr(
-                    "Aqui o administrador vai cadastrar usuários (recepção, gestor) e escolher "
-                    "a pasta dos backups automáticos."
-                ),
-            ),
+        self.security = security or PlaceholderView(
             self.tr("Usuários e backups"),
+            self.tr("Usuários, backups e proteção dos dados."),
         )
+        self.audit = audit or PlaceholderView(self.tr("Auditoria"), self.tr("Auditoria."))
+        self.security_tab = self.tabs.addTab(self.security, self.tr("Usuários e backups"))
+        self.audit_tab = self.tabs.addTab(self.audit, self.tr("Auditoria"))
+        self.database_tab = DatabaseTab(services.database)
+        self.database_tab_index = self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
+        self.tabs.currentChanged.connect(self._tab_opened)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
@@ -188,3 +199,23 @@ class SettingsView(QWidget):
             form.saved.connect(self.clinic_changed.emit)
         self.clinic_form.saved.connect(lambda _info: self.charges_form.load())
         self.charges_form.saved.connect(lambda _info: self.clinic_form.load())
+
+    def apply_permissions(self, can_settings: bool, can_admin: bool, can_audit: bool) -> None:
+        """Hide what the acting user cannot use (the services refuse it anyway)."""
+        self.index_editor.save_button.setEnabled(can_settings)
+        for form in (self.clinic_form, self.charges_form):
+            form.save_button.setEnabled(can_settings)
+            form.save_button.setToolTip(
+                "" if can_settings else self.tr("Só gestor ou administrador altera estes dados.")
+            )
+        self.tabs.setTabVisible(self.security_tab, can_admin)
+        self.tabs.setTabVisible(self.audit_tab, can_audit)
+        self.tabs.setTabVisible(self.database_tab_index, can_admin)
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
+            self.tabs.setCurrentIndex(0)
+
+    def _tab_opened(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        load = getattr(widget, "load", None)
+        if index in (self.security_tab, self.audit_tab) and callable(load):
+            load()

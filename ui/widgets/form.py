@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
 
-from app.errors import ValidationError
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.errors import EmDiaError, ValidationError
 
 ERROR_STYLE = "color: #b3261e; font-size: 11px;"
+
+
+def secret_line(name: str) -> QLineEdit:
+    """A line edit for a password or frase-senha (never shown while typed)."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
 
 
 class FieldErrors:
@@ -75,3 +85,19 @@ class FieldErrors:
     def message_for(self, key: str) -> str:
         label = self.labels.get(key)
         return label.text() if label is not None and not label.isHidden() else ""
+
+    def attempt(self, action: Callable[[], object]) -> bool:
+        """Run a save/submit: field errors go under their fields, any other refusal to the
+        general label. ``True`` when it went through."""
+        self.clear()
+        try:
+            action()
+        except ValidationError as exc:
+            self.show(exc)
+            return False
+        except EmDiaError as exc:
+            if self.general is not None:
+                self.general.setText(exc.message)
+                self.general.show()
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""Protecting the clinic's data: password hashing, database keys, the OS keyring."""

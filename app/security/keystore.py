@@ -1,0 +1,57 @@
+"""The OS keyring (through ``keyring``), when this computer has one.
+
+On a bare Linux box or in CI there is no backend (``keyring`` falls back to its "fail" backend):
+then EmDia asks for the frase-senha instead. Tests install an in-memory backend.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+from keyring.backends import fail, null
+from keyring.errors import KeyringError
+
+from app.security.keys import KEY_BYTES, DataKey
+
+log = logging.getLogger(__name__)
+
+SERVICE = "EmDia"
+
+
+def _entry(db_id: str) -> str:
+    return f"banco-{db_id}"
+
+
+def available() -> bool:
+    backend = keyring.get_keyring()
+    return not isinstance(backend, fail.Keyring | null.Keyring)
+
+
+def load_key(db_id: str) -> DataKey | None:
+    if not available():
+        return None
+    try:
+        text = keyring.get_password(SERVICE, _entry(db_id))
+    except KeyringError as exc:
+        log.warning("keyring read failed: %s", type(exc).__name__)
+        return None
+    if not text:
+        return None
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return DataKey(raw) if len(raw) == KEY_BYTES else None
+
+
+def store_key(db_id: str, key: DataKey) -> bool:
+    """Remember the key in the OS keyring; ``False`` when there is none or it refused."""
+    if not available():
+        return False
+    try:
+        keyring.set_password(SERVICE, _entry(db_id), key.raw.hex())
+    except KeyringError as exc:
+        log.warning("keyring write failed: %s", type(exc).__name__)
+        return False
+    return True

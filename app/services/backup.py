@@ -1,0 +1,476 @@
+"""Backups: automatic on start, on close and daily; rotating; verified; encrypted; restorable.
+
+A backup is one file, ``<banco>-AAAAMMDD-HHMMSS-<tipo>.emdiabak`` — a ZIP holding
+``emdia.db`` (a consistent copy made with SQLite's online backup API, encrypted with the same
+key as the database), ``chave.json`` (the key file: the key only wrapped, never in plain text)
+and ``manifest.json`` (when, which schema, SHA-256, row counts). Each new backup is verified
+right away — it opens, ``PRAGMA integrity_check`` says ok, the row counts match — and only
+then are old automatic backups rotated (7 daily, 4 weekly, 12 monthly); a failed backup never
+causes a good one to be deleted. Manual backups and safety copies are never rotated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import app
+from app.domain.backups import backups_to_keep
+from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
+from app.persistence import sqlite_files
+from app.persistence.migrate import known_revisions
+from app.security import keystore
+from app.security.keys import DataKey, KeyFile, key_file_path
+from app.security.unlock import key_from_secret
+from app.services.base import Permission, Service
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+SUFFIX = ".emdiabak"
+AUTOMATIC = ("inicio", "fechamento", "diario")
+KINDS = (*AUTOMATIC, "manual", "antes-de-restaurar")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+)\.emdiabak$")
+_DB_MEMBER, _KEY_MEMBER, _MANIFEST_MEMBER = "emdia.db", "chave.json", "manifest.json"
+_KIND_LABELS = {
+    "inicio": "automático (ao abrir)",
+    "fechamento": "automático (ao fechar)",
+    "diario": "automático (diário)",
+    "manual": "manual",
+    "antes-de-restaurar": "cópia de segurança antes de restaurar",
+}
+
+
+class BackupCancelled(EmDiaError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    created_at: datetime
+    kind: str
+    size: int
+
+    @property
+    def kind_label(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """What a backup contains (the restore preview) and whether it passed verification."""
+
+    path: Path
+    created_at: str
+    kind: str
+    app_version: str
+    schema: str | None
+    encrypted: bool
+    clinic: str
+    counts: dict[str, int]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "created_at": self.created_at,
+            "kind": self.kind,
+            "app_version": self.app_version,
+            "schema": self.schema,
+            "encrypted": self.encrypted,
+            "clinic": self.clinic,
+            "counts": self.counts,
+            "ok": self.ok,
+            "problems": self.problems,
+        }
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    file: BackupFile
+    report: BackupReport
+    removed: list[Path]
+    fallback_reason: str = ""  # the chosen folder was unavailable; written to the default one
+
+
+def list_backups(folder: Path, stem: str) -> list[BackupFile]:
+    """Backups of the database named ``stem`` in ``folder``, newest first."""
+    found = []
+    if not folder.is_dir():
+        return []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if not match or match["stem"] != stem:
+            continue
+        stamp = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupFile(path, stamp, match["kind"], path.stat().st_size))
+    return sorted(found, key=lambda b: b.created_at, reverse=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _writable_folder(text: str) -> Path:
+    raw = text.strip()
+    if not raw:
+        raise ValidationError.single("backup_dir", "Pasta de backup: escolha uma pasta.")
+    folder = Path(raw).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".emdia-teste-de-gravacao"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ValidationError.single(
+            "backup_dir",
+            f"Pasta de backup: não foi possível gravar em {folder} ({exc.strerror or exc}). "
+            "Escolha outra pasta ou verifique se o pendrive está conectado.",
+        ) from exc
+    return folder
+
+
+class BackupService(Service):
+    # --- settings -------------------------------------------------------------------------
+    def _db_path(self) -> Path:
+        path = self.ctx.config.sqlite_path
+        if path is None:
+            raise EmDiaError(
+                "Com PostgreSQL, os backups são feitos no servidor (pg_dump agendado pelo "
+                "responsável pelo servidor); o EmDia faz backups de bancos SQLite."
+            )
+        return path
+
+    def folder(self) -> Path:
+        """The chosen folder, or ``backups/`` in the data folder when none was chosen."""
+        with self.uow() as uow:
+            row = uow.clinic.get()
+            chosen = row.backup_dir if row is not None else ""
+        return Path(chosen) if chosen else self.ctx.config.backup_dir
+
+    def set_folder(self, text: str) -> Path:
+        self.require(Permission.BACKUPS)
+        folder = _writable_folder(text)
+        with self.uow() as uow:
+            row = uow.clinic.get_or_create()
+            before = {"backup_dir": row.backup_dir}
+            row.backup_dir = str(folder)
+            self.audit(uow, "backup.folder", "clinic", row.id, before, {"backup_dir": str(folder)})
+            uow.commit()
+        return folder
+
+    def list_files(self) -> list[BackupFile]:
+        self.require(Permission.BACKUPS)
+        return list_backups(self.folder(), self._db_path().stem)
+
+    # --- create ---------------------------------------------------------------------------
+    def create(
+        self,
+        folder: Path | str | None = None,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> BackupResult:
+        """A manual backup (admin), to ``folder`` or the configured one. Never rotated."""
+        self.require(Permission.BACKUPS)
+        target = _writable_folder(str(folder)) if folder else self.folder()
+        return self._make(target, "manual", progress, cancelled)
+
+    def create_automatic(
+        self,
+        kind: str,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> BackupResult:
+        """Start/close/daily backups run as the system, before or after anyone logs in."""
+        if kind not in AUTOMATIC:
+            raise ValueError(kind)
+        target, reason = self.folder(), ""
+        try:
+            target = _writable_folder(str(target))
+        except ValidationError as exc:
+            reason = exc.message
+            target = _writable_folder(str(self.ctx.config.backup_dir))
+        result = self._make(target, kind, progress, cancelled)
+        return BackupResult(result.file, result.report, result.removed, reason)
+
+    def due_today(self) -> bool:
+        """No backup of this database today yet (the daily timer asks this)."""
+        today = self.clock.now().date()
+        files = list_backups(self.folder(), self._db_path().stem)
+        return not any(f.created_at.date() == today for f in files)
+
+    def _make(
+        self, folder: Path, kind: str, progress: Progress | None, cancelled: Cancelled | None
+    ) -> BackupResult:
+        source = self._db_path()
+        key = self.ctx.key
+        now = self.clock.now().replace(microsecond=0)
+        steps = 4
+
+        def step(done: int) -> None:
+            if cancelled is not None and cancelled():
+                raise BackupCancelled("Backup cancelado; nenhum arquivo foi criado.")
+            if progress is not None:
+                progress(done, steps)
+
+        name = f"{source.stem}-{now:%Y%m%d-%H%M%S}-{kind}{SUFFIX}"
+        target = folder / name
+        partial = folder / (name + ".parcial")
+        with tempfile.TemporaryDirectory(prefix="emdia-backup-") as tmp:
+            copy = Path(tmp) / _DB_MEMBER
+            step(0)
+            sqlite_files.copy_database(source, copy, key)
+            step(1)
+            with sqlite_files.opened(copy, key, readonly=True) as conn:
+                counts = sqlite_files.row_counts(conn)
+                schema = sqlite_files.schema_revision(conn)
+                clinic = conn.execute(
+                    "SELECT coalesce(nullif(trade_name, ''), legal_name) FROM clinic LIMIT 1"
+                ).fetchone()
+            manifest = {
+                "format": "emdia-backup",
+                "version": 1,
+                "created_at": now.isoformat(),
+                "kind": kind,
+                "app_version": app.__version__,
+                "schema": schema,
+                "encrypted": key is not None,
+                "clinic": clinic[0] if clinic else "",
+                "db_sha256": _sha256(copy),
+                "counts": counts,
+            }
+            step(2)
+            try:
+                with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf:
+                    zf.writestr(_MANIFEST_MEMBER, json.dumps(manifest, indent=2))
+                    zf.write(copy, _DB_MEMBER)
+                    keyfile = KeyFile.load(key_file_path(source))
+                    if key is not None:
+                        zf.writestr(_KEY_MEMBER, (keyfile or KeyFile.new(key)).to_json())
+                sqlite_files.fsync_file(partial)
+                os.replace(partial, target)
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                raise DatabaseError(
+                    f"Não foi possível gravar o backup em {folder}: {exc.strerror or exc}. "
+                    "Verifique o espaço livre e se a pasta (ou o pendrive) está disponível; "
+                    "os backups anteriores foram mantidos."
+                ) from exc
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+        step(3)
+        report = self._verify(target, key, None)
+        if not report.ok:
+            bad = target.with_name(target.name + ".falhou")
+            os.replace(target, bad)
+            raise DatabaseError(
+                "O backup foi gravado mas não passou na verificação ("
+                + "; ".join(report.problems)
+                + f"). Ele foi renomeado para {bad.name}; os backups anteriores foram mantidos."
+            )
+        removed = self._rotate(folder, source.stem) if kind in AUTOMATIC else []
+        step(4)
+        log.info("backup %s verified (%s)", target, kind)
+        file = BackupFile(target, now, kind, target.stat().st_size)
+        return BackupResult(file, report, removed)
+
+    def _rotate(self, folder: Path, stem: str) -> list[Path]:
+        automatic = [b for b in list_backups(folder, stem) if b.kind in AUTOMATIC]
+        keep = backups_to_keep(b.created_at for b in automatic)
+        removed = []
+        for backup in automatic:
+            if backup.created_at not in keep:
+                backup.path.unlink(missing_ok=True)
+                removed.append(backup.path)
+        return removed
+
+    # --- verify ---------------------------------------------------------------------------
+    def verify(self, path: Path | str, secret: str | None = None) -> BackupReport:
+        """Open the backup, check it and say what it holds (the restore preview)."""
+        self.require(Permission.BACKUPS)
+        return self._verify(Path(path), self.ctx.key, secret)
+
+    def _verify(self, path: Path, key: DataKey | None, secret: str | None) -> BackupReport:
+        with tempfile.TemporaryDirectory(prefix="emdia-verify-") as tmp:
+            manifest, keyfile, copy = _extract(path, Path(tmp))
+            return self._check_copy(path, manifest, keyfile, copy, key, secret)
+
+    def _check_copy(
+        self,
+        path: Path,
+        manifest: dict[str, Any],
+        keyfile: KeyFile | None,
+        copy: Path,
+        key: DataKey | None,
+        secret: str | None,
+    ) -> BackupReport:
+        problems: list[str] = []
+        encrypted = bool(manifest.get("encrypted"))
+        backup_key = _backup_key(keyfile, key, secret) if encrypted else None
+        if _sha256(copy) != manifest.get("db_sha256"):
+            problems.append(
+                "o conteúdo não confere com a soma SHA-256 gravada (arquivo danificado)"
+            )
+        counts: dict[str, int] = {}
+        schema = None
+        try:
+            integrity = sqlite_files.integrity_check(copy, backup_key)
+            if integrity != "ok":
+                problems.append(f"verificação de integridade: {integrity}")
+            with sqlite_files.opened(copy, backup_key, readonly=True) as conn:
+                counts = sqlite_files.row_counts(conn)
+                schema = sqlite_files.schema_revision(conn)
+        except Exception as exc:  # any failure to read the copy is a verification failure
+            problems.append(f"o banco do backup não abre ({exc})")
+        expected = manifest.get("counts", {})
+        if counts and counts != expected:
+            problems.append(f"contagem de registros diferente do registrado: {counts} ≠ {expected}")
+        if schema is not None and schema not in known_revisions():
+            problems.append(
+                f"feito por uma versão mais nova do EmDia (esquema {schema}); atualize o EmDia"
+            )
+        return BackupReport(
+            path=path,
+            created_at=str(manifest.get("created_at", "")),
+            kind=str(manifest.get("kind", "")),
+            app_version=str(manifest.get("app_version", "")),
+            schema=schema or manifest.get("schema"),
+            encrypted=encrypted,
+            clinic=str(manifest.get("clinic", "")),
+            counts=counts or expected,
+            problems=problems,
+        )
+
+    # --- restore --------------------------------------------------------------------------
+    def restore(
+        self,
+        path: Path | str,
+        secret: str | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> BackupReport:
+        """Replace the database with a verified backup. The current file is first copied aside
+        (``backups/<banco>-antes-de-restaurar-…``). Afterwards every connection of this
+        ``Services`` is closed: the caller opens the database again (and logs in again)."""
+        self.require(Permission.BACKUPS)
+        source = Path(path)
+        db_path = self._db_path()
+        total = 4
+        with tempfile.TemporaryDirectory(prefix="emdia-restore-") as tmp:
+            manifest, keyfile, copy = _extract(source, Path(tmp))
+            if progress:
+                progress(1, total)
+            report = self._check_copy(source, manifest, keyfile, copy, self.ctx.key, secret)
+            if not report.ok:
+                raise DatabaseError(
+                    "Este backup não passou na verificação e não foi restaurado: "
+                    + "; ".join(report.problems)
+                    + ". O banco atual não foi alterado."
+                )
+            backup_key = _backup_key(keyfile, self.ctx.key, secret) if report.encrypted else None
+            if progress:
+                progress(2, total)
+            self.ctx.release()
+            self._set_aside(db_path)
+            staged = db_path.with_name(db_path.name + ".restaurando")
+            try:
+                shutil.copyfile(copy, staged)
+                sqlite_files.replace_database(staged, db_path)
+            except OSError as exc:
+                staged.unlink(missing_ok=True)
+                raise DatabaseError(
+                    f"Não foi possível substituir o banco de dados ({exc.strerror or exc}). "
+                    "Feche as outras janelas do EmDia (também em outros computadores) e verifique "
+                    "o espaço livre; o banco atual não foi alterado."
+                ) from exc
+            if progress:
+                progress(3, total)
+            if backup_key is not None:
+                restored_keyfile = keyfile or KeyFile.new(backup_key)
+                restored_keyfile.save(key_file_path(db_path))
+                keystore.store_key(restored_keyfile.db_id, backup_key)
+        log.info("database %s restored from %s", db_path, source)
+        if progress:
+            progress(4, total)
+        return report
+
+    def _set_aside(self, db_path: Path) -> None:
+        """Raw copy of the current file (and its WAL): works even if the file is damaged."""
+        if not db_path.exists():
+            return
+        folder = self.ctx.config.backup_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
+        aside = folder / f"{db_path.stem}-antes-de-restaurar-{stamp}{db_path.suffix}"
+        shutil.copyfile(db_path, aside)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(aside) + "-wal"))
+        keyfile = key_file_path(db_path)
+        if keyfile.exists():
+            shutil.copyfile(keyfile, key_file_path(aside))
+
+
+def _extract(path: Path, tmp: Path) -> tuple[dict[str, Any], KeyFile | None, Path]:
+    not_backup = (
+        f"{path.name} não é um backup do EmDia ou está danificado (não abre como arquivo "
+        ".emdiabak). Escolha outro arquivo de backup."
+    )
+    if not path.is_file():
+        raise ValidationError.single("file", f"Backup: o arquivo {path} não existe.")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read(_MANIFEST_MEMBER))
+            if manifest.get("format") != "emdia-backup":
+                raise DatabaseError(not_backup)
+            keyfile = None
+            if _KEY_MEMBER in zf.namelist():
+                keyfile = KeyFile.from_json(zf.read(_KEY_MEMBER).decode("utf-8"))
+            zf.extract(_DB_MEMBER, tmp)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DatabaseError(not_backup) from exc
+    return manifest, keyfile, tmp / _DB_MEMBER
+
+
+def _backup_key(keyfile: KeyFile | None, key: DataKey | None, secret: str | None) -> DataKey:
+    """The key of an encrypted backup: this database's key if it is the same clinic, the
+    frase-senha/recovery code typed, or this computer's keyring."""
+    if key is not None and (keyfile is None or keyfile.matches(key)):
+        return key
+    if secret:
+        found = key_from_secret(secret, keyfile)
+        if found is not None:
+            return found
+    if keyfile is not None:
+        stored = keystore.load_key(keyfile.db_id)
+        if stored is not None and keyfile.matches(stored):
+            return stored
+    raise KeyRequired(
+        "Este backup é criptografado com outra chave. Informe a frase-senha ou a chave de "
+        "recuperação da clínica que o gerou (EMDIA_PASSPHRASE na linha de comando)."
+    )

@@ -1,0 +1,113 @@
+"""Steal the PC and read nothing: the SQLite file is SQLCipher-encrypted; the key comes from the
+OS keyring, the frase-senha, or the recovery key — never from a plain-text file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.bootstrap import Services, bootstrap
+from app.clock import FixedClock
+from app.config import load_config
+from app.domain.patients import PatientForm
+from app.errors import KeyRequired, ValidationError
+from app.security import unlock
+from app.security.keys import key_file_path
+from tests.memory_keyring import MemoryKeyring
+
+# SQLite files, pages and keys; a PostgreSQL server does these itself (tested on SQLite).
+pytestmark = pytest.mark.sqlite_only
+
+NAME = "Joana Encriptada Teixeira"
+
+
+def _new_encrypted(path: Path, clock: FixedClock, passphrase: str | None) -> str:
+    key = unlock.new_protection(path, passphrase)
+    services = bootstrap(load_config(str(path)), clock, key=key)
+    services.patients.create(PatientForm(name=NAME, cpf="529.982.247-25"))
+    services.close()
+    return key.recovery_code()
+
+
+def test_the_file_holds_no_readable_patient_data(
+    tmp_path: Path, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    db = tmp_path / "emdia.db"
+    _new_encrypted(db, clock, None)
+    raw = b"".join(f.read_bytes() for f in (db, Path(f"{db}-wal")) if f.exists())
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+    assert NAME.encode() not in raw and b"52998224725" not in raw
+    memory_keyring.entries.clear()  # the thief's computer
+    with pytest.raises(KeyRequired, match="criptografado"):
+        bootstrap(load_config(str(db)), clock)
+
+
+def test_the_keyring_opens_it_without_typing(
+    tmp_path: Path, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    db = tmp_path / "emdia.db"
+    _new_encrypted(db, clock, None)
+    assert len(memory_keyring.entries) == 1
+    key = unlock.resolve_key(db, use_env=False)
+    services = bootstrap(load_config(str(db)), clock, key=key)
+    assert [p.name for p in services.patients.search("")] == [NAME]
+    services.close()
+
+
+def test_without_a_keyring_the_passphrase_is_required_and_opens_it(
+    tmp_path: Path, clock: FixedClock, no_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ValidationError, match="chaveiro do sistema"):
+        unlock.check_new_passphrase(None, None)
+    db = tmp_path / "emdia.db"
+    _new_encrypted(db, clock, "minha frase secreta")
+    with pytest.raises(KeyRequired, match="EMDIA_PASSPHRASE"):
+        unlock.resolve_key(db, use_env=False)
+    monkeypatch.setenv("EMDIA_PASSPHRASE", "frase errada de novo")
+    with pytest.raises(KeyRequired, match="não é a frase-senha"):
+        unlock.resolve_key(db)
+    monkeypatch.setenv("EMDIA_PASSPHRASE", "minha frase secreta")
+    key = unlock.resolve_key(db)
+    services = bootstrap(load_config(str(db)), clock, key=key)
+    assert services.patients.count() == 1
+    services.close()
+
+
+def test_prompt_gets_three_tries(tmp_path: Path, clock: FixedClock, no_keyring: None) -> None:
+    db = tmp_path / "emdia.db"
+    _new_encrypted(db, clock, "minha frase secreta")
+    answers = iter(["errada", "errada 2", "minha frase secreta"])
+    assert unlock.resolve_key(db, prompt=lambda _label: next(answers), use_env=False)
+
+
+def test_recovery_key_opens_it_when_key_file_and_keyring_are_lost(
+    tmp_path: Path, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    db = tmp_path / "emdia.db"
+    code = _new_encrypted(db, clock, "minha frase secreta")
+    key_file_path(db).unlink()
+    memory_keyring.entries.clear()
+    key = unlock.resolve_key(db, passphrase=code.lower())
+    services = bootstrap(load_config(str(db)), clock, key=key)
+    assert services.patients.count() == 1
+    services.close()
+
+
+def test_encrypting_an_existing_plain_database_keeps_its_data(
+    services: Services, clock: FixedClock
+) -> None:
+    services.patients.create(PatientForm(name=NAME, cpf="529.982.247-25"))
+    path = services.config.sqlite_path
+    assert path is not None
+    protected = services.security.encrypt(None)
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+    reopened = bootstrap(services.config, clock, key=unlock.resolve_key(path, use_env=False))
+    assert reopened.patients.search("joana")[0].name == NAME
+    assert reopened.security.status().encrypted
+    reopened.close()
+    again = bootstrap(
+        services.config, clock, key=unlock.resolve_key(path, passphrase=protected.recovery_code)
+    )
+    assert again.patients.count() == 1
+    again.close()

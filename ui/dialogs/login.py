@@ -1,0 +1,116 @@
+"""Entrar no EmDia: at start, after the screen locked itself, or to switch users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import EmDiaError
+from app.services.base import Actor
+from ui.widgets.form import ERROR_STYLE, secret_line
+
+Login = Callable[[str, str], Actor]
+
+
+class LoginDialog(QDialog):
+    """Asks user and password and calls ``login`` (which raises ``LoginRefused`` with the
+    pt-BR reason — wrong password, tries left, lockout). Stays open until it works."""
+
+    def __init__(
+        self,
+        login: Login,
+        *,
+        locked_user: str = "",
+        hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("LoginDialog")
+        self.login = login
+        self.actor: Actor | None = None
+        self.locked_user = locked_user
+        self.setWindowTitle(
+            self.tr("EmDia bloqueado") if locked_user else self.tr("Entrar no EmDia")
+        )
+        title = QLabel(
+            self.tr("Tela bloqueada por inatividade. Digite a senha para continuar.")
+            if locked_user
+            else self.tr("Entre com seu usuário e senha.")
+        )
+        title.setObjectName("loginTitle")
+        title.setWordWrap(True)
+        self.username = QLineEdit(locked_user)
+        self.username.setObjectName("username")
+        self.password = secret_line("password")
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("Usuário"), self.username)
+        form.addRow(self.tr("Senha"), self.password)
+
+        buttons = QDialogButtonBox()
+        self.enter = buttons.addButton(self.tr("Entrar"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.enter.setObjectName("enter")
+        self.enter.setDefault(True)
+        self.enter.clicked.connect(self.try_login)
+        self.switch: QPushButton | None = None
+        if locked_user:
+            self.switch = buttons.addButton(
+                self.tr("Trocar de usuário"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.switch.setObjectName("switchUser")
+            self.switch.clicked.connect(self._switch_user)
+        else:
+            quit_button = buttons.addButton(self.tr("Sair"), QDialogButtonBox.ButtonRole.RejectRole)
+            quit_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        if hint:
+            note = QLabel(hint)
+            note.setObjectName("loginHint")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+        (self.password if locked_user else self.username).setFocus()
+        if locked_user:
+            self.username.setReadOnly(True)
+
+    def _switch_user(self) -> None:
+        self.username.setReadOnly(False)
+        self.username.clear()
+        self.password.clear()
+        self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def try_login(self) -> None:
+        try:
+            self.actor = self.login(self.username.text(), self.password.text())
+        except EmDiaError as exc:
+            self.password.clear()
+            self.message.setText(exc.message)
+            self.message.show()
+            self.password.setFocus()
+            return
+        self.accept()
+
+    def reject(self) -> None:
+        if self.locked_user:
+            return  # a locked screen only opens with a password
+        super().reject()

@@ -1,0 +1,137 @@
+"""First run of a real clinic: create the administrator and protect the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.users import UserForm
+from ui.widgets.form import ERROR_STYLE, FieldErrors, secret_line
+
+
+@dataclass(frozen=True)
+class SetupAnswers:
+    admin: UserForm
+    passphrase: str | None
+    passphrase_confirm: str | None
+
+
+class SetupDialog(QDialog):
+    """``submit`` does the work (create the admin, encrypt); a ``ValidationError`` keeps the
+    dialog open with each message under its field."""
+
+    def __init__(
+        self,
+        submit: Callable[[SetupAnswers], None],
+        *,
+        encrypt: bool,
+        passphrase_required: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("SetupDialog")
+        self.setWindowTitle(self.tr("Configurar minha clínica"))
+        self.submit = submit
+        general = QLabel()
+        general.setStyleSheet(ERROR_STYLE)
+        general.setWordWrap(True)
+        general.hide()
+        self.errors = FieldErrors(general)
+
+        intro = QLabel(
+            self.tr(
+                "Crie o usuário administrador: ele cadastra os demais usuários (recepção, "
+                "gestor) e cuida dos backups."
+            )
+        )
+        intro.setWordWrap(True)
+        admin_box = QGroupBox(self.tr("Administrador"))
+        admin = QFormLayout(admin_box)
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("full_name")
+        self.username = QLineEdit("admin")
+        self.username.setObjectName("username")
+        self.password = secret_line("password")
+        self.password_confirm = secret_line("password_confirm")
+        self.errors.add_row(admin, self.tr("Nome completo"), self.full_name, "full_name")
+        self.errors.add_row(admin, self.tr("Usuário"), self.username, "username")
+        self.errors.add_row(admin, self.tr("Senha"), self.password, "password")
+        self.errors.add_row(
+            admin, self.tr("Confirme a senha"), self.password_confirm, "password_confirm"
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(general)
+        layout.addWidget(admin_box)
+        self.passphrase: QLineEdit | None = None
+        self.passphrase_confirm: QLineEdit | None = None
+        if encrypt:
+            crypto_box = QGroupBox(self.tr("Proteção dos dados (criptografia)"))
+            crypto = QFormLayout(crypto_box)
+            note = QLabel(
+                self.tr(
+                    "Este computador não tem um chaveiro do sistema: a frase-senha abre o banco "
+                    "de dados a cada início. Ela é diferente da senha do administrador."
+                )
+                if passphrase_required
+                else self.tr(
+                    "A chave do banco fica no chaveiro do sistema deste computador. Uma "
+                    "frase-senha (opcional) permite abrir o banco em outro computador e pela "
+                    "linha de comando."
+                )
+            )
+            note.setWordWrap(True)
+            crypto.addRow(note)
+            self.passphrase = secret_line("passphrase")
+            self.passphrase_confirm = secret_line("passphrase_confirm")
+            self.errors.add_row(
+                crypto, self.tr("Frase-senha do banco"), self.passphrase, "passphrase"
+            )
+            self.errors.add_row(
+                crypto,
+                self.tr("Confirme a frase-senha"),
+                self.passphrase_confirm,
+                "passphrase_confirm",
+            )
+            layout.addWidget(crypto_box)
+        buttons = QDialogButtonBox()
+        self.create_button = buttons.addButton(
+            self.tr("Criar e entrar"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.create_button.setObjectName("create")
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self.try_submit)
+        buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self.full_name.setFocus()
+
+    def answers(self) -> SetupAnswers:
+        return SetupAnswers(
+            admin=UserForm(
+                username=self.username.text(),
+                full_name=self.full_name.text(),
+                role="admin",
+                password=self.password.text(),
+                password_confirm=self.password_confirm.text(),
+            ),
+            passphrase=self.passphrase.text() if self.passphrase else None,
+            passphrase_confirm=self.passphrase_confirm.text() if self.passphrase_confirm else None,
+        )
+
+    def try_submit(self) -> None:
+        if self.errors.attempt(lambda: self.submit(self.answers())):
+            self.accept()
