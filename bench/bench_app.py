@@ -242,6 +242,7 @@ def on_postgresql(sqlite_db: Path, server: str, runs: int) -> list[tuple[str, fl
         os.environ["EMDIA_HOME"] = home
         clock = FixedClock(TODAY)
         local = bootstrap(load_config(str(sqlite_db)), clock)
+        local.login("admin", "demo")  # moving the clinic is the admin's (the demo's users)
         try:
             began = time.perf_counter()
             report = local.database.copy_to(target)
@@ -249,6 +250,7 @@ def on_postgresql(sqlite_db: Path, server: str, runs: int) -> list[tuple[str, fl
                 (f"copy to the server ({report.rows:,} rows)", 0.0, time.perf_counter() - began)
             )
             remote = bootstrap(load_config(target), clock)
+            remote.login("admin", "demo")
             try:
                 for label, fn in PG_TIMINGS:
                     rows.append(

@@ -422,6 +422,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     path, report = cached_database(args.patients, args.seed, args.scale, args.today, args.cache_dir)
     services = bootstrap(load_config(str(path)), FixedClock(args.today), migrate=False)
+    services.login("gestor", "demo")  # the demo clinic's owner: worklist and dashboard
     ctx = services.overdue.ctx
     try:
         # Warm SQLite's page cache and Python's imports once, as a user's second click would.

@@ -28,7 +28,7 @@ from app.domain.worklist import (
     totals,
 )
 
-FLAG_OF_FIELD.update({"min_amount": "--min-amount", "file": "FILE"})
+FLAG_OF_FIELD.update({"min_amount": "--min-amount", "file": "ARQUIVO"})
 
 
 def register(sub: Any) -> None:
@@ -50,7 +50,9 @@ def register(sub: Any) -> None:
 def add_export_overdue(export_sub: Any) -> None:
     """``export overdue FILE``: the worklist with the same filters and order as the screen."""
     overdue = export_sub.add_parser("overdue", help="inadimplentes, como na tela Cobrança")
-    overdue.add_argument("file", type=Path, metavar="FILE", help="arquivo .csv (;) ou .xlsx")
+    overdue.add_argument(
+        "file", type=Path, metavar="ARQUIVO.csv|.xlsx", help="arquivo .csv (;) ou .xlsx"
+    )
     _add_filters(overdue)
     overdue.set_defaults(handler=cmd_export_overdue)
 

@@ -32,6 +32,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.fixture(autouse=True)
+def as_gestor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo has users; reports are the gestor's (DESIGN §11: EMDIA_USER / EMDIA_PASSWORD).
+    monkeypatch.setenv("EMDIA_USER", "gestor")
+    monkeypatch.setenv("EMDIA_PASSWORD", "demo")
+
+
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = str(tmp_path_factory.mktemp("reports") / "clinic.db")
@@ -108,7 +115,7 @@ def test_bad_input_is_refused_in_portuguese(
     code, _, err = run(capsys, "--db", clinic, "report", "overdue", "--min-amount", "12.5")
     assert code == 1 and "valor mínimo" in err.lower() and "[--min-amount]" in err
     code, _, err = run(capsys, "--db", clinic, "export", "overdue", str(tmp_path / "lista.txt"))
-    assert code == 1 and ".csv ou .xlsx" in err and "[FILE]" in err
+    assert code == 1 and ".csv ou .xlsx" in err and "[ARQUIVO]" in err
     assert not (tmp_path / "lista.txt").exists()
     with pytest.raises(SystemExit) as usage:
         cli.main(["--db", clinic, "report", "overdue", "--bucket", "15-20"])
