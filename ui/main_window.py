@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 import app
 from app.bootstrap import Services
@@ -285,7 +286,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _close_now(self) -> None:
-        self.close()
+        # The closing backup may finish after the window was already destroyed (a test's
+        # teardown, the application quitting): then there is nothing left to close.
+        if isValid(self):
+            self.close()
 
     def show_about(self) -> None:
         AboutDialog(self.services.config, self).exec()
