@@ -14,6 +14,7 @@ import time as time_module
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
+from time import monotonic, sleep
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -24,6 +25,7 @@ from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from app.domain.layouts import LAYOUTS
+from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.login import LoginDialog
@@ -41,6 +43,17 @@ TODAY = date(2026, 11, 25)
 def settle(app: QApplication) -> None:
     for _ in range(5):
         app.processEvents()
+
+
+def wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 60) -> None:
+    """Let background work (dashboard, worklist) finish and reach the screen."""
+    deadline = monotonic() + seconds
+    while not done():
+        if monotonic() > deadline:
+            raise TimeoutError("the screen never finished loading")
+        app.processEvents()
+        sleep(0.02)
+    settle(app)
 
 
 def save(widget: QWidget, app: QApplication, path: Path) -> None:
@@ -272,6 +285,21 @@ def main(out_dir: str) -> int:
         wait_until(app, lambda: documents.last_result is not None)
         save(window, app, out / "documentos.png")
 
+        view = window.settings_view
+        view.tabs.setCurrentWidget(view.database_tab)
+        tab = view.database_tab
+        tab.host.setText("servidor-recepcao")
+        tab.status.setText(
+            "Conectado a postgresql+psycopg://emdia:***@servidor-recepcao:5432/emdia "
+            "(PostgreSQL 15.18): banco vazio, pronto para receber os dados da clínica."
+        )
+        tab.copy_button.setEnabled(True)
+        save(window, app, out / "configuracoes-banco-de-dados.png")
+
+        about = AboutDialog(services.config, window)
+        about.show()
+        save(about, app, out / "sobre.png")
+        about.close()
         settings = window.settings_view
         settings.tabs.setCurrentWidget(settings.transfer_panel)
         save(window, app, out / "configuracoes-importar-exportar.png")
@@ -281,7 +309,36 @@ def main(out_dir: str) -> int:
         settings.tabs.setCurrentIndex(settings.audit_tab)
         save(window, app, out / "auditoria.png")
 
+        # Início: the owner's dashboard.
+        window.resize(1366, 860)
+        dashboard = window.dashboard
+        dashboard.dashboard = None
+        window.show_section("Início")
+        wait_for(app, lambda: dashboard.dashboard is not None and dashboard.task is None)
+        save(window, app, out / "painel.png")
+
+        # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
+        # Full HD screen shows every column; smaller ones scroll sideways).
+        window.resize(1920, 1000)
+        overdue = window.collection.overdue
         window.show_section("Cobrança")
+        wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes.png")
+
+        overdue.flag.setCurrentIndex(overdue.flag.findText("promessa quebrada"))
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes-filtro.png")
+        overdue.flag.setCurrentIndex(0)
+
+        # The patient page header: overdue, risk and the suspension of new treatments.
+        window.resize(1366, 860)
+        row = next(r for r in overdue.model.worklist.rows if r.suspension_suggested)
+        window.open_patient(row.patient_id)
+        save(window, app, out / "paciente-suspender.png")
+
+        window.resize(1280, 780)
+        window.show_section("Documentos")
         save(window, app, out / "secao-em-construcao.png")
         window.close()
         services.close()

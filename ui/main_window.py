@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -23,16 +23,21 @@ from shiboken6 import isValid
 
 import app
 from app.bootstrap import Services
+from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
 from app.services.backup import BackupResult
 from app.services.base import Actor, Permission
+from app.services.database import location_of
+from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.login import LoginDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
 from ui.tasks import TaskRunner, run_with_progress
 from ui.views.audit_view import AuditView
+from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
+from ui.views.dashboard_view import DashboardView
 from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
@@ -85,6 +90,8 @@ class MainWindow(QMainWindow):
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
         self.documents_view = DocumentsView(services.documents, self.desk)
+        self.dashboard = DashboardView(services)
+        self.collection = CollectionSection(services)
         self.security_view = SecurityView(services, self.reporter)
         self.audit_view = AuditView(services.audit)
         self.settings_view = SettingsView(
@@ -92,23 +99,10 @@ class MainWindow(QMainWindow):
         )
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         views: dict[str, QWidget] = {
-            "Início": PlaceholderView(
-                self.tr("Início"),
-                self.tr(
-                    "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
-                    "em atraso, a taxa de inadimplência, o envelhecimento da dívida e a "
-                    "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
-                ),
-            ),
+            "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
-            "Cobrança": PlaceholderView(
-                self.tr("Cobrança"),
-                self.tr(
-                    'Aqui vai ficar a "Cobrança de hoje": quem contatar, com a mensagem '
-                    "educada já escrita e o PIX atualizado, e a lista de inadimplentes."
-                ),
-            ),
+            "Cobrança": self.collection,
             "Documentos": self.documents_view,
             "Relatórios": PlaceholderView(
                 self.tr("Relatórios"),
@@ -132,6 +126,8 @@ class MainWindow(QMainWindow):
             )
         self.nav.currentRowChanged.connect(self._section_changed)
         self.contracts_view.open_contract.connect(self.open_contract)
+        self.collection.open_patient.connect(self.open_patient)
+        self.dashboard.show_bucket.connect(self.show_overdue_bucket)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -154,6 +150,11 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock)
         self.statusBar().addPermanentWidget(self.lock_button)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
+        self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
+        self.about_action.setObjectName("about")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
         self.settings_view.clinic_changed.connect(self.update_title)
         self.settings_view.transfer_panel.imported.connect(
             lambda _r: self.patients_view.run_search()
@@ -291,9 +292,11 @@ class MainWindow(QMainWindow):
         if isValid(self):
             self.close()
 
+    def show_about(self) -> None:
+        AboutDialog(self.services.config, self).exec()
+
     def _where(self) -> str:
-        path = self.services.config.sqlite_path
-        return str(path) if path is not None else self.services.config.db_url.split("@")[-1]
+        return location_of(self.services.config.db_url)
 
     def update_title(self, info: ClinicInfo) -> None:
         title = f"EmDia {app.__version__}"
@@ -305,14 +308,30 @@ class MainWindow(QMainWindow):
 
     def _section_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        if self.stack.currentWidget() is self.contracts_view:
-            self.contracts_view.run_search()  # payments elsewhere may have changed balances
-        elif self.stack.currentWidget() is self.documents_view:
+        # Payments elsewhere may have changed balances: lists recompute when shown.
+        current = self.stack.currentWidget()
+        if current is self.contracts_view:
+            self.contracts_view.run_search()
+        elif current is self.dashboard:
+            self.dashboard.refresh()
+        elif current is self.collection:
+            self.collection.refresh()
+        elif current is self.documents_view:
             self.documents_view.refresh()  # documents printed from patient pages
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")
         self.patients.show_patient(patient_id, contract_id)
+
+    def open_patient(self, patient_id: int) -> None:
+        self.show_section("Pacientes")
+        self.patients.show_patient(patient_id)
+
+    def show_overdue_bucket(self, bucket: Bucket) -> None:
+        """A bar of the dashboard's aging chart: the worklist filtered by that band."""
+        self.collection.setCurrentWidget(self.collection.overdue)
+        self.collection.overdue.show_bucket(bucket)
+        self.show_section("Cobrança")
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import core, documents, money, security, transfer
+from app.cli import core, database, documents, money, reports, security, transfer
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -34,8 +34,10 @@ log = logging.getLogger("emdia.cli")
 GROUPS = (
     core.register,
     money.register,
+    reports.register,
     security.register,
     transfer.register,
+    database.register,
     documents.register,
 )
 

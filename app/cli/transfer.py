@@ -16,16 +16,18 @@ from app.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
     FLAG_OF_FIELD,
+    Parser,
     key_value,
     open_services,
     print_json,
 )
+from app.cli.reports import add_export_overdue
 from app.domain.importing import mapping_from_names, normalize_header
 from app.domain.layouts import LAYOUTS, describe_created, format_count
 from app.services.transfer import EXPORTS, ImportReport
 
 IMPORT_KINDS = tuple(LAYOUTS)
-EXPORT_KINDS = (*EXPORTS, "overdue")
+EXPORT_METAVAR = "|".join(("overdue", *EXPORTS))
 _DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
 FLAG_OF_FIELD["file"] = "ARQUIVO"
 
@@ -62,11 +64,18 @@ def register(sub: Any) -> None:
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=cmd_import)
 
-    exp = sub.add_parser("export", help="exporta para planilha CSV (;, UTF-8 com BOM) ou XLSX")
-    exp.add_argument("kind", choices=EXPORT_KINDS, metavar="|".join(EXPORT_KINDS))
-    exp.add_argument("file", type=Path, metavar="ARQUIVO.csv|.xlsx")
-    exp.add_argument("--json", action="store_true")
-    exp.set_defaults(handler=cmd_export)
+    # One `export` group: patients/installments/payments here, the overdue worklist from reports.
+    exp = sub.add_parser(
+        "export", help="exporta para planilha CSV (;, UTF-8 com BOM) ou XLSX"
+    ).add_subparsers(
+        dest="export_command", metavar=EXPORT_METAVAR, required=True, parser_class=Parser
+    )
+    for kind, spec in EXPORTS.items():
+        one = exp.add_parser(kind, help=spec.title)
+        one.add_argument("file", type=Path, metavar="ARQUIVO.csv|.xlsx")
+        one.add_argument("--json", action="store_true")
+        one.set_defaults(handler=cmd_export, kind=kind)
+    add_export_overdue(exp)
 
 
 def report_json(report: ImportReport) -> dict[str, Any]:
@@ -164,16 +173,6 @@ def _print_report(report: ImportReport) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.kind not in EXPORTS:
-        # The overdue list (with segments and risk) is built by the Cobrança worklist.
-        print(
-            "erro: `emdia export overdue` ainda não está disponível nesta versão — chega com a "
-            "lista de inadimplentes da Cobrança (`emdia report overdue`). Enquanto isso, "
-            "`emdia export installments ARQUIVO` traz cada parcela com a situação e o valor "
-            "atualizado hoje.",
-            file=sys.stderr,
-        )
-        return EXIT_REFUSED
     with open_services(args) as services:
         count = services.transfer.export(args.kind, args.file)
     if args.json:

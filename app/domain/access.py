@@ -42,6 +42,7 @@ class Permission(StrEnum):
     AUDIT = "audit"
     LGPD = "lgpd"
     IMPORT_HISTORY = "import_history"
+    SUSPEND_TREATMENTS = "suspend_treatments"
     # admin — who uses the system and the safety of its data
     USERS = "users"
     BACKUPS = "backups"
@@ -66,6 +67,7 @@ PERMISSION_LABELS = {
     Permission.AUDIT: "ver o registro de auditoria",
     Permission.LGPD: "exportar ou anonimizar dados pessoais (LGPD)",
     Permission.IMPORT_HISTORY: "importar contratos e pagamentos de planilha",
+    Permission.SUSPEND_TREATMENTS: "suspender ou liberar novos tratamentos",
     Permission.USERS: "cadastrar ou alterar usuários",
     Permission.BACKUPS: "fazer ou restaurar backups",
 }
@@ -88,6 +90,7 @@ _GESTOR = _RECEPCAO | {
     Permission.AUDIT,
     Permission.LGPD,
     Permission.IMPORT_HISTORY,
+    Permission.SUSPEND_TREATMENTS,
 }
 _ADMIN = _GESTOR | {Permission.USERS, Permission.BACKUPS}
 

@@ -32,6 +32,17 @@ class Channel(StrEnum):
     IN_PERSON = "in_person"
 
 
+class ContactOutcome(StrEnum):
+    """What came of a contact attempt (DESIGN.md §2: sent, no answer, promised, refused)."""
+
+    SENT = "sent"
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    WRONG_CONTACT = "wrong_contact"  # number/e-mail does not belong to the person any more
+    PROMISED = "promised"
+    REFUSED = "refused"
+
+
 class Role(StrEnum):
     """recepcao: the desk; gestor: dentist/owner; admin: users and backups."""
 
@@ -74,6 +85,12 @@ LABELS: dict[str, str] = {
     Channel.PHONE: "Ligação",
     Channel.LETTER: "Carta",
     Channel.IN_PERSON: "Presencial",
+    ContactOutcome.SENT: "mensagem enviada",
+    ContactOutcome.ANSWERED: "respondeu",
+    ContactOutcome.NO_ANSWER: "sem resposta",
+    ContactOutcome.WRONG_CONTACT: "contato errado",
+    ContactOutcome.PROMISED: "prometeu pagar",
+    ContactOutcome.REFUSED: "recusou",
     Role.RECEPCAO: "Recepção",
     Role.GESTOR: "Gestor(a)/Dentista",
     Role.ADMIN: "Administrador(a)",

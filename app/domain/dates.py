@@ -49,3 +49,11 @@ MONTHS = (
 def format_date_long(value: date) -> str:
     """``16 de março de 2026`` (the date line of letters and contracts)."""
     return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
+
+
+MONTH_ABBR = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+
+
+def day_span(start: date, end: date) -> str:
+    """``16–31 mar`` (a period inside one month, as chart labels show it)."""
+    return f"{start.day}–{end.day} {MONTH_ABBR[start.month - 1]}"

@@ -10,16 +10,18 @@ from app.domain.contracts import (
     ContractData,
     ContractForm,
     ContractSummary,
+    ContractTermsForm,
     ContractView,
     PaymentData,
     validate_contract,
+    validate_contract_terms,
 )
 from app.domain.law import ChargePolicy, DebtLine, contract_debt
 from app.domain.schedule import PlannedInstallment, plan
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
-from app.services.base import Permission, Service
+from app.services.base import Permission, Service, commit_or_conflict, expect_version
 from app.services.payments import record_payment
 
 
@@ -80,6 +82,28 @@ class ContractService(Service):
                     ),
                 )
             uow.commit()
+            return self._view(uow, contract, today)
+
+    def update_terms(
+        self, contract_id: int, form: ContractTermsForm, expected_version: int
+    ) -> ContractView:
+        """Edit description, signature date and witnesses. ``expected_version`` is the version
+        the screen showed: if another PC saved this contract (or a payment changed its status)
+        since, nothing is written and ``ConflictError`` says so."""
+        self.require(Permission.CONTRACTS)
+        today = self.clock.today()
+        terms = validate_contract_terms(form, today)
+        with self.uow() as uow:
+            contract = uow.contracts.get(contract_id)
+            if contract is None:
+                raise NotFoundError(f"Contrato {contract_id} não encontrado.")
+            expect_version(contract.version, expected_version)
+            witnesses = [*terms.witnesses, ("", ""), ("", "")]
+            contract.description = terms.description
+            contract.signed_at = terms.signed_on
+            contract.witness1_name, contract.witness1_cpf = witnesses[0]
+            contract.witness2_name, contract.witness2_cpf = witnesses[1]
+            commit_or_conflict(uow)
             return self._view(uow, contract, today)
 
     def insert(
@@ -242,4 +266,13 @@ class ContractService(Service):
             lines=tuple(lines),
             payments=tuple(uow.payments.views_for_contract(contract.id)),
             version=contract.version,
+            signed_on=contract.signed_at,
+            witnesses=tuple(
+                (name, cpf)
+                for name, cpf in (
+                    (contract.witness1_name, contract.witness1_cpf),
+                    (contract.witness2_name, contract.witness2_cpf),
+                )
+                if name or cpf
+            ),
         )

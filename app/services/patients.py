@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain import identity
 from app.domain.patients import (
@@ -18,16 +17,11 @@ from app.domain.patients import (
     validate_patient,
 )
 from app.domain.text import fold
-from app.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from app.errors import FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import PatientRepository
 from app.persistence.uow import UnitOfWork
-from app.services.base import Permission, Service
-
-_STALE = (
-    "Outra pessoa alterou este cadastro depois que você o abriu. Feche e abra de novo para ver "
-    "a versão atual — suas alterações não foram salvas."
-)
+from app.services.base import Permission, Service, commit_or_conflict, expect_version
 
 
 class PatientService(Service):
@@ -105,8 +99,7 @@ class PatientService(Service):
             row = uow.patients.get(patient_id)
             if row is None:
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
-            if row.version != expected_version:
-                raise ConflictError(_STALE)
+            expect_version(row.version, expected_version)
             self._check_cpf_free(uow, data.cpf, patient_id)
             self._apply(row, data)
             if form.confirm_data_today:
@@ -198,13 +191,10 @@ class PatientService(Service):
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
         try:
-            uow.commit()
+            commit_or_conflict(uow)
         except IntegrityError as exc:
             # Another window saved the same CPF between our check and our commit.
             uow.session.rollback()
             raise ValidationError.single(
                 "cpf", "CPF: acabou de ser cadastrado em outro computador; busque-o na lista."
             ) from exc
-        except StaleDataError as exc:
-            uow.session.rollback()
-            raise ConflictError(_STALE) from exc

@@ -61,7 +61,7 @@ class PaymentService(Service):
         self.require(Permission.PAYMENTS)
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
-            contract = self._contract(uow, data.contract_id)
+            contract = self._locked_contract(uow, data.contract_id)
             result = record_payment(self, uow, contract, data)
             uow.commit()
             return result
@@ -75,6 +75,7 @@ class PaymentService(Service):
             raise ValidationError([checked])
         today = self.clock.today()
         with self.uow() as uow:
+            uow.begin_write()
             original = uow.payments.get(payment_id)
             if original is None:
                 raise NotFoundError(f"Pagamento {payment_id} não encontrado.")
@@ -88,7 +89,14 @@ class PaymentService(Service):
                     f"Pagamento {payment_id} já foi estornado "
                     f"(lançamento {original.reversed_by_id}).",
                 )
-            contract = self._contract(uow, original.contract_id)
+            contract = self._locked_contract(uow, original.contract_id)
+            uow.session.refresh(original)  # another PC may have reversed it while we waited
+            if original.reversed_by_id is not None:
+                raise ValidationError.single(
+                    "payment",
+                    f"Pagamento {payment_id} acabou de ser estornado em outro computador "
+                    f"(lançamento {original.reversed_by_id}).",
+                )
             before = self._snapshot(uow.contracts.ledgers(contract.id))
             text = (reason or "").strip() or REVERSAL_CODES[checked]
             reversal = uow.payments.add(
@@ -145,6 +153,13 @@ class PaymentService(Service):
     @staticmethod
     def _contract(uow: UnitOfWork, contract_id: int) -> models.Contract:
         contract = uow.contracts.get(contract_id)
+        if contract is None:
+            raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
+        return contract
+
+    @staticmethod
+    def _locked_contract(uow: UnitOfWork, contract_id: int) -> models.Contract:
+        contract = uow.lock_contract(contract_id)
         if contract is None:
             raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
         return contract

@@ -116,7 +116,6 @@ def _payment_rows(uow: UnitOfWork, _today: date) -> tuple[int, Rows]:
     return uow.payments.count_all(), rows
 
 
-# The overdue worklist's export plugs in here ("overdue") when the Cobrança screen lands.
 EXPORTS: dict[str, ExportKind] = {
     "patients": ExportKind("Pacientes", PATIENT_EXPORT, _patient_rows),
     "installments": ExportKind("Parcelas", INSTALLMENT_EXPORT, _installment_rows),

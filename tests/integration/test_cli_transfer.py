@@ -156,9 +156,6 @@ def test_exports_to_csv_and_xlsx(
 
 
 def test_export_refusals(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "--db", db, "export", "overdue", str(tmp_path / "x.csv"))
-    assert code == 1 and "`emdia export overdue` ainda não está disponível" in err
-    assert "`emdia export installments ARQUIVO`" in err
     code, _, err = run(capsys, "--db", db, "export", "patients", str(tmp_path / "x.ods"))
     assert code == 1 and "deve terminar em .csv ou .xlsx" in err
     assert not (tmp_path / "x.ods").exists()

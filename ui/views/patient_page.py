@@ -3,6 +3,8 @@ payments and reversals."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,15 +25,21 @@ from app.domain.identity import format_cpf, format_phone
 from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl
 from app.domain.patients import Patient
+from app.domain.risk import FLAG_LABELS
 from app.errors import EmDiaError
+from app.services.base import Permission
+from app.services.overdue import CollectionStatus
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.documents import DocumentDesk, act_on
 from ui.models.contracts_model import STATUS
 from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
+from ui.models.overdue_model import SEGMENT_COLOURS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.widgets.chips import chips_html
 from ui.widgets.tables import make_table
 
 # The documents printed from a contract, in the order a receptionist needs them.
@@ -71,6 +79,16 @@ class PatientPage(QWidget):
         self.contract_button.setObjectName("newContract")
         self.pay_button = QPushButton(self.tr("Receber pagamento"))
         self.pay_button.setObjectName("receive")
+        # Collection standing: overdue, risk and "suspender novos tratamentos" (seed 002).
+        self.standing = QLabel()
+        self.standing.setObjectName("standing")
+        self.standing.setTextFormat(Qt.TextFormat.RichText)
+        self.standing.setWordWrap(True)
+        self.suspend_button = QPushButton()
+        self.suspend_button.setObjectName("suspend")
+        self.collection: CollectionStatus | None = None
+        self.edit_contract_button = QPushButton(self.tr("Editar contrato"))
+        self.edit_contract_button.setObjectName("editContract")
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -124,7 +142,13 @@ class PatientPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.title, 1)
-        for button in (self.edit_button, self.contract_button, self.pay_button):
+        for button in (
+            self.edit_button,
+            self.contract_button,
+            self.edit_contract_button,
+            self.pay_button,
+            self.suspend_button,
+        ):
             header.addWidget(button)
         lines_box = QWidget()
         lines_layout = QVBoxLayout(lines_box)
@@ -153,6 +177,7 @@ class PatientPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.details)
+        layout.addWidget(self.standing)
         layout.addLayout(print_row)
         layout.addWidget(split, 1)
 
@@ -160,11 +185,13 @@ class PatientPage(QWidget):
         self.edit_button.clicked.connect(self.edit_patient)
         self.contract_button.clicked.connect(self.new_contract)
         self.pay_button.clicked.connect(self.receive_payment)
+        self.edit_contract_button.clicked.connect(self.edit_contract)
         self.reverse_button.clicked.connect(self.reverse_selected)
         self.receipt_button.clicked.connect(self.receipt_for_selected)
         self.open_document_button.clicked.connect(self.open_selected_document)
         self.print_document_button.clicked.connect(self.print_selected_document)
         self.documents_table.activated.connect(lambda _index: self.open_selected_document())
+        self.suspend_button.clicked.connect(self.toggle_suspension)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
@@ -195,6 +222,7 @@ class PatientPage(QWidget):
 
     def _load_contracts(self, select_id: int | None = None) -> None:
         assert self.patient is not None
+        self.show_standing(self.services.overdue.status(self.patient.id))
         summaries = self.services.contracts.for_patient(self.patient.id)
         rows = [
             Row(
@@ -217,6 +245,7 @@ class PatientPage(QWidget):
         ]
         self.contracts_model.set_rows(rows)
         self.pay_button.setEnabled(any(c.status == "active" for c in summaries))
+        self.edit_contract_button.setEnabled(bool(summaries))
         if not rows:
             self.contract = None
             self.lines_model.set_rows([])
@@ -385,6 +414,67 @@ class PatientPage(QWidget):
             tooltip=p.reason,
         )  # fmt: skip
 
+    def show_standing(self, status: CollectionStatus) -> None:
+        """Overdue money, risk and the suspension of new treatments, in the header."""
+        self.collection = status
+        row = status.row
+        parts = []
+        if row is not None:
+            a = row.assessment
+            parts.append(
+                self.tr(
+                    "Em atraso: <b>{u}</b> (atualizado) há {d} dias · "
+                    "<span style='color:{c}'>{s}</span> · risco {r}/100"
+                ).format(
+                    u=format_brl(row.updated_cents),
+                    d=row.days_late,
+                    c=SEGMENT_COLOURS[a.segment],
+                    s=html.escape(a.segment_label),
+                    r=a.score,
+                )
+            )
+            if a.flags:
+                parts.append(chips_html([FLAG_LABELS[f] for f in a.flags]))
+            self.standing.setToolTip("\n".join(f"+{r.points}  {r.text}" for r in a.reasons))
+        else:
+            self.standing.setToolTip("")
+        if status.suspended:
+            text = self.tr("Novos tratamentos suspensos")
+            if row is None:
+                text += self.tr(" — nada mais em atraso: pode liberar")
+            parts.append(
+                f"<span style='background-color:#fbe3e1; color:#8c1d18'>"
+                f"&nbsp;<b>{text}</b>&nbsp;</span>"
+            )
+        elif status.suspension_suggested:
+            parts.append(
+                "<span style='background-color:#fdf0d5; color:#7a4a00'>&nbsp;"
+                + self.tr("Sugestão: suspender novos tratamentos (atraso de {d} dias)").format(
+                    d=row.days_late if row else 0
+                )
+                + "&nbsp;</span>"
+            )
+        self.standing.setText("  ".join(parts))
+        self.standing.setVisible(bool(parts))
+        self.suspend_button.setText(
+            self.tr("Liberar novos tratamentos")
+            if status.suspended
+            else self.tr("Suspender novos tratamentos")
+        )
+        self.suspend_button.setVisible(status.suspended or row is not None)
+        allowed = self.services.actor.can(Permission.SUSPEND_TREATMENTS)
+        self.suspend_button.setEnabled(allowed)
+        self.suspend_button.setToolTip(
+            "" if allowed else self.tr("Só o gestor ou dentista decide a suspensão.")
+        )
+
+    def toggle_suspension(self) -> None:
+        """The person decides; the system only suggests (seed 002). Audited."""
+        assert self.patient is not None and self.collection is not None
+        self.show_standing(
+            self.services.overdue.set_suspension(self.patient.id, not self.collection.suspended)
+        )
+
     # --- actions ------------------------------------------------------------------------
     def edit_patient(self) -> None:
         assert self.patient is not None
@@ -403,6 +493,13 @@ class PatientPage(QWidget):
             self.services.clock.today(),
             self,
         )
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(dialog.saved.summary.id)
+
+    def edit_contract(self) -> None:
+        if self.contract is None:
+            return
+        dialog = ContractTermsDialog(self.services.contracts, self.contract.summary.id, self)
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.saved.summary.id)
 

@@ -16,12 +16,21 @@ class PatientsSection(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsSection")
+        self.services = services
         self.list = PatientsView(services.patients, services.transfer)
-        self.page = PatientPage(services, desk)
+        self.desk = desk
+        self._page: PatientPage | None = None
         self.addWidget(self.list)
-        self.addWidget(self.page)
         self.list.open_patient.connect(self.show_patient)
-        self.page.back.connect(self.show_list)
+
+    @property
+    def page(self) -> PatientPage:
+        """Built when the first patient is opened (a faster start, bench/bench_app.py)."""
+        if self._page is None:
+            self._page = PatientPage(self.services, self.desk)
+            self.addWidget(self._page)
+            self._page.back.connect(self.show_list)
+        return self._page
 
     def show_patient(self, patient_id: int, contract_id: int | None = None) -> None:
         self.page.open(patient_id, contract_id)

@@ -21,6 +21,7 @@ from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
+from ui.views.database_tab import DatabaseTab
 from ui.views.placeholder import PlaceholderView
 from ui.views.transfer_panel import TransferPanel
 from ui.widgets.form import ERROR_STYLE, FieldErrors
@@ -211,6 +212,8 @@ class SettingsView(QWidget):
         self.audit = audit or PlaceholderView(self.tr("Auditoria"), self.tr("Auditoria."))
         self.security_tab = self.tabs.addTab(self.security, self.tr("Usuários e backups"))
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("Auditoria"))
+        self.database_tab = DatabaseTab(services.database)
+        self.database_tab_index = self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
         self.tabs.currentChanged.connect(self._tab_opened)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -230,6 +233,7 @@ class SettingsView(QWidget):
             )
         self.tabs.setTabVisible(self.security_tab, can_admin)
         self.tabs.setTabVisible(self.audit_tab, can_audit)
+        self.tabs.setTabVisible(self.database_tab_index, can_admin)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
 
