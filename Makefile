@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test lint unit screenshots clean
+.PHONY: run test lint unit screenshots bundle bundle-smoke bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,17 +22,34 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto --dist loadgroup -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check app ui tests migrations bench tools
-	$(BIN)/ruff format --check app ui tests migrations bench tools
+	$(BIN)/ruff check app ui tests migrations bench tools installer
+	$(BIN)/ruff format --check app ui tests migrations bench tools installer
 	$(BIN)/mypy
 
 ## Quick loop while coding: no UI tests.
 unit: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m "not gui and not slow"
 
+## The frozen one-folder build (installer/emdia.spec) in dist/emdia/; see installer/README.md.
+bundle: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installer/emdia.spec
+
+## Build it, then run the frozen `emdia` (self-check, demo, debt, window) without Python around.
+bundle-smoke: bundle
+	EMDIA_BUNDLE_DIR=dist/emdia QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:xdist -m bundle tests/smoke/test_bundle.py
+
+## Every benchmark (bench/bench_*.py) at full size (20,000 patients / ~400,000 installments,
+## cached in bench/.cache/); ARGS=--write-results records bench/RESULTS.md.
+bench: $(STAMP)
+	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.$$(basename $$script .py) $(ARGS) || exit 1; done
+
+## A small-size run of every benchmark (CI): checks they still work, not how fast.
+bench-smoke: $(STAMP)
+	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.$$(basename $$script .py) --smoke || exit 1; done
+
 ## Refresh docs/screenshots/ (offscreen render of the real window on a demo clinic).
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

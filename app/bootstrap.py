@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.clock import Clock, SystemClock
-from app.config import Config
+from app.config import SOURCE_SETTING, Config
 from app.errors import DatabaseError
 from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
@@ -28,12 +28,17 @@ from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
 from app.services.collection import CollectionService
 from app.services.contracts import ContractService
+from app.services.dashboard import DashboardService
+from app.services.database import DatabaseService
 from app.services.demo import DemoService
+from app.services.documents import DocumentService
 from app.services.indexes import IndexService
 from app.services.lgpd import LgpdService
+from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
 from app.services.security import SecurityService
+from app.services.transfer import TransferService
 from app.services.users import UserService
 
 
@@ -48,12 +53,17 @@ class Services:
     payments: PaymentService
     indexes: IndexService
     demo: DemoService
+    documents: DocumentService
+    overdue: OverdueService
+    dashboard: DashboardService
+    transfer: TransferService
     users: UserService
     audit: AuditService
     backups: BackupService
     lgpd: LgpdService
     security: SecurityService
     collection: CollectionService
+    database: DatabaseService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -65,6 +75,21 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def unreachable(config: Config, exc: OperationalError) -> DatabaseError:
+    """The database cannot be opened (the clinic's server is off, the network is down…)."""
+    from app.services.database import location_of
+
+    reason = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+    message = f"Não foi possível abrir o banco de dados em {location_of(config.db_url)}: {reason}."
+    if config.db_source == SOURCE_SETTING:
+        message += (
+            " Confira se o servidor da clínica está ligado e na rede. Para trabalhar só neste "
+            "computador enquanto isso: emdia db use local (os lançamentos feitos no servidor "
+            "não estarão no arquivo local)."
+        )
+    return DatabaseError(message)
 
 
 def check_location(config: Config) -> None:
@@ -103,6 +128,10 @@ def bootstrap(
                 now=clock.now(),
                 key=key,
             )
+    except OperationalError as exc:
+        engine.dispose()
+        explained = explain(exc, path or config.db_url)
+        raise (explained or unreachable(config, exc)) from exc
     except DBAPIError as exc:
         engine.dispose()
         raise (explain(exc, path or config.db_url) or exc) from exc
@@ -123,22 +152,30 @@ def bootstrap(
         key=key,
         release=engine.dispose,
     )
+    overdue = OverdueService(ctx)
+    patients = PatientService(ctx)
+    contracts = ContractService(ctx)
     services = Services(
         config=config,
         clock=clock,
         engine=engine,
         clinic=ClinicService(ctx),
-        patients=PatientService(ctx),
-        contracts=ContractService(ctx),
+        patients=patients,
+        contracts=contracts,
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
+        documents=DocumentService(ctx),
+        overdue=overdue,
+        dashboard=DashboardService(ctx, overdue),
+        transfer=TransferService(ctx, patients, contracts),
         users=UserService(ctx),
         audit=AuditService(ctx),
         backups=BackupService(ctx),
         lgpd=LgpdService(ctx),
         security=SecurityService(ctx),
         collection=CollectionService(ctx),
+        database=DatabaseService(ctx, engine),
         key=key,
         migration=report,
     )

@@ -1,13 +1,15 @@
 """Where EmDia keeps its files, and which database it opens.
 
 Order of precedence for the database: ``--db PATH|URL`` on the command line, then the
-``EMDIA_DB_URL`` environment variable, then ``emdia.db`` (or ``emdia-demo.db`` for the demo clinic)
-in the user data folder given by platformdirs. ``EMDIA_HOME`` moves the whole data folder (tests
-and portable installs use it).
+``EMDIA_DB_URL`` environment variable, then the clinic's server chosen in Configurações → Banco de
+dados (saved in ``banco.json`` in the data folder), then ``emdia.db`` (or ``emdia-demo.db`` for the
+demo clinic) in the user data folder given by platformdirs. ``EMDIA_HOME`` moves the whole data
+folder (tests and portable installs use it).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,10 @@ import platformdirs
 APP_NAME = "EmDia"
 DB_FILE_NAME = "emdia.db"
 DEMO_DB_FILE_NAME = "emdia-demo.db"
+DB_SETTING_FILE_NAME = "banco.json"
+
+# How the database was chosen (shown in Configurações → Banco de dados and `emdia db show`).
+SOURCE_FLAG, SOURCE_ENV, SOURCE_SETTING, SOURCE_DEFAULT = "--db", "EMDIA_DB_URL", "banco.json", ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,12 @@ class Config:
     backup_dir: Path
     documents_dir: Path
     demo: bool = False
+    db_source: str = SOURCE_DEFAULT
+
+    @property
+    def local_db_url(self) -> str:
+        """This PC's own database file (where the clinic's data lives without a server)."""
+        return url_for(str(self.data_dir / (DEMO_DB_FILE_NAME if self.demo else DB_FILE_NAME)))
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,13 +70,38 @@ def url_for(path_or_url: str) -> str:
     return "sqlite:///" + Path(path_or_url).expanduser().resolve().as_posix()
 
 
+def saved_db_url(data_dir: Path) -> str | None:
+    """The clinic server this PC was set to use (Configurações → Banco de dados), if any."""
+    try:
+        saved = json.loads((data_dir / DB_SETTING_FILE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    url = saved.get("url") if isinstance(saved, dict) else None
+    return str(url) if url else None
+
+
+def save_db_url(data_dir: Path, url: str | None) -> Path:
+    """Remember the database this PC opens from now on (``None``: back to its own file)."""
+    path = data_dir / DB_SETTING_FILE_NAME
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if url is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(json.dumps({"url": url}, indent=2), encoding="utf-8")
+    return path
+
+
 def load_config(db: str | None = None, *, demo: bool = False) -> Config:
     data_dir = data_dir_from_env()
     env_url = os.environ.get("EMDIA_DB_URL")
+    saved = None if demo else saved_db_url(data_dir)
+    source = SOURCE_DEFAULT
     if db:
-        url = url_for(db)
+        url, source = url_for(db), SOURCE_FLAG
     elif env_url and not demo:
-        url = url_for(env_url)
+        url, source = url_for(env_url), SOURCE_ENV
+    elif saved:
+        url, source = url_for(saved), SOURCE_SETTING
     else:
         url = url_for(str(data_dir / (DEMO_DB_FILE_NAME if demo else DB_FILE_NAME)))
     if os.environ.get("EMDIA_LOG_DIR"):
@@ -80,4 +117,5 @@ def load_config(db: str | None = None, *, demo: bool = False) -> Config:
         backup_dir=data_dir / "backups",
         documents_dir=data_dir / "documentos",
         demo=demo,
+        db_source=source,
     )

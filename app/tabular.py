@@ -55,15 +55,19 @@ def _csv_cell(value: object, kind: Kind) -> str:
 
 def write_table(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
     """Write ``rows`` to ``path`` (.csv or .xlsx). Returns the number of data rows written."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    check_suffix(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        return _write_csv(path, columns, rows)
+    return _write_xlsx(path, columns, rows)
+
+
+def check_suffix(path: Path) -> None:
+    """Refuse a file name that is neither .csv nor .xlsx (before any work is done)."""
+    if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValidationError.single(
             "file", f"Arquivo: '{path.name}' deve terminar em .csv ou .xlsx."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        return _write_csv(path, columns, rows)
-    return _write_xlsx(path, columns, rows)
 
 
 def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
@@ -94,19 +98,25 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[o
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows:
-        cells = []
-        for value, column in zip(row, columns, strict=True):
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(value, column.kind))
-            if column.kind is Kind.MONEY:
-                cell.number_format = "#,##0.00"
-            elif column.kind is Kind.DATE:
-                cell.number_format = "DD/MM/YYYY"
-            elif column.kind is Kind.TEXT and cell.value is not None:
-                cell.data_type = "s"  # never a formula
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
+    try:
+        for row in rows:
+            cells = []
+            for value, column in zip(row, columns, strict=True):
+                cell = WriteOnlyCell(sheet, value=_xlsx_value(value, column.kind))
+                if column.kind is Kind.MONEY:
+                    cell.number_format = "#,##0.00"
+                elif column.kind is Kind.DATE:
+                    cell.number_format = "DD/MM/YYYY"
+                elif column.kind is Kind.TEXT and cell.value is not None:
+                    cell.data_type = "s"  # never a formula
+                cells.append(cell)
+            sheet.append(cells)
+            count += 1
+    except BaseException:
+        # Rows can stop half-way (an export cancelled): finish openpyxl's temporary sheet now,
+        # or its writer fails later, at garbage collection, on a closed file.
+        sheet.close()
+        raise
     book.save(path)
     return count
 

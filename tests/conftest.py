@@ -21,6 +21,7 @@ from app.config import Config, load_config
 from app.persistence.db import make_engine
 from app.persistence.migrate import upgrade_to_head
 from tests.memory_keyring import MemoryKeyring
+from tests.pg import PgServer, pg_server_or_skip
 
 TODAY = date(2026, 3, 16)  # a Monday
 
@@ -105,6 +106,14 @@ def services(config: Config, clock: FixedClock) -> Iterator[Services]:
 def demo_services(services: Services) -> Services:
     services.demo.create(patients=120, seed=7)
     return services
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server handing out fresh databases (skipped without EMDIA_TEST_PG_URL)."""
+    server = pg_server_or_skip()
+    yield server
+    server.close()
 
 
 STAFF_PASSWORD = "senha-forte-1"

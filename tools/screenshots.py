@@ -7,21 +7,28 @@ pictures in docs/screenshots/ show exactly what a user sees.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time as time_module
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
+from time import monotonic, sleep
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import bootstrap
+import resources
+from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from app.domain.catalog import ContactOutcome
+from app.domain.layouts import LAYOUTS
+from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
@@ -29,6 +36,7 @@ from ui.dialogs.recovery_key import RecoveryKeyDialog
 from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
+from ui.views.documents_view import DocumentsView
 
 TODAY = date(2026, 11, 25)
 
@@ -38,10 +46,112 @@ def settle(app: QApplication) -> None:
         app.processEvents()
 
 
+def wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 60) -> None:
+    """Let background work (dashboard, worklist) finish and reach the screen."""
+    deadline = monotonic() + seconds
+    while not done():
+        if monotonic() > deadline:
+            raise TimeoutError("the screen never finished loading")
+        app.processEvents()
+        sleep(0.02)
+    settle(app)
+
+
 def save(widget: QWidget, app: QApplication, path: Path) -> None:
     settle(app)
     widget.grab().save(str(path))
     print(f"wrote {path}")
+
+
+def clinic_logo(folder: Path) -> Path:
+    """A stand-in logo for the demo clinic (a tooth-coloured mark with the initial)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 232, 232), radius=48, fill=(31, 107, 94, 255))
+    font = ImageFont.truetype(str(resources.path("fonts") / "DejaVuSans-Bold.ttf"), 150)
+    draw.text((120, 122), "S", font=font, fill=(255, 255, 255, 255), anchor="mm")
+    path = folder / "logo-demo.png"
+    image.save(path)
+    return path
+
+
+def render_documents(services: Services, contract_id: int, tmp: Path, out: Path) -> None:
+    """One of each document for a late contract, as PNG pages (``pdftoppm -r 70``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    services.clinic.update({"logo": str(clinic_logo(tmp))})
+    docs = services.documents
+    view = services.contracts.get(contract_id)
+    paid = next(p for p in reversed(view.payments) if p.is_effective)
+    # The carnê of a contract with several open installments shows a full page of slips.
+    several = next(
+        c.id
+        for c in services.contracts.search("", 0, 2000)
+        if c.status == "active"
+        and sum(ln.is_open for ln in services.contracts.get(c.id).lines) >= 3
+        and services.contracts.get(c.id).overdue_cents
+    )
+    made = {
+        "contrato": docs.contract(contract_id),
+        "carne": docs.carne(several),
+        "recibo": docs.receipt(paid.id),
+        "extrato": docs.statement(contract_id),
+        "notificacao": docs.notification(contract_id),
+        "aviso-negativacao": docs.negativacao_notice(contract_id),
+    }
+    for name, document in made.items():
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", document.file_path, str(out / name)], check=True
+        )
+        print(f"wrote {out / name}-*.png")
+
+
+def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time_module.monotonic() + seconds
+    while not condition():
+        if time_module.monotonic() > deadline:
+            raise TimeoutError("screen did not settle")
+        app.processEvents()
+        time_module.sleep(0.02)
+
+
+# A clinic's own spreadsheet, as Excel in pt-BR saves it: ";", Windows-1252, its own headers.
+CLINIC_SHEET = (
+    "Paciente;CPF;Celular;Nascimento;E-mail;Cidade;Convênio\r\n"
+    "Beatriz Antunes Lima;111.444.777-35;(19) 99812-3344;12/04/1988;bia.lima@gmail.com;Campinas;"
+    "particular\r\n"
+    "Caio Ferraz;39053344705;19 98123-4455;31/02/1979;caio@;Valinhos;Uniodonto\r\n"
+    "Débora Nogueira Reis;529.982.247-25;(19) 3251-7788;05/09/1992;;Campinas;particular\r\n"
+    "Eduardo Tavares;123.456.789-00;(19) 99777-1212;;;Sumaré;particular\r\n"
+    "Fernanda Queiroz Prado;;(19) 99611-2020;23/07/2001;fe.prado@hotmail.com;Paulínia;\r\n"
+)
+
+
+def import_screens(
+    app: QApplication, window: MainWindow, services: Services, tmp: Path, out: Path
+) -> None:
+    """The import wizard on a real clinic spreadsheet: the mapping, then the dry run's errors."""
+    sheet = tmp / "pacientes_clinica.csv"
+    sheet.write_bytes(CLINIC_SHEET.encode("windows-1252"))
+    wizard = ImportWizard(services.transfer, "patients", window)
+    wizard.show()
+    wizard.file_page.path.setText(str(sheet))
+    wizard.next()
+    wait_until(app, lambda: wizard.currentPage() is wizard.format_page)
+    save(wizard, app, out / "importar-formato.png")
+    wizard.next()
+    save(wizard, app, out / "importar-colunas.png")
+    wizard.next()
+    wait_until(app, lambda: wizard.report is not None)
+    wizard.check_page.only_problems.setChecked(False)  # every line: ready ones and refused ones
+    save(wizard, app, out / "importar-conferencia-erros.png")
+    wizard.close()
+    for kind in LAYOUTS:
+        services.transfer.write_template(kind, out.parent / "modelos" / LAYOUTS[kind].template)
+        print(f"wrote {out.parent / 'modelos' / LAYOUTS[kind].template}")
 
 
 def main(out_dir: str) -> int:
@@ -161,7 +271,40 @@ def main(out_dir: str) -> int:
         window.settings_view.tabs.setCurrentIndex(1)
         save(window, app, out / "configuracoes-cobranca.png")
 
+        documents_dir = out / "documents"
+        render_documents(services, late.id, Path(tmp), documents_dir)
+        window.show_section("Pacientes")
+        window.patients.show_patient(late.patient_id, late.id)
+        page.bottom_tabs.setCurrentIndex(1)
+        save(window, app, out / "paciente-documentos.png")
+        page.bottom_tabs.setCurrentIndex(0)
+
+        documents = window.show_section("Documentos")
+        assert isinstance(documents, DocumentsView)
+        documents.min_days.setValue(60)
+        documents.generate_batch()  # the real button's work, in the background lane
+        wait_until(app, lambda: documents.last_result is not None)
+        save(window, app, out / "documentos.png")
+
+        view = window.settings_view
+        view.tabs.setCurrentWidget(view.database_tab)
+        tab = view.database_tab
+        tab.host.setText("servidor-recepcao")
+        tab.status.setText(
+            "Conectado a postgresql+psycopg://emdia:***@servidor-recepcao:5432/emdia "
+            "(PostgreSQL 15.18): banco vazio, pronto para receber os dados da clínica."
+        )
+        tab.copy_button.setEnabled(True)
+        save(window, app, out / "configuracoes-banco-de-dados.png")
+
+        about = AboutDialog(services.config, window)
+        about.show()
+        save(about, app, out / "sobre.png")
+        about.close()
         settings = window.settings_view
+        settings.tabs.setCurrentWidget(settings.transfer_panel)
+        save(window, app, out / "configuracoes-importar-exportar.png")
+        import_screens(app, window, services, Path(tmp), out)
         settings.tabs.setCurrentIndex(settings.security_tab)
         save(window, app, out / "configuracoes-usuarios-backups.png")
         settings.tabs.setCurrentIndex(settings.audit_tab)
@@ -208,6 +351,37 @@ def main(out_dir: str) -> int:
         settings.regua.save()
         save(window, app, out / "configuracoes-regua-recusa.png")
 
+        window.show_section("Relatórios")
+        # Início: the owner's dashboard.
+        window.resize(1366, 860)
+        dashboard = window.dashboard
+        dashboard.dashboard = None
+        window.show_section("Início")
+        wait_for(app, lambda: dashboard.dashboard is not None and dashboard.task is None)
+        save(window, app, out / "painel.png")
+
+        # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
+        # Full HD screen shows every column; smaller ones scroll sideways).
+        window.resize(1920, 1000)
+        overdue = window.collection.overdue
+        window.show_section("Cobrança")
+        window.collection.setCurrentWidget(overdue)
+        wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes.png")
+
+        overdue.flag.setCurrentIndex(overdue.flag.findText("promessa quebrada"))
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes-filtro.png")
+        overdue.flag.setCurrentIndex(0)
+
+        # The patient page header: overdue, risk and the suspension of new treatments.
+        window.resize(1366, 860)
+        row = next(r for r in overdue.model.worklist.rows if r.suspension_suggested)
+        window.open_patient(row.patient_id)
+        save(window, app, out / "paciente-suspender.png")
+
+        window.resize(1280, 780)
         window.show_section("Relatórios")
         save(window, app, out / "secao-em-construcao.png")
         window.close()

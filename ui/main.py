@@ -4,13 +4,15 @@ MainWindow — and open everything again after a restore or after encrypting the
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import resources
 from app.bootstrap import Services, bootstrap
@@ -45,8 +47,45 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     application.setApplicationName("EmDia")
     application.setOrganizationName("EmDia")
     QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
+    _install_qt_translation(application)
     application.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
     return application
+
+
+def _install_qt_translation(application: QApplication) -> None:
+    """Qt's own texts (standard buttons, context menus) in pt-BR, from the translations shipped
+    with PySide6 (bundled by the installer too)."""
+    translator = QTranslator(application)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(
+        QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil), "qtbase", "_", folder
+    ):
+        application.installTranslator(translator)
+
+
+READY_ENV = "EMDIA_EXIT_WHEN_READY"
+
+
+class ReadyProbe(QObject):
+    """For the start-up benchmark and the installer's smoke test: once the main window has
+    painted and the event loop is idle (the user could click), print ``ready <epoch seconds>``
+    and quit. Active only when ``EMDIA_EXIT_WHEN_READY`` is set."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            QTimer.singleShot(0, self._ready)
+        return False
+
+    @staticmethod
+    def _ready() -> None:
+        print(f"ready {time.time():.6f}", flush=True)
+        QApplication.quit()
 
 
 class Cancelled(Exception):
@@ -106,7 +145,10 @@ class Launcher:
             self._setup()
             self.show_window().show_section("Configurações")
             return True
-        if not self.ask_login(self.services, self._hint()):
+        user, password = os.environ.get("EMDIA_USER"), os.environ.get("EMDIA_PASSWORD")
+        if user and password:
+            self.services.login(user, password)  # a scripted start (bench, installer smoke)
+        elif not self.ask_login(self.services, self._hint()):
             raise Cancelled
         self.show_window()
         return True
@@ -214,6 +256,8 @@ class Launcher:
             self.services, reporter=self.reporter, auto_backup=self.auto_backup
         )
         self.window.reopen_requested.connect(self.reopen)
+        if os.environ.get(READY_ENV):
+            ReadyProbe(self.window)
         self.window.show()
         if self.auto_backup and self.config.sqlite_path is not None:
             self.window.start_backup("inicio")

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -19,19 +19,27 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 import app
 from app.bootstrap import Services
+from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
+from app.errors import EmDiaError
 from app.services.backup import BackupResult
 from app.services.base import Actor, Permission
+from app.services.database import location_of
+from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.login import LoginDialog
+from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
 from ui.tasks import TaskRunner, run_with_progress
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
+from ui.views.dashboard_view import DashboardView
+from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
 from ui.views.security_view import SecurityView
@@ -82,9 +90,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
 
-        self.patients = PatientsSection(services)
+        self.desk = DocumentDesk(services.documents, self)
+        self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
+        self.documents_view = DocumentsView(services.documents, self.desk)
+        self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services, self.reporter, self.runner)
         self.today_view = self.collection.today
         self.security_view = SecurityView(services, self.reporter)
@@ -94,24 +105,11 @@ class MainWindow(QMainWindow):
         )
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         views: dict[str, QWidget] = {
-            "Início": PlaceholderView(
-                self.tr("Início"),
-                self.tr(
-                    "O painel do dentista/gestor vai mostrar aqui o total a receber, o valor "
-                    "em atraso, a taxa de inadimplência, o envelhecimento da dívida e a "
-                    "previsão de caixa. Enquanto isso, use Pacientes, Contratos e Configurações."
-                ),
-            ),
+            "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
             "Cobrança": self.collection,
-            "Documentos": PlaceholderView(
-                self.tr("Documentos"),
-                self.tr(
-                    "Aqui você vai imprimir contratos, carnês com PIX, recibos, notificações "
-                    "extrajudiciais e extratos, e reabrir cada documento já enviado."
-                ),
-            ),
+            "Documentos": self.documents_view,
             "Relatórios": PlaceholderView(
                 self.tr("Relatórios"),
                 self.tr(
@@ -137,6 +135,8 @@ class MainWindow(QMainWindow):
         self.today_view.open_patient.connect(self.open_contract)
         self.today_view.document_requested.connect(self.on_document_requested)
         self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
+        self.collection.open_patient.connect(self.open_patient)
+        self.dashboard.show_bucket.connect(self.show_overdue_bucket)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -159,7 +159,15 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock)
         self.statusBar().addPermanentWidget(self.lock_button)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
+        self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
+        self.about_action.setObjectName("about")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
         self.settings_view.clinic_changed.connect(self.update_title)
+        self.settings_view.transfer_panel.imported.connect(
+            lambda _r: self.patients_view.run_search()
+        )
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
@@ -230,6 +238,8 @@ class MainWindow(QMainWindow):
             self.contracts_view.run_search()
         elif current is self.collection:
             self.collection.refresh()
+        elif current is self.documents_view:
+            self.documents_view.refresh()
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
@@ -270,7 +280,8 @@ class MainWindow(QMainWindow):
                 )
 
             def failed(exc: BaseException) -> None:
-                self._backup_failed(exc)
+                if isValid(self):
+                    self._backup_failed(exc)
                 self._close_now()
 
             run_with_progress(
@@ -287,11 +298,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _close_now(self) -> None:
-        self.close()
+        # The closing backup may finish after the window was already destroyed (a test's
+        # teardown, the application quitting): then there is nothing left to close.
+        if isValid(self):
+            self.close()
+
+    def show_about(self) -> None:
+        AboutDialog(self.services.config, self).exec()
 
     def _where(self) -> str:
-        path = self.services.config.sqlite_path
-        return str(path) if path is not None else self.services.config.db_url.split("@")[-1]
+        return location_of(self.services.config.db_url)
 
     def update_title(self, info: ClinicInfo) -> None:
         title = f"EmDia {app.__version__}"
@@ -303,25 +319,48 @@ class MainWindow(QMainWindow):
 
     def _section_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        if self.stack.currentWidget() is self.contracts_view:
-            self.contracts_view.run_search()  # payments elsewhere may have changed balances
-        elif self.stack.currentWidget() is self.collection:
-            self.collection.refresh()  # today's list, with today's payments and contacts
+        # Payments elsewhere may have changed balances: lists recompute when shown.
+        current = self.stack.currentWidget()
+        if current is self.contracts_view:
+            self.contracts_view.run_search()
+        elif current is self.dashboard:
+            self.dashboard.refresh()
+        elif current is self.collection:
+            self.collection.refresh()
+        elif current is self.documents_view:
+            self.documents_view.refresh()  # documents printed from patient pages
 
     def on_document_requested(self, patient_id: int, contract_id: int, kind: str) -> None:
-        """A régua letter step (notificação D+30, aviso de negativação D+40) asks for its PDF.
-        Hook for the documents service (issue 7): the lead wires the generation here."""
+        """A régua letter step (notificação D+30, aviso de negativação D+40): generate and
+        archive the PDF for the contract and open it to print; the receptionist then logs
+        "Carta enviada" in Cobrança de hoje."""
+        try:
+            [document] = self.services.documents.generate(kind, contract_id=contract_id)
+            self.desk.open(document.id)
+        except EmDiaError as exc:
+            self.statusBar().showMessage(exc.message, 15_000)
+            return
         self.statusBar().showMessage(
             self.tr(
-                "Gere a {kind} do contrato {contract} em Documentos e, depois de enviar, "
-                'registre "Carta enviada".'
-            ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id),
+                "{kind} do contrato {contract} gerada e arquivada (documento {id}). Depois de "
+                'enviar, registre "Carta enviada".'
+            ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
             15_000,
         )
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")
         self.patients.show_patient(patient_id, contract_id)
+
+    def open_patient(self, patient_id: int) -> None:
+        self.show_section("Pacientes")
+        self.patients.show_patient(patient_id)
+
+    def show_overdue_bucket(self, bucket: Bucket) -> None:
+        """A bar of the dashboard's aging chart: the worklist filtered by that band."""
+        self.collection.setCurrentWidget(self.collection.overdue)
+        self.collection.overdue.show_bucket(bucket)
+        self.show_section("Cobrança")
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -101,23 +102,31 @@ def run_with_progress(
     dialog.setAutoReset(False)
     finished = False
 
+    def alive() -> bool:
+        # The dialog dies with its parent (a wizard closed mid-way); late signals must not
+        # touch it.
+        return shiboken6.isValid(dialog)
+
     def done_ok(result: Any) -> None:
         nonlocal finished
         finished = True
-        dialog.close()
+        if alive():
+            dialog.close()
         on_success(result)
 
     def done_error(exc: BaseException) -> None:
         nonlocal finished
         finished = True
-        dialog.close()
+        if alive():
+            dialog.close()
         on_error(exc)
 
     task = runner.start(job, done_ok, done_error)
 
     def show_progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
+        if alive():
+            dialog.setMaximum(total)
+            dialog.setValue(done)
 
     task.signals.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
     dialog.canceled.connect(task.cancel)

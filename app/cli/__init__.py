@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import collection, core, money, security
+from app.cli import collection, core, database, documents, money, reports, security, transfer
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -31,7 +31,16 @@ from app.logging_setup import configure_logging
 
 log = logging.getLogger("emdia.cli")
 
-GROUPS = (core.register, money.register, security.register, collection.register)
+GROUPS = (
+    core.register,
+    money.register,
+    reports.register,
+    security.register,
+    transfer.register,
+    database.register,
+    documents.register,
+    collection.register,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     REPORTS = "reports"
     AUDIT = "audit"
     LGPD = "lgpd"
+    IMPORT_HISTORY = "import_history"
+    SUSPEND_TREATMENTS = "suspend_treatments"
     # admin — who uses the system and the safety of its data
     USERS = "users"
     BACKUPS = "backups"
@@ -64,6 +66,8 @@ PERMISSION_LABELS = {
     Permission.REPORTS: "ver relatórios",
     Permission.AUDIT: "ver o registro de auditoria",
     Permission.LGPD: "exportar ou anonimizar dados pessoais (LGPD)",
+    Permission.IMPORT_HISTORY: "importar contratos e pagamentos de planilha",
+    Permission.SUSPEND_TREATMENTS: "suspender ou liberar novos tratamentos",
     Permission.USERS: "cadastrar ou alterar usuários",
     Permission.BACKUPS: "fazer ou restaurar backups",
 }
@@ -85,6 +89,8 @@ _GESTOR = _RECEPCAO | {
     Permission.REPORTS,
     Permission.AUDIT,
     Permission.LGPD,
+    Permission.IMPORT_HISTORY,
+    Permission.SUSPEND_TREATMENTS,
 }
 _ADMIN = _GESTOR | {Permission.USERS, Permission.BACKUPS}
 

@@ -30,6 +30,7 @@ class ClinicInfo:
     pix_key: str = ""
     pix_merchant_name: str = ""
     pix_merchant_city: str = ""
+    logo_path: str = ""  # optional image in the header of every document
     fine_bp: int = law.DEFAULT_FINE_BP
     interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0
@@ -75,7 +76,10 @@ CLINIC_KEYS: dict[str, ClinicKey] = {
         "punctuality_discount_bp", "Desconto por pontualidade (%)"
     ),
     "correction_index": ClinicKey("correction_index", "Correção monetária"),
+    "logo": ClinicKey("logo_path", "Logotipo (PNG ou JPG)"),
 }
+
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 # Correction indexes the user can type month by month (none = no monetary correction).
 CORRECTION_INDEXES = {"none": "Sem correção", "ipca": "IPCA (IBGE)"}
@@ -104,6 +108,7 @@ def display_values(info: ClinicInfo) -> dict[str, str]:
             " %"
         ),
         "correction_index": info.correction_index,
+        "logo": info.logo_path,
     }
 
 
@@ -169,6 +174,10 @@ def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) 
             choices = ", ".join(CORRECTION_INDEXES)
             return fail(FieldError(key, f"Correção monetária: '{raw}' não existe; use {choices}."))
         return index
+    if key == "logo":
+        if raw and not raw.lower().endswith(LOGO_SUFFIXES):
+            return fail(FieldError(key, "Logotipo: use uma imagem PNG ou JPG."))
+        return raw
     if not raw:
         return ""
     normalizers = {

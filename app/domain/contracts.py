@@ -147,31 +147,7 @@ def validate_contract(
         else:
             guarantor = result
 
-    signed_on = None
-    if form.signed_on.strip():
-        signed = parse_date(form.signed_on, "signed_on", LABELS["signed_on"])
-        if isinstance(signed, FieldError):
-            errors.append(signed)
-        elif signed > today:
-            errors.append(FieldError("signed_on", "Data da assinatura: não pode ser no futuro."))
-        else:
-            signed_on = signed
-
-    witnesses: list[tuple[str, str]] = []
-    for n in (1, 2):
-        name = clean_name(getattr(form, f"witness{n}_name"))
-        cpf_raw = getattr(form, f"witness{n}_cpf")
-        if not name and not cpf_raw.strip():
-            continue
-        key = f"witness{n}_cpf"
-        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}")
-        if isinstance(cpf, FieldError):
-            errors.append(cpf)
-            continue
-        if not name:
-            errors.append(FieldError(f"witness{n}_name", f"Testemunha {n}: informe o nome."))
-            continue
-        witnesses.append((name, cpf))
+    signed_on, witnesses = _signature(form, today, errors)
 
     if (
         patient_birth is not None
@@ -197,8 +173,69 @@ def validate_contract(
         description=(form.description or "").strip(),
         guarantor_cpf=guarantor,
         signed_on=signed_on,
-        witnesses=tuple(witnesses),
+        witnesses=witnesses,
     )
+
+
+@dataclass(frozen=True)
+class ContractTermsForm:
+    """What may still change on a registered contract: never money or dates of the plan, only
+    its internal description and the signature details (often filled in after the signing)."""
+
+    description: str = ""
+    signed_on: str = ""
+    witness1_name: str = ""
+    witness1_cpf: str = ""
+    witness2_name: str = ""
+    witness2_cpf: str = ""
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    description: str
+    signed_on: date | None
+    witnesses: tuple[tuple[str, str], ...]
+
+
+def validate_contract_terms(form: ContractTermsForm, today: date) -> ContractTerms:
+    errors: list[FieldError] = []
+    signed_on, witnesses = _signature(form, today, errors)
+    if errors:
+        raise ValidationError(errors)
+    return ContractTerms((form.description or "").strip(), signed_on, witnesses)
+
+
+def _signature(
+    form: ContractForm | ContractTermsForm, today: date, errors: list[FieldError]
+) -> tuple[date | None, tuple[tuple[str, str], ...]]:
+    """Signature date and the two witnesses (CPC art. 784 III: a contract signed by the debtor
+    and two witnesses is a título executivo extrajudicial)."""
+    signed_on = None
+    if form.signed_on.strip():
+        signed = parse_date(form.signed_on, "signed_on", LABELS["signed_on"])
+        if isinstance(signed, FieldError):
+            errors.append(signed)
+        elif signed > today:
+            errors.append(FieldError("signed_on", "Data da assinatura: não pode ser no futuro."))
+        else:
+            signed_on = signed
+
+    witnesses: list[tuple[str, str]] = []
+    for n in (1, 2):
+        name = clean_name(getattr(form, f"witness{n}_name"))
+        cpf_raw = getattr(form, f"witness{n}_cpf")
+        if not name and not cpf_raw.strip():
+            continue
+        key = f"witness{n}_cpf"
+        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}")
+        if isinstance(cpf, FieldError):
+            errors.append(cpf)
+            continue
+        if not name:
+            errors.append(FieldError(f"witness{n}_name", f"Testemunha {n}: informe o nome."))
+            continue
+        witnesses.append((name, cpf))
+    return signed_on, tuple(witnesses)
 
 
 @dataclass(frozen=True)
@@ -328,6 +365,8 @@ class ContractView:
     lines: tuple[DebtLine, ...]
     payments: tuple[PaymentView, ...]
     version: int
+    signed_on: date | None = None
+    witnesses: tuple[tuple[str, str], ...] = ()
 
     @property
     def total_due_cents(self) -> int:

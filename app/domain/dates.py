@@ -38,3 +38,22 @@ def age_on(birth: date, today: date) -> int:
     if (today.month, today.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+MONTHS = (
+    "janeiro", "fevereiro", "março", "abril", "maio", "junho",
+    "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
+)  # fmt: skip
+
+
+def format_date_long(value: date) -> str:
+    """``16 de março de 2026`` (the date line of letters and contracts)."""
+    return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
+
+
+MONTH_ABBR = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+
+
+def day_span(start: date, end: date) -> str:
+    """``16–31 mar`` (a period inside one month, as chart labels show it)."""
+    return f"{start.day}–{end.day} {MONTH_ABBR[start.month - 1]}"

@@ -9,15 +9,19 @@ characters, phone DDD+number digits, CEP 8 digits.
 from __future__ import annotations
 
 import re
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from validate_docbr import CNPJ, CPF
+from functools import cache
+from typing import Any
 
 from app.errors import FieldError
 
-_CPF = CPF()
-_CNPJ = CNPJ()
+
+# The validators load on first use, not at start-up (together ~60 ms of the window's start).
+@cache
+def _docbr() -> tuple[Any, Any]:
+    from validate_docbr import CNPJ, CPF
+
+    return CPF(), CNPJ()
+
 
 UFS: tuple[str, ...] = (
     "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
@@ -37,7 +41,7 @@ def normalize_cpf(text: str, field: str = "cpf", label: str = "CPF") -> str | Fi
         return FieldError(field, f"{label}: use só números (com ou sem pontos e traço).")
     if len(bare) != 11:
         return FieldError(field, f"{label}: '{raw}' deve ter 11 dígitos, como 123.456.789-09.")
-    if not _CPF.validate(bare):
+    if not _docbr()[0].validate(bare):
         return FieldError(
             field, f"{label}: '{raw}' não é um CPF válido (dígitos verificadores não conferem)."
         )
@@ -52,7 +56,7 @@ def normalize_cnpj(text: str, field: str = "cnpj", label: str = "CNPJ") -> str |
         return FieldError(
             field, f"{label}: '{raw}' deve ter 14 caracteres, como 12.345.678/0001-95."
         )
-    if not _CNPJ.validate(bare):
+    if not _docbr()[1].validate(bare):
         return FieldError(
             field, f"{label}: '{raw}' não é um CNPJ válido (dígitos verificadores não conferem)."
         )
@@ -84,6 +88,8 @@ def normalize_phone(text: str, field: str = "phone", label: str = "Telefone") ->
         bare = bare[1:]
     if len(bare) not in (10, 11):
         return FieldError(field, f"{label}: '{raw}' deve ter DDD e número, como (11) 98765-4321.")
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(bare, "BR")
     except phonenumbers.NumberParseException:
@@ -110,6 +116,8 @@ def format_phone(bare: str | None) -> str:
 
 
 def normalize_email(text: str, field: str = "email", label: str = "E-mail") -> str | FieldError:
+    from email_validator import EmailNotValidError, validate_email
+
     raw = (text or "").strip()
     try:
         return validate_email(raw, check_deliverability=False).normalized

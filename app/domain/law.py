@@ -217,6 +217,9 @@ class DebtLine:
 # --- the rules ----------------------------------------------------------------------------
 
 
+_ZERO = Fraction(0)
+
+
 def _round(value: Fraction) -> int:
     """Half-up rounding to the centavo (non-negative amounts)."""
     return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
@@ -263,26 +266,36 @@ def updated_debt(
     period between payments; a late payment settles charges before principal (CC art. 354), so
     after it interest runs only on what remains.
     """
-    effective = [s for s in settlements if s.paid_on <= as_of]
-    principal_paid = sum(s.principal_cents for s in effective)
-    open_principal = terms.amount_cents - principal_paid
-    settled_on = None
-    if open_principal <= 0 and effective:
-        settled_on = max(s.paid_on for s in effective)
-
     due = terms.effective_due_date
+    # One pass over the settlements made by ``as_of`` (this runs for every overdue installment
+    # of the clinic when the worklist is built: one loop instead of a generator per sum).
+    principal_paid = fine_paid = interest_paid = correction_paid = principal_by_due = 0
+    last_paid_on: date | None = None
+    late_settlements: list[Settlement] = []
+    for st in settlements:
+        if st.paid_on > as_of:
+            continue
+        principal_paid += st.principal_cents
+        fine_paid += st.fine_cents
+        interest_paid += st.interest_cents
+        correction_paid += st.correction_cents
+        if last_paid_on is None or st.paid_on > last_paid_on:
+            last_paid_on = st.paid_on
+        if st.paid_on <= due:
+            principal_by_due += st.principal_cents
+        else:
+            late_settlements.append(st)
+    open_principal = terms.amount_cents - principal_paid
+    settled_on = last_paid_on if open_principal <= 0 else None
+
     fine_accrued = 0
     interest_accrued = 0
-    correction_accrued = Fraction(0)
-    principal_at_due = terms.amount_cents - sum(
-        s.principal_cents for s in effective if s.paid_on <= due
-    )
+    correction_accrued = _ZERO  # exact Fraction; only added to with a correction index
+    principal_at_due = terms.amount_cents - principal_by_due
     if as_of > due and principal_at_due > 0:
         fine_accrued = fine_for(principal_at_due, policy.fine_bp)
         balance, since = principal_at_due, due
-        late_settlements = sorted(
-            (s for s in effective if s.paid_on > due), key=lambda s: s.paid_on
-        )
+        late_settlements.sort(key=lambda s: s.paid_on)
         for s in [*late_settlements, None]:
             until = as_of if s is None else s.paid_on
             if balance > 0 and until > since:
@@ -295,9 +308,11 @@ def updated_debt(
                 balance -= s.principal_cents
                 since = until
 
-    fine = max(0, fine_accrued - sum(s.fine_cents for s in effective))
-    interest = max(0, _round_units(interest_accrued) - sum(s.interest_cents for s in effective))
-    correction = max(0, _round(correction_accrued) - sum(s.correction_cents for s in effective))
+    fine = max(0, fine_accrued - fine_paid)
+    interest = max(0, _round_units(interest_accrued) - interest_paid)
+    # Without an index the accrued correction is exactly 0: skip the Fraction rounding.
+    correction_total = _round(correction_accrued) if policy.correction is not None else 0
+    correction = max(0, correction_total - correction_paid)
     days_late = max(0, (as_of - due).days) if open_principal > 0 else 0
     discount = 0
     if open_principal > 0 and as_of <= due and policy.punctuality_discount_bp:

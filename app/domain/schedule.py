@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from app.domain.money import split_cents
 
 _BANK_CLOSED_OPTIONAL = ("Carnival", "Corpus Christi")
@@ -24,6 +22,8 @@ _BANK_CLOSED_OPTIONAL = ("Carnival", "Corpus Christi")
 @lru_cache(maxsize=256)
 def _closed_days(state: str, year: int) -> frozenset[date]:
     subdiv = state or None
+    import holidays  # loaded on the first plan, not at start-up (its import is slow)
+
     public = holidays.country_holidays("BR", subdiv=subdiv, years=year)
     optional = holidays.country_holidays("BR", subdiv=subdiv, years=year, categories=("optional",))
     days = set(public)
@@ -35,6 +35,8 @@ def _closed_days(state: str, year: int) -> frozenset[date]:
 @lru_cache(maxsize=64)
 def _closed_day_names(state: str, year: int) -> dict[date, str]:
     subdiv = state or None
+    import holidays  # loaded on first use, not at start-up (its import is slow)
+
     names: dict[date, str] = {}
     for categories in (("public",), ("optional",)):
         found = holidays.country_holidays(

@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -185,14 +186,22 @@ class Contract(Timestamps, Base):
     witness2_name: Mapped[str] = mapped_column(String(200), default="")
     witness2_cpf: Mapped[str] = mapped_column(String(11), default="")
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    # The contract's number in the spreadsheet or system it was imported from: importing the
+    # same file again finds it and skips it instead of duplicating the debt.
+    external_ref: Mapped[str | None] = mapped_column(String(60), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     installments: Mapped[list[Installment]] = relationship(
         back_populates="contract", order_by="Installment.number"
     )
+    # Lets a contract be written with a patient registered in the same flush (an import).
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
 
     __mapper_args__ = {"version_id_col": version}
+
+
+_OPEN_INSTALLMENT = "settled_on IS NULL AND renegotiated_agreement_id IS NULL"
 
 
 class Installment(Timestamps, Base):
@@ -201,7 +210,28 @@ class Installment(Timestamps, Base):
     __tablename__ = "installment"
     __table_args__ = (
         UniqueConstraint("contract_id", "number", name="uq_installment_contract_number"),
-        Index("ix_installment_open_due", "settled_on", "due_date"),
+        # The receivables index (worklist, dashboard, régua): only installments still open, and
+        # every column those queries read, so SQLite answers "what is overdue / falling due" from
+        # the index alone (an index-only range scan over effective_due_date) at 400k rows.
+        Index(
+            "ix_installment_open",
+            "effective_due_date",
+            "contract_id",
+            "number",
+            "due_date",
+            "amount_cents",
+            "paid_cents",
+            sqlite_where=text(_OPEN_INSTALLMENT),
+            postgresql_where=text(_OPEN_INSTALLMENT),
+        ),
+        # Installments settled after a past ``--today`` were still open on that day. Partial
+        # (NOT NULL) so SQLite never prefers it to the one above for "settled_on IS NULL".
+        Index(
+            "ix_installment_settled_on",
+            "settled_on",
+            sqlite_where=text("settled_on IS NOT NULL"),
+            postgresql_where=text("settled_on IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -237,6 +267,8 @@ class Payment(Timestamps, Base):
     credit_cents: Mapped[int] = mapped_column(Cents, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+    contract: Mapped[Contract] = relationship()
+
 
 class PaymentAllocation(Timestamps, Base):
     """How a payment was spread over installments: principal and each charge, in centavos."""
@@ -251,6 +283,10 @@ class PaymentAllocation(Timestamps, Base):
     interest_cents: Mapped[int] = mapped_column(Cents, default=0)
     correction_cents: Mapped[int] = mapped_column(Cents, default=0)
     discount_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+    # Let a payment and its allocations be written in one flush (an import writes thousands).
+    payment: Mapped[Payment] = relationship()
+    installment: Mapped[Installment] = relationship()
 
 
 class CorrectionIndexValue(Timestamps, Base):

@@ -9,14 +9,38 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from app.clock import Clock
 from app.config import Config
 from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
-from app.errors import PermissionDenied
+from app.errors import ConflictError, PermissionDenied
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
 from app.security.keys import DataKey
 from app.timeutil import utcnow
+
+# Two PCs editing the same record: the second save is refused, never a silent overwrite.
+STALE_RECORD = (
+    "Outro usuário alterou este registro depois que você o abriu. Suas alterações não foram "
+    "salvas: recarregue para ver a versão atual."
+)
+
+
+def expect_version(actual: int, expected: int) -> None:
+    """The record changed since the screen showed it (another PC saved it): refuse the save."""
+    if actual != expected:
+        raise ConflictError(STALE_RECORD)
+
+
+def commit_or_conflict(uow: UnitOfWork) -> None:
+    """Commit; a row whose ``version`` moved under us (optimistic locking) is a ConflictError."""
+    try:
+        uow.commit()
+    except StaleDataError as exc:
+        uow.session.rollback()
+        raise ConflictError(STALE_RECORD) from exc
+
 
 __all__ = ["Actor", "Context", "Permission", "Role", "Service"]
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from io import BytesIO
+from pathlib import Path
+
 from app.domain.clinic import ClinicInfo, validate_clinic_changes
-from app.errors import ConflictError
+from app.errors import ConflictError, ValidationError
 from app.persistence.repositories import ClinicRepository
 from app.services.base import Permission, Service
 
@@ -17,6 +21,7 @@ _AUDITED = (
     "cnpj",
     "cpf",
     "legal_name",
+    "logo_path",
 )
 
 
@@ -31,6 +36,8 @@ class ClinicService(Service):
         clean = validate_clinic_changes(changes)
         with self.uow() as uow:
             row = uow.clinic.get_or_create()
+            if clean.get("logo_path") and clean["logo_path"] != row.logo_path:
+                clean["logo_path"] = self._keep_logo(clean["logo_path"])
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError(
                     "Outra pessoa alterou os dados da clínica depois que você abriu esta tela. "
@@ -44,3 +51,28 @@ class ClinicService(Service):
                 self.audit(uow, "clinic.update", "clinic", row.id, before, after)
             uow.commit()
             return ClinicRepository.to_domain(row)
+
+    def _keep_logo(self, source: str) -> str:
+        """Copy the chosen image into the data folder (the original may be moved or deleted
+        later) and return the copy's path; refuse what is not a readable image."""
+        from PIL import Image, UnidentifiedImageError
+
+        path = Path(source).expanduser()
+        try:
+            data = path.read_bytes()
+            with Image.open(BytesIO(data)) as image:
+                image.verify()
+        except OSError:
+            raise ValidationError.single(
+                "logo", f"Logotipo: não foi possível ler '{source}'."
+            ) from None
+        except (UnidentifiedImageError, SyntaxError, ValueError):
+            raise ValidationError.single(
+                "logo", f"Logotipo: '{source}' não é uma imagem PNG ou JPG válida."
+            ) from None
+        folder = self.ctx.config.data_dir / "logo"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"logo-{hashlib.sha256(data).hexdigest()[:12]}{path.suffix.lower()}"
+        if not target.exists():
+            target.write_bytes(data)
+        return str(target)

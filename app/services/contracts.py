@@ -3,23 +3,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from app.domain import identity
 from app.domain.contracts import (
     ContractData,
     ContractForm,
     ContractSummary,
+    ContractTermsForm,
     ContractView,
     PaymentData,
     validate_contract,
+    validate_contract_terms,
 )
 from app.domain.law import ChargePolicy, DebtLine, contract_debt
 from app.domain.schedule import PlannedInstallment, plan
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.uow import UnitOfWork
-from app.services.base import Permission, Service
+from app.services.base import Permission, Service, commit_or_conflict, expect_version
 from app.services.payments import record_payment
 
 
@@ -63,55 +65,7 @@ class ContractService(Service):
         today = self.clock.today()
         with self.uow() as uow:
             patient, data = self._validated(uow, patient_id, form)
-            guarantor_id = None
-            if data.guarantor_cpf:
-                guarantor = uow.patients.by_cpf(data.guarantor_cpf)
-                if guarantor is None:
-                    raise ValidationError.single(
-                        "guarantor_cpf",
-                        f"CPF do fiador: {identity.format_cpf(data.guarantor_cpf)} não está "
-                        "cadastrado; cadastre o fiador em Pacientes primeiro.",
-                    )
-                guarantor_id = guarantor.id
-            clinic = uow.clinic.get_or_create()
-            contract = models.Contract(
-                patient_id=patient.id,
-                responsible_id=patient.responsible_id,
-                guarantor_id=guarantor_id,
-                description=data.description,
-                total_cents=data.total_cents,
-                down_payment_cents=data.down_payment_cents,
-                installments_count=data.installments,
-                first_due_date=data.first_due,
-                due_day=data.first_due.day,
-                payment_method=data.method.value,
-                status="active",
-                # The contract's own terms rule its charges, even if the clinic changes later.
-                fine_bp=clinic.fine_bp,
-                interest_monthly_bp=clinic.interest_monthly_bp,
-                punctuality_discount_bp=clinic.punctuality_discount_bp,
-                correction_index=clinic.correction_index,
-                signed_at=data.signed_on,
-                witness1_name=data.witnesses[0][0] if len(data.witnesses) > 0 else "",
-                witness1_cpf=data.witnesses[0][1] if len(data.witnesses) > 0 else "",
-                witness2_name=data.witnesses[1][0] if len(data.witnesses) > 1 else "",
-                witness2_cpf=data.witnesses[1][1] if len(data.witnesses) > 1 else "",
-                created_by_id=self.ctx.actor().user_id,
-            )
-            uow.contracts.add(contract)
-            planned = self._plan(uow, data)
-            for item in planned:
-                uow.session.add(
-                    models.Installment(
-                        contract_id=contract.id,
-                        number=item.number,
-                        due_date=item.due_date,
-                        effective_due_date=item.effective_due_date,
-                        amount_cents=item.amount_cents,
-                        paid_cents=0,
-                    )
-                )
-            uow.flush()
+            contract = self.insert(uow, patient, data, self._plan(uow, data))
             if form.down_paid_now and data.down_payment_cents:
                 record_payment(
                     self,
@@ -127,26 +81,136 @@ class ContractService(Service):
                         keep_credit=False,
                     ),
                 )
-            self.audit(
-                uow,
-                "contract.create",
-                "contract",
-                contract.id,
-                None,
-                {
-                    "patient_id": patient.id,
-                    "total_cents": data.total_cents,
-                    "down_payment_cents": data.down_payment_cents,
-                    "installments": [
-                        [p.number, p.effective_due_date.isoformat(), p.amount_cents]
-                        for p in planned
-                    ],
-                    "fine_bp": contract.fine_bp,
-                    "interest_monthly_bp": contract.interest_monthly_bp,
-                },
-            )
             uow.commit()
             return self._view(uow, contract, today)
+
+    def update_terms(
+        self, contract_id: int, form: ContractTermsForm, expected_version: int
+    ) -> ContractView:
+        """Edit description, signature date and witnesses. ``expected_version`` is the version
+        the screen showed: if another PC saved this contract (or a payment changed its status)
+        since, nothing is written and ``ConflictError`` says so."""
+        self.require(Permission.CONTRACTS)
+        today = self.clock.today()
+        terms = validate_contract_terms(form, today)
+        with self.uow() as uow:
+            contract = uow.contracts.get(contract_id)
+            if contract is None:
+                raise NotFoundError(f"Contrato {contract_id} não encontrado.")
+            expect_version(contract.version, expected_version)
+            witnesses = [*terms.witnesses, ("", ""), ("", "")]
+            contract.description = terms.description
+            contract.signed_at = terms.signed_on
+            contract.witness1_name, contract.witness1_cpf = witnesses[0]
+            contract.witness2_name, contract.witness2_cpf = witnesses[1]
+            commit_or_conflict(uow)
+            return self._view(uow, contract, today)
+
+    def insert(
+        self,
+        uow: UnitOfWork,
+        patient: models.Patient,
+        data: ContractData,
+        planned: list[PlannedInstallment],
+    ) -> models.Contract:
+        """Write a validated contract and its plan inside the caller's transaction, audited."""
+        contract = self.build(uow, patient, data, planned)
+        uow.flush()
+        self.audit_created(uow, contract)
+        return contract
+
+    def build(
+        self,
+        uow: UnitOfWork,
+        patient: models.Patient,
+        data: ContractData,
+        planned: list[PlannedInstallment],
+        *,
+        clinic: models.Clinic | None = None,
+        external_ref: str | None = None,
+        punctuality_discount_bp: int | None = None,
+        created_at: datetime | None = None,
+    ) -> models.Contract:
+        """The contract and its installments, added to the session (written at the next flush;
+        the spreadsheet import writes hundreds per flush). Audit it with ``audit_created``."""
+        guarantor_id = None
+        if data.guarantor_cpf:
+            guarantor = uow.patients.by_cpf(data.guarantor_cpf)
+            if guarantor is None:
+                raise ValidationError.single(
+                    "guarantor_cpf",
+                    f"CPF do fiador: {identity.format_cpf(data.guarantor_cpf)} não está "
+                    "cadastrado; cadastre o fiador em Pacientes primeiro.",
+                )
+            guarantor_id = guarantor.id
+        clinic = clinic or uow.clinic.get_or_create()
+        contract = models.Contract(
+            patient=patient,
+            responsible_id=patient.responsible_id,
+            guarantor_id=guarantor_id,
+            description=data.description,
+            total_cents=data.total_cents,
+            down_payment_cents=data.down_payment_cents,
+            installments_count=data.installments,
+            first_due_date=data.first_due,
+            due_day=data.first_due.day,
+            payment_method=data.method.value,
+            status="active",
+            # The contract's own terms rule its charges, even if the clinic changes later.
+            fine_bp=clinic.fine_bp,
+            interest_monthly_bp=clinic.interest_monthly_bp,
+            punctuality_discount_bp=(
+                clinic.punctuality_discount_bp
+                if punctuality_discount_bp is None
+                else punctuality_discount_bp
+            ),
+            correction_index=clinic.correction_index,
+            signed_at=data.signed_on,
+            witness1_name=data.witnesses[0][0] if len(data.witnesses) > 0 else "",
+            witness1_cpf=data.witnesses[0][1] if len(data.witnesses) > 0 else "",
+            witness2_name=data.witnesses[1][0] if len(data.witnesses) > 1 else "",
+            witness2_cpf=data.witnesses[1][1] if len(data.witnesses) > 1 else "",
+            external_ref=external_ref,
+            created_by_id=self.ctx.actor().user_id,
+        )
+        if created_at is not None:
+            contract.created_at = created_at
+        contract.installments = [
+            models.Installment(
+                number=item.number,
+                due_date=item.due_date,
+                effective_due_date=item.effective_due_date,
+                amount_cents=item.amount_cents,
+                paid_cents=0,
+            )
+            for item in planned
+        ]
+        uow.session.add(contract)
+        return contract
+
+    def audit_created(
+        self, uow: UnitOfWork, contract: models.Contract, action: str = "contract.create"
+    ) -> None:
+        """The audit line of a new contract (once it has been flushed and has its id)."""
+        self.audit(
+            uow,
+            action,
+            "contract",
+            contract.id,
+            None,
+            {
+                "patient_id": contract.patient_id,
+                "total_cents": contract.total_cents,
+                "down_payment_cents": contract.down_payment_cents,
+                "installments": [
+                    [i.number, i.effective_due_date.isoformat(), i.amount_cents]
+                    for i in contract.installments
+                ],
+                "fine_bp": contract.fine_bp,
+                "interest_monthly_bp": contract.interest_monthly_bp,
+                **({"external_ref": contract.external_ref} if contract.external_ref else {}),
+            },
+        )
 
     # --- queries ----------------------------------------------------------------------------
     def get(self, contract_id: int, as_of: date | None = None) -> ContractView:
@@ -202,4 +266,13 @@ class ContractService(Service):
             lines=tuple(lines),
             payments=tuple(uow.payments.views_for_contract(contract.id)),
             version=contract.version,
+            signed_on=contract.signed_at,
+            witnesses=tuple(
+                (name, cpf)
+                for name, cpf in (
+                    (contract.witness1_name, contract.witness1_cpf),
+                    (contract.witness2_name, contract.witness2_cpf),
+                )
+                if name or cpf
+            ),
         )

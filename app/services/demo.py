@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import func, select, update
 
 from app.domain.access import Role
@@ -24,6 +23,7 @@ from app.errors import EmDiaError
 from app.persistence import models
 from app.security.passwords import hash_password
 from app.services.base import Service
+from app.services.demo_collection import CollectionGenerator
 from app.services.demo_finance import FinanceGenerator
 from app.timeutil import utcnow
 
@@ -97,9 +97,15 @@ class DemoService(Service):
         seed: int = 1,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        contracts_scale: float = 1.0,
     ) -> DemoReport:
+        """``contracts_scale`` multiplies the number of contracts per patient (on average; the
+        default 1.0 gives ≈ 12.5 installments per patient). The benchmark uses 1.6 to reach
+        ~400,000 installments at 20,000 patients; 1.0 keeps every seed's clinic unchanged."""
         if patients < 1 or patients > 200_000:
             raise DemoRefused("--patients: use um número entre 1 e 200000.")
+        if not 0.0 < contracts_scale <= 5.0:
+            raise DemoRefused("contracts_scale: use um número entre 0 e 5.")
         if not self.is_empty():
             raise DemoRefused(
                 "Este banco já tem dados: a clínica de demonstração só é criada em um banco vazio, "
@@ -113,6 +119,8 @@ class DemoService(Service):
             fine_bp=clinic.fine_bp, interest_monthly_bp=clinic.interest_monthly_bp
         )
         finance = FinanceGenerator(gen.rng, today, clinic.state, policy)
+        collection = CollectionGenerator(seed, today)
+        scale_rng = random.Random(seed * 31 + 7)  # its own stream: scale 1.0 changes nothing
         now = utcnow()
         tables: dict[str, list[dict[str, Any]]] = {name: [] for name in _FINANCE_TABLES}
         contracts = 0
@@ -120,9 +128,18 @@ class DemoService(Service):
             if person["id"] in gen.parent_ids:
                 continue  # parents registered as responsáveis pay, but are not treated here
             profile = finance.profile()
-            for _ in range(gen.rng.choices((0, 1, 2, 3), weights=(10, 65, 20, 5))[0]):
+            count = gen.rng.choices((0, 1, 2, 3), weights=(10, 65, 20, 5))[0]
+            if contracts_scale != 1.0:
+                scaled = count * contracts_scale
+                count = int(scaled) + (scale_rng.random() < scaled - int(scaled))
+            payer = person["responsible_id"] or person["id"]
+            for _ in range(count):
                 contract = finance.contract(person["id"], person["responsible_id"], profile)
                 for name, rows in finance.rows(contract, now).items():
+                    tables[name].extend(rows)
+                for name, rows in collection.rows(
+                    contract.id, payer, contract.ledgers, profile, now
+                ).items():
                     tables[name].extend(rows)
                 contracts += 1
         total = len(people) + sum(len(rows) for rows in tables.values())
@@ -166,6 +183,10 @@ class DemoService(Service):
             if links:
                 uow.session.execute(update(models.Payment), links)  # bulk UPDATE by primary key
             write(models.PaymentAllocation, tables["payment_allocation"])
+            write(models.ContactLog, tables["contact_log"])
+            write(models.Promise, tables["promise"])
+            write(models.Negativacao, tables["negativacao"])
+            uow.after_bulk_load()  # ids were given here: PostgreSQL's sequences must follow
             uow.commit()
         return DemoReport(
             patients=len(people) - gen.responsibles,
@@ -177,7 +198,15 @@ class DemoService(Service):
         )
 
 
-_FINANCE_TABLES = ("contract", "installment", "payment", "payment_allocation")
+_FINANCE_TABLES = (
+    "contract",
+    "installment",
+    "payment",
+    "payment_allocation",
+    "contact_log",
+    "promise",
+    "negativacao",
+)
 
 
 class _Generator:
@@ -185,6 +214,8 @@ class _Generator:
 
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
+        from faker import Faker  # only when a demo is made: keeps the app's start-up fast
+
         self.fake = Faker("pt_BR")
         self.fake.seed_instance(seed)
         self.today = today

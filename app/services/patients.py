@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain import identity
 from app.domain.patients import (
@@ -16,16 +17,11 @@ from app.domain.patients import (
     validate_patient,
 )
 from app.domain.text import fold
-from app.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from app.errors import FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import PatientRepository
 from app.persistence.uow import UnitOfWork
-from app.services.base import Permission, Service
-
-_STALE = (
-    "Outra pessoa alterou este cadastro depois que você o abriu. Feche e abra de novo para ver "
-    "a versão atual — suas alterações não foram salvas."
-)
+from app.services.base import Permission, Service, commit_or_conflict, expect_version
 
 
 class PatientService(Service):
@@ -64,14 +60,36 @@ class PatientService(Service):
         today = self.clock.today()
         data = validate_patient(form, today)
         with self.uow() as uow:
-            self._check_cpf_free(uow, data.cpf, None)
-            row = models.Patient(name=data.name, name_search=fold(data.name))
-            self._apply(row, data)
-            row.data_confirmed_on = today  # typed at the desk just now
-            row.responsible_id = self._resolve_responsible(uow, data.responsible, None)
-            uow.patients.add(row)
+            row = self.insert(uow, data, confirmed_on=today)  # typed at the desk just now
             self._commit(uow)
             return uow.patients.to_domain(row)
+
+    def insert(
+        self,
+        uow: UnitOfWork,
+        data: PatientData,
+        *,
+        confirmed_on: date | None,
+        cpf_checked: bool = False,
+    ) -> models.Patient:
+        """Write a validated patient inside the caller's transaction (the desk and the import).
+
+        ``confirmed_on``: when the contact data was last confirmed with the person (``None``
+        for data that came from a spreadsheet and was never confirmed in EmDia).
+        ``cpf_checked``: the caller already knows the CPF is free (an import looks thousands up
+        at once); the row is then written with the next flush, in a batch.
+        """
+        if not cpf_checked:
+            self._check_cpf_free(uow, data.cpf, None)
+        row = models.Patient(name=data.name, name_search=fold(data.name))
+        self._apply(row, data)
+        row.data_confirmed_on = confirmed_on
+        row.responsible_id = self._resolve_responsible(uow, data.responsible, None)
+        if cpf_checked:
+            uow.session.add(row)
+        else:
+            uow.patients.add(row)
+        return row
 
     def update(self, patient_id: int, form: PatientForm, expected_version: int) -> Patient:
         self.require(Permission.PATIENTS)
@@ -81,8 +99,7 @@ class PatientService(Service):
             row = uow.patients.get(patient_id)
             if row is None:
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
-            if row.version != expected_version:
-                raise ConflictError(_STALE)
+            expect_version(row.version, expected_version)
             self._check_cpf_free(uow, data.cpf, patient_id)
             self._apply(row, data)
             if form.confirm_data_today:
@@ -174,13 +191,10 @@ class PatientService(Service):
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
         try:
-            uow.commit()
+            commit_or_conflict(uow)
         except IntegrityError as exc:
             # Another window saved the same CPF between our check and our commit.
             uow.session.rollback()
             raise ValidationError.single(
                 "cpf", "CPF: acabou de ser cadastrado em outro computador; busque-o na lista."
             ) from exc
-        except StaleDataError as exc:
-            uow.session.rollback()
-            raise ConflictError(_STALE) from exc

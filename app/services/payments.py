@@ -6,7 +6,9 @@ cancels; the cancelled payment then stops counting, exactly as if it had never b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.contracts import (
     REVERSAL_CODES,
@@ -16,7 +18,7 @@ from app.domain.contracts import (
     reversal_code_for,
     validate_payment,
 )
-from app.domain.law import Allocation, InstallmentLedger, allocate
+from app.domain.law import Allocation, ChargePolicy, InstallmentLedger, allocate
 from app.domain.money import format_brl
 from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
@@ -59,7 +61,7 @@ class PaymentService(Service):
         self.require(Permission.PAYMENTS)
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
-            contract = self._contract(uow, data.contract_id)
+            contract = self._locked_contract(uow, data.contract_id)
             result = record_payment(self, uow, contract, data)
             uow.commit()
             return result
@@ -73,6 +75,7 @@ class PaymentService(Service):
             raise ValidationError([checked])
         today = self.clock.today()
         with self.uow() as uow:
+            uow.begin_write()
             original = uow.payments.get(payment_id)
             if original is None:
                 raise NotFoundError(f"Pagamento {payment_id} não encontrado.")
@@ -86,7 +89,14 @@ class PaymentService(Service):
                     f"Pagamento {payment_id} já foi estornado "
                     f"(lançamento {original.reversed_by_id}).",
                 )
-            contract = self._contract(uow, original.contract_id)
+            contract = self._locked_contract(uow, original.contract_id)
+            uow.session.refresh(original)  # another PC may have reversed it while we waited
+            if original.reversed_by_id is not None:
+                raise ValidationError.single(
+                    "payment",
+                    f"Pagamento {payment_id} acabou de ser estornado em outro computador "
+                    f"(lançamento {original.reversed_by_id}).",
+                )
             before = self._snapshot(uow.contracts.ledgers(contract.id))
             text = (reason or "").strip() or REVERSAL_CODES[checked]
             reversal = uow.payments.add(
@@ -117,7 +127,7 @@ class PaymentService(Service):
                 )
             original.reversed_by_id = reversal.id
             uow.flush()
-            self._refresh(uow, contract)
+            self.refresh(uow, contract)
             self.audit(
                 uow,
                 "payment.reverse",
@@ -148,6 +158,13 @@ class PaymentService(Service):
         return contract
 
     @staticmethod
+    def _locked_contract(uow: UnitOfWork, contract_id: int) -> models.Contract:
+        contract = uow.lock_contract(contract_id)
+        if contract is None:
+            raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
+        return contract
+
+    @staticmethod
     def _check_credit(data: PaymentData, allocation: Allocation) -> None:
         if allocation.credit_cents and not data.keep_credit:
             owed = allocation.allocated_cents
@@ -168,12 +185,23 @@ class PaymentService(Service):
         }
 
     @staticmethod
-    def _refresh(uow: UnitOfWork, contract: models.Contract) -> bool:
+    def refresh(
+        uow: UnitOfWork,
+        contract: models.Contract,
+        ledgers: list[InstallmentLedger] | None = None,
+    ) -> bool:
         """Recompute each installment's paid principal and settlement date, and the contract's
-        status, from the effective settlements. Returns whether the contract is settled."""
-        rows = {inst.id: inst for inst in uow.contracts.installments(contract.id)}
-        for ledger in uow.contracts.ledgers(contract.id):
-            inst = rows[ledger.terms.key]
+        status, from the effective settlements. Returns whether the contract is settled.
+
+        ``ledgers``: the contract's complete ledgers when the caller already holds them (an
+        import that just allocated every payment); otherwise they are read back."""
+        if ledgers is None:
+            rows = {inst.number: inst for inst in uow.contracts.installments(contract.id)}
+            ledgers = uow.contracts.ledgers(contract.id)
+        else:
+            rows = {inst.number: inst for inst in contract.installments}
+        for ledger in ledgers:
+            inst = rows[ledger.terms.number]
             inst.paid_cents = sum(st.principal_cents for st in ledger.settlements)
             done = inst.paid_cents >= inst.amount_cents and ledger.settlements
             inst.settled_on = max(st.paid_on for st in ledger.settlements) if done else None
@@ -186,81 +214,123 @@ class PaymentService(Service):
 
 
 def record_payment(
-    service: Service, uow: UnitOfWork, contract: models.Contract, data: PaymentData
+    service: Service,
+    uow: UnitOfWork,
+    contract: models.Contract,
+    data: PaymentData,
 ) -> PaymentResult:
-    """Allocate and write one payment inside the caller's transaction (also used by a new
-    contract whose entrada is paid at the desk)."""
+    """Allocate and write one payment inside the caller's transaction, audited (the desk, and a
+    new contract whose entrada is paid at the desk)."""
+    ledgers, allocation = allocate_payment(uow, contract, data)
+    check_waiver(service, uow, data, allocation)
+    payment = add_payment_rows(service, uow, contract, data, allocation)
+    uow.flush()
+    before = PaymentService._snapshot(ledgers)
+    settled = PaymentService.refresh(uow, contract)
+    service.audit(
+        uow, "payment.add", "payment", payment.id, before, payment_audit(data, allocation)
+    )
+    return PaymentResult(payment.id, data.amount_cents, allocation, settled)
+
+
+def check_waiver(
+    service: Service, uow: UnitOfWork, data: PaymentData, allocation: Allocation
+) -> None:
+    """Forgiving multa/juros is a discount: above the clinic's limit only a gestor decides."""
+    if not data.waive_charges:
+        return
+    waived = sum(s.fine_cents + s.interest_cents + s.correction_cents for _, s in allocation.lines)
+    principal = sum(s.principal_cents for _, s in allocation.lines)
+    clinic = uow.clinic.get()
+    limit_bp = clinic.discount_approval_limit_bp if clinic else 0
+    if waived * 10_000 > principal * limit_bp:
+        service.require(Permission.DISCOUNT_ABOVE_LIMIT)
+
+
+def allocate_payment(
+    uow: UnitOfWork,
+    contract: models.Contract,
+    data: PaymentData,
+    ledgers: list[InstallmentLedger] | None = None,
+    policy: ChargePolicy | None = None,
+) -> tuple[list[InstallmentLedger], Allocation]:
+    """Where a payment goes (``allocate``, the one formula), refusing what the desk refuses.
+
+    ``ledgers``: the installments it may settle (default: every one of the contract, oldest
+    first; the spreadsheet import passes the one parcela a line says was paid). ``policy``:
+    the contract's terms when the caller already has them."""
     if contract.status == "cancelled":
         raise EmDiaError(f"Contrato {contract.id} está cancelado: não recebe pagamentos.")
-    ledgers = uow.contracts.ledgers(contract.id)
+    if ledgers is None:
+        ledgers = uow.contracts.ledgers(contract.id)
     allocation = allocate(
         data.amount_cents,
         data.paid_on,
         ledgers,
-        uow.contracts.policy(contract),
+        policy or uow.contracts.policy(contract),
         waive_charges=data.waive_charges,
     )
     PaymentService._check_credit(data, allocation)
-    if data.waive_charges:
-        # Forgiving multa/juros is a discount: above the clinic's limit only a gestor decides.
-        waived = sum(
-            s.fine_cents + s.interest_cents + s.correction_cents for _, s in allocation.lines
-        )
-        principal = sum(s.principal_cents for _, s in allocation.lines)
-        clinic = uow.clinic.get()
-        limit_bp = clinic.discount_approval_limit_bp if clinic else 0
-        if waived * 10_000 > principal * limit_bp:
-            service.require(Permission.DISCOUNT_ABOVE_LIMIT)
-    payment = uow.payments.add(
-        models.Payment(
-            contract_id=contract.id,
-            paid_on=data.paid_on,
-            amount_cents=data.amount_cents,
-            method=data.method.value,
-            reference=data.reference,
-            credit_cents=allocation.credit_cents,
-            created_by_id=service.ctx.actor().user_id,
-        )
+    return ledgers, allocation
+
+
+def add_payment_rows(
+    service: Service,
+    uow: UnitOfWork,
+    contract: models.Contract,
+    data: PaymentData,
+    allocation: Allocation,
+    installments: Mapping[int, models.Installment] | None = None,
+) -> models.Payment:
+    """The payment and its allocations, added to the session (written at the next flush).
+
+    ``installments`` (by number) when the allocation was computed before the installments had
+    ids (a contract imported in the same flush)."""
+    payment = models.Payment(
+        contract=contract,
+        paid_on=data.paid_on,
+        amount_cents=data.amount_cents,
+        method=data.method.value,
+        reference=data.reference,
+        credit_cents=allocation.credit_cents,
+        created_by_id=service.ctx.actor().user_id,
     )
+    uow.session.add(payment)
     for terms, settlement in allocation.lines:
-        uow.session.add(
-            models.PaymentAllocation(
-                payment_id=payment.id,
-                installment_id=terms.key,
-                principal_cents=settlement.principal_cents,
-                fine_cents=settlement.fine_cents,
-                interest_cents=settlement.interest_cents,
-                correction_cents=settlement.correction_cents,
-                discount_cents=settlement.discount_cents,
-            )
+        row = models.PaymentAllocation(
+            payment=payment,
+            principal_cents=settlement.principal_cents,
+            fine_cents=settlement.fine_cents,
+            interest_cents=settlement.interest_cents,
+            correction_cents=settlement.correction_cents,
+            discount_cents=settlement.discount_cents,
         )
-    uow.flush()
-    before = PaymentService._snapshot(ledgers)
-    settled = PaymentService._refresh(uow, contract)
-    service.audit(
-        uow,
-        "payment.add",
-        "payment",
-        payment.id,
-        before,
-        {
-            "contract_id": contract.id,
-            "amount_cents": data.amount_cents,
-            "paid_on": data.paid_on.isoformat(),
-            "method": data.method.value,
-            "waive_charges": data.waive_charges,
-            "credit_cents": allocation.credit_cents,
-            "allocations": [
-                [
-                    t.number,
-                    s.principal_cents,
-                    s.fine_cents,
-                    s.interest_cents,
-                    s.correction_cents,
-                    s.discount_cents,
-                ]
-                for t, s in allocation.lines
-            ],
-        },
-    )
-    return PaymentResult(payment.id, data.amount_cents, allocation, settled)
+        if installments is not None:
+            row.installment = installments[terms.number]
+        else:
+            row.installment_id = terms.key
+        uow.session.add(row)
+    return payment
+
+
+def payment_audit(data: PaymentData, allocation: Allocation) -> dict[str, Any]:
+    """What the audit log keeps of a payment: amount, date, method and where each centavo went."""
+    return {
+        "contract_id": data.contract_id,
+        "amount_cents": data.amount_cents,
+        "paid_on": data.paid_on.isoformat(),
+        "method": data.method.value,
+        "waive_charges": data.waive_charges,
+        "credit_cents": allocation.credit_cents,
+        "allocations": [
+            [
+                t.number,
+                s.principal_cents,
+                s.fine_cents,
+                s.interest_cents,
+                s.correction_cents,
+                s.discount_cents,
+            ]
+            for t, s in allocation.lines
+        ],
+    }

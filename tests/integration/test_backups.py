@@ -17,6 +17,9 @@ from app.security import unlock
 from app.services.backup import list_backups
 from tests.memory_keyring import MemoryKeyring
 
+# SQLite files, pages and keys; a PostgreSQL server does these itself (tested on SQLite).
+pytestmark = pytest.mark.sqlite_only
+
 MARIA = PatientForm(name="Maria da Silva", cpf="529.982.247-25")
 PEDRO = PatientForm(name="Pedro Souza", cpf="111.444.777-35")
 

@@ -97,6 +97,8 @@ def test_refusals_name_the_flag_and_write_nothing(
     capsys: pytest.CaptureFixture[str], db: str
 ) -> None:
     patient = str(messages(capsys, db)[0]["patient_id"])
+    _, out, _ = run(capsys, "--db", db, "contact", "history", "--patient", patient, "--json")
+    before = json.loads(out)  # the demo may already hold earlier contacts for this patient
     code, out, err = run(
         capsys, "--db", db, "--today", TODAY, "contact", "log", "--patient", patient,
         "--outcome", "prometeu", "--promise-date", "20/02/2026",
@@ -106,7 +108,7 @@ def test_refusals_name_the_flag_and_write_nothing(
     code, _, err = run(capsys, "--db", db, "contact", "log", "--patient", patient, "--outcome", "x")
     assert code == 1 and "[--outcome]" in err
     _, out, _ = run(capsys, "--db", db, "contact", "history", "--patient", patient, "--json")
-    assert json.loads(out) == []
+    assert json.loads(out) == before
 
 
 def test_regua_show_lists_the_default_steps(capsys: pytest.CaptureFixture[str], db: str) -> None:

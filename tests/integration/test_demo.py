@@ -114,3 +114,27 @@ def test_demo_histories_obey_the_same_ledger_rules(demo_services: Services) -> N
             )
         )
     assert partial and partial > 0
+
+
+def test_contracts_scale_adds_contracts_and_one_changes_nothing(
+    tmp_path: Path, template_db: Path, clock
+) -> None:  # type: ignore[no-untyped-def]
+    reports = []
+    for n, extra in enumerate(({}, {"contracts_scale": 1.0}, {"contracts_scale": 2.0})):
+        path = tmp_path / f"s{n}.db"
+        path.write_bytes(template_db.read_bytes())
+        svc = bootstrap(load_config(str(path)), clock)
+        reports.append(svc.demo.create(patients=40, seed=9, **extra))
+        svc.close()
+    default, same, doubled = reports
+    assert same == default
+    assert doubled.contracts > 1.6 * default.contracts
+    assert doubled.installments > 1.6 * default.installments
+
+
+def test_the_demo_has_a_collection_history(demo_services: Services) -> None:
+    """Contacts, promises and negativações, so the worklist's flags show something real."""
+    worklist = demo_services.overdue.worklist()
+    assert any(r.last_contact_at is not None for r in worklist.rows)
+    flags = {f for r in worklist.rows for f in r.flags}
+    assert len(flags) >= 4

@@ -16,6 +16,9 @@ from app.security import unlock
 from app.security.keys import key_file_path
 from tests.memory_keyring import MemoryKeyring
 
+# SQLite files, pages and keys; a PostgreSQL server does these itself (tested on SQLite).
+pytestmark = pytest.mark.sqlite_only
+
 NAME = "Joana Encriptada Teixeira"
 
 

@@ -17,6 +17,9 @@ from app.domain.patients import PatientForm
 from app.errors import ConflictError, DatabaseError, KeyRequired
 from app.security import unlock
 
+# SQLite files, pages and keys; a PostgreSQL server does these itself (tested on SQLite).
+pytestmark = pytest.mark.sqlite_only
+
 CPFS = ["529.982.247-25", "111.444.777-35", "390.533.447-05", "453.178.287-91"]
 
 
@@ -159,7 +162,7 @@ def test_two_instances_on_one_file_work_safely(tmp_path: Path, clock: FixedClock
     second.patients.update(
         ana.id, PatientForm(name="Ana Alterada", cpf=CPFS[0]), opened_there.version
     )
-    with pytest.raises(ConflictError, match="Outra pessoa alterou"):
+    with pytest.raises(ConflictError, match="alterou este registro"):
         first.patients.update(
             ana.id, PatientForm(name="Ana Velha", cpf=CPFS[0]), opened_here.version
         )

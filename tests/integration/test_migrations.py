@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from app.errors import DatabaseError
 from app.persistence import migrate
 from app.persistence.db import make_engine
 from app.persistence.models import Base
+from tests.pg import pg_url_or_skip
 
 NOW = datetime(2026, 3, 16, 10, 0)
 
@@ -123,12 +123,9 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")  # one server, one database: PostgreSQL tests take turns
 def test_same_migrations_run_on_postgresql() -> None:
-    url = os.environ.get("EMDIA_TEST_PG_URL")
-    if not url:
-        if os.environ.get("EMDIA_REQUIRE_PG"):
-            pytest.fail("EMDIA_REQUIRE_PG is set but EMDIA_TEST_PG_URL is not")
-        pytest.skip("no PostgreSQL server configured (EMDIA_TEST_PG_URL)")
+    url = pg_url_or_skip()
     from alembic import command
 
     engine = make_engine(url)
@@ -148,6 +145,35 @@ def test_same_migrations_run_on_postgresql() -> None:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "base")
     engine.dispose()
+
+
+def test_head_from_the_scripts_is_alembics_head() -> None:
+    # Start-up reads the head without Alembic (fast); it must be Alembic's answer.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(db_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from datetime import datetime; from pathlib import Path;"
+        "from app.persistence.db import make_engine; from app.persistence import migrate;"
+        "e = make_engine('sqlite:///' + sys.argv[1]);"
+        "r = migrate.prepare_database(e, sqlite_path=Path(sys.argv[1]),"
+        " backup_dir=Path(sys.argv[2]), now=datetime(2026, 3, 16));"
+        "assert not r.migrated; print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(db_path), str(tmp_path / "bk")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
 
 
 def _audit_log_is_append_only(engine: Engine) -> None:

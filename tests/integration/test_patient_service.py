@@ -96,7 +96,7 @@ def test_responsible_cycle_is_refused(services: Services) -> None:
 def test_stale_form_cannot_overwrite_a_newer_change(services: Services) -> None:
     patient = services.patients.create(MARIA)
     services.patients.update(patient.id, PatientForm(**{**MARIA.__dict__, "city": "Valinhos"}), 1)
-    with pytest.raises(ConflictError, match="Outra pessoa alterou"):
+    with pytest.raises(ConflictError, match="Outro usuário alterou este registro"):
         services.patients.update(patient.id, PatientForm(**{**MARIA.__dict__, "city": "Sumaré"}), 1)
     assert services.patients.get(patient.id).data.city == "Valinhos"
 

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import text
 
 from app.bootstrap import Services, bootstrap
-from app.config import Config
 from app.domain.patients import PatientForm
 from app.errors import LoginRefused, PermissionDenied, ValidationError
 from app.services import users as users_module
@@ -30,8 +29,8 @@ def test_the_first_user_must_be_an_admin(services: Services) -> None:
     assert services.users.has_users() is False
 
 
-def test_reopening_a_database_with_users_acts_as_nobody(staff: Services, config: Config) -> None:
-    again = bootstrap(config, staff.clock)
+def test_reopening_a_database_with_users_acts_as_nobody(staff: Services) -> None:
+    again = bootstrap(staff.config, staff.clock)
     try:
         assert not again.actor.is_user
         with pytest.raises(PermissionDenied, match="entrar com um usuário"):

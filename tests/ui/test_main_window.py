@@ -34,7 +34,7 @@ def test_navigation_has_the_sections_the_product_keeps(qtbot: QtBot, services: S
 
 def test_unbuilt_sections_say_so_plainly(qtbot: QtBot, services: Services) -> None:
     window = make_window(qtbot, services)
-    for name in ("Início", "Documentos", "Relatórios"):
+    for name in ("Relatórios",):
         view = window.show_section(name)
         assert isinstance(view, PlaceholderView)
         texts = " ".join(label.text() for label in view.findChildren(QLabel))

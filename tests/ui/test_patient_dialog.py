@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.domain.patients import PatientForm
-from tests.ui.helpers import type_text
+from tests.ui.helpers import drive_modal, replace_text, type_text
 from ui.dialogs.patient_dialog import PatientDialog
 
 
@@ -117,6 +117,20 @@ def test_edit_loads_and_saves_and_refuses_a_stale_form(qtbot: QtBot, services: S
     )
     dialog.city.clear()
     type_text(qtbot, dialog.city, "Sumaré")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert "Outra pessoa alterou" in dialog.general_error.text()
+
+    def reload(box: QMessageBox) -> None:
+        assert "Outro usuário alterou este registro — recarregar?" in box.text()
+        qtbot.mouseClick(box.findChild(QPushButton, "reload"), Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton),
+        QMessageBox,
+        reload,
+    )
     assert services.patients.get(patient.id).data.city == "Valinhos"
+    assert dialog.city.text() == "Valinhos"  # reloaded: the current version is on screen
+    assert "Recarregado" in dialog.general_error.text()
+    replace_text(qtbot, dialog.city, "Sumaré")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert services.patients.get(patient.id).data.city == "Sumaré"

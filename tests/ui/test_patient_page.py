@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services
-from app.domain.contracts import ContractForm, PaymentForm
+from app.bootstrap import Services, bootstrap
+from app.domain.contracts import ContractForm, ContractTermsForm, PaymentForm
 from app.domain.patients import PatientForm
 from tests.ui.helpers import drive_modal, replace_text, tick, type_text
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.main_window import MainWindow
@@ -174,3 +175,43 @@ def test_contracts_section_opens_the_patient(
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.patients
     assert window.patients.page.title.text() == "Maria da Silva"
+
+
+def test_stale_contract_edit_asks_to_reload(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    form = ContractForm(total="1.200,00", installments="12", first_due="2026-04-01")
+    contract = services.contracts.create(patient_id, form)
+    page = make_page(qtbot, services, patient_id)
+
+    def edit_on_two_pcs(dialog: ContractTermsDialog) -> None:
+        type_text(qtbot, dialog.description, "Implante")
+        # Meanwhile, at the other reception, someone fills in the signature date and saves.
+        other = bootstrap(services.config, services.clock, migrate=False)
+        try:
+            other.contracts.update_terms(
+                contract.summary.id, ContractTermsForm(signed_on="10/03/2026"), contract.version
+            )
+        finally:
+            other.close()
+
+        def reload(box: QMessageBox) -> None:
+            assert box.text() == "Outro usuário alterou este registro — recarregar?"
+            qtbot.mouseClick(box.findChild(QPushButton, "reload"), Qt.MouseButton.LeftButton)
+
+        drive_modal(
+            lambda: qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton),
+            QMessageBox,
+            reload,
+        )
+        assert dialog.signed_on.text() == "10/03/2026"  # the other PC's change is on screen
+        type_text(qtbot, dialog.description, "Implante")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.edit_contract_button, Qt.MouseButton.LeftButton),
+        ContractTermsDialog,
+        edit_on_two_pcs,
+    )
+    saved = services.contracts.get(contract.summary.id)
+    assert saved.description == "Implante" and saved.signed_on is not None

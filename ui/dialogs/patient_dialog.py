@@ -269,6 +269,10 @@ class PatientDialog(FormDialog):
         else:
             self.responsible_found.clear()
 
+    def reload(self) -> None:
+        if self.patient_id is not None:
+            self.load(self.service.get(self.patient_id))
+
     def load(self, patient: Patient) -> None:
         d = patient.data
         self.version = patient.version
@@ -294,14 +298,16 @@ class PatientDialog(FormDialog):
         self.notes.setPlainText(d.notes)
         confirmed = format_date(patient.data_confirmed_on) or self.tr("nunca")
         self.confirmed_label.setText(self.tr("Última confirmação: {date}").format(date=confirmed))
+        self.has_responsible.setChecked(patient.responsible is not None)
         if patient.responsible is not None:
-            self.has_responsible.setChecked(True)
             self.responsible_cpf.setText(format_cpf(patient.responsible.cpf))
             self.look_up_responsible()
         if patient.dependents:
             names = ", ".join(p.name for p in patient.dependents)
             self.setWindowTitle(
-                self.windowTitle() + " — " + self.tr("responsável por {names}").format(names=names)
+                self.tr("Editar paciente")
+                + " — "
+                + self.tr("responsável por {names}").format(names=names)
             )
 
     def form(self) -> PatientForm:

@@ -1,17 +1,21 @@
-"""Cobrança: tabs of the collection work — "Cobrança de hoje" first (the worklist of
-inadimplentes, issue 5, is the next tab)."""
+"""Cobrança: the collection desk, one tab per way of working — "Cobrança de hoje" (the régua's
+drafted messages for this morning) first, then "Inadimplentes" (the overdue worklist)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.bootstrap import Services
 from ui.errors import ErrorReporter
 from ui.tasks import TaskRunner
+from ui.views.overdue_view import OverdueView
 from ui.views.today_view import TodayView
 
 
 class CollectionSection(QTabWidget):
+    open_patient = Signal(int)
+
     def __init__(
         self,
         services: Services,
@@ -23,8 +27,15 @@ class CollectionSection(QTabWidget):
         self.setObjectName("CollectionSection")
         self.today = TodayView(services, reporter, runner)
         self.addTab(self.today, self.tr("Cobrança de hoje"))
+        self.overdue = OverdueView(services)
+        self.addTab(self.overdue, self.tr("Inadimplentes"))
+        self.overdue.open_patient.connect(self.open_patient)
+        self.currentChanged.connect(lambda _i: self.refresh())
 
     def refresh(self) -> None:
-        """The section was opened: today's list is recomputed (payments may have arrived)."""
-        if self.currentWidget() is self.today:
+        """Recompute the visible tab (payments may have arrived or changed balances)."""
+        current = self.currentWidget()
+        if current is self.today:
             self.today.load()
+        elif current is self.overdue:
+            self.overdue.refresh()

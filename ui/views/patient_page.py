@@ -3,6 +3,8 @@ payments and reversals, and the contacts about money (with promises)."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,30 +17,53 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import Services
-from app.domain.catalog import label
+from app.domain.catalog import DocumentKind, label
 from app.domain.contracts import REVERSAL_CODES, ContractView, PaymentView
 from app.domain.dates import format_date
+from app.domain.documents import KIND_LABELS, ArchivedDocument
 from app.domain.identity import format_cpf, format_phone
 from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl
 from app.domain.patients import Patient
+from app.domain.risk import FLAG_LABELS
+from app.errors import EmDiaError
+from app.services.base import Permission
+from app.services.overdue import CollectionStatus
 from ui.dialogs.contract_dialog import ContractDialog
+from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
+from ui.documents import DocumentDesk, act_on
 from ui.models.contracts_model import STATUS
+from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
+from ui.models.overdue_model import SEGMENT_COLOURS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.widgets.chips import chips_html
 from ui.widgets.contact_history import ContactHistory
 from ui.widgets.tables import make_table
+
+# The documents printed from a contract, in the order a receptionist needs them.
+CONTRACT_DOCUMENTS = (
+    (DocumentKind.CONTRATO, "Contrato"),
+    (DocumentKind.CARNE, "Carnê com PIX"),
+    (DocumentKind.EXTRATO, "Extrato"),
+    (DocumentKind.NOTIFICACAO, "Notificação extrajudicial"),
+    (DocumentKind.AVISO_NEGATIVACAO, "Aviso de negativação"),
+)
 
 
 class PatientPage(QWidget):
     back = Signal()
+    document_generated = Signal(object)  # ArchivedDocument
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, desk: DocumentDesk | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientPage")
         self.services = services
+        self.desk = desk or DocumentDesk(services.documents, self)
         self.patient: Patient | None = None
         self.contract: ContractView | None = None
 
@@ -55,6 +80,16 @@ class PatientPage(QWidget):
         self.contract_button.setObjectName("newContract")
         self.pay_button = QPushButton(self.tr("Receber pagamento"))
         self.pay_button.setObjectName("receive")
+        # Collection standing: overdue, risk and "suspender novos tratamentos" (seed 002).
+        self.standing = QLabel()
+        self.standing.setObjectName("standing")
+        self.standing.setTextFormat(Qt.TextFormat.RichText)
+        self.standing.setWordWrap(True)
+        self.suspend_button = QPushButton()
+        self.suspend_button.setObjectName("suspend")
+        self.collection: CollectionStatus | None = None
+        self.edit_contract_button = QPushButton(self.tr("Editar contrato"))
+        self.edit_contract_button.setObjectName("editContract")
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -83,45 +118,84 @@ class PatientPage(QWidget):
         )
         self.reverse_button = QPushButton(self.tr("Estornar pagamento selecionado"))
         self.reverse_button.setObjectName("reverse")
+        self.receipt_button = QPushButton(self.tr("Recibo do pagamento selecionado"))
+        self.receipt_button.setObjectName("receipt")
+
+        self.document_buttons: dict[str, QPushButton] = {}
+        for kind, text in CONTRACT_DOCUMENTS:
+            button = QPushButton(self.tr(text))
+            button.setObjectName(f"doc_{kind}")
+            button.setToolTip(self.tr("Gera, arquiva e abre o PDF do contrato selecionado."))
+            button.clicked.connect(lambda _checked=False, k=kind: self.generate(k))
+            self.document_buttons[kind] = button
+        self.documents_status = QLabel()
+        self.documents_status.setObjectName("documentsStatus")
+        self.documents_status.setWordWrap(True)
+        self.documents_model = RowsTableModel(DOCUMENT_HEADERS)
+        self.documents_table = make_table(
+            self.documents_model, "patientDocuments", (60, 135, 200, 200, 70, 90)
+        )
+        self.open_document_button = QPushButton(self.tr("Abrir"))
+        self.open_document_button.setObjectName("openDocument")
+        self.print_document_button = QPushButton(self.tr("Imprimir…"))
+        self.print_document_button.setObjectName("printDocument")
 
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.title, 1)
-        for button in (self.edit_button, self.contract_button, self.pay_button):
+        for button in (
+            self.edit_button,
+            self.contract_button,
+            self.edit_contract_button,
+            self.pay_button,
+            self.suspend_button,
+        ):
             header.addWidget(button)
         lines_box = QWidget()
         lines_layout = QVBoxLayout(lines_box)
         lines_layout.setContentsMargins(0, 0, 0, 0)
         lines_layout.addWidget(self.summary)
         lines_layout.addWidget(self.lines_table, 1)
-        payments_box = QWidget()
-        payments_layout = QVBoxLayout(payments_box)
-        payments_layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Pagamentos e estornos")), 1)
-        row.addWidget(self.reverse_button)
-        payments_layout.addLayout(row)
-        payments_layout.addWidget(self.payments_table, 1)
-        self.contacts = ContactHistory(services.collection)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
-        self.bottom_tabs.addTab(payments_box, self.tr("Pagamentos e estornos"))
+        self.bottom_tabs.addTab(
+            _panel(self.payments_table, self.receipt_button, self.reverse_button),
+            self.tr("Pagamentos e estornos"),
+        )
+        self.bottom_tabs.addTab(
+            _panel(self.documents_table, self.open_document_button, self.print_document_button),
+            self.tr("Documentos gerados"),
+        )
+        self.contacts = ContactHistory(services.collection)
         self.bottom_tabs.addTab(self.contacts, self.tr("Contatos de cobrança"))
+        print_row = QHBoxLayout()
+        print_row.addWidget(QLabel(self.tr("Imprimir:")))
+        for button in self.document_buttons.values():
+            print_row.addWidget(button)
+        print_row.addWidget(self.documents_status, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.contracts_table)
         split.addWidget(lines_box)
         split.addWidget(self.bottom_tabs)
-        split.setSizes([120, 330, 170])
+        split.setSizes([120, 310, 190])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.details)
+        layout.addWidget(self.standing)
+        layout.addLayout(print_row)
         layout.addWidget(split, 1)
 
         self.back_button.clicked.connect(self.back.emit)
         self.edit_button.clicked.connect(self.edit_patient)
         self.contract_button.clicked.connect(self.new_contract)
         self.pay_button.clicked.connect(self.receive_payment)
+        self.edit_contract_button.clicked.connect(self.edit_contract)
         self.reverse_button.clicked.connect(self.reverse_selected)
+        self.receipt_button.clicked.connect(self.receipt_for_selected)
+        self.open_document_button.clicked.connect(self.open_selected_document)
+        self.print_document_button.clicked.connect(self.print_selected_document)
+        self.documents_table.activated.connect(lambda _index: self.open_selected_document())
+        self.suspend_button.clicked.connect(self.toggle_suspension)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
@@ -146,7 +220,9 @@ class PatientPage(QWidget):
             names = ", ".join(p.name for p in self.patient.dependents)
             parts.append(self.tr("Responsável por: {names}").format(names=names))
         self.details.setText("  ·  ".join(parts))
+        self.documents_status.clear()
         self._load_contracts(contract_id)
+        self.load_documents()
         self.contacts.load(patient_id)
 
     def refresh_contacts(self) -> None:
@@ -155,6 +231,7 @@ class PatientPage(QWidget):
 
     def _load_contracts(self, select_id: int | None = None) -> None:
         assert self.patient is not None
+        self.show_standing(self.services.overdue.status(self.patient.id))
         summaries = self.services.contracts.for_patient(self.patient.id)
         rows = [
             Row(
@@ -177,11 +254,13 @@ class PatientPage(QWidget):
         ]
         self.contracts_model.set_rows(rows)
         self.pay_button.setEnabled(any(c.status == "active" for c in summaries))
+        self.edit_contract_button.setEnabled(bool(summaries))
         if not rows:
             self.contract = None
             self.lines_model.set_rows([])
             self.payments_model.set_rows([])
             self.summary.setText(self.tr('Nenhum contrato ainda. Use "Novo contrato".'))
+            self._enable_documents()
             return
         keys = [r.key for r in rows]
         index = keys.index(select_id) if select_id in keys else 0
@@ -236,6 +315,94 @@ class PatientPage(QWidget):
             text += self.tr(" Crédito do paciente: {c}.").format(c=format_brl(view.credit_cents))
         self.summary.setText(text)
         self.payments_model.set_rows([self._payment_row(p) for p in view.payments])
+        self._enable_documents()
+
+    def _enable_documents(self) -> None:
+        """Offer only documents that would be true today: no carnê without open installments,
+        no notification without an overdue one."""
+        view = self.contract
+        active = view is not None and view.summary.status == "active"
+        overdue = active and view is not None and any(ln.is_overdue for ln in view.lines)
+        open_lines = active and view is not None and any(ln.is_open for ln in view.lines)
+        enabled = {
+            DocumentKind.CONTRATO: view is not None,
+            DocumentKind.EXTRATO: view is not None,
+            DocumentKind.CARNE: open_lines,
+            DocumentKind.NOTIFICACAO: overdue,
+            DocumentKind.AVISO_NEGATIVACAO: overdue,
+        }
+        for kind, button in self.document_buttons.items():
+            button.setEnabled(bool(enabled[kind]))
+        self.receipt_button.setEnabled(view is not None and bool(view.payments))
+
+    # --- documents ----------------------------------------------------------------------
+    def load_documents(self) -> None:
+        if self.patient is None:
+            return
+        documents = self.services.documents.for_patient(self.patient.id)
+        self.documents_model.set_rows(
+            [Row(document_cells(d), key=d.id, tooltip=d.file_path) for d in documents]
+        )
+        self.bottom_tabs.setTabText(1, self.tr("Documentos gerados ({n})").format(n=len(documents)))
+
+    def generate(self, kind: str) -> ArchivedDocument | None:
+        """Generate, archive and open one document for the selected contract."""
+        if self.contract is None:
+            return None
+        try:
+            [document] = self.services.documents.generate(
+                kind, contract_id=self.contract.summary.id
+            )
+        except EmDiaError as exc:
+            self.documents_status.setText(exc.message)
+            return None
+        return self._generated(document)
+
+    def receipt_for_selected(self) -> ArchivedDocument | None:
+        payment = self.selected_payment()
+        if payment is None:
+            self.documents_status.setText(self.tr("Selecione um pagamento na lista."))
+            return None
+        try:
+            document = self.services.documents.receipt(payment.id)
+        except EmDiaError as exc:
+            self.documents_status.setText(exc.message)
+            return None
+        return self._generated(document)
+
+    def _generated(self, document: ArchivedDocument) -> ArchivedDocument:
+        self.load_documents()
+        self.documents_table.selectRow(0)
+        text = self.tr("{kind} gerado e arquivado (documento {id}).").format(
+            kind=KIND_LABELS[document.kind], id=document.id
+        )
+        try:
+            self.desk.open(document.id)
+        except EmDiaError as exc:
+            text += " " + exc.message
+        self.documents_status.setText(text)
+        self.document_generated.emit(document)
+        return document
+
+    def selected_document_id(self) -> int | None:
+        index = self.documents_table.currentIndex()
+        return self.documents_model.key(index.row()) if index.isValid() else None
+
+    def open_selected_document(self) -> None:
+        act_on(
+            self.documents_status,
+            self.desk.open,
+            self.selected_document_id(),
+            self.tr("Aberto: {result}"),
+        )
+
+    def print_selected_document(self) -> None:
+        act_on(
+            self.documents_status,
+            lambda document_id: self.desk.print(document_id, self),
+            self.selected_document_id(),
+            self.tr("Impressão enviada ({result} página(s))."),
+        )
 
     def _payment_row(self, p: PaymentView) -> Row:
         if p.is_reversal:
@@ -256,6 +423,67 @@ class PatientPage(QWidget):
             tooltip=p.reason,
         )  # fmt: skip
 
+    def show_standing(self, status: CollectionStatus) -> None:
+        """Overdue money, risk and the suspension of new treatments, in the header."""
+        self.collection = status
+        row = status.row
+        parts = []
+        if row is not None:
+            a = row.assessment
+            parts.append(
+                self.tr(
+                    "Em atraso: <b>{u}</b> (atualizado) há {d} dias · "
+                    "<span style='color:{c}'>{s}</span> · risco {r}/100"
+                ).format(
+                    u=format_brl(row.updated_cents),
+                    d=row.days_late,
+                    c=SEGMENT_COLOURS[a.segment],
+                    s=html.escape(a.segment_label),
+                    r=a.score,
+                )
+            )
+            if a.flags:
+                parts.append(chips_html([FLAG_LABELS[f] for f in a.flags]))
+            self.standing.setToolTip("\n".join(f"+{r.points}  {r.text}" for r in a.reasons))
+        else:
+            self.standing.setToolTip("")
+        if status.suspended:
+            text = self.tr("Novos tratamentos suspensos")
+            if row is None:
+                text += self.tr(" — nada mais em atraso: pode liberar")
+            parts.append(
+                f"<span style='background-color:#fbe3e1; color:#8c1d18'>"
+                f"&nbsp;<b>{text}</b>&nbsp;</span>"
+            )
+        elif status.suspension_suggested:
+            parts.append(
+                "<span style='background-color:#fdf0d5; color:#7a4a00'>&nbsp;"
+                + self.tr("Sugestão: suspender novos tratamentos (atraso de {d} dias)").format(
+                    d=row.days_late if row else 0
+                )
+                + "&nbsp;</span>"
+            )
+        self.standing.setText("  ".join(parts))
+        self.standing.setVisible(bool(parts))
+        self.suspend_button.setText(
+            self.tr("Liberar novos tratamentos")
+            if status.suspended
+            else self.tr("Suspender novos tratamentos")
+        )
+        self.suspend_button.setVisible(status.suspended or row is not None)
+        allowed = self.services.actor.can(Permission.SUSPEND_TREATMENTS)
+        self.suspend_button.setEnabled(allowed)
+        self.suspend_button.setToolTip(
+            "" if allowed else self.tr("Só o gestor ou dentista decide a suspensão.")
+        )
+
+    def toggle_suspension(self) -> None:
+        """The person decides; the system only suggests (seed 002). Audited."""
+        assert self.patient is not None and self.collection is not None
+        self.show_standing(
+            self.services.overdue.set_suspension(self.patient.id, not self.collection.suspended)
+        )
+
     # --- actions ------------------------------------------------------------------------
     def edit_patient(self) -> None:
         assert self.patient is not None
@@ -274,6 +502,13 @@ class PatientPage(QWidget):
             self.services.clock.today(),
             self,
         )
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(dialog.saved.summary.id)
+
+    def edit_contract(self) -> None:
+        if self.contract is None:
+            return
+        dialog = ContractTermsDialog(self.services.contracts, self.contract.summary.id, self)
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.saved.summary.id)
 
@@ -312,3 +547,17 @@ class PatientPage(QWidget):
         if dialog.exec():
             assert self.contract is not None
             self._load_contracts(self.contract.summary.id)
+
+
+def _panel(table: QWidget, *buttons: QPushButton) -> QWidget:
+    """A table with its action buttons right-aligned above it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    layout.addLayout(row)
+    layout.addWidget(table, 1)
+    return box

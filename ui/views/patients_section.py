@@ -5,20 +5,32 @@ from __future__ import annotations
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.bootstrap import Services
+from ui.documents import DocumentDesk
 from ui.views.patient_page import PatientPage
 from ui.views.patients_view import PatientsView
 
 
 class PatientsSection(QStackedWidget):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, desk: DocumentDesk | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsSection")
-        self.list = PatientsView(services.patients)
-        self.page = PatientPage(services)
+        self.services = services
+        self.list = PatientsView(services.patients, services.transfer)
+        self.desk = desk
+        self._page: PatientPage | None = None
         self.addWidget(self.list)
-        self.addWidget(self.page)
         self.list.open_patient.connect(self.show_patient)
-        self.page.back.connect(self.show_list)
+
+    @property
+    def page(self) -> PatientPage:
+        """Built when the first patient is opened (a faster start, bench/bench_app.py)."""
+        if self._page is None:
+            self._page = PatientPage(self.services, self.desk)
+            self.addWidget(self._page)
+            self._page.back.connect(self.show_list)
+        return self._page
 
     def show_patient(self, patient_id: int, contract_id: int | None = None) -> None:
         self.page.open(patient_id, contract_id)

@@ -7,8 +7,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.patients import PatientService
+from app.services.transfer import TransferService
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
+from ui.tasks import TaskRunner
+from ui.views.transfer_panel import export_to_file, open_import_wizard
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
 
@@ -18,10 +21,17 @@ class PatientsView(QWidget):
 
     open_patient = Signal(int)
 
-    def __init__(self, service: PatientService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: PatientService,
+        transfer: TransferService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientsView")
         self.service = service
+        self.transfer = transfer
+        self.runner = TaskRunner(self)
         self.model = PatientTableModel(service)
 
         title = QLabel(self.tr("Pacientes"))
@@ -37,6 +47,15 @@ class PatientsView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
+        if transfer is not None:
+            self.import_button = QPushButton(self.tr("Importar planilha…"))
+            self.import_button.setObjectName("importPatients")
+            self.export_button = QPushButton(self.tr("Exportar…"))
+            self.export_button.setObjectName("exportPatients")
+            self.import_button.clicked.connect(self.import_patients)
+            self.export_button.clicked.connect(self.export_patients)
+            top.addWidget(self.import_button)
+            top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(top)
@@ -82,6 +101,14 @@ class PatientsView(QWidget):
             self.search.blockSignals(False)
             self.run_search()
             self.open_patient.emit(dialog.saved.id)
+
+    def import_patients(self) -> None:
+        assert self.transfer is not None
+        open_import_wizard(self.transfer, "patients", self, lambda _report: self.run_search())
+
+    def export_patients(self) -> None:
+        assert self.transfer is not None
+        export_to_file(self.transfer, "patients", self, self.runner, self.count_label.setText)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,14 +22,16 @@ from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
+from ui.views.database_tab import DatabaseTab
 from ui.views.placeholder import PlaceholderView
 from ui.views.regua_settings import ReguaSettings
+from ui.views.transfer_panel import TransferPanel
 from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.index_editor import IndexEditor
 
 CLINIC_TAB_KEYS = (
     "name", "trade_name", "cnpj", "cpf", "cro", "address", "city", "state", "zip_code",
-    "phone", "email", "pix_key", "pix_merchant_name", "pix_merchant_city",
+    "phone", "email", "pix_key", "pix_merchant_name", "pix_merchant_city", "logo",
 )  # fmt: skip
 CHARGES_TAB_KEYS = (
     "fine_percent",
@@ -49,6 +52,7 @@ HINTS = {
     "fine_percent": "No máximo 2 % (CDC art. 52 §1).",
     "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
     "punctuality_discount_percent": "Para quem paga até o vencimento; 0 para não usar.",
+    "logo": "Opcional: aparece no cabeçalho de todo documento.",
 }
 
 
@@ -79,7 +83,10 @@ class ClinicForm(QWidget):
                 widget.setPlaceholderText(HINTS.get(key, ""))
             widget.setObjectName(key)
             self.fields[key] = widget
-            self.errors.add_row(form, CLINIC_KEYS[key].label, widget, key)
+            shown: QWidget = widget
+            if key == "logo":
+                shown = self._with_browse(widget)
+            self.errors.add_row(form, CLINIC_KEYS[key].label, shown, key)
         self.save_button = QPushButton(self.tr("Salvar"))
         self.save_button.setObjectName("saveClinic")
         self.save_button.clicked.connect(self.save)
@@ -99,6 +106,24 @@ class ClinicForm(QWidget):
         layout.addWidget(body)
         layout.addStretch(1)
         self.load()
+
+    def _with_browse(self, edit: QLineEdit | QComboBox) -> QWidget:
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        browse = QPushButton(self.tr("Escolher imagem…"))
+        browse.setObjectName("chooseLogo")
+        browse.clicked.connect(lambda: self._choose_logo(edit))
+        row.addWidget(browse)
+        return holder
+
+    def _choose_logo(self, edit: QLineEdit | QComboBox) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Logotipo da clínica"), "", self.tr("Imagens (*.png *.jpg *.jpeg)")
+        )
+        if path and isinstance(edit, QLineEdit):
+            edit.setText(path)
 
     def load(self) -> None:
         info = self.service.get()
@@ -167,6 +192,8 @@ class SettingsView(QWidget):
         box.addWidget(self.index_editor, 1)
         self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
         self.tabs.addTab(charges, self.tr("Cobrança"))
+        self.transfer_panel = TransferPanel(services.transfer)
+        self.tabs.addTab(self.transfer_panel, self.tr("Importar / Exportar"))
         self.regua = ReguaSettings(services.collection)
         self.regua_tab = self.tabs.addTab(self.regua, self.tr("Régua"))
         self.security = security or PlaceholderView(
@@ -176,6 +203,8 @@ class SettingsView(QWidget):
         self.audit = audit or PlaceholderView(self.tr("Auditoria"), self.tr("Auditoria."))
         self.security_tab = self.tabs.addTab(self.security, self.tr("Usuários e backups"))
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("Auditoria"))
+        self.database_tab = DatabaseTab(services.database)
+        self.database_tab_index = self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
         self.tabs.currentChanged.connect(self._tab_opened)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -196,6 +225,7 @@ class SettingsView(QWidget):
         self.regua.apply_permissions(can_settings)
         self.tabs.setTabVisible(self.security_tab, can_admin)
         self.tabs.setTabVisible(self.audit_tab, can_audit)
+        self.tabs.setTabVisible(self.database_tab_index, can_admin)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
 

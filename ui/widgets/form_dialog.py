@@ -6,9 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
-from app.errors import EmDiaError, ValidationError
+from app.errors import ConflictError, EmDiaError, ValidationError
 from ui.widgets.form import ERROR_STYLE, FieldErrors
 
 T = TypeVar("T")
@@ -50,6 +57,26 @@ class FormDialog(QDialog):
     def save(self) -> None:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
 
+    def reload(self) -> None:
+        """Show the record as it is now (after another PC saved it). Editing dialogs override."""
+
+    def ask_reload(self, exc: ConflictError) -> bool:
+        """Another PC saved this record first: offer to reload it (discarding what was typed
+        here) or to keep the form as it is. Nothing was saved either way."""
+        box = QMessageBox(self)
+        box.setObjectName("conflict")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Registro alterado em outro computador"))
+        box.setText(self.tr("Outro usuário alterou este registro — recarregar?"))
+        box.setInformativeText(exc.message)
+        reload_button = box.addButton(self.tr("Recarregar"), QMessageBox.ButtonRole.AcceptRole)
+        reload_button.setObjectName("reload")
+        keep = box.addButton(self.tr("Continuar editando"), QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("keep")
+        box.setDefaultButton(reload_button)
+        box.exec()
+        return box.clickedButton() is reload_button
+
     def submit(self, action: Callable[[], T]) -> T | None:
         """Run ``action``; on a refusal show why (under the field, or on top) and return None."""
         self.errors.clear()
@@ -57,6 +84,15 @@ class FormDialog(QDialog):
             return action()
         except ValidationError as exc:
             self.errors.show(exc)
+        except ConflictError as exc:
+            self.general_error.setText(exc.message)
+            self.general_error.show()
+            if self.ask_reload(exc):
+                self.reload()
+                self.general_error.setText(
+                    self.tr("Recarregado: esta é a versão atual. Refaça suas alterações e salve.")
+                )
+                self.general_error.show()
         except EmDiaError as exc:
             self.general_error.setText(exc.message)
             self.general_error.show()

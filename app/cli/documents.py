@@ -1,0 +1,200 @@
+"""Document commands (DESIGN.md §11):
+
+    emdia documents KIND (--contract ID | --patient ID | --payment ID | --agreement ID) --out DIR
+    emdia documents batch notificacao --min-days-late N --out DIR
+
+Every PDF is archived under the data folder (``documentos/``) and recorded with its SHA-256; a
+copy goes to ``--out`` for printing or sending. One line per document: the copy, then the
+archived file. ``--json`` prints the same as a list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
+from app.domain.catalog import DocumentKind
+from app.domain.documents import ArchivedDocument
+from app.domain.money import format_brl
+from app.errors import EmDiaError, ValidationError
+
+KINDS = (
+    DocumentKind.CONTRATO,
+    DocumentKind.CARNE,
+    DocumentKind.RECIBO,
+    DocumentKind.NOTIFICACAO,
+    DocumentKind.AVISO_NEGATIVACAO,
+    DocumentKind.CONFISSAO,
+    DocumentKind.EXTRATO,
+)
+BATCH_KINDS = (DocumentKind.NOTIFICACAO,)
+
+FLAG_OF_FIELD.update(
+    {"min_days_late": "--min-days-late", "agreement": "--agreement", "kind": "KIND"}
+)
+
+
+def register(sub: Any) -> None:
+    docs = sub.add_parser(
+        "documents",
+        help="gera e arquiva PDFs: " + " ".join(KINDS) + "; batch notificacao",
+        description=(
+            "Gera documentos em PDF, arquiva cada um (com SHA-256) e copia para --out. "
+            "KIND: " + ", ".join(KINDS) + ". Em lote: documents batch notificacao "
+            "--min-days-late N --out DIR."
+        ),
+    )
+    docs.add_argument("kind", metavar="KIND|batch", choices=[*KINDS, "batch"])
+    docs.add_argument("batch_kind", nargs="?", metavar="notificacao", help="só com batch")
+    which = docs.add_mutually_exclusive_group()
+    which.add_argument("--contract", type=int, metavar="ID")
+    which.add_argument("--patient", type=int, metavar="ID")
+    which.add_argument("--payment", type=int, metavar="ID")
+    which.add_argument("--agreement", type=int, metavar="ID")
+    docs.add_argument("--min-days-late", type=int, metavar="N", help="só com batch")
+    docs.add_argument("--out", required=True, metavar="DIR", help="pasta para as cópias")
+    docs.add_argument("--json", action="store_true")
+    docs.set_defaults(handler=cmd_documents, parser=docs)
+
+
+def _usage(args: argparse.Namespace, message: str) -> None:
+    parser: Parser = args.parser
+    parser.error(message)
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    targets = [args.contract, args.patient, args.payment, args.agreement]
+    if args.kind == "batch":
+        if args.batch_kind not in BATCH_KINDS:
+            _usage(args, "em lote só existe: documents batch notificacao --min-days-late N")
+        if args.min_days_late is None:
+            _usage(args, "documents batch notificacao: falta --min-days-late N")
+        if any(t is not None for t in targets):
+            _usage(args, "documents batch: não use --contract/--patient/--payment/--agreement")
+        return _batch(args)
+    if args.batch_kind is not None:
+        _usage(args, f"argumento não reconhecido: {args.batch_kind}")
+    if args.min_days_late is not None:
+        _usage(args, "--min-days-late só vale com documents batch notificacao")
+    if args.kind == DocumentKind.CONFISSAO:
+        raise ValidationError.single(
+            "kind",
+            "confissao: o termo de confissão de dívida chega com os acordos (renegociação) e "
+            "ainda não está disponível nesta versão.",
+        )
+    if all(t is None for t in targets):
+        _usage(args, f"documents {args.kind}: informe --contract, --patient ou --payment")
+    _check_out(args.out)
+    with open_services(args) as services:
+        documents = services.documents.generate(
+            args.kind,
+            contract_id=args.contract,
+            patient_id=args.patient,
+            payment_id=args.payment,
+            agreement_id=args.agreement,
+        )
+    out = _out_dir(args.out)
+    copies = [_copy(doc, out) for doc in documents]
+    if args.json:
+        print_json([_as_json(doc, copy) for doc, copy in zip(documents, copies, strict=True)])
+    else:
+        for doc, copy in zip(documents, copies, strict=True):
+            print(f"{copy}  (arquivado: {doc.file_path})")
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace) -> int:
+    _check_out(args.out)
+    with open_services(args) as services:
+        total_candidates = len(services.documents.overdue_candidates(args.min_days_late))
+
+        def progress(done: int, total: int) -> None:
+            if not args.json and sys.stderr.isatty():
+                print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+        result = services.documents.batch_notifications(args.min_days_late, progress)
+    out = _out_dir(args.out)
+    copies = [_copy(doc, out) for doc in result.documents]
+    if args.json:
+        print_json(
+            {
+                "kind": "notificacao",
+                "min_days_late": args.min_days_late,
+                "candidates": total_candidates,
+                "generated": len(result.documents),
+                "total_cents": result.total_cents,
+                "documents": [
+                    _as_json(doc, copy) for doc, copy in zip(result.documents, copies, strict=True)
+                ],
+                "skipped": [{"contract_id": cid, "reason": why} for cid, why in result.skipped],
+            }
+        )
+        return EXIT_OK
+    if sys.stderr.isatty() and total_candidates:
+        print(file=sys.stderr)
+    for doc, copy in zip(result.documents, copies, strict=True):
+        print(f"{copy}  (arquivado: {doc.file_path})")
+    print(
+        f"{len(result.documents)} notificação(ões) com mais de {args.min_days_late} dia(s) de "
+        f"atraso, somando {format_brl(result.total_cents)} atualizados.",
+        file=sys.stderr,
+    )
+    for cid, why in result.skipped:
+        print(f"contrato {cid} não gerado: {why}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check_out(text: str) -> None:
+    """Refuse an unusable --out before anything is generated (created only after success)."""
+    out = Path(text).expanduser()
+    if out.exists() and not out.is_dir():
+        raise ValidationError.single("out", f"Pasta de saída: '{text}' existe e não é uma pasta.")
+
+
+def _out_dir(text: str) -> Path:
+    out = Path(text).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError.single(
+            "out", f"Pasta de saída: não foi possível criar '{text}' ({exc.strerror})."
+        ) from None
+    if not out.is_dir():
+        raise ValidationError.single("out", f"Pasta de saída: '{text}' não é uma pasta.")
+    return out
+
+
+def _copy(document: ArchivedDocument, out: Path) -> Path:
+    """Copy the archived file to ``out`` without overwriting anything already there."""
+    source = Path(document.file_path)
+    stem = source.stem
+    for attempt in range(1, 10_000):
+        target = out / (f"{stem}.pdf" if attempt == 1 else f"{stem}-{attempt}.pdf")
+        if target.resolve() == source.resolve():
+            return target
+        try:
+            with open(target, "xb") as handle, open(source, "rb") as original:
+                shutil.copyfileobj(original, handle)
+        except FileExistsError:
+            continue
+        return target
+    raise EmDiaError(f"Não foi possível criar um arquivo novo em {out}.")
+
+
+def _as_json(document: ArchivedDocument, copy: Path) -> dict[str, Any]:
+    return {
+        "document_id": document.id,
+        "kind": document.kind,
+        "patient_id": document.patient_id,
+        "contract_id": document.contract_id,
+        "payment_id": document.payment_id,
+        "as_of": document.as_of,
+        "generated_at": document.generated_at.isoformat(timespec="seconds"),
+        "sha256": document.sha256,
+        "archived_path": document.file_path,
+        "path": str(copy),
+    }

@@ -1,0 +1,1 @@
+"""ReportLab documents: one module per kind, shared layout in ``layout`` and ``common``."""

@@ -1,0 +1,89 @@
+"""Blocks several documents share: the parties of a contract and its installment table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable
+
+from app.documents.layout import brl, clinic_contacts, esc, table
+from app.documents.model import ContractFacts, Letterhead
+from app.domain.dates import format_date
+from app.domain.law import DebtLine
+from app.domain.money import format_percent
+from app.domain.pix import display_key
+
+# DESIGN.md §4: documents never name the treatment; the contract may say what kind of service.
+SERVICE_KIND = "serviços odontológicos"
+
+
+def installment_label(number: int, count: int) -> str:
+    return "Entrada" if number == 0 else f"{number}/{count}"
+
+
+def contract_ref(facts: ContractFacts) -> str:
+    signed = facts.signed_on or facts.created_on
+    return f"contrato de prestação de serviços nº {facts.id}, de {format_date(signed)}"
+
+
+def charges_sentence(facts: ContractFacts) -> str:
+    """The contract's late-payment terms in one sentence (the values stored on the contract)."""
+    text = (
+        f"multa de {format_percent(facts.fine_bp)} sobre a parcela em atraso (CDC art. 52, §1º) "
+        f"e juros de mora de {format_percent(facts.interest_monthly_bp)} ao mês, simples, "
+        "calculados por dia de atraso"
+    )
+    if facts.correction_index == "ipca":
+        text += ", com correção monetária pelo IPCA"
+    return text
+
+
+def debt_table(lines: Sequence[DebtLine], count: int, *, total_label: str = "Total") -> Flowable:
+    """Overdue installments itemised: days late, principal still open, multa, juros, correção
+    and the updated total (notification and negativação notice)."""
+    rows = [
+        [
+            installment_label(line.number, count),
+            format_date(line.effective_due_date),
+            days(line.days_late),
+            brl(line.open_principal_cents),
+            brl(line.fine_cents),
+            brl(line.interest_cents),
+            brl(line.correction_cents),
+            brl(line.total_cents),
+        ]
+        for line in lines
+    ]
+    total = [
+        total_label, "", "",
+        brl(sum(ln.open_principal_cents for ln in lines)),
+        brl(sum(ln.fine_cents for ln in lines)),
+        brl(sum(ln.interest_cents for ln in lines)),
+        brl(sum(ln.correction_cents for ln in lines)),
+        brl(sum(ln.total_cents for ln in lines)),
+    ]  # fmt: skip
+    return table(
+        ["Parcela", "Vencimento", "Atraso", "Principal", "Multa", "Juros", "Correção", "Total"],
+        rows,
+        [15, 20, 15, 21, 17, 17, 17, 22],
+        right=[2, 3, 4, 5, 6, 7],
+        total=total,
+    )
+
+
+def payment_ways(letterhead: Letterhead) -> str:
+    """How to pay and whom to talk to: PIX key, the desk, phone and e-mail (markup)."""
+    clinic = letterhead.clinic
+    ways = []
+    if clinic.pix_key:
+        ways.append(f"por PIX para a chave <b>{esc(display_key(clinic.pix_key))}</b>")
+    ways.append("no balcão da clínica")
+    text = "O pagamento pode ser feito " + ", ou ".join(ways) + "."
+    contacts = clinic_contacts(clinic)
+    if contacts:
+        text += f" Para conversar sobre o débito: {esc(contacts)}."
+    return text
+
+
+def days(count: int) -> str:
+    return "–" if count <= 0 else ("1 dia" if count == 1 else f"{count} dias")

@@ -1,0 +1,210 @@
+"""Contrato de prestação de serviços com parcelamento.
+
+Parties (the clinic; the contratante — the responsável financeiro when there is one —; the
+patient as beneficiary; the fiador if any), the plan table, the late-payment terms *as stored on
+the contract* (multa ≤ 2 % — CDC art. 52 §1; juros de mora simples pro rata die), early
+settlement with proportional reduction (CDC art. 52 §2), prior notice before negativação (CDC
+art. 43 §2), data protection (LGPD), the consumer's forum (CDC art. 101 I), and signature lines
+for the debtor and two witnesses, which make it a título executivo extrajudicial (CPC art. 784
+III). The internal description of the treatment never appears.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from app.documents.common import SERVICE_KIND, installment_label
+from app.documents.layout import (
+    CONTENT_WIDTH,
+    Signer,
+    brl,
+    build,
+    clinic_party,
+    clinic_signer,
+    esc,
+    key_values,
+    method_label,
+    para,
+    person_line,
+    place_and_date,
+    signatures,
+    spacer,
+    table,
+)
+from app.documents.model import ContractFacts, Letterhead
+from app.domain.dates import format_date
+from app.domain.money import amount_in_words, format_percent
+
+TITLE = "Contrato de prestação de serviços com parcelamento"
+
+METHOD_PHRASES = {
+    "pix": "por PIX",
+    "boleto": "por boleto",
+    "cartao": "no cartão",
+    "dinheiro": "em dinheiro",
+    "cheque": "em cheque",
+}
+
+
+def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: ContractFacts) -> None:
+    clinic = letterhead.clinic
+    parcels = [ln for ln in facts.lines if ln.number > 0]
+    down = next((ln for ln in facts.lines if ln.number == 0), None)
+    financed = sum(ln.principal_cents for ln in parcels)
+    parties = [
+        ("CONTRATADA", clinic_party(clinic) + (f", {esc(clinic.cro)}" if clinic.cro else "")),
+        ("CONTRATANTE", person_line(facts.debtor)),
+    ]
+    if not facts.debtor_is_patient:
+        parties.append(("PACIENTE", person_line(facts.patient)))
+    if facts.guarantor:
+        parties.append(("FIADOR(A)", person_line(facts.guarantor)))
+    beneficiary = (
+        "ao(à) CONTRATANTE"
+        if facts.debtor_is_patient
+        else "ao(à) PACIENTE indicado(a) acima, por quem o(a) CONTRATANTE assume o pagamento"
+    )
+    clause = _Clauses()
+    story: list[Flowable] = [
+        para(TITLE.upper(), "title"),
+        para(f"Contrato nº {facts.id}", "subtitle"),
+        key_values(parties, label_width=30 * mm),
+        spacer(3),
+        para(
+            "As partes acima identificadas celebram este contrato, que se rege pelas cláusulas "
+            "seguintes e pelo Código de Defesa do Consumidor (Lei 8.078/1990)."
+        ),
+        clause.heading("Objeto"),
+        para(
+            f"{clause.n()}. A CONTRATADA prestará {SERVICE_KIND} {beneficiary}, conforme o plano "
+            "de tratamento apresentado e aceito em consulta, que fica fazendo parte deste "
+            "contrato. As informações clínicas constam do prontuário e são sigilosas."
+        ),
+        clause.heading("Preço e forma de pagamento"),
+        para(
+            f"{clause.n()}. O preço total é de <b>{brl(facts.total_cents)}</b> "
+            f"({esc(amount_in_words(facts.total_cents))}), pago "
+            + (
+                f"com entrada de {brl(facts.down_payment_cents)} e "
+                if facts.down_payment_cents
+                else ""
+            )
+            + f"em {len(parcels)} parcela(s) que somam {brl(financed)}, "
+            f"{esc(METHOD_PHRASES.get(facts.method, method_label(facts.method)))}, nos "
+            "vencimentos abaixo. Não há juros remuneratórios no parcelamento: o total das "
+            "parcelas é o preço."
+        ),
+        spacer(2),
+        _plan_table(facts, down is not None),
+        spacer(2),
+        para(
+            f"{clause.n()}. O vencimento que cair em sábado, domingo ou feriado passa para o "
+            "primeiro dia útil seguinte, sem acréscimo. A CONTRATADA dará recibo de cada "
+            "pagamento."
+        ),
+        clause.heading("Atraso"),
+        para(
+            f"{clause.n()}. Em caso de atraso, sobre o valor da parcela em aberto incidirão "
+            f"multa de {format_percent(facts.fine_bp)} (CDC art. 52, §1º), cobrada uma única "
+            f"vez, e juros de mora de {format_percent(facts.interest_monthly_bp)} ao mês, "
+            "simples, calculados por dia de atraso a partir do dia seguinte ao vencimento"
+            + (
+                ", além de correção monetária pelo IPCA (IBGE) pelos meses de atraso"
+                if facts.correction_index == "ipca"
+                else ""
+            )
+            + ". Pagamentos em atraso quitam primeiro os encargos e depois o principal (Código "
+            "Civil art. 354)."
+        ),
+        para(
+            f"{clause.n()}. Antes de qualquer inclusão do débito em cadastro de proteção ao "
+            "crédito, o(a) CONTRATANTE será comunicado(a) por escrito com antecedência mínima "
+            "de 10 (dez) dias (CDC art. 43, §2º). A cobrança será feita sem exposição ao "
+            "ridículo, constrangimento ou ameaça (CDC art. 42)."
+        ),
+        clause.heading("Pagamento antecipado"),
+        para(
+            f"{clause.n()}. O(A) CONTRATANTE pode antecipar o pagamento de parcelas, total ou "
+            "parcialmente, com redução proporcional dos juros e demais acréscimos (CDC art. 52, "
+            "§2º)."
+            + (
+                f" Quem paga até o vencimento tem desconto de pontualidade de "
+                f"{format_percent(facts.punctuality_discount_bp)} sobre a parcela."
+                if facts.punctuality_discount_bp
+                else ""
+            )
+        ),
+        clause.heading("Desistência"),
+        para(
+            f"{clause.n()}. O(A) CONTRATANTE pode desistir do tratamento a qualquer tempo, "
+            "avisando a CONTRATADA: pagará somente os serviços já prestados e os materiais já "
+            "adquiridos especificamente para o tratamento, pelos valores do plano, e o que tiver "
+            "sido pago além disso será devolvido. Nenhuma multa é cobrada pela desistência."
+        ),
+        clause.heading("Dados pessoais"),
+        para(
+            f"{clause.n()}. Os dados pessoais das partes serão usados somente para a execução "
+            "deste contrato e para a cobrança dos valores devidos, na forma da Lei Geral de "
+            "Proteção de Dados (Lei 13.709/2018). Comunicações de cobrança nunca mencionarão o "
+            "tratamento realizado."
+        ),
+        clause.heading("Disposições finais"),
+        para(
+            f"{clause.n()}. Este contrato, assinado pelas partes e por duas testemunhas, é "
+            "título executivo extrajudicial (Código de Processo Civil, art. 784, III)."
+        ),
+        para(f"{clause.n()}. Fica eleito o foro do domicílio do(a) CONTRATANTE (CDC art. 101, I)."),
+        spacer(3),
+        para(
+            "E, por estarem de acordo, as partes assinam este contrato em 2 (duas) vias de igual "
+            "teor, com as testemunhas abaixo."
+        ),
+        spacer(2),
+        para(place_and_date(letterhead, facts.signed_on), "right"),
+        spacer(2),
+        signatures(_signers(facts, clinic_signer(clinic, "CONTRATADA"))),
+    ]
+    build(target, letterhead, TITLE, story, subject=f"Contrato {facts.id}")
+
+
+class _Clauses:
+    """Numbers clauses in order (so adding one never leaves a gap)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def n(self) -> str:
+        self.count += 1
+        return f"<b>Cláusula {self.count}ª</b>"
+
+    @staticmethod
+    def heading(text: str) -> Flowable:
+        return para(text.upper(), "h2")
+
+
+def _plan_table(facts: ContractFacts, with_down: bool) -> Flowable:
+    count = facts.installments_count
+    rows = [
+        [installment_label(ln.number, count), format_date(ln.effective_due_date),
+         brl(ln.principal_cents)]
+        for ln in facts.lines
+    ]  # fmt: skip
+    total = ["Total", "", brl(sum(ln.principal_cents for ln in facts.lines))]
+    return table(
+        ["Parcela", "Vencimento", "Valor"], rows, [30, 35, 35], right=[2], total=total,
+        width=CONTENT_WIDTH * 0.55,
+    )  # fmt: skip
+
+
+def _signers(facts: ContractFacts, clinic: Signer) -> list[Signer]:
+    signers = [clinic, Signer("CONTRATANTE", facts.debtor.name, facts.debtor.cpf)]
+    if facts.guarantor:
+        signers.append(Signer("FIADOR(A)", facts.guarantor.name, facts.guarantor.cpf))
+    witnesses = list(facts.witnesses) + [("", "")] * (2 - len(facts.witnesses))
+    for index, (name, cpf) in enumerate(witnesses[:2], start=1):
+        signers.append(Signer(f"Testemunha {index}", name, cpf or None))
+    return signers

@@ -1,0 +1,78 @@
+"""Printed documents: their kinds, names, deadlines and the archive entry of each PDF produced.
+
+The deadlines are law and good practice, kept here so every document and the CLI agree:
+- notificação extrajudicial: payment asked within at most 7 days (seed 002);
+- aviso prévio de negativação: inclusion no sooner than 10 days after the notice (CDC art. 43
+  §2, DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app.domain.catalog import DocumentKind
+
+NOTIFICATION_DEADLINE_DAYS = 7
+NEGATIVACAO_NOTICE_DAYS = 10
+
+KIND_LABELS: dict[str, str] = {
+    DocumentKind.CONTRATO: "Contrato",
+    DocumentKind.CARNE: "Carnê",
+    DocumentKind.RECIBO: "Recibo",
+    DocumentKind.NOTIFICACAO: "Notificação extrajudicial",
+    DocumentKind.AVISO_NEGATIVACAO: "Aviso prévio de negativação",
+    DocumentKind.CONFISSAO: "Confissão de dívida",
+    DocumentKind.EXTRATO: "Extrato",
+    DocumentKind.RELATORIO: "Relatório",
+}
+
+# Short codes in file names and in each page's footer reference.
+KIND_CODES: dict[str, str] = {
+    DocumentKind.CONTRATO: "CTR",
+    DocumentKind.CARNE: "CAR",
+    DocumentKind.RECIBO: "REC",
+    DocumentKind.NOTIFICACAO: "NOT",
+    DocumentKind.AVISO_NEGATIVACAO: "AVN",
+    DocumentKind.CONFISSAO: "CDD",
+    DocumentKind.EXTRATO: "EXT",
+    DocumentKind.RELATORIO: "REL",
+}
+
+
+def notification_deadline(as_of: date, days: int = NOTIFICATION_DEADLINE_DAYS) -> date:
+    """The date a notification asks payment by: ``days`` after it, never more than 7."""
+    if not 1 <= days <= NOTIFICATION_DEADLINE_DAYS:
+        raise ValueError("notification deadline must be 1..7 days")
+    return as_of + timedelta(days=days)
+
+
+def negativacao_earliest(as_of: date) -> date:
+    """The first day the debt may be sent to a credit bureau after a notice dated ``as_of``."""
+    return as_of + timedelta(days=NEGATIVACAO_NOTICE_DAYS)
+
+
+def reference(kind: str, number: int, as_of: date) -> str:
+    """The reference printed on every page: ``NOT-000123-20260316`` (kind, contract or payment
+    number, date of the values)."""
+    return f"{KIND_CODES[kind]}-{number:06d}-{as_of:%Y%m%d}"
+
+
+@dataclass(frozen=True)
+class ArchivedDocument:
+    """One archived PDF: the exact file that was printed or sent, with its SHA-256."""
+
+    id: int
+    kind: str
+    patient_id: int | None
+    patient_name: str
+    contract_id: int | None
+    payment_id: int | None
+    generated_at: datetime
+    as_of: date | None
+    sha256: str
+    file_path: str
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)

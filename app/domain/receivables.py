@@ -1,0 +1,63 @@
+"""Facts about receivables as the repository hands them to the worklist and the dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+
+
+class OverdueLedger(NamedTuple):
+    """An installment open and past its effective due date on the day, with its settlements and
+    its contract's charge policy: exactly what ``law.updated_debt`` needs. (A named tuple: tens
+    of thousands are built per worklist, and a tuple is built several times faster.)"""
+
+    contract_id: int
+    patient_id: int
+    responsible_id: int | None  # the contract's responsável financeiro
+    terms: InstallmentTerms
+    settlements: tuple[Settlement, ...]
+    policy: ChargePolicy
+
+
+@dataclass(frozen=True)
+class Person:
+    """A patient or responsável as collection sees them: who to call and whether we can."""
+
+    id: int
+    name: str
+    name_search: str  # folded, as stored for search-as-you-type
+    cpf: str | None
+    phone: str
+    phone_alt: str
+    email: str
+    responsible_id: int | None
+    data_confirmed_on: date | None
+    suspended: bool
+    opt_out_whatsapp: bool = False
+    opt_out_sms: bool = False
+    opt_out_email: bool = False
+    opt_out_phone: bool = False
+
+    @property
+    def reachable(self) -> bool:
+        """Has a phone or an e-mail the person did not opt out of (seed 003 compliance)."""
+        phone_ok = bool(self.phone or self.phone_alt) and not (
+            self.opt_out_whatsapp and self.opt_out_sms and self.opt_out_phone
+        )
+        return phone_ok or (bool(self.email) and not self.opt_out_email)
+
+
+@dataclass(frozen=True)
+class PromiseDue:
+    """A promise whose day falls in a period (the dashboard's "promessas da semana")."""
+
+    patient_id: int
+    patient_name: str
+    promised_on: date
+    amount_cents: int
+    made_on: date
+    resolution: str | None
+    paid_cents: int

@@ -1,0 +1,417 @@
+"""The overdue worklist (Cobrança → Inadimplentes, ``emdia report overdue``, ``export overdue``)
+and the aging summary the dashboard draws from the very same rows.
+
+One row per patient with money overdue on ``as_of``. Amounts come from ``law.updated_debt`` (the
+service computes the lines); filtering, searching and sorting are pure functions over the rows,
+so the screen, the CLI and the export show the same list in the same order.
+
+**Priority** (the default order, seed 000: "grupos de importância, ticket médio"): updated amount
+× the weight of the aging band (1–30 dias ×1, 31–60 ×2, 61–90 ×3, 90+ ×4) — the more money and the
+older it is, the higher. Ties: oldest first. The treatment ("tipo de serviço") is deliberately
+not used: the contract description is free text for internal use and health data (LGPD art. 11),
+so collection decisions never read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from app.domain.aging import BUCKETS, Bucket, bucket_for
+from app.domain.law import DebtLine
+from app.domain.receivables import Person
+from app.domain.risk import (
+    AgreementRecord,
+    Assessment,
+    ContactAttempt,
+    Flag,
+    InstallmentRecord,
+    PromiseRecord,
+    RiskInput,
+    Segment,
+    assess,
+    suggest_suspension,
+)
+from app.domain.text import fold
+
+AGE_WEIGHTS = {Bucket.D1_30: 1, Bucket.D31_60: 2, Bucket.D61_90: 3, Bucket.D90_PLUS: 4}
+
+
+def priority_points(updated_cents: int, bucket: Bucket) -> int:
+    """Priority in points: updated amount in reais × the band's weight (rounded down)."""
+    return updated_cents * AGE_WEIGHTS[bucket] // 100
+
+
+@dataclass(frozen=True)
+class PatientDebt:
+    """The money side of a worklist row: one patient's overdue installments, summed."""
+
+    patient_id: int
+    contract_id: int  # the contract of the oldest overdue installment
+    contract_ids: tuple[int, ...]
+    oldest_due_date: date  # effective due date of the oldest overdue installment
+    days_late: int
+    bucket: Bucket
+    installments: int  # overdue installments
+    overdue_cents: int  # their open principal
+    updated_cents: int  # what settles them today (updated_debt totals)
+    lines: tuple[DebtLine, ...]
+
+
+def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDebt]:
+    """Group overdue ``(patient_id, contract_id, line)`` by patient. The worklist and the
+    dashboard both sum through here: their numbers cannot disagree."""
+    grouped: dict[int, list[tuple[int, DebtLine]]] = {}
+    for patient_id, contract_id, line in lines:
+        items = grouped.get(patient_id)
+        if items is None:
+            grouped[patient_id] = [(contract_id, line)]
+        else:
+            items.append((contract_id, line))
+    debts = []
+    for patient_id, items in grouped.items():
+        items.sort(key=lambda cl: (cl[0], cl[1].number))  # the same whatever the SQL order
+        contract_id, oldest = min(
+            items, key=lambda cl: (cl[1].effective_due_date, cl[0], cl[1].number)
+        )
+        overdue = updated = 0
+        for _, line in items:
+            overdue += line.open_principal_cents
+            updated += line.total_cents
+        debts.append(
+            PatientDebt(
+                patient_id=patient_id,
+                contract_id=contract_id,
+                contract_ids=tuple(sorted({c for c, _ in items})),
+                oldest_due_date=oldest.effective_due_date,
+                days_late=oldest.days_late,
+                bucket=bucket_for(oldest.days_late),
+                installments=len(items),
+                overdue_cents=overdue,
+                updated_cents=updated,
+                lines=tuple(line for _, line in items),
+            )
+        )
+    return debts
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    debt: PatientDebt
+    patient_name: str
+    payer_id: int  # who is charged: the responsável financeiro, or the patient
+    payer_name: str
+    assessment: Assessment
+    last_contact_at: datetime | None = None
+    last_contact_outcome: str = ""
+    suspended: bool = False  # patient.suspend_new_treatments (set by a person)
+    suspension_suggested: bool = False
+    search_key: str = ""  # folded names (patient.name_search), CPF and phone digits
+    patient_sort: str = ""  # folded name: sorting ignores accents and case
+    payer_sort: str = ""
+    priority: int = 0
+    rank: int = 0  # 1 = first by priority over the whole worklist
+
+    @property
+    def patient_id(self) -> int:
+        return self.debt.patient_id
+
+    @property
+    def contract_id(self) -> int:
+        return self.debt.contract_id
+
+    @property
+    def oldest_due_date(self) -> date:
+        return self.debt.oldest_due_date
+
+    @property
+    def days_late(self) -> int:
+        return self.debt.days_late
+
+    @property
+    def bucket(self) -> Bucket:
+        return self.debt.bucket
+
+    @property
+    def installments(self) -> int:
+        return self.debt.installments
+
+    @property
+    def overdue_cents(self) -> int:
+        return self.debt.overdue_cents
+
+    @property
+    def updated_cents(self) -> int:
+        return self.debt.updated_cents
+
+    @property
+    def payer_is_patient(self) -> bool:
+        return self.payer_id == self.patient_id
+
+    @property
+    def segment(self) -> Segment:
+        return self.assessment.segment
+
+    @property
+    def score(self) -> int:
+        return self.assessment.score
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return self.assessment.flags
+
+
+class SortKey(StrEnum):
+    PRIORITY = "prioridade"
+    PATIENT = "paciente"
+    PAYER = "responsavel"
+    OLDEST_DUE = "vencimento"
+    DAYS_LATE = "atraso"
+    OVERDUE = "principal"
+    UPDATED = "atualizado"
+    SEGMENT = "segmento"
+    SCORE = "risco"
+    FLAGS = "sinais"
+    LAST_CONTACT = "contato"
+
+
+_SEGMENT_ORDER = {s: i for i, s in enumerate(Segment)}
+_MIN_DATETIME = datetime(1900, 1, 1)
+
+# Natural direction of each key when first clicked: money, age and risk biggest first.
+DESCENDING_FIRST = {
+    SortKey.PRIORITY,
+    SortKey.DAYS_LATE,
+    SortKey.OVERDUE,
+    SortKey.UPDATED,
+    SortKey.SEGMENT,
+    SortKey.SCORE,
+    SortKey.FLAGS,
+    SortKey.LAST_CONTACT,
+}
+
+_SORT: dict[SortKey, Callable[[OverdueRow], Any]] = {
+    SortKey.PRIORITY: lambda r: r.priority,
+    SortKey.PATIENT: lambda r: r.patient_sort,
+    SortKey.PAYER: lambda r: r.payer_sort,
+    SortKey.OLDEST_DUE: lambda r: r.oldest_due_date,
+    SortKey.DAYS_LATE: lambda r: r.days_late,
+    SortKey.OVERDUE: lambda r: r.overdue_cents,
+    SortKey.UPDATED: lambda r: r.updated_cents,
+    SortKey.SEGMENT: lambda r: _SEGMENT_ORDER[r.segment],
+    SortKey.SCORE: lambda r: r.score,
+    SortKey.FLAGS: lambda r: len(r.flags),
+    SortKey.LAST_CONTACT: lambda r: r.last_contact_at or _MIN_DATETIME,
+}
+
+
+@dataclass(frozen=True)
+class WorklistQuery:
+    """What the user chose on screen (or on the command line)."""
+
+    text: str = ""
+    bucket: Bucket | None = None
+    segment: Segment | None = None
+    flag: Flag | None = None
+    min_cents: int = 0
+    sort: SortKey = SortKey.PRIORITY
+    descending: bool = True
+
+    def matches(self, row: OverdueRow, tokens: Sequence[str]) -> bool:
+        if self.bucket is not None and row.bucket is not self.bucket:
+            return False
+        if self.segment is not None and row.segment is not self.segment:
+            return False
+        if self.flag is not None and self.flag not in row.flags:
+            return False
+        if row.updated_cents < self.min_cents:
+            return False
+        return all(t in row.search_key for t in tokens)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of the search; digits typed with dots/dashes (CPF, phone) are matched bare."""
+    out = []
+    for token in fold(text).split():
+        bare = "".join(c for c in token if c not in ".-/()")
+        out.append(bare if bare.isdigit() else token)
+    return out
+
+
+def select(rows: Sequence[OverdueRow], query: WorklistQuery) -> list[OverdueRow]:
+    """Filter, then sort; ties always fall back to the priority order (rank)."""
+    tokens = _tokens(query.text)
+    kept = [r for r in rows if query.matches(r, tokens)]
+    kept.sort(key=lambda r: r.rank)
+    kept.sort(key=_SORT[query.sort], reverse=query.descending)
+    return kept
+
+
+def by_priority(debts: Iterable[PatientDebt]) -> list[PatientDebt]:
+    """Priority order (the worklist's rank 1, 2, …): points first, then the oldest, then id."""
+
+    def key(d: PatientDebt) -> tuple[int, date, int]:
+        return -priority_points(d.updated_cents, d.bucket), d.oldest_due_date, d.patient_id
+
+    return sorted(debts, key=key)
+
+
+class HasDebt(Protocol):
+    @property
+    def bucket(self) -> Bucket: ...
+    @property
+    def installments(self) -> int: ...
+    @property
+    def overdue_cents(self) -> int: ...
+    @property
+    def updated_cents(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class AgingBand:
+    bucket: Bucket
+    patients: int = 0
+    installments: int = 0
+    overdue_cents: int = 0
+    updated_cents: int = 0
+
+
+def aging(rows: Iterable[HasDebt]) -> tuple[AgingBand, ...]:
+    """Sum of the worklist rows per band (a patient in the band of their oldest installment)."""
+    sums: dict[Bucket, list[int]] = {b: [0, 0, 0, 0] for b in BUCKETS}
+    for r in rows:
+        s = sums[r.bucket]
+        s[0] += 1
+        s[1] += r.installments
+        s[2] += r.overdue_cents
+        s[3] += r.updated_cents
+    return tuple(AgingBand(b, *sums[b]) for b in BUCKETS)
+
+
+@dataclass(frozen=True)
+class Totals:
+    patients: int
+    installments: int
+    overdue_cents: int
+    updated_cents: int
+
+
+def totals(rows: Iterable[HasDebt]) -> Totals:
+    patients = installments = overdue = updated = 0
+    for r in rows:
+        patients += 1
+        installments += r.installments
+        overdue += r.overdue_cents
+        updated += r.updated_cents
+    return Totals(patients, installments, overdue, updated)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """Every overdue patient on ``as_of``, ranked by priority. Immutable: compute it once (off
+    the UI thread), then filter/sort/page it as often as the user types."""
+
+    as_of: date
+    rows: tuple[OverdueRow, ...] = field(default_factory=tuple)
+
+    def select(self, query: WorklistQuery) -> list[OverdueRow]:
+        return select(self.rows, query)
+
+    def totals(self) -> Totals:
+        return totals(self.rows)
+
+    def aging(self) -> tuple[AgingBand, ...]:
+        return aging(self.rows)
+
+    def row_for(self, patient_id: int) -> OverdueRow | None:
+        return next((r for r in self.rows if r.patient_id == patient_id), None)
+
+
+# --- assembling the rows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """What the repository read about the overdue patients and the people who pay for them
+    (keyed by person id; histories, payments and cheques by patient)."""
+
+    people: Mapping[int, Person]
+    history: Mapping[int, Sequence[tuple[date, date]]]  # (effective due, settled on)
+    last_paid: Mapping[int, date]
+    cheques: Mapping[int, Sequence[date]]
+    contacts: Mapping[int, Sequence[ContactAttempt]]  # recent ones
+    last_contacts: Mapping[int, ContactAttempt]  # the latest, for people with no recent one
+    promises: Mapping[int, Sequence[PromiseRecord]]
+    negativados: Mapping[int, date]
+    agreements: Mapping[int, Sequence[AgreementRecord]]
+
+
+def payer_of(
+    debt: PatientDebt, responsible: Mapping[int, int | None], people: Mapping[int, Person]
+) -> int:
+    """Who is charged: the responsável financeiro of the contract (or of the patient today);
+    messages and letters go to that person (DESIGN.md §3)."""
+    contract_payer = responsible[debt.contract_id]
+    return contract_payer or people[debt.patient_id].responsible_id or debt.patient_id
+
+
+def assemble(
+    as_of: date,
+    debts: Iterable[PatientDebt],
+    responsible: Mapping[int, int | None],
+    facts: RiskFacts,
+) -> Worklist:
+    """The worklist: each overdue patient's money, who pays, and ``risk.assess`` of the facts,
+    in priority order."""
+    rows = []
+    people = facts.people
+    for rank, debt in enumerate(by_priority(debts), start=1):
+        pid = debt.patient_id
+        patient, payer = people[pid], people[payer_of(debt, responsible, people)]
+        who = {pid, payer.id}
+        attempts = sorted(
+            (c for p in who for c in facts.contacts.get(p, ())), key=lambda c: c.at, reverse=True
+        )
+        older = [c for p in who if (c := facts.last_contacts.get(p)) is not None]
+        last = attempts[0] if attempts else max(older, key=lambda c: c.at, default=None)
+        since = [d for p in who if (d := facts.negativados.get(p)) is not None]
+        assessment = assess(
+            RiskInput(
+                as_of=as_of,
+                overdue=debt.lines,
+                history=[InstallmentRecord(due, paid) for due, paid in facts.history.get(pid, ())],
+                last_payment_on=facts.last_paid.get(pid),
+                contacts=attempts,
+                promises=[p for person in who for p in facts.promises.get(person, ())],
+                bounced_cheques=facts.cheques.get(pid, ()),
+                negativado_since=min(since) if since else None,
+                agreements=[a for person in who for a in facts.agreements.get(person, ())],
+                data_confirmed_on=payer.data_confirmed_on,
+                reachable=payer.reachable,
+            )
+        )
+        keys = [patient.name_search, patient.cpf or "", patient.phone]
+        if payer.id != pid:
+            keys += [payer.name_search, payer.cpf or "", payer.phone]
+        rows.append(
+            OverdueRow(
+                debt=debt,
+                patient_name=patient.name,
+                payer_id=payer.id,
+                payer_name=payer.name,
+                assessment=assessment,
+                last_contact_at=last.at if last else None,
+                last_contact_outcome=last.outcome if last else "",
+                suspended=patient.suspended,
+                suspension_suggested=suggest_suspension(debt.days_late),
+                search_key=" ".join(k for k in keys if k),
+                patient_sort=patient.name_search,
+                payer_sort=payer.name_search,
+                priority=priority_points(debt.updated_cents, debt.bucket),
+                rank=rank,
+            )
+        )
+    return Worklist(as_of=as_of, rows=tuple(rows))

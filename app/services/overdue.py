@@ -1,0 +1,269 @@
+"""Cobrança → Inadimplentes: who owes what, since when, and why they are a risk.
+
+How it stays fast at 20,000 patients / 400,000 installments (measured in
+``bench/bench_worklist.py``):
+
+1. SQL finds the *overdue open* installments — a range scan of the covering partial index
+   ``ix_installment_open`` (migration 0004) — with their contract's terms; their settlements come
+   from one indexed join. Nothing else of the 400k rows is read.
+2. ``law.updated_debt`` — the one formula — runs only over those installments (≈ 7 % of them).
+3. Risk facts (paid history, contacts, promises, cheques, negativações, agreements) are read only
+   for the patients that are overdue, in IN-list chunks; ``risk.assess`` explains each one.
+4. The result is an immutable ``Worklist``: the screen filters, sorts, searches and pages it in
+   memory (a few thousand rows), the dashboard sums the same rows, exports write them.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from app.domain.aging import BUCKET_LABELS
+from app.domain.catalog import label
+from app.domain.law import DebtLine, updated_debt
+from app.domain.receivables import OverdueLedger
+from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
+from app.domain.worklist import (
+    OverdueRow,
+    PatientDebt,
+    RiskFacts,
+    Worklist,
+    assemble,
+    patient_debts,
+    payer_of,
+)
+from app.errors import NotFoundError
+from app.persistence.uow import UnitOfWork
+from app.services.base import Context, Permission, Service
+from app.tabular import Column, Kind, write_table
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CollectionStatus:
+    """A patient's standing for the header of their page."""
+
+    patient_id: int
+    suspended: bool  # set by a person (patient.suspend_new_treatments)
+    row: OverdueRow | None  # None: nothing overdue today
+
+    @property
+    def suspension_suggested(self) -> bool:
+        return self.row is not None and self.row.suspension_suggested and not self.suspended
+
+
+def overdue_lines(
+    uow: UnitOfWork, as_of: date, patient_ids: Collection[int] | None = None
+) -> list[tuple[OverdueLedger, DebtLine]]:
+    """Every installment overdue on ``as_of`` with its updated debt (``law.updated_debt``)."""
+    found = []
+    for item in uow.receivables.overdue_ledgers(as_of, patient_ids):
+        line = updated_debt(item.terms, item.settlements, as_of, item.policy)
+        if line.is_overdue:
+            found.append((item, line))
+    return found
+
+
+def overdue_debts(
+    uow: UnitOfWork, as_of: date, patient_ids: Collection[int] | None = None
+) -> tuple[list[PatientDebt], dict[int, int | None]]:
+    """Per patient, the overdue money on ``as_of`` — the worklist and the dashboard both sum
+    through here — and each contract's responsável financeiro."""
+    lines = overdue_lines(uow, as_of, patient_ids)
+    responsible = {item.contract_id: item.responsible_id for item, _ in lines}
+    debts = patient_debts((item.patient_id, item.contract_id, line) for item, line in lines)
+    return debts, responsible
+
+
+def build_worklist(
+    uow: UnitOfWork,
+    as_of: date,
+    patient_ids: Collection[int] | None = None,
+    progress: Progress | None = None,
+    money: tuple[list[PatientDebt], dict[int, int | None]] | None = None,
+) -> Worklist:
+    """The worklist on ``as_of`` (every overdue patient, or only ``patient_ids``); ``money`` is
+    ``overdue_debts`` already computed for the same day and patients."""
+    steps = 4
+
+    def step(n: int) -> None:
+        if progress is not None:
+            progress(n, steps)
+
+    debts, responsible = money or overdue_debts(uow, as_of, patient_ids)
+    step(1)
+    if not debts:
+        return Worklist(as_of=as_of)
+    ids = [d.patient_id for d in debts]
+    repo = uow.receivables
+    people = repo.people(ids)
+    payers = {payer_of(d, responsible, people) for d in debts}
+    people.update(repo.people(payers - people.keys()))
+    step(2)
+    contacts = repo.contacts(people, as_of - timedelta(days=CONTACT_LOOKBACK_DAYS), as_of)
+    facts = RiskFacts(
+        people=people,
+        history=repo.paid_history(ids, as_of),
+        last_paid=repo.last_payments(ids, as_of),
+        cheques=repo.bounced_cheques(ids, as_of),
+        contacts=contacts,
+        last_contacts=repo.last_contacts(people.keys() - contacts.keys(), as_of),
+        promises=repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of),
+        negativados=repo.negativados(people, as_of),
+        agreements=repo.agreements(people, as_of),
+    )
+    step(3)
+    worklist = assemble(as_of, debts, responsible, facts)
+    step(4)
+    return worklist
+
+
+EXPORT_COLUMNS = (
+    Column("Prioridade", Kind.INT),
+    Column("Paciente"),
+    Column("Responsável financeiro"),
+    Column("Contrato", Kind.INT),
+    Column("Vencimento mais antigo", Kind.DATE),
+    Column("Dias de atraso", Kind.INT),
+    Column("Faixa de atraso"),
+    Column("Parcelas em atraso", Kind.INT),
+    Column("Principal em atraso", Kind.MONEY),
+    Column("Valor atualizado", Kind.MONEY),
+    Column("Segmento"),
+    Column("Risco (0-100)", Kind.INT),
+    Column("Sinais"),
+    Column("Motivos"),
+    Column("Padrão de pagamento"),
+    Column("Último contato", Kind.DATE),
+    Column("Resultado do contato"),
+    Column("Novos tratamentos"),
+)
+
+
+def export_cells(row: OverdueRow) -> tuple[object, ...]:
+    a = row.assessment
+    return (
+        row.rank,
+        row.patient_name,
+        "" if row.payer_is_patient else row.payer_name,
+        row.contract_id,
+        row.oldest_due_date,
+        row.days_late,
+        BUCKET_LABELS[row.bucket],
+        row.installments,
+        row.overdue_cents,
+        row.updated_cents,
+        a.segment_label,
+        a.score,
+        ", ".join(FLAG_LABELS[f] for f in a.flags),
+        "; ".join(f"{r.text} (+{r.points})" for r in a.reasons),
+        a.pattern.text(),
+        row.last_contact_at.date() if row.last_contact_at else None,
+        label(row.last_contact_outcome) if row.last_contact_outcome else "",
+        _suspension_text(row),
+    )
+
+
+def _suspension_text(row: OverdueRow) -> str:
+    if row.suspended:
+        return "suspensos"
+    return "sugerido suspender" if row.suspension_suggested else ""
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building tens of thousands of small immutable objects triggers CPython's cyclic garbage
+    collector over and over (none of them is ever garbage); pausing it saves ~15 %."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class _MoneySnapshot:
+    key: tuple[object, ...]
+    debts: list[PatientDebt]
+    responsible: dict[int, int | None]
+
+
+class OverdueService(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._money: _MoneySnapshot | None = None
+
+    def money(
+        self, uow: UnitOfWork, as_of: date
+    ) -> tuple[list[PatientDebt], dict[int, int | None]]:
+        """Every patient's overdue money on ``as_of``, reused while nothing money-related changed
+        (``money_token``): the dashboard and the worklist opened one after the other compute
+        the updated debts once."""
+        key = (as_of, *uow.receivables.money_token())
+        cached = self._money
+        if cached is not None and cached.key == key:
+            return cached.debts, cached.responsible
+        with _gc_paused():
+            debts, responsible = overdue_debts(uow, as_of)
+        self._money = _MoneySnapshot(key, debts, responsible)
+        return debts, responsible
+
+    def worklist(self, as_of: date | None = None, progress: Progress | None = None) -> Worklist:
+        """Every overdue patient today (or on ``as_of``), ranked by priority."""
+        self.require(Permission.MESSAGES)
+        day = as_of or self.clock.today()
+        with self.uow() as uow:
+            money = self.money(uow, day)
+            with _gc_paused():
+                return build_worklist(uow, day, progress=progress, money=money)
+
+    def for_patient(self, patient_id: int, as_of: date | None = None) -> OverdueRow | None:
+        self.require(Permission.PATIENTS)
+        with self.uow() as uow:
+            worklist = build_worklist(uow, as_of or self.clock.today(), {patient_id})
+        return worklist.row_for(patient_id)
+
+    def status(self, patient_id: int) -> CollectionStatus:
+        self.require(Permission.PATIENTS)
+        with self.uow() as uow:
+            row = uow.patients.get(patient_id)
+            if row is None:
+                raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+            suspended = row.suspend_new_treatments
+            worklist = build_worklist(uow, self.clock.today(), {patient_id})
+        return CollectionStatus(patient_id, suspended, worklist.row_for(patient_id))
+
+    def set_suspension(self, patient_id: int, suspend: bool) -> CollectionStatus:
+        """Suspender (or liberar) novos tratamentos: a person decides, the system suggests
+        (seed 002 item 7); the decision is audited. The owner's call (gestor)."""
+        self.require(Permission.SUSPEND_TREATMENTS)
+        with self.uow() as uow:
+            row = uow.patients.get(patient_id)
+            if row is None:
+                raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+            before = row.suspend_new_treatments
+            if before != suspend:
+                row.suspend_new_treatments = suspend
+                self.audit(
+                    uow,
+                    "patient.suspend_new_treatments",
+                    "patient",
+                    patient_id,
+                    {"suspend_new_treatments": before},
+                    {"suspend_new_treatments": suspend},
+                )
+                uow.commit()
+        return self.status(patient_id)
+
+    def export(self, path: Path, rows: Sequence[OverdueRow]) -> int:
+        """Write the rows — in the order given, i.e. as the user sees them — to .csv or .xlsx.
+        A file of who owes what leaves the app (LGPD): the gestor's reports."""
+        self.require(Permission.REPORTS)
+        return write_table(path, EXPORT_COLUMNS, (export_cells(r) for r in rows))

@@ -1,0 +1,11 @@
+"""Entry point of the frozen EmDia (PyInstaller): the same ``emdia`` command line as pip's
+console script; with no command it opens the window."""
+
+import multiprocessing
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # a frozen Windows program must say so before any worker
+    sys.exit(main())

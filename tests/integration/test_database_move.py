@@ -1,0 +1,136 @@
+"""Moving a clinic to the clinic's PostgreSQL server (Configurações → Banco de dados, `emdia db`)
+and back to a file: every row, the same ids, sequences right, and the same money on both sides."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app import cli
+from app.bootstrap import Services, bootstrap
+from app.config import load_config
+from app.domain.patients import PatientForm
+from app.errors import EmDiaError, ValidationError
+from app.persistence import models
+from app.services.database import CopyRefused, server_url
+from tests.pg import PgServer
+
+
+@pytest.fixture
+def other_side(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database on the other kind of engine: a server for a SQLite clinic, a new
+    local file for a clinic on the server (the way back)."""
+    if db_backend == "postgresql":
+        return "sqlite:///" + (tmp_path / "de-volta.db").as_posix()
+    server: PgServer = request.getfixturevalue("pg_server")
+    url = server.empty_database()
+    request.addfinalizer(lambda: server.drop(url))
+    return url
+
+
+def test_the_whole_clinic_moves_with_its_ids_and_money(
+    demo_services: Services, other_side: str
+) -> None:
+    source = demo_services
+    seen: list[tuple[int, int]] = []
+    report = source.database.copy_to(other_side, progress=lambda d, t: seen.append((d, t)))
+    assert report.counts["patient"] == source.patients.count()
+    assert seen[-1][0] == seen[-1][1] == report.rows
+    moved = bootstrap(load_config(other_side), source.clock)
+    moved.login("admin", "demo")  # the demo's users moved too
+    try:
+        assert moved.database.info().tables == report.counts
+        for summary in source.contracts.search("", 0, 40):
+            assert moved.contracts.get(summary.id) == source.contracts.get(summary.id)
+        assert moved.patients.search("", 0, 50) == source.patients.search("", 0, 50)
+        with moved.engine.connect() as conn:
+            reversed_pairs = conn.execute(
+                select(models.Payment.id, models.Payment.reversed_by_id).where(
+                    models.Payment.reversed_by_id.is_not(None)
+                )
+            ).all()
+        assert reversed_pairs  # the demo has estornos; both directions of the link survive
+        before = max(p.id for p in moved.patients.search("", 0, 10_000))
+        new = moved.patients.create(PatientForm(name="Paciente Depois", cpf="529.982.247-25"))
+        assert new.id == before + 1
+    finally:
+        moved.close()
+
+
+def test_copy_goes_only_into_an_empty_database(demo_services: Services, other_side: str) -> None:
+    demo_services.database.copy_to(other_side)
+    with pytest.raises(CopyRefused, match="já tem dados"):
+        demo_services.database.copy_to(other_side)
+
+
+def test_copy_into_the_open_database_is_refused(services: Services) -> None:
+    with pytest.raises(CopyRefused, match="mesmo banco"):
+        services.database.copy_to(services.config.db_url)
+
+
+def test_server_fields_are_checked_in_portuguese() -> None:
+    with pytest.raises(ValidationError) as caught:
+        server_url("", "99999", "", "", "")
+    assert {e.field for e in caught.value.errors} == {"host", "port", "database", "user"}
+    url = server_url("servidor-clinica", "", "emdia", "recepcao", "s3nh@")
+    assert url == "postgresql+psycopg://recepcao:s3nh%40@servidor-clinica:5432/emdia"
+
+
+def test_unreachable_server_is_explained(services: Services) -> None:
+    with socket.socket() as s:  # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(EmDiaError, match="Não foi possível conectar"):
+        services.database.check(f"postgresql+psycopg://emdia@127.0.0.1:{port}/emdia")
+
+
+def test_this_pc_remembers_the_server_and_can_go_back(services: Services) -> None:
+    server = "postgresql+psycopg://emdia@servidor-clinica:5432/emdia"
+    services.database.use(server)
+    config = load_config()
+    assert config.db_url == server and config.db_source == "banco.json"
+    services.database.use(None)
+    assert load_config().db_url == load_config().local_db_url
+
+
+def test_cli_db_show_and_copy_back_to_a_file(
+    capsys: pytest.CaptureFixture[str],
+    demo_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = demo_services.config.db_url
+    monkeypatch.setenv("EMDIA_USER", "admin")
+    monkeypatch.setenv("EMDIA_PASSWORD", "demo")
+    assert cli.main(["--db", db, "db", "show", "--json"]) == 0
+    shown = capsys.readouterr().out
+    assert '"patients"' in shown and "senha" not in shown
+    target = tmp_path / "copia.db"
+    assert cli.main(["--db", db, "db", "copy", "--to", str(target), "--json"]) == 0
+    assert '"rows"' in capsys.readouterr().out
+    assert cli.main(["--db", str(target), "db", "show"]) == 0
+    assert f"Pacientes: {demo_services.patients.count()}" in capsys.readouterr().out
+    assert cli.main(["--db", db, "db", "copy", "--to", str(target)]) == 1
+    assert "já tem dados" in capsys.readouterr().err
+
+
+def test_a_server_that_is_off_is_explained_at_start(services: Services) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    services.database.use(f"postgresql+psycopg://emdia@127.0.0.1:{port}/emdia")
+    with pytest.raises(EmDiaError, match="emdia db use local"):
+        bootstrap(load_config(), services.clock)
+
+
+def test_the_demo_clinic_never_changes_which_database_this_pc_opens(services: Services) -> None:
+    demo = bootstrap(load_config(demo=True), services.clock)
+    try:
+        with pytest.raises(CopyRefused, match="demonstração"):
+            demo.database.use("postgresql+psycopg://emdia@servidor/emdia")
+    finally:
+        demo.close()
+    assert load_config().db_source == ""

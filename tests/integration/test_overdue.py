@@ -1,0 +1,283 @@
+"""The worklist and the dashboard on a real database: one formula (``updated_debt``) for every
+amount, the dashboard equal to the worklist, flags from the records, suspension, export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.bootstrap import Services
+from app.domain.contracts import ContractForm, PaymentForm
+from app.domain.law import DebtLine
+from app.domain.patients import PatientForm, ResponsibleForm
+from app.domain.risk import Flag, Segment
+from app.domain.worklist import OverdueRow, SortKey, WorklistQuery
+from app.persistence import models
+
+TODAY = date(2026, 3, 16)
+
+
+def overdue_lines_of(
+    services: Services, patient_id: int, as_of: date | None = None
+) -> list[DebtLine]:
+    """The patient's overdue installments as the patient page computes them."""
+    lines = []
+    for summary in services.contracts.for_patient(patient_id):
+        if summary.patient_id != patient_id or summary.status == "cancelled":
+            continue
+        lines += [ln for ln in services.contracts.get(summary.id, as_of).lines if ln.is_overdue]
+    return lines
+
+
+def assert_row_is_updated_debt(row: OverdueRow, lines: list[DebtLine]) -> None:
+    assert row.installments == len(lines)
+    assert row.updated_cents == sum(ln.total_cents for ln in lines)
+    assert row.overdue_cents == sum(ln.open_principal_cents for ln in lines)
+    assert row.oldest_due_date == min(ln.effective_due_date for ln in lines)
+    assert row.days_late == max(ln.days_late for ln in lines)
+
+
+def test_every_amount_is_updated_debt_of_the_patients_contracts(demo_services: Services) -> None:
+    worklist = demo_services.overdue.worklist()
+    assert len(worklist.rows) > 5
+    listed = {r.patient_id for r in worklist.rows}
+    for row in worklist.rows:
+        assert_row_is_updated_debt(row, overdue_lines_of(demo_services, row.patient_id))
+    for person in demo_services.patients.search("", 0, 1000):
+        if person.id not in listed:
+            assert overdue_lines_of(demo_services, person.id) == []
+    assert [r.rank for r in worklist.rows] == list(range(1, len(worklist.rows) + 1))
+    assert [r.priority for r in worklist.rows] == sorted(
+        (r.priority for r in worklist.rows), reverse=True
+    )
+
+
+def test_the_dashboard_is_the_worklist_plus_what_is_not_yet_due(demo_services: Services) -> None:
+    worklist = demo_services.overdue.worklist()
+    dashboard = demo_services.dashboard.summary()
+    assert dashboard.aging == worklist.aging()
+    totals = worklist.totals()
+    assert (dashboard.overdue_cents, dashboard.overdue_updated_cents) == (
+        totals.overdue_cents,
+        totals.updated_cents,
+    )
+    assert dashboard.overdue_patients == len(worklist.rows)
+    # "A vencer" from SQL equals the open principal updated_debt gives every installment.
+    not_due = horizon = 0
+    last = TODAY + timedelta(days=89)
+    for summary in demo_services.contracts.search("", 0, 10_000):
+        for ln in demo_services.contracts.get(summary.id).lines:
+            if ln.is_open and ln.effective_due_date >= TODAY:
+                not_due += ln.open_principal_cents
+                horizon += ln.open_principal_cents if ln.effective_due_date <= last else 0
+    assert dashboard.not_due_cents == not_due
+    assert dashboard.expected_90_days_cents == horizon
+    assert dashboard.receivable_cents == not_due + totals.overdue_cents
+    assert demo_services.dashboard.summary(worklist=worklist) == dashboard
+
+
+@pytest.fixture
+def maria(services: Services) -> int:
+    services.clinic.update({"name": "Clínica Teste Ltda", "state": "SP"})
+    return services.patients.create(
+        PatientForm(
+            name="Maria da Silva",
+            cpf="529.982.247-25",
+            birth_date="01/01/1980",
+            phone="(19) 98765-4321",
+            confirm_data_today=True,
+        )
+    ).id
+
+
+def contract(services: Services, patient_id: int, first_due: str, n: int = 3) -> int:
+    form = ContractForm(total=f"{n * 100},00", installments=str(n), first_due=first_due)
+    return services.contracts.create(patient_id, form).summary.id
+
+
+def pay(services: Services, contract_id: int, amount: str, on: str) -> int:
+    form = PaymentForm(contract_id=contract_id, amount=amount, paid_on=on)
+    return services.payments.add(form).payment_id
+
+
+def test_a_past_today_sees_what_was_paid_later_as_still_owed(
+    services: Services, maria: int
+) -> None:
+    contract_id = contract(services, maria, "2026-01-05")
+    pay(services, contract_id, "150,00", "2026-02-20")  # #1 with charges, part of #2
+    as_of = date(2026, 1, 20)
+    row = services.overdue.for_patient(maria, as_of)
+    assert row is not None
+    assert_row_is_updated_debt(row, overdue_lines_of(services, maria, as_of))
+    then = services.dashboard.summary(as_of)
+    assert then.not_due_cents == 20_000  # #2 and #3 were untouched on 20/01
+    now = services.dashboard.summary()
+    view = services.contracts.get(contract_id)
+    assert now.not_due_cents == sum(
+        ln.open_principal_cents for ln in view.lines if ln.is_open and not ln.is_overdue
+    )
+
+
+def test_a_payment_shows_at_once(services: Services, maria: int) -> None:
+    contract_id = contract(services, maria, "2026-01-05")
+    before = services.overdue.worklist()
+    assert [r.patient_id for r in before.rows] == [maria]
+    pay(services, contract_id, f"{services.contracts.get(contract_id).overdue_cents / 100:.2f}"
+        .replace(".", ","), "2026-03-16")  # fmt: skip
+    assert services.overdue.worklist().rows == ()
+    assert services.dashboard.summary().overdue_cents == 0
+
+
+def test_records_of_collection_become_flags_and_reasons(services: Services) -> None:
+    services.clinic.update({"name": "Clínica Teste Ltda", "state": "SP"})
+    child = services.patients.create(
+        PatientForm(
+            name="Pedro Souza",
+            birth_date="10/05/2015",
+            responsible=ResponsibleForm(
+                cpf="111.444.777-35", name="Ana Souza", phone="(19) 99876-5432"
+            ),
+        )
+    )
+    assert child.responsible is not None
+    mother = child.responsible.id
+    contract_id = contract(services, child.id, "2025-12-01", n=6)
+    payment = pay(services, contract_id, "102,33", "2026-01-02")
+    services.payments.reverse(payment, "Cheque devolvido", "cheque_devolvido")
+    with services.overdue.uow() as uow:
+        for day in (2, 6, 12):  # calls to the mother, who pays, went unanswered
+            uow.session.add(
+                models.ContactLog(
+                    patient_id=mother,
+                    contract_id=contract_id,
+                    contacted_at=datetime(2026, 3, day, 10),
+                    channel="phone",
+                    outcome="no_answer",
+                )
+            )
+        uow.session.add(
+            models.Promise(
+                patient_id=mother,
+                contract_id=contract_id,
+                promised_on=date(2026, 3, 10),
+                amount_cents=10_000,
+                created_at=datetime(2026, 3, 5, 9),
+            )
+        )
+        uow.session.add(
+            models.Negativacao(
+                patient_id=mother,
+                contract_id=contract_id,
+                bureau="Serasa",
+                amount_cents=30_000,
+                included_on=date(2026, 2, 20),
+            )
+        )
+        uow.commit()
+    row = services.overdue.for_patient(child.id)
+    assert row is not None
+    assert (row.patient_name, row.payer_name) == ("Pedro Souza", "Ana Souza")
+    assert {
+        Flag.PROMESSA_QUEBRADA,
+        Flag.SEM_CONTATO,
+        Flag.CHEQUE_DEVOLVIDO,
+        Flag.NEGATIVADO,
+        Flag.PRIMEIRA_PARCELA,
+    } <= set(row.flags)
+    assert row.segment is Segment.ALTO_RISCO
+    texts = [r.text for r in row.assessment.reasons]
+    assert "promessa de 10/03 não cumprida" in texts
+    assert "negativado desde 20/02/2026" in texts
+    assert row.last_contact_outcome == "no_answer"
+    assert row.last_contact_at == datetime(2026, 3, 12, 10)
+    assert "ana souza" in row.search_key and "11144477735" in row.search_key
+
+
+def test_a_promise_kept_by_a_payment_is_not_broken(services: Services, maria: int) -> None:
+    contract_id = contract(services, maria, "2026-01-05")
+    with services.overdue.uow() as uow:
+        uow.session.add(
+            models.Promise(
+                patient_id=maria,
+                promised_on=date(2026, 3, 12),
+                amount_cents=10_000,
+                created_at=datetime(2026, 3, 9, 9),
+            )
+        )
+        uow.commit()
+    pay(services, contract_id, "110,00", "2026-03-11")
+    row = services.overdue.for_patient(maria)
+    assert row is not None and Flag.PROMESSA_QUEBRADA not in row.flags
+
+
+def test_cancelled_contracts_are_not_owed(services: Services, maria: int) -> None:
+    contract_id = contract(services, maria, "2026-01-05", n=6)
+    assert services.overdue.worklist().rows
+    with services.overdue.uow() as uow:
+        row = uow.session.get(models.Contract, contract_id)
+        assert row is not None
+        row.status = "cancelled"
+        uow.commit()
+    assert services.overdue.worklist().rows == ()
+    summary = services.dashboard.summary()
+    assert summary.receivable_cents == 0
+
+
+def test_suspension_is_suggested_then_decided_by_a_person_and_audited(
+    services: Services, maria: int
+) -> None:
+    contract(services, maria, "2026-01-05")  # 70 days late on 16/03
+    status = services.overdue.status(maria)
+    assert status.suspension_suggested and not status.suspended
+    status = services.overdue.set_suspension(maria, True)
+    assert status.suspended and not status.suspension_suggested
+    assert status.row is not None and status.row.suspended
+    services.overdue.set_suspension(maria, False)
+    with services.overdue.uow() as uow:
+        action = models.AuditLog.action == "patient.suspend_new_treatments"
+        audits = [
+            (a.before, a.after) for a in uow.session.scalars(select(models.AuditLog).where(action))
+        ]
+    assert audits == [
+        ({"suspend_new_treatments": False}, {"suspend_new_treatments": True}),
+        ({"suspend_new_treatments": True}, {"suspend_new_treatments": False}),
+    ]
+
+
+def test_export_writes_the_rows_as_shown(demo_services: Services, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    worklist = demo_services.overdue.worklist()
+    shown = worklist.select(WorklistQuery(sort=SortKey.PATIENT, descending=False))
+    count = demo_services.overdue.export(tmp_path / "lista.csv", shown)
+    assert count == len(shown)
+    with (tmp_path / "lista.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle, delimiter=";"))
+    assert table[0][:3] == ["Prioridade", "Paciente", "Responsável financeiro"]
+    assert [r[1] for r in table[1:]] == [r.patient_name for r in shown]
+    first = shown[0]
+    assert table[1][9] == f"{first.updated_cents // 100:,}".replace(",", ".") + (
+        f",{first.updated_cents % 100:02d}"
+    )
+    demo_services.overdue.export(tmp_path / "lista.xlsx", shown)
+    sheet = load_workbook(tmp_path / "lista.xlsx").active
+    assert sheet is not None
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [v[1] for v in values] == [r.patient_name for r in shown]
+    assert float(values[0][9]) == first.updated_cents / 100  # type: ignore[arg-type]
+
+
+def test_one_patients_row_equals_their_row_in_the_whole_list(demo_services: Services) -> None:
+    worklist = demo_services.overdue.worklist()
+    for row in worklist.rows[:5]:
+        alone = demo_services.overdue.for_patient(row.patient_id)
+        assert alone is not None
+        assert (alone.debt, alone.assessment, alone.payer_id) == (
+            row.debt,
+            row.assessment,
+            row.payer_id,
+        )

@@ -1,0 +1,145 @@
+"""The worklist's pure parts: aging bands, per-patient sums, priority, filters and sorting, and
+the dashboard's arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from app.domain.aging import Bucket, bucket_for
+from app.domain.dashboard import build_dashboard, cash_windows, rate_bp, week_of
+from app.domain.law import ChargePolicy, InstallmentTerms, updated_debt
+from app.domain.risk import Flag, RiskInput, Segment, assess
+from app.domain.worklist import (
+    OverdueRow,
+    SortKey,
+    Worklist,
+    WorklistQuery,
+    aging,
+    by_priority,
+    patient_debts,
+    priority_points,
+    select,
+    totals,
+)
+
+TODAY = date(2026, 3, 16)
+
+
+def line(days_late: int, amount: int = 10_000, number: int = 1):  # type: ignore[no-untyped-def]
+    due = TODAY - timedelta(days=days_late)
+    terms = InstallmentTerms(number, due, due, amount, key=number)
+    return updated_debt(terms, [], TODAY, ChargePolicy())
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [(1, Bucket.D1_30), (30, Bucket.D1_30), (31, Bucket.D31_60), (60, Bucket.D31_60),
+     (61, Bucket.D61_90), (90, Bucket.D61_90), (91, Bucket.D90_PLUS), (2000, Bucket.D90_PLUS)],
+)  # fmt: skip
+def test_aging_bands_include_their_upper_limit(days: int, bucket: Bucket) -> None:
+    assert bucket_for(days) is bucket
+
+
+def test_an_installment_not_yet_late_has_no_band() -> None:
+    with pytest.raises(ValueError):
+        bucket_for(0)
+
+
+def test_a_patient_is_in_the_band_of_their_oldest_installment() -> None:
+    [debt] = patient_debts([(7, 70, line(10, number=3)), (7, 71, line(65, 5_000, number=1))])
+    assert debt.bucket is Bucket.D61_90 and debt.days_late == 65 and debt.contract_id == 71
+    assert debt.contract_ids == (70, 71) and debt.installments == 2
+    assert debt.overdue_cents == 15_000
+    assert debt.updated_cents == sum(ln.total_cents for ln in debt.lines)
+
+
+def test_priority_is_updated_amount_times_the_weight_of_the_band() -> None:
+    assert priority_points(100_000, Bucket.D1_30) == 1_000
+    assert priority_points(100_000, Bucket.D90_PLUS) == 4_000
+    small_old = patient_debts([(1, 1, line(120, 20_000))])[0]
+    big_new = patient_debts([(2, 2, line(10, 100_000))])[0]  # 1.023 points against 848
+    assert [d.patient_id for d in by_priority([big_new, small_old])] == [2, 1]
+
+
+def row(patient_id: int, days: int, amount: int, name: str, **risk: object) -> OverdueRow:
+    debt = patient_debts([(patient_id, patient_id, line(days, amount, number=3))])[0]
+    assessment = assess(RiskInput(as_of=TODAY, overdue=debt.lines, **risk))  # type: ignore[arg-type]
+    return OverdueRow(
+        debt=debt,
+        patient_name=name,
+        payer_id=patient_id,
+        payer_name=name,
+        assessment=assessment,
+        search_key=f"{name.lower()} 5299822472{patient_id} 1998765432{patient_id}",
+        patient_sort=name.lower(),
+        payer_sort=name.lower(),
+        priority=priority_points(debt.updated_cents, debt.bucket),
+    )
+
+
+@pytest.fixture
+def rows() -> list[OverdueRow]:
+    made = [
+        row(1, 10, 50_000, "ana souza"),
+        row(2, 45, 20_000, "bruno lima", reachable=False),
+        row(3, 95, 8_000, "carla souza", bounced_cheques=[date(2026, 1, 5)]),
+        row(4, 70, 30_000, "davi rocha"),
+    ]
+    return [replace(r, rank=i) for i, r in enumerate(made, start=1)]
+
+
+def test_filters_combine_and_search_matches_names_cpf_and_phone(rows: list[OverdueRow]) -> None:
+    ids = lambda q: [r.patient_id for r in select(rows, q)]  # noqa: E731
+    assert ids(WorklistQuery(bucket=Bucket.D31_60)) == [2]
+    assert ids(WorklistQuery(flag=Flag.SEM_CONTATO)) == [2]
+    assert ids(WorklistQuery(segment=Segment.ALTO_RISCO)) == [2, 3]
+    assert ids(WorklistQuery(min_cents=25_000)) == [4, 1]  # priority: 61–90 days weighs ×3
+    assert ids(WorklistQuery(text="Souza")) == [1, 3]
+    assert ids(WorklistQuery(text="529.982.247-23")) == [3]
+    assert ids(WorklistQuery(text="(19) 98765-4324")) == [4]
+    assert ids(WorklistQuery(text="souza", bucket=Bucket.D90_PLUS)) == [3]
+
+
+def test_any_column_sorts_and_ties_keep_the_priority_order(rows: list[OverdueRow]) -> None:
+    ids = lambda q: [r.patient_id for r in select(rows, q)]  # noqa: E731
+    assert ids(WorklistQuery(sort=SortKey.DAYS_LATE)) == [3, 4, 2, 1]
+    assert ids(WorklistQuery(sort=SortKey.PATIENT, descending=False)) == [1, 2, 3, 4]
+    assert ids(WorklistQuery(sort=SortKey.UPDATED)) == [1, 4, 2, 3]
+    assert ids(WorklistQuery(sort=SortKey.OLDEST_DUE, descending=False)) == [3, 4, 2, 1]
+    same = [replace(r, debt=rows[0].debt) for r in rows]  # equal amounts: rank decides
+    assert [r.rank for r in select(same, WorklistQuery(sort=SortKey.OVERDUE))] == [1, 2, 3, 4]
+
+
+def test_aging_and_totals_are_sums_of_the_rows(rows: list[OverdueRow]) -> None:
+    bands = {b.bucket: b for b in aging(rows)}
+    assert [bands[b].patients for b in Bucket] == [1, 1, 1, 1]
+    assert sum(b.updated_cents for b in bands.values()) == totals(rows).updated_cents
+
+
+def test_dashboard_adds_the_worklist_to_what_is_not_yet_due(rows: list[OverdueRow]) -> None:
+    worklist = Worklist(TODAY, tuple(rows))
+    not_due = {TODAY: 1_000, date(2026, 4, 2): 2_000, date(2026, 7, 1): 4_000}
+    d = build_dashboard(TODAY, worklist.rows, not_due, (12_345, 3), [])
+    t = worklist.totals()
+    assert d.overdue_updated_cents == t.updated_cents and d.overdue_cents == t.overdue_cents
+    assert d.receivable_cents == 7_000 + t.overdue_cents
+    assert d.default_rate_bp == rate_bp(t.overdue_cents, d.receivable_cents)
+    assert d.aging == worklist.aging()
+    assert d.expected_90_days_cents == 3_000  # July is beyond the 90 days
+    assert (d.week_start, d.week_end) == (date(2026, 3, 16), date(2026, 3, 22))
+
+
+def test_cash_windows_are_calendar_months_clipped_to_90_days() -> None:
+    due = {date(2026, 3, 31): 1, date(2026, 6, 13): 2, date(2026, 6, 14): 4}
+    windows = cash_windows(TODAY, due)
+    assert [(w.start, w.end, w.cents) for w in windows] == [
+        (date(2026, 3, 16), date(2026, 3, 31), 1),
+        (date(2026, 4, 1), date(2026, 4, 30), 0),
+        (date(2026, 5, 1), date(2026, 5, 31), 0),
+        (date(2026, 6, 1), date(2026, 6, 13), 2),
+    ]
+    assert week_of(date(2026, 3, 22)) == (date(2026, 3, 16), date(2026, 3, 22))
+    assert rate_bp(1, 3) == 3333 and rate_bp(5, 0) == 0

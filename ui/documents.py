@@ -1,0 +1,110 @@
+"""Opening and printing archived documents (both the patient page and Documentos use this).
+
+The archived file is checked against its SHA-256 first, so what opens or prints is exactly what
+was sent. The system viewer (``QDesktopServices``) and the print dialog are attributes that tests
+replace: a test never pops a dialog or launches a viewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRectF, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
+
+from app.errors import EmDiaError
+from app.services.documents import DocumentService
+
+MAX_PRINT_DPI = 300
+
+
+def _ask_printer(parent: QWidget | None) -> QPrinter | None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Imprimir documento")
+    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def print_pdf(path: Path, printer: QPrinter) -> int:
+    """Paint every page of the PDF on ``printer`` (rendered by PDFium at the printer's
+    resolution, at most 300 dpi), fitted to the printable area. Returns the page count."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    painter = QPainter()
+    if not painter.begin(printer):
+        document.close()
+        raise EmDiaError("Não foi possível iniciar a impressão: confira a impressora escolhida.")
+    try:
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        area = printer.pageLayout().paintRectPixels(printer.resolution())
+        for index in range(len(document)):
+            if index:
+                printer.newPage()
+            bitmap = document[index].render(scale=dpi / 72, rev_byteorder=True)
+            image = bitmap.to_pil().convert("RGB")
+            data = image.tobytes("raw", "RGB")
+            qimage = QImage(
+                data, image.width, image.height, 3 * image.width, QImage.Format.Format_RGB888
+            ).copy()
+            scale = min(area.width() / qimage.width(), area.height() / qimage.height())
+            target = QRectF(0, 0, qimage.width() * scale, qimage.height() * scale)
+            painter.drawImage(target, qimage)
+        return len(document)
+    finally:
+        painter.end()
+        document.close()
+
+
+class DocumentDesk(QObject):
+    """Open and print archived documents."""
+
+    def __init__(self, service: DocumentService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.ask_printer: Callable[[QWidget | None], QPrinter | None] = _ask_printer
+
+    def open(self, document_id: int) -> Path:
+        """Open the exact archived file in the system's PDF viewer."""
+        path = self.service.archived_file(document_id)
+        if not self.open_url(QUrl.fromLocalFile(str(path))):
+            raise EmDiaError(
+                f"Não foi possível abrir {path}: instale um leitor de PDF ou abra o arquivo "
+                "pela pasta."
+            )
+        return path
+
+    def open_folder(self, document_id: int) -> Path:
+        path = self.service.archived_file(document_id).parent
+        self.open_url(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def print(self, document_id: int, parent: QWidget | None = None) -> int:
+        """Ask for a printer, then print the archived file; 0 when the user cancelled."""
+        path = self.service.archived_file(document_id)
+        printer = self.ask_printer(parent)
+        if printer is None:
+            return 0
+        printer.setDocName(path.name)
+        return print_pdf(path, printer)
+
+
+def act_on(
+    status: QLabel, action: Callable[[int], object], document_id: int | None, done: str
+) -> None:
+    """Run ``action`` on the selected document; say in ``status`` what happened (``done`` may
+    use ``{result}``) or why not. Returns quietly when nothing is selected."""
+    if document_id is None:
+        status.setText(status.tr("Selecione um documento na lista."))
+        return
+    try:
+        result = action(document_id)
+    except EmDiaError as exc:
+        status.setText(exc.message)
+        return
+    if result:
+        status.setText(done.format(result=result))

@@ -1,0 +1,294 @@
+"""Início: the dentist's/owner's dashboard — how much is to be received, how much is late (and
+how late), what came back this month, what was promised this week and what falls due in the next
+90 days. Every overdue figure is the worklist's own sum (Cobrança → Inadimplentes)."""
+
+from __future__ import annotations
+
+import html
+import sys
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Services
+from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.dashboard import Dashboard
+from app.domain.dates import day_span, format_date
+from app.domain.money import format_brl, format_percent
+from app.domain.risk import PromiseStatus
+from app.errors import EmDiaError
+from ui.tasks import Task, TaskRunner, run_with_progress
+
+PROMISE_STATUS = {
+    PromiseStatus.PENDING: "aguardando",
+    PromiseStatus.KEPT: "cumprida",
+    PromiseStatus.BROKEN: "não cumprida",
+    PromiseStatus.CANCELLED: "cancelada",
+}
+WEEKDAYS = ("seg", "ter", "qua", "qui", "sex", "sáb", "dom")
+BRAND, LATE = "#1f6b5e", "#b3261e"
+
+
+class Card(QFrame):
+    """One figure: what it is, the amount, and how it was counted."""
+
+    def __init__(self, name: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("kpi", True)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("kpiCaption")
+        self.value = QLabel("—")
+        self.value.setObjectName("kpiValue")
+        self.note = QLabel()
+        self.note.setObjectName("kpiNote")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(2)
+        for widget in (self.caption, self.value, self.note):
+            layout.addWidget(widget)
+
+    def set(self, value: str, note: str) -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+def bar_chart(title: str, colour: str) -> tuple[QChartView, QChart]:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.legend().hide()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setBackgroundRoundness(4)
+    chart.setMargins(chart.margins().__class__(4, 4, 4, 4))
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(200)
+    view.setProperty("colour", colour)
+    return view, chart
+
+
+def fill_bars(
+    chart: QChart, labels: list[str], cents: list[int], colour: str, name: str
+) -> QBarSet:
+    """Horizontal bars in R$ mil; each category label carries the exact pt-BR amount."""
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+    bars = QBarSet(name)
+    bars.setColor(QColor(colour))
+    bars.append([c / 100_000 for c in reversed(cents)])
+    series = QHorizontalBarSeries()
+    series.append(bars)
+    series.setBarWidth(0.6)
+    chart.addSeries(series)
+    y = QBarCategoryAxis()
+    y.append(list(reversed(labels)))  # first label on top
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(y)
+    x = QValueAxis()
+    x.setLabelFormat("%.0f")
+    x.setTitleText("R$ mil")
+    x.setRange(0, max([c / 100_000 for c in cents] + [1]) * 1.05)
+    x.applyNiceNumbers()  # 0, 50, 100… instead of 0, 66, 133…
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x)
+    return bars
+
+
+class DashboardView(QWidget):
+    show_bucket = Signal(object)  # Bucket: open Cobrança filtered by that aging band
+    loaded = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DashboardView")
+        self.services = services
+        self.runner = TaskRunner(self)
+        self.task: Task | None = None
+        self.dashboard: Dashboard | None = None
+
+        title = QLabel(self.tr("Início"))
+        title.setObjectName("viewTitle")
+        self.as_of = QLabel()
+        self.as_of.setObjectName("asOf")
+        self.refresh_button = QPushButton(self.tr("Atualizar"))
+        self.refresh_button.setObjectName("refresh")
+        self.receivable = Card("receivable", self.tr("Total a receber"))
+        self.overdue = Card("overdue", self.tr("Em atraso (valor atualizado)"))
+        self.rate = Card("rate", self.tr("Taxa de inadimplência"))
+        self.recovered = Card("recovered", self.tr("Recuperado no mês"))
+        self.promises = Card("promises", self.tr("Promessas desta semana"))
+        self.expected = Card("expected", self.tr("Previsão: próximos 90 dias"))
+        self.aging_view, self.aging_chart = bar_chart(
+            self.tr("Atraso por faixa (valor atualizado) — clique para ver a lista"), LATE
+        )
+        self.cash_view, self.cash_chart = bar_chart(
+            self.tr("A vencer nos próximos 90 dias (principal)"), BRAND
+        )
+        self.promise_list = QLabel()
+        self.promise_list.setObjectName("promiseList")
+        self.promise_list.setTextFormat(Qt.TextFormat.RichText)
+        self.promise_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.promise_list.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self.as_of, 1)
+        top.addWidget(self.status)
+        top.addWidget(self.refresh_button)
+        cards = QGridLayout()
+        for i, card in enumerate(
+            (self.receivable, self.overdue, self.rate, self.recovered, self.promises, self.expected)
+        ):
+            cards.addWidget(card, i // 3, i % 3)
+        self.promise_list.setMinimumWidth(330)
+        charts = QGridLayout()
+        charts.addWidget(self.aging_view, 0, 0)
+        charts.addWidget(self.cash_view, 1, 0)
+        charts.addWidget(self.promise_list, 0, 1, 2, 1)
+        charts.setColumnStretch(0, 3)
+        charts.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(cards)
+        layout.addLayout(charts, 1)
+        self.refresh_button.clicked.connect(self.refresh)
+
+    def refresh(self) -> None:
+        if self.task is not None:
+            return
+        self.status.setText(self.tr("Calculando…"))
+        dashboard = self.services.dashboard
+
+        def job(_progress: Any, _cancelled: Any) -> Dashboard:
+            return dashboard.summary()
+
+        self.task, _dialog = run_with_progress(
+            self.runner, self, self.tr("Calculando o painel…"), job, self._loaded, self._failed
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        if isinstance(exc, EmDiaError):
+            self.status.setText(exc.message)
+            return
+        self.status.setText(self.tr("Não foi possível calcular o painel."))
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _loaded(self, d: Dashboard) -> None:
+        self.task = None
+        self.status.setText("")
+        self.show_dashboard(d)
+        self.loaded.emit()
+
+    def show_dashboard(self, d: Dashboard) -> None:
+        self.dashboard = d
+        self.as_of.setText(self.tr("valores de {date}").format(date=format_date(d.as_of)))
+        self.receivable.set(
+            format_brl(d.receivable_cents),
+            self.tr("principal em aberto: {a} a vencer + {b} vencido").format(
+                a=format_brl(d.not_due_cents), b=format_brl(d.overdue_cents)
+            ),
+        )
+        self.overdue.set(
+            format_brl(d.overdue_updated_cents),
+            self.tr("{n}, {i}; principal {p} + multa, juros e correção").format(
+                n=_count(d.overdue_patients, "paciente", "pacientes"),
+                i=_count(d.overdue_installments, "parcela", "parcelas"),
+                p=format_brl(d.overdue_cents),
+            ),
+        )
+        self.rate.set(
+            format_percent(d.default_rate_bp),
+            self.tr("principal vencido ÷ total a receber"),
+        )
+        self.recovered.set(
+            format_brl(d.recovered_month_cents),
+            self.tr("{n} de parcelas atrasadas desde {d}").format(
+                n=_count(d.recovered_month_payments, "pagamento", "pagamentos"),
+                d=format_date(d.month_start),
+            ),
+        )
+        self.promises.set(
+            format_brl(d.promises_week_cents),
+            self.tr("{n} de {a} a {b}; {p} aguardando").format(
+                n=_count(len(d.promises_week), "promessa", "promessas"),
+                a=format_date(d.week_start),
+                b=format_date(d.week_end),
+                p=d.promises_week_pending,
+            ),
+        )
+        last = d.cash_windows[-1].end if d.cash_windows else d.as_of
+        self.expected.set(
+            format_brl(d.expected_90_days_cents),
+            self.tr("parcelas a vencer até {d} (sem contar o atraso)").format(d=format_date(last)),
+        )
+        bands = {b.bucket: b for b in d.aging}
+        bars = fill_bars(
+            self.aging_chart,
+            [
+                f"{BUCKET_LABELS[b]} · {bands[b].patients} pac. · "
+                f"{format_brl(bands[b].updated_cents)}"
+                for b in BUCKETS
+            ],
+            [bands[b].updated_cents for b in BUCKETS],
+            LATE,
+            self.tr("Valor atualizado"),
+        )
+        # Bars are drawn bottom-up: index 0 is the last band.
+        bars.clicked.connect(lambda index: self.show_bucket.emit(BUCKETS[len(BUCKETS) - 1 - index]))
+        fill_bars(
+            self.cash_chart,
+            [f"{day_span(w.start, w.end)} · {format_brl(w.cents)}" for w in d.cash_windows],
+            [w.cents for w in d.cash_windows],
+            BRAND,
+            self.tr("A vencer"),
+        )
+        self.promise_list.setText(promises_html(d))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def promises_html(d: Dashboard) -> str:
+    e = html.escape
+    if not d.promises_week:
+        return (
+            "<b>Promessas desta semana</b><p style='color:#555'>Nenhuma promessa para esta "
+            "semana.</p>"
+        )
+    lines = ["<b>Promessas desta semana</b><table cellspacing='3'>"]
+    for line in d.promises_week[:8]:
+        p = line.promise
+        colour = {"broken": LATE, "kept": BRAND}.get(line.status.value, "#555")
+        lines.append(
+            f"<tr><td>{WEEKDAYS[p.promised_on.weekday()]} {p.promised_on:%d/%m}</td>"
+            f"<td>{e(p.patient_name)}</td>"
+            f"<td align='right'>{format_brl(p.amount_cents).replace(' ', '&nbsp;')}</td>"
+            f"<td style='color:{colour}'>{PROMISE_STATUS[line.status]}</td></tr>"
+        )
+    lines.append("</table>")
+    if len(d.promises_week) > 8:
+        lines.append(f"<p>… e mais {len(d.promises_week) - 8}.</p>")
+    return "".join(lines)

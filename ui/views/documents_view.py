@@ -1,0 +1,221 @@
+"""Documentos: notifications in batch, and the archive of every PDF ever generated.
+
+The batch runs in the background lane (``ui.tasks``) with a progress bar and Cancelar; the window
+stays usable meanwhile, and a summary says what was generated, what was skipped and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_brl
+from app.errors import EmDiaError
+from app.services.documents import BatchResult, DocumentService
+from ui.documents import DocumentDesk, act_on
+from ui.models.documents_model import DocumentTableModel
+from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
+from ui.widgets.search import SearchBox
+from ui.widgets.tables import make_table
+
+DEFAULT_MIN_DAYS = 30  # DESIGN.md §5: the régua's notificação extrajudicial step is D+30
+
+
+class DocumentsView(QWidget):
+    batch_finished = Signal(object)  # BatchResult
+
+    def __init__(
+        self,
+        service: DocumentService,
+        desk: DocumentDesk | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("DocumentsView")
+        self.service = service
+        self.desk = desk or DocumentDesk(service, self)
+        self.runner = TaskRunner(self)
+        self.last_result: BatchResult | None = None
+
+        title = QLabel(self.tr("Documentos"))
+        title.setObjectName("viewTitle")
+
+        batch_box = QGroupBox(self.tr("Notificações extrajudiciais em lote"))
+        self.min_days = QSpinBox()
+        self.min_days.setObjectName("minDaysLate")
+        self.min_days.setRange(1, 3650)
+        self.min_days.setValue(DEFAULT_MIN_DAYS)
+        self.min_days.setSuffix(self.tr(" dias"))
+        self.batch_button = QPushButton(self.tr("Gerar notificações"))
+        self.batch_button.setObjectName("generateBatch")
+        self.candidates_label = QLabel()
+        self.candidates_label.setObjectName("candidates")
+        self.batch_summary = QLabel()
+        self.batch_summary.setObjectName("batchSummary")
+        self.batch_summary.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Gerar notificações para todos com mais de")))
+        row.addWidget(self.min_days)
+        row.addWidget(QLabel(self.tr("de atraso")))
+        row.addWidget(self.batch_button)
+        row.addWidget(self.candidates_label, 1)
+        hint = QLabel(
+            self.tr(
+                "Uma notificação por contrato, com os valores atualizados hoje (principal, "
+                "multa, juros e correção) e prazo de 7 dias para pagamento. Cada PDF fica "
+                "arquivado e aparece na página do paciente."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        batch_layout = QVBoxLayout(batch_box)
+        batch_layout.addLayout(row)
+        batch_layout.addWidget(hint)
+        batch_layout.addWidget(self.batch_summary)
+
+        archive_box = QGroupBox(self.tr("Arquivo de documentos gerados"))
+        self.search = SearchBox(self.tr("Buscar por paciente, CPF, nº do contrato ou tipo…"))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+        self.model = DocumentTableModel(service.search, service.count)
+        self.table = make_table(self.model, "documentsTable", (60, 135, 200, 240, 70, 90))
+        self.open_button = QPushButton(self.tr("Abrir"))
+        self.open_button.setObjectName("openDocument")
+        self.print_button = QPushButton(self.tr("Imprimir…"))
+        self.print_button.setObjectName("printDocument")
+        self.folder_button = QPushButton(self.tr("Abrir pasta"))
+        self.folder_button.setObjectName("openFolder")
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.print_button, self.folder_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.status, 1)
+        archive_layout = QVBoxLayout(archive_box)
+        archive_layout.addLayout(top)
+        archive_layout.addWidget(self.table, 1)
+        archive_layout.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(batch_box)
+        layout.addWidget(archive_box, 1)
+
+        self.batch_button.clicked.connect(self.generate_batch)
+        self.min_days.valueChanged.connect(lambda _v: self.count_candidates())
+        self.search.searched.connect(self.run_search)
+        self.table.activated.connect(self._activated)
+        self.open_button.clicked.connect(self.open_selected)
+        self.print_button.clicked.connect(self.print_selected)
+        self.folder_button.clicked.connect(self.open_selected_folder)
+        self.refresh()
+
+    # --- archive --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.run_search()
+        self.count_candidates()
+
+    def run_search(self, _text: str = "") -> None:
+        self.model.set_query(self.search.text())
+        self.count_label.setText(self.tr("{n} documentos").format(n=self.model.total))
+
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.item(index.row()).id if index.isValid() else None
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.open_selected()
+
+    def open_selected(self) -> None:
+        act_on(self.status, self.desk.open, self.selected_id(), self.tr("Aberto: {result}"))
+
+    def open_selected_folder(self) -> None:
+        act_on(self.status, self.desk.open_folder, self.selected_id(), self.tr("Pasta: {result}"))
+
+    def print_selected(self) -> None:
+        act_on(
+            self.status,
+            lambda document_id: self.desk.print(document_id, self),
+            self.selected_id(),
+            self.tr("Impressão enviada ({result} página(s))."),
+        )
+
+    # --- batch ----------------------------------------------------------------------------
+    def count_candidates(self) -> None:
+        try:
+            count = len(self.service.overdue_candidates(self.min_days.value()))
+        except EmDiaError as exc:
+            self.candidates_label.setText(exc.message)
+            return
+        self.candidates_label.setText(
+            self.tr("{n} contrato(s) com parcela vencida há mais de {d} dias").format(
+                n=count, d=self.min_days.value()
+            )
+        )
+
+    def generate_batch(self) -> None:
+        days = self.min_days.value()
+        self.batch_button.setEnabled(False)
+        self.batch_summary.setText(self.tr("Gerando notificações…"))
+
+        def job(progress: Progress, cancelled: Cancelled) -> BatchResult:
+            return self.service.batch_notifications(days, progress, cancelled)
+
+        run_with_progress(
+            self.runner,
+            self,
+            self.tr("Gerando notificações extrajudiciais…"),
+            job,
+            self._batch_done,
+            self._batch_failed,
+        )
+
+    def _batch_done(self, result: BatchResult) -> None:
+        self.last_result = result
+        self.batch_button.setEnabled(True)
+        parts = [
+            self.tr("{n} notificação(ões) gerada(s), somando {total} atualizados.").format(
+                n=len(result.documents), total=format_brl(result.total_cents)
+            )
+        ]
+        if result.cancelled:
+            parts.append(
+                self.tr(
+                    "Cancelado: {left} contrato(s) ficaram sem notificação; as já geradas "
+                    "continuam arquivadas."
+                ).format(left=result.candidates - len(result.documents) - len(result.skipped))
+            )
+        if result.skipped:
+            reasons = "; ".join(f"contrato {cid}: {why}" for cid, why in result.skipped[:5])
+            parts.append(self.tr("Não geradas: {r}").format(r=reasons))
+        if result.documents:
+            folder = Path(result.documents[0].file_path).parent
+            parts.append(self.tr("Arquivos em {folder}.").format(folder=folder))
+        self.batch_summary.setText(" ".join(parts))
+        self.refresh()
+        self.batch_finished.emit(result)
+
+    def _batch_failed(self, exc: BaseException) -> None:
+        self.batch_button.setEnabled(True)
+        message = exc.message if isinstance(exc, EmDiaError) else str(exc)
+        self.batch_summary.setText(
+            self.tr("As notificações não foram geradas: {m}").format(m=message)
+        )
+        if not isinstance(exc, EmDiaError):
+            raise exc
