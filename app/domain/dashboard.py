@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.domain.promises import PromiseRecord, PromiseStatus, promise_status
 from app.domain.receivables import PromiseDue
-from app.domain.risk import PromiseRecord, PromiseStatus, promise_status
 from app.domain.worklist import AgingBand, HasDebt, aging, totals
 
 CASH_HORIZON_DAYS = 90

@@ -26,6 +26,7 @@ from app.domain.catalog import ContactOutcome
 from app.domain.dates import format_date
 from app.domain.law import DebtLine, Status
 from app.domain.money import format_brl
+from app.domain.promises import PromiseRecord, PromiseStatus, promise_status
 
 # --- thresholds (each one a documented policy choice) -------------------------------------
 
@@ -138,36 +139,6 @@ class InstallmentRecord:
 class ContactAttempt:
     at: datetime
     outcome: str  # ContactOutcome value
-
-
-@dataclass(frozen=True)
-class PromiseRecord:
-    """A promessa de pagamento; ``paid_cents`` is what the patient paid from the day it was made
-    up to the promised day (the service sums the payments: kept or broken is computed)."""
-
-    made_on: date
-    promised_on: date
-    amount_cents: int
-    resolution: str | None = None  # kept | broken | cancelled, when someone decided it
-    paid_cents: int = 0
-
-
-class PromiseStatus(StrEnum):
-    PENDING = "pending"
-    KEPT = "kept"
-    BROKEN = "broken"
-    CANCELLED = "cancelled"
-
-
-def promise_status(promise: PromiseRecord, as_of: date) -> PromiseStatus:
-    """A recorded resolution wins; otherwise the money decides once the promised day is over."""
-    if promise.resolution in tuple(PromiseStatus):
-        return PromiseStatus(promise.resolution)
-    if promise.paid_cents >= promise.amount_cents:
-        return PromiseStatus.KEPT
-    if promise.promised_on < as_of:
-        return PromiseStatus.BROKEN
-    return PromiseStatus.PENDING
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
+from app.domain.promises import PromiseRecord
 from app.domain.receivables import Person
 from app.domain.risk import (
     AgreementRecord,
@@ -29,7 +30,6 @@ from app.domain.risk import (
     ContactAttempt,
     Flag,
     InstallmentRecord,
-    PromiseRecord,
     RiskInput,
     Segment,
     assess,

@@ -28,7 +28,7 @@ from app.domain.law import (
 from app.domain.layouts import ContractHeader, PaymentLine
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
-from app.domain.risk import AgreementRecord, ContactAttempt, PromiseRecord
+from app.domain.risk import AgreementRecord, ContactAttempt
 from app.domain.text import fold
 from app.persistence import models
 
@@ -904,7 +904,7 @@ class ReceivablesRepository:
 
     def promises(
         self, person_ids: Iterable[int], since: date, as_of: date
-    ) -> dict[int, list[PromiseRecord]]:
+    ) -> dict[int, list[promise_rules.PromiseRecord]]:
         """Promises made by ``as_of`` for a day from ``since`` on, with what was paid towards
         each (effective payments from the day it was made to the promised day)."""
         pr = models.Promise
@@ -920,7 +920,12 @@ class ReceivablesRepository:
         )
         paid = self._promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
         return _grouped(
-            (pid, PromiseRecord(created_at.date(), promised_on, amount, resolution, cents))
+            (
+                pid,
+                promise_rules.PromiseRecord(
+                    created_at.date(), promised_on, amount, resolution, cents
+                ),
+            )
             for (pid, created_at, promised_on, amount, resolution), cents in zip(
                 rows, paid, strict=True
             )

@@ -33,7 +33,7 @@ from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.dashboard import Dashboard
 from app.domain.dates import day_span, format_date
 from app.domain.money import format_brl, format_percent
-from app.domain.risk import PromiseStatus
+from app.domain.promises import PromiseStatus
 from app.errors import EmDiaError
 from ui.tasks import Task, TaskRunner, run_with_progress
 
