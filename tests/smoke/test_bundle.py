@@ -68,9 +68,12 @@ def test_frozen_emdia_migrates_fills_the_demo_and_answers(frozen: Path, tmp_path
     payload = json.loads(debt.stdout)
     assert payload["contract_id"] == 1 and payload["installments"]
     assert sum(line["total_cents"] for line in payload["installments"]) == payload["total_cents"]
-    # TODO(lead, at the merge of issue 5): add the worklist to this smoke, e.g.
-    #   overdue = run(frozen, home, "--db", db, "report", "overdue", "--json")
-    #   assert overdue.returncode == 0 and isinstance(json.loads(overdue.stdout), list)
+    overdue = run(
+        frozen, home, "--db", db, "--today", "2026-03-16", "report", "overdue", "--json", **as_admin
+    )
+    assert overdue.returncode == 0, overdue.stderr
+    rows = json.loads(overdue.stdout)
+    assert isinstance(rows, list) and all(r["updated_cents"] >= r["overdue_cents"] for r in rows)
 
 
 def test_frozen_window_opens_with_its_qt_plugins(frozen: Path, tmp_path: Path) -> None:
