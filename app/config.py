@@ -9,6 +9,7 @@ folder (tests and portable installs use it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -77,7 +78,28 @@ def saved_db_url(data_dir: Path) -> str | None:
     except (OSError, ValueError):
         return None
     url = saved.get("url") if isinstance(saved, dict) else None
-    return str(url) if url else None
+    if not url:
+        return None
+    if saved.get("password_in_keyring"):
+        from sqlalchemy.engine import make_url
+
+        from app.security.keystore import load_server_password
+
+        parsed = make_url(str(url))
+        password = load_server_password(_server_account(str(url)))
+        if password is not None:
+            return parsed.set(password=password).render_as_string(hide_password=False)
+    return str(url)
+
+
+def _server_account(url: str) -> str:
+    """The keyring entry of a server: who and where, never the password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return (
+        f"{parsed.username or ''}@{parsed.host or ''}:{parsed.port or ''}/{parsed.database or ''}"
+    )
 
 
 def save_db_url(data_dir: Path, url: str | None) -> Path:
@@ -86,8 +108,27 @@ def save_db_url(data_dir: Path, url: str | None) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     if url is None:
         path.unlink(missing_ok=True)
-    else:
-        path.write_text(json.dumps({"url": url}, indent=2), encoding="utf-8")
+        return path
+    saved: dict[str, object] = {"url": url}
+    if "://" in url and not url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        from app.security.keystore import store_server_password
+
+        parsed = make_url(url)
+        # The server's password goes to the OS keyring (Windows Credential Manager) when there is
+        # one, so the data folder holds no secret; without a keyring it stays in the file, which
+        # only this user may read.
+        if parsed.password and store_server_password(_server_account(url), str(parsed.password)):
+            saved = {
+                "url": parsed._replace(password=None).render_as_string(
+                    hide_password=False
+                ),  # set() ignores None
+                "password_in_keyring": True,
+            }
+    path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+    with contextlib.suppress(OSError):
+        path.chmod(0o600)
     return path
 
 

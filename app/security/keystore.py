@@ -55,3 +55,29 @@ def store_key(db_id: str, key: DataKey) -> bool:
         log.warning("keyring write failed: %s", type(exc).__name__)
         return False
     return True
+
+
+def _server_entry(account: str) -> str:
+    return f"servidor-{account}"
+
+
+def store_server_password(account: str, password: str) -> bool:
+    """Keep the clinic server's password in the OS keyring (``account``: user@host:port/db)."""
+    if not available():
+        return False
+    try:
+        keyring.set_password(SERVICE, _server_entry(account), password)
+    except KeyringError as exc:
+        log.warning("keyring write failed: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def load_server_password(account: str) -> str | None:
+    if not available():
+        return None
+    try:
+        return keyring.get_password(SERVICE, _server_entry(account))
+    except KeyringError as exc:
+        log.warning("keyring read failed: %s", type(exc).__name__)
+        return None

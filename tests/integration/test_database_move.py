@@ -3,6 +3,7 @@ and back to a file: every row, the same ids, sequences right, and the same money
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from app.config import load_config
 from app.domain.patients import PatientForm
 from app.errors import EmDiaError, ValidationError
 from app.persistence import models
+from app.security import keystore
 from app.services.database import CopyRefused, server_url
+from tests.memory_keyring import MemoryKeyring
 from tests.pg import PgServer
 
 
@@ -94,6 +97,28 @@ def test_this_pc_remembers_the_server_and_can_go_back(services: Services) -> Non
     assert config.db_url == server and config.db_source == "banco.json"
     services.database.use(None)
     assert load_config().db_url == load_config().local_db_url
+
+
+def test_the_server_password_is_kept_in_the_keyring_not_in_the_data_folder(
+    services: Services, memory_keyring: MemoryKeyring
+) -> None:
+    server = "postgresql+psycopg://recepcao:s3nh%40@servidor-clinica:5432/emdia"
+    path = services.database.use(server)
+    assert "s3nh" not in path.read_text(encoding="utf-8")
+    assert load_config().db_url == server  # the password comes back from the keyring
+    memory_keyring.entries.clear()  # another Windows account: no keyring entry
+    assert load_config().db_url == "postgresql+psycopg://recepcao@servidor-clinica:5432/emdia"
+
+
+def test_without_a_keyring_the_password_stays_in_a_private_file(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keystore, "available", lambda: False)
+    server = "postgresql+psycopg://recepcao:s3nh%40@servidor-clinica:5432/emdia"
+    path = services.database.use(server)
+    assert load_config().db_url == server
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o077 == 0
 
 
 def test_cli_db_show_and_copy_back_to_a_file(
