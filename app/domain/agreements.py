@@ -37,7 +37,7 @@ BROKEN_AFTER_DAYS = 30
 MAX_FIRST_DUE_DAYS = 90
 
 LABELS = {
-    "installments": "Parcelas",
+    "installment_ids": "Parcelas",
     "discount": "Desconto",
     "down_payment": "Entrada",
     "count": "Número de parcelas",
@@ -204,7 +204,7 @@ def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> 
     errors: list[FieldError] = []
     if not origin:
         errors.append(
-            FieldError("installments", "Parcelas: escolha ao menos uma parcela em aberto.")
+            FieldError("installment_ids", "Parcelas: escolha ao menos uma parcela em aberto.")
         )
     debt = debt_of(origin).total_cents
     discount = _money(form.discount, "discount", errors)

@@ -83,7 +83,7 @@ class AgreementService(Service):
         unknown = [i for i in form.installment_ids if i not in offered]
         if unknown:
             raise ValidationError.single(
-                "installments",
+                "installment_ids",
                 "Parcelas: "
                 + ", ".join(str(i) for i in unknown)
                 + " não são parcelas em aberto deste paciente (nem de quem ele é responsável).",
