@@ -27,9 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def db(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Path:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
     """A clinic with one overdue patient, typed through the CLI (set-up mode: no users)."""
     monkeypatch.delenv("EMDIA_USER", raising=False)
     path = tmp_path / "clinica.db"
