@@ -135,7 +135,10 @@ class AgreementDialog(FormDialog):
         self.propose_button.clicked.connect(self.save_proposal)
 
         terms = QHBoxLayout()
-        terms.addLayout(form, 2)
+        form_box = QWidget()
+        form_box.setLayout(form)
+        form_box.setMinimumWidth(380)
+        terms.addWidget(form_box, 2)
         options_box = QVBoxLayout()
         options_box.addWidget(QLabel(self.tr("Opções lado a lado (mesma dívida e desconto):")))
         options_box.addLayout(self.options_row, 1)
