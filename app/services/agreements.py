@@ -194,7 +194,11 @@ class AgreementService(Service):
                 witnesses=(),
             )
             planned = [
-                PlannedInstallment(
+                # The entrada is due the day the patient signs (a proposal accepted days later
+                # does not start with an overdue entrada).
+                PlannedInstallment(s["number"], today, today, s["amount_cents"])
+                if s["number"] == 0
+                else PlannedInstallment(
                     s["number"],
                     date.fromisoformat(s["due_date"]),
                     date.fromisoformat(s["effective_due_date"]),
@@ -202,7 +206,9 @@ class AgreementService(Service):
                 )
                 for s in row.breakdown["schedule"]
             ]
-            contract = self.contracts.build(uow, patient, data, planned)
+            contract = self.contracts.build(
+                uow, patient, data, planned, created_at=self.clock.now()
+            )
             contract.agreement_id = row.id
             uow.flush()
             self.contracts.audit_created(uow, contract, action="agreement.contract")
