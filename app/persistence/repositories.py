@@ -1546,6 +1546,17 @@ class AgreementRepository:
     def get(self, agreement_id: int) -> models.Agreement | None:
         return self.session.get(models.Agreement, agreement_id)
 
+    def get_for_update(self, agreement_id: int) -> models.Agreement | None:
+        """``SELECT … FOR UPDATE`` on PostgreSQL: two PCs accepting the same acordo queue up."""
+        ag = models.Agreement
+        stmt = (
+            select(ag)
+            .where(ag.id == agreement_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(stmt)
+
     def for_patient(self, patient_id: int) -> list[models.Agreement]:
         ag = models.Agreement
         stmt = select(ag).where(ag.patient_id == patient_id).order_by(ag.id.desc())

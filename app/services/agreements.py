@@ -163,7 +163,12 @@ class AgreementService(Service):
         today = self.clock.today()
         with self.uow() as uow:
             uow.begin_write()
-            row = self._get(uow, agreement_id)
+            row = uow.agreements.get_for_update(agreement_id)
+            if row is None:
+                raise NotFoundError(f"Acordo {agreement_id} não encontrado.")
+            # A payment being taken on an origin contract right now goes first, or waits.
+            for contract_id in sorted({o["contract_id"] for o in row.breakdown["origin"]}):
+                uow.lock_contract(contract_id)
             if row.status != AgreementStatus.PROPOSED.value:
                 raise EmDiaError(
                     f"Acordo {agreement_id}: já está "
