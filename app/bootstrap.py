@@ -22,6 +22,7 @@ from app.persistence.sqlite_files import is_encrypted
 from app.persistence.uow import UnitOfWork
 from app.security.keys import DataKey
 from app.security.unlock import resolve_key
+from app.services.agreements import AgreementService
 from app.services.audit import AuditService
 from app.services.backup import BackupService
 from app.services.base import Actor, Context
@@ -64,6 +65,7 @@ class Services:
     security: SecurityService
     collection: CollectionService
     database: DatabaseService
+    agreements: AgreementService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -176,6 +178,7 @@ def bootstrap(
         security=SecurityService(ctx),
         collection=CollectionService(ctx),
         database=DatabaseService(ctx, engine),
+        agreements=AgreementService(ctx, contracts),
         key=key,
         migration=report,
     )

@@ -26,7 +26,9 @@ from app.clock import FixedClock
 from app.config import load_config
 from app.domain.catalog import ContactOutcome
 from app.domain.layouts import LAYOUTS
+from app.domain.money import format_brl
 from ui.dialogs.about_dialog import AboutDialog
+from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.login import LoginDialog
@@ -107,6 +109,43 @@ def render_documents(services: Services, contract_id: int, tmp: Path, out: Path)
             ["pdftoppm", "-png", "-r", "70", document.file_path, str(out / name)], check=True
         )
         print(f"wrote {out / name}-*.png")
+
+
+def agreement_screens(app: QApplication, window: MainWindow, services: Services, out: Path) -> None:
+    """Nova proposta de acordo on a patient with three or more overdue installments, the
+    Acordos tab after accepting it, and page 1 of the termo de confissão de dívida."""
+    worklist = services.overdue.worklist()
+    row = next(r for r in worklist.rows if 3 <= r.installments <= 5)
+    window.show_section("Pacientes")
+    window.patients.show_patient(row.patient_id)
+    page = window.patients.page
+    dialog = AgreementDialog(
+        services.agreements,
+        services.documents,
+        row.patient_id,
+        row.patient_name,
+        TODAY,
+        window,
+    )
+    debt = sum(i.line.charges_cents for i in dialog.checked())
+    dialog.discount.setText(format_brl(debt // 2, symbol=False))  # half of the charges forgiven
+    dialog.count.setValue(6)
+    dialog.first_due.setText("28/12/2026")
+    dialog.refresh_preview()
+    dialog.show()
+    save(dialog, app, out / "acordo-proposta.png")
+    dialog.save()
+    assert dialog.document is not None, dialog.general_error.text()
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", dialog.document.file_path,
+         str(out / "documents" / "confissao")],
+        check=True,
+    )  # fmt: skip
+    print(f"wrote {out / 'documents' / 'confissao'}-1.png")
+    window.patients.show_patient(row.patient_id)
+    page.bottom_tabs.setCurrentWidget(page.agreements)
+    save(window, app, out / "paciente-acordos.png")
+    page.bottom_tabs.setCurrentIndex(0)
 
 
 def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
@@ -278,6 +317,7 @@ def main(out_dir: str) -> int:
         page.bottom_tabs.setCurrentIndex(1)
         save(window, app, out / "paciente-documentos.png")
         page.bottom_tabs.setCurrentIndex(0)
+        agreement_screens(app, window, services, out)
 
         documents = window.show_section("Documentos")
         assert isinstance(documents, DocumentsView)

@@ -80,12 +80,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
         _usage(args, f"argumento não reconhecido: {args.batch_kind}")
     if args.min_days_late is not None:
         _usage(args, "--min-days-late só vale com documents batch notificacao")
-    if args.kind == DocumentKind.CONFISSAO:
-        raise ValidationError.single(
-            "kind",
-            "confissao: o termo de confissão de dívida chega com os acordos (renegociação) e "
-            "ainda não está disponível nesta versão.",
-        )
+    if (args.kind == DocumentKind.CONFISSAO) != (args.agreement is not None):
+        _usage(args, "o termo de confissão é por acordo: documents confissao --agreement ID")
     if all(t is None for t in targets):
         _usage(args, f"documents {args.kind}: informe --contract, --patient ou --payment")
     _check_out(args.out)

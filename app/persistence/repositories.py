@@ -12,7 +12,9 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Executable, Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
+from app.domain.agreements import PlanInstallment
 from app.domain.catalog import ContractStatus
 from app.domain.clinic import ClinicInfo
 from app.domain.contacts import ContactRecord
@@ -987,14 +989,30 @@ class ReceivablesRepository:
     def agreements(
         self, patient_ids: Iterable[int], as_of: date
     ) -> dict[int, list[AgreementRecord]]:
+        """Each person's acordos as they stood on ``as_of``: an accepted one whose parcela is
+        more than ``BROKEN_AFTER_DAYS`` overdue counts as "broken" even before anyone opened it
+        (the flag is a fact of the payments, like a broken promise)."""
         ag = models.Agreement
         rows = self._chunked(
             patient_ids,
-            lambda chunk: select(ag.patient_id, ag.as_of, ag.status).where(
+            lambda chunk: select(ag.id, ag.patient_id, ag.as_of, ag.status).where(
                 ag.patient_id.in_(chunk), ag.as_of <= as_of
             ),
         )
-        return _grouped((pid, AgreementRecord(day, status)) for pid, day, status in rows)
+        kept = [r[0] for r in rows if r[3] in ("accepted", "broken")]
+        plans = AgreementRepository(self.session).plan_installments(kept) if kept else {}
+        return _grouped(
+            (
+                pid,
+                AgreementRecord(
+                    day,
+                    "broken"
+                    if aid in plans and agreement_rules.broken_on(plans[aid], as_of)
+                    else ("accepted" if status == "broken" else status),
+                ),
+            )
+            for aid, pid, day, status in rows
+        )
 
     # --- the dashboard ----------------------------------------------------------------------
     def not_due_by_date(self, as_of: date) -> dict[date, int]:
@@ -1517,3 +1535,93 @@ def _promise(row: models.Promise, made_on: date) -> promise_rules.PromiseRecord:
         contract_id=row.contract_id,
         made_at=row.created_at,
     )
+
+
+class AgreementRepository:
+    """acordos (renegotiations) and the records of consultas de crédito."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: models.Agreement) -> models.Agreement:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, agreement_id: int) -> models.Agreement | None:
+        return self.session.get(models.Agreement, agreement_id)
+
+    def get_for_update(self, agreement_id: int) -> models.Agreement | None:
+        """``SELECT … FOR UPDATE`` on PostgreSQL: two PCs accepting the same acordo queue up."""
+        ag = models.Agreement
+        stmt = (
+            select(ag)
+            .where(ag.id == agreement_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(stmt)
+
+    def for_patient(self, patient_id: int) -> list[models.Agreement]:
+        ag = models.Agreement
+        stmt = select(ag).where(ag.patient_id == patient_id).order_by(ag.id.desc())
+        return list(self.session.scalars(stmt))
+
+    def with_status(self, statuses: Sequence[str]) -> list[models.Agreement]:
+        ag = models.Agreement
+        return list(self.session.scalars(select(ag).where(ag.status.in_(statuses)).order_by(ag.id)))
+
+    def contract_of(self, agreement_id: int) -> models.Contract | None:
+        """The contract an accepted acordo created (its new plan)."""
+        c = models.Contract
+        return self.session.scalar(select(c).where(c.agreement_id == agreement_id).limit(1))
+
+    def plan_installments(self, agreement_ids: Iterable[int]) -> dict[int, list[PlanInstallment]]:
+        """The parcelas of the contracts the acordos created (for "acordo não cumprido")."""
+        c, i = models.Contract, models.Installment
+        found: dict[int, list[PlanInstallment]] = {}
+        for chunk in _chunks(agreement_ids):
+            stmt = (
+                select(c.agreement_id, i.effective_due_date, i.settled_on)
+                .join(i, i.contract_id == c.id)
+                .where(c.agreement_id.in_(chunk), i.renegotiated_agreement_id.is_(None))
+            )
+            for agreement_id, due, settled in self.session.execute(stmt):
+                if agreement_id is not None:
+                    found.setdefault(agreement_id, []).append(PlanInstallment(due, settled))
+        return found
+
+    def installments(self, installment_ids: Iterable[int]) -> list[models.Installment]:
+        i = models.Installment
+        ids = sorted(set(installment_ids))
+        if not ids:
+            return []
+        return list(self.session.scalars(select(i).where(i.id.in_(ids)).order_by(i.id)))
+
+    def renegotiated(self, agreement_id: int) -> list[models.Installment]:
+        i = models.Installment
+        stmt = select(i).where(i.renegotiated_agreement_id == agreement_id).order_by(i.id)
+        return list(self.session.scalars(stmt))
+
+    def usernames(self, user_ids: Iterable[int | None]) -> dict[int, str]:
+        ids = sorted({uid for uid in user_ids if uid is not None})
+        if not ids:
+            return {}
+        u = models.User
+        rows = self.session.execute(select(u.id, u.full_name, u.username).where(u.id.in_(ids)))
+        return {uid: full or name for uid, full, name in rows}
+
+    # --- consultas de crédito ------------------------------------------------------------------
+    def add_credit_check(self, row: models.CreditCheck) -> models.CreditCheck:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def credit_checks(self, patient_id: int) -> list[models.CreditCheck]:
+        cc = models.CreditCheck
+        stmt = (
+            select(cc)
+            .where(cc.patient_id == patient_id)
+            .order_by(cc.checked_on.desc(), cc.id.desc())
+        )
+        return list(self.session.scalars(stmt))

@@ -15,6 +15,7 @@ from app.persistence import models
 from app.persistence.db import explain
 from app.persistence.maintenance import after_bulk_load
 from app.persistence.repositories import (
+    AgreementRepository,
     ClinicRepository,
     CollectionRepository,
     ContractRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
     collection: CollectionRepository
     documents: DocumentRepository
     receivables: ReceivablesRepository
+    agreements: AgreementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.collection = CollectionRepository(self.session)
         self.documents = DocumentRepository(self.session)
         self.receivables = ReceivablesRepository(self.session)
+        self.agreements = AgreementRepository(self.session)
         return self
 
     def __exit__(

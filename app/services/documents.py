@@ -18,7 +18,15 @@ from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
 
-from app.documents import carne, contract, negativacao, notification, receipt, statement
+from app.documents import (
+    carne,
+    confissao,
+    contract,
+    negativacao,
+    notification,
+    receipt,
+    statement,
+)
 from app.documents.model import (
     AllocationLine,
     ContractFacts,
@@ -52,6 +60,7 @@ from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.repositories import ClinicRepository
 from app.persistence.uow import UnitOfWork
+from app.services.agreements import view_of
 from app.services.base import Permission, Service
 
 Progress = Callable[[int, int], None]
@@ -66,6 +75,12 @@ CONTRACT_KINDS = (
     DocumentKind.EXTRATO,
     DocumentKind.NOTIFICACAO,
     DocumentKind.AVISO_NEGATIVACAO,
+)
+
+
+_CLINIC_MISSING = (
+    "Dados da clínica: preencha a razão social e o CNPJ (ou CPF) em Configurações → Clínica — "
+    "todo documento de cobrança precisa identificar o credor (CDC art. 42-A)."
 )
 
 
@@ -99,11 +114,12 @@ class DocumentService(Service):
         ``patient_id``), or the receipt of ``payment_id``. Refusals are pt-BR EmDiaErrors."""
         self.require(Permission.DOCUMENTS)
         if kind == DocumentKind.CONFISSAO or agreement_id is not None:
-            raise ValidationError.single(
-                "agreement" if agreement_id is not None else "kind",
-                "Termo de confissão de dívida: chega junto com os acordos (renegociação) e "
-                "ainda não está disponível nesta versão.",
-            )
+            if kind != DocumentKind.CONFISSAO or agreement_id is None:
+                raise ValidationError.single(
+                    "agreement" if agreement_id is None else "kind",
+                    "Termo de confissão de dívida: é por acordo (--agreement ID), e só ele.",
+                )
+            return [self.confession(agreement_id)]
         if kind == DocumentKind.RECIBO:
             if payment_id is None:
                 raise ValidationError.single(
@@ -281,6 +297,65 @@ class DocumentService(Service):
             pdf = _render(receipt.render, letterhead, ReceiptFacts(view, facts, allocations))
             return self._archive(uow, kind, pdf, letterhead, facts, payment_id=payment_id)
 
+    def confession(self, agreement_id: int) -> ArchivedDocument:
+        """Termo de confissão de dívida e acordo of an accepted acordo, archived with its
+        ``agreement_id`` (and the contract of the new plan)."""
+        self.require(Permission.DOCUMENTS)
+        kind = DocumentKind.CONFISSAO
+        with self.uow() as uow:
+            agreement = uow.agreements.get(agreement_id)
+            if agreement is None:
+                raise NotFoundError(f"Acordo {agreement_id} não encontrado.")
+            view = view_of(uow, agreement)
+            if view.status not in ("accepted", "broken") or view.contract_id is None:
+                raise NothingToPrint(
+                    f"Confissão de dívida: o acordo {agreement_id} ainda não foi aceito "
+                    f"({view.status_label}); aceite-o primeiro."
+                )
+            clinic = ClinicRepository.to_domain(uow.clinic.get())
+            if not clinic.is_configured:
+                raise ValidationError.single("clinic", _CLINIC_MISSING)
+            contract_row = uow.contracts.get(view.contract_id)
+            patient = uow.patients.get(view.patient_id)
+            debtor = uow.patients.get(view.debtor_id)
+            assert contract_row is not None and patient is not None and debtor is not None
+            day = self.clock.today()
+            letterhead = Letterhead(
+                clinic=clinic, as_of=day, reference=reference(kind, agreement_id, day)
+            )
+            facts = confissao.ConfessionFacts(
+                agreement=view,
+                debtor=_party(debtor),
+                patient=_party(patient),
+                fine_bp=contract_row.fine_bp,
+                interest_monthly_bp=contract_row.interest_monthly_bp,
+                correction_index=contract_row.correction_index,
+            )
+            pdf = _render(confissao.render, letterhead, facts)
+            now = self.clock.now()
+            folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = _write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf)
+            try:
+                row = uow.documents.add(
+                    models.Document(
+                        kind=kind,
+                        patient_id=view.patient_id,
+                        contract_id=view.contract_id,
+                        agreement_id=agreement_id,
+                        generated_at=now,
+                        as_of=day,
+                        sha256=_sha256(pdf),
+                        file_path=str(path),
+                        user_id=self.ctx.actor().user_id,
+                    )
+                )
+                uow.commit()
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            return _archived(row, view.patient_name)
+
     # --- batch --------------------------------------------------------------------------
     def overdue_candidates(self, min_days_late: int) -> list[int]:
         self.require(Permission.DOCUMENTS)
@@ -430,12 +505,7 @@ class DocumentService(Service):
             raise NotFoundError(f"Contrato {contract_id} não encontrado.")
         clinic = clinic or ClinicRepository.to_domain(uow.clinic.get())
         if not clinic.is_configured:
-            raise ValidationError.single(
-                "clinic",
-                "Dados da clínica: preencha a razão social e o CNPJ (ou CPF) em Configurações → "
-                "Clínica — todo documento de cobrança precisa identificar o credor (CDC art. "
-                "42-A).",
-            )
+            raise ValidationError.single("clinic", _CLINIC_MISSING)
         day = self.clock.today()
         letterhead = Letterhead(
             clinic=clinic, as_of=day, reference=reference(kind, number or contract_id, day)

@@ -96,8 +96,8 @@ def test_refusals_exit_1_with_a_portuguese_message(
 ) -> None:
     base = ("--db", str(demo_db), "--today", TODAY, "documents")
     out = str(tmp_path / "saida")
-    code, _, err = run(capsys, *base, "confissao", "--agreement", "1", "--out", out)
-    assert code == 1 and "acordos" in err
+    code, _, err = run(capsys, *base, "confissao", "--agreement", "999999", "--out", out)
+    assert code == 1 and "Acordo 999999 não encontrado" in err
     code, _, err = run(capsys, *base, "recibo", "--payment", "999999", "--out", out)
     assert code == 1 and "não encontrado" in err
     code, _, err = run(capsys, *base, "recibo", "--contract", "1", "--out", out)

@@ -256,11 +256,6 @@ def test_documents_need_the_clinic_identified(services: Services) -> None:
         services.documents.contract(view.summary.id)
 
 
-def test_confissao_waits_for_the_agreements(services: Services) -> None:
-    with pytest.raises(ValidationError, match="acordos"):
-        services.documents.generate("confissao", agreement_id=1)
-
-
 def test_batch_generates_one_notification_per_late_contract_and_can_stop(
     demo_services: Services,
 ) -> None:

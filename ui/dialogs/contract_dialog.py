@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QTimer
@@ -40,6 +41,8 @@ class ContractDialog(FormDialog):
         patient_name: str,
         today: date,
         parent: QWidget | None = None,
+        *,
+        credit_reminder: Callable[[int], str | None] | None = None,
     ) -> None:
         super().__init__(
             "ContractDialog", f"Novo contrato — {patient_name}", "Registrar contrato", parent
@@ -47,6 +50,13 @@ class ContractDialog(FormDialog):
         self.service = service
         self.patient_id = patient_id
         self.saved: ContractView | None = None
+        # Seed 001: consult SPC/Serasa before a plan; a note, never a block.
+        self.credit_reminder = credit_reminder
+        self.credit_note = QLabel()
+        self.credit_note.setObjectName("credit_note")
+        self.credit_note.setWordWrap(True)
+        self.credit_note.setStyleSheet("color: #7a4a00;")
+        self.credit_note.hide()
 
         form = QFormLayout()
         self.description = QLineEdit()
@@ -129,6 +139,7 @@ class ContractDialog(FormDialog):
         right.addWidget(QLabel(self.tr("Plano de pagamento (prévia)")))
         right.addWidget(self.preview, 1)
         right.addWidget(self.preview_note)
+        right.addWidget(self.credit_note)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
@@ -193,6 +204,9 @@ class ContractDialog(FormDialog):
             )
         self.preview_model.set_rows(rows)
         total = sum(item.amount_cents for item in planned)
+        reminder = self.credit_reminder(total) if self.credit_reminder is not None else None
+        self.credit_note.setText(reminder or "")
+        self.credit_note.setVisible(bool(reminder))
         self.preview_note.setText(
             self.tr(
                 "{n} lançamentos somando {total}. Vencimentos em fim de semana ou feriado "

@@ -29,8 +29,10 @@ from app.domain.risk import FLAG_LABELS
 from app.errors import EmDiaError
 from app.services.base import Permission
 from app.services.overdue import CollectionStatus
+from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.contract_terms_dialog import ContractTermsDialog
+from ui.dialogs.credit_check_dialog import CreditCheckDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
@@ -39,6 +41,7 @@ from ui.models.contracts_model import STATUS
 from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
 from ui.models.overdue_model import SEGMENT_COLOURS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.widgets.agreements_panel import AgreementsPanel
 from ui.widgets.chips import chips_html
 from ui.widgets.contact_history import ContactHistory
 from ui.widgets.tables import make_table
@@ -80,6 +83,11 @@ class PatientPage(QWidget):
         self.contract_button.setObjectName("newContract")
         self.pay_button = QPushButton(self.tr("Receber pagamento"))
         self.pay_button.setObjectName("receive")
+        self.agreement_button = QPushButton(self.tr("Nova proposta de acordo"))
+        self.agreement_button.setObjectName("newAgreement")
+        self.agreement_button.setToolTip(
+            self.tr("Renegociar parcelas em atraso: opções lado a lado e termo de confissão.")
+        )
         # Collection standing: overdue, risk and "suspender novos tratamentos" (seed 002).
         self.standing = QLabel()
         self.standing.setObjectName("standing")
@@ -148,6 +156,7 @@ class PatientPage(QWidget):
             self.contract_button,
             self.edit_contract_button,
             self.pay_button,
+            self.agreement_button,
             self.suspend_button,
         ):
             header.addWidget(button)
@@ -168,6 +177,8 @@ class PatientPage(QWidget):
         )
         self.contacts = ContactHistory(services.collection)
         self.bottom_tabs.addTab(self.contacts, self.tr("Contatos de cobrança"))
+        self.agreements = AgreementsPanel(services.agreements, services.documents)
+        self.bottom_tabs.addTab(self.agreements, self.tr("Acordos"))
         print_row = QHBoxLayout()
         print_row.addWidget(QLabel(self.tr("Imprimir:")))
         for button in self.document_buttons.values():
@@ -196,6 +207,10 @@ class PatientPage(QWidget):
         self.print_document_button.clicked.connect(self.print_selected_document)
         self.documents_table.activated.connect(lambda _index: self.open_selected_document())
         self.suspend_button.clicked.connect(self.toggle_suspension)
+        self.agreement_button.clicked.connect(self.new_agreement)
+        self.agreements.changed.connect(lambda: self._reload_after_agreement(None))
+        self.agreements.document_generated.connect(self._generated)
+        self.agreements.credit_check_requested.connect(self.new_credit_check)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
@@ -224,6 +239,7 @@ class PatientPage(QWidget):
         self._load_contracts(contract_id)
         self.load_documents()
         self.contacts.load(patient_id)
+        self.agreements.load(patient_id)
 
     def refresh_contacts(self) -> None:
         if self.patient is not None:
@@ -471,6 +487,7 @@ class PatientPage(QWidget):
             else self.tr("Suspender novos tratamentos")
         )
         self.suspend_button.setVisible(status.suspended or row is not None)
+        self.agreement_button.setEnabled(row is not None)  # only overdue money is renegotiated
         allowed = self.services.actor.can(Permission.SUSPEND_TREATMENTS)
         self.suspend_button.setEnabled(allowed)
         self.suspend_button.setToolTip(
@@ -495,15 +512,58 @@ class PatientPage(QWidget):
 
     def new_contract(self) -> None:
         assert self.patient is not None
+        patient_id = self.patient.id
         dialog = ContractDialog(
             self.services.contracts,
             self.patient.id,
             self.patient.name,
             self.services.clock.today(),
             self,
+            credit_reminder=lambda total: self.services.agreements.credit_reminder(
+                patient_id, total
+            ),
         )
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.saved.summary.id)
+
+    def new_agreement(self) -> None:
+        """Nova proposta de acordo; accepted, the confissão opens like every Imprimir button."""
+        assert self.patient is not None
+        dialog = AgreementDialog(
+            self.services.agreements,
+            self.services.documents,
+            self.patient.id,
+            self.patient.name,
+            self.services.clock.today(),
+            self,
+        )
+        if dialog.exec() and dialog.saved is not None:
+            self._reload_after_agreement(dialog.saved.contract_id)
+            saved = dialog.saved
+            self.agreements.status.setText(
+                self.tr("Acordo {id}: {s}.").format(id=saved.id, s=saved.status_label)
+            )
+            self.bottom_tabs.setCurrentWidget(self.agreements)
+            if dialog.document is not None:
+                self._generated(dialog.document)
+
+    def _reload_after_agreement(self, contract_id: int | None) -> None:
+        assert self.patient is not None
+        self._load_contracts(contract_id)
+        self.load_documents()
+        self.agreements.load(self.patient.id)
+
+    def new_credit_check(self) -> None:
+        assert self.patient is not None
+        dialog = CreditCheckDialog(
+            self.services.agreements,
+            self.patient.id,
+            self.patient.name,
+            self.services.clock.today(),
+            self,
+        )
+        if dialog.exec():
+            self.agreements.load(self.patient.id)
 
     def edit_contract(self) -> None:
         if self.contract is None:

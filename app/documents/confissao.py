@@ -1,0 +1,239 @@
+"""Termo de confissão de dívida e acordo.
+
+The debtor (the responsável financeiro when there is one) confesses the debt itemised by its
+origin — each original installment with principal, multa, juros and correção on the acordo's
+date, all from ``law.updated_debt`` — and the clinic grants the discount and the new plan (seed
+002: "renegocie a dívida … com assinatura de confissão de dívida"). What happens if it is
+broken: default by the mere due date (CC art. 397), multa/juros within the law (CDC art. 52
+§1), and, after ``BROKEN_AFTER_DAYS``, vencimento antecipado of the remaining balance, always
+with the prior notice of CDC art. 43 §2 before any negativação. Signed by the debtor and two
+witnesses it is a título executivo extrajudicial (CPC art. 784 III). No treatment is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from app.documents.common import SERVICE_KIND, days, installment_label
+from app.documents.layout import (
+    CONTENT_WIDTH,
+    Signer,
+    brl,
+    build,
+    clinic_party,
+    clinic_signer,
+    esc,
+    key_values,
+    para,
+    person_line,
+    place_and_date,
+    signatures,
+    spacer,
+    table,
+)
+from app.documents.model import Letterhead, Party
+from app.domain.agreements import BROKEN_AFTER_DAYS, AgreementView
+from app.domain.dates import format_date
+from app.domain.money import amount_in_words, format_percent
+
+TITLE = "Termo de confissão de dívida e acordo"
+
+
+@dataclass(frozen=True)
+class ConfessionFacts:
+    agreement: AgreementView
+    debtor: Party  # who confesses: the responsável financeiro, or the patient
+    patient: Party
+    fine_bp: int  # the new plan's late-payment terms (its contract's)
+    interest_monthly_bp: int
+    correction_index: str
+
+    @property
+    def debtor_is_patient(self) -> bool:
+        return self.debtor.cpf == self.patient.cpf and self.debtor.name == self.patient.name
+
+
+def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: ConfessionFacts) -> None:
+    clinic = letterhead.clinic
+    ag = facts.agreement
+    parties = [
+        ("CREDORA", clinic_party(clinic)),
+        ("DEVEDOR(A)", person_line(facts.debtor)),
+    ]
+    if not facts.debtor_is_patient:
+        parties.append(("PACIENTE", person_line(facts.patient)))
+    contracts = sorted({o.contract_id for o in ag.origin})
+    contract_words = (
+        f"do contrato de prestação de serviços nº {contracts[0]}"
+        if len(contracts) == 1
+        else "dos contratos de prestação de serviços nº "
+        + ", ".join(str(c) for c in contracts[:-1])
+        + f" e {contracts[-1]}"
+    )
+    beneficiary = "" if facts.debtor_is_patient else " em favor do(a) PACIENTE acima"
+    clause = _Clauses()
+    story: list[Flowable] = [
+        para(TITLE.upper(), "title"),
+        para(f"Acordo nº {ag.id}", "subtitle"),
+        key_values(parties, label_width=30 * mm),
+        spacer(3),
+        clause.heading("Da dívida confessada"),
+        para(
+            f"{clause.n()}. O(A) DEVEDOR(A) reconhece e confessa, de forma irrevogável, dever à "
+            f"CREDORA, em {format_date(ag.as_of)}, a quantia de <b>{brl(ag.debt_cents)}</b> "
+            f"({esc(amount_in_words(ag.debt_cents))}), referente a {SERVICE_KIND} prestados"
+            f"{beneficiary}, originada das parcelas em aberto {contract_words}, atualizadas "
+            "até aquela data conforme as condições contratadas:"
+        ),
+        spacer(2),
+        _origin_table(ag),
+        spacer(2),
+        clause.heading("Do desconto e do valor do acordo"),
+        para(
+            f"{clause.n()}. "
+            + (
+                f"A CREDORA concede desconto de <b>{brl(ag.discount_cents)}</b>, aplicado "
+                f"primeiro sobre os encargos ({brl(ag.discount_on_charges_cents)}) e depois "
+                f"sobre o principal ({brl(ag.discount_on_principal_cents)}). "
+                if ag.discount_cents
+                else "Não há desconto. "
+            )
+            + f"O valor do acordo é de <b>{brl(ag.total_cents)}</b> "
+            f"({esc(amount_in_words(ag.total_cents))})."
+        ),
+        clause.heading("Da forma de pagamento"),
+        para(
+            f"{clause.n()}. O valor do acordo será pago "
+            + (
+                f"com entrada de {brl(ag.down_payment_cents)}, em {format_date(ag.as_of)}, e "
+                if ag.down_payment_cents
+                else ""
+            )
+            + f"em {ag.count} parcela(s) mensal(is), nos vencimentos abaixo. O vencimento que "
+            "cair em sábado, domingo ou feriado passa para o primeiro dia útil seguinte, sem "
+            "acréscimo. A CREDORA dará recibo de cada pagamento."
+        ),
+        spacer(2),
+        _plan_table(ag),
+        spacer(2),
+        para(
+            f"{clause.n()}. Enquanto este acordo for cumprido, as parcelas de origem acima não "
+            "serão cobradas separadamente: ficam registradas como renegociadas e substituídas "
+            "pelo plano deste termo. Pago o acordo, a dívida confessada fica quitada."
+        ),
+        clause.heading("Do atraso e do descumprimento"),
+        para(
+            f"{clause.n()}. O não pagamento de uma parcela no vencimento constitui o(a) "
+            "DEVEDOR(A) em mora de pleno direito, independentemente de aviso (Código Civil art. "
+            f"397). Sobre a parcela em atraso incidirão multa de {format_percent(facts.fine_bp)}"
+            " (CDC art. 52, §1º), uma única vez, e juros de mora de "
+            f"{format_percent(facts.interest_monthly_bp)} ao mês, simples, por dia de atraso"
+            + (", com correção monetária pelo IPCA" if facts.correction_index == "ipca" else "")
+            + "; pagamentos em atraso quitam primeiro os encargos (Código Civil art. 354)."
+        ),
+        para(
+            f"{clause.n()}. Se uma parcela permanecer em aberto por mais de {BROKEN_AFTER_DAYS} "
+            "dias, o acordo será considerado descumprido e vencerá antecipadamente todo o saldo "
+            "ainda não pago deste acordo, que poderá ser cobrado de uma só vez, com os mesmos "
+            "encargos da cláusula anterior — nunca acima dos limites legais. Os pagamentos já "
+            "feitos serão abatidos. Antes de qualquer inclusão do débito em cadastro de "
+            "proteção ao crédito, o(a) DEVEDOR(A) será comunicado(a) por escrito com "
+            "antecedência mínima de 10 (dez) dias (CDC art. 43, §2º)."
+        ),
+        para(
+            f"{clause.n()}. O(A) DEVEDOR(A) pode antecipar parcelas, total ou parcialmente, com "
+            "redução proporcional dos encargos (CDC art. 52, §2º)."
+        ),
+        clause.heading("Disposições finais"),
+        para(
+            f"{clause.n()}. Este termo, assinado pelo(a) DEVEDOR(A) e por duas testemunhas, é "
+            "título executivo extrajudicial (Código de Processo Civil, art. 784, III)."
+        ),
+        para(
+            f"{clause.n()}. Os dados pessoais das partes serão usados somente para a execução "
+            "deste acordo e a cobrança dos valores devidos, na forma da Lei Geral de Proteção "
+            "de Dados (Lei 13.709/2018). Comunicações de cobrança nunca mencionarão o "
+            "tratamento realizado. A cobrança será feita sem exposição ao ridículo, "
+            "constrangimento ou ameaça (CDC art. 42)."
+        ),
+        para(f"{clause.n()}. Fica eleito o foro do domicílio do(a) DEVEDOR(A) (CDC art. 101, I)."),
+        spacer(3),
+        para(
+            "E, por estarem de acordo, as partes assinam este termo em 2 (duas) vias de igual "
+            "teor, com as testemunhas abaixo."
+        ),
+        spacer(2),
+        para(place_and_date(letterhead, ag.accepted_on or letterhead.as_of), "right"),
+        spacer(2),
+        signatures(
+            [
+                clinic_signer(clinic, "CREDORA"),
+                Signer("DEVEDOR(A)", facts.debtor.name, facts.debtor.cpf),
+                Signer("Testemunha 1"),
+                Signer("Testemunha 2"),
+            ]
+        ),
+    ]
+    build(target, letterhead, TITLE, story, subject=f"Acordo {ag.id}")
+
+
+class _Clauses:
+    """Numbers clauses in order (so adding one never leaves a gap)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def n(self) -> str:
+        self.count += 1
+        return f"<b>Cláusula {self.count}ª</b>"
+
+    @staticmethod
+    def heading(text: str) -> Flowable:
+        return para(text.upper(), "h2")
+
+
+def _origin_table(ag: AgreementView) -> Flowable:
+    rows = [
+        [
+            o.label.replace("Contrato ", "Ctr. "),
+            format_date(o.due_date),
+            days(o.days_late),
+            brl(o.principal_cents),
+            brl(o.fine_cents),
+            brl(o.interest_cents),
+            brl(o.correction_cents),
+            brl(o.total_cents),
+        ]
+        for o in ag.origin
+    ]
+    total = [
+        "Total", "", "",
+        brl(ag.principal_cents), brl(ag.fine_cents), brl(ag.interest_cents),
+        brl(ag.correction_cents), brl(ag.debt_cents),
+    ]  # fmt: skip
+    return table(
+        ["Origem", "Vencimento", "Atraso", "Principal", "Multa", "Juros", "Correção",
+         "Atualizado"],
+        rows,
+        [22, 18, 13, 19, 15, 15, 16, 21],
+        right=[2, 3, 4, 5, 6, 7],
+        total=total,
+    )  # fmt: skip
+
+
+def _plan_table(ag: AgreementView) -> Flowable:
+    rows = [
+        [installment_label(s.number, ag.count), format_date(s.effective_due_date),
+         brl(s.amount_cents)]
+        for s in ag.schedule
+    ]  # fmt: skip
+    total = ["Total", "", brl(sum(s.amount_cents for s in ag.schedule))]
+    return table(
+        ["Parcela", "Vencimento", "Valor"], rows, [30, 35, 35], right=[2], total=total,
+        width=CONTENT_WIDTH * 0.55,
+    )  # fmt: skip
