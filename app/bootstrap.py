@@ -34,6 +34,7 @@ from app.services.demo import DemoService
 from app.services.documents import DocumentService
 from app.services.indexes import IndexService
 from app.services.lgpd import LgpdService
+from app.services.negativacao import NegativacaoService
 from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
@@ -64,6 +65,7 @@ class Services:
     security: SecurityService
     collection: CollectionService
     database: DatabaseService
+    negativacao: NegativacaoService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -176,6 +178,7 @@ def bootstrap(
         security=SecurityService(ctx),
         collection=CollectionService(ctx),
         database=DatabaseService(ctx, engine),
+        negativacao=NegativacaoService(ctx),
         key=key,
         migration=report,
     )

@@ -19,6 +19,7 @@ from app.persistence.repositories import (
     CollectionRepository,
     ContractRepository,
     DocumentRepository,
+    NegativacaoRepository,
     PatientRepository,
     PaymentRepository,
     ReceivablesRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
     collection: CollectionRepository
     documents: DocumentRepository
     receivables: ReceivablesRepository
+    negativacoes: NegativacaoRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.collection = CollectionRepository(self.session)
         self.documents = DocumentRepository(self.session)
         self.receivables = ReceivablesRepository(self.session)
+        self.negativacoes = NegativacaoRepository(self.session)
         return self
 
     def __exit__(
