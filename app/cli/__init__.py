@@ -16,7 +16,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import collection, core, database, documents, money, reports, security, transfer
+from app.cli import (
+    collection,
+    core,
+    database,
+    documents,
+    money,
+    negativacao,
+    reports,
+    security,
+    transfer,
+)
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -40,6 +50,7 @@ GROUPS = (
     database.register,
     documents.register,
     collection.register,
+    negativacao.register,
 )
 
 
