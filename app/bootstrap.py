@@ -32,6 +32,7 @@ from app.services.dashboard import DashboardService
 from app.services.database import DatabaseService
 from app.services.demo import DemoService
 from app.services.documents import DocumentService
+from app.services.dossie import DossieService
 from app.services.indexes import IndexService
 from app.services.lgpd import LgpdService
 from app.services.negativacao import NegativacaoService
@@ -66,6 +67,7 @@ class Services:
     collection: CollectionService
     database: DatabaseService
     negativacao: NegativacaoService
+    dossie: DossieService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -179,6 +181,7 @@ def bootstrap(
         collection=CollectionService(ctx),
         database=DatabaseService(ctx, engine),
         negativacao=NegativacaoService(ctx),
+        dossie=DossieService(ctx),
         key=key,
         migration=report,
     )

@@ -90,6 +90,13 @@ class PatientPage(QWidget):
         self.collection: CollectionStatus | None = None
         self.edit_contract_button = QPushButton(self.tr("Editar contrato"))
         self.edit_contract_button.setObjectName("editContract")
+        # Issue 10: negativação (gestor; recepção sees the checklist) and the dossiê for a lawyer.
+        self.negativacao_button = QPushButton(self.tr("Negativação…"))
+        self.negativacao_button.setObjectName("negativacao")
+        self.dossie_button = QPushButton(self.tr("Dossiê de cobrança…"))
+        self.dossie_button.setObjectName("dossie")
+        self.choose_folder: Callable[[QWidget], str] = _choose_folder
+        self.runner = TaskRunner(self)
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -149,6 +156,8 @@ class PatientPage(QWidget):
             self.edit_contract_button,
             self.pay_button,
             self.suspend_button,
+            self.negativacao_button,
+            self.dossie_button,
         ):
             header.addWidget(button)
         lines_box = QWidget()
@@ -196,6 +205,8 @@ class PatientPage(QWidget):
         self.print_document_button.clicked.connect(self.print_selected_document)
         self.documents_table.activated.connect(lambda _index: self.open_selected_document())
         self.suspend_button.clicked.connect(self.toggle_suspension)
+        self.negativacao_button.clicked.connect(self.open_negativacao)
+        self.dossie_button.clicked.connect(self.export_dossie)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
