@@ -4,6 +4,7 @@ gestor may use it), and the removal of a negativação whose debt was paid (Súm
 
 from __future__ import annotations
 
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtGui import QBrush, QColor
 
 from app.bootstrap import Services
 from app.domain.dates import format_date
@@ -195,9 +195,7 @@ class NegativacaoDialog(FormDialog):
         if not self.may_act:
             self.hint.setText(self.tr("Só o gestor registra a negativação."))
         elif not check.ready:
-            self.hint.setText(
-                self.tr("Incluir fica disponível quando todos os itens estiverem ✔.")
-            )
+            self.hint.setText(self.tr("Incluir fica disponível quando todos os itens estiverem ✔."))
         else:
             self.hint.setText(
                 self.tr(
