@@ -113,3 +113,11 @@ def test_after_full_payment_the_removal_countdown_shows_and_turns_red(
     assert not staff.negativacao.pending_removals()
     with pytest.raises(ValidationError, match="já retirada"):
         staff.negativacao.remove(RemovalForm(view.row.id))
+
+
+def test_the_demo_shows_removals_to_do_on_day_one(demo_services: Services) -> None:
+    """Seed 001: a paid debt still negativada shows its countdown from the first start."""
+    demo_services.login("gestor", "demo")
+    pending = demo_services.negativacao.pending_removals()
+    assert pending and all(v.countdown is not None for v in pending)
+    assert demo_services.dashboard.summary().negativacao_removals
