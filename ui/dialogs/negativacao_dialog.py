@@ -4,6 +4,7 @@ gestor may use it), and the removal of a negativação whose debt was paid (Súm
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -65,6 +67,9 @@ class NegativacaoDialog(FormDialog):
         self.checklist = QListWidget()
         self.checklist.setObjectName("checklist")
         self.checklist.setMinimumHeight(150)
+        self.checklist.setWordWrap(True)
+        self.checklist.setResizeMode(QListView.ResizeMode.Adjust)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.amount = QLabel()
         self.amount.setObjectName("amount")
         self.bureau = QComboBox()
@@ -92,6 +97,10 @@ class NegativacaoDialog(FormDialog):
         self.removal_box.setObjectName("removalBox")
         self.current = QComboBox()
         self.current.setObjectName("current")
+        self.current.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.current.setMinimumContentsLength(30)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
         self.countdown.setWordWrap(True)
@@ -117,12 +126,16 @@ class NegativacaoDialog(FormDialog):
         removal_layout.addLayout(removal_form)
         removal_layout.addWidget(self.removal_error)
 
+        self.inclusion = QWidget()
+        inclusion = QVBoxLayout(self.inclusion)
+        inclusion.setContentsMargins(0, 0, 0, 0)
+        inclusion.addLayout(form)
+        inclusion.addWidget(QLabel(self.tr("Antes de incluir:")))
+        inclusion.addWidget(self.checklist)
+        inclusion.addWidget(self.amount)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(QLabel(self.tr("Antes de incluir:")))
-        layout.addWidget(self.checklist)
-        layout.addWidget(self.amount)
+        layout.addWidget(self.inclusion, 1)
         layout.addWidget(self.hint)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
@@ -162,7 +175,19 @@ class NegativacaoDialog(FormDialog):
         self.current.blockSignals(True)
         self.current.clear()
         for view in self.open_views:
-            self.current.addItem(describe(view), view.id)
+            r = view.row
+            self.current.addItem(
+                self.tr("{id}: contrato {c}, {b}, incluída em {d}").format(
+                    id=r.id,
+                    c=r.contract_id or "—",
+                    b=view.bureau_label,
+                    d=format_date(r.included_on),
+                ),
+                view.id,
+            )
+            self.current.setItemData(
+                self.current.count() - 1, describe(view), Qt.ItemDataRole.ToolTipRole
+            )
         self.current.blockSignals(False)
         self.show_check()
         self.show_removal()
@@ -174,11 +199,12 @@ class NegativacaoDialog(FormDialog):
     def show_check(self) -> None:
         self.checklist.clear()
         check = self.selected()
+        self.inclusion.setVisible(check is not None)
+        self.save_button.setVisible(check is not None)
         if check is None:
-            self.checklist.addItem(self.tr("Nenhum contrato ativo deste paciente."))
             self.amount.clear()
             self.save_button.setEnabled(False)
-            self.hint.setText("")
+            self.hint.setText(self.tr("Nenhum contrato ativo com parcelas deste paciente."))
             return
         for item in check.readiness.items:
             mark = "✔" if item.ok else "✘"

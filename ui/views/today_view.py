@@ -320,8 +320,6 @@ class TodayView(QWidget):
         self.removals_title.setText(title)
         self.removals_box.setVisible(bool(self.removals))
         self.removal_button.setEnabled(self.services.actor.can(Permission.NEGATIVACAO))
-        if self.removals:
-            self.removals_table.selectRow(0)
 
     def record_removal(self) -> None:
         """The gestor records the removal (opens the negativação dialog on that patient)."""
@@ -459,7 +457,8 @@ class TodayView(QWidget):
         if not draft.pix_payload:
             self.qr.clear()
             self.qr_caption.setText(
-                "" if draft.step_key == "agradecimento" else self.tr(
+                "" if draft.step_key == "agradecimento" or draft.channel == Channel.MANUAL
+                else self.tr(
                     "Sem QR code PIX: preencha chave, nome e cidade do PIX em Configurações → "
                     "Clínica."
                 )
