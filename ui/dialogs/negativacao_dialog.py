@@ -145,7 +145,7 @@ class NegativacaoDialog(FormDialog):
         self.current.currentIndexChanged.connect(lambda _i: self.show_removal())
         self.remove_button.clicked.connect(self.remove)
         self.load(contract_id)
-        self.resize(640, 620)
+        self.resize(640, 620 if self.checks else 320)
 
     # --- loading --------------------------------------------------------------------------
     def load(self, contract_id: int | None = None) -> None:
