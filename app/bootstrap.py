@@ -33,8 +33,10 @@ from app.services.dashboard import DashboardService
 from app.services.database import DatabaseService
 from app.services.demo import DemoService
 from app.services.documents import DocumentService
+from app.services.dossie import DossieService
 from app.services.indexes import IndexService
 from app.services.lgpd import LgpdService
+from app.services.negativacao import NegativacaoService
 from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
@@ -66,6 +68,8 @@ class Services:
     collection: CollectionService
     database: DatabaseService
     agreements: AgreementService
+    negativacao: NegativacaoService
+    dossie: DossieService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -179,6 +183,8 @@ def bootstrap(
         collection=CollectionService(ctx),
         database=DatabaseService(ctx, engine),
         agreements=AgreementService(ctx, contracts),
+        negativacao=NegativacaoService(ctx),
+        dossie=DossieService(ctx),
         key=key,
         migration=report,
     )

@@ -11,10 +11,12 @@ import subprocess
 import sys
 import tempfile
 import time as time_module
+import zipfile
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from time import monotonic, sleep
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,6 +34,7 @@ from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.login import LoginDialog
+from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -191,6 +194,39 @@ def import_screens(
     for kind in LAYOUTS:
         services.transfer.write_template(kind, out.parent / "modelos" / LAYOUTS[kind].template)
         print(f"wrote {out.parent / 'modelos' / LAYOUTS[kind].template}")
+
+
+def negativacao_screens(
+    app: QApplication, window: MainWindow, services: Services, late: Any, tmp: Path, out: Path
+) -> None:
+    """Issue 10 (gestor): the checklist refusing without the notice, the removal countdown in
+    the dialog and at the top of Cobrança de hoje, and page 1 of a dossiê de cobrança."""
+    dialog = NegativacaoDialog(services, late.patient_id, late.id, window)
+    dialog.show()
+    save(dialog, app, out / "negativacao-checklist.png")
+    dialog.close()
+    [removal, *_] = services.negativacao.pending_removals()
+    dialog = NegativacaoDialog(services, removal.row.patient_id, removal.row.contract_id, window)
+    dialog.show()
+    save(dialog, app, out / "negativacao-retirada.png")
+    dialog.close()
+    today = window.today_view
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(today)
+    today.load()
+    wait_until(app, lambda: not today.loading)
+    save(window, app, out / "cobranca-retirar-negativacao.png")
+    result = services.dossie.export(late.patient_id, tmp / "dossie")
+    with zipfile.ZipFile(result.path) as archive:
+        name = next(n for n in archive.namelist() if n.startswith("resumo-"))
+        (tmp / "dossie.pdf").write_bytes(archive.read(name))
+    documents = out / "documents"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(tmp / "dossie.pdf"),
+         str(documents / "dossie")],
+        check=True,
+    )  # fmt: skip
+    print(f"wrote {documents / 'dossie'}-1.png")
 
 
 def main(out_dir: str) -> int:
@@ -390,6 +426,8 @@ def main(out_dir: str) -> int:
         settings.regua.refresh_preview()
         settings.regua.save()
         save(window, app, out / "configuracoes-regua-recusa.png")
+
+        negativacao_screens(app, window, services, late, Path(tmp), out)
 
         window.show_section("Relatórios")
         # Início: the owner's dashboard.

@@ -23,6 +23,7 @@ from app.cli import (
     database,
     documents,
     money,
+    negativacao,
     reports,
     security,
     transfer,
@@ -51,6 +52,7 @@ GROUPS = (
     documents.register,
     collection.register,
     agreements.register,
+    negativacao.register,
 )
 
 

@@ -32,6 +32,7 @@ KINDS = (
     DocumentKind.EXTRATO,
 )
 BATCH_KINDS = (DocumentKind.NOTIFICACAO,)
+DOSSIE = DocumentKind.DOSSIE.value  # documents dossie --patient ID --out DIR (issue 10)
 
 FLAG_OF_FIELD.update(
     {"min_days_late": "--min-days-late", "agreement": "--agreement", "kind": "KIND"}
@@ -48,7 +49,7 @@ def register(sub: Any) -> None:
             "--min-days-late N --out DIR."
         ),
     )
-    docs.add_argument("kind", metavar="KIND|batch", choices=[*KINDS, "batch"])
+    docs.add_argument("kind", metavar="KIND|batch|dossie", choices=[*KINDS, "batch", DOSSIE])
     docs.add_argument("batch_kind", nargs="?", metavar="notificacao", help="só com batch")
     which = docs.add_mutually_exclusive_group()
     which.add_argument("--contract", type=int, metavar="ID")
@@ -68,6 +69,8 @@ def _usage(args: argparse.Namespace, message: str) -> None:
 
 def cmd_documents(args: argparse.Namespace) -> int:
     targets = [args.contract, args.patient, args.payment, args.agreement]
+    if args.kind == DOSSIE:
+        return _dossie(args, targets)
     if args.kind == "batch":
         if args.batch_kind not in BATCH_KINDS:
             _usage(args, "em lote só existe: documents batch notificacao --min-days-late N")
@@ -194,3 +197,31 @@ def _as_json(document: ArchivedDocument, copy: Path) -> dict[str, Any]:
         "archived_path": document.file_path,
         "path": str(copy),
     }
+
+
+def _dossie(args: argparse.Namespace, targets: list[int | None]) -> int:
+    """``documents dossie --patient ID --out DIR``: the ZIP for a lawyer (summary PDF archived,
+    copies of every archived document, SHA256SUMS.txt)."""
+    if args.patient is None or sum(t is not None for t in targets) != 1:
+        _usage(args, "documents dossie: informe só --patient ID")
+    if args.batch_kind is not None or args.min_days_late is not None:
+        _usage(args, "documents dossie: use só --patient ID --out DIR")
+    _check_out(args.out)
+    with open_services(args) as services:
+        result = services.dossie.export(args.patient, _out_dir(args.out))
+    if args.json:
+        print_json(
+            {
+                "patient_id": args.patient,
+                "path": str(result.path),
+                "summary": _as_json(result.summary, result.path),
+                "copied": result.copied,
+                "skipped": [{"document_id": i, "reason": why} for i, why in result.skipped],
+            }
+        )
+        return EXIT_OK
+    print(f"{result.path}  (resumo arquivado: {result.summary.file_path})")
+    print(f"{result.copied} documento(s) arquivado(s) copiados para o dossiê.", file=sys.stderr)
+    for document_id, why in result.skipped:
+        print(f"documento {document_id} não copiado: {why}", file=sys.stderr)
+    return EXIT_OK

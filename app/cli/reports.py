@@ -183,6 +183,25 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
                 {"start": w.start, "end": w.end, "expected_cents": w.cents} for w in d.cash_windows
             ],
         },
+        "negativacao_removals": {
+            "pending": len(d.negativacao_removals),
+            "overdue": d.removals_overdue,
+            "items": [
+                {
+                    "negativacao_id": r.id,
+                    "patient_id": r.patient_id,
+                    "patient_name": r.patient_name,
+                    "contract_id": r.contract_id,
+                    "bureau": r.bureau,
+                    "included_on": r.included_on,
+                    "paid_on": r.countdown.paid_on,
+                    "deadline": r.countdown.deadline,
+                    "business_days_left": r.countdown.business_days_left,
+                    "overdue": r.overdue,
+                }
+                for r in d.negativacao_removals
+            ],
+        },
     }
 
 
@@ -274,6 +293,11 @@ def cmd_report_dashboard(args: argparse.Namespace) -> int:
         f"({len(d.promises_week)} de {format_date(d.week_start)} a {format_date(d.week_end)}, "
         f"{d.promises_week_pending} pendentes)"
     )
+    if d.negativacao_removals:
+        print(
+            f"Negativações a retirar:        {len(d.negativacao_removals):>16}  "
+            f"({d.removals_overdue} com o prazo vencido — Súmula 548 STJ)"
+        )
     print(f"Próximos 90 dias (a vencer):   {format_brl(d.expected_90_days_cents):>16}")
     for w in d.cash_windows:
         print(f"  {format_date(w.start)} a {format_date(w.end)}:   {format_brl(w.cents):>16}")

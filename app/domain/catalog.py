@@ -69,6 +69,7 @@ class DocumentKind(StrEnum):
     CONFISSAO = "confissao"
     EXTRATO = "extrato"
     RELATORIO = "relatorio"
+    DOSSIE = "dossie"  # dossiê de cobrança: the summary of a patient's whole collection history
 
 
 LABELS: dict[str, str] = {

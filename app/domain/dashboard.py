@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.domain.negativacao import RemovalDue
 from app.domain.promises import PromiseRecord, PromiseStatus, promise_status
 from app.domain.receivables import PromiseDue
 from app.domain.worklist import AgingBand, HasDebt, aging, totals
@@ -59,6 +60,13 @@ class Dashboard:
     week_end: date
     promises_week: tuple[PromiseLine, ...]
     cash_windows: tuple[CashWindow, ...]
+    # Paid debts still negativadas: remove within 5 business days (Súmula 548 STJ); overdue
+    # ones are shown in red.
+    negativacao_removals: tuple[RemovalDue, ...] = ()
+
+    @property
+    def removals_overdue(self) -> int:
+        return sum(1 for r in self.negativacao_removals if r.overdue)
 
     @property
     def expected_90_days_cents(self) -> int:
@@ -102,6 +110,7 @@ def build_dashboard(
     not_due_by_date: Mapping[date, int],
     recovered: tuple[int, int],
     promises: Sequence[PromiseDue],
+    removals: Sequence[RemovalDue] = (),
 ) -> Dashboard:
     overdue = totals(debts)
     not_due = sum(not_due_by_date.values())
@@ -135,4 +144,5 @@ def build_dashboard(
             for p in promises
         ),
         cash_windows=cash_windows(as_of, not_due_by_date),
+        negativacao_removals=tuple(removals),
     )

@@ -25,6 +25,7 @@ KIND_LABELS: dict[str, str] = {
     DocumentKind.CONFISSAO: "Confissão de dívida",
     DocumentKind.EXTRATO: "Extrato",
     DocumentKind.RELATORIO: "Relatório",
+    DocumentKind.DOSSIE: "Dossiê de cobrança",
 }
 
 # Short codes in file names and in each page's footer reference.
@@ -37,6 +38,7 @@ KIND_CODES: dict[str, str] = {
     DocumentKind.CONFISSAO: "CDD",
     DocumentKind.EXTRATO: "EXT",
     DocumentKind.RELATORIO: "REL",
+    DocumentKind.DOSSIE: "DOS",
 }
 
 

@@ -208,7 +208,8 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
         Channel.MANUAL,
         "Negativação de {responsavel} (valor atualizado {valor_atualizado}): decisão do gestor. "
         "Confira antes: aviso prévio enviado há pelo menos 10 dias, dívida vencida e com valor "
-        "certo, dados do devedor corretos. Depois de incluir no birô, registre aqui. Se a pessoa "
+        "certo, dados do devedor corretos — o botão Negativação… mostra o checklist. Depois de "
+        "incluir no portal do birô, registre a inclusão ali (data e protocolo). Se a pessoa "
         "pagar, peça a retirada em até 5 dias úteis (Súmula 548 do STJ).",
         position=9,
     ),

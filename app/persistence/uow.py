@@ -20,6 +20,7 @@ from app.persistence.repositories import (
     CollectionRepository,
     ContractRepository,
     DocumentRepository,
+    NegativacaoRepository,
     PatientRepository,
     PaymentRepository,
     ReceivablesRepository,
@@ -36,6 +37,7 @@ class UnitOfWork:
     documents: DocumentRepository
     receivables: ReceivablesRepository
     agreements: AgreementRepository
+    negativacoes: NegativacaoRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -50,6 +52,7 @@ class UnitOfWork:
         self.documents = DocumentRepository(self.session)
         self.receivables = ReceivablesRepository(self.session)
         self.agreements = AgreementRepository(self.session)
+        self.negativacoes = NegativacaoRepository(self.session)
         return self
 
     def __exit__(

@@ -8,6 +8,7 @@ from datetime import date
 from app.domain.dashboard import Dashboard, build_dashboard, week_of
 from app.domain.worklist import HasDebt, Worklist
 from app.services.base import Context, Permission, Service
+from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 
 
@@ -38,4 +39,5 @@ class DashboardService(Service):
                 repo.not_due_by_date(day),
                 repo.recovered(day.replace(day=1), day),
                 repo.promises_due(week_start, week_end, day),
+                [v.removal_due() for v in pending_removals(uow, day)],
             )

@@ -142,6 +142,7 @@ class DemoService(Service):
                 ).items():
                     tables[name].extend(rows)
                 contracts += 1
+        tables["negativacao"].extend(collection.paid_but_negativado(now))
         total = len(people) + sum(len(rows) for rows in tables.values())
         done = 0
 

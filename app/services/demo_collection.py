@@ -36,11 +36,23 @@ class _Ids:
     negativacao: int = 1
 
 
+@dataclass(frozen=True)
+class _PaidNegativado:
+    """A debt paid after it could have been negativado (nothing of the contract overdue now)."""
+
+    paid_on: date
+    contract_id: int
+    payer_id: int
+    included_on: date
+    amount_cents: int
+
+
 class CollectionGenerator:
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed * 7_919 + 104_729)
         self.today = today
         self.ids = _Ids()
+        self.paid_candidates: list[_PaidNegativado] = []
 
     def rows(
         self,
@@ -58,6 +70,7 @@ class CollectionGenerator:
             and sum(s.principal_cents for s in ld.settlements) < ld.terms.amount_cents
         ]
         if not overdue:
+            self._remember_paid(contract_id, payer_id, ledgers)
             return out
         oldest = overdue[0]
         due = oldest.terms.effective_due_date
@@ -122,7 +135,7 @@ class CollectionGenerator:
                     "id": self.ids.negativacao,
                     "patient_id": payer_id,
                     "contract_id": contract_id,
-                    "bureau": "Serasa",
+                    "bureau": "serasa",
                     "amount_cents": open_cents,
                     "included_on": min(
                         self.today,
@@ -139,6 +152,62 @@ class CollectionGenerator:
             )
             self.ids.negativacao += 1
         return out
+
+    def _remember_paid(
+        self, contract_id: int, payer_id: int, ledgers: list[InstallmentLedger]
+    ) -> None:
+        """A contract with nothing overdue whose latest late installment waited long enough
+        for a lawful negativação (notice the day after the due date, inclusion 10 days later):
+        the debt registered then is paid now (installments still to fall due are not part of
+        it)."""
+        settled: list[tuple[date, date, int]] = []  # (due, paid, amount)
+        for ld in ledgers:
+            paid = sum(s.principal_cents for s in ld.settlements)
+            if paid >= ld.terms.amount_cents and ld.settlements:
+                on = max(s.paid_on for s in ld.settlements)
+                settled.append((ld.terms.effective_due_date, on, ld.terms.amount_cents))
+        late = [(due, on, amount) for due, on, amount in settled if (on - due).days > 12]
+        if not late:
+            return
+        due, on, amount = max(late, key=lambda t: t[1])
+        included = min(due + timedelta(days=NEGATIVACAO_AFTER), on - timedelta(days=1))
+        paid_on = max(o for d, o, _a in settled if d < included and o >= included)
+        self.paid_candidates.append(
+            _PaidNegativado(paid_on, contract_id, payer_id, included, amount)
+        )
+
+    def paid_but_negativado(self, now: datetime) -> list[dict[str, Any]]:
+        """Seed 001: "remove the negativação as soon as the patient pays". The demo keeps two
+        debts paid in full but still negativadas, so Cobrança de hoje and Início show the
+        removal countdown on day one: the most recent payment (within the 5 business days)
+        and one whose deadline has passed (in red). Deterministic: no random draw, so the rest
+        of the collection history is the same as without it."""
+        ordered = sorted(self.paid_candidates, key=lambda c: (c.paid_on, c.contract_id))
+        recent = [c for c in ordered if (self.today - c.paid_on).days <= 4]
+        late = [c for c in ordered if 10 <= (self.today - c.paid_on).days <= 40]
+        chosen = [group[-1] for group in (recent, late) if group]
+        rows = []
+        for c in chosen:
+            rows.append(
+                {
+                    "id": self.ids.negativacao,
+                    "patient_id": c.payer_id,
+                    "contract_id": c.contract_id,
+                    "bureau": "spc",
+                    "amount_cents": c.amount_cents,
+                    "included_on": c.included_on,
+                    "protocol": f"DEMO-{self.ids.negativacao:06d}",
+                    "notice_document_id": None,
+                    "removed_on": None,
+                    "removal_reason": "",
+                    "included_by_id": None,
+                    "removed_by_id": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            self.ids.negativacao += 1
+        return rows
 
     def _outcome(self, channel: Channel, profile: str) -> ContactOutcome:
         roll = self.rng.random()

@@ -150,6 +150,12 @@ class DashboardView(QWidget):
         self.promise_list.setWordWrap(True)
         self.status = QLabel()
         self.status.setObjectName("status")
+        # Paid debts still negativadas (Súmula 548 STJ): overdue removals in red, on top.
+        self.removals = QLabel()
+        self.removals.setObjectName("removals")
+        self.removals.setTextFormat(Qt.TextFormat.RichText)
+        self.removals.setWordWrap(True)
+        self.removals.hide()
 
         top = QHBoxLayout()
         top.addWidget(title)
@@ -170,6 +176,7 @@ class DashboardView(QWidget):
         charts.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.removals)
         layout.addLayout(cards)
         layout.addLayout(charts, 1)
         self.refresh_button.clicked.connect(self.refresh)
@@ -265,10 +272,35 @@ class DashboardView(QWidget):
             self.tr("A vencer"),
         )
         self.promise_list.setText(promises_html(d))
+        self.removals.setText(removals_html(d))
+        self.removals.setVisible(bool(d.negativacao_removals))
 
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def removals_html(d: Dashboard) -> str:
+    """Negativações to remove after full payment: overdue ones in red (Súmula 548 STJ)."""
+    e = html.escape
+    if not d.negativacao_removals:
+        return ""
+    late = d.removals_overdue
+    head = (
+        f"<b>Retirar negativação</b> — {len(d.negativacao_removals)} dívida(s) paga(s) ainda "
+        "negativada(s); a retirada é obrigatória em até 5 dias úteis (Súmula 548 do STJ)"
+    )
+    if late:
+        head += f": <b style='color:{LATE}'>{late} com o prazo vencido</b>"
+    items = []
+    for r in d.negativacao_removals[:6]:
+        colour = LATE if r.overdue else "#9a5b00"
+        items.append(
+            f"<span style='color:{colour}'>{e(r.patient_name)} — {e(r.countdown.text)}</span>"
+        )
+    more = len(d.negativacao_removals) - 6
+    tail = f" · … e mais {more}" if more > 0 else ""
+    return head + "<br>" + " · ".join(items) + tail
 
 
 def promises_html(d: Dashboard) -> str:

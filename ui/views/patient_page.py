@@ -4,9 +4,14 @@ payments and reversals, and the contacts about money (with promises)."""
 from __future__ import annotations
 
 import html
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,6 +38,7 @@ from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.credit_check_dialog import CreditCheckDialog
+from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
@@ -41,6 +47,7 @@ from ui.models.contracts_model import STATUS
 from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
 from ui.models.overdue_model import SEGMENT_COLOURS
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
+from ui.tasks import TaskRunner, run_with_progress
 from ui.widgets.agreements_panel import AgreementsPanel
 from ui.widgets.chips import chips_html
 from ui.widgets.contact_history import ContactHistory
@@ -59,6 +66,7 @@ CONTRACT_DOCUMENTS = (
 class PatientPage(QWidget):
     back = Signal()
     document_generated = Signal(object)  # ArchivedDocument
+    dossie_done = Signal(object)  # DossieResult, or the exception that stopped it
 
     def __init__(
         self, services: Services, desk: DocumentDesk | None = None, parent: QWidget | None = None
@@ -98,6 +106,13 @@ class PatientPage(QWidget):
         self.collection: CollectionStatus | None = None
         self.edit_contract_button = QPushButton(self.tr("Editar contrato"))
         self.edit_contract_button.setObjectName("editContract")
+        # Issue 10: negativação (gestor; recepção sees the checklist) and the dossiê for a lawyer.
+        self.negativacao_button = QPushButton(self.tr("Negativação…"))
+        self.negativacao_button.setObjectName("negativacao")
+        self.dossie_button = QPushButton(self.tr("Dossiê de cobrança…"))
+        self.dossie_button.setObjectName("dossie")
+        self.choose_folder: Callable[[QWidget], str] = _choose_folder
+        self.runner = TaskRunner(self)
 
         self.contracts_model = RowsTableModel(
             ("Contrato", "Início", "Total", "Parcelas", "Forma", "Situação", "Saldo (principal)",
@@ -184,6 +199,9 @@ class PatientPage(QWidget):
         for button in self.document_buttons.values():
             print_row.addWidget(button)
         print_row.addWidget(self.documents_status, 1)
+        # The last resorts of collection sit apart from the everyday buttons of the header.
+        print_row.addWidget(self.negativacao_button)
+        print_row.addWidget(self.dossie_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.contracts_table)
         split.addWidget(lines_box)
@@ -211,6 +229,8 @@ class PatientPage(QWidget):
         self.agreements.changed.connect(lambda: self._reload_after_agreement(None))
         self.agreements.document_generated.connect(self._generated)
         self.agreements.credit_check_requested.connect(self.new_credit_check)
+        self.negativacao_button.clicked.connect(self.open_negativacao)
+        self.dossie_button.clicked.connect(self.export_dossie)
         self.contracts_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: (
                 self.show_contract(self.contracts_model.key(current.row()))
@@ -589,6 +609,61 @@ class PatientPage(QWidget):
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.contract_id())
 
+    # --- negativação and the dossiê (issue 10) ---------------------------------------------
+    def open_negativacao(self) -> None:
+        """The checklist (everyone) and the inclusion/removal (gestor) of this patient's debt."""
+        assert self.patient is not None
+        contract_id = self.contract.summary.id if self.contract else None
+        dialog = NegativacaoDialog(self.services, self.patient.id, contract_id, self)
+        if dialog.exec() and dialog.saved is not None:
+            self._load_contracts(contract_id)
+            self.documents_status.setText(
+                self.tr("Negativação {id}: {status}.").format(
+                    id=dialog.saved.id, status=dialog.saved.status
+                )
+            )
+
+    def export_dossie(self) -> None:
+        """One ZIP for a lawyer or the Juizado Especial Cível, built off the UI thread."""
+        assert self.patient is not None
+        folder = self.choose_folder(self)
+        if not folder:
+            return
+        patient_id, dossie = self.patient.id, self.services.dossie
+
+        def job(progress: Any, cancelled: Any) -> object:
+            return dossie.export(patient_id, Path(folder), progress, cancelled)
+
+        self.documents_status.setText(self.tr("Montando o dossiê de cobrança…"))
+        run_with_progress(
+            self.runner,
+            self,
+            self.tr("Montando o dossiê de cobrança…"),
+            job,
+            self._dossie_exported,
+            self._dossie_failed,
+        )
+
+    def _dossie_exported(self, result: Any) -> None:
+        text = self.tr("Dossiê gravado em {path} ({n} documento(s) arquivado(s) copiados).").format(
+            path=result.path, n=result.copied
+        )
+        if result.skipped:
+            text += self.tr(" Não copiados: {ids}.").format(
+                ids=", ".join(f"{i} ({why})" for i, why in result.skipped)
+            )
+        self.documents_status.setText(text)
+        self.load_documents()
+        self.dossie_done.emit(result)
+
+    def _dossie_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, EmDiaError):
+            self.documents_status.setText(exc.message)
+        else:
+            self.documents_status.setText(self.tr("Não foi possível montar o dossiê."))
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        self.dossie_done.emit(exc)
+
     def selected_payment(self) -> PaymentView | None:
         if self.contract is None:
             return None
@@ -607,6 +682,10 @@ class PatientPage(QWidget):
         if dialog.exec():
             assert self.contract is not None
             self._load_contracts(self.contract.summary.id)
+
+
+def _choose_folder(parent: QWidget) -> str:
+    return QFileDialog.getExistingDirectory(parent, parent.tr("Pasta para o dossiê de cobrança"))
 
 
 def _panel(table: QWidget, *buttons: QPushButton) -> QWidget:

@@ -33,7 +33,10 @@ from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.pix import qr_png
 from app.errors import EmDiaError
+from app.services.base import Permission
 from app.services.collection import MessageDraft, OutcomeForm
+from app.services.negativacao import NegativacaoView
+from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.errors import ErrorReporter
 from ui.models.rows_model import Row, RowsTableModel
 from ui.tasks import TaskRunner
@@ -41,6 +44,7 @@ from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.tables import make_table
 
 WAITING_COLOUR = "#9a5b00"
+REMOVAL_LATE_COLOUR = "#b3261e"
 NOTE_STYLE = "color: #9a5b00;"
 
 # The result buttons: (outcome, text, channels it applies to; empty = every channel).
@@ -48,7 +52,6 @@ OUTCOME_BUTTONS: tuple[tuple[ContactOutcome, str, frozenset[str]], ...] = (
     (ContactOutcome.SENT, "Enviado", frozenset({"whatsapp", "email", "sms"})),
     (ContactOutcome.ANSWERED, "Conversou", frozenset({"phone"})),
     (ContactOutcome.SENT, "Carta enviada", frozenset({"letter"})),
-    (ContactOutcome.SENT, "Negativação registrada", frozenset({"manual"})),
     (ContactOutcome.NO_ANSWER, "Sem resposta", frozenset({"whatsapp", "email", "sms", "phone"})),
     (ContactOutcome.WRONG_CONTACT, "Número errado", frozenset({"whatsapp", "sms", "phone"})),
     (ContactOutcome.REFUSED, "Recusou", frozenset({"whatsapp", "email", "sms", "phone"})),
@@ -79,6 +82,7 @@ class TodayView(QWidget):
         self.runner = runner or TaskRunner(self)
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.drafts: list[MessageDraft] = []
+        self.removals: list[NegativacaoView] = []
         self.loading = False
 
         self.title = QLabel()
@@ -92,6 +96,25 @@ class TodayView(QWidget):
             ("Paciente", "Passo", "Situação", "Valor hoje"), right_aligned=(3,)
         )
         self.table = make_table(self.model, "todayTable", (160, 155, 100, 90))
+        # First of all: paid debts still negativadas (Súmula 548 STJ — 5 business days).
+        self.removals_title = QLabel()
+        self.removals_title.setObjectName("removalsTitle")
+        self.removals_model = RowsTableModel(("Retirar negativação", "Birô", "Prazo"))
+        self.removals_table = make_table(self.removals_model, "removalsTable", (220, 130))
+        self.removals_table.setMaximumHeight(120)
+        self.removal_button = QPushButton(self.tr("Registrar retirada…"))
+        self.removal_button.setObjectName("recordRemoval")
+        self.removal_button.setToolTip(self.tr("Só o gestor registra a retirada."))
+        removals_head = QHBoxLayout()
+        removals_head.addWidget(self.removals_title, 1)
+        removals_head.addWidget(self.removal_button)
+        self.removals_box = QWidget()
+        self.removals_box.setObjectName("removalsBox")
+        removals_layout = QVBoxLayout(self.removals_box)
+        removals_layout.setContentsMargins(0, 0, 0, 0)
+        removals_layout.addLayout(removals_head)
+        removals_layout.addWidget(self.removals_table)
+        self.removals_box.hide()
 
         # --- the selected row ------------------------------------------------------------
         self.who = QLabel()
@@ -119,6 +142,11 @@ class TodayView(QWidget):
         self.email_button.setObjectName("openEmail")
         self.document_button = QPushButton(self.tr("Gerar documento"))
         self.document_button.setObjectName("generateDocument")
+        self.negativacao_button = QPushButton(self.tr("Negativação…"))
+        self.negativacao_button.setObjectName("negativacao")
+        self.negativacao_button.setToolTip(
+            self.tr("Confere o checklist e registra a inclusão no birô (gestor).")
+        )
         self.patient_button = QPushButton(self.tr("Abrir paciente"))
         self.patient_button.setObjectName("openPatient")
 
@@ -167,6 +195,7 @@ class TodayView(QWidget):
             self.whatsapp_button,
             self.email_button,
             self.document_button,
+            self.negativacao_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -208,6 +237,7 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.summary)
+        layout.addWidget(self.removals_box)
         layout.addWidget(split, 1)
 
         self.refresh_button.clicked.connect(self.load)
@@ -215,6 +245,8 @@ class TodayView(QWidget):
         self.whatsapp_button.clicked.connect(self.open_whatsapp)
         self.email_button.clicked.connect(self.open_email)
         self.document_button.clicked.connect(self.request_document)
+        self.negativacao_button.clicked.connect(self.open_negativacao)
+        self.removal_button.clicked.connect(self.record_removal)
         self.patient_button.clicked.connect(self._open_patient)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.show_draft(current.row())
@@ -237,16 +269,82 @@ class TodayView(QWidget):
         )
         self.summary.setText(self.tr("Preparando as mensagens de hoje…"))
 
-        def job(_progress: Any, _cancelled: Any) -> list[MessageDraft]:
-            return self.services.collection.today()
+        collection, negativacao = self.services.collection, self.services.negativacao
+
+        def job(
+            _progress: Any, _cancelled: Any
+        ) -> tuple[list[MessageDraft], list[NegativacaoView]]:
+            return collection.today(), negativacao.pending_removals()
 
         self.runner.start(job, self._loaded, self._failed)
 
-    def _loaded(self, drafts: list[MessageDraft]) -> None:
+    def _loaded(self, result: tuple[list[MessageDraft], list[NegativacaoView]]) -> None:
+        drafts, removals = result
         self.loading = False
         self.refresh_button.setEnabled(True)
+        self.set_removals(removals)
         self.set_drafts(drafts)
         self.loaded.emit(len(drafts))
+
+    # --- removals due (Súmula 548 STJ) ----------------------------------------------------
+    def set_removals(self, removals: list[NegativacaoView]) -> None:
+        self.removals = list(removals)
+        rows = []
+        for view in self.removals:
+            clock = view.countdown
+            late = clock is not None and clock.overdue
+            rows.append(
+                Row(
+                    [view.row.patient_name, view.bureau_label, clock.text if clock else ""],
+                    key=view.id,
+                    colour=REMOVAL_LATE_COLOUR if late else WAITING_COLOUR,
+                    tooltip=self.tr(
+                        "Pago em {paid}; incluído em {inc} (protocolo {p}). A retirada é "
+                        "obrigatória em até 5 dias úteis após o pagamento (Súmula 548 do STJ)."
+                    ).format(
+                        paid=format_date(clock.paid_on) if clock else "",
+                        inc=format_date(view.row.included_on),
+                        p=view.row.protocol or "—",
+                    ),
+                )
+            )
+        self.removals_model.set_rows(rows)
+        late = sum(1 for v in self.removals if v.countdown and v.countdown.overdue)
+        title = self.tr("<b>Retirar negativação</b>: {n} dívida(s) já paga(s)").format(
+            n=len(self.removals)
+        )
+        if late:
+            title += self.tr(
+                " — <span style='color:{c}'><b>{late} com o prazo vencido</b></span>"
+            ).format(c=REMOVAL_LATE_COLOUR, late=late)
+        self.removals_title.setText(title)
+        self.removals_box.setVisible(bool(self.removals))
+        self.removal_button.setEnabled(self.services.actor.can(Permission.NEGATIVACAO))
+
+    def record_removal(self) -> None:
+        """The gestor records the removal (opens the negativação dialog on that patient)."""
+        index = self.removals_table.currentIndex()
+        row = index.row() if index.isValid() else 0
+        if not 0 <= row < len(self.removals):
+            return
+        view = self.removals[row]
+        self._negativacao_dialog(view.row.patient_id, view.row.contract_id)
+
+    def open_negativacao(self) -> None:
+        """The régua's gestor step: the checklist and the inclusion dialog."""
+        draft = self.current()
+        if draft is not None:
+            self._negativacao_dialog(draft.patient_id, draft.contract_id)
+
+    def _negativacao_dialog(self, patient_id: int, contract_id: int | None) -> None:
+        dialog = NegativacaoDialog(self.services, patient_id, contract_id, self)
+        if dialog.exec() and dialog.saved is not None:
+            self.status.setText(
+                self.tr("{name}: negativação {status}.").format(
+                    name=dialog.saved.row.patient_name, status=dialog.saved.status
+                )
+            )
+            self.load()
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -339,6 +437,8 @@ class TodayView(QWidget):
         self.email_button.setEnabled(allowed)
         self.document_button.setVisible(draft.document_kind is not None)
         self.document_button.setEnabled(allowed)
+        self.negativacao_button.setVisible(draft.channel == Channel.MANUAL)
+        self.negativacao_button.setEnabled(allowed)
         shown = [b for b, _o, chans in self.outcome_buttons if not chans or draft.channel in chans]
         for button, _outcome, _channels in self.outcome_buttons:
             self.outcomes.removeWidget(button)
@@ -357,7 +457,8 @@ class TodayView(QWidget):
         if not draft.pix_payload:
             self.qr.clear()
             self.qr_caption.setText(
-                "" if draft.step_key == "agradecimento" else self.tr(
+                "" if draft.step_key == "agradecimento" or draft.channel == Channel.MANUAL
+                else self.tr(
                     "Sem QR code PIX: preencha chave, nome e cidade do PIX em Configurações → "
                     "Clínica."
                 )

@@ -1,0 +1,254 @@
+"""Dossiê de cobrança (the patient page's "Dossiê de cobrança…", ``emdia documents dossie``):
+one ZIP with everything a lawyer or the Juizado Especial Cível needs about a patient's debt.
+
+- ``resumo-DOS-….pdf`` — the summary (``app.documents.dossie``), archived like every other
+  document (kind ``dossie``, with its SHA-256);
+- ``documentos/`` — exact copies of every archived PDF about the patient (contract,
+  notifications, avisos, confissão…), each checked against its SHA-256 first: a file missing
+  or changed since it was generated is not copied, and the summary says so;
+- ``SHA256SUMS.txt`` — the hash of every file in the ZIP (``sha256sum -c``).
+
+Nothing is left behind when it fails or is cancelled: the ZIP is removed and the summary is not
+archived.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.documents import dossie
+from app.documents.model import Letterhead, Party
+from app.domain.catalog import DocumentKind
+from app.domain.documents import KIND_LABELS, ArchivedDocument, reference
+from app.domain.text import fold
+from app.errors import EmDiaError, NotFoundError, ValidationError
+from app.persistence import models
+from app.persistence.repositories import ClinicRepository
+from app.persistence.uow import UnitOfWork
+from app.services.base import Context, Permission, Service
+from app.services.collection import CollectionService
+from app.services.documents import (
+    DocumentService,
+    _archived,
+    _party,
+    _render,
+    _sha256,
+    _write_new,
+)
+from app.services.negativacao import views_of
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class DossieCancelled(EmDiaError):
+    """The user cancelled: nothing was written."""
+
+
+@dataclass(frozen=True)
+class DossieResult:
+    path: Path  # the ZIP
+    summary: ArchivedDocument  # the archived summary PDF
+    copied: int  # archived documents copied into the ZIP
+    skipped: tuple[tuple[int, str], ...]  # (document id, why it was not copied)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40] or "paciente"
+
+
+class DossieService(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        # Stateless services over the same context: the documents' gathering and the contact
+        # history, exactly as the patient page shows them.
+        self.documents = DocumentService(ctx)
+        self.collection = CollectionService(ctx)
+
+    def export(
+        self,
+        patient_id: int,
+        out_dir: Path,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> DossieResult:
+        self.require(Permission.DOCUMENTS)
+        out = Path(out_dir).expanduser()
+        if out.exists() and not out.is_dir():
+            raise ValidationError.single("out", f"Pasta de saída: '{out}' não é uma pasta.")
+        today = self.clock.today()
+        contacts = self._contacts(patient_id)
+        with self.uow() as uow:
+            patient = uow.patients.get(patient_id)
+            if patient is None:
+                raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+            clinic = ClinicRepository.to_domain(uow.clinic.get())
+            contracts = [
+                self.documents._gather(uow, DocumentKind.EXTRATO, row.id, payments=True).facts
+                for row in sorted(uow.contracts.for_patient(patient_id), key=lambda r: r.id)
+            ]
+            archived = uow.documents.for_patient(patient_id)
+            archived = [d for d in archived if d.kind != DocumentKind.DOSSIE]
+            negativacoes = views_of(uow, uow.negativacoes.rows(patient_id=patient_id), today)
+            debtors: list[Party] = []
+            for c in contracts:
+                if c.debtor not in debtors:
+                    debtors.append(c.debtor)
+            if not debtors:
+                debtors.append(_party(patient.responsible or patient))
+            patient_party = _party(patient)
+            letterhead = Letterhead(
+                clinic=clinic,
+                as_of=today,
+                reference=reference(DocumentKind.DOSSIE, patient_id, today),
+            )
+            checked = [(d, self._check(d)) for d in sorted(archived, key=lambda d: d.id)]
+            names: dict[int, str] = {}
+            listed = []
+            for index, (doc, problem) in enumerate(checked, start=1):
+                name = "" if problem else f"documentos/{index:03d}-{Path(doc.file_path).name}"
+                names[doc.id] = name
+                listed.append(
+                    dossie.DossieDocument(
+                        id=doc.id,
+                        kind=KIND_LABELS.get(doc.kind, doc.kind),
+                        generated_at=doc.generated_at,
+                        contract_id=doc.contract_id,
+                        sha256=doc.sha256,
+                        file_name=name,
+                        status=problem or "conferido",
+                    )
+                )
+            facts = dossie.DossieFacts(
+                patient=patient_party,
+                debtors=tuple(debtors),
+                contracts=tuple(contracts),
+                contacts=tuple(contacts),
+                negativacoes=tuple(
+                    dossie.DossieNegativacao(
+                        bureau=v.bureau_label,
+                        included_on=v.row.included_on,
+                        amount_cents=v.row.amount_cents,
+                        protocol=v.row.protocol,
+                        status=v.status,
+                        removal_reason=v.row.removal_reason,
+                    )
+                    for v in negativacoes
+                ),
+                documents=tuple(listed),
+            )
+            pdf = _render(dossie.render, letterhead, facts)
+            summary_name = f"resumo-{letterhead.reference}.pdf"
+            out.mkdir(parents=True, exist_ok=True)
+            target = _new_zip(out, f"dossie-{patient_id}-{slug(patient.name)}-{today:%Y%m%d}")
+            try:
+                self._write_zip(target, summary_name, pdf, checked, names, progress, cancelled)
+                summary = self._archive(uow, patient_id, letterhead, pdf, patient.name)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+        skipped = tuple((d.id, problem) for d, problem in checked if problem)
+        return DossieResult(target, summary, len(checked) - len(skipped), skipped)
+
+    def _contacts(self, patient_id: int) -> list[dossie.DossieContact]:
+        """The contact history of the patient and of whoever pays for them."""
+        with self.uow() as uow:
+            row = uow.patients.get(patient_id)
+            if row is None:
+                raise NotFoundError(f"Paciente {patient_id} não encontrado.")
+            people = {patient_id}
+            people |= {r for c in uow.contracts.for_patient(patient_id) if (r := c.responsible_id)}
+            if row.responsible_id:
+                people.add(row.responsible_id)
+        found = []
+        for person in sorted(people):
+            for v in self.collection.history(person):
+                found.append(
+                    dossie.DossieContact(
+                        v.at, v.channel, v.step, v.outcome, v.who, v.note, v.promise
+                    )
+                )
+        return found
+
+    @staticmethod
+    def _check(document: ArchivedDocument) -> str:
+        """Why the archived file cannot be copied ("" when it is the exact file archived)."""
+        path = Path(document.file_path)
+        if not path.is_file():
+            return "arquivo ausente"
+        if _sha256(path.read_bytes()) != document.sha256:
+            return "alterado (SHA-256 não confere)"
+        return ""
+
+    @staticmethod
+    def _write_zip(
+        target: Path,
+        summary_name: str,
+        pdf: bytes,
+        checked: list[tuple[ArchivedDocument, str]],
+        names: dict[int, str],
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        sums = [f"{_sha256(pdf)}  {summary_name}"]
+        total = len(checked) + 1
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(summary_name, pdf)
+            for done, (doc, problem) in enumerate(checked, start=1):
+                if cancelled is not None and cancelled():
+                    raise DossieCancelled("Dossiê cancelado; nada foi gravado.")
+                if not problem:
+                    data = Path(doc.file_path).read_bytes()
+                    archive.writestr(names[doc.id], data)
+                    sums.append(f"{_sha256(data)}  {names[doc.id]}")
+                if progress is not None:
+                    progress(done, total)
+            archive.writestr("SHA256SUMS.txt", "\n".join(sums) + "\n")
+        if progress is not None:
+            progress(total, total)
+
+    def _archive(
+        self,
+        uow: UnitOfWork,
+        patient_id: int,
+        letterhead: Letterhead,
+        pdf: bytes,
+        patient_name: str,
+    ) -> ArchivedDocument:
+        now = self.clock.now()
+        folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = _write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf)
+        try:
+            row = uow.documents.add(
+                models.Document(
+                    kind=DocumentKind.DOSSIE.value,
+                    patient_id=patient_id,
+                    generated_at=now,
+                    as_of=letterhead.as_of,
+                    sha256=_sha256(pdf),
+                    file_path=str(path),
+                    user_id=self.actor.user_id,
+                )
+            )
+            uow.commit()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return _archived(row, patient_name)
+
+
+def _new_zip(folder: Path, stem: str) -> Path:
+    """``stem.zip`` (or ``stem-2.zip``…), created empty now so nothing is ever overwritten."""
+    for attempt in range(1, 10_000):
+        path = folder / (f"{stem}.zip" if attempt == 1 else f"{stem}-{attempt}.zip")
+        try:
+            path.open("xb").close()
+        except FileExistsError:
+            continue
+        return path
+    raise EmDiaError(f"Não foi possível criar um arquivo novo em {folder}.")

@@ -1,0 +1,181 @@
+"""Negativação rules, one test per rule: the readiness checklist (CDC art. 43 §§1-2, CPC art.
+784 III) and the removal countdown (Súmula 548 STJ, business days with Brazilian holidays)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
+from app.domain.negativacao import (
+    ArchivedFact,
+    CheckKey,
+    DebtorData,
+    NegativacaoFacts,
+    NoticeSent,
+    OpenNegativacao,
+    countdown,
+    debt_paid_on,
+    parse_bureau,
+    readiness,
+    removal_deadline,
+)
+
+DUE = date(2026, 1, 10)
+TODAY = date(2026, 3, 16)
+POLICY = ChargePolicy()
+
+
+def line(due: date = DUE, amount: int = 30_000, paid_on: date | None = None, on: date = TODAY):
+    terms = InstallmentTerms(1, due, due, amount)
+    settlements = (Settlement(paid_on, principal_cents=amount),) if paid_on else ()
+    return updated_debt(terms, settlements, on, POLICY)
+
+
+def facts(**changes: object) -> NegativacaoFacts:
+    base = NegativacaoFacts(
+        contract_id=7,
+        contract_status="active",
+        lines=[line()],
+        debtor=DebtorData(
+            "Ana Souza", "11144477735", "Rua A", "10", "Centro", "Campinas", "SP", "13010000"
+        ),
+        titles=[ArchivedFact(1, "contrato", date(2025, 12, 1))],
+        notices=[ArchivedFact(2, "aviso-negativacao", date(2026, 2, 20))],
+        notices_sent=[NoticeSent(date(2026, 2, 21), "sent")],
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def item(result, key: CheckKey):  # type: ignore[no-untyped-def]
+    return next(i for i in result.items if i.key == key)
+
+
+def test_a_complete_case_is_ready_with_the_updated_amount() -> None:
+    result = readiness(facts(), TODAY)
+    assert result.ready, [i.why for i in result.failing]
+    assert result.amount_cents == line().total_cents > 30_000  # multa + juros included
+    assert result.notice_document_id == 2
+    assert [i.key for i in result.items] == list(CheckKey)
+
+
+def test_nothing_overdue_is_not_a_debt_to_register() -> None:
+    result = readiness(facts(lines=[line(paid_on=date(2026, 1, 9))]), TODAY)
+    assert not item(result, CheckKey.DEBT).ok
+
+
+def test_a_renegotiated_debt_is_refused() -> None:
+    result = readiness(facts(contract_status="renegotiated"), TODAY)
+    assert "renegociada" in item(result, CheckKey.DEBT).why
+
+
+def test_a_running_promise_holds_the_inclusion() -> None:
+    result = readiness(facts(promise_until=date(2026, 3, 20)), TODAY)
+    assert not result.ready and "20/03/2026" in item(result, CheckKey.DEBT).why
+
+
+def test_without_the_archived_contract_or_confissao_it_is_refused() -> None:
+    assert not item(readiness(facts(titles=[]), TODAY), CheckKey.TITLE).ok
+    confissao = [ArchivedFact(9, "confissao", date(2026, 3, 1))]
+    assert item(readiness(facts(titles=confissao), TODAY), CheckKey.TITLE).ok
+
+
+def test_debtor_needs_cpf_and_full_address() -> None:
+    incomplete = DebtorData("Ana Souza", None, "Rua A", "", "Centro", "Campinas", "SP", "")
+    check = item(readiness(facts(debtor=incomplete), TODAY), CheckKey.DEBTOR)
+    assert not check.ok and "CPF" in check.why and "CEP" in check.why and "número" in check.why
+
+
+def test_without_the_notice_it_is_refused() -> None:
+    result = readiness(facts(notices=[], notices_sent=[]), TODAY)
+    assert not item(result, CheckKey.NOTICE).ok
+
+
+def test_a_notice_generated_but_not_logged_as_sent_is_refused() -> None:
+    check = item(readiness(facts(notices_sent=[]), TODAY), CheckKey.NOTICE)
+    assert not check.ok and "envio não foi registrado" in check.why
+
+
+def test_the_notice_needs_ten_days_before_the_inclusion() -> None:
+    sent = [NoticeSent(date(2026, 3, 10), "sent")]
+    notices = [ArchivedFact(2, "aviso-negativacao", date(2026, 3, 10))]
+    early = item(readiness(facts(notices=notices, notices_sent=sent), TODAY), CheckKey.NOTICE)
+    assert not early.ok and "20/03/2026" in early.why
+    assert item(
+        readiness(facts(notices=notices, notices_sent=sent), date(2026, 3, 20)), CheckKey.NOTICE
+    ).ok
+
+
+def test_a_returned_letter_or_an_old_notice_does_not_count() -> None:
+    returned = [NoticeSent(date(2026, 2, 21), "wrong_contact")]
+    assert not item(readiness(facts(notices_sent=returned), TODAY), CheckKey.NOTICE).ok
+    before_the_debt = [ArchivedFact(2, "aviso-negativacao", date(2025, 12, 20))]
+    sent = [NoticeSent(date(2025, 12, 21), "sent")]
+    old = readiness(facts(notices=before_the_debt, notices_sent=sent), TODAY)
+    assert not item(old, CheckKey.NOTICE).ok
+
+
+def test_a_debt_older_than_five_years_is_refused() -> None:
+    old_due = date(2021, 3, 1)
+    result = readiness(
+        facts(
+            lines=[line(due=old_due)],
+            notices=[ArchivedFact(2, "aviso-negativacao", date(2026, 2, 20))],
+        ),
+        TODAY,
+    )
+    check = item(result, CheckKey.AGE)
+    assert not check.ok and "5 anos" in check.why
+    assert item(readiness(facts(lines=[line(due=date(2021, 3, 17))]), TODAY), CheckKey.AGE).ok
+
+
+def test_a_debt_already_included_is_not_included_twice() -> None:
+    current = OpenNegativacao(3, "serasa", date(2026, 3, 2), "P-1")
+    check = item(readiness(facts(open_negativacao=current), TODAY), CheckKey.NOT_INCLUDED)
+    assert not check.ok and "Serasa" in check.why and "P-1" in check.why
+
+
+def test_removal_is_due_five_business_days_after_the_payment() -> None:
+    assert removal_deadline(date(2026, 3, 13)) == date(2026, 3, 20)  # Fri → next Fri
+    # Good Friday (03/04/2026) is a national holiday: it does not count.
+    assert removal_deadline(date(2026, 4, 2)) == date(2026, 4, 10)
+    # Tiradentes (21/04) too.
+    assert removal_deadline(date(2026, 4, 17), "SP") == date(2026, 4, 27)
+
+
+def test_countdown_counts_business_days_left_and_late() -> None:
+    paid = date(2026, 3, 13)
+    assert countdown(paid, date(2026, 3, 16)).business_days_left == 4
+    assert "faltam 4 dias úteis" in countdown(paid, date(2026, 3, 16)).text
+    assert "falta 1 dia útil" in countdown(paid, date(2026, 3, 19)).text
+    assert "hoje" in countdown(paid, date(2026, 3, 20)).text
+    late = countdown(paid, date(2026, 3, 24))
+    assert late.overdue and late.business_days_late == 2 and "20/03" in late.text
+
+
+def test_the_debt_is_paid_when_every_installment_registered_is_settled() -> None:
+    included = date(2026, 3, 2)
+    open_line = line()
+    assert debt_paid_on([open_line], included) is None
+    paid = line(paid_on=date(2026, 3, 13))
+    assert debt_paid_on([paid], included) == date(2026, 3, 13)
+    # An installment falling due after the inclusion is not part of the debt registered.
+    later = line(due=date(2026, 4, 10))
+    assert debt_paid_on([paid, later], included) == date(2026, 3, 13)
+
+
+def test_a_renegotiated_debt_counts_as_paid_when_the_acordo_s_first_parcela_is() -> None:
+    included = date(2026, 3, 2)
+    terms = InstallmentTerms(1, DUE, DUE, 30_000, renegotiated=True, key=41)
+    replaced = updated_debt(terms, (), TODAY, POLICY)
+    assert debt_paid_on([replaced], included) is None
+    assert debt_paid_on([replaced], included, {41: None}) is None  # acordo not paid yet
+    assert debt_paid_on([replaced], included, {41: date(2026, 3, 20)}) == date(2026, 3, 20)
+    paid = line(paid_on=date(2026, 3, 13))
+    assert debt_paid_on([paid, replaced], included, {41: date(2026, 3, 10)}) == date(2026, 3, 13)
+
+
+def test_bureau_names_are_understood() -> None:
+    assert parse_bureau("Serasa") == "serasa"
+    assert parse_bureau("boa vista") == "boa_vista"
+    assert parse_bureau("xyz") is None
