@@ -300,7 +300,9 @@ class NegativacaoService(Service):
             raise ValidationError(errors)
         assert bureau is not None
         with self.uow() as uow:
-            uow.begin_write()  # two PCs including the same debt: the second sees the first
+            # Two PCs including the same debt: the second waits for the first (BEGIN IMMEDIATE
+            # on SQLite, the contract row locked FOR UPDATE on PostgreSQL) and then sees it.
+            uow.lock_contract(form.contract_id)
             check = self._check(uow, form.contract_id, on)
             if not check.ready:
                 raise ValidationError(
@@ -351,6 +353,9 @@ class NegativacaoService(Service):
             row = uow.negativacoes.get_row(form.negativacao_id)
             if row is None:
                 raise NotFoundError(f"Negativação {form.negativacao_id} não encontrada.")
+            if row.contract_id is not None:  # PostgreSQL: two PCs removing it queue up here
+                uow.lock_contract(row.contract_id)
+                uow.session.refresh(row)
             if row.removed_on is not None:
                 raise ValidationError.single(
                     "negativacao",
