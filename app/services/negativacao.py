@@ -15,7 +15,7 @@ from typing import Any
 
 from app.domain.catalog import DocumentKind
 from app.domain.dates import format_date, parse_date
-from app.domain.law import contract_debt
+from app.domain.law import Status, contract_debt
 from app.domain.money import format_brl
 from app.domain.negativacao import (
     REMOVAL_REASONS,
@@ -101,6 +101,7 @@ class NegativacaoView:
     row: NegativacaoRow
     paid_on: date | None  # the debt registered was fully paid on this day
     countdown: Countdown | None  # only while not removed and paid
+    by_acordo: bool = False  # paid through an acordo (its first parcela), not in full
 
     @property
     def id(self) -> int:
@@ -172,14 +173,18 @@ def views_of(uow: UnitOfWork, rows: list[NegativacaoRow], today: date) -> list[N
     acordos = uow.negativacoes.acordo_first_paid(contract_ids) if contract_ids else {}
     views = []
     for r in rows:
-        paid_on = None
+        paid_on, by_acordo = None, False
         if r.contract_id is not None and r.contract_id in policies:
             lines = contract_debt(ledgers.get(r.contract_id, []), today, policies[r.contract_id])
             paid_on = debt_paid_on(lines, r.included_on, acordos)
+            by_acordo = paid_on is not None and any(
+                ln.status is Status.RENEGOCIADO and ln.effective_due_date < r.included_on
+                for ln in lines
+            )
         clock = None
         if r.removed_on is None and paid_on is not None:
             clock = countdown(paid_on, today, state)
-        views.append(NegativacaoView(r, paid_on, clock))
+        views.append(NegativacaoView(r, paid_on, clock, by_acordo))
     return views
 
 
@@ -378,7 +383,10 @@ class NegativacaoService(Service):
                         f"({format_date(row.included_on)}).",
                     )
                 )
-            reason = form.reason.strip() or ("pagamento integral" if view.paid_on else "")
+            paid_reason = "pagamento integral"
+            if view.by_acordo:
+                paid_reason = "acordo: primeira parcela paga"
+            reason = form.reason.strip() or (paid_reason if view.paid_on else "")
             if not reason:
                 errors.append(
                     FieldError(

@@ -137,6 +137,8 @@ def test_an_acordo_starts_the_removal_countdown_when_its_first_parcela_is_paid(
     [pending] = staff.negativacao.pending_removals()  # the entrada, paid the day it was signed
     assert pending.paid_on == date(2026, 3, 26)
     assert pending.countdown is not None and pending.countdown.deadline == date(2026, 4, 2)
+    removed = staff.negativacao.remove(RemovalForm(pending.id))
+    assert removed.row.removal_reason == "acordo: primeira parcela paga"
 
 
 def test_the_demo_shows_removals_to_do_on_day_one(demo_services: Services) -> None:
