@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable
 from app.documents.common import SERVICE_KIND, days, installment_label
 from app.documents.layout import (
     CONTENT_WIDTH,
+    Clauses,
     Signer,
     brl,
     build,
@@ -76,7 +77,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
         + f" e {contracts[-1]}"
     )
     beneficiary = "" if facts.debtor_is_patient else " em favor do(a) PACIENTE acima"
-    clause = _Clauses()
+    clause = Clauses()
     story: list[Flowable] = [
         para(TITLE.upper(), "title"),
         para(f"Acordo nº {ag.id}", "subtitle"),
@@ -180,21 +181,6 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
         ),
     ]
     build(target, letterhead, TITLE, story, subject=f"Acordo {ag.id}")
-
-
-class _Clauses:
-    """Numbers clauses in order (so adding one never leaves a gap)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def n(self) -> str:
-        self.count += 1
-        return f"<b>Cláusula {self.count}ª</b>"
-
-    @staticmethod
-    def heading(text: str) -> Flowable:
-        return para(text.upper(), "h2")
 
 
 def _origin_table(ag: AgreementView) -> Flowable:

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable
 from app.documents.common import SERVICE_KIND, installment_label
 from app.documents.layout import (
     CONTENT_WIDTH,
+    Clauses,
     Signer,
     brl,
     build,
@@ -68,7 +69,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         if facts.debtor_is_patient
         else "ao(à) PACIENTE indicado(a) acima, por quem o(a) CONTRATANTE assume o pagamento"
     )
-    clause = _Clauses()
+    clause = Clauses()
     story: list[Flowable] = [
         para(TITLE.upper(), "title"),
         para(f"Contrato nº {facts.id}", "subtitle"),
@@ -169,21 +170,6 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         signatures(_signers(facts, clinic_signer(clinic, "CONTRATADA"))),
     ]
     build(target, letterhead, TITLE, story, subject=f"Contrato {facts.id}")
-
-
-class _Clauses:
-    """Numbers clauses in order (so adding one never leaves a gap)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def n(self) -> str:
-        self.count += 1
-        return f"<b>Cláusula {self.count}ª</b>"
-
-    @staticmethod
-    def heading(text: str) -> Flowable:
-        return para(text.upper(), "h2")
 
 
 def _plan_table(facts: ContractFacts, with_down: bool) -> Flowable:

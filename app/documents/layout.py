@@ -605,3 +605,18 @@ def build(
 
 def spacer(height_mm: float) -> Spacer:
     return Spacer(1, height_mm * mm)
+
+
+class Clauses:
+    """Numbers a contract's clauses in order (so adding one never leaves a gap)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def n(self) -> str:
+        self.count += 1
+        return f"<b>Cláusula {self.count}ª</b>"
+
+    @staticmethod
+    def heading(text: str) -> Flowable:
+        return para(text.upper(), "h2")
