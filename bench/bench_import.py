@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_import                  # 10,000 rows per file
     .venv/bin/python -m bench.bench_import --write-results  # also update bench/RESULTS.md
     .venv/bin/python -m bench.bench_import --smoke          # tiny run (CI): mechanics only
-    .venv/bin/python -m bench.bench_import --profile        # cProfile one contratos import
+    .venv/bin/python -m bench.bench_import --profile csv    # cProfile one import of each file
 
 A synthetic clinic's spreadsheets are generated deterministically (seeded generators, no
 Faker, so the files do not change with a library's version):
@@ -724,18 +724,53 @@ def render(r: dict[str, Any], smoke: bool = False) -> str:
             f"  pico de memória (RSS): EmDia {f['emdia_rss_mb']:.0f} MB (processo com as "
             f"quatro etapas), piso {f['floor_rss_mb']:.0f} MB"
         )
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 NOTES = """\
-How to read it: *simulação* is the wizard's "Conferir" (every line validated and written, then
-rolled back), *importação* the real one (committed); each includes reading the file. The floor
-is the bare minimum any importer pays: the stdlib `csv` module (for XLSX, `openpyxl`
-read-only, the reader EmDia uses too), cells turned into SQL values by slicing, and `sqlite3`
-`executemany` into the same migrated tables with the app's PRAGMAs, one commit per file — no
-validation, no CPF check digits, no holidays, no allocation rule, no audit log, no
-duplicate detection. Both sides run in fresh processes on fresh copies of the same migrated
-database; the counts and sums they write must be equal or the run fails.
+How to read it: *simulação* is the dry run (`emdia import … --dry-run`; the wizard's check
+before it imports: every line validated and written, then rolled back), *importação* the real
+one (committed); each includes reading the file. The floor is the bare minimum any importer
+pays: the stdlib `csv` module (for XLSX, `openpyxl` read-only, the reader EmDia uses too),
+cells turned into SQL values by slicing, and `sqlite3` `executemany` into the same migrated
+tables with the app's PRAGMAs, one commit per file — no validation, no CPF check digits, no
+holidays, no allocation rule, no audit log, no duplicate detection. Both sides run in fresh
+processes on fresh copies of the same migrated database, after an untimed warm-up on a
+throwaway copy (lazy imports); the counts and sums they write must be equal or the run fails.
+Peak RSS is each process's `VmHWM` (EmDia's: one process doing all four steps of a format).
+
+**The ratio is large for CSV (≈ 17–21×) and small for XLSX (≈ 3.5–4.5×)**, because the floor
+itself is 7–9× slower on XLSX: `openpyxl` takes ≈ 2–2.5 s to read 10,000 × 21 cells, on both
+sides. In absolute terms EmDia imports ≈ 1,500–1,900 lines/s from CSV and ≈ 1,000 from XLSX:
+10,000 lines in 5–10 s, behind a progress bar, once per clinic. EmDia's XLSX runs are ≈ 3.5–5 s
+slower than its CSV runs, 1–2.5 s more than the reading alone; in one process the same table
+imports equally fast from either format, so that rest is not understood (not investigated
+further).
+
+Where the time goes (`python -m bench.bench_import --profile csv`, one real import of each
+10,000-line file under cProfile, which roughly doubles the times):
+
+- **pacientes** (13.0 s profiled): the 795 children without CPF are looked up one at a time
+  (`PatientRepository.dependent`, 3.5 s, 27 %) and each of those queries first autoflushes the
+  pending patients — 815 flushes instead of the importer's 20 batches of 500; validation
+  (`validate_patient`, 3.3 s, 25 %: `phonenumbers` 1.4 s, e-mail and CPF checks, `fold`);
+  the ORM's inserts (`Session.flush`, ≈ 3 s in all); reading and mapping cells ≈ 0.6 s.
+- **contratos** (15.9 s profiled): SQLAlchemy's unit of work flushing ≈ 26,800 new objects
+  (contracts, parcelas, payments, allocations, audit rows) — `Session.flush` 7.0 s, 44 %, of
+  which the SQL itself (`insertmany`) is < 1 s; building those ORM objects (declarative
+  constructors, attribute events) ≈ 2 s more; the paid history (`_history`: `allocate`,
+  `updated_debt`, `add_payment_rows` for 6,902 payments) 4.1 s including its objects; the
+  per-contract checks (`_check`, 1.1 s, of which 0.7 s is one "already imported?" query per
+  contract).
+
+So roughly half of EmDia's time is the ORM (one mapped object per row and its unit-of-work
+bookkeeping), and the rest is validation and business rules the floor skips on purpose and
+per-line queries (children, "already imported?"). What would cut it, not done here: find the
+children of the pacientes file with one query before the loop (as the CPFs already are,
+`by_cpfs`) — no per-line autoflush, ≈ a quarter of that import; write parcelas, payments and
+allocations with Core `insert()` `executemany` instead of ORM objects (most of the 44 % flush,
+but the desk and the importer would then build these rows two ways). No target is set for
+import in issue 11.
 """
 
 
@@ -762,7 +797,7 @@ def write_results(text: str, r: dict[str, Any], notes: str) -> None:
 
 
 def profile(args: argparse.Namespace) -> None:
-    """cProfile one real import of the contratos CSV (pacientes imported first, not profiled)."""
+    """cProfile one real import of each CSV (pacientes, then contratos) on a fresh database."""
     import cProfile
     import pstats
 
@@ -778,21 +813,18 @@ def profile(args: argparse.Namespace) -> None:
         services = bootstrap(load_config(str(db_path)), FixedClock(TODAY), migrate=False)
         services.login(USER, PASSWORD)
         t = services.transfer
-
-        def one(kind: str) -> Any:
-            table = t.read(scratch / f"{kind}.csv")
-            return t.run(kind, table, t.suggest(kind, table))
-
-        one("patients")
-        profiler = cProfile.Profile()
-        profiler.enable()
-        report = one("contracts")
-        profiler.disable()
+        for kind in KINDS:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            table = t.read(scratch / f"{kind}.{args.profile}")
+            report = t.run(kind, table, t.suggest(kind, table))
+            profiler.disable()
+            assert report.ok, report.errors[:5]
+            print(f"\n===== {kind}.{args.profile} =====")
+            stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+            stats.sort_stats("cumulative").print_stats(40)
+            stats.sort_stats("tottime").print_stats(25)
         services.close()
-        assert report.ok, report.errors[:5]
-        stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
-        stats.sort_stats("cumulative").print_stats(45)
-        stats.sort_stats("tottime").print_stats(30)
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -805,7 +837,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI (300 rows)")
     parser.add_argument("--write-results", action="store_true")
-    parser.add_argument("--profile", action="store_true", help="cProfile a contratos import")
+    parser.add_argument("--profile", choices=FORMATS, help="cProfile one import of each file")
     parser.add_argument("--side", nargs=4, metavar=("SIDE", "FILES", "FMT", "DB"),
                         help=argparse.SUPPRESS)  # fmt: skip
     args, _unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` passes every script's
