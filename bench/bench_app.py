@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--write-results", action="store_true")
     parser.add_argument("--pg-url", default=os.environ.get("EMDIA_BENCH_PG_URL"))
-    args = parser.parse_args(argv)
+    args, _unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` goes to every script
     patients = args.patients or (60 if args.smoke else 20_000)
     runs = args.runs or (1 if args.smoke else 5)
     pg_url = args.pg_url or (os.environ.get("EMDIA_TEST_PG_URL") if args.smoke else None)

@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=None, help="notifications (default 1000)")
     parser.add_argument("--patients", type=int, default=None, help="demo size (default 6000)")
     parser.add_argument("--smoke", action="store_true", help="tiny clinic, 20 notifications")
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` goes to every script
+    if "--write-results" in unknown:
+        print("bench_documents: its section of bench/RESULTS.md is written by hand (see there)")
     if args.count is None:
         args.count = 20 if args.smoke else 1000
     if args.patients is None:

@@ -567,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI; no verdicts")
     parser.add_argument("--write-results", action="store_true")
     parser.add_argument("--build-only", type=Path, metavar="PATH", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args, _unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` goes to every script
     args.patients = args.patients or (40 if args.smoke else 20_000)
     args.runs = args.runs or (1 if args.smoke else 5)
     if args.build_only:
