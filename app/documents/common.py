@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable
 
-from app.documents.layout import brl, clinic_contacts, esc, table
+from app.documents.layout import brl, clinic_contacts, esc, method_label, table
 from app.documents.model import ContractFacts, Letterhead
+from app.domain.contracts import REVERSAL_CODES, PaymentView
 from app.domain.dates import format_date
 from app.domain.law import DebtLine
 from app.domain.money import format_percent
@@ -19,6 +20,24 @@ SERVICE_KIND = "serviços odontológicos"
 
 def installment_label(number: int, count: int) -> str:
     return "Entrada" if number == 0 else f"{number}/{count}"
+
+
+def payment_rows(payments: Sequence[PaymentView], count: int) -> list[list[str]]:
+    """Payments and estornos by date, as the extrato and the dossiê list them: lançamento, data,
+    valor, forma, parcelas, situação (válido, estornado, or the estorno and why)."""
+    rows = []
+    for p in sorted(payments, key=lambda p: (p.paid_on, p.id)):
+        if p.is_reversal:
+            why = REVERSAL_CODES.get(p.reversal_code, "") or p.reason
+            situation = f"estorno de {p.reverses_payment_id}: {why}"
+        elif p.reversed_by_id:
+            situation = f"estornado (lançamento {p.reversed_by_id})"
+        else:
+            situation = "válido"
+        parcels = ", ".join(installment_label(n, count) for n in p.installments)
+        rows.append([str(p.id), format_date(p.paid_on), brl(p.amount_cents),
+                     method_label(p.method), parcels, situation])  # fmt: skip
+    return rows
 
 
 def contract_ref(facts: ContractFacts) -> str:

@@ -15,7 +15,13 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from app.documents.common import charges_sentence, contract_ref, days, installment_label
+from app.documents.common import (
+    charges_sentence,
+    contract_ref,
+    days,
+    installment_label,
+    payment_rows,
+)
 from app.documents.layout import (
     brl,
     build,
@@ -30,7 +36,6 @@ from app.documents.layout import (
 )
 from app.documents.model import ContractFacts, Letterhead, Party
 from app.domain.catalog import label
-from app.domain.contracts import REVERSAL_CODES
 from app.domain.dates import format_date
 from app.domain.law import STATUS_LABELS
 from app.domain.risk import PRESCRIPTION_YEARS, add_years
@@ -203,18 +208,7 @@ def _contract(c: ContractFacts) -> list[Flowable]:
         ),
     ]
     if c.payments:
-        pay_rows = []
-        for p in sorted(c.payments, key=lambda p: (p.paid_on, p.id)):
-            if p.is_reversal:
-                why = REVERSAL_CODES.get(p.reversal_code, "") or p.reason
-                situation = f"estorno de {p.reverses_payment_id}: {why}"
-            elif p.reversed_by_id:
-                situation = f"estornado (lançamento {p.reversed_by_id})"
-            else:
-                situation = "válido"
-            parcels = ", ".join(installment_label(n, count) for n in p.installments)
-            pay_rows.append([str(p.id), format_date(p.paid_on), brl(p.amount_cents),
-                             method_label(p.method), parcels, situation])  # fmt: skip
+        pay_rows = payment_rows(c.payments, count)
         parts += [
             spacer(1),
             table(

@@ -9,13 +9,12 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from app.documents.common import contract_ref, days, installment_label
+from app.documents.common import contract_ref, days, installment_label, payment_rows
 from app.documents.layout import (
     brl,
     build,
     esc,
     key_values,
-    method_label,
     para,
     person_line,
     spacer,
@@ -23,7 +22,6 @@ from app.documents.layout import (
 )
 from app.documents.model import ContractFacts, Letterhead
 from app.domain.catalog import label
-from app.domain.contracts import REVERSAL_CODES
 from app.domain.dates import format_date
 from app.domain.law import STATUS_LABELS
 
@@ -64,24 +62,10 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         para("Pagamentos e estornos", "h2"),
     ]
     if facts.payments:
-        rows = []
-        for p in sorted(facts.payments, key=lambda p: (p.paid_on, p.id)):
-            if p.is_reversal:
-                why = REVERSAL_CODES.get(p.reversal_code, "") or p.reason
-                situation = f"estorno de {p.reverses_payment_id}: {why}"
-            elif p.reversed_by_id:
-                situation = f"estornado (lançamento {p.reversed_by_id})"
-            else:
-                situation = "válido"
-            parcels = ", ".join(installment_label(n, count) for n in p.installments)
-            rows.append(
-                [str(p.id), format_date(p.paid_on), brl(p.amount_cents),
-                 method_label(p.method), parcels, situation]
-            )  # fmt: skip
         story.append(
             table(
                 ["Lançamento", "Data", "Valor", "Forma", "Parcelas", "Situação"],
-                rows,
+                payment_rows(facts.payments, count),
                 [19, 16, 18, 14, 18, 45],
                 right=[2],
             )
