@@ -50,12 +50,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from bench.bench_worklist import quiet_home
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -278,21 +279,6 @@ def write_files(rows: int, seed: int, out: Path) -> dict[str, int]:
 
 
 # --- the fresh database ----------------------------------------------------------------------
-
-
-@contextmanager
-def quiet_home() -> Iterator[None]:
-    """EmDia's log and backup folders go to a temporary home, never the user's."""
-    with tempfile.TemporaryDirectory() as home:
-        old = os.environ.get("EMDIA_HOME")
-        os.environ["EMDIA_HOME"] = home
-        try:
-            yield
-        finally:
-            if old is None:
-                os.environ.pop("EMDIA_HOME", None)
-            else:
-                os.environ["EMDIA_HOME"] = old
 
 
 def template_database(path: Path) -> None:
