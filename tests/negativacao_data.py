@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from app.bootstrap import Services
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.money import format_brl
 from app.domain.patients import PatientForm
 from app.services.collection import OutcomeForm
 from tests.collection_data import CNPJ
+from tests.conftest import TODAY
 
 
 def seed_debt(services: Services) -> dict[str, int]:
@@ -67,3 +70,16 @@ def pay_everything(services: Services, ids: dict[str, int], paid_on: str) -> Non
             paid_on=paid_on,
         )
     )
+
+
+class Days:
+    """A clock the test moves from day to day (starts Monday 16/03/2026 10:00)."""
+
+    def __init__(self) -> None:
+        self.day = TODAY
+
+    def today(self) -> date:
+        return self.day
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(10))

@@ -4,7 +4,7 @@ hoje's list, the dashboard and the CLI."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -15,21 +15,8 @@ from app.domain.contracts import PaymentForm
 from app.errors import PermissionDenied, ValidationError
 from app.persistence import models
 from app.services.negativacao import InclusionForm, RemovalForm
-from tests.conftest import STAFF_PASSWORD, TODAY
-from tests.negativacao_data import pay_everything, seed_debt, send_notice
-
-
-class Days:
-    """A clock the test moves from day to day (starts Monday 16/03/2026 10:00)."""
-
-    def __init__(self) -> None:
-        self.day = TODAY
-
-    def today(self) -> date:
-        return self.day
-
-    def now(self) -> datetime:
-        return datetime.combine(self.day, time(10))
+from tests.conftest import STAFF_PASSWORD
+from tests.negativacao_data import Days, pay_everything, seed_debt, send_notice
 
 
 @pytest.fixture

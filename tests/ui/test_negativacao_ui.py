@@ -5,7 +5,7 @@ Cobrança de hoje (red when late) and on the dashboard; the dossiê is exported 
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,24 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.services.negativacao import InclusionForm
-from tests.conftest import STAFF_PASSWORD, TODAY
-from tests.negativacao_data import pay_everything, seed_debt, send_notice
+from tests.conftest import STAFF_PASSWORD
+from tests.negativacao_data import Days, pay_everything, seed_debt, send_notice
 from tests.ui.helpers import drive_modal, type_text
 from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.views.dashboard_view import DashboardView
 from ui.views.patient_page import PatientPage
 from ui.views.today_view import TodayView
-
-
-class Days:
-    def __init__(self) -> None:
-        self.day = TODAY
-
-    def today(self) -> date:
-        return self.day
-
-    def now(self) -> datetime:
-        return datetime.combine(self.day, time(10))
 
 
 @pytest.fixture
