@@ -26,7 +26,11 @@ def contract_id(staff: Services) -> int:
 def test_recepcao_registers_contracts_and_payments(staff: Services, contract_id: int) -> None:
     staff.login("recepcao", STAFF_PASSWORD)
     staff.payments.add(PaymentForm(contract_id, "50,00", "2026-03-16"))
-    assert staff.contracts.get(contract_id).lines[0].paid_cents > 0
+    [line] = staff.contracts.get(contract_id).lines
+    # 42 days late: multa 2 % × 100,00 = 2,00 and juros 1 % a.m. × 100,00 × 42/30 = 1,40 are
+    # settled first (CC art. 354), so 50,00 − 3,40 = 46,60 goes to the principal.
+    assert (line.paid_cents, line.fine_cents, line.interest_cents) == (4_660, 0, 0)
+    assert line.total_cents == 10_000 - 4_660  # nothing more accrues on the same day
 
 
 def test_waiving_charges_above_the_limit_needs_a_gestor(staff: Services, contract_id: int) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+from sqlalchemy import func, select
 
 from app.bootstrap import Services, bootstrap
 from app.domain.contracts import ContractForm, ContractTermsForm
 from app.domain.patients import PatientForm
 from app.errors import ConflictError
+from app.persistence import models
 from tests.integration.payer import receive_many
 
 
@@ -28,9 +30,14 @@ def other_pc(services: Services) -> Services:
 
 
 def test_ids_keep_counting_after_the_demo(demo_services: Services) -> None:
-    # The demo writes explicit ids; PostgreSQL's sequences must follow them.
+    # The demo writes explicit ids; PostgreSQL's sequences must follow them: the next patient
+    # takes the id after the demo's highest, where a sequence left at 1 would collide.
+    with demo_services.engine.connect() as conn:
+        highest = conn.scalar(select(func.max(models.Patient.id)))
+    before = demo_services.patients.count()
     patient = demo_services.patients.create(PatientForm(name="Nova Paciente", cpf="52998224725"))
-    assert patient.id > demo_services.patients.count() - 1
+    assert before > 0 and patient.id == highest + 1
+    assert demo_services.patients.count() == before + 1
 
 
 def test_stale_contract_edit_from_another_pc_is_refused(

@@ -58,8 +58,9 @@ def test_ten_days_after_the_notice_the_gestor_includes_the_updated_debt(
         include(staff, debt)
     clock.day = date(2026, 3, 26)
     view = include(staff, debt)
-    today_debt = staff.contracts.get(debt["contract"]).overdue_cents
-    assert view.row.amount_cents == today_debt > 60_000  # multa + juros (updated_debt)
+    # 600,00 due Saturday 10/01, effectively Monday 12/01: 73 days late on 26/03.
+    # multa 2 % = 12,00; juros 1 % a.m. × 73/30 = 6,00 × 73/30 = 14,60 → 626,60.
+    assert view.row.amount_cents == staff.contracts.get(debt["contract"]).overdue_cents == 62_660
     assert view.row.notice_document_id == notice_id and view.status == "ativa"
     with pytest.raises(ValidationError, match="já incluída"):
         include(staff, debt)
@@ -73,7 +74,12 @@ def test_recepcao_sees_the_checklist_but_cannot_include_or_remove(
     staff: Services, debt: dict[str, int]
 ) -> None:
     staff.login("recepcao", STAFF_PASSWORD)
-    assert staff.negativacao.check(contract_id=debt["contract"])
+    [check] = staff.negativacao.check(contract_id=debt["contract"])
+    assert (check.contract_id, check.patient_id) == (debt["contract"], debt["ana"])
+    assert [i.key for i in check.readiness.failing] == ["aviso"]
+    # 600,00 effectively due Monday 12/01 (10/01 is a Saturday), 63 days late on 16/03:
+    # multa 2 % = 12,00; juros 1 % a.m. × 63/30 = 12,60 → 624,60.
+    assert check.readiness.amount_cents == 62_460
     with pytest.raises(PermissionDenied):
         include(staff, debt)
     with pytest.raises(PermissionDenied):

@@ -90,7 +90,11 @@ def test_responsible_cycle_is_refused(services: Services) -> None:
     form = PatientForm(**{**MARIA.__dict__, "responsible": ResponsibleForm(cpf="111.444.777-35")})
     with pytest.raises(ValidationError, match="um não pode ser responsável pelo outro"):
         services.patients.update(mother.id, form, mother.version)
-    assert services.patients.get(child.id).responsible is not None
+    # Nothing was written: the child still answers to the mother, who answers to nobody.
+    stored_child = services.patients.get(child.id).responsible
+    assert stored_child is not None and stored_child.id == mother.id
+    assert services.patients.get(mother.id).responsible is None
+    assert services.patients.get(mother.id).version == mother.version
 
 
 def test_stale_form_cannot_overwrite_a_newer_change(services: Services) -> None:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app.bootstrap import Services, bootstrap
+from app.domain.access import Role
 from app.domain.patients import PatientForm
 from app.errors import LoginRefused, PermissionDenied, ValidationError
 from app.services import users as users_module
@@ -67,7 +68,13 @@ def test_gestor_changes_settings_and_reads_the_audit_but_not_users(staff: Servic
 def test_reception_registers_patients(staff: Services) -> None:
     staff.login("recepcao", STAFF_PASSWORD)
     patient = staff.patients.create(PatientForm(name="Maria da Silva", cpf="529.982.247-25"))
-    assert patient.id > 0
+    stored = staff.patients.get(patient.id)
+    assert (stored.name, stored.data.cpf, stored.data_confirmed_on) == (
+        "Maria da Silva",
+        "52998224725",
+        staff.clock.today(),  # typed at the desk today: the contact data is confirmed
+    )
+    assert [p.id for p in staff.patients.search("")] == [patient.id]
 
 
 def test_usernames_and_passwords_are_validated(staff: Services) -> None:
@@ -112,7 +119,13 @@ def test_admin_unlocks_and_resets_a_password(staff: Services) -> None:
     gestor = next(u for u in staff.users.list_users() if u.username == "gestor")
     assert gestor.locked_until is not None
     staff.users.reset_password(gestor.id, "nova-senha-123")
-    assert staff.login("gestor", "nova-senha-123").role is not None
+    gestor = next(u for u in staff.users.list_users() if u.username == "gestor")
+    assert gestor.locked_until is None  # the reset lifts the lockout at once
+    assert staff.login("gestor", "nova-senha-123") == Actor.for_user(
+        gestor.id, "gestor", Role.GESTOR, "Gestor"
+    )
+    with pytest.raises(LoginRefused, match="incorretos"):
+        staff.login("gestor", STAFF_PASSWORD)  # the old password no longer opens
 
 
 def test_the_last_active_admin_cannot_be_demoted(staff: Services) -> None:

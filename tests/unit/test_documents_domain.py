@@ -17,12 +17,16 @@ from app.domain.money import amount_in_words
 
 def test_notification_deadline_is_at_most_seven_days() -> None:
     assert notification_deadline(date(2026, 3, 16)) == date(2026, 3, 23)
-    with pytest.raises(ValueError):
-        notification_deadline(date(2026, 3, 16), 8)
+    assert notification_deadline(date(2026, 3, 16), 1) == date(2026, 3, 17)
+    for days in (0, 8):
+        with pytest.raises(ValueError):
+            notification_deadline(date(2026, 3, 16), days)
 
 
 def test_negativacao_comes_at_least_ten_days_after_the_notice() -> None:
-    assert (negativacao_earliest(date(2026, 3, 16)) - date(2026, 3, 16)).days >= 10
+    # CDC art. 43 §2: at least 10 calendar days' notice; a notice dated 16/03 allows 26/03.
+    assert negativacao_earliest(date(2026, 3, 16)) == date(2026, 3, 26)
+    assert negativacao_earliest(date(2026, 2, 25)) == date(2026, 3, 7)  # across February
 
 
 def test_reference_names_kind_number_and_date() -> None:

@@ -19,6 +19,7 @@ from app.domain.law import (
     updated_debt,
 )
 from app.domain.schedule import add_months, is_business_day, next_business_day, plan
+from app.errors import FieldError
 
 POLICY = ChargePolicy(fine_bp=200, interest_monthly_bp=100)
 
@@ -40,9 +41,17 @@ def test_fine_of_exactly_two_percent_is_allowed() -> None:
 
 
 def test_negative_rates_are_refused() -> None:
-    assert law.check_fine_bp(-1) is not None
-    assert law.check_interest_monthly_bp(-1) is not None
-    assert law.check_punctuality_discount_bp(-1) is not None
+    assert law.check_fine_bp(-1) == FieldError(
+        "fine_percent", "Multa: o percentual não pode ser negativo."
+    )
+    assert law.check_interest_monthly_bp(-1) == FieldError(
+        "interest_monthly_percent", "Juros de mora: o percentual não pode ser negativo."
+    )
+    assert law.check_punctuality_discount_bp(-1) == FieldError(
+        "punctuality_discount_percent",
+        "Desconto por pontualidade: o percentual não pode ser negativo.",
+    )
+    assert law.check_fine_bp(0) is None  # zero is "no multa", not a negative rate
 
 
 def test_interest_above_one_percent_a_month_is_refused() -> None:

@@ -173,9 +173,19 @@ def test_first_use_on_an_old_debt_offers_the_written_notice_not_the_negativacao(
 
 
 def test_running_twice_on_the_same_morning_gives_the_same_answer() -> None:
+    """Nothing logged: each morning shows the latest step the oldest installment has reached
+    (the default régua's offsets), however often the list is opened. The negativação (D+50)
+    never shows: no aviso prévio was logged (CDC art. 43 §2)."""
+    reached = [(-3, StepKey.LEMBRETE), (0, StepKey.VENCIMENTO), (1, StepKey.ATRASO_LEVE),
+               (5, StepKey.ATRASO), (10, StepKey.LIGACAO), (15, StepKey.PROPOSTA),
+               (30, StepKey.NOTIFICACAO), (40, StepKey.AVISO_NEGATIVACAO)]  # fmt: skip
     clinic = Clinic()
     for offset in range(-5, 60):
-        assert clinic.due(day(offset)) == clinic.due(day(offset))
+        expected = [key for start, key in reached if start <= offset][-1:] or [None]
+        first, again = clinic.due(day(offset)), clinic.due(day(offset))
+        assert first == again
+        assert [first.step.key if first else None] == expected, offset
+        assert first is None or first.anchor.line.number == 1
     assert clinic.contacts == []
 
 

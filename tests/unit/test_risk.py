@@ -11,8 +11,6 @@ from app.domain.risk import (
     AGING_POINTS,
     MAX_SCORE,
     SUSPEND_AFTER_DAYS,
-    W_BROKEN_PROMISE,
-    W_FIRST_UNPAID,
     AgreementRecord,
     ContactAttempt,
     Flag,
@@ -86,8 +84,12 @@ def test_broken_promise_is_alto_risco_with_its_date() -> None:
     result = risk(promises=[promise])
     assert result.segment is Segment.ALTO_RISCO
     assert Flag.PROMESSA_QUEBRADA in result.flags
-    assert any(r.text == "promessa de 10/03 não cumprida" for r in result.reasons)
-    assert W_BROKEN_PROMISE in [r.points for r in result.reasons]
+    # 20 for the broken promise + 5 for the oldest installment 10 days late (1–30 days).
+    assert [(r.text, r.points) for r in result.reasons] == [
+        ("promessa de 10/03 não cumprida", 20),
+        ("parcela mais antiga em atraso há 10 dias (1–30 dias)", 5),
+    ]
+    assert result.score == 25
 
 
 def test_promise_kept_by_payments_or_still_pending_is_not_broken() -> None:
@@ -144,7 +146,12 @@ def test_first_installment_never_paid_is_alto_risco_only_without_history() -> No
     first = overdue_line(TODAY - timedelta(days=20), number=1)
     never = risk(overdue=[first], history=[])
     assert Flag.PRIMEIRA_PARCELA in never.flags and never.segment is Segment.ALTO_RISCO
-    assert W_FIRST_UNPAID in [r.points for r in never.reasons]
+    # 20 for the 1ª parcela never paid (due 16/03 − 20 days = 24/02) + 5 for 20 days late.
+    assert [(r.text, r.points) for r in never.reasons] == [
+        ("a 1ª parcela (vencida em 24/02/2026) nunca foi paga", 20),
+        ("parcela mais antiga em atraso há 20 dias (1–30 dias)", 5),
+    ]
+    assert never.score == 25
     regular = risk(overdue=[first])  # six installments of an older contract paid on time
     assert Flag.PRIMEIRA_PARCELA in regular.flags and regular.segment is Segment.ESQUECIDO
     recent = risk(overdue=[overdue_line(TODAY - timedelta(days=5), number=1)], history=[])
@@ -176,7 +183,8 @@ def test_prescription_is_flagged_from_four_and_a_half_years() -> None:
 
 def test_score_is_the_sum_of_the_listed_points_capped_at_100() -> None:
     modest = risk(history=history([20, 0, 0]))
-    assert modest.score == sum(r.points for r in modest.reasons)
+    # 5 (oldest installment 10 days late) + 3 (one installment paid > 15 days late, 3 each).
+    assert [r.points for r in modest.reasons] == [5, 3] and modest.score == 8
     everything = risk(
         overdue=[overdue_line(date(2021, 9, 1), number=1)],
         history=[],
@@ -187,11 +195,11 @@ def test_score_is_the_sum_of_the_listed_points_capped_at_100() -> None:
         negativado_since=date(2025, 1, 1),
         data_confirmed_on=None,
     )
-    assert sum(r.points for r in everything.reasons) > MAX_SCORE
-    assert everything.score == MAX_SCORE
-    assert [r.points for r in everything.reasons] == sorted(
-        (r.points for r in everything.reasons), reverse=True
-    )
+    # 90+ days late 35, broken promise 20, 1ª parcela unpaid 20, unreachable 15, bounced
+    # cheque 15, no payment 10, negativado 10, prescription 10, stale data 5: 140, shown in
+    # that order (largest first) and capped at 100.
+    assert [r.points for r in everything.reasons] == [35, 20, 20, 15, 15, 10, 10, 10, 5]
+    assert everything.score == MAX_SCORE == 100
 
 
 def test_payment_pattern_shows_share_on_time_average_delay_and_trend() -> None:
@@ -206,6 +214,8 @@ def test_payment_pattern_shows_share_on_time_average_delay_and_trend() -> None:
 
 
 def test_suspension_is_suggested_after_the_final_notice_deadline() -> None:
-    """Seed 002: notificação at D+30 with 7 days to pay, then suspend new treatments."""
-    assert not suggest_suspension(SUSPEND_AFTER_DAYS - 1)
-    assert suggest_suspension(SUSPEND_AFTER_DAYS)
+    """Seed 002: notificação at D+30 with 7 days to pay, then suspend new treatments: the
+    deadline ends on day 30 + 7 = 37, so day 36 is still inside it and day 37 is the first
+    day to suggest suspending."""
+    assert SUSPEND_AFTER_DAYS == 37
+    assert [d for d in range(0, 400) if suggest_suspension(d)] == list(range(37, 400))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from app.clock import FixedClock
 from app.domain.dates import age_on, format_date, parse_date
@@ -28,4 +28,6 @@ def test_age_counts_birthdays() -> None:
 def test_fixed_clock_pins_the_day() -> None:
     clock = FixedClock(date(2026, 3, 16), time(9, 30))
     assert clock.today() == date(2026, 3, 16)
-    assert clock.now().hour == 9
+    assert clock.now() == datetime(2026, 3, 16, 9, 30)
+    # Without a time of day only the day is pinned: the hour is the real one.
+    assert FixedClock(date(2026, 3, 16)).now().date() == date(2026, 3, 16)
