@@ -125,12 +125,20 @@ def test_automatic_backups_rotate_but_manual_ones_stay(services: Services, tmp_p
         (folder / f"{stem}-{stamp:%Y%m%d-%H%M%S}-diario.emdiabak").write_bytes(b"old")
     (folder / f"{stem}-20250101-120000-manual.emdiabak").write_bytes(b"manual")
     result = services.backups.create_automatic("inicio")
-    assert result.report.ok and result.removed
+    assert result.report.ok
+    # Newest first: today's new backup (Monday 16/03, ISO week 12) and 15/03…10/03 are the
+    # 7 days; 08/03 and 01/03 (Sundays) the newest of ISO weeks 10 and 9, weeks 12 and 11
+    # being kept already; 28/02 the newest of February, March being kept already. The other
+    # 21 daily files (09/03…02/03 and 27/02…14/02) go; the manual backup is never rotated.
     kept = list_backups(folder, stem)
-    automatic = [b for b in kept if b.kind != "manual"]
-    assert len({b.created_at.date() for b in automatic}) <= 7 + 4 + 12
-    assert any(b.kind == "manual" for b in kept)
-    assert kept[0].kind == "inicio"
+    assert [(b.created_at.strftime("%d/%m/%Y"), b.kind) for b in kept] == [
+        ("16/03/2026", "inicio"),
+        *((f"{d:02d}/03/2026", "diario") for d in (15, 14, 13, 12, 11, 10, 8, 1)),
+        ("28/02/2026", "diario"),
+        ("01/01/2025", "manual"),
+    ]
+    assert len(result.removed) == 21
+    assert not (set(result.removed) & {b.path for b in kept})
 
 
 def test_unavailable_backup_folder_falls_back_to_the_data_folder(

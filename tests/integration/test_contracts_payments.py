@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import cli
 from app.bootstrap import Services, bootstrap
@@ -16,7 +16,7 @@ from app.config import load_config
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.law import Status
 from app.domain.patients import PatientForm, ResponsibleForm
-from app.errors import ValidationError
+from app.errors import EmDiaError, ValidationError
 from app.persistence import models
 
 
@@ -55,6 +55,23 @@ def test_receptionist_registers_12x_receives_partial_and_reverses(
     restored = services.contracts.get(contract_id, date(2026, 5, 20))
     assert restored.lines == before.lines
     assert [p.is_effective for p in restored.payments] == [False, False]  # entry + counter-entry
+
+
+def test_a_cancelled_contract_takes_no_payments(services: Services, patient_id: int) -> None:
+    contract_id = twelve_times(services, patient_id)
+    contracts = models.Contract.__table__
+    with services.engine.begin() as conn:
+        conn.execute(
+            update(contracts).where(contracts.c.id == contract_id).values(status="cancelled")
+        )
+    with pytest.raises(EmDiaError, match=f"^Contrato {contract_id} está cancelado: não recebe"):
+        pay(services, contract_id, "100,00", "2026-03-16")
+    view = services.contracts.get(contract_id)
+    assert view.summary.status == "cancelled" and view.payments == ()
+    assert [line.paid_cents for line in view.lines] == [0] * 12
+    with services.engine.connect() as conn:
+        actions = list(conn.scalars(select(models.AuditLog.action)))
+    assert "payment.add" not in actions
 
 
 def test_minor_without_responsible_cannot_sign(services: Services) -> None:

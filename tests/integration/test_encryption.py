@@ -11,9 +11,11 @@ from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from app.domain.patients import PatientForm
-from app.errors import KeyRequired, ValidationError
+from app.errors import EmDiaError, KeyRequired, PermissionDenied, ValidationError
 from app.security import unlock
 from app.security.keys import key_file_path
+from app.services.users import UserForm
+from tests.conftest import STAFF_PASSWORD
 from tests.memory_keyring import MemoryKeyring
 
 # SQLite files, pages and keys; a PostgreSQL server does these itself (tested on SQLite).
@@ -111,3 +113,40 @@ def test_encrypting_an_existing_plain_database_keeps_its_data(
     )
     assert again.patients.count() == 1
     again.close()
+
+
+def test_the_admin_sets_then_changes_the_passphrase_and_only_the_new_one_opens(
+    tmp_path: Path, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    db = tmp_path / "emdia.db"
+    key = unlock.new_protection(db, None)  # keyring only, no frase-senha yet
+    services = bootstrap(load_config(str(db)), clock, key=key)
+    for username, role in (("admin", "admin"), ("recepcao", "recepcao")):
+        services.users.create(UserForm(username, username.title(), role, STAFF_PASSWORD))
+    services.login("recepcao", STAFF_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        services.security.set_passphrase("minha frase secreta", "minha frase secreta")
+    services.login("admin", STAFF_PASSWORD)
+    assert services.security.status().has_passphrase is False
+    with pytest.raises(ValidationError) as refused:
+        services.security.set_passphrase("curta", "outra")
+    assert [e.field for e in refused.value.errors] == ["passphrase", "passphrase_confirm"]
+    assert services.security.status().has_passphrase is False
+
+    services.security.set_passphrase("minha frase secreta", "minha frase secreta")
+    assert services.security.status().has_passphrase is True
+    services.security.set_passphrase("outra frase, mais nova", None)
+    actions = [e.action for e in services.audit.search()]
+    assert actions.count("security.passphrase") == 2
+    services.close()
+
+    memory_keyring.entries.clear()  # another computer: only what is typed opens it
+    assert unlock.resolve_key(db, passphrase="outra frase, mais nova", use_env=False) == key
+    with pytest.raises(KeyRequired, match="não é a frase-senha"):
+        unlock.resolve_key(db, passphrase="minha frase secreta", use_env=False)
+
+
+def test_a_plain_database_has_no_passphrase_to_set(services: Services) -> None:
+    with pytest.raises(EmDiaError, match="não é criptografado"):
+        services.security.set_passphrase("minha frase secreta", "minha frase secreta")
+    assert services.security.status().has_passphrase is False

@@ -146,3 +146,74 @@ def test_inactive_user_cannot_log_in(staff: Services) -> None:
 def test_demo_creates_the_three_documented_users(demo_services: Services) -> None:
     for username in ("admin", "gestor", "recepcao"):
         assert demo_services.login(username, "demo").username == username
+
+
+def lock_out(services: Services, username: str) -> None:
+    """Five wrong passwords in a row: the user is locked for five minutes."""
+    for _ in range(5):
+        with pytest.raises(LoginRefused):
+            services.login(username, "errada")
+
+
+def user_id(services: Services, username: str) -> int:
+    return next(u.id for u in services.users.list_users() if u.username == username)
+
+
+def test_admin_unlocks_a_locked_user_who_keeps_the_same_password(staff: Services) -> None:
+    lock_out(staff, "gestor")
+    with pytest.raises(LoginRefused, match="bloqueado"):
+        staff.login("gestor", STAFF_PASSWORD)
+    staff.login("admin", STAFF_PASSWORD)
+    gestor = user_id(staff, "gestor")
+    staff.login("recepcao", STAFF_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        staff.users.unlock(gestor)
+    staff.login("admin", STAFF_PASSWORD)
+    staff.users.unlock(gestor)
+    [info] = [u for u in staff.users.list_users() if u.id == gestor]
+    assert info.locked_until is None
+    unlocked = [e for e in staff.audit.search() if e.action == "user.unlock"]
+    assert [(e.username, e.entity_id) for e in unlocked] == [("admin", gestor)]
+    assert staff.login("gestor", STAFF_PASSWORD).username == "gestor"  # no five-minute wait
+
+
+def test_unlock_also_restarts_the_count_of_wrong_passwords(staff: Services) -> None:
+    for _ in range(4):  # one short of the lockout
+        with pytest.raises(LoginRefused):
+            staff.login("gestor", "errada")
+    staff.login("admin", STAFF_PASSWORD)
+    staff.users.unlock(user_id(staff, "gestor"))
+    with pytest.raises(LoginRefused, match="Restam 4"):  # 5 − 1, not 5 − 5
+        staff.login("gestor", "errada")
+
+
+def test_a_user_changes_their_own_password(staff: Services) -> None:
+    staff.login("recepcao", STAFF_PASSWORD)
+    users = staff.users
+    with pytest.raises(ValidationError) as wrong:
+        users.change_own_password("não é esta", "nova senha boa", "nova senha boa")
+    assert [(e.field, e.message) for e in wrong.value.errors] == [
+        ("current_password", "Senha atual: não confere.")
+    ]
+    with pytest.raises(ValidationError) as weak:
+        users.change_own_password(STAFF_PASSWORD, "curta", "outra")
+    assert [e.field for e in weak.value.errors] == ["password", "password_confirm"]
+    with pytest.raises(ValidationError, match="igual ao nome de usuário"):
+        users.change_own_password(STAFF_PASSWORD, "Recepcao", "Recepcao")
+
+    users.change_own_password(STAFF_PASSWORD, "nova senha boa", "nova senha boa")
+    with pytest.raises(LoginRefused, match="incorretos"):
+        staff.login("recepcao", STAFF_PASSWORD)
+    assert staff.login("recepcao", "nova senha boa").username == "recepcao"
+    staff.login("admin", STAFF_PASSWORD)
+    changed = [e for e in staff.audit.search() if e.action == "user.change_password"]
+    assert [(e.username, e.entity_id) for e in changed] == [
+        ("recepcao", user_id(staff, "recepcao"))
+    ]
+    assert changed[0].before is None and changed[0].after is None  # no hash in the audit
+
+
+def test_nobody_logged_in_cannot_change_a_password(staff: Services) -> None:
+    assert not staff.actor.is_user
+    with pytest.raises(LoginRefused, match="Entre com seu usuário"):
+        staff.users.change_own_password(STAFF_PASSWORD, "nova senha boa", "nova senha boa")
