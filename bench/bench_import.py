@@ -33,13 +33,20 @@ migrated SQLite database with a gestor logged in:
   allocation rule, no audit: the bare minimum any importer must pay. The counts and the sums
   (patients, contracts, parcelas, payments, centavos) must equal EmDia's, or the run fails.
 
-No target in issue 11 beyond being measured: the ratio is reported, never judged.
+Then, in this process, **reading** alone: the pacientes CSV ten times over (100,000 lines at
+full size) through ``read_table`` (encoding and delimiter sniffed, every cell checked, as the
+wizard reads a file) against ``bytes.decode`` + the stdlib ``csv`` reader on the same bytes;
+both must see the same number of lines.
+
+No target in issue 11 beyond being measured: the ratio is reported, never judged. This is
+where the speed of the import is watched; the test suite checks only what it writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import random
@@ -609,6 +616,48 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# --- reading a large file (in this process, no database) -------------------------------------
+
+READ_COPIES = 10  # the pacientes CSV this many times over: 100,000 lines at full size
+
+
+def big_csv(files: Path) -> bytes:
+    """The pacientes CSV (UTF-8 with BOM, ``;``) with its lines repeated ``READ_COPIES`` times."""
+    data = (files / "patients.csv").read_bytes()
+    header_end = data.index(b"\n") + 1
+    body = data[header_end:]
+    if not body.endswith(b"\n"):
+        body += b"\r\n"
+    return data[:header_end] + body * READ_COPIES
+
+
+def read_measure(files: Path, runs: int) -> dict[str, Any]:
+    """``read_table`` against the floor (``decode`` + ``csv.reader``), alternating, best of
+    ``runs``; an untimed warm-up first (the lazy imports are not the read's cost)."""
+    from app.domain.importing import read_table
+
+    data = big_csv(files)
+    read_table(big_csv(files / "warm"), "aquecimento.csv")
+
+    def floor() -> int:
+        return len(list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))) - 1
+
+    def emdia() -> int:
+        return len(read_table(data, "pacientes.csv").rows)
+
+    times: dict[str, list[dict[str, float]]] = {"floor": [], "emdia": []}
+    lines: dict[str, int] = {}
+    for _ in range(runs):
+        for side, work in (("floor", floor), ("emdia", emdia)):
+            started = _clock()
+            lines[side] = work()
+            times[side].append(_since(started))
+    if lines["emdia"] != lines["floor"]:
+        raise SystemExit(f"FALHA (leitura): EmDia leu {lines['emdia']} linhas, o piso {lines}")
+    fastest = {side: min(t, key=lambda x: x["wall"]) for side, t in times.items()}
+    return {"lines": lines["emdia"], "bytes": len(data), **fastest}
+
+
 # --- one side in a fresh process -------------------------------------------------------------
 
 
@@ -669,6 +718,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "emdia_rss_mb": max(r["rss_mb"] for r in emdia_runs),
                 "floor_rss_mb": max(r["rss_mb"] for r in floor_runs),
             }
+        results["read"] = read_measure(files, args.runs)
     return results
 
 
@@ -709,6 +759,19 @@ def render(r: dict[str, Any], smoke: bool = False) -> str:
         lines.append(
             f"  pico de memória (RSS): EmDia {f['emdia_rss_mb']:.0f} MB (processo com as "
             f"quatro etapas), piso {f['floor_rss_mb']:.0f} MB"
+        )
+    read = r["read"]
+    lines.append("")
+    lines.append(
+        f"LEITURA: {read['lines']:,} linhas de CSV ({read['bytes'] / 2**20:.1f} MB), sem banco"
+    )
+    for side, label in (("floor", "piso (decode + csv)"), ("emdia", "read_table")):
+        t = read[side]
+        ratio = "" if side == "floor" else f"{t['wall'] / read['floor']['wall']:8.1f}×"
+        cpu_ratio = "" if side == "floor" else f"{t['cpu'] / read['floor']['cpu']:11.1f}×"
+        lines.append(
+            f"  {label:22}{t['wall']:8.2f}s{t['cpu']:8.2f}s"
+            f"{read['lines'] / t['wall']:10,.0f}{ratio:>9}{cpu_ratio:>12}"
         )
     return "\n".join(line.rstrip() for line in lines)
 
