@@ -1,5 +1,6 @@
 """Child process of the crash test: writes payments forever, printing each id after its commit
-returns (that is the app's "saved" moment). The parent SIGKILLs it at a random point."""
+returns (that is the app's "saved" moment). The parent SIGKILLs it once it has read the number
+of ids it was waiting for, while this process is already writing the next payment."""
 
 from __future__ import annotations
 
