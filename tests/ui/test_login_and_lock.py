@@ -162,8 +162,10 @@ def test_first_run_creates_the_admin_encrypts_and_shows_the_recovery_key(
     assert launcher.services.actor.username == "conceicao"
     assert len(codes) == 1 and len(codes[0].split("-")) == 14
     assert not db.read_bytes().startswith(b"SQLite format 3")
-    assert memory_keyring.entries  # opens without typing next time
+    assert len(memory_keyring.entries) == 1  # this database's key, for the next start
     launcher.services.close()
+    key = unlock.resolve_key(db, use_env=False)  # opens without typing next time
+    assert key is not None and unlock.key_from_secret(codes[0], None) == key
 
 
 def test_encrypted_clinic_without_keyring_asks_the_passphrase_then_login(

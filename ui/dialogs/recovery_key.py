@@ -3,6 +3,7 @@ lose the clinic's data."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,7 +41,8 @@ class RecoveryKeyDialog(QDialog):
         font.setBold(True)
         self.code.setFont(font)
         self.code.setWordWrap(True)
-        self.code.setTextInteractionFlags(self.code.textInteractionFlags())
+        # Selectable, so the code can also be copied by hand (or read by a screen reader).
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         copy = QPushButton(self.tr("Copiar"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
         self.confirmed = QCheckBox(self.tr("Anotei a chave e guardei em lugar seguro"))
