@@ -49,18 +49,28 @@ def test_the_whole_clinic_moves_with_its_ids_and_money(
         for summary in source.contracts.search("", 0, 40):
             assert moved.contracts.get(summary.id) == source.contracts.get(summary.id)
         assert moved.patients.search("", 0, 50) == source.patients.search("", 0, 50)
-        with moved.engine.connect() as conn:
-            reversed_pairs = conn.execute(
-                select(models.Payment.id, models.Payment.reversed_by_id).where(
-                    models.Payment.reversed_by_id.is_not(None)
-                )
-            ).all()
-        assert reversed_pairs  # the demo has estornos; both directions of the link survive
+        # The demo has estornos: each link survives in both directions (the original points at
+        # its counter-entry and the counter-entry back at it), exactly as in the source.
+        assert links(moved) == links(source) and links(source)
+        assert all(back == original for original, _, back in links(moved))
         before = max(p.id for p in moved.patients.search("", 0, 10_000))
         new = moved.patients.create(PatientForm(name="Paciente Depois", cpf="529.982.247-25"))
         assert new.id == before + 1
     finally:
         moved.close()
+
+
+def links(services: Services) -> list[tuple[int, int, int | None]]:
+    """(payment, its estorno, what the estorno says it reverses) for every reversed payment."""
+    payment = models.Payment.__table__
+    estorno = payment.alias("estorno")
+    query = (
+        select(payment.c.id, estorno.c.id, estorno.c.reverses_payment_id)
+        .join(estorno, estorno.c.id == payment.c.reversed_by_id)
+        .order_by(payment.c.id)
+    )
+    with services.engine.connect() as conn:
+        return [(a, b, c) for a, b, c in conn.execute(query)]
 
 
 def test_copy_goes_only_into_an_empty_database(demo_services: Services, other_side: str) -> None:
