@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from app import cli
+from app.bootstrap import bootstrap
+from app.clock import FixedClock
+from app.config import load_config
 
 TODAY = "2026-03-16"
 
@@ -85,10 +89,30 @@ def test_batch_notifications_by_days_late(
     assert code == 0, err
     report = json.loads(out)
     assert report["kind"] == "notificacao" and report["min_days_late"] == 30
-    assert report["generated"] == len(report["documents"]) >= 1
-    assert report["total_cents"] > 0
+    assert report["generated"] == len(report["documents"]) == report["candidates"] > 0
+    # The oracle: every active contract with a parcela 30+ days late today, and what those
+    # overdue parcelas cost today (updated_debt), read through the services.
+    late = overdue_30_days(demo_db)
+    assert sorted(d["contract_id"] for d in report["documents"]) == sorted(late)
+    assert report["total_cents"] == sum(late.values())
     assert all(Path(d["path"]).is_file() for d in report["documents"])
     assert len(list(tmp_path.glob("NOT-*.pdf"))) == report["generated"]
+
+
+def overdue_30_days(db: Path) -> dict[int, int]:
+    """Contract id → updated amount of its overdue parcelas, for contracts 30+ days late."""
+    services = bootstrap(load_config(str(db)), FixedClock(date.fromisoformat(TODAY)))
+    services.login("gestor", "demo")
+    try:
+        late = {}
+        for summary in services.contracts.search("", 0, 10_000):
+            view = services.contracts.get(summary.id)
+            overdue = [line for line in view.lines if line.is_overdue]
+            if summary.status == "active" and any(ln.days_late >= 30 for ln in overdue):
+                late[summary.id] = sum(line.total_cents for line in overdue)
+        return late
+    finally:
+        services.close()
 
 
 def test_refusals_exit_1_with_a_portuguese_message(

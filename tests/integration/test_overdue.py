@@ -216,7 +216,9 @@ def test_a_promise_kept_by_a_payment_is_not_broken(services: Services, maria: in
 
 def test_cancelled_contracts_are_not_owed(services: Services, maria: int) -> None:
     contract_id = contract(services, maria, "2026-01-05", n=6)
-    assert services.overdue.worklist().rows
+    # 05/01, 05/02 and 05/03 are past on 16/03: Maria owes three of six parcelas of 100,00.
+    [row] = services.overdue.worklist().rows
+    assert (row.patient_id, row.debt.installments, row.debt.overdue_cents) == (maria, 3, 30_000)
     with services.overdue.uow() as uow:
         row = uow.session.get(models.Contract, contract_id)
         assert row is not None
