@@ -139,4 +139,5 @@ def test_the_demo_shows_removals_to_do_on_day_one(demo_services: Services) -> No
     demo_services.login("gestor", "demo")
     pending = demo_services.negativacao.pending_removals()
     assert pending and all(v.countdown is not None for v in pending)
-    assert demo_services.dashboard.summary().negativacao_removals
+    on_dashboard = demo_services.dashboard.summary().negativacao_removals
+    assert sorted(r.id for r in on_dashboard) == sorted(v.id for v in pending)

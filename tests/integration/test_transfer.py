@@ -202,10 +202,13 @@ def test_contracts_bring_their_paid_history_through_the_desk_rules(
         ("2026-01-12", 8000, True),
     ]
     # Charges of a late parcela that the spreadsheet says was paid in full were waived, on
-    # record (discount), not lost: the allocation is the desk's.
+    # record (discount), not lost: the allocation is the desk's. Parcela 2 (200,00 due
+    # Wednesday 10/12, paid 29/12: 19 days late): multa 2 % = 4,00 and juros 1 % a.m. ×
+    # 19/30 = 1,2666… → 1,27, so 5,27. Parcela 3 is due Saturday 10/01, so Monday 12/01
+    # is on time: nothing to waive.
     with services.patients.uow() as uow:
         discounts = uow.session.scalar(select(func.sum(models.PaymentAllocation.discount_cents)))
-    assert discounts and discounts > 0
+    assert discounts == 527
 
 
 def test_contracts_imported_again_are_skipped(services: Services, tmp_path: Path) -> None:
