@@ -1,14 +1,23 @@
-"""Driving real widgets as a person does: typing (accents included) and modal dialogs."""
+"""Driving real widgets as a person does: typing (accents included) and modal dialogs; the
+launcher of a clinic's first start."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
+
+from app.clock import FixedClock
+from app.config import load_config
+from ui.dialogs.setup import SetupDialog
+from ui.errors import ErrorReporter
+from ui.main import Launcher
 
 D = TypeVar("D", bound=QDialog)
 
@@ -65,3 +74,25 @@ def tick(qtbot: QtBot, box: QAbstractButton) -> None:
     """Click a check box where a person clicks: on its indicator (a wide box's centre may be
     past its text, where Qt does not count the click)."""
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def launcher_for(config_path: Path) -> tuple[Launcher, list[tuple[str, str, bool]]]:
+    """The window's launcher on ``config_path`` (16/03/2026, no automatic backups), and the
+    list where the error reporter's messages land instead of a message box."""
+    reporter = ErrorReporter(config_path.parent / "x.log")
+    shown: list[tuple[str, str, bool]] = []
+    reporter.show = lambda _p, title, text, critical: shown.append((title, text, critical))
+    launcher = Launcher(
+        load_config(str(config_path)),
+        FixedClock(date(2026, 3, 16)),
+        reporter,
+        auto_backup=False,
+    )
+    return launcher, shown
+
+
+def type_first_admin(qtbot: QtBot, dialog: SetupDialog) -> None:
+    """The clinic's first admin, as the dentist types her name and user (no password yet)."""
+    type_text(qtbot, dialog.full_name, "Dra. Conceição Araújo")
+    dialog.username.clear()
+    type_text(qtbot, dialog.username, "conceicao")

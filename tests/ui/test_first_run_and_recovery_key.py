@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -18,12 +19,10 @@ from app.config import load_config
 from app.security import unlock
 from app.security.keys import DataKey
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.helpers import drive_modal, tick, type_text
+from tests.ui.helpers import drive_modal, launcher_for, tick, type_first_admin, type_text
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
 from ui.dialogs.setup import SetupDialog
-from ui.errors import ErrorReporter
-from ui.main import Launcher
 
 # A real code's shape: 14 groups of 4 (the key and a checksum, base32).
 CODE = DataKey(bytes(range(32))).recovery_code()
@@ -34,20 +33,22 @@ def button(dialog: QDialog, text: str) -> QPushButton:
     return found
 
 
-def first_run(qtbot: QtBot) -> FirstRunDialog:
-    dialog = FirstRunDialog()
+D = TypeVar("D", bound=QDialog)
+
+
+def on_screen(qtbot: QtBot, dialog: D) -> D:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def first_run(qtbot: QtBot) -> FirstRunDialog:
+    return on_screen(qtbot, FirstRunDialog())
 
 
 def recovery(qtbot: QtBot) -> RecoveryKeyDialog:
-    dialog = RecoveryKeyDialog(CODE)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+    return on_screen(qtbot, RecoveryKeyDialog(CODE))
 
 
 # --- first run --------------------------------------------------------------------------------
@@ -143,12 +144,7 @@ def test_a_new_installation_asks_how_to_start_then_shows_the_recovery_key_once(
     """The launcher's own dialogs (not stand-ins): "Configurar minha clínica" is clicked, the
     set-up form is filled, and the recovery key the database was encrypted with is shown."""
     db = tmp_path / "clinica.db"
-    reporter = ErrorReporter(tmp_path / "emdia.log")
-    shown: list[tuple[str, str, bool]] = []
-    reporter.show = lambda _p, title, text, critical: shown.append((title, text, critical))
-    launcher = Launcher(
-        load_config(str(db)), FixedClock(date(2026, 3, 16)), reporter, auto_backup=False
-    )
+    launcher, shown = launcher_for(db)
     codes: list[str] = []
 
     def write_it_down(dialog: RecoveryKeyDialog) -> None:
@@ -161,9 +157,7 @@ def test_a_new_installation_asks_how_to_start_then_shows_the_recovery_key_once(
     def fill(submit, encrypt, passphrase_required):  # type: ignore[no-untyped-def]
         dialog = SetupDialog(submit, encrypt=encrypt, passphrase_required=passphrase_required)
         qtbot.addWidget(dialog)
-        type_text(qtbot, dialog.full_name, "Dra. Conceição Araújo")
-        dialog.username.clear()
-        type_text(qtbot, dialog.username, "conceicao")
+        type_first_admin(qtbot, dialog)
         type_text(qtbot, dialog.password, "senha da doutora")
         type_text(qtbot, dialog.password_confirm, "senha da doutora")
         # Creating the admin encrypts the database and shows the key, modal, before returning.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,11 +14,9 @@ from app.security import unlock
 from app.services.base import Actor
 from tests.conftest import STAFF_PASSWORD
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.helpers import type_text
+from tests.ui.helpers import launcher_for, type_first_admin, type_text
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.setup import SetupDialog
-from ui.errors import ErrorReporter
-from ui.main import Launcher
 from ui.main_window import MainWindow
 
 
@@ -116,24 +113,11 @@ def test_tabs_follow_the_role(qtbot: QtBot, staff: Services) -> None:
     assert settings.tabs.isTabVisible(settings.security_tab)
 
 
-def _launcher(config_path: Path) -> tuple[Launcher, list[tuple[str, str, bool]]]:
-    reporter = ErrorReporter(config_path.parent / "x.log")
-    shown: list[tuple[str, str, bool]] = []
-    reporter.show = lambda _p, title, text, critical: shown.append((title, text, critical))
-    launcher = Launcher(
-        load_config(str(config_path)),
-        FixedClock(date(2026, 3, 16)),
-        reporter,
-        auto_backup=False,
-    )
-    return launcher, shown
-
-
 def test_first_run_creates_the_admin_encrypts_and_shows_the_recovery_key(
     qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     db = tmp_path / "clinica.db"
-    launcher, shown = _launcher(db)
+    launcher, shown = launcher_for(db)
     codes: list[str] = []
     launcher.ask_first_run = lambda: "setup"
     launcher.show_recovery = codes.append
@@ -141,9 +125,7 @@ def test_first_run_creates_the_admin_encrypts_and_shows_the_recovery_key(
     def fill(submit, encrypt, passphrase_required):  # type: ignore[no-untyped-def]
         dialog = SetupDialog(submit, encrypt=encrypt, passphrase_required=passphrase_required)
         qtbot.addWidget(dialog)
-        type_text(qtbot, dialog.full_name, "Dra. Conceição Araújo")
-        dialog.username.clear()
-        type_text(qtbot, dialog.username, "conceicao")
+        type_first_admin(qtbot, dialog)
         type_text(qtbot, dialog.password, "curta")
         qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
         assert "pelo menos 8" in dialog.errors.message_for("password")
@@ -180,7 +162,7 @@ def test_encrypted_clinic_without_keyring_asks_the_passphrase_then_login(
     services.users.create(UserForm("admin", "Admin", "admin", STAFF_PASSWORD))
     services.close()
 
-    launcher, shown = _launcher(db)
+    launcher, shown = launcher_for(db)
     asked: list[str] = []
 
     def answer_unlock(where, try_secret):  # type: ignore[no-untyped-def]
@@ -203,7 +185,7 @@ def test_cancelling_the_login_does_not_open_the_window(
 ) -> None:
     path = staff.config.sqlite_path
     assert path is not None
-    launcher, shown = _launcher(path)
+    launcher, shown = launcher_for(path)
     launcher.ask_login = lambda _svc, _hint: False
     assert not launcher.open()
     assert launcher.window is None and shown == []
