@@ -96,18 +96,30 @@ def test_an_opt_out_switches_to_e_mail(services: Services, clinic: dict[str, int
 def test_sunday_and_late_evening_rows_say_why_not_now(
     services: Services, clinic: dict[str, int], clock: Morning
 ) -> None:
+    maria, pedro, bruno = (clinic[k] for k in ("maria", "pedro", "bruno"))
     clock.move(date(2026, 3, 22), time(10))
     sunday = services.collection.today()
-    assert sunday and all(not d.allowed_now for d in sunday if d.is_message)
-    assert all("domingo" in d.reason for d in sunday if d.is_message)
+    # Listed all the same, so the desk sees why; Maria's D+11 is the ligação, a call.
+    assert {(d.patient_id, d.step_key) for d in sunday} == {
+        (maria, StepKey.LIGACAO),
+        (pedro, StepKey.ATRASO_LEVE),
+        (bruno, StepKey.ATRASO),
+    }
+    assert all(not d.allowed_now and d.reason.startswith("Domingo:") for d in sunday)
     clock.move(date(2026, 3, 17), time(20, 30))
     evening = services.collection.today()
-    assert all("Fora do horário" in d.reason for d in evening if d.is_message)
+    assert {(d.patient_id, d.step_key) for d in evening} == {
+        (maria, StepKey.ATRASO),
+        (pedro, StepKey.LEMBRETE),
+        (bruno, StepKey.ATRASO_LEVE),
+    }
+    assert all(not d.allowed_now and "Fora do horário" in d.reason for d in evening)
 
 
 def test_an_unidentified_clinic_cannot_charge(services: Services, clinic: dict[str, int]) -> None:
     services.clinic.update({"cnpj": ""})
     drafts = services.collection.today()
+    assert {d.patient_id for d in drafts} == {clinic["maria"], clinic["pedro"], clinic["bruno"]}
     assert all(not d.allowed_now and "CDC art. 42-A" in d.reason for d in drafts)
 
 

@@ -78,9 +78,23 @@ def test_without_a_keyring_the_passphrase_is_required_and_opens_it(
 
 def test_prompt_gets_three_tries(tmp_path: Path, clock: FixedClock, no_keyring: None) -> None:
     db = tmp_path / "emdia.db"
-    _new_encrypted(db, clock, "minha frase secreta")
+    code = _new_encrypted(db, clock, "minha frase secreta")
     answers = iter(["errada", "errada 2", "minha frase secreta"])
-    assert unlock.resolve_key(db, prompt=lambda _label: next(answers), use_env=False)
+    labels: list[str] = []
+
+    def prompt(label: str) -> str:
+        labels.append(label)
+        return next(answers)
+
+    key = unlock.resolve_key(db, prompt=prompt, use_env=False)
+    assert key is not None and key.recovery_code() == code
+    assert labels == [
+        "Frase-senha ou chave de recuperação do banco: ",
+        "Não confere. Tente de novo: ",
+        "Não confere. Tente de novo: ",
+    ]
+    with pytest.raises(KeyRequired):  # three wrong answers: it gives up, the file stays shut
+        unlock.resolve_key(db, prompt=lambda _label: "errada", use_env=False)
 
 
 def test_recovery_key_opens_it_when_key_file_and_keyring_are_lost(

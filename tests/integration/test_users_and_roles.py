@@ -89,7 +89,9 @@ def test_usernames_and_passwords_are_validated(staff: Services) -> None:
 def test_password_is_stored_as_argon2_hash(staff: Services) -> None:
     with staff.engine.connect() as conn:
         hashes = conn.execute(text("SELECT password_hash FROM app_user")).scalars().all()
+    assert len(hashes) == 3  # admin, gestor and recepção share one password…
     assert all(h.startswith("$argon2id$") and STAFF_PASSWORD not in h for h in hashes)
+    assert len(set(hashes)) == 3  # …and still get three different hashes (a salt each)
 
 
 def test_five_wrong_passwords_lock_the_user_for_five_minutes(

@@ -40,9 +40,13 @@ def test_missing_server_fields_are_shown_under_each_field(qtbot: QtBot, services
     tab = open_tab(qtbot, services)
     replace_text(qtbot, tab.port, "porta")
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
-    for key in ("host", "port"):
+    expected = {
+        "host": "Servidor: informe o nome ou o IP do computador.",
+        "port": "Porta: um número de 1 a 65535 (padrão 5432).",
+    }
+    for key, message in expected.items():
         label = tab.findChild(QLabel, f"error_{key}")
-        assert label is not None and label.isVisible()
+        assert label is not None and label.isVisible() and label.text() == message
 
 
 @pytest.mark.postgres

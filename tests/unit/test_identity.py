@@ -44,9 +44,16 @@ def test_phone_is_stored_as_ddd_and_number(text: str, bare: str) -> None:
     assert identity.normalize_phone(text) == bare
 
 
-@pytest.mark.parametrize("text", ["98765-4321", "(00) 98765-4321", "123"])
-def test_phone_without_valid_ddd_is_refused(text: str) -> None:
-    assert isinstance(identity.normalize_phone(text), FieldError)
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("98765-4321", "deve ter DDD e número, como (11) 98765-4321."),
+        ("(00) 98765-4321", "não é um telefone brasileiro válido (confira o DDD)."),
+        ("123", "deve ter DDD e número, como (11) 98765-4321."),
+    ],
+)
+def test_phone_without_valid_ddd_is_refused(text: str, why: str) -> None:
+    assert identity.normalize_phone(text) == FieldError("phone", f"Telefone: '{text}' {why}")
 
 
 def test_format_helpers() -> None:

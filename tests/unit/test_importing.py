@@ -333,7 +333,10 @@ def test_installment_numbers(text: str, number: int | None) -> None:
 
 
 def test_a_strange_installment_number_is_refused() -> None:
-    assert isinstance(parse_installment_number("terceira"), FieldError)
+    assert parse_installment_number("terceira") == FieldError(
+        "number",
+        "Parcela: 'terceira' — use o número da parcela (1, 2, 3 ou 3/10; 0 para a entrada).",
+    )
 
 
 @pytest.mark.parametrize(
