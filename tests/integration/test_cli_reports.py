@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from app import cli
 
@@ -106,7 +107,11 @@ def test_export_overdue_writes_what_the_report_lists(
     assert [r[1] for r in table[1:]] == [r["patient_name"] for r in listed]
     assert f"{len(listed)} pacientes exportados" in out
     code, _, _ = run(capsys, "--db", clinic, *TODAY, "export", "overdue", str(tmp_path / "x.xlsx"))
-    assert code == 0 and (tmp_path / "x.xlsx").stat().st_size > 0
+    everyone = json.loads(run(capsys, "--db", clinic, *TODAY, "report", "overdue", "--json")[1])
+    sheet = load_workbook(tmp_path / "x.xlsx").active
+    assert code == 0 and sheet is not None
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [r["patient_name"] for r in everyone]  # the same list, as a spreadsheet
 
 
 def test_bad_input_is_refused_in_portuguese(

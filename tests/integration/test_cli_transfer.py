@@ -4,6 +4,8 @@ refused line explained on stderr with nothing written."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -141,14 +143,25 @@ def test_exports_to_csv_and_xlsx(
     # The demo has users: exports are a gestor's report (LGPD), so act as one.
     monkeypatch.setenv("EMDIA_USER", "gestor")
     monkeypatch.setenv("EMDIA_PASSWORD", "demo")
+    with closing(sqlite3.connect(db)) as conn:
+        stored = {
+            kind: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for kind, table in (
+                ("patients", "patient"),
+                ("installments", "installment"),
+                ("payments", "payment"),
+            )
+        }
+    assert min(stored.values()) > 0
     for kind in ("patients", "installments", "payments"):
         for suffix in (".csv", ".xlsx"):
             target = tmp_path / f"{kind}{suffix}"
             code, out, err = run(capsys, "--db", db, *TODAY, "export", kind, str(target), "--json")
             assert code == 0, err
             report = json.loads(out)
-            assert report == {"kind": kind, "file": str(target), "rows": report["rows"]}
-            assert report["rows"] > 0 and target.exists()
+            # One row per patient, parcela or payment (estornos included) of the demo.
+            assert report == {"kind": kind, "file": str(target), "rows": stored[kind]}
+            assert target.exists()
     sheet_ = load_workbook(tmp_path / "installments.xlsx").active
     assert sheet_ is not None and sheet_["A1"].value == "contrato"
     code, out, _ = run(capsys, "--db", db, *TODAY, "export", "patients", str(tmp_path / "p.csv"))
