@@ -24,6 +24,7 @@ from app.security import keystore, unlock
 from app.security.keys import DataKey
 from app.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport
 from app.services.users import check_user_form
+from ui import tasks
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -233,7 +234,7 @@ class Launcher:
         services = self.services
         assert services is not None
 
-        def job(progress, cancelled):  # type: ignore[no-untyped-def]
+        def job(progress: tasks.Progress, cancelled: tasks.Cancelled) -> DemoReport:
             return services.demo.create(
                 DEMO_PATIENTS, seed=1, progress=progress, cancelled=cancelled
             )

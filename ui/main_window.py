@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
             services, security=self.security_view, audit=self.audit_view
         )
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
-        views: dict[str, QWidget] = {
+        self.sections: dict[str, QWidget] = {
             "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
@@ -124,11 +124,9 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(f"Ctrl+{index + 1}")
             self.nav.addItem(item)
-            self.stack.addWidget(views[name])
-            QShortcut(
-                QKeySequence(f"Ctrl+{index + 1}"),
-                self,
-                activated=lambda i=index: self.nav.setCurrentRow(i),
+            self.stack.addWidget(self.sections[name])
+            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(
+                lambda i=index: self.nav.setCurrentRow(i)
             )
         self.nav.currentRowChanged.connect(self._section_changed)
         self.contracts_view.open_contract.connect(self.open_contract)
@@ -158,7 +156,7 @@ class MainWindow(QMainWindow):
         self.lock_button.setObjectName("lockButton")
         self.lock_button.clicked.connect(self.lock)
         self.statusBar().addPermanentWidget(self.lock_button)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
         help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
         self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
         self.about_action.setObjectName("about")
@@ -364,4 +362,4 @@ class MainWindow(QMainWindow):
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))
-        return self.stack.currentWidget()
+        return self.sections[name]

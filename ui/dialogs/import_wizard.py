@@ -98,7 +98,7 @@ class ImportWizard(QWizard):
         self.table: Table | None = None
         self.mapping: ColumnMap = {}
         self.report: ImportReport | None = None
-        self.result: ImportReport | None = None
+        self.imported_report: ImportReport | None = None  # what the commit wrote
         self.busy = False
 
         self.file_page = FilePage(self)
@@ -174,8 +174,8 @@ class FilePage(QWizardPage):
         self.setSubTitle(self.tr("Escolha o tipo de planilha e o arquivo (CSV ou Excel .xlsx)."))
         self.kinds = QButtonGroup(self)
         radios = QVBoxLayout()
-        for key, layout in LAYOUTS.items():
-            radio = QRadioButton(self.tr(layout.title))
+        for key, spec in LAYOUTS.items():
+            radio = QRadioButton(self.tr(spec.title))
             radio.setObjectName(f"kind_{key}")
             radio.setChecked(key == wizard.kind)
             self.kinds.addButton(radio)
@@ -219,9 +219,9 @@ class FilePage(QWizardPage):
     def _kind(self, kind: str) -> None:
         self.owner.kind = kind
         self.owner.table = None  # the mapping depends on the kind: read again
-        layout = LAYOUTS[kind]
-        self.explanation.setText(layout.explanation)
-        self.template.setText(self.tr("Baixar modelo ({name})").format(name=layout.template))
+        spec = LAYOUTS[kind]
+        self.explanation.setText(spec.explanation)
+        self.template.setText(self.tr("Baixar modelo ({name})").format(name=spec.template))
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -234,11 +234,11 @@ class FilePage(QWizardPage):
             self.path.setText(name)
 
     def save_template(self) -> None:
-        layout = LAYOUTS[self.owner.kind]
+        spec = LAYOUTS[self.owner.kind]
         name, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Salvar modelo"),
-            str(Path.home() / layout.template),
+            str(Path.home() / spec.template),
             self.tr("CSV (*.csv);;Planilha Excel (*.xlsx)"),
         )
         if not name:
@@ -584,7 +584,7 @@ class CheckPage(QWizardPage):
 
     def validatePage(self) -> bool:
         owner = self.owner
-        if owner.result is not None:
+        if owner.imported_report is not None:
             return True
         report = owner.report
         table = owner.table
@@ -598,7 +598,7 @@ class CheckPage(QWizardPage):
 
         def done(result: ImportReport) -> None:
             if result.written:
-                owner.result = result
+                owner.imported_report = result
                 owner.imported.emit(result)
                 owner.next()
             else:  # the database changed since the check: show the new problems
@@ -623,7 +623,7 @@ class DonePage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        result = self.owner.result
+        result = self.owner.imported_report
         assert result is not None
         lines = [
             self.tr("Importado de {file}: {what}.").format(

@@ -103,6 +103,10 @@ def describe(values: dict[str, Any] | None) -> str:
     return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_value(k, v)}" for k, v in values.items())
 
 
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
 def local_time(entry: AuditEntry) -> str:
     return entry.at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
@@ -237,8 +241,7 @@ class AuditView(QWidget):
         since: date | None = None
         until: date | None = None
         if self.by_period.isChecked():
-            since = self.since.date().toPython()  # type: ignore[assignment]
-            until = self.until.date().toPython()  # type: ignore[assignment]
+            since, until = _day(self.since.date()), _day(self.until.date())
         return AuditQuery(
             username=self.user.currentData() or "", text=self.text.text(), since=since, until=until
         )

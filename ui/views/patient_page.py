@@ -360,7 +360,7 @@ class PatientPage(QWidget):
         active = view is not None and view.summary.status == "active"
         overdue = active and view is not None and any(ln.is_overdue for ln in view.lines)
         open_lines = active and view is not None and any(ln.is_open for ln in view.lines)
-        enabled = {
+        enabled: dict[str, bool] = {
             DocumentKind.CONTRATO: view is not None,
             DocumentKind.EXTRATO: view is not None,
             DocumentKind.CARNE: open_lines,

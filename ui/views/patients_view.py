@@ -66,8 +66,8 @@ class PatientsView(QWidget):
         self.search.returnPressed.connect(self._open_first)
         self.new_button.clicked.connect(self.add_patient)
         self.table.activated.connect(self._open_index)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_patient)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.New, self).activated.connect(self.add_patient)
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.focus_search)
 
         self.run_search()
 

@@ -292,12 +292,12 @@ class TodayView(QWidget):
         rows = []
         for view in self.removals:
             clock = view.countdown
-            late = clock is not None and clock.overdue
+            is_late = clock is not None and clock.overdue
             rows.append(
                 Row(
                     [view.row.patient_name, view.bureau_label, clock.text if clock else ""],
                     key=view.id,
-                    colour=REMOVAL_LATE_COLOUR if late else WAITING_COLOUR,
+                    colour=REMOVAL_LATE_COLOUR if is_late else WAITING_COLOUR,
                     tooltip=self.tr(
                         "Pago em {paid}; incluído em {inc} (protocolo {p}). A retirada é "
                         "obrigatória em até 5 dias úteis após o pagamento (Súmula 548 do STJ)."

@@ -101,8 +101,8 @@ class TransferPanel(QWidget):
         intro.setWordWrap(True)
         box.addWidget(intro)
         row = QHBoxLayout()
-        for kind, layout in LAYOUTS.items():
-            button = QPushButton(self.tr("Importar {what}…").format(what=layout.title.lower()))
+        for kind, spec in LAYOUTS.items():
+            button = QPushButton(self.tr("Importar {what}…").format(what=spec.title.lower()))
             button.setObjectName(f"import_{kind}")
             button.clicked.connect(lambda _c=False, k=kind: self.start_import(k))
             row.addWidget(button)

@@ -4,6 +4,8 @@ crédito recorded for the person."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -137,12 +139,12 @@ class AgreementsPanel(QWidget):
         self.accept_button.setEnabled(proposed and view is not None and not view.needs_approval)
         self.confession_button.setEnabled(view is not None and view.contract_id is not None)
 
-    def _act(self, action: object) -> None:
+    def _act(self, action: Callable[[int], AgreementView]) -> None:
         view = self.selected()
         if view is None or self.patient_id is None:
             return
         try:
-            done = action(view.id)  # type: ignore[operator]
+            done = action(view.id)
         except EmDiaError as exc:
             self.status.setText(exc.message)
             return
@@ -154,7 +156,8 @@ class AgreementsPanel(QWidget):
         if view is None:
             return
         self._act(self.service.accept)
-        if self.selected() is not None and self.selected().status == "accepted":  # type: ignore[union-attr]
+        accepted = self.selected()
+        if accepted is not None and accepted.status == "accepted":
             self.changed.emit()
 
     def print_confession(self) -> ArchivedDocument | None:

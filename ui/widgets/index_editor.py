@@ -80,8 +80,9 @@ class IndexEditor(QWidget):
             if mm.isdigit() and yyyy.isdigit():
                 month = add_months(date(int(yyyy), int(mm), 1), 1, 1)
         self._append(f"{month:%m/%Y}", "")
-        if self.table.isVisible():  # open the variation cell for typing straight away
-            self.table.editItem(self.table.item(self.table.rowCount() - 1, 1))
+        cell = self.table.item(self.table.rowCount() - 1, 1)
+        if self.table.isVisible() and cell is not None:  # open it for typing straight away
+            self.table.editItem(cell)
 
     def pairs(self) -> dict[str, str]:
         result = {}
