@@ -3,6 +3,9 @@
 An ``EmDiaError`` is expected: its pt-BR message is shown as is. Anything else is a bug: it goes
 to the log file with its traceback and the user sees a polite message naming that file — never a
 traceback in a dialog.
+
+The open window's reporter is the *active* one (``active()``): ``ui.ops`` sends what a screen
+has no place for to it, and exceptions escaping Qt slots reach it through ``sys.excepthook``.
 """
 
 from __future__ import annotations
@@ -61,5 +64,20 @@ class ErrorReporter:
         exc.__traceback__ = tb
         self.report(exc, QApplication.activeWindow())
 
+    def activate(self) -> None:
+        """Make this the reporter ``ui.ops`` uses (the main window does, on opening)."""
+        global _active
+        _active = self
+
     def install(self) -> None:
+        """Also catch what escapes a Qt slot (the application's start does this once)."""
         sys.excepthook = self.excepthook
+        self.activate()
+
+
+_active: ErrorReporter | None = None
+
+
+def active() -> ErrorReporter:
+    """The reporter of the open window; before any window, a plain one."""
+    return _active or ErrorReporter()
