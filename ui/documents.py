@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.errors import EmDiaError
 from app.services.documents import DocumentService
+from ui import ops
 
 MAX_PRINT_DPI = 300
 
@@ -101,10 +102,6 @@ def act_on(
     if document_id is None:
         status.setText(status.tr("Selecione um documento na lista."))
         return
-    try:
-        result = action(document_id)
-    except EmDiaError as exc:
-        status.setText(exc.message)
-        return
+    result = ops.call(status, lambda: action(document_id), on_error=ops.show_in(status))
     if result:
         status.setText(done.format(result=result))

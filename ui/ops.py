@@ -7,7 +7,7 @@ place (``settle``):
   screen's ``on_error`` when the screen has a place for it — the messages under a form's fields,
   a status line — and to the error reporter's message box otherwise;
 * anything else is a bug: the reporter logs it with its traceback and shows the polite message
-  naming the log file. The screen's ``on_error`` then hears ``UNEXPECTED``, so it can tidy up
+  naming the log file. The screen's ``on_error`` then hears ``Unexpected``, so it can tidy up
   (enable its button again, stop saying "Calculando…").
 
 Three ways in:
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import EmDiaError
 from ui import errors
@@ -38,20 +38,38 @@ from ui.tasks import Cancelled, Progress, Task, TaskRunner, run_with_progress
 T = TypeVar("T")
 Refusal = Callable[[EmDiaError], object]
 
-UNEXPECTED = "Não foi possível concluir esta ação (veja a mensagem de erro)."
-
 _runner: TaskRunner | None = None
 
 
+class Unexpected(EmDiaError):
+    """What a screen's ``on_error`` hears about a bug the reporter has already logged and shown."""
+
+    def __init__(self) -> None:
+        super().__init__("Não foi possível concluir esta ação (veja a mensagem de erro).")
+
+
 def settle(exc: BaseException, parent: QWidget | None, on_error: Refusal | None = None) -> None:
-    """Show a failure where the user will see it: ``on_error`` for a refusal it can place,
-    the error reporter for anything else."""
+    """Show a failure where the user will see it: ``on_error`` for a refusal it can place, the
+    error reporter for anything else. An ``on_error`` that has no place for this refusal after
+    all passes it on with ``settle(exc, parent)``."""
     if isinstance(exc, EmDiaError) and on_error is not None:
         on_error(exc)
         return
+    if isinstance(exc, Unexpected):
+        return  # already reported
     errors.active().report(exc, parent)
-    if on_error is not None and not isinstance(exc, EmDiaError):
-        on_error(EmDiaError(UNEXPECTED))
+    if on_error is not None:
+        on_error(Unexpected())
+
+
+def show_in(label: QLabel) -> Refusal:
+    """An ``on_error`` that writes the refusal in ``label`` (a status line, an error line)."""
+
+    def show(exc: EmDiaError) -> None:
+        label.setText(exc.message)
+        label.show()
+
+    return show
 
 
 def call(

@@ -85,7 +85,22 @@ def test_a_bug_is_logged_shown_politely_and_the_screen_can_tidy_up(
     assert str(log_file) in text and "segredo interno" not in text
     logged = log_file.read_text(encoding="utf-8")
     assert "Traceback" in logged and "segredo interno" in logged
-    assert [e.message for e in placed] == [ops.UNEXPECTED]
+    assert [type(e) for e in placed] == [ops.Unexpected]
+
+
+def test_a_screen_may_pass_a_refusal_on_to_the_reporter(parent: QWidget, shown: Shown) -> None:
+    def bug() -> int:
+        raise KeyError("segredo interno")
+
+    def only_some(exc: EmDiaError) -> None:
+        ops.settle(exc, parent)  # no place for it here after all
+
+    ops.call(parent, refuse, on_error=only_some)
+    ops.call(parent, bug, on_error=only_some)
+    assert [(title, critical) for title, _text, critical in shown] == [
+        ("EmDia", False),
+        ("EmDia — erro inesperado", True),  # once: the bug is not shown again
+    ]
 
 
 def test_slow_work_runs_off_the_ui_thread_and_answers_on_it(

@@ -36,6 +36,8 @@ from app.domain.money import format_brl
 from app.errors import EmDiaError, ValidationError
 from app.services.agreements import AgreementService
 from app.services.documents import DocumentService
+from ui import ops
+from ui.widgets.form import in_one_line
 from ui.widgets.form_dialog import FormDialog
 
 PREVIEW_DELAY_MS = 200
@@ -231,18 +233,11 @@ class AgreementDialog(FormDialog):
                 t=format_brl(debt.total_cents),
             )
         )
-        try:
-            found = self.service.preview(self.patient_id, self.form())
-        except ValidationError as exc:
-            self._show_options([])
-            self.options_note.setText(
-                self.tr("Para ver as opções: ") + " ".join(e.message for e in exc.errors)
-            )
-            self.approval_note.hide()
-            return
-        except EmDiaError as exc:
-            self._show_options([])
-            self.options_note.setText(exc.message)
+        form = self.form()
+        found = ops.call(
+            self, lambda: self.service.preview(self.patient_id, form), on_error=self._no_options
+        )
+        if found is None:
             return
         self._show_options(found)
         typed = next(o for o in found if o.key == "proposta")
@@ -255,6 +250,14 @@ class AgreementDialog(FormDialog):
         note = self.service.approval_note(typed.plan)
         self.approval_note.setText(note or "")
         self.approval_note.setVisible(bool(note))
+
+    def _no_options(self, exc: EmDiaError) -> None:
+        self._show_options([])
+        if isinstance(exc, ValidationError):
+            self.options_note.setText(self.tr("Para ver as opções: ") + in_one_line(exc))
+            self.approval_note.hide()
+        else:
+            self.options_note.setText(exc.message)
 
     def _show_options(self, found: list[AgreementOption]) -> None:
         for box in self.option_boxes:

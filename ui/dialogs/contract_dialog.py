@@ -24,9 +24,11 @@ from app.domain.contracts import MAX_INSTALLMENTS, ContractForm, ContractView
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.schedule import add_months
-from app.errors import ValidationError
+from app.errors import EmDiaError
 from app.services.contracts import ContractService
+from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
+from ui.widgets.form import in_one_line
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
 
@@ -178,13 +180,11 @@ class ContractDialog(FormDialog):
 
     def refresh_preview(self) -> None:
         self._debounce.stop()
-        try:
-            planned = self.service.preview(self.patient_id, self.form())
-        except ValidationError as exc:
-            self.preview_model.set_rows([])
-            self.preview_note.setText(
-                self.tr("Para ver o plano: ") + " ".join(e.message for e in exc.errors)
-            )
+        form = self.form()
+        planned = ops.call(
+            self, lambda: self.service.preview(self.patient_id, form), on_error=self._no_plan
+        )
+        if planned is None:
             return
         rows = []
         for item in planned:
@@ -213,6 +213,10 @@ class ContractDialog(FormDialog):
                 "passam para o dia útil seguinte."
             ).format(n=len(planned), total=format_brl(total))
         )
+
+    def _no_plan(self, exc: EmDiaError) -> None:
+        self.preview_model.set_rows([])
+        self.preview_note.setText(self.tr("Para ver o plano: ") + in_one_line(exc))
 
     def save(self) -> None:
         form = self.form()

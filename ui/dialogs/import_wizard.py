@@ -1,8 +1,8 @@
 """Importar planilha: choose the file → see what was detected → fix the column mapping → check
 every line (nothing is written) → import all at once.
 
-Reading, checking and importing run in the background lane (``ui.tasks``) with progress and
-Cancelar; the widgets only show what ``TransferService`` reports.
+Reading, checking and importing run in the background (``ui.ops``) with progress and Cancelar;
+the widgets only show what ``TransferService`` reports.
 """
 
 from __future__ import annotations
@@ -42,24 +42,15 @@ from app.domain.layouts import LAYOUTS, describe_created, format_count
 from app.errors import EmDiaError
 from app.services.transfer import ImportReport, TransferService
 from app.tabular import Column, write_table
+from ui import ops
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
-from ui.tasks import TaskRunner, run_with_progress
-from ui.widgets.form import ERROR_STYLE
+from ui.widgets.form import error_label
 from ui.widgets.tables import make_table
 
 UNMAPPED = -1
 PREVIEW_LINES = 8
 SKIPPED_COLOUR = COLOURS["renegociado"]
 ERROR_COLOUR = COLOURS["vencido"]
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def _say(label: QLabel, text: str) -> None:
@@ -90,7 +81,6 @@ class ImportWizard(QWizard):
         ):
             self.setButtonText(button, self.tr(text))
         self.transfer = transfer
-        self.runner = TaskRunner(self)
         self.kind = kind
         self.path: Path | None = None
         self.encoding: str | None = None
@@ -127,7 +117,7 @@ class ImportWizard(QWizard):
         done: Callable[[Any], None],
         error_label: QLabel,
     ) -> None:
-        """Run ``job(progress, cancelled)`` in the worker lane; refusals go to ``error_label``."""
+        """Run ``job(progress, cancelled)`` off the UI thread; refusals go to ``error_label``."""
         self.busy = True
         _say(error_label, "")
         for page in (self.file_page, self.format_page, self.check_page):
@@ -138,14 +128,12 @@ class ImportWizard(QWizard):
             done(result)
             self.currentPage().completeChanged.emit()
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: EmDiaError) -> None:
             self.busy = False
             self.currentPage().completeChanged.emit()
-            if not isinstance(exc, EmDiaError):
-                raise exc  # a bug: ``ui.errors`` logs it and tells the user politely
             _say(error_label, exc.message)
 
-        run_with_progress(self.runner, self, label, job, finished_ok, failed)
+        ops.start(self, job, on_success=finished_ok, on_error=failed, progress=label)
 
     def load(self, then: Callable[[], None], error_label: QLabel) -> None:
         """(Re)read the file with the chosen encoding/separator; keep a mapping that still fits."""
@@ -194,7 +182,7 @@ class FilePage(QWizardPage):
         self.status = QLabel()
         self.status.setObjectName("templateStatus")
         self.status.setWordWrap(True)
-        self.error = _error_label("fileError")
+        self.error = error_label("fileError")
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(self.browse)
@@ -243,14 +231,17 @@ class FilePage(QWizardPage):
         )
         if not name:
             return
-        try:
-            self.owner.transfer.write_template(self.owner.kind, Path(name))
-        except EmDiaError as exc:
-            _say(self.error, exc.message)
+        transfer, kind = self.owner.transfer, self.owner.kind
+        if not ops.attempt(
+            self, lambda: transfer.write_template(kind, Path(name)), on_error=self._say_error
+        ):
             return
         self.status.setText(
             self.tr("Modelo salvo em {path}. Abra no Excel, preencha e importe.").format(path=name)
         )
+
+    def _say_error(self, exc: EmDiaError) -> None:
+        _say(self.error, exc.message)
 
     def isComplete(self) -> bool:
         return bool(self.path.text().strip()) and not self.owner.busy
@@ -277,7 +268,7 @@ class FormatPage(QWizardPage):
         self.detected = QLabel()
         self.detected.setObjectName("detected")
         self.detected.setWordWrap(True)
-        self.warnings = _error_label("warnings")
+        self.warnings = error_label("warnings")
         self.encoding = QComboBox()
         self.encoding.setObjectName("encoding")
         self.encoding.addItem(self.tr("Automática"), None)
@@ -288,7 +279,7 @@ class FormatPage(QWizardPage):
         self.delimiter.addItem(self.tr("Automático"), None)
         for key, text in DELIMITER_LABELS.items():
             self.delimiter.addItem(text, key)
-        self.error = _error_label("formatError")
+        self.error = error_label("formatError")
         self.model = RowsTableModel(())
         self.table = make_table(self.model, "rawPreview", ())
         grid = QGridLayout()
@@ -362,7 +353,7 @@ class MappingPage(QWizardPage):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
-        self.problems = _error_label("mappingProblems")
+        self.problems = error_label("mappingProblems")
         self.unused = QLabel()
         self.unused.setObjectName("unusedColumns")
         self.unused.setWordWrap(True)
@@ -457,7 +448,7 @@ class CheckPage(QWizardPage):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
-        self.error = _error_label("checkError")
+        self.error = error_label("checkError")
         self.only_problems = QCheckBox(self.tr("Mostrar só as linhas com problema"))
         self.only_problems.setObjectName("onlyProblems")
         self.recheck = QPushButton(self.tr("Conferir de novo"))
@@ -571,12 +562,12 @@ class CheckPage(QWizardPage):
         )
         if not name:
             return
-        columns = (Column("linha"), Column("coluna"), Column("valor"), Column("problema"))
         rows = [[str(e.line), e.column, e.value, e.message] for e in report.errors]
-        try:
-            write_table(Path(name), columns, rows)
-        except (EmDiaError, OSError) as exc:
-            _say(self.error, getattr(exc, "message", str(exc)))
+        ops.attempt(
+            self,
+            lambda: _write_problems(Path(name), rows),
+            on_error=lambda exc: _say(self.error, exc.message),
+        )
 
     def isComplete(self) -> bool:
         report = self.owner.report
@@ -641,6 +632,19 @@ class DonePage(QWizardPage):
             if len(result.skipped) > 20:
                 lines.append("…")
         self.text.setText("\n".join(lines))
+
+
+def _write_problems(path: Path, rows: list[list[str]]) -> None:
+    """The list of problems, for the clinic to fix in Excel. The chosen file may be open in
+    Excel or on a full pendrive: that is said in pt-BR, like any refusal."""
+    columns = (Column("linha"), Column("coluna"), Column("valor"), Column("problema"))
+    try:
+        write_table(path, columns, rows)
+    except OSError as exc:
+        raise EmDiaError(
+            f"Não foi possível gravar {path}: {exc.strerror or exc}. Feche o arquivo se ele "
+            "estiver aberto no Excel, ou escolha outra pasta."
+        ) from exc
 
 
 def summary_text(report: ImportReport) -> str:

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import EmDiaError
 from app.services.base import Actor
-from ui.widgets.form import ERROR_STYLE, secret_line
+from ui import ops
+from ui.widgets.form import error_label, secret_line
 
 Login = Callable[[str, str], Actor]
 
@@ -53,11 +54,7 @@ class LoginDialog(QDialog):
         self.username = QLineEdit(locked_user)
         self.username.setObjectName("username")
         self.password = secret_line("password")
-        self.message = QLabel()
-        self.message.setObjectName("loginMessage")
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label("loginMessage")
         form = QFormLayout()
         form.addRow(self.tr("Usuário"), self.username)
         form.addRow(self.tr("Senha"), self.password)
@@ -100,15 +97,18 @@ class LoginDialog(QDialog):
         self.username.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def try_login(self) -> None:
-        try:
-            self.actor = self.login(self.username.text(), self.password.text())
-        except EmDiaError as exc:
-            self.password.clear()
-            self.message.setText(exc.message)
-            self.message.show()
-            self.password.setFocus()
-            return
-        self.accept()
+        username, password = self.username.text(), self.password.text()
+        actor = ops.call(self, lambda: self.login(username, password), on_error=self._refused)
+        if actor is not None:
+            self.actor = actor
+            self.accept()
+
+    def _refused(self, exc: EmDiaError) -> None:
+        """Wrong password, tries left, locked out: said under the form; type it again."""
+        self.password.clear()
+        self.message.setText(exc.message)
+        self.message.show()
+        self.password.setFocus()
 
     def reject(self) -> None:
         if self.locked_user:

@@ -24,7 +24,7 @@ from app.bootstrap import Services
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.negativacao import BUREAU_LABELS, REMOVAL_REASONS
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError
 from app.services.base import Permission
 from app.services.negativacao import (
     ContractCheck,
@@ -33,6 +33,7 @@ from app.services.negativacao import (
     RemovalForm,
     describe,
 )
+from ui import ops
 from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.form_dialog import FormDialog
 
@@ -149,17 +150,16 @@ class NegativacaoDialog(FormDialog):
 
     # --- loading --------------------------------------------------------------------------
     def load(self, contract_id: int | None = None) -> None:
-        try:
-            self.checks = self.services.negativacao.check(patient_id=self.patient_id)
-            self.open_views = [
-                v
-                for v in self.services.negativacao.list(patient_id=self.patient_id)
-                if v.row.removed_on is None
-            ]
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            self.checks, self.open_views = [], []
+        negativacao, patient_id = self.services.negativacao, self.patient_id
+        found = ops.call(
+            self,
+            lambda: (
+                negativacao.check(patient_id=patient_id),
+                [v for v in negativacao.list(patient_id=patient_id) if v.row.removed_on is None],
+            ),
+            on_error=self._unavailable,
+        )
+        self.checks, self.open_views = found or ([], [])
         self.contract.blockSignals(True)
         self.contract.clear()
         for check in self.checks:
@@ -191,6 +191,10 @@ class NegativacaoDialog(FormDialog):
         self.current.blockSignals(False)
         self.show_check()
         self.show_removal()
+
+    def _unavailable(self, exc: EmDiaError) -> None:
+        self.general_error.setText(exc.message)
+        self.general_error.show()
 
     def selected(self) -> ContractCheck | None:
         index = self.contract.currentIndex()
@@ -275,15 +279,9 @@ class NegativacaoDialog(FormDialog):
         if view is None:
             return
         form = RemovalForm(view.id, self.removed_on.text(), self.reason.currentText())
-        self.removal_errors.clear()
-        try:
-            saved = self.services.negativacao.remove(form)
-        except ValidationError as exc:
-            self.removal_errors.show(exc)
-            return
-        except EmDiaError as exc:
-            self.removal_error.setText(exc.message)
-            self.removal_error.show()
-            return
-        self.saved = saved
-        self.accept()
+        removed: list[NegativacaoView] = []
+        if self.removal_errors.attempt(
+            lambda: removed.append(self.services.negativacao.remove(form))
+        ):
+            self.saved = removed[0]
+            self.accept()

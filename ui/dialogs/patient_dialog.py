@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from app.domain.dates import format_date
 from app.domain.identity import UFS, digits, format_cep, format_cpf, format_phone
 from app.domain.patients import Patient, PatientForm, PersonRef, ResponsibleForm
-from app.errors import EmDiaError
 from app.services.base import Permission
 from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
+from ui import ops
 from ui.widgets.form_dialog import FormDialog
 
 
@@ -380,28 +380,28 @@ class PatientDialog(FormDialog):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _show_general(self, text: str) -> None:
-        self.general_error.setText(text)
-        self.general_error.show()
-
     def export_data(self) -> None:
         path = self.ask_export_path()
-        if not path or self.lgpd is None or self.patient_id is None:
+        lgpd, patient_id = self.lgpd, self.patient_id
+        if not path or lgpd is None or patient_id is None:
             return
-        try:
-            self.lgpd.export_patient_file(self.patient_id, path)
-        except EmDiaError as exc:
-            self._show_general(exc.message)
-            return
-        self._show_general(self.tr("Dados exportados para {path}.").format(path=path))
+        if ops.attempt(
+            self,
+            lambda: lgpd.export_patient_file(patient_id, path),
+            on_error=ops.show_in(self.general_error),
+        ):
+            self.general_error.setText(self.tr("Dados exportados para {path}.").format(path=path))
+            self.general_error.show()
 
     def anonymize(self) -> None:
-        if self.lgpd is None or self.patient_id is None or not self.confirm_anonymize():
+        lgpd, patient_id = self.lgpd, self.patient_id
+        if lgpd is None or patient_id is None or not self.confirm_anonymize():
             return
-        try:
-            self.lgpd.anonymize_patient(self.patient_id)
-        except EmDiaError as exc:
-            self._show_general(exc.message)
+        if not ops.attempt(
+            self,
+            lambda: lgpd.anonymize_patient(patient_id),
+            on_error=ops.show_in(self.general_error),
+        ):
             return
         self.anonymized = True
         self.reject()

@@ -21,10 +21,12 @@ from app.domain.catalog import PaymentMethod, label
 from app.domain.contracts import ContractSummary, ContractView, PaymentForm
 from app.domain.dates import format_date
 from app.domain.money import format_brl
-from app.errors import ValidationError
+from app.errors import EmDiaError
 from app.services.contracts import ContractService
 from app.services.payments import PaymentResult, PaymentService
+from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
+from ui.widgets.form import in_one_line
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
 
@@ -182,11 +184,9 @@ class PaymentDialog(FormDialog):
         self._debounce.stop()
         if self.view is None:
             return
-        try:
-            allocation = self.payments.preview(self.form())
-        except ValidationError as exc:
-            self.preview_model.set_rows([])
-            self.preview_note.setText(" ".join(e.message for e in exc.errors))
+        form = self.form()
+        allocation = ops.call(self, lambda: self.payments.preview(form), on_error=self._no_plan)
+        if allocation is None:
             return
         open_after = {line.number: line for line in self.view.lines}
         rows = []
@@ -216,6 +216,10 @@ class PaymentDialog(FormDialog):
                 else self.tr("confira o valor ou marque para guardar como crédito.")
             )
         self.preview_note.setText(note)
+
+    def _no_plan(self, exc: EmDiaError) -> None:
+        self.preview_model.set_rows([])
+        self.preview_note.setText(in_one_line(exc))
 
     def save(self) -> None:
         form = self.form()

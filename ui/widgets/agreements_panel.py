@@ -17,6 +17,7 @@ from app.errors import EmDiaError
 from app.services.agreements import AgreementService
 from app.services.base import Permission
 from app.services.documents import DocumentService
+from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.tables import make_table
 
@@ -82,15 +83,14 @@ class AgreementsPanel(QWidget):
 
     def load(self, patient_id: int) -> None:
         self.patient_id = patient_id
-        try:
-            self.views = self.service.for_patient(patient_id)
-            checks = self.service.credit_checks(patient_id)
-        except EmDiaError as exc:
-            self.views = []
-            self.model.set_rows([])
-            self.status.setText(exc.message)
-            self._enable()
+        found = ops.call(
+            self,
+            lambda: (self.service.for_patient(patient_id), self.service.credit_checks(patient_id)),
+            on_error=self._unavailable,
+        )
+        if found is None:
             return
+        self.views, checks = found
         self.model.set_rows([self._row(v) for v in self.views])
         if self.views:
             self.table.selectRow(0)
@@ -103,6 +103,12 @@ class AgreementsPanel(QWidget):
             )
         else:
             self.credit.setText(self.tr("Nenhuma consulta de crédito registrada."))
+        self._enable()
+
+    def _unavailable(self, exc: EmDiaError) -> None:
+        self.views = []
+        self.model.set_rows([])
+        self.status.setText(exc.message)
         self._enable()
 
     def _row(self, v: AgreementView) -> Row:
@@ -143,10 +149,8 @@ class AgreementsPanel(QWidget):
         view = self.selected()
         if view is None or self.patient_id is None:
             return
-        try:
-            done = action(view.id)
-        except EmDiaError as exc:
-            self.status.setText(exc.message)
+        done = ops.call(self, lambda: action(view.id), on_error=ops.show_in(self.status))
+        if done is None:
             return
         self.load(self.patient_id)
         self.status.setText(self.tr("Acordo {id}: {s}.").format(id=done.id, s=done.status_label))
@@ -164,10 +168,10 @@ class AgreementsPanel(QWidget):
         view = self.selected()
         if view is None:
             return None
-        try:
-            document = self.documents.confession(view.id)
-        except EmDiaError as exc:
-            self.status.setText(exc.message)
+        document = ops.call(
+            self, lambda: self.documents.confession(view.id), on_error=ops.show_in(self.status)
+        )
+        if document is None:
             return None
         self.document_generated.emit(document)
         return document

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.errors import PermissionDenied
+from app.errors import EmDiaError
 from app.services.collection import CollectionService
+from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.tables import make_table
 
@@ -30,11 +31,8 @@ class ContactHistory(QWidget):
         layout.addWidget(self.table, 1)
 
     def load(self, patient_id: int) -> None:
-        try:
-            views = self.service.history(patient_id)
-        except PermissionDenied as exc:
-            self.model.set_rows([])
-            self.empty.setText(exc.message)
+        views = ops.call(self, lambda: self.service.history(patient_id), on_error=self._unavailable)
+        if views is None:
             return
         self.model.set_rows(
             [
@@ -62,3 +60,8 @@ class ContactHistory(QWidget):
             if not views
             else self.tr("{n} contato(s) registrado(s).").format(n=len(views))
         )
+
+    def _unavailable(self, exc: EmDiaError) -> None:
+        """The history is kept from who may not see it (recepção sees it; nobody locked out)."""
+        self.model.set_rows([])
+        self.empty.setText(exc.message)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.errors import EmDiaError, ValidationError
+from ui import ops
 
 ERROR_STYLE = "color: #b3261e; font-size: 11px;"
 
@@ -21,6 +22,13 @@ def error_label(name: str = "error_general") -> QLabel:
     return label
 
 
+def in_one_line(exc: EmDiaError) -> str:
+    """A refusal as one line (a preview's note): the fields' messages side by side."""
+    if isinstance(exc, ValidationError):
+        return " ".join(e.message for e in exc.errors)
+    return exc.message
+
+
 def secret_line(name: str) -> QLineEdit:
     """A line edit for a password or frase-senha (never shown while typed)."""
     edit = QLineEdit()
@@ -32,7 +40,7 @@ def secret_line(name: str) -> QLineEdit:
 class FieldErrors:
     """Maps the services' field keys to the widgets and their error labels."""
 
-    def __init__(self, general: QLabel | None = None) -> None:
+    def __init__(self, general: QLabel) -> None:
         self.labels: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
         self.general = general
@@ -66,9 +74,8 @@ class FieldErrors:
             label.hide()
             self.widgets[key].setProperty("invalid", False)
             self.widgets[key].setStyleSheet("")
-        if self.general is not None:
-            self.general.clear()
-            self.general.hide()
+        self.general.clear()
+        self.general.hide()
 
     def show(self, error: ValidationError) -> None:
         """Put each message under its field (others in the general label); focus the first."""
@@ -86,7 +93,7 @@ class FieldErrors:
             widget = self.widgets[field_error.field]
             widget.setStyleSheet("border: 1px solid #b3261e;")
             first = first or widget
-        if leftovers and self.general is not None:
+        if leftovers:
             self.general.setText("\n".join(leftovers))
             self.general.show()
         if first is not None:
@@ -96,18 +103,17 @@ class FieldErrors:
         label = self.labels.get(key)
         return label.text() if label is not None and not label.isHidden() else ""
 
-    def attempt(self, action: Callable[[], object]) -> bool:
-        """Run a save/submit: field errors go under their fields, any other refusal to the
-        general label. ``True`` when it went through."""
-        self.clear()
-        try:
-            action()
-        except ValidationError as exc:
+    def refused(self, exc: EmDiaError) -> None:
+        """An ``on_error`` for ``ui.ops``: field errors under their fields, any other refusal in
+        the general label."""
+        if isinstance(exc, ValidationError):
             self.show(exc)
-            return False
-        except EmDiaError as exc:
-            if self.general is not None:
-                self.general.setText(exc.message)
-                self.general.show()
-            return False
-        return True
+            return
+        self.general.setText(exc.message)
+        self.general.show()
+
+    def attempt(self, action: Callable[[], object]) -> bool:
+        """Run a save/submit through ``ui.ops``, refusals shown by ``refused``. ``True`` when it
+        went through."""
+        self.clear()
+        return ops.attempt(self.general, action, on_error=self.refused)

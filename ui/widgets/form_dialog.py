@@ -9,14 +9,14 @@ from typing import TypeVar
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QMessageBox,
     QPushButton,
     QWidget,
 )
 
-from app.errors import ConflictError, EmDiaError, ValidationError
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from app.errors import ConflictError, EmDiaError
+from ui import ops
+from ui.widgets.form import FieldErrors, error_label
 
 T = TypeVar("T")
 
@@ -34,11 +34,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setWindowTitle(title)
-        self.general_error = QLabel()
-        self.general_error.setObjectName("error_general")
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
         self.buttons = QDialogButtonBox()
         self.save_button: QPushButton = self.buttons.addButton(
@@ -78,22 +74,16 @@ class FormDialog(QDialog):
         return box.clickedButton() is reload_button
 
     def submit(self, action: Callable[[], T]) -> T | None:
-        """Run ``action``; on a refusal show why (under the field, or on top) and return None."""
+        """Run ``action`` through ``ui.ops``; on a refusal show why (under the field, or on
+        top) and return None."""
         self.errors.clear()
-        try:
-            return action()
-        except ValidationError as exc:
-            self.errors.show(exc)
-        except ConflictError as exc:
-            self.general_error.setText(exc.message)
+        return ops.call(self, action, on_error=self.refused)
+
+    def refused(self, exc: EmDiaError) -> None:
+        self.errors.refused(exc)
+        if isinstance(exc, ConflictError) and self.ask_reload(exc):
+            self.reload()
+            self.general_error.setText(
+                self.tr("Recarregado: esta é a versão atual. Refaça suas alterações e salve.")
+            )
             self.general_error.show()
-            if self.ask_reload(exc):
-                self.reload()
-                self.general_error.setText(
-                    self.tr("Recarregado: esta é a versão atual. Refaça suas alterações e salve.")
-                )
-                self.general_error.show()
-        except EmDiaError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-        return None

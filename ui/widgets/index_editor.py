@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_percent
 from app.domain.schedule import add_months
-from app.errors import ValidationError
+from app.errors import EmDiaError
 from app.services.indexes import IndexService
-from ui.widgets.form import ERROR_STYLE
+from ui import ops
+from ui.widgets.form import ERROR_STYLE, in_one_line
 
 
 class IndexEditor(QWidget):
@@ -61,7 +62,9 @@ class IndexEditor(QWidget):
         self.load()
 
     def load(self) -> None:
-        values = self.service.values(self.index)
+        values = ops.call(self, lambda: self.service.values(self.index))
+        if values is None:
+            return
         self.table.setRowCount(0)
         for month, bp in values:
             self._append(f"{month:%m/%Y}", format_percent(bp).removesuffix(" %"))
@@ -94,13 +97,15 @@ class IndexEditor(QWidget):
 
     def save(self) -> None:
         self.status.setStyleSheet("")
-        try:
-            count = self.service.set_values(self.index, self.pairs())
-        except ValidationError as exc:
-            self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText(
-                self.tr("Nada foi salvo: ") + " ".join(e.message for e in exc.errors)
-            )
+        pairs = self.pairs()
+        count = ops.call(
+            self, lambda: self.service.set_values(self.index, pairs), on_error=self._refused
+        )
+        if count is None:
             return
         self.status.setText(self.tr("{n} meses salvos.").format(n=count))
         self.load()
+
+    def _refused(self, exc: EmDiaError) -> None:
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(self.tr("Nada foi salvo: ") + in_one_line(exc))
