@@ -406,8 +406,8 @@ def main(out_dir: str) -> int:
         save(window, app, out / "cobranca-de-hoje.png")
         # A promise logged in two clicks, then the patient's contact history.
         draft = today.drafts[row]
-        today.promise_date.setText("27/11/2026")
-        today.log(ContactOutcome.PROMISED)
+        today.detail.promise_date.setText("27/11/2026")
+        today.detail.log(ContactOutcome.PROMISED)
         window.open_contract(draft.patient_id, draft.contract_id)
         page = window.patients.page
         page.bottom_tabs.setCurrentWidget(page.contacts)

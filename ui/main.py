@@ -18,13 +18,13 @@ import resources
 from app.bootstrap import Services, bootstrap
 from app.clock import Clock
 from app.config import Config, load_config
-from app.errors import KeyRequired, ValidationError
+from app.errors import EmDiaError, KeyRequired, ValidationError
 from app.logging_setup import configure_logging
 from app.security import keystore, unlock
 from app.security.keys import DataKey
 from app.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport
 from app.services.users import check_user_form
-from ui import tasks
+from ui import ops, tasks
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -32,7 +32,7 @@ from ui.dialogs.setup import SetupAnswers, SetupDialog
 from ui.dialogs.unlock import UnlockDialog
 from ui.errors import ErrorReporter
 from ui.main_window import MainWindow
-from ui.tasks import TaskRunner, run_with_progress
+from ui.tasks import TaskRunner
 
 log = logging.getLogger("emdia.ui")
 
@@ -105,6 +105,7 @@ class Launcher:
         self.config = config
         self.clock = clock
         self.reporter = reporter
+        reporter.activate()  # before the window: a refusal while filling the demo lands here
         self.auto_backup = auto_backup
         self.runner = TaskRunner()
         self.window: MainWindow | None = None
@@ -243,12 +244,16 @@ class Launcher:
             services.login(DEMO_USERS[0][0], DEMO_PASSWORD)
             self.show_window()
 
-        def failed(exc: BaseException) -> None:
-            self.reporter.report(exc)
+        def failed(exc: EmDiaError) -> None:
+            ops.settle(exc, None)  # cancelled, or a bug: said, then the (empty) clinic opens
             self.show_window()
 
-        run_with_progress(
-            self.runner, None, "Criando a clínica de demonstração…", job, done, failed
+        ops.start(
+            None,
+            job,
+            on_success=done,
+            on_error=failed,
+            progress="Criando a clínica de demonstração…",
         )
 
     def show_window(self) -> MainWindow:

@@ -4,7 +4,6 @@ the lock (Ctrl+L and after idle minutes) and the automatic backups in the status
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -19,22 +18,23 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from shiboken6 import isValid
 
 import app
 from app.bootstrap import Services
 from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
+from app.domain.documents import ArchivedDocument
 from app.errors import EmDiaError
 from app.services.backup import BackupResult
 from app.services.base import Actor, Permission
 from app.services.database import location_of
+from ui import ops
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.login import LoginDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
-from ui.tasks import TaskRunner, run_with_progress
+from ui.tasks import Cancelled, Progress
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
@@ -76,96 +76,22 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("MainWindow")
         self.services = services
+        # Where ``ui.ops`` sends what a screen has no place for, and every bug.
         self.reporter = reporter or ErrorReporter()
+        self.reporter.activate()
         self.auto_backup = auto_backup
-        self.runner = TaskRunner(self)
         self.locked_as: Actor | None = None
         self.lock_dialog: LoginDialog | None = None
         self._hidden_while_locked: list[QWidget] = []
         self._closing_backup_started = False
 
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("stack")
-
         self.desk = DocumentDesk(services.documents, self)
-        self.patients = PatientsSection(services, self.desk)
-        self.patients_view = self.patients.list
-        self.contracts_view = ContractsView(services.contracts)
-        self.documents_view = DocumentsView(services.documents, self.desk)
-        self.dashboard = DashboardView(services)
-        self.collection = CollectionSection(services, self.reporter, self.runner)
-        self.today_view = self.collection.today
-        self.security_view = SecurityView(services, self.reporter)
-        self.audit_view = AuditView(services.audit)
-        self.settings_view = SettingsView(
-            services, security=self.security_view, audit=self.audit_view
-        )
-        self.security_view.reopen_requested.connect(self.reopen_requested.emit)
-        self.sections: dict[str, QWidget] = {
-            "Início": self.dashboard,
-            "Pacientes": self.patients,
-            "Contratos": self.contracts_view,
-            "Cobrança": self.collection,
-            "Documentos": self.documents_view,
-            "Relatórios": PlaceholderView(
-                self.tr("Relatórios"),
-                self.tr(
-                    "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da "
-                    "dívida, com exportação para planilha."
-                ),
-            ),
-            "Configurações": self.settings_view,
-        }
-        for index, name in enumerate(self.SECTIONS):
-            item = QListWidgetItem(self.tr(name))
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(f"Ctrl+{index + 1}")
-            self.nav.addItem(item)
-            self.stack.addWidget(self.sections[name])
-            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(
-                lambda i=index: self.nav.setCurrentRow(i)
-            )
-        self.nav.currentRowChanged.connect(self._section_changed)
-        self.contracts_view.open_contract.connect(self.open_contract)
-        self.today_view.open_patient.connect(self.open_contract)
-        self.today_view.document_requested.connect(self.on_document_requested)
-        self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
-        self.collection.open_patient.connect(self.open_patient)
-        self.dashboard.show_bucket.connect(self.show_overdue_bucket)
-
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-        self.central = central
-
-        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
-        self.db_label.setObjectName("dbLabel")
-        self.statusBar().addPermanentWidget(self.db_label)
-        self.user_label = QLabel()
-        self.user_label.setObjectName("userLabel")
-        self.user_label.setContentsMargins(16, 0, 8, 0)
-        self.statusBar().addPermanentWidget(self.user_label)
-        self.lock_button = QPushButton(self.tr("Bloquear (Ctrl+L)"))
-        self.lock_button.setObjectName("lockButton")
-        self.lock_button.clicked.connect(self.lock)
-        self.statusBar().addPermanentWidget(self.lock_button)
-        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
-        help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
-        self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
-        self.about_action.setObjectName("about")
-        self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
-        self.settings_view.clinic_changed.connect(self.update_title)
-        self.settings_view.transfer_panel.imported.connect(
-            lambda _r: self.patients_view.run_search()
-        )
+        self.sections = self._build_sections(services)
+        self.central = self._build_navigation()
+        self.setCentralWidget(self.central)
+        self._build_status_bar()
+        self._build_menu()
+        self._connect_sections()
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
@@ -178,6 +104,99 @@ class MainWindow(QMainWindow):
         if auto_backup:
             self.daily.start()
         self.apply_permissions()
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_sections(self, services: Services) -> dict[str, QWidget]:
+        """One view per entry of the navigation, by its name in ``SECTIONS``."""
+        self.patients = PatientsSection(services, self.desk)
+        self.patients_view = self.patients.list
+        self.contracts_view = ContractsView(services.contracts)
+        self.documents_view = DocumentsView(services.documents, self.desk)
+        self.dashboard = DashboardView(services)
+        self.collection = CollectionSection(services)
+        self.today_view = self.collection.today
+        self.security_view = SecurityView(services)
+        self.audit_view = AuditView(services.audit)
+        self.settings_view = SettingsView(
+            services, security=self.security_view, audit=self.audit_view
+        )
+        reports = PlaceholderView(
+            self.tr("Relatórios"),
+            self.tr(
+                "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da dívida, "
+                "com exportação para planilha."
+            ),
+        )
+        return {
+            "Início": self.dashboard,
+            "Pacientes": self.patients,
+            "Contratos": self.contracts_view,
+            "Cobrança": self.collection,
+            "Documentos": self.documents_view,
+            "Relatórios": reports,
+            "Configurações": self.settings_view,
+        }
+
+    def _build_navigation(self) -> QWidget:
+        """The list of sections on the left (Ctrl+1…7), the current one on the right."""
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("stack")
+        for index, name in enumerate(self.SECTIONS):
+            item = QListWidgetItem(self.tr(name))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(f"Ctrl+{index + 1}")
+            self.nav.addItem(item)
+            self.stack.addWidget(self.sections[name])
+            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(
+                lambda i=index: self.nav.setCurrentRow(i)
+            )
+        self.nav.currentRowChanged.connect(self._section_changed)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        return central
+
+    def _build_status_bar(self) -> None:
+        """Which database, who is logged in, and the lock button (Ctrl+L)."""
+        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
+        self.db_label.setObjectName("dbLabel")
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.user_label.setContentsMargins(16, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.lock_button = QPushButton(self.tr("Bloquear (Ctrl+L)"))
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
+
+    def _build_menu(self) -> None:
+        help_menu = self.menuBar().addMenu(self.tr("Ajuda"))
+        self.about_action = QAction(self.tr("Sobre o EmDia…"), self)
+        self.about_action.setObjectName("about")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _connect_sections(self) -> None:
+        """What one section asks of another goes through the window."""
+        self.contracts_view.open_contract.connect(self.open_contract)
+        self.today_view.open_patient.connect(self.open_contract)
+        self.today_view.document_requested.connect(self.on_document_requested)
+        self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
+        self.collection.open_patient.connect(self.open_patient)
+        self.dashboard.show_bucket.connect(self.show_overdue_bucket)
+        self.security_view.reopen_requested.connect(self.reopen_requested.emit)
+        self.settings_view.clinic_changed.connect(self.update_title)
+        self.settings_view.transfer_panel.imported.connect(
+            lambda _r: self.patients_view.run_search()
+        )
 
     # --- who is acting --------------------------------------------------------------------
     def apply_permissions(self) -> None:
@@ -242,19 +261,15 @@ class MainWindow(QMainWindow):
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
         """A start/daily backup in the background; the status bar says how it went."""
+        backups = self.services.backups
 
-        def job(progress: Any, cancelled: Any) -> BackupResult:
-            return self.services.backups.create_automatic(kind, progress=progress)
+        def job(progress: Progress, _cancelled: Cancelled) -> BackupResult:
+            return backups.create_automatic(kind, progress=progress)
 
-        self.runner.start(job, self._backup_done, self._backup_failed)
+        ops.start(self, job, on_success=self._backup_done, on_error=self._backup_failed)
 
     def _daily_backup(self) -> None:
-        try:
-            due = self.services.backups.due_today()
-        except Exception as exc:  # reported in the status bar, never a crash from a timer
-            self._backup_failed(exc)
-            return
-        if due:
+        if ops.call(self, self.services.backups.due_today, on_error=self._backup_failed):
             self.start_backup("diario")
 
     def _backup_done(self, result: BackupResult) -> None:
@@ -263,43 +278,38 @@ class MainWindow(QMainWindow):
             text += " — " + result.fallback_reason + self.tr(" (gravado na pasta padrão)")
         self.statusBar().showMessage(text, 15_000)
 
-    def _backup_failed(self, exc: BaseException) -> None:
-        log.warning("automatic backup failed: %s", exc)
-        self.reporter.report(exc, self)
+    def _backup_failed(self, exc: EmDiaError) -> None:
+        log.warning("automatic backup failed: %s", exc.message)
+        ops.settle(exc, self)  # a failed backup is said out loud, not only in the status bar
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.auto_backup and not self._closing_backup_started:
             self._closing_backup_started = True
             event.ignore()
 
-            def job(progress: Any, cancelled: Any) -> BackupResult:
-                return self.services.backups.create_automatic(
+            backups = self.services.backups
+
+            def job(progress: Progress, cancelled: Cancelled) -> BackupResult:
+                return backups.create_automatic(
                     "fechamento", progress=progress, cancelled=cancelled
                 )
 
-            def failed(exc: BaseException) -> None:
-                if isValid(self):
-                    self._backup_failed(exc)
-                self._close_now()
+            def failed(exc: EmDiaError) -> None:
+                self._backup_failed(exc)
+                self.close()
 
-            run_with_progress(
-                self.runner,
+            # Had the window gone meanwhile (the application quitting), nothing is called back.
+            ops.start(
                 self,
-                self.tr("Fazendo o backup de fechamento…"),
                 job,
-                lambda _result: self._close_now(),
-                failed,
+                on_success=lambda _result: self.close(),
+                on_error=failed,
+                progress=self.tr("Fazendo o backup de fechamento…"),
             )
             return
         self.idle.uninstall()
         self.daily.stop()
         super().closeEvent(event)
-
-    def _close_now(self) -> None:
-        # The closing backup may finish after the window was already destroyed (a test's
-        # teardown, the application quitting): then there is nothing left to close.
-        if isValid(self):
-            self.close()
 
     def show_about(self) -> None:
         AboutDialog(self.services.config, self).exec()
@@ -332,11 +342,18 @@ class MainWindow(QMainWindow):
         """A régua letter step (notificação D+30, aviso de negativação D+40): generate and
         archive the PDF for the contract and open it to print; the receptionist then logs
         "Carta enviada" in Cobrança de hoje."""
-        try:
+
+        def generate_and_open() -> ArchivedDocument:
             [document] = self.services.documents.generate(kind, contract_id=contract_id)
             self.desk.open(document.id)
-        except EmDiaError as exc:
-            self.statusBar().showMessage(exc.message, 15_000)
+            return document
+
+        document = ops.call(
+            self,
+            generate_and_open,
+            on_error=lambda exc: self.statusBar().showMessage(exc.message, 15_000),
+        )
+        if document is None:
             return
         self.statusBar().showMessage(
             self.tr(

@@ -20,7 +20,7 @@ from tests.ui.helpers import drive_modal, type_text
 from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.views.dashboard_view import DashboardView
 from ui.views.patient_page import PatientPage
-from ui.views.today_view import TodayView
+from ui.views.today.view import TodayView
 
 
 @pytest.fixture
@@ -118,16 +118,16 @@ def test_after_full_payment_the_removal_is_on_top_of_the_list_and_red_when_late(
     today.show()
     with qtbot.waitSignal(today.loaded, timeout=10_000):
         today.load()
-    assert today.removals_box.isVisible()
-    assert today.removals_model.index(0, 0).data() == "Ana Souza"
-    assert today.removals_model.index(0, 2).data() == "retirar até 10/04 (faltam 4 dias úteis)"
+    assert today.removals.isVisible()
+    assert today.removals.model.index(0, 0).data() == "Ana Souza"
+    assert today.removals.model.index(0, 2).data() == "retirar até 10/04 (faltam 4 dias úteis)"
 
     clock.day = date(2026, 4, 13)
     with qtbot.waitSignal(today.loaded, timeout=10_000):
         today.load()
-    assert "retirada atrasada" in today.removals_model.index(0, 2).data()
-    assert today.removals_model.rows[0].colour == "#b3261e"
-    assert "prazo vencido" in today.removals_title.text()
+    assert "retirada atrasada" in today.removals.model.index(0, 2).data()
+    assert today.removals.model.rows[0].colour == "#b3261e"
+    assert "prazo vencido" in today.removals.title.text()
 
     board = DashboardView(staff)
     qtbot.addWidget(board)
@@ -141,11 +141,11 @@ def test_after_full_payment_the_removal_is_on_top_of_the_list_and_red_when_late(
 
     with qtbot.waitSignal(today.loaded, timeout=10_000):
         drive_modal(
-            lambda: qtbot.mouseClick(today.removal_button, Qt.MouseButton.LeftButton),
+            lambda: qtbot.mouseClick(today.removals.record_button, Qt.MouseButton.LeftButton),
             NegativacaoDialog,
             remove,
         )
-    assert today.removals_box.isHidden()
+    assert today.removals.isHidden()
     [view] = staff.negativacao.list()
     assert view.row.removed_on == date(2026, 4, 13)
 

@@ -19,7 +19,7 @@ from app.domain.regua import StepKey
 from tests.collection_data import seed_debtors
 from tests.ui.helpers import replace_text, type_text
 from ui.main_window import MainWindow
-from ui.views.today_view import TodayView
+from ui.views.today.view import TodayView
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def select(qtbot: QtBot, today: TodayView, patient_name: str) -> None:
 def qr_text(today: TodayView) -> str:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    today.qr.pixmap().toImage().save(buffer, "PNG")
+    today.detail.qr.pixmap().toImage().save(buffer, "PNG")
     image = Image.open(BytesIO(bytes(buffer.data().data())))
     return str(zxingcpp.read_barcodes(image)[0].text)
 
@@ -68,29 +68,29 @@ def test_a_morning_copy_open_whatsapp_log_a_promise_and_the_row_leaves(
     select(qtbot, today, "Maria da Silva")
     draft = today.current()
     assert draft is not None and draft.step_key == StepKey.ATRASO
-    assert today.text.toPlainText() == draft.text
-    assert "R$ 306,50" in today.qr_caption.text()
+    assert today.detail.text.toPlainText() == draft.text
+    assert "R$ 306,50" in today.detail.qr_caption.text()
     assert qr_text(today) == draft.pix_payload  # what a banking app reads from the screen
 
-    qtbot.mouseClick(today.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(today.detail.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == draft.text
     pix = next(line for line in draft.text.splitlines() if line.startswith("000201"))
     assert crc_is_valid(pix) and decode(pix).amount_cents == 30_650
 
     opened: list[QUrl] = []
-    today.open_url = lambda url: opened.append(url) or True
-    assert today.whatsapp_button.isVisible() and not today.email_button.isVisible()
-    qtbot.mouseClick(today.whatsapp_button, Qt.MouseButton.LeftButton)
+    today.detail.open_url = lambda url: opened.append(url) or True
+    assert today.detail.whatsapp_button.isVisible() and not today.detail.email_button.isVisible()
+    qtbot.mouseClick(today.detail.whatsapp_button, Qt.MouseButton.LeftButton)
     assert [u.toString(QUrl.ComponentFormattingOption.FullyEncoded) for u in opened] == [
         draft.whatsapp_url
     ]
     assert opened[0].host() == "wa.me" and opened[0].path() == "/5519998765432"
 
-    type_text(qtbot, today.promise_date, "18/03/2026")
-    assert today.promise_amount.text() == "306,50"  # the updated amount, prefilled
-    qtbot.mouseClick(today.promise_button, Qt.MouseButton.LeftButton)  # second click
+    type_text(qtbot, today.detail.promise_date, "18/03/2026")
+    assert today.detail.promise_amount.text() == "306,50"  # the updated amount, prefilled
+    qtbot.mouseClick(today.detail.promise_button, Qt.MouseButton.LeftButton)  # second click
     assert sorted(names(today)) == ["Bruno Lima", "Pedro Souza"]
-    assert "prometeu pagar registrado" in today.status.text()
+    assert "prometeu pagar registrado" in today.detail.status.text()
 
     window.open_contract(debtors["maria"], debtors["maria_contract"])
     contacts = window.patients.page.contacts
@@ -110,11 +110,11 @@ def test_e_mail_for_who_refused_whatsapp_and_a_logged_outcome(
     _window, today = open_today(qtbot, services)
     select(qtbot, today, "Bruno Lima")
     opened: list[QUrl] = []
-    today.open_url = lambda url: opened.append(url) or True
-    assert today.email_button.isVisible() and not today.whatsapp_button.isVisible()
-    qtbot.mouseClick(today.email_button, Qt.MouseButton.LeftButton)
+    today.detail.open_url = lambda url: opened.append(url) or True
+    assert today.detail.email_button.isVisible() and not today.detail.whatsapp_button.isVisible()
+    qtbot.mouseClick(today.detail.email_button, Qt.MouseButton.LeftButton)
     assert opened[0].scheme() == "mailto" and opened[0].path() == "bruno@exemplo.com.br"
-    sent = next(b for b, outcome, _ in today.outcome_buttons if b.text() == "Enviado")
+    sent = next(b for b, outcome, _ in today.detail.outcome_buttons if b.text() == "Enviado")
     qtbot.mouseClick(sent, Qt.MouseButton.LeftButton)
     assert "Bruno Lima" not in names(today)
     assert services.collection.history(debtors["bruno"])[0].channel == "E-mail"
@@ -125,8 +125,8 @@ def test_a_promise_without_a_date_is_refused_next_to_the_field(
 ) -> None:
     _window, today = open_today(qtbot, services)
     select(qtbot, today, "Pedro Souza")
-    replace_text(qtbot, today.promise_amount, "12.5")
-    qtbot.mouseClick(today.promise_button, Qt.MouseButton.LeftButton)
+    replace_text(qtbot, today.detail.promise_amount, "12.5")
+    qtbot.mouseClick(today.detail.promise_button, Qt.MouseButton.LeftButton)
     date_error = today.findChild(QLabel, "error_promise_date")
     amount_error = today.findChild(QLabel, "error_promise_amount")
     assert date_error is not None and "informe quando" in date_error.text()
@@ -140,9 +140,9 @@ def test_rows_outside_the_rules_say_why_and_cannot_be_sent(
     services.clinic.update({"cnpj": ""})  # a clinic that does not identify itself
     _window, today = open_today(qtbot, services)
     select(qtbot, today, "Maria da Silva")
-    assert "CDC art. 42-A" in today.reason.text() and today.reason.isVisible()
-    assert not today.copy_button.isEnabled() and not today.whatsapp_button.isEnabled()
-    assert not any(b.isEnabled() for b, _, _ in today.outcome_buttons)
+    assert "CDC art. 42-A" in today.detail.reason.text() and today.detail.reason.isVisible()
+    assert not today.detail.copy_button.isEnabled() and not today.detail.whatsapp_button.isEnabled()
+    assert not any(b.isEnabled() for b, _, _ in today.detail.outcome_buttons)
     assert "0 podem ser contatados agora; 3 aguardam" in today.summary.text()
 
 

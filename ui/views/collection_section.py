@@ -7,25 +7,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.bootstrap import Services
-from ui.errors import ErrorReporter
-from ui.tasks import TaskRunner
 from ui.views.overdue_view import OverdueView
-from ui.views.today_view import TodayView
+from ui.views.today.view import TodayView
 
 
 class CollectionSection(QTabWidget):
     open_patient = Signal(int)
 
-    def __init__(
-        self,
-        services: Services,
-        reporter: ErrorReporter | None = None,
-        runner: TaskRunner | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CollectionSection")
-        self.today = TodayView(services, reporter, runner)
+        self.today = TodayView(services)
         self.addTab(self.today, self.tr("Cobrança de hoje"))
         self.overdue = OverdueView(services)
         self.addTab(self.overdue, self.tr("Inadimplentes"))

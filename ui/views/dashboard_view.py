@@ -5,8 +5,6 @@ how late), what came back this month, what was promised this week and what falls
 from __future__ import annotations
 
 import html
-import sys
-from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -35,7 +33,8 @@ from app.domain.dates import day_span, format_date
 from app.domain.money import format_brl, format_percent
 from app.domain.promises import PromiseStatus
 from app.errors import EmDiaError
-from ui.tasks import Task, TaskRunner, run_with_progress
+from ui import ops
+from ui.tasks import Cancelled, Progress, Task
 
 PROMISE_STATUS = {
     PromiseStatus.PENDING: "aguardando",
@@ -121,7 +120,6 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.setObjectName("DashboardView")
         self.services = services
-        self.runner = TaskRunner(self)
         self.task: Task | None = None
         self.dashboard: Dashboard | None = None
 
@@ -187,20 +185,20 @@ class DashboardView(QWidget):
         self.status.setText(self.tr("Calculando…"))
         dashboard = self.services.dashboard
 
-        def job(_progress: Any, _cancelled: Any) -> Dashboard:
+        def job(_progress: Progress, _cancelled: Cancelled) -> Dashboard:
             return dashboard.summary()
 
-        self.task, _dialog = run_with_progress(
-            self.runner, self, self.tr("Calculando o painel…"), job, self._loaded, self._failed
+        self.task = ops.start(
+            self,
+            job,
+            on_success=self._loaded,
+            on_error=self._failed,
+            progress=self.tr("Calculando o painel…"),
         )
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: EmDiaError) -> None:
         self.task = None
-        if isinstance(exc, EmDiaError):
-            self.status.setText(exc.message)
-            return
-        self.status.setText(self.tr("Não foi possível calcular o painel."))
-        sys.excepthook(type(exc), exc, exc.__traceback__)
+        self.status.setText(exc.message)
 
     def _loaded(self, d: Dashboard) -> None:
         self.task = None

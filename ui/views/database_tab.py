@@ -1,7 +1,7 @@
 """Configurações → Banco de dados: where the clinic's data lives, and the guided move to the
 clinic's PostgreSQL server ("usar servidor da clínica") for clinics with several PCs.
 
-Testing the server and copying the data run off the UI thread (``ui.tasks``) behind a progress
+Testing the server and copying the data run off the UI thread (``ui.ops``) behind a progress
 dialog; the move takes effect the next time EmDia opens.
 """
 
@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import EmDiaError, ValidationError
 from app.services.database import DatabaseInfo, DatabaseService, ServerCheck, server_url
-from ui.errors import ErrorReporter
-from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
-from ui.widgets.form import ERROR_STYLE, FieldErrors
+from ui import ops
+from ui.tasks import Cancelled, Progress
+from ui.widgets.form import FieldErrors, error_label
 
 WAY_BACK = (
     "Para voltar a trabalhar só neste computador, copie os dados do servidor para um arquivo "
@@ -37,18 +36,10 @@ WAY_BACK = (
 
 
 class DatabaseTab(QWidget):
-    def __init__(
-        self,
-        service: DatabaseService,
-        runner: TaskRunner | None = None,
-        reporter: ErrorReporter | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, service: DatabaseService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DatabaseTab")
         self.service = service
-        self.runner = runner or TaskRunner(self)
-        self.reporter = reporter or ErrorReporter()
         self.checked: ServerCheck | None = None
 
         where_box = QGroupBox(self.tr("Onde estão os dados"))
@@ -89,11 +80,7 @@ class DatabaseTab(QWidget):
         )
         steps.setWordWrap(True)
         server_layout.addWidget(steps)
-        general = QLabel()
-        general.setObjectName("error_general")
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
+        general = error_label()
         self.errors = FieldErrors(general)
         server_layout.addWidget(general)
         form = QFormLayout()
@@ -157,7 +144,9 @@ class DatabaseTab(QWidget):
 
     # --- state ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        info = self.service.info()
+        info = ops.call(self, self.service.info)
+        if info is None:
+            return
         self.info = info
         self.engine.setText(
             self.tr("{engine} — servidor da clínica").format(engine=info.engine)
@@ -184,17 +173,8 @@ class DatabaseTab(QWidget):
 
     def url(self) -> str | None:
         self.errors.clear()
-        try:
-            return server_url(
-                self.host.text(),
-                self.port.text(),
-                self.database.text(),
-                self.user.text(),
-                self.password.text(),
-            )
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return None
+        fields = [w.text() for w in (self.host, self.port, self.database, self.user, self.password)]
+        return ops.call(self, lambda: server_url(*fields), on_error=self.errors.refused)
 
     # --- actions ----------------------------------------------------------------------------
     def test_connection(self) -> None:
@@ -203,11 +183,17 @@ class DatabaseTab(QWidget):
             return
         self.status.setText(self.tr("Testando a conexão…"))
 
-        def job(_progress: Progress, _cancelled: Cancelled) -> ServerCheck:
-            return self.service.check(url)
+        service = self.service
 
-        run_with_progress(
-            self.runner, self, self.tr("Testando a conexão…"), job, self._tested, self._failed
+        def job(_progress: Progress, _cancelled: Cancelled) -> ServerCheck:
+            return service.check(url)
+
+        ops.start(
+            self,
+            job,
+            on_success=self._tested,
+            on_error=ops.show_in(self.status),
+            progress=self.tr("Testando a conexão…"),
         )
 
     def _tested(self, result: ServerCheck) -> None:
@@ -217,30 +203,22 @@ class DatabaseTab(QWidget):
         self.copy_button.setEnabled(result.empty and not on_server)
         self.use_button.setEnabled(result.ready_to_use)
 
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, EmDiaError):
-            self.status.setText(exc.message)
-        else:
-            self.status.setText(self.tr("A operação falhou; veja a mensagem."))
-            self.reporter.report(exc, self)
-
     def copy_to_server(self) -> None:
         if self.checked is None:
             return
-        url = self.checked.url
+        url, service = self.checked.url, self.service
 
         def job(progress: Progress, cancelled: Cancelled) -> Any:
-            report = self.service.copy_to(url, progress, cancelled)
-            self.service.use(url)
+            report = service.copy_to(url, progress, cancelled)
+            service.use(url)
             return report
 
-        run_with_progress(
-            self.runner,
+        ops.start(
             self,
-            self.tr("Copiando os dados da clínica para o servidor…"),
             job,
-            self._copied,
-            self._failed,
+            on_success=self._copied,
+            on_error=ops.show_in(self.status),
+            progress=self.tr("Copiando os dados da clínica para o servidor…"),
         )
 
     def _copied(self, report: Any) -> None:
@@ -255,15 +233,16 @@ class DatabaseTab(QWidget):
     def use_server(self) -> None:
         if self.checked is None or not self.checked.ready_to_use:
             return
-        self.service.use(self.checked.url)
-        self.status.setText(
-            self.tr("Pronto: feche e abra o EmDia para trabalhar no servidor da clínica.")
-        )
+        url = self.checked.url
+        if ops.attempt(self, lambda: self.service.use(url), on_error=ops.show_in(self.status)):
+            self.status.setText(
+                self.tr("Pronto: feche e abra o EmDia para trabalhar no servidor da clínica.")
+            )
 
     def use_local(self) -> None:
-        self.service.use(None)
-        self.status.setText(
-            self.tr(
-                "Pronto: feche e abra o EmDia para voltar ao arquivo deste computador ({file})."
-            ).format(file=self.info.local_file if self.info else "")
-        )
+        if ops.attempt(self, lambda: self.service.use(None), on_error=ops.show_in(self.status)):
+            self.status.setText(
+                self.tr(
+                    "Pronto: feche e abra o EmDia para voltar ao arquivo deste computador ({file})."
+                ).format(file=self.info.local_file if self.info else "")
+            )

@@ -1,6 +1,6 @@
 """Documentos: notifications in batch, and the archive of every PDF ever generated.
 
-The batch runs in the background lane (``ui.tasks``) with a progress bar and Cancelar; the window
+The batch runs in the background (``ui.ops``) with a progress bar and Cancelar; the window
 stays usable meanwhile, and a summary says what was generated, what was skipped and why.
 """
 
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_brl
 from app.errors import EmDiaError
 from app.services.documents import BatchResult, DocumentService
+from ui import ops
 from ui.documents import DocumentDesk, act_on
 from ui.models.documents_model import DocumentTableModel
-from ui.tasks import Cancelled, Progress, TaskRunner, run_with_progress
+from ui.tasks import Cancelled, Progress
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
 
@@ -44,7 +45,6 @@ class DocumentsView(QWidget):
         self.setObjectName("DocumentsView")
         self.service = service
         self.desk = desk or DocumentDesk(service, self)
-        self.runner = TaskRunner(self)
         self.last_result: BatchResult | None = None
 
         title = QLabel(self.tr("Documentos"))
@@ -158,32 +158,35 @@ class DocumentsView(QWidget):
 
     # --- batch ----------------------------------------------------------------------------
     def count_candidates(self) -> None:
-        try:
-            count = len(self.service.overdue_candidates(self.min_days.value()))
-        except EmDiaError as exc:
-            self.candidates_label.setText(exc.message)
-            return
-        self.candidates_label.setText(
-            self.tr("{n} contrato(s) com parcela vencida há mais de {d} dias").format(
-                n=count, d=self.min_days.value()
-            )
+        days = self.min_days.value()
+        candidates = ops.call(
+            self,
+            lambda: self.service.overdue_candidates(days),
+            on_error=ops.show_in(self.candidates_label),
         )
+        if candidates is not None:
+            self.candidates_label.setText(
+                self.tr("{n} contrato(s) com parcela vencida há mais de {d} dias").format(
+                    n=len(candidates), d=days
+                )
+            )
 
     def generate_batch(self) -> None:
         days = self.min_days.value()
         self.batch_button.setEnabled(False)
         self.batch_summary.setText(self.tr("Gerando notificações…"))
 
-        def job(progress: Progress, cancelled: Cancelled) -> BatchResult:
-            return self.service.batch_notifications(days, progress, cancelled)
+        service = self.service
 
-        run_with_progress(
-            self.runner,
+        def job(progress: Progress, cancelled: Cancelled) -> BatchResult:
+            return service.batch_notifications(days, progress, cancelled)
+
+        ops.start(
             self,
-            self.tr("Gerando notificações extrajudiciais…"),
             job,
-            self._batch_done,
-            self._batch_failed,
+            on_success=self._batch_done,
+            on_error=self._batch_failed,
+            progress=self.tr("Gerando notificações extrajudiciais…"),
         )
 
     def _batch_done(self, result: BatchResult) -> None:
@@ -211,11 +214,8 @@ class DocumentsView(QWidget):
         self.refresh()
         self.batch_finished.emit(result)
 
-    def _batch_failed(self, exc: BaseException) -> None:
+    def _batch_failed(self, exc: EmDiaError) -> None:
         self.batch_button.setEnabled(True)
-        message = exc.message if isinstance(exc, EmDiaError) else str(exc)
         self.batch_summary.setText(
-            self.tr("As notificações não foram geradas: {m}").format(m=message)
+            self.tr("As notificações não foram geradas: {m}").format(m=exc.message)
         )
-        if not isinstance(exc, EmDiaError):
-            raise exc

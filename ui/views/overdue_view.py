@@ -4,9 +4,7 @@ type, any-column sorting, the reasons beside the list, and export of exactly wha
 from __future__ import annotations
 
 import html
-import sys
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,14 +35,15 @@ from app.domain.risk import (
     Segment,
 )
 from app.domain.worklist import OverdueRow, Worklist, WorklistQuery, totals
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError
+from ui import ops
 from ui.models.overdue_model import (
     FLAGS_COLUMN,
     SEGMENT_COLOURS,
     FlagsRole,
     OverdueTableModel,
 )
-from ui.tasks import Task, TaskRunner, run_with_progress
+from ui.tasks import Cancelled, Progress, Task
 from ui.widgets.chips import ChipDelegate, chips_html
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
@@ -144,7 +143,6 @@ class OverdueView(QWidget):
         super().__init__(parent)
         self.setObjectName("OverdueView")
         self.services = services
-        self.runner = TaskRunner(self)
         self.task: Task | None = None
         self.pending = False
         self.model = OverdueTableModel()
@@ -227,16 +225,15 @@ class OverdueView(QWidget):
         self.status.setText(self.tr("Calculando…"))
         overdue = self.services.overdue
 
-        def job(progress: Any, _cancelled: Any) -> Worklist:
+        def job(progress: Progress, _cancelled: Cancelled) -> Worklist:
             return overdue.worklist(progress=progress)
 
-        self.task, _dialog = run_with_progress(
-            self.runner,
+        self.task = ops.start(
             self,
-            self.tr("Calculando os inadimplentes e o risco de cada um…"),
             job,
-            self._loaded,
-            self._failed,
+            on_success=self._loaded,
+            on_error=self._failed,
+            progress=self.tr("Calculando os inadimplentes e o risco de cada um…"),
         )
 
     def _loaded(self, worklist: Worklist) -> None:
@@ -252,28 +249,25 @@ class OverdueView(QWidget):
             self.pending = False
             self.refresh()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: EmDiaError) -> None:
         self.task = None
         self.pending = False
-        if isinstance(exc, EmDiaError):
-            self.status.setText(exc.message)
-            return
-        self.status.setText(self.tr("Não foi possível calcular a lista."))
-        sys.excepthook(type(exc), exc, exc.__traceback__)
+        self.status.setText(exc.message)
 
     # --- filters ------------------------------------------------------------------------
     def query(self) -> WorklistQuery:
         """What the user chose; a minimum amount that does not parse is shown, not applied."""
-        min_cents = 0
         text = self.min_amount.text().strip()
         self.min_amount.setToolTip("")
         self.min_amount.setStyleSheet("")
+        min_cents = 0
         if text:
-            try:
-                min_cents = parse_brl(text, "min_amount", "valor mínimo")
-            except ValidationError as exc:
-                self.min_amount.setToolTip(exc.message)
-                self.min_amount.setStyleSheet("border: 1px solid #b3261e;")
+            parsed = ops.call(
+                self,
+                lambda: parse_brl(text, "min_amount", "valor mínimo"),
+                on_error=self._bad_amount,
+            )
+            min_cents = parsed or 0
         current = self.model.filters
         bucket, segment, flag = (c.currentData() for c in (self.bucket, self.segment, self.flag))
         return WorklistQuery(
@@ -285,6 +279,10 @@ class OverdueView(QWidget):
             sort=current.sort,
             descending=current.descending,
         )
+
+    def _bad_amount(self, exc: EmDiaError) -> None:
+        self.min_amount.setToolTip(exc.message)
+        self.min_amount.setStyleSheet("border: 1px solid #b3261e;")
 
     def apply_filters(self) -> None:
         self.model.apply(self.query())
@@ -333,7 +331,7 @@ class OverdueView(QWidget):
         rows = list(self.model.selected)
         overdue = self.services.overdue
 
-        def job(_progress: Any, _cancelled: Any) -> int:
+        def job(_progress: Progress, _cancelled: Cancelled) -> int:
             return overdue.export(path, rows)
 
         def done(count: int) -> None:
@@ -342,6 +340,10 @@ class OverdueView(QWidget):
             )
             self.exported.emit(count)
 
-        run_with_progress(
-            self.runner, self, self.tr("Exportando a lista…"), job, done, self._failed
+        ops.start(
+            self,
+            job,
+            on_success=done,
+            on_error=ops.show_in(self.status),
+            progress=self.tr("Exportando a lista…"),
         )

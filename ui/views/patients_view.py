@@ -10,7 +10,6 @@ from app.services.patients import PatientService
 from app.services.transfer import TransferService
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
-from ui.tasks import TaskRunner
 from ui.views.transfer_panel import export_to_file, open_import_wizard
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
@@ -31,7 +30,6 @@ class PatientsView(QWidget):
         self.setObjectName("PatientsView")
         self.service = service
         self.transfer = transfer
-        self.runner = TaskRunner(self)
         self.model = PatientTableModel(service)
 
         title = QLabel(self.tr("Pacientes"))
@@ -108,7 +106,7 @@ class PatientsView(QWidget):
 
     def export_patients(self) -> None:
         assert self.transfer is not None
-        export_to_file(self.transfer, "patients", self, self.runner, self.count_label.setText)
+        export_to_file(self.transfer, "patients", self, self.count_label.setText)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -32,58 +29,12 @@ from app.errors import EmDiaError, KeyRequired
 from app.services.backup import BackupReport, BackupResult
 from app.services.base import Permission
 from app.services.users import UserInfo
+from ui import ops
 from ui.dialogs.recovery_key import RecoveryKeyDialog
+from ui.dialogs.restore_preview import RestorePreviewDialog
 from ui.dialogs.user_dialog import PasswordDialog, UserDialog
-from ui.errors import ErrorReporter
-from ui.tasks import TaskRunner, run_with_progress
+from ui.tasks import Cancelled, Progress
 from ui.widgets.form import ERROR_STYLE
-
-COUNT_LABELS = (
-    ("patient", "Pacientes"),
-    ("contract", "Contratos"),
-    ("installment", "Parcelas"),
-    ("payment", "Pagamentos"),
-    ("app_user", "Usuários"),
-    ("audit_log", "Registros de auditoria"),
-)
-
-
-def preview_text(report: BackupReport) -> str:
-    lines = [
-        f"Arquivo: {report.path.name}",
-        f"Feito em: {report.created_at.replace('T', ' ')} ({report.kind})",
-        f"Clínica: {report.clinic or '—'}",
-        f"Criptografado: {'sim' if report.encrypted else 'não'}",
-    ]
-    lines += [f"{label}: {report.counts.get(key, 0)}" for key, label in COUNT_LABELS]
-    lines.append("Verificação: ok" if report.ok else "Problemas: " + "; ".join(report.problems))
-    return "\n".join(lines)
-
-
-class RestorePreviewDialog(QDialog):
-    def __init__(self, report: BackupReport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("RestorePreviewDialog")
-        self.setWindowTitle(self.tr("Restaurar backup"))
-        text = QLabel(preview_text(report))
-        text.setObjectName("preview")
-        warning = QLabel(
-            self.tr(
-                "O banco de dados atual será substituído por este backup (uma cópia dele fica "
-                "na pasta de backups). Depois, todos entram de novo."
-            )
-        )
-        warning.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("Restaurar"), QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setEnabled(report.ok)
-        buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addWidget(warning)
-        layout.addWidget(buttons)
 
 
 class SecurityView(QWidget):
@@ -92,17 +43,10 @@ class SecurityView(QWidget):
 
     reopen_requested = Signal(str)
 
-    def __init__(
-        self,
-        services: Services,
-        reporter: ErrorReporter | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SecurityView")
         self.services = services
-        self.reporter = reporter or ErrorReporter()
-        self.runner = TaskRunner(self)
         self.users: list[UserInfo] = []
         # Replaceable by tests: the modal questions this screen asks.
         self.confirm_restore: Callable[[BackupReport], bool] = self._confirm_restore
@@ -152,7 +96,10 @@ class SecurityView(QWidget):
         return box
 
     def load_users(self) -> None:
-        self.users = self.services.users.list_users()
+        users = ops.call(self, self.services.users.list_users)
+        if users is None:
+            return
+        self.users = users
         self.user_table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
             if not user.active:
@@ -194,7 +141,7 @@ class SecurityView(QWidget):
     def _unlock_selected(self) -> None:
         user = self._selected()
         if user is not None:
-            self._try(lambda: self.services.users.unlock(user.id))
+            ops.attempt(self, lambda: self.services.users.unlock(user.id))
             self.load_users()
 
     # --- backups --------------------------------------------------------------------------
@@ -249,8 +196,12 @@ class SecurityView(QWidget):
         return box
 
     def load_backups(self) -> None:
-        self.folder.setText(str(self.services.backups.folder()))
-        files = self.services.backups.list_files()
+        backups = self.services.backups
+        found = ops.call(self, lambda: (backups.folder(), backups.list_files()))
+        if found is None:
+            return
+        folder, files = found
+        self.folder.setText(str(folder))
         self.backup_table.setRowCount(len(files))
         for row, file in enumerate(files):
             values = (f"{file.created_at:%d/%m/%Y %H:%M}", file.kind_label, file.path.name)
@@ -263,12 +214,14 @@ class SecurityView(QWidget):
             self.set_folder(folder)
 
     def set_folder(self, folder: str) -> None:
-        if self._try(lambda: self.services.backups.set_folder(folder)):
+        if ops.attempt(self, lambda: self.services.backups.set_folder(folder)):
             self.load_backups()
 
     def make_backup(self) -> None:
-        def job(progress: Any, cancelled: Any) -> BackupResult:
-            return self.services.backups.create(progress=progress, cancelled=cancelled)
+        backups = self.services.backups
+
+        def job(progress: Progress, cancelled: Cancelled) -> BackupResult:
+            return backups.create(progress=progress, cancelled=cancelled)
 
         def done(result: BackupResult) -> None:
             self.backup_status.setText(
@@ -276,7 +229,7 @@ class SecurityView(QWidget):
             )
             self.load_backups()
 
-        run_with_progress(self.runner, self, self.tr("Fazendo o backup…"), job, done, self._failed)
+        ops.start(self, job, on_success=done, progress=self.tr("Fazendo o backup…"))
 
     def _choose_restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -291,35 +244,43 @@ class SecurityView(QWidget):
     def restore_file(self, path: str, secret: str | None = None) -> None:
         """Verify in the background, show what the backup holds, then restore."""
 
-        def verify(progress: Any, cancelled: Any) -> BackupReport:
-            return self.services.backups.verify(path, secret)
+        backups = self.services.backups
+
+        def verify(_progress: Progress, _cancelled: Cancelled) -> BackupReport:
+            return backups.verify(path, secret)
 
         def verified(report: BackupReport) -> None:
             if self.confirm_restore(report):
                 self._restore(Path(path), secret)
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, KeyRequired):
-                typed = self.ask_secret()
-                if typed:
-                    self.restore_file(path, typed)
+        def refused(exc: EmDiaError) -> None:
+            if not isinstance(exc, KeyRequired):
+                ops.settle(exc, self)
                 return
-            self._failed(exc)
+            typed = self.ask_secret()  # a backup made with another clinic's key
+            if typed:
+                self.restore_file(path, typed)
 
-        run_with_progress(
-            self.runner, self, self.tr("Verificando o backup…"), verify, verified, failed
+        ops.start(
+            self,
+            verify,
+            on_success=verified,
+            on_error=refused,
+            progress=self.tr("Verificando o backup…"),
         )
 
     def _restore(self, path: Path, secret: str | None) -> None:
-        def job(progress: Any, cancelled: Any) -> BackupReport:
-            return self.services.backups.restore(path, secret, progress=progress)
+        backups = self.services.backups
+
+        def job(progress: Progress, _cancelled: Cancelled) -> BackupReport:
+            return backups.restore(path, secret, progress=progress)
 
         def done(_report: BackupReport) -> None:
             self.reopen_requested.emit(
                 self.tr("Backup restaurado. O banco anterior foi guardado na pasta de backups.")
             )
 
-        run_with_progress(self.runner, self, self.tr("Restaurando…"), job, done, self._failed)
+        ops.start(self, job, on_success=done, progress=self.tr("Restaurando…"))
 
     def _confirm_restore(self, report: BackupReport) -> bool:
         return bool(RestorePreviewDialog(report, self).exec())
@@ -354,7 +315,6 @@ class SecurityView(QWidget):
         save_idle.setObjectName("saveIdle")
         save_idle.clicked.connect(self.save_idle)
         self.idle_status = QLabel()
-        self.idle_status.setStyleSheet(ERROR_STYLE)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Bloquear a tela após")))
         row.addWidget(self.idle_minutes)
@@ -372,21 +332,27 @@ class SecurityView(QWidget):
         return box
 
     def load_security(self) -> None:
-        status = self.services.security.status()
+        security = self.services.security
+        found = ops.call(self, lambda: (security.status(), security.idle_lock_minutes()))
+        if found is None:
+            return
+        status, minutes = found
         self.crypto_status.setText(status.summary)
         self.encrypt_button.setVisible(status.sqlite and not status.encrypted)
         self.passphrase_button.setVisible(status.encrypted)
-        self.idle_minutes.setValue(self.services.security.idle_lock_minutes())
+        self.idle_minutes.setValue(minutes)
 
     def save_idle(self) -> None:
         self.idle_status.clear()
-        try:
-            self.services.security.set_idle_lock_minutes(str(self.idle_minutes.value()))
-        except EmDiaError as exc:
-            self.idle_status.setText(exc.message)
-            return
-        self.idle_status.setStyleSheet("")
-        self.idle_status.setText(self.tr("Salvo; vale a partir da próxima entrada."))
+        self.idle_status.setStyleSheet(ERROR_STYLE)
+        minutes = str(self.idle_minutes.value())
+        if ops.attempt(
+            self,
+            lambda: self.services.security.set_idle_lock_minutes(minutes),
+            on_error=ops.show_in(self.idle_status),
+        ):
+            self.idle_status.setStyleSheet("")
+            self.idle_status.setText(self.tr("Salvo; vale a partir da próxima entrada."))
 
     def _set_passphrase(self) -> None:
         PasswordDialog(
@@ -426,14 +392,3 @@ class SecurityView(QWidget):
             self.load_security()
         if actor.can(Permission.BACKUPS):
             self.load_backups()
-
-    def _try(self, action: Callable[[], object]) -> bool:
-        try:
-            action()
-        except Exception as exc:
-            self.reporter.report(exc, self)
-            return False
-        return True
-
-    def _failed(self, exc: BaseException) -> None:
-        self.reporter.report(exc, self)

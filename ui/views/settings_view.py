@@ -22,6 +22,7 @@ from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
+from ui import ops
 from ui.views.database_tab import DatabaseTab
 from ui.views.placeholder import PlaceholderView
 from ui.views.regua_settings import ReguaSettings
@@ -126,7 +127,9 @@ class ClinicForm(QWidget):
             edit.setText(path)
 
     def load(self) -> None:
-        info = self.service.get()
+        info = ops.call(self, self.service.get)
+        if info is None:
+            return
         self.version = info.version or None
         values = display_values(info)
         for key, widget in self.fields.items():
@@ -145,18 +148,20 @@ class ClinicForm(QWidget):
     def save(self) -> None:
         self.errors.clear()
         self.status.clear()
-        try:
-            info = self.service.update(self.changes(), self.version)
-        except ValidationError as exc:
-            self.errors.show(exc)
-            self.status.setText(self.tr("Nada foi salvo: corrija os campos indicados."))
-            return
-        except EmDiaError as exc:
-            self.status.setText(exc.message)
+        changes, version = self.changes(), self.version
+        info = ops.call(self, lambda: self.service.update(changes, version), on_error=self._refused)
+        if info is None:
             return
         self.load()
         self.status.setText(self.tr("Dados salvos."))
         self.saved.emit(info)
+
+    def _refused(self, exc: EmDiaError) -> None:
+        if isinstance(exc, ValidationError):
+            self.errors.show(exc)
+            self.status.setText(self.tr("Nada foi salvo: corrija os campos indicados."))
+        else:
+            self.status.setText(exc.message)
 
 
 class SettingsView(QWidget):

@@ -1,11 +1,11 @@
 """Configurações → Importar / Exportar: bring a spreadsheet in (the wizard), take data out
-(CSV with ``;`` and UTF-8 BOM, or XLSX), in the background lane with progress and Cancelar."""
+(CSV with ``;`` and UTF-8 BOM, or XLSX), in the background (``ui.ops``) with progress and
+Cancelar."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.layouts import LAYOUTS, format_count
-from app.errors import EmDiaError
 from app.services.transfer import EXPORTS, ImportReport, TransferService
+from ui import ops
 from ui.dialogs.import_wizard import ImportWizard
-from ui.tasks import TaskRunner, run_with_progress
+from ui.tasks import Cancelled, Progress
 
 EXPORT_NAMES = {"patients": "pacientes", "installments": "parcelas", "payments": "pagamentos"}
 
@@ -44,7 +44,6 @@ def export_to_file(
     transfer: TransferService,
     kind: str,
     parent: QWidget,
-    runner: TaskRunner,
     report: Callable[[str], None],
 ) -> None:
     """Ask where to save, then export in the background; ``report`` gets the outcome (pt-BR)."""
@@ -60,7 +59,7 @@ def export_to_file(
     if path.suffix.lower() not in (".csv", ".xlsx"):
         path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
 
-    def job(progress: Any, cancelled: Any) -> int:
+    def job(progress: Progress, cancelled: Cancelled) -> int:
         return transfer.export(kind, path, progress, cancelled)
 
     def done(count: int) -> None:
@@ -70,13 +69,10 @@ def export_to_file(
             )
         )
 
-    def failed(exc: BaseException) -> None:
-        if not isinstance(exc, EmDiaError):
-            raise exc
-        report(exc.message)
-
     label = parent.tr("Exportando {what}…").format(what=EXPORT_NAMES.get(kind, kind))
-    run_with_progress(runner, parent, label, job, done, failed)
+    ops.start(
+        parent, job, on_success=done, on_error=lambda exc: report(exc.message), progress=label
+    )
 
 
 class TransferPanel(QWidget):
@@ -86,7 +82,6 @@ class TransferPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("TransferPanel")
         self.transfer = transfer
-        self.runner = TaskRunner(self)
         self.wizard: ImportWizard | None = None
 
         imports = QGroupBox(self.tr("Importar planilha (CSV ou Excel)"))
@@ -145,4 +140,4 @@ class TransferPanel(QWidget):
         return self.wizard
 
     def start_export(self, kind: str) -> None:
-        export_to_file(self.transfer, kind, self, self.runner, self.status.setText)
+        export_to_file(self.transfer, kind, self, self.status.setText)

@@ -1,0 +1,313 @@
+"""The selected row of Cobrança de hoje: to whom, the drafted text with its PIX QR code, the ways
+to send it (copy, WhatsApp Web, e-mail, a letter, the negativação step) and the result buttons —
+the second of the two clicks that log a contact.
+
+Nothing is sent automatically: the person clicks send in WhatsApp or in the e-mail program.
+``open_url`` is replaceable (tests never open a browser).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.catalog import Channel, ContactOutcome, label
+from app.domain.money import format_brl
+from app.domain.pix import qr_png
+from app.services.collection import CollectionService, MessageDraft, OutcomeForm
+from ui.widgets.form import FieldErrors, error_label
+
+NOTE_STYLE = "color: #9a5b00;"
+
+# The result buttons: (outcome, text, channels it applies to; empty = every channel).
+OUTCOME_BUTTONS: tuple[tuple[ContactOutcome, str, frozenset[str]], ...] = (
+    (ContactOutcome.SENT, "Enviado", frozenset({"whatsapp", "email", "sms"})),
+    (ContactOutcome.ANSWERED, "Conversou", frozenset({"phone"})),
+    (ContactOutcome.SENT, "Carta enviada", frozenset({"letter"})),
+    (ContactOutcome.NO_ANSWER, "Sem resposta", frozenset({"whatsapp", "email", "sms", "phone"})),
+    (ContactOutcome.WRONG_CONTACT, "Número errado", frozenset({"whatsapp", "sms", "phone"})),
+    (ContactOutcome.REFUSED, "Recusou", frozenset({"whatsapp", "email", "sms", "phone"})),
+    (ContactOutcome.PAID, "Pagou", frozenset()),
+)
+
+
+class DraftPanel(QWidget):
+    logged = Signal(object)  # the MessageDraft whose outcome was recorded
+    open_patient = Signal(int, int)  # patient id, contract id
+    document_requested = Signal(int, int, str)  # patient id, contract id, document kind
+    negativacao_requested = Signal(int, int)  # patient id, contract id
+
+    def __init__(self, collection: CollectionService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detail")
+        self.collection = collection
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.draft: MessageDraft | None = None
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 0, 0, 0)
+        box.addLayout(self._message(), 1)
+        box.addLayout(self._actions())
+        box.addLayout(self._outcomes())
+        box.addWidget(self.note)
+        box.addLayout(self._promise())
+        box.addWidget(self.general_error)
+        box.addWidget(self.status)
+        self.show_draft(None)
+
+    # --- building ---------------------------------------------------------------------------
+    def _message(self) -> QLayout:
+        """To whom, why not now, the text and its PIX QR code."""
+        self.who = QLabel()
+        self.who.setObjectName("who")
+        self.who.setWordWrap(True)
+        self.reason = QLabel()
+        self.reason.setObjectName("reason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet(NOTE_STYLE)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("draftText")
+        self.text.setReadOnly(True)
+        self.qr = QLabel()
+        self.qr.setObjectName("pixQr")
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_caption = QLabel()
+        self.qr_caption.setObjectName("pixCaption")
+        self.qr_caption.setWordWrap(True)
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        pix = QWidget()
+        pix.setFixedWidth(190)
+        pix_box = QVBoxLayout(pix)
+        pix_box.addWidget(self.qr)
+        pix_box.addWidget(self.qr_caption)
+        pix_box.addStretch(1)
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.text, 1)
+        text_row.addWidget(pix)
+        layout = QVBoxLayout()
+        layout.addWidget(self.who)
+        layout.addWidget(self.reason)
+        layout.addLayout(text_row, 1)
+        return layout
+
+    def _actions(self) -> QLayout:
+        """The ways to send: the first click of two."""
+        self.copy_button = self._button("copy", "Copiar", self.copy)
+        self.whatsapp_button = self._button("openWhatsapp", "Abrir no WhatsApp", self.open_whatsapp)
+        self.email_button = self._button("openEmail", "Abrir e-mail", self.open_email)
+        self.document_button = self._button(
+            "generateDocument", "Gerar documento", self.request_document
+        )
+        self.negativacao_button = self._button(
+            "negativacao", "Negativação…", self.request_negativacao
+        )
+        self.negativacao_button.setToolTip(
+            self.tr("Confere o checklist e registra a inclusão no birô (gestor).")
+        )
+        self.patient_button = self._button("openPatient", "Abrir paciente", self._open_patient)
+        row = QHBoxLayout()
+        for button in (self.copy_button, self.whatsapp_button, self.email_button,
+                       self.document_button, self.negativacao_button):  # fmt: skip
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.patient_button)
+        return row
+
+    def _button(self, name: str, text: str, action: Callable[[], None]) -> QPushButton:
+        button = QPushButton(self.tr(text))
+        button.setObjectName(name)
+        button.clicked.connect(action)
+        return button
+
+    def _outcomes(self) -> QLayout:
+        """The result of the contact: the second click."""
+        self.outcome_buttons: list[tuple[QPushButton, ContactOutcome, frozenset[str]]] = []
+        self.outcomes = QGridLayout()
+        self.outcomes.addWidget(QLabel(self.tr("Resultado:")), 0, 0)
+        for index, (outcome, text, channels) in enumerate(OUTCOME_BUTTONS):
+            button = QPushButton(self.tr(text))
+            button.setObjectName(f"outcome_{outcome.value}_{text.split()[0].lower()}")
+            button.clicked.connect(lambda _c=False, o=outcome: self.log(o))
+            self.outcome_buttons.append((button, outcome, channels))
+            self.outcomes.addWidget(button, index // 3, 1 + index % 3)
+        self.outcomes.setColumnStretch(4, 1)
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        self.note.setPlaceholderText(self.tr("Observação (opcional)"))
+        return self.outcomes
+
+    def _promise(self) -> QLayout:
+        """A promise to pay: when and how much (the updated amount, prefilled)."""
+        self.promise_date = QLineEdit()
+        self.promise_date.setObjectName("promiseDate")
+        self.promise_date.setPlaceholderText("dd/mm/aaaa")
+        self.promise_date.setMaximumWidth(110)
+        self.promise_amount = QLineEdit()
+        self.promise_amount.setObjectName("promiseAmount")
+        self.promise_amount.setMaximumWidth(110)
+        self.promise_button = QPushButton(self.tr("Prometeu pagar"))
+        self.promise_button.setObjectName("outcome_promised")
+        self.promise_button.clicked.connect(lambda: self.log(ContactOutcome.PROMISED))
+        form = QFormLayout()
+        self.errors.add_row(form, self.tr("Prometeu pagar em"), self.promise_date,
+                            "promise_date")  # fmt: skip
+        self.errors.add_row(form, self.tr("Valor prometido"), self.promise_amount,
+                            "promise_amount")  # fmt: skip
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.promise_button)
+        button_row.addStretch(1)
+        form.addRow("", button_row)
+        return form
+
+    # --- the draft --------------------------------------------------------------------------
+    def show_draft(self, draft: MessageDraft | None) -> None:
+        self.draft = draft
+        self.errors.clear()
+        self.setEnabled(draft is not None)
+        if draft is None:
+            self.who.setText(self.tr("Selecione um paciente na lista."))
+            self.reason.hide()
+            self.text.clear()
+            self.qr.clear()
+            self.qr_caption.clear()
+            return
+        to = draft.recipient_name
+        if draft.recipient_id != draft.patient_id:
+            to += self.tr(" (responsável por {name})").format(name=draft.patient_name)
+        contact = draft.email if draft.channel == Channel.EMAIL else draft.phone
+        self.who.setText(
+            f"<b>{draft.step_name}</b> ({draft.step_when}) — {label(draft.channel)} para "
+            f"<b>{to}</b>" + (f" · {contact}" if contact else "")
+        )
+        notes = [] if draft.allowed_now else [self.tr("Agora não: ") + draft.reason]
+        notes += list(draft.flags)
+        self.reason.setText("\n".join(notes))
+        self.reason.setVisible(bool(notes))
+        self.text.setPlainText(draft.text)
+        self._show_pix(draft)
+        self._offer(draft)
+        self.promise_date.clear()
+        self.promise_amount.setText(format_brl(draft.amount_cents, symbol=False))
+        self.note.clear()
+
+    def _offer(self, draft: MessageDraft) -> None:
+        """Only what fits this step's channel; nothing to click outside the contact rules."""
+        allowed = draft.allowed_now
+        self.copy_button.setEnabled(allowed)
+        for button, fits in (
+            (self.whatsapp_button, draft.whatsapp_url is not None),
+            (self.email_button, draft.mailto_url is not None),
+            (self.document_button, draft.document_kind is not None),
+            (self.negativacao_button, draft.channel == Channel.MANUAL),
+        ):
+            button.setVisible(fits)
+            button.setEnabled(allowed)
+        shown = [b for b, _o, chans in self.outcome_buttons if not chans or draft.channel in chans]
+        for button, _outcome, _channels in self.outcome_buttons:
+            self.outcomes.removeWidget(button)
+            button.setVisible(button in shown)
+            button.setEnabled(allowed)
+        for index, button in enumerate(shown):  # the ones that apply, with no gaps
+            self.outcomes.addWidget(button, index // 3, 1 + index % 3)
+        promise = draft.channel not in (Channel.LETTER, Channel.MANUAL)
+        for widget in (self.promise_date, self.promise_amount, self.promise_button):
+            widget.setEnabled(allowed and promise)
+
+    def _show_pix(self, draft: MessageDraft) -> None:
+        if not draft.pix_payload:
+            self.qr.clear()
+            self.qr_caption.setText(
+                "" if draft.step_key == "agradecimento" or draft.channel == Channel.MANUAL
+                else self.tr(
+                    "Sem QR code PIX: preencha chave, nome e cidade do PIX em Configurações → "
+                    "Clínica."
+                )
+            )  # fmt: skip
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(qr_png(draft.pix_payload, module_px=4))
+        keep, fast = Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+        self.qr.setPixmap(pixmap.scaled(170, 170, keep, fast))
+        self.qr_caption.setText(
+            self.tr("PIX de {amount} (valor atualizado hoje)").format(
+                amount=format_brl(draft.amount_cents)
+            )
+        )
+
+    # --- actions ----------------------------------------------------------------------------
+    def copy(self) -> None:
+        if self.draft is None:
+            return
+        QGuiApplication.clipboard().setText(self.draft.text)
+        self.status.setText(
+            self.tr("Texto copiado. Cole no WhatsApp ou no e-mail, envie e registre o resultado.")
+        )
+
+    def open_whatsapp(self) -> None:
+        if self.draft is not None and self.draft.whatsapp_url:
+            self.open_url(QUrl.fromEncoded(self.draft.whatsapp_url.encode("ascii")))
+            self.status.setText(self.tr("WhatsApp aberto. Depois de enviar, registre o resultado."))
+
+    def open_email(self) -> None:
+        if self.draft is not None and self.draft.mailto_url:
+            self.open_url(QUrl.fromEncoded(self.draft.mailto_url.encode("ascii")))
+            self.status.setText(self.tr("E-mail aberto. Depois de enviar, registre o resultado."))
+
+    def request_document(self) -> None:
+        draft = self.draft
+        if draft is not None and draft.document_kind:
+            self.document_requested.emit(draft.patient_id, draft.contract_id, draft.document_kind)
+
+    def request_negativacao(self) -> None:
+        """The régua's gestor step: the checklist and the inclusion dialog."""
+        if self.draft is not None:
+            self.negativacao_requested.emit(self.draft.patient_id, self.draft.contract_id)
+
+    def _open_patient(self) -> None:
+        if self.draft is not None:
+            self.open_patient.emit(self.draft.patient_id, self.draft.contract_id)
+
+    def log(self, outcome: ContactOutcome) -> None:
+        """Second click: record the result (``logged`` then takes the row off the list)."""
+        draft = self.draft
+        if draft is None:
+            return
+        promised = outcome is ContactOutcome.PROMISED
+        form = OutcomeForm(
+            patient_id=draft.patient_id,
+            outcome=outcome.value,
+            channel=draft.channel,
+            step_key=draft.step_key,
+            contract_id=draft.contract_id,
+            promise_date=self.promise_date.text() if promised else "",
+            promise_amount=self.promise_amount.text() if promised else "",
+            note=self.note.text(),
+            message_text=draft.text,
+        )
+        if not self.errors.attempt(lambda: self.collection.log_outcome(form)):
+            return
+        done = self.tr("{name}: {outcome} registrado.").format(
+            name=draft.patient_name, outcome=label(outcome.value)
+        )
+        if outcome is ContactOutcome.PAID:
+            done += self.tr(" Confira o pagamento e registre-o em Pacientes → Receber pagamento.")
+        self.status.setText(done)
+        self.logged.emit(draft)
