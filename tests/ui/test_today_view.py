@@ -186,9 +186,9 @@ def test_regua_settings_refuse_threats_and_save_polite_text(
     qtbot.mouseClick(regua.default_button, Qt.MouseButton.LeftButton)
     assert regua.offset.value() == -3 and "Tudo bem?" in regua.template.toPlainText()
 
-    start, end = regua.windows["sat"]
+    start, end = regua.rules.windows["sat"]
     start.clear()
     end.clear()
-    qtbot.mouseClick(regua.rules_button, Qt.MouseButton.LeftButton)
-    assert regua.rules_status.text() == "Regras salvas."
+    qtbot.mouseClick(regua.rules.save_button, Qt.MouseButton.LeftButton)
+    assert regua.rules.status.text() == "Regras salvas."
     assert services.collection.rules().windows[5] is None

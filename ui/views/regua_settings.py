@@ -1,5 +1,5 @@
 """Configurações → Régua: the steps (when, channel, text, active) with a live preview on a demo
-patient, and the contact rules (allowed hours per weekday, days between contacts).
+patient, and below them the contact rules (``ContactRulesBox``).
 
 The lawful-wording check (CDC arts. 42 and 71, LGPD art. 11) shows its findings while typing and
 refuses on save; the services enforce it either way.
@@ -12,11 +12,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -28,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.catalog import Channel, label
-from app.domain.contacts import MAX_MIN_DAYS_BETWEEN, WEEKDAY_KEYS, WEEKDAY_LABELS
 from app.domain.regua import DEFAULT_BY_KEY, MAX_OFFSET, MIN_OFFSET, ReguaStep
 from app.domain.templates import PLACEHOLDERS
-from app.errors import EmDiaError
 from app.services.collection import CollectionService, StepForm
-from ui.widgets.form import ERROR_STYLE, FieldErrors, error_label
+from ui import ops
+from ui.views.contact_rules import ContactRulesBox
+from ui.widgets.form import FieldErrors, error_label
 
 CHANNELS = (
     Channel.WHATSAPP,
@@ -54,136 +51,17 @@ class ReguaSettings(QWidget):
         self.steps: list[ReguaStep] = []
         self.can_edit = True
         self._filling = False
-
         self.list = QListWidget()
         self.list.setObjectName("steps")
         self.list.setMinimumWidth(330)
-
-        self.step_title = QLabel()
-        self.step_title.setObjectName("stepTitle")
-        self.offset = QSpinBox()
-        self.offset.setObjectName("offset_days")
-        self.offset.setRange(MIN_OFFSET, MAX_OFFSET)
-        self.offset.setSuffix(self.tr(" dia(s)"))
-        self.offset_hint = QLabel()
-        self.offset_hint.setObjectName("offsetHint")
-        self.channel = QComboBox()
-        self.channel.setObjectName("channel")
-        self.channel.setMaximumWidth(240)
-        for channel in CHANNELS:
-            self.channel.addItem(label(channel), channel.value)
-        self.active = QCheckBox(self.tr("Passo ativo"))
-        self.active.setObjectName("active")
-        self.template = QPlainTextEdit()
-        self.template.setObjectName("template")
-        self.template.setMinimumHeight(150)
-        self.insert = QComboBox()
-        self.insert.setObjectName("insertPlaceholder")
-        self.insert.addItem(self.tr("Inserir campo…"), "")
-        for name, meaning in PLACEHOLDERS.items():
-            self.insert.addItem("{" + name + "}", name)
-            self.insert.setItemData(self.insert.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
-        self.preview = QPlainTextEdit()
-        self.preview.setObjectName("preview")
-        self.preview.setReadOnly(True)
-        self.preview.setMinimumHeight(150)
-        self.problems = error_label("problems")
-        self.problems.show()
-        self.save_button = QPushButton(self.tr("Salvar passo"))
-        self.save_button.setObjectName("saveStep")
-        self.default_button = QPushButton(self.tr("Restaurar o padrão"))
-        self.default_button.setObjectName("restoreDefault")
-        self.status = QLabel()
-        self.status.setObjectName("stepStatus")
-        self.status.setWordWrap(True)
-
-        general = error_label()
-        self.errors = FieldErrors(general)
-        form = QFormLayout()
-        form.addRow("", self.step_title)
-        when = QHBoxLayout()
-        when.addWidget(self.offset)
-        when.addWidget(self.offset_hint, 1)
-        when_holder = QWidget()
-        when_holder.setLayout(when)
-        self.errors.add_row(form, self.tr("Quando"), when_holder, "offset_days")
-        self.errors.add_row(form, self.tr("Canal"), self.channel, "channel")
-        form.addRow("", self.active)
-        text_box = QVBoxLayout()
-        text_box.addWidget(self.insert, 0, Qt.AlignmentFlag.AlignLeft)
-        text_box.addWidget(self.template)
-        text_holder = QWidget()
-        text_holder.setLayout(text_box)
-        self.errors.add_row(form, self.tr("Texto"), text_holder, "template")
-        form.addRow(self.tr("Prévia"), self.preview)
-        form.addRow("", self.problems)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.default_button)
-        buttons.addWidget(self.status, 1)
-        editor = QWidget()
-        editor_box = QVBoxLayout(editor)
-        editor_box.addWidget(general)
-        editor_box.addLayout(form)
-        editor_box.addLayout(buttons)
-        editor_box.addStretch(1)
-
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.list)
-        split.addWidget(editor)
+        split.addWidget(self._editor())
         split.setSizes([340, 860])
-
-        # --- contact rules ---------------------------------------------------------------
-        rules = QGroupBox(self.tr("Regras de contato"))
-        rules.setObjectName("rules")
-        grid = QGridLayout(rules)
-        self.windows: dict[str, tuple[QLineEdit, QLineEdit]] = {}
-        for index, key in enumerate(WEEKDAY_KEYS):
-            start, end = QLineEdit(), QLineEdit()
-            start.setObjectName(f"start_{key}")
-            end.setObjectName(f"end_{key}")
-            for edit in (start, end):
-                edit.setPlaceholderText("—")
-                edit.setMaximumWidth(70)
-            self.windows[key] = (start, end)
-            if key == "sun":  # never on Sundays (DESIGN.md §4)
-                start.setEnabled(False)
-                end.setEnabled(False)
-            row, col = divmod(index, 4)
-            cell = QHBoxLayout()
-            cell.addWidget(QLabel(WEEKDAY_LABELS[index].capitalize()))
-            cell.addWidget(start)
-            cell.addWidget(QLabel(self.tr("às")))
-            cell.addWidget(end)
-            holder = QWidget()
-            holder.setLayout(cell)
-            grid.addWidget(holder, row, col)
-        self.min_days = QSpinBox()
-        self.min_days.setObjectName("min_days")
-        self.min_days.setRange(0, MAX_MIN_DAYS_BETWEEN)
-        self.min_days.setSuffix(self.tr(" dia(s) entre contatos"))
-        self.rules_button = QPushButton(self.tr("Salvar regras"))
-        self.rules_button.setObjectName("saveRules")
-        self.rules_status = QLabel()
-        self.rules_status.setObjectName("rulesStatus")
-        self.rules_status.setWordWrap(True)
-        grid.addWidget(self.min_days, 1, 3)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.rules_button)
-        bottom.addWidget(self.rules_status, 1)
-        grid.addLayout(bottom, 2, 0, 1, 4)
-        note = QLabel(
-            self.tr(
-                "Nunca aos domingos e feriados. Deixe um dia em branco para não fazer contatos "
-                "nesse dia. Horários entre 08:00 e 20:00 (CDC art. 42)."
-            )
-        )
-        note.setWordWrap(True)
-        grid.addWidget(note, 3, 0, 1, 4)
-
+        self.rules = ContactRulesBox(service)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
-        layout.addWidget(rules)
+        layout.addWidget(self.rules)
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
@@ -197,16 +75,98 @@ class ReguaSettings(QWidget):
         self.insert.activated.connect(self._insert_placeholder)
         self.save_button.clicked.connect(self.save)
         self.default_button.clicked.connect(self.restore_default)
-        self.rules_button.clicked.connect(self.save_rules)
+
+    # --- building ---------------------------------------------------------------------------
+    def _editor(self) -> QWidget:
+        """The selected step: when, channel, active, its text and the live preview."""
+        self.step_title = QLabel()
+        self.step_title.setObjectName("stepTitle")
+        general = error_label()
+        self.errors = FieldErrors(general)
+        form = QFormLayout()
+        form.addRow("", self.step_title)
+        self.errors.add_row(form, self.tr("Quando"), self._when(), "offset_days")
+        self.channel = QComboBox()
+        self.channel.setObjectName("channel")
+        self.channel.setMaximumWidth(240)
+        for channel in CHANNELS:
+            self.channel.addItem(label(channel), channel.value)
+        self.errors.add_row(form, self.tr("Canal"), self.channel, "channel")
+        self.active = QCheckBox(self.tr("Passo ativo"))
+        self.active.setObjectName("active")
+        form.addRow("", self.active)
+        self.errors.add_row(form, self.tr("Texto"), self._text(), "template")
+        self.preview = QPlainTextEdit()
+        self.preview.setObjectName("preview")
+        self.preview.setReadOnly(True)
+        self.preview.setMinimumHeight(150)
+        form.addRow(self.tr("Prévia"), self.preview)
+        self.problems = error_label("problems")
+        self.problems.show()
+        form.addRow("", self.problems)
+        editor = QWidget()
+        box = QVBoxLayout(editor)
+        box.addWidget(general)
+        box.addLayout(form)
+        box.addLayout(self._buttons())
+        box.addStretch(1)
+        return editor
+
+    def _when(self) -> QWidget:
+        """Days from the due date (D−3 … D+60), said in words beside it."""
+        self.offset = QSpinBox()
+        self.offset.setObjectName("offset_days")
+        self.offset.setRange(MIN_OFFSET, MAX_OFFSET)
+        self.offset.setSuffix(self.tr(" dia(s)"))
+        self.offset_hint = QLabel()
+        self.offset_hint.setObjectName("offsetHint")
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.addWidget(self.offset)
+        row.addWidget(self.offset_hint, 1)
+        return holder
+
+    def _text(self) -> QWidget:
+        """The message, with a menu that inserts a placeholder ({nome}, {pix}…)."""
+        self.insert = QComboBox()
+        self.insert.setObjectName("insertPlaceholder")
+        self.insert.addItem(self.tr("Inserir campo…"), "")
+        for name, meaning in PLACEHOLDERS.items():
+            self.insert.addItem("{" + name + "}", name)
+            self.insert.setItemData(self.insert.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
+        self.template = QPlainTextEdit()
+        self.template.setObjectName("template")
+        self.template.setMinimumHeight(150)
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.addWidget(self.insert, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(self.template)
+        return holder
+
+    def _buttons(self) -> QHBoxLayout:
+        self.save_button = QPushButton(self.tr("Salvar passo"))
+        self.save_button.setObjectName("saveStep")
+        self.default_button = QPushButton(self.tr("Restaurar o padrão"))
+        self.default_button.setObjectName("restoreDefault")
+        self.status = QLabel()
+        self.status.setObjectName("stepStatus")
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.default_button)
+        row.addWidget(self.status, 1)
+        return row
 
     # --- loading ------------------------------------------------------------------------
     def load(self) -> None:
-        try:
-            self.steps = self.service.steps()
-            rules = self.service.rules()
-        except EmDiaError as exc:
-            self.status.setText(exc.message)
+        found = ops.call(
+            self,
+            lambda: (self.service.steps(), self.service.rules()),
+            on_error=ops.show_in(self.status),
+        )
+        if found is None:
             return
+        self.steps, rules = found
         current = max(0, self.list.currentRow())
         self.list.blockSignals(True)
         self.list.clear()
@@ -217,12 +177,7 @@ class ReguaSettings(QWidget):
         self.list.blockSignals(False)
         self.list.setCurrentRow(min(current, len(self.steps) - 1))
         self.show_step(self.list.currentRow())
-        for index, key in enumerate(WEEKDAY_KEYS):
-            start, end = self.windows[key]
-            window = rules.windows.get(index)
-            start.setText(f"{window[0]:%H:%M}" if window else "")
-            end.setText(f"{window[1]:%H:%M}" if window else "")
-        self.min_days.setValue(rules.min_days_between)
+        self.rules.show_rules(rules)
 
     def _list_text(self, step: ReguaStep) -> str:
         text = f"{step.when} · {step.name} · {label(step.channel)}"
@@ -294,10 +249,11 @@ class ReguaSettings(QWidget):
             self.preview.setPlainText(self.template.toPlainText())
             self.problems.clear()
             return
-        try:
-            preview = self.service.preview(step.key, self.form())
-        except EmDiaError as exc:
-            self.problems.setText(exc.message)
+        form = self.form()
+        preview = ops.call(
+            self, lambda: self.service.preview(step.key, form), on_error=ops.show_in(self.problems)
+        )
+        if preview is None:
             return
         self.preview.setPlainText(preview.text)
         self.problems.setText("\n".join(p.message for p in preview.problems))
@@ -325,22 +281,10 @@ class ReguaSettings(QWidget):
             self._fill(default)
             self.status.setText(self.tr('Texto padrão restaurado; clique em "Salvar passo".'))
 
-    def save_rules(self) -> None:
-        texts = {key: (s.text(), e.text()) for key, (s, e) in self.windows.items()}
-        self.rules_status.clear()
-        try:
-            self.service.save_rules(texts, self.min_days.value())
-        except EmDiaError as exc:
-            self.rules_status.setStyleSheet(ERROR_STYLE)
-            self.rules_status.setText(exc.message)
-            return
-        self.rules_status.setStyleSheet("")
-        self.rules_status.setText(self.tr("Regras salvas."))
-
     def apply_permissions(self, can_settings: bool) -> None:
         self.can_edit = can_settings
         tip = "" if can_settings else self.tr("Só gestor ou administrador altera a régua.")
-        for button in (self.save_button, self.default_button, self.rules_button):
+        for button in (self.save_button, self.default_button, self.rules.save_button):
             button.setEnabled(can_settings)
             button.setToolTip(tip)
         self.template.setReadOnly(not can_settings)
