@@ -19,7 +19,7 @@ from tests.ui.test_documents_view import FakeDesktop
 from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.credit_check_dialog import CreditCheckDialog
-from ui.views.patient_page import PatientPage
+from ui.views.patient.page import PatientPage
 
 CLINIC = {"name": "Clínica Teste Ltda", "cnpj": "11.222.333/0001-81", "city": "Campinas",
           "state": "SP"}  # fmt: skip
@@ -52,7 +52,7 @@ def test_three_overdue_installments_become_a_6x_agreement_and_its_confissao(
 ) -> None:
     page = make_page(qtbot, services, patient_id)
     fake = FakeDesktop(page.desk, tmp_path)
-    assert page.agreement_button.isEnabled()
+    assert page.header.agreement_button.isEnabled()
 
     def agree(dialog: AgreementDialog) -> None:
         assert dialog.table.rowCount() == 5  # three overdue, two still to fall due
@@ -69,7 +69,7 @@ def test_three_overdue_installments_become_a_6x_agreement_and_its_confissao(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     dialog = drive_modal(
-        lambda: qtbot.mouseClick(page.agreement_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.header.agreement_button, Qt.MouseButton.LeftButton),
         AgreementDialog,
         agree,
     )
@@ -79,12 +79,12 @@ def test_three_overdue_installments_become_a_6x_agreement_and_its_confissao(
     assert page.bottom_tabs.currentWidget() is page.agreements
     assert page.agreements.model.rowCount() == 1
     assert page.agreements.model.index(0, 2).data() == "aceito"
-    assert page.contracts_model.rowCount() == 2  # the old contract and the acordo's
+    assert page.contracts.model.rowCount() == 2  # the old contract and the acordo's
     new_contract = dialog.saved.contract_id
     assert page.contract is not None and page.contract.summary.id == new_contract
     assert len(page.contract.lines) == 6
-    assert not page.agreement_button.isEnabled()  # nothing overdue any more
-    assert page.documents_model.rowCount() == 1
+    assert not page.header.agreement_button.isEnabled()  # nothing overdue any more
+    assert page.archive.model.rowCount() == 1
 
 
 def test_errors_show_under_their_fields_and_nothing_is_saved(
@@ -139,7 +139,7 @@ def test_credit_check_dialog_and_the_contract_reminder(
         assert "consulte o SPC/Serasa" in dialog.credit_note.text()
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.contract_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.header.contract_button, Qt.MouseButton.LeftButton),
         ContractDialog,
         contract,
     )
@@ -162,7 +162,7 @@ def test_credit_check_dialog_and_the_contract_reminder(
         assert not dialog.credit_note.isVisibleTo(dialog)
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.contract_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.header.contract_button, Qt.MouseButton.LeftButton),
         ContractDialog,
         contract_again,
     )

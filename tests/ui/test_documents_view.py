@@ -19,7 +19,7 @@ from app.services.documents import BatchResult
 from ui import tasks
 from ui.documents import DocumentDesk
 from ui.views.documents_view import DocumentsView
-from ui.views.patient_page import PatientPage
+from ui.views.patient.page import PatientPage
 
 CLINIC = {"name": "Clínica Teste Ltda", "cnpj": "11.222.333/0001-81", "city": "Campinas",
           "state": "SP", "pix_key": "11.222.333/0001-81"}  # fmt: skip
@@ -141,23 +141,23 @@ def test_patient_page_prints_documents_and_lists_the_archive(
     page.show()
     qtbot.waitExposed(page)
     page.open(patient_id)
-    assert page.documents_model.rowCount() == 0
+    assert page.archive.model.rowCount() == 0
     for kind in ("notificacao", "carne", "contrato"):
-        button = page.document_buttons[kind]
+        button = page.print_bar.buttons[kind]
         assert button.isEnabled()
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        assert "gerado e arquivado" in page.documents_status.text()
-    assert page.documents_model.rowCount() == 3
+        assert "gerado e arquivado" in page.print_bar.status.text()
+    assert page.archive.model.rowCount() == 3
     assert [p.name[:3] for p in fake.opened] == ["NOT", "CAR", "CTR"]
     assert page.bottom_tabs.tabText(1) == "Documentos gerados (3)"
 
     page.bottom_tabs.setCurrentIndex(1)
-    page.documents_table.selectRow(2)  # the oldest: the notification
-    qtbot.mouseClick(page.open_document_button, Qt.MouseButton.LeftButton)
+    page.archive.table.selectRow(2)  # the oldest: the notification
+    qtbot.mouseClick(page.archive.open_button, Qt.MouseButton.LeftButton)
     assert fake.opened[-1] == fake.opened[0]  # the exact archived file, re-opened
 
     page.bottom_tabs.setCurrentIndex(0)
-    page.payments_table.selectRow(1)  # the bounced cheque (the estorno is row 0)
-    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
-    assert "estornado" in page.documents_status.text()
-    assert page.documents_model.rowCount() == 3  # nothing archived for it
+    page.payments.table.selectRow(1)  # the bounced cheque (the estorno is row 0)
+    qtbot.mouseClick(page.payments.receipt_button, Qt.MouseButton.LeftButton)
+    assert "estornado" in page.print_bar.status.text()
+    assert page.archive.model.rowCount() == 3  # nothing archived for it

@@ -19,7 +19,7 @@ from tests.negativacao_data import Days, pay_everything, seed_debt, send_notice
 from tests.ui.helpers import drive_modal, type_text
 from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.views.dashboard_view import DashboardView
-from ui.views.patient_page import PatientPage
+from ui.views.patient.page import PatientPage
 from ui.views.today.view import TodayView
 
 
@@ -59,7 +59,8 @@ def test_the_dialog_refuses_without_the_notice(
         assert not dialog.save_button.isEnabled()
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # disabled: nothing
 
-    drive_modal(lambda: qtbot.mouseClick(page.negativacao_button, Qt.MouseButton.LeftButton),
+    negativacao = page.print_bar.negativacao_button
+    drive_modal(lambda: qtbot.mouseClick(negativacao, Qt.MouseButton.LeftButton),
                 NegativacaoDialog, look)  # fmt: skip
     [items] = seen
     assert items[0].startswith("✔ Dívida certa, líquida e vencida")
@@ -82,14 +83,14 @@ def test_ten_days_after_the_notice_the_gestor_includes(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     dialog = drive_modal(
-        lambda: qtbot.mouseClick(page.negativacao_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.print_bar.negativacao_button, Qt.MouseButton.LeftButton),
         NegativacaoDialog,
         include,
     )
     assert dialog.saved is not None
     [view] = staff.negativacao.list()
     assert view.row.bureau == "serasa" and view.row.protocol == "SER-2026-001"
-    assert "Negativação" in page.documents_status.text()
+    assert "Negativação" in page.print_bar.status.text()
 
 
 def test_recepcao_sees_the_checklist_but_not_the_inclusion(
@@ -156,8 +157,8 @@ def test_the_dossie_is_exported_from_the_patient_page(
     page = make_page(qtbot, staff, debt["ana"])
     page.choose_folder = lambda _parent: str(tmp_path)
     with qtbot.waitSignal(page.dossie_done, timeout=20_000) as done:
-        qtbot.mouseClick(page.dossie_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.print_bar.dossie_button, Qt.MouseButton.LeftButton)
     result = done.args[0]
     assert zipfile.is_zipfile(result.path)
-    assert "Dossiê gravado" in page.documents_status.text()
-    assert page.documents_model.rowCount() == 2  # the contract and the archived summary
+    assert "Dossiê gravado" in page.print_bar.status.text()
+    assert page.archive.model.rowCount() == 2  # the contract and the archived summary

@@ -129,8 +129,8 @@ def test_reasons_beside_the_list_and_double_click_opens_the_patient(
     assert window.stack.currentWidget() is window.patients
     assert window.patients.page.patient is not None
     assert window.patients.page.patient.id == row.patient_id
-    assert window.patients.page.standing.isVisible()
-    assert format_brl(row.updated_cents) in window.patients.page.standing.text()
+    assert window.patients.page.header.standing.isVisible()
+    assert format_brl(row.updated_cents) in window.patients.page.header.standing.text()
 
 
 def test_export_writes_the_list_as_shown(
@@ -182,11 +182,11 @@ def test_suspension_from_the_patient_header(
     row = next(r for r in demo_services.overdue.worklist().rows if r.suspension_suggested)
     window.open_patient(row.patient_id)
     page = window.patients.page
-    assert "Sugestão: suspender novos tratamentos" in page.standing.text()
-    assert page.suspend_button.text() == "Suspender novos tratamentos"
-    qtbot.mouseClick(page.suspend_button, Qt.MouseButton.LeftButton)
-    assert "Novos tratamentos suspensos" in page.standing.text()
-    assert page.suspend_button.text() == "Liberar novos tratamentos"
+    assert "Sugestão: suspender novos tratamentos" in page.header.standing.text()
+    assert page.header.suspend_button.text() == "Suspender novos tratamentos"
+    qtbot.mouseClick(page.header.suspend_button, Qt.MouseButton.LeftButton)
+    assert "Novos tratamentos suspensos" in page.header.standing.text()
+    assert page.header.suspend_button.text() == "Liberar novos tratamentos"
     assert demo_services.overdue.status(row.patient_id).suspended
-    qtbot.mouseClick(page.suspend_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.header.suspend_button, Qt.MouseButton.LeftButton)
     assert not demo_services.overdue.status(row.patient_id).suspended

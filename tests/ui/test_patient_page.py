@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +16,7 @@ from ui.dialogs.contract_terms_dialog import ContractTermsDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.main_window import MainWindow
-from ui.views.patient_page import PatientPage
+from ui.views.patient.page import PatientPage
 
 
 @pytest.fixture
@@ -37,8 +37,7 @@ def make_page(qtbot: QtBot, services: Services, patient_id: int) -> PatientPage:
     return page
 
 
-def cells(page: PatientPage, model_name: str, column: int) -> list[str]:
-    model = getattr(page, model_name)
+def cells(model: QAbstractItemModel, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
@@ -46,8 +45,8 @@ def test_register_12x_receive_partial_and_reverse(
     qtbot: QtBot, services: Services, patient_id: int
 ) -> None:
     page = make_page(qtbot, services, patient_id)
-    assert "Nenhum contrato" in page.summary.text()
-    assert not page.pay_button.isEnabled()
+    assert "Nenhum contrato" in page.contracts.summary.text()
+    assert not page.header.pay_button.isEnabled()
 
     def fill_contract(dialog: ContractDialog) -> None:
         type_text(qtbot, dialog.description, "Ortodontia (uso interno)")
@@ -61,13 +60,13 @@ def test_register_12x_receive_partial_and_reverse(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.contract_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.header.contract_button, Qt.MouseButton.LeftButton),
         ContractDialog,
         fill_contract,
     )
-    assert page.lines_model.rowCount() == 12
-    assert cells(page, "lines_model", 4) == ["a vencer"] * 12
-    assert page.pay_button.isEnabled()
+    assert page.contracts.lines_model.rowCount() == 12
+    assert cells(page.contracts.lines_model, 4) == ["a vencer"] * 12
+    assert page.header.pay_button.isEnabled()
 
     def receive(dialog: PaymentDialog) -> None:
         assert dialog.amount.text() == "100,00"  # the next installment, prefilled
@@ -77,25 +76,27 @@ def test_register_12x_receive_partial_and_reverse(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.pay_button, Qt.MouseButton.LeftButton), PaymentDialog, receive
+        lambda: qtbot.mouseClick(page.header.pay_button, Qt.MouseButton.LeftButton),
+        PaymentDialog,
+        receive,
     )
-    assert cells(page, "lines_model", 4)[0] == "parcial"
-    assert cells(page, "lines_model", 3)[0] == "R$ 60,00"
-    assert cells(page, "lines_model", 9)[0] == "R$ 40,00"
+    assert cells(page.contracts.lines_model, 4)[0] == "parcial"
+    assert cells(page.contracts.lines_model, 3)[0] == "R$ 60,00"
+    assert cells(page.contracts.lines_model, 9)[0] == "R$ 40,00"
 
-    page.payments_table.selectRow(0)
+    page.payments.table.selectRow(0)
 
     def reverse(dialog: ReversalDialog) -> None:
         dialog.code.setCurrentIndex(dialog.code.findData("cheque_devolvido"))
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.reverse_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.payments.reverse_button, Qt.MouseButton.LeftButton),
         ReversalDialog,
         reverse,
     )
-    assert cells(page, "lines_model", 4)[0] == "a vencer"
-    statuses = cells(page, "payments_model", 6)
+    assert cells(page.contracts.lines_model, 4)[0] == "a vencer"
+    statuses = cells(page.payments.model, 6)
     assert statuses[0].startswith("estorno de") and "Cheque devolvido" in statuses[0]
     assert statuses[1] == "estornado"
 
@@ -132,9 +133,11 @@ def test_overpayment_needs_the_credit_tick(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.pay_button, Qt.MouseButton.LeftButton), PaymentDialog, overpay
+        lambda: qtbot.mouseClick(page.header.pay_button, Qt.MouseButton.LeftButton),
+        PaymentDialog,
+        overpay,
     )
-    assert "Crédito do paciente: R$ 50,00" in page.summary.text()
+    assert "Crédito do paciente: R$ 50,00" in page.contracts.summary.text()
     assert services.contracts.get(contract.summary.id).summary.status == "settled"
 
 
@@ -146,11 +149,11 @@ def test_late_installment_shows_todays_updated_amount(
         patient_id, ContractForm(total="100,00", installments="1", first_due="2026-02-02")
     )
     page = make_page(qtbot, services, patient_id)
-    assert cells(page, "lines_model", 4) == ["vencido"]
-    assert cells(page, "lines_model", 5) == ["42"]
-    assert cells(page, "lines_model", 6) == ["R$ 2,00"]
-    assert cells(page, "lines_model", 7) == ["R$ 1,40"]
-    assert cells(page, "lines_model", 9) == ["R$ 103,40"]
+    assert cells(page.contracts.lines_model, 4) == ["vencido"]
+    assert cells(page.contracts.lines_model, 5) == ["42"]
+    assert cells(page.contracts.lines_model, 6) == ["R$ 2,00"]
+    assert cells(page.contracts.lines_model, 7) == ["R$ 1,40"]
+    assert cells(page.contracts.lines_model, 9) == ["R$ 103,40"]
 
 
 def test_contracts_section_opens_the_patient(
@@ -174,7 +177,7 @@ def test_contracts_section_opens_the_patient(
     view.table.setCurrentIndex(view.model.index(0, 0))
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.patients
-    assert window.patients.page.title.text() == "Maria da Silva"
+    assert window.patients.page.header.title.text() == "Maria da Silva"
 
 
 def test_stale_contract_edit_asks_to_reload(
@@ -209,7 +212,7 @@ def test_stale_contract_edit_asks_to_reload(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     drive_modal(
-        lambda: qtbot.mouseClick(page.edit_contract_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(page.header.edit_contract_button, Qt.MouseButton.LeftButton),
         ContractTermsDialog,
         edit_on_two_pcs,
     )

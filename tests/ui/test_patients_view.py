@@ -81,7 +81,7 @@ def test_double_click_opens_the_patient_page_and_edit_saves(
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert section.currentWidget() is section.page
-    assert section.page.title.text() == first_name
+    assert section.page.header.title.text() == first_name
 
     def edit_city(dialog: PatientDialog) -> None:
         assert dialog.name.text() == first_name
@@ -89,11 +89,11 @@ def test_double_click_opens_the_patient_page_and_edit_saves(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     drive_modal(
-        lambda: qtbot.mouseClick(section.page.edit_button, Qt.MouseButton.LeftButton),
+        lambda: qtbot.mouseClick(section.page.header.edit_button, Qt.MouseButton.LeftButton),
         PatientDialog,
         edit_city,
     )
-    qtbot.mouseClick(section.page.back_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(section.page.header.back_button, Qt.MouseButton.LeftButton)
     assert section.currentWidget() is section.list
     assert view.model.index(0, 5).data() == "Holambra"
 

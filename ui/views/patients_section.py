@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.bootstrap import Services
 from ui.documents import DocumentDesk
-from ui.views.patient_page import PatientPage
+from ui.views.patient.page import PatientPage
 from ui.views.patients_view import PatientsView
 
 

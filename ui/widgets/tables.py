@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def make_table(
@@ -25,3 +33,15 @@ def make_table(
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
     return table
+
+
+def lay_out_with_buttons(box: QWidget, table: QWidget, *buttons: QPushButton) -> None:
+    """Fill ``box`` with ``table`` and its action buttons, right-aligned above it."""
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    layout.addLayout(row)
+    layout.addWidget(table, 1)

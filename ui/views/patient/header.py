@@ -1,0 +1,130 @@
+"""The top of a patient's page: the name, how to reach them and who pays for whom, the buttons
+of the everyday work (new contract, receive a payment, renegotiate…), and where their debt
+stands — overdue amount, risk and the suspension of new treatments (seed 002)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.domain.identity import format_cpf, format_phone
+from app.domain.money import format_brl
+from app.domain.patients import Patient
+from app.domain.risk import FLAG_LABELS
+from app.services.overdue import CollectionStatus
+from ui.models.overdue_model import SEGMENT_COLOURS
+from ui.widgets.chips import chips_html
+
+SUSPENDED_STYLE = "background-color:#fbe3e1; color:#8c1d18"
+SUGGESTED_STYLE = "background-color:#fdf0d5; color:#7a4a00"
+
+
+class PatientHeader(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientHeader")
+        self.back_button = self._button("back", "← Pacientes")
+        self.title = QLabel()
+        self.title.setObjectName("viewTitle")
+        self.edit_button = self._button("edit", "Editar cadastro")
+        self.contract_button = self._button("newContract", "Novo contrato")
+        self.edit_contract_button = self._button("editContract", "Editar contrato")
+        self.pay_button = self._button("receive", "Receber pagamento")
+        self.agreement_button = self._button("newAgreement", "Nova proposta de acordo")
+        self.agreement_button.setToolTip(
+            self.tr("Renegociar parcelas em atraso: opções lado a lado e termo de confissão.")
+        )
+        self.suspend_button = QPushButton()
+        self.suspend_button.setObjectName("suspend")
+        self.details = QLabel()
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
+        self.standing = QLabel()
+        self.standing.setObjectName("standing")
+        self.standing.setTextFormat(Qt.TextFormat.RichText)
+        self.standing.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addWidget(self.title, 1)
+        for button in (self.edit_button, self.contract_button, self.edit_contract_button,
+                       self.pay_button, self.agreement_button, self.suspend_button):  # fmt: skip
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.details)
+        layout.addWidget(self.standing)
+
+    def _button(self, name: str, text: str) -> QPushButton:
+        button = QPushButton(self.tr(text))
+        button.setObjectName(name)
+        return button
+
+    def show_patient(self, patient: Patient) -> None:
+        d = patient.data
+        self.title.setText(patient.name)
+        parts = [f"CPF {format_cpf(d.cpf)}" if d.cpf else self.tr("sem CPF")]
+        if d.phone:
+            parts.append(format_phone(d.phone) + (" (WhatsApp)" if d.phone_whatsapp else ""))
+        if patient.responsible:
+            parts.append(
+                self.tr("Responsável financeiro: {name}").format(name=patient.responsible.name)
+            )
+        if patient.dependents:
+            names = ", ".join(p.name for p in patient.dependents)
+            parts.append(self.tr("Responsável por: {names}").format(names=names))
+        self.details.setText("  ·  ".join(parts))
+
+    def show_standing(self, status: CollectionStatus, may_suspend: bool) -> None:
+        """Overdue money, risk and the suspension of new treatments."""
+        row = status.row
+        parts = self._debt(status)
+        if status.suspended:
+            text = self.tr("Novos tratamentos suspensos")
+            if row is None:
+                text += self.tr(" — nada mais em atraso: pode liberar")
+            parts.append(f"<span style='{SUSPENDED_STYLE}'>&nbsp;<b>{text}</b>&nbsp;</span>")
+        elif status.suspension_suggested:
+            text = self.tr("Sugestão: suspender novos tratamentos (atraso de {d} dias)").format(
+                d=row.days_late if row else 0
+            )
+            parts.append(f"<span style='{SUGGESTED_STYLE}'>&nbsp;{text}&nbsp;</span>")
+        self.standing.setText("  ".join(parts))
+        self.standing.setVisible(bool(parts))
+        self.suspend_button.setText(
+            self.tr("Liberar novos tratamentos")
+            if status.suspended
+            else self.tr("Suspender novos tratamentos")
+        )
+        self.suspend_button.setVisible(status.suspended or row is not None)
+        self.agreement_button.setEnabled(row is not None)  # only overdue money is renegotiated
+        self.suspend_button.setEnabled(may_suspend)
+        self.suspend_button.setToolTip(
+            "" if may_suspend else self.tr("Só o gestor ou dentista decide a suspensão.")
+        )
+
+    def _debt(self, status: CollectionStatus) -> list[str]:
+        """What is overdue, the segment and the risk score; its reasons in the tooltip."""
+        row = status.row
+        if row is None:
+            self.standing.setToolTip("")
+            return []
+        a = row.assessment
+        parts = [
+            self.tr(
+                "Em atraso: <b>{u}</b> (atualizado) há {d} dias · "
+                "<span style='color:{c}'>{s}</span> · risco {r}/100"
+            ).format(
+                u=format_brl(row.updated_cents),
+                d=row.days_late,
+                c=SEGMENT_COLOURS[a.segment],
+                s=html.escape(a.segment_label),
+                r=a.score,
+            )
+        ]
+        if a.flags:
+            parts.append(chips_html([FLAG_LABELS[f] for f in a.flags]))
+        self.standing.setToolTip("\n".join(f"+{r.points}  {r.text}" for r in a.reasons))
+        return parts
