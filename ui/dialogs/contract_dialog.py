@@ -28,7 +28,7 @@ from app.errors import EmDiaError
 from app.services.contracts import ContractService
 from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
-from ui.widgets.form import in_one_line
+from ui.widgets.form import in_one_line, line_edit, side_by_side
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
 
@@ -54,97 +54,14 @@ class ContractDialog(FormDialog):
         self.saved: ContractView | None = None
         # Seed 001: consult SPC/Serasa before a plan; a note, never a block.
         self.credit_reminder = credit_reminder
-        self.credit_note = QLabel()
-        self.credit_note.setObjectName("credit_note")
-        self.credit_note.setWordWrap(True)
-        self.credit_note.setStyleSheet("color: #7a4a00;")
-        self.credit_note.hide()
-
-        form = QFormLayout()
-        self.description = QLineEdit()
-        self.description.setObjectName("description")
-        self.description.setPlaceholderText(self.tr("Uso interno; nunca aparece em mensagens"))
-        self.total = QLineEdit()
-        self.total.setObjectName("total")
-        self.total.setPlaceholderText("1.200,00")
-        self.down_payment = QLineEdit()
-        self.down_payment.setObjectName("down_payment")
-        self.down_payment.setPlaceholderText(self.tr("0,00 (opcional)"))
-        self.down_paid_now = QCheckBox(self.tr("Entrada paga agora, na recepção"))
-        self.down_paid_now.setObjectName("down_paid_now")
-        self.down_paid_now.setChecked(True)
-        self.installments = QSpinBox()
-        self.installments.setObjectName("installments")
-        self.installments.setRange(1, MAX_INSTALLMENTS)
-        self.installments.setValue(1)
-        self.installments.setSuffix("x")
-        self.first_due = QLineEdit(format_date(add_months(today, 1, today.day)))
-        self.first_due.setObjectName("first_due")
-        self.method = QComboBox()
-        self.method.setObjectName("method")
-        for method in PaymentMethod:
-            self.method.addItem(label(method), method.value)
-        self.guarantor_cpf = QLineEdit()
-        self.guarantor_cpf.setObjectName("guarantor_cpf")
-        self.guarantor_cpf.setPlaceholderText(self.tr("opcional — já cadastrado em Pacientes"))
-
-        self.errors.add_row(form, self.tr("Tratamento"), self.description)
-        self.errors.add_row(form, self.tr("Valor total*"), self.total, "total")
-        down_row = QWidget()
-        down_box = QHBoxLayout(down_row)
-        down_box.setContentsMargins(0, 0, 0, 0)
-        down_box.addWidget(self.down_payment, 1)
-        down_box.addWidget(self.down_paid_now)
-        self.errors.add_row(form, self.tr("Entrada"), down_row, "down_payment")
-        self.errors.widgets["down_payment"] = self.down_payment
-        self.errors.add_row(form, self.tr("Parcelas*"), self.installments, "installments")
-        self.errors.add_row(form, self.tr("1º vencimento*"), self.first_due, "first_due")
-        self.errors.add_row(form, self.tr("Forma de pagamento"), self.method, "method")
-        self.errors.add_row(form, self.tr("CPF do fiador"), self.guarantor_cpf, "guarantor_cpf")
-
-        signing = QGroupBox(self.tr("Assinatura (título executivo: devedor + 2 testemunhas)"))
-        sign_form = QFormLayout(signing)
-        self.signed_on = QLineEdit()
-        self.signed_on.setObjectName("signed_on")
-        self.signed_on.setPlaceholderText("dd/mm/aaaa")
-        self.errors.add_row(sign_form, self.tr("Assinado em"), self.signed_on, "signed_on")
-        self.witnesses: list[tuple[QLineEdit, QLineEdit]] = []
-        for n in (1, 2):
-            name, cpf = QLineEdit(), QLineEdit()
-            name.setObjectName(f"witness{n}_name")
-            cpf.setObjectName(f"witness{n}_cpf")
-            name.setPlaceholderText(self.tr("Nome"))
-            cpf.setPlaceholderText("CPF")
-            row = QWidget()
-            box = QHBoxLayout(row)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(name, 2)
-            box.addWidget(cpf, 1)
-            self.errors.add_row(
-                sign_form, self.tr("Testemunha {n}").format(n=n), row, f"witness{n}_cpf"
-            )
-            self.errors.widgets[f"witness{n}_cpf"] = cpf
-            self.witnesses.append((name, cpf))
-
-        self.preview_model = RowsTableModel(("Nº", "Vencimento", "Valor", ""), right_aligned=(2,))
-        self.preview = make_table(self.preview_model, "preview", (70, 100, 100))
-        self.preview_note = QLabel()
-        self.preview_note.setObjectName("preview_note")
-        self.preview_note.setWordWrap(True)
-
         left = QVBoxLayout()
         left.addWidget(self.general_error)
-        left.addLayout(form)
-        left.addWidget(signing)
+        left.addLayout(self._plan_form(today))
+        left.addWidget(self._signing_box())
         left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel(self.tr("Plano de pagamento (prévia)")))
-        right.addWidget(self.preview, 1)
-        right.addWidget(self.preview_note)
-        right.addWidget(self.credit_note)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
+        columns.addLayout(self._preview_column(), 2)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
@@ -159,6 +76,82 @@ class ContractDialog(FormDialog):
         self.installments.valueChanged.connect(self._debounce.start)
         self.total.setFocus()
         self.refresh_preview()
+
+    # --- building ---------------------------------------------------------------------------
+    def _plan_form(self, today: date) -> QFormLayout:
+        """What was sold and how it is paid: total, entrada, parcelas, first due date."""
+        self.description = line_edit(
+            "description", self.tr("Uso interno; nunca aparece em mensagens")
+        )
+        self.total = line_edit("total", "1.200,00")
+        self.down_payment = line_edit("down_payment", self.tr("0,00 (opcional)"))
+        self.down_paid_now = QCheckBox(self.tr("Entrada paga agora, na recepção"))
+        self.down_paid_now.setObjectName("down_paid_now")
+        self.down_paid_now.setChecked(True)
+        self.installments = QSpinBox()
+        self.installments.setObjectName("installments")
+        self.installments.setRange(1, MAX_INSTALLMENTS)
+        self.installments.setValue(1)
+        self.installments.setSuffix("x")
+        self.first_due = line_edit("first_due")
+        self.first_due.setText(format_date(add_months(today, 1, today.day)))
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        for method in PaymentMethod:
+            self.method.addItem(label(method), method.value)
+        self.guarantor_cpf = line_edit(
+            "guarantor_cpf", self.tr("opcional — já cadastrado em Pacientes")
+        )
+        form = QFormLayout()
+        self.errors.add_row(form, self.tr("Tratamento"), self.description)
+        self.errors.add_row(form, self.tr("Valor total*"), self.total, "total")
+        self.errors.add_row(
+            form, self.tr("Entrada"), side_by_side(self.down_payment, self.down_paid_now),
+            "down_payment",
+        )  # fmt: skip
+        self.errors.widgets["down_payment"] = self.down_payment
+        self.errors.add_row(form, self.tr("Parcelas*"), self.installments, "installments")
+        self.errors.add_row(form, self.tr("1º vencimento*"), self.first_due, "first_due")
+        self.errors.add_row(form, self.tr("Forma de pagamento"), self.method, "method")
+        self.errors.add_row(form, self.tr("CPF do fiador"), self.guarantor_cpf, "guarantor_cpf")
+        return form
+
+    def _signing_box(self) -> QGroupBox:
+        """Signed by the debtor and two witnesses, a contract is a título executivo
+        extrajudicial (CPC art. 784 III)."""
+        box = QGroupBox(self.tr("Assinatura (título executivo: devedor + 2 testemunhas)"))
+        form = QFormLayout(box)
+        self.signed_on = line_edit("signed_on", "dd/mm/aaaa")
+        self.errors.add_row(form, self.tr("Assinado em"), self.signed_on, "signed_on")
+        self.witnesses: list[tuple[QLineEdit, QLineEdit]] = []
+        for n in (1, 2):
+            name = line_edit(f"witness{n}_name", self.tr("Nome"))
+            cpf = line_edit(f"witness{n}_cpf", "CPF")
+            row = side_by_side(name, cpf, stretch=(2, 1))
+            key = f"witness{n}_cpf"
+            self.errors.add_row(form, self.tr("Testemunha {n}").format(n=n), row, key)
+            self.errors.widgets[key] = cpf
+            self.witnesses.append((name, cpf))
+        return box
+
+    def _preview_column(self) -> QVBoxLayout:
+        """The plan as it will be registered, recomputed while typing."""
+        self.preview_model = RowsTableModel(("Nº", "Vencimento", "Valor", ""), right_aligned=(2,))
+        self.preview = make_table(self.preview_model, "preview", (70, 100, 100))
+        self.preview_note = QLabel()
+        self.preview_note.setObjectName("preview_note")
+        self.preview_note.setWordWrap(True)
+        self.credit_note = QLabel()
+        self.credit_note.setObjectName("credit_note")
+        self.credit_note.setWordWrap(True)
+        self.credit_note.setStyleSheet("color: #7a4a00;")
+        self.credit_note.hide()
+        column = QVBoxLayout()
+        column.addWidget(QLabel(self.tr("Plano de pagamento (prévia)")))
+        column.addWidget(self.preview, 1)
+        column.addWidget(self.preview_note)
+        column.addWidget(self.credit_note)
+        return column
 
     def form(self) -> ContractForm:
         (w1_name, w1_cpf), (w2_name, w2_cpf) = self.witnesses

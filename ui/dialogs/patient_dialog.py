@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -27,24 +26,8 @@ from app.services.base import Permission
 from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
 from ui import ops
+from ui.widgets.form import line_edit, side_by_side
 from ui.widgets.form_dialog import FormDialog
-
-
-def _line(placeholder: str = "", name: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    if name:
-        edit.setObjectName(name)
-    return edit
-
-
-def _with_check(edit: QLineEdit, check: QCheckBox) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(edit, 1)
-    row.addWidget(check)
-    return holder
 
 
 class PatientDialog(FormDialog):
@@ -115,9 +98,9 @@ class PatientDialog(FormDialog):
     def _personal_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Dados pessoais"))
         form = QFormLayout(box)
-        self.name = _line(self.tr("Nome e sobrenome"), "name")
-        self.cpf = _line("000.000.000-00", "cpf")
-        self.birth_date = _line("dd/mm/aaaa", "birth_date")
+        self.name = line_edit("name", self.tr("Nome e sobrenome"))
+        self.cpf = line_edit("cpf", "000.000.000-00")
+        self.birth_date = line_edit("birth_date", "dd/mm/aaaa")
         self.errors.add_row(form, self.tr("Nome completo*"), self.name, "name")
         self.errors.add_row(form, self.tr("CPF"), self.cpf, "cpf")
         self.errors.add_row(form, self.tr("Nascimento"), self.birth_date, "birth_date")
@@ -126,21 +109,21 @@ class PatientDialog(FormDialog):
     def _contact_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Contato"))
         form = QFormLayout(box)
-        self.phone = _line("(19) 98765-4321", "phone")
+        self.phone = line_edit("phone", "(19) 98765-4321")
         self.phone_whatsapp = QCheckBox(self.tr("WhatsApp"))
         self.phone_whatsapp.setObjectName("phone_whatsapp")
-        self.phone_alt = _line(self.tr("opcional"), "phone_alt")
+        self.phone_alt = line_edit("phone_alt", self.tr("opcional"))
         self.phone_alt_whatsapp = QCheckBox(self.tr("WhatsApp"))
         self.phone_alt_whatsapp.setObjectName("phone_alt_whatsapp")
-        self.email = _line("nome@provedor.com.br", "email")
+        self.email = line_edit("email", "nome@provedor.com.br")
         self.errors.add_row(
-            form, self.tr("Telefone"), _with_check(self.phone, self.phone_whatsapp), "phone"
+            form, self.tr("Telefone"), side_by_side(self.phone, self.phone_whatsapp), "phone"
         )
         self.errors.widgets["phone"] = self.phone
         self.errors.add_row(
             form,
             self.tr("Outro telefone"),
-            _with_check(self.phone_alt, self.phone_alt_whatsapp),
+            side_by_side(self.phone_alt, self.phone_alt_whatsapp),
             "phone_alt",
         )
         self.errors.widgets["phone_alt"] = self.phone_alt
@@ -178,12 +161,12 @@ class PatientDialog(FormDialog):
     def _address_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Endereço"))
         form = QFormLayout(box)
-        self.zip_code = _line("00000-000", "zip_code")
-        self.street = _line(self.tr("Rua, avenida…"), "street")
-        self.number = _line("", "number")
-        self.complement = _line(self.tr("apto, bloco…"), "complement")
-        self.district = _line("", "district")
-        self.city = _line("", "city")
+        self.zip_code = line_edit("zip_code", "00000-000")
+        self.street = line_edit("street", self.tr("Rua, avenida…"))
+        self.number = line_edit("number")
+        self.complement = line_edit("complement", self.tr("apto, bloco…"))
+        self.district = line_edit("district")
+        self.city = line_edit("city")
         self.state = QComboBox()
         self.state.setObjectName("state")
         self.state.addItems(["", *UFS])
@@ -207,22 +190,22 @@ class PatientDialog(FormDialog):
         self.responsible_panel = QWidget()
         form = QFormLayout(self.responsible_panel)
         form.setContentsMargins(0, 0, 0, 0)
-        self.responsible_cpf = _line("000.000.000-00", "responsible_cpf")
+        self.responsible_cpf = line_edit("responsible_cpf", "000.000.000-00")
         self.responsible_found = QLabel()
         self.responsible_found.setObjectName("responsible_found")
         self.responsible_found.setWordWrap(True)
-        self.responsible_name = _line(self.tr("Nome e sobrenome"), "responsible_name")
-        self.responsible_phone = _line("(19) 98765-4321", "responsible_phone")
+        self.responsible_name = line_edit("responsible_name", self.tr("Nome e sobrenome"))
+        self.responsible_phone = line_edit("responsible_phone", "(19) 98765-4321")
         self.responsible_whatsapp = QCheckBox(self.tr("WhatsApp"))
         self.responsible_whatsapp.setObjectName("responsible_whatsapp")
-        self.responsible_email = _line("nome@provedor.com.br", "responsible_email")
+        self.responsible_email = line_edit("responsible_email", "nome@provedor.com.br")
         self.errors.add_row(form, self.tr("CPF*"), self.responsible_cpf, "responsible_cpf")
         form.addRow("", self.responsible_found)
         self.errors.add_row(form, self.tr("Nome"), self.responsible_name, "responsible_name")
         self.errors.add_row(
             form,
             self.tr("Telefone"),
-            _with_check(self.responsible_phone, self.responsible_whatsapp),
+            side_by_side(self.responsible_phone, self.responsible_whatsapp),
             "responsible_phone",
         )
         self.errors.widgets["responsible_phone"] = self.responsible_phone

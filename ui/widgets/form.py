@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.errors import EmDiaError, ValidationError
 from ui import ops
@@ -27,6 +27,24 @@ def in_one_line(exc: EmDiaError) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(e.message for e in exc.errors)
     return exc.message
+
+
+def line_edit(name: str, placeholder: str = "") -> QLineEdit:
+    """A line edit known by ``name`` (tests and error labels find it by that name)."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def side_by_side(first: QWidget, second: QWidget, stretch: tuple[int, int] = (1, 0)) -> QWidget:
+    """Two widgets on one form row (an amount and its tick box, a name and its CPF)."""
+    row = QWidget()
+    box = QHBoxLayout(row)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(first, stretch[0])
+    box.addWidget(second, stretch[1])
+    return row
 
 
 def secret_line(name: str) -> QLineEdit:
