@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -37,10 +36,9 @@ from app.errors import EmDiaError, ValidationError
 from app.services.agreements import AgreementService
 from app.services.documents import DocumentService
 from ui import ops
-from ui.widgets.form import in_one_line
+from ui.widgets.form import in_one_line, line_edit
 from ui.widgets.form_dialog import FormDialog
 
-PREVIEW_DELAY_MS = 200
 DEFAULT_COUNT = 6
 FIRST_DUE_DAYS = 30  # a month to organise the first parcela
 
@@ -70,8 +68,48 @@ class AgreementDialog(FormDialog):
         self.patient_id = patient_id
         self.saved: AgreementView | None = None
         self.document: ArchivedDocument | None = None
-        self.open_installments: list[OpenInstallment] = service.open_installments(patient_id)
+        self.open_installments: list[OpenInstallment] = (
+            ops.call(self, lambda: service.open_installments(patient_id)) or []
+        )
+        # Built in the order the screen reads, which is also the Tab order.
+        installments = self._installments_column()
+        terms = QHBoxLayout()
+        terms.addWidget(self._terms_form(today), 2)
+        terms.addLayout(self._options_column(), 3)
+        self.approval_note = QLabel()
+        self.approval_note.setObjectName("approval_note")
+        self.approval_note.setWordWrap(True)
+        self.approval_note.setStyleSheet("color: #7a4a00;")
+        self.approval_note.hide()
+        self.propose_button = QPushButton(self.tr("Só salvar a proposta"))
+        self.propose_button.setObjectName("propose")
+        self.propose_button.setToolTip(
+            self.tr("Grava a proposta sem aceitar (para o paciente pensar ou o gestor aprovar).")
+        )
+        self.buttons.addButton(self.propose_button, self.buttons.ButtonRole.ActionRole)
+        self.propose_button.clicked.connect(self.save_proposal)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addLayout(installments, 3)
+        layout.addLayout(terms, 2)
+        layout.addWidget(self.approval_note)
+        layout.addWidget(self.buttons)
+        self.resize(1100, 720)
 
+        self._debounce = self.preview_while_typing(
+            self.refresh_preview,
+            self.discount.textChanged,
+            self.down_payment.textChanged,
+            self.first_due.textChanged,
+            self.count.valueChanged,
+            self.table.itemChanged,
+        )
+        self.discount.setFocus()
+        self.refresh_preview()
+
+    # --- building ---------------------------------------------------------------------------
+    def _installments_column(self) -> QVBoxLayout:
+        """The open installments, each updated to today; the overdue ones come checked."""
         self.table = QTableWidget(len(self.open_installments), len(COLUMNS))
         self.table.setObjectName("installments")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -86,84 +124,48 @@ class AgreementDialog(FormDialog):
         self.totals = QLabel()
         self.totals.setObjectName("totals")
         self.totals.setWordWrap(True)
+        chosen = QFormLayout()
+        self.errors.add_row(chosen, "", self.table, "installment_ids")
+        column = QVBoxLayout()
+        column.addWidget(QLabel(self.tr("Parcelas em aberto (marque as do acordo):")))
+        column.addLayout(chosen, 1)
+        column.addWidget(self.totals)
+        return column
 
-        form = QFormLayout()
-        self.discount = QLineEdit()
-        self.discount.setObjectName("discount")
-        self.discount.setPlaceholderText(self.tr("0,00 — primeiro sobre multa e juros"))
-        self.down_payment = QLineEdit()
-        self.down_payment.setObjectName("down_payment")
-        self.down_payment.setPlaceholderText(self.tr("0,00 (opcional, vence hoje)"))
+    def _terms_form(self, today: date) -> QWidget:
+        """Discount, entrada, parcelas and the first due date (a month away by default)."""
+        self.discount = line_edit("discount", self.tr("0,00 — primeiro sobre multa e juros"))
+        self.down_payment = line_edit("down_payment", self.tr("0,00 (opcional, vence hoje)"))
         self.count = QSpinBox()
         self.count.setObjectName("count")
         self.count.setRange(1, MAX_INSTALLMENTS)
         self.count.setValue(DEFAULT_COUNT)
         self.count.setSuffix("x")
-        self.first_due = QLineEdit(format_date(today + timedelta(days=FIRST_DUE_DAYS)))
-        self.first_due.setObjectName("first_due")
-        self.notes = QLineEdit()
-        self.notes.setObjectName("notes")
-        self.notes.setPlaceholderText(self.tr("opcional — o que foi conversado"))
+        self.first_due = line_edit("first_due")
+        self.first_due.setText(format_date(today + timedelta(days=FIRST_DUE_DAYS)))
+        self.notes = line_edit("notes", self.tr("opcional — o que foi conversado"))
+        box = QWidget()
+        box.setMinimumWidth(380)
+        form = QFormLayout(box)
         self.errors.add_row(form, self.tr("Desconto (R$)"), self.discount, "discount")
         self.errors.add_row(form, self.tr("Entrada (R$)"), self.down_payment, "down_payment")
         self.errors.add_row(form, self.tr("Parcelas*"), self.count, "count")
         self.errors.add_row(form, self.tr("1º vencimento*"), self.first_due, "first_due")
         self.errors.add_row(form, self.tr("Observações"), self.notes)
+        return box
 
-        chosen_box = QVBoxLayout()
-        chosen_box.addWidget(QLabel(self.tr("Parcelas em aberto (marque as do acordo):")))
-        chosen_form = QFormLayout()
-        self.errors.add_row(chosen_form, "", self.table, "installment_ids")
-        chosen_box.addLayout(chosen_form, 1)
-        chosen_box.addWidget(self.totals)
-
+    def _options_column(self) -> QVBoxLayout:
+        """The options side by side (seed 000): a new date, the proposal, smaller parcelas."""
         self.options_row = QHBoxLayout()
         self.option_boxes: list[QGroupBox] = []
         self.options_note = QLabel()
         self.options_note.setObjectName("options_note")
         self.options_note.setWordWrap(True)
-        self.approval_note = QLabel()
-        self.approval_note.setObjectName("approval_note")
-        self.approval_note.setWordWrap(True)
-        self.approval_note.setStyleSheet("color: #7a4a00;")
-        self.approval_note.hide()
-
-        self.propose_button = QPushButton(self.tr("Só salvar a proposta"))
-        self.propose_button.setObjectName("propose")
-        self.propose_button.setToolTip(
-            self.tr("Grava a proposta sem aceitar (para o paciente pensar ou o gestor aprovar).")
-        )
-        self.buttons.addButton(self.propose_button, self.buttons.ButtonRole.ActionRole)
-        self.propose_button.clicked.connect(self.save_proposal)
-
-        terms = QHBoxLayout()
-        form_box = QWidget()
-        form_box.setLayout(form)
-        form_box.setMinimumWidth(380)
-        terms.addWidget(form_box, 2)
-        options_box = QVBoxLayout()
-        options_box.addWidget(QLabel(self.tr("Opções lado a lado (mesma dívida e desconto):")))
-        options_box.addLayout(self.options_row, 1)
-        options_box.addWidget(self.options_note)
-        terms.addLayout(options_box, 3)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.general_error)
-        layout.addLayout(chosen_box, 3)
-        layout.addLayout(terms, 2)
-        layout.addWidget(self.approval_note)
-        layout.addWidget(self.buttons)
-        self.resize(1100, 720)
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(PREVIEW_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh_preview)
-        for edit in (self.discount, self.down_payment, self.first_due):
-            edit.textChanged.connect(self._debounce.start)
-        self.count.valueChanged.connect(self._debounce.start)
-        self.table.itemChanged.connect(lambda _item: self._debounce.start())
-        self.discount.setFocus()
-        self.refresh_preview()
+        column = QVBoxLayout()
+        column.addWidget(QLabel(self.tr("Opções lado a lado (mesma dívida e desconto):")))
+        column.addLayout(self.options_row, 1)
+        column.addWidget(self.options_note)
+        return column
 
     # --- the installments table ---------------------------------------------------------
     def _fill_row(self, row: int, item: OpenInstallment) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,8 +30,6 @@ from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.form import in_one_line, line_edit, side_by_side
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
-
-PREVIEW_DELAY_MS = 200
 
 
 class ContractDialog(FormDialog):
@@ -67,13 +64,13 @@ class ContractDialog(FormDialog):
         layout.addWidget(self.buttons)
         self.resize(980, 600)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(PREVIEW_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh_preview)
-        for edit in (self.total, self.down_payment, self.first_due):
-            edit.textChanged.connect(self._debounce.start)
-        self.installments.valueChanged.connect(self._debounce.start)
+        self._debounce = self.preview_while_typing(
+            self.refresh_preview,
+            self.total.textChanged,
+            self.down_payment.textChanged,
+            self.first_due.textChanged,
+            self.installments.valueChanged,
+        )
         self.total.setFocus()
         self.refresh_preview()
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,11 +24,9 @@ from app.services.contracts import ContractService
 from app.services.payments import PaymentResult, PaymentService
 from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
-from ui.widgets.form import in_one_line
+from ui.widgets.form import in_one_line, line_edit
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.tables import make_table
-
-PREVIEW_DELAY_MS = 200
 
 
 class PaymentDialog(FormDialog):
@@ -50,6 +46,36 @@ class PaymentDialog(FormDialog):
         self.saved: PaymentResult | None = None
         self.view: ContractView | None = None
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addLayout(self._payment_form(choices, contract_id, today))
+        layout.addWidget(
+            QLabel(self.tr("Como o valor será aplicado (parcelas mais antigas primeiro):"))
+        )
+        layout.addWidget(self._allocation_preview(), 1)
+        layout.addWidget(self.preview_note)
+        layout.addWidget(self.buttons)
+        self.resize(820, 560)
+
+        self._debounce = self.preview_while_typing(
+            self.refresh_preview,
+            self.amount.textChanged,
+            self.paid_on.textChanged,
+            self.waive.toggled,
+            self.keep_credit.toggled,
+        )
+        self.contract.currentIndexChanged.connect(self._contract_changed)
+        self.overdue_button.clicked.connect(lambda: self._fill("overdue"))
+        self.next_button.clicked.connect(lambda: self._fill("next"))
+        self.all_button.clicked.connect(lambda: self._fill("all"))
+        self._contract_changed()
+        self.amount.setFocus()
+
+    # --- building ---------------------------------------------------------------------------
+    def _payment_form(
+        self, choices: list[ContractSummary], contract_id: int | None, today: date
+    ) -> QFormLayout:
+        """Which contract, how much (with one-click amounts), when, how."""
         self.contract = QComboBox()
         self.contract.setObjectName("contract")
         for c in choices:
@@ -64,37 +90,21 @@ class PaymentDialog(FormDialog):
         self.situation = QLabel()
         self.situation.setObjectName("situation")
         self.situation.setWordWrap(True)
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.overdue_button = QPushButton(self.tr("Valor em atraso"))
-        self.overdue_button.setObjectName("fill_overdue")
-        self.next_button = QPushButton(self.tr("Próxima parcela"))
-        self.next_button.setObjectName("fill_next")
-        self.all_button = QPushButton(self.tr("Quitar tudo"))
-        self.all_button.setObjectName("fill_all")
-        self.paid_on = QLineEdit(format_date(today))
-        self.paid_on.setObjectName("paid_on")
+        amount_row = self._amount_row()
+        self.paid_on = line_edit("paid_on")
+        self.paid_on.setText(format_date(today))
         self.method = QComboBox()
         self.method.setObjectName("method")
         for method in PaymentMethod:
             self.method.addItem(label(method), method.value)
-        self.reference = QLineEdit()
-        self.reference.setObjectName("reference")
-        self.reference.setPlaceholderText(self.tr("nº do comprovante, cheque, autorização…"))
+        self.reference = line_edit("reference", self.tr("nº do comprovante, cheque, autorização…"))
         self.waive = QCheckBox(self.tr("Dispensar multa e juros (fica registrado como desconto)"))
         self.waive.setObjectName("waive_charges")
         self.keep_credit = QCheckBox(self.tr("Guardar o que sobrar como crédito do paciente"))
         self.keep_credit.setObjectName("keep_credit")
-
         form = QFormLayout()
         self.errors.add_row(form, self.tr("Contrato"), self.contract, "contract")
         form.addRow("", self.situation)
-        amount_row = QWidget()
-        box = QHBoxLayout(amount_row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.amount, 1)
-        for button in (self.overdue_button, self.next_button, self.all_button):
-            box.addWidget(button)
         self.errors.add_row(form, self.tr("Valor recebido*"), amount_row, "amount")
         self.errors.widgets["amount"] = self.amount
         self.errors.add_row(form, self.tr("Data*"), self.paid_on, "paid_on")
@@ -102,7 +112,26 @@ class PaymentDialog(FormDialog):
         self.errors.add_row(form, self.tr("Referência"), self.reference)
         form.addRow("", self.waive)
         form.addRow("", self.keep_credit)
+        return form
 
+    def _amount_row(self) -> QWidget:
+        self.amount = line_edit("amount")
+        self.overdue_button = QPushButton(self.tr("Valor em atraso"))
+        self.overdue_button.setObjectName("fill_overdue")
+        self.next_button = QPushButton(self.tr("Próxima parcela"))
+        self.next_button.setObjectName("fill_next")
+        self.all_button = QPushButton(self.tr("Quitar tudo"))
+        self.all_button.setObjectName("fill_all")
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.amount, 1)
+        for button in (self.overdue_button, self.next_button, self.all_button):
+            box.addWidget(button)
+        return row
+
+    def _allocation_preview(self) -> QWidget:
+        """How the money will be applied (interest, fine, correction, then principal)."""
         self.preview_model = RowsTableModel(
             ("Parcela", "Juros", "Multa", "Correção", "Principal", "Desconto", "Situação depois"),
             right_aligned=(1, 2, 3, 4, 5),
@@ -111,32 +140,7 @@ class PaymentDialog(FormDialog):
         self.preview_note = QLabel()
         self.preview_note.setObjectName("preview_note")
         self.preview_note.setWordWrap(True)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.general_error)
-        layout.addLayout(form)
-        layout.addWidget(
-            QLabel(self.tr("Como o valor será aplicado (parcelas mais antigas primeiro):"))
-        )
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(self.preview_note)
-        layout.addWidget(self.buttons)
-        self.resize(820, 560)
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(PREVIEW_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh_preview)
-        for edit in (self.amount, self.paid_on):
-            edit.textChanged.connect(self._debounce.start)
-        self.waive.toggled.connect(self._debounce.start)
-        self.keep_credit.toggled.connect(self._debounce.start)
-        self.contract.currentIndexChanged.connect(self._contract_changed)
-        self.overdue_button.clicked.connect(lambda: self._fill("overdue"))
-        self.next_button.clicked.connect(lambda: self._fill("next"))
-        self.all_button.clicked.connect(lambda: self._fill("all"))
-        self._contract_changed()
-        self.amount.setFocus()
+        return self.preview
 
     def contract_id(self) -> int:
         return int(self.contract.currentData())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +20,8 @@ from ui import ops
 from ui.widgets.form import FieldErrors, error_label
 
 T = TypeVar("T")
+
+PREVIEW_DELAY_MS = 200  # a preview follows the typing without recomputing at every key
 
 
 class FormDialog(QDialog):
@@ -49,6 +52,16 @@ class FormDialog(QDialog):
         (self.save_button if save_is_default else self.cancel_button).setDefault(True)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
+
+    def preview_while_typing(self, refresh: Callable[[], None], *changed: SignalInstance) -> QTimer:
+        """Call ``refresh`` once the user pauses: each of ``changed`` restarts the wait."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(PREVIEW_DELAY_MS)
+        timer.timeout.connect(refresh)
+        for signal in changed:
+            signal.connect(lambda *_args: timer.start())
+        return timer
 
     def save(self) -> None:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError

@@ -64,6 +64,7 @@ class DraftPanel(QWidget):
         self.status.setWordWrap(True)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 0, 0, 0)
+        # Built top to bottom as the screen reads, which is also the Tab order.
         box.addLayout(self._message(), 1)
         box.addLayout(self._actions())
         box.addLayout(self._outcomes())
