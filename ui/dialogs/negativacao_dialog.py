@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -34,7 +33,7 @@ from app.services.negativacao import (
     describe,
 )
 from ui import ops
-from ui.widgets.form import FieldErrors, error_label
+from ui.widgets.form import FieldErrors, error_label, line_edit
 from ui.widgets.form_dialog import FormDialog
 
 OK_COLOUR, FAIL_COLOUR, LATE_COLOUR = "#1f6b5e", "#b3261e", "#b3261e"
@@ -63,77 +62,12 @@ class NegativacaoDialog(FormDialog):
             )
         )
         intro.setWordWrap(True)
-        self.contract = QComboBox()
-        self.contract.setObjectName("contract")
-        self.checklist = QListWidget()
-        self.checklist.setObjectName("checklist")
-        self.checklist.setMinimumHeight(150)
-        self.checklist.setWordWrap(True)
-        self.checklist.setResizeMode(QListView.ResizeMode.Adjust)
-        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.amount = QLabel()
-        self.amount.setObjectName("amount")
-        self.bureau = QComboBox()
-        self.bureau.setObjectName("bureau")
-        for value, text in BUREAU_LABELS.items():
-            self.bureau.addItem(text, value)
-        self.included_on = QLineEdit(format_date(services.clock.today()))
-        self.included_on.setObjectName("date")
-        self.included_on.setPlaceholderText("dd/mm/aaaa")
-        self.protocol = QLineEdit()
-        self.protocol.setObjectName("protocol")
-        self.protocol.setPlaceholderText(self.tr("número do protocolo no birô (opcional)"))
+        today = format_date(services.clock.today())
+        self.inclusion = self._inclusion(today)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-
-        form = QFormLayout()
-        form.addRow(self.tr("Contrato"), self.contract)
-        self.errors.add_row(form, self.tr("Birô"), self.bureau, "bureau")
-        self.errors.add_row(form, self.tr("Data da inclusão"), self.included_on, "date")
-        self.errors.add_row(form, self.tr("Protocolo"), self.protocol, "protocol")
-
-        # --- removal (Súmula 548 STJ) -------------------------------------------------------
-        self.removal_box = QGroupBox(self.tr("Negativação registrada — retirada"))
-        self.removal_box.setObjectName("removalBox")
-        self.current = QComboBox()
-        self.current.setObjectName("current")
-        self.current.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.current.setMinimumContentsLength(30)
-        self.countdown = QLabel()
-        self.countdown.setObjectName("countdown")
-        self.countdown.setWordWrap(True)
-        self.removed_on = QLineEdit(format_date(services.clock.today()))
-        self.removed_on.setObjectName("removedOn")
-        self.reason = QComboBox()
-        self.reason.setObjectName("reason")
-        self.reason.setEditable(True)
-        self.reason.addItems(list(REMOVAL_REASONS))
-        self.remove_button = QPushButton(self.tr("Registrar retirada"))
-        self.remove_button.setObjectName("remove")
-        self.removal_error = error_label("error_removal")
-        self.removal_errors = FieldErrors(self.removal_error)
-        removal_form = QFormLayout()
-        removal_form.addRow(self.tr("Negativação"), self.current)
-        removal_form.addRow("", self.countdown)
-        self.removal_errors.add_row(
-            removal_form, self.tr("Data da retirada"), self.removed_on, "date"
-        )
-        self.removal_errors.add_row(removal_form, self.tr("Motivo"), self.reason, "reason")
-        removal_form.addRow("", self.remove_button)
-        removal_layout = QVBoxLayout(self.removal_box)
-        removal_layout.addLayout(removal_form)
-        removal_layout.addWidget(self.removal_error)
-
-        self.inclusion = QWidget()
-        inclusion = QVBoxLayout(self.inclusion)
-        inclusion.setContentsMargins(0, 0, 0, 0)
-        inclusion.addLayout(form)
-        inclusion.addWidget(QLabel(self.tr("Antes de incluir:")))
-        inclusion.addWidget(self.checklist)
-        inclusion.addWidget(self.amount)
+        self.removal_box = self._removal_box(today)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.inclusion, 1)
@@ -147,6 +81,74 @@ class NegativacaoDialog(FormDialog):
         self.remove_button.clicked.connect(self.remove)
         self.load(contract_id)
         self.resize(640, 620 if self.checks else 320)
+
+    # --- building ---------------------------------------------------------------------------
+    def _inclusion(self, today: str) -> QWidget:
+        """Which contract, the bureau, date and protocol, and the checklist before including."""
+        self.contract = QComboBox()
+        self.contract.setObjectName("contract")
+        self.bureau = QComboBox()
+        self.bureau.setObjectName("bureau")
+        for value, text in BUREAU_LABELS.items():
+            self.bureau.addItem(text, value)
+        self.included_on = line_edit("date", "dd/mm/aaaa")
+        self.included_on.setText(today)
+        self.protocol = line_edit("protocol", self.tr("número do protocolo no birô (opcional)"))
+        self.checklist = QListWidget()
+        self.checklist.setObjectName("checklist")
+        self.checklist.setMinimumHeight(150)
+        self.checklist.setWordWrap(True)
+        self.checklist.setResizeMode(QListView.ResizeMode.Adjust)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.amount = QLabel()
+        self.amount.setObjectName("amount")
+        form = QFormLayout()
+        form.addRow(self.tr("Contrato"), self.contract)
+        self.errors.add_row(form, self.tr("Birô"), self.bureau, "bureau")
+        self.errors.add_row(form, self.tr("Data da inclusão"), self.included_on, "date")
+        self.errors.add_row(form, self.tr("Protocolo"), self.protocol, "protocol")
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Antes de incluir:")))
+        layout.addWidget(self.checklist)
+        layout.addWidget(self.amount)
+        return box
+
+    def _removal_box(self, today: str) -> QGroupBox:
+        """A negativação whose debt was paid: the countdown and the removal (Súmula 548 STJ)."""
+        box = QGroupBox(self.tr("Negativação registrada — retirada"))
+        box.setObjectName("removalBox")
+        self.current = QComboBox()
+        self.current.setObjectName("current")
+        self.current.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.current.setMinimumContentsLength(30)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("countdown")
+        self.countdown.setWordWrap(True)
+        self.removed_on = line_edit("removedOn")
+        self.removed_on.setText(today)
+        self.reason = QComboBox()
+        self.reason.setObjectName("reason")
+        self.reason.setEditable(True)
+        self.reason.addItems(list(REMOVAL_REASONS))
+        self.remove_button = QPushButton(self.tr("Registrar retirada"))
+        self.remove_button.setObjectName("remove")
+        self.removal_error = error_label("error_removal")
+        self.removal_errors = FieldErrors(self.removal_error)
+        form = QFormLayout()
+        form.addRow(self.tr("Negativação"), self.current)
+        form.addRow("", self.countdown)
+        self.removal_errors.add_row(form, self.tr("Data da retirada"), self.removed_on, "date")
+        self.removal_errors.add_row(form, self.tr("Motivo"), self.reason, "reason")
+        form.addRow("", self.remove_button)
+        layout = QVBoxLayout(box)
+        layout.addLayout(form)
+        layout.addWidget(self.removal_error)
+        return box
 
     # --- loading --------------------------------------------------------------------------
     def load(self, contract_id: int | None = None) -> None:

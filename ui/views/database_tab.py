@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,8 +23,15 @@ from PySide6.QtWidgets import (
 from app.services.database import DatabaseInfo, DatabaseService, ServerCheck, server_url
 from ui import ops
 from ui.tasks import Cancelled, Progress
-from ui.widgets.form import FieldErrors, error_label
+from ui.widgets.form import FieldErrors, error_label, line_edit, secret_line
 
+STEPS = (
+    "1. Instale o PostgreSQL em um computador da clínica que fique sempre ligado e crie um banco "
+    "vazio (ex.: emdia).\n"
+    "2. Informe abaixo como chegar nele e teste a conexão.\n"
+    "3. Copie os dados deste computador para o servidor e reabra o EmDia.\n"
+    "4. Nos outros computadores, informe o mesmo servidor, teste e escolha “Usar o servidor”."
+)
 WAY_BACK = (
     "Para voltar a trabalhar só neste computador, copie os dados do servidor para um arquivo "
     "novo (tudo o que foi lançado no servidor vem junto):\n"
@@ -41,67 +47,48 @@ class DatabaseTab(QWidget):
         self.setObjectName("DatabaseTab")
         self.service = service
         self.checked: ServerCheck | None = None
+        self.info: DatabaseInfo | None = None
+        body = QWidget()
+        body.setMaximumWidth(820)
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self._where_box())
+        inner.addWidget(self._server_box())
+        layout = QVBoxLayout(self)
+        layout.addWidget(body)
+        layout.addStretch(1)
 
-        where_box = QGroupBox(self.tr("Onde estão os dados"))
-        where_form = QFormLayout(where_box)
-        self.engine = QLabel()
-        self.engine.setObjectName("engine")
-        self.location = QLabel()
-        self.location.setObjectName("location")
-        self.location.setWordWrap(True)
-        self.source = QLabel()
-        self.source.setObjectName("source")
-        self.counts = QLabel()
-        self.counts.setObjectName("counts")
-        self.backups = QLabel()
-        self.backups.setObjectName("backups")
-        self.backups.setWordWrap(True)
-        where_form.addRow(self.tr("Banco"), self.engine)
-        where_form.addRow(self.tr("Local"), self.location)
-        where_form.addRow(self.tr("Escolhido"), self.source)
-        where_form.addRow(self.tr("Registros"), self.counts)
-        where_form.addRow(self.tr("Backups"), self.backups)
+    # --- building ---------------------------------------------------------------------------
+    def _where_box(self) -> QGroupBox:
+        """Which database, where, how much it holds, where its backups go."""
+        box = QGroupBox(self.tr("Onde estão os dados"))
+        form = QFormLayout(box)
+        self.engine = _label("engine", wrap=False)
+        self.location = _label("location")
+        self.source = _label("source", wrap=False)
+        self.counts = _label("counts", wrap=False)
+        self.backups = _label("backups")
+        form.addRow(self.tr("Banco"), self.engine)
+        form.addRow(self.tr("Local"), self.location)
+        form.addRow(self.tr("Escolhido"), self.source)
+        form.addRow(self.tr("Registros"), self.counts)
+        form.addRow(self.tr("Backups"), self.backups)
         self.local_button = QPushButton(self.tr("Voltar ao arquivo deste computador"))
         self.local_button.setObjectName("useLocal")
         self.local_button.clicked.connect(self.use_local)
-        where_form.addRow("", self.local_button)
+        form.addRow("", self.local_button)
+        return box
 
-        server_box = QGroupBox(self.tr("Usar servidor da clínica (vários computadores)"))
-        server_layout = QVBoxLayout(server_box)
-        steps = QLabel(
-            self.tr(
-                "1. Instale o PostgreSQL em um computador da clínica que fique sempre ligado e "
-                "crie um banco vazio (ex.: emdia).\n"
-                "2. Informe abaixo como chegar nele e teste a conexão.\n"
-                "3. Copie os dados deste computador para o servidor e reabra o EmDia.\n"
-                "4. Nos outros computadores, informe o mesmo servidor, teste e escolha "
-                "“Usar o servidor”."
-            )
-        )
-        steps.setWordWrap(True)
-        server_layout.addWidget(steps)
+    def _server_box(self) -> QGroupBox:
+        """The four steps to the clinic's server, its address, and the way back."""
+        box = QGroupBox(self.tr("Usar servidor da clínica (vários computadores)"))
+        layout = QVBoxLayout(box)
+        steps = _label("steps", self.tr(STEPS))
         general = error_label()
         self.errors = FieldErrors(general)
-        server_layout.addWidget(general)
-        form = QFormLayout()
-        self.host = QLineEdit()
-        self.host.setPlaceholderText(self.tr("nome ou IP, ex.: 192.168.0.10"))
-        self.port = QLineEdit("5432")
-        self.database = QLineEdit("emdia")
-        self.user = QLineEdit("emdia")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        for key, label, widget in (
-            ("host", self.tr("Servidor"), self.host),
-            ("port", self.tr("Porta"), self.port),
-            ("database", self.tr("Banco"), self.database),
-            ("user", self.tr("Usuário"), self.user),
-            ("password", self.tr("Senha"), self.password),
-        ):
-            widget.setObjectName(key)
-            widget.textEdited.connect(self._fields_changed)
-            self.errors.add_row(form, label, widget, key)
-        server_layout.addLayout(form)
+        layout.addWidget(steps)
+        layout.addWidget(general)
+        layout.addLayout(self._server_form())
         buttons = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Testar conexão"))
         self.test_button.setObjectName("test")
@@ -112,30 +99,35 @@ class DatabaseTab(QWidget):
         for button in (self.test_button, self.copy_button, self.use_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        server_layout.addLayout(buttons)
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        server_layout.addWidget(self.status)
-        way_back = QLabel(self.tr(WAY_BACK))
-        way_back.setObjectName("wayBack")
-        way_back.setWordWrap(True)
-        server_layout.addWidget(way_back)
-
+        layout.addLayout(buttons)
+        self.status = _label("status")
+        layout.addWidget(self.status)
+        layout.addWidget(_label("wayBack", self.tr(WAY_BACK)))
         self.test_button.clicked.connect(self.test_connection)
         self.copy_button.clicked.connect(self.copy_to_server)
         self.use_button.clicked.connect(self.use_server)
+        return box
 
-        body = QWidget()
-        body.setMaximumWidth(820)
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addWidget(where_box)
-        inner.addWidget(server_box)
-        layout = QVBoxLayout(self)
-        layout.addWidget(body)
-        layout.addStretch(1)
-        self.info: DatabaseInfo | None = None
+    def _server_form(self) -> QFormLayout:
+        form = QFormLayout()
+        self.host = line_edit("host", self.tr("nome ou IP, ex.: 192.168.0.10"))
+        self.port = line_edit("port")
+        self.port.setText("5432")
+        self.database = line_edit("database")
+        self.database.setText("emdia")
+        self.user = line_edit("user")
+        self.user.setText("emdia")
+        self.password = secret_line("password")
+        for key, label, widget in (
+            ("host", self.tr("Servidor"), self.host),
+            ("port", self.tr("Porta"), self.port),
+            ("database", self.tr("Banco"), self.database),
+            ("user", self.tr("Usuário"), self.user),
+            ("password", self.tr("Senha"), self.password),
+        ):
+            widget.textEdited.connect(self._fields_changed)
+            self.errors.add_row(form, label, widget, key)
+        return form
 
     def showEvent(self, event: QShowEvent) -> None:
         # Counting every table of a big clinic takes a moment: only when the tab is seen.
@@ -246,3 +238,10 @@ class DatabaseTab(QWidget):
                     "Pronto: feche e abra o EmDia para voltar ao arquivo deste computador ({file})."
                 ).format(file=self.info.local_file if self.info else "")
             )
+
+
+def _label(name: str, text: str = "", *, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    return label
