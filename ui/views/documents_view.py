@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from ui import ops
 from ui.documents import DocumentDesk, act_on
 from ui.models.documents_model import DocumentTableModel
 from ui.tasks import Cancelled, Progress
+from ui.widgets.buttons import push_button
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
 
@@ -49,15 +49,24 @@ class DocumentsView(QWidget):
 
         title = QLabel(self.tr("Documentos"))
         title.setObjectName("viewTitle")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self._batch_box())
+        layout.addWidget(self._archive_box(), 1)
+        self.refresh()
 
-        batch_box = QGroupBox(self.tr("Notificações extrajudiciais em lote"))
+    # --- building ---------------------------------------------------------------------------
+    def _batch_box(self) -> QGroupBox:
+        """Notificações for everyone late by more than N days, in one go."""
+        box = QGroupBox(self.tr("Notificações extrajudiciais em lote"))
         self.min_days = QSpinBox()
         self.min_days.setObjectName("minDaysLate")
         self.min_days.setRange(1, 3650)
         self.min_days.setValue(DEFAULT_MIN_DAYS)
         self.min_days.setSuffix(self.tr(" dias"))
-        self.batch_button = QPushButton(self.tr("Gerar notificações"))
-        self.batch_button.setObjectName("generateBatch")
+        self.batch_button = push_button(
+            "generateBatch", self.tr("Gerar notificações"), self.generate_batch
+        )
         self.candidates_label = QLabel()
         self.candidates_label.setObjectName("candidates")
         self.batch_summary = QLabel()
@@ -78,51 +87,43 @@ class DocumentsView(QWidget):
         )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
-        batch_layout = QVBoxLayout(batch_box)
-        batch_layout.addLayout(row)
-        batch_layout.addWidget(hint)
-        batch_layout.addWidget(self.batch_summary)
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addWidget(hint)
+        layout.addWidget(self.batch_summary)
+        self.min_days.valueChanged.connect(lambda _v: self.count_candidates())
+        return box
 
-        archive_box = QGroupBox(self.tr("Arquivo de documentos gerados"))
+    def _archive_box(self) -> QGroupBox:
+        """Every PDF ever generated, searchable; open, print or show its folder."""
+        box = QGroupBox(self.tr("Arquivo de documentos gerados"))
         self.search = SearchBox(self.tr("Buscar por paciente, CPF, nº do contrato ou tipo…"))
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
-        self.model = DocumentTableModel(service.search, service.count)
+        self.model = DocumentTableModel(self.service.search, self.service.count)
         self.table = make_table(self.model, "documentsTable", (60, 135, 200, 240, 70, 90))
-        self.open_button = QPushButton(self.tr("Abrir"))
-        self.open_button.setObjectName("openDocument")
-        self.print_button = QPushButton(self.tr("Imprimir…"))
-        self.print_button.setObjectName("printDocument")
-        self.folder_button = QPushButton(self.tr("Abrir pasta"))
-        self.folder_button.setObjectName("openFolder")
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count_label)
+        self.open_button = push_button("openDocument", self.tr("Abrir"), self.open_selected)
+        self.print_button = push_button("printDocument", self.tr("Imprimir…"), self.print_selected)
+        self.folder_button = push_button(
+            "openFolder", self.tr("Abrir pasta"), self.open_selected_folder
+        )
         buttons = QHBoxLayout()
         for button in (self.open_button, self.print_button, self.folder_button):
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
-        archive_layout = QVBoxLayout(archive_box)
-        archive_layout.addLayout(top)
-        archive_layout.addWidget(self.table, 1)
-        archive_layout.addLayout(buttons)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(batch_box)
-        layout.addWidget(archive_box, 1)
-
-        self.batch_button.clicked.connect(self.generate_batch)
-        self.min_days.valueChanged.connect(lambda _v: self.count_candidates())
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(box)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
         self.search.searched.connect(self.run_search)
         self.table.activated.connect(self._activated)
-        self.open_button.clicked.connect(self.open_selected)
-        self.print_button.clicked.connect(self.print_selected)
-        self.folder_button.clicked.connect(self.open_selected_folder)
-        self.refresh()
+        return box
 
     # --- archive --------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.identity import format_cpf, format_phone
 from app.domain.money import format_brl
@@ -15,6 +15,7 @@ from app.domain.patients import Patient
 from app.domain.risk import FLAG_LABELS
 from app.services.overdue import CollectionStatus
 from ui.models.overdue_model import SEGMENT_COLOURS
+from ui.widgets.buttons import push_button
 from ui.widgets.chips import chips_html
 
 SUSPENDED_STYLE = "background-color:#fbe3e1; color:#8c1d18"
@@ -25,19 +26,18 @@ class PatientHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientHeader")
-        self.back_button = self._button("back", "← Pacientes")
+        self.back_button = push_button("back", self.tr("← Pacientes"))
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
-        self.edit_button = self._button("edit", "Editar cadastro")
-        self.contract_button = self._button("newContract", "Novo contrato")
-        self.edit_contract_button = self._button("editContract", "Editar contrato")
-        self.pay_button = self._button("receive", "Receber pagamento")
-        self.agreement_button = self._button("newAgreement", "Nova proposta de acordo")
+        self.edit_button = push_button("edit", self.tr("Editar cadastro"))
+        self.contract_button = push_button("newContract", self.tr("Novo contrato"))
+        self.edit_contract_button = push_button("editContract", self.tr("Editar contrato"))
+        self.pay_button = push_button("receive", self.tr("Receber pagamento"))
+        self.agreement_button = push_button("newAgreement", self.tr("Nova proposta de acordo"))
         self.agreement_button.setToolTip(
             self.tr("Renegociar parcelas em atraso: opções lado a lado e termo de confissão.")
         )
-        self.suspend_button = QPushButton()
-        self.suspend_button.setObjectName("suspend")
+        self.suspend_button = push_button("suspend", "")
         self.details = QLabel()
         self.details.setObjectName("details")
         self.details.setWordWrap(True)
@@ -56,11 +56,6 @@ class PatientHeader(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.details)
         layout.addWidget(self.standing)
-
-    def _button(self, name: str, text: str) -> QPushButton:
-        button = QPushButton(self.tr(text))
-        button.setObjectName(name)
-        return button
 
     def show_patient(self, patient: Patient) -> None:
         d = patient.data

@@ -29,6 +29,7 @@ from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.money import format_brl
 from app.domain.pix import qr_png
 from app.services.collection import CollectionService, MessageDraft, OutcomeForm
+from ui.widgets.buttons import push_button
 from ui.widgets.form import FieldErrors, error_label
 
 NOTE_STYLE = "color: #9a5b00;"
@@ -111,19 +112,23 @@ class DraftPanel(QWidget):
 
     def _actions(self) -> QLayout:
         """The ways to send: the first click of two."""
-        self.copy_button = self._button("copy", "Copiar", self.copy)
-        self.whatsapp_button = self._button("openWhatsapp", "Abrir no WhatsApp", self.open_whatsapp)
-        self.email_button = self._button("openEmail", "Abrir e-mail", self.open_email)
-        self.document_button = self._button(
-            "generateDocument", "Gerar documento", self.request_document
+        self.copy_button = push_button("copy", self.tr("Copiar"), self.copy)
+        self.whatsapp_button = push_button(
+            "openWhatsapp", self.tr("Abrir no WhatsApp"), self.open_whatsapp
         )
-        self.negativacao_button = self._button(
-            "negativacao", "Negativação…", self.request_negativacao
+        self.email_button = push_button("openEmail", self.tr("Abrir e-mail"), self.open_email)
+        self.document_button = push_button(
+            "generateDocument", self.tr("Gerar documento"), self.request_document
+        )
+        self.negativacao_button = push_button(
+            "negativacao", self.tr("Negativação…"), self.request_negativacao
         )
         self.negativacao_button.setToolTip(
             self.tr("Confere o checklist e registra a inclusão no birô (gestor).")
         )
-        self.patient_button = self._button("openPatient", "Abrir paciente", self._open_patient)
+        self.patient_button = push_button(
+            "openPatient", self.tr("Abrir paciente"), self._open_patient
+        )
         row = QHBoxLayout()
         for button in (self.copy_button, self.whatsapp_button, self.email_button,
                        self.document_button, self.negativacao_button):  # fmt: skip
@@ -131,12 +136,6 @@ class DraftPanel(QWidget):
         row.addStretch(1)
         row.addWidget(self.patient_button)
         return row
-
-    def _button(self, name: str, text: str, action: Callable[[], None]) -> QPushButton:
-        button = QPushButton(self.tr(text))
-        button.setObjectName(name)
-        button.clicked.connect(action)
-        return button
 
     def _outcomes(self) -> QLayout:
         """The result of the contact: the second click."""
