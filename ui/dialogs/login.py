@@ -59,6 +59,24 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Usuário"), self.username)
         form.addRow(self.tr("Senha"), self.password)
 
+        buttons = self._buttons(locked_user)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        if hint:
+            note = QLabel(hint)
+            note.setObjectName("loginHint")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+        (self.password if locked_user else self.username).setFocus()
+        if locked_user:
+            self.username.setReadOnly(True)
+
+    def _buttons(self, locked_user: str) -> QDialogButtonBox:
+        """Entrar; and "Trocar de usuário" on a locked screen, "Sair" at the start."""
         buttons = QDialogButtonBox()
         self.enter = buttons.addButton(self.tr("Entrar"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.enter.setObjectName("enter")
@@ -74,21 +92,7 @@ class LoginDialog(QDialog):
         else:
             quit_button = buttons.addButton(self.tr("Sair"), QDialogButtonBox.ButtonRole.RejectRole)
             quit_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        if hint:
-            note = QLabel(hint)
-            note.setObjectName("loginHint")
-            note.setWordWrap(True)
-            layout.addWidget(note)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(420)
-        (self.password if locked_user else self.username).setFocus()
-        if locked_user:
-            self.username.setReadOnly(True)
+        return buttons
 
     def _switch_user(self) -> None:
         self.username.setReadOnly(False)

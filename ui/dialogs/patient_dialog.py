@@ -71,17 +71,7 @@ class PatientDialog(FormDialog):
         self.notes.setPlaceholderText(self.tr("Uso interno da clínica; não vai em mensagens."))
         self.notes.setFixedHeight(56)
 
-        self.lgpd_button: QPushButton | None = None
-        if patient_id is not None and lgpd is not None and lgpd.actor.can(Permission.LGPD):
-            self.lgpd_button = self.buttons.addButton(
-                self.tr("LGPD…"), QDialogButtonBox.ButtonRole.ActionRole
-            )
-            self.lgpd_button.setObjectName("lgpd")
-            menu = QMenu(self.lgpd_button)
-            menu.addAction(self.tr("Exportar todos os dados (JSON)…"), self.export_data)
-            menu.addAction(self.tr("Anonimizar este paciente…"), self.anonymize)
-            self.lgpd_button.setMenu(menu)
-
+        self.lgpd_button = self._lgpd_button()
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
         layout.addLayout(columns)
@@ -91,10 +81,24 @@ class PatientDialog(FormDialog):
         self.resize(960, 640)
 
         if patient_id is not None:
-            self.load(service.get(patient_id))
+            self.reload()
         self.name.setFocus()
 
     # --- layout -------------------------------------------------------------------------
+    def _lgpd_button(self) -> QPushButton | None:
+        """The data subject's rights (LGPD art. 18): export everything, anonymise.
+        Only for a saved patient, and only for who may (gestor, admin)."""
+        lgpd = self.lgpd
+        if self.patient_id is None or lgpd is None or not lgpd.actor.can(Permission.LGPD):
+            return None
+        button = self.buttons.addButton(self.tr("LGPD…"), QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName("lgpd")
+        menu = QMenu(button)
+        menu.addAction(self.tr("Exportar todos os dados (JSON)…"), self.export_data)
+        menu.addAction(self.tr("Anonimizar este paciente…"), self.anonymize)
+        button.setMenu(menu)
+        return button
+
     def _personal_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Dados pessoais"))
         form = QFormLayout(box)
@@ -253,8 +257,12 @@ class PatientDialog(FormDialog):
             self.responsible_found.clear()
 
     def reload(self) -> None:
-        if self.patient_id is not None:
-            self.load(self.service.get(self.patient_id))
+        patient_id = self.patient_id
+        if patient_id is None:
+            return
+        patient = ops.call(self, lambda: self.service.get(patient_id))
+        if patient is not None:
+            self.load(patient)
 
     def load(self, patient: Patient) -> None:
         d = patient.data

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.users import UserForm
-from ui.widgets.form import ERROR_STYLE, FieldErrors, secret_line
+from ui.widgets.form import FieldErrors, error_label, line_edit, secret_line
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,8 @@ class SetupDialog(QDialog):
         self.setObjectName("SetupDialog")
         self.setWindowTitle(self.tr("Configurar minha clínica"))
         self.submit = submit
-        general = QLabel()
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
+        general = error_label()
         self.errors = FieldErrors(general)
-
         intro = QLabel(
             self.tr(
                 "Crie o usuário administrador: ele cadastra os demais usuários (recepção, "
@@ -56,56 +52,14 @@ class SetupDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        admin_box = QGroupBox(self.tr("Administrador"))
-        admin = QFormLayout(admin_box)
-        self.full_name = QLineEdit()
-        self.full_name.setObjectName("full_name")
-        self.username = QLineEdit("admin")
-        self.username.setObjectName("username")
-        self.password = secret_line("password")
-        self.password_confirm = secret_line("password_confirm")
-        self.errors.add_row(admin, self.tr("Nome completo"), self.full_name, "full_name")
-        self.errors.add_row(admin, self.tr("Usuário"), self.username, "username")
-        self.errors.add_row(admin, self.tr("Senha"), self.password, "password")
-        self.errors.add_row(
-            admin, self.tr("Confirme a senha"), self.password_confirm, "password_confirm"
-        )
-
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(general)
-        layout.addWidget(admin_box)
+        layout.addWidget(self._admin_box())
         self.passphrase: QLineEdit | None = None
         self.passphrase_confirm: QLineEdit | None = None
         if encrypt:
-            crypto_box = QGroupBox(self.tr("Proteção dos dados (criptografia)"))
-            crypto = QFormLayout(crypto_box)
-            note = QLabel(
-                self.tr(
-                    "Este computador não tem um chaveiro do sistema: a frase-senha abre o banco "
-                    "de dados a cada início. Ela é diferente da senha do administrador."
-                )
-                if passphrase_required
-                else self.tr(
-                    "A chave do banco fica no chaveiro do sistema deste computador. Uma "
-                    "frase-senha (opcional) permite abrir o banco em outro computador e pela "
-                    "linha de comando."
-                )
-            )
-            note.setWordWrap(True)
-            crypto.addRow(note)
-            self.passphrase = secret_line("passphrase")
-            self.passphrase_confirm = secret_line("passphrase_confirm")
-            self.errors.add_row(
-                crypto, self.tr("Frase-senha do banco"), self.passphrase, "passphrase"
-            )
-            self.errors.add_row(
-                crypto,
-                self.tr("Confirme a frase-senha"),
-                self.passphrase_confirm,
-                "passphrase_confirm",
-            )
-            layout.addWidget(crypto_box)
+            layout.addWidget(self._crypto_box(passphrase_required))
         buttons = QDialogButtonBox()
         self.create_button = buttons.addButton(
             self.tr("Criar e entrar"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -118,6 +72,49 @@ class SetupDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
         self.full_name.setFocus()
+
+    def _admin_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Administrador"))
+        form = QFormLayout(box)
+        self.full_name = line_edit("full_name")
+        self.username = line_edit("username")
+        self.username.setText("admin")
+        self.password = secret_line("password")
+        self.password_confirm = secret_line("password_confirm")
+        self.errors.add_row(form, self.tr("Nome completo"), self.full_name, "full_name")
+        self.errors.add_row(form, self.tr("Usuário"), self.username, "username")
+        self.errors.add_row(form, self.tr("Senha"), self.password, "password")
+        self.errors.add_row(
+            form, self.tr("Confirme a senha"), self.password_confirm, "password_confirm"
+        )
+        return box
+
+    def _crypto_box(self, passphrase_required: bool) -> QGroupBox:
+        """The frase-senha: required without an OS keyring, optional (for another PC and the
+        command line) with one."""
+        box = QGroupBox(self.tr("Proteção dos dados (criptografia)"))
+        form = QFormLayout(box)
+        note = QLabel(
+            self.tr(
+                "Este computador não tem um chaveiro do sistema: a frase-senha abre o banco "
+                "de dados a cada início. Ela é diferente da senha do administrador."
+            )
+            if passphrase_required
+            else self.tr(
+                "A chave do banco fica no chaveiro do sistema deste computador. Uma "
+                "frase-senha (opcional) permite abrir o banco em outro computador e pela "
+                "linha de comando."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.passphrase = secret_line("passphrase")
+        self.passphrase_confirm = secret_line("passphrase_confirm")
+        self.errors.add_row(form, self.tr("Frase-senha do banco"), self.passphrase, "passphrase")
+        self.errors.add_row(
+            form, self.tr("Confirme a frase-senha"), self.passphrase_confirm, "passphrase_confirm"
+        )
+        return box
 
     def answers(self) -> SetupAnswers:
         return SetupAnswers(

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.access import ROLE_LABELS, Role
 from app.services.users import UserForm, UserInfo, UserService
-from ui.widgets.form import ERROR_STYLE, FieldErrors, secret_line
+from ui.widgets.form import FieldErrors, error_label, secret_line
 
 
 class _FormDialog(QDialog):
@@ -27,10 +26,7 @@ class _FormDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        general = QLabel()
-        general.setStyleSheet(ERROR_STYLE)
-        general.setWordWrap(True)
-        general.hide()
+        general = error_label()
         self.errors = FieldErrors(general)
         self.form = QFormLayout()
         buttons = QDialogButtonBox()

@@ -36,10 +36,9 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         raise NotImplementedError
 
     def set_query(self, text: str) -> None:
-        self.beginResetModel()
-        self.query = text
-        self.total = self._count(text)
-        self.rows = self._search(text, 0, PAGE)
+        total, rows = self._count(text), self._search(text, 0, PAGE)
+        self.beginResetModel()  # only once the rows are here: a refusal leaves the list as is
+        self.query, self.total, self.rows = text, total, rows
         self.endResetModel()
 
     def refresh(self) -> None:

@@ -7,22 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.money import format_brl, format_percent
 from app.services.audit import AuditEntry, AuditQuery, AuditService
+from ui import ops
+from ui.widgets.buttons import push_button
+from ui.widgets.form import line_edit
+from ui.widgets.tables import make_table
 
 PAGE = 200
 
@@ -122,10 +121,9 @@ class AuditModel(QAbstractTableModel):
         self.total = 0
 
     def set_query(self, query: AuditQuery) -> None:
-        self.beginResetModel()
-        self.query = query
-        self.total = self.service.count(query)
-        self.rows = self.service.search(query, 0, PAGE)
+        total, rows = self.service.count(query), self.service.search(query, 0, PAGE)
+        self.beginResetModel()  # only once the rows are here: a refusal leaves the list as is
+        self.query, self.total, self.rows = query, total, rows
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -181,46 +179,10 @@ class AuditView(QWidget):
         self.setObjectName("AuditView")
         self.service = service
         self.model = AuditModel(service)
-        self.user = QComboBox()
-        self.user.setObjectName("auditUser")
-        self.text = QLineEdit()
-        self.text.setObjectName("auditText")
-        self.text.setPlaceholderText(self.tr("ação ou registro: clinic, user, patient…"))
-        self.by_period = QCheckBox(self.tr("Período"))
-        self.by_period.setObjectName("auditByPeriod")
-        self.since = QDateEdit()
-        self.until = QDateEdit()
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setDate(QDate.currentDate())
-        self.since.setDate(QDate.currentDate().addDays(-30))
-        self.apply = QPushButton(self.tr("Filtrar"))
-        self.apply.setObjectName("auditApply")
         self.count = QLabel()
         self.count.setObjectName("auditCount")
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((150, 100, 200, 130, 230)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("Usuário")))
-        filters.addWidget(self.user)
-        filters.addWidget(self.text, 1)
-        filters.addWidget(self.by_period)
-        filters.addWidget(self.since)
-        filters.addWidget(QLabel(self.tr("até")))
-        filters.addWidget(self.until)
-        filters.addWidget(self.apply)
+        filters = self._filters()
+        self.table = make_table(self.model, "auditTable", (150, 100, 200, 130, 230))
         note = QLabel(
             self.tr(
                 "Registro somente de inclusão: nem o administrador pode alterar ou apagar "
@@ -233,9 +195,34 @@ class AuditView(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
-        self.apply.clicked.connect(self.refresh)
+
+    def _filters(self) -> QHBoxLayout:
+        """Who, what (action or record) and, ticked, the period."""
+        self.user = QComboBox()
+        self.user.setObjectName("auditUser")
+        self.text = line_edit("auditText", self.tr("ação ou registro: clinic, user, patient…"))
+        self.by_period = QCheckBox(self.tr("Período"))
+        self.by_period.setObjectName("auditByPeriod")
+        self.since = QDateEdit()
+        self.until = QDateEdit()
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setDate(QDate.currentDate())
+        self.since.setDate(QDate.currentDate().addDays(-30))
+        self.apply = push_button("auditApply", self.tr("Filtrar"), self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Usuário")))
+        row.addWidget(self.user)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.by_period)
+        row.addWidget(self.since)
+        row.addWidget(QLabel(self.tr("até")))
+        row.addWidget(self.until)
+        row.addWidget(self.apply)
         self.text.returnPressed.connect(self.refresh)
         self.user.currentIndexChanged.connect(self.refresh)
+        return row
 
     def query(self) -> AuditQuery:
         since: date | None = None
@@ -252,7 +239,7 @@ class AuditView(QWidget):
         current = self.user.currentData()
         self.user.clear()
         self.user.addItem(self.tr("Todos"), "")
-        for name in self.service.usernames():
+        for name in ops.call(self, self.service.usernames) or []:
             self.user.addItem(name, name)
         index = self.user.findData(current)
         self.user.setCurrentIndex(max(index, 0))
@@ -260,5 +247,7 @@ class AuditView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_query(self.query())
+        query = self.query()
+        if not ops.attempt(self, lambda: self.model.set_query(query)):
+            return
         self.count.setText(self.tr("{n} registro(s)").format(n=self.model.total))

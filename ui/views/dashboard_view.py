@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from app.domain.promises import PromiseStatus
 from app.errors import EmDiaError
 from ui import ops
 from ui.tasks import Cancelled, Progress, Task
+from ui.widgets.buttons import push_button
 
 PROMISE_STATUS = {
     PromiseStatus.PENDING: "aguardando",
@@ -127,14 +127,43 @@ class DashboardView(QWidget):
         title.setObjectName("viewTitle")
         self.as_of = QLabel()
         self.as_of.setObjectName("asOf")
-        self.refresh_button = QPushButton(self.tr("Atualizar"))
-        self.refresh_button.setObjectName("refresh")
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.refresh_button = push_button("refresh", self.tr("Atualizar"), self.refresh)
+        # Paid debts still negativadas (Súmula 548 STJ): overdue removals in red, on top.
+        self.removals = QLabel()
+        self.removals.setObjectName("removals")
+        self.removals.setTextFormat(Qt.TextFormat.RichText)
+        self.removals.setWordWrap(True)
+        self.removals.hide()
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self.as_of, 1)
+        top.addWidget(self.status)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.removals)
+        layout.addLayout(self._cards())
+        layout.addLayout(self._charts(), 1)
+
+    def _cards(self) -> QGridLayout:
+        """Six figures, three by three."""
         self.receivable = Card("receivable", self.tr("Total a receber"))
         self.overdue = Card("overdue", self.tr("Em atraso (valor atualizado)"))
         self.rate = Card("rate", self.tr("Taxa de inadimplência"))
         self.recovered = Card("recovered", self.tr("Recuperado no mês"))
         self.promises = Card("promises", self.tr("Promessas desta semana"))
         self.expected = Card("expected", self.tr("Previsão: próximos 90 dias"))
+        cards = QGridLayout()
+        for i, card in enumerate(
+            (self.receivable, self.overdue, self.rate, self.recovered, self.promises, self.expected)
+        ):
+            cards.addWidget(card, i // 3, i % 3)
+        return cards
+
+    def _charts(self) -> QGridLayout:
+        """Aging and the next 90 days as bars; this week's promises beside them."""
         self.aging_view, self.aging_chart = bar_chart(
             self.tr("Atraso por faixa (valor atualizado) — clique para ver a lista"), LATE
         )
@@ -146,25 +175,6 @@ class DashboardView(QWidget):
         self.promise_list.setTextFormat(Qt.TextFormat.RichText)
         self.promise_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.promise_list.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        # Paid debts still negativadas (Súmula 548 STJ): overdue removals in red, on top.
-        self.removals = QLabel()
-        self.removals.setObjectName("removals")
-        self.removals.setTextFormat(Qt.TextFormat.RichText)
-        self.removals.setWordWrap(True)
-        self.removals.hide()
-
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addWidget(self.as_of, 1)
-        top.addWidget(self.status)
-        top.addWidget(self.refresh_button)
-        cards = QGridLayout()
-        for i, card in enumerate(
-            (self.receivable, self.overdue, self.rate, self.recovered, self.promises, self.expected)
-        ):
-            cards.addWidget(card, i // 3, i % 3)
         self.promise_list.setMinimumWidth(330)
         charts = QGridLayout()
         charts.addWidget(self.aging_view, 0, 0)
@@ -172,12 +182,7 @@ class DashboardView(QWidget):
         charts.addWidget(self.promise_list, 0, 1, 2, 1)
         charts.setColumnStretch(0, 3)
         charts.setColumnStretch(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.removals)
-        layout.addLayout(cards)
-        layout.addLayout(charts, 1)
-        self.refresh_button.clicked.connect(self.refresh)
+        return charts
 
     def refresh(self) -> None:
         if self.task is not None:

@@ -4,6 +4,7 @@ type, any-column sorting, the reasons beside the list, and export of exactly wha
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -44,7 +44,9 @@ from ui.models.overdue_model import (
     OverdueTableModel,
 )
 from ui.tasks import Cancelled, Progress, Task
+from ui.widgets.buttons import push_button
 from ui.widgets.chips import ChipDelegate, chips_html
+from ui.widgets.form import line_edit
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
 
@@ -134,6 +136,16 @@ def reasons_html(row: OverdueRow) -> str:
     return "".join(parts)
 
 
+def _choices(name: str, everything: str, items: Iterable[tuple[str, str]]) -> QComboBox:
+    """A filter: "all" first (no value), then each (label, value)."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.addItem(everything, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
 class OverdueView(QWidget):
     open_patient = Signal(int)
     loaded = Signal()  # a new worklist is on screen
@@ -147,35 +159,11 @@ class OverdueView(QWidget):
         self.pending = False
         self.model = OverdueTableModel()
 
-        self.search = SearchBox(self.tr("Buscar por nome, CPF ou telefone…"))
-        self.bucket = QComboBox()
-        self.bucket.setObjectName("bucketFilter")
-        self.bucket.addItem(self.tr("Todas as faixas"), None)
-        for bucket in BUCKETS:
-            self.bucket.addItem(BUCKET_LABELS[bucket], bucket.value)
-        self.segment = QComboBox()
-        self.segment.setObjectName("segmentFilter")
-        self.segment.addItem(self.tr("Todos os segmentos"), None)
-        for segment in SEGMENTS:
-            self.segment.addItem(SEGMENT_LABELS[segment], segment.value)
-        self.flag = QComboBox()
-        self.flag.setObjectName("flagFilter")
-        self.flag.addItem(self.tr("Todos os sinais"), None)
-        for flag in FLAGS:
-            self.flag.addItem(FLAG_LABELS[flag], flag.value)
-        self.min_amount = QLineEdit()
-        self.min_amount.setObjectName("minAmount")
-        self.min_amount.setPlaceholderText(self.tr("Valor mínimo, ex. 500,00"))
-        self.min_amount.setMaximumWidth(170)
-        self.refresh_button = QPushButton(self.tr("Atualizar"))
-        self.refresh_button.setObjectName("refresh")
-        self.export_button = QPushButton(self.tr("Exportar…"))
-        self.export_button.setObjectName("export")
         self.summary = QLabel()
         self.summary.setObjectName("count")
         self.status = QLabel()
         self.status.setObjectName("status")
-
+        filters = self._filters()
         self.table = make_table(
             self.model, "overdueTable", (44, 190, 120, 84, 44, 96, 96, 150, 46, 190, 300)
         )
@@ -183,13 +171,6 @@ class OverdueView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.panel = ReasonsPanel()
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        for widget in (self.bucket, self.segment, self.flag, self.min_amount):
-            filters.addWidget(widget)
-        filters.addWidget(self.refresh_button)
-        filters.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.panel)
@@ -203,18 +184,36 @@ class OverdueView(QWidget):
         layout.addLayout(filters)
         layout.addLayout(info)
         layout.addWidget(split, 1)
-
-        self.search.searched.connect(lambda _text: self.apply_filters())
-        for combo in (self.bucket, self.segment, self.flag):
-            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.min_amount.editingFinished.connect(self.apply_filters)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.export_button.clicked.connect(self.choose_export_file)
         self.table.activated.connect(
             lambda index: self.open_patient.emit(self.model.item(index.row()).patient_id)
         )
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.panel.open_patient.connect(self.open_patient)
+
+    def _filters(self) -> QHBoxLayout:
+        """Search as you type; aging band, segment, signal and a minimum amount; refresh and
+        export exactly what is shown."""
+        self.search = SearchBox(self.tr("Buscar por nome, CPF ou telefone…"))
+        self.bucket = _choices("bucketFilter", self.tr("Todas as faixas"),
+                               ((BUCKET_LABELS[b], b.value) for b in BUCKETS))  # fmt: skip
+        self.segment = _choices("segmentFilter", self.tr("Todos os segmentos"),
+                                ((SEGMENT_LABELS[s], s.value) for s in SEGMENTS))  # fmt: skip
+        self.flag = _choices("flagFilter", self.tr("Todos os sinais"),
+                             ((FLAG_LABELS[f], f.value) for f in FLAGS))  # fmt: skip
+        self.min_amount = line_edit("minAmount", self.tr("Valor mínimo, ex. 500,00"))
+        self.min_amount.setMaximumWidth(170)
+        self.refresh_button = push_button("refresh", self.tr("Atualizar"), self.refresh)
+        self.export_button = push_button("export", self.tr("Exportar…"), self.choose_export_file)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 2)
+        for widget in (self.bucket, self.segment, self.flag, self.min_amount,
+                       self.refresh_button, self.export_button):  # fmt: skip
+            row.addWidget(widget)
+        self.search.searched.connect(lambda _text: self.apply_filters())
+        for combo in (self.bucket, self.segment, self.flag):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.min_amount.editingFinished.connect(self.apply_filters)
+        return row
 
     # --- loading (off the UI thread) ------------------------------------------------------
     def refresh(self) -> None:
