@@ -1,4 +1,5 @@
-"""One background lane for long work (demo creation, imports, batch PDFs, backups).
+"""The thread machinery under ``ui.ops`` for long work (demo creation, imports, batch PDFs,
+backups): screens call ``ops.start``, not this module.
 
 Work runs in ``QThreadPool``; progress and the result come back to the main thread by signals,
 so widgets and Qt models are only touched there. Cancel is cooperative: the job polls

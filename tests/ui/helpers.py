@@ -10,7 +10,14 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.clock import FixedClock
@@ -96,3 +103,13 @@ def type_first_admin(qtbot: QtBot, dialog: SetupDialog) -> None:
     type_text(qtbot, dialog.full_name, "Dra. Conceição Araújo")
     dialog.username.clear()
     type_text(qtbot, dialog.username, "conceicao")
+
+
+def cancel_progress(qtbot: QtBot, parent: QWidget, timeout_ms: int = 10_000) -> None:
+    """Click Cancelar on the progress dialog of ``parent``'s background work once it shows."""
+    dialog = parent.findChild(QProgressDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=timeout_ms)
+    cancel = dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancelar"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)

@@ -9,13 +9,14 @@ import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.patients import PatientForm
 from app.services.documents import BatchResult
+from tests.ui.helpers import cancel_progress
 from ui import tasks
 from ui.documents import DocumentDesk
 from ui.views.documents_view import DocumentsView
@@ -105,12 +106,7 @@ def test_batch_can_be_cancelled_and_keeps_what_was_generated(
     view.min_days.setValue(1)
     with qtbot.waitSignal(view.batch_finished, timeout=60_000) as finished:
         qtbot.mouseClick(view.batch_button, Qt.MouseButton.LeftButton)
-        dialog = view.findChild(QProgressDialog)
-        assert dialog is not None
-        qtbot.waitUntil(dialog.isVisible, timeout=10_000)
-        cancel = dialog.findChild(QPushButton)
-        assert cancel is not None and cancel.text() == "Cancelar"
-        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        cancel_progress(qtbot, view)
     result: BatchResult = finished.args[0]
     assert result.cancelled
     assert "Cancelado" in view.batch_summary.text()

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.errors import EmDiaError, ValidationError
 from app.logging_setup import configure_logging
+from tests.ui.helpers import cancel_progress
 from ui import ops, tasks
 from ui.errors import ErrorReporter
 
@@ -162,12 +162,7 @@ def test_cancelar_stops_slow_work(
         on_error=lambda e: placed.append(e.message),
         progress="Trabalhando…",
     )
-    dialog = parent.findChild(QProgressDialog)
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=3000)
-    cancel = dialog.findChild(QPushButton)
-    assert cancel is not None and cancel.text() == "Cancelar"
-    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    cancel_progress(qtbot, parent)
     qtbot.waitUntil(lambda: bool(placed), timeout=5000)
     assert placed == ["Cancelado; nada foi gravado."]
     assert shown == []

@@ -9,6 +9,7 @@ from app.domain.contracts import ContractTermsForm, ContractView
 from app.domain.dates import format_date
 from app.domain.identity import format_cpf
 from app.services.contracts import ContractService
+from ui import ops
 from ui.widgets.form_dialog import FormDialog
 
 
@@ -57,7 +58,9 @@ class ContractTermsDialog(FormDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.load(self.service.get(self.contract_id))
+        view = ops.call(self, lambda: self.service.get(self.contract_id))
+        if view is not None:
+            self.load(view)
 
     def load(self, view: ContractView) -> None:
         self.version = view.version

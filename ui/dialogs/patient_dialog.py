@@ -229,7 +229,7 @@ class PatientDialog(FormDialog):
     def look_up_responsible(self) -> None:
         """Typing a known CPF links that person; an unknown one asks for the new person's data."""
         text = self.responsible_cpf.text().strip()
-        person = self.service.find_by_cpf(text) if text else None
+        person = ops.call(self, lambda: self.service.find_by_cpf(text)) if text else None
         self.found_responsible = person
         new_person_fields = (
             self.responsible_name,

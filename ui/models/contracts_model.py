@@ -19,6 +19,20 @@ STATUS = {
 }
 
 
+def terms_cells(c: ContractSummary) -> tuple[str, ...]:
+    """A contract's terms and where it stands: início, total, parcelas, forma, situação, saldo
+    and próximo vencimento (the columns every list of contracts shows)."""
+    return (
+        format_date(c.created_on),
+        format_brl(c.total_cents),
+        f"{c.installments}x",
+        label(c.method),
+        STATUS.get(c.status, c.status),
+        format_brl(c.open_principal_cents),
+        format_date(c.next_due),
+    )
+
+
 class ContractTableModel(PagedTableModel[ContractSummary]):
     HEADERS = (
         "Contrato",
@@ -38,18 +52,7 @@ class ContractTableModel(PagedTableModel[ContractSummary]):
         super().__init__(service.search, service.count)
 
     def cells(self, c: ContractSummary) -> Sequence[str]:
-        return (
-            str(c.id),
-            c.patient_name,
-            c.responsible_name,
-            format_date(c.created_on),
-            format_brl(c.total_cents),
-            f"{c.installments}x",
-            label(c.method),
-            STATUS.get(c.status, c.status),
-            format_brl(c.open_principal_cents),
-            format_date(c.next_due),
-        )
+        return (str(c.id), c.patient_name, c.responsible_name, *terms_cells(c))
 
     def summary(self, row: int) -> ContractSummary:
         return self.rows[row]

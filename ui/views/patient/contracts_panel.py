@@ -6,12 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from app.domain.catalog import label
 from app.domain.contracts import ContractSummary, ContractView
 from app.domain.dates import format_date
 from app.domain.law import STATUS_LABELS, DebtLine
 from app.domain.money import format_brl
-from ui.models.contracts_model import STATUS
+from ui.models.contracts_model import terms_cells
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
 from ui.widgets.tables import make_table
 
@@ -69,16 +68,7 @@ class ContractsPanel(QSplitter):
 
     def _row(self, c: ContractSummary, patient_id: int) -> Row:
         return Row(
-            [
-                str(c.id),
-                format_date(c.created_on),
-                format_brl(c.total_cents),
-                f"{c.installments}x",
-                label(c.method),
-                STATUS.get(c.status, c.status),
-                format_brl(c.open_principal_cents),
-                format_date(c.next_due),
-            ],
+            [str(c.id), *terms_cells(c)],
             key=c.id,
             tooltip=self.tr("Paciente: {name}").format(name=c.patient_name)
             if c.patient_id != patient_id
