@@ -199,7 +199,7 @@ def import_screens(
 def negativacao_screens(
     app: QApplication, window: MainWindow, services: Services, late: Any, tmp: Path, out: Path
 ) -> None:
-    """Issue 10 (gestor): the checklist refusing without the notice, the removal countdown in
+    """Negativação (gestor): the checklist refusing without the notice, the removal countdown in
     the dialog and at the top of Cobrança de hoje, and page 1 of a dossiê de cobrança."""
     dialog = NegativacaoDialog(services, late.patient_id, late.id, window)
     dialog.show()

@@ -128,7 +128,7 @@ class Launcher:
     def _open(self) -> bool:
         if self.config.demo:
             # The demo clinic is fictitious and not encrypted: `make run` opens it directly,
-            # logged in as its admin (DESIGN.md §9; README "Clínica de demonstração").
+            # logged in as its admin, so a newcomer sees a living clinic at once.
             self.services = bootstrap(self.config, self.clock)
             if self.services.demo.is_empty():
                 self._fill_demo()

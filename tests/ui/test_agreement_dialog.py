@@ -1,5 +1,5 @@
-"""The issue's "done means": on the patient page a receptionist turns three overdue
-installments into a 6× acordo and gets the termo de confissão printed — real widgets only."""
+"""On the patient page a receptionist turns three overdue installments into a 6× acordo and
+gets the termo de confissão printed — real widgets only."""
 
 from __future__ import annotations
 

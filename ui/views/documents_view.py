@@ -29,7 +29,7 @@ from ui.widgets.buttons import push_button
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
 
-DEFAULT_MIN_DAYS = 30  # DESIGN.md §5: the régua's notificação extrajudicial step is D+30
+DEFAULT_MIN_DAYS = 30  # the régua's notificação extrajudicial step is D+30
 
 
 class DocumentsView(QWidget):

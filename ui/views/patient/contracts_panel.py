@@ -54,8 +54,8 @@ class ContractsPanel(QSplitter):
     def show_contracts(
         self, summaries: list[ContractSummary], patient_id: int, select_id: int | None
     ) -> int | None:
-        """List them (a dependant's contract says whose it is) and select ``select_id``, else
-        the first; returns the selected contract's id (``None`` when there is none)."""
+        """List them (a dependant's contract says whose it is) and highlight ``select_id``,
+        else the first; returns the highlighted contract's id (``None`` when there is none)."""
         self.model.set_rows([self._row(c, patient_id) for c in summaries])
         keys = [c.id for c in summaries]
         if not keys:
