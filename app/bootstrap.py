@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from app.clock import Clock, SystemClock
 from app.config import SOURCE_SETTING, Config
 from app.errors import DatabaseError
+from app.persistence.databases import Database, location_of
 from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
 from app.persistence.sqlite_files import is_encrypted
@@ -40,6 +41,7 @@ from app.services.negativacao import NegativacaoService
 from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
+from app.services.ports import UnitOfWorkPort
 from app.services.security import SecurityService
 from app.services.transfer import TransferService
 from app.services.users import UserService
@@ -85,8 +87,6 @@ class Services:
 
 def unreachable(config: Config, exc: OperationalError) -> DatabaseError:
     """The database cannot be opened (the clinic's server is off, the network is down…)."""
-    from app.services.database import location_of
-
     reason = (str(exc.orig or exc).strip().splitlines() or [""])[0]
     message = f"Não foi possível abrir o banco de dados em {location_of(config.db_url)}: {reason}."
     if config.db_source == SOURCE_SETTING:
@@ -150,10 +150,14 @@ def bootstrap(
     def current_actor() -> Actor:
         return services.actor
 
+    def unit_of_work() -> UnitOfWorkPort:
+        # Annotated with the port: mypy checks here that the real unit of work satisfies it.
+        return UnitOfWork(session_factory)
+
     ctx = Context(
         config=config,
         clock=clock,
-        uow_factory=lambda: UnitOfWork(session_factory),
+        uow_factory=unit_of_work,
         actor=current_actor,
         key=key,
         release=engine.dispose,
@@ -181,7 +185,7 @@ def bootstrap(
         lgpd=LgpdService(ctx),
         security=SecurityService(ctx),
         collection=CollectionService(ctx),
-        database=DatabaseService(ctx, engine),
+        database=DatabaseService(ctx, Database(engine, config.db_url)),
         agreements=AgreementService(ctx, contracts),
         negativacao=NegativacaoService(ctx),
         dossie=DossieService(ctx),

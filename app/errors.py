@@ -54,6 +54,18 @@ class ConflictError(EmDiaError):
     """Someone else changed the record since it was opened (optimistic locking)."""
 
 
+# Two PCs editing the same record: the second save is refused, never a silent overwrite.
+STALE_RECORD = (
+    "Outro usuário alterou este registro depois que você o abriu. Suas alterações não foram "
+    "salvas: recarregue para ver a versão atual."
+)
+
+
+class DuplicateError(EmDiaError):
+    """Another PC wrote the same unique value (a CPF, a régua step) between our check and our
+    commit; the use case says which field in its own words."""
+
+
 class DatabaseError(EmDiaError):
     """The database cannot be used as it is (newer version, corrupted, unreachable)."""
 

@@ -116,7 +116,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_self_check(args: argparse.Namespace) -> int:
-    from app.persistence.db import make_engine
+    from app.persistence.databases import Database
     from app.services.health import check
 
     config = config_for(args)
@@ -125,11 +125,8 @@ def cmd_self_check(args: argparse.Namespace) -> int:
         key = open_key(config)
     except EmDiaError as exc:
         key, key_problem = None, exc.message
-    engine = make_engine(config.db_url, key)
-    try:
-        report = check(config, engine, key_problem=key_problem)
-    finally:
-        engine.dispose()
+    with Database.open(config.db_url, key) as database:
+        report = check(config, database, key_problem=key_problem)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -1,30 +1,49 @@
 """Unit of work: one transaction per use case; leaving without ``commit()`` rolls back.
 
-So a refused input never writes anything partial (DESIGN.md non-negotiable 5). A failure of the
-database itself (disk full, read-only file, damaged file) leaves as a pt-BR ``DatabaseError``.
+So a refused input never writes anything partial. A failure of the database itself (disk full,
+read-only file, damaged file) leaves as a pt-BR ``DatabaseError``; a record another PC changed
+meanwhile as a ``ConflictError``; a duplicate another PC wrote meanwhile as a ``DuplicateError``.
+Services see this class only through ``app.services.ports.UnitOfWorkPort``: the session, the
+SQL and SQLAlchemy's exceptions stay on this side.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.errors import STALE_RECORD, ConflictError, DuplicateError
 from app.persistence import models
+from app.persistence.bulk import BulkLoader
 from app.persistence.db import explain
-from app.persistence.maintenance import after_bulk_load
-from app.persistence.repositories import (
-    AgreementRepository,
-    ClinicRepository,
-    CollectionRepository,
-    ContractRepository,
-    DocumentRepository,
-    NegativacaoRepository,
-    PatientRepository,
-    PaymentRepository,
-    ReceivablesRepository,
-)
+from app.persistence.queries.receivables import ReceivablesQueries
+from app.persistence.repositories.agreements import AgreementRepository
+from app.persistence.repositories.audit import AuditRepository
+from app.persistence.repositories.clinic import ClinicRepository
+from app.persistence.repositories.collection import CollectionRepository
+from app.persistence.repositories.contracts import ContractRepository
+from app.persistence.repositories.documents import DocumentRepository
+from app.persistence.repositories.indexes import IndexRepository
+from app.persistence.repositories.negativacao import NegativacaoRepository
+from app.persistence.repositories.patients import PatientRepository
+from app.persistence.repositories.payments import PaymentRepository
+from app.persistence.repositories.personal_data import PersonalDataRepository
+from app.persistence.repositories.users import UserRepository
+
+_DUPLICATE = "Este registro acabou de ser gravado em outro computador; nada foi salvo aqui."
+
+
+def _is_duplicate(exc: IntegrityError) -> bool:
+    """A unique constraint refused the row (SQLite's wording, PostgreSQL's SQLSTATE 23505)."""
+    return (
+        getattr(exc.orig, "sqlstate", None) == "23505"
+        or "unique constraint" in str(exc.orig).lower()
+    )
 
 
 class UnitOfWork:
@@ -33,26 +52,36 @@ class UnitOfWork:
     patients: PatientRepository
     contracts: ContractRepository
     payments: PaymentRepository
-    collection: CollectionRepository
-    documents: DocumentRepository
-    receivables: ReceivablesRepository
     agreements: AgreementRepository
     negativacoes: NegativacaoRepository
+    documents: DocumentRepository
+    collection: CollectionRepository
+    users: UserRepository
+    audit: AuditRepository
+    indexes: IndexRepository
+    personal_data: PersonalDataRepository
+    receivables: ReceivablesQueries
+    bulk: BulkLoader
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
-        self.clinic = ClinicRepository(self.session)
-        self.patients = PatientRepository(self.session)
-        self.contracts = ContractRepository(self.session)
-        self.payments = PaymentRepository(self.session)
-        self.collection = CollectionRepository(self.session)
-        self.documents = DocumentRepository(self.session)
-        self.receivables = ReceivablesRepository(self.session)
-        self.agreements = AgreementRepository(self.session)
-        self.negativacoes = NegativacaoRepository(self.session)
+        self.session = session = self._session_factory()
+        self.clinic = ClinicRepository(session)
+        self.patients = PatientRepository(session)
+        self.contracts = ContractRepository(session)
+        self.payments = PaymentRepository(session)
+        self.agreements = AgreementRepository(session)
+        self.negativacoes = NegativacaoRepository(session)
+        self.documents = DocumentRepository(session)
+        self.collection = CollectionRepository(session)
+        self.users = UserRepository(session)
+        self.audit = AuditRepository(session)
+        self.indexes = IndexRepository(session)
+        self.personal_data = PersonalDataRepository(session)
+        self.receivables = ReceivablesQueries(session)
+        self.bulk = BulkLoader(session)
         return self
 
     def __exit__(
@@ -71,10 +100,33 @@ class UnitOfWork:
                 raise translated from exc
 
     def commit(self) -> None:
-        self.session.commit()
+        """Write everything; a row whose ``version`` moved under us (another PC saved it first:
+        optimistic locking) is a ``ConflictError``, a unique value another PC wrote in the
+        meantime a ``DuplicateError``. Either way nothing of this unit of work is written."""
+        try:
+            self.session.commit()
+        except StaleDataError as exc:
+            self.session.rollback()
+            raise ConflictError(STALE_RECORD) from exc
+        except IntegrityError as exc:
+            if not _is_duplicate(exc):
+                raise
+            self.session.rollback()
+            raise DuplicateError(_DUPLICATE) from exc
 
     def flush(self) -> None:
         self.session.flush()
+
+    def refresh(self, row: models.Base) -> None:
+        """Read ``row`` again from the database (another PC may have changed it while this one
+        waited for a lock)."""
+        self.session.refresh(row)
+
+    @contextmanager
+    def no_autoflush(self) -> Iterator[None]:
+        """Queries inside do not write pending rows first (a batch keeps them for its commit)."""
+        with self.session.no_autoflush:
+            yield
 
     def begin_write(self) -> None:
         """Make this a write transaction *now*, before anything is read, so two PCs doing the
@@ -97,7 +149,3 @@ class UnitOfWork:
         installments (no double allocation)."""
         self.begin_write()
         return self.contracts.get_for_update(contract_id)
-
-    def after_bulk_load(self) -> None:
-        """After rows were written in bulk with explicit ids (the demo clinic)."""
-        after_bulk_load(self.session.connection())

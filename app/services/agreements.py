@@ -34,9 +34,9 @@ from app.domain.money import format_brl, format_percent
 from app.domain.schedule import PlannedInstallment
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.uow import UnitOfWork
 from app.services.base import Permission, Service
 from app.services.contracts import ContractService
+from app.services.ports import UnitOfWorkPort
 
 _OPEN_STATUSES = (AgreementStatus.ACCEPTED.value, AgreementStatus.BROKEN.value)
 
@@ -54,7 +54,7 @@ class AgreementService(Service):
         with self.uow() as uow:
             return self._open(uow, patient_id, self.clock.today())
 
-    def _open(self, uow: UnitOfWork, patient_id: int, as_of: date) -> list[OpenInstallment]:
+    def _open(self, uow: UnitOfWorkPort, patient_id: int, as_of: date) -> list[OpenInstallment]:
         if uow.patients.get(patient_id) is None:
             raise NotFoundError(f"Paciente {patient_id} não encontrado.")
         contracts = [
@@ -77,7 +77,7 @@ class AgreementService(Service):
         return found
 
     def _origin(
-        self, uow: UnitOfWork, patient_id: int, form: AgreementForm, as_of: date
+        self, uow: UnitOfWorkPort, patient_id: int, form: AgreementForm, as_of: date
     ) -> list[OriginLine]:
         offered = {o.origin.installment_id: o.origin for o in self._open(uow, patient_id, as_of)}
         unknown = [i for i in form.installment_ids if i not in offered]
@@ -233,7 +233,9 @@ class AgreementService(Service):
             uow.commit()
             return view_of(uow, row)
 
-    def _unchanged_origin(self, uow: UnitOfWork, row: models.Agreement) -> list[models.Installment]:
+    def _unchanged_origin(
+        self, uow: UnitOfWorkPort, row: models.Agreement
+    ) -> list[models.Installment]:
         """The proposal's installments, refused if any was paid, renegotiated or cancelled
         since: the confissão must confess exactly what is owed."""
         origin = row.breakdown["origin"]
@@ -258,7 +260,7 @@ class AgreementService(Service):
         return [installments[o["installment_id"]] for o in origin]
 
     @staticmethod
-    def _mark_renegotiated(uow: UnitOfWork, contract_id: int) -> None:
+    def _mark_renegotiated(uow: UnitOfWorkPort, contract_id: int) -> None:
         """A contract whose every open installment went into acordos is "renegociado"."""
         contract = uow.contracts.get(contract_id)
         assert contract is not None
@@ -300,7 +302,7 @@ class AgreementService(Service):
             uow.commit()
             return flagged
 
-    def _flag_broken(self, uow: UnitOfWork, rows: Sequence[models.Agreement]) -> list[int]:
+    def _flag_broken(self, uow: UnitOfWorkPort, rows: Sequence[models.Agreement]) -> list[int]:
         accepted = [r for r in rows if r.status == AgreementStatus.ACCEPTED.value]
         if not accepted:
             return []
@@ -318,7 +320,7 @@ class AgreementService(Service):
             flagged.append(row.id)
         return flagged
 
-    def _get(self, uow: UnitOfWork, agreement_id: int) -> models.Agreement:
+    def _get(self, uow: UnitOfWorkPort, agreement_id: int) -> models.Agreement:
         row = uow.agreements.get(agreement_id)
         if row is None:
             raise NotFoundError(f"Acordo {agreement_id} não encontrado.")
@@ -374,7 +376,7 @@ class AgreementService(Service):
         self.require(Permission.PATIENTS)
         with self.uow() as uow:
             rows = uow.agreements.credit_checks(patient_id)
-            users = uow.agreements.usernames(r.user_id for r in rows)
+            users = uow.users.display_names(r.user_id for r in rows)
             return [_credit_view(r, users.get(r.user_id or 0, "")) for r in rows]
 
     def credit_reminder(self, patient_id: int, total_cents: int) -> str | None:
@@ -392,13 +394,13 @@ class AgreementService(Service):
         return credit.reminder(total_cents, threshold, last, self.clock.today())
 
 
-def view_of(uow: UnitOfWork, row: models.Agreement) -> AgreementView:
+def view_of(uow: UnitOfWorkPort, row: models.Agreement) -> AgreementView:
     """The acordo as screens, the CLI and the confissão read it."""
     b = row.breakdown
     patient = uow.patients.get(row.patient_id)
     debtor = uow.patients.get(int(b.get("debtor_id", row.patient_id)))
     contract = uow.agreements.contract_of(row.id)
-    users = uow.agreements.usernames([row.created_by_id, row.approved_by_id])
+    users = uow.users.display_names([row.created_by_id, row.approved_by_id])
     return AgreementView(
         id=row.id,
         patient_id=row.patient_id,
@@ -462,11 +464,11 @@ def _credit_view(row: models.CreditCheck, user: str) -> CreditCheckView:
     )
 
 
-def _people(uow: UnitOfWork, ids: set[int]) -> list[models.Patient]:
+def _people(uow: UnitOfWorkPort, ids: set[int]) -> list[models.Patient]:
     return [p for p in (uow.patients.get(i) for i in sorted(ids)) if p is not None]
 
 
-def _state(uow: UnitOfWork) -> str:
+def _state(uow: UnitOfWorkPort) -> str:
     clinic = uow.clinic.get()
     return clinic.state if clinic else ""
 

@@ -9,37 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from app.clock import Clock
 from app.config import Config
 from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
-from app.errors import ConflictError, PermissionDenied
+from app.errors import STALE_RECORD, ConflictError, PermissionDenied
 from app.persistence import models
-from app.persistence.uow import UnitOfWork
 from app.security.keys import DataKey
+from app.services.ports import UnitOfWorkPort
 from app.timeutil import utcnow
-
-# Two PCs editing the same record: the second save is refused, never a silent overwrite.
-STALE_RECORD = (
-    "Outro usuário alterou este registro depois que você o abriu. Suas alterações não foram "
-    "salvas: recarregue para ver a versão atual."
-)
 
 
 def expect_version(actual: int, expected: int) -> None:
     """The record changed since the screen showed it (another PC saved it): refuse the save."""
     if actual != expected:
         raise ConflictError(STALE_RECORD)
-
-
-def commit_or_conflict(uow: UnitOfWork) -> None:
-    """Commit; a row whose ``version`` moved under us (optimistic locking) is a ConflictError."""
-    try:
-        uow.commit()
-    except StaleDataError as exc:
-        uow.session.rollback()
-        raise ConflictError(STALE_RECORD) from exc
 
 
 __all__ = ["Actor", "Context", "Permission", "Role", "Service"]
@@ -106,7 +89,7 @@ def _nothing() -> None:
 class Context:
     config: Config
     clock: Clock
-    uow_factory: Callable[[], UnitOfWork]
+    uow_factory: Callable[[], UnitOfWorkPort]
     actor: Callable[[], Actor] = Actor
     key: DataKey | None = None  # the SQLCipher key of an encrypted database
     release: Callable[[], None] = _nothing  # close every connection (before a file is replaced)
@@ -124,7 +107,7 @@ class Service:
     def actor(self) -> Actor:
         return self.ctx.actor()
 
-    def uow(self) -> UnitOfWork:
+    def uow(self) -> UnitOfWorkPort:
         return self.ctx.uow_factory()
 
     def require(self, permission: Permission) -> Actor:
@@ -145,7 +128,7 @@ class Service:
 
     def audit(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         action: str,
         entity: str,
         entity_id: int | None,
@@ -157,7 +140,7 @@ class Service:
         """Append one line to the audit log inside the caller's transaction (as ``actor``
         when the one acting is not logged in yet, e.g. a login lockout)."""
         actor = actor or self.ctx.actor()
-        uow.session.add(
+        uow.audit.append(
             models.AuditLog(
                 at=utcnow(),
                 user_id=actor.user_id,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.domain.clinic import ClinicInfo, validate_clinic_changes
 from app.errors import ConflictError, ValidationError
-from app.persistence.repositories import ClinicRepository
+from app.persistence.records import clinic_info
 from app.services.base import Permission, Service
 
 # Changes to these are changes to money rules: they go to the audit log.
@@ -28,7 +28,7 @@ _AUDITED = (
 class ClinicService(Service):
     def get(self) -> ClinicInfo:
         with self.uow() as uow:
-            return ClinicRepository.to_domain(uow.clinic.get())
+            return clinic_info(uow.clinic.get())
 
     def update(self, changes: dict[str, str], expected_version: int | None = None) -> ClinicInfo:
         """Apply ``{key: text}`` (keys of ``CLINIC_KEYS``) all-or-nothing (gestor)."""
@@ -50,7 +50,7 @@ class ClinicService(Service):
             if before != after:
                 self.audit(uow, "clinic.update", "clinic", row.id, before, after)
             uow.commit()
-            return ClinicRepository.to_domain(row)
+            return clinic_info(row)
 
     def _keep_logo(self, source: str) -> str:
         """Copy the chosen image into the data folder (the original may be moved or deleted

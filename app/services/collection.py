@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.clinic import ClinicInfo
 from app.domain.contacts import (
@@ -76,11 +74,11 @@ from app.domain.regua import (
     steps_due,
 )
 from app.domain.templates import template_problems
-from app.errors import FieldError, NotFoundError, ValidationError
+from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.repositories import ClinicRepository, ReguaInstallment
-from app.persistence.uow import UnitOfWork
+from app.persistence.records import ReguaInstallment, clinic_info
 from app.services.base import Permission, Service
+from app.services.ports import UnitOfWorkPort
 
 MAX_PROMISE_DAYS = 90  # a promise further away than this is a renegotiation, not a promise
 
@@ -216,7 +214,7 @@ class CollectionService(Service):
             if not missing:
                 return
             for step in missing:
-                uow.session.add(
+                uow.collection.add_step(
                     models.ReguaStep(
                         key=step.key,
                         name=step.name,
@@ -227,7 +225,7 @@ class CollectionService(Service):
                         position=step.position,
                     )
                 )
-            with suppress(IntegrityError):  # seeded by another computer in the meantime
+            with suppress(DuplicateError):  # seeded by another computer in the meantime
                 uow.commit()
 
     @staticmethod
@@ -242,7 +240,7 @@ class CollectionService(Service):
             position=row.position,
         )
 
-    def _steps(self, uow: UnitOfWork) -> list[ReguaStep]:
+    def _steps(self, uow: UnitOfWorkPort) -> list[ReguaStep]:
         return [self._step(r) for r in uow.collection.steps()]
 
     def steps(self) -> list[ReguaStep]:
@@ -312,7 +310,7 @@ class CollectionService(Service):
             problems = exc.errors
         today = self.clock.today()
         with self.uow() as uow:
-            clinic = ClinicRepository.to_domain(uow.clinic.get())
+            clinic = clinic_info(uow.clinic.get())
         step = ReguaStep(key, key, form.offset() or 0, form.channel, form.template)
         policy = ChargePolicy(
             clinic.fine_bp, clinic.interest_monthly_bp, clinic.punctuality_discount_bp
@@ -355,7 +353,7 @@ class CollectionService(Service):
             uow.commit()
         return RulesView(parsed, min_days)
 
-    def _contact_rules(self, uow: UnitOfWork) -> ContactRules:
+    def _contact_rules(self, uow: UnitOfWorkPort) -> ContactRules:
         row = uow.clinic.get()
         if row is None:
             return ContactRules(windows_from_json(None))
@@ -381,14 +379,14 @@ class CollectionService(Service):
             drafts = self._drafts(uow, patient_id)
         return drafts[0] if drafts else None
 
-    def _drafts(self, uow: UnitOfWork, patient_id: int | None) -> list[MessageDraft]:
+    def _drafts(self, uow: UnitOfWorkPort, patient_id: int | None) -> list[MessageDraft]:
         today = self.clock.today()
         steps = self._steps(uow)
         cases, installments = self._cases(uow, steps, today, patient_id)
         dues = steps_due(cases.values(), steps, today)
         if not dues:
             return []
-        clinic = ClinicRepository.to_domain(uow.clinic.get())
+        clinic = clinic_info(uow.clinic.get())
         rules = self._contact_rules(uow)
         people = uow.collection.people([d.patient_id for d in dues])
         payer_ids = {installments[d.anchor.line.key].responsible_id for d in dues}
@@ -402,7 +400,7 @@ class CollectionService(Service):
 
     def _cases(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         steps: Sequence[ReguaStep],
         today: date,
         patient_id: int | None,

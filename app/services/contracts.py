@@ -20,15 +20,15 @@ from app.domain.law import ChargePolicy, DebtLine, contract_debt
 from app.domain.schedule import PlannedInstallment, plan
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.uow import UnitOfWork
-from app.services.base import Permission, Service, commit_or_conflict, expect_version
+from app.services.base import Permission, Service, expect_version
 from app.services.payments import record_payment
+from app.services.ports import UnitOfWorkPort
 
 
 class ContractService(Service):
     # --- planning ---------------------------------------------------------------------------
     def _validated(
-        self, uow: UnitOfWork, patient_id: int, form: ContractForm
+        self, uow: UnitOfWorkPort, patient_id: int, form: ContractForm
     ) -> tuple[models.Patient, ContractData]:
         patient = uow.patients.get(patient_id)
         if patient is None:
@@ -41,7 +41,7 @@ class ContractService(Service):
         )
         return patient, data
 
-    def _plan(self, uow: UnitOfWork, data: ContractData) -> list[PlannedInstallment]:
+    def _plan(self, uow: UnitOfWorkPort, data: ContractData) -> list[PlannedInstallment]:
         clinic = uow.clinic.get()
         return plan(
             data.total_cents,
@@ -103,12 +103,12 @@ class ContractService(Service):
             contract.signed_at = terms.signed_on
             contract.witness1_name, contract.witness1_cpf = witnesses[0]
             contract.witness2_name, contract.witness2_cpf = witnesses[1]
-            commit_or_conflict(uow)
+            uow.commit()
             return self._view(uow, contract, today)
 
     def insert(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         patient: models.Patient,
         data: ContractData,
         planned: list[PlannedInstallment],
@@ -121,7 +121,7 @@ class ContractService(Service):
 
     def build(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         patient: models.Patient,
         data: ContractData,
         planned: list[PlannedInstallment],
@@ -131,7 +131,7 @@ class ContractService(Service):
         punctuality_discount_bp: int | None = None,
         created_at: datetime | None = None,
     ) -> models.Contract:
-        """The contract and its installments, added to the session (written at the next flush;
+        """The contract and its installments, added to the unit of work (written at the next flush;
         the spreadsheet import writes hundreds per flush). Audit it with ``audit_created``."""
         guarantor_id = None
         if data.guarantor_cpf:
@@ -185,11 +185,11 @@ class ContractService(Service):
             )
             for item in planned
         ]
-        uow.session.add(contract)
+        uow.contracts.add(contract, flush=False)
         return contract
 
     def audit_created(
-        self, uow: UnitOfWork, contract: models.Contract, action: str = "contract.create"
+        self, uow: UnitOfWorkPort, contract: models.Contract, action: str = "contract.create"
     ) -> None:
         """The audit line of a new contract (once it has been flushed and has its id)."""
         self.audit(
@@ -249,7 +249,7 @@ class ContractService(Service):
             return uow.contracts.policy(contract)
 
     @staticmethod
-    def _view(uow: UnitOfWork, contract: models.Contract, as_of: date) -> ContractView:
+    def _view(uow: UnitOfWorkPort, contract: models.Contract, as_of: date) -> ContractView:
         summary = uow.contracts.summary(contract.id)
         assert summary is not None
         lines = contract_debt(

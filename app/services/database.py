@@ -13,23 +13,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
-
 from app.config import SOURCE_DEFAULT, SOURCE_ENV, SOURCE_FLAG, SOURCE_SETTING, save_db_url, url_for
 from app.errors import EmDiaError, FieldError, ValidationError
-from app.persistence.db import make_engine
-from app.persistence.maintenance import (
-    Cancelled,
-    CopyCancelled,
-    CopyReport,
-    Progress,
-    copy_all_rows,
-    table_counts,
+from app.persistence.databases import (
+    Database,
+    backend_of,
+    location_of,
+    postgres_url,
+    same_database,
+    shown_url,
 )
-from app.persistence.migrate import head_revision, schema_state, upgrade_to_head
+from app.persistence.maintenance import Cancelled, CopyCancelled, CopyReport, Progress
+from app.persistence.migrate import head_revision
 from app.services.base import Context, Permission, Service
+
+__all__ = [
+    "CopyRefused",
+    "DatabaseInfo",
+    "DatabaseService",
+    "ServerCheck",
+    "location_of",
+    "server_url",
+]
 
 CONNECT_TIMEOUT_S = 5
 
@@ -94,18 +99,6 @@ class ServerCheck:
         return f"Conectado a {self.shown} ({self.server_version}): {state}."
 
 
-def shown_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def location_of(url: str) -> str:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.database or ":memory:"
-    port = f":{parsed.port}" if parsed.port else ""
-    return f"{parsed.host or 'localhost'}{port}/{parsed.database or ''}"
-
-
 def server_url(host: str, port: str, database: str, user: str, password: str) -> str:
     """The PostgreSQL URL from the fields of the guided form (each checked, in pt-BR)."""
     errors: list[FieldError] = []
@@ -126,36 +119,18 @@ def server_url(host: str, port: str, database: str, user: str, password: str) ->
         errors.append(FieldError("user", "Usuário: informe o usuário do PostgreSQL."))
     if errors:
         raise ValidationError(errors)
-    return URL.create(
-        "postgresql+psycopg",
-        username=user,
-        password=password or None,
-        host=host,
-        port=number,
-        database=database,
-    ).render_as_string(hide_password=False)
-
-
-def _connection_problem(shown: str, exc: BaseException) -> EmDiaError:
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    detail = reason[0] if reason else type(exc).__name__
-    return EmDiaError(
-        f"Não foi possível conectar a {shown}: {detail}. Confira servidor, porta, usuário e "
-        "senha, e se o PostgreSQL aceita conexões desta rede (pg_hba.conf)."
-    )
+    return postgres_url(host, number, database, user, password)
 
 
 class DatabaseService(Service):
-    def __init__(self, ctx: Context, engine: Engine) -> None:
+    def __init__(self, ctx: Context, database: Database) -> None:
         super().__init__(ctx)
-        self.engine = engine
+        self.database = database
 
     def info(self) -> DatabaseInfo:
         config = self.ctx.config
-        url = make_url(config.db_url)
-        sqlite = url.get_backend_name() == "sqlite"
-        with self.engine.connect() as conn:
-            tables = table_counts(conn)
+        sqlite = backend_of(config.db_url) == "sqlite"
+        tables = self.database.table_counts()
         return DatabaseInfo(
             engine="SQLite" if sqlite else "PostgreSQL",
             location=location_of(config.db_url),
@@ -169,23 +144,13 @@ class DatabaseService(Service):
     def check(self, url: str) -> ServerCheck:
         """Connect to ``url`` (a few seconds at most) and say what is there; nothing changes."""
         url = self._target_url(url)
-        shown = shown_url(url)
-        engine = self._engine_for(url)
-        try:
-            with engine.connect() as conn:
-                version = str(conn.execute(text("SELECT version()")).scalar() or "")
-            state = schema_state(engine)
-            patients = 0
-            if state.current is not None:
-                with engine.connect() as conn:
-                    patients = int(conn.execute(text("SELECT count(*) FROM patient")).scalar() or 0)
-        except DBAPIError as exc:
-            raise _connection_problem(shown, exc) from exc
-        finally:
-            engine.dispose()
+        with self._open(url) as server, server.connecting():
+            version = server.server_version()
+            state = server.schema_state()
+            patients = server.patient_count() if state.current is not None else 0
         return ServerCheck(
             url=url,
-            shown=shown,
+            shown=shown_url(url),
             server_version=" ".join(version.split()[:2]),
             schema=state.current,
             head=state.head,
@@ -202,24 +167,19 @@ class DatabaseService(Service):
         SQLite file for the way back), after migrating it to the same schema. All or nothing."""
         self.require(Permission.BACKUPS)  # the whole clinic's data leaves this file: admin
         url = self._target_url(url)
-        if make_url(url) == make_url(self.ctx.config.db_url):
+        if same_database(url, self.ctx.config.db_url):
             raise CopyRefused("Destino: é o mesmo banco que está aberto agora.")
-        current = schema_state(self.engine)
-        if not current.at_head:
+        if not self.database.schema_state().at_head:
             raise CopyRefused("Este banco não está na versão atual: abra o EmDia antes de copiar.")
-        target = self._engine_for(url)
-        try:
-            try:
-                state = schema_state(target)
+        with self._open(url) as target:
+            with target.connecting():
+                state = target.schema_state()
                 if state.current is not None and state.current != head_revision():
                     raise CopyRefused(
                         f"Destino: já tem um banco do EmDia em outra versão ({state.current})."
                     )
-                upgrade_to_head(target)
-                with target.connect() as conn:
-                    existing = sum(table_counts(conn).values())
-            except DBAPIError as exc:
-                raise _connection_problem(shown_url(url), exc) from exc
+                target.upgrade_to_head()
+                existing = sum(target.table_counts().values())
             if existing:
                 raise CopyRefused(
                     f"Destino: {shown_url(url)} já tem dados ({existing} registros). Para não "
@@ -227,11 +187,9 @@ class DatabaseService(Service):
                     "já levou a clínica para lá, use o servidor sem copiar."
                 )
             try:
-                return copy_all_rows(self.engine, target, progress, cancelled)
+                return self.database.copy_into(target, progress, cancelled)
             except CopyCancelled:
                 raise CopyRefused("Cópia cancelada; nada foi gravado no destino.") from None
-        finally:
-            target.dispose()
 
     def use(self, url: str | None) -> Path:
         """Open ``url`` from the next start on (``None``: this PC's own file again)."""
@@ -243,7 +201,7 @@ class DatabaseService(Service):
                 "passar a usar o servidor."
             )
         target = None if url is None else self._target_url(url)
-        if target is not None and make_url(target) == make_url(self.ctx.config.local_db_url):
+        if target is not None and same_database(target, self.ctx.config.local_db_url):
             target = None
         return save_db_url(self.ctx.config.data_dir, target)
 
@@ -251,12 +209,11 @@ class DatabaseService(Service):
     @staticmethod
     def _target_url(url: str) -> str:
         url = url_for(url.strip())
-        try:
-            backend = make_url(url).get_backend_name()
-        except ArgumentError:
+        backend = backend_of(url)
+        if backend is None:
             raise ValidationError.single(
                 "url", f"Endereço do banco: '{shown_url(url)}' não é válido."
-            ) from None
+            )
         if backend not in ("sqlite", "postgresql"):
             raise ValidationError.single(
                 "url", "Endereço do banco: use um arquivo .db ou postgresql+psycopg://…"
@@ -264,7 +221,5 @@ class DatabaseService(Service):
         return url
 
     @staticmethod
-    def _engine_for(url: str) -> Engine:
-        if make_url(url).get_backend_name() == "postgresql":
-            return make_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
-        return make_engine(url)
+    def _open(url: str) -> Database:
+        return Database.open(url, connect_timeout=CONNECT_TIMEOUT_S)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-
 from app.domain.access import Role
 from app.domain.law import ChargePolicy
 from app.domain.text import fold
@@ -84,11 +82,10 @@ class DemoService(Service):
     def is_empty(self) -> bool:
         with self.uow() as uow:
             clinic = uow.clinic.get()
-            users = uow.session.scalar(select(func.count()).select_from(models.User))
             return (
                 uow.patients.count_all() == 0
                 and (clinic is None or not clinic.legal_name)
-                and not users
+                and uow.users.count() == 0
             )
 
     def create(
@@ -146,21 +143,21 @@ class DemoService(Service):
         total = len(people) + sum(len(rows) for rows in tables.values())
         done = 0
 
-        def write(table: Any, rows: list[dict[str, Any]]) -> None:
+        def write(table: type[models.Base], rows: list[dict[str, Any]]) -> None:
             nonlocal done
             for start in range(0, len(rows), CHUNK):
                 if cancelled is not None and cancelled():
                     raise DemoCancelled("Criação da demonstração cancelada; nada foi gravado.")
                 chunk = rows[start : start + CHUNK]
-                uow.session.execute(table.__table__.insert(), chunk)  # Core executemany: fast
+                uow.bulk.insert(table, chunk)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
 
         with self.uow() as uow:
-            uow.session.add(clinic)
+            uow.clinic.add(clinic)
             for username, full_name, role in DEMO_USERS:
-                uow.session.add(
+                uow.users.add(
                     models.User(
                         username=username,
                         full_name=full_name,
@@ -168,7 +165,8 @@ class DemoService(Service):
                         password_hash=hash_password(DEMO_PASSWORD),
                         active=True,
                         failed_attempts=0,
-                    )
+                    ),
+                    flush=False,
                 )
             uow.flush()
             write(models.Patient, people)
@@ -182,12 +180,12 @@ class DemoService(Service):
             ]
             write(models.Payment, [{**p, "reversed_by_id": None} for p in tables["payment"]])
             if links:
-                uow.session.execute(update(models.Payment), links)  # bulk UPDATE by primary key
+                uow.bulk.update_by_id(models.Payment, links)
             write(models.PaymentAllocation, tables["payment_allocation"])
             write(models.ContactLog, tables["contact_log"])
             write(models.Promise, tables["promise"])
             write(models.Negativacao, tables["negativacao"])
-            uow.after_bulk_load()  # ids were given here: PostgreSQL's sequences must follow
+            uow.bulk.after_load()  # ids were given here: PostgreSQL's sequences must follow
             uow.commit()
         return DemoReport(
             patients=len(people) - gen.responsibles,

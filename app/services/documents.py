@@ -58,10 +58,10 @@ from app.domain.law import (
 )
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.repositories import ClinicRepository
-from app.persistence.uow import UnitOfWork
+from app.persistence.records import clinic_info
 from app.services.agreements import view_of
 from app.services.base import Permission, Service
+from app.services.ports import UnitOfWorkPort
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -234,7 +234,7 @@ class DocumentService(Service):
         with self.uow() as uow:
             return self._notification(uow, contract_id)
 
-    def _notification(self, uow: UnitOfWork, contract_id: int) -> ArchivedDocument:
+    def _notification(self, uow: UnitOfWorkPort, contract_id: int) -> ArchivedDocument:
         kind = DocumentKind.NOTIFICACAO
         got = self._gather(uow, kind, contract_id)
         overdue = self._overdue(kind, got, notification_deadline(got.letterhead.as_of))
@@ -312,7 +312,7 @@ class DocumentService(Service):
                     f"Confissão de dívida: o acordo {agreement_id} ainda não foi aceito "
                     f"({view.status_label}); aceite-o primeiro."
                 )
-            clinic = ClinicRepository.to_domain(uow.clinic.get())
+            clinic = clinic_info(uow.clinic.get())
             if not clinic.is_configured:
                 raise ValidationError.single("clinic", _CLINIC_MISSING)
             contract_row = uow.contracts.get(view.contract_id)
@@ -391,16 +391,16 @@ class DocumentService(Service):
             chunk = candidates[position : position + BATCH_CHUNK]
             with self.uow() as uow:
                 stored: list[tuple[models.Document, Path, str, int]] = []
-                held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the session
+                held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the unit of work
                 ledgers = uow.contracts.ledgers_of(chunk)
-                clinic = ClinicRepository.to_domain(uow.clinic.get())
+                clinic = clinic_info(uow.clinic.get())
                 try:
                     for contract_id in chunk:
                         if cancelled is not None and cancelled():
                             stopped = True
                             break
                         try:
-                            with uow.session.no_autoflush:
+                            with uow.no_autoflush():
                                 one = self._batch_one(
                                     uow, contract_id, min_days_late, ledgers, clinic
                                 )
@@ -431,7 +431,7 @@ class DocumentService(Service):
 
     def _batch_one(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         contract_id: int,
         min_days_late: int,
         ledgers: dict[int, list[InstallmentLedger]],
@@ -491,7 +491,7 @@ class DocumentService(Service):
     # --- gathering ------------------------------------------------------------------------
     def _gather(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         kind: str,
         contract_id: int,
         *,
@@ -503,7 +503,7 @@ class DocumentService(Service):
         row = uow.contracts.get(contract_id)
         if row is None:
             raise NotFoundError(f"Contrato {contract_id} não encontrado.")
-        clinic = clinic or ClinicRepository.to_domain(uow.clinic.get())
+        clinic = clinic or clinic_info(uow.clinic.get())
         if not clinic.is_configured:
             raise ValidationError.single("clinic", _CLINIC_MISSING)
         day = self.clock.today()
@@ -549,7 +549,7 @@ class DocumentService(Service):
 
     def _store(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         kind: str,
         pdf: bytes,
         letterhead: Letterhead,
@@ -587,7 +587,7 @@ class DocumentService(Service):
 
     def _archive(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         kind: str,
         pdf: bytes,
         letterhead: Letterhead,

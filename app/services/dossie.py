@@ -27,8 +27,7 @@ from app.domain.documents import KIND_LABELS, ArchivedDocument, reference
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.repositories import ClinicRepository
-from app.persistence.uow import UnitOfWork
+from app.persistence.records import clinic_info
 from app.services.base import Context, Permission, Service
 from app.services.collection import CollectionService
 from app.services.documents import (
@@ -40,6 +39,7 @@ from app.services.documents import (
     _write_new,
 )
 from app.services.negativacao import views_of
+from app.services.ports import UnitOfWorkPort
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -86,7 +86,7 @@ class DossieService(Service):
             patient = uow.patients.get(patient_id)
             if patient is None:
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
-            clinic = ClinicRepository.to_domain(uow.clinic.get())
+            clinic = clinic_info(uow.clinic.get())
             contracts = [
                 self.documents._gather(uow, DocumentKind.EXTRATO, row.id, payments=True).facts
                 for row in sorted(uow.contracts.for_patient(patient_id), key=lambda r: r.id)
@@ -213,7 +213,7 @@ class DossieService(Service):
 
     def _archive(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         patient_id: int,
         letterhead: Letterhead,
         pdf: bytes,

@@ -6,12 +6,10 @@ import platform
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-
 import app
 from app.config import Config
-from app.persistence.migrate import head_revision, schema_state
+from app.persistence.databases import Database, backend_of, shown_url
+from app.persistence.migrate import head_revision
 from app.persistence.sqlite_files import is_encrypted
 
 _PACKAGES = ("SQLAlchemy", "alembic", "PySide6-Essentials", "reportlab", "sqlcipher3", "keyring")
@@ -50,12 +48,10 @@ def _package_version(name: str) -> str:
         return "não instalado"
 
 
-def check(config: Config, engine: Engine, *, key_problem: str | None = None) -> HealthReport:
+def check(config: Config, database: Database, *, key_problem: str | None = None) -> HealthReport:
     """Inspect without changing anything (a missing SQLite file is not created). An encrypted
-    database is read with the engine's key; ``key_problem`` says why there is none."""
+    database is read with the key it was opened with; ``key_problem`` says why there is none."""
     problems: list[str] = []
-    url = make_url(config.db_url)
-    shown = url.render_as_string(hide_password=True)
     path = config.sqlite_path
     exists = path.exists() if path is not None else True
     current: str | None = None
@@ -71,18 +67,13 @@ def check(config: Config, engine: Engine, *, key_problem: str | None = None) -> 
         )
     else:
         try:
-            state = schema_state(engine)
+            state = database.schema_state()
             current = state.current
-            with engine.connect() as conn:
-                if engine.dialect.name == "sqlite":
-                    integrity = str(conn.execute(text("PRAGMA quick_check")).scalar())
-                    if integrity != "ok":
-                        problems.append(f"Verificação de integridade do SQLite falhou: {integrity}")
-                else:
-                    conn.execute(text("SELECT 1"))
-                    integrity = "ok"
-                if state.at_head:
-                    patients = int(conn.execute(text("SELECT count(*) FROM patient")).scalar() or 0)
+            integrity = database.integrity()
+            if integrity != "ok":
+                problems.append(f"Verificação de integridade do SQLite falhou: {integrity}")
+            if state.at_head:
+                patients = database.patient_count()
             if not state.at_head:
                 problems.append(
                     f"Esquema do banco na revisão {current or 'nenhuma'}, esperado {head}: "
@@ -94,8 +85,8 @@ def check(config: Config, engine: Engine, *, key_problem: str | None = None) -> 
         emdia_version=app.__version__,
         python_version=platform.python_version(),
         packages={name: _package_version(name) for name in _PACKAGES},
-        database=shown,
-        engine=url.get_backend_name(),
+        database=shown_url(config.db_url),
+        engine=backend_of(config.db_url) or "",
         database_exists=exists,
         schema_current=current,
         schema_head=head,

@@ -51,14 +51,14 @@ from app.domain.schedule import PlannedInstallment, next_business_day
 from app.domain.text import fold
 from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence import models
-from app.persistence.repositories import contract_key, terms_of
-from app.persistence.uow import UnitOfWork
+from app.persistence.records import contract_key, terms_of
 from app.services.payments import (
     PaymentService,
     add_payment_rows,
     allocate_payment,
     payment_audit,
 )
+from app.services.ports import UnitOfWorkPort
 
 if TYPE_CHECKING:
     from app.services.transfer import TransferService
@@ -112,7 +112,7 @@ class Importer:
     def __init__(
         self,
         service: TransferService,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         lines: list[Record],
         columns: dict[str, str],
         progress: Progress | None,

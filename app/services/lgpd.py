@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.uow import UnitOfWork
 from app.services.base import Permission, Service
+from app.services.ports import UnitOfWorkPort
 from app.timeutil import utcnow
 
 ANONYMOUS = "[anonimizado]"
@@ -33,17 +30,7 @@ _PERSONAL_FIELDS = (
 )  # fmt: skip
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def _row(row: Any) -> dict[str, Any]:
-    return {c.key: _plain(getattr(row, c.key)) for c in row.__table__.columns}
-
-
-def _patient(uow: UnitOfWork, patient_id: int) -> models.Patient:
+def _patient(uow: UnitOfWorkPort, patient_id: int) -> models.Patient:
     row = uow.patients.get(patient_id)
     if row is None:
         raise NotFoundError(f"Paciente {patient_id} não encontrado.")
@@ -63,49 +50,14 @@ class LgpdService(Service):
     def export_patient(self, patient_id: int) -> dict[str, Any]:
         """Everything EmDia holds about one person, as JSON-ready data."""
         self.require(Permission.LGPD)
-        m = models
         with self.uow() as uow:
             patient = _patient(uow, patient_id)
-
-            def rows(model: Any, *where: Any) -> list[dict[str, Any]]:
-                stmt = select(model).where(*where).order_by(model.id)
-                return [_row(r) for r in uow.session.scalars(stmt)]
-
-            contracts = list(
-                uow.session.scalars(
-                    select(m.Contract).where(
-                        (m.Contract.patient_id == patient_id)
-                        | (m.Contract.responsible_id == patient_id)
-                        | (m.Contract.guarantor_id == patient_id)
-                    )
-                )
-            )
-            contract_ids = [c.id for c in contracts]
-            payments = rows(m.Payment, m.Payment.contract_id.in_(contract_ids))
-            payment_ids = [p["id"] for p in payments]
             data = {
                 "format": "emdia-lgpd-export",
                 "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
                 "generated_by": self.actor.username,
                 "legal_basis": "LGPD art. 18, II (acesso aos dados)",
-                "patient": _row(patient),
-                "responsible": _row(patient.responsible) if patient.responsible else None,
-                "dependents": rows(m.Patient, m.Patient.responsible_id == patient_id),
-                "contracts": [_row(c) for c in contracts],
-                "installments": rows(m.Installment, m.Installment.contract_id.in_(contract_ids)),
-                "payments": payments,
-                "payment_allocations": rows(
-                    m.PaymentAllocation, m.PaymentAllocation.payment_id.in_(payment_ids)
-                ),
-                "contact_logs": rows(m.ContactLog, m.ContactLog.patient_id == patient_id),
-                "promises": rows(m.Promise, m.Promise.patient_id == patient_id),
-                "agreements": rows(m.Agreement, m.Agreement.patient_id == patient_id),
-                "credit_checks": rows(m.CreditCheck, m.CreditCheck.patient_id == patient_id),
-                "negativacoes": rows(m.Negativacao, m.Negativacao.patient_id == patient_id),
-                "documents": rows(m.Document, m.Document.patient_id == patient_id),
-                "audit": rows(
-                    m.AuditLog, m.AuditLog.entity == "patient", m.AuditLog.entity_id == patient_id
-                ),
+                **uow.personal_data.export(patient),
             }
             self.audit(uow, "patient.lgpd_export", "patient", patient_id, None, None)
             uow.commit()
@@ -125,28 +77,13 @@ class LgpdService(Service):
 
     def anonymize_patient(self, patient_id: int) -> AnonymizeReport:
         self.require(Permission.LGPD)
-        m = models
         with self.uow() as uow:
             patient = _patient(uow, patient_id)
             if patient.anonymized_at is not None:
                 raise ValidationError.single(
                     "patient", f"Paciente {patient_id}: já foi anonimizado; nada a fazer."
                 )
-            open_cents = uow.session.scalar(
-                select(
-                    func.coalesce(
-                        func.sum(m.Installment.amount_cents - m.Installment.paid_cents), 0
-                    )
-                )
-                .join(m.Contract, m.Contract.id == m.Installment.contract_id)
-                .where(
-                    (m.Contract.patient_id == patient_id)
-                    | (m.Contract.responsible_id == patient_id),
-                    m.Contract.status == "active",
-                    m.Installment.settled_on.is_(None),
-                    m.Installment.renegotiated_agreement_id.is_(None),
-                )
-            )
+            open_cents = uow.personal_data.open_principal(patient_id)
             if open_cents:
                 raise ValidationError.single(
                     "patient",
@@ -166,24 +103,14 @@ class LgpdService(Service):
             patient.opt_out_email = patient.opt_out_phone = True
             patient.data_confirmed_on = None
             patient.anonymized_at = utcnow()
-            contracts = list(
-                uow.session.scalars(select(m.Contract).where(m.Contract.patient_id == patient_id))
-            )
+            contracts = uow.personal_data.contracts_as_patient(patient_id)
             for contract in contracts:
                 contract.description = ANONYMOUS  # the treatment is health data (art. 11)
-            logs = list(
-                uow.session.scalars(
-                    select(m.ContactLog).where(m.ContactLog.patient_id == patient_id)
-                )
-            )
+            logs = uow.personal_data.contact_logs(patient_id)
             for entry in logs:
                 entry.note = ANONYMOUS if entry.note else ""
                 entry.message_text = ANONYMOUS if entry.message_text else ""
-            documents = uow.session.scalar(
-                select(func.count())
-                .select_from(m.Document)
-                .where(m.Document.patient_id == patient_id)
-            )
+            documents = uow.personal_data.document_count(patient_id)
             self.audit(
                 uow,
                 "patient.anonymize",
@@ -198,5 +125,5 @@ class LgpdService(Service):
             )
             uow.commit()
             return AnonymizeReport(
-                patient_id, _PERSONAL_FIELDS, len(contracts), len(logs), int(documents or 0)
+                patient_id, _PERSONAL_FIELDS, len(contracts), len(logs), documents
             )

@@ -37,9 +37,9 @@ from app.domain.promises import pending_promise, with_payments
 from app.domain.regua import StepKey
 from app.errors import FieldError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.repositories import NegativacaoRow
-from app.persistence.uow import UnitOfWork
+from app.persistence.records import NegativacaoRow
 from app.services.base import Permission, Service
+from app.services.ports import UnitOfWorkPort
 
 TITLE_KINDS = (DocumentKind.CONTRATO.value, DocumentKind.CONFISSAO.value)
 
@@ -154,12 +154,12 @@ class NegativacaoView:
         }
 
 
-def _state(uow: UnitOfWork) -> str:
+def _state(uow: UnitOfWorkPort) -> str:
     clinic = uow.clinic.get()
     return clinic.state if clinic is not None else ""
 
 
-def views_of(uow: UnitOfWork, rows: list[NegativacaoRow], today: date) -> list[NegativacaoView]:
+def views_of(uow: UnitOfWorkPort, rows: list[NegativacaoRow], today: date) -> list[NegativacaoView]:
     """Each negativação with the day its debt was paid (``updated_debt`` on ``today``) and, if
     still registered, the removal countdown (Súmula 548 STJ)."""
     state = _state(uow)
@@ -188,7 +188,7 @@ def views_of(uow: UnitOfWork, rows: list[NegativacaoRow], today: date) -> list[N
     return views
 
 
-def pending_removals(uow: UnitOfWork, today: date) -> list[NegativacaoView]:
+def pending_removals(uow: UnitOfWorkPort, today: date) -> list[NegativacaoView]:
     """Negativações still registered whose debt is paid: most urgent first (the dashboard and
     Cobrança de hoje share this)."""
     views = views_of(uow, uow.negativacoes.rows(open_only=True), today)
@@ -220,7 +220,7 @@ class NegativacaoService(Service):
         overdue = [c for c in checks if c.readiness.oldest_due is not None]
         return sorted(overdue or checks, key=lambda c: c.contract_id)
 
-    def _check(self, uow: UnitOfWork, contract_id: int, on: date) -> ContractCheck:
+    def _check(self, uow: UnitOfWorkPort, contract_id: int, on: date) -> ContractCheck:
         contract = uow.contracts.get(contract_id)
         if contract is None:
             raise NotFoundError(f"Contrato {contract_id} não encontrado.")
@@ -360,7 +360,7 @@ class NegativacaoService(Service):
                 raise NotFoundError(f"Negativação {form.negativacao_id} não encontrada.")
             if row.contract_id is not None:  # PostgreSQL: two PCs removing it queue up here
                 uow.lock_contract(row.contract_id)
-                uow.session.refresh(row)
+                uow.refresh(row)
             if row.removed_on is not None:
                 raise ValidationError.single(
                     "negativacao",
@@ -420,7 +420,7 @@ class NegativacaoService(Service):
             uow.commit()
             return self._view(uow, row.id, today)
 
-    def _view(self, uow: UnitOfWork, negativacao_id: int, today: date) -> NegativacaoView:
+    def _view(self, uow: UnitOfWorkPort, negativacao_id: int, today: date) -> NegativacaoView:
         rows = uow.negativacoes.rows(negativacao_id=negativacao_id)
         if not rows:
             raise NotFoundError(f"Negativação {negativacao_id} não encontrada.")

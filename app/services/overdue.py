@@ -37,8 +37,8 @@ from app.domain.worklist import (
     payer_of,
 )
 from app.errors import NotFoundError
-from app.persistence.uow import UnitOfWork
 from app.services.base import Context, Permission, Service
+from app.services.ports import UnitOfWorkPort
 from app.tabular import Column, Kind, write_table
 
 Progress = Callable[[int, int], None]
@@ -58,7 +58,7 @@ class CollectionStatus:
 
 
 def overdue_lines(
-    uow: UnitOfWork, as_of: date, patient_ids: Collection[int] | None = None
+    uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None = None
 ) -> list[tuple[OverdueLedger, DebtLine]]:
     """Every installment overdue on ``as_of`` with its updated debt (``law.updated_debt``)."""
     found = []
@@ -70,7 +70,7 @@ def overdue_lines(
 
 
 def overdue_debts(
-    uow: UnitOfWork, as_of: date, patient_ids: Collection[int] | None = None
+    uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None = None
 ) -> tuple[list[PatientDebt], dict[int, int | None]]:
     """Per patient, the overdue money on ``as_of`` — the worklist and the dashboard both sum
     through here — and each contract's responsável financeiro."""
@@ -81,7 +81,7 @@ def overdue_debts(
 
 
 def build_worklist(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     as_of: date,
     patient_ids: Collection[int] | None = None,
     progress: Progress | None = None,
@@ -201,7 +201,7 @@ class OverdueService(Service):
         self._money: _MoneySnapshot | None = None
 
     def money(
-        self, uow: UnitOfWork, as_of: date
+        self, uow: UnitOfWorkPort, as_of: date
     ) -> tuple[list[PatientDebt], dict[int, int | None]]:
         """Every patient's overdue money on ``as_of``, reused while nothing money-related changed
         (``money_token``): the dashboard and the worklist opened one after the other compute

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
-
 from app.domain import identity
 from app.domain.patients import (
     Patient,
@@ -17,11 +15,11 @@ from app.domain.patients import (
     validate_patient,
 )
 from app.domain.text import fold
-from app.errors import FieldError, NotFoundError, ValidationError
+from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.repositories import PatientRepository
-from app.persistence.uow import UnitOfWork
-from app.services.base import Permission, Service, commit_or_conflict, expect_version
+from app.persistence.records import person_ref
+from app.services.base import Permission, Service, expect_version
+from app.services.ports import UnitOfWorkPort
 
 
 class PatientService(Service):
@@ -52,7 +50,7 @@ class PatientService(Service):
             return None
         with self.uow() as uow:
             row = uow.patients.by_cpf(cpf)
-            return PatientRepository.ref(row) if row else None
+            return person_ref(row) if row else None
 
     # --- commands -------------------------------------------------------------------------
     def create(self, form: PatientForm) -> Patient:
@@ -66,7 +64,7 @@ class PatientService(Service):
 
     def insert(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         data: PatientData,
         *,
         confirmed_on: date | None,
@@ -85,10 +83,7 @@ class PatientService(Service):
         self._apply(row, data)
         row.data_confirmed_on = confirmed_on
         row.responsible_id = self._resolve_responsible(uow, data.responsible, None)
-        if cpf_checked:
-            uow.session.add(row)
-        else:
-            uow.patients.add(row)
+        uow.patients.add(row, flush=not cpf_checked)
         return row
 
     def update(self, patient_id: int, form: PatientForm, expected_version: int) -> Patient:
@@ -106,7 +101,7 @@ class PatientService(Service):
                 row.data_confirmed_on = today
             row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id)
             self._commit(uow)
-            uow.session.refresh(row)
+            uow.refresh(row)
             return uow.patients.to_domain(row)
 
     # --- helpers --------------------------------------------------------------------------
@@ -135,7 +130,7 @@ class PatientService(Service):
         row.notes = data.notes
 
     @staticmethod
-    def _check_cpf_free(uow: UnitOfWork, cpf: str | None, own_id: int | None) -> None:
+    def _check_cpf_free(uow: UnitOfWorkPort, cpf: str | None, own_id: int | None) -> None:
         if not cpf:
             return
         other = uow.patients.by_cpf(cpf)
@@ -147,7 +142,7 @@ class PatientService(Service):
             )
 
     def _resolve_responsible(
-        self, uow: UnitOfWork, data: ResponsibleData | None, own_id: int | None
+        self, uow: UnitOfWorkPort, data: ResponsibleData | None, own_id: int | None
     ) -> int | None:
         """Link an existing person by CPF, or register the new responsável; refuse cycles."""
         if data is None:
@@ -189,12 +184,11 @@ class PatientService(Service):
         return person.id
 
     @staticmethod
-    def _commit(uow: UnitOfWork) -> None:
+    def _commit(uow: UnitOfWorkPort) -> None:
         try:
-            commit_or_conflict(uow)
-        except IntegrityError as exc:
+            uow.commit()
+        except DuplicateError as exc:
             # Another window saved the same CPF between our check and our commit.
-            uow.session.rollback()
             raise ValidationError.single(
                 "cpf", "CPF: acabou de ser cadastrado em outro computador; busque-o na lista."
             ) from exc

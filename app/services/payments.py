@@ -22,8 +22,8 @@ from app.domain.law import Allocation, ChargePolicy, InstallmentLedger, allocate
 from app.domain.money import format_brl
 from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.uow import UnitOfWork
 from app.services.base import Permission, Service
+from app.services.ports import UnitOfWorkPort
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class PaymentService(Service):
                     f"(lançamento {original.reversed_by_id}).",
                 )
             contract = self._locked_contract(uow, original.contract_id)
-            uow.session.refresh(original)  # another PC may have reversed it while we waited
+            uow.refresh(original)  # another PC may have reversed it while we waited
             if original.reversed_by_id is not None:
                 raise ValidationError.single(
                     "payment",
@@ -114,7 +114,7 @@ class PaymentService(Service):
                 )
             )
             for alloc in uow.payments.allocations(original.id):
-                uow.session.add(
+                uow.payments.add_allocation(
                     models.PaymentAllocation(
                         payment_id=reversal.id,
                         installment_id=alloc.installment_id,
@@ -151,14 +151,14 @@ class PaymentService(Service):
 
     # --- helpers --------------------------------------------------------------------------
     @staticmethod
-    def _contract(uow: UnitOfWork, contract_id: int) -> models.Contract:
+    def _contract(uow: UnitOfWorkPort, contract_id: int) -> models.Contract:
         contract = uow.contracts.get(contract_id)
         if contract is None:
             raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
         return contract
 
     @staticmethod
-    def _locked_contract(uow: UnitOfWork, contract_id: int) -> models.Contract:
+    def _locked_contract(uow: UnitOfWorkPort, contract_id: int) -> models.Contract:
         contract = uow.lock_contract(contract_id)
         if contract is None:
             raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
@@ -186,7 +186,7 @@ class PaymentService(Service):
 
     @staticmethod
     def refresh(
-        uow: UnitOfWork,
+        uow: UnitOfWorkPort,
         contract: models.Contract,
         ledgers: list[InstallmentLedger] | None = None,
     ) -> bool:
@@ -215,7 +215,7 @@ class PaymentService(Service):
 
 def record_payment(
     service: Service,
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     contract: models.Contract,
     data: PaymentData,
 ) -> PaymentResult:
@@ -234,7 +234,7 @@ def record_payment(
 
 
 def check_waiver(
-    service: Service, uow: UnitOfWork, data: PaymentData, allocation: Allocation
+    service: Service, uow: UnitOfWorkPort, data: PaymentData, allocation: Allocation
 ) -> None:
     """Forgiving multa/juros is a discount: above the clinic's limit only a gestor decides."""
     if not data.waive_charges:
@@ -248,7 +248,7 @@ def check_waiver(
 
 
 def allocate_payment(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     contract: models.Contract,
     data: PaymentData,
     ledgers: list[InstallmentLedger] | None = None,
@@ -276,13 +276,13 @@ def allocate_payment(
 
 def add_payment_rows(
     service: Service,
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     contract: models.Contract,
     data: PaymentData,
     allocation: Allocation,
     installments: Mapping[int, models.Installment] | None = None,
 ) -> models.Payment:
-    """The payment and its allocations, added to the session (written at the next flush).
+    """The payment and its allocations, added to the unit of work (written at the next flush).
 
     ``installments`` (by number) when the allocation was computed before the installments had
     ids (a contract imported in the same flush)."""
@@ -295,7 +295,7 @@ def add_payment_rows(
         credit_cents=allocation.credit_cents,
         created_by_id=service.ctx.actor().user_id,
     )
-    uow.session.add(payment)
+    uow.payments.add(payment, flush=False)
     for terms, settlement in allocation.lines:
         row = models.PaymentAllocation(
             payment=payment,
@@ -309,7 +309,7 @@ def add_payment_rows(
             row.installment = installments[terms.number]
         else:
             row.installment_id = terms.key
-        uow.session.add(row)
+        uow.payments.add_allocation(row)
     return payment
 
 

@@ -38,11 +38,11 @@ from app.domain.layouts import (
     template_rows,
 )
 from app.errors import EmDiaError
-from app.persistence.uow import UnitOfWork
 from app.services.base import Context, Permission, Service
 from app.services.contracts import ContractService
 from app.services.importers import IMPORTERS, Progress, Skip
 from app.services.patients import PatientService
+from app.services.ports import UnitOfWorkPort
 from app.tabular import Column, check_suffix, write_table
 
 Cancelled = Callable[[], bool]
@@ -89,15 +89,15 @@ class ExportKind:
 
     title: str
     columns: tuple[Column, ...]
-    rows: Callable[[UnitOfWork, date], tuple[int, Rows]]
+    rows: Callable[[UnitOfWorkPort, date], tuple[int, Rows]]
 
 
-def _patient_rows(uow: UnitOfWork, _today: date) -> tuple[int, Rows]:
+def _patient_rows(uow: UnitOfWorkPort, _today: date) -> tuple[int, Rows]:
     rows = (patient_export_row(*item) for item in uow.patients.export_rows())
     return uow.patients.count_all(), rows
 
 
-def _installment_rows(uow: UnitOfWork, today: date) -> tuple[int, Rows]:
+def _installment_rows(uow: UnitOfWorkPort, today: date) -> tuple[int, Rows]:
     """Every parcela with its updated debt today — from ``updated_debt``, the one formula."""
 
     def rows() -> Iterator[list[object]]:
@@ -111,7 +111,7 @@ def _installment_rows(uow: UnitOfWork, today: date) -> tuple[int, Rows]:
     return uow.contracts.count_installments(), rows()
 
 
-def _payment_rows(uow: UnitOfWork, _today: date) -> tuple[int, Rows]:
+def _payment_rows(uow: UnitOfWorkPort, _today: date) -> tuple[int, Rows]:
     rows = (payment_export_row(line) for line in uow.payments.export_lines())
     return uow.payments.count_all(), rows
 

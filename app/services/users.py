@@ -11,14 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
 from app.domain.access import ROLE_LABELS, Role, parse_role
 from app.errors import FieldError, LoginRefused, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.uow import UnitOfWork
 from app.security.passwords import hash_password, needs_rehash, verify_password
 from app.services.base import Actor, Permission, Service
+from app.services.ports import UnitOfWorkPort
 from app.timeutil import utcnow
 
 MAX_FAILED_ATTEMPTS = 5
@@ -113,13 +111,13 @@ class UserService(Service):
     # --- login ----------------------------------------------------------------------------
     def has_users(self) -> bool:
         with self.uow() as uow:
-            return bool(uow.session.scalar(select(func.count()).select_from(models.User)))
+            return uow.users.count() > 0
 
     def authenticate(self, username: str, password: str) -> Actor:
         """Check the password; count failures and lock after 5. Returns the user's Actor."""
         name = username.strip().lower()
         with self.uow() as uow:
-            row = uow.session.scalar(select(models.User).where(models.User.username == name))
+            row = uow.users.by_username(name)
             if row is None or not row.active:
                 raise LoginRefused("Usuário ou senha incorretos.")
             now = utcnow()
@@ -166,16 +164,14 @@ class UserService(Service):
     def list_users(self) -> list[UserInfo]:
         self.require(Permission.USERS)
         with self.uow() as uow:
-            rows = uow.session.scalars(select(models.User).order_by(models.User.username))
-            return [_info(r) for r in rows]
+            return [_info(r) for r in uow.users.all()]
 
     def create(self, form: UserForm) -> UserInfo:
         """Add a user. In set-up mode (no users yet) the first one must be an admin."""
         self.require(Permission.USERS)
         username, full_name, role, errors = check_user_form(form)
         with self.uow() as uow:
-            count = uow.session.scalar(select(func.count()).select_from(models.User)) or 0
-            if count == 0 and role is not None and role is not Role.ADMIN:
+            if uow.users.count() == 0 and role is not None and role is not Role.ADMIN:
                 errors.append(
                     FieldError(
                         "role",
@@ -183,7 +179,7 @@ class UserService(Service):
                         "poder cadastrar os demais.",
                     )
                 )
-            if username and self._by_username(uow, username) is not None:
+            if username and uow.users.by_username(username) is not None:
                 errors.append(
                     FieldError("username", f"Usuário: '{username}' já existe; escolha outro nome.")
                 )
@@ -198,8 +194,7 @@ class UserService(Service):
                 active=True,
                 failed_attempts=0,
             )
-            uow.session.add(row)
-            uow.flush()
+            uow.users.add(row)
             self.audit(uow, "user.create", "app_user", row.id, None, _public(row))
             uow.commit()
             return _info(row)
@@ -213,7 +208,8 @@ class UserService(Service):
             row = self._get(uow, user_id)
             before = _public(row)
             losing_admin = row.role == Role.ADMIN and (new_role is not Role.ADMIN or not active)
-            if losing_admin and row.active and self._active_admins(uow) <= 1:
+            admins = uow.users.count_active_with_role
+            if losing_admin and row.active and admins(Role.ADMIN.value) <= 1:
                 raise ValidationError.single(
                     "role",
                     f"Perfil: {row.username} é o único administrador ativo; cadastre ou ative "
@@ -266,22 +262,11 @@ class UserService(Service):
 
     # --- helpers --------------------------------------------------------------------------
     @staticmethod
-    def _by_username(uow: UnitOfWork, username: str) -> models.User | None:
-        return uow.session.scalar(select(models.User).where(models.User.username == username))
-
-    @staticmethod
-    def _get(uow: UnitOfWork, user_id: int) -> models.User:
-        row = uow.session.get(models.User, user_id)
+    def _get(uow: UnitOfWorkPort, user_id: int) -> models.User:
+        row = uow.users.get(user_id)
         if row is None:
             raise NotFoundError(f"Usuário {user_id} não encontrado.")
         return row
-
-    @staticmethod
-    def _active_admins(uow: UnitOfWork) -> int:
-        stmt = select(func.count()).where(
-            models.User.role == Role.ADMIN.value, models.User.active.is_(True)
-        )
-        return int(uow.session.scalar(stmt) or 0)
 
 
 def _public(row: models.User) -> dict[str, object]:

@@ -1,0 +1,30 @@
+"""Writing many prepared rows at once (the demonstration clinic: 400,000 installments in
+seconds): Core ``executemany`` statements inside the unit of work's transaction, with none of
+the ORM's per-object bookkeeping."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import Table, update
+from sqlalchemy.orm import Session
+
+from app.persistence import models
+from app.persistence.maintenance import after_bulk_load
+
+
+class BulkLoader:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def insert(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` (column → value, ids included) into ``model``'s table."""
+        self.session.execute(cast(Table, model.__table__).insert(), rows)  # Core executemany: fast
+
+    def update_by_id(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None:
+        """Set columns of existing rows, each row naming its ``id`` (one bulk UPDATE)."""
+        self.session.execute(update(model), rows)
+
+    def after_load(self) -> None:
+        """After rows were written with explicit ids: PostgreSQL's sequences must follow."""
+        after_bulk_load(self.session.connection())

@@ -1,0 +1,9 @@
+"""Read models: queries shaped for a screen rather than for changing one aggregate, tuned for
+size (plain Core columns, IN lists in chunks, covering indexes) and timed by ``bench/``.
+
+- ``receivables``  open installments, settlements and the patient facts the worklist ("Cobrança
+  de hoje", Inadimplentes) and the dashboard read (``uow.receivables``)
+
+Like the repositories, they run inside the unit of work's session and return the domain's frozen
+dataclasses; services see them through ``app.services.ports.ReceivablesPort``.
+"""

@@ -1,0 +1,472 @@
+"""The worklist's and the dashboard's read model: open installments by due date (through the
+covering ``ix_installment_open``), their settlements, and the patient facts risk needs.
+
+Plain-column queries through Core, IN lists in chunks: these run on every refresh of the
+worklist, at 400,000 installments (``bench/bench_worklist.py`` times them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Executable, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.domain import agreements as agreement_rules
+from app.domain import promises as promise_rules
+from app.domain.catalog import ContractStatus
+from app.domain.law import InstallmentTerms, Settlement
+from app.domain.receivables import OverdueLedger, Person, PromiseDue
+from app.domain.risk import AgreementRecord, ContactAttempt
+from app.persistence import models
+from app.persistence.repositories._sql import (
+    IN_LIMIT,
+    chunks,
+    effective,
+    end_of,
+    grouped,
+    settlement_columns,
+)
+from app.persistence.repositories.agreements import AgreementRepository
+from app.persistence.repositories.indexes import PolicyCache
+
+
+class ReceivablesQueries:
+    """What the worklist and the dashboard read.
+
+    "Open on ``as_of``" = not renegotiated, in a contract that is not cancelled, and either not
+    settled or settled only after ``as_of`` (a re-print for a past ``--today``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
+        """Plain-column queries through Core: no ORM loading machinery per row."""
+        return self.session.connection().execute(stmt)
+
+    def money_token(self) -> tuple[Any, ...]:
+        """Changes whenever money may have changed: every money change adds a payment, an
+        installment or a contract, or writes the audit log (every money change is audited);
+        a cancellation changes the count of cancelled contracts. Index lookups only, whatever
+        the size of the clinic."""
+        tables = (models.AuditLog, models.Payment, models.Installment, models.Contract)
+        cancelled = (
+            select(func.count())
+            .select_from(models.Contract)
+            .where(models.Contract.status == ContractStatus.CANCELLED.value)
+        )
+        stmt = select(
+            *(select(func.max(t.id)).scalar_subquery() for t in tables),
+            cancelled.scalar_subquery(),
+        )
+        return tuple(self._run(stmt).one())
+
+    # --- overdue installments with everything updated_debt needs ---------------------------
+    def overdue_ledgers(
+        self, as_of: date, patient_ids: Collection[int] | None = None
+    ) -> list[OverdueLedger]:
+        i, c = models.Installment, models.Contract
+        columns = (
+            i.id,
+            i.contract_id,
+            i.number,
+            i.due_date,
+            i.effective_due_date,
+            i.amount_cents,
+            i.paid_cents,
+            c.patient_id,
+            c.responsible_id,
+            c.fine_bp,
+            c.interest_monthly_bp,
+            c.punctuality_discount_bp,
+            c.correction_index,
+        )
+        base = (
+            select(*columns)
+            .join(c, c.id == i.contract_id)
+            .where(
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date < as_of,
+                c.status != ContractStatus.CANCELLED.value,
+            )
+        )
+        if patient_ids is not None:
+            base = base.where(c.patient_id.in_(sorted(patient_ids)))
+        run = self._run
+        open_now = run(base.where(i.settled_on.is_(None))).all()
+        settled_later = run(base.where(i.settled_on > as_of)).all()
+        settlements = self._settlements(as_of, patient_ids, [r[0] for r in settled_later])
+        policies = PolicyCache(self.session)
+        return [
+            OverdueLedger(
+                r[1],
+                r[7],
+                r[8],
+                InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
+                settlements.get(r[0], ()),
+                policies.get(r[9], r[10], r[11], r[12]),
+            )
+            for r in open_now + settled_later
+        ]
+
+    def _settlements(
+        self, as_of: date, patient_ids: Collection[int] | None, extra_ids: list[int]
+    ) -> dict[int, tuple[Settlement, ...]]:
+        """Effective settlements of the open overdue installments (one indexed join), plus those
+        of ``extra_ids`` (installments settled after ``as_of``)."""
+        a, p, i, c = models.PaymentAllocation, models.Payment, models.Installment, models.Contract
+        columns = settlement_columns()
+        counted = effective(p)
+        stmt = (
+            select(*columns)
+            .select_from(i)
+            .join(a, a.installment_id == i.id)
+            .join(p, p.id == a.payment_id)
+            .where(
+                i.settled_on.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date < as_of,
+                *counted,
+            )
+        )
+        if patient_ids is not None:
+            stmt = stmt.join(c, c.id == i.contract_id).where(c.patient_id.in_(sorted(patient_ids)))
+        run = self._run
+        rows = run(stmt).all()
+        for chunk in chunks(extra_ids):
+            extra = select(*columns).join(p, p.id == a.payment_id)
+            rows += run(extra.where(a.installment_id.in_(chunk), *counted))
+        found: dict[int, list[Settlement]] = {}
+        for row in sorted(rows, key=lambda r: r[1]):
+            found.setdefault(row[0], []).append(Settlement(*row[1:]))
+        return {key: tuple(value) for key, value in found.items()}
+
+    # --- who they are -----------------------------------------------------------------------
+    def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
+        """Rows of ``query(chunk)`` for every chunk of ``ids`` (IN lists of bounded size)."""
+        return [row for chunk in chunks(ids) for row in self._run(query(chunk)).all()]
+
+    def people(self, ids: Iterable[int]) -> dict[int, Person]:
+        pt = models.Patient
+        columns = (
+            pt.id,
+            pt.name,
+            pt.name_search,
+            pt.cpf,
+            pt.phone,
+            pt.phone_alt,
+            pt.email,
+            pt.responsible_id,
+            pt.data_confirmed_on,
+            pt.suspend_new_treatments,
+            pt.opt_out_whatsapp,
+            pt.opt_out_sms,
+            pt.opt_out_email,
+            pt.opt_out_phone,
+        )
+        rows = self._chunked(ids, lambda chunk: select(*columns).where(pt.id.in_(chunk)))
+        return {r[0]: Person(*r) for r in rows}
+
+    # --- history for risk -------------------------------------------------------------------
+    def paid_history(
+        self, patient_ids: Iterable[int], as_of: date
+    ) -> dict[int, list[tuple[date, date]]]:
+        """Installments (number ≥ 1) fully paid by ``as_of``: (effective due date, settled on)."""
+        i, c = models.Installment, models.Contract
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
+                select(c.patient_id, i.effective_due_date, i.settled_on)
+                .join(i, i.contract_id == c.id)
+                .where(
+                    c.patient_id.in_(chunk),
+                    c.status != ContractStatus.CANCELLED.value,
+                    i.number >= 1,
+                    i.renegotiated_agreement_id.is_(None),
+                    i.settled_on.is_not(None),
+                    i.settled_on <= as_of,
+                )
+            ),
+        )
+        return grouped((r[0], (r[1], r[2])) for r in rows)
+
+    def last_payments(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
+        p, c = models.Payment, models.Contract
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
+                select(c.patient_id, func.max(p.paid_on))
+                .join(p, p.contract_id == c.id)
+                .where(
+                    c.patient_id.in_(chunk),
+                    *effective(p),
+                    p.paid_on <= as_of,
+                )
+                .group_by(c.patient_id)
+            ),
+        )
+        return {pid: day for pid, day in rows}
+
+    def bounced_cheques(self, patient_ids: Iterable[int], as_of: date) -> dict[int, list[date]]:
+        p, c = models.Payment, models.Contract
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
+                select(c.patient_id, p.paid_on)
+                .join(p, p.contract_id == c.id)
+                .where(
+                    c.patient_id.in_(chunk),
+                    p.reverses_payment_id.is_not(None),
+                    p.reversal_code == "cheque_devolvido",
+                    p.paid_on <= as_of,
+                )
+            ),
+        )
+        return grouped((pid, day) for pid, day in rows)
+
+    def contacts(
+        self, person_ids: Iterable[int], since: date, as_of: date
+    ) -> dict[int, list[ContactAttempt]]:
+        """Contact attempts with each person from ``since`` to the end of ``as_of`` (newest
+        first). For many people one pass over the period (by date) beats IN lists."""
+        log = models.ContactLog
+        wanted = set(person_ids)
+        stmt = (
+            select(log.patient_id, log.contacted_at, log.outcome)
+            .where(
+                log.contacted_at >= datetime.combine(since, time()),
+                log.contacted_at < end_of(as_of),
+            )
+            .order_by(log.contacted_at.desc(), log.id.desc())
+        )
+        if len(wanted) <= IN_LIMIT:
+            stmt = stmt.where(log.patient_id.in_(sorted(wanted)))
+        rows = self._run(stmt).all()
+        return grouped(
+            (pid, ContactAttempt(at, outcome)) for pid, at, outcome in rows if pid in wanted
+        )
+
+    def last_contacts(self, person_ids: Iterable[int], as_of: date) -> dict[int, ContactAttempt]:
+        """Each person's latest contact attempt up to the end of ``as_of``, however old."""
+        log = models.ContactLog
+
+        def query(chunk: list[int]) -> Executable:
+            latest = (
+                select(log.patient_id, func.max(log.contacted_at))
+                .where(log.patient_id.in_(chunk), log.contacted_at < end_of(as_of))
+                .group_by(log.patient_id)
+            )
+            return (
+                select(log.patient_id, log.contacted_at, log.outcome)
+                .where(tuple_(log.patient_id, log.contacted_at).in_(latest))
+                .order_by(log.id)
+            )
+
+        rows = self._chunked(person_ids, query)
+        return {pid: ContactAttempt(at, outcome) for pid, at, outcome in rows}
+
+    def promises(
+        self, person_ids: Iterable[int], since: date, as_of: date
+    ) -> dict[int, list[promise_rules.PromiseRecord]]:
+        """Promises made by ``as_of`` for a day from ``since`` on, with what was paid towards
+        each (effective payments from the day it was made to the promised day)."""
+        pr = models.Promise
+        rows = self._chunked(
+            person_ids,
+            lambda chunk: select(
+                pr.patient_id, pr.created_at, pr.promised_on, pr.amount_cents, pr.resolution
+            ).where(
+                pr.patient_id.in_(chunk),
+                pr.promised_on >= since,
+                pr.created_at < end_of(as_of),
+            ),
+        )
+        paid = self._promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
+        return grouped(
+            (
+                pid,
+                promise_rules.PromiseRecord(
+                    created_at.date(), promised_on, amount, resolution, cents
+                ),
+            )
+            for (pid, created_at, promised_on, amount, resolution), cents in zip(
+                rows, paid, strict=True
+            )
+        )
+
+    def _promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
+        """For each (person, made on, promised on): the money that person paid from the day
+        the promise was made to the promised day (or ``as_of``), on contracts where they are
+        the patient or the responsável financeiro. One query per chunk of people."""
+        if not promises:
+            return []
+        p, c = models.Payment, models.Contract
+        start = min(made for _, made, _ in promises)
+        rows = self._chunked(
+            (pid for pid, _, _ in promises),
+            lambda chunk: (
+                select(c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
+                .join(p, p.contract_id == c.id)
+                .where(
+                    or_(c.patient_id.in_(chunk), c.responsible_id.in_(chunk)),
+                    *effective(p),
+                    p.paid_on >= start,
+                    p.paid_on <= as_of,
+                )
+            ),
+        )
+        wanted = {pid for pid, _, _ in promises}
+        payments = grouped(
+            (person, (paid_on, amount))
+            for patient_id, responsible_id, paid_on, amount in rows
+            for person in {patient_id, responsible_id} & wanted
+        )
+        return [
+            sum(
+                amount
+                for paid_on, amount in payments.get(pid, ())
+                if made <= paid_on <= min(promised, as_of)
+            )
+            for pid, made, promised in promises
+        ]
+
+    def negativados(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
+        """Since when each person is negativado on ``as_of`` (CDC art. 43), if they are."""
+        n = models.Negativacao
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: (
+                select(n.patient_id, func.min(n.included_on))
+                .where(
+                    n.patient_id.in_(chunk),
+                    n.included_on <= as_of,
+                    or_(n.removed_on.is_(None), n.removed_on > as_of),
+                )
+                .group_by(n.patient_id)
+            ),
+        )
+        return {pid: day for pid, day in rows}
+
+    def agreements(
+        self, patient_ids: Iterable[int], as_of: date
+    ) -> dict[int, list[AgreementRecord]]:
+        """Each person's acordos as they stood on ``as_of``: an accepted one whose parcela is
+        more than ``BROKEN_AFTER_DAYS`` overdue counts as "broken" even before anyone opened it
+        (the flag is a fact of the payments, like a broken promise)."""
+        ag = models.Agreement
+        rows = self._chunked(
+            patient_ids,
+            lambda chunk: select(ag.id, ag.patient_id, ag.as_of, ag.status).where(
+                ag.patient_id.in_(chunk), ag.as_of <= as_of
+            ),
+        )
+        kept = [r[0] for r in rows if r[3] in ("accepted", "broken")]
+        plans = AgreementRepository(self.session).plan_installments(kept) if kept else {}
+        return grouped(
+            (
+                pid,
+                AgreementRecord(
+                    day,
+                    "broken"
+                    if aid in plans and agreement_rules.broken_on(plans[aid], as_of)
+                    else ("accepted" if status == "broken" else status),
+                ),
+            )
+            for aid, pid, day, status in rows
+        )
+
+    # --- the dashboard ----------------------------------------------------------------------
+    def not_due_by_date(self, as_of: date) -> dict[date, int]:
+        """Open principal of installments due from ``as_of`` on, per effective due date."""
+        i, a, p = models.Installment, models.PaymentAllocation, models.Payment
+        cancelled = select(models.Contract.id).where(
+            models.Contract.status == ContractStatus.CANCELLED.value
+        )
+        stmt = (
+            select(i.effective_due_date, func.sum(i.amount_cents - i.paid_cents))
+            .where(
+                i.settled_on.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date >= as_of,
+                i.contract_id.not_in(cancelled),
+            )
+            .group_by(i.effective_due_date)
+        )
+        found = {day: int(cents) for day, cents in self._run(stmt)}
+        # Principal paid after a past ``as_of`` was still owed on that day. The payments are
+        # found first by date (usually none), so the allocations table is never scanned.
+        late_payments = select(p.id).where(p.paid_on > as_of, *effective(p))
+        later = (
+            select(i.effective_due_date, func.sum(a.principal_cents))
+            .select_from(a)
+            .join(i, i.id == a.installment_id)
+            .where(
+                a.payment_id.in_(late_payments),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date >= as_of,
+                i.contract_id.not_in(cancelled),
+            )
+            .group_by(i.effective_due_date)
+        )
+        for day, cents in self._run(later).all():
+            found[day] = found.get(day, 0) + int(cents)
+        return found
+
+    def recovered(self, start: date, end: date) -> tuple[int, int]:
+        """Money received in [start, end] for installments already overdue when paid (every
+        component the payment extinguished, minus what was forgiven), and how many payments."""
+        i, a, p = models.Installment, models.PaymentAllocation, models.Payment
+        money = (
+            a.principal_cents
+            + a.fine_cents
+            + a.interest_cents
+            + a.correction_cents
+            - a.discount_cents
+        )
+        stmt = (
+            select(func.coalesce(func.sum(money), 0), func.count(func.distinct(p.id)))
+            .select_from(p)
+            .join(a, a.payment_id == p.id)
+            .join(i, i.id == a.installment_id)
+            .where(
+                p.paid_on >= start,
+                p.paid_on <= end,
+                *effective(p),
+                p.paid_on > i.effective_due_date,
+            )
+        )
+        row = self._run(stmt).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def promises_due(self, start: date, end: date, as_of: date) -> list[PromiseDue]:
+        pr, pt = models.Promise, models.Patient
+        stmt = (
+            select(
+                pr.patient_id,
+                pt.name,
+                pr.promised_on,
+                pr.amount_cents,
+                pr.created_at,
+                pr.resolution,
+            )
+            .join(pt, pt.id == pr.patient_id)
+            .where(pr.promised_on >= start, pr.promised_on <= end)
+            .order_by(pr.promised_on, pt.name_search)
+        )
+        rows = self._run(stmt).all()
+        paid = self._promise_payments([(r[0], r[4].date(), r[2]) for r in rows], as_of)
+        return [
+            PromiseDue(
+                patient_id=pid,
+                patient_name=name,
+                promised_on=promised_on,
+                amount_cents=amount,
+                made_on=created_at.date(),
+                resolution=resolution,
+                paid_cents=cents,
+            )
+            for (pid, name, promised_on, amount, created_at, resolution), cents in zip(
+                rows, paid, strict=True
+            )
+        ]

@@ -1,0 +1,128 @@
+"""What a stored row means to the rest of the application, without any query: ORM rows mapped to
+the domain's frozen dataclasses, and the plain row records some repositories return.
+
+No session here: services and repositories share these mappings, and fakes in tests can hand
+the same ORM row objects to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.clinic import ClinicInfo
+from app.domain.law import InstallmentTerms
+from app.domain.patients import PatientData, PersonRef
+from app.persistence import models
+
+
+def clinic_info(row: models.Clinic | None) -> ClinicInfo:
+    """The clinic as the domain reads it (the defaults when nothing was configured yet)."""
+    if row is None:
+        return ClinicInfo()
+    return ClinicInfo(
+        legal_name=row.legal_name,
+        trade_name=row.trade_name,
+        cnpj=row.cnpj,
+        cpf=row.cpf,
+        cro=row.cro,
+        address=row.address,
+        city=row.city,
+        state=row.state,
+        zip_code=row.zip_code,
+        phone=row.phone,
+        email=row.email,
+        pix_key=row.pix_key,
+        pix_merchant_name=row.pix_merchant_name,
+        pix_merchant_city=row.pix_merchant_city,
+        logo_path=row.logo_path,
+        fine_bp=row.fine_bp,
+        interest_monthly_bp=row.interest_monthly_bp,
+        punctuality_discount_bp=row.punctuality_discount_bp,
+        correction_index=row.correction_index,
+        is_demo=row.is_demo,
+        version=row.version,
+    )
+
+
+def person_ref(row: models.Patient) -> PersonRef:
+    return PersonRef(
+        id=row.id,
+        name=row.name,
+        cpf=row.cpf,
+        phone=row.phone,
+        phone_whatsapp=row.phone_whatsapp,
+        email=row.email,
+    )
+
+
+def patient_data(row: models.Patient) -> PatientData:
+    return PatientData(
+        name=row.name,
+        cpf=row.cpf,
+        birth_date=row.birth_date,
+        phone=row.phone,
+        phone_whatsapp=row.phone_whatsapp,
+        phone_alt=row.phone_alt,
+        phone_alt_whatsapp=row.phone_alt_whatsapp,
+        email=row.email,
+        street=row.street,
+        number=row.number,
+        complement=row.complement,
+        district=row.district,
+        city=row.city,
+        state=row.state,
+        zip_code=row.zip_code,
+        opt_out_whatsapp=row.opt_out_whatsapp,
+        opt_out_sms=row.opt_out_sms,
+        opt_out_email=row.opt_out_email,
+        opt_out_phone=row.opt_out_phone,
+        notes=row.notes,
+    )
+
+
+def contract_key(contract: models.Contract) -> str:
+    """How a spreadsheet names a contract: its imported number, else EmDia's."""
+    return contract.external_ref or str(contract.id)
+
+
+def terms_of(inst: models.Installment) -> InstallmentTerms:
+    return InstallmentTerms(
+        number=inst.number,
+        due_date=inst.due_date,
+        effective_due_date=inst.effective_due_date,
+        amount_cents=inst.amount_cents,
+        renegotiated=inst.renegotiated_agreement_id is not None,
+        key=inst.id,
+    )
+
+
+@dataclass(frozen=True)
+class ReguaInstallment:
+    """An installment row with what the régua needs of its contract."""
+
+    id: int
+    contract_id: int
+    patient_id: int
+    responsible_id: int | None
+    installments_count: int
+    terms: InstallmentTerms
+    settled_on: date | None
+
+
+@dataclass(frozen=True)
+class NegativacaoRow:
+    """A ``negativacao`` row with the names the screens show."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    contract_id: int | None
+    bureau: str
+    amount_cents: int
+    included_on: date
+    protocol: str
+    notice_document_id: int | None
+    removed_on: date | None
+    removal_reason: str
+    included_by: str
+    removed_by: str

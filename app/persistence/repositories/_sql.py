@@ -1,0 +1,79 @@
+"""SQL pieces more than one repository or read model builds on: IN lists in chunks, LIKE escaping,
+search tokens, and which payments count (the settlement selects). Private to the package."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+
+from app.domain.text import fold
+from app.persistence import models
+
+IN_LIMIT = 500
+_V = TypeVar("_V")
+
+
+def chunks(ids: Iterable[int], size: int = IN_LIMIT) -> Iterator[list[int]]:
+    """IN lists in pieces: SQLite limits bound parameters per statement."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def grouped(pairs: Iterable[tuple[int, _V]]) -> dict[int, list[_V]]:
+    found: dict[int, list[_V]] = {}
+    for key, value in pairs:
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after ``day``: timestamps of that day are ``< end_of(day)``."""
+    return datetime.combine(day + timedelta(days=1), time())
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_tokens(text: str) -> Iterator[tuple[str, str | None]]:
+    """The words of a search box, accent-free: ``(word, digits)`` where ``digits`` is the word
+    without CPF/phone punctuation when it is a number (a CPF, a phone, a code), else ``None``."""
+    for token in fold(text).split():
+        number = re.sub(r"[.\-/()]", "", token)
+        yield token, (number if number.isdigit() else None)
+
+
+def settlement_columns() -> tuple[Any, ...]:
+    """What ``Settlement`` is built from: the installment, when, and each extinguished part."""
+    a = models.PaymentAllocation
+    return (
+        a.installment_id,
+        models.Payment.paid_on,
+        a.principal_cents,
+        a.fine_cents,
+        a.interest_cents,
+        a.correction_cents,
+        a.discount_cents,
+    )
+
+
+def effective(p: type[models.Payment]) -> tuple[Any, ...]:
+    """A payment that counts: neither an estorno nor reversed by one."""
+    return (p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None))
+
+
+def settlements_select(*conditions: Any) -> Select[*tuple[Any, ...]]:
+    """``(installment_id, paid_on, principal, fine, interest, correction, discount)`` of every
+    allocation of an effective payment (neither an estorno nor reversed), oldest first."""
+    a, p = models.PaymentAllocation, models.Payment
+    return (
+        select(*settlement_columns())
+        .join(p, p.id == a.payment_id)
+        .where(*effective(p), *conditions)
+        .order_by(p.paid_on, p.id)
+    )

@@ -1,0 +1,79 @@
+"""Correction index tables (IPCA…): the monthly variations the clinic types in, and the charge
+policies built from a contract's terms with them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.law import ChargePolicy, CorrectionTable
+from app.persistence import models
+
+
+def correction_table(session: Session, index: str) -> CorrectionTable:
+    """Every month known of ``index`` (one query; callers cache it across contracts)."""
+    v = models.CorrectionIndexValue
+    rows = session.execute(select(v.month, v.variation_bp).where(v.index_name == index))
+    return CorrectionTable({month: bp for month, bp in rows})
+
+
+class IndexRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def values(self, index: str) -> list[tuple[date, int]]:
+        """``(month, variation in bp)`` of ``index``, oldest first."""
+        v = models.CorrectionIndexValue
+        rows = self.session.execute(
+            select(v.month, v.variation_bp).where(v.index_name == index).order_by(v.month)
+        )
+        return [(month, bp) for month, bp in rows]
+
+    def put(self, index: str, values: dict[date, int]) -> dict[date, int]:
+        """Insert or replace these months of ``index`` (written with the next flush); returns
+        the variations they had before (for the audit log)."""
+        existing = self._rows(index, values)
+        before = {month: row.variation_bp for month, row in existing.items()}
+        for month, bp in values.items():
+            if month in existing:
+                existing[month].variation_bp = bp
+            else:
+                self.session.add(
+                    models.CorrectionIndexValue(index_name=index, month=month, variation_bp=bp)
+                )
+        return before
+
+    def _rows(self, index: str, months: Iterable[date]) -> dict[date, models.CorrectionIndexValue]:
+        v = models.CorrectionIndexValue
+        stmt = select(v).where(v.index_name == index, v.month.in_(list(months)))
+        return {row.month: row for row in self.session.scalars(stmt)}
+
+
+class PolicyCache:
+    """One ChargePolicy per distinct contract terms; correction tables read once per index."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.policies: dict[tuple[int, int, int, str], ChargePolicy] = {}
+        self.tables: dict[str, CorrectionTable] = {}
+
+    def get(self, fine_bp: int, interest_bp: int, discount_bp: int, index: str) -> ChargePolicy:
+        key = (fine_bp, interest_bp, discount_bp, index)
+        policy = self.policies.get(key)
+        if policy is None:
+            policy = ChargePolicy(
+                fine_bp=fine_bp,
+                interest_monthly_bp=interest_bp,
+                punctuality_discount_bp=discount_bp,
+                correction=None if index == "none" else self._table(index),
+            )
+            self.policies[key] = policy
+        return policy
+
+    def _table(self, index: str) -> CorrectionTable:
+        if index not in self.tables:
+            self.tables[index] = correction_table(self.session, index)
+        return self.tables[index]

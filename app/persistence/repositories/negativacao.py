@@ -1,0 +1,129 @@
+"""Negativações (a debtor's name sent to a credit bureau, CDC art. 43) and what the checklist
+before one reads: notices sent, documents archived, acordos that replaced the debt."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.persistence import models
+from app.persistence.records import NegativacaoRow
+from app.persistence.repositories._sql import chunks
+
+
+class NegativacaoRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: models.Negativacao) -> models.Negativacao:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get_row(self, negativacao_id: int) -> models.Negativacao | None:
+        return self.session.get(models.Negativacao, negativacao_id)
+
+    def acordo_first_paid(self, contract_ids: Iterable[int]) -> dict[int, date | None]:
+        """For each renegotiated installment of these contracts: the day the acordo that replaced
+        it had its first parcela (the earliest due: the entrada or parcela 1) settled, or None."""
+        i, c = models.Installment, models.Contract
+        replaced: dict[int, int] = {}
+        for chunk in chunks(contract_ids):
+            stmt = select(i.id, i.renegotiated_agreement_id).where(
+                i.contract_id.in_(chunk), i.renegotiated_agreement_id.is_not(None)
+            )
+            replaced.update({iid: aid for iid, aid in self.session.execute(stmt) if aid})
+        first: dict[int, date | None] = {}
+        for chunk in chunks(sorted(set(replaced.values()))):
+            plan = (
+                select(c.agreement_id, i.settled_on)
+                .join(i, i.contract_id == c.id)
+                .where(c.agreement_id.in_(chunk), i.renegotiated_agreement_id.is_(None))
+                .order_by(c.agreement_id, i.due_date, i.number)
+            )
+            for agreement_id, settled_on in self.session.execute(plan):
+                if agreement_id is not None and agreement_id not in first:
+                    first[agreement_id] = settled_on
+        return {iid: first.get(aid) for iid, aid in replaced.items()}
+
+    def rows(
+        self,
+        *,
+        open_only: bool = False,
+        patient_id: int | None = None,
+        negativacao_id: int | None = None,
+    ) -> list[NegativacaoRow]:
+        n, pt = models.Negativacao, models.Patient
+        included, removed = aliased(models.User), aliased(models.User)
+        stmt = (
+            select(n, pt.name, included.username, removed.username)
+            .join(pt, pt.id == n.patient_id)
+            .outerjoin(included, included.id == n.included_by_id)
+            .outerjoin(removed, removed.id == n.removed_by_id)
+            .order_by(n.included_on.desc(), n.id.desc())
+        )
+        if open_only:
+            stmt = stmt.where(n.removed_on.is_(None))
+        if patient_id is not None:
+            c = models.Contract
+            theirs = select(c.id).where(
+                or_(c.patient_id == patient_id, c.responsible_id == patient_id)
+            )
+            stmt = stmt.where(or_(n.patient_id == patient_id, n.contract_id.in_(theirs)))
+        if negativacao_id is not None:
+            stmt = stmt.where(n.id == negativacao_id)
+        return [
+            NegativacaoRow(
+                id=row.id,
+                patient_id=row.patient_id,
+                patient_name=name,
+                contract_id=row.contract_id,
+                bureau=row.bureau,
+                amount_cents=row.amount_cents,
+                included_on=row.included_on,
+                protocol=row.protocol,
+                notice_document_id=row.notice_document_id,
+                removed_on=row.removed_on,
+                removal_reason=row.removal_reason,
+                included_by=by or "",
+                removed_by=rby or "",
+            )
+            for row, name, by, rby in self.session.execute(stmt)
+        ]
+
+    def open_for_contract(self, contract_id: int) -> models.Negativacao | None:
+        n = models.Negativacao
+        stmt = (
+            select(n)
+            .where(n.contract_id == contract_id, n.removed_on.is_(None))
+            .order_by(n.included_on)
+        )
+        return self.session.scalars(stmt).first()
+
+    def documents_of(
+        self, kinds: Collection[str], contract_id: int, agreement_id: int | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        """``(id, kind, generated_at)`` of archived documents of these kinds about the contract
+        (or about the acordo that created it: the confissão de dívida)."""
+        d = models.Document
+        about = d.contract_id == contract_id
+        if agreement_id is not None:
+            about = or_(about, d.agreement_id == agreement_id)
+        stmt = select(d.id, d.kind, d.generated_at).where(d.kind.in_(list(kinds)), about)
+        return [(i, k, at) for i, k, at in self.session.execute(stmt.order_by(d.id))]
+
+    def notices_sent(
+        self, person_ids: Collection[int], contract_id: int, step_key: str
+    ) -> list[tuple[date, str]]:
+        """Days and outcomes of contacts logged at ``step_key`` about this contract (or about no
+        contract in particular) with these people."""
+        log = models.ContactLog
+        stmt = select(log.contacted_at, log.outcome).where(
+            log.patient_id.in_(list(person_ids)),
+            log.step_key == step_key,
+            or_(log.contract_id.is_(None), log.contract_id == contract_id),
+        )
+        return [(at.date(), outcome) for at, outcome in self.session.execute(stmt)]
