@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.bootstrap import Services, bootstrap
 from app.domain.contracts import ContractForm, ContractTermsForm
 from app.domain.patients import PatientForm
-from app.errors import ConflictError
+from app.errors import STALE_RECORD, ConflictError, DuplicateError
 from app.persistence import models
 from tests.integration.payer import receive_many
 
@@ -98,3 +98,49 @@ def test_payments_from_two_pcs_at_once_never_double_allocate(
     assert all(line.paid_cents == line.principal_cents == 10_000 for line in view.lines)
     assert len(view.payments) == 12
     assert all(len(p.installments) == 1 for p in view.payments)
+
+
+def test_a_unique_value_another_pc_wrote_first_is_a_duplicate_at_commit(
+    services: Services,
+) -> None:
+    second = other_pc(services)
+    try:
+        with services.patients.uow() as mine:
+            mine.patients.add(
+                models.Patient(name="Maria", name_search="maria", cpf="52998224725"), flush=False
+            )
+            with second.patients.uow() as theirs:
+                theirs.patients.add(
+                    models.Patient(name="Maria S.", name_search="maria s.", cpf="52998224725")
+                )
+                theirs.commit()
+            with pytest.raises(DuplicateError) as caught:
+                mine.commit()
+    finally:
+        second.close()
+    assert caught.value.message == (
+        "Este registro acabou de ser gravado em outro computador; nada foi salvo aqui."
+    )
+    assert [p.name for p in services.patients.search("")] == ["Maria S."]
+
+
+def test_a_row_another_pc_saved_first_is_a_conflict_at_commit(services: Services) -> None:
+    patient = services.patients.create(PatientForm(name="Maria da Silva", cpf="529.982.247-25"))
+    second = other_pc(services)
+    try:
+        with services.patients.uow() as mine:
+            row = mine.patients.get(patient.id)
+            assert row is not None
+            with second.patients.uow() as theirs:
+                other = theirs.patients.get(patient.id)
+                assert other is not None
+                other.notes = "recepção 2"
+                theirs.commit()
+            row.notes = "recepção 1"
+            with pytest.raises(ConflictError) as caught:
+                mine.commit()
+    finally:
+        second.close()
+    assert caught.value.message == STALE_RECORD
+    saved = services.patients.get(patient.id)
+    assert (saved.data.notes, saved.version) == ("recepção 2", 2)
