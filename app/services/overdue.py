@@ -4,8 +4,9 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 ``bench/bench_worklist.py``):
 
 1. SQL finds the *overdue open* installments — a range scan of the covering partial index
-   ``ix_installment_open`` (migration 0004) — with their contract's terms; their settlements come
-   from one indexed join. Nothing else of the 400k rows is read.
+   ``ix_installment_open`` (revision 0004, file ``0005_receivables_indexes.py``) — with their
+   contract's terms; their settlements come from one indexed join. Nothing else of the 400k
+   rows is read.
 2. ``law.updated_debt`` — the one formula — runs only over those installments (≈ 7 % of them).
 3. Risk facts (paid history, contacts, promises, cheques, negativações, agreements) are read only
    for the patients that are overdue, in IN-list chunks; ``risk.assess`` explains each one.

@@ -155,6 +155,22 @@ def test_head_from_the_scripts_is_alembics_head() -> None:
     assert migrate.head_revision() == script.get_current_head()
 
 
+def test_file_names_number_the_migrations_in_the_order_they_run() -> None:
+    # Revision ids are kept as released (databases store them), so the order must come from the
+    # file names: sorted by their number they follow the down_revision chain from the first one.
+    # (0004_… and 0005_… hold the revisions '0006' and '0004'; the next file is 0007_…, whose
+    # revision id is its number again.)
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    chain = [Path(rev.path).name for rev in reversed(list(script.walk_revisions()))]
+    files = sorted(path.name for path in migrate.VERSIONS_DIR.glob("[0-9]*.py"))
+    assert chain == files
+    numbers = [name[:4] for name in files]
+    assert all(n.isdigit() and name[4] == "_" for n, name in zip(numbers, files, strict=True))
+    assert len(set(numbers)) == len(numbers)
+
+
 def test_opening_a_database_at_head_does_not_load_alembic(db_path: Path, tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -19,6 +19,9 @@ import sqlalchemy as sa
 from alembic import op
 
 
+# The file's number is its place in the chain (after the file 0004, revision '0006'); the
+# revision id stays '0004', the id it was released with: databases already migrated store it in
+# alembic_version.
 revision: str = '0004'
 down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None

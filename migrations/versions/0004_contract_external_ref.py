@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
+# The file's number is its place in the chain (after 0003); the revision id stays '0006', the
+# id it was released with: databases already migrated store it in alembic_version.
 revision: str = '0006'
 down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
