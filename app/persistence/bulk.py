@@ -7,16 +7,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import Table, update
-from sqlalchemy.orm import Session
 
 from app.persistence import models
 from app.persistence.maintenance import after_bulk_load
+from app.persistence.repositories._sql import Repository
 
 
-class BulkLoader:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class BulkLoader(Repository):
     def insert(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None:
         """Insert ``rows`` (column → value, ids included) into ``model``'s table."""
         self.session.execute(cast(Table, model.__table__).insert(), rows)  # Core executemany: fast

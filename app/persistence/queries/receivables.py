@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Executable, func, or_, select, tuple_
-from sqlalchemy.orm import Session
 
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
@@ -22,6 +21,7 @@ from app.domain.risk import AgreementRecord, ContactAttempt
 from app.persistence import models
 from app.persistence.repositories._sql import (
     IN_LIMIT,
+    Repository,
     chunks,
     effective,
     end_of,
@@ -32,14 +32,11 @@ from app.persistence.repositories.agreements import AgreementRepository
 from app.persistence.repositories.indexes import PolicyCache
 
 
-class ReceivablesQueries:
+class ReceivablesQueries(Repository):
     """What the worklist and the dashboard read.
 
     "Open on ``as_of``" = not renegotiated, in a contract that is not cancelled, and either not
     settled or settled only after ``as_of`` (a re-print for a past ``--today``)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
         """Plain-column queries through Core: no ORM loading machinery per row."""

@@ -1,5 +1,6 @@
-"""SQL pieces more than one repository or read model builds on: IN lists in chunks, LIKE escaping,
-search tokens, and which payments count (the settlement selects). Private to the package."""
+"""What more than one repository or read model builds on: the session they share, IN lists in
+chunks, LIKE escaping, search tokens, and which payments count (the settlement selects). Private
+to the package."""
 
 from __future__ import annotations
 
@@ -9,12 +10,30 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from app.domain.text import fold
 from app.persistence import models
 
 IN_LIMIT = 500
 _V = TypeVar("_V")
+_Row = TypeVar("_Row", bound=models.Base)
+
+
+class Repository:
+    """Works inside the unit of work's session: reads see what it changed, writes wait for its
+    commit."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _add(self, row: _Row, *, flush: bool = True) -> _Row:
+        """``flush=False``: written with the next flush, in a batch; otherwise at once, so the
+        row has its id on return."""
+        self.session.add(row)
+        if flush:
+            self.session.flush()
+        return row
 
 
 def chunks(ids: Iterable[int], size: int = IN_LIMIT) -> Iterator[list[int]]:

@@ -6,21 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.domain.agreements import PlanInstallment
 from app.persistence import models
-from app.persistence.repositories._sql import chunks
+from app.persistence.repositories._sql import Repository, chunks
 
 
-class AgreementRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AgreementRepository(Repository):
     def add(self, row: models.Agreement) -> models.Agreement:
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._add(row)
 
     def get(self, agreement_id: int) -> models.Agreement | None:
         return self.session.get(models.Agreement, agreement_id)
@@ -74,9 +68,7 @@ class AgreementRepository:
 
     # --- consultas de crédito ------------------------------------------------------------------
     def add_credit_check(self, row: models.CreditCheck) -> models.CreditCheck:
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._add(row)
 
     def credit_checks(self, patient_id: int) -> list[models.CreditCheck]:
         cc = models.CreditCheck

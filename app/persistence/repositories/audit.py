@@ -7,10 +7,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
 
 from app.domain.audit import AuditEntry, AuditQuery
 from app.persistence import models
+from app.persistence.repositories._sql import Repository
 
 
 def _filtered(stmt: Select[Any], query: AuditQuery) -> Select[Any]:
@@ -31,13 +31,10 @@ def _filtered(stmt: Select[Any], query: AuditQuery) -> Select[Any]:
     return stmt
 
 
-class AuditRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AuditRepository(Repository):
     def append(self, row: models.AuditLog) -> None:
         """One more line, written with the caller's transaction (or not at all)."""
-        self.session.add(row)
+        self._add(row, flush=False)
 
     def search(self, query: AuditQuery, offset: int, limit: int) -> list[AuditEntry]:
         """Newest first."""

@@ -8,21 +8,17 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from app.domain import promises as promise_rules
 from app.domain.contacts import ContactRecord
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 from app.persistence import models
 from app.persistence.records import ReguaInstallment
-from app.persistence.repositories._sql import chunks, effective, settlements_select
+from app.persistence.repositories._sql import Repository, chunks, effective, settlements_select
 from app.persistence.repositories.contracts import ContractRepository
 
 
-class CollectionRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class CollectionRepository(Repository):
     # --- the régua's steps ---------------------------------------------------------------
     def steps(self) -> list[models.ReguaStep]:
         r = models.ReguaStep
@@ -204,18 +200,13 @@ class CollectionRepository:
 
     def add_step(self, row: models.ReguaStep) -> models.ReguaStep:
         """A régua step (written at the commit: seeding twice at once is then one refusal)."""
-        self.session.add(row)
-        return row
+        return self._add(row, flush=False)
 
     def add_contact(self, row: models.ContactLog) -> models.ContactLog:
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._add(row)
 
     def add_promise(self, row: models.Promise) -> models.Promise:
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._add(row)
 
     def history(self, patient_id: int) -> list[tuple[models.ContactLog, str, str]]:
         """The patient's contact log, newest first, with who logged each line."""

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app.domain.contracts import ContractSummary
 from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
@@ -16,6 +16,7 @@ from app.domain.layouts import ContractHeader
 from app.persistence import models
 from app.persistence.records import contract_key, terms_of
 from app.persistence.repositories._sql import (
+    Repository,
     effective,
     escape_like,
     search_tokens,
@@ -24,16 +25,10 @@ from app.persistence.repositories._sql import (
 from app.persistence.repositories.indexes import correction_table
 
 
-class ContractRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ContractRepository(Repository):
     def add(self, row: models.Contract, *, flush: bool = True) -> models.Contract:
         """``flush=False``: written with the next flush (an import writes hundreds per flush)."""
-        self.session.add(row)
-        if flush:
-            self.session.flush()
-        return row
+        return self._add(row, flush=flush)
 
     def get(self, contract_id: int) -> models.Contract | None:
         return self.session.get(models.Contract, contract_id)

@@ -6,22 +6,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
 
 from app.domain.documents import ArchivedDocument
 from app.persistence import models
-from app.persistence.repositories._sql import escape_like, search_tokens
+from app.persistence.repositories._sql import Repository, escape_like, search_tokens
 
 
-class DocumentRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class DocumentRepository(Repository):
     def add(self, row: models.Document, *, flush: bool = True) -> models.Document:
-        self.session.add(row)
-        if flush:
-            self.session.flush()
-        return row
+        return self._add(row, flush=flush)
 
     def get(self, document_id: int) -> ArchivedDocument | None:
         stmt = self._listing().where(models.Document.id == document_id)

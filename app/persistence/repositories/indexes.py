@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.law import ChargePolicy, CorrectionTable
 from app.persistence import models
+from app.persistence.repositories._sql import Repository
 
 
 def correction_table(session: Session, index: str) -> CorrectionTable:
@@ -20,10 +21,7 @@ def correction_table(session: Session, index: str) -> CorrectionTable:
     return CorrectionTable({month: bp for month, bp in rows})
 
 
-class IndexRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class IndexRepository(Repository):
     def values(self, index: str) -> list[tuple[date, int]]:
         """``(month, variation in bp)`` of ``index``, oldest first."""
         v = models.CorrectionIndexValue
@@ -41,9 +39,8 @@ class IndexRepository:
             if month in existing:
                 existing[month].variation_bp = bp
             else:
-                self.session.add(
-                    models.CorrectionIndexValue(index_name=index, month=month, variation_bp=bp)
-                )
+                row = models.CorrectionIndexValue(index_name=index, month=month, variation_bp=bp)
+                self._add(row, flush=False)
         return before
 
     def _rows(self, index: str, months: Iterable[date]) -> dict[date, models.CorrectionIndexValue]:

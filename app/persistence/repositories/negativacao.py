@@ -7,21 +7,16 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app.persistence import models
 from app.persistence.records import NegativacaoRow
-from app.persistence.repositories._sql import chunks
+from app.persistence.repositories._sql import Repository, chunks
 
 
-class NegativacaoRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class NegativacaoRepository(Repository):
     def add(self, row: models.Negativacao) -> models.Negativacao:
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._add(row)
 
     def get_row(self, negativacao_id: int) -> models.Negativacao | None:
         return self.session.get(models.Negativacao, negativacao_id)

@@ -8,26 +8,20 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.persistence import models
 from app.persistence.records import patient_data, person_ref
-from app.persistence.repositories._sql import escape_like, search_tokens
+from app.persistence.repositories._sql import Repository, escape_like, search_tokens
 
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
 
-class PatientRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PatientRepository(Repository):
     def add(self, row: models.Patient, *, flush: bool = True) -> models.Patient:
         """``flush=False``: written with the next flush, in a batch (an import of thousands)."""
-        self.session.add(row)
-        if flush:
-            self.session.flush()
-        return row
+        return self._add(row, flush=flush)
 
     def get(self, patient_id: int) -> models.Patient | None:
         return self.session.get(models.Patient, patient_id)

@@ -8,29 +8,21 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app.domain.contracts import PaymentView
 from app.domain.layouts import PaymentLine
 from app.persistence import models
-from app.persistence.repositories._sql import effective
+from app.persistence.repositories._sql import Repository, effective
 
 
-class PaymentRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PaymentRepository(Repository):
     def add(self, row: models.Payment, *, flush: bool = True) -> models.Payment:
         """``flush=False``: written with the next flush, with its allocations."""
-        self.session.add(row)
-        if flush:
-            self.session.flush()
-        return row
+        return self._add(row, flush=flush)
 
     def add_allocation(self, row: models.PaymentAllocation) -> models.PaymentAllocation:
         """Where a payment's centavos went on one installment (written with the next flush)."""
-        self.session.add(row)
-        return row
+        return self._add(row, flush=False)
 
     def get(self, payment_id: int) -> models.Payment | None:
         return self.session.get(models.Payment, payment_id)

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app.persistence import models
+from app.persistence.repositories._sql import Repository
 
 
 def _plain(value: Any) -> Any:
@@ -23,10 +23,7 @@ def as_json(row: Any) -> dict[str, Any]:
     return {c.key: _plain(getattr(row, c.key)) for c in row.__table__.columns}
 
 
-class PersonalDataRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PersonalDataRepository(Repository):
     def _rows(self, model: Any, *where: Any) -> list[dict[str, Any]]:
         stmt = select(model).where(*where).order_by(model.id)
         return [as_json(r) for r in self.session.scalars(stmt)]

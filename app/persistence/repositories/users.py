@@ -6,20 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app.persistence import models
+from app.persistence.repositories._sql import Repository
 
 
-class UserRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class UserRepository(Repository):
     def add(self, row: models.User, *, flush: bool = True) -> models.User:
-        self.session.add(row)
-        if flush:
-            self.session.flush()
-        return row
+        return self._add(row, flush=flush)
 
     def get(self, user_id: int) -> models.User | None:
         return self.session.get(models.User, user_id)
