@@ -20,11 +20,12 @@ from app.clock import Clock
 from app.config import Config, load_config
 from app.errors import EmDiaError, KeyRequired, ValidationError
 from app.logging_setup import configure_logging
+from app.progress import Cancelled, IsCancelled, Progress
 from app.security import keystore, unlock
 from app.security.keys import DataKey
 from app.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport
 from app.services.users import check_user_form
-from ui import ops, tasks
+from ui import ops
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -89,8 +90,8 @@ class ReadyProbe(QObject):
         QApplication.quit()
 
 
-class Cancelled(Exception):
-    """The user closed a start-up dialog: EmDia does not open (nothing to report)."""
+# A start-up dialog closed without an answer: EmDia does not open, and there is nothing to report.
+NOT_OPENED = "O EmDia não foi aberto: a janela de início foi fechada."
 
 
 class Launcher:
@@ -151,7 +152,7 @@ class Launcher:
         if user and password:
             self.services.login(user, password)  # a scripted start (bench, installer smoke)
         elif not self.ask_login(self.services, self._hint()):
-            raise Cancelled
+            raise Cancelled(NOT_OPENED)
         self.show_window()
         return True
 
@@ -167,7 +168,7 @@ class Launcher:
             str(path), lambda secret: unlock.key_from_secret(secret, protection.keyfile)
         )
         if answer is None:
-            raise Cancelled
+            raise Cancelled(NOT_OPENED)
         key, remember = answer
         if remember:
             unlock.remember(path, key)
@@ -188,7 +189,7 @@ class Launcher:
     def _setup(self) -> None:
         encrypt = self.config.sqlite_path is not None
         if not self.ask_setup(self._do_setup, encrypt, encrypt and not keystore.available()):
-            raise Cancelled
+            raise Cancelled(NOT_OPENED)
 
     def _ask_setup(self, submit: Submit, encrypt: bool, passphrase_required: bool) -> bool:
         dialog = SetupDialog(submit, encrypt=encrypt, passphrase_required=passphrase_required)
@@ -235,7 +236,7 @@ class Launcher:
         services = self.services
         assert services is not None
 
-        def job(progress: tasks.Progress, cancelled: tasks.Cancelled) -> DemoReport:
+        def job(progress: Progress, cancelled: IsCancelled) -> DemoReport:
             return services.demo.create(
                 DEMO_PATIENTS, seed=1, progress=progress, cancelled=cancelled
             )

@@ -25,6 +25,7 @@ from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
 from app.domain.documents import ArchivedDocument
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from app.services.backup import BackupResult
 from app.services.base import Actor, Permission
 from app.services.database import location_of
@@ -34,7 +35,6 @@ from ui.dialogs.login import LoginDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
-from ui.tasks import Cancelled, Progress
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         """A start/daily backup in the background; the status bar says how it went."""
         backups = self.services.backups
 
-        def job(progress: Progress, _cancelled: Cancelled) -> BackupResult:
+        def job(progress: Progress, _cancelled: IsCancelled) -> BackupResult:
             return backups.create_automatic(kind, progress=progress)
 
         ops.start(self, job, on_success=self._backup_done, on_error=self._backup_failed)
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
 
             backups = self.services.backups
 
-            def job(progress: Progress, cancelled: Cancelled) -> BackupResult:
+            def job(progress: Progress, cancelled: IsCancelled) -> BackupResult:
                 return backups.create_automatic(
                     "fechamento", progress=progress, cancelled=cancelled
                 )

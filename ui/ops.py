@@ -32,8 +32,9 @@ import shiboken6
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from ui import errors
-from ui.tasks import Cancelled, Progress, Task, TaskRunner, run_with_progress
+from ui.tasks import Task, TaskRunner, run_with_progress
 
 T = TypeVar("T")
 Refusal = Callable[[EmDiaError], object]
@@ -97,7 +98,7 @@ def attempt(
 
 def start(
     parent: QWidget | None,
-    job: Callable[[Progress, Cancelled], T],
+    job: Callable[[Progress, IsCancelled], T],
     *,
     on_success: Callable[[T], object],
     on_error: Refusal | None = None,

@@ -16,9 +16,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-Job = Callable[[Progress, Cancelled], Any]
+from app.progress import IsCancelled, Progress
+
+Job = Callable[[Progress, IsCancelled], Any]
 
 SHOW_AFTER_MS = 300
 

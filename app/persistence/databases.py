@@ -15,8 +15,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app.errors import EmDiaError
 from app.persistence.db import make_engine
-from app.persistence.maintenance import Cancelled, CopyReport, Progress, copy_all_rows, table_counts
+from app.persistence.maintenance import CopyReport, copy_all_rows, table_counts
 from app.persistence.migrate import SchemaState, schema_state, upgrade_to_head
+from app.progress import IsCancelled, Progress
 from app.security.keys import DataKey
 
 # --- database URLs as text ----------------------------------------------------------------------
@@ -151,7 +152,7 @@ class Database:
             return "ok"
 
     def copy_into(
-        self, target: Database, progress: Progress | None, cancelled: Cancelled | None
+        self, target: Database, progress: Progress | None, cancelled: IsCancelled | None
     ) -> CopyReport:
         """Every row of this database into ``target`` (empty, same schema). All or nothing."""
         return copy_all_rows(self.engine, target.engine, progress, cancelled)

@@ -5,21 +5,14 @@ PostgreSQL's id sequences right after rows were written with explicit ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text, update
 
 from app.persistence.models import Base
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+from app.progress import IsCancelled, Progress, stop_if_cancelled
 
 CHUNK = 2_000
-
-
-class CopyCancelled(Exception):
-    """The user cancelled the copy; the target was rolled back (nothing written)."""
 
 
 def sync_id_sequences(conn: Connection) -> None:
@@ -74,7 +67,7 @@ def copy_all_rows(
     source: Engine,
     target: Engine,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> CopyReport:
     """Copy every row of every table, ids included, in one transaction on the target.
 
@@ -93,8 +86,8 @@ def copy_all_rows(
                 links: list[dict[str, object]] = []
                 rows = src.execute(select(table).order_by(*table.primary_key.columns))
                 while batch := rows.fetchmany(CHUNK):
-                    if cancelled is not None and cancelled():
-                        raise CopyCancelled("copy cancelled")
+                    # Leaving the transaction rolls the target back: nothing was written.
+                    stop_if_cancelled(cancelled, "Cópia cancelada; nada foi gravado no destino.")
                     chunk = [dict(r._mapping) for r in batch]
                     for row in chunk:
                         refs = {name: row[name] for name in later if row[name] is not None}

@@ -19,7 +19,6 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,15 +29,13 @@ from app.domain.backups import backups_to_keep
 from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
 from app.persistence import sqlite_files
 from app.persistence.migrate import known_revisions
+from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.security import keystore
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.security.unlock import key_from_secret
 from app.services.base import Permission, Service
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 SUFFIX = ".emdiabak"
 AUTOMATIC = ("inicio", "fechamento", "diario")
@@ -52,10 +49,6 @@ _KIND_LABELS = {
     "manual": "manual",
     "antes-de-restaurar": "cópia de segurança antes de restaurar",
 }
-
-
-class BackupCancelled(EmDiaError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -191,7 +184,7 @@ class BackupService(Service):
         folder: Path | str | None = None,
         *,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
     ) -> BackupResult:
         """A manual backup (admin), to ``folder`` or the configured one. Never rotated."""
         self.require(Permission.BACKUPS)
@@ -203,7 +196,7 @@ class BackupService(Service):
         kind: str,
         *,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
     ) -> BackupResult:
         """Start/close/daily backups run as the system, before or after anyone logs in."""
         if kind not in AUTOMATIC:
@@ -224,7 +217,7 @@ class BackupService(Service):
         return not any(f.created_at.date() == today for f in files)
 
     def _make(
-        self, folder: Path, kind: str, progress: Progress | None, cancelled: Cancelled | None
+        self, folder: Path, kind: str, progress: Progress | None, cancelled: IsCancelled | None
     ) -> BackupResult:
         source = self._db_path()
         key = self.ctx.key
@@ -232,8 +225,7 @@ class BackupService(Service):
         steps = 4
 
         def step(done: int) -> None:
-            if cancelled is not None and cancelled():
-                raise BackupCancelled("Backup cancelado; nenhum arquivo foi criado.")
+            stop_if_cancelled(cancelled, "Backup cancelado; nenhum arquivo foi criado.")
             if progress is not None:
                 progress(done, steps)
 

@@ -23,8 +23,9 @@ from app.persistence.databases import (
     same_database,
     shown_url,
 )
-from app.persistence.maintenance import Cancelled, CopyCancelled, CopyReport, Progress
+from app.persistence.maintenance import CopyReport
 from app.persistence.migrate import head_revision
+from app.progress import IsCancelled, Progress
 from app.services.base import Context, Permission, Service
 
 __all__ = [
@@ -161,7 +162,7 @@ class DatabaseService(Service):
         self,
         url: str,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
     ) -> CopyReport:
         """Copy this clinic into an empty database at ``url`` (a PostgreSQL server, or a new
         SQLite file for the way back), after migrating it to the same schema. All or nothing."""
@@ -186,10 +187,7 @@ class DatabaseService(Service):
                     "misturar clínicas, a cópia só vai para um banco vazio. Se outro computador "
                     "já levou a clínica para lá, use o servidor sem copiar."
                 )
-            try:
-                return self.database.copy_into(target, progress, cancelled)
-            except CopyCancelled:
-                raise CopyRefused("Cópia cancelada; nada foi gravado no destino.") from None
+            return self.database.copy_into(target, progress, cancelled)
 
     def use(self, url: str | None) -> Path:
         """Open ``url`` from the next start on (``None``: this PC's own file again)."""

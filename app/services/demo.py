@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,14 +18,12 @@ from app.domain.law import ChargePolicy
 from app.domain.text import fold
 from app.errors import EmDiaError
 from app.persistence import models
+from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.security.passwords import hash_password
 from app.services.base import Service
 from app.services.demo_collection import CollectionGenerator
 from app.services.demo_finance import FinanceGenerator
 from app.timeutil import utcnow
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 CHUNK = 2_000
 # DESIGN.md §11: every demo clinic has these users, all with this password (and says so).
@@ -62,10 +59,6 @@ class DemoRefused(EmDiaError):
     pass
 
 
-class DemoCancelled(EmDiaError):
-    pass
-
-
 @dataclass(frozen=True)
 class DemoReport:
     patients: int
@@ -93,7 +86,7 @@ class DemoService(Service):
         patients: int = 200,
         seed: int = 1,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
         contracts_scale: float = 1.0,
     ) -> DemoReport:
         """``contracts_scale`` multiplies the number of contracts per patient (on average; the
@@ -146,8 +139,7 @@ class DemoService(Service):
         def write(table: type[models.Base], rows: list[dict[str, Any]]) -> None:
             nonlocal done
             for start in range(0, len(rows), CHUNK):
-                if cancelled is not None and cancelled():
-                    raise DemoCancelled("Criação da demonstração cancelada; nada foi gravado.")
+                stop_if_cancelled(cancelled, "Criação da demonstração cancelada; nada foi gravado.")
                 chunk = rows[start : start + CHUNK]
                 uow.bulk.insert(table, chunk)
                 done += len(chunk)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info
+from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Context, Permission, Service
 from app.services.collection import CollectionService
 from app.services.documents import (
@@ -40,13 +40,6 @@ from app.services.documents import (
 )
 from app.services.negativacao import views_of
 from app.services.ports import UnitOfWorkPort
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
-
-class DossieCancelled(EmDiaError):
-    """The user cancelled: nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +67,7 @@ class DossieService(Service):
         patient_id: int,
         out_dir: Path,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
     ) -> DossieResult:
         self.require(Permission.DOCUMENTS)
         out = Path(out_dir).expanduser()
@@ -192,15 +185,14 @@ class DossieService(Service):
         checked: list[tuple[ArchivedDocument, str]],
         names: dict[int, str],
         progress: Progress | None,
-        cancelled: Cancelled | None,
+        cancelled: IsCancelled | None,
     ) -> None:
         sums = [f"{_sha256(pdf)}  {summary_name}"]
         total = len(checked) + 1
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(summary_name, pdf)
             for done, (doc, problem) in enumerate(checked, start=1):
-                if cancelled is not None and cancelled():
-                    raise DossieCancelled("Dossiê cancelado; nada foi gravado.")
+                stop_if_cancelled(cancelled, "Dossiê cancelado; nada foi gravado.")
                 if not problem:
                     data = Path(doc.file_path).read_bytes()
                     archive.writestr(names[doc.id], data)

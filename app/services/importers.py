@@ -9,11 +9,12 @@ the same service code as the desk: ``validate_patient`` + ``PatientService.inser
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from app.clock import Clock
 from app.domain import identity
 from app.domain.contracts import (
     ContractData,
@@ -52,6 +53,10 @@ from app.domain.text import fold
 from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence import models
 from app.persistence.records import contract_key, terms_of
+from app.progress import IsCancelled, Progress, stop_if_cancelled
+from app.services.base import Actor
+from app.services.contracts import ContractService
+from app.services.patients import PatientService
 from app.services.payments import (
     PaymentService,
     add_payment_rows,
@@ -60,17 +65,7 @@ from app.services.payments import (
 )
 from app.services.ports import UnitOfWorkPort
 
-if TYPE_CHECKING:
-    from app.services.transfer import TransferService
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
 IMPORT_REFERENCE = "importado da planilha"
-
-
-class ImportCancelled(EmDiaError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -105,18 +100,45 @@ class Outcome:
         self.created[what] = self.created.get(what, 0) + n
 
 
+class ImportHost(Protocol):
+    """What an import uses of the service that runs it (the transfer service), and no more: the
+    clock, who acts, the audit log, and the desk's own code that writes a patient and a contract
+    — so an imported line is saved exactly as a typed one."""
+
+    patients: PatientService
+    contracts: ContractService
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def actor(self) -> Actor: ...
+
+    def audit(
+        self,
+        uow: UnitOfWorkPort,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        *,
+        actor: Actor | None = None,
+    ) -> None: ...
+
+
 class Importer:
     fields: tuple[FieldSpec, ...] = ()
     passes = 1  # how many times ``step`` goes over the lines (for the progress total)
 
     def __init__(
         self,
-        service: TransferService,
+        service: ImportHost,
         uow: UnitOfWorkPort,
         lines: list[Record],
         columns: dict[str, str],
         progress: Progress | None,
-        cancelled: Cancelled | None,
+        cancelled: IsCancelled | None,
     ) -> None:
         self.service = service
         self.uow = uow
@@ -130,8 +152,7 @@ class Importer:
 
     def step(self, n: int = 1) -> None:
         """Count ``n`` lines done; poll cancel; report progress every so often."""
-        if self._cancelled is not None and self._cancelled():
-            raise ImportCancelled("Importação cancelada: nada foi gravado.")
+        stop_if_cancelled(self._cancelled, "Importação cancelada: nada foi gravado.")
         before = self._done
         self._done += n
         if self._progress is not None and (self._done // 200 != before // 200 or n > 1):
@@ -529,7 +550,7 @@ class ContractImporter(Importer):
                 continue
             data = replace(payment, waive_charges=waive)
             _, allocation = allocate_payment(self.uow, contract, data, [ledger], policy)
-            add_payment_rows(self.service, self.uow, contract, data, allocation, installments)
+            add_payment_rows(self.service.actor, self.uow, contract, data, allocation, installments)
             ledgers[ledger.terms.number] = _advance([ledger], allocation.lines)[0]
             written.append(payment_audit(data, allocation))
         if written:
@@ -613,7 +634,7 @@ class PaymentImporter(Importer):
             except EmDiaError as exc:
                 self.errors.add(record, "contract", exc.message, keep_label=True)
                 continue
-            add_payment_rows(self.service, self.uow, contract, data, allocation)
+            add_payment_rows(self.service.actor, self.uow, contract, data, allocation)
             ledgers[contract.id] = _advance(current, allocation.lines)
             written.setdefault(contract.id, []).append(payment_audit(data, allocation))
             contracts[contract.id] = contract

@@ -17,7 +17,7 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,11 +38,10 @@ from app.domain.worklist import (
     payer_of,
 )
 from app.errors import NotFoundError
+from app.progress import Progress
 from app.services.base import Context, Permission, Service
 from app.services.ports import UnitOfWorkPort
 from app.tabular import Column, Kind, write_table
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

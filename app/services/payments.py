@@ -22,7 +22,7 @@ from app.domain.law import Allocation, ChargePolicy, InstallmentLedger, allocate
 from app.domain.money import format_brl
 from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
-from app.services.base import Permission, Service
+from app.services.base import Actor, Permission, Service
 from app.services.ports import UnitOfWorkPort
 
 
@@ -223,7 +223,7 @@ def record_payment(
     new contract whose entrada is paid at the desk)."""
     ledgers, allocation = allocate_payment(uow, contract, data)
     check_waiver(service, uow, data, allocation)
-    payment = add_payment_rows(service, uow, contract, data, allocation)
+    payment = add_payment_rows(service.actor, uow, contract, data, allocation)
     uow.flush()
     before = PaymentService._snapshot(ledgers)
     settled = PaymentService.refresh(uow, contract)
@@ -275,7 +275,7 @@ def allocate_payment(
 
 
 def add_payment_rows(
-    service: Service,
+    actor: Actor,
     uow: UnitOfWorkPort,
     contract: models.Contract,
     data: PaymentData,
@@ -293,7 +293,7 @@ def add_payment_rows(
         method=data.method.value,
         reference=data.reference,
         credit_cents=allocation.credit_cents,
-        created_by_id=service.ctx.actor().user_id,
+        created_by_id=actor.user_id,
     )
     uow.payments.add(payment, flush=False)
     for terms, settlement in allocation.lines:

@@ -37,15 +37,13 @@ from app.domain.layouts import (
     payment_export_row,
     template_rows,
 )
-from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Context, Permission, Service
 from app.services.contracts import ContractService
-from app.services.importers import IMPORTERS, Progress, Skip
+from app.services.importers import IMPORTERS, Skip
 from app.services.patients import PatientService
 from app.services.ports import UnitOfWorkPort
 from app.tabular import Column, check_suffix, write_table
-
-Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -74,10 +72,6 @@ class ImportReport:
 
     def skipped_lines(self) -> dict[int, str]:
         return {line: s.reason for s in self.skipped for line in s.lines}
-
-
-class ExportCancelled(EmDiaError):
-    pass
 
 
 Rows = Iterable[Sequence[object]]
@@ -158,7 +152,7 @@ class TransferService(Service):
         dry_run: bool = False,
         file_name: str = "",
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
     ) -> ImportReport:
         """Check every line and import them all, or nothing: the transaction is committed only
         when every line was accepted and this is not a ``dry_run`` (``written`` says).
@@ -222,7 +216,7 @@ class TransferService(Service):
         kind: str,
         path: Path,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: IsCancelled | None = None,
     ) -> int:
         """Write ``kind`` (patients, installments, payments) to ``path`` (.csv or .xlsx).
 
@@ -248,12 +242,11 @@ def _watch(
     rows: Iterable[Sequence[object]],
     total: int,
     progress: Progress | None,
-    cancelled: Cancelled | None,
+    cancelled: IsCancelled | None,
 ) -> Iterator[Sequence[object]]:
     for done, row in enumerate(rows, start=1):
         if done % 500 == 0:
-            if cancelled is not None and cancelled():
-                raise ExportCancelled("Exportação cancelada: nenhum arquivo foi gravado.")
+            stop_if_cancelled(cancelled, "Exportação cancelada: nenhum arquivo foi gravado.")
             if progress is not None:
                 progress(done, max(total, done))
         yield row

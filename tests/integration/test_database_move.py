@@ -16,6 +16,7 @@ from app.config import load_config
 from app.domain.patients import PatientForm
 from app.errors import EmDiaError, ValidationError
 from app.persistence import models
+from app.progress import Cancelled
 from app.security import keystore
 from app.services.database import CopyRefused, server_url
 from tests.memory_keyring import MemoryKeyring
@@ -77,6 +78,20 @@ def test_copy_goes_only_into_an_empty_database(demo_services: Services, other_si
     demo_services.database.copy_to(other_side)
     with pytest.raises(CopyRefused, match="já tem dados"):
         demo_services.database.copy_to(other_side)
+
+
+def test_a_cancelled_copy_leaves_the_target_empty(demo_services: Services, other_side: str) -> None:
+    seen: list[int] = []
+    with pytest.raises(Cancelled) as caught:
+        demo_services.database.copy_to(
+            other_side,
+            progress=lambda done, _total: seen.append(done),
+            cancelled=lambda: bool(seen),
+        )
+    assert caught.value.message == "Cópia cancelada; nada foi gravado no destino."
+    assert len(seen) == 1  # stopped after the first chunk
+    report = demo_services.database.copy_to(other_side)  # still empty: accepted
+    assert report.counts["patient"] == demo_services.patients.count()
 
 
 def test_copy_into_the_open_database_is_refused(services: Services) -> None:

@@ -9,7 +9,8 @@ from app.config import load_config
 from app.domain.dates import format_date
 from app.domain.identity import format_phone
 from app.domain.patients import PatientForm, ResponsibleForm, validate_patient
-from app.services.demo import DemoCancelled, DemoRefused
+from app.progress import Cancelled
+from app.services.demo import DemoRefused
 
 
 def test_demo_refuses_a_database_with_data(demo_services: Services) -> None:
@@ -55,8 +56,9 @@ def test_demo_people_pass_the_same_validation_as_typed_ones(demo_services: Servi
 
 
 def test_cancel_writes_nothing(services: Services) -> None:
-    with pytest.raises(DemoCancelled):
+    with pytest.raises(Cancelled) as caught:
         services.demo.create(patients=10, cancelled=lambda: True)
+    assert caught.value.message == "Criação da demonstração cancelada; nada foi gravado."
     assert services.demo.is_empty()
 
 

@@ -18,8 +18,8 @@ from app.config import load_config
 from app.domain.contracts import PaymentForm
 from app.domain.patients import PatientForm
 from app.persistence import models
-from app.services.importers import ImportCancelled
-from app.services.transfer import ExportCancelled, ImportReport
+from app.progress import Cancelled
+from app.services.transfer import ImportReport
 from tests.sheets import EXCEL_PATIENT_HEADER, cpf, excel_csv, excel_patients
 
 TODAY = date(2026, 3, 16)
@@ -412,7 +412,7 @@ def test_cancel_writes_nothing_and_progress_is_reported(services: Services, tmp_
     table = services.transfer.read(path)
     mapping = services.transfer.suggest("patients", table)
     seen: list[tuple[int, int]] = []
-    with pytest.raises(ImportCancelled, match="nada foi gravado"):
+    with pytest.raises(Cancelled) as caught:
         services.transfer.run(
             "patients",
             table,
@@ -420,6 +420,7 @@ def test_cancel_writes_nothing_and_progress_is_reported(services: Services, tmp_
             progress=lambda done, total: seen.append((done, total)),
             cancelled=lambda: len(seen) >= 1,
         )
+    assert caught.value.message == "Importação cancelada: nada foi gravado."
     assert seen and seen[0][1] == 600
     assert count(services, models.Patient) == 0
 
@@ -428,7 +429,7 @@ def test_a_cancelled_export_leaves_no_file(demo_services: Services, tmp_path: Pa
     folder = tmp_path / "exports"
     folder.mkdir()
     for name in ("i.xlsx", "i.csv"):
-        with pytest.raises(ExportCancelled):
+        with pytest.raises(Cancelled, match="nenhum arquivo foi gravado"):
             demo_services.transfer.export("installments", folder / name, cancelled=lambda: True)
     assert list(folder.iterdir()) == []
 

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.errors import EmDiaError, ValidationError
 from app.logging_setup import configure_logging
+from app.progress import IsCancelled, Progress
 from tests.ui.helpers import cancel_progress
 from ui import ops, tasks
 from ui.errors import ErrorReporter
@@ -110,7 +111,7 @@ def test_slow_work_runs_off_the_ui_thread_and_answers_on_it(
     ran_on: list[int] = []
     answered_on: list[tuple[int, str]] = []
 
-    def job(progress: tasks.Progress, _cancelled: tasks.Cancelled) -> str:
+    def job(progress: Progress, _cancelled: IsCancelled) -> str:
         ran_on.append(threading.get_ident())
         progress(1, 1)
         return "pronto"
@@ -128,7 +129,7 @@ def test_slow_work_refused_reaches_on_error_on_the_ui_thread(
     main = threading.get_ident()
     placed: list[tuple[int, str]] = []
 
-    def job(_progress: tasks.Progress, _cancelled: tasks.Cancelled) -> int:
+    def job(_progress: Progress, _cancelled: IsCancelled) -> int:
         return refuse()
 
     ops.start(
@@ -148,7 +149,7 @@ def test_cancelar_stops_slow_work(
     monkeypatch.setattr(tasks, "SHOW_AFTER_MS", 0)
     placed: list[str] = []
 
-    def job(_progress: tasks.Progress, cancelled: tasks.Cancelled) -> str:
+    def job(_progress: Progress, cancelled: IsCancelled) -> str:
         for _ in range(500):
             if cancelled():
                 raise EmDiaError("Cancelado; nada foi gravado.")
@@ -173,7 +174,7 @@ def test_a_screen_closed_meanwhile_is_not_called_back(qtbot: QtBot, shown: Shown
     release = threading.Event()
     finished = threading.Event()
 
-    def job(_progress: tasks.Progress, _cancelled: tasks.Cancelled) -> str:
+    def job(_progress: Progress, _cancelled: IsCancelled) -> str:
         release.wait(5)
         finished.set()
         return "tarde demais"

@@ -9,8 +9,6 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 QT = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "ui")
@@ -173,20 +171,6 @@ def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-# Broken by giving the importers a narrow protocol instead of the transfer service.
-KNOWN_CYCLE = ["app.services.importers", "app.services.transfer"]
-
-
-def test_no_new_import_cycle_between_app_and_ui_modules() -> None:
-    found = cycles(import_graph(ROOT, ("app", "ui")))
-    assert [c for c in found if c != KNOWN_CYCLE] == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/services/importers.py ↔ app/services/transfer.py still import each other; "
-    "once that cycle is gone this passes: remove this mark and KNOWN_CYCLE",
-)
 def test_no_import_cycle_between_app_and_ui_modules() -> None:
     assert cycles(import_graph(ROOT, ("app", "ui"))) == []
 

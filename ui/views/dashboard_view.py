@@ -32,8 +32,9 @@ from app.domain.dates import day_span, format_date
 from app.domain.money import format_brl, format_percent
 from app.domain.promises import PromiseStatus
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from ui import ops
-from ui.tasks import Cancelled, Progress, Task
+from ui.tasks import Task
 from ui.widgets.buttons import push_button
 
 PROMISE_STATUS = {
@@ -190,7 +191,7 @@ class DashboardView(QWidget):
         self.status.setText(self.tr("Calculando…"))
         dashboard = self.services.dashboard
 
-        def job(_progress: Progress, _cancelled: Cancelled) -> Dashboard:
+        def job(_progress: Progress, _cancelled: IsCancelled) -> Dashboard:
             return dashboard.summary()
 
         self.task = ops.start(

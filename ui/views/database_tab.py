@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.progress import IsCancelled, Progress
 from app.services.database import DatabaseInfo, DatabaseService, ServerCheck, server_url
 from ui import ops
-from ui.tasks import Cancelled, Progress
 from ui.widgets.form import FieldErrors, error_label, line_edit, secret_line
 
 STEPS = (
@@ -177,7 +177,7 @@ class DatabaseTab(QWidget):
 
         service = self.service
 
-        def job(_progress: Progress, _cancelled: Cancelled) -> ServerCheck:
+        def job(_progress: Progress, _cancelled: IsCancelled) -> ServerCheck:
             return service.check(url)
 
         ops.start(
@@ -200,7 +200,7 @@ class DatabaseTab(QWidget):
             return
         url, service = self.checked.url, self.service
 
-        def job(progress: Progress, cancelled: Cancelled) -> Any:
+        def job(progress: Progress, cancelled: IsCancelled) -> Any:
             report = service.copy_to(url, progress, cancelled)
             service.use(url)
             return report

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_brl
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from app.services.documents import BatchResult, DocumentService
 from ui import ops
 from ui.documents import DocumentDesk, act_on
 from ui.models.documents_model import DocumentTableModel
-from ui.tasks import Cancelled, Progress
 from ui.widgets.buttons import push_button
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
@@ -179,7 +179,7 @@ class DocumentsView(QWidget):
 
         service = self.service
 
-        def job(progress: Progress, cancelled: Cancelled) -> BatchResult:
+        def job(progress: Progress, cancelled: IsCancelled) -> BatchResult:
             return service.batch_notifications(days, progress, cancelled)
 
         ops.start(

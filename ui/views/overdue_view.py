@@ -36,6 +36,7 @@ from app.domain.risk import (
 )
 from app.domain.worklist import OverdueRow, Worklist, WorklistQuery, totals
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from ui import ops
 from ui.models.overdue_model import (
     FLAGS_COLUMN,
@@ -43,7 +44,7 @@ from ui.models.overdue_model import (
     FlagsRole,
     OverdueTableModel,
 )
-from ui.tasks import Cancelled, Progress, Task
+from ui.tasks import Task
 from ui.widgets.buttons import push_button
 from ui.widgets.chips import ChipDelegate, chips_html
 from ui.widgets.form import line_edit
@@ -224,7 +225,7 @@ class OverdueView(QWidget):
         self.status.setText(self.tr("Calculando…"))
         overdue = self.services.overdue
 
-        def job(progress: Progress, _cancelled: Cancelled) -> Worklist:
+        def job(progress: Progress, _cancelled: IsCancelled) -> Worklist:
             return overdue.worklist(progress=progress)
 
         self.task = ops.start(
@@ -330,7 +331,7 @@ class OverdueView(QWidget):
         rows = list(self.model.selected)
         overdue = self.services.overdue
 
-        def job(_progress: Progress, _cancelled: Cancelled) -> int:
+        def job(_progress: Progress, _cancelled: IsCancelled) -> int:
             return overdue.export(path, rows)
 
         def done(count: int) -> None:

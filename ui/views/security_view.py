@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.bootstrap import Services
 from app.domain.dates import format_date
 from app.errors import EmDiaError, KeyRequired
+from app.progress import IsCancelled, Progress
 from app.services.backup import BackupReport, BackupResult
 from app.services.base import Permission
 from app.services.users import UserInfo
@@ -33,7 +34,6 @@ from ui import ops
 from ui.dialogs.recovery_key import RecoveryKeyDialog
 from ui.dialogs.restore_preview import RestorePreviewDialog
 from ui.dialogs.user_dialog import PasswordDialog, UserDialog
-from ui.tasks import Cancelled, Progress
 from ui.widgets.form import ERROR_STYLE
 
 
@@ -220,7 +220,7 @@ class SecurityView(QWidget):
     def make_backup(self) -> None:
         backups = self.services.backups
 
-        def job(progress: Progress, cancelled: Cancelled) -> BackupResult:
+        def job(progress: Progress, cancelled: IsCancelled) -> BackupResult:
             return backups.create(progress=progress, cancelled=cancelled)
 
         def done(result: BackupResult) -> None:
@@ -246,7 +246,7 @@ class SecurityView(QWidget):
 
         backups = self.services.backups
 
-        def verify(_progress: Progress, _cancelled: Cancelled) -> BackupReport:
+        def verify(_progress: Progress, _cancelled: IsCancelled) -> BackupReport:
             return backups.verify(path, secret)
 
         def verified(report: BackupReport) -> None:
@@ -272,7 +272,7 @@ class SecurityView(QWidget):
     def _restore(self, path: Path, secret: str | None) -> None:
         backups = self.services.backups
 
-        def job(progress: Progress, _cancelled: Cancelled) -> BackupReport:
+        def job(progress: Progress, _cancelled: IsCancelled) -> BackupReport:
             return backups.restore(path, secret, progress=progress)
 
         def done(_report: BackupReport) -> None:

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.layouts import LAYOUTS, format_count
+from app.progress import IsCancelled, Progress
 from app.services.transfer import EXPORTS, ImportReport, TransferService
 from ui import ops
 from ui.dialogs.import_wizard import ImportWizard
-from ui.tasks import Cancelled, Progress
 
 EXPORT_NAMES = {"patients": "pacientes", "installments": "parcelas", "payments": "pagamentos"}
 
@@ -59,7 +59,7 @@ def export_to_file(
     if path.suffix.lower() not in (".csv", ".xlsx"):
         path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
 
-    def job(progress: Progress, cancelled: Cancelled) -> int:
+    def job(progress: Progress, cancelled: IsCancelled) -> int:
         return transfer.export(kind, path, progress, cancelled)
 
     def done(count: int) -> None:

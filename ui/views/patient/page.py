@@ -18,6 +18,7 @@ from app.domain.contracts import ContractView
 from app.domain.documents import KIND_LABELS, ArchivedDocument
 from app.domain.patients import Patient
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from app.services.base import Permission
 from app.services.dossie import DossieResult
 from app.services.overdue import CollectionStatus
@@ -31,7 +32,6 @@ from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.documents import DocumentDesk, act_on
-from ui.tasks import Cancelled, Progress
 from ui.views.patient.contracts_panel import ContractsPanel
 from ui.views.patient.documents_panel import ArchivePanel, PrintBar
 from ui.views.patient.header import PatientHeader
@@ -359,7 +359,7 @@ class PatientPage(QWidget):
             return
         patient_id, dossie = self.patient.id, self.services.dossie
 
-        def job(progress: Progress, cancelled: Cancelled) -> DossieResult:
+        def job(progress: Progress, cancelled: IsCancelled) -> DossieResult:
             return dossie.export(patient_id, Path(folder), progress, cancelled)
 
         label = self.tr("Montando o dossiê de cobrança…")

@@ -15,13 +15,13 @@ from app.domain.catalog import label
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
 from app.services.base import Permission
 from app.services.collection import MessageDraft
 from app.services.negativacao import NegativacaoView
 from ui import ops
 from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.models.rows_model import Row, RowsTableModel
-from ui.tasks import Cancelled, Progress
 from ui.views.today.draft_panel import DraftPanel
 from ui.views.today.removals import WAITING_COLOUR, RemovalsPanel
 from ui.widgets.tables import make_table
@@ -101,7 +101,7 @@ class TodayView(QWidget):
         self.summary.setText(self.tr("Preparando as mensagens de hoje…"))
         collection, negativacao = self.services.collection, self.services.negativacao
 
-        def job(_progress: Progress, _cancelled: Cancelled) -> Today:
+        def job(_progress: Progress, _cancelled: IsCancelled) -> Today:
             return collection.today(), negativacao.pending_removals()
 
         ops.start(self, job, on_success=self._loaded, on_error=self._failed)
