@@ -28,7 +28,9 @@ from app.services.audit import AuditService
 from app.services.backup import BackupService
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
-from app.services.collection import CollectionService
+from app.services.collection.contact_log import ContactLogService
+from app.services.collection.drafts import DraftService
+from app.services.collection.regua_settings import ReguaSettingsService
 from app.services.contracts import ContractService
 from app.services.dashboard import DashboardService
 from app.services.database import DatabaseService
@@ -67,7 +69,9 @@ class Services:
     backups: BackupService
     lgpd: LgpdService
     security: SecurityService
-    collection: CollectionService
+    regua: ReguaSettingsService
+    drafts: DraftService
+    contacts: ContactLogService
     database: DatabaseService
     agreements: AgreementService
     negativacao: NegativacaoService
@@ -165,6 +169,9 @@ def bootstrap(
     overdue = OverdueService(ctx)
     patients = PatientService(ctx)
     contracts = ContractService(ctx)
+    regua = ReguaSettingsService(ctx)
+    drafts = DraftService(ctx, regua)
+    contacts = ContactLogService(ctx, drafts)
     services = Services(
         config=config,
         clock=clock,
@@ -184,11 +191,13 @@ def bootstrap(
         backups=BackupService(ctx),
         lgpd=LgpdService(ctx),
         security=SecurityService(ctx),
-        collection=CollectionService(ctx),
+        regua=regua,
+        drafts=drafts,
+        contacts=contacts,
         database=DatabaseService(ctx, Database(engine, config.db_url)),
         agreements=AgreementService(ctx, contracts),
         negativacao=NegativacaoService(ctx),
-        dossie=DossieService(ctx),
+        dossie=DossieService(ctx, contacts),
         key=key,
         migration=report,
     )

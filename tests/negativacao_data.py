@@ -9,7 +9,7 @@ from app.bootstrap import Services
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.money import format_brl
 from app.domain.patients import PatientForm
-from app.services.collection import OutcomeForm
+from app.services.collection.contact_log import OutcomeForm
 from tests.collection_data import CNPJ
 from tests.conftest import TODAY
 
@@ -49,7 +49,7 @@ def seed_debt(services: Services) -> dict[str, int]:
 def send_notice(services: Services, ids: dict[str, int]) -> int:
     """Generate the aviso prévio and log that the letter went out (today)."""
     [doc] = services.documents.generate("aviso-negativacao", contract_id=ids["contract"])
-    services.collection.log_outcome(
+    services.contacts.log_outcome(
         OutcomeForm(
             patient_id=ids["ana"],
             outcome="sent",

@@ -10,7 +10,7 @@ from typing import Any
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
 from app.domain.catalog import label
 from app.domain.money import format_brl
-from app.services.collection import OutcomeForm
+from app.services.collection.contact_log import OutcomeForm
 
 FLAG_OF_FIELD.update(
     {
@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
 
 def cmd_messages(args: argparse.Namespace) -> int:
     with open_services(args) as services:
-        drafts = services.collection.today()
+        drafts = services.drafts.today()
     if args.json:
         print_json([d.as_json() for d in drafts])
         return EXIT_OK
@@ -99,7 +99,7 @@ def cmd_contact_log(args: argparse.Namespace) -> int:
         note=args.note,
     )
     with open_services(args) as services:
-        logged = services.collection.log_outcome(form)
+        logged = services.contacts.log_outcome(form)
     if args.json:
         print_json(
             {
@@ -125,7 +125,7 @@ def cmd_contact_log(args: argparse.Namespace) -> int:
 
 def cmd_contact_history(args: argparse.Namespace) -> int:
     with open_services(args) as services:
-        views = services.collection.history(args.patient)
+        views = services.contacts.history(args.patient)
     if args.json:
         print_json(
             [
@@ -153,7 +153,7 @@ def cmd_contact_history(args: argparse.Namespace) -> int:
 
 def cmd_regua_show(args: argparse.Namespace) -> int:
     with open_services(args) as services:
-        steps = services.collection.steps()
+        steps = services.regua.steps()
     if args.json:
         print_json(
             [

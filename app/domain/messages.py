@@ -18,7 +18,7 @@ from app.domain.dates import format_date
 from app.domain.identity import digits, format_cnpj, format_cpf, format_phone
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
 from app.domain.money import format_brl
-from app.domain.pix import display_key
+from app.domain.pix import PixError, brcode, clinic_receiver, display_key, pix_for
 from app.domain.regua import DueStep, ReguaItem, ReguaStep, StepKey
 from app.domain.templates import render
 
@@ -82,6 +82,20 @@ def referente(recipient: Recipient, patient_name: str) -> str:
         return "ao seu atendimento"
     first = patient_name.split()[0] if patient_name.split() else patient_name
     return f"ao atendimento de {first}"
+
+
+def pix_payload(clinic: ClinicInfo, due: DueStep) -> str | None:
+    """The PIX copia-e-cola for the step's updated amount; ``None`` when nothing is to be paid
+    or the clinic's PIX data is incomplete (the message then says how to pay otherwise)."""
+    if due.amount_cents <= 0:
+        return None
+    try:
+        data = pix_for(
+            clinic_receiver(clinic), due.amount_cents, due.contract_id, due.anchor.line.number
+        )
+    except PixError:
+        return None
+    return brcode(data)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from app.domain.clinic import ClinicInfo
 from app.errors import EmDiaError
 
 GUI = "br.gov.bcb.pix"  # the Banco Central's globally unique identifier, as in its example
@@ -183,6 +184,18 @@ def receiver_from(
         key=(key or "").strip(),
         name=merchant_text(merchant_name or fallback_name, MAX_NAME),
         city=merchant_text(merchant_city or fallback_city, MAX_CITY),
+    )
+
+
+def clinic_receiver(clinic: ClinicInfo) -> PixReceiver:
+    """The clinic as the receiver of every PIX it asks for (the carnê's slips, the régua's
+    messages): the name and city typed for PIX, else its legal (or trade) name and its city."""
+    return receiver_from(
+        clinic.pix_key,
+        clinic.pix_merchant_name,
+        clinic.pix_merchant_city,
+        clinic.legal_name or clinic.trade_name,
+        clinic.city,
     )
 
 

@@ -29,7 +29,7 @@ from app.persistence import models
 from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Context, Permission, Service
-from app.services.collection import CollectionService
+from app.services.collection.contact_log import ContactLogService
 from app.services.documents import (
     DocumentService,
     _archived,
@@ -55,12 +55,12 @@ def slug(text: str) -> str:
 
 
 class DossieService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, contacts: ContactLogService) -> None:
         super().__init__(ctx)
-        # Stateless services over the same context: the documents' gathering and the contact
-        # history, exactly as the patient page shows them.
+        # The documents' gathering and the contact history, exactly as the patient page shows
+        # them.
         self.documents = DocumentService(ctx)
-        self.collection = CollectionService(ctx)
+        self.contacts = contacts
 
     def export(
         self,
@@ -159,7 +159,7 @@ class DossieService(Service):
                 people.add(row.responsible_id)
         found = []
         for person in sorted(people):
-            for v in self.collection.history(person):
+            for v in self.contacts.history(person):
                 found.append(
                     dossie.DossieContact(
                         v.at, v.channel, v.step, v.outcome, v.who, v.note, v.promise

@@ -14,7 +14,9 @@ from app.domain.regua import DEFAULT_BY_KEY, StepKey
 from app.domain.templates import wording_problems
 from app.errors import PermissionDenied, ValidationError
 from app.services.base import Actor
-from app.services.collection import MessageDraft, OutcomeForm, StepForm
+from app.services.collection.contact_log import OutcomeForm
+from app.services.collection.drafts import MessageDraft
+from app.services.collection.regua_settings import StepForm
 from tests.collection_data import CNPJ, seed_debtors
 from tests.conftest import STAFF_PASSWORD, TODAY
 
@@ -52,7 +54,7 @@ def by_patient(drafts: list[MessageDraft]) -> dict[int, MessageDraft]:
 def test_the_morning_list_has_one_polite_draft_per_patient(
     services: Services, clinic: dict[str, int]
 ) -> None:
-    drafts = by_patient(services.collection.today())
+    drafts = by_patient(services.drafts.today())
     assert set(drafts) == {clinic["maria"], clinic["pedro"], clinic["bruno"]}
     maria, pedro, bruno = (drafts[clinic[k]] for k in ("maria", "pedro", "bruno"))
     assert maria.step_key == StepKey.ATRASO and maria.days_late == 5
@@ -73,7 +75,7 @@ def test_the_morning_list_has_one_polite_draft_per_patient(
 def test_pix_carries_the_updated_amount_with_a_valid_crc(
     services: Services, clinic: dict[str, int]
 ) -> None:
-    draft = by_patient(services.collection.today())[clinic["maria"]]
+    draft = by_patient(services.drafts.today())[clinic["maria"]]
     assert draft.pix_payload is not None and crc_is_valid(draft.pix_payload)
     pix = decode(draft.pix_payload)
     view = services.contracts.get(clinic["maria_contract"])
@@ -86,7 +88,7 @@ def test_pix_carries_the_updated_amount_with_a_valid_crc(
 
 
 def test_an_opt_out_switches_to_e_mail(services: Services, clinic: dict[str, int]) -> None:
-    bruno = by_patient(services.collection.today())[clinic["bruno"]]
+    bruno = by_patient(services.drafts.today())[clinic["bruno"]]
     assert bruno.channel == "email" and bruno.whatsapp_url is None
     assert bruno.mailto_url is not None and bruno.mailto_url.startswith(
         "mailto:bruno@exemplo.com.br?subject="
@@ -98,7 +100,7 @@ def test_sunday_and_late_evening_rows_say_why_not_now(
 ) -> None:
     maria, pedro, bruno = (clinic[k] for k in ("maria", "pedro", "bruno"))
     clock.move(date(2026, 3, 22), time(10))
-    sunday = services.collection.today()
+    sunday = services.drafts.today()
     # Listed all the same, so the desk sees why; Maria's D+11 is the ligação, a call.
     assert {(d.patient_id, d.step_key) for d in sunday} == {
         (maria, StepKey.LIGACAO),
@@ -107,7 +109,7 @@ def test_sunday_and_late_evening_rows_say_why_not_now(
     }
     assert all(not d.allowed_now and d.reason.startswith("Domingo:") for d in sunday)
     clock.move(date(2026, 3, 17), time(20, 30))
-    evening = services.collection.today()
+    evening = services.drafts.today()
     assert {(d.patient_id, d.step_key) for d in evening} == {
         (maria, StepKey.ATRASO),
         (pedro, StepKey.LEMBRETE),
@@ -118,7 +120,7 @@ def test_sunday_and_late_evening_rows_say_why_not_now(
 
 def test_an_unidentified_clinic_cannot_charge(services: Services, clinic: dict[str, int]) -> None:
     services.clinic.update({"cnpj": ""})
-    drafts = services.collection.today()
+    drafts = services.drafts.today()
     assert {d.patient_id for d in drafts} == {clinic["maria"], clinic["pedro"], clinic["bruno"]}
     assert all(not d.allowed_now and "CDC art. 42-A" in d.reason for d in drafts)
 
@@ -126,27 +128,27 @@ def test_an_unidentified_clinic_cannot_charge(services: Services, clinic: dict[s
 def test_logging_an_outcome_removes_the_row_and_spaces_the_next_contact(
     services: Services, clinic: dict[str, int], clock: Morning
 ) -> None:
-    logged = services.collection.log_outcome(OutcomeForm(clinic["maria"], "enviado"))
+    logged = services.contacts.log_outcome(OutcomeForm(clinic["maria"], "enviado"))
     assert logged.step_key == StepKey.ATRASO and logged.channel == "whatsapp"
-    assert clinic["maria"] not in by_patient(services.collection.today())
-    history = services.collection.history(clinic["maria"])
+    assert clinic["maria"] not in by_patient(services.drafts.today())
+    history = services.contacts.history(clinic["maria"])
     assert [(h.step, h.outcome, h.channel) for h in history] == [
         ("Atraso", "mensagem enviada", "WhatsApp")
     ]
     # The ligação (D+10) comes on 21/03, a Saturday — and is still due on Monday.
     clock.move(date(2026, 3, 21), time(9))
-    assert by_patient(services.collection.today())[clinic["maria"]].step_key == StepKey.LIGACAO
+    assert by_patient(services.drafts.today())[clinic["maria"]].step_key == StepKey.LIGACAO
 
 
 def test_min_days_between_contacts_blocks_the_next_step(
     services: Services, clinic: dict[str, int], clock: Morning
 ) -> None:
-    services.collection.log_outcome(OutcomeForm(clinic["pedro"], "enviado"))
+    services.contacts.log_outcome(OutcomeForm(clinic["pedro"], "enviado"))
     clock.move(date(2026, 3, 19), time(9))
-    assert by_patient(services.collection.today())[clinic["pedro"]].allowed_now
-    services.collection.log_outcome(OutcomeForm(clinic["pedro"], "enviado"))
+    assert by_patient(services.drafts.today())[clinic["pedro"]].allowed_now
+    services.contacts.log_outcome(OutcomeForm(clinic["pedro"], "enviado"))
     clock.move(date(2026, 3, 20), time(9))
-    pedro = by_patient(services.collection.today())[clinic["pedro"]]
+    pedro = by_patient(services.drafts.today())[clinic["pedro"]]
     assert pedro.step_key == StepKey.ATRASO_LEVE and not pedro.allowed_now
     assert "19/03/2026" in pedro.reason and "2 dias" in pedro.reason
 
@@ -154,51 +156,51 @@ def test_min_days_between_contacts_blocks_the_next_step(
 def test_a_promise_holds_the_regua_until_it_breaks(
     services: Services, clinic: dict[str, int], clock: Morning
 ) -> None:
-    logged = services.collection.log_outcome(
+    logged = services.contacts.log_outcome(
         OutcomeForm(clinic["maria"], "prometeu", promise_date="2026-03-18")
     )
     assert logged.promise_cents == 30_650 and logged.promised_on == date(2026, 3, 18)
-    history = services.collection.history(clinic["maria"])
+    history = services.contacts.history(clinic["maria"])
     assert history[0].outcome == "prometeu pagar" and "18/03/2026 (pendente)" in history[0].promise
     clock.move(date(2026, 3, 19), time(9))
-    broken = by_patient(services.collection.today())[clinic["maria"]]
+    broken = by_patient(services.drafts.today())[clinic["maria"]]
     assert broken.step_key == StepKey.LIGACAO  # moved along a day early
     assert any("promessa quebrada" in f for f in broken.flags)
-    assert "(quebrada)" in services.collection.history(clinic["maria"])[0].promise
+    assert "(quebrada)" in services.contacts.history(clinic["maria"])[0].promise
 
 
 def test_a_kept_promise_and_a_thank_you(
     services: Services, clinic: dict[str, int], clock: Morning
 ) -> None:
-    services.collection.log_outcome(
+    services.contacts.log_outcome(
         OutcomeForm(clinic["maria"], "prometeu", promise_date="17/03/2026", promise_amount="306,50")
     )
     clock.move(date(2026, 3, 17), time(9))
     services.payments.add(
         PaymentForm(contract_id=clinic["maria_contract"], amount="306,67", paid_on="2026-03-17")
     )
-    assert "(cumprida)" in services.collection.history(clinic["maria"])[0].promise
-    thanks = by_patient(services.collection.today())[clinic["maria"]]
+    assert "(cumprida)" in services.contacts.history(clinic["maria"])[0].promise
+    thanks = by_patient(services.drafts.today())[clinic["maria"]]
     assert thanks.step_key == StepKey.AGRADECIMENTO and thanks.pix_payload is None
     assert "Recebemos o pagamento da parcela 1/3 em 17/03/2026" in thanks.text
 
 
 def test_promise_input_is_checked(services: Services, clinic: dict[str, int]) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.collection.log_outcome(
+        services.contacts.log_outcome(
             OutcomeForm(
                 clinic["maria"], "prometeu", promise_date="10/03/2026", promise_amount="12.5"
             )
         )
     fields = {e.field for e in refused.value.errors}
     assert fields == {"promise_date", "promise_amount"}
-    assert services.collection.history(clinic["maria"]) == []
+    assert services.contacts.history(clinic["maria"]) == []
 
 
 def test_regua_defaults_are_seeded_once(services: Services) -> None:
-    services.collection.ensure_steps()
-    services.collection.ensure_steps()
-    steps = services.collection.steps()
+    services.regua.ensure_steps()
+    services.regua.ensure_steps()
+    steps = services.regua.steps()
     assert [s.key for s in steps] == list(DEFAULT_BY_KEY)
 
 
@@ -206,18 +208,18 @@ def test_editing_a_step_runs_the_lawful_wording_check(staff: Services) -> None:
     staff.login("recepcao", STAFF_PASSWORD)
     form = StepForm("-2", "whatsapp", "Olá {responsavel}, lembrete da {clinica}.")
     with pytest.raises(PermissionDenied):
-        staff.collection.save_step(StepKey.LEMBRETE, form)
+        staff.regua.save_step(StepKey.LEMBRETE, form)
     staff.login("gestor", STAFF_PASSWORD)
     with pytest.raises(ValidationError) as refused:
-        staff.collection.save_step(
+        staff.regua.save_step(
             StepKey.LEMBRETE, StepForm("-2", "whatsapp", "Pague, caloteiro, ou chamamos a polícia.")
         )
     messages = " ".join(e.message for e in refused.value.errors)
     assert "“caloteiro”" in messages and "“polícia”" in messages
-    assert staff.collection.steps()[0].offset_days == -3  # nothing saved
-    saved = staff.collection.save_step(StepKey.LEMBRETE, form)
-    assert saved.offset_days == -2 and staff.collection.steps()[0].template == form.template
-    preview = staff.collection.preview(StepKey.LEMBRETE, form)
+    assert staff.regua.steps()[0].offset_days == -3  # nothing saved
+    saved = staff.regua.save_step(StepKey.LEMBRETE, form)
+    assert saved.offset_days == -2 and staff.regua.steps()[0].template == form.template
+    preview = staff.regua.preview(StepKey.LEMBRETE, form)
     assert preview.text.startswith("Olá Ana, lembrete da ") and not preview.problems
     entries = staff.audit.search()
     assert any(e.action == "regua.update" for e in entries)
@@ -227,23 +229,23 @@ def test_contact_rules_are_saved_by_a_gestor(staff: Services) -> None:
     staff.login("gestor", STAFF_PASSWORD)
     windows = {key: ("09:00", "18:00") for key in ("mon", "tue", "wed", "thu", "fri")}
     windows |= {"sat": ("", ""), "sun": ("", "")}
-    rules = staff.collection.save_rules(windows, 3)
+    rules = staff.regua.save_rules(windows, 3)
     assert rules.windows[5] is None and rules.windows[0] == (time(9), time(18))
-    assert staff.collection.rules().min_days_between == 3
+    assert staff.regua.rules().min_days_between == 3
     with pytest.raises(ValidationError):
-        staff.collection.save_rules({**windows, "mon": ("06:00", "18:00")}, 3)
+        staff.regua.save_rules({**windows, "mon": ("06:00", "18:00")}, 3)
 
 
 def test_drafting_needs_the_messages_permission(staff: Services) -> None:
     staff.actor = Actor.nobody()  # users exist, nobody logged in
     with pytest.raises(PermissionDenied):
-        staff.collection.today()
+        staff.drafts.today()
     staff.login("recepcao", STAFF_PASSWORD)
-    assert staff.collection.today() == []
+    assert staff.drafts.today() == []
 
 
 def test_demo_clinic_drafts_are_lawful_and_payable(demo_services: Services) -> None:
-    drafts = demo_services.collection.today()
+    drafts = demo_services.drafts.today()
     assert len(drafts) > 10
     for draft in drafts:
         assert "Tratamento odontológico" not in draft.text

@@ -117,7 +117,7 @@ def test_e_mail_for_who_refused_whatsapp_and_a_logged_outcome(
     sent = next(b for b, outcome, _ in today.detail.outcome_buttons if b.text() == "Enviado")
     qtbot.mouseClick(sent, Qt.MouseButton.LeftButton)
     assert "Bruno Lima" not in names(today)
-    assert services.collection.history(debtors["bruno"])[0].channel == "E-mail"
+    assert services.contacts.history(debtors["bruno"])[0].channel == "E-mail"
 
 
 def test_a_promise_without_a_date_is_refused_next_to_the_field(
@@ -168,7 +168,7 @@ def test_regua_settings_refuse_threats_and_save_polite_text(
     qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
     error = regua.findChild(QLabel, "error_template")
     assert error is not None and "“caloteiro”" in error.text() and "“polícia”" in error.text()
-    assert services.collection.steps()[0].template.startswith("Olá, {responsavel}! Tudo bem?")
+    assert services.regua.steps()[0].template.startswith("Olá, {responsavel}! Tudo bem?")
 
     regua.template.clear()
     type_text(
@@ -179,7 +179,7 @@ def test_regua_settings_refuse_threats_and_save_polite_text(
     regua.offset.setValue(-2)
     qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
     assert regua.status.text() == "Passo salvo."
-    saved = services.collection.steps()[0]
+    saved = services.regua.steps()[0]
     assert saved.offset_days == -2 and saved.template.endswith("vence em {vencimento}.")
     assert regua.list.item(0).text().startswith("D−2 · Lembrete")
 
@@ -191,4 +191,4 @@ def test_regua_settings_refuse_threats_and_save_polite_text(
     end.clear()
     qtbot.mouseClick(regua.rules.save_button, Qt.MouseButton.LeftButton)
     assert regua.rules.status.text() == "Regras salvas."
-    assert services.collection.rules().windows[5] is None
+    assert services.regua.rules().windows[5] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 
 import pytest
@@ -9,6 +10,7 @@ import zxingcpp
 from PIL import Image
 
 from app.domain import pix
+from app.domain.clinic import ClinicInfo
 
 # "Manual de Padrões para Iniciação do Pix" (Banco Central do Brasil), static QR example.
 BCB_EXAMPLE = (
@@ -66,6 +68,22 @@ def test_merchant_text_is_uppercase_ascii_within_limits() -> None:
         "CLINICA ODONTOLOGICA SORR"
     )
     assert pix.merchant_text("Ribeirão Preto", 15) == "RIBEIRAO PRETO"
+
+
+def test_the_clinic_receives_under_its_pix_name_else_its_legal_or_trade_name() -> None:
+    typed = ClinicInfo(
+        legal_name="Sorriso Odontologia Ltda",
+        trade_name="Clínica Sorriso",
+        city="São Paulo",
+        pix_key=" 11222333000181 ",
+        pix_merchant_name="Sorriso",
+        pix_merchant_city="Campinas",
+    )
+    assert pix.clinic_receiver(typed) == pix.PixReceiver("11222333000181", "SORRISO", "CAMPINAS")
+    bare = ClinicInfo(trade_name="Clínica Sorriso", city="São Paulo", pix_key="k")
+    assert pix.clinic_receiver(bare) == pix.PixReceiver("k", "CLINICA SORRISO", "SAO PAULO")
+    legal = replace(bare, legal_name="Sorriso Odontologia Ltda")
+    assert pix.clinic_receiver(legal).name == "SORRISO ODONTOLOGIA LTDA"
 
 
 def test_missing_pix_data_is_refused_in_portuguese() -> None:

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.contacts import MAX_MIN_DAYS_BETWEEN, WEEKDAY_KEYS, WEEKDAY_LABELS
 from app.errors import EmDiaError
-from app.services.collection import CollectionService, RulesView
+from app.services.collection.regua_settings import ReguaSettingsService, RulesView
 from ui import ops
 from ui.widgets.form import ERROR_STYLE
 
 
 class ContactRulesBox(QGroupBox):
-    def __init__(self, service: CollectionService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: ReguaSettingsService, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Regras de contato"), parent)
         self.setObjectName("rules")
         self.service = service

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.catalog import Channel, label
 from app.domain.regua import DEFAULT_BY_KEY, MAX_OFFSET, MIN_OFFSET, ReguaStep
 from app.domain.templates import PLACEHOLDERS
-from app.services.collection import CollectionService, StepForm
+from app.services.collection.regua_settings import ReguaSettingsService, StepForm
 from ui import ops
 from ui.views.contact_rules import ContactRulesBox
 from ui.widgets.form import FieldErrors, error_label
@@ -44,7 +44,7 @@ PREVIEW_DELAY_MS = 250
 
 
 class ReguaSettings(QWidget):
-    def __init__(self, service: CollectionService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: ReguaSettingsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReguaSettings")
         self.service = service

@@ -199,7 +199,7 @@ class SettingsView(QWidget):
         self.tabs.addTab(charges, self.tr("Cobrança"))
         self.transfer_panel = TransferPanel(services.transfer)
         self.tabs.addTab(self.transfer_panel, self.tr("Importar / Exportar"))
-        self.regua = ReguaSettings(services.collection)
+        self.regua = ReguaSettings(services.regua)
         self.regua_tab = self.tabs.addTab(self.regua, self.tr("Régua"))
         self.security = security or PlaceholderView(
             self.tr("Usuários e backups"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.errors import EmDiaError
-from app.services.collection import CollectionService
+from app.services.collection.contact_log import ContactLogService
 from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.tables import make_table
@@ -15,7 +15,7 @@ PROMISE_COLOURS = {"quebrada": "#b3261e", "cumprida": "#1f6b5e"}
 
 
 class ContactHistory(QWidget):
-    def __init__(self, service: CollectionService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: ContactLogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ContactHistory")
         self.service = service

@@ -64,7 +64,7 @@ class PatientPage(QWidget):
         self.contracts = ContractsPanel()
         self.payments = PaymentsPanel()
         self.archive = ArchivePanel()
-        self.contacts = ContactHistory(services.collection)
+        self.contacts = ContactHistory(services.contacts)
         self.agreements = AgreementsPanel(services.agreements, services.documents)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")

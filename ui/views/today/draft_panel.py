@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.money import format_brl
 from app.domain.pix import qr_png
-from app.services.collection import CollectionService, MessageDraft, OutcomeForm
+from app.services.collection.contact_log import ContactLogService, OutcomeForm
+from app.services.collection.drafts import MessageDraft
 from ui.widgets.buttons import push_button
 from ui.widgets.form import FieldErrors, error_label
 
@@ -52,10 +53,10 @@ class DraftPanel(QWidget):
     document_requested = Signal(int, int, str)  # patient id, contract id, document kind
     negativacao_requested = Signal(int, int)  # patient id, contract id
 
-    def __init__(self, collection: CollectionService, parent: QWidget | None = None) -> None:
+    def __init__(self, contacts: ContactLogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detail")
-        self.collection = collection
+        self.contacts = contacts
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.draft: MessageDraft | None = None
         self.general_error = error_label()
@@ -302,7 +303,7 @@ class DraftPanel(QWidget):
             note=self.note.text(),
             message_text=draft.text,
         )
-        if not self.errors.attempt(lambda: self.collection.log_outcome(form)):
+        if not self.errors.attempt(lambda: self.contacts.log_outcome(form)):
             return
         done = self.tr("{name}: {outcome} registrado.").format(
             name=draft.patient_name, outcome=label(outcome.value)

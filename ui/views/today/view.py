@@ -17,7 +17,7 @@ from app.domain.money import format_brl
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
 from app.services.base import Permission
-from app.services.collection import MessageDraft
+from app.services.collection.drafts import MessageDraft
 from app.services.negativacao import NegativacaoView
 from ui import ops
 from ui.dialogs.negativacao_dialog import NegativacaoDialog
@@ -57,7 +57,7 @@ class TodayView(QWidget):
         self.table = make_table(self.model, "todayTable", (160, 155, 100, 90))
         # First of all: paid debts still negativadas (Súmula 548 STJ — 5 business days).
         self.removals = RemovalsPanel()
-        self.detail = DraftPanel(services.collection)
+        self.detail = DraftPanel(services.contacts)
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
@@ -99,10 +99,10 @@ class TodayView(QWidget):
             self.tr("Cobrança de hoje — {day}, {date}").format(day=weekday, date=format_date(today))
         )
         self.summary.setText(self.tr("Preparando as mensagens de hoje…"))
-        collection, negativacao = self.services.collection, self.services.negativacao
+        drafts, negativacao = self.services.drafts, self.services.negativacao
 
         def job(_progress: Progress, _cancelled: IsCancelled) -> Today:
-            return collection.today(), negativacao.pending_removals()
+            return drafts.today(), negativacao.pending_removals()
 
         ops.start(self, job, on_success=self._loaded, on_error=self._failed)
 

@@ -1,0 +1,338 @@
+"""Cobrança de hoje (``emdia messages``): for each patient, the single régua step due today and
+its message drafted — to whom, by which channel, with the PIX copia-e-cola — and whether it may
+be sent now or why not.
+
+Every amount comes from ``law.updated_debt`` on the service clock's day; the PIX payload carries
+that same amount (``app.domain.messages.pix_payload``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from app.domain.catalog import Channel
+from app.domain.clinic import ClinicInfo
+from app.domain.contacts import (
+    TEXT_CHANNELS,
+    ContactRules,
+    Recipient,
+    Refusal,
+    choose_channel,
+    last_contact_day,
+    spacing_refusal,
+    time_refusal,
+)
+from app.domain.dates import format_date
+from app.domain.identity import format_phone
+from app.domain.law import updated_debt
+from app.domain.messages import (
+    DraftInput,
+    identification_missing,
+    mailto_url,
+    message_values,
+    pix_payload,
+    render_message,
+    subject_for,
+    whatsapp_url,
+)
+from app.domain.money import format_brl
+from app.domain.promises import PaymentFact, with_payments
+from app.domain.regua import (
+    NEGATIVACAO_NOTICE_DAYS,
+    THANKS_WINDOW_DAYS,
+    DueStep,
+    PatientCase,
+    ReguaItem,
+    ReguaStep,
+    StepKey,
+    ladder,
+    steps_due,
+)
+from app.persistence import models
+from app.persistence.records import ReguaInstallment, clinic_info
+from app.services.base import Context, Permission, Service
+from app.services.collection.regua_settings import (
+    ReguaSettingsService,
+    read_contact_rules,
+    read_steps,
+)
+from app.services.ports import UnitOfWorkPort
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """One row of Cobrança de hoje: the step due for a patient and its drafted text."""
+
+    patient_id: int
+    patient_name: str
+    recipient_id: int
+    recipient_name: str
+    contract_id: int
+    installment_id: int
+    step_key: str
+    step_name: str
+    step_when: str
+    channel: str
+    text: str
+    subject: str
+    pix_payload: str | None
+    whatsapp_url: str | None
+    mailto_url: str | None
+    phone: str
+    email: str
+    allowed_now: bool
+    reason: str
+    status: str  # short form of the reason (or "pode agora") for the list
+    amount_cents: int
+    days_late: int
+    flags: tuple[str, ...] = ()
+    document_kind: str | None = None  # letter steps: the document to generate
+
+    @property
+    def is_message(self) -> bool:
+        return self.channel in TEXT_CHANNELS
+
+    def as_json(self) -> dict[str, Any]:
+        """``emdia messages --json``: exactly these keys (scripts rely on them)."""
+        return {
+            "patient_id": self.patient_id,
+            "patient_name": self.patient_name,
+            "contract_id": self.contract_id,
+            "step": self.step_key,
+            "channel": self.channel,
+            "text": self.text,
+            "pix_payload": self.pix_payload,
+            "whatsapp_url": self.whatsapp_url,
+            "allowed_now": self.allowed_now,
+            "reason": self.reason,
+        }
+
+
+class DraftService(Service):
+    def __init__(self, ctx: Context, regua: ReguaSettingsService) -> None:
+        super().__init__(ctx)
+        self.regua = regua  # seeds the default steps before the first worklist
+
+    def today(self) -> list[MessageDraft]:
+        """Cobrança de hoje: one row per patient with the step due today and its drafted text;
+        rows that may be sent now first."""
+        self.require(Permission.MESSAGES)
+        self.regua.ensure_steps()
+        with self.uow() as uow:
+            drafts = self._drafts(uow, None)
+        return sorted(drafts, key=lambda d: not d.allowed_now)
+
+    def draft_for(self, patient_id: int) -> MessageDraft | None:
+        """The step due today for one patient (None when nothing is due)."""
+        self.require(Permission.MESSAGES)
+        self.regua.ensure_steps()
+        with self.uow() as uow:
+            drafts = self._drafts(uow, patient_id)
+        return drafts[0] if drafts else None
+
+    def _drafts(self, uow: UnitOfWorkPort, patient_id: int | None) -> list[MessageDraft]:
+        today = self.clock.today()
+        steps = read_steps(uow)
+        cases, installments = self._cases(uow, steps, today, patient_id)
+        dues = steps_due(cases.values(), steps, today)
+        if not dues:
+            return []
+        clinic = clinic_info(uow.clinic.get())
+        rules = read_contact_rules(uow)
+        people = uow.collection.people([d.patient_id for d in dues])
+        payer_ids = {installments[d.anchor.line.key].responsible_id for d in dues}
+        payer_ids |= {p.responsible_id for p in people.values()}
+        people |= uow.collection.people([i for i in payer_ids if i is not None])
+        now = self.clock.now()
+        return [
+            self._draft(due, cases[due.patient_id], people, installments, clinic, rules, now)
+            for due in dues
+        ]
+
+    def _cases(
+        self,
+        uow: UnitOfWorkPort,
+        steps: Sequence[ReguaStep],
+        today: date,
+        patient_id: int | None,
+    ) -> tuple[dict[int, PatientCase], dict[int, ReguaInstallment]]:
+        active = [s for s in ladder(steps) if s.active]
+        lead = max(0, -min((s.offset_days for s in active), default=0))
+        repo = uow.collection
+        rows = repo.open_installments(today + timedelta(days=lead), today, patient_id)
+        thanks = next((s for s in steps if s.key == StepKey.AGRADECIMENTO and s.active), None)
+        late: list[ReguaInstallment] = []
+        if thanks is not None:
+            since = today - timedelta(days=thanks.offset_days + THANKS_WINDOW_DAYS)
+            late = repo.settled_late(since, today, patient_id)
+        installments = {r.id: r for r in [*rows, *late]}
+        settlements = repo.settlements(list(installments))
+        policies = repo.policies(list({r.contract_id for r in installments.values()}))
+
+        def item(r: ReguaInstallment) -> ReguaItem:
+            line = updated_debt(r.terms, settlements.get(r.id, ()), today, policies[r.contract_id])
+            return ReguaItem(r.contract_id, r.installments_count, line)
+
+        open_items: dict[int, list[ReguaItem]] = {}
+        for r in rows:
+            open_items.setdefault(r.patient_id, []).append(item(r))
+        settled: dict[int, list[ReguaItem]] = {}
+        for r in late:
+            settled.setdefault(r.patient_id, []).append(item(r))
+        patient_ids = sorted(set(open_items) | set(settled))
+        end_of_today = datetime.combine(today + timedelta(days=1), time())
+        contacts = repo.contacts(patient_ids, end_of_today)
+        promises = repo.promises(patient_ids, today)
+        payments: dict[int, list[PaymentFact]] = {}
+        if promises:
+            since = min(p.made_on for ps in promises.values() for p in ps)
+            payments = repo.payments_of(list(promises), since)
+        negativados = repo.negativados(patient_ids, today)
+        cases = {
+            pid: PatientCase(
+                patient_id=pid,
+                open_items=open_items.get(pid, ()),
+                settled_late=settled.get(pid, ()),
+                contacts=contacts.get(pid, ()),
+                promises=[
+                    with_payments(p, payments.get(pid, ()), today) for p in promises.get(pid, ())
+                ],
+                negativado_since=negativados.get(pid),
+            )
+            for pid in patient_ids
+        }
+        return cases, installments
+
+    def _draft(
+        self,
+        due: DueStep,
+        case: PatientCase,
+        people: dict[int, models.Patient],
+        installments: dict[int, ReguaInstallment],
+        clinic: ClinicInfo,
+        rules: ContactRules,
+        now: datetime,
+    ) -> MessageDraft:
+        patient = people[due.patient_id]
+        anchor_row = installments[due.anchor.line.key]
+        responsible_id = anchor_row.responsible_id or patient.responsible_id
+        person = people.get(responsible_id) if responsible_id else None
+        if person is None:
+            person = patient
+        recipient = Recipient(
+            person_id=person.id,
+            name=person.name,
+            phone=person.phone,
+            phone_whatsapp=person.phone_whatsapp,
+            phone_alt=person.phone_alt,
+            phone_alt_whatsapp=person.phone_alt_whatsapp,
+            email=person.email,
+            opt_out_whatsapp=person.opt_out_whatsapp,
+            opt_out_sms=person.opt_out_sms,
+            opt_out_email=person.opt_out_email,
+            opt_out_phone=person.opt_out_phone,
+            is_patient=person.id == patient.id,
+        )
+        step = due.step
+        channel, channel_problem = choose_channel(Channel(step.channel), recipient)
+        is_thanks = step.key == StepKey.AGRADECIMENTO
+        pix = None if is_thanks or channel is Channel.MANUAL else pix_payload(clinic, due)
+        removal = case.negativado_since is not None and not any(
+            i.line.is_overdue for i in case.open_items
+        )
+        values = message_values(
+            DraftInput(due, recipient, patient.name, clinic, now.date(), pix, removal)
+        )
+        text = render_message(step.template, channel, values)
+        subject = subject_for(step, clinic)
+        wa = None
+        if channel is Channel.WHATSAPP and recipient.whatsapp_number:
+            wa = whatsapp_url(recipient.whatsapp_number, text)
+        mail = mailto_url(recipient.email, subject, text) if channel is Channel.EMAIL else None
+        refusal = self._refusal(due, case, channel, channel_problem, clinic, rules, now)
+        flags: list[str] = []
+        if due.broken_promise is not None:
+            p = due.broken_promise
+            flags.append(
+                f"promessa quebrada ({format_brl(p.amount_cents)} para "
+                f"{format_date(p.promised_on)})"
+            )
+        if case.negativado_since is not None:
+            flags.append(f"negativado desde {format_date(case.negativado_since)}")
+        return MessageDraft(
+            patient_id=patient.id,
+            patient_name=patient.name,
+            recipient_id=recipient.person_id,
+            recipient_name=recipient.name,
+            contract_id=due.contract_id,
+            installment_id=due.anchor.line.key,
+            step_key=step.key,
+            step_name=step.name,
+            step_when=step.when,
+            channel=channel.value,
+            text=text,
+            subject=subject,
+            pix_payload=pix,
+            whatsapp_url=wa,
+            mailto_url=mail,
+            phone=format_phone(recipient.whatsapp_number or recipient.any_phone),
+            email=recipient.email,
+            allowed_now=refusal is None,
+            reason=refusal.message if refusal else "",
+            status=refusal.short if refusal else "pode agora",
+            amount_cents=due.amount_cents,
+            days_late=due.days_late,
+            flags=tuple(flags),
+            document_kind=step.document_kind,
+        )
+
+    def _refusal(
+        self,
+        due: DueStep,
+        case: PatientCase,
+        channel: Channel,
+        channel_problem: str | None,
+        clinic: ClinicInfo,
+        rules: ContactRules,
+        now: datetime,
+    ) -> Refusal | None:
+        """Why this step may not be done now (pt-BR), or None. Letters and the gestor's
+        negativação are not contacts: hours and spacing do not apply to them."""
+        missing = identification_missing(clinic)
+        if missing:
+            return Refusal("falta o CNPJ da clínica", missing)
+        if channel_problem:
+            return Refusal("sem canal de contato", channel_problem)
+        if channel is Channel.MANUAL:
+            if not self.actor.can(Permission.NEGATIVACAO):
+                return Refusal(
+                    "decisão do gestor",
+                    "Negativação: decisão do gestor — peça a quem tem essa permissão.",
+                )
+            notice = due.notice_sent_on
+            if notice is None:
+                return Refusal(
+                    "falta o aviso prévio",
+                    "Negativação: registre antes o envio do aviso de negativação — o devedor "
+                    "precisa ser avisado por escrito (CDC art. 43 §2).",
+                )
+            ready = notice + timedelta(days=NEGATIVACAO_NOTICE_DAYS)
+            if now.date() < ready:
+                return Refusal(
+                    f"a partir de {ready:%d/%m}",
+                    f"Negativação: aviso enviado em {format_date(notice)}; a inclusão só a "
+                    f"partir de {format_date(ready)} ({NEGATIVACAO_NOTICE_DAYS} dias, CDC art. "
+                    "43 §2).",
+                )
+            return None
+        if channel is Channel.LETTER:
+            return None
+        refusal = time_refusal(rules, now)
+        if refusal:
+            return refusal
+        if due.step.key == StepKey.AGRADECIMENTO:
+            return None  # a thank-you is not a collection contact
+        return spacing_refusal(rules, last_contact_day(case.contacts), now.date())
