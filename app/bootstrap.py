@@ -35,7 +35,9 @@ from app.services.contracts import ContractService
 from app.services.dashboard import DashboardService
 from app.services.database import DatabaseService
 from app.services.demo import DemoService
-from app.services.documents import DocumentService
+from app.services.documents.archive import DocumentArchiveService
+from app.services.documents.batch import DocumentBatchService
+from app.services.documents.single import DocumentService
 from app.services.dossie import DossieService
 from app.services.indexes import IndexService
 from app.services.lgpd import LgpdService
@@ -61,6 +63,8 @@ class Services:
     indexes: IndexService
     demo: DemoService
     documents: DocumentService
+    document_batch: DocumentBatchService
+    archive: DocumentArchiveService
     overdue: OverdueService
     dashboard: DashboardService
     transfer: TransferService
@@ -183,6 +187,8 @@ def bootstrap(
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
         documents=DocumentService(ctx),
+        document_batch=DocumentBatchService(ctx),
+        archive=DocumentArchiveService(ctx),
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
         transfer=TransferService(ctx, patients, contracts),

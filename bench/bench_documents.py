@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         services.demo.create(patients=args.patients, seed=1)
         print(f"demo clinic: {args.patients} patients in {time.perf_counter() - started:.1f} s")
-        candidates = len(services.documents.overdue_candidates(1))
+        candidates = len(services.document_batch.overdue_candidates(1))
         if candidates < args.count:
             print(f"only {candidates} overdue contracts; raise --patients", file=sys.stderr)
             return 2
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             made[0] = done
 
         start = time.perf_counter(), time.process_time()
-        result = services.documents.batch_notifications(
+        result = services.document_batch.notifications(
             1, progress, cancelled=lambda: made[0] >= args.count
         )
         emdia = time.perf_counter() - start[0]

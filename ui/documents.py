@@ -16,7 +16,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.errors import EmDiaError
-from app.services.documents import DocumentService
+from app.services.documents.archive import DocumentArchiveService
 from ui import ops
 
 MAX_PRINT_DPI = 300
@@ -63,7 +63,7 @@ def print_pdf(path: Path, printer: QPrinter) -> int:
 class DocumentDesk(QObject):
     """Open and print archived documents."""
 
-    def __init__(self, service: DocumentService, parent: QObject | None = None) -> None:
+    def __init__(self, service: DocumentArchiveService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl

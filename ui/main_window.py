@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked: list[QWidget] = []
         self._closing_backup_started = False
 
-        self.desk = DocumentDesk(services.documents, self)
+        self.desk = DocumentDesk(services.archive, self)
         self.sections = self._build_sections(services)
         self.central = self._build_navigation()
         self.setCentralWidget(self.central)
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
-        self.documents_view = DocumentsView(services.documents, self.desk)
+        self.documents_view = DocumentsView(services.document_batch, services.archive, self.desk)
         self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services)
         self.today_view = self.collection.today

@@ -109,13 +109,13 @@ def cmd_documents(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     _check_out(args.out)
     with open_services(args) as services:
-        total_candidates = len(services.documents.overdue_candidates(args.min_days_late))
+        total_candidates = len(services.document_batch.overdue_candidates(args.min_days_late))
 
         def progress(done: int, total: int) -> None:
             if not args.json and sys.stderr.isatty():
                 print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-        result = services.documents.batch_notifications(args.min_days_late, progress)
+        result = services.document_batch.notifications(args.min_days_late, progress)
     out = _out_dir(args.out)
     copies = [_copy(doc, out) for doc in result.documents]
     if args.json:

@@ -1,4 +1,5 @@
-"""Printed documents: their kinds, names, deadlines and the archive entry of each PDF produced.
+"""Printed documents: their kinds, names, deadlines, which ones a contract allows today, and the
+archive entry of each PDF produced.
 
 The deadlines are law and good practice, kept here so every document and the CLI agree:
 - notificação extrajudicial: payment asked within at most 7 days (seed 002);
@@ -8,10 +9,13 @@ The deadlines are law and good practice, kept here so every document and the CLI
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.domain.catalog import DocumentKind
+from app.domain.catalog import ContractStatus, DocumentKind
+from app.domain.dates import format_date
+from app.domain.law import DebtLine
 
 NOTIFICATION_DEADLINE_DAYS = 7
 NEGATIVACAO_NOTICE_DAYS = 10
@@ -40,6 +44,50 @@ KIND_CODES: dict[str, str] = {
     DocumentKind.RELATORIO: "REL",
     DocumentKind.DOSSIE: "DOS",
 }
+
+
+# Documents made from a contract, in the order the desk needs them (the receipt is made from a
+# payment, the confissão de dívida from an acordo).
+CONTRACT_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind.CONTRATO,
+    DocumentKind.CARNE,
+    DocumentKind.EXTRATO,
+    DocumentKind.NOTIFICACAO,
+    DocumentKind.AVISO_NEGATIVACAO,
+)
+
+
+def why_not(
+    kind: str, contract_id: int, status: str, lines: Sequence[DebtLine], as_of: date
+) -> str | None:
+    """Why the contract's document of ``kind`` would not be true on ``as_of`` (pt-BR), or
+    ``None`` when it may be printed. ``lines``: the contract's installments on ``as_of``.
+
+    The contract and its extrato can always be printed. A carnê asks for installments, so it
+    needs an open one of an active contract; a notificação extrajudicial or an aviso de
+    negativação charges a debt, so it needs an overdue one — never for a contract that is
+    settled, renegotiated or cancelled."""
+    active = status == ContractStatus.ACTIVE
+    if kind == DocumentKind.CARNE:
+        if active and any(ln.is_open for ln in lines):
+            return None
+        return f"Carnê: o contrato {contract_id} não tem parcelas em aberto."
+    if kind in (DocumentKind.NOTIFICACAO, DocumentKind.AVISO_NEGATIVACAO):
+        if active and any(ln.is_overdue for ln in lines):
+            return None
+        return (
+            f"{KIND_LABELS[kind]}: o contrato {contract_id} não tem parcelas em atraso em "
+            f"{format_date(as_of)}."
+        )
+    return None
+
+
+def contract_documents(
+    contract_id: int, status: str, lines: Sequence[DebtLine], as_of: date
+) -> dict[DocumentKind, str | None]:
+    """Each document a contract can give, with why it may not be printed today (``None``: it
+    may): what the patient page offers and what ``emdia documents`` refuses."""
+    return {kind: why_not(kind, contract_id, status, lines, as_of) for kind in CONTRACT_KINDS}
 
 
 def notification_deadline(as_of: date, days: int = NOTIFICATION_DEADLINE_DAYS) -> date:

@@ -25,21 +25,13 @@ from app.domain.catalog import DocumentKind
 from app.domain.documents import KIND_LABELS, ArchivedDocument, reference
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
-from app.persistence import models
 from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress, stop_if_cancelled
-from app.services.base import Context, Permission, Service
+from app.services.base import Context, Permission
 from app.services.collection.contact_log import ContactLogService
-from app.services.documents import (
-    DocumentService,
-    _archived,
-    _party,
-    _render,
-    _sha256,
-    _write_new,
-)
+from app.services.documents.filing import MISSING, FilingService, file_state, render, sha256
+from app.services.documents.gathering import gather, party
 from app.services.negativacao import views_of
-from app.services.ports import UnitOfWorkPort
 
 
 @dataclass(frozen=True)
@@ -54,13 +46,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40] or "paciente"
 
 
-class DossieService(Service):
+class DossieService(FilingService):
     def __init__(self, ctx: Context, contacts: ContactLogService) -> None:
         super().__init__(ctx)
-        # The documents' gathering and the contact history, exactly as the patient page shows
-        # them.
-        self.documents = DocumentService(ctx)
-        self.contacts = contacts
+        self.contacts = contacts  # the contact history, exactly as the patient page shows it
 
     def export(
         self,
@@ -81,7 +70,7 @@ class DossieService(Service):
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
             clinic = clinic_info(uow.clinic.get())
             contracts = [
-                self.documents._gather(uow, DocumentKind.EXTRATO, row.id, payments=True).facts
+                gather(uow, DocumentKind.EXTRATO, row.id, today, payments=True).facts
                 for row in sorted(uow.contracts.for_patient(patient_id), key=lambda r: r.id)
             ]
             archived = uow.documents.for_patient(patient_id)
@@ -92,8 +81,8 @@ class DossieService(Service):
                 if c.debtor not in debtors:
                     debtors.append(c.debtor)
             if not debtors:
-                debtors.append(_party(patient.responsible or patient))
-            patient_party = _party(patient)
+                debtors.append(party(patient.responsible or patient))
+            patient_party = party(patient)
             letterhead = Letterhead(
                 clinic=clinic,
                 as_of=today,
@@ -134,13 +123,20 @@ class DossieService(Service):
                 ),
                 documents=tuple(listed),
             )
-            pdf = _render(dossie.render, letterhead, facts)
+            pdf = render(dossie.render, letterhead, facts)
             summary_name = f"resumo-{letterhead.reference}.pdf"
             out.mkdir(parents=True, exist_ok=True)
             target = _new_zip(out, f"dossie-{patient_id}-{slug(patient.name)}-{today:%Y%m%d}")
             try:
                 self._write_zip(target, summary_name, pdf, checked, names, progress, cancelled)
-                summary = self._archive(uow, patient_id, letterhead, pdf, patient.name)
+                summary = self.file(
+                    uow,
+                    DocumentKind.DOSSIE,
+                    pdf,
+                    letterhead,
+                    patient_name=patient.name,
+                    patient_id=patient_id,
+                )
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise
@@ -170,12 +166,10 @@ class DossieService(Service):
     @staticmethod
     def _check(document: ArchivedDocument) -> str:
         """Why the archived file cannot be copied ("" when it is the exact file archived)."""
-        path = Path(document.file_path)
-        if not path.is_file():
-            return "arquivo ausente"
-        if _sha256(path.read_bytes()) != document.sha256:
-            return "alterado (SHA-256 não confere)"
-        return ""
+        state = file_state(document)
+        if state is None:
+            return ""
+        return "arquivo ausente" if state == MISSING else "alterado (SHA-256 não confere)"
 
     @staticmethod
     def _write_zip(
@@ -187,7 +181,7 @@ class DossieService(Service):
         progress: Progress | None,
         cancelled: IsCancelled | None,
     ) -> None:
-        sums = [f"{_sha256(pdf)}  {summary_name}"]
+        sums = [f"{sha256(pdf)}  {summary_name}"]
         total = len(checked) + 1
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(summary_name, pdf)
@@ -196,42 +190,12 @@ class DossieService(Service):
                 if not problem:
                     data = Path(doc.file_path).read_bytes()
                     archive.writestr(names[doc.id], data)
-                    sums.append(f"{_sha256(data)}  {names[doc.id]}")
+                    sums.append(f"{sha256(data)}  {names[doc.id]}")
                 if progress is not None:
                     progress(done, total)
             archive.writestr("SHA256SUMS.txt", "\n".join(sums) + "\n")
         if progress is not None:
             progress(total, total)
-
-    def _archive(
-        self,
-        uow: UnitOfWorkPort,
-        patient_id: int,
-        letterhead: Letterhead,
-        pdf: bytes,
-        patient_name: str,
-    ) -> ArchivedDocument:
-        now = self.clock.now()
-        folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = _write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf)
-        try:
-            row = uow.documents.add(
-                models.Document(
-                    kind=DocumentKind.DOSSIE.value,
-                    patient_id=patient_id,
-                    generated_at=now,
-                    as_of=letterhead.as_of,
-                    sha256=_sha256(pdf),
-                    file_path=str(path),
-                    user_id=self.actor.user_id,
-                )
-            )
-            uow.commit()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return _archived(row, patient_name)
 
 
 def _new_zip(folder: Path, stem: str) -> Path:

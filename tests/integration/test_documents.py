@@ -20,7 +20,7 @@ from app.domain.money import format_brl
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.errors import EmDiaError, PermissionDenied, ValidationError
 from app.services.base import Actor
-from app.services.documents import NothingToPrint
+from app.services.documents.gathering import NothingToPrint
 from tests.conftest import STAFF_PASSWORD, TODAY
 
 DESCRIPTION = "Implante dentário 36 — uso interno"
@@ -167,7 +167,7 @@ def test_a_reversed_payment_has_no_receipt(services: Services, contract_id: int)
         services.documents.receipt(reversed_one.id)
     with pytest.raises(NothingToPrint, match="estorno"):
         services.documents.receipt(reversal.id)
-    assert services.documents.for_patient(1) == []
+    assert services.archive.for_patient(1) == []
 
 
 def test_contract_has_parties_terms_and_lines_for_debtor_and_two_witnesses(
@@ -225,13 +225,13 @@ def test_every_document_is_archived_with_its_hash_and_never_overwritten(
         assert path.is_relative_to(services.config.documents_dir)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == document.sha256
         assert document.as_of == TODAY and document.kind == "notificacao"
-    listed = services.documents.for_patient(2)  # the patient…
+    listed = services.archive.for_patient(2)  # the patient…
     assert [d.id for d in listed] == [second.id, first.id]
-    assert [d.id for d in services.documents.for_patient(1)] == [second.id, first.id]  # …payer
-    assert services.documents.archived_file(first.id) == Path(first.file_path)
+    assert [d.id for d in services.archive.for_patient(1)] == [second.id, first.id]  # …payer
+    assert services.archive.archived_file(first.id) == Path(first.file_path)
     Path(first.file_path).write_bytes(b"%PDF-1.4 altered")
     with pytest.raises(EmDiaError, match="SHA-256"):
-        services.documents.archived_file(first.id)
+        services.archive.archived_file(first.id)
 
 
 def test_notification_is_refused_when_nothing_is_late(services: Services) -> None:
@@ -244,7 +244,7 @@ def test_notification_is_refused_when_nothing_is_late(services: Services) -> Non
         services.documents.generate("notificacao", contract_id=view.summary.id)
     with pytest.raises(NothingToPrint):
         services.documents.generate("notificacao", patient_id=patient.id)
-    assert services.documents.count() == 0
+    assert services.archive.count() == 0
 
 
 def test_documents_need_the_clinic_identified(services: Services) -> None:
@@ -259,16 +259,16 @@ def test_documents_need_the_clinic_identified(services: Services) -> None:
 def test_batch_generates_one_notification_per_late_contract_and_can_stop(
     demo_services: Services,
 ) -> None:
-    documents = demo_services.documents
-    candidates = documents.overdue_candidates(30)
+    batch = demo_services.document_batch
+    candidates = batch.overdue_candidates(30)
     assert len(candidates) >= 5
     seen: list[tuple[int, int]] = []
-    result = documents.batch_notifications(
+    result = batch.notifications(
         30, lambda done, total: seen.append((done, total)), cancelled=lambda: len(seen) >= 3
     )
     assert result.cancelled and len(result.documents) + len(result.skipped) == 3
-    assert documents.count() == len(result.documents)
-    complete = documents.batch_notifications(30)
+    assert demo_services.archive.count() == len(result.documents)
+    complete = batch.notifications(30)
     assert not complete.cancelled
     assert len(complete.documents) + len(complete.skipped) == len(candidates)
     assert complete.total_cents > 0
@@ -306,9 +306,9 @@ def test_documents_need_a_user_with_the_documents_permission(staff: Services) ->
     )
     staff.login("recepcao", STAFF_PASSWORD)  # the desk prints documents
     [document] = staff.documents.generate("contrato", contract_id=view.summary.id)
-    assert staff.documents.for_patient(patient.id)[0].id == document.id
+    assert staff.archive.for_patient(patient.id)[0].id == document.id
     staff.actor = Actor.nobody()  # locked screen / nobody logged in
     with pytest.raises(PermissionDenied):
         staff.documents.generate("extrato", contract_id=view.summary.id)
     with pytest.raises(PermissionDenied):
-        staff.documents.search("")
+        staff.archive.search("")

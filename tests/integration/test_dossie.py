@@ -40,7 +40,7 @@ def test_the_dossie_holds_the_summary_every_document_and_their_hashes(
     assert len([n for n in names if n.startswith("documentos/")]) == 2
     # The summary is archived like any other document, with its SHA-256.
     assert result.summary.kind == "dossie"
-    archived = staff.documents.archived_file(result.summary.id)
+    archived = staff.archive.archived_file(result.summary.id)
     assert hashlib.sha256(archived.read_bytes()).hexdigest() == result.summary.sha256
     # A second export never overwrites the first.
     again = staff.dossie.export(ids["ana"], tmp_path / "saida")
@@ -52,7 +52,7 @@ def test_a_changed_archive_file_is_not_copied_and_the_summary_says_so(
 ) -> None:
     staff.login("gestor", STAFF_PASSWORD)
     ids = seed_debt(staff)
-    [contract_doc] = staff.documents.for_patient(ids["ana"])
+    [contract_doc] = staff.archive.for_patient(ids["ana"])
     Path(contract_doc.file_path).write_bytes(b"%PDF-1.4 alterado")
     result = staff.dossie.export(ids["ana"], tmp_path)
     assert result.copied == 0 and result.skipped == (

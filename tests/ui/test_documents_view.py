@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
+from app.domain.catalog import DocumentKind
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.patients import PatientForm
-from app.services.documents import BatchResult
+from app.services.documents.batch import BatchResult
 from tests.ui.helpers import cancel_progress
 from ui import tasks
 from ui.documents import DocumentDesk
@@ -49,7 +50,7 @@ class FakeDesktop:
 def make_view(
     qtbot: QtBot, services: Services, tmp_path: Path
 ) -> tuple[DocumentsView, FakeDesktop]:
-    view = DocumentsView(services.documents)
+    view = DocumentsView(services.document_batch, services.archive)
     fake = FakeDesktop(view.desk, tmp_path)
     qtbot.addWidget(view)
     view.resize(1100, 700)
@@ -64,7 +65,7 @@ def test_batch_of_notifications_runs_in_the_background_and_fills_the_archive(
     view, fake = make_view(qtbot, demo_services, tmp_path)
     assert view.model.total == 0
     view.min_days.setValue(30)
-    expected = len(demo_services.documents.overdue_candidates(30))
+    expected = len(demo_services.document_batch.overdue_candidates(30))
     assert f"{expected} contrato(s)" in view.candidates_label.text()
     ticks = [0]
     timer = QTimer(view)
@@ -110,7 +111,7 @@ def test_batch_can_be_cancelled_and_keeps_what_was_generated(
     result: BatchResult = finished.args[0]
     assert result.cancelled
     assert "Cancelado" in view.batch_summary.text()
-    assert demo_services.documents.count() == len(result.documents) < result.candidates
+    assert demo_services.archive.count() == len(result.documents) < result.candidates
 
 
 @pytest.fixture
@@ -157,3 +158,23 @@ def test_patient_page_prints_documents_and_lists_the_archive(
     qtbot.mouseClick(page.payments.receipt_button, Qt.MouseButton.LeftButton)
     assert "estornado" in page.print_bar.status.text()
     assert page.archive.model.rowCount() == 3  # nothing archived for it
+
+
+def test_a_contract_not_yet_due_offers_no_charging_letter_and_says_why(
+    qtbot: QtBot, services: Services
+) -> None:
+    services.clinic.update(CLINIC)
+    patient = services.patients.create(PatientForm(name="Maria da Silva", cpf="529.982.247-25"))
+    view = services.contracts.create(
+        patient.id, ContractForm(total="600,00", installments="3", first_due="2026-04-10")
+    )
+    page = PatientPage(services)
+    qtbot.addWidget(page)
+    page.open(patient.id)
+    buttons = page.print_bar.buttons
+    assert [k for k, b in buttons.items() if b.isEnabled()] == ["contrato", "carne", "extrato"]
+    # The same sentence `emdia documents notificacao` answers with.
+    assert buttons[DocumentKind.NOTIFICACAO].toolTip() == (
+        f"Notificação extrajudicial: o contrato {view.summary.id} não tem parcelas em atraso "
+        "em 16/03/2026."
+    )

@@ -1,4 +1,5 @@
-"""Document rules kept in the domain: deadlines, references, amounts in words, long dates."""
+"""Document rules kept in the domain: deadlines, references, which documents a contract allows,
+amounts in words, long dates."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from datetime import date
 
 import pytest
 
+from app.domain.catalog import ContractStatus, DocumentKind
 from app.domain.dates import format_date_long
 from app.domain.documents import (
+    CONTRACT_KINDS,
+    contract_documents,
     negativacao_earliest,
     notification_deadline,
     reference,
+    why_not,
 )
+from app.domain.law import ChargePolicy, DebtLine, InstallmentTerms, Settlement, updated_debt
 from app.domain.money import amount_in_words
 
 
@@ -31,6 +37,71 @@ def test_negativacao_comes_at_least_ten_days_after_the_notice() -> None:
 
 def test_reference_names_kind_number_and_date() -> None:
     assert reference("notificacao", 123, date(2026, 3, 16)) == "NOT-000123-20260316"
+
+
+TODAY = date(2026, 3, 16)
+
+
+def line(due: date, paid_on: date | None = None) -> DebtLine:
+    """A R$ 100,00 installment due on ``due`` (paid in full on ``paid_on``), as of TODAY."""
+    terms = InstallmentTerms(1, due, due, 10_000)
+    paid = (Settlement(paid_on, principal_cents=10_000),) if paid_on else ()
+    return updated_debt(terms, paid, TODAY, ChargePolicy())
+
+
+OVERDUE = line(date(2026, 3, 10))  # six days late
+NOT_YET_DUE = line(date(2026, 4, 10))
+PAID = line(date(2026, 2, 10), paid_on=date(2026, 2, 10))
+
+
+def test_contract_and_statement_are_always_allowed() -> None:
+    for status in ContractStatus:
+        for lines in ((), (PAID,), (OVERDUE,)):
+            assert why_not(DocumentKind.CONTRATO, 7, status, lines, TODAY) is None
+            assert why_not(DocumentKind.EXTRATO, 7, status, lines, TODAY) is None
+
+
+def test_a_carne_needs_an_open_installment_of_an_active_contract() -> None:
+    refused = "Carnê: o contrato 7 não tem parcelas em aberto."
+    assert why_not(DocumentKind.CARNE, 7, ContractStatus.ACTIVE, (PAID, NOT_YET_DUE), TODAY) is None
+    assert why_not(DocumentKind.CARNE, 7, ContractStatus.ACTIVE, (OVERDUE,), TODAY) is None
+    assert why_not(DocumentKind.CARNE, 7, ContractStatus.ACTIVE, (PAID,), TODAY) == refused
+    for status in (ContractStatus.CANCELLED, ContractStatus.RENEGOTIATED):
+        assert why_not(DocumentKind.CARNE, 7, status, (NOT_YET_DUE,), TODAY) == refused
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        (DocumentKind.NOTIFICACAO, "Notificação extrajudicial"),
+        (DocumentKind.AVISO_NEGATIVACAO, "Aviso prévio de negativação"),
+    ],
+)
+def test_charging_letters_need_an_overdue_installment_of_an_active_contract(
+    kind: DocumentKind, name: str
+) -> None:
+    refused = f"{name}: o contrato 7 não tem parcelas em atraso em 16/03/2026."
+    assert why_not(kind, 7, ContractStatus.ACTIVE, (PAID, OVERDUE), TODAY) is None
+    assert why_not(kind, 7, ContractStatus.ACTIVE, (PAID, NOT_YET_DUE), TODAY) == refused
+    assert why_not(kind, 7, ContractStatus.CANCELLED, (OVERDUE,), TODAY) == refused
+    assert why_not(kind, 7, ContractStatus.RENEGOTIATED, (OVERDUE,), TODAY) == refused
+
+
+def test_contract_documents_answers_for_every_kind_in_the_desk_order() -> None:
+    answers = contract_documents(7, ContractStatus.ACTIVE, (PAID, NOT_YET_DUE), TODAY)
+    assert (
+        tuple(answers)
+        == CONTRACT_KINDS
+        == (
+            DocumentKind.CONTRATO,
+            DocumentKind.CARNE,
+            DocumentKind.EXTRATO,
+            DocumentKind.NOTIFICACAO,
+            DocumentKind.AVISO_NEGATIVACAO,
+        )
+    )
+    allowed = {kind for kind, why in answers.items() if why is None}
+    assert allowed == {DocumentKind.CONTRATO, DocumentKind.CARNE, DocumentKind.EXTRATO}
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
 from app.errors import EmDiaError, ValidationError
 from app.services.agreements import AgreementService
-from app.services.documents import DocumentService
+from app.services.documents.single import DocumentService
 from ui import ops
 from ui.widgets.form import in_one_line, line_edit
 from ui.widgets.form_dialog import FormDialog

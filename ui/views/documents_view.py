@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_brl
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
-from app.services.documents import BatchResult, DocumentService
+from app.services.documents.archive import DocumentArchiveService
+from app.services.documents.batch import BatchResult, DocumentBatchService
 from ui import ops
 from ui.documents import DocumentDesk, act_on
 from ui.models.documents_model import DocumentTableModel
@@ -37,14 +38,16 @@ class DocumentsView(QWidget):
 
     def __init__(
         self,
-        service: DocumentService,
+        batch: DocumentBatchService,
+        archive: DocumentArchiveService,
         desk: DocumentDesk | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("DocumentsView")
-        self.service = service
-        self.desk = desk or DocumentDesk(service, self)
+        self.batch = batch
+        self.archive = archive
+        self.desk = desk or DocumentDesk(archive, self)
         self.last_result: BatchResult | None = None
 
         title = QLabel(self.tr("Documentos"))
@@ -100,7 +103,7 @@ class DocumentsView(QWidget):
         self.search = SearchBox(self.tr("Buscar por paciente, CPF, nº do contrato ou tipo…"))
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
-        self.model = DocumentTableModel(self.service.search, self.service.count)
+        self.model = DocumentTableModel(self.archive.search, self.archive.count)
         self.table = make_table(self.model, "documentsTable", (60, 135, 200, 240, 70, 90))
         self.status = QLabel()
         self.status.setObjectName("status")
@@ -162,7 +165,7 @@ class DocumentsView(QWidget):
         days = self.min_days.value()
         candidates = ops.call(
             self,
-            lambda: self.service.overdue_candidates(days),
+            lambda: self.batch.overdue_candidates(days),
             on_error=ops.show_in(self.candidates_label),
         )
         if candidates is not None:
@@ -177,10 +180,10 @@ class DocumentsView(QWidget):
         self.batch_button.setEnabled(False)
         self.batch_summary.setText(self.tr("Gerando notificações…"))
 
-        service = self.service
+        batch = self.batch
 
         def job(progress: Progress, cancelled: IsCancelled) -> BatchResult:
-            return service.batch_notifications(days, progress, cancelled)
+            return batch.notifications(days, progress, cancelled)
 
         ops.start(
             self,

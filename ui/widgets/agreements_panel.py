@@ -16,7 +16,7 @@ from app.domain.money import format_brl
 from app.errors import EmDiaError
 from app.services.agreements import AgreementService
 from app.services.base import Permission
-from app.services.documents import DocumentService
+from app.services.documents.single import DocumentService
 from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.tables import make_table

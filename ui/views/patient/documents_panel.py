@@ -9,19 +9,20 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.domain.catalog import DocumentKind
 from app.domain.contracts import ContractView
-from app.domain.documents import ArchivedDocument
+from app.domain.documents import CONTRACT_KINDS, ArchivedDocument, contract_documents
 from ui.models.documents_model import DOCUMENT_HEADERS, document_cells
 from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.tables import lay_out_with_buttons, make_table
 
-# The documents printed from a contract, in the order a receptionist needs them.
-CONTRACT_DOCUMENTS = (
-    (DocumentKind.CONTRATO, "Contrato"),
-    (DocumentKind.CARNE, "Carnê com PIX"),
-    (DocumentKind.EXTRATO, "Extrato"),
-    (DocumentKind.NOTIFICACAO, "Notificação extrajudicial"),
-    (DocumentKind.AVISO_NEGATIVACAO, "Aviso de negativação"),
-)
+# The buttons' texts for the documents printed from a contract.
+BUTTON_TEXTS = {
+    DocumentKind.CONTRATO: "Contrato",
+    DocumentKind.CARNE: "Carnê com PIX",
+    DocumentKind.EXTRATO: "Extrato",
+    DocumentKind.NOTIFICACAO: "Notificação extrajudicial",
+    DocumentKind.AVISO_NEGATIVACAO: "Aviso de negativação",
+}
+PRINT_TIP = "Gera, arquiva e abre o PDF do contrato selecionado."
 
 
 class PrintBar(QWidget):
@@ -32,14 +33,14 @@ class PrintBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("printBar")
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[DocumentKind, QPushButton] = {}
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(self.tr("Imprimir:")))
-        for kind, text in CONTRACT_DOCUMENTS:
-            button = QPushButton(self.tr(text))
+        for kind in CONTRACT_KINDS:  # in the order the desk needs them
+            button = QPushButton(self.tr(BUTTON_TEXTS[kind]))
             button.setObjectName(f"doc_{kind}")
-            button.setToolTip(self.tr("Gera, arquiva e abre o PDF do contrato selecionado."))
+            button.setToolTip(self.tr(PRINT_TIP))
             button.clicked.connect(lambda _checked=False, k=kind: self.document_requested.emit(k))
             self.buttons[kind] = button
             row.addWidget(button)
@@ -56,20 +57,20 @@ class PrintBar(QWidget):
         row.addWidget(self.dossie_button)
 
     def offer_for(self, view: ContractView | None) -> None:
-        """Offer only documents that would be true today: no carnê without open installments,
-        no notification without an overdue one."""
-        active = view is not None and view.summary.status == "active"
-        overdue = active and view is not None and any(ln.is_overdue for ln in view.lines)
-        open_lines = active and view is not None and any(ln.is_open for ln in view.lines)
-        enabled: dict[str, bool] = {
-            DocumentKind.CONTRATO: view is not None,
-            DocumentKind.EXTRATO: view is not None,
-            DocumentKind.CARNE: open_lines,
-            DocumentKind.NOTIFICACAO: overdue,
-            DocumentKind.AVISO_NEGATIVACAO: overdue,
-        }
+        """Offer only the documents the contract allows today (no carnê without open
+        installments, no notification without an overdue one — the answers ``emdia
+        documents`` gives); a disabled button says why in its tooltip."""
+        if view is None:
+            for button in self.buttons.values():
+                button.setEnabled(False)
+                button.setToolTip(self.tr(PRINT_TIP))
+            return
+        summary = view.summary
+        refusals = contract_documents(summary.id, summary.status, view.lines, view.as_of)
         for kind, button in self.buttons.items():
-            button.setEnabled(enabled[kind])
+            why = refusals[kind]
+            button.setEnabled(why is None)
+            button.setToolTip(self.tr(PRINT_TIP) if why is None else why)
 
 
 class ArchivePanel(QWidget):

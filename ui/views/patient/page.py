@@ -53,7 +53,7 @@ class PatientPage(QWidget):
         super().__init__(parent)
         self.setObjectName("PatientPage")
         self.services = services
-        self.desk = desk or DocumentDesk(services.documents, self)
+        self.desk = desk or DocumentDesk(services.archive, self)
         self.patient: Patient | None = None
         self.contract: ContractView | None = None
         self.standing: CollectionStatus | None = None
@@ -172,7 +172,7 @@ class PatientPage(QWidget):
         if self.patient is None:
             return
         patient_id = self.patient.id
-        documents = ops.call(self, lambda: self.services.documents.for_patient(patient_id))
+        documents = ops.call(self, lambda: self.services.archive.for_patient(patient_id))
         if documents is None:
             return
         self.archive.show_documents(documents)
