@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from reportlab.platypus import Flowable
 
-from app.documents.layout import brl, clinic_contacts, esc, method_label, table
+from app.documents.layout import CONTENT_WIDTH, brl, clinic_contacts, esc, method_label, table
 from app.documents.model import ContractFacts, Letterhead
 from app.domain.contracts import REVERSAL_CODES, PaymentView
 from app.domain.dates import format_date
@@ -14,12 +15,27 @@ from app.domain.law import DebtLine
 from app.domain.money import format_percent
 from app.domain.pix import display_key
 
-# DESIGN.md §4: documents never name the treatment; the contract may say what kind of service.
+# Documents never name the treatment (health data, LGPD art. 11); the contract may say what kind
+# of service.
 SERVICE_KIND = "serviços odontológicos"
 
 
 def installment_label(number: int, count: int) -> str:
     return "Entrada" if number == 0 else f"{number}/{count}"
+
+
+def plan_table(plan: Sequence[tuple[int, date, int]], count: int) -> Flowable:
+    """A payment plan as the contract and the confissão de dívida print it: one row per
+    (number, effective due date, amount) — parcela, vencimento, valor — and the total."""
+    rows = [
+        [installment_label(number, count), format_date(due), brl(cents)]
+        for number, due, cents in plan
+    ]
+    total = ["Total", "", brl(sum(cents for _number, _due, cents in plan))]
+    return table(
+        ["Parcela", "Vencimento", "Valor"], rows, [30, 35, 35], right=[2], total=total,
+        width=CONTENT_WIDTH * 0.55,
+    )  # fmt: skip
 
 
 def payment_rows(payments: Sequence[PaymentView], count: int) -> list[list[str]]:

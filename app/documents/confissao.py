@@ -19,9 +19,8 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from app.documents.common import SERVICE_KIND, days, installment_label
+from app.documents.common import SERVICE_KIND, days, plan_table
 from app.documents.layout import (
-    CONTENT_WIDTH,
     Clauses,
     Signer,
     brl,
@@ -120,7 +119,9 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
             "acréscimo. A CREDORA dará recibo de cada pagamento."
         ),
         spacer(2),
-        _plan_table(ag),
+        plan_table(
+            [(s.number, s.effective_due_date, s.amount_cents) for s in ag.schedule], ag.count
+        ),
         spacer(2),
         para(
             f"{clause.n()}. Enquanto este acordo for cumprido, as parcelas de origem acima não "
@@ -209,17 +210,4 @@ def _origin_table(ag: AgreementView) -> Flowable:
         [22, 18, 13, 19, 15, 15, 16, 21],
         right=[2, 3, 4, 5, 6, 7],
         total=total,
-    )  # fmt: skip
-
-
-def _plan_table(ag: AgreementView) -> Flowable:
-    rows = [
-        [installment_label(s.number, ag.count), format_date(s.effective_due_date),
-         brl(s.amount_cents)]
-        for s in ag.schedule
-    ]  # fmt: skip
-    total = ["Total", "", brl(sum(s.amount_cents for s in ag.schedule))]
-    return table(
-        ["Parcela", "Vencimento", "Valor"], rows, [30, 35, 35], right=[2], total=total,
-        width=CONTENT_WIDTH * 0.55,
     )  # fmt: skip

@@ -17,9 +17,8 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from app.documents.common import SERVICE_KIND, installment_label
+from app.documents.common import SERVICE_KIND, plan_table
 from app.documents.layout import (
-    CONTENT_WIDTH,
     Clauses,
     Signer,
     brl,
@@ -34,10 +33,8 @@ from app.documents.layout import (
     place_and_date,
     signatures,
     spacer,
-    table,
 )
 from app.documents.model import ContractFacts, Letterhead
-from app.domain.dates import format_date
 from app.domain.money import amount_in_words, format_percent
 
 TITLE = "Contrato de prestação de serviços com parcelamento"
@@ -54,7 +51,6 @@ METHOD_PHRASES = {
 def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: ContractFacts) -> None:
     clinic = letterhead.clinic
     parcels = [ln for ln in facts.lines if ln.number > 0]
-    down = next((ln for ln in facts.lines if ln.number == 0), None)
     financed = sum(ln.principal_cents for ln in parcels)
     parties = [
         ("CONTRATADA", clinic_party(clinic) + (f", {esc(clinic.cro)}" if clinic.cro else "")),
@@ -100,7 +96,10 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
             "parcelas é o preço."
         ),
         spacer(2),
-        _plan_table(facts, down is not None),
+        plan_table(
+            [(ln.number, ln.effective_due_date, ln.principal_cents) for ln in facts.lines],
+            facts.installments_count,
+        ),
         spacer(2),
         para(
             f"{clause.n()}. O vencimento que cair em sábado, domingo ou feriado passa para o "
@@ -170,20 +169,6 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         signatures(_signers(facts, clinic_signer(clinic, "CONTRATADA"))),
     ]
     build(target, letterhead, TITLE, story, subject=f"Contrato {facts.id}")
-
-
-def _plan_table(facts: ContractFacts, with_down: bool) -> Flowable:
-    count = facts.installments_count
-    rows = [
-        [installment_label(ln.number, count), format_date(ln.effective_due_date),
-         brl(ln.principal_cents)]
-        for ln in facts.lines
-    ]  # fmt: skip
-    total = ["Total", "", brl(sum(ln.principal_cents for ln in facts.lines))]
-    return table(
-        ["Parcela", "Vencimento", "Valor"], rows, [30, 35, 35], right=[2], total=total,
-        width=CONTENT_WIDTH * 0.55,
-    )  # fmt: skip
 
 
 def _signers(facts: ContractFacts, clinic: Signer) -> list[Signer]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.domain.catalog import ContractStatus
 from app.domain.clinic import ClinicInfo
 from app.domain.contracts import PaymentView
 from app.domain.law import DebtLine, Settlement
@@ -49,7 +50,7 @@ class ContractFacts:
     punctuality_discount_bp: int
     correction_index: str
     witnesses: tuple[tuple[str, str], ...]
-    status: str
+    status: ContractStatus
     lines: tuple[DebtLine, ...]  # every installment, updated to the letterhead's date
     payments: tuple[PaymentView, ...] = ()
 

@@ -1,4 +1,5 @@
-"""Who may do what: the roles of DESIGN.md §2 and the permissions each one carries.
+"""Who may do what: the roles (perfis) of the people at the clinic and the permissions each one
+carries.
 
 Pure data, no database: services ask ``Actor.can(Permission.X)`` (through ``Service.require``)
 and the window uses the same answer to hide what the user cannot use anyway.

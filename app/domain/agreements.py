@@ -20,10 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.domain.catalog import AgreementStatus
 from app.domain.contracts import MAX_INSTALLMENTS
 from app.domain.dates import parse_date
 from app.domain.law import DebtLine
-from app.domain.money import format_brl, parse_brl
+from app.domain.money import format_brl, money_in_form
 from app.domain.schedule import PlannedInstallment, plan
 from app.errors import FieldError, ValidationError
 
@@ -188,16 +189,6 @@ def compute(
     )
 
 
-def _money(raw: str, key: str, errors: list[FieldError]) -> int:
-    if not (raw or "").strip():
-        return 0
-    try:
-        return parse_brl(raw, key, LABELS[key])
-    except ValidationError as exc:
-        errors.extend(exc.errors)
-        return 0
-
-
 def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> AgreementTerms:
     """Typed terms for ``origin`` (already resolved from ``form.installment_ids``), or one
     ValidationError listing every field to fix, in pt-BR."""
@@ -207,7 +198,7 @@ def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> 
             FieldError("installment_ids", "Parcelas: escolha ao menos uma parcela em aberto.")
         )
     debt = debt_of(origin).total_cents
-    discount = _money(form.discount, "discount", errors)
+    discount = money_in_form(form.discount, "discount", LABELS["discount"], errors)
     if origin and discount >= debt:
         errors.append(
             FieldError(
@@ -217,7 +208,7 @@ def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> 
             )
         )
     total = debt - discount
-    down = _money(form.down_payment, "down_payment", errors)
+    down = money_in_form(form.down_payment, "down_payment", LABELS["down_payment"], errors)
     if origin and down and discount < debt and down >= total:
         errors.append(
             FieldError(
@@ -337,12 +328,15 @@ def broken_on(installments: Sequence[PlanInstallment], as_of: date) -> date | No
 
 # --- what the screens and the CLI read ------------------------------------------------------
 
-STATUS_LABELS = {
-    "proposed": "proposta",
-    "awaiting_approval": "aguardando aprovação do gestor",
-    "accepted": "aceito",
-    "broken": "não cumprido",
-    "cancelled": "cancelado",
+# A proposta above the clinic's discount limit, not approved yet: shown as a status of its own.
+AWAITING_APPROVAL = "awaiting_approval"
+
+STATUS_LABELS: dict[str, str] = {
+    AgreementStatus.PROPOSED: "proposta",
+    AWAITING_APPROVAL: "aguardando aprovação do gestor",
+    AgreementStatus.ACCEPTED: "aceito",
+    AgreementStatus.BROKEN: "não cumprido",
+    AgreementStatus.CANCELLED: "cancelado",
 }
 
 
@@ -377,7 +371,7 @@ class AgreementView:
     patient_name: str
     debtor_id: int  # who confesses the debt: the responsável financeiro, or the patient
     debtor_name: str
-    status: str  # catalog.AgreementStatus value
+    status: AgreementStatus
     needs_approval: bool  # above the clinic's discount limit and not approved yet
     as_of: date
     principal_cents: int  # chosen debt, open principal
@@ -416,7 +410,7 @@ class AgreementView:
 
     @property
     def status_key(self) -> str:
-        return "awaiting_approval" if self.needs_approval else self.status
+        return AWAITING_APPROVAL if self.needs_approval else self.status
 
     @property
     def status_label(self) -> str:

@@ -45,14 +45,6 @@ class ContactOutcome(StrEnum):
     PAID = "paid"  # the person says they paid: confirm it and register the payment
 
 
-class Role(StrEnum):
-    """recepcao: the desk; gestor: dentist/owner; admin: users and backups."""
-
-    RECEPCAO = "recepcao"
-    GESTOR = "gestor"
-    ADMIN = "admin"
-
-
 class AgreementStatus(StrEnum):
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
@@ -96,9 +88,6 @@ LABELS: dict[str, str] = {
     ContactOutcome.PROMISED: "prometeu pagar",
     ContactOutcome.REFUSED: "recusou",
     ContactOutcome.PAID: "disse que pagou",
-    Role.RECEPCAO: "Recepção",
-    Role.GESTOR: "Gestor(a)/Dentista",
-    Role.ADMIN: "Administrador(a)",
 }
 
 

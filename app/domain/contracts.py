@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.domain import identity
-from app.domain.catalog import PaymentMethod
+from app.domain.catalog import ContractStatus, PaymentMethod
 from app.domain.dates import age_on, parse_date
 from app.domain.law import DebtLine
-from app.domain.money import format_brl, parse_brl
+from app.domain.money import format_brl, money_in_form
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
 
@@ -65,18 +65,7 @@ LABELS = {
 }
 
 METHOD_CHOICES = ", ".join(m.value for m in PaymentMethod)
-
-
-def _money(raw: str, key: str, errors: list[FieldError], *, required: bool) -> int:
-    if not (raw or "").strip():
-        if required:
-            errors.append(FieldError(key, f"{LABELS[key]}: obrigatório, por exemplo 1.200,00."))
-        return 0
-    try:
-        return parse_brl(raw, key, LABELS[key])
-    except ValidationError as exc:
-        errors.extend(exc.errors)
-        return 0
+AMOUNT_EXAMPLE = "por exemplo 1.200,00"  # after "obrigatório," when a required amount is blank
 
 
 def _method(raw: str, errors: list[FieldError]) -> PaymentMethod:
@@ -93,10 +82,10 @@ def validate_contract(
     form: ContractForm, today: date, *, patient_birth: date | None, has_responsible: bool
 ) -> ContractData:
     errors: list[FieldError] = []
-    total = _money(form.total, "total", errors, required=True)
+    total = money_in_form(form.total, "total", LABELS["total"], errors, required=AMOUNT_EXAMPLE)
     if not errors and total == 0:
         errors.append(FieldError("total", "Valor total: precisa ser maior que zero."))
-    down = _money(form.down_payment, "down_payment", errors, required=False)
+    down = money_in_form(form.down_payment, "down_payment", LABELS["down_payment"], errors)
     if total and down >= total:
         errors.append(
             FieldError(
@@ -262,7 +251,7 @@ class PaymentData:
 
 def validate_payment(form: PaymentForm, today: date) -> PaymentData:
     errors: list[FieldError] = []
-    amount = _money(form.amount, "amount", errors, required=True)
+    amount = money_in_form(form.amount, "amount", LABELS["amount"], errors, required=AMOUNT_EXAMPLE)
     if not errors and amount == 0:
         errors.append(FieldError("amount", "Valor: precisa ser maior que zero."))
     paid_on = today
@@ -325,7 +314,7 @@ class ContractSummary:
     total_cents: int
     installments: int
     method: str
-    status: str
+    status: ContractStatus
     open_principal_cents: int
     next_due: date | None
 

@@ -18,11 +18,11 @@ from app.domain.catalog import Channel, PaymentMethod, label
 from app.domain.dates import parse_date
 from app.domain.importing import FieldSpec, Record, RowErrors, parse_flag, parse_installment_number
 from app.domain.law import STATUS_LABELS, DebtLine
-from app.domain.money import parse_brl
+from app.domain.money import parse_money_field
 from app.domain.patients import PatientData, PatientForm, PersonRef, ResponsibleForm
 from app.domain.schedule import add_months
 from app.domain.text import fold
-from app.errors import FieldError, ValidationError
+from app.errors import FieldError
 from app.tabular import Column, Kind
 
 PATIENTS, CONTRACTS, PAYMENTS = "patients", "contracts", "payments"
@@ -306,7 +306,7 @@ def read_installment(record: Record, errors: RowErrors) -> InstallmentLine:
             errors.add(record, "due_date", parsed.message)
         else:
             due = parsed
-    amount = _money(record, "amount", "Valor", errors, required=True)
+    amount = _amount(record, "amount", "Valor", errors, required=True)
     paid_on = None
     if record.get("paid_on"):
         parsed = parse_date(record.get("paid_on"), "paid_on", "Pago em")
@@ -314,7 +314,7 @@ def read_installment(record: Record, errors: RowErrors) -> InstallmentLine:
             errors.add(record, "paid_on", parsed.message)
         else:
             paid_on = parsed
-    paid_amount = _money(record, "paid_amount", "Valor pago", errors, required=False)
+    paid_amount = _amount(record, "paid_amount", "Valor pago", errors, required=False)
     status = fold(record.get("status"))
     if status in RENEGOTIATED_WORDS:
         errors.add(
@@ -336,17 +336,21 @@ def read_installment(record: Record, errors: RowErrors) -> InstallmentLine:
     return InstallmentLine(record, number, due, amount, paid_on, paid_amount, said_paid)
 
 
-def _money(record: Record, key: str, text: str, errors: RowErrors, *, required: bool) -> int | None:
-    raw = record.get(key)
-    if not raw:
-        if required:
-            errors.add(record, key, f"{text}: obrigatório, como 150,00.")
+def _amount(
+    record: Record, key: str, text: str, errors: RowErrors, *, required: bool
+) -> int | None:
+    """A cell's amount; a required one is also more than zero (a parcela of R$ 0,00 is a typo)."""
+    value = parse_money_field(
+        record.get(key),
+        key,
+        text,
+        required="como 150,00" if required else "",
+        allow_zero=not required,
+    )
+    if isinstance(value, FieldError):
+        errors.add(record, key, value.message)
         return None
-    try:
-        return parse_brl(raw, key, text, allow_zero=not required)
-    except ValidationError as exc:
-        errors.add(record, key, exc.errors[0].message)
-        return None
+    return value
 
 
 def group_contracts(lines: Sequence[InstallmentLine]) -> list[ContractGroup]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.errors import ValidationError
+from app.errors import FieldError, ValidationError
 
 _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
 _PLAIN = re.compile(r"^\d+(?:,\d{1,2})?$")
@@ -42,6 +42,34 @@ def parse_brl(
     if value == 0 and not allow_zero:
         raise ValidationError.single(field, f"{name}: o valor precisa ser maior que zero.")
     return value
+
+
+def parse_money_field(
+    text: str, field: str, label: str, *, required: str = "", allow_zero: bool = True
+) -> int | FieldError | None:
+    """An amount typed in a form or read from a spreadsheet cell: its centavos; ``None`` when
+    left blank and optional; or the ``FieldError`` naming the field (``parse_brl``'s message).
+
+    ``required``: a blank is refused, with this hint after "obrigatório" (each form shows an
+    example that fits it: ``"por exemplo 1.200,00"``, ``"como 150,00"``)."""
+    if not (text or "").strip():
+        return FieldError(field, f"{_cap(label)}: obrigatório, {required}.") if required else None
+    try:
+        return parse_brl(text, field, label, allow_zero=allow_zero)
+    except ValidationError as exc:
+        return exc.errors[0]
+
+
+def money_in_form(
+    text: str, field: str, label: str, errors: list[FieldError], *, required: str = ""
+) -> int:
+    """``parse_money_field`` for a form that lists every wrong field at once: the amount (0 when
+    blank or refused), the refusal appended to ``errors``."""
+    value = parse_money_field(text, field, label, required=required)
+    if isinstance(value, FieldError):
+        errors.append(value)
+        return 0
+    return value or 0
 
 
 def format_brl(cents: int, *, symbol: bool = True) -> str:

@@ -407,7 +407,7 @@ def view_of(uow: UnitOfWorkPort, row: models.Agreement) -> AgreementView:
         patient_name=patient.name if patient else "",
         debtor_id=debtor.id if debtor else row.patient_id,
         debtor_name=debtor.name if debtor else "",
-        status=row.status,
+        status=AgreementStatus(row.status),
         needs_approval=bool(b.get("needs_approval")),
         as_of=row.as_of,
         principal_cents=row.principal_cents,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.catalog import ContractStatus
 from app.domain.contracts import (
     REVERSAL_CODES,
     PaymentData,
@@ -49,6 +50,7 @@ class PaymentService(Service):
         data = validate_payment(form, self.clock.today())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
+            refuse_cancelled(contract)
             return allocate(
                 data.amount_cents,
                 data.paid_on,
@@ -247,6 +249,12 @@ def check_waiver(
         service.require(Permission.DISCOUNT_ABOVE_LIMIT)
 
 
+def refuse_cancelled(contract: models.Contract) -> None:
+    """A cancelled contract takes no payments (nor a preview of one)."""
+    if contract.status == ContractStatus.CANCELLED:
+        raise EmDiaError(f"Contrato {contract.id} está cancelado: não recebe pagamentos.")
+
+
 def allocate_payment(
     uow: UnitOfWorkPort,
     contract: models.Contract,
@@ -259,8 +267,7 @@ def allocate_payment(
     ``ledgers``: the installments it may settle (default: every one of the contract, oldest
     first; the spreadsheet import passes the one parcela a line says was paid). ``policy``:
     the contract's terms when the caller already has them."""
-    if contract.status == "cancelled":
-        raise EmDiaError(f"Contrato {contract.id} está cancelado: não recebe pagamentos.")
+    refuse_cancelled(contract)
     if ledgers is None:
         ledgers = uow.contracts.ledgers(contract.id)
     allocation = allocate(

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.domain.access import ROLE_LABELS, Role, parse_role
+from app.domain.access import Role, parse_role
 from app.errors import FieldError, LoginRefused, NotFoundError, ValidationError
 from app.persistence import models
 from app.security.passwords import hash_password, needs_rehash, verify_password
@@ -37,7 +37,7 @@ class UserInfo:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return self.role.label
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.domain.agreements import AgreementForm
+from app.domain.catalog import AgreementStatus
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.credit_checks import CreditCheckForm
 from app.domain.dates import format_date
@@ -88,7 +89,7 @@ def test_three_overdue_installments_become_a_six_times_agreement_with_a_confissa
     }
     debt = sum(open_lines[i].open_principal_cents + open_lines[i].charges_cents for i in ids)
     proposed = services.agreements.propose(patient_id, six_times(ids, "10,00"))
-    assert proposed.status == "proposed" and not proposed.needs_approval
+    assert proposed.status is AgreementStatus.PROPOSED and not proposed.needs_approval
     assert proposed.debt_cents == debt
     assert proposed.total_cents == debt - 1000
     assert proposed.discount_on_charges_cents == 1000  # charges first
@@ -97,7 +98,7 @@ def test_three_overdue_installments_become_a_six_times_agreement_with_a_confissa
     assert proposed.schedule[0].effective_due_date.isoformat() == "2026-04-10"
 
     accepted = services.agreements.accept(proposed.id)
-    assert accepted.status == "accepted" and accepted.accepted_on == TODAY
+    assert accepted.status is AgreementStatus.ACCEPTED and accepted.accepted_on == TODAY
     assert accepted.contract_id is not None
     new = services.contracts.get(accepted.contract_id)
     assert new.summary.total_cents == proposed.total_cents
@@ -188,7 +189,7 @@ def test_an_unpaid_agreement_is_flagged_broken_and_the_worklist_sees_it(
         [view] = after.agreements.for_patient(patient_id)
     finally:
         after.close()
-    assert view.status == "broken" and view.broken_on is not None
+    assert view.status is AgreementStatus.BROKEN and view.broken_on is not None
     assert view.broken_on.isoformat() == "2026-05-11"
     assert view.origin == accepted.origin  # its history is kept
     # As of a day before it broke, the stored flag does not count yet.

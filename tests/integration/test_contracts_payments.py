@@ -13,6 +13,7 @@ from app import cli
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.law import Status
 from app.domain.patients import PatientForm, ResponsibleForm
@@ -44,7 +45,7 @@ def test_receptionist_registers_12x_receives_partial_and_reverses(
     contract_id = twelve_times(services, patient_id)
     view = services.contracts.get(contract_id)
     assert len(view.lines) == 12 and sum(line.principal_cents for line in view.lines) == 120_000
-    assert view.summary.status == "active"
+    assert view.summary.status is ContractStatus.ACTIVE
 
     before = services.contracts.get(contract_id, date(2026, 5, 20))
     payment_id = pay(services, contract_id, "60,00", "2026-03-16")
@@ -67,7 +68,7 @@ def test_a_cancelled_contract_takes_no_payments(services: Services, patient_id: 
     with pytest.raises(EmDiaError, match=f"^Contrato {contract_id} está cancelado: não recebe"):
         pay(services, contract_id, "100,00", "2026-03-16")
     view = services.contracts.get(contract_id)
-    assert view.summary.status == "cancelled" and view.payments == ()
+    assert view.summary.status is ContractStatus.CANCELLED and view.payments == ()
     assert [line.paid_cents for line in view.lines] == [0] * 12
     with services.engine.connect() as conn:
         actions = list(conn.scalars(select(models.AuditLog.action)))
@@ -132,7 +133,7 @@ def test_overpayment_is_refused_or_kept_as_credit(services: Services, patient_id
     assert services.payments.for_contract(contract_id) == []
     pay(services, contract_id, "1.500,00", "2026-03-16", keep_credit=True)
     view = services.contracts.get(contract_id)
-    assert view.summary.status == "settled"
+    assert view.summary.status is ContractStatus.SETTLED
     assert view.credit_cents == 30_000
 
 

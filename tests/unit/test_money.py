@@ -4,8 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.money import format_brl, format_percent, parse_brl, parse_percent, split_cents
-from app.errors import ValidationError
+from app.domain.money import (
+    format_brl,
+    format_percent,
+    money_in_form,
+    parse_brl,
+    parse_money_field,
+    parse_percent,
+    split_cents,
+)
+from app.errors import FieldError, ValidationError
 
 
 @pytest.mark.parametrize(
@@ -78,3 +86,35 @@ def test_percent_format() -> None:
     assert format_percent(200) == "2 %"
     assert format_percent(150) == "1,5 %"
     assert format_percent(33) == "0,33 %"
+
+
+def test_a_money_field_left_blank_is_none_unless_required() -> None:
+    assert parse_money_field("  ", "down_payment", "Entrada") is None
+    assert parse_money_field("", "total", "Valor total", required="por exemplo 1.200,00") == (
+        FieldError("total", "Valor total: obrigatório, por exemplo 1.200,00.")
+    )
+    assert parse_money_field("", "amount", "Valor", required="como 150,00") == (
+        FieldError("amount", "Valor: obrigatório, como 150,00.")
+    )
+
+
+def test_a_money_field_gives_parse_brl_s_refusal_for_its_field() -> None:
+    assert parse_money_field("1.234,56", "total", "Valor total") == 123_456
+    assert parse_money_field("0", "amount", "Valor") == 0
+    assert parse_money_field("0", "amount", "Valor", allow_zero=False) == (
+        FieldError("amount", "Valor: o valor precisa ser maior que zero.")
+    )
+    assert parse_money_field("12.5", "discount", "Desconto") == FieldError(
+        "discount",
+        "Desconto: '12.5' não é um valor válido — use vírgula para os centavos, por exemplo 12,50.",
+    )
+
+
+def test_a_form_collects_every_money_refusal_and_reads_zero_for_it() -> None:
+    errors: list[FieldError] = []
+    assert money_in_form("-5", "discount", "Desconto", errors) == 0
+    assert money_in_form("", "down_payment", "Entrada", errors) == 0
+    assert money_in_form("", "total", "Valor total", errors, required="por exemplo 1.200,00") == 0
+    assert money_in_form("150,00", "amount", "Valor", errors) == 15_000
+    assert [e.field for e in errors] == ["discount", "total"]
+    assert errors[0].message == "Desconto: o valor não pode ser negativo."

@@ -505,6 +505,16 @@ def test_a_cancelled_contract_takes_no_payment_and_nothing_is_written(
     assert state(db) == before
 
 
+def test_a_cancelled_contract_has_no_payment_preview_either(
+    db: FakeDatabase, tmp_path: Path
+) -> None:
+    contract = cancelled_contract(db)
+    form = PaymentForm(contract_id=contract.id, amount="100,00", paid_on="16/03/2026")
+    with pytest.raises(EmDiaError) as caught:
+        service(PaymentService, db, RECEPCAO, tmp_path).preview(form)
+    assert caught.value.message == f"Contrato {contract.id} está cancelado: não recebe pagamentos."
+
+
 def test_payments_need_someone_logged_in(db: FakeDatabase, tmp_path: Path) -> None:
     contract = cancelled_contract(db)
     form = PaymentForm(contract_id=contract.id, amount="100,00", paid_on="16/03/2026")

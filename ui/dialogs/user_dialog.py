@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.access import ROLE_LABELS, Role
+from app.domain.access import Role
 from app.services.users import UserForm, UserInfo, UserService
 from ui.widgets.form import FieldErrors, error_label, secret_line
 
@@ -66,7 +66,7 @@ class UserDialog(_FormDialog):
         self.role = QComboBox()
         self.role.setObjectName("role")
         for role in Role:
-            self.role.addItem(ROLE_LABELS[role], role.value)
+            self.role.addItem(role.label, role.value)
         self.role.setCurrentIndex(self.role.findData((user.role if user else Role.RECEPCAO).value))
         self.errors.add_row(self.form, self.tr("Usuário"), self.username, "username")
         self.errors.add_row(self.form, self.tr("Nome completo"), self.full_name, "full_name")

@@ -11,14 +11,6 @@ from app.domain.money import format_brl
 from app.services.contracts import ContractService
 from ui.models.paged_model import PagedTableModel
 
-STATUS = {
-    "active": "ativo",
-    "settled": "quitado",
-    "renegotiated": "renegociado",
-    "cancelled": "cancelado",
-}
-
-
 def terms_cells(c: ContractSummary) -> tuple[str, ...]:
     """A contract's terms and where it stands: início, total, parcelas, forma, situação, saldo
     and próximo vencimento (the columns every list of contracts shows)."""
@@ -27,7 +19,7 @@ def terms_cells(c: ContractSummary) -> tuple[str, ...]:
         format_brl(c.total_cents),
         f"{c.installments}x",
         label(c.method),
-        STATUS.get(c.status, c.status),
+        label(c.status).lower(),
         format_brl(c.open_principal_cents),
         format_date(c.next_due),
     )

@@ -317,7 +317,7 @@ def promises_html(d: Dashboard) -> str:
     lines = ["<b>Promessas desta semana</b><table cellspacing='3'>"]
     for line in d.promises_week[:8]:
         p = line.promise
-        colour = {"broken": LATE, "kept": BRAND}.get(line.status.value, "#555")
+        colour = {PromiseStatus.BROKEN: LATE, PromiseStatus.KEPT: BRAND}.get(line.status, "#555")
         lines.append(
             f"<tr><td>{WEEKDAYS[p.promised_on.weekday()]} {p.promised_on:%d/%m}</td>"
             f"<td>{e(p.patient_name)}</td>"

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.domain.agreements import AgreementView
+from app.domain.agreements import AWAITING_APPROVAL, AgreementView
+from app.domain.catalog import AgreementStatus
 from app.domain.dates import format_date
 from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
@@ -21,7 +22,11 @@ from ui import ops
 from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.tables import make_table
 
-STATUS_COLOURS = {"broken": "#b3261e", "awaiting_approval": "#9a5b00", "accepted": "#1f6b5e"}
+STATUS_COLOURS = {
+    AgreementStatus.BROKEN: "#b3261e",
+    AWAITING_APPROVAL: "#9a5b00",
+    AgreementStatus.ACCEPTED: "#1f6b5e",
+}
 
 
 class AgreementsPanel(QWidget):
@@ -138,7 +143,7 @@ class AgreementsPanel(QWidget):
 
     def _enable(self) -> None:
         view = self.selected()
-        proposed = view is not None and view.status == "proposed"
+        proposed = view is not None and view.status is AgreementStatus.PROPOSED
         may_approve = self.service.actor.can(Permission.APPROVE_RENEGOTIATION)
         self.approve_button.setVisible(may_approve)
         self.approve_button.setEnabled(proposed and view is not None and view.needs_approval)
@@ -161,7 +166,7 @@ class AgreementsPanel(QWidget):
             return
         self._act(self.service.accept)
         accepted = self.selected()
-        if accepted is not None and accepted.status == "accepted":
+        if accepted is not None and accepted.status is AgreementStatus.ACCEPTED:
             self.changed.emit()
 
     def print_confession(self) -> ArchivedDocument | None:

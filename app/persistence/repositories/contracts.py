@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractSummary
 from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
 from app.domain.layouts import ContractHeader
@@ -219,7 +220,7 @@ class ContractRepository(Repository):
             total_cents=row[5],
             installments=row[6],
             method=row[7],
-            status=row[8],
+            status=ContractStatus(row[8]),
             open_principal_cents=int(row[9] or 0),
             next_due=row[10],
         )

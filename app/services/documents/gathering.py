@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from app.documents.model import ContractFacts, Letterhead, OverdueFacts, Party, PixSlip
 from app.domain import pix
+from app.domain.catalog import ContractStatus
 from app.domain.clinic import ClinicInfo
 from app.domain.documents import reference, why_not
 from app.domain.identity import format_cep, format_phone
@@ -99,7 +100,7 @@ def gather(
         punctuality_discount_bp=row.punctuality_discount_bp,
         correction_index=row.correction_index,
         witnesses=witnesses,
-        status=row.status,
+        status=ContractStatus(row.status),
         lines=tuple(contract_debt(ledgers, day, policy)),
         payments=tuple(uow.payments.views_for_contract(contract_id)) if payments else (),
     )

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.bootstrap import Services
+from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractView
 from app.domain.documents import KIND_LABELS, ArchivedDocument
 from app.domain.patients import Patient
@@ -135,7 +136,7 @@ class PatientPage(QWidget):
             return
         standing, summaries = found
         self.show_standing(standing)
-        self.header.pay_button.setEnabled(any(c.status == "active" for c in summaries))
+        self.header.pay_button.setEnabled(any(c.status is ContractStatus.ACTIVE for c in summaries))
         self.header.edit_contract_button.setEnabled(bool(summaries))
         selected = self.contracts.show_contracts(summaries, patient_id, select_id)
         if selected is None:
@@ -275,7 +276,7 @@ class PatientPage(QWidget):
         dialog = PaymentDialog(
             self.services.payments,
             self.services.contracts,
-            [c for c in summaries if c.status == "active"],
+            [c for c in summaries if c.status is ContractStatus.ACTIVE],
             self.services.clock.today(),
             self._contract_id(),
             self,
