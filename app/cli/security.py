@@ -21,6 +21,7 @@ from app.cli.common import (
     open_services,
     print_json,
 )
+from app.domain.audit import action_label, describe, record_label
 from app.errors import ValidationError
 from app.security import keystore
 from app.security.unlock import PASSPHRASE_ENV
@@ -215,11 +216,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
             ]
         )
     else:
+        # The same words as the window's Auditoria; --json keeps the codes for scripts.
         for e in entries:
-            what = f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity
-            print(f"{e.at:%Y-%m-%d %H:%M} UTC  {e.username:<16} {e.action:<24} {what}")
+            what = record_label(e.entity, e.entity_id)
+            print(
+                f"{e.at:%Y-%m-%d %H:%M} UTC  {e.username:<16} {action_label(e.action):<34} {what}"
+            )
             if e.before or e.after:
-                print(f"    antes: {e.before}  depois: {e.after}")
+                print(f"    antes: {describe(e.before) or '—'}  depois: {describe(e.after) or '—'}")
     return EXIT_OK
 
 

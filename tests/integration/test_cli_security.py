@@ -119,6 +119,13 @@ def test_audit_and_lgpd_commands(
     entries = json.loads(out)
     assert code == 0 and entries[0]["username"] == "gestor"
     assert entries[0]["before"] == {"fine_bp": 200} and entries[0]["after"] == {"fine_bp": 150}
+    # Read by a person: the words of the window's Auditoria (app.domain.audit).
+    code, out, _ = run(capsys, "--db", demo_db, "audit", "--text", "clinic", "--limit", "1")
+    head, change = out.splitlines()
+    assert code == 0 and head.split("UTC")[1].split() == [
+        "gestor", "Dados", "da", "clínica", "alterados", "Clínica", "1"
+    ]  # fmt: skip
+    assert change == "    antes: multa: 2 %  depois: multa: 1,5 %"
     out_file = tmp_path / "titular.json"
     code, _, err = run(capsys, "--db", demo_db, "patient", "export", "1", "--out", str(out_file))
     assert code == 0, err

@@ -11,6 +11,7 @@ from app.domain.money import format_brl
 from app.services.contracts import ContractService
 from ui.models.paged_model import PagedTableModel
 
+
 def terms_cells(c: ContractSummary) -> tuple[str, ...]:
     """A contract's terms and where it stands: início, total, parcelas, forma, situação, saldo
     and próximo vencimento (the columns every list of contracts shows)."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import format_brl, format_percent
+from app.domain.audit import action_label, describe, record_label
 from app.services.audit import AuditEntry, AuditQuery, AuditService
 from ui import ops
 from ui.widgets.buttons import push_button
@@ -24,82 +24,6 @@ from ui.widgets.form import line_edit
 from ui.widgets.tables import make_table
 
 PAGE = 200
-
-ACTION_LABELS = {
-    "clinic.update": "Dados da clínica alterados",
-    "user.create": "Usuário cadastrado",
-    "user.update": "Usuário alterado",
-    "user.reset_password": "Senha redefinida",
-    "user.change_password": "Senha trocada",
-    "user.unlock": "Usuário desbloqueado",
-    "user.locked": "Bloqueio por senha errada",
-    "backup.folder": "Pasta de backup alterada",
-    "security.encrypt": "Banco criptografado",
-    "security.passphrase": "Frase-senha definida",
-    "security.idle_lock": "Bloqueio automático alterado",
-    "patient.lgpd_export": "Dados exportados (LGPD)",
-    "patient.anonymize": "Paciente anonimizado (LGPD)",
-    "contract.create": "Contrato registrado",
-    "payment.add": "Pagamento recebido",
-    "payment.reverse": "Pagamento estornado",
-    "index.set": "Índice de correção gravado",
-    "regua.update": "Passo da régua alterado",
-    "regua.rules": "Regras de contato alteradas",
-}
-
-
-ENTITY_LABELS = {
-    "clinic": "Clínica",
-    "app_user": "Usuário",
-    "patient": "Paciente",
-    "contract": "Contrato",
-    "payment": "Pagamento",
-    "database": "Banco de dados",
-    "correction_index_value": "Índice de correção",
-    "regua_step": "Régua de cobrança",
-}
-FIELD_LABELS = {
-    "fine_bp": "multa",
-    "interest_monthly_bp": "juros ao mês",
-    "pix_key": "chave PIX",
-    "legal_name": "razão social",
-    "backup_dir": "pasta",
-    "idle_lock_minutes": "bloqueio (min)",
-    "full_name": "nome",
-    "role": "perfil",
-    "active": "ativo",
-    "username": "usuário",
-    "file": "arquivo",
-    "amount_cents": "valor",
-    "total_cents": "total",
-    "down_payment_cents": "entrada",
-    "credit_cents": "crédito",
-    "paid_on": "data",
-    "method": "forma",
-    "code": "motivo",
-    "reason": "detalhe",
-    "waive_charges": "dispensou multa e juros",
-    "punctuality_discount_bp": "desconto pontualidade",
-    "correction_index": "correção",
-}
-
-
-def _value(key: str, value: Any) -> str:
-    if key.endswith("_bp") and isinstance(value, int):
-        return format_percent(value)
-    if key.endswith("_cents") and isinstance(value, int):
-        return format_brl(value)
-    if isinstance(value, bool):
-        return "sim" if value else "não"
-    if value in (None, ""):
-        return "—"
-    return str(value)
-
-
-def describe(values: dict[str, Any] | None) -> str:
-    if not values:
-        return ""
-    return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_value(k, v)}" for k, v in values.items())
 
 
 def _day(value: QDate) -> date:
@@ -160,13 +84,11 @@ class AuditModel(QAbstractTableModel):
         ):
             return None
         e = self.rows[index.row()]
-        entity = ENTITY_LABELS.get(e.entity, e.entity)
-        where = f"{entity} {e.entity_id}" if e.entity_id is not None else entity
         values = (
             local_time(e),
             e.username,
-            ACTION_LABELS.get(e.action, e.action),
-            where,
+            action_label(e.action),
+            record_label(e.entity, e.entity_id),
             describe(e.before),
             describe(e.after),
         )
