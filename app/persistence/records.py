@@ -12,6 +12,7 @@ from datetime import date
 from app.domain.clinic import ClinicInfo
 from app.domain.law import InstallmentTerms
 from app.domain.patients import PatientData, PersonRef
+from app.domain.regua import ReguaStep
 from app.persistence import models
 
 
@@ -77,6 +78,19 @@ def patient_data(row: models.Patient) -> PatientData:
         opt_out_email=row.opt_out_email,
         opt_out_phone=row.opt_out_phone,
         notes=row.notes,
+    )
+
+
+def regua_step(row: models.ReguaStep) -> ReguaStep:
+    """One step of the clinic's régua as saved."""
+    return ReguaStep(
+        key=row.key,
+        name=row.name,
+        offset_days=row.offset_days,
+        channel=row.channel,
+        template=row.template,
+        active=row.active,
+        position=row.position,
     )
 
 

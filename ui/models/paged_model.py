@@ -12,33 +12,38 @@ from ui.models.rows_model import RIGHT
 
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
+Q = TypeVar("Q")
 
 PAGE = 200
 
 
-class PagedTableModel(QAbstractTableModel, Generic[T]):
-    """Subclasses give ``HEADERS``, ``RIGHT_ALIGNED`` and ``cells(item)``."""
+class QueryTableModel(QAbstractTableModel, Generic[T, Q]):
+    """A lazy table over ``search(query, offset, limit)`` and ``count(query)``, for any kind of
+    query (a search text, the audit log's filters). Subclasses give ``HEADERS``,
+    ``RIGHT_ALIGNED`` and ``cells(item)``; ``TOOLTIPS`` repeats each cell in its tooltip (for
+    long texts cut by the column)."""
 
     HEADERS: Sequence[str] = ()
     RIGHT_ALIGNED: Sequence[int] = ()
+    TOOLTIPS = False
 
     def __init__(
-        self, search: Callable[[str, int, int], list[T]], count: Callable[[str], int]
+        self, search: Callable[[Q, int, int], list[T]], count: Callable[[Q], int], query: Q
     ) -> None:
         super().__init__()
         self._search = search
         self._count = count
-        self.query = ""
+        self.query = query
         self.total = 0
         self.rows: list[T] = []
 
     def cells(self, item: T) -> Sequence[str]:
         raise NotImplementedError
 
-    def set_query(self, text: str) -> None:
-        total, rows = self._count(text), self._search(text, 0, PAGE)
+    def set_query(self, query: Q) -> None:
+        total, rows = self._count(query), self._search(query, 0, PAGE)
         self.beginResetModel()  # only once the rows are here: a refusal leaves the list as is
-        self.query, self.total, self.rows = text, total, rows
+        self.query, self.total, self.rows = query, total, rows
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -75,7 +80,8 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        shown = role == Qt.ItemDataRole.DisplayRole
+        if shown or (self.TOOLTIPS and role == Qt.ItemDataRole.ToolTipRole):
             return self.cells(self.rows[index.row()])[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT_ALIGNED:
             return int(RIGHT.value)
@@ -83,3 +89,12 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
 
     def item(self, row: int) -> T:
         return self.rows[row]
+
+
+class PagedTableModel(QueryTableModel[T, str]):
+    """A lazy table over a service's search by text (patients, contracts, documents…)."""
+
+    def __init__(
+        self, search: Callable[[str, int, int], list[T]], count: Callable[[str], int]
+    ) -> None:
+        super().__init__(search, count, "")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
 from app.domain.audit import action_label, describe, record_label
 from app.services.audit import AuditEntry, AuditQuery, AuditService
 from ui import ops
+from ui.models.paged_model import QueryTableModel
 from ui.widgets.buttons import push_button
 from ui.widgets.form import line_edit
 from ui.widgets.tables import make_table
-
-PAGE = 200
 
 
 def _day(value: QDate) -> date:
@@ -34,65 +33,22 @@ def local_time(entry: AuditEntry) -> str:
     return entry.at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(QueryTableModel[AuditEntry, AuditQuery]):
     HEADERS = ("Quando", "Usuário", "O quê", "Registro", "Antes", "Depois")
+    TOOLTIPS = True  # before and after can be long
 
     def __init__(self, service: AuditService) -> None:
-        super().__init__()
-        self.service = service
-        self.query = AuditQuery()
-        self.rows: list[AuditEntry] = []
-        self.total = 0
+        super().__init__(service.search, service.count, AuditQuery())
 
-    def set_query(self, query: AuditQuery) -> None:
-        total, rows = self.service.count(query), self.service.search(query, 0, PAGE)
-        self.beginResetModel()  # only once the rows are here: a refusal leaves the list as is
-        self.query, self.total, self.rows = query, total, rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
-        more = self.service.search(self.query, len(self.rows), PAGE)
-        if not more:
-            self.total = len(self.rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        e = self.rows[index.row()]
-        values = (
-            local_time(e),
-            e.username,
-            action_label(e.action),
-            record_label(e.entity, e.entity_id),
-            describe(e.before),
-            describe(e.after),
+    def cells(self, item: AuditEntry) -> Sequence[str]:
+        return (
+            local_time(item),
+            item.username,
+            action_label(item.action),
+            record_label(item.entity, item.entity_id),
+            describe(item.before),
+            describe(item.after),
         )
-        return values[index.column()]
 
 
 class AuditView(QWidget):

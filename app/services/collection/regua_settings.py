@@ -37,7 +37,7 @@ from app.domain.regua import DEFAULT_STEPS, MAX_OFFSET, MIN_OFFSET, ReguaStep, S
 from app.domain.templates import template_problems
 from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.records import clinic_info
+from app.persistence.records import clinic_info, regua_step
 from app.services.base import Permission, Service
 from app.services.ports import UnitOfWorkPort
 
@@ -71,21 +71,9 @@ class RulesView:
     min_days_between: int
 
 
-def _step(row: models.ReguaStep) -> ReguaStep:
-    return ReguaStep(
-        key=row.key,
-        name=row.name,
-        offset_days=row.offset_days,
-        channel=row.channel,
-        template=row.template,
-        active=row.active,
-        position=row.position,
-    )
-
-
 def read_steps(uow: UnitOfWorkPort) -> list[ReguaStep]:
     """The clinic's steps as saved (seeded first by ``ReguaSettingsService.ensure_steps``)."""
-    return [_step(r) for r in uow.collection.steps()]
+    return [regua_step(r) for r in uow.collection.steps()]
 
 
 def read_contact_rules(uow: UnitOfWorkPort) -> ContactRules:
@@ -177,7 +165,7 @@ class ReguaSettingsService(Service):
             if before != after:
                 self.audit(uow, "regua.update", "regua_step", row.id, before, after)
             uow.commit()
-            return _step(row)
+            return regua_step(row)
 
     def preview(self, key: str, form: StepForm) -> Preview:
         """The step's text for a demo patient, with the clinic's real data and rules, and the

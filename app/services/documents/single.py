@@ -9,6 +9,7 @@ A document is printed only when it would be true today — which ones a contract
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from app.documents import (
     carne,
@@ -47,6 +48,12 @@ from app.services.documents.gathering import (
     refuse_unless_allowed,
 )
 from app.services.ports import UnitOfWorkPort
+
+# The letters that charge overdue installments: the date each one names, and its renderer.
+_OVERDUE_LETTERS: dict[str, tuple[Callable[[date], date], Callable[..., None]]] = {
+    DocumentKind.NOTIFICACAO: (notification_deadline, notification.render),
+    DocumentKind.AVISO_NEGATIVACAO: (negativacao_earliest, negativacao.render),
+}
 
 
 class DocumentService(FilingService):
@@ -154,24 +161,32 @@ class DocumentService(FilingService):
             return self._file(uow, kind, pdf, got)
 
     def notification(self, contract_id: int) -> ArchivedDocument:
-        self.require(Permission.DOCUMENTS)
-        kind = DocumentKind.NOTIFICACAO
-        with self.uow() as uow:
-            got = gather(uow, kind, contract_id, self.clock.today())
-            overdue = overdue_facts(kind, got, notification_deadline(got.letterhead.as_of))
-            pdf = render(notification.render, got.letterhead, overdue)
-            return self._file(uow, kind, pdf, got)
+        """Notificação extrajudicial: the overdue installments, payable within at most 7 days."""
+        return self._overdue_letter(DocumentKind.NOTIFICACAO, contract_id)
 
     def negativacao_notice(self, contract_id: int) -> ArchivedDocument:
+        """Aviso prévio de negativação: the overdue installments, and the first day they may be
+        registered with a credit bureau (CDC art. 43 §2)."""
+        return self._overdue_letter(DocumentKind.AVISO_NEGATIVACAO, contract_id)
+
+    def _overdue_letter(self, kind: DocumentKind, contract_id: int) -> ArchivedDocument:
         self.require(Permission.DOCUMENTS)
-        kind = DocumentKind.AVISO_NEGATIVACAO
+        deadline_of, renderer = _OVERDUE_LETTERS[kind]
         with self.uow() as uow:
             got = gather(uow, kind, contract_id, self.clock.today())
-            overdue = overdue_facts(kind, got, negativacao_earliest(got.letterhead.as_of))
-            pdf = render(negativacao.render, got.letterhead, overdue)
+            overdue = overdue_facts(kind, got, deadline_of(got.letterhead.as_of))
+            pdf = render(renderer, got.letterhead, overdue)
             return self._file(uow, kind, pdf, got)
 
-    def _file(self, uow: UnitOfWorkPort, kind: str, pdf: bytes, got: Gathered) -> ArchivedDocument:
+    def _file(
+        self,
+        uow: UnitOfWorkPort,
+        kind: str,
+        pdf: bytes,
+        got: Gathered,
+        payment_id: int | None = None,
+    ) -> ArchivedDocument:
+        """File a contract's document (or a payment's receipt) and commit."""
         return self.file(
             uow,
             kind,
@@ -180,6 +195,7 @@ class DocumentService(FilingService):
             patient_name=got.facts.patient.name,
             patient_id=got.patient_id,
             contract_id=got.facts.id,
+            payment_id=payment_id,
         )
 
     # --- a payment's receipt ----------------------------------------------------------------
@@ -219,16 +235,7 @@ class DocumentService(FilingService):
             )
             facts = ReceiptFacts(view, got.facts, allocations)
             pdf = render(receipt.render, got.letterhead, facts)
-            return self.file(
-                uow,
-                kind,
-                pdf,
-                got.letterhead,
-                patient_name=got.facts.patient.name,
-                patient_id=got.patient_id,
-                contract_id=got.facts.id,
-                payment_id=payment_id,
-            )
+            return self._file(uow, kind, pdf, got, payment_id)
 
     # --- an acordo's confissão de dívida ----------------------------------------------------
     def confession(self, agreement_id: int) -> ArchivedDocument:
