@@ -1,4 +1,4 @@
-"""Document commands (DESIGN.md §11):
+"""Document commands:
 
     emdia documents KIND (--contract ID | --patient ID | --payment ID | --agreement ID) --out DIR
     emdia documents batch notificacao --min-days-late N --out DIR
@@ -32,7 +32,7 @@ KINDS = (
     DocumentKind.EXTRATO,
 )
 BATCH_KINDS = (DocumentKind.NOTIFICACAO,)
-DOSSIE = DocumentKind.DOSSIE.value  # documents dossie --patient ID --out DIR (issue 10)
+DOSSIE = DocumentKind.DOSSIE.value  # documents dossie --patient ID --out DIR
 
 FLAG_OF_FIELD.update(
     {"min_days_late": "--min-days-late", "agreement": "--agreement", "kind": "KIND"}

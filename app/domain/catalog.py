@@ -34,7 +34,7 @@ class Channel(StrEnum):
 
 
 class ContactOutcome(StrEnum):
-    """What came of a contact attempt (DESIGN.md §2: sent, no answer, promised, refused)."""
+    """What came of a contact attempt: sent, no answer, promised to pay, refused…"""
 
     SENT = "sent"
     ANSWERED = "answered"

@@ -4,7 +4,7 @@ archive entry of each PDF produced.
 The deadlines are law and good practice, kept here so every document and the CLI agree:
 - notificação extrajudicial: payment asked within at most 7 days (seed 002);
 - aviso prévio de negativação: inclusion no sooner than 10 days after the notice (CDC art. 43
-  §2, DESIGN.md §4).
+  §2).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """acordos (Nova proposta de acordo, the patient's Acordos tab, ``emdia agreement``) and the
 records of consultas de crédito (``emdia credit-check``).
 
-Roles (DESIGN.md §2): the desk drafts and accepts acordos (``CONTRACTS``); a discount above the
+Roles: the desk drafts and accepts acordos (``CONTRACTS``); a discount above the
 clinic's limit (``clinic.discount_approval_limit_bp``) needs the gestor — proposed by someone
 without ``DISCOUNT_ABOVE_LIMIT`` it is saved waiting for approval, and only
 ``APPROVE_RENEGOTIATION`` releases it. Accepting is one transaction: the old installments are
@@ -344,7 +344,7 @@ class AgreementService(Service):
 
     # --- consultas de crédito ---------------------------------------------------------------
     def add_credit_check(self, patient_id: int, form: CreditCheckForm) -> CreditCheckView:
-        """Record that a bureau was consulted (no online call: DESIGN.md §10), audited."""
+        """Record that a bureau was consulted (EmDia calls no bureau online), audited."""
         actor = self.require(Permission.PATIENTS)
         data = credit.validate(form, self.clock.today())
         with self.uow() as uow:

@@ -26,7 +26,7 @@ from app.services.demo_finance import FinanceGenerator
 from app.timeutil import utcnow
 
 CHUNK = 2_000
-# DESIGN.md §11: every demo clinic has these users, all with this password (and says so).
+# Every demo clinic has these users, all with this password (and says so): scripts rely on it.
 DEMO_USERS = (
     ("admin", "Administradora Demonstração", Role.ADMIN),
     ("gestor", "Dr. Gestor Demonstração", Role.GESTOR),

@@ -1,4 +1,4 @@
-"""DESIGN.md §11 for a protected clinic: users, roles, keys and backups from the command line."""
+"""The command line of a protected clinic: users, roles, keys and backups from the command line."""
 
 from __future__ import annotations
 
