@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from app.domain.catalog import ContactOutcome, label
 from app.domain.contacts import parse_channel, parse_outcome
 from app.domain.dates import format_date, parse_date
-from app.domain.money import format_brl, parse_brl
+from app.domain.money import format_brl, parse_money_field
 from app.domain.promises import PROMISE_STATUS_LABELS, PaymentFact, promise_status, with_payments
 from app.domain.regua import DEFAULT_STEPS
 from app.errors import FieldError, NotFoundError, ValidationError
@@ -172,17 +172,15 @@ class ContactLogService(Service):
             )
         else:
             promised_on = parsed
-        amount: int | None = None
-        if form.promise_amount.strip():
-            try:
-                amount = parse_brl(
-                    form.promise_amount, "promise_amount", "Valor prometido", allow_zero=False
-                )
-            except ValidationError as exc:
-                errors.extend(exc.errors)
-        elif draft is not None and draft.amount_cents > 0:
-            amount = draft.amount_cents
-        else:
+        amount = parse_money_field(
+            form.promise_amount, "promise_amount", "Valor prometido", allow_zero=False
+        )
+        if isinstance(amount, FieldError):
+            errors.append(amount)
+            return promised_on, None
+        if amount is None and draft is not None and draft.amount_cents > 0:
+            amount = draft.amount_cents  # what the message asked for
+        if amount is None:
             errors.append(
                 FieldError("promise_amount", "Valor prometido: informe o valor, como 150,00.")
             )
