@@ -17,6 +17,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from app.adapters.words import amount_in_words
 from app.documents.common import SERVICE_KIND, installment_label
 from app.documents.layout import (
     CONTENT_WIDTH,
@@ -38,7 +39,7 @@ from app.documents.layout import (
 )
 from app.documents.model import ContractFacts, Letterhead
 from app.domain.dates import format_date
-from app.domain.money import amount_in_words, format_percent
+from app.domain.money import format_percent
 
 TITLE = "Contrato de prestação de serviços com parcelamento"
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from app.domain import identity
 from app.domain.catalog import PaymentMethod
 from app.domain.dates import age_on, parse_date
+from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, parse_brl
 from app.domain.text import clean_name
@@ -90,7 +91,12 @@ def _method(raw: str, errors: list[FieldError]) -> PaymentMethod:
 
 
 def validate_contract(
-    form: ContractForm, today: date, *, patient_birth: date | None, has_responsible: bool
+    form: ContractForm,
+    today: date,
+    *,
+    patient_birth: date | None,
+    has_responsible: bool,
+    checks: IdentityChecks,
 ) -> ContractData:
     errors: list[FieldError] = []
     total = _money(form.total, "total", errors, required=True)
@@ -140,14 +146,14 @@ def validate_contract(
     guarantor = None
     if form.guarantor_cpf.strip():
         result = identity.normalize_cpf(
-            form.guarantor_cpf, "guarantor_cpf", LABELS["guarantor_cpf"]
+            form.guarantor_cpf, "guarantor_cpf", LABELS["guarantor_cpf"], checks=checks
         )
         if isinstance(result, FieldError):
             errors.append(result)
         else:
             guarantor = result
 
-    signed_on, witnesses = _signature(form, today, errors)
+    signed_on, witnesses = _signature(form, today, errors, checks)
 
     if (
         patient_birth is not None
@@ -197,16 +203,21 @@ class ContractTerms:
     witnesses: tuple[tuple[str, str], ...]
 
 
-def validate_contract_terms(form: ContractTermsForm, today: date) -> ContractTerms:
+def validate_contract_terms(
+    form: ContractTermsForm, today: date, *, checks: IdentityChecks
+) -> ContractTerms:
     errors: list[FieldError] = []
-    signed_on, witnesses = _signature(form, today, errors)
+    signed_on, witnesses = _signature(form, today, errors, checks)
     if errors:
         raise ValidationError(errors)
     return ContractTerms((form.description or "").strip(), signed_on, witnesses)
 
 
 def _signature(
-    form: ContractForm | ContractTermsForm, today: date, errors: list[FieldError]
+    form: ContractForm | ContractTermsForm,
+    today: date,
+    errors: list[FieldError],
+    checks: IdentityChecks,
 ) -> tuple[date | None, tuple[tuple[str, str], ...]]:
     """Signature date and the two witnesses (CPC art. 784 III: a contract signed by the debtor
     and two witnesses is a título executivo extrajudicial)."""
@@ -227,7 +238,7 @@ def _signature(
         if not name and not cpf_raw.strip():
             continue
         key = f"witness{n}_cpf"
-        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}")
+        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}", checks=checks)
         if isinstance(cpf, FieldError):
             errors.append(cpf)
             continue

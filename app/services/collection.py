@@ -77,7 +77,7 @@ from app.domain.templates import template_problems
 from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import ReguaInstallment, clinic_info
-from app.services.base import Permission, Service
+from app.services.base import Permission, Service, clinic_calendar
 from app.services.ports import UnitOfWorkPort
 
 MAX_PROMISE_DAYS = 90  # a promise further away than this is a renegotiation, not a promise
@@ -355,10 +355,11 @@ class CollectionService(Service):
 
     def _contact_rules(self, uow: UnitOfWorkPort) -> ContactRules:
         row = uow.clinic.get()
+        calendar = clinic_calendar(uow)
         if row is None:
-            return ContactRules(windows_from_json(None))
+            return ContactRules(windows_from_json(None), calendar)
         return ContactRules(
-            windows_from_json(row.contact_windows), row.min_days_between_contacts, row.state
+            windows_from_json(row.contact_windows), calendar, row.min_days_between_contacts
         )
 
     # --- today's worklist ----------------------------------------------------------------------

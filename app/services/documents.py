@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
 
+from app.adapters.qr import qr_matrix
 from app.documents import (
     carne,
     confissao,
@@ -226,7 +227,7 @@ class DocumentService(Service):
         if not clinic.pix_key or line.total_cents <= 0:
             return PixSlip(line=line, payload="")
         payload = pix.brcode(pix.pix_for(receiver, line.total_cents, contract_id, line.number))
-        matrix = tuple(tuple(row) for row in pix.qr_matrix(payload))
+        matrix = tuple(tuple(row) for row in qr_matrix(payload))
         return PixSlip(line=line, payload=payload, matrix=matrix)
 
     def notification(self, contract_id: int) -> ArchivedDocument:

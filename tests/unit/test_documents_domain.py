@@ -1,4 +1,5 @@
-"""Document rules kept in the domain: deadlines, references, amounts in words, long dates."""
+"""What documents say: deadlines and references (domain), amounts in words (num2words), long
+dates."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from datetime import date
 
 import pytest
 
+from app.adapters.words import amount_in_words
 from app.domain.dates import format_date_long
 from app.domain.documents import (
     negativacao_earliest,
     notification_deadline,
     reference,
 )
-from app.domain.money import amount_in_words
 
 
 def test_notification_deadline_is_at_most_seven_days() -> None:
