@@ -8,11 +8,12 @@ from reportlab.platypus import Flowable
 
 from app.documents.layout import brl, clinic_contacts, esc, method_label, table
 from app.documents.model import ContractFacts, Letterhead
-from app.domain.contracts import REVERSAL_CODES, PaymentView
+from app.domain.contracts import PaymentView
 from app.domain.dates import format_date
 from app.domain.law import DebtLine
 from app.domain.money import format_percent
 from app.domain.pix import display_key
+from app.domain.reversals import REVERSAL_CODES
 
 # DESIGN.md §4: documents never name the treatment; the contract may say what kind of service.
 SERVICE_KIND = "serviços odontológicos"

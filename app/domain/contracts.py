@@ -300,29 +300,6 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
     )
 
 
-REVERSAL_CODES = {
-    "cheque_devolvido": "Cheque devolvido",
-    "erro_lancamento": "Lançamento errado",
-    "outro": "Outro motivo",
-}
-
-
-def reversal_code_for(code: str, reason: str) -> str | FieldError:
-    """The structured reason of an estorno; a typed "cheque devolvido" is recognised."""
-    code = (code or "").strip().lower()
-    text = (reason or "").strip()
-    if not code:
-        code = (
-            "cheque_devolvido" if "cheque" in text.lower() and "devolv" in text.lower() else "outro"
-        )
-    if code not in REVERSAL_CODES:
-        choices = ", ".join(REVERSAL_CODES)
-        return FieldError("code", f"Motivo do estorno: '{code}' não existe; use {choices}.")
-    if code == "outro" and len(text) < 5:
-        return FieldError("reason", "Motivo: descreva por que o pagamento está sendo estornado.")
-    return code
-
-
 # --- what services return -----------------------------------------------------------------
 
 

@@ -40,7 +40,6 @@ from app.documents.model import (
 from app.domain import pix
 from app.domain.catalog import DocumentKind
 from app.domain.clinic import ClinicInfo
-from app.domain.contracts import REVERSAL_CODES
 from app.domain.dates import format_date
 from app.domain.documents import (
     KIND_LABELS,
@@ -57,6 +56,7 @@ from app.domain.law import (
     Settlement,
     contract_debt,
 )
+from app.domain.reversals import REVERSAL_CODES
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info
