@@ -441,7 +441,7 @@ def contract_debt(
     return [updated_debt(ld.terms, ld.settlements, as_of, policy) for ld in ledgers]
 
 
-# --- what the payments add up to ------------------------------------------------------------
+# --- what the payments add up to (re-read after each payment and estorno; test_reversals.py) --
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def test_reference_names_kind_number_and_date() -> None:
 @pytest.mark.parametrize(
     ("cents", "words"),
     [
+        (0, "zero reais"),
         (1, "um centavo"),
         (50, "cinquenta centavos"),
         (100, "um real"),
@@ -46,6 +47,11 @@ def test_reference_names_kind_number_and_date() -> None:
 )
 def test_amount_in_words_is_portuguese(cents: int, words: str) -> None:
     assert amount_in_words(cents) == words
+
+
+def test_a_negative_amount_has_no_words() -> None:
+    with pytest.raises(ValueError):
+        amount_in_words(-1)
 
 
 def test_long_date_is_portuguese() -> None:
