@@ -264,8 +264,9 @@ def _one_contract(
 
 def write_files(rows: int, seed: int, out: Path) -> dict[str, int]:
     """The two spreadsheets, each as CSV and XLSX. Returns the lines of each."""
+    from app.domain.columns import Column, Kind
     from app.domain.layouts import CONTRACT_FIELDS, PATIENT_FIELDS
-    from app.tabular import Column, Kind, write_table
+    from app.tabular import write_table
 
     def columns(fields: Sequence[Any]) -> list[Column]:
         kinds = {"date": Kind.DATE, "money": Kind.MONEY}
@@ -634,7 +635,7 @@ def big_csv(files: Path) -> bytes:
 def read_measure(files: Path, runs: int) -> dict[str, Any]:
     """``read_table`` against the floor (``decode`` + ``csv.reader``), alternating, best of
     ``runs``; an untimed warm-up first (the lazy imports are not the read's cost)."""
-    from app.domain.importing import read_table
+    from app.tabular import read_table
 
     data = big_csv(files)
     read_table(big_csv(files / "warm"), "aquecimento.csv")

@@ -8,10 +8,11 @@ from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, key_value, open_services, print_json
 from app.domain.catalog import PaymentMethod
-from app.domain.contracts import REVERSAL_CODES, ContractForm, ContractView, PaymentForm
+from app.domain.contracts import ContractForm, ContractView, PaymentForm
 from app.domain.dates import format_date
 from app.domain.law import STATUS_LABELS
 from app.domain.money import format_brl, format_percent
+from app.domain.reversals import REVERSAL_CODES
 from app.errors import ValidationError
 
 FLAG_OF_FIELD.update(

@@ -9,11 +9,12 @@ from reportlab.platypus import Flowable
 
 from app.documents.layout import CONTENT_WIDTH, brl, clinic_contacts, esc, method_label, table
 from app.documents.model import ContractFacts, Letterhead
-from app.domain.contracts import REVERSAL_CODES, PaymentView
+from app.domain.contracts import PaymentView
 from app.domain.dates import format_date
 from app.domain.law import DebtLine
 from app.domain.money import format_percent
 from app.domain.pix import display_key
+from app.domain.reversals import REVERSAL_CODES
 
 # Documents never name the treatment (health data, LGPD art. 11); the contract may say what kind
 # of service.

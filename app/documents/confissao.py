@@ -19,6 +19,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from app.adapters.words import amount_in_words
 from app.documents.common import SERVICE_KIND, days, plan_table
 from app.documents.layout import (
     Clauses,
@@ -39,7 +40,7 @@ from app.documents.layout import (
 from app.documents.model import Letterhead, Party
 from app.domain.agreements import BROKEN_AFTER_DAYS, AgreementView
 from app.domain.dates import format_date
-from app.domain.money import amount_in_words, format_percent
+from app.domain.money import format_percent
 
 TITLE = "Termo de confissão de dívida e acordo"
 

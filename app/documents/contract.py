@@ -17,6 +17,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from app.adapters.words import amount_in_words
 from app.documents.common import SERVICE_KIND, plan_table
 from app.documents.layout import (
     Clauses,
@@ -35,7 +36,7 @@ from app.documents.layout import (
     spacer,
 )
 from app.documents.model import ContractFacts, Letterhead
-from app.domain.money import amount_in_words, format_percent
+from app.domain.money import format_percent
 
 TITLE = "Contrato de prestação de serviços com parcelamento"
 

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from app.adapters.words import amount_in_words
 from app.documents.common import installment_label
 from app.documents.layout import (
     brl,
@@ -30,7 +31,6 @@ from app.documents.layout import (
 )
 from app.documents.model import Letterhead, ReceiptFacts
 from app.domain.dates import format_date
-from app.domain.money import amount_in_words
 
 TITLE = "Recibo de pagamento"
 

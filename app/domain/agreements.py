@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.domain.business_calendar import BusinessCalendar
 from app.domain.catalog import AgreementStatus
 from app.domain.contracts import MAX_INSTALLMENTS
 from app.domain.dates import parse_date
@@ -162,7 +163,7 @@ def split_discount(discount_cents: int, debt: DebtTotals) -> tuple[int, int]:
 
 
 def compute(
-    origin: Sequence[OriginLine], terms: AgreementTerms, as_of: date, state: str = ""
+    origin: Sequence[OriginLine], terms: AgreementTerms, as_of: date, calendar: BusinessCalendar
 ) -> AgreementPlan:
     """The acordo for ``origin`` with validated ``terms`` (see ``validate``)."""
     debt = debt_of(origin)
@@ -173,7 +174,7 @@ def compute(
         terms.down_payment_cents,
         terms.count,
         terms.first_due,
-        state,
+        calendar,
         down_payment_due=as_of,
     )
     return AgreementPlan(
@@ -265,7 +266,7 @@ class AgreementOption:
 
 
 def options(
-    origin: Sequence[OriginLine], terms: AgreementTerms, as_of: date, state: str = ""
+    origin: Sequence[OriginLine], terms: AgreementTerms, as_of: date, calendar: BusinessCalendar
 ) -> list[AgreementOption]:
     """The plan as typed, and the alternatives seed 000 suggests for the same debt and discount:
     a new due date (everything on the first due date, one parcela) and smaller parcelas (twice
@@ -279,11 +280,11 @@ def options(
                 terms.discount_cents, terms.down_payment_cents, max(1, fitted), terms.first_due
             ),
             as_of,
-            state,
+            calendar,
         )
 
     total = debt_of(origin).total_cents - terms.discount_cents
-    typed = compute(origin, terms, as_of, state)
+    typed = compute(origin, terms, as_of, calendar)
     found = [
         AgreementOption(
             "nova_data", "Nova data", "tudo em uma parcela no primeiro vencimento", with_count(1)

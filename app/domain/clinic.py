@@ -5,10 +5,13 @@ The same keys serve the settings screen and ``emdia clinic set KEY=VALUE`` (DESI
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from app.domain import identity, law
+from app.domain.identity import IdentityChecks
 from app.domain.money import format_percent, parse_percent
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
@@ -112,10 +115,11 @@ def display_values(info: ClinicInfo) -> dict[str, str]:
     }
 
 
-def validate_clinic_changes(changes: dict[str, str]) -> dict[str, Any]:
+def validate_clinic_changes(changes: dict[str, str], *, checks: IdentityChecks) -> dict[str, Any]:
     """Map ``{cli_key: text}`` to ``{model_attr: clean value}`` or raise ValidationError.
 
-    Empty text clears an optional field; the legal name cannot be cleared.
+    Empty text clears an optional field; the legal name cannot be cleared. ``checks`` answers
+    whether a CNPJ, CPF, phone, e-mail or PIX key is valid.
     """
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
@@ -125,7 +129,7 @@ def validate_clinic_changes(changes: dict[str, str]) -> dict[str, Any]:
             known = ", ".join(CLINIC_KEYS)
             errors.append(FieldError(key, f"'{key}' não é um campo da clínica. Campos: {known}."))
             continue
-        value = _clean_value(key, spec, (raw or "").strip(), errors)
+        value = _clean_value(key, spec, (raw or "").strip(), errors, checks)
         if value is not _INVALID:
             clean[spec.attr] = value
     if errors:
@@ -141,7 +145,9 @@ _PERCENT_CHECKS = {
 }
 
 
-def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) -> Any:
+def _clean_value(
+    key: str, spec: ClinicKey, raw: str, errors: list[FieldError], checks: IdentityChecks
+) -> Any:
     def fail(error: FieldError | None) -> Any:
         if error is not None:
             errors.append(error)
@@ -158,7 +164,7 @@ def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) 
         if not raw:
             return None
         normalize = identity.normalize_cnpj if key == "cnpj" else identity.normalize_cpf
-        result = normalize(raw, key, spec.label)
+        result = normalize(raw, key, spec.label, checks=checks)
         return fail(result) if isinstance(result, FieldError) else result
     if key in _PERCENT_CHECKS:
         try:
@@ -180,12 +186,12 @@ def _clean_value(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) 
         return raw
     if not raw:
         return ""
-    normalizers = {
+    normalizers: dict[str, Callable[[str, str, str], str | FieldError]] = {
         "state": identity.normalize_uf,
-        "phone": identity.normalize_phone,
-        "email": identity.normalize_email,
+        "phone": partial(identity.normalize_phone, checks=checks),
+        "email": partial(identity.normalize_email, checks=checks),
         "zip_code": identity.normalize_cep,
-        "pix_key": identity.normalize_pix_key,
+        "pix_key": partial(identity.normalize_pix_key, checks=checks),
     }
     if key in normalizers:
         result = normalizers[key](raw, key, spec.label)

@@ -9,7 +9,8 @@ whether a contact is allowed *now* (seeds 003 and 004; CDC art. 42 and 71).
   Sundays or holidays), and a minimum number of days between two contacts — collecting every day
   is the "constrangimento" CDC art. 42 forbids.
 
-Pure: the caller passes ``now`` (the service clock) and the clinic's state for holidays.
+Pure: the caller passes ``now`` (the service clock) and the clinic's ``BusinessCalendar`` for
+holidays.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from app.domain.business_calendar import BusinessCalendar
 from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.dates import format_date
-from app.domain.schedule import holiday_name
 from app.domain.text import fold
 from app.errors import FieldError, ValidationError
 
@@ -177,8 +178,8 @@ MAX_MIN_DAYS_BETWEEN = 30
 @dataclass(frozen=True)
 class ContactRules:
     windows: Mapping[int, Window | None]
+    calendar: BusinessCalendar  # the clinic's: no collection on a holiday
     min_days_between: int = DEFAULT_MIN_DAYS_BETWEEN
-    state: str = ""  # the clinic's UF, for state holidays
 
 
 _HHMM = re.compile(r"^(\d{1,2})(?::|h)?(\d{2})?$")
@@ -296,7 +297,7 @@ def time_refusal(rules: ContactRules, now: datetime) -> Refusal | None:
     day = now.date()
     if day.weekday() == 6:
         return Refusal("domingo", "Domingo: a clínica não faz contatos de cobrança aos domingos.")
-    name = holiday_name(day, rules.state)
+    name = rules.calendar.holiday_name(day)
     if name:
         return Refusal("feriado", f"Feriado ({name}): nada de contatos de cobrança hoje.")
     window = rules.windows.get(day.weekday())

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from app.domain import identity
 from app.domain.catalog import ContractStatus, PaymentMethod
 from app.domain.dates import age_on, parse_date
+from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, money_in_form
 from app.domain.text import clean_name
@@ -79,7 +80,12 @@ def _method(raw: str, errors: list[FieldError]) -> PaymentMethod:
 
 
 def validate_contract(
-    form: ContractForm, today: date, *, patient_birth: date | None, has_responsible: bool
+    form: ContractForm,
+    today: date,
+    *,
+    patient_birth: date | None,
+    has_responsible: bool,
+    checks: IdentityChecks,
 ) -> ContractData:
     errors: list[FieldError] = []
     total = money_in_form(form.total, "total", LABELS["total"], errors, required=AMOUNT_EXAMPLE)
@@ -129,14 +135,14 @@ def validate_contract(
     guarantor = None
     if form.guarantor_cpf.strip():
         result = identity.normalize_cpf(
-            form.guarantor_cpf, "guarantor_cpf", LABELS["guarantor_cpf"]
+            form.guarantor_cpf, "guarantor_cpf", LABELS["guarantor_cpf"], checks=checks
         )
         if isinstance(result, FieldError):
             errors.append(result)
         else:
             guarantor = result
 
-    signed_on, witnesses = _signature(form, today, errors)
+    signed_on, witnesses = _signature(form, today, errors, checks)
 
     if (
         patient_birth is not None
@@ -186,16 +192,21 @@ class ContractTerms:
     witnesses: tuple[tuple[str, str], ...]
 
 
-def validate_contract_terms(form: ContractTermsForm, today: date) -> ContractTerms:
+def validate_contract_terms(
+    form: ContractTermsForm, today: date, *, checks: IdentityChecks
+) -> ContractTerms:
     errors: list[FieldError] = []
-    signed_on, witnesses = _signature(form, today, errors)
+    signed_on, witnesses = _signature(form, today, errors, checks)
     if errors:
         raise ValidationError(errors)
     return ContractTerms((form.description or "").strip(), signed_on, witnesses)
 
 
 def _signature(
-    form: ContractForm | ContractTermsForm, today: date, errors: list[FieldError]
+    form: ContractForm | ContractTermsForm,
+    today: date,
+    errors: list[FieldError],
+    checks: IdentityChecks,
 ) -> tuple[date | None, tuple[tuple[str, str], ...]]:
     """Signature date and the two witnesses (CPC art. 784 III: a contract signed by the debtor
     and two witnesses is a título executivo extrajudicial)."""
@@ -216,7 +227,7 @@ def _signature(
         if not name and not cpf_raw.strip():
             continue
         key = f"witness{n}_cpf"
-        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}")
+        cpf = identity.normalize_cpf(cpf_raw, key, f"CPF da testemunha {n}", checks=checks)
         if isinstance(cpf, FieldError):
             errors.append(cpf)
             continue
@@ -276,29 +287,6 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
         waive_charges=form.waive_charges,
         keep_credit=form.keep_credit,
     )
-
-
-REVERSAL_CODES = {
-    "cheque_devolvido": "Cheque devolvido",
-    "erro_lancamento": "Lançamento errado",
-    "outro": "Outro motivo",
-}
-
-
-def reversal_code_for(code: str, reason: str) -> str | FieldError:
-    """The structured reason of an estorno; a typed "cheque devolvido" is recognised."""
-    code = (code or "").strip().lower()
-    text = (reason or "").strip()
-    if not code:
-        code = (
-            "cheque_devolvido" if "cheque" in text.lower() and "devolv" in text.lower() else "outro"
-        )
-    if code not in REVERSAL_CODES:
-        choices = ", ".join(REVERSAL_CODES)
-        return FieldError("code", f"Motivo do estorno: '{code}' não existe; use {choices}.")
-    if code == "outro" and len(text) < 5:
-        return FieldError("reason", "Motivo: descreva por que o pagamento está sendo estornado.")
-    return code
 
 
 # --- what services return -----------------------------------------------------------------

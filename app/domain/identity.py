@@ -1,26 +1,42 @@
 """Brazilian identifiers and contact data: validate, normalise for storage, format for people.
 
-CPF/CNPJ check digits come from validate-docbr (it also knows the alphanumeric CNPJ that the
-Receita Federal issues from July 2026); phones from Google's libphonenumber; e-mail syntax from
-email-validator (offline: no DNS lookup). Stored forms are bare: CPF 11 digits, CNPJ 14
-characters, phone DDD+number digits, CEP 8 digits.
+Stored forms are bare: CPF 11 digits, CNPJ 14 characters, phone DDD+number digits, CEP 8 digits.
+The messages — which field, what is wrong, how to fix it — are decided here. Whether a CPF's or
+CNPJ's check digits hold, whether a number exists in Brazil's numbering plan and whether an
+e-mail address is well formed are questions this module asks an ``IdentityChecks`` the caller
+hands in: well-kept libraries answer them (``app.adapters.identity_checks``: validate-docbr, which
+also knows the alphanumeric CNPJ the Receita Federal issues from July 2026; Google's
+libphonenumber; email-validator, offline), and the domain imports no library.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import Any
+from typing import Protocol
 
 from app.errors import FieldError
 
 
-# The validators load on first use, not at start-up (together ~60 ms of the window's start).
-@cache
-def _docbr() -> tuple[Any, Any]:
-    from validate_docbr import CNPJ, CPF
+class IdentityChecks(Protocol):
+    """What the rules ask about identifiers whose rules the country (or the e-mail RFCs)
+    publishes. Each answer is about an already bare value."""
 
-    return CPF(), CNPJ()
+    def cpf_is_valid(self, cpf: str) -> bool:
+        """11 digits whose check digits hold."""
+        ...
+
+    def cnpj_is_valid(self, cnpj: str) -> bool:
+        """14 characters (numeric or alphanumeric) whose check digits hold."""
+        ...
+
+    def phone_is_valid(self, phone: str) -> bool:
+        """DDD + number (10 or 11 digits) that Brazil's numbering plan allows."""
+        ...
+
+    def normalized_email(self, address: str) -> str | None:
+        """The address in its normal form (the domain in lower case), or None when it is not a
+        well-formed address."""
+        ...
 
 
 UFS: tuple[str, ...] = (
@@ -33,7 +49,9 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text or "")
 
 
-def normalize_cpf(text: str, field: str = "cpf", label: str = "CPF") -> str | FieldError:
+def normalize_cpf(
+    text: str, field: str = "cpf", label: str = "CPF", *, checks: IdentityChecks
+) -> str | FieldError:
     """Bare 11-digit CPF, or a FieldError saying what is wrong."""
     raw = (text or "").strip()
     bare = digits(raw)
@@ -41,14 +59,16 @@ def normalize_cpf(text: str, field: str = "cpf", label: str = "CPF") -> str | Fi
         return FieldError(field, f"{label}: use só números (com ou sem pontos e traço).")
     if len(bare) != 11:
         return FieldError(field, f"{label}: '{raw}' deve ter 11 dígitos, como 123.456.789-09.")
-    if not _docbr()[0].validate(bare):
+    if not checks.cpf_is_valid(bare):
         return FieldError(
             field, f"{label}: '{raw}' não é um CPF válido (dígitos verificadores não conferem)."
         )
     return bare
 
 
-def normalize_cnpj(text: str, field: str = "cnpj", label: str = "CNPJ") -> str | FieldError:
+def normalize_cnpj(
+    text: str, field: str = "cnpj", label: str = "CNPJ", *, checks: IdentityChecks
+) -> str | FieldError:
     """Bare 14-character CNPJ (numeric or the new alphanumeric), or a FieldError."""
     raw = (text or "").strip()
     bare = re.sub(r"[.\-/\s]", "", raw).upper()
@@ -56,7 +76,7 @@ def normalize_cnpj(text: str, field: str = "cnpj", label: str = "CNPJ") -> str |
         return FieldError(
             field, f"{label}: '{raw}' deve ter 14 caracteres, como 12.345.678/0001-95."
         )
-    if not _docbr()[1].validate(bare):
+    if not checks.cnpj_is_valid(bare):
         return FieldError(
             field, f"{label}: '{raw}' não é um CNPJ válido (dígitos verificadores não conferem)."
         )
@@ -75,7 +95,9 @@ def format_cnpj(bare: str | None) -> str:
     return f"{bare[:2]}.{bare[2:5]}.{bare[5:8]}/{bare[8:12]}-{bare[12:]}"
 
 
-def normalize_phone(text: str, field: str = "phone", label: str = "Telefone") -> str | FieldError:
+def normalize_phone(
+    text: str, field: str = "phone", label: str = "Telefone", *, checks: IdentityChecks
+) -> str | FieldError:
     """Brazilian phone as DDD + number digits (10 or 11), or a FieldError.
 
     Accepts ``(11) 98765-4321``, ``11987654321``, ``+55 11 98765-4321``.
@@ -88,13 +110,7 @@ def normalize_phone(text: str, field: str = "phone", label: str = "Telefone") ->
         bare = bare[1:]
     if len(bare) not in (10, 11):
         return FieldError(field, f"{label}: '{raw}' deve ter DDD e número, como (11) 98765-4321.")
-    import phonenumbers
-
-    try:
-        parsed = phonenumbers.parse(bare, "BR")
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
+    if not checks.phone_is_valid(bare):
         return FieldError(
             field, f"{label}: '{raw}' não é um telefone brasileiro válido (confira o DDD)."
         )
@@ -115,16 +131,16 @@ def format_phone(bare: str | None) -> str:
     return bare
 
 
-def normalize_email(text: str, field: str = "email", label: str = "E-mail") -> str | FieldError:
-    from email_validator import EmailNotValidError, validate_email
-
+def normalize_email(
+    text: str, field: str = "email", label: str = "E-mail", *, checks: IdentityChecks
+) -> str | FieldError:
     raw = (text or "").strip()
-    try:
-        return validate_email(raw, check_deliverability=False).normalized
-    except EmailNotValidError:
+    normalized = checks.normalized_email(raw)
+    if normalized is None:
         return FieldError(
             field, f"{label}: '{raw}' não parece um e-mail válido (ex.: nome@provedor.com.br)."
         )
+    return normalized
 
 
 def normalize_cep(text: str, field: str = "zip_code", label: str = "CEP") -> str | FieldError:
@@ -152,7 +168,7 @@ _EVP = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def normalize_pix_key(
-    text: str, field: str = "pix_key", label: str = "Chave PIX"
+    text: str, field: str = "pix_key", label: str = "Chave PIX", *, checks: IdentityChecks
 ) -> str | FieldError:
     """A PIX key in the form the Banco Central's directory uses.
 
@@ -164,17 +180,17 @@ def normalize_pix_key(
     if _EVP.match(raw.lower()):
         return raw.lower()
     if "@" in raw:
-        email = normalize_email(raw, field, label)
+        email = normalize_email(raw, field, label, checks=checks)
         return email.lower() if isinstance(email, str) else email
     bare = re.sub(r"[.\-/\s()]", "", raw)
     if raw.startswith("+"):
-        phone = normalize_phone(raw, field, label)
+        phone = normalize_phone(raw, field, label, checks=checks)
         return "+55" + phone if isinstance(phone, str) else phone
-    if len(bare) == 11 and isinstance(normalize_cpf(bare), str):
+    if len(bare) == 11 and isinstance(normalize_cpf(bare, checks=checks), str):
         return bare
-    if len(bare) == 14 and isinstance(normalize_cnpj(bare), str):
+    if len(bare) == 14 and isinstance(normalize_cnpj(bare, checks=checks), str):
         return bare.upper()
-    phone = normalize_phone(raw, field, label)
+    phone = normalize_phone(raw, field, label, checks=checks)
     if isinstance(phone, str):
         return "+55" + phone
     return FieldError(

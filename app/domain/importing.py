@@ -1,34 +1,22 @@
-"""Reading a clinic's spreadsheet: pure functions from the file's bytes to rows of text.
-
-What a Brazilian office hands over: a CSV that Excel saved in pt-BR (``;``, Windows-1252, CRLF),
-a "CSV UTF-8" (with a BOM), a ``,``-separated export from another system, Excel's "Texto
-Unicode" (UTF-16, tabs) or an ``.xlsx``. The reader detects which, finds the header row, and
-hands every cell over as the text a person would have typed, so the rows then go through the SAME
-validation as the forms (``validate_patient``, ``validate_contract``, ``validate_payment``).
+"""Importing a clinic's spreadsheet, once its file was read into a ``Table`` (rows of text,
+by ``app.tabular.read_table``): which column is which field, and each line as a record of text.
 
 Columns are matched to fields by header name with the variants people use ("paciente", "celular",
-"vencimento", "pago em", …); the user can fix the mapping. Errors name the spreadsheet line (the
-header is line 1, as Excel numbers rows) and the column as the file calls it.
+"vencimento", "pago em", …); the user can fix the mapping. Every cell is handed over as the text
+a person would have typed, so the rows then go through the SAME validation as the forms
+(``validate_patient``, ``validate_contract``, ``validate_payment``). Errors name the spreadsheet
+line (the header is line 1, as Excel numbers rows) and the column as the file calls it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 
-from app.domain.dates import format_date
 from app.domain.text import fold
 from app.errors import EmDiaError, FieldError
 
-MAX_BYTES = 100 * 1024 * 1024  # a clinic's spreadsheet is a few MB; this is a wrong file
-MAX_CELL = 10_000
-DELIMITERS = (";", ",", "\t")
-ENCODINGS = ("utf-8", "windows-1252", "utf-16")
 ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 com BOM",
@@ -36,10 +24,6 @@ ENCODING_LABELS = {
     "utf-16": "UTF-16 (Texto Unicode do Excel)",
 }
 DELIMITER_LABELS = {";": "ponto e vírgula (;)", ",": "vírgula (,)", "\t": "tabulação"}
-
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 / OLE2
-_MOJIBAKE = re.compile(r"Ã[\x80-\xbf¡-¿]|Â[\xa0¡-¿]")
 
 
 class ImportFileError(EmDiaError):
@@ -85,198 +69,6 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-# --- reading ----------------------------------------------------------------------------------
-
-
-def read_table(
-    data: bytes, filename: str, *, encoding: str | None = None, delimiter: str | None = None
-) -> Table:
-    """Parse ``data`` (the file's bytes) into a Table, or raise ImportFileError in pt-BR.
-
-    ``encoding``/``delimiter`` override the detection (the wizard lets the user choose).
-    """
-    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            f"Arquivo '{name}': tem mais de {MAX_BYTES // (1024 * 1024)} MB — não parece uma "
-            "planilha de pacientes ou parcelas. Confira se escolheu o arquivo certo."
-        )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise ImportFileError(f"Arquivo '{name}': está vazio.")
-    lower = name.lower()
-    if data.startswith(_XLSX_MAGIC) or lower.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data, name)
-    if data.startswith(_XLS_MAGIC) or lower.endswith((".xls", ".ods")):
-        raise ImportFileError(
-            f"Arquivo '{name}': este formato de planilha não é lido. No Excel ou LibreOffice, use "
-            "'Salvar como' e escolha 'Pasta de Trabalho do Excel (.xlsx)' ou 'CSV'."
-        )
-    text, used = decode(data, name, encoding)
-    return _read_csv(text, used, name, delimiter)
-
-
-def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
-    """Text and the encoding used: BOMs first, then UTF-8, then Windows-1252 (Excel pt-BR)."""
-    if encoding:
-        try:
-            return data.decode("utf-8-sig" if encoding == "utf-8" else encoding), encoding
-        except (UnicodeDecodeError, LookupError):
-            raise ImportFileError(
-                f"Arquivo '{name}': não pode ser lido como "
-                f"{ENCODING_LABELS.get(encoding, encoding)}; deixe a codificação em automática."
-            ) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:8192]:
-        raise ImportFileError(
-            f"Arquivo '{name}': não é uma planilha nem um texto CSV (parece um arquivo binário)."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("windows-1252"), "windows-1252"
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"Arquivo '{name}': a codificação do texto não foi reconhecida (nem UTF-8 nem "
-            "Windows-1252). No Excel, use 'Salvar como' → 'CSV UTF-8 (separado por vírgulas)'."
-        ) from None
-
-
-def detect_delimiter(text: str) -> str:
-    """The separator that splits the first lines into the same, largest number of columns.
-
-    ``;`` wins ties: Excel in pt-BR uses it because the comma is the decimal separator.
-    """
-    sample = "\n".join(text.splitlines()[:30])
-    best, best_score = ";", (0, 0)
-    for candidate in DELIMITERS:
-        try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=candidate) if any(r)]
-        except csv.Error:
-            continue
-        if not rows:
-            continue
-        widths = [len(r) for r in rows]
-        first = widths[0]
-        consistent = sum(1 for w in widths if w == first)
-        score = (consistent if first > 1 else 0, first)
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
-
-
-def _read_csv(text: str, encoding: str, name: str, delimiter: str | None) -> Table:
-    sep = delimiter or detect_delimiter(text)
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL * 10))
-    records: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    try:
-        for record in reader:
-            records.append(record)
-    except csv.Error:
-        raise ImportFileError(
-            f"Arquivo '{name}': a linha {reader.line_num} tem aspas (\") sem fechar ou fora do "
-            "lugar. Abra o arquivo no Excel e salve de novo como CSV."
-        ) from None
-    warnings: list[str] = []
-    if _MOJIBAKE.search(text[:200_000]):
-        sample = _MOJIBAKE.search(text[:200_000])
-        assert sample is not None
-        snippet = text[max(0, sample.start() - 12) : sample.end() + 12].strip()
-        warnings.append(
-            f"Alguns acentos parecem corrompidos (por exemplo '{snippet}'): o arquivo pode ter "
-            "sido convertido duas vezes. Confira os nomes na prévia antes de importar."
-        )
-    source = SourceInfo("csv", encoding=encoding, delimiter=sep, warnings=tuple(warnings))
-    return _table(source, records, name)
-
-
-def _read_xlsx(data: bytes, name: str) -> Table:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(
-            f"Arquivo '{name}': não é uma planilha .xlsx válida ({type(exc).__name__}). Abra no "
-            "Excel e salve de novo, ou exporte como CSV."
-        ) from None
-    try:
-        sheet = book.active if book.active is not None else book.worksheets[0]
-        records = [[xlsx_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        title = str(sheet.title)
-    finally:
-        book.close()
-    return _table(SourceInfo("xlsx", sheet=title), records, name)
-
-
-def xlsx_cell_text(value: object) -> str:
-    """A typed Excel cell as the text a person would type in the form (pt-BR)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "sim" if value else "não"
-    if isinstance(value, datetime):
-        return format_date(value.date())
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        # repr is the shortest text that gives back the same double: 1234.56, not 1234.5599…
-        return format(Decimal(repr(value)), "f").replace(".", ",")
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return str(value)
-
-
-def _table(source: SourceInfo, records: list[list[str]], name: str) -> Table:
-    """Find the header (the first line with two or more filled cells: a title above it is
-    skipped) and keep every non-blank line below it with its spreadsheet line number."""
-    header_index = next(
-        (i for i, r in enumerate(records[:20]) if sum(1 for c in r if c.strip()) >= 2), None
-    )
-    if header_index is None:
-        raise ImportFileError(
-            f"Arquivo '{name}': não encontrei a linha de títulos das colunas (como nome; cpf; "
-            "telefone). A primeira linha da planilha deve ter os títulos."
-        )
-    headers = tuple(c.strip().lstrip("\ufeff") for c in records[header_index])
-    width = len(headers)
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    for offset, record in enumerate(records[header_index + 1 :], start=header_index + 2):
-        cells = tuple(c.strip() for c in record)
-        if not any(cells):
-            continue
-        for i, cell in enumerate(cells):
-            if len(cell) > MAX_CELL:
-                raise ImportFileError(
-                    f"Arquivo '{name}': linha {offset}, coluna {column_letter(i)} tem mais de "
-                    f"{MAX_CELL} caracteres — não parece um dado de cadastro."
-                )
-        if len(cells) < width:
-            cells = cells + ("",) * (width - len(cells))
-        rows.append((offset, cells))
-    if not rows:
-        raise ImportFileError(
-            f"Arquivo '{name}': só tem a linha de títulos; não há nenhuma linha de dados."
-        )
-    return Table(source, headers, header_index + 1, tuple(rows))
 
 
 # --- mapping columns to fields ------------------------------------------------------------

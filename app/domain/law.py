@@ -20,6 +20,7 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
+from app.domain.catalog import ContractStatus
 from app.domain.money import format_percent
 from app.errors import FieldError
 
@@ -438,3 +439,38 @@ def contract_debt(
     ledgers: Sequence[InstallmentLedger], as_of: date, policy: ChargePolicy
 ) -> list[DebtLine]:
     return [updated_debt(ld.terms, ld.settlements, as_of, policy) for ld in ledgers]
+
+
+# --- what the payments add up to (re-read after each payment and estorno; test_reversals.py) --
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An installment's principal paid so far and the day it was fully paid (None while open)."""
+
+    paid_cents: int
+    settled_on: date | None
+
+
+def standing(ledger: InstallmentLedger) -> Standing:
+    """Recomputed from the settlements of the effective payments after every payment and every
+    estorno, never adjusted by hand: a reversed payment's settlements are gone, so what it had
+    paid is open again. Fully paid on the day of the last settlement."""
+    paid = sum(s.principal_cents for s in ledger.settlements)
+    done = bool(ledger.settlements) and paid >= ledger.terms.amount_cents
+    return Standing(paid, max(s.paid_on for s in ledger.settlements) if done else None)
+
+
+def all_settled(ledgers: Iterable[InstallmentLedger]) -> bool:
+    """Nothing left to pay: every installment fully paid or replaced by an acordo."""
+    return all(ld.terms.renegotiated or standing(ld).settled_on is not None for ld in ledgers)
+
+
+def contract_status(
+    current: ContractStatus, ledgers: Sequence[InstallmentLedger]
+) -> ContractStatus:
+    """An active contract with nothing left to pay is settled; a settled one with an installment
+    open again (an estorno) is active again. Renegotiated and cancelled contracts keep theirs."""
+    if current not in (ContractStatus.ACTIVE, ContractStatus.SETTLED):
+        return current
+    return ContractStatus.SETTLED if all_settled(ledgers) else ContractStatus.ACTIVE

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain.catalog import Channel, PaymentMethod, label
+from app.domain.columns import Column, Kind
 from app.domain.dates import parse_date
 from app.domain.importing import FieldSpec, Record, RowErrors, parse_flag, parse_installment_number
 from app.domain.law import STATUS_LABELS, DebtLine
@@ -23,7 +24,6 @@ from app.domain.patients import PatientData, PatientForm, PersonRef, Responsible
 from app.domain.schedule import add_months
 from app.domain.text import fold
 from app.errors import FieldError
-from app.tabular import Column, Kind
 
 PATIENTS, CONTRACTS, PAYMENTS = "patients", "contracts", "payments"
 

@@ -118,20 +118,3 @@ def split_cents(total: int, parts: int) -> list[int]:
 
 def _cap(field: str) -> str:
     return field[:1].upper() + field[1:]
-
-
-def amount_in_words(cents: int) -> str:
-    """``15050`` → ``cento e cinquenta reais e cinquenta centavos`` (receipts: the amount in
-    words, num2words pt_BR); ``50`` → ``cinquenta centavos``."""
-    from decimal import Decimal
-
-    from num2words import num2words
-
-    if cents < 0:
-        raise ValueError("amount must not be negative")
-    if cents < 100:
-        if cents == 0:
-            return "zero reais"
-        words = num2words(cents, lang="pt_BR")
-        return f"{words} centavo" + ("s" if cents > 1 else "")
-    return str(num2words(Decimal(cents) / 100, lang="pt_BR", to="currency"))

@@ -22,7 +22,8 @@ Pure rules (``today`` is always passed in):
   6. not already included.
 - **Removal** — after the debt registered is fully paid, the creditor must have it removed
   within 5 business days (Súmula 548 STJ): :func:`countdown` says until when and how many
-  business days are left (Brazilian holidays of the clinic's state, ``schedule``).
+  business days are left (the clinic's ``BusinessCalendar``: holidays of its state, bank-closed
+  days).
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.domain.business_calendar import BusinessCalendar
 from app.domain.dates import format_date
 from app.domain.law import DebtLine, Status
 from app.domain.money import format_brl
 from app.domain.regua import NEGATIVACAO_NOTICE_DAYS
 from app.domain.risk import PRESCRIPTION_YEARS, add_years
-from app.domain.schedule import is_business_day
 
 # Súmula 548 STJ: removal within five business days from the full payment.
 REMOVAL_BUSINESS_DAYS = 5
@@ -379,29 +380,9 @@ def readiness(facts: NegativacaoFacts, on: date) -> Readiness:
 # --- removal (Súmula 548 STJ) -----------------------------------------------------------------
 
 
-def business_days_after(start: date, count: int, state: str = "") -> date:
-    """The ``count``-th business day after ``start`` (``start`` itself never counts)."""
-    day = start
-    done = 0
-    while done < count:
-        day = date.fromordinal(day.toordinal() + 1)
-        if is_business_day(day, state):
-            done += 1
-    return day
-
-
-def business_days_between(start: date, end: date, state: str = "") -> int:
-    """Business days ``d`` with ``start < d <= end`` (0 when ``end <= start``)."""
-    return sum(
-        1
-        for n in range(start.toordinal() + 1, end.toordinal() + 1)
-        if is_business_day(date.fromordinal(n), state)
-    )
-
-
-def removal_deadline(paid_on: date, state: str = "") -> date:
+def removal_deadline(paid_on: date, calendar: BusinessCalendar) -> date:
     """Last day to have the negativação removed after the full payment on ``paid_on``."""
-    return business_days_after(paid_on, REMOVAL_BUSINESS_DAYS, state)
+    return calendar.business_days_after(paid_on, REMOVAL_BUSINESS_DAYS)
 
 
 @dataclass(frozen=True)
@@ -432,13 +413,13 @@ def _business_days(n: int) -> str:
     return f"{n} dias úteis" if n > 1 else f"{n} dia útil"
 
 
-def countdown(paid_on: date, today: date, state: str = "") -> Countdown:
-    deadline = removal_deadline(paid_on, state)
+def countdown(paid_on: date, today: date, calendar: BusinessCalendar) -> Countdown:
+    deadline = removal_deadline(paid_on, calendar)
     return Countdown(
         paid_on=paid_on,
         deadline=deadline,
-        business_days_left=business_days_between(today, deadline, state),
-        business_days_late=business_days_between(deadline, today, state),
+        business_days_left=calendar.business_days_between(today, deadline),
+        business_days_late=calendar.business_days_between(deadline, today),
     )
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from app.domain import identity
 from app.domain.dates import parse_date
+from app.domain.identity import IdentityChecks
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
 
@@ -174,8 +176,20 @@ def _optional(raw: str, key: str, normalize: Normalizer, errors: list[FieldError
     return result
 
 
-def validate_responsible(form: ResponsibleForm, errors: list[FieldError]) -> ResponsibleData:
-    cpf = identity.normalize_cpf(form.cpf, "responsible_cpf", _label("responsible_cpf"))
+def _phone(checks: IdentityChecks) -> Normalizer:
+    return partial(identity.normalize_phone, checks=checks)
+
+
+def _email(checks: IdentityChecks) -> Normalizer:
+    return partial(identity.normalize_email, checks=checks)
+
+
+def validate_responsible(
+    form: ResponsibleForm, errors: list[FieldError], *, checks: IdentityChecks
+) -> ResponsibleData:
+    cpf = identity.normalize_cpf(
+        form.cpf, "responsible_cpf", _label("responsible_cpf"), checks=checks
+    )
     if isinstance(cpf, FieldError):
         if not form.cpf.strip():
             cpf = FieldError(
@@ -187,8 +201,8 @@ def validate_responsible(form: ResponsibleForm, errors: list[FieldError]) -> Res
     name = clean_name(form.name)
     if name:
         name = _full_name(name, "responsible_name", errors)
-    phone = _optional(form.phone, "responsible_phone", identity.normalize_phone, errors)
-    email = _optional(form.email, "responsible_email", identity.normalize_email, errors)
+    phone = _optional(form.phone, "responsible_phone", _phone(checks), errors)
+    email = _optional(form.email, "responsible_email", _email(checks), errors)
     return ResponsibleData(
         cpf=cpf,
         name=name,
@@ -198,14 +212,15 @@ def validate_responsible(form: ResponsibleForm, errors: list[FieldError]) -> Res
     )
 
 
-def validate_patient(form: PatientForm, today: date) -> PatientData:
-    """Clean ``form`` or raise ValidationError with every problem found (nothing is saved)."""
+def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) -> PatientData:
+    """Clean ``form`` or raise ValidationError with every problem found (nothing is saved).
+    ``checks`` answers whether a CPF, phone or e-mail is valid."""
     errors: list[FieldError] = []
     name = _full_name(form.name, "name", errors)
 
     cpf: str | None = None
     if form.cpf.strip():
-        result = identity.normalize_cpf(form.cpf)
+        result = identity.normalize_cpf(form.cpf, checks=checks)
         if isinstance(result, FieldError):
             errors.append(result)
         else:
@@ -231,17 +246,17 @@ def validate_patient(form: PatientForm, today: date) -> PatientData:
         else:
             birth = parsed
 
-    phone = _optional(form.phone, "phone", identity.normalize_phone, errors)
-    phone_alt = _optional(form.phone_alt, "phone_alt", identity.normalize_phone, errors)
+    phone = _optional(form.phone, "phone", _phone(checks), errors)
+    phone_alt = _optional(form.phone_alt, "phone_alt", _phone(checks), errors)
     if form.phone_whatsapp and not form.phone.strip():
         errors.append(FieldError("phone", "Telefone: marque WhatsApp só com um número informado."))
-    email = _optional(form.email, "email", identity.normalize_email, errors)
+    email = _optional(form.email, "email", _email(checks), errors)
     zip_code = _optional(form.zip_code, "zip_code", identity.normalize_cep, errors)
     state = _optional(form.state, "state", identity.normalize_uf, errors)
 
     responsible: ResponsibleData | None = None
     if form.responsible is not None:
-        responsible = validate_responsible(form.responsible, errors)
+        responsible = validate_responsible(form.responsible, errors, checks=checks)
         if cpf and responsible.cpf == cpf:
             errors.append(
                 FieldError(

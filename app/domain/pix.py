@@ -3,10 +3,10 @@
 
 Pure and offline: the payload is a string of TLV fields (two-digit ID, two-digit length, value)
 closed by a CRC16-CCITT-FALSE of everything before it. The amount is the installment's updated
-amount from ``law.updated_debt`` on the document's date (DESIGN.md §7); the txid ties a payment
-seen in the bank statement back to its installment.
+amount from ``law.updated_debt`` on the document's date; the txid ties a payment seen in the bank
+statement back to its installment. The QR image of a payload is drawn by ``app.adapters.qr``.
 
-Reused by documents (carnê, notifications) and, later, by the régua's messages.
+Used by documents (carnê, notifications) and the régua's messages.
 """
 
 from __future__ import annotations
@@ -225,37 +225,6 @@ def pix_for(receiver: PixReceiver, amount_cents: int, contract_id: int, number: 
         amount_cents=amount_cents,
         txid=txid_for(contract_id, number),
     )
-
-
-# --- the QR code ----------------------------------------------------------------------------
-
-
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR modules (True = dark), quiet zone included, error correction M (what bank apps
-    read reliably from paper)."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(payload.encode("utf-8"))
-    code.make(fit=True)
-    return [list(map(bool, row)) for row in code.get_matrix()]
-
-
-def qr_png(payload: str, module_px: int = 8) -> bytes:
-    """A PNG of the QR code (screens, messages); documents draw ``qr_matrix`` as vectors."""
-    from io import BytesIO
-
-    from PIL import Image
-
-    matrix = qr_matrix(payload)
-    size = len(matrix)
-    image = Image.new("1", (size, size), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    image = image.resize((size * module_px, size * module_px), Image.Resampling.NEAREST)
-    out = BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 def display_key(key: str) -> str:

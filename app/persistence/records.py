@@ -13,6 +13,7 @@ from app.domain.clinic import ClinicInfo
 from app.domain.law import InstallmentTerms
 from app.domain.patients import PatientData, PersonRef
 from app.domain.regua import ReguaStep
+from app.domain.reversals import AllocationRecord, PaymentRecord
 from app.persistence import models
 
 
@@ -107,6 +108,31 @@ def terms_of(inst: models.Installment) -> InstallmentTerms:
         amount_cents=inst.amount_cents,
         renegotiated=inst.renegotiated_agreement_id is not None,
         key=inst.id,
+    )
+
+
+def payment_record(row: models.Payment) -> PaymentRecord:
+    return PaymentRecord(
+        id=row.id,
+        contract_id=row.contract_id,
+        paid_on=row.paid_on,
+        amount_cents=row.amount_cents,
+        credit_cents=row.credit_cents,
+        method=row.method,
+        reference=row.reference,
+        reverses_payment_id=row.reverses_payment_id,
+        reversed_by_id=row.reversed_by_id,
+    )
+
+
+def allocation_record(row: models.PaymentAllocation) -> AllocationRecord:
+    return AllocationRecord(
+        installment_id=row.installment_id,
+        principal_cents=row.principal_cents,
+        fine_cents=row.fine_cents,
+        interest_cents=row.interest_cents,
+        correction_cents=row.correction_cents,
+        discount_cents=row.discount_cents,
     )
 
 

@@ -34,7 +34,7 @@ from app.domain.money import format_brl, format_percent
 from app.domain.schedule import PlannedInstallment
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
-from app.services.base import Permission, Service
+from app.services.base import Permission, Service, clinic_calendar
 from app.services.contracts import ContractService
 from app.services.ports import UnitOfWorkPort
 
@@ -99,7 +99,7 @@ class AgreementService(Service):
         with self.uow() as uow:
             origin = self._origin(uow, patient_id, form, today)
             terms = rules.validate(form, origin, today)
-            return rules.options(origin, terms, today, _state(uow))
+            return rules.options(origin, terms, today, clinic_calendar(uow))
 
     def propose(self, patient_id: int, form: AgreementForm) -> AgreementView:
         """Compute the acordo from today's updated debt and store it as proposed (waiting for
@@ -113,7 +113,7 @@ class AgreementService(Service):
                 raise NotFoundError(f"Paciente {patient_id} não encontrado.")
             origin = self._origin(uow, patient_id, form, today)
             terms = rules.validate(form, origin, today)
-            plan = rules.compute(origin, terms, today, _state(uow))
+            plan = rules.compute(origin, terms, today, clinic_calendar(uow))
             clinic = uow.clinic.get_or_create()
             above = plan.discount_bp > clinic.discount_approval_limit_bp
             may = actor.can(Permission.DISCOUNT_ABOVE_LIMIT)
@@ -466,11 +466,6 @@ def _credit_view(row: models.CreditCheck, user: str) -> CreditCheckView:
 
 def _people(uow: UnitOfWorkPort, ids: set[int]) -> list[models.Patient]:
     return [p for p in (uow.patients.get(i) for i in sorted(ids)) if p is not None]
-
-
-def _state(uow: UnitOfWorkPort) -> str:
-    clinic = uow.clinic.get()
-    return clinic.state if clinic else ""
 
 
 def _breakdown(

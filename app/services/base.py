@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.adapters.business_days import business_calendar
 from app.clock import Clock
 from app.config import Config
 from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
+from app.domain.business_calendar import BusinessCalendar
 from app.errors import STALE_RECORD, ConflictError, PermissionDenied
 from app.persistence import models
 from app.security.keys import DataKey
@@ -25,7 +27,14 @@ def expect_version(actual: int, expected: int) -> None:
         raise ConflictError(STALE_RECORD)
 
 
-__all__ = ["Actor", "Context", "Permission", "Role", "Service"]
+def clinic_calendar(uow: UnitOfWorkPort) -> BusinessCalendar:
+    """The clinic's business days for the rules (due dates, the negativação countdown, contact
+    days): national holidays, those of the clinic's UF and the days banks are closed."""
+    clinic = uow.clinic.get()
+    return business_calendar(clinic.state if clinic is not None else "")
+
+
+__all__ = ["Actor", "Context", "Permission", "Role", "Service", "clinic_calendar"]
 
 SYSTEM = "sistema"
 SETUP = "configuracao-inicial"

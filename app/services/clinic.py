@@ -6,6 +6,7 @@ import hashlib
 from io import BytesIO
 from pathlib import Path
 
+from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain.clinic import ClinicInfo, validate_clinic_changes
 from app.errors import ConflictError, ValidationError
 from app.persistence.records import clinic_info
@@ -33,7 +34,7 @@ class ClinicService(Service):
     def update(self, changes: dict[str, str], expected_version: int | None = None) -> ClinicInfo:
         """Apply ``{key: text}`` (keys of ``CLINIC_KEYS``) all-or-nothing (gestor)."""
         self.require(Permission.SETTINGS)
-        clean = validate_clinic_changes(changes)
+        clean = validate_clinic_changes(changes, checks=IDENTITY_CHECKS)
         with self.uow() as uow:
             row = uow.clinic.get_or_create()
             if clean.get("logo_path") and clean["logo_path"] != row.logo_path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain import identity
 from app.domain.contracts import (
     ContractData,
@@ -20,7 +21,7 @@ from app.domain.law import ChargePolicy, DebtLine, contract_debt
 from app.domain.schedule import PlannedInstallment, plan
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
-from app.services.base import Permission, Service, expect_version
+from app.services.base import Permission, Service, clinic_calendar, expect_version
 from app.services.payments import record_payment
 from app.services.ports import UnitOfWorkPort
 
@@ -38,17 +39,17 @@ class ContractService(Service):
             self.clock.today(),
             patient_birth=patient.birth_date,
             has_responsible=patient.responsible_id is not None,
+            checks=IDENTITY_CHECKS,
         )
         return patient, data
 
     def _plan(self, uow: UnitOfWorkPort, data: ContractData) -> list[PlannedInstallment]:
-        clinic = uow.clinic.get()
         return plan(
             data.total_cents,
             data.down_payment_cents,
             data.installments,
             data.first_due,
-            clinic.state if clinic else "",
+            clinic_calendar(uow),
             down_payment_due=self.clock.today(),
         )
 
@@ -92,7 +93,7 @@ class ContractService(Service):
         since, nothing is written and ``ConflictError`` says so."""
         self.require(Permission.CONTRACTS)
         today = self.clock.today()
-        terms = validate_contract_terms(form, today)
+        terms = validate_contract_terms(form, today, checks=IDENTITY_CHECKS)
         with self.uow() as uow:
             contract = uow.contracts.get(contract_id)
             if contract is None:

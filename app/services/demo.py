@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from app.adapters.business_days import business_calendar
 from app.domain.access import Role
 from app.domain.law import ChargePolicy
 from app.domain.text import fold
@@ -108,7 +109,7 @@ class DemoService(Service):
         policy = ChargePolicy(
             fine_bp=clinic.fine_bp, interest_monthly_bp=clinic.interest_monthly_bp
         )
-        finance = FinanceGenerator(gen.rng, today, clinic.state, policy)
+        finance = FinanceGenerator(gen.rng, today, business_calendar(clinic.state), policy)
         collection = CollectionGenerator(seed, today)
         scale_rng = random.Random(seed * 31 + 7)  # its own stream: scale 1.0 changes nothing
         now = utcnow()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from app.domain.business_calendar import BusinessCalendar
 from app.domain.catalog import PaymentMethod
 from app.domain.law import (
     ChargePolicy,
@@ -54,10 +55,12 @@ class _Contract:
 
 
 class FinanceGenerator:
-    def __init__(self, rng: random.Random, today: date, state: str, policy: ChargePolicy) -> None:
+    def __init__(
+        self, rng: random.Random, today: date, calendar: BusinessCalendar, policy: ChargePolicy
+    ) -> None:
         self.rng = rng
         self.today = today
-        self.state = state
+        self.calendar = calendar
         self.policy = policy
         self.next_contract = 1
         self.next_installment = 1
@@ -81,7 +84,7 @@ class FinanceGenerator:
         down = rng.randrange(total // 10, total // 3, 1_000) if n > 1 and rng.random() < 0.35 else 0
         first_due = created + timedelta(days=rng.randint(20, 35))
         method = PaymentMethod.CHEQUE if profile == "cheque" else rng.choice(METHODS)
-        planned = plan(total, down, n, first_due, self.state, down_payment_due=created)
+        planned = plan(total, down, n, first_due, self.calendar, down_payment_due=created)
         ids = list(range(self.next_installment, self.next_installment + len(planned)))
         self.next_installment += len(planned)
         ledgers = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
+from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.clock import Clock
 from app.domain import identity
 from app.domain.contracts import (
@@ -48,13 +49,13 @@ from app.domain.layouts import (
 )
 from app.domain.money import format_brl
 from app.domain.patients import PatientData, PatientForm, validate_patient
-from app.domain.schedule import PlannedInstallment, next_business_day
+from app.domain.schedule import PlannedInstallment
 from app.domain.text import fold
 from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence import models
 from app.persistence.records import contract_key, terms_of
 from app.progress import IsCancelled, Progress, stop_if_cancelled
-from app.services.base import Actor
+from app.services.base import Actor, clinic_calendar
 from app.services.contracts import ContractService
 from app.services.patients import PatientService
 from app.services.payments import (
@@ -178,7 +179,7 @@ class PatientImporter(Importer):
         for record in self.records:
             form = patient_form(record, self.errors)
             try:
-                data = validate_patient(form, self.today)
+                data = validate_patient(form, self.today, checks=IDENTITY_CHECKS)
             except ValidationError as exc:
                 self.errors.add_all(record, exc.errors, _PATIENT_KEYS)
                 continue
@@ -310,8 +311,9 @@ class ContractImporter(Importer):
     def run(self) -> Outcome:
         lines = [read_installment(record, self.errors) for record in self.records]
         self.clinic = self.uow.clinic.get_or_create()
+        self.calendar = clinic_calendar(self.uow)
         groups = group_contracts(lines)
-        cpfs = (identity.normalize_cpf(g.cpf) for g in groups if g.cpf)
+        cpfs = (identity.normalize_cpf(g.cpf, checks=IDENTITY_CHECKS) for g in groups if g.cpf)
         self.known = self.uow.patients.by_cpfs(c for c in cpfs if isinstance(c, str))
         self.new_patients: dict[str, PatientData] = {}
         self.tables: dict[str, CorrectionTable] = {}
@@ -341,7 +343,9 @@ class ContractImporter(Importer):
             if patient is None:
                 return None
         else:
-            cpf = identity.normalize_cpf(group.cpf, "patient_cpf", "CPF do paciente")
+            cpf = identity.normalize_cpf(
+                group.cpf, "patient_cpf", "CPF do paciente", checks=IDENTITY_CHECKS
+            )
             if isinstance(cpf, FieldError):
                 self.errors.add(group.first, "patient_cpf", cpf.message)
                 return None
@@ -374,6 +378,7 @@ class ContractImporter(Importer):
                 self.today,
                 patient_birth=patient.birth_date if patient is not None else None,
                 has_responsible=patient is not None and patient.responsible_id is not None,
+                checks=IDENTITY_CHECKS,
             )
         except ValidationError as exc:
             for error in exc.errors:
@@ -396,7 +401,9 @@ class ContractImporter(Importer):
                 "nome do paciente e o CPF do responsável.",
             )
             return None
-        cpf = identity.normalize_cpf(responsible, "responsible_cpf", "CPF do responsável")
+        cpf = identity.normalize_cpf(
+            responsible, "responsible_cpf", "CPF do responsável", checks=IDENTITY_CHECKS
+        )
         if isinstance(cpf, FieldError):
             self.errors.add(group.first, "responsible_cpf", cpf.message)
             return None
@@ -424,7 +431,7 @@ class ContractImporter(Importer):
         phone = group.text("patient_phone")
         form = PatientForm(name=name, cpf=cpf, phone=phone, phone_whatsapp=bool(phone))
         try:
-            return validate_patient(form, self.today)
+            return validate_patient(form, self.today, checks=IDENTITY_CHECKS)
         except ValidationError as exc:
             record = next(ln.record for ln in group.lines if ln.record.get("patient_name"))
             self.errors.add_all(record, exc.errors, _CONTRACT_KEYS)
@@ -474,7 +481,7 @@ class ContractImporter(Importer):
             PlannedInstallment(
                 ln.number or 0,
                 ln.due or data.first_due,
-                next_business_day(ln.due or data.first_due, self.clinic.state),
+                self.calendar.next_business_day(ln.due or data.first_due),
                 ln.amount or 0,
             )
             for ln in ordered
@@ -664,7 +671,9 @@ class PaymentImporter(Importer):
         key = record.get("contract").strip()
         patient: models.Patient | None = None
         if record.get("patient_cpf"):
-            cpf = identity.normalize_cpf(record.get("patient_cpf"), "patient_cpf", "CPF")
+            cpf = identity.normalize_cpf(
+                record.get("patient_cpf"), "patient_cpf", "CPF", checks=IDENTITY_CHECKS
+            )
             if isinstance(cpf, FieldError):
                 self.errors.add(record, "patient_cpf", cpf.message)
                 return None

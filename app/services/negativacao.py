@@ -38,7 +38,7 @@ from app.domain.regua import StepKey
 from app.errors import FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import NegativacaoRow
-from app.services.base import Permission, Service
+from app.services.base import Permission, Service, clinic_calendar
 from app.services.ports import UnitOfWorkPort
 
 TITLE_KINDS = (DocumentKind.CONTRATO.value, DocumentKind.CONFISSAO.value)
@@ -154,15 +154,10 @@ class NegativacaoView:
         }
 
 
-def _state(uow: UnitOfWorkPort) -> str:
-    clinic = uow.clinic.get()
-    return clinic.state if clinic is not None else ""
-
-
 def views_of(uow: UnitOfWorkPort, rows: list[NegativacaoRow], today: date) -> list[NegativacaoView]:
     """Each negativação with the day its debt was paid (``updated_debt`` on ``today``) and, if
     still registered, the removal countdown (Súmula 548 STJ)."""
-    state = _state(uow)
+    calendar = clinic_calendar(uow)
     contract_ids = sorted({r.contract_id for r in rows if r.contract_id is not None})
     ledgers = uow.contracts.ledgers_of(contract_ids) if contract_ids else {}
     policies = {
@@ -183,7 +178,7 @@ def views_of(uow: UnitOfWorkPort, rows: list[NegativacaoRow], today: date) -> li
             )
         clock = None
         if r.removed_on is None and paid_on is not None:
-            clock = countdown(paid_on, today, state)
+            clock = countdown(paid_on, today, calendar)
         views.append(NegativacaoView(r, paid_on, clock, by_acordo))
     return views
 

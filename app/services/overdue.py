@@ -25,6 +25,7 @@ from pathlib import Path
 
 from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
+from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, updated_debt
 from app.domain.receivables import OverdueLedger
 from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
@@ -41,7 +42,7 @@ from app.errors import NotFoundError
 from app.progress import Progress
 from app.services.base import Context, Permission, Service
 from app.services.ports import UnitOfWorkPort
-from app.tabular import Column, Kind, write_table
+from app.tabular import write_table
 
 
 @dataclass(frozen=True)

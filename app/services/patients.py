@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain import identity
 from app.domain.patients import (
     Patient,
@@ -45,7 +46,7 @@ class PatientService(Service):
     def find_by_cpf(self, cpf_text: str) -> PersonRef | None:
         """Look a person up by CPF as typed; ``None`` when the CPF is invalid or unknown."""
         self.require(Permission.PATIENTS)
-        cpf = identity.normalize_cpf(cpf_text)
+        cpf = identity.normalize_cpf(cpf_text, checks=IDENTITY_CHECKS)
         if isinstance(cpf, FieldError):
             return None
         with self.uow() as uow:
@@ -56,7 +57,7 @@ class PatientService(Service):
     def create(self, form: PatientForm) -> Patient:
         self.require(Permission.PATIENTS)
         today = self.clock.today()
-        data = validate_patient(form, today)
+        data = validate_patient(form, today, checks=IDENTITY_CHECKS)
         with self.uow() as uow:
             row = self.insert(uow, data, confirmed_on=today)  # typed at the desk just now
             self._commit(uow)
@@ -89,7 +90,7 @@ class PatientService(Service):
     def update(self, patient_id: int, form: PatientForm, expected_version: int) -> Patient:
         self.require(Permission.PATIENTS)
         today = self.clock.today()
-        data = validate_patient(form, today)
+        data = validate_patient(form, today, checks=IDENTITY_CHECKS)
         with self.uow() as uow:
             row = uow.patients.get(patient_id)
             if row is None:

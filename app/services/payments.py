@@ -1,7 +1,9 @@
 """Receiving money and reversing it (Receber pagamento, Estornar, ``emdia payment``).
 
 Nothing money-related is ever deleted: an estorno is a counter-entry that points at the payment it
-cancels; the cancelled payment then stops counting, exactly as if it had never been made.
+cancels; the cancelled payment then stops counting, exactly as if it had never been made. The
+rules are the domain's (``law.allocate``, ``app.domain.reversals``, ``law.standing``): this module
+loads the rows, asks them, writes what they decided and audits it.
 """
 
 from __future__ import annotations
@@ -11,18 +13,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.catalog import ContractStatus
-from app.domain.contracts import (
-    REVERSAL_CODES,
-    PaymentData,
-    PaymentForm,
-    PaymentView,
-    reversal_code_for,
-    validate_payment,
+from app.domain.contracts import PaymentData, PaymentForm, PaymentView, validate_payment
+from app.domain.law import (
+    Allocation,
+    ChargePolicy,
+    InstallmentLedger,
+    all_settled,
+    allocate,
+    contract_status,
+    standing,
 )
-from app.domain.law import Allocation, ChargePolicy, InstallmentLedger, allocate
 from app.domain.money import format_brl
+from app.domain.reversals import (
+    AllocationRecord,
+    CounterEntry,
+    check_reversible,
+    counter_entry,
+    reversal_code_for,
+)
 from app.errors import EmDiaError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
+from app.persistence.records import allocation_record, payment_record
 from app.services.base import Actor, Permission, Service
 from app.services.ports import UnitOfWorkPort
 
@@ -70,7 +81,8 @@ class PaymentService(Service):
 
     def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
         """Estorno: a counter-entry; the original stops counting. A bounced cheque is
-        ``code="cheque_devolvido"`` (and counts against the patient in the risk analysis)."""
+        ``code="cheque_devolvido"`` (and counts against the patient in the risk analysis).
+        What may be reversed and what the counter-entry holds are ``app.domain.reversals``'."""
         self.require(Permission.PAYMENTS)
         checked = reversal_code_for(code, reason)
         if isinstance(checked, FieldError):
@@ -81,52 +93,16 @@ class PaymentService(Service):
             original = uow.payments.get(payment_id)
             if original is None:
                 raise NotFoundError(f"Pagamento {payment_id} não encontrado.")
-            if original.reverses_payment_id is not None:
-                raise ValidationError.single(
-                    "payment", f"Pagamento {payment_id} já é um estorno; não se estorna um estorno."
-                )
-            if original.reversed_by_id is not None:
-                raise ValidationError.single(
-                    "payment",
-                    f"Pagamento {payment_id} já foi estornado "
-                    f"(lançamento {original.reversed_by_id}).",
-                )
+            check_reversible(payment_record(original))
             contract = self._locked_contract(uow, original.contract_id)
             uow.refresh(original)  # another PC may have reversed it while we waited
-            if original.reversed_by_id is not None:
-                raise ValidationError.single(
-                    "payment",
-                    f"Pagamento {payment_id} acabou de ser estornado em outro computador "
-                    f"(lançamento {original.reversed_by_id}).",
-                )
+            check_reversible(payment_record(original), just_now=True)
             before = self._snapshot(uow.contracts.ledgers(contract.id))
-            text = (reason or "").strip() or REVERSAL_CODES[checked]
-            reversal = uow.payments.add(
-                models.Payment(
-                    contract_id=contract.id,
-                    paid_on=max(today, original.paid_on),
-                    amount_cents=-original.amount_cents,
-                    method=original.method,
-                    reference=original.reference,
-                    reverses_payment_id=original.id,
-                    reversal_code=checked,
-                    reason=text[:300],
-                    credit_cents=-original.credit_cents,
-                    created_by_id=self.ctx.actor().user_id,
-                )
-            )
-            for alloc in uow.payments.allocations(original.id):
-                uow.payments.add_allocation(
-                    models.PaymentAllocation(
-                        payment_id=reversal.id,
-                        installment_id=alloc.installment_id,
-                        principal_cents=-alloc.principal_cents,
-                        fine_cents=-alloc.fine_cents,
-                        interest_cents=-alloc.interest_cents,
-                        correction_cents=-alloc.correction_cents,
-                        discount_cents=-alloc.discount_cents,
-                    )
-                )
+            allocations = [allocation_record(a) for a in uow.payments.allocations(original.id)]
+            entry = counter_entry(payment_record(original), allocations, checked, reason, today)
+            reversal = uow.payments.add(self._reversal_row(entry))
+            for alloc in entry.allocations:
+                uow.payments.add_allocation(_allocation_row(reversal.id, alloc))
             original.reversed_by_id = reversal.id
             uow.flush()
             self.refresh(uow, contract)
@@ -138,13 +114,27 @@ class PaymentService(Service):
                 before,
                 {
                     "reversal_id": reversal.id,
-                    "code": checked,
-                    "reason": text,
+                    "code": entry.code,
+                    "reason": entry.reason,
                     "amount_cents": original.amount_cents,
                 },
             )
             uow.commit()
-            return ReversalResult(reversal.id, original.id, original.amount_cents, checked)
+            return ReversalResult(reversal.id, original.id, original.amount_cents, entry.code)
+
+    def _reversal_row(self, entry: CounterEntry) -> models.Payment:
+        return models.Payment(
+            contract_id=entry.contract_id,
+            paid_on=entry.paid_on,
+            amount_cents=entry.amount_cents,
+            method=entry.method,
+            reference=entry.reference,
+            reverses_payment_id=entry.reverses_payment_id,
+            reversal_code=entry.code,
+            reason=entry.stored_reason,
+            credit_cents=entry.credit_cents,
+            created_by_id=self.ctx.actor().user_id,
+        )
 
     def for_contract(self, contract_id: int) -> list[PaymentView]:
         self.require(Permission.PAYMENTS)
@@ -192,8 +182,9 @@ class PaymentService(Service):
         contract: models.Contract,
         ledgers: list[InstallmentLedger] | None = None,
     ) -> bool:
-        """Recompute each installment's paid principal and settlement date, and the contract's
-        status, from the effective settlements. Returns whether the contract is settled.
+        """Write each installment's paid principal and settlement date, and the contract's
+        status, as the effective settlements make them (``law.standing``,
+        ``law.contract_status``). Returns whether nothing is left to pay.
 
         ``ledgers``: the contract's complete ledgers when the caller already holds them (an
         import that just allocated every payment); otherwise they are read back."""
@@ -203,16 +194,13 @@ class PaymentService(Service):
         else:
             rows = {inst.number: inst for inst in contract.installments}
         for ledger in ledgers:
+            now = standing(ledger)
             inst = rows[ledger.terms.number]
-            inst.paid_cents = sum(st.principal_cents for st in ledger.settlements)
-            done = inst.paid_cents >= inst.amount_cents and ledger.settlements
-            inst.settled_on = max(st.paid_on for st in ledger.settlements) if done else None
-        open_rows = [
-            r for r in rows.values() if r.settled_on is None and r.renegotiated_agreement_id is None
-        ]
-        if contract.status in ("active", "settled"):
-            contract.status = "active" if open_rows else "settled"
-        return not open_rows
+            inst.paid_cents, inst.settled_on = now.paid_cents, now.settled_on
+        status = contract_status(ContractStatus(contract.status), ledgers)
+        if status != contract.status:
+            contract.status = status.value
+        return all_settled(ledgers)
 
 
 def record_payment(
@@ -318,6 +306,18 @@ def add_payment_rows(
             row.installment_id = terms.key
         uow.payments.add_allocation(row)
     return payment
+
+
+def _allocation_row(payment_id: int, alloc: AllocationRecord) -> models.PaymentAllocation:
+    return models.PaymentAllocation(
+        payment_id=payment_id,
+        installment_id=alloc.installment_id,
+        principal_cents=alloc.principal_cents,
+        fine_cents=alloc.fine_cents,
+        interest_cents=alloc.interest_cents,
+        correction_cents=alloc.correction_cents,
+        discount_cents=alloc.discount_cents,
+    )
 
 
 def payment_audit(data: PaymentData, allocation: Allocation) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from app.domain.columns import Column
 from app.domain.importing import (
     ColumnMap,
     ImportFileError,
@@ -21,7 +22,6 @@ from app.domain.importing import (
     SourceInfo,
     Table,
     mapping_problems,
-    read_table,
     records,
     suggest_mapping,
 )
@@ -43,7 +43,7 @@ from app.services.contracts import ContractService
 from app.services.importers import IMPORTERS, Skip
 from app.services.patients import PatientService
 from app.services.ports import UnitOfWorkPort
-from app.tabular import Column, check_suffix, write_table
+from app.tabular import check_suffix, read_table, write_table
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.law import Status
 from app.domain.patients import PatientForm, ResponsibleForm
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 
 
@@ -146,6 +146,30 @@ def test_bounced_cheque_is_a_coded_reversal(services: Services, patient_id: int)
         services.payments.reverse(payment_id, "de novo, por engano")
     with pytest.raises(ValidationError, match="não se estorna um estorno"):
         services.payments.reverse(result.reversal_id, "estorno do estorno")
+
+
+def test_reversing_the_payment_that_settled_a_contract_reopens_it(
+    services: Services, patient_id: int
+) -> None:
+    form = ContractForm(total="100,00", installments="1", first_due="2026-04-01")
+    contract_id = services.contracts.create(patient_id, form).summary.id
+    payment_id = pay(services, contract_id, "100,00", "2026-03-16")
+    assert services.contracts.get(contract_id).summary.status == "settled"
+    services.payments.reverse(payment_id, "", "erro_lancamento")
+    view = services.contracts.get(contract_id)
+    assert view.summary.status == "active"
+    assert (view.lines[0].paid_cents, view.lines[0].settled_on) == (0, None)
+    assert view.lines[0].status is Status.A_VENCER
+
+
+def test_a_refused_estorno_writes_nothing(services: Services, patient_id: int) -> None:
+    contract_id = twelve_times(services, patient_id)
+    payment_id = pay(services, contract_id, "100,00", "2026-03-16")
+    with pytest.raises(ValidationError, match="'engano' não existe"):
+        services.payments.reverse(payment_id, "", "engano")
+    with pytest.raises(NotFoundError, match="Pagamento 999 não encontrado"):
+        services.payments.reverse(999, "cheque devolvido")
+    assert [p.is_effective for p in services.contracts.get(contract_id).payments] == [True]
 
 
 def test_money_changes_are_audited(services: Services, patient_id: int) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.bootstrap import Services, bootstrap
 from app.config import load_config
 from app.domain.dates import format_date
@@ -52,6 +53,7 @@ def test_demo_people_pass_the_same_validation_as_typed_ones(demo_services: Servi
                 responsible=responsible,
             ),
             today,
+            checks=IDENTITY_CHECKS,
         )
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.adapters.business_days import business_calendar
 from app.domain.agreements import (
     AgreementForm,
     AgreementTerms,
@@ -25,6 +26,7 @@ from app.domain.law import DebtLine, Status
 from app.errors import ValidationError
 
 TODAY = date(2026, 3, 16)
+SP = business_calendar("SP")
 
 
 def line(
@@ -72,7 +74,7 @@ def test_agreement_total_is_the_chosen_debt_less_the_discount_to_the_centavo(
     down = data.draw(st.integers(0, total - 1))
     count = data.draw(st.integers(1, min(60, total - down)))
     terms = AgreementTerms(discount, down, count, date(2026, 4, 10))
-    plan = compute(origin, terms, TODAY, "SP")
+    plan = compute(origin, terms, TODAY, SP)
     assert plan.total_cents == debt - discount
     assert plan.discount_cents == discount
     assert plan.principal_cents + plan.charges_cents == plan.total_cents
@@ -103,7 +105,7 @@ def test_three_installments_become_six_parcelas_with_the_remainder_first() -> No
     terms = validate(
         AgreementForm((1, 2, 3), discount="20,00", count="6", first_due="10/04/2026"), origin, TODAY
     )
-    plan = compute(origin, terms, TODAY, "SP")
+    plan = compute(origin, terms, TODAY, SP)
     assert plan.debt.total_cents == 93730 and plan.total_cents == 91730
     assert [p.amount_cents for p in plan.parcels] == [15289, 15289, 15288, 15288, 15288, 15288]
     # 10/05/2026 is a Sunday: that parcela falls due on Monday 11/05.
@@ -113,11 +115,11 @@ def test_three_installments_become_six_parcelas_with_the_remainder_first() -> No
 def test_options_offer_a_new_date_and_smaller_parcelas_beside_the_typed_plan() -> None:
     origin = [line(90000, 1800, 1930)]
     terms = AgreementTerms(0, 10000, 6, date(2026, 4, 10))
-    found = options(origin, terms, TODAY)
+    found = options(origin, terms, TODAY, SP)
     assert [o.key for o in found] == ["nova_data", "proposta", "parcelas_menores"]
     assert [o.plan.count for o in found] == [1, 6, 12]
     assert {o.plan.total_cents for o in found} == {93730}
-    single = options(origin, AgreementTerms(0, 0, 1, date(2026, 4, 10)), TODAY)
+    single = options(origin, AgreementTerms(0, 0, 1, date(2026, 4, 10)), TODAY, SP)
     assert [o.key for o in single] == ["proposta", "parcelas_menores"]
 
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from app.adapters.business_days import business_calendar
 from app.domain.catalog import Channel, ContactOutcome
 from app.domain.clinic import ClinicInfo
 from app.domain.contacts import (
@@ -47,7 +48,7 @@ from app.domain.regua import DEFAULT_BY_KEY, StepKey
 from app.domain.templates import render, template_problems, wording_problems
 from app.errors import ValidationError
 
-RULES = ContactRules(DEFAULT_WINDOWS, 2, "SP")
+RULES = ContactRules(DEFAULT_WINDOWS, business_calendar("SP"), 2)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -85,7 +86,7 @@ def test_refusals_say_why() -> None:
 
 
 def test_state_holidays_follow_the_clinics_state() -> None:
-    rio = ContactRules(DEFAULT_WINDOWS, 2, "RJ")
+    rio = ContactRules(DEFAULT_WINDOWS, business_calendar("RJ"), 2)
     assert time_refusal(rio, at(date(2026, 7, 9), 10)) is None
 
 

@@ -1,5 +1,5 @@
-"""Document rules kept in the domain: deadlines, references, which documents a contract allows,
-amounts in words, long dates."""
+"""Document rules kept in the domain: deadlines, references, which documents a contract allows;
+amounts in words (num2words, an adapter), long dates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from app.adapters.words import amount_in_words
 from app.domain.catalog import ContractStatus, DocumentKind
 from app.domain.dates import format_date_long
 from app.domain.documents import (
@@ -18,7 +19,6 @@ from app.domain.documents import (
     why_not,
 )
 from app.domain.law import ChargePolicy, DebtLine, InstallmentTerms, Settlement, updated_debt
-from app.domain.money import amount_in_words
 
 
 def test_notification_deadline_is_at_most_seven_days() -> None:
@@ -107,6 +107,7 @@ def test_contract_documents_answers_for_every_kind_in_the_desk_order() -> None:
 @pytest.mark.parametrize(
     ("cents", "words"),
     [
+        (0, "zero reais"),
         (1, "um centavo"),
         (50, "cinquenta centavos"),
         (100, "um real"),
@@ -116,6 +117,11 @@ def test_contract_documents_answers_for_every_kind_in_the_desk_order() -> None:
 )
 def test_amount_in_words_is_portuguese(cents: int, words: str) -> None:
     assert amount_in_words(cents) == words
+
+
+def test_a_negative_amount_has_no_words() -> None:
+    with pytest.raises(ValueError):
+        amount_in_words(-1)
 
 
 def test_long_date_is_portuguese() -> None:

@@ -15,16 +15,13 @@ from app.domain.importing import (
     RowErrors,
     Table,
     clean_cell,
-    detect_delimiter,
     mapping_from_names,
     mapping_problems,
     parse_flag,
     parse_installment_number,
-    read_table,
     records,
     strip_label,
     suggest_mapping,
-    xlsx_cell_text,
 )
 from app.domain.layouts import (
     CONTRACT_FIELDS,
@@ -35,6 +32,7 @@ from app.domain.layouts import (
     read_installment,
 )
 from app.errors import FieldError
+from app.tabular import detect_delimiter, read_table, xlsx_cell_text
 from tests.sheets import EXCEL_PATIENT_HEADER, cpf, excel_csv, excel_patients
 
 TEXT = "nome;cpf;cidade\r\nJoão da Conceição;529.982.247-25;São Paulo\r\n"
@@ -273,12 +271,15 @@ def test_a_hundred_thousand_rows_are_all_read_with_their_line_numbers() -> None:
 
 
 def test_the_excel_fixture_is_windows_1252_with_valid_cpfs() -> None:
+    from app.adapters.identity_checks import IDENTITY_CHECKS
     from app.domain.identity import normalize_cpf
 
     data = excel_csv(EXCEL_PATIENT_HEADER, excel_patients(50))
     table = read_table(data, "x.csv")
     assert table.source.encoding == "windows-1252" and table.source.delimiter == ";"
-    assert all(isinstance(normalize_cpf(cells[1]), str) for _, cells in table.rows)
+    assert all(
+        isinstance(normalize_cpf(cells[1], checks=IDENTITY_CHECKS), str) for _, cells in table.rows
+    )
     assert cpf(1, masked=False) == "00000000191"
 
 

@@ -1,4 +1,4 @@
-"""One named test per rule of app/domain/law.py and schedule.py (DESIGN.md §4)."""
+"""One named test per rule of app/domain/law.py and schedule.py (the limits cite their law)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.adapters.business_days import business_calendar
 from app.domain import law
 from app.domain.law import (
     ChargePolicy,
@@ -18,14 +19,15 @@ from app.domain.law import (
     allocate,
     updated_debt,
 )
-from app.domain.schedule import add_months, is_business_day, next_business_day, plan
+from app.domain.schedule import add_months, plan
 from app.errors import FieldError
 
 POLICY = ChargePolicy(fine_bp=200, interest_monthly_bp=100)
+SP = business_calendar("SP")
 
 
 def terms(amount: int = 10_000, due: date = date(2026, 2, 2), number: int = 1) -> InstallmentTerms:
-    return InstallmentTerms(number, due, next_business_day(due, "SP"), amount, key=number)
+    return InstallmentTerms(number, due, SP.next_business_day(due), amount, key=number)
 
 
 # --- limits ------------------------------------------------------------------------------
@@ -109,14 +111,14 @@ def test_payment_on_next_business_day_after_holiday_is_not_late() -> None:
 
 
 def test_due_date_on_a_weekend_moves_to_monday() -> None:
-    assert next_business_day(date(2026, 5, 2), "SP") == date(2026, 5, 4)  # Saturday → Monday
+    assert SP.next_business_day(date(2026, 5, 2)) == date(2026, 5, 4)  # Saturday → Monday
 
 
 def test_state_holiday_and_bank_closing_days_move_the_due_date() -> None:
-    assert not is_business_day(date(2026, 7, 9), "SP")  # Revolução Constitucionalista (SP)
-    assert is_business_day(date(2026, 7, 9), "RJ")
-    assert not is_business_day(date(2026, 2, 16), "SP")  # Carnaval: banks closed
-    assert not is_business_day(date(2026, 12, 31), "SP")  # no bank service on 31/12
+    assert not SP.is_business_day(date(2026, 7, 9))  # Revolução Constitucionalista (SP)
+    assert business_calendar("RJ").is_business_day(date(2026, 7, 9))
+    assert not SP.is_business_day(date(2026, 2, 16))  # Carnaval: banks closed
+    assert not SP.is_business_day(date(2026, 12, 31))  # no bank service on 31/12
 
 
 def test_late_partial_payment_settles_charges_before_principal() -> None:
@@ -196,7 +198,7 @@ def test_paid_late_status() -> None:
 
 
 def test_plan_splits_exactly_with_entrada_and_month_ends() -> None:
-    items = plan(100_000, 10_000, 3, date(2026, 1, 31), "SP", down_payment_due=date(2026, 1, 10))
+    items = plan(100_000, 10_000, 3, date(2026, 1, 31), SP, down_payment_due=date(2026, 1, 10))
     assert [i.number for i in items] == [0, 1, 2, 3]
     assert [i.amount_cents for i in items] == [10_000, 30_000, 30_000, 30_000]
     assert items[2].due_date == date(2026, 2, 28)  # no 31st in February

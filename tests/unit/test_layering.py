@@ -1,6 +1,7 @@
 """Architecture: ``app`` never imports Qt; ``ui`` never touches the database; services reach
-storage only through the ports of ``app.services.ports`` (no SQLAlchemy, no session); and no two
-modules of ``app`` and ``ui`` import each other, directly or in a ring."""
+storage only through the ports of ``app.services.ports`` (no SQLAlchemy, no session); the domain
+imports only the standard library, ``app.errors`` and itself; and no two modules of ``app`` and
+``ui`` import each other, directly or in a ring."""
 
 from __future__ import annotations
 
@@ -94,6 +95,79 @@ def test_the_session_checker_catches_one(tmp_path: Path) -> None:
     sample = tmp_path / "bad.py"
     sample.write_text("def f(uow):\n    uow.session.add(1)\n", encoding="utf-8")
     assert session_uses(sample) == [2]
+
+
+# --- the domain is pure ---------------------------------------------------------------------
+
+# Besides the standard library: what app/domain may import (libraries go through app.adapters).
+DOMAIN_MAY_IMPORT = ("app.domain", "app.errors")
+
+
+def absolute_imports(path: Path, package: str) -> list[tuple[int, str]]:
+    """(line, module) of every import in the file, wherever it is (top level, in a function,
+    under ``TYPE_CHECKING``), relative ones resolved against ``package``, the file's package.
+    ``from pkg import name`` gives ``pkg.name`` when ``pkg`` is only the parent of what the
+    domain may import (``from app import errors`` imports ``app.errors``), else ``pkg``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([node.module] if node.module else [])])
+            if any(allowed.startswith(base + ".") for allowed in DOMAIN_MAY_IMPORT):
+                found.extend((node.lineno, f"{base}.{alias.name}") for alias in node.names)
+            else:
+                found.append((node.lineno, base))
+    return found
+
+
+def impure_imports(folder: Path, package: str, root: Path = ROOT) -> list[str]:
+    """Imports under ``folder`` (the package ``package``) of anything but the standard library
+    and ``DOMAIN_MAY_IMPORT``."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        here = ".".join([package, *path.relative_to(folder).parent.parts])
+        for line, name in absolute_imports(path, here):
+            if name.split(".")[0] in sys.stdlib_module_names:
+                continue
+            if any(name == a or name.startswith(a + ".") for a in DOMAIN_MAY_IMPORT):
+                continue
+            found.append(f"{path.relative_to(root)}:{line} imports {name}")
+    return found
+
+
+def test_the_domain_imports_only_the_standard_library_errors_and_itself() -> None:
+    assert impure_imports(ROOT / "app" / "domain", "app.domain") == []
+
+
+def test_the_purity_checker_catches_a_library_imported_inside_a_function(tmp_path: Path) -> None:
+    domain = tmp_path / "app" / "domain"
+    domain.mkdir(parents=True)
+    (domain / "rules.py").write_text(
+        "from __future__ import annotations\n"
+        "import re\n"
+        "from zipfile import BadZipFile\n"
+        "from app.errors import FieldError\n"
+        "from app.domain.money import parse_brl\n"
+        "from . import law\n"
+        "from app import errors\n"
+        "def words(cents):\n"
+        "    from num2words import num2words\n"
+        "    return num2words(cents)\n"
+        "def table():\n"
+        "    from app.tabular import Column\n"
+        "    from .. import config\n",
+        encoding="utf-8",
+    )
+    assert impure_imports(domain, "app.domain", tmp_path) == [
+        "app/domain/rules.py:9 imports num2words",
+        "app/domain/rules.py:12 imports app.tabular",
+        "app/domain/rules.py:13 imports app.config",
+    ]
 
 
 # --- no import cycles -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from app.adapters.business_days import business_calendar
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
 from app.domain.negativacao import (
     ArchivedFact,
@@ -24,6 +25,7 @@ from app.domain.negativacao import (
 DUE = date(2026, 1, 10)
 TODAY = date(2026, 3, 16)
 POLICY = ChargePolicy()
+BRAZIL = business_calendar("")  # national holidays and bank-closed days only
 
 
 def line(due: date = DUE, amount: int = 30_000, paid_on: date | None = None, on: date = TODAY):
@@ -136,20 +138,27 @@ def test_a_debt_already_included_is_not_included_twice() -> None:
 
 
 def test_removal_is_due_five_business_days_after_the_payment() -> None:
-    assert removal_deadline(date(2026, 3, 13)) == date(2026, 3, 20)  # Fri → next Fri
+    assert removal_deadline(date(2026, 3, 13), BRAZIL) == date(2026, 3, 20)  # Fri → next Fri
     # Good Friday (03/04/2026) is a national holiday: it does not count.
-    assert removal_deadline(date(2026, 4, 2)) == date(2026, 4, 10)
+    assert removal_deadline(date(2026, 4, 2), BRAZIL) == date(2026, 4, 10)
     # Tiradentes (21/04) too.
-    assert removal_deadline(date(2026, 4, 17), "SP") == date(2026, 4, 27)
+    assert removal_deadline(date(2026, 4, 17), business_calendar("SP")) == date(2026, 4, 27)
+
+
+def test_a_municipal_holiday_the_clinic_added_does_not_count_either() -> None:
+    # Paid on Friday 13/03/2026; the city's holiday on Wednesday 18/03 pushes the fifth business
+    # day from Friday 20/03 to Monday 23/03.
+    city = BRAZIL.plus({date(2026, 3, 18): "Aniversário da cidade"})
+    assert removal_deadline(date(2026, 3, 13), city) == date(2026, 3, 23)
 
 
 def test_countdown_counts_business_days_left_and_late() -> None:
     paid = date(2026, 3, 13)
-    assert countdown(paid, date(2026, 3, 16)).business_days_left == 4
-    assert "faltam 4 dias úteis" in countdown(paid, date(2026, 3, 16)).text
-    assert "falta 1 dia útil" in countdown(paid, date(2026, 3, 19)).text
-    assert "hoje" in countdown(paid, date(2026, 3, 20)).text
-    late = countdown(paid, date(2026, 3, 24))
+    assert countdown(paid, date(2026, 3, 16), BRAZIL).business_days_left == 4
+    assert "faltam 4 dias úteis" in countdown(paid, date(2026, 3, 16), BRAZIL).text
+    assert "falta 1 dia útil" in countdown(paid, date(2026, 3, 19), BRAZIL).text
+    assert "hoje" in countdown(paid, date(2026, 3, 20), BRAZIL).text
+    late = countdown(paid, date(2026, 3, 24), BRAZIL)
     assert late.overdue and late.business_days_late == 2 and "20/03" in late.text
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from app.adapters.identity_checks import IDENTITY_CHECKS as CHECKS
 from app.domain.patients import PatientForm, ResponsibleForm, validate_patient
 from app.errors import ValidationError
 
@@ -27,6 +28,7 @@ def test_valid_form_is_cleaned() -> None:
             zip_code="13012-100",
         ),
         TODAY,
+        checks=CHECKS,
     )
     assert data.name == "Maria da Silva"
     assert data.cpf == "52998224725"
@@ -40,6 +42,7 @@ def test_every_bad_field_is_reported_at_once() -> None:
         validate_patient(
             PatientForm(name="Ana", cpf="123", birth_date="31/02/2000", phone="12", email="x@"),
             TODAY,
+            checks=CHECKS,
         )
     assert fields(info.value) == {"name", "cpf", "birth_date", "phone", "email"}
     for error in info.value.errors:
@@ -48,7 +51,7 @@ def test_every_bad_field_is_reported_at_once() -> None:
 
 def test_cpf_is_required_without_a_responsible() -> None:
     with pytest.raises(ValidationError) as info:
-        validate_patient(PatientForm(name="Pedro Souza"), TODAY)
+        validate_patient(PatientForm(name="Pedro Souza"), TODAY, checks=CHECKS)
     assert "responsável" in (info.value.for_field("cpf") or "")
 
 
@@ -60,6 +63,7 @@ def test_child_without_cpf_is_accepted_with_a_responsible() -> None:
             responsible=ResponsibleForm(cpf="529.982.247-25", name="Joana Souza"),
         ),
         TODAY,
+        checks=CHECKS,
     )
     assert data.cpf is None
     assert data.responsible is not None and data.responsible.cpf == "52998224725"
@@ -74,6 +78,7 @@ def test_responsible_with_the_patients_own_cpf_is_refused() -> None:
                 responsible=ResponsibleForm(cpf="52998224725", name="Joana Souza"),
             ),
             TODAY,
+            checks=CHECKS,
         )
     assert fields(info.value) == {"responsible_cpf"}
 
@@ -81,13 +86,17 @@ def test_responsible_with_the_patients_own_cpf_is_refused() -> None:
 def test_birth_date_in_the_future_is_refused() -> None:
     with pytest.raises(ValidationError, match="futuro"):
         validate_patient(
-            PatientForm(name="Pedro Souza", cpf="52998224725", birth_date="17/03/2026"), TODAY
+            PatientForm(name="Pedro Souza", cpf="52998224725", birth_date="17/03/2026"),
+            TODAY,
+            checks=CHECKS,
         )
 
 
 def test_whatsapp_tick_without_a_number_is_refused() -> None:
     with pytest.raises(ValidationError) as info:
         validate_patient(
-            PatientForm(name="Pedro Souza", cpf="52998224725", phone_whatsapp=True), TODAY
+            PatientForm(name="Pedro Souza", cpf="52998224725", phone_whatsapp=True),
+            TODAY,
+            checks=CHECKS,
         )
     assert fields(info.value) == {"phone"}

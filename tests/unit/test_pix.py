@@ -1,4 +1,5 @@
-"""PIX static BR Code: the Banco Central's example, the CRC, amounts, txids, the QR image."""
+"""PIX static BR Code: the Banco Central's example, the CRC, amounts, txids; and the QR image
+(``app.adapters.qr``) a bank app reads back."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from app.adapters.qr import qr_png
 from app.domain import pix
 from app.domain.clinic import ClinicInfo
 
@@ -101,7 +103,7 @@ def test_non_positive_amounts_are_refused() -> None:
 def test_qr_image_decodes_back_to_the_payload() -> None:
     receiver = pix.receiver_from("11222333000181", "Clínica", "Campinas", "", "")
     payload = pix.brcode(pix.pix_for(receiver, 30_720, 5, 3))
-    image = Image.open(BytesIO(pix.qr_png(payload)))
+    image = Image.open(BytesIO(qr_png(payload)))
     [found] = zxingcpp.read_barcodes(image)
     assert found.text == payload
     assert pix.decode(found.text).amount_cents == 30_720

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from app.adapters.business_days import business_calendar
 from app.domain.contacts import ContactRecord
 from app.domain.law import (
     ChargePolicy,
@@ -31,7 +32,6 @@ from app.domain.regua import (
     step_due,
     steps_due,
 )
-from app.domain.schedule import next_business_day
 from app.domain.templates import template_problems
 
 POLICY = ChargePolicy(fine_bp=200, interest_monthly_bp=100)
@@ -61,7 +61,13 @@ class Clinic:
             for number in (1, 2, 3):
                 due = date(2026, 2 + number, 2)
                 self.terms.append(
-                    InstallmentTerms(number, due, next_business_day(due, "SP"), 30_000, key=number)
+                    InstallmentTerms(
+                        number,
+                        due,
+                        business_calendar("SP").next_business_day(due),
+                        30_000,
+                        key=number,
+                    )
                 )
 
     def lines(self, today: date) -> list[ReguaItem]:

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from app.domain.columns import Column, Kind
 from app.errors import ValidationError
-from app.tabular import Column, Kind, safe_text, write_table
+from app.tabular import safe_text, write_table
 
 COLUMNS = (Column("Paciente"), Column("Valor", Kind.MONEY), Column("Vencimento", Kind.DATE),
            Column("Dias", Kind.INT))  # fmt: skip

@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain.identity import UFS
-from app.domain.importing import RowErrors, read_table, records, suggest_mapping
+from app.domain.importing import RowErrors, records, suggest_mapping
 from app.domain.layouts import PATIENT_EXPORT, PATIENT_FIELDS, patient_export_row, patient_form
 from app.domain.patients import (
     PatientData,
@@ -22,7 +23,7 @@ from app.domain.patients import (
     validate_patient,
 )
 from app.errors import ValidationError
-from app.tabular import write_table
+from app.tabular import read_table, write_table
 from tests.sheets import cpf
 
 TODAY = date(2026, 3, 16)
@@ -95,7 +96,7 @@ def reimport(data: PatientData, suffix: str) -> PatientData:
         table = read_table(path.read_bytes(), path.name)
     [record] = records(table, PATIENT_FIELDS, suggest_mapping(PATIENT_FIELDS, table.headers))
     errors = RowErrors({})
-    back = validate_patient(patient_form(record, errors), TODAY)
+    back = validate_patient(patient_form(record, errors), TODAY, checks=IDENTITY_CHECKS)
     assert errors.found == []
     return back
 
@@ -104,7 +105,7 @@ def reimport(data: PatientData, suffix: str) -> PatientData:
 @given(form=patient_forms(), suffix=st.sampled_from([".csv", ".xlsx"]))
 def test_export_then_import_gives_the_same_patient(form: PatientForm, suffix: str) -> None:
     try:
-        data = validate_patient(form, TODAY)
+        data = validate_patient(form, TODAY, checks=IDENTITY_CHECKS)
     except ValidationError:
         assume(False)
         raise

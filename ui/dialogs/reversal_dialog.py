@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.catalog import label
-from app.domain.contracts import REVERSAL_CODES, PaymentView
+from app.domain.contracts import PaymentView
 from app.domain.dates import format_date
 from app.domain.money import format_brl
+from app.domain.reversals import REVERSAL_CODES
 from app.services.payments import PaymentService, ReversalResult
 from ui.widgets.form_dialog import FormDialog
 

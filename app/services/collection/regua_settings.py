@@ -38,7 +38,7 @@ from app.domain.templates import template_problems
 from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info, regua_step
-from app.services.base import Permission, Service
+from app.services.base import Permission, Service, clinic_calendar
 from app.services.ports import UnitOfWorkPort
 
 
@@ -79,10 +79,11 @@ def read_steps(uow: UnitOfWorkPort) -> list[ReguaStep]:
 def read_contact_rules(uow: UnitOfWorkPort) -> ContactRules:
     """The clinic's contact rules (the defaults before the clinic was set up)."""
     row = uow.clinic.get()
+    calendar = clinic_calendar(uow)
     if row is None:
-        return ContactRules(windows_from_json(None))
+        return ContactRules(windows_from_json(None), calendar)
     return ContactRules(
-        windows_from_json(row.contact_windows), row.min_days_between_contacts, row.state
+        windows_from_json(row.contact_windows), calendar, row.min_days_between_contacts
     )
 
 

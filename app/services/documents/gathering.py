@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from app.adapters.qr import qr_matrix
 from app.documents.model import ContractFacts, Letterhead, OverdueFacts, Party, PixSlip
 from app.domain import pix
 from app.domain.catalog import ContractStatus
@@ -134,7 +135,7 @@ def pix_slip(clinic: ClinicInfo, contract_id: int, line: DebtLine) -> PixSlip:
         return PixSlip(line=line, payload="")
     data = pix.pix_for(pix.clinic_receiver(clinic), line.total_cents, contract_id, line.number)
     payload = pix.brcode(data)
-    matrix = tuple(tuple(row) for row in pix.qr_matrix(payload))
+    matrix = tuple(tuple(row) for row in qr_matrix(payload))
     return PixSlip(line=line, payload=payload, matrix=matrix)
 
 

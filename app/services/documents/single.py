@@ -22,7 +22,6 @@ from app.documents import (
 )
 from app.documents.model import AllocationLine, ReceiptFacts
 from app.domain.catalog import AgreementStatus, DocumentKind
-from app.domain.contracts import REVERSAL_CODES
 from app.domain.dates import format_date
 from app.domain.documents import (
     CONTRACT_KINDS,
@@ -33,6 +32,7 @@ from app.domain.documents import (
     why_not,
 )
 from app.domain.law import Settlement, contract_debt
+from app.domain.reversals import REVERSAL_CODES
 from app.errors import NotFoundError, ValidationError
 from app.services.agreements import view_of
 from app.services.base import Permission

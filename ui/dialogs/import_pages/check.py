@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.domain.columns import Column
 from app.domain.layouts import describe_created, format_count
 from app.errors import EmDiaError
 from app.services.transfer import ImportReport
-from app.tabular import Column, write_table
+from app.tabular import write_table
 from ui import ops
 from ui.dialogs.import_pages.owner import Owner, say
 from ui.models.rows_model import COLOURS, Row, RowsTableModel

@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.domain.catalog import label
-from app.domain.contracts import REVERSAL_CODES, ContractView, PaymentView
+from app.domain.contracts import ContractView, PaymentView
 from app.domain.dates import format_date
 from app.domain.money import format_brl
+from app.domain.reversals import REVERSAL_CODES
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
 from ui.widgets.tables import lay_out_with_buttons, make_table
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.adapters.qr import qr_png
 from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.money import format_brl
-from app.domain.pix import qr_png
 from app.services.collection.contact_log import ContactLogService, OutcomeForm
 from app.services.collection.drafts import MessageDraft
 from ui.widgets.buttons import push_button
