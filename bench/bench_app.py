@@ -16,7 +16,7 @@ ratio compares the programs, not the disk):
 - **PostgreSQL** (with ``EMDIA_BENCH_PG_URL``): the clinic is copied to a fresh database on the
   server with ``DatabaseService.copy_to`` and the timings in ``PG_TIMINGS`` run on both engines.
 
-Targets (issue 11): cold start ≤ 2× the bare Qt floor; peak RSS ≤ 300 MB.
+Targets: cold start ≤ 2× the bare Qt floor; peak RSS ≤ 300 MB.
 The synthetic clinic is built once through ``DemoService`` (20,000 patients, seed 1, today
 2026-03-16 — the parameters of bench_worklist.py) and cached under ``bench/.cache/``.
 """
@@ -91,7 +91,7 @@ def _own_cache_key(patients: int) -> str:
 
 
 def clinic_database(patients: int, cache_dir: Path) -> Path:
-    """The synthetic clinic, built once. Issue 5's bench_worklist builds the same clinic (same
+    """The synthetic clinic, built once. bench_worklist builds the same clinic (same
     DemoService parameters) into the same folder: when it is there, its cache is shared."""
     try:
         from bench.bench_worklist import cached_database  # type: ignore[import-not-found]
@@ -275,7 +275,7 @@ NOTES = """\
 EmDia also imports SQLAlchemy's ORM and maps 16 tables before it can show one patient, and on
 this machine `import sqlalchemy.orm` alone costs about as much as the whole bare window (see the
 import profile above): the floor of *any* PySide6 + SQLAlchemy app is ≈ 2× the bare window
-before EmDia runs one line. What was cut (issue 11), from ≈ 5× (2.0 s against 0.4 s, same probe,
+before EmDia runs one line. What was cut earlier, from ≈ 5× (2.0 s against 0.4 s, same probe,
 before these changes) to 4.4× (1.88 s against 0.43 s, on the earlier 656,752-row clinic): Alembic
 is no longer imported when the schema is at head (the head is read from the migration files; a test
 checks it against Alembic); Faker (demo), `holidays` (first plan), phonenumbers/email-validator/

@@ -38,7 +38,7 @@ full size) through ``read_table`` (encoding and delimiter sniffed, every cell ch
 wizard reads a file) against ``bytes.decode`` + the stdlib ``csv`` reader on the same bytes;
 both must see the same number of lines.
 
-No target in issue 11 beyond being measured: the ratio is reported, never judged. This is
+No target beyond being measured: the ratio is reported, never judged. This is
 where the speed of the import is watched; the test suite checks only what it writes.
 """
 
@@ -820,7 +820,7 @@ children of the pacientes file with one query before the loop (as the CPFs alrea
 `by_cpfs`) — no per-line autoflush, ≈ a quarter of that import; write parcelas, payments and
 allocations with Core `insert()` `executemany` instead of ORM objects (most of the 44 % flush,
 but the desk and the importer would then build these rows two ways). No target is set for
-import in issue 11.
+import earlier.
 """
 
 

@@ -22,7 +22,7 @@ migrations. Then, in one run:
   worklist, which shares its overdue money);
 - **peak RSS** of this process.
 
-Targets (issue 5): worklist ≤ 3× the raw floor, search p95 ≤ 50 ms, dashboard ≤ 300 ms.
+Targets: worklist ≤ 3× the raw floor, search p95 ≤ 50 ms, dashboard ≤ 300 ms.
 """
 
 from __future__ import annotations

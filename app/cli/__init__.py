@@ -1,4 +1,4 @@
-"""``emdia``: the headless face of EmDia (DESIGN.md §11). Same services as the window.
+"""``emdia``: the headless face of EmDia (docs/CLI.md). Same services as the window.
 
 Exit codes: 0 ok; 1 the input was refused (pt-BR message on stderr naming the field, nothing
 written); 2 usage error; 3 unexpected internal error (details in the log file, never a traceback

@@ -1,4 +1,4 @@
-"""acordos and consultas de crédito (DESIGN.md §11 style):
+"""acordos and consultas de crédito (same conventions as every command, docs/CLI.md):
 
     emdia agreement propose --patient ID [--installments-of CONTRACT_ID ... | --installment ID ...]
                             --count N --first-due AAAA-MM-DD [--down 0,00] [--discount 0,00]

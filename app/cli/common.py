@@ -112,7 +112,7 @@ def new_secret(env: str, label: str) -> str:
 
 
 def login(args: argparse.Namespace, services: Services) -> None:
-    """DESIGN.md §11: a database with users needs one (EMDIA_USER/EMDIA_PASSWORD or --user)."""
+    """A database with users needs one (EMDIA_USER/EMDIA_PASSWORD or --user)."""
     if not services.users.has_users():
         return  # set-up mode: no users yet
     username = args.user or os.environ.get(USER_ENV)
@@ -139,7 +139,7 @@ def open_key(config: Config) -> DataKey | None:
 def open_services(
     args: argparse.Namespace, *, migrate: bool = True, login_required: bool = True
 ) -> Iterator[Services]:
-    """The services for this command's database — unlocked (DESIGN §11: EMDIA_PASSPHRASE, the
+    """The services for this command's database — unlocked (EMDIA_PASSPHRASE, the
     keyring or a prompt), backed up and migrated first, the acting user logged in — closed
     after, whatever happens."""
     from app.bootstrap import bootstrap

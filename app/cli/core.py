@@ -110,7 +110,7 @@ def register(sub: Any) -> None:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     # The window lives in the ``ui`` package; ``app`` never imports Qt at module level, so the
-    # CLI stays usable on a machine without a display (DESIGN.md non-negotiable 2).
+    # CLI stays usable on a machine without a display (app/ never imports Qt).
     run_gui: Callable[..., int] = importlib.import_module("ui.main").run_gui
     return run_gui(config_for(args, demo=args.demo), clock_for(args))
 

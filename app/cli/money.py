@@ -110,7 +110,7 @@ def _patient_id(services: Any, args: argparse.Namespace) -> int:
 
 
 def debt_json(view: ContractView) -> dict[str, Any]:
-    """DESIGN.md §11 `debt --json` (plus ``discount_cents`` and ``settled_on``)."""
+    """`debt --json` (docs/CLI.md) (plus ``discount_cents`` and ``settled_on``)."""
     return {
         "contract_id": view.summary.id,
         "as_of": view.as_of,

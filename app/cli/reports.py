@@ -1,4 +1,4 @@
-"""Reports (DESIGN.md §11): ``report overdue|aging|dashboard [--json]`` and
+"""Reports (docs/CLI.md): ``report overdue|aging|dashboard [--json]`` and
 ``export overdue FILE(.csv|.xlsx)`` — the worklist, the aging bands and the dashboard, computed by
 the same services as Cobrança → Inadimplentes and Início.
 
@@ -91,7 +91,7 @@ def _min_cents(text: str) -> int:
 
 
 def overdue_json(row: OverdueRow) -> dict[str, Any]:
-    """DESIGN.md §11 keys first, then the extras the screen shows."""
+    """The documented keys (docs/CLI.md) first, then the extras the screen shows."""
     a = row.assessment
     return {
         "patient_id": row.patient_id,

@@ -1,5 +1,5 @@
 """Spreadsheets in and out: ``emdia import patients|contracts|payments FILE [--dry-run]`` and
-``emdia export patients|installments|payments FILE(.csv|.xlsx)`` (DESIGN.md §11).
+``emdia export patients|installments|payments FILE(.csv|.xlsx)`` (docs/CLI.md).
 
 An import with any refused line exits 1, explains every such line on stderr (``linha 14, coluna
 vencimento: …``) and writes nothing.

@@ -2,8 +2,8 @@
 
 The debtor (the responsável financeiro when there is one) confesses the debt itemised by its
 origin — each original installment with principal, multa, juros and correção on the acordo's
-date, all from ``law.updated_debt`` — and the clinic grants the discount and the new plan (seed
-002: "renegocie a dívida … com assinatura de confissão de dívida"). What happens if it is
+date, all from ``law.updated_debt`` — and the clinic grants the discount and the new plan
+("renegocie a dívida … com assinatura de confissão de dívida"). What happens if it is
 broken: default by the mere due date (CC art. 397), multa/juros within the law (CDC art. 52
 §1), and, after ``BROKEN_AFTER_DAYS``, vencimento antecipado of the remaining balance, always
 with the prior notice of CDC art. 43 §2 before any negativação. Signed by the debtor and two

@@ -1,6 +1,6 @@
 """Notificação extrajudicial: the overdue installments of one contract with their updated values
 itemised (principal, multa, juros, correção), a deadline of at most 7 days, and ways to pay or
-talk (seed 002).
+talk.
 
 Wording is respectful and informative — no threat, no exposure (CDC arts. 42 and 71); it names
 no treatment or health data (LGPD art. 11); the clinic is identified on every page (CDC art.
@@ -31,7 +31,7 @@ from app.domain.dates import format_date
 
 TITLE = "Notificação extrajudicial"
 
-# Seed 002: "notificação extrajudicial com valores atualizados e prazo de no máximo 7 dias".
+# "Notificação extrajudicial com valores atualizados e prazo de no máximo 7 dias".
 MAX_DEADLINE_DAYS = 7
 
 

@@ -8,7 +8,7 @@
 - The new plan follows the contracts' rules (``schedule.plan``): an optional entrada due on the
   day of the agreement, then N monthly parcelas split exactly (remainder centavos on the first
   ones), due dates moved to the next business day.
-- Seed 000 ("ofereça opções": mudar a data de vencimento, parcelar o total, um plano menor) is
+- "Ofereça opções" (mudar a data de vencimento, parcelar o total, um plano menor) is
   ``options``: 2–3 plans side by side for the same debt.
 
 Pure: no database, no clock (the caller passes ``as_of``/``today``).
@@ -31,7 +31,8 @@ from app.errors import FieldError, ValidationError
 
 # An accepted acordo is "não cumprido" once one of its parcelas is more than this many days
 # overdue: the same 30 days after which the régua sends the notificação extrajudicial (D+30,
-# seed 002) — a patient who let a renegotiated parcela reach that point has broken the deal.
+# the bureaus' 30 days) — a patient who let a renegotiated parcela reach that point has broken
+# the deal.
 BROKEN_AFTER_DAYS = 30
 
 # The first parcela of an acordo is due within this many days: a renegotiation that starts
@@ -257,7 +258,7 @@ def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> 
 
 @dataclass(frozen=True)
 class AgreementOption:
-    """One column of "compare options" (seed 000)."""
+    """One column of "compare options" (a patient chooses among options)."""
 
     key: str
     title: str
@@ -268,7 +269,7 @@ class AgreementOption:
 def options(
     origin: Sequence[OriginLine], terms: AgreementTerms, as_of: date, calendar: BusinessCalendar
 ) -> list[AgreementOption]:
-    """The plan as typed, and the alternatives seed 000 suggests for the same debt and discount:
+    """The plan as typed, and the usual alternatives for the same debt and discount:
     a new due date (everything on the first due date, one parcela) and smaller parcelas (twice
     as many, up to the contracts' maximum). Alternatives equal to the typed plan are left out."""
 

@@ -1,6 +1,6 @@
 """The clinic's identification and policy, and how a change to it is validated.
 
-The same keys serve the settings screen and ``emdia clinic set KEY=VALUE`` (DESIGN.md §11).
+The same keys serve the settings screen and ``emdia clinic set KEY=VALUE`` (docs/CLI.md).
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class ClinicKey:
     label: str
 
 
-# CLI key → model attribute and pt-BR label. The first eleven are DESIGN.md §11's contract.
+# CLI key → model attribute and pt-BR label. The first eleven are the documented CLI keys
+# (docs/CLI.md): keep them stable.
 CLINIC_KEYS: dict[str, ClinicKey] = {
     "name": ClinicKey("legal_name", "Razão social / nome"),
     "cnpj": ClinicKey("cnpj", "CNPJ"),

@@ -1,9 +1,9 @@
 """Contacting a patient about money: outcomes, who receives the message, and the rules that say
-whether a contact is allowed *now* (seeds 003 and 004; CDC art. 42 and 71).
+whether a contact is allowed *now* (CDC art. 42 and 71).
 
 - **Outcomes** of an attempt (``catalog.ContactOutcome``; the contact log is the evidence of
   polite collection), typed in pt-BR on the command line.
-- **Recipient**: the responsável financeiro when there is one (DESIGN.md §3), else the patient;
+- **Recipient**: the responsável financeiro when there is one, else the patient;
   their per-channel opt-outs are respected and a channel they refused falls back to another.
 - **Rules**: allowed windows per weekday (default Mon–Fri 08:00–20:00, Sat 08:00–14:00, never on
   Sundays or holidays), and a minimum number of days between two contacts — collecting every day
@@ -143,7 +143,7 @@ def _unusable(channel: Channel, who: Recipient) -> str | None:
 
 
 def choose_channel(preferred: Channel, who: Recipient) -> tuple[Channel, str | None]:
-    """The channel to use for a step that prefers ``preferred``, honouring opt-outs (seed 003:
+    """The channel to use for a step that prefers ``preferred``, honouring opt-outs (
     compliance on contact methods). Returns ``(channel, None)`` or ``(preferred, reason)``."""
     reasons: list[str] = []
     for channel in _FALLBACK[preferred]:
@@ -161,7 +161,7 @@ WEEKDAY_LABELS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "
 
 Window = tuple[time, time]
 
-# Seeds 003/004 and DESIGN.md §4: business hours on weekdays, a short Saturday, never Sunday.
+# Business hours on weekdays, a short Saturday, never Sunday.
 DEFAULT_WINDOWS: dict[int, Window | None] = {
     0: (time(8), time(20)),
     1: (time(8), time(20)),
@@ -253,7 +253,7 @@ def parse_windows(texts: Mapping[str, tuple[str, str]]) -> dict[int, Window | No
                 FieldError(f"window_{key}", f"{label}: o início precisa ser antes do fim.")
             )
         elif start < time(8) or end > time(20):
-            # Seed 004 / CDC art. 42: no collection calls or messages at rest hours.
+            # CDC art. 42: no collection calls or messages at rest hours.
             errors.append(
                 FieldError(
                     f"window_{key}",

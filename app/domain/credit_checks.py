@@ -1,6 +1,6 @@
 """Consulta de crédito: the record that a credit bureau (SPC, Serasa, Boa Vista) was consulted
-before a plan was sold (seed 001: "antes de fechar um plano de parcelamento, consulte o nome do
-cliente"). EmDia makes no online call (DESIGN.md §10): the receptionist consults the bureau's
+before a plan was sold ("antes de fechar um plano de parcelamento, consulte o nome do
+cliente"). EmDia makes no online call (it works offline): the receptionist consults the bureau's
 portal and records the date, the result and who did it.
 """
 

@@ -2,7 +2,7 @@
 archive entry of each PDF produced.
 
 The deadlines are law and good practice, kept here so every document and the CLI agree:
-- notificação extrajudicial: payment asked within at most 7 days (seed 002);
+- notificação extrajudicial: payment asked within at most 7 days (a short, reasonable deadline);
 - aviso prévio de negativação: inclusion no sooner than 10 days after the notice (CDC art. 43
   §2).
 """

@@ -22,7 +22,7 @@ from app.domain.pix import PixError, brcode, clinic_receiver, display_key, pix_f
 from app.domain.regua import DueStep, ReguaItem, ReguaStep, StepKey
 from app.domain.templates import render
 
-# Seed 002 item 8: the extrajudicial notice gives at most 7 days to pay or get in touch.
+# The extrajudicial notice gives at most 7 days to pay or get in touch.
 NOTICE_DEADLINE_DAYS = 7
 
 SUBJECTS = {

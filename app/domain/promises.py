@@ -1,7 +1,7 @@
 """Promessas de pagamento: a date and an amount the patient (or the responsável) committed to.
 
 Kept or broken is never typed by anyone: it is computed from the payments, as of a day
-(DESIGN.md §3). A promise is
+(docs/DOMAIN.md, "Promises"). A promise is
 
 - **cumprida** (kept) once the effective payments made from the day it was made up to the
   promised day add up to the promised amount;
@@ -11,7 +11,7 @@ Kept or broken is never typed by anyone: it is computed from the payments, as of
 - **cancelada** only when someone recorded that (``resolution``).
 
 Pure: the caller passes the payments (reversed ones already left out) and ``as_of``. The risk
-analysis (issue 5) and the régua both use these functions.
+analysis and the régua both use these functions.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class Person:
 
     @property
     def reachable(self) -> bool:
-        """Has a phone or an e-mail the person did not opt out of (seed 003 compliance)."""
+        """Has a phone or an e-mail the person did not opt out of (LGPD: consent per channel)."""
         phone_ok = bool(self.phone or self.phone_alt) and not (
             self.opt_out_whatsapp and self.opt_out_sms and self.opt_out_phone
         )

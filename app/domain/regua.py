@@ -1,5 +1,5 @@
 """regua: the régua de cobrança — the schedule of polite contacts around a due date
-(DESIGN.md §5; seeds 000, 001, 002) — and the engine that says, for each patient, the single
+(docs/DOMAIN.md, "Régua") — and the engine that says, for each patient, the single
 step due today.
 
 The engine is pure: (open installments with their ``updated_debt`` lines, contact log, promises,
@@ -62,7 +62,7 @@ THANKS_WINDOW_DAYS = 7  # a thank-you later than a week after the payment is no 
 # CDC art. 43 §2 (and STJ): the debtor is told in writing before being registered; the bureaus
 # wait 10 days after the notice.
 NEGATIVACAO_NOTICE_DAYS = 10
-# Letter steps produce a document (issue 7 renders it; the worklist offers "Gerar documento").
+# Letter steps produce a document (app/documents renders it; the worklist offers "Gerar documento").
 DOCUMENT_OF_STEP = {
     StepKey.NOTIFICACAO: DocumentKind.NOTIFICACAO,
     StepKey.AVISO_NEGATIVACAO: DocumentKind.AVISO_NEGATIVACAO,
@@ -102,7 +102,7 @@ class ReguaStep:
         return f"D{self.offset_days:+d}".replace("-", "−")
 
 
-# --- the default régua (DESIGN.md §5) -------------------------------------------------------
+# --- the default régua -------------------------------------------------------------------
 
 _PIX_BLOCK = "Para pagar por PIX, use o código copia e cola abaixo:\n{pix_copia_e_cola}"
 
@@ -334,7 +334,7 @@ def _due_for_contract(
         return None  # already registered: nothing more to do on this debt
     step: ReguaStep | None = None if done(latest) else latest
     if step is None and broken is not None:
-        # A broken promise moves the patient along: the next step comes now (DESIGN.md §5).
+        # A broken promise moves the patient along: the next step comes now.
         top = max((rank[c.step_key] for c in contacts), default=-1)
         step = next((s for s in active if rank[s.key] > top and s.offset_days > 0), None)
         if step is not None and done(step):

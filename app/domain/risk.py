@@ -1,15 +1,16 @@
-"""Risk, explained: which overdue patients are unlikely to pay, and *why* (DESIGN.md §6).
+"""Risk, explained: which overdue patients are unlikely to pay, and *why* (docs/DOMAIN.md, "Risk").
 
 No black box. The input is a patient's payment history on a given day; the output is
 
-- a **segment** — seed 002's clusters: *esquecido* (usually pays on time, forgot this one),
-  *esporádico* (late now and then), *frequente* (late most of the time), *dificuldade financeira*
-  (seed 002's "quebrados": pays in parts, asked to renegotiate) and *alto risco* (its "malandros":
-  broken promises, unreachable, bounced cheque, first installment never paid, stopped paying);
+- a **segment** — the usual kinds of late payers: *esquecido* (usually pays on time, forgot
+  this one), *esporádico* (late now and then), *frequente* (late most of the time),
+  *dificuldade financeira* (collectors' "quebrados": pays in parts, asked to renegotiate) and
+  *alto risco* (collectors' "malandros": broken promises, unreachable, bounced cheque, first
+  installment never paid, stopped paying);
 - **flags**, the chips the receptionist sees;
 - a **score** 0–100 that is nothing but the sum of the named weights below (capped at 100), each
   point arriving with a pt-BR reason such as "3 de 8 parcelas pagas com atraso > 15 dias";
-- the **payment pattern** of seed 003: share paid on time, average delay, trend.
+- the **payment pattern**: share paid on time, average delay, trend.
 
 Pure: the caller passes ``as_of`` and the facts; amounts come from ``law.updated_debt`` lines.
 """
@@ -46,8 +47,8 @@ CHEQUE_LOOKBACK_DAYS = 730
 # CC art. 206 §5 I: debts in a private instrument prescribe in 5 years from the due date.
 PRESCRIPTION_YEARS = 5
 PRESCRIPTION_WARNING_DAYS = 183  # flag from 4½ years on: time to act (protest, confession)
-# Seed 002 item 7: suspend new treatments when the final-deadline notice did not work: the
-# notificação extrajudicial goes at D+30 with at most 7 days to pay (DESIGN.md §5) → D+37.
+# Suspend new treatments when the final-deadline notice did not work: the
+# notificação extrajudicial goes at D+30 with at most 7 days to pay → D+37.
 SUSPEND_AFTER_DAYS = 37
 
 # --- weights of the score (points; the sum is capped at 100) ------------------------------
@@ -176,7 +177,7 @@ class Reason:
 
 @dataclass(frozen=True)
 class PaymentPattern:
-    """Seed 003's insight: how this patient pays (installments already paid)."""
+    """How this patient pays (installments already paid)."""
 
     paid: int
     on_time: int
@@ -265,7 +266,7 @@ def add_years(day: date, years: int) -> date:
 
 
 def suggest_suspension(days_late: int) -> bool:
-    """Seed 002: suggest suspending new treatments once the final-deadline notice has failed."""
+    """Suggest suspending new treatments once the final-deadline notice has failed."""
     return days_late >= SUSPEND_AFTER_DAYS
 
 
@@ -459,7 +460,7 @@ def assess(data: RiskInput) -> Assessment:
 def _segment(
     pattern: PaymentPattern, high_risk: list[str], difficulty: list[str]
 ) -> tuple[Segment, str]:
-    """First rule that matches, from the most to the least serious (seed 002's clusters)."""
+    """First rule that matches, from the most to the least serious (the segments above)."""
     if high_risk:
         return Segment.ALTO_RISCO, "alto risco: " + ", ".join(high_risk)
     if difficulty:

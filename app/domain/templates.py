@@ -34,7 +34,7 @@ PLACEHOLDERS: dict[str, str] = {
     "valor_original": "valor da(s) parcela(s) sem multa e juros",
     "valor_atualizado": "valor atualizado para pagar hoje (multa, juros e correção incluídos)",
     "pix_copia_e_cola": "código PIX copia e cola com o valor atualizado",
-    "pix": "o mesmo que {pix_copia_e_cola} (nome curto de DESIGN.md §7)",
+    "pix": "o mesmo que {pix_copia_e_cola} (nome curto)",
     "chave_pix": "chave PIX da clínica",
     "data_pagamento": "data do pagamento (mensagem de agradecimento)",
     "aviso_remocao": "aviso de retirada da negativação, quando houver (agradecimento)",

@@ -5,7 +5,7 @@ One row per patient with money overdue on ``as_of``. Amounts come from ``law.upd
 service computes the lines); filtering, searching and sorting are pure functions over the rows,
 so the screen, the CLI and the export show the same list in the same order.
 
-**Priority** (the default order, seed 000: "grupos de importância, ticket médio"): updated amount
+**Priority** (the default order: "grupos de importância, ticket médio"): updated amount
 × the weight of the aging band (1–30 dias ×1, 31–60 ×2, 61–90 ×3, 90+ ×4) — the more money and the
 older it is, the higher. Ties: oldest first. The treatment ("tipo de serviço") is deliberately
 not used: the contract description is free text for internal use and health data (LGPD art. 11),
@@ -353,7 +353,7 @@ def payer_of(
     debt: PatientDebt, responsible: Mapping[int, int | None], people: Mapping[int, Person]
 ) -> int:
     """Who is charged: the responsável financeiro of the contract (or of the patient today);
-    messages and letters go to that person (DESIGN.md §3)."""
+    messages and letters go to that person (docs/DOMAIN.md)."""
     contract_payer = responsible[debt.contract_id]
     return contract_payer or people[debt.patient_id].responsible_id or debt.patient_id
 

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed models for the whole domain of DESIGN.md §3.
+"""SQLAlchemy 2 typed models for the whole domain (docs/DOMAIN.md).
 
 Conventions:
 - money is ``BigInteger`` centavos (``*_cents``), never float; rates are integer basis points
@@ -84,13 +84,14 @@ class Clinic(Timestamps, Base):
     correction_index: Mapped[str] = mapped_column(String(20), default="none")
     punctuality_discount_bp: Mapped[int] = mapped_column(Integer, default=0)
     discount_approval_limit_bp: Mapped[int] = mapped_column(Integer, default=1000)
-    # Contact rules (seeds 003/004): allowed windows per weekday, minimum spacing.
+    # Contact rules (CDC art. 42: no contact at unreasonable hours): allowed windows per
+    # weekday, minimum spacing.
     contact_windows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     min_days_between_contacts: Mapped[int] = mapped_column(Integer, default=2)
     credit_check_above_cents: Mapped[int] = mapped_column(Cents, default=0)
     # A demonstration clinic (fake people): the window title says DEMO so nobody mistakes it.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Safety (issue 9): where automatic backups go ("" = the data folder's backups/), and how
+    # Safety: where automatic backups go ("" = the data folder's backups/), and how
     # long an idle window stays open before it locks itself (0 = never).
     backup_dir: Mapped[str] = mapped_column(String(500), default="")
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
@@ -142,7 +143,8 @@ class Patient(Timestamps, Base):
     responsible_id: Mapped[int | None] = mapped_column(
         ForeignKey("patient.id", ondelete="RESTRICT"), index=True
     )
-    # Per-channel opt-out: the patient asked not to be contacted this way (seed 003 compliance).
+    # Per-channel opt-out: the patient asked not to be contacted this way (LGPD: consent per
+    # channel).
     opt_out_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False)
     opt_out_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     opt_out_email: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,4 +1,4 @@
-"""Getting the key of an encrypted database, in the order DESIGN.md §11 sets:
+"""Getting the key of an encrypted database, in the documented order (docs/CLI.md):
 ``EMDIA_PASSPHRASE`` (a frase-senha or the recovery key), then the OS keyring entry for that
 database, then a prompt (a dialog in the window, the terminal for the CLI). With none of them the
 database stays closed and the user is told what to do, in pt-BR.

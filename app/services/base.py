@@ -49,7 +49,7 @@ class Actor:
     - ``sistema`` (the default): internal jobs such as automatic backups, and scripts/tests on a
       database that has no users yet;
     - set-up mode (:meth:`setup`): a database with no users — everything is allowed until the
-      first admin exists (DESIGN.md §11);
+      first admin exists (docs/CLI.md, "Access");
     - nobody (:meth:`nobody`): a database with users and no one logged in (or the screen
       locked) — nothing is allowed.
     """

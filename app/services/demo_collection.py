@@ -16,7 +16,8 @@ from typing import Any
 from app.domain.catalog import Channel, ContactOutcome
 from app.domain.law import InstallmentLedger
 
-# The default régua of DESIGN.md §5 after the due date: (days after, channel, step).
+# The default régua (app.domain.regua.DEFAULT_STEPS) after the due date:
+# (days after, channel, step).
 STEPS = (
     (1, Channel.WHATSAPP, "atraso_leve"),
     (5, Channel.WHATSAPP, "atraso"),
@@ -26,7 +27,7 @@ STEPS = (
     (40, Channel.LETTER, "aviso_negativacao"),
 )
 RECENT_DAYS = 120  # older steps are history nobody reads; long debts get monthly calls instead
-NEGATIVACAO_AFTER = 50  # DESIGN.md §5: negativação at D+50, after the D+40 notice
+NEGATIVACAO_AFTER = 50  # the default régua: negativação at D+50, after the D+40 notice
 
 
 @dataclass
@@ -177,7 +178,7 @@ class CollectionGenerator:
         )
 
     def paid_but_negativado(self, now: datetime) -> list[dict[str, Any]]:
-        """Seed 001: "remove the negativação as soon as the patient pays". The demo keeps two
+        """Good practice: "remove the negativação as soon as the patient pays". The demo keeps two
         debts paid in full but still negativadas, so Cobrança de hoje and Início show the
         removal countdown on day one: the most recent payment (within the 5 business days)
         and one whose deadline has passed (in red). Deterministic: no random draw, so the rest

@@ -1,6 +1,6 @@
 """Realistic payment histories for the demo clinic.
 
-Each patient gets a payer profile (seed 002's clusters): punctual payers, the occasional
+Each patient gets a payer profile (the usual kinds of late payers): punctual payers, the occasional
 forgetful one, chronic late payers, partial payers in financial difficulty, a bounced cheque,
 and patients who simply stopped paying (some never paid the first installment). Payments are
 applied with the same ``allocate`` as the desk, so the demo's numbers obey the same law.

@@ -243,7 +243,8 @@ class OverdueService(Service):
 
     def set_suspension(self, patient_id: int, suspend: bool) -> CollectionStatus:
         """Suspender (or liberar) novos tratamentos: a person decides, the system suggests
-        (seed 002 item 7); the decision is audited. The owner's call (gestor)."""
+        (suspending new treatments is a common collection practice); the decision is audited.
+        The owner's call (gestor)."""
         self.require(Permission.SUSPEND_TREATMENTS)
         with self.uow() as uow:
             row = uow.patients.get(patient_id)

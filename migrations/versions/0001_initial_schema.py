@@ -1,4 +1,4 @@
-"""Initial schema: the whole domain of DESIGN.md §3 (later issues fill the tables).
+"""Initial schema: the whole domain (later revisions add to it).
 
 Revision ID: 0001
 Revises:

@@ -1,4 +1,4 @@
-"""Security (issue 9): append-only audit log, backup folder and idle lock settings.
+"""Security: append-only audit log, backup folder and idle lock settings.
 
 - ``audit_log`` refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) at the database level, so
   not even a bug or a hand-made SQL session can rewrite who changed which money;

@@ -1,4 +1,4 @@
-"""The CLI contract of DESIGN.md §11: names, keys, exit codes, pt-BR messages, no tracebacks."""
+"""The CLI contract (docs/CLI.md): names, keys, exit codes, pt-BR messages, no tracebacks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``emdia messages`` (DESIGN.md §11 keys), ``emdia contact log|history`` and ``emdia regua``."""
+"""``emdia messages`` (docs/CLI.md keys), ``emdia contact log|history`` and ``emdia regua``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``emdia documents`` (DESIGN.md §11): kinds, batch, archive paths, JSON keys, exit codes."""
+"""``emdia documents`` (docs/CLI.md): kinds, batch, archive paths, JSON keys, exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``emdia report overdue|aging|dashboard`` and ``emdia export overdue`` (DESIGN.md §11)."""
+"""``emdia report overdue|aging|dashboard`` and ``emdia export overdue`` (docs/CLI.md)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture(autouse=True)
 def as_gestor(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The demo has users; reports are the gestor's (DESIGN §11: EMDIA_USER / EMDIA_PASSWORD).
+    # The demo has users; reports are the gestor's (EMDIA_USER / EMDIA_PASSWORD).
     monkeypatch.setenv("EMDIA_USER", "gestor")
     monkeypatch.setenv("EMDIA_PASSWORD", "demo")
 

@@ -1,4 +1,4 @@
-"""``emdia import`` / ``emdia export`` (DESIGN.md §11): names, JSON keys, exit codes, and every
+"""``emdia import`` / ``emdia export`` (docs/CLI.md): names, JSON keys, exit codes, and every
 refused line explained on stderr with nothing written."""
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def test_an_acordo_starts_the_removal_countdown_when_its_first_parcela_is_paid(
 
 
 def test_the_demo_shows_removals_to_do_on_day_one(demo_services: Services) -> None:
-    """Seed 001: a paid debt still negativada shows its countdown from the first start."""
+    """A paid debt still negativada shows its countdown from the first start."""
     demo_services.login("gestor", "demo")
     pending = demo_services.negativacao.pending_removals()
     assert pending and all(v.countdown is not None for v in pending)

@@ -52,7 +52,7 @@ def fresh(tmp_path: Path, template_db: Path) -> Iterator[Services]:
     services.close()
 
 
-# --- "done means" ---------------------------------------------------------------------------
+# --- the whole round trip ------------------------------------------------------------------
 
 
 def test_two_thousand_line_excel_pt_br_csv_imports_cleanly(

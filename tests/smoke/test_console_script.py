@@ -48,7 +48,7 @@ def test_refusal_exit_one_no_traceback(tmp_path: Path) -> None:
 
 
 def test_protected_clinic_headless_access(tmp_path: Path) -> None:
-    """DESIGN.md §11: key from EMDIA_PASSPHRASE, user from EMDIA_USER/EMDIA_PASSWORD; without
+    """Key from EMDIA_PASSPHRASE, user from EMDIA_USER/EMDIA_PASSWORD; without
     them a non-interactive run exits 1 with a pt-BR message and no traceback."""
     db = str(tmp_path / "clinica.db")
     base = {**os.environ, "EMDIA_HOME": str(tmp_path / "home"), **NO_KEYRING}

@@ -27,13 +27,28 @@ FORBIDDEN = (
     (re.compile(r"non-negotiable", re.IGNORECASE), "a list outside it"),
     (re.compile(r"\bissues?\s*#?\s*\d+", re.IGNORECASE), "an issue number"),
     (re.compile(r"(?<![\w&/])#\d+\b"), "an issue number"),
+    (re.compile(r"\bseeds?\s+0\d\d\b", re.IGNORECASE), "source articles outside it"),
 )
+# In code, "#12" is often not an issue (a colour, a list position): code is checked for the rest.
+FORBIDDEN_IN_CODE = tuple(f for f in FORBIDDEN if f[0].pattern != r"(?<![\w&/])#\d+\b")
+CODE_FOLDERS = ("app", "ui", "tests", "bench", "tools", "migrations", "installer")
 
 
 def documentation() -> list[Path]:
     pages = [ROOT / name for name in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md")]
     pages += sorted((ROOT / "docs").rglob("*.md"))
+    pages += [ROOT / "installer" / "README.md", ROOT / "bench" / "RESULTS.md"]
     return [p for p in pages if p.exists()]
+
+
+def code_files() -> list[Path]:
+    """Every source file whose comments and docstrings a contributor reads (not this test: it
+    spells the forbidden mentions out to look for them)."""
+    files = [p for folder in CODE_FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
+    files += sorted((ROOT / "installer").glob("*.spec"))
+    files += sorted((ROOT / "installer").glob("*.iss"))
+    files += [ROOT / "Makefile", ROOT / "pyproject.toml", ROOT / ".ci" / "run"]
+    return [p for p in files if p.exists() and p.resolve() != Path(__file__).resolve()]
 
 
 def without_code(text: str) -> str:
@@ -83,11 +98,13 @@ def broken_links(page: Path) -> list[str]:
     return problems
 
 
-def forbidden_mentions(page: Path) -> list[str]:
+def forbidden_mentions(
+    page: Path, forbidden: tuple[tuple[re.Pattern[str], str], ...] = FORBIDDEN
+) -> list[str]:
     text = page.read_text(encoding="utf-8")
     return [
         f"{page.relative_to(ROOT)}: {match.group(0)!r} points to {what}"
-        for pattern, what in FORBIDDEN
+        for pattern, what in forbidden
         for match in pattern.finditer(text)
     ]
 
@@ -117,6 +134,11 @@ def test_no_page_points_outside_the_repository(page: Path) -> None:
     assert forbidden_mentions(page) == []
 
 
+def test_no_code_comment_points_outside_the_repository() -> None:
+    found = [m for path in code_files() for m in forbidden_mentions(path, FORBIDDEN_IN_CODE)]
+    assert found == []
+
+
 def test_the_readme_keeps_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme
@@ -134,7 +156,7 @@ def test_the_checkers_catch_what_they_look_for(
         "[ok](there.md) [ok](there.md#um-título) [ok](there.md#cobrança--inadimplentes)\n"
         "[gone](missing.md) [no heading](there.md#nada) [web](https://example.org/x)\n"
         "`[in code](missing-too.md)`\n"
-        "See ../shared/DESIGN.md and issue 12, or #7.\n",
+        "See ../shared/DESIGN.md and issue 12, or #7, as seed 002 says.\n",
         "utf-8",
     )
     assert broken_links(page) == [
@@ -146,4 +168,11 @@ def test_the_checkers_catch_what_they_look_for(
         "'DESIGN.md' points to a design document outside it",
         "'issue 12' points to an issue number",
         "'#7' points to an issue number",
+        "'seed 002' points to source articles outside it",
+    ]
+    assert [m.split(": ", 1)[1] for m in forbidden_mentions(page, FORBIDDEN_IN_CODE)] == [
+        "'../shared' points to a folder outside the repository",
+        "'DESIGN.md' points to a design document outside it",
+        "'issue 12' points to an issue number",
+        "'seed 002' points to source articles outside it",
     ]

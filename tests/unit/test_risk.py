@@ -1,5 +1,5 @@
 """Risk is explainable: every segment, flag and point comes from a named rule with a pt-BR
-reason (DESIGN.md §6, seed 002's clusters, seed 003's payment pattern)."""
+reason (segments of late payers, payment pattern)."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def test_payment_pattern_shows_share_on_time_average_delay_and_trend() -> None:
 
 
 def test_suspension_is_suggested_after_the_final_notice_deadline() -> None:
-    """Seed 002: notificação at D+30 with 7 days to pay, then suspend new treatments: the
+    """Notificação at D+30 with 7 days to pay, then suspend new treatments: the
     deadline ends on day 30 + 7 = 37, so day 36 is still inside it and day 37 is the first
     day to suggest suspending."""
     assert SUSPEND_AFTER_DAYS == 37

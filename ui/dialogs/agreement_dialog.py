@@ -1,6 +1,7 @@
 """Nova proposta de acordo: choose the open installments (each with its amount updated today),
 see the debt itemised, type discount, entrada, parcelas and first due date, compare the options
-side by side (seed 000), then accept and print the termo de confissão de dívida in one click."""
+side by side (the patient chooses), then accept and print the termo de confissão de dívida in
+one click."""
 
 from __future__ import annotations
 
@@ -155,7 +156,8 @@ class AgreementDialog(FormDialog):
         return box
 
     def _options_column(self) -> QVBoxLayout:
-        """The options side by side (seed 000): a new date, the proposal, smaller parcelas."""
+        """The options side by side, for the patient to choose: a new date, the proposal,
+        smaller parcelas."""
         self.options_row = QHBoxLayout()
         self.option_boxes: list[QGroupBox] = []
         self.options_note = QLabel()

@@ -49,7 +49,7 @@ class ContractDialog(FormDialog):
         self.service = service
         self.patient_id = patient_id
         self.saved: ContractView | None = None
-        # Seed 001: consult SPC/Serasa before a plan; a note, never a block.
+        # Consult SPC/Serasa before a plan; a note, never a block.
         self.credit_reminder = credit_reminder
         left = QVBoxLayout()
         left.addWidget(self.general_error)

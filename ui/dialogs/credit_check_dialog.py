@@ -1,5 +1,6 @@
 """Consulta de crédito: record that SPC/Serasa/Boa Vista was consulted (date, result, who) —
-EmDia makes no online call; the receptionist consults the bureau's portal (seed 001)."""
+EmDia makes no online call; the receptionist consults the bureau's portal and records the
+answer here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The top of a patient's page: the name, how to reach them and who pays for whom, the buttons
 of the everyday work (new contract, receive a payment, renegotiate…), and where their debt
-stands — overdue amount, risk and the suspension of new treatments (seed 002)."""
+stands — overdue amount, risk and the suspension of new treatments (suggested; the gestor
+decides)."""
 
 from __future__ import annotations
 

@@ -161,7 +161,7 @@ class PatientPage(QWidget):
         self.header.show_standing(status, may_suspend)
 
     def toggle_suspension(self) -> None:
-        """The person decides; the system only suggests (seed 002). Audited."""
+        """The person decides; the system only suggests (a suggestion, never automatic). Audited."""
         assert self.patient is not None and self.standing is not None
         patient_id, suspend = self.patient.id, not self.standing.suspended
         status = ops.call(self, lambda: self.services.overdue.set_suspension(patient_id, suspend))
