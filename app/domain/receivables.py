@@ -61,3 +61,32 @@ class PromiseDue:
     made_on: date
     resolution: str | None
     paid_cents: int
+
+
+@dataclass(frozen=True)
+class ChangeMark:
+    """How far the clinic's data had come when figures were computed from it: the newest id of
+    each table a money change writes to (every money change adds a row or an audit line) and
+    how many contracts were cancelled. ``exact`` is False when the database could not promise
+    that no older row was still about to appear (PostgreSQL, a writer busy at that moment):
+    figures computed under such a mark are recomputed in full at the next look."""
+
+    newest: tuple[int, ...]
+    cancelled: int
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class MoneyChanges:
+    """What changed since a mark: the patients (and contracts) whose money may differ, or
+    ``everything`` when a change cannot be narrowed down to some patients (a correction index,
+    the clinic's terms, a row that went missing)."""
+
+    mark: ChangeMark
+    patient_ids: frozenset[int] = frozenset()
+    contract_ids: frozenset[int] = frozenset()
+    everything: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.patient_ids or self.contract_ids)

@@ -2,42 +2,76 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from app.domain.dashboard import Dashboard, build_dashboard, week_of
+from app.domain.receivables import ChangeMark
 from app.domain.worklist import HasDebt, Worklist
 from app.services.base import Context, Permission, Service
 from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
+from app.services.ports import UnitOfWorkPort
+
+
+@dataclass(frozen=True)
+class _MoneyParts:
+    """The dashboard's sums that come only from installments and payments: kept under the
+    overdue money's mark (which moves with every change to them). The negativações to remove
+    are read at each look: their lines carry the patient's name, which an edit changes without
+    moving the mark."""
+
+    as_of: date
+    mark: ChangeMark
+    not_due_by_date: dict[date, int]
+    recovered: tuple[int, int]
 
 
 class DashboardService(Service):
     def __init__(self, ctx: Context, overdue: OverdueService) -> None:
         super().__init__(ctx)
         self.overdue = overdue
+        self._parts: _MoneyParts | None = None
+        self._lock = threading.Lock()
 
     def summary(self, as_of: date | None = None, worklist: Worklist | None = None) -> Dashboard:
         """The dashboard on ``as_of`` (today by default).
 
         Its overdue figures are sums of the worklist's money (``overdue_debts``, the same
-        ``updated_debt`` lines, shared with the worklist through ``OverdueService.money``); pass
-        the ``worklist`` the screen holds for that day to sum exactly its rows."""
+        ``updated_debt`` lines, shared with the worklist through ``OverdueService.snapshot``);
+        pass the ``worklist`` the screen holds for that day to sum exactly its rows."""
         self.require(Permission.REPORTS)
         day = as_of or self.clock.today()
         week_start, week_end = week_of(day)
         with self.uow() as uow:
+            snapshot = self.overdue.snapshot(uow, day)
             debts: Sequence[HasDebt]
             if worklist is not None and worklist.as_of == day:
                 debts = worklist.rows
             else:
-                debts = self.overdue.money(uow, day)[0]
-            repo = uow.receivables
+                debts = [m.debt for m in snapshot.by_patient.values()]
+            parts = self._money_parts(uow, day, snapshot.mark)
             return build_dashboard(
                 day,
                 debts,
-                repo.not_due_by_date(day),
-                repo.recovered(day.replace(day=1), day),
-                repo.promises_due(week_start, week_end, day),
+                parts.not_due_by_date,
+                parts.recovered,
+                uow.receivables.promises_due(week_start, week_end, day),
                 [v.removal_due() for v in pending_removals(uow, day)],
             )
+
+    def _money_parts(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> _MoneyParts:
+        """Computed again only when the data mark moved or the day changed (and always under a
+        mark the database could not make exact): the mark is taken before the overdue money is
+        read, so these are never older than it."""
+        with self._lock:
+            parts = self._parts
+            if parts is None or parts.as_of != day or parts.mark != mark or not mark.exact:
+                repo = uow.receivables
+                parts = _MoneyParts(
+                    day, mark, repo.not_due_by_date(day), repo.recovered(day.replace(day=1), day)
+                )
+                self._parts = parts
+            return parts

@@ -160,11 +160,7 @@ def views_of(uow: UnitOfWorkPort, rows: list[NegativacaoRow], today: date) -> li
     calendar = clinic_calendar(uow)
     contract_ids = sorted({r.contract_id for r in rows if r.contract_id is not None})
     ledgers = uow.contracts.ledgers_of(contract_ids) if contract_ids else {}
-    policies = {
-        cid: uow.contracts.policy(c)
-        for cid in contract_ids
-        if (c := uow.contracts.get(cid)) is not None
-    }
+    policies = uow.contracts.policies_of(contract_ids) if contract_ids else {}
     acordos = uow.negativacoes.acordo_first_paid(contract_ids) if contract_ids else {}
     views = []
     for r in rows:

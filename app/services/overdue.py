@@ -17,7 +17,7 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +41,7 @@ from app.domain.worklist import (
 from app.errors import NotFoundError
 from app.progress import Progress
 from app.services.base import Context, Permission, Service
+from app.services.patient_figures import PatientFigures, Snapshot
 from app.services.ports import UnitOfWorkPort
 from app.tabular import write_table
 
@@ -190,30 +191,44 @@ def _gc_paused() -> Iterator[None]:
 
 
 @dataclass(frozen=True)
-class _MoneySnapshot:
-    key: tuple[object, ...]
-    debts: list[PatientDebt]
-    responsible: dict[int, int | None]
+class PatientMoney:
+    """One patient's overdue money on a day and who pays each contract it comes from."""
+
+    debt: PatientDebt
+    responsible: Mapping[int, int | None]  # contract id → responsável financeiro
+
+
+def money_by_patient(
+    uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None
+) -> dict[int, PatientMoney]:
+    """``overdue_debts`` keyed by patient (what ``PatientFigures`` keeps)."""
+    with _gc_paused():
+        debts, responsible = overdue_debts(uow, as_of, patient_ids)
+    return {
+        d.patient_id: PatientMoney(d, {c: responsible[c] for c in d.contract_ids}) for d in debts
+    }
 
 
 class OverdueService(Service):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._money: _MoneySnapshot | None = None
+        self.figures: PatientFigures[PatientMoney] = PatientFigures(
+            money_by_patient, lambda m: m.debt.contract_ids
+        )
+
+    def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
+        """Every patient's overdue money on ``as_of``, computed once per data change: the
+        dashboard and the worklist share it, and after a payment, a contract or an estorno only
+        the patients it touched are recomputed (``PatientFigures``)."""
+        return self.figures.get(uow, as_of)
 
     def money(
         self, uow: UnitOfWorkPort, as_of: date
     ) -> tuple[list[PatientDebt], dict[int, int | None]]:
-        """Every patient's overdue money on ``as_of``, reused while nothing money-related changed
-        (``money_token``): the dashboard and the worklist opened one after the other compute
-        the updated debts once."""
-        key = (as_of, *uow.receivables.money_token())
-        cached = self._money
-        if cached is not None and cached.key == key:
-            return cached.debts, cached.responsible
-        with _gc_paused():
-            debts, responsible = overdue_debts(uow, as_of)
-        self._money = _MoneySnapshot(key, debts, responsible)
+        """``snapshot`` as ``overdue_debts`` gives it: the debts and each contract's payer."""
+        by_patient = self.snapshot(uow, as_of).by_patient
+        debts = [m.debt for m in by_patient.values()]
+        responsible = {c: r for m in by_patient.values() for c, r in m.responsible.items()}
         return debts, responsible
 
     def worklist(self, as_of: date | None = None, progress: Progress | None = None) -> Worklist:

@@ -15,10 +15,11 @@ from sqlalchemy import Executable, func, or_, select, tuple_
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms, Settlement
-from app.domain.receivables import OverdueLedger, Person, PromiseDue
+from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
 from app.domain.risk import AgreementRecord, ContactAttempt
 from app.persistence import models
+from app.persistence.queries import changes
 from app.persistence.repositories._sql import (
     IN_LIMIT,
     Repository,
@@ -42,70 +43,71 @@ class ReceivablesQueries(Repository):
         """Plain-column queries through Core: no ORM loading machinery per row."""
         return self.session.connection().execute(stmt)
 
-    def money_token(self) -> tuple[Any, ...]:
-        """Changes whenever money may have changed: every money change adds a payment, an
-        installment or a contract, or writes the audit log (every money change is audited);
-        a cancellation changes the count of cancelled contracts. Index lookups only, whatever
-        the size of the clinic."""
-        tables = (models.AuditLog, models.Payment, models.Installment, models.Contract)
-        cancelled = (
-            select(func.count())
-            .select_from(models.Contract)
-            .where(models.Contract.status == ContractStatus.CANCELLED.value)
-        )
-        stmt = select(
-            *(select(func.max(t.id)).scalar_subquery() for t in tables),
-            cancelled.scalar_subquery(),
-        )
-        return tuple(self._run(stmt).one())
+    def change_mark(self) -> ChangeMark:
+        """Where the data stands now, to tell later what changed (``changes_since``)."""
+        return changes.change_mark(self.session)
+
+    def changes_since(self, mark: ChangeMark) -> MoneyChanges:
+        """The patients whose money may have changed after ``mark`` (or everything)."""
+        return changes.changes_since(self.session, mark)
 
     # --- overdue installments with everything updated_debt needs ---------------------------
     def overdue_ledgers(
         self, as_of: date, patient_ids: Collection[int] | None = None
     ) -> list[OverdueLedger]:
+        """Installments still open on ``as_of`` and past their effective due date, each with
+        its settlements and its contract's terms. The installments come from the covering
+        index alone; their contracts (a few thousand) are read once each, not once per
+        installment — at 25,000 overdue installments that join was half of the query's time."""
         i, c = models.Installment, models.Contract
-        columns = (
-            i.id,
-            i.contract_id,
-            i.number,
-            i.due_date,
-            i.effective_due_date,
-            i.amount_cents,
-            i.paid_cents,
-            c.patient_id,
-            c.responsible_id,
-            c.fine_bp,
-            c.interest_monthly_bp,
-            c.punctuality_discount_bp,
-            c.correction_index,
-        )
-        base = (
-            select(*columns)
-            .join(c, c.id == i.contract_id)
-            .where(
-                i.renegotiated_agreement_id.is_(None),
-                i.effective_due_date < as_of,
-                c.status != ContractStatus.CANCELLED.value,
-            )
-        )
+        base = select(
+            i.id, i.contract_id, i.number, i.due_date, i.effective_due_date, i.amount_cents
+        ).where(i.renegotiated_agreement_id.is_(None), i.effective_due_date < as_of)
         if patient_ids is not None:
-            base = base.where(c.patient_id.in_(sorted(patient_ids)))
+            theirs = select(c.id).where(c.patient_id.in_(sorted(patient_ids)))
+            base = base.where(i.contract_id.in_(theirs))
         run = self._run
         open_now = run(base.where(i.settled_on.is_(None))).all()
         settled_later = run(base.where(i.settled_on > as_of)).all()
+        terms = self._contract_terms({r[1] for r in open_now} | {r[1] for r in settled_later})
         settlements = self._settlements(as_of, patient_ids, [r[0] for r in settled_later])
-        policies = PolicyCache(self.session)
-        return [
-            OverdueLedger(
-                r[1],
-                r[7],
-                r[8],
-                InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
-                settlements.get(r[0], ()),
-                policies.get(r[9], r[10], r[11], r[12]),
+        found = []
+        for iid, cid, number, due, effective_due, amount in open_now + settled_later:
+            contract = terms.get(cid)
+            if contract is None:  # a cancelled contract owes nothing
+                continue
+            patient_id, responsible_id, policy = contract
+            found.append(
+                OverdueLedger(
+                    cid,
+                    patient_id,
+                    responsible_id,
+                    InstallmentTerms(number, due, effective_due, amount, False, iid),
+                    settlements.get(iid, ()),
+                    policy,
+                )
             )
-            for r in open_now + settled_later
-        ]
+        return found
+
+    def _contract_terms(
+        self, contract_ids: Iterable[int]
+    ) -> dict[int, tuple[int, int | None, ChargePolicy]]:
+        """Patient, responsável and charge policy of each contract not cancelled."""
+        c = models.Contract
+        policies = PolicyCache(self.session)
+        rows = self._chunked(
+            contract_ids,
+            lambda chunk: select(
+                c.id,
+                c.patient_id,
+                c.responsible_id,
+                c.fine_bp,
+                c.interest_monthly_bp,
+                c.punctuality_discount_bp,
+                c.correction_index,
+            ).where(c.id.in_(chunk), c.status != ContractStatus.CANCELLED.value),
+        )
+        return {r[0]: (r[1], r[2], policies.get(r[3], r[4], r[5], r[6])) for r in rows}
 
     def _settlements(
         self, as_of: date, patient_ids: Collection[int] | None, extra_ids: list[int]

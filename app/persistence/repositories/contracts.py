@@ -12,12 +12,19 @@ from sqlalchemy.orm import aliased
 
 from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractSummary
-from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
+from app.domain.law import (
+    ChargePolicy,
+    CorrectionTable,
+    InstallmentLedger,
+    InstallmentTerms,
+    Settlement,
+)
 from app.domain.layouts import ContractHeader
 from app.persistence import models
-from app.persistence.records import contract_key, terms_of
+from app.persistence.records import contract_key
 from app.persistence.repositories._sql import (
     Repository,
+    chunks,
     effective,
     escape_like,
     search_tokens,
@@ -78,6 +85,17 @@ class ContractRepository(Repository):
             correction=correction,
         )
 
+    def policies_of(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
+        """``policy`` of many contracts: the contracts read in one query per chunk, each
+        correction index once."""
+        tables: dict[str, CorrectionTable] = {}
+        found: dict[int, ChargePolicy] = {}
+        for chunk in chunks(contract_ids):
+            stmt = select(models.Contract).where(models.Contract.id.in_(chunk))
+            for contract in self.session.scalars(stmt):
+                found[contract.id] = self.policy(contract, tables)
+        return found
+
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:
         """Installments with the settlements of their effective (not reversed) payments."""
         return self.ledgers_of([contract_id]).get(contract_id, [])
@@ -95,11 +113,28 @@ class ContractRepository(Repository):
         by_installment: dict[int, list[Settlement]] = {}
         for row in self.session.execute(stmt):
             by_installment.setdefault(row[0], []).append(Settlement(*row[1:]))
-        installments = select(i).where(i.contract_id.in_(contract_ids))
+        # Plain columns, not mapped objects: at a few thousand installments (the dashboard's
+        # negativações) building ORM objects cost more than the query.
+        installments = (
+            select(
+                i.id,
+                i.contract_id,
+                i.number,
+                i.due_date,
+                i.effective_due_date,
+                i.amount_cents,
+                i.renegotiated_agreement_id.is_not(None),
+            )
+            .where(i.contract_id.in_(contract_ids))
+            .order_by(i.contract_id, i.number)
+        )
         result: dict[int, list[InstallmentLedger]] = {}
-        for inst in self.session.scalars(installments.order_by(i.contract_id, i.number)):
-            result.setdefault(inst.contract_id, []).append(
-                InstallmentLedger(terms_of(inst), tuple(by_installment.get(inst.id, ())))
+        for iid, cid, number, due, effective_due, amount, renegotiated in self.session.execute(
+            installments
+        ):
+            terms = InstallmentTerms(number, due, effective_due, amount, bool(renegotiated), iid)
+            result.setdefault(cid, []).append(
+                InstallmentLedger(terms, tuple(by_installment.get(iid, ())))
             )
         return result
 

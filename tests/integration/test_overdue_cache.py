@@ -1,0 +1,196 @@
+"""The overdue money the worklist and Início keep between looks (``OverdueService.snapshot``)
+equals a fresh computation after every way a user changes money: payments at the desk, estornos
+(also of a bounced cheque), new contracts (with the entrada paid), new patients, acordos, a
+second PC, an imported spreadsheet, the clinic's correction index and its values, anonymising
+and suspending a patient, and a long random run of payments and estornos. After a payment only
+the patients it touched are recomputed (the snapshot says it was patched, not rebuilt)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.bootstrap import Services, bootstrap
+from app.domain.agreements import AgreementForm
+from app.domain.contracts import ContractForm, PaymentForm
+from app.domain.dashboard import Dashboard
+from app.domain.money import format_brl
+from app.domain.patients import PatientForm
+from app.services.dashboard import DashboardService
+from app.services.overdue import OverdueService, PatientMoney, money_by_patient
+from app.services.patient_figures import Snapshot
+from tests.conftest import TODAY
+from tests.sheets import cpf
+
+
+def fresh(services: Services, day: date) -> dict[int, PatientMoney]:
+    with services.overdue.uow() as uow:
+        return money_by_patient(uow, day, None)
+
+
+def fresh_dashboard(services: Services, day: date) -> Dashboard:
+    ctx = services.overdue.ctx
+    return DashboardService(ctx, OverdueService(ctx)).summary(day)
+
+
+def check(services: Services, day: date = TODAY) -> Snapshot[PatientMoney]:
+    """The kept figures equal fresh ones, and so does the dashboard built on them."""
+    with services.overdue.uow() as uow:
+        snapshot = services.overdue.snapshot(uow, day)
+    assert dict(snapshot.by_patient) == fresh(services, day)
+    assert services.dashboard.summary(day) == fresh_dashboard(services, day)
+    return snapshot
+
+
+def debtors(services: Services) -> list[tuple[int, int]]:
+    """(patient, contract) of every row of today's worklist, the most urgent first."""
+    return [(r.patient_id, r.contract_id) for r in services.overdue.worklist(TODAY).rows]
+
+
+def pay(services: Services, contract_id: int, amount: str, method: str = "pix") -> int:
+    services.payments.add(PaymentForm(contract_id, amount, TODAY.isoformat(), method))
+    return max(p.id for p in services.payments.for_contract(contract_id))
+
+
+def patched(snapshot: Snapshot[PatientMoney], patient_id: int, before: PatientMoney | None) -> bool:
+    """The snapshot was patched (not rebuilt) and the patient's money did change."""
+    return not snapshot.full and snapshot.by_patient.get(patient_id) != before
+
+
+@pytest.fixture
+def clinic(demo_services: Services) -> Iterator[Services]:
+    check(demo_services)  # the first look computes everyone
+    yield demo_services
+
+
+def test_desk_payments_and_estornos_patch_only_the_payer(clinic: Services) -> None:
+    (patient, contract), (other, other_contract) = debtors(clinic)[:2]
+    before = check(clinic).by_patient[patient]
+    payment = pay(clinic, contract, "10,00")
+    after = check(clinic)
+    assert patched(after, patient, before)
+    assert after.by_patient[other] is check(clinic).by_patient[other]  # untouched: kept as is
+    clinic.payments.reverse(payment, "valor lançado no contrato errado")
+    assert check(clinic).by_patient[patient] == before
+    cheque = pay(clinic, other_contract, "25,00", "cheque")
+    check(clinic)
+    clinic.payments.reverse(cheque, "cheque devolvido", "cheque_devolvido")
+    check(clinic)
+
+
+def test_paying_everything_takes_the_patient_off(clinic: Services) -> None:
+    _, contract = debtors(clinic)[0]
+    due = clinic.contracts.get(contract).total_due_cents
+    pay(clinic, contract, format_brl(due, symbol=False))
+    snapshot = check(clinic)
+    assert not snapshot.full
+    assert contract not in snapshot.patient_of_contract
+
+
+def test_new_contracts_and_patients_are_seen(clinic: Services) -> None:
+    patient, _ = debtors(clinic)[0]
+    past = (TODAY - timedelta(days=95)).isoformat()
+    clinic.contracts.create(
+        patient,
+        ContractForm(
+            total="900,00", down_payment="100,00", installments="4", first_due=past,
+            down_paid_now=True,
+        ),
+    )  # fmt: skip
+    assert not check(clinic).full
+    newcomer = clinic.patients.create(PatientForm(name="Paula Nova", cpf=cpf(901)))
+    clinic.contracts.create(
+        newcomer.id, ContractForm(total="300,00", installments="3", first_due=past)
+    )
+    assert newcomer.id in check(clinic).by_patient
+
+
+def test_an_acordo_renegotiates_and_is_seen(clinic: Services) -> None:
+    patient, _ = debtors(clinic)[0]
+    ids = tuple(
+        o.origin.installment_id
+        for o in clinic.agreements.open_installments(patient)
+        if o.line.is_overdue
+    )
+    first_due = (TODAY + timedelta(days=20)).isoformat()
+    proposed = clinic.agreements.propose(
+        patient, AgreementForm(installment_ids=ids, count="3", first_due=first_due)
+    )
+    check(clinic)
+    clinic.agreements.accept(proposed.id)
+    assert patient not in check(clinic).by_patient  # nothing overdue: all renegotiated
+
+
+def test_another_pc_writing_is_seen(clinic: Services) -> None:
+    patient, contract = debtors(clinic)[0]
+    other_pc = bootstrap(clinic.config, clinic.clock, migrate=False)
+    other_pc.actor = clinic.actor  # the same person, logged in on the other PC
+    try:
+        other_pc.payments.add(PaymentForm(contract, "30,00", TODAY.isoformat()))
+    finally:
+        other_pc.close()
+    before = fresh(clinic, TODAY)[patient]
+    assert check(clinic).by_patient[patient] == before
+
+
+def test_an_imported_spreadsheet_of_payments_is_seen(clinic: Services, tmp_path: Path) -> None:
+    ids = debtors(clinic)[:3]
+    lines = ["contrato;data do pagamento;valor;forma;referência"]
+    lines += [f"{c};{TODAY:%d/%m/%Y};12,34;PIX;IMP{p}" for p, c in ids]
+    path = tmp_path / "pagamentos.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = clinic.transfer.read(path)
+    mapping = clinic.transfer.suggest("payments", table)
+    report = clinic.transfer.run("payments", table, mapping, file_name=path.name)
+    assert report.ok, [str(e) for e in report.errors]
+    assert not check(clinic).full
+
+
+def test_the_correction_index_changes_everyone_it_applies_to(clinic: Services) -> None:
+    clinic.clinic.update({"correction_index": "ipca"})
+    check(clinic)
+    patient, _ = debtors(clinic)[0]
+    past = (TODAY - timedelta(days=120)).isoformat()
+    clinic.contracts.create(patient, ContractForm(total="600,00", installments="3", first_due=past))
+    check(clinic)
+    clinic.indexes.set_values("ipca", {"2025-12": "0,52", "2026-01": "0,44", "2026-02": "0,70"})
+    assert check(clinic).full  # a correction index cannot be narrowed down to some patients
+
+
+def test_anonymising_and_suspending_keep_the_money(clinic: Services) -> None:
+    patient, _ = debtors(clinic)[0]
+    clinic.overdue.set_suspension(patient, True)
+    check(clinic)
+    past = (TODAY - timedelta(days=60)).isoformat()
+    leaving = clinic.patients.create(PatientForm(name="Rita Quitada", cpf=cpf(902)))
+    form = ContractForm(total="200,00", installments="2", first_due=past)
+    contract = clinic.contracts.create(leaving.id, form).summary.id
+    assert leaving.id in check(clinic).by_patient
+    pay(clinic, contract, format_brl(clinic.contracts.get(contract).total_due_cents, symbol=False))
+    clinic.lgpd.anonymize_patient(leaving.id)  # the LGPD allows it once nothing is owed
+    assert leaving.id not in check(clinic).by_patient
+
+
+def test_another_day_is_computed_afresh(clinic: Services) -> None:
+    for day in (TODAY + timedelta(days=1), TODAY + timedelta(days=40), TODAY):
+        assert check(clinic, day).full
+
+
+@pytest.mark.slow
+def test_a_long_random_run_of_payments_and_estornos(clinic: Services) -> None:
+    rng = random.Random(2026)
+    paid: list[int] = []
+    for _ in range(30):
+        rows = debtors(clinic)
+        if paid and rng.random() < 0.35:
+            clinic.payments.reverse(paid.pop(rng.randrange(len(paid))), "lançado por engano")
+        else:
+            _, contract = rng.choice(rows)
+            due = clinic.contracts.get(contract).total_due_cents
+            amount = rng.choice([1, 999, due // 2, due])
+            paid.append(pay(clinic, contract, format_brl(max(amount, 1), symbol=False)))
+        check(clinic)
