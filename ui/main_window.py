@@ -4,6 +4,8 @@ the lock (Ctrl+L and after idle minutes) and the automatic backups in the status
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -41,9 +43,11 @@ from ui.views.contracts_view import ContractsView
 from ui.views.dashboard_view import DashboardView
 from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
+from ui.views.patients_view import PatientsView
 from ui.views.placeholder import PlaceholderView
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
+from ui.views.today.view import TodayView
 
 log = logging.getLogger("emdia.ui")
 
@@ -86,12 +90,12 @@ class MainWindow(QMainWindow):
         self._closing_backup_started = False
 
         self.desk = DocumentDesk(services.archive, self)
-        self.sections = self._build_sections(services)
+        self.sections: dict[str, QWidget] = {}  # the views built so far
+        self._factories = self._build_sections(services)
         self.central = self._build_navigation()
         self.setCentralWidget(self.central)
         self._build_status_bar()
         self._build_menu()
-        self._connect_sections()
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
         self.resize(1280, 780)
@@ -106,36 +110,93 @@ class MainWindow(QMainWindow):
         self.apply_permissions()
 
     # --- building ---------------------------------------------------------------------------
-    def _build_sections(self, services: Services) -> dict[str, QWidget]:
-        """One view per entry of the navigation, by its name in ``SECTIONS``."""
-        self.patients = PatientsSection(services, self.desk)
-        self.patients_view = self.patients.list
-        self.contracts_view = ContractsView(services.contracts)
-        self.documents_view = DocumentsView(services.document_batch, services.archive, self.desk)
-        self.dashboard = DashboardView(services)
-        self.collection = CollectionSection(services)
-        self.today_view = self.collection.today
-        self.security_view = SecurityView(services)
-        self.audit_view = AuditView(services.audit)
-        self.settings_view = SettingsView(
-            services, security=self.security_view, audit=self.audit_view
-        )
-        reports = PlaceholderView(
-            self.tr("Relatórios"),
-            self.tr(
-                "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da dívida, "
-                "com exportação para planilha."
-            ),
-        )
+    def _build_sections(self, services: Services) -> dict[str, Callable[[], QWidget]]:
+        """How to build the view of each entry of the navigation, by its name in ``SECTIONS``.
+        A view is built the first time it is shown (or asked for): a section that reads the
+        database as it is built (Documentos counts its candidates, Contratos lists) costs the
+        start nothing until someone opens it."""
         return {
-            "Início": self.dashboard,
-            "Pacientes": self.patients,
-            "Contratos": self.contracts_view,
-            "Cobrança": self.collection,
-            "Documentos": self.documents_view,
-            "Relatórios": reports,
-            "Configurações": self.settings_view,
+            "Início": lambda: DashboardView(services),
+            "Pacientes": lambda: PatientsSection(services, self.desk),
+            "Contratos": lambda: ContractsView(services.contracts),
+            "Cobrança": lambda: CollectionSection(services),
+            "Documentos": lambda: DocumentsView(
+                services.document_batch, services.archive, self.desk
+            ),
+            "Relatórios": lambda: PlaceholderView(
+                self.tr("Relatórios"),
+                self.tr(
+                    "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da "
+                    "dívida, com exportação para planilha."
+                ),
+            ),
+            "Configurações": self._build_settings,
         }
+
+    def _build_settings(self) -> QWidget:
+        services = self.services
+        security, audit = SecurityView(services), AuditView(services.audit)
+        settings = SettingsView(services, security=security, audit=audit)
+        security.reopen_requested.connect(self.reopen_requested.emit)
+        settings.clinic_changed.connect(self.update_title)
+        settings.transfer_panel.imported.connect(lambda _r: self.patients_view.run_search())
+        self._apply_settings_permissions(settings)
+        return settings
+
+    def section(self, name: str) -> QWidget:
+        """The view of section ``name``, built (and put in the stack) on first use."""
+        view = self.sections.get(name)
+        if view is None:
+            view = self._factories[name]()
+            index = self.SECTIONS.index(name)
+            slot = self.stack.widget(index)
+            assert slot is not None
+            self.stack.insertWidget(index, view)
+            self.stack.removeWidget(slot)
+            slot.deleteLater()
+            self.sections[name] = view
+            self._connect_section(name, view)
+        return view
+
+    @property
+    def patients(self) -> PatientsSection:
+        return cast(PatientsSection, self.section("Pacientes"))
+
+    @property
+    def patients_view(self) -> PatientsView:
+        return self.patients.list
+
+    @property
+    def dashboard(self) -> DashboardView:
+        return cast(DashboardView, self.section("Início"))
+
+    @property
+    def contracts_view(self) -> ContractsView:
+        return cast(ContractsView, self.section("Contratos"))
+
+    @property
+    def collection(self) -> CollectionSection:
+        return cast(CollectionSection, self.section("Cobrança"))
+
+    @property
+    def today_view(self) -> TodayView:
+        return self.collection.today
+
+    @property
+    def documents_view(self) -> DocumentsView:
+        return cast(DocumentsView, self.section("Documentos"))
+
+    @property
+    def settings_view(self) -> SettingsView:
+        return cast(SettingsView, self.section("Configurações"))
+
+    @property
+    def security_view(self) -> SecurityView:
+        return cast(SecurityView, self.settings_view.security)
+
+    @property
+    def audit_view(self) -> AuditView:
+        return cast(AuditView, self.settings_view.audit)
 
     def _build_navigation(self) -> QWidget:
         """The list of sections on the left (Ctrl+1…7), the current one on the right."""
@@ -149,7 +210,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(f"Ctrl+{index + 1}")
             self.nav.addItem(item)
-            self.stack.addWidget(self.sections[name])
+            self.stack.addWidget(QWidget())  # the section's place until it is first shown
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(
                 lambda i=index: self.nav.setCurrentRow(i)
             )
@@ -184,19 +245,17 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
 
-    def _connect_sections(self) -> None:
+    def _connect_section(self, name: str, view: QWidget) -> None:
         """What one section asks of another goes through the window."""
-        self.contracts_view.open_contract.connect(self.open_contract)
-        self.today_view.open_patient.connect(self.open_contract)
-        self.today_view.document_requested.connect(self.on_document_requested)
-        self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
-        self.collection.open_patient.connect(self.open_patient)
-        self.dashboard.show_bucket.connect(self.show_overdue_bucket)
-        self.security_view.reopen_requested.connect(self.reopen_requested.emit)
-        self.settings_view.clinic_changed.connect(self.update_title)
-        self.settings_view.transfer_panel.imported.connect(
-            lambda _r: self.patients_view.run_search()
-        )
+        if isinstance(view, ContractsView):
+            view.open_contract.connect(self.open_contract)
+        elif isinstance(view, CollectionSection):
+            view.today.open_patient.connect(self.open_contract)
+            view.today.document_requested.connect(self.on_document_requested)
+            view.today.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
+            view.open_patient.connect(self.open_patient)
+        elif isinstance(view, DashboardView):
+            view.show_bucket.connect(self.show_overdue_bucket)
 
     # --- who is acting --------------------------------------------------------------------
     def apply_permissions(self) -> None:
@@ -207,7 +266,13 @@ class MainWindow(QMainWindow):
         self.lock_button.setVisible(actor.is_user)
         if not actor.is_user:
             self.idle.stop()
-        self.settings_view.apply_permissions(
+        settings = self.sections.get("Configurações")
+        if isinstance(settings, SettingsView):
+            self._apply_settings_permissions(settings)
+
+    def _apply_settings_permissions(self, settings: SettingsView) -> None:
+        actor = self.services.actor
+        settings.apply_permissions(
             actor.can(Permission.SETTINGS),
             actor.can(Permission.USERS) or actor.can(Permission.BACKUPS),
             actor.can(Permission.AUDIT),
@@ -249,14 +314,21 @@ class MainWindow(QMainWindow):
         self.apply_permissions()
         self.idle.restart()
         current = self.stack.currentWidget()
-        if current is self.patients and self.patients.currentWidget() is self.patients_view:
-            self.patients_view.run_search()
-        elif current is self.contracts_view:
-            self.contracts_view.run_search()
-        elif current is self.collection:
-            self.collection.refresh()
-        elif current is self.documents_view:
-            self.documents_view.refresh()
+        if current is None:
+            return
+        if isinstance(current, PatientsSection):
+            if current.currentWidget() is current.list:
+                current.list.run_search()
+        else:
+            self._refresh(current)
+
+    @staticmethod
+    def _refresh(current: QWidget) -> None:
+        """Payments elsewhere may have changed balances: lists recompute when shown."""
+        if isinstance(current, ContractsView):
+            current.run_search()
+        elif isinstance(current, DashboardView | CollectionSection | DocumentsView):
+            current.refresh()  # Documentos: documents printed from patient pages
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
@@ -326,17 +398,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def _section_changed(self, row: int) -> None:
+        fresh = self.SECTIONS[row] not in self.sections
+        view = self.section(self.SECTIONS[row])
         self.stack.setCurrentIndex(row)
-        # Payments elsewhere may have changed balances: lists recompute when shown.
-        current = self.stack.currentWidget()
-        if current is self.contracts_view:
-            self.contracts_view.run_search()
-        elif current is self.dashboard:
-            self.dashboard.refresh()
-        elif current is self.collection:
-            self.collection.refresh()
-        elif current is self.documents_view:
-            self.documents_view.refresh()  # documents printed from patient pages
+        if not fresh or isinstance(view, DashboardView | CollectionSection):
+            self._refresh(view)  # a view just built has read its data already
 
     def on_document_requested(self, patient_id: int, contract_id: int, kind: str) -> None:
         """A régua letter step (notificação D+30, aviso de negativação D+40): generate and
@@ -379,4 +445,4 @@ class MainWindow(QMainWindow):
 
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))
-        return self.sections[name]
+        return self.section(name)

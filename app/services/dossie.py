@@ -18,8 +18,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.documents import dossie
 from app.documents.model import Letterhead, Party
 from app.domain.catalog import DocumentKind
 from app.domain.documents import KIND_LABELS, ArchivedDocument, reference
@@ -32,6 +32,9 @@ from app.services.collection.contact_log import ContactLogService
 from app.services.documents.filing import MISSING, FilingService, file_state, render, sha256
 from app.services.documents.gathering import gather, party
 from app.services.negativacao import views_of
+
+if TYPE_CHECKING:  # the layout (ReportLab) is imported when a dossiê is made, not at start
+    from app.documents import dossie
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class DossieService(FilingService):
         cancelled: IsCancelled | None = None,
     ) -> DossieResult:
         self.require(Permission.DOCUMENTS)
+        from app.documents import dossie
+
         out = Path(out_dir).expanduser()
         if out.exists() and not out.is_dir():
             raise ValidationError.single("out", f"Pasta de saída: '{out}' não é uma pasta.")
@@ -145,6 +150,8 @@ class DossieService(FilingService):
 
     def _contacts(self, patient_id: int) -> list[dossie.DossieContact]:
         """The contact history of the patient and of whoever pays for them."""
+        from app.documents import dossie
+
         with self.uow() as uow:
             row = uow.patients.get(patient_id)
             if row is None:

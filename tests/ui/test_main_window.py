@@ -71,3 +71,14 @@ def test_real_clinic_is_not_marked_demo(qtbot: QtBot, services: Services) -> Non
     window = make_window(qtbot, services)
     assert "DEMO" not in window.windowTitle()
     assert str(services.config.sqlite_path) in window.db_label.text()
+
+
+def test_sections_are_built_when_first_shown(qtbot: QtBot, services: Services) -> None:
+    # The start builds only the first screen; the others read the database when opened.
+    window = make_window(qtbot, services)
+    assert set(window.sections) == {"Pacientes"}
+    for name in ("Documentos", "Configurações", "Início"):
+        view = window.show_section(name)
+        assert window.stack.currentWidget() is view is window.sections[name]
+    assert window.show_section("Documentos") is window.documents_view  # built once
+    assert window.stack.count() == len(MainWindow.SECTIONS)

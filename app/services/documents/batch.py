@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from app.documents import notification
 from app.domain.catalog import DocumentKind
 from app.domain.clinic import ClinicInfo
 from app.domain.documents import ArchivedDocument, notification_deadline
@@ -130,6 +129,8 @@ class DocumentBatchService(FilingService):
         if not any(ln.is_overdue and ln.days_late >= min_days_late for ln in got.facts.lines):
             return None
         overdue = overdue_facts(kind, got, notification_deadline(got.letterhead.as_of))
+        from app.documents import notification  # ReportLab: loaded by the first document
+
         pdf = render(notification.render, got.letterhead, overdue)
         row, path = self.store(
             uow,

@@ -11,15 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from app.documents import (
-    carne,
-    confissao,
-    contract,
-    negativacao,
-    notification,
-    receipt,
-    statement,
-)
 from app.documents.model import AllocationLine, ReceiptFacts
 from app.domain.catalog import AgreementStatus, DocumentKind
 from app.domain.dates import format_date
@@ -49,11 +40,20 @@ from app.services.documents.gathering import (
 )
 from app.services.ports import UnitOfWorkPort
 
-# The letters that charge overdue installments: the date each one names, and its renderer.
-_OVERDUE_LETTERS: dict[str, tuple[Callable[[date], date], Callable[..., None]]] = {
-    DocumentKind.NOTIFICACAO: (notification_deadline, notification.render),
-    DocumentKind.AVISO_NEGATIVACAO: (negativacao_earliest, negativacao.render),
+# The layouts (``app.documents``, ReportLab) are imported inside the methods that print: ReportLab
+# costs as much to import as the rest of the window's start, and most sessions print nothing.
+
+# The letters that charge overdue installments: the date each one names.
+_OVERDUE_LETTERS: dict[str, Callable[[date], date]] = {
+    DocumentKind.NOTIFICACAO: notification_deadline,
+    DocumentKind.AVISO_NEGATIVACAO: negativacao_earliest,
 }
+
+
+def _letter_layout(kind: str) -> Callable[..., None]:
+    from app.documents import negativacao, notification
+
+    return notification.render if kind == DocumentKind.NOTIFICACAO else negativacao.render
 
 
 class DocumentService(FilingService):
@@ -138,6 +138,8 @@ class DocumentService(FilingService):
         kind = DocumentKind.CONTRATO
         with self.uow() as uow:
             got = gather(uow, kind, contract_id, self.clock.today())
+            from app.documents import contract
+
             pdf = render(contract.render, got.letterhead, got.facts)
             return self._file(uow, kind, pdf, got)
 
@@ -146,6 +148,8 @@ class DocumentService(FilingService):
         kind = DocumentKind.EXTRATO
         with self.uow() as uow:
             got = gather(uow, kind, contract_id, self.clock.today(), payments=True)
+            from app.documents import statement
+
             pdf = render(statement.render, got.letterhead, got.facts)
             return self._file(uow, kind, pdf, got)
 
@@ -157,6 +161,8 @@ class DocumentService(FilingService):
             facts, clinic = got.facts, got.letterhead.clinic
             refuse_unless_allowed(kind, facts, got.letterhead.as_of)
             slips = tuple(pix_slip(clinic, facts.id, ln) for ln in facts.lines if ln.is_open)
+            from app.documents import carne
+
             pdf = render(carne.render, got.letterhead, facts, slips)
             return self._file(uow, kind, pdf, got)
 
@@ -171,11 +177,11 @@ class DocumentService(FilingService):
 
     def _overdue_letter(self, kind: DocumentKind, contract_id: int) -> ArchivedDocument:
         self.require(Permission.DOCUMENTS)
-        deadline_of, renderer = _OVERDUE_LETTERS[kind]
+        deadline_of = _OVERDUE_LETTERS[kind]
         with self.uow() as uow:
             got = gather(uow, kind, contract_id, self.clock.today())
             overdue = overdue_facts(kind, got, deadline_of(got.letterhead.as_of))
-            pdf = render(renderer, got.letterhead, overdue)
+            pdf = render(_letter_layout(kind), got.letterhead, overdue)
             return self._file(uow, kind, pdf, got)
 
     def _file(
@@ -234,6 +240,8 @@ class DocumentService(FilingService):
                 for number, due, *amounts in uow.documents.allocation_lines(payment_id)
             )
             facts = ReceiptFacts(view, got.facts, allocations)
+            from app.documents import receipt
+
             pdf = render(receipt.render, got.letterhead, facts)
             return self._file(uow, kind, pdf, got, payment_id)
 
@@ -259,6 +267,8 @@ class DocumentService(FilingService):
             patient = uow.patients.get(view.patient_id)
             debtor = uow.patients.get(view.debtor_id)
             assert contract_row is not None and patient is not None and debtor is not None
+            from app.documents import confissao
+
             facts = confissao.ConfessionFacts(
                 agreement=view,
                 debtor=party(debtor),
