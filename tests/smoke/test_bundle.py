@@ -90,7 +90,8 @@ def test_frozen_window_opens_with_its_qt_plugins(frozen: Path, tmp_path: Path) -
         EMDIA_PASSWORD="demo",
     )
     assert window.returncode == 0, window.stderr
-    assert window.stdout.startswith("ready ")
+    painted, ready = window.stdout.splitlines()  # the start window first, then the window
+    assert painted.startswith("painted ") and ready.startswith("ready ")
 
 
 def test_frozen_refusal_is_polite(frozen: Path, tmp_path: Path) -> None:
