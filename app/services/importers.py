@@ -194,6 +194,13 @@ class PatientImporter(Importer):
             for cpf in (data.cpf, data.responsible.cpf if data.responsible else None)
             if cpf
         )
+        # Those without CPF (validate_patient: they have a responsável) in one query, before
+        # anything is written: the file's own repeats are caught by ``seen``.
+        self.dependents = self.uow.patients.dependents_by_name(
+            (fold(data.name), data.responsible.cpf)
+            for _, data in valid
+            if not data.cpf and data.responsible is not None
+        )
         for n, (record, data) in enumerate(_responsaveis_first(valid)):
             self.step()
             self._one(record, data, seen)
@@ -211,7 +218,7 @@ class PatientImporter(Importer):
             assert data.responsible is not None  # validate_patient: no CPF needs a responsável
             key = f"{fold(data.name)}|{data.responsible.cpf}"
             shown = "nome e responsável"
-            existing = uow.patients.dependent(fold(data.name), data.responsible.cpf)
+            existing = self.dependents.get((fold(data.name), data.responsible.cpf))
         if key in seen:
             self.errors.add(
                 record,
@@ -315,6 +322,15 @@ class ContractImporter(Importer):
         groups = group_contracts(lines)
         cpfs = (identity.normalize_cpf(g.cpf, checks=IDENTITY_CHECKS) for g in groups if g.cpf)
         self.known = self.uow.patients.by_cpfs(c for c in cpfs if isinstance(c, str))
+        self.dependents = self.uow.patients.dependents_by_name(
+            (fold(g.text("patient_name")), cpf)
+            for g in groups
+            if not g.cpf and g.text("patient_name") and g.text("responsible_cpf")
+            if isinstance(
+                cpf := identity.normalize_cpf(g.text("responsible_cpf"), checks=IDENTITY_CHECKS),
+                str,
+            )
+        )
         self.new_patients: dict[str, PatientData] = {}
         self.tables: dict[str, CorrectionTable] = {}
         checked = []
@@ -407,7 +423,7 @@ class ContractImporter(Importer):
         if isinstance(cpf, FieldError):
             self.errors.add(group.first, "responsible_cpf", cpf.message)
             return None
-        patient = self.uow.patients.dependent(fold(name), cpf)
+        patient = self.dependents.get((fold(name), cpf))
         if patient is None:
             self.errors.add(
                 group.first,

@@ -249,6 +249,29 @@ def test_contract_file_errors_point_at_the_line_and_column(
     assert count(services, models.Contract) == 0
 
 
+def test_a_childs_contract_finds_the_child_by_name_under_the_responsavel(
+    services: Services, tmp_path: Path
+) -> None:
+    mother = cpf(41)
+    patients = f"nome;cpf;cpf do responsável\nAna Lima;{mother};\nBia Lima;;{mother}\n"
+    assert do_import(services, "patients", write(tmp_path, "p.csv", patients)).ok
+    text = (
+        "contrato;cpf do paciente;nome do paciente;cpf do responsável;parcela;vencimento;valor\n"
+        f"K1;;bia lima;{mother};1;10/04/2026;100,00\n"  # found by name, accents and case aside
+        f"K2;;Caio Lima;{mother};1;10/04/2026;100,00\n"  # not registered under her
+    )
+    report = do_import(services, "contracts", write(tmp_path, "c.csv", text))
+    assert [str(e) for e in report.errors] == [
+        f"linha 3, coluna nome do paciente: Caio Lima, sem CPF e com responsável {mother}, "
+        "não está cadastrado — importe os pacientes antes."
+    ]
+    text = text.splitlines(keepends=True)
+    report = do_import(services, "contracts", write(tmp_path, "c.csv", "".join(text[:2])))
+    assert report.ok and report.created == {"contracts": 1, "installments": 1}
+    [summary] = services.contracts.search("", 0, 5)
+    assert summary.patient_name == "Bia Lima"
+
+
 def test_lines_without_numbers_are_numbered_by_due_date(services: Services, tmp_path: Path) -> None:
     services.patients.create(PatientForm(name="Ana Lima Reis", cpf=cpf(40)))
     text = (

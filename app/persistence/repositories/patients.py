@@ -105,16 +105,28 @@ class PatientRepository(Repository):
                     found[row.cpf] = row
         return found
 
-    def dependent(self, name_search: str, responsible_cpf: str) -> models.Patient | None:
-        """A person without CPF known by name under this responsável (a child, usually)."""
+    def dependents_by_name(
+        self, wanted: Iterable[tuple[str, str]], chunk: int = 500
+    ) -> dict[tuple[str, str], models.Patient]:
+        """People without CPF known by name under a responsável (children, usually), for every
+        ``(name_search, responsável's CPF)`` asked: one query per ``chunk`` of CPFs, however
+        many children a spreadsheet brings."""
+        pairs = set(wanted)
+        cpfs = sorted({cpf for _name, cpf in pairs})
         p, resp = models.Patient, aliased(models.Patient)
-        stmt = (
-            select(p)
-            .join(resp, resp.id == p.responsible_id)
-            .where(p.name_search == name_search, resp.cpf == responsible_cpf)
-            .limit(1)
-        )
-        return self.session.scalar(stmt)
+        found: dict[tuple[str, str], models.Patient] = {}
+        for start in range(0, len(cpfs), chunk):
+            stmt = (
+                select(p, resp.cpf)
+                .join(resp, resp.id == p.responsible_id)
+                .where(resp.cpf.in_(cpfs[start : start + chunk]))
+                .order_by(p.id)
+            )
+            for row, cpf in self.session.execute(stmt):
+                key = (row.name_search, cpf)
+                if key in pairs:
+                    found.setdefault(key, row)
+        return found
 
     def export_rows(
         self, chunk: int = 1_000
