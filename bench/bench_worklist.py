@@ -51,7 +51,7 @@ CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Worklist and dashboard"
 TODAY = date(2026, 3, 16)
-TARGET_RATIO, TARGET_SEARCH_MS, TARGET_DASHBOARD_MS = 3.0, 50.0, 300.0
+TARGET_RATIO, TARGET_SEARCH_MS, TARGET_DASHBOARD_MS, TARGET_WARM_MS = 3.0, 50.0, 300.0, 100.0
 
 
 # --- the cached demo database ---------------------------------------------------------------
@@ -457,6 +457,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             installments = db.execute("SELECT count(*) FROM installment").fetchone()[0]
     finally:
         services.close()
+    dash_paid_t = after_payments(path, args.today, worklist, args.runs)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     totals = worklist.totals()
     return {
@@ -473,12 +474,48 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "keystrokes": len(latencies),
         "dash_cold": dash_cold_t,
         "dash_warm": dash_warm_t,
+        "dash_paid": dash_paid_t,
         "rss_mb": rss_mb,
         "reference_us": reference_speed(),
         "build_seconds": report.get("build_seconds"),
         "runs": args.runs,
         "same": same,
     }
+
+
+def after_payments(path: Path, today: date, worklist: Any, runs: int) -> Timing:
+    """Início again after each of ``runs`` payments at the desk, on a scratch copy of the clinic
+    (the cached one is never written): only the payer's money is recomputed. The last one is
+    checked against a dashboard computed from scratch."""
+    from app.bootstrap import bootstrap
+    from app.clock import FixedClock
+    from app.config import load_config
+    from app.domain.contracts import PaymentForm
+    from app.services.dashboard import DashboardService
+    from app.services.overdue import OverdueService
+
+    rows = worklist.rows[:: max(1, len(worklist.rows) // max(1, runs))][:runs]
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "clinica.db"
+        with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        services = bootstrap(load_config(str(copy)), FixedClock(today), migrate=False)
+        services.login("gestor", "demo")
+        try:
+            services.overdue.worklist()
+            walls, cpus = [], []
+            for row in rows:
+                services.payments.add(PaymentForm(row.contract_id, "10,00", today.isoformat()))
+                wall, cpu = time.perf_counter(), time.process_time()
+                seen = services.dashboard.summary()
+                walls.append((time.perf_counter() - wall) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
+            ctx = services.overdue.ctx
+            if seen != DashboardService(ctx, OverdueService(ctx)).summary():
+                raise SystemExit("FALHA: o painel após pagamentos difere do recalculado do zero")
+        finally:
+            services.close()
+    return Timing(walls, cpus)
 
 
 def render(r: dict[str, Any], smoke: bool) -> str:
@@ -508,7 +545,9 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         + judged(r["dash_cold"].best <= TARGET_DASHBOARD_MS, "≤ 300 ms"),
         f"painel (após o worklist)  {r['dash_warm'].best:8.0f} ms  mediana "
         f"{r['dash_warm'].median:6.0f}  CPU {r['dash_warm'].cpu:6.0f}"
-        + judged(r["dash_warm"].best <= TARGET_DASHBOARD_MS, "≤ 300 ms"),
+        + judged(r["dash_warm"].best <= TARGET_WARM_MS, "≤ 100 ms"),
+        f"painel (após um pagamento) {r['dash_paid'].best:7.0f} ms  mediana "
+        f"{r['dash_paid'].median:6.0f}  CPU {r['dash_paid'].cpu:6.0f}",
         f"pico de memória (RSS)     {r['rss_mb']:8.0f} MB",
     ]
     return "\n".join(lines)
@@ -527,8 +566,10 @@ How to read it:
   `ix_installment_open`), their settlements (one indexed join), `updated_debt` for each of them,
   the per-patient sums, the not-yet-due sums, this month's recovered money and the week's
   promises. **Painel (após o worklist)** is what the screen does in practice: Início and
-  Cobrança share the overdue money (`OverdueService.money`, reused until a payment, an
-  installment, a contract, a cancellation or an audited change appears).
+  Cobrança share each patient's overdue money (`OverdueService.snapshot`), and a look asks the
+  database only what changed since. **Painel (após um pagamento)**: a payment recorded at the
+  desk, then Início again — only the payer's money is recomputed (on a scratch copy of the
+  clinic; the last result is compared with a dashboard computed from scratch).
 - Where the cold dashboard's time goes (CPU, this machine, 400k installments): overdue rows from
   SQLite ≈ 130 ms, their settlements (one index probe per overdue installment) ≈ 145 ms, building
   the ledger objects ≈ 90 ms, `updated_debt` × 25k ≈ 190 ms, per-patient sums ≈ 80 ms, the other
