@@ -34,6 +34,7 @@ def show_start_window() -> Any:
     """A plain window with EmDia's name and "Abrindo…", painted now. Returns it (kept alive by
     the caller); it closes itself when another window appears."""
     from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
     application = QApplication.instance() or QApplication(sys.argv)
@@ -50,6 +51,12 @@ def show_start_window() -> Any:
             layout.setContentsMargins(40, 28, 40, 28)
             layout.addWidget(name, alignment=Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(note, alignment=Qt.AlignmentFlag.AlignCenter)
+            self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+            self.setStyleSheet("#StartWindow { background: white; border: 1px solid #9aa5b1; }")
+            self.adjustSize()
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:  # in the middle of the screen, where the window will open
+                self.move(screen.availableGeometry().center() - self.rect().center())
             self.painted = False
 
         def paintEvent(self, event: Any) -> None:
