@@ -1,6 +1,6 @@
 """Writing many prepared rows at once (the demonstration clinic: 400,000 installments in
-seconds): Core ``executemany`` statements inside the unit of work's transaction, with none of
-the ORM's per-object bookkeeping."""
+seconds; a spreadsheet's parcelas, payments and allocations): Core ``executemany`` statements
+inside the unit of work's transaction, with none of the ORM's per-object bookkeeping."""
 
 from __future__ import annotations
 
@@ -17,6 +17,18 @@ class BulkLoader(Repository):
     def insert(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None:
         """Insert ``rows`` (column → value, ids included) into ``model``'s table."""
         self.session.execute(cast(Table, model.__table__).insert(), rows)  # Core executemany: fast
+
+    def insert_returning_ids(
+        self, model: type[models.Base], rows: list[dict[str, Any]]
+    ) -> list[int]:
+        """Insert ``rows`` (no ids) and return the ids the database gave them, in the rows'
+        order: one ``executemany`` with RETURNING (the spreadsheet import's parcelas and
+        payments, in a clinic where other PCs may be adding rows at the same time)."""
+        if not rows:
+            return []
+        table = cast(Table, model.__table__)
+        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.session.execute(stmt, rows).scalars())
 
     def update_by_id(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None:
         """Set columns of existing rows, each row naming its ``id`` (one bulk UPDATE)."""

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.clock import Clock
 from app.domain import identity
+from app.domain.catalog import ContractStatus
 from app.domain.contracts import (
     ContractData,
     ContractForm,
@@ -32,6 +33,8 @@ from app.domain.law import (
     InstallmentLedger,
     InstallmentTerms,
     Settlement,
+    contract_status,
+    standing,
     updated_debt,
 )
 from app.domain.layouts import (
@@ -53,7 +56,7 @@ from app.domain.schedule import PlannedInstallment
 from app.domain.text import fold
 from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence import models
-from app.persistence.records import contract_key, terms_of
+from app.persistence.records import contract_key
 from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Actor, clinic_calendar
 from app.services.contracts import ContractService
@@ -63,6 +66,8 @@ from app.services.payments import (
     add_payment_rows,
     allocate_payment,
     payment_audit,
+    payment_values,
+    settlement_values,
 )
 from app.services.ports import UnitOfWorkPort
 
@@ -307,6 +312,18 @@ class _Checked:
     data: ContractData
 
 
+@dataclass
+class _Written:
+    """A contract added to the unit of work (flushed with its batch) and, ready for
+    ``executemany``, its parcelas (paid and settled as its history left them) and its payments,
+    each with its allocations by parcela number; ``audits``: what the log keeps of them."""
+
+    contract: models.Contract
+    installments: list[dict[str, Any]]
+    payments: list[tuple[dict[str, Any], list[tuple[int, dict[str, int]]]]]
+    audits: list[dict[str, Any]]
+
+
 class ContractImporter(Importer):
     """Two passes: every group is checked (queries only), then the accepted ones are written
     in batches — one flush per ``BATCH`` contracts, each then audited with its id."""
@@ -339,14 +356,15 @@ class ContractImporter(Importer):
             item = self._check(group)
             if item is not None:
                 checked.append(item)
-        batch: list[tuple[models.Contract, list[dict[str, Any]]]] = []
+        batch: list[_Written] = []
         for n, item in enumerate(checked, start=1):
             self.step(len(item.group.lines))
             batch.append(self._write(item))
             if n % self.BATCH == 0 or n == len(checked):
-                self.uow.flush()
-                for contract, payments in batch:
-                    self._audit(contract, payments)
+                self.uow.flush()  # the contracts (and new patients) get their ids
+                self._write_rows(batch)
+                for written in batch:
+                    self._audit(written.contract, written.audits)
                 batch = []
         return self.outcome
 
@@ -481,7 +499,7 @@ class ContractImporter(Importer):
         )
         return True
 
-    def _write(self, item: _Checked) -> tuple[models.Contract, list[dict[str, Any]]]:
+    def _write(self, item: _Checked) -> _Written:
         group, data, patient = item.group, item.data, item.patient
         if patient is None:
             assert item.new_patient is not None and item.new_patient.cpf is not None
@@ -507,7 +525,7 @@ class ContractImporter(Importer):
             self.uow,
             patient,
             data,
-            planned,
+            [],  # the parcelas are written with the batch (``_write_rows``)
             clinic=self.clinic,
             external_ref=group.key or None,
             # A contract from a spreadsheet never promised EmDia's punctuality discount.
@@ -516,17 +534,44 @@ class ContractImporter(Importer):
         )
         self.outcome.count("contracts")
         self.outcome.count("installments", len(planned))
-        payments = self._history(group, contract, data.method.value)
+        written = self._history(group, contract, planned, data.method.value)
         self.outcome.notes[group.first.line] = (
             f"novo contrato {group.key or ''} de {patient.name}: {data.installments} parcela(s)"
             + (" + entrada" if data.down_payment_cents else "")
-            + (f", {len(payments)} paga(s)" if payments else "")
+            + (f", {len(written.audits)} paga(s)" if written.audits else "")
         ).replace("contrato  de", "contrato de")
-        return contract, payments
+        return written
+
+    def _write_rows(self, batch: list[_Written]) -> None:
+        """The batch's parcelas, payments and allocations, each table in one ``executemany``
+        (the contracts were just flushed and have their ids)."""
+        bulk = self.uow.bulk
+        installment_rows = [
+            {"contract_id": w.contract.id, **row} for w in batch for row in w.installments
+        ]
+        ids = bulk.insert_returning_ids(models.Installment, installment_rows)
+        installment_id = {
+            (row["contract_id"], row["number"]): iid
+            for row, iid in zip(installment_rows, ids, strict=True)
+        }
+        paid = [(w.contract.id, row, allocations) for w in batch for row, allocations in w.payments]
+        payment_rows = [{"contract_id": cid, **row} for cid, row, _ in paid]
+        payment_ids = bulk.insert_returning_ids(models.Payment, payment_rows)
+        allocation_rows = [
+            {"payment_id": pid, "installment_id": installment_id[(cid, n)], **money}
+            for (cid, _, allocations), pid in zip(paid, payment_ids, strict=True)
+            for n, money in allocations
+        ]
+        if allocation_rows:
+            bulk.insert(models.PaymentAllocation, allocation_rows)
 
     def _history(
-        self, group: ContractGroup, contract: models.Contract, method: str
-    ) -> list[dict[str, Any]]:
+        self,
+        group: ContractGroup,
+        contract: models.Contract,
+        planned: list[PlannedInstallment],
+        method: str,
+    ) -> _Written:
         """The parcelas the spreadsheet says were paid, each as a payment on its own parcela.
 
         The amount paid (``valor pago``, else the parcela's value) up to the parcela's principal
@@ -534,14 +579,18 @@ class ContractImporter(Importer):
         it as payment in full, as the desk's "dispensar multa e juros" does. A larger amount is
         applied as at the desk: charges first (CC art. 354), then principal.
         """
-        installments = {i.number: i for i in contract.installments}
         # Not written yet, so no ids: the allocation knows the parcelas by number.
         ledgers = {
-            i.number: InstallmentLedger(replace(terms_of(i), key=i.number))
-            for i in contract.installments
+            p.number: InstallmentLedger(
+                InstallmentTerms(
+                    p.number, p.due_date, p.effective_due_date, p.amount_cents, key=p.number
+                )
+            )
+            for p in planned
         }
         policy = self.uow.contracts.policy(contract, self.tables)
-        written: list[dict[str, Any]] = []
+        audits: list[dict[str, Any]] = []
+        payments: list[tuple[dict[str, Any], list[tuple[int, dict[str, int]]]]] = []
         for line in sorted(group.lines, key=lambda ln: ln.number or 0):
             if not line.record.get("paid_on"):
                 continue
@@ -573,12 +622,31 @@ class ContractImporter(Importer):
                 continue
             data = replace(payment, waive_charges=waive)
             _, allocation = allocate_payment(self.uow, contract, data, [ledger], policy)
-            add_payment_rows(self.service.actor, self.uow, contract, data, allocation, installments)
+            payments.append(
+                (
+                    payment_values(self.service.actor, data, allocation),
+                    [(t.number, settlement_values(st)) for t, st in allocation.lines],
+                )
+            )
             ledgers[ledger.terms.number] = _advance([ledger], allocation.lines)[0]
-            written.append(payment_audit(data, allocation))
-        if written:
-            PaymentService.refresh(self.uow, contract, list(ledgers.values()))
-        return written
+            audits.append(payment_audit(data, allocation))
+        final = list(ledgers.values())
+        status = contract_status(ContractStatus(contract.status), final)
+        contract.status = status.value
+        installments = []
+        for p in planned:
+            now = standing(ledgers[p.number])
+            installments.append(
+                {
+                    "number": p.number,
+                    "due_date": p.due_date,
+                    "effective_due_date": p.effective_due_date,
+                    "amount_cents": p.amount_cents,
+                    "paid_cents": now.paid_cents,
+                    "settled_on": now.settled_on,
+                }
+            )
+        return _Written(contract, installments, payments, audits)
 
     def _audit(self, contract: models.Contract, payments: list[dict[str, Any]]) -> None:
         self.service.contracts.audit_created(self.uow, contract, "contract.import")

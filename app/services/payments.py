@@ -8,7 +8,6 @@ loads the rows, asks them, writes what they decided and audits it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from app.domain.law import (
     Allocation,
     ChargePolicy,
     InstallmentLedger,
+    Settlement,
     all_settled,
     allocate,
     contract_status,
@@ -275,37 +275,38 @@ def add_payment_rows(
     contract: models.Contract,
     data: PaymentData,
     allocation: Allocation,
-    installments: Mapping[int, models.Installment] | None = None,
 ) -> models.Payment:
-    """The payment and its allocations, added to the unit of work (written at the next flush).
-
-    ``installments`` (by number) when the allocation was computed before the installments had
-    ids (a contract imported in the same flush)."""
-    payment = models.Payment(
-        contract=contract,
-        paid_on=data.paid_on,
-        amount_cents=data.amount_cents,
-        method=data.method.value,
-        reference=data.reference,
-        credit_cents=allocation.credit_cents,
-        created_by_id=actor.user_id,
-    )
+    """The payment and its allocations, added to the unit of work (written at the next flush)."""
+    payment = models.Payment(contract=contract, **payment_values(actor, data, allocation))
     uow.payments.add(payment, flush=False)
     for terms, settlement in allocation.lines:
-        row = models.PaymentAllocation(
-            payment=payment,
-            principal_cents=settlement.principal_cents,
-            fine_cents=settlement.fine_cents,
-            interest_cents=settlement.interest_cents,
-            correction_cents=settlement.correction_cents,
-            discount_cents=settlement.discount_cents,
-        )
-        if installments is not None:
-            row.installment = installments[terms.number]
-        else:
-            row.installment_id = terms.key
+        row = models.PaymentAllocation(payment=payment, **settlement_values(settlement))
+        row.installment_id = terms.key
         uow.payments.add_allocation(row)
     return payment
+
+
+def payment_values(actor: Actor, data: PaymentData, allocation: Allocation) -> dict[str, Any]:
+    """The columns of a payment row (without its contract)."""
+    return {
+        "paid_on": data.paid_on,
+        "amount_cents": data.amount_cents,
+        "method": data.method.value,
+        "reference": data.reference,
+        "credit_cents": allocation.credit_cents,
+        "created_by_id": actor.user_id,
+    }
+
+
+def settlement_values(settlement: Settlement) -> dict[str, int]:
+    """The money columns of an allocation row: where each centavo of a payment went."""
+    return {
+        "principal_cents": settlement.principal_cents,
+        "fine_cents": settlement.fine_cents,
+        "interest_cents": settlement.interest_cents,
+        "correction_cents": settlement.correction_cents,
+        "discount_cents": settlement.discount_cents,
+    }
 
 
 def _allocation_row(payment_id: int, alloc: AllocationRecord) -> models.PaymentAllocation:

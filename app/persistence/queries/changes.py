@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, func, or_, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.domain.catalog import ContractStatus
@@ -77,7 +77,7 @@ def change_mark(session: Session) -> ChangeMark:
                 names = ", ".join(t.__tablename__ for t in MARKED)
                 own.execute(text(f"LOCK TABLE {names} IN SHARE MODE"))
                 return _read(own, True)
-        except OperationalError:  # a writer kept the lock: a mark that forces a full look
+        except DBAPIError:  # a writer kept the lock (or the role may not lock): a full look next
             return _read(own, False)
 
 
