@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from app.domain.dashboard import Dashboard, build_dashboard, week_of
+from app.domain.negativacao import RemovalDue
 from app.domain.receivables import ChangeMark
 from app.domain.worklist import HasDebt, Worklist
 from app.services.base import Context, Permission, Service
@@ -18,15 +19,15 @@ from app.services.ports import UnitOfWorkPort
 
 @dataclass(frozen=True)
 class _MoneyParts:
-    """The dashboard's sums that come only from installments and payments: kept under the
-    overdue money's mark (which moves with every change to them). The negativações to remove
-    are read at each look: their lines carry the patient's name, which an edit changes without
-    moving the mark."""
+    """The dashboard's figures that come from the same data as the overdue money
+    (installments, payments, negativações — every change to them moves the mark): kept under
+    the overdue money's mark."""
 
     as_of: date
     mark: ChangeMark
     not_due_by_date: dict[date, int]
     recovered: tuple[int, int]
+    removals: tuple[RemovalDue, ...]
 
 
 class DashboardService(Service):
@@ -59,7 +60,7 @@ class DashboardService(Service):
                 parts.not_due_by_date,
                 parts.recovered,
                 uow.receivables.promises_due(week_start, week_end, day),
-                [v.removal_due() for v in pending_removals(uow, day)],
+                _named(uow, parts.removals),
             )
 
     def _money_parts(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> _MoneyParts:
@@ -71,7 +72,23 @@ class DashboardService(Service):
             if parts is None or parts.as_of != day or parts.mark != mark or not mark.exact:
                 repo = uow.receivables
                 parts = _MoneyParts(
-                    day, mark, repo.not_due_by_date(day), repo.recovered(day.replace(day=1), day)
+                    day,
+                    mark,
+                    repo.not_due_by_date(day),
+                    repo.recovered(day.replace(day=1), day),
+                    tuple(v.removal_due() for v in pending_removals(uow, day)),
                 )
                 self._parts = parts
             return parts
+
+
+def _named(uow: UnitOfWorkPort, removals: Sequence[RemovalDue]) -> list[RemovalDue]:
+    """The removal lines with each patient's name as it is now (an edit of the name does not
+    move the mark; reading a few names does not cost what the lines do)."""
+    if not removals:
+        return []
+    people = uow.receivables.people({r.patient_id for r in removals})
+    return [
+        replace(r, patient_name=people[r.patient_id].name) if r.patient_id in people else r
+        for r in removals
+    ]

@@ -217,3 +217,15 @@ def test_a_writer_busy_on_another_pc_forces_a_full_look(clinic: Services) -> Non
         busy.rollback()
     after = check(clinic)
     assert after.full and after.mark.exact  # recomputed from scratch, under an exact mark
+
+
+def test_a_renamed_patient_is_named_anew_on_inicio(clinic: Services) -> None:
+    # Editing a name moves no money (nor the mark): the kept removal lines take today's name.
+    first = clinic.dashboard.summary(TODAY).negativacao_removals[0]
+    patient = clinic.patients.get(first.patient_id)
+    form = PatientForm(name="Nome Novo da Silva", cpf=patient.data.cpf or "")
+    clinic.patients.update(patient.id, form, patient.version)
+    check(clinic)
+    removals = clinic.dashboard.summary(TODAY).negativacao_removals
+    [renamed] = [r for r in removals if r.id == first.id]
+    assert renamed.patient_name == "Nome Novo da Silva"
