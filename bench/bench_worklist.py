@@ -457,8 +457,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             installments = db.execute("SELECT count(*) FROM installment").fetchone()[0]
     finally:
         services.close()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the scratch copy
     dash_paid_t = after_payments(path, args.today, worklist, args.runs)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     totals = worklist.totals()
     return {
         "patients": report.get("patients", args.patients) + report.get("responsibles", 0),
