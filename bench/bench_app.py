@@ -276,24 +276,17 @@ def on_postgresql(sqlite_db: Path, server: str, runs: int) -> list[tuple[str, fl
 
 
 NOTES = """\
-**Cold start: the target is missed, and why.** A bare PySide6 window is Python + QtWidgets;
-EmDia also imports SQLAlchemy's ORM and maps 16 tables before it can show one patient, and on
-this machine `import sqlalchemy.orm` alone costs about as much as the whole bare window (see the
-import profile above): the floor of *any* PySide6 + SQLAlchemy app is ≈ 2× the bare window
-before EmDia runs one line. What was cut earlier, from ≈ 5× (2.0 s against 0.4 s, same probe,
-before these changes) to 4.4× (1.88 s against 0.43 s, on the earlier 656,752-row clinic): Alembic
-is no longer imported when the schema is at head (the head is read from the migration files; a test
-checks it against Alembic); Faker (demo), `holidays` (first plan), phonenumbers/email-validator/
-validate-docbr (first validation) load on first use; the patient page is built when a patient
-is first opened; the Banco de dados tab counts rows only when seen. The sections themselves are
-built eagerly again, in the window's constructor (since the merge that brought the security
-views in), so Qt polishes all of them against the stylesheet at start. Not done, and the next
-steps if the start must get closer to 2×: build the sections when first shown again; show the
-window shell before importing SQLAlchemy and fill it when the database is open (the window is
-then visible but not yet usable — which is why the bench waits for the real list); or drop the
-ORM from the start-up path (the first page of patients through Core only). Timings on this
-shared 2-core machine vary ±50 % between runs with the load of other jobs; the ratio is measured
-in the same run, so both sides carry the same load.
+**What the start does now.** `emdia` paints a small start window (EmDia's name, "Abrindo o
+banco de dados…") right after Qt is imported and before SQLAlchemy, the services and the
+window's code are: that is the *first paint* row, and it is what a double-click shows. The main
+window then builds only its first screen (Pacientes); every other section is built the first
+time it is opened (Documentos used to count its candidates at start, Contratos to list, the
+settings to build a few hundred widgets), and the document layouts (ReportLab) load with the
+first document. The *interactive window* row is still bounded by importing SQLAlchemy's ORM and
+EmDia's services (see the import profile): dropping the ORM from the start-up path (the first
+page of patients through Core only) is the next step if it must shrink further. Timings on this
+shared 2-core machine vary ±50 % between runs with the load of other jobs; the ratio is
+measured in the same run, so both sides carry the same load.
 """
 
 
