@@ -153,13 +153,18 @@ def start_once(command: list[str], home: Path) -> Start:
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     assert proc.stdout is not None and proc.stderr is not None
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    ready = [line for line in out.splitlines() if line.startswith("ready ")]
-    painted = [line for line in out.splitlines() if line.startswith("painted ")]
-    if proc.returncode != 0 or not ready:
-        raise SystemExit(f"{command[:3]} did not reach its window (rc {proc.returncode}):\n{err}")
+    lines = []
+    for line in proc.stdout:  # until the window is ready: EmDia's start backup is not timed
+        lines.append(line)
+        if line.startswith("ready "):
+            proc.terminate()
+            break
+    err = proc.stderr.read()
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    ready = [line for line in lines if line.startswith("ready ")]
+    painted = [line for line in lines if line.startswith("painted ")]
+    if not ready:
+        raise SystemExit(f"{command[:3]} did not reach its window:\n{err}")
     first = float(painted[0].split()[1]) - began if painted else None
     return Start(float(ready[-1].split()[1]) - began, usage.ru_maxrss / 1024, first)
 
