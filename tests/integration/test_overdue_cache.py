@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import insert
 
 from app.bootstrap import Services, bootstrap
+from app.clock import FixedClock
+from app.config import load_config
 from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.dashboard import Dashboard
@@ -26,6 +28,7 @@ from app.services.dashboard import DashboardService
 from app.services.overdue import OverdueService, PatientMoney, money_by_patient
 from app.services.patient_figures import Snapshot
 from tests.conftest import TODAY
+from tests.pg import PgServer
 from tests.sheets import cpf
 
 
@@ -198,25 +201,37 @@ def test_a_long_random_run_of_payments_and_estornos(clinic: Services) -> None:
         check(clinic)
 
 
-def test_a_writer_busy_on_another_pc_forces_a_full_look(clinic: Services) -> None:
-    # On PostgreSQL two PCs write at once: while one is mid-transaction the mark cannot promise
-    # that no older row is still to appear, so the next look recomputes everyone. SQLite has
-    # one writer at a time and numbers rows in commit order: its marks are always exact.
-    on_postgresql = clinic.engine.dialect.name == "postgresql"
-    _, contract = debtors(clinic)[0]
-    with clinic.engine.connect() as other_pc:
-        busy = other_pc.begin()
-        other_pc.execute(
-            insert(models.Payment).values(
-                contract_id=contract, paid_on=TODAY, amount_cents=100, method="pix"
+@pytest.mark.postgres
+def test_a_writer_busy_on_another_pc_forces_a_full_look(
+    pg_server: PgServer, clock: FixedClock
+) -> None:
+    # On PostgreSQL two PCs write at once: a row numbered earlier may commit after a later one
+    # was seen. While a writer is mid-transaction the mark cannot promise otherwise, so the
+    # figures patched under it are recomputed in full at the next look.
+    url = pg_server.fresh_database()
+    services = bootstrap(load_config(url), clock)
+    try:
+        services.demo.create(patients=60, seed=7)
+        check(services)
+        (_, first), (_, second) = debtors(services)[:2]
+        with services.engine.connect() as other_pc:
+            busy = other_pc.begin()
+            other_pc.execute(
+                insert(models.Payment).values(
+                    contract_id=first, paid_on=TODAY, amount_cents=100, method="pix"
+                )
             )
-        )
-        with clinic.overdue.uow() as uow:
-            snapshot = clinic.overdue.snapshot(uow, TODAY)
-        assert snapshot.mark.exact is not on_postgresql
-        busy.rollback()
-    after = check(clinic)
-    assert after.full and after.mark.exact  # recomputed from scratch, under an exact mark
+            pay(services, second, "10,00")  # this PC commits meanwhile, with a later id
+            with services.overdue.uow() as uow:
+                patched = services.overdue.snapshot(uow, TODAY)
+            assert not patched.full and not patched.mark.exact
+            assert dict(patched.by_patient) == fresh(services, TODAY)
+            busy.commit()  # the earlier id appears only now
+        after = check(services)
+        assert after.full and after.mark.exact
+    finally:
+        services.close()
+        pg_server.drop(url)
 
 
 def test_a_renamed_patient_is_named_anew_on_inicio(clinic: Services) -> None:
