@@ -74,6 +74,10 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
+    "document.signed": "Documento assinado eletronicamente recebido",
+    "document.signature_checked": "Assinatura eletrônica conferida de novo",
+    "trust.add": "Certificado confiável adicionado",
+    "trust.remove": "Certificado confiável removido",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -89,6 +93,8 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
+    "document": "Documento",
+    "trusted_certificate": "Certificado confiável",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -114,6 +120,13 @@ FIELD_LABELS: dict[str, str] = {
     "waive_charges": "dispensou multa e juros",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
+    "original_document_id": "documento original",
+    "intact": "assinatura íntegra",
+    "trusted": "cadeia verificada",
+    "matches_debtor": "assinado pelo devedor",
+    "subject": "certificado",
+    "sha256": "SHA-256",
+    "is_root": "raiz",
 }
 
 
