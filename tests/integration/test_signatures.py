@@ -84,6 +84,13 @@ def received_file(tmp_path: Path, data: bytes, name: str = "assinado.pdf") -> Pa
     return path
 
 
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    )
+    return " ".join(done.stdout.split())
+
+
 def signed_count(services: Services) -> int:
     with services.signatures.uow() as uow:
         stmt = select(func.count()).where(models.Document.kind == DocumentKind.ASSINADO.value)
@@ -115,6 +122,7 @@ def test_send_for_signing_saves_the_archived_contract_and_says_how_to_sign(
     assert "sem abrir e salvar em outro programa" in message
     assert "Clínica Sorriso & Saúde Ltda" in message
     assert "Implante" not in message  # LGPD art. 11: never the treatment
+    assert "as testemunhas são dispensadas" in pdf_text(package.path)  # CPC art. 784 §4
 
 
 def test_send_for_signing_asks_for_a_contract_or_an_acordo(
@@ -180,6 +188,10 @@ def test_a_confissao_signed_with_an_icp_brasil_e_cpf_is_the_acordos(
     )
     assert package.document.kind == DocumentKind.CONFISSAO
     assert "termo de acordo" in package.message
+    text = pdf_text(package.path)
+    assert "Testemunha 2" in text  # the witnesses' lines stay, for ink …
+    assert "as testemunhas são dispensadas" in text and "784, §4º" in text  # … or e-signature
+    assert "assinador.iti.br" in text
     maria = authority.person("MARIA APARECIDA ARAUJO", DEBTOR_CPF, style="icp")
     data = sign(package.path.read_bytes(), maria, authority)
 
@@ -391,13 +403,7 @@ def test_the_dossie_lists_the_signature_and_carries_the_signed_file(
 
     result = services.dossie.export(signed.patient_id or 0, tmp_path / "dossie")
 
-    summary = tmp_path / "resumo.pdf"
-    summary.write_bytes(Path(services.archive.archived_file(result.summary.id)).read_bytes())
-    text = " ".join(
-        subprocess.run(
-            ["pdftotext", "-layout", str(summary), "-"], check=True, capture_output=True, text=True
-        ).stdout.split()
-    )
+    text = pdf_text(services.archive.archived_file(result.summary.id))
     assert "Assinaturas eletrônicas" in text
     assert "MARIA APARECIDA ARAUJO" in text and "111.444.777-35" in text
     assert f"documento {signed.original_document_id}" in text
