@@ -15,24 +15,12 @@ from sqlalchemy import func, select
 from app.bootstrap import Services
 from app.domain.agreements import AgreementForm
 from app.domain.catalog import DocumentKind
-from app.domain.contracts import ContractForm, PaymentForm
-from app.domain.patients import PatientForm, ResponsibleForm
 from app.errors import PermissionDenied, ValidationError
 from app.persistence import models
 from app.services.signatures import SignedFileRefused
 from tests.conftest import STAFF_PASSWORD
+from tests.signed_data import DEBTOR_CPF, PATIENT_CPF, seed_family
 from tests.signing import Authority, append_update, sign
-
-CLINIC = {
-    "name": "Clínica Sorriso & Saúde Ltda",
-    "cnpj": "11.222.333/0001-81",
-    "address": "Av. Brasil, 1500",
-    "city": "Campinas",
-    "state": "SP",
-    "phone": "(19) 3232-4545",
-}
-DEBTOR_CPF = "11144477735"  # Maria, who pays for her son's treatment
-PATIENT_CPF = "52998224725"
 
 
 @pytest.fixture(scope="module")
@@ -42,32 +30,7 @@ def authority() -> Authority:
 
 @pytest.fixture
 def contract_id(services: Services) -> int:
-    """A minor patient whose mother pays: 6 × R$ 200,00 from 05/12/2025, the first paid."""
-    services.clinic.update(CLINIC)
-    patient = services.patients.create(
-        PatientForm(
-            name="João Conceição Araújo",
-            cpf="529.982.247-25",
-            birth_date="10/02/2012",
-            street="Rua das Acácias",
-            number="45",
-            city="Campinas",
-            state="SP",
-            responsible=ResponsibleForm(cpf="111.444.777-35", name="Maria Aparecida Araújo"),
-        )
-    )
-    view = services.contracts.create(
-        patient.id,
-        ContractForm(
-            total="1.200,00",
-            installments="6",
-            first_due="2025-12-05",
-            method="pix",
-            description="Implante dentário 36 — uso interno",
-        ),
-    )
-    services.payments.add(PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix"))
-    return view.summary.id
+    return seed_family(services)
 
 
 def sent(services: Services, tmp_path: Path, contract_id: int) -> bytes:

@@ -14,9 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.domain.agreements import AgreementForm
-from app.domain.contracts import ContractForm, PaymentForm
-from app.domain.patients import PatientForm, ResponsibleForm
 from app.services.signatures import Received
+from tests.signed_data import DEBTOR_CPF, seed_family
 from tests.signing import Authority, append_update, sign
 from ui.dialogs.signature_dialogs import SignatureReportDialog, SigningMessageDialog
 from ui.documents import DocumentDesk
@@ -24,8 +23,6 @@ from ui.signing import SignatureDesk
 from ui.views.documents_view import DocumentsView
 from ui.views.patient.page import PatientPage
 from ui.views.trust_tab import TrustTab
-
-DEBTOR_CPF = "11144477735"
 
 
 @pytest.fixture(scope="module")
@@ -35,21 +32,7 @@ def authority() -> Authority:
 
 @pytest.fixture
 def patient_id(services: Services) -> int:
-    services.clinic.update({"name": "Clínica Sorriso Ltda", "cnpj": "11.222.333/0001-81"})
-    patient = services.patients.create(
-        PatientForm(
-            name="João Conceição Araújo",
-            cpf="529.982.247-25",
-            birth_date="10/02/2012",
-            responsible=ResponsibleForm(cpf="111.444.777-35", name="Maria Aparecida Araújo"),
-        )
-    )
-    view = services.contracts.create(
-        patient.id,
-        ContractForm(total="1.200,00", installments="6", first_due="2025-12-05", method="pix"),
-    )
-    services.payments.add(PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix"))
-    return patient.id
+    return services.contracts.get(seed_family(services)).summary.patient_id
 
 
 def make_page(
