@@ -162,6 +162,9 @@ def signature_screens(
     """Enviar para assinatura on a contract, the file signed by its debtor with a fictitious
     authority's certificate (as gov.br would), Receber documento assinado with its report, the
     contract showing who signed, and Configurações → Certificados confiáveis."""
+    # The throw-away authority the tests sign with (the repository root is not on the path
+    # when this file runs as a script).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.signing import Authority, sign
 
     summary = services.contracts.get(contract_id).summary

@@ -108,7 +108,7 @@ class SignatureDesk(QObject):
     def _received(self, parent: QWidget, status: QLabel, received: Received) -> None:
         signed = received.signed
         status.setText(
-            status.tr("Documento assinado {id}: {note}.").format(
+            status.tr("Recebido (documento {id}): {note}.").format(
                 id=signed.document_id, note=signed.note
             )
         )

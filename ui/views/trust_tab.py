@@ -41,7 +41,7 @@ class TrustTab(QWidget):
                 "Para dizer que uma assinatura eletrônica foi emitida por quem diz, o EmDia "
                 "precisa das raízes em que a clínica confia. Ele não traz nenhuma: baixe do ITI "
                 "(Instituto Nacional de Tecnologia da Informação) a cadeia do gov.br "
-                "(Cadeia_GovBr.p7b) e as AC Raiz da ICP-Brasil, confira a origem e adicione "
+                "(Cadeia_GovBr-der.p7b) e as AC Raiz da ICP-Brasil, confira a origem e adicione "
                 'aqui uma vez. Sem elas, toda assinatura recebida mostra "cadeia não '
                 'verificada" — a integridade e o CPF continuam conferidos. A revogação dos '
                 "certificados não é consultada: o EmDia trabalha sem internet."

@@ -5,7 +5,7 @@ dossiê — set apart at its end; and the archive of what was generated for the 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from app.domain.catalog import DocumentKind
 from app.domain.contracts import ContractView
@@ -49,10 +49,8 @@ class PrintBar(QWidget):
         self.status.setWordWrap(True)
         row.addWidget(self.status, 1)
         # The contract goes to the patient's phone and comes back signed (gov.br or e-CPF).
-        self.signature_button = QToolButton()
+        self.signature_button = QPushButton(self.tr("Assinatura eletrônica"))
         self.signature_button.setObjectName("signature")
-        self.signature_button.setText(self.tr("Assinatura eletrônica"))
-        self.signature_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.signature_button)
         self.send_action = menu.addAction(self.tr("Enviar contrato para assinatura…"))
         self.send_action.setToolTip(
