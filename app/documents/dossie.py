@@ -289,7 +289,8 @@ def _signatures(facts: DossieFacts) -> list[Flowable]:
         return []
     parts: list[Flowable] = [para("Assinaturas eletrônicas", "h2")]
     for s in facts.signatures:
-        what = f"{esc(KIND_LABELS.get(s.original_kind, s.original_kind))} — documento {s.original_document_id}"
+        kind = KIND_LABELS.get(s.original_kind, s.original_kind)
+        what = f"{esc(kind)} — documento {s.original_document_id}"
         if s.agreement_id:
             what += f", acordo nº {s.agreement_id}"
         elif s.contract_id:
