@@ -123,14 +123,38 @@ def _certificate_file(der: bytes) -> CertificateFile:
     cert = x509.Certificate.load(der)
     validity = cert["tbs_certificate"]["validity"]
     return CertificateFile(
-        subject=cert.subject.human_friendly,
-        issuer=cert.issuer.human_friendly,
+        subject=distinguished_name(cert.subject),
+        issuer=distinguished_name(cert.issuer),
         sha256=hashlib.sha256(der).hexdigest(),
         pem=pem.armor("CERTIFICATE", der).decode("ascii"),
         self_signed=cert.self_signed != "no",
         not_before=_naive_utc(validity["not_before"].native),
         not_after=_naive_utc(validity["not_after"].native),
     )
+
+
+# The attribute names of a distinguished name as certificates are written everywhere (RFC 4514,
+# the way Windows and the ITI show them), rather than asn1crypto's English labels.
+_NAME_LABELS = {
+    "common_name": "CN",
+    "organizational_unit_name": "OU",
+    "organization_name": "O",
+    "locality_name": "L",
+    "state_or_province_name": "ST",
+    "country_name": "C",
+    "email_address": "E",
+    "serial_number": "serialNumber",
+}
+
+
+def distinguished_name(name: x509.Name) -> str:
+    """``CN=AC Raiz, OU=..., O=ICP-Brasil, C=BR``: the most specific part first."""
+    parts: list[str] = []
+    for rdn in reversed(list(name.chosen)):
+        for attr in rdn:
+            label = _NAME_LABELS.get(attr["type"].native, attr["type"].dotted)
+            parts.append(f"{label}={_text(attr['value'].native)}")
+    return ", ".join(parts)
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -244,8 +268,8 @@ def _reading(embedded: EmbeddedPdfSignature, context: Any, has_roots: bool) -> S
 
 def _holder(cert: x509.Certificate) -> tuple[str, str, str]:
     """The subject's common name, the ICP-Brasil person field as text, the issuer's name."""
-    subject = cert.subject.native.get("common_name", "") or cert.subject.human_friendly
-    issuer = cert.issuer.native.get("common_name", "") or cert.issuer.human_friendly
+    subject = cert.subject.native.get("common_name", "") or distinguished_name(cert.subject)
+    issuer = cert.issuer.native.get("common_name", "") or distinguished_name(cert.issuer)
     return _text(subject), _person_data(cert), _text(issuer)
 
 

@@ -7,7 +7,9 @@ Pure rules (``today`` is always passed in):
   1. the debt is certain, liquid and overdue: open overdue principal > 0 by ``law.updated_debt``,
      not renegotiated (an acordo replaced it), no promise still running;
   2. the contract (or the termo de confissão de dívida) is archived — the título that proves
-     the debt (CPC art. 784 III);
+     the debt (CPC art. 784 III); a copy the debtor signed electronically, intact and valid and
+     exactly the archived document, proves it without witnesses (CPC art. 784 §4) and is named
+     first;
   3. complete data of the person charged (the responsável financeiro when there is one): CPF and
      full address — the bureau identifies the debtor by them, and the notice goes there;
   4. the aviso prévio: a written notice (document ``aviso-negativacao``) **sent** (logged in the
@@ -39,6 +41,7 @@ from app.domain.law import DebtLine, Status
 from app.domain.money import format_brl
 from app.domain.regua import NEGATIVACAO_NOTICE_DAYS
 from app.domain.risk import PRESCRIPTION_YEARS, add_years
+from app.domain.signatures import SignedDocument
 
 # Súmula 548 STJ: removal within five business days from the full payment.
 REMOVAL_BUSINESS_DAYS = 5
@@ -193,6 +196,7 @@ class NegativacaoFacts:
     notices_sent: Sequence[NoticeSent]
     promise_until: date | None = None  # a promise still running (promised day)
     open_negativacao: OpenNegativacao | None = None
+    e_signed: Sequence[SignedDocument] = ()  # signed copies of its contrato / confissão
 
 
 # A notice logged with this outcome did not reach the debtor (wrong address): it does not count.
@@ -231,8 +235,36 @@ def _debt(facts: NegativacaoFacts, overdue: list[DebtLine]) -> CheckItem:
     )
 
 
+def signed_by_debtor(copies: Sequence[SignedDocument]) -> SignedDocument | None:
+    """The latest copy of the título the debtor signed electronically with an intact, valid
+    signature over exactly the archived document: it proves the debt without witnesses (CPC
+    art. 784 §4). A chain not verified offline does not disqualify it (the integrity is what
+    the law asks to be checked); a signature by someone else does."""
+    good = [s for s in copies if s.intact and s.valid and s.covers_original and s.matches_debtor]
+    return max(good, key=lambda s: s.document_id, default=None)
+
+
+def _electronic_title(signed: SignedDocument) -> CheckItem:
+    what = (
+        "contrato assinado"
+        if signed.original_kind == "contrato"
+        else "confissão de dívida assinada"
+    )
+    when = f" em {format_date(signed.signed_on)}" if signed.signed_on else ""
+    return CheckItem(
+        CheckKey.TITLE,
+        CHECK_LABELS[CheckKey.TITLE],
+        True,
+        f"{what} eletronicamente pelo devedor, {signed.signer_name},{when} (documento "
+        f"{signed.document_id}; sem testemunhas, CPC art. 784 §4)",
+    )
+
+
 def _title(facts: NegativacaoFacts) -> CheckItem:
     label = CHECK_LABELS[CheckKey.TITLE]
+    signed = signed_by_debtor(facts.e_signed)
+    if signed is not None:
+        return _electronic_title(signed)
     if not facts.titles:
         return CheckItem(
             CheckKey.TITLE,

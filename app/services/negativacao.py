@@ -265,6 +265,7 @@ class NegativacaoService(Service):
             )
             if open_row is not None
             else None,
+            e_signed=uow.signatures.for_titles(contract_id, contract.agreement_id),
         )
         return ContractCheck(
             contract_id=contract_id,

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.bootstrap import Services
 from app.domain.agreements import AgreementForm
 from app.domain.catalog import DocumentKind
+from app.domain.negativacao import CheckItem, CheckKey
 from app.errors import PermissionDenied, ValidationError
 from app.persistence import models
 from app.services.signatures import SignedFileRefused
@@ -63,6 +64,12 @@ def signed_count(services: Services) -> int:
 def archive_files(services: Services) -> set[Path]:
     folder = services.config.documents_dir
     return {p for p in folder.rglob("*.pdf")} if folder.exists() else set()
+
+
+def title_item(services: Services, contract_id: int) -> CheckItem:
+    """The negativação checklist's *título* line for the contract."""
+    (check,) = services.negativacao.check(contract_id)
+    return next(i for i in check.readiness.items if i.key == CheckKey.TITLE)
 
 
 def audit_actions(services: Services) -> list[str]:
@@ -131,6 +138,11 @@ def test_a_contract_signed_by_the_debtor_is_archived_beside_the_original(
         signed.document_id
     ]
     assert "document.signed" in audit_actions(services)
+    titulo = title_item(services, contract_id)
+    assert titulo.ok and titulo.why.startswith(
+        "contrato assinado eletronicamente pelo devedor, MARIA APARECIDA ARAUJO, em 14/03/"
+    )
+    assert f"(documento {signed.document_id}; sem testemunhas, CPC art. 784 §4)" in titulo.why
 
 
 def test_a_confissao_signed_with_an_icp_brasil_e_cpf_is_the_acordos(
@@ -178,6 +190,8 @@ def test_signed_by_someone_else_is_archived_and_says_it_is_not_the_debtor(
         "Assinado por JOAO CONCEICAO ARAUJO (CPF 529.982.247-25), que não é quem este "
         "documento cobra: Maria Aparecida Araújo (CPF 111.444.777-35)."
     ) in signed.notes
+    # The negativação checklist still names the generated contract, not the son's signature.
+    assert "eletronicamente" not in title_item(services, contract_id).why
 
 
 def test_a_certificate_without_cpf_cannot_match_the_debtor(
@@ -335,7 +349,7 @@ def test_trusted_certificates_are_the_gestors_and_audited(
     assert again.added == () and [c.id for c in again.already] == [added.added[0].id]
     listed = services.trust.list()
     assert [c.role_label for c in listed] == ["raiz (âncora)", "intermediária"]
-    assert listed[0].subject.startswith("Common Name: Raiz de Teste do EmDia")
+    assert listed[0].subject.startswith("CN=Raiz de Teste do EmDia, ")
     removed = services.trust.remove(listed[1].id)
     assert [c.id for c in services.trust.list()] == [listed[0].id]
     assert removed.sha256 == listed[1].sha256

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from app.adapters.business_days import business_calendar
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
@@ -21,6 +21,7 @@ from app.domain.negativacao import (
     readiness,
     removal_deadline,
 )
+from app.domain.signatures import SignedDocument
 
 DUE = date(2026, 1, 10)
 TODAY = date(2026, 3, 16)
@@ -80,6 +81,55 @@ def test_without_the_archived_contract_or_confissao_it_is_refused() -> None:
     assert not item(readiness(facts(titles=[]), TODAY), CheckKey.TITLE).ok
     confissao = [ArchivedFact(9, "confissao", date(2026, 3, 1))]
     assert item(readiness(facts(titles=confissao), TODAY), CheckKey.TITLE).ok
+
+
+def e_signed(document_id: int = 12, kind: str = "contrato", **changes: object) -> SignedDocument:
+    """A copy of the título the debtor signed on gov.br (chain not verified offline)."""
+    base = SignedDocument(
+        document_id=document_id,
+        original_document_id=1,
+        original_kind=kind,
+        contract_id=7,
+        agreement_id=None,
+        patient_id=3,
+        file_sha256="ab" * 32,
+        signer_name="ANA SOUZA",
+        signer_cpf="11144477735",
+        signed_at=datetime(2026, 3, 14, 15, 30),
+        intact=True,
+        valid=True,
+        covers_original=True,
+        trusted=False,
+        matches_debtor=True,
+        notes=(),
+        verified_at=datetime(2026, 3, 15, 9, 0),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_a_titulo_the_debtor_signed_electronically_proves_the_debt_without_witnesses() -> None:
+    check = item(readiness(facts(titles=[], e_signed=[e_signed()]), TODAY), CheckKey.TITLE)
+    assert check.ok
+    assert check.why == (
+        "contrato assinado eletronicamente pelo devedor, ANA SOUZA, em 14/03/2026 (documento "
+        "12; sem testemunhas, CPC art. 784 §4)"
+    )
+    confissao = e_signed(13, "confissao", signed_at=None)
+    check = item(readiness(facts(e_signed=[e_signed(), confissao]), TODAY), CheckKey.TITLE)
+    assert check.why.startswith("confissão de dívida assinada eletronicamente pelo devedor, ")
+    assert "documento 13;" in check.why
+
+
+def test_a_signature_by_someone_else_or_not_intact_is_not_the_debtors() -> None:
+    for bad in (
+        e_signed(matches_debtor=False),
+        e_signed(intact=False),
+        e_signed(valid=False),
+        e_signed(covers_original=False),
+    ):
+        assert not item(readiness(facts(titles=[], e_signed=[bad]), TODAY), CheckKey.TITLE).ok
+        check = item(readiness(facts(e_signed=[bad]), TODAY), CheckKey.TITLE)
+        assert check.ok and check.why == "documento 1 (contrato) de 01/12/2025"
 
 
 def test_debtor_needs_cpf_and_full_address() -> None:
