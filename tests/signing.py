@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-SIGNED_AT = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)  # two days before the tests' TODAY
+SIGNED_AT = datetime(2026, 3, 16, 15, 30, tzinfo=UTC)  # the tests' TODAY, after 10:00 (generated)
 NOT_BEFORE = datetime(2020, 1, 1)
 NOT_AFTER = datetime(2040, 1, 1)
 PERSON_OID = x509.ObjectIdentifier("2.16.76.1.3.1")

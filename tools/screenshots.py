@@ -13,7 +13,7 @@ import tempfile
 import time as time_module
 import zipfile
 from collections.abc import Callable
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any
@@ -188,7 +188,10 @@ def signature_screens(
         name, cpf = debtor.name.upper(), debtor.cpf
     authority = Authority("AC Raiz Fictícia de Demonstração")
     signed = tmp / "contrato-assinado.pdf"
-    signed.write_bytes(sign(target.read_bytes(), authority.person(name, cpf), authority))
+    # Signed that afternoon, on the patient's phone.
+    afternoon = datetime.combine(TODAY, time(14, 5), tzinfo=UTC)
+    data = sign(target.read_bytes(), authority.person(name, cpf), authority, at=afternoon)
+    signed.write_bytes(data)
     page.signing.ask_signed_file = lambda _parent: str(signed)
     page.print_bar.receive_action.trigger()
     wait_until(app, lambda: len(shown) == 2)

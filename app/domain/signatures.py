@@ -109,6 +109,7 @@ class OriginalDocument:
     patient_id: int | None
     debtor_name: str
     debtor_cpf: str | None
+    generated_at: datetime | None = None  # when EmDia generated it (local time)
 
 
 @dataclass(frozen=True)
@@ -285,11 +286,28 @@ def _notes(
         notes.append(_debtor_note(principal, original))
     if principal.signed_at is None:
         notes.append("O arquivo não diz quando foi assinado.")
+    elif original is not None and original.generated_at is not None:
+        notes.extend(_clock_note(principal.signed_at, original.generated_at))
     for other in signers:
         if other is not principal:
             when = f" em {format_date(other.signed_at.date())}" if other.signed_at else ""
             notes.append(f"Também assinado por {who(other)}{when}.")
     return tuple(notes)
+
+
+def _clock_note(signed_at: datetime, generated_at: datetime) -> list[str]:
+    """A signature cannot come before the document it covers: a date earlier than the
+    generation is the signer's device clock (the signers send no time-stamp), so the date says
+    nothing and the report warns instead of letting it pass as the day of signing."""
+    if signed_at >= generated_at:
+        return []
+    moment = "%d/%m/%Y %H:%M"
+    return [
+        f"A data de assinatura que o aplicativo de quem assinou gravou "
+        f"({signed_at.strftime(moment)}) é anterior à geração do documento "
+        f"({generated_at.strftime(moment)}): o relógio do aparelho estava errado. Não use essa "
+        "data como prova de quando foi assinado."
+    ]
 
 
 def _trust_note(signer: Signer) -> str:

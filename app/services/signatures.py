@@ -259,6 +259,7 @@ def _original(uow: UnitOfWorkPort, document: ArchivedDocument) -> OriginalDocume
         patient_id=document.patient_id,
         debtor_name=debtor.name if debtor is not None else document.patient_name,
         debtor_cpf=debtor.cpf if debtor is not None else None,
+        generated_at=document.generated_at,
     )
 
 

@@ -90,7 +90,7 @@ def test_documents_signed_archives_and_prints_the_verification(
     assert set(item) == SIGNED_KEYS
     assert (item["kind"], item["contract_id"], item["agreement_id"]) == ("contrato", contract, None)
     assert (item["signer_name"], item["signer_cpf"]) == (name.upper(), cpf)
-    assert item["signed_at"] == "2026-03-14T15:30:00"
+    assert item["signed_at"] == "2026-03-16T15:30:00"
     assert [item[k] for k in ("intact", "valid", "covers_original", "matches_debtor")] == [
         True,
         True,

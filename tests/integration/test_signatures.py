@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -128,8 +129,8 @@ def test_a_contract_signed_by_the_debtor_is_archived_beside_the_original(
     assert (signed.signer_name, signed.signer_cpf) == ("MARIA APARECIDA ARAUJO", DEBTOR_CPF)
     assert (signed.intact, signed.valid, signed.covers_original) == (True, True, True)
     assert signed.matches_debtor and not signed.trusted
-    assert signed.signed_at is not None and signed.signed_at.strftime("%d/%m") == "14/03"
-    assert signed.note == "assinado eletronicamente por MARIA APARECIDA ARAUJO em 14/03"
+    assert signed.signed_at is not None and signed.signed_at.strftime("%d/%m") == "16/03"
+    assert signed.note == "assinado eletronicamente por MARIA APARECIDA ARAUJO em 16/03"
     assert signed.notes[0].startswith("Cadeia não verificada: nenhum certificado raiz")
     assert not any("verificada até" in n for n in signed.notes)  # never claims more
     listed = services.archive.for_patient(signed.patient_id or 0)
@@ -140,7 +141,7 @@ def test_a_contract_signed_by_the_debtor_is_archived_beside_the_original(
     assert "document.signed" in audit_actions(services)
     titulo = title_item(services, contract_id)
     assert titulo.ok and titulo.why.startswith(
-        "contrato assinado eletronicamente pelo devedor, MARIA APARECIDA ARAUJO, em 14/03/"
+        "contrato assinado eletronicamente pelo devedor, MARIA APARECIDA ARAUJO, em 16/03/"
     )
     assert f"(documento {signed.document_id}; sem testemunhas, CPC art. 784 §4)" in titulo.why
 
@@ -281,8 +282,24 @@ def test_a_second_signature_on_top_keeps_the_debtors_as_the_one_that_counts(
     assert [s.name for s in signed.signers] == ["ANA PAULA SOUZA", "MARIA APARECIDA ARAUJO"]
     assert signed.signer_name == "MARIA APARECIDA ARAUJO" and signed.matches_debtor
     assert signed.intact and signed.covers_original
-    assert "Também assinado por ANA PAULA SOUZA (CPF 390.533.447-05) em 14/03/2026." in (
+    assert "Também assinado por ANA PAULA SOUZA (CPF 390.533.447-05) em 16/03/2026." in (
         signed.notes
+    )
+
+
+def test_a_phone_clock_before_the_generation_is_not_taken_for_the_signing_date(
+    services: Services, contract_id: int, tmp_path: Path, authority: Authority
+) -> None:
+    maria = authority.person("MARIA APARECIDA ARAUJO", DEBTOR_CPF)
+    early = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)  # two days before EmDia generated it
+    data = sign(sent(services, tmp_path, contract_id), maria, authority, at=early)
+
+    signed = services.signatures.receive(received_file(tmp_path, data)).signed
+
+    assert signed.matches_debtor and signed.intact
+    assert any(
+        n.startswith("A data de assinatura que o aplicativo de quem assinou gravou (14/03/2026")
+        for n in signed.notes
     )
 
 

@@ -96,7 +96,7 @@ def test_send_the_contract_then_receive_it_signed_by_the_debtor(
     assert "Cadeia não verificada" in report.notes.text()
     assert page.contracts.signature.isVisible()
     assert page.contracts.signature.text() == (
-        f"Contrato: assinado eletronicamente por MARIA APARECIDA ARAUJO em 14/03 (documento "
+        f"Contrato: assinado eletronicamente por MARIA APARECIDA ARAUJO em 16/03 (documento "
         f"{result.signed.document_id}; cadeia não verificada)."
     )
     kinds = [page.archive.model.index(r, 2).data() for r in range(page.archive.model.rowCount())]
@@ -151,7 +151,7 @@ def test_the_acordos_confissao_goes_for_signing_and_shows_who_signed(
     receive(qtbot, page, signed_file)
     column = page.agreements.model.columnCount() - 1
     assert page.agreements.model.index(0, column).data() == (
-        "assinado eletronicamente por MARIA APARECIDA ARAUJO em 14/03"
+        "assinado eletronicamente por MARIA APARECIDA ARAUJO em 16/03"
     )
 
 

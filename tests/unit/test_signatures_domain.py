@@ -3,6 +3,7 @@ signature counts, what is refused, and that a chain is never called verified unl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -105,6 +106,20 @@ def test_a_trusted_chain_names_its_root_and_says_revocation_was_not_checked() ->
         "Cadeia verificada até Autoridade Certificadora Raiz do Governo Federal do Brasil v1. A "
         "revogação do certificado não foi consultada: o EmDia trabalha sem internet."
     )
+
+
+def test_a_signing_date_before_the_document_existed_is_called_the_devices_clock() -> None:
+    generated = replace(ORIGINAL, generated_at=datetime(2026, 3, 16, 10, 0))
+    report = assess(pdf(reading()), generated, BEFORE)  # the signer's clock says 14/03
+
+    assert report.refusal is None  # the bytes are intact: only the date is not to be believed
+    assert report.notes[-1] == (
+        "A data de assinatura que o aplicativo de quem assinou gravou (14/03/2026 15:30) é "
+        "anterior à geração do documento (16/03/2026 10:00): o relógio do aparelho estava "
+        "errado. Não use essa data como prova de quando foi assinado."
+    )
+    same_day = replace(ORIGINAL, generated_at=WHEN)
+    assert not any("relógio" in n for n in assess(pdf(reading()), same_day, BEFORE).notes)
 
 
 def test_the_same_name_with_another_cpf_is_not_the_debtor() -> None:
