@@ -46,7 +46,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         result = services.trust.add(Path(args.file))
     for cert in result.added:
-        print(f"adicionado {cert.id}: {cert.subject} ({cert.role_label})")
+        print(f"adicionado {cert.id}, {cert.role_label}: {cert.subject}")
     for cert in result.already:
         print(f"já estava na lista {cert.id}: {cert.subject}")
     print(result.message)

@@ -150,6 +150,7 @@ def test_trust_is_the_gestors(
     code, out, err = run(capsys, "--db", str(demo_db), "trust", "add", str(chain))
     assert code == 0, err
     assert "2 certificado(s) adicionado(s)." in out
+    assert "adicionado 1, raiz (âncora): CN=Raiz de Teste do EmDia, O=Gov-Br, C=BR" in out
     code, out, err = run(capsys, "--db", str(demo_db), "trust", "list", "--json")
     assert code == 0, err
     listed = json.loads(out)
