@@ -112,6 +112,7 @@ FIELD_LABELS: dict[str, str] = {
     "code": "motivo",
     "reason": "detalhe",
     "waive_charges": "dispensou multa e juros",
+    "installment_named": "parcela indicada pelo pagador",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
 }
