@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from app.domain import identity
 from app.domain.catalog import ContractStatus, PaymentMethod
 from app.domain.dates import age_on, parse_date
+from app.domain.documents import NO_LETTER_FACTS, LetterFacts
 from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, money_in_form
@@ -399,6 +400,7 @@ class ContractView:
     lines: tuple[DebtLine, ...]
     payments: tuple[PaymentView, ...]
     version: int
+    letter: LetterFacts = NO_LETTER_FACTS  # what the collection letters need to know
     signed_on: date | None = None
     witnesses: tuple[tuple[str, str], ...] = ()
 

@@ -24,6 +24,8 @@ How a contract moves along the régua:
   latest reached step is already done, the next step of the régua is due at once.
 - **agradecimento** (thanks) follows an installment paid late, within a week of the payment,
   when no collection step is due for that patient.
+- A **prescribed** installment (five years past its due date, CC art. 206 §5 I) is out of the
+  régua: no step, no message (``app.domain.prescription``).
 - **negativação** (manual, gestor) never comes before the aviso de negativação: while the
   notice was not sent, the notice is the step due; once sent, negativação is only *ready* 10
   days later (CDC art. 43 §2) — the engine reports when the notice went.
@@ -39,6 +41,7 @@ from enum import StrEnum
 from app.domain.catalog import Channel, DocumentKind
 from app.domain.contacts import ContactRecord
 from app.domain.law import DebtLine
+from app.domain.prescription import is_prescrita
 from app.domain.promises import PromiseRecord, latest_broken, pending_promise
 
 
@@ -409,7 +412,8 @@ def step_due(case: PatientCase, steps: Sequence[ReguaStep], today: date) -> DueS
         broken = latest_broken(case.promises, today)
         by_contract: dict[int, list[ReguaItem]] = {}
         for item in case.open_items:
-            if item.line.is_open:
+            # A prescribed installment is out of collection altogether (CC art. 206 §5 I).
+            if item.line.is_open and not is_prescrita(item.line):
                 by_contract.setdefault(item.contract_id, []).append(item)
         for contract_id, items in by_contract.items():
             promise = broken

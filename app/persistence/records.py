@@ -166,3 +166,4 @@ class NegativacaoRow:
     removal_reason: str
     included_by: str
     removed_by: str
+    installments: tuple[int, ...] | None = None  # registered; None: those due before inclusion
