@@ -261,6 +261,9 @@ class PatientCase:
     contacts: Sequence[ContactRecord] = ()
     promises: Sequence[PromiseRecord] = ()  # ``paid_cents`` already computed
     negativado_since: date | None = None
+    # Installments (``line.key``) already registered with a credit bureau: their debt needs no
+    # aviso and no negativação again.
+    registered: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -329,10 +332,13 @@ def _due_for_contract(
         notice = next((s for s in active if s.key == StepKey.AVISO_NEGATIVACAO), None)
         if notice is not None and not done(notice):
             latest = notice
-    if (
-        latest.key == StepKey.NEGATIVACAO
-        and case.negativado_since is not None
-        and case.negativado_since >= entry
+    if latest.key in (StepKey.AVISO_NEGATIVACAO, StepKey.NEGATIVACAO) and (
+        anchor.line.key in case.registered
+        or (
+            latest.key == StepKey.NEGATIVACAO
+            and case.negativado_since is not None
+            and case.negativado_since >= entry
+        )
     ):
         return None  # already registered: nothing more to do on this debt
     step: ReguaStep | None = None if done(latest) else latest

@@ -42,7 +42,8 @@ PLACEHOLDERS: dict[str, str] = {
     "telefone": "telefone de quem recebe (roteiro de ligação)",
     "clinica": "nome da clínica",
     "telefone_clinica": "telefone da clínica",
-    "assinatura": "identificação da clínica: razão social, CNPJ/CPF e telefone (CDC art. 42-A)",
+    "assinatura": "identificação da clínica: razão social, CNPJ/CPF, endereço e telefone "
+    "(CDC art. 42-A)",
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")

@@ -36,6 +36,7 @@ from app.domain.contracts import ContractSummary, PaymentView
 from app.domain.documents import ArchivedDocument
 from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
 from app.domain.layouts import ContractHeader, PaymentLine
+from app.domain.negativacao import OpenNegativacao
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
 from app.domain.risk import AgreementRecord, ContactAttempt
@@ -164,6 +165,9 @@ class CollectionPort(Protocol):
     def policies(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]: ...
     def people(self, ids: Sequence[int]) -> dict[int, models.Patient]: ...
     def negativados(self, patient_ids: Sequence[int], as_of: date) -> dict[int, date]: ...
+    def registrations(
+        self, contract_ids: Sequence[int], as_of: date
+    ) -> dict[int, list[OpenNegativacao]]: ...
     def contacts(
         self, patient_ids: Sequence[int], until: datetime
     ) -> dict[int, list[ContactRecord]]: ...

@@ -93,9 +93,7 @@ def test_the_titulo_of_an_acordo_is_its_accepted_confissao() -> None:
     confessed = replace(without, confession=ArchivedFact(9, "confissao", date(2026, 3, 1)))
     accepted = item(readiness(facts(title=confessed), TODAY), CheckKey.TITLE)
     assert accepted.ok
-    assert accepted.why == (
-        "confissão de dívida do acordo 4, aceito em 01/03/2026 (documento 9)"
-    )
+    assert accepted.why == ("confissão de dívida do acordo 4, aceito em 01/03/2026 (documento 9)")
 
 
 def test_debtor_needs_cpf_and_full_address() -> None:
