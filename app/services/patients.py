@@ -100,9 +100,7 @@ class PatientService(Service):
             self._apply(row, data)
             if form.confirm_data_today:
                 row.data_confirmed_on = today
-            row.responsible_id = self._resolve_responsible(
-                uow, data.responsible, patient_id, data
-            )
+            row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id, data)
             self._commit(uow)
             uow.refresh(row)
             return uow.patients.to_domain(row)
