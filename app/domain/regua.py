@@ -191,7 +191,7 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
         Channel.LETTER,
         "Gerar a notificação extrajudicial (carta em PDF) para {responsavel}, com os valores "
         "atualizados ({valor_atualizado}) e prazo até {prazo} para pagamento ou contato. Envie "
-        "por carta com aviso de recebimento ou entregue pessoalmente, e registre o envio.",
+        "por carta com AR (aviso de recebimento) ou entregue pessoalmente, e registre o envio.",
         position=7,
     ),
     ReguaStep(
@@ -199,9 +199,11 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
         "Aviso de negativação",
         40,
         Channel.LETTER,
-        "Gerar o aviso prévio de negativação (CDC art. 43 §2) para {responsavel}, valor "
-        "atualizado {valor_atualizado}. A inclusão no cadastro de inadimplentes só pode ser "
-        "feita 10 dias depois do envio. Registre o envio.",
+        "Gerar a comunicação prévia de negativação para {responsavel}, valor atualizado "
+        "{valor_atualizado}: a carta lista as parcelas que poderão ser incluídas e o valor — "
+        "só elas poderão ser registradas. É uma cortesia da clínica: o aviso legal (CDC art. 43 "
+        "§2) é enviado pelo próprio birô (SPC, Serasa, Boa Vista). Envie por carta com AR e "
+        "registre o envio; a inclusão, só 10 dias depois (prática dos birôs).",
         position=8,
     ),
     ReguaStep(
@@ -228,6 +230,21 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
 )
 
 DEFAULT_BY_KEY = {s.key: s for s in DEFAULT_STEPS}
+
+# Default texts of earlier versions: a step still carrying one (never edited by the clinic)
+# takes today's default — the old aviso called itself the legal notice of CDC art. 43 §2.
+FORMER_DEFAULTS: dict[str, tuple[str, ...]] = {
+    StepKey.NOTIFICACAO: (
+        "Gerar a notificação extrajudicial (carta em PDF) para {responsavel}, com os valores "
+        "atualizados ({valor_atualizado}) e prazo até {prazo} para pagamento ou contato. Envie "
+        "por carta com aviso de recebimento ou entregue pessoalmente, e registre o envio.",
+    ),
+    StepKey.AVISO_NEGATIVACAO: (
+        "Gerar o aviso prévio de negativação (CDC art. 43 §2) para {responsavel}, valor "
+        "atualizado {valor_atualizado}. A inclusão no cadastro de inadimplentes só pode ser "
+        "feita 10 dias depois do envio. Registre o envio.",
+    ),
+}
 
 
 def ladder(steps: Iterable[ReguaStep]) -> list[ReguaStep]:
