@@ -281,6 +281,23 @@ def interest_units(principal_cents: int, monthly_bp: int, days: int) -> int:
     return principal_cents * monthly_bp * days
 
 
+def interest_terms(monthly_bp: int) -> str:
+    """The day count of the juros de mora, as the contract, the notificação and the confissão
+    state it: ``1 % ao mês, simples, contados por dia corrido de atraso à razão de 1/30 da taxa
+    mensal (0,0333 % ao dia): 12 % em 360 dias de atraso, 12,17 % em 365``."""
+    if monthly_bp <= 0:
+        return "sem juros de mora"
+    daily = _round(Fraction(monthly_bp * 100, DAYS_PER_MONTH))  # 1/10,000 % per day
+    daily_text = f"{daily // 10_000},{daily % 10_000:04d}"
+    year_365 = Fraction(monthly_bp * 365, DAYS_PER_MONTH)  # basis points over 365 days
+    return (
+        f"{format_percent(monthly_bp)} ao mês, simples, contados por dia corrido de atraso à "
+        f"razão de 1/{DAYS_PER_MONTH} da taxa mensal ({daily_text} % ao dia): "
+        f"{format_percent(monthly_bp * 12)} em 360 dias de atraso, "
+        f"{format_percent(_round(year_365))} em 365"
+    )
+
+
 def _round_units(units: int) -> int:
     return (units + _INTEREST_DENOMINATOR // 2) // _INTEREST_DENOMINATOR
 

@@ -277,6 +277,10 @@ class DocumentService(FilingService):
             patient = uow.patients.get(view.patient_id)
             debtor = uow.patients.get(view.debtor_id)
             assert contract_row is not None and patient is not None and debtor is not None
+            day = self.clock.today()
+            plan = contract_debt(
+                uow.contracts.ledgers(contract_row.id), day, uow.contracts.policy(contract_row)
+            )
             facts = confissao.ConfessionFacts(
                 agreement=view,
                 debtor=party(debtor),
@@ -284,6 +288,7 @@ class DocumentService(FilingService):
                 fine_bp=contract_row.fine_bp,
                 interest_monthly_bp=contract_row.interest_monthly_bp,
                 correction_index=contract_row.correction_index,
+                balance_cents=sum(ln.open_principal_cents for ln in plan if ln.is_open),
             )
             pdf = render(confissao.render, header, facts)
             return self.file(
