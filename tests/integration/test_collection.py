@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 import pytest
 
 from app.bootstrap import Services
+from app.domain.contacts import FORMAL_CHANNELS
 from app.domain.contracts import PaymentForm
 from app.domain.pix import crc_is_valid, decode, txid_for
 from app.domain.regua import DEFAULT_BY_KEY, StepKey
-from app.domain.contacts import FORMAL_CHANNELS
 from app.domain.templates import wording_problems
 from app.errors import PermissionDenied, ValidationError
 from app.services.base import Actor

@@ -11,11 +11,11 @@ from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_d
 from app.domain.negativacao import (
     ArchivedFact,
     CheckKey,
-    TitleFacts,
     DebtorData,
     NegativacaoFacts,
     NoticeSent,
     OpenNegativacao,
+    TitleFacts,
     countdown,
     debt_paid_on,
     expiry_countdown,
