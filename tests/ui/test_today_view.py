@@ -192,3 +192,25 @@ def test_regua_settings_refuse_threats_and_save_polite_text(
     qtbot.mouseClick(regua.rules.save_button, Qt.MouseButton.LeftButton)
     assert regua.rules.status.text() == "Regras salvas."
     assert services.regua.rules().windows[5] is None
+
+
+def test_the_regua_editor_shows_a_disguised_threat_with_the_word_and_the_law(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    """CDC arts. 42 and 71: a word cut by spaces or written with digits is still the word."""
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    settings = window.settings_view
+    window.show_section("Configurações")
+    settings.tabs.setCurrentIndex(settings.regua_tab)
+    regua = settings.regua
+    regua.list.setCurrentRow(3)  # Atraso, a WhatsApp message
+    regua.template.clear()
+    type_text(qtbot, regua.template, "Última chance, {responsavel}: ou paga ou vai pro S.P.C.")
+    qtbot.waitUntil(lambda: "Última chance" in regua.problems.text(), timeout=3000)
+    text = regua.problems.text()
+    assert "“Última chance” não pode ser usado" in text and "CDC arts. 42 e 71" in text
+    assert "“S.P.C” não pode ser usado" in text and "passos formais" in text
+    qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
+    assert services.regua.steps()[3].template.startswith("Olá, {responsavel}. Aqui é da")
