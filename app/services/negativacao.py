@@ -72,6 +72,7 @@ class ContractCheck:
             "amount_cents": self.readiness.amount_cents,
             "oldest_due_date": self.readiness.oldest_due,
             "notice_document_id": self.readiness.notice_document_id,
+            "installments": list(self.readiness.installments),
             "items": [
                 {"key": i.key, "label": i.label, "ok": i.ok, "why": i.why}
                 for i in self.readiness.items
@@ -144,6 +145,7 @@ class NegativacaoView:
             "included_on": r.included_on,
             "protocol": r.protocol,
             "notice_document_id": r.notice_document_id,
+            "installments": None if r.installments is None else list(r.installments),
             "removed_on": r.removed_on,
             "removal_reason": r.removal_reason,
             "paid_on": self.paid_on,
