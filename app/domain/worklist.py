@@ -456,7 +456,9 @@ def assemble(
                 last_contact_at=last.at if last else None,
                 last_contact_outcome=last.outcome if last else "",
                 suspended=patient.suspended,
-                suspension_suggested=suggest_suspension(debt.days_late),
+                # Nothing collectable is left when only prescribed money is overdue: no
+                # pressure to pay it either (CC art. 206 §5 I).
+                suspension_suggested=suggest_suspension(debt.days_late) and not debt.prescrita,
                 search_key=" ".join(k for k in keys if k),
                 patient_sort=patient.name_search,
                 payer_sort=payer.name_search,

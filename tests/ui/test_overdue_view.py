@@ -212,6 +212,7 @@ def test_prescribed_money_is_marked_prescrita_and_kept_apart(
     assert column(view, 6) == ["prescrita"]
     assert FLAG_LABELS[Flag.PRESCRITA] in column(view, 10)[0]
     assert "prescrito, não cobrável: R$ 300,00" in view.summary.text()
+    assert not view.model.worklist.rows[0].suspension_suggested  # no pressure to pay it
     dashboard = window.dashboard
     with qtbot.waitSignal(dashboard.loaded, timeout=20_000):
         window.show_section("Início")
