@@ -18,7 +18,7 @@ from app.domain.catalog import ContractStatus, DocumentKind
 from app.domain.dates import format_date
 from app.domain.law import DebtLine
 from app.domain.negativacao import OpenNegativacao, bureau_label
-from app.domain.prescription import collectable, prescribed_reason
+from app.domain.prescription import collectable, is_prescribed, prescribed_reason
 
 NOTIFICATION_DEADLINE_DAYS = 7
 NEGATIVACAO_NOTICE_DAYS = 10
@@ -95,10 +95,20 @@ def letter_lines(
     prescribed, CC art. 206 §5 I); an aviso de negativação only those not registered yet —
     every one it lists is one that may be registered."""
     pursued = collectable(lines)
+    if kind != DocumentKind.AVISO_NEGATIVACAO:
+        return pursued
+    # An aviso announces an inclusion from its earliest day: an installment prescribed by then
+    # could not be registered, and announcing it would be a false statement (CDC art. 71).
+    pursued = [ln for ln in pursued if not _prescribed_by_inclusion(ln)]
     registered = letter.negativacao
-    if kind == DocumentKind.AVISO_NEGATIVACAO and registered is not None:
+    if registered is not None:
         pursued = [ln for ln in pursued if not registered.covers(ln)]
     return pursued
+
+
+def _prescribed_by_inclusion(line: DebtLine) -> bool:
+    day = date.fromordinal(line.effective_due_date.toordinal() + line.days_late)
+    return is_prescribed(line.effective_due_date, negativacao_earliest(day))
 
 
 def why_not(
@@ -134,11 +144,17 @@ def why_not(
     if not collectable(overdue):
         return f"{name}: {prescribed_reason(overdue)}."
     registered = letter.negativacao
-    if not letter_lines(kind, overdue, letter) and registered is not None:
+    if not letter_lines(kind, overdue, letter):
+        if registered is not None:
+            return (
+                f"{name}: o débito do contrato {contract_id} já está negativado desde "
+                f"{format_date(registered.included_on)} ({bureau_label(registered.bureau)}); "
+                "não há inclusão a anunciar."
+            )
         return (
-            f"{name}: o débito do contrato {contract_id} já está negativado desde "
-            f"{format_date(registered.included_on)} ({bureau_label(registered.bureau)}); não "
-            "há inclusão a anunciar."
+            f"{name}: as parcelas em atraso do contrato {contract_id} prescrevem antes de "
+            f"{format_date(negativacao_earliest(as_of))}, o primeiro dia em que poderiam ser "
+            "incluídas (CC art. 206 §5 I): não há inclusão a anunciar."
         )
     if letter.address_missing:
         who = letter.debtor_name or "o devedor"
