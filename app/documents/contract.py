@@ -96,7 +96,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
                 if facts.down_payment_cents
                 else ""
             )
-            + f"em {len(parcels)} parcela(s) {periodicity(len(parcels))} que somam "
+            + f"em {len(parcels)} parcela(s) {periodicity(len(parcels))}, que somam "
             f"{brl(financed)}, "
             f"{esc(METHOD_PHRASES.get(facts.method, method_label(facts.method)))}, nos "
             "vencimentos abaixo. Não há juros remuneratórios no parcelamento — taxa efetiva de "

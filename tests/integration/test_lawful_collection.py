@@ -1,8 +1,8 @@
 """Collection that stays lawful in every corner, through the services on a real database:
 prescription stops collection (CC art. 206 §5 I), the aviso registers only what it announced
 (CDC art. 43), the título is a signed contract, letters need the debtor's address and identify
-the creditor with its own (CDC art. 42-A), and the debtor chooses what a payment pays (CC arts.
-352-355)."""
+the creditor with its own (CDC art. 42-A), the debtor chooses what a payment pays (CC arts.
+352-355), and the documents disclose the money rules (CDC art. 52, CC art. 320, Súmula 121 STF)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import Services
+from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, ContractTermsForm, PaymentForm
 from app.domain.patients import PatientForm
 from app.domain.pix import txid_for
@@ -223,3 +224,74 @@ def test_paying_parcela_3_with_its_txid_settles_parcela_3(gestor: Services) -> N
     other = f"PIX {txid_for(cid + 1, 1)}"
     with pytest.raises(ValidationError, match="é do contrato"):
         gestor.payments.add(PaymentForm(cid, "10,00", "2026-03-16", reference=other))
+
+
+# --- money disclosure (CDC art. 52; CC art. 320; Súmula 121 STF) -----------------------------
+
+DAY_COUNT = (
+    "juros de mora de 1 % ao mês, simples, contados por dia corrido de atraso à razão de 1/30 "
+    "da taxa mensal (0,0333 % ao dia): 12 % em 360 dias de atraso, 12,17 % em 365"
+)
+
+
+def late_plan(services: Services) -> tuple[int, int]:
+    """Ana's 3 × 300,00 from 13/01/2026, signed 10/12/2025, under IPCA: on 16/03/2026 all three
+    are late and the IPCA of January and February was never typed."""
+    services.clinic.update({"correction_index": "ipca"})
+    ana = debtor(services)
+    return ana, contract(services, ana, "2026-01-13", n=3, signed_on="2025-12-10")
+
+
+def printed(services: Services, kind: str, contract_id: int) -> str:
+    [doc] = services.documents.generate(kind, contract_id=contract_id)
+    return text_of(doc.file_path)
+
+
+def test_the_contract_states_the_day_count_the_periodicity_and_the_effective_rate(
+    gestor: Services,
+) -> None:
+    text = printed(gestor, "contrato", late_plan(gestor)[1])
+    assert "3 parcela(s) mensais, no mesmo dia de cada mês, que somam R$ 900,00" in text
+    assert "taxa efetiva de 0 % ao mês e 0 % ao ano" in text and "CDC art. 52, II a V" in text
+    assert DAY_COUNT in text and "o mês conta 30 dias por convenção deste contrato" in text
+    assert "o mês do vencimento conta pelos dias de atraso nele" in text
+    assert "Campinas, 10 de dezembro de 2025." in text  # the signing date, not 16/03
+
+
+def test_the_notificacao_states_the_day_count_and_a_partial_correction_plainly(
+    gestor: Services,
+) -> None:
+    text = printed(gestor, "notificacao", late_plan(gestor)[1])
+    assert DAY_COUNT in text
+    assert "Correção monetária parcial: faltam os índices de 01/2026, 02/2026" in text
+
+
+def test_the_carne_payer_stub_has_a_line_for_the_creditors_signature(gestor: Services) -> None:
+    text = printed(gestor, "carne", late_plan(gestor)[1])
+    assert text.count("Recibo do pagador") == 3
+    assert text.count("Assinatura do credor (recebido)") == 3  # CC art. 320
+
+
+def test_the_confissao_states_its_rate_the_interest_free_charges_and_the_early_maturity_amount(
+    gestor: Services,
+) -> None:
+    ana, _ = late_plan(gestor)
+    ids = tuple(
+        o.origin.installment_id
+        for o in gestor.agreements.open_installments(ana)
+        if o.line.is_overdue
+    )
+    proposed = gestor.agreements.propose(
+        ana, AgreementForm(installment_ids=ids, count="3", first_due="2026-04-10")
+    )
+    gestor.agreements.accept(proposed.id)
+    [doc] = gestor.documents.generate("confissao", agreement_id=proposed.id)
+    text = text_of(doc.file_path)
+    # 900,00 of principal + 27,60 of multa and juros confessed: 90000 / 92760 = 97,02 %.
+    assert (proposed.principal_cents, proposed.total_cents) == (90_000, 92_760)
+    assert "taxa efetiva de 0 % ao mês e 0 % ao ano" in text and DAY_COUNT in text
+    assert (
+        "(R$ 27,60: multa, juros e correção, já abatido o desconto) não geram novos juros" in text
+    )
+    assert "(97,02 % da parcela), sem juros sobre" in text and "(Súmula 121 do STF)" in text
+    assert "todo o saldo ainda não pago deste acordo — R$ 927,60 em 16/03/2026" in text

@@ -172,6 +172,18 @@ def test_a_correction_month_never_typed_is_listed_not_silently_zero() -> None:
     assert paid.correction_missing == ()  # nothing open: nothing to correct
 
 
+def test_the_day_count_of_the_juros_is_stated_per_day_and_per_year() -> None:
+    """The 30-day month is the contract's convention, not a law: the documents spell it out."""
+    assert law.interest_terms(100) == (
+        "1 % ao mês, simples, contados por dia corrido de atraso à razão de 1/30 da taxa "
+        "mensal (0,0333 % ao dia): 12 % em 360 dias de atraso, 12,17 % em 365"
+    )
+    assert law.interest_terms(50).endswith(
+        "(0,0167 % ao dia): 6 % em 360 dias de atraso, 6,08 % em 365"
+    )
+    assert law.interest_terms(0) == "sem juros de mora"
+
+
 def test_punctuality_discount_only_by_the_due_date() -> None:
     policy = ChargePolicy(punctuality_discount_bp=500)
     before = updated_debt(terms(), (), date(2026, 2, 2), policy)
