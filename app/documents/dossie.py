@@ -40,7 +40,7 @@ from app.domain.catalog import label
 from app.domain.dates import format_date
 from app.domain.documents import KIND_LABELS
 from app.domain.law import STATUS_LABELS
-from app.domain.risk import PRESCRIPTION_YEARS, add_years
+from app.domain.prescription import PRESCRIPTION_YEARS, add_years
 from app.domain.signatures import SignedDocument, who
 
 TITLE = "Dossiê de cobrança"

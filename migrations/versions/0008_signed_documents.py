@@ -4,8 +4,8 @@ to the archived original; its verification; the certificates the clinic trusts.
 ``document.sha256`` gets an index: a signed file that comes back is matched to the archived
 original by the hash of its first revision.
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 03:15:00.691563
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007'
-down_revision: str | None = '0004'
+revision: str = '0008'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
