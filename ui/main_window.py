@@ -37,6 +37,7 @@ from ui.dialogs.login import LoginDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
+from ui.signing import SignatureDesk
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
@@ -121,7 +122,10 @@ class MainWindow(QMainWindow):
             "Contratos": lambda: ContractsView(services.contracts),
             "Cobrança": lambda: CollectionSection(services),
             "Documentos": lambda: DocumentsView(
-                services.document_batch, services.archive, self.desk
+                services.document_batch,
+                services.archive,
+                self.desk,
+                signing=SignatureDesk(services.signatures, self.desk, self),
             ),
             "Relatórios": lambda: PlaceholderView(
                 self.tr("Relatórios"),

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.access import parse_role
+from app.domain.clinic import format_holidays, holidays_stored
 from app.domain.money import format_brl, format_percent
 
 
@@ -74,6 +75,10 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
+    "document.signed": "Documento assinado eletronicamente recebido",
+    "document.signature_checked": "Assinatura eletrônica conferida de novo",
+    "trust.add": "Certificado confiável adicionado",
+    "trust.remove": "Certificado confiável removido",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -89,6 +94,8 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
+    "document": "Documento",
+    "trusted_certificate": "Certificado confiável",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -112,8 +119,17 @@ FIELD_LABELS: dict[str, str] = {
     "code": "motivo",
     "reason": "detalhe",
     "waive_charges": "dispensou multa e juros",
+    "installment_named": "parcela indicada pelo pagador",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
+    "original_document_id": "documento original",
+    "intact": "assinatura íntegra",
+    "trusted": "cadeia verificada",
+    "matches_debtor": "assinado pelo devedor",
+    "subject": "certificado",
+    "sha256": "SHA-256",
+    "is_root": "raiz",
+    "holidays": "feriados municipais",
 }
 
 
@@ -138,6 +154,8 @@ def value_text(key: str, value: Any) -> str:
         return "sim" if value else "não"
     if value in (None, ""):
         return "—"
+    if key == "holidays" and isinstance(value, list):
+        return format_holidays(holidays_stored(value)) or "—"
     if key == "role" and isinstance(value, str):
         role = parse_role(value)
         return role.label if role is not None else value

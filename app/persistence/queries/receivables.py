@@ -15,7 +15,7 @@ from sqlalchemy import Executable, func, or_, select, tuple_
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, interest_share_of
 from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
 from app.domain.risk import AgreementRecord, ContactAttempt
 from app.persistence import models
@@ -105,9 +105,15 @@ class ReceivablesQueries(Repository):
                 c.interest_monthly_bp,
                 c.punctuality_discount_bp,
                 c.correction_index,
+                c.total_cents,
+                c.interest_free_cents,
             ).where(c.id.in_(chunk), c.status != ContractStatus.CANCELLED.value),
         )
-        return {r[0]: (r[1], r[2], policies.get(r[3], r[4], r[5], r[6])) for r in rows}
+        found: dict[int, tuple[int, int | None, ChargePolicy]] = {}
+        for r in rows:
+            share = interest_share_of(r[7], r[8] or 0)  # charges confessed in an acordo: no juros
+            found[r[0]] = (r[1], r[2], policies.get(r[3], r[4], r[5], r[6], share))
+        return found
 
     def _settlements(
         self, as_of: date, patient_ids: Collection[int] | None, extra_ids: list[int]

@@ -18,6 +18,7 @@ from app.domain.law import (
     InstallmentLedger,
     InstallmentTerms,
     Settlement,
+    interest_share_of,
 )
 from app.domain.layouts import ContractHeader
 from app.persistence import models
@@ -83,6 +84,9 @@ class ContractRepository(Repository):
             interest_monthly_bp=contract.interest_monthly_bp,
             punctuality_discount_bp=contract.punctuality_discount_bp,
             correction=correction,
+            interest_share=interest_share_of(
+                contract.total_cents, contract.interest_free_cents or 0
+            ),
         )
 
     def policies_of(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
