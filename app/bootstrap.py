@@ -46,6 +46,7 @@ from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
 from app.services.ports import UnitOfWorkPort
+from app.services.reports import ReportService
 from app.services.security import SecurityService
 from app.services.transfer import TransferService
 from app.services.users import UserService
@@ -67,6 +68,7 @@ class Services:
     archive: DocumentArchiveService
     overdue: OverdueService
     dashboard: DashboardService
+    reports: ReportService
     transfer: TransferService
     users: UserService
     audit: AuditService
@@ -191,6 +193,7 @@ def bootstrap(
         archive=DocumentArchiveService(ctx),
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
+        reports=ReportService(ctx, overdue),
         transfer=TransferService(ctx, patients, contracts),
         users=UserService(ctx),
         audit=AuditService(ctx),

@@ -32,7 +32,7 @@ from app.domain.importing import (
     Table,
     column_letter,
 )
-from app.domain.money import format_brl
+from app.domain.money import format_brl, format_percent
 from app.errors import ValidationError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +52,8 @@ def _csv_cell(value: object, kind: Kind) -> str:
         return format_date(value) if isinstance(value, date) else str(value)
     if kind is Kind.INT:
         return str(value)
+    if kind is Kind.PERCENT:
+        return format_percent(int(value)).replace(" ", "")  # type: ignore[call-overload]
     return safe_text(str(value))
 
 
@@ -109,6 +111,8 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[o
                     cell.number_format = "#,##0.00"
                 elif column.kind is Kind.DATE:
                     cell.number_format = "DD/MM/YYYY"
+                elif column.kind is Kind.PERCENT:
+                    cell.number_format = "0.00%"
                 elif column.kind is Kind.TEXT and cell.value is not None:
                     cell.data_type = "s"  # never a formula
                 cells.append(cell)
@@ -132,6 +136,8 @@ def _xlsx_value(value: object, kind: Kind) -> object:
         return value if isinstance(value, (date, datetime)) else str(value)
     if kind is Kind.INT:
         return int(value)  # type: ignore[call-overload]
+    if kind is Kind.PERCENT:
+        return Decimal(int(value)) / 10_000  # type: ignore[call-overload]
     return safe_text(str(value))
 
 

@@ -74,6 +74,7 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
+    "cash.count": "Caixa conferido",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -89,6 +90,7 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
+    "cash_count": "Conferência do caixa",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -114,6 +116,11 @@ FIELD_LABELS: dict[str, str] = {
     "waive_charges": "dispensou multa e juros",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
+    "day": "dia",
+    "expected_cents": "esperado",
+    "counted_cents": "contado",
+    "difference_cents": "diferença",
+    "note": "observação",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from app.errors import FieldError
 
@@ -52,6 +52,25 @@ def format_date_long(value: date) -> str:
 
 
 MONTH_ABBR = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+
+
+def format_month(value: date) -> str:
+    """``mar/2026`` (a month in a report's rows and chart labels)."""
+    return f"{MONTH_ABBR[value.month - 1]}/{value.year}"
+
+
+def month_start(value: date) -> date:
+    return value.replace(day=1)
+
+
+def add_months(value: date, months: int) -> date:
+    """The first day of the month ``months`` after ``value``'s (negative: before)."""
+    index = value.year * 12 + value.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(value: date) -> date:
+    return add_months(value, 1) - timedelta(days=1)
 
 
 def day_span(start: date, end: date) -> str:

@@ -425,6 +425,21 @@ class Document(Timestamps, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
+class CashCount(Timestamps, Base):
+    """Conferência do caixa: the cash someone counted in the drawer on a day, against what EmDia
+    expected from the day's payments and estornos in dinheiro. Never changed: a recount is a
+    new row (the latest of a day is the one that counts); each one is audited."""
+
+    __tablename__ = "cash_count"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    expected_cents: Mapped[int] = mapped_column(Cents)
+    counted_cents: Mapped[int] = mapped_column(Cents)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
 class AuditLog(Base):
     """Append-only: who changed what money, when, with the values before and after.
 

@@ -279,7 +279,7 @@ class ReceivablesQueries(Repository):
                 pr.created_at < end_of(as_of),
             ),
         )
-        paid = self._promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
+        paid = self.promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
         return grouped(
             (
                 pid,
@@ -292,7 +292,7 @@ class ReceivablesQueries(Repository):
             )
         )
 
-    def _promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
+    def promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
         """For each (person, made on, promised on): the money that person paid from the day
         the promise was made to the promised day (or ``as_of``), on contracts where they are
         the patient or the responsável financeiro. One query per chunk of people."""
@@ -452,7 +452,7 @@ class ReceivablesQueries(Repository):
             .order_by(pr.promised_on, pt.name_search)
         )
         rows = self._run(stmt).all()
-        paid = self._promise_payments([(r[0], r[4].date(), r[2]) for r in rows], as_of)
+        paid = self.promise_payments([(r[0], r[4].date(), r[2]) for r in rows], as_of)
         return [
             PromiseDue(
                 patient_id=pid,
