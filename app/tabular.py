@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.domain.columns import Column, Kind
 from app.domain.dates import format_date
@@ -59,11 +60,21 @@ def _csv_cell(value: object, kind: Kind) -> str:
 
 def write_table(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
     """Write ``rows`` to ``path`` (.csv or .xlsx). Returns the number of data rows written."""
+    return write_sheets(path, [("EmDia", columns, rows)])
+
+
+Sheet = tuple[str, Sequence[Column], Iterable[Sequence[object]]]  # title, columns, rows
+
+
+def write_sheets(path: Path, sheets: Sequence[Sheet]) -> int:
+    """Several tables: one sheet each in an .xlsx; a .csv (one table by nature) gets the first.
+    Returns the number of data rows written."""
     check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
+        _title, columns, rows = sheets[0]
         return _write_csv(path, columns, rows)
-    return _write_xlsx(path, columns, rows)
+    return _write_xlsx(path, sheets)
 
 
 def check_suffix(path: Path) -> None:
@@ -85,14 +96,35 @@ def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[ob
     return count
 
 
-def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
+def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> int:
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    count = sum(_fill_sheet(book, _sheet_title(title, used), c, rows) for title, c, rows in sheets)
+    book.save(path)
+    return count
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """Excel's rules for a sheet's name: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "EmDia"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _fill_sheet(
+    book: Any, title: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> int:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("EmDia")
+    sheet = book.create_sheet(title)
     for i, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(12, len(column.header) + 2)
     header = []
@@ -123,7 +155,6 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[o
         # or its writer fails later, at garbage collection, on a closed file.
         sheet.close()
         raise
-    book.save(path)
     return count
 
 

@@ -24,6 +24,7 @@ from app.cli import (
     documents,
     money,
     negativacao,
+    report_kinds,
     reports,
     security,
     transfer,
@@ -53,6 +54,7 @@ GROUPS = (
     collection.register,
     agreements.register,
     negativacao.register,
+    report_kinds.register_cash,
 )
 
 

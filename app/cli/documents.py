@@ -2,6 +2,7 @@
 
     emdia documents KIND (--contract ID | --patient ID | --payment ID | --agreement ID) --out DIR
     emdia documents batch notificacao --min-days-late N --out DIR
+    emdia documents batch extrato --from AAAA-MM-DD --to AAAA-MM-DD --out DIR
 
 Every PDF is archived under the data folder (``documentos/``) and recorded with its SHA-256; a
 copy goes to ``--out`` for printing or sending. One line per document: the copy, then the
@@ -13,14 +14,17 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
 from app.domain.catalog import DocumentKind
+from app.domain.dates import format_date, parse_date
 from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
-from app.errors import EmDiaError, ValidationError
+from app.errors import EmDiaError, FieldError, ValidationError
 
 KINDS = (
     DocumentKind.CONTRATO,
@@ -31,7 +35,7 @@ KINDS = (
     DocumentKind.CONFISSAO,
     DocumentKind.EXTRATO,
 )
-BATCH_KINDS = (DocumentKind.NOTIFICACAO,)
+BATCH_KINDS = (DocumentKind.NOTIFICACAO, DocumentKind.EXTRATO)
 DOSSIE = DocumentKind.DOSSIE.value  # documents dossie --patient ID --out DIR
 
 FLAG_OF_FIELD.update(
@@ -42,21 +46,24 @@ FLAG_OF_FIELD.update(
 def register(sub: Any) -> None:
     docs = sub.add_parser(
         "documents",
-        help="gera e arquiva PDFs: " + " ".join(KINDS) + "; batch notificacao",
+        help="gera e arquiva PDFs: " + " ".join(KINDS) + "; batch notificacao|extrato",
         description=(
             "Gera documentos em PDF, arquiva cada um (com SHA-256) e copia para --out. "
             "KIND: " + ", ".join(KINDS) + ". Em lote: documents batch notificacao "
-            "--min-days-late N --out DIR."
+            "--min-days-late N --out DIR; documents batch extrato --from AAAA-MM-DD --to "
+            "AAAA-MM-DD --out DIR (os contratos com pagamento ou estorno no período)."
         ),
     )
     docs.add_argument("kind", metavar="KIND|batch|dossie", choices=[*KINDS, "batch", DOSSIE])
-    docs.add_argument("batch_kind", nargs="?", metavar="notificacao", help="só com batch")
+    docs.add_argument("batch_kind", nargs="?", metavar="notificacao|extrato", help="só com batch")
     which = docs.add_mutually_exclusive_group()
     which.add_argument("--contract", type=int, metavar="ID")
     which.add_argument("--patient", type=int, metavar="ID")
     which.add_argument("--payment", type=int, metavar="ID")
     which.add_argument("--agreement", type=int, metavar="ID")
-    docs.add_argument("--min-days-late", type=int, metavar="N", help="só com batch")
+    docs.add_argument("--min-days-late", type=int, metavar="N", help="só com batch notificacao")
+    docs.add_argument("--from", dest="start", metavar="AAAA-MM-DD", help="só com batch extrato")
+    docs.add_argument("--to", dest="end", metavar="AAAA-MM-DD", help="só com batch extrato")
     docs.add_argument("--out", required=True, metavar="DIR", help="pasta para as cópias")
     docs.add_argument("--json", action="store_true")
     docs.set_defaults(handler=cmd_documents, parser=docs)
@@ -73,14 +80,24 @@ def cmd_documents(args: argparse.Namespace) -> int:
         return _dossie(args, targets)
     if args.kind == "batch":
         if args.batch_kind not in BATCH_KINDS:
-            _usage(args, "em lote só existe: documents batch notificacao --min-days-late N")
-        if args.min_days_late is None:
-            _usage(args, "documents batch notificacao: falta --min-days-late N")
+            _usage(
+                args,
+                "em lote existem: documents batch notificacao --min-days-late N; documents "
+                "batch extrato --from AAAA-MM-DD --to AAAA-MM-DD",
+            )
         if any(t is not None for t in targets):
             _usage(args, "documents batch: não use --contract/--patient/--payment/--agreement")
+        if args.batch_kind == DocumentKind.EXTRATO:
+            if args.start is None or args.end is None or args.min_days_late is not None:
+                _usage(args, "documents batch extrato: use --from AAAA-MM-DD --to AAAA-MM-DD")
+            return _statements(args)
+        if args.min_days_late is None:
+            _usage(args, "documents batch notificacao: falta --min-days-late N")
         return _batch(args)
     if args.batch_kind is not None:
         _usage(args, f"argumento não reconhecido: {args.batch_kind}")
+    if args.start is not None or args.end is not None:
+        _usage(args, "--from/--to só valem com documents batch extrato")
     if args.min_days_late is not None:
         _usage(args, "--min-days-late só vale com documents batch notificacao")
     if (args.kind == DocumentKind.CONFISSAO) != (args.agreement is not None):
@@ -110,12 +127,7 @@ def _batch(args: argparse.Namespace) -> int:
     _check_out(args.out)
     with open_services(args) as services:
         total_candidates = len(services.document_batch.overdue_candidates(args.min_days_late))
-
-        def progress(done: int, total: int) -> None:
-            if not args.json and sys.stderr.isatty():
-                print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
-
-        result = services.document_batch.notifications(args.min_days_late, progress)
+        result = services.document_batch.notifications(args.min_days_late, _progress(args))
     out = _out_dir(args.out)
     copies = [_copy(doc, out) for doc in result.documents]
     if args.json:
@@ -145,6 +157,62 @@ def _batch(args: argparse.Namespace) -> int:
     for cid, why in result.skipped:
         print(f"contrato {cid} não gerado: {why}", file=sys.stderr)
     return EXIT_OK
+
+
+def _statements(args: argparse.Namespace) -> int:
+    """``documents batch extrato --from --to --out DIR``: the extrato of every contract with a
+    payment or an estorno in the period (for the accountant)."""
+    start, end = _dates(args.start, args.end)
+    _check_out(args.out)
+    with open_services(args) as services:
+        result = services.document_batch.statements(start, end, _progress(args))
+    out = _out_dir(args.out)
+    copies = [_copy(doc, out) for doc in result.documents]
+    if args.json:
+        print_json(
+            {
+                "kind": "extrato",
+                "from": start,
+                "to": end,
+                "candidates": result.candidates,
+                "generated": len(result.documents),
+                "documents": [
+                    _as_json(doc, copy) for doc, copy in zip(result.documents, copies, strict=True)
+                ],
+                "skipped": [{"contract_id": cid, "reason": why} for cid, why in result.skipped],
+            }
+        )
+        return EXIT_OK
+    if sys.stderr.isatty() and result.candidates:
+        print(file=sys.stderr)
+    for doc, copy in zip(result.documents, copies, strict=True):
+        print(f"{copy}  (arquivado: {doc.file_path})")
+    print(
+        f"{len(result.documents)} extrato(s) de contratos com pagamentos de "
+        f"{format_date(start)} a {format_date(end)}.",
+        file=sys.stderr,
+    )
+    for cid, why in result.skipped:
+        print(f"contrato {cid} não gerado: {why}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _dates(start_text: str, end_text: str) -> tuple[date, date]:
+    found = [parse_date(start_text, "from", "De"), parse_date(end_text, "to", "Até")]
+    errors = [value for value in found if isinstance(value, FieldError)]
+    if errors:
+        raise ValidationError(errors)
+    start, end = found
+    assert isinstance(start, date) and isinstance(end, date)
+    return start, end
+
+
+def _progress(args: argparse.Namespace) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    return progress
 
 
 def _check_out(text: str) -> None:

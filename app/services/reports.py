@@ -46,7 +46,7 @@ from app.services.base import Actor, Context, Permission
 from app.services.documents.filing import FilingService, render
 from app.services.documents.gathering import letterhead
 from app.services.overdue import OverdueService, build_worklist
-from app.tabular import check_suffix, write_table
+from app.tabular import check_suffix, write_sheets
 
 Report = (
     cash.CashReport
@@ -253,12 +253,16 @@ class ReportService(FilingService):
 
     # --- paper and spreadsheet --------------------------------------------------------------
     def export(self, result: ReportResult, path: Path) -> int:
-        """The report's main table to .csv or .xlsx (the rows on screen, in their order)."""
+        """The report's tables to a spreadsheet: each table a sheet of an .xlsx (the rows on
+        screen, in their order, with the totals row); a .csv gets the main table. Returns the
+        number of rows written."""
         check_suffix(path)
         self._allow(result.request.kind, result.request.period, self.clock.today())
-        table = result.view.main
-        rows = [*table.rows, *([table.total] if table.total is not None else [])]
-        return write_table(path, table.columns, rows)
+        sheets = [
+            (t.title, t.columns, [*t.rows, *([t.total] if t.total is not None else [])])
+            for t in result.view.tables
+        ]
+        return write_sheets(path, sheets)
 
     def print(self, result: ReportResult) -> ArchivedDocument:
         """The report on A4 under the clinic's letterhead, archived (``relatorio``) like every

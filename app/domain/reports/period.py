@@ -86,7 +86,7 @@ class ReportForm:
     kind: str
     start: str
     end: str
-    granularity: str = Granularity.MONTH.value
+    granularity: str = ""  # blank: ``default_granularity`` of the period
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,11 @@ def validate_report(form: ReportForm, today: date) -> ReportRequest:
     (the window's filters and the command line's flags) — one message per wrong field."""
     errors: list[FieldError] = []
     kind = _choice(form.kind, ReportKind, "kind", "Relatório", errors)
-    granularity = _choice(form.granularity, Granularity, "granularity", "Agrupar por", errors)
+    granularity = (
+        _choice(form.granularity, Granularity, "granularity", "Agrupar por", errors)
+        if (form.granularity or "").strip()
+        else None
+    )
     start = parse_date(form.start, "from", "De")
     end = parse_date(form.end, "to", "Até")
     for value in (start, end):
@@ -120,8 +124,7 @@ def validate_report(form: ReportForm, today: date) -> ReportRequest:
             errors.append(value)
     if errors:
         raise ValidationError(errors)
-    assert isinstance(start, date) and isinstance(end, date)
-    assert kind is not None and granularity is not None
+    assert isinstance(start, date) and isinstance(end, date) and kind is not None
     if end < start:
         raise ValidationError.single(
             "to", f"Até: {format_date(end)} vem antes de {format_date(start)}; troque as datas."
@@ -137,7 +140,15 @@ def validate_report(form: ReportForm, today: date) -> ReportRequest:
                 f"Período: no máximo {MAX_HISTORY_MONTHS} meses de inadimplência por vez; "
                 "encurte o período.",
             )
-    return ReportRequest(kind, Period(start, end), granularity)
+    period = Period(start, end)
+    return ReportRequest(kind, period, granularity or default_granularity(period))
+
+
+def default_granularity(period: Period) -> Granularity:
+    """By day up to a month, by week up to a quarter, by month beyond: a table a person reads."""
+    if period.days <= 31:
+        return Granularity.DAY
+    return Granularity.WEEK if period.days <= 92 else Granularity.MONTH
 
 
 _E = TypeVar("_E", bound=StrEnum)

@@ -174,8 +174,9 @@ def piece_label(piece: ReceiptPeriod, granularity: Granularity) -> str:
 def view(report: ReceiptsReport) -> ReportView:
     total = report.total
     g = report.granularity
+    unit = text(GRANULARITY_LABELS[g].capitalize())
     columns = (
-        text(GRANULARITY_LABELS[g].capitalize()),
+        unit,
         money("Recebido"),
         money("Em dia"),
         money("Em atraso"),
@@ -183,7 +184,6 @@ def view(report: ReceiptsReport) -> ReportView:
         money("Encargos recebidos"),
         money("Encargos perdoados"),
         money("Desconto pontualidade"),
-        *(money(method_name(m)) for m in CASH_METHODS),
     )
 
     def cells(label: str, p: ReceiptPeriod) -> tuple[object, ...]:
@@ -196,14 +196,22 @@ def view(report: ReceiptsReport) -> ReportView:
             p.charges_cents,
             p.waived_cents,
             p.punctuality_cents,
-            *(p.by_method.get(m, 0) for m in CASH_METHODS),
         )
+
+    def by_method(label: str, p: ReceiptPeriod) -> tuple[object, ...]:
+        return (label, *(p.by_method.get(m, 0) for m in CASH_METHODS), p.total_cents)
 
     main = ReportTable(
         f"Recebimentos por {GRANULARITY_LABELS[g]}",
         columns,
         tuple(cells(piece_label(p, g), p) for p in report.periods),
         total=cells("Total", total),
+    )
+    methods = ReportTable(
+        "Por forma de pagamento",
+        (unit, *(money(method_name(m)) for m in CASH_METHODS), money("Recebido")),
+        tuple(by_method(piece_label(p, g), p) for p in report.periods),
+        total=by_method("Total", total),
     )
     chart = Chart(
         "Recebido em dia e em atraso",
@@ -224,7 +232,7 @@ def view(report: ReceiptsReport) -> ReportView:
             ("Encargos recebidos", format_brl(total.charges_cents)),
             ("Encargos perdoados", format_brl(total.waived_cents)),
         ),
-        tables=(main,),
+        tables=(main, methods),
         chart=chart,
         notes=(
             "Recebido = em dia + em atraso + crédito. Cada estorno conta, negativo, na data "
