@@ -41,7 +41,7 @@ from ui.views.contracts_view import ContractsView
 from ui.views.dashboard_view import DashboardView
 from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
-from ui.views.placeholder import PlaceholderView
+from ui.views.reports.section import ReportsSection
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
 
@@ -120,20 +120,14 @@ class MainWindow(QMainWindow):
         self.settings_view = SettingsView(
             services, security=self.security_view, audit=self.audit_view
         )
-        reports = PlaceholderView(
-            self.tr("Relatórios"),
-            self.tr(
-                "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da dívida, "
-                "com exportação para planilha."
-            ),
-        )
+        self.reports_view = ReportsSection(services, self.desk)
         return {
             "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
             "Cobrança": self.collection,
             "Documentos": self.documents_view,
-            "Relatórios": reports,
+            "Relatórios": self.reports_view,
             "Configurações": self.settings_view,
         }
 
@@ -207,6 +201,7 @@ class MainWindow(QMainWindow):
         self.lock_button.setVisible(actor.is_user)
         if not actor.is_user:
             self.idle.stop()
+        self.reports_view.apply_permissions(actor.can(Permission.REPORTS))
         self.settings_view.apply_permissions(
             actor.can(Permission.SETTINGS),
             actor.can(Permission.USERS) or actor.can(Permission.BACKUPS),

@@ -17,38 +17,21 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, open_services, print_json
 from app.domain.aging import BUCKETS
 from app.domain.columns import Kind
-from app.domain.dates import add_months, month_start
 from app.domain.money import format_brl
 from app.domain.reports import cash, default_history, effectiveness, forecast, portfolio, receipts
-from app.domain.reports.period import ReportForm, ReportKind
+from app.domain.reports.period import ReportForm, ReportKind, default_period
 from app.domain.reports.view import ReportTable, ReportView, row_texts
 from app.errors import ValidationError
 from app.services.reports import Report, ReportResult
 
 FLAG_OF_FIELD.update({"granularity": "--by", "counted": "--counted", "out": "--out"})
 OUT_SUFFIXES = (".pdf", ".xlsx", ".csv")
-
-
-def default_period(kind: ReportKind, today: date) -> tuple[date, date]:
-    """What each report covers when opened without dates (the window's and the CLI's): the day
-    for the caixa, this month for recebimentos, the last 12 months of inadimplência, the last
-    30 days of collection, the portfolio today, 6 months of previsão."""
-    if kind is ReportKind.INADIMPLENCIA:
-        return add_months(today, -11), today
-    if kind is ReportKind.RECEBIMENTOS:
-        return month_start(today), today
-    if kind is ReportKind.EFETIVIDADE:
-        return today - timedelta(days=29), today
-    if kind is ReportKind.PREVISAO:
-        return add_months(today, -5), today
-    return today, today
 
 
 def register_kinds(report: Any) -> None:

@@ -32,6 +32,7 @@ class ForecastMonth:
     end: date
     expected_cents: int
     received_cents: int | None  # None: a month still to come
+    current: bool = False  # the month in progress: its previsto is the whole month's
 
     @property
     def realized_bp(self) -> int | None:
@@ -80,6 +81,7 @@ def build(
             piece.end,
             _sum(due_by_day, piece.start, piece.end),
             _sum(received_by_day, piece.start, min(piece.end, today)),
+            current=month_start(piece.start) == current,
         )
         for piece in months_of(period)
         if piece.start <= today
@@ -89,6 +91,12 @@ def build(
         last = month_end(first)
         months.append(ForecastMonth(first, first, last, _sum(open_by_day, first, last), None))
     return ForecastReport(period, tuple(months))
+
+
+def _note(m: ForecastMonth) -> str:
+    if m.is_future:
+        return " (previsão)"
+    return " (em curso)" if m.current else ""
 
 
 def view(report: ForecastReport) -> ReportView:
@@ -106,7 +114,7 @@ def view(report: ForecastReport) -> ReportView:
         ),
         tuple(
             (
-                format_month(m.month) + (" (previsão)" if m.is_future else ""),
+                format_month(m.month) + _note(m),
                 m.expected_cents,
                 m.received_cents,
                 None if m.received_cents is None else m.received_cents - m.expected_cents,

@@ -166,6 +166,21 @@ def _choice(
         return None
 
 
+def default_period(kind: ReportKind, today: date) -> tuple[date, date]:
+    """What each report covers when opened without dates (the window's and the command line's):
+    the day for the caixa and the carteira, this month of recebimentos, the last 12 months of
+    inadimplência, the last 30 days of collection and 6 months of previsão."""
+    if kind is ReportKind.INADIMPLENCIA:
+        return add_months(today, -11), today
+    if kind is ReportKind.RECEBIMENTOS:
+        return month_start(today), today
+    if kind is ReportKind.EFETIVIDADE:
+        return today - timedelta(days=29), today
+    if kind is ReportKind.PREVISAO:
+        return add_months(today, -5), today
+    return today, today
+
+
 def buckets(period: Period, granularity: Granularity) -> list[Period]:
     """The period cut by day, by week (Monday to Sunday) or by calendar month; the first and
     last pieces clipped to the period."""
