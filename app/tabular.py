@@ -47,6 +47,8 @@ def safe_text(value: str) -> str:
 def _csv_cell(value: object, kind: Kind) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, str) and kind is not Kind.TEXT:
+        return safe_text(value)  # a label in a column of numbers (a totals row)
     if kind is Kind.MONEY:
         return format_brl(int(value), symbol=False)  # type: ignore[call-overload]
     if kind is Kind.DATE:
@@ -161,6 +163,8 @@ def _fill_sheet(
 def _xlsx_value(value: object, kind: Kind) -> object:
     if value is None or value == "":
         return None
+    if isinstance(value, str) and kind is not Kind.TEXT:
+        return safe_text(value)  # a label in a column of numbers (a totals row)
     if kind is Kind.MONEY:
         return Decimal(int(value)) / 100  # type: ignore[call-overload]
     if kind is Kind.DATE:

@@ -319,9 +319,9 @@ class ReportQueries(Repository):
     def contact_promises(
         self, contact_ids: Collection[int], as_of: date
     ) -> list[tuple[int, PromiseRecord]]:
-        """The promises recorded with these contacts, with what was paid towards each by
-        ``as_of`` (the worklist's own reckoning)."""
-        pr = models.Promise
+        """The promises recorded with these contacts — made on the day of the contact, like
+        Cobrança de hoje reckons them — with what was paid towards each by ``as_of``."""
+        pr, log = models.Promise, models.ContactLog
         rows = [
             row
             for chunk in chunks(contact_ids)
@@ -329,11 +329,13 @@ class ReportQueries(Repository):
                 select(
                     pr.contact_log_id,
                     pr.patient_id,
-                    pr.created_at,
+                    log.contacted_at,
                     pr.promised_on,
                     pr.amount_cents,
                     pr.resolution,
-                ).where(pr.contact_log_id.in_(chunk))
+                )
+                .join(log, log.id == pr.contact_log_id)
+                .where(pr.contact_log_id.in_(chunk))
             )
         ]
         receivables = ReceivablesQueries(self.session)
