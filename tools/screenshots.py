@@ -29,6 +29,7 @@ from app.config import load_config
 from app.domain.catalog import ContactOutcome
 from app.domain.layouts import LAYOUTS
 from app.domain.money import format_brl
+from app.domain.reports.period import ReportKind
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
@@ -42,6 +43,7 @@ from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
 from ui.views.documents_view import DocumentsView
+from ui.views.reports.section import STATEMENTS, ReportsSection
 
 TODAY = date(2026, 11, 25)
 
@@ -227,6 +229,38 @@ def negativacao_screens(
         check=True,
     )  # fmt: skip
     print(f"wrote {documents / 'dossie'}-1.png")
+
+
+def report_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Each Relatório as it opens (the caixa with its drawer counted), Extratos em lote, and
+    page 1 of a printed report."""
+    window.resize(1366, 860)
+    reports = window.show_section("Relatórios")
+    assert isinstance(reports, ReportsSection)
+    for index in range(reports.kind.count()):
+        kind = str(reports.kind.itemData(index))
+        reports.kind.setCurrentIndex(index)
+        if kind == STATEMENTS:
+            save(window, app, out / "relatorios-extratos.png")
+            continue
+        wait_for(app, lambda: reports.result is not None and not reports.busy)
+        if kind == ReportKind.CAIXA.value:
+            panel = reports.cash_count
+            expected = reports.result.report.expected_cash(TODAY)  # type: ignore[union-attr]
+            panel.amount.setText(format_brl(expected - 500, symbol=False))
+            panel.note.setText("R$ 5,00 de troco dado a mais")
+            panel.record()
+            wait_for(app, lambda: reports.result is not None and not reports.busy)
+        save(window, app, out / f"relatorios-{kind}.png")
+        if kind == ReportKind.INADIMPLENCIA.value:
+            document = window.services.reports.print(reports.result)  # type: ignore[arg-type]
+            target = out / "documents" / "relatorio-inadimplencia"
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", document.file_path,
+                 str(target)],
+                check=True,
+            )  # fmt: skip
+            print(f"wrote {target}-1.png")
 
 
 def main(out_dir: str) -> int:
@@ -459,9 +493,7 @@ def main(out_dir: str) -> int:
         window.open_patient(row.patient_id)
         save(window, app, out / "paciente-suspender.png")
 
-        window.resize(1280, 780)
-        window.show_section("Relatórios")
-        save(window, app, out / "secao-em-construcao.png")
+        report_screens(app, window, out)
         window.close()
 
         # The same clinic on Saturday afternoon: nothing may be sent, and each row says why.

@@ -143,9 +143,7 @@ def test_the_cash_count_is_recorded_or_refused_under_its_field(
     assert panel.expected.text() == "Esperado em dinheiro: R$ 50,00"
     qtbot.keyClicks(panel.amount, "40,00")
     panel.save.click()
-    assert panel.message.text().startswith(
-        "Observação: o dinheiro contado tem R$ 10,00 faltando"
-    )
+    assert panel.message.text().startswith("Observação: o dinheiro contado tem R$ 10,00 faltando")
     qtbot.keyClicks(panel.note, "faltou conferir a gaveta")
     with qtbot.waitSignal(section.loaded, timeout=20_000):  # the closing shows the count
         panel.save.click()
