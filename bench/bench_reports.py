@@ -39,6 +39,7 @@ from bench.bench_worklist import (
     quiet_home,
     raw_floor,
     reference_speed,
+    write_section,
 )
 
 SECTION = "## Reports"
@@ -331,21 +332,13 @@ How to read it:
 """
 
 
-def write_results(text: str, r: dict[str, Any]) -> None:
-    body = (
-        f"{SECTION}\n\n"
+def write_results(text: str) -> None:
+    write_section(
+        SECTION,
         f"`python -m bench.bench_reports` on {datetime.now():%Y-%m-%d}, `--today "
         f"{TODAY.isoformat()}`, the clinic of `bench_worklist` (demo seed 1, "
-        f"`contracts_scale=1.6`).\n\n```\n{text}\n```\n\n{NOTES}"
+        f"`contracts_scale=1.6`).\n\n```\n{text}\n```\n\n{NOTES}",
     )
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION in old:
-        head, _, rest = old.partition(SECTION)
-        tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        new = head + body + ("\n" + tail if tail else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -366,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(results, args.smoke)
     print(text)
     if args.write_results and not args.smoke:
-        write_results(text, results)
+        write_results(text)
         print(f"\nresultados gravados em {RESULTS.relative_to(ROOT)}")
     return 0
 

@@ -25,6 +25,7 @@ from app.domain.dates import format_date, parse_date
 from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
 from app.errors import EmDiaError, FieldError, ValidationError
+from app.services.documents.batch import BatchResult
 
 KINDS = (
     DocumentKind.CONTRATO,
@@ -128,35 +129,13 @@ def _batch(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         total_candidates = len(services.document_batch.overdue_candidates(args.min_days_late))
         result = services.document_batch.notifications(args.min_days_late, _progress(args))
-    out = _out_dir(args.out)
-    copies = [_copy(doc, out) for doc in result.documents]
-    if args.json:
-        print_json(
-            {
-                "kind": "notificacao",
-                "min_days_late": args.min_days_late,
-                "candidates": total_candidates,
-                "generated": len(result.documents),
-                "total_cents": result.total_cents,
-                "documents": [
-                    _as_json(doc, copy) for doc, copy in zip(result.documents, copies, strict=True)
-                ],
-                "skipped": [{"contract_id": cid, "reason": why} for cid, why in result.skipped],
-            }
-        )
-        return EXIT_OK
-    if sys.stderr.isatty() and total_candidates:
-        print(file=sys.stderr)
-    for doc, copy in zip(result.documents, copies, strict=True):
-        print(f"{copy}  (arquivado: {doc.file_path})")
-    print(
+    head = {"kind": "notificacao", "min_days_late": args.min_days_late}
+    head |= {"candidates": total_candidates, "generated": len(result.documents)}
+    done = (
         f"{len(result.documents)} notificação(ões) com mais de {args.min_days_late} dia(s) de "
-        f"atraso, somando {format_brl(result.total_cents)} atualizados.",
-        file=sys.stderr,
+        f"atraso, somando {format_brl(result.total_cents)} atualizados."
     )
-    for cid, why in result.skipped:
-        print(f"contrato {cid} não gerado: {why}", file=sys.stderr)
-    return EXIT_OK
+    return _batch_done(args, result, head | {"total_cents": result.total_cents}, done)
 
 
 def _statements(args: argparse.Namespace) -> int:
@@ -166,32 +145,31 @@ def _statements(args: argparse.Namespace) -> int:
     _check_out(args.out)
     with open_services(args) as services:
         result = services.document_batch.statements(start, end, _progress(args))
+    head = {"kind": "extrato", "from": start, "to": end, "candidates": result.candidates}
+    done = (
+        f"{len(result.documents)} extrato(s) de contratos com pagamentos de "
+        f"{format_date(start)} a {format_date(end)}."
+    )
+    return _batch_done(args, result, head | {"generated": len(result.documents)}, done)
+
+
+def _batch_done(
+    args: argparse.Namespace, result: BatchResult, head: dict[str, Any], done: str
+) -> int:
+    """Copy a batch's documents to ``--out`` and say what was made (JSON: ``head``, then the
+    documents and the contracts skipped, with why)."""
     out = _out_dir(args.out)
     copies = [_copy(doc, out) for doc in result.documents]
+    skipped = [{"contract_id": cid, "reason": why} for cid, why in result.skipped]
     if args.json:
-        print_json(
-            {
-                "kind": "extrato",
-                "from": start,
-                "to": end,
-                "candidates": result.candidates,
-                "generated": len(result.documents),
-                "documents": [
-                    _as_json(doc, copy) for doc, copy in zip(result.documents, copies, strict=True)
-                ],
-                "skipped": [{"contract_id": cid, "reason": why} for cid, why in result.skipped],
-            }
-        )
+        documents = [_as_json(d, c) for d, c in zip(result.documents, copies, strict=True)]
+        print_json(head | {"documents": documents, "skipped": skipped})
         return EXIT_OK
     if sys.stderr.isatty() and result.candidates:
         print(file=sys.stderr)
     for doc, copy in zip(result.documents, copies, strict=True):
         print(f"{copy}  (arquivado: {doc.file_path})")
-    print(
-        f"{len(result.documents)} extrato(s) de contratos com pagamentos de "
-        f"{format_date(start)} a {format_date(end)}.",
-        file=sys.stderr,
-    )
+    print(done, file=sys.stderr)
     for cid, why in result.skipped:
         print(f"contrato {cid} não gerado: {why}", file=sys.stderr)
     return EXIT_OK

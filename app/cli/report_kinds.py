@@ -300,6 +300,7 @@ def efetividade_json(r: effectiveness.EffectivenessReport) -> dict[str, Any]:
                 "contacts": s.contacts,
                 "promises": s.promises,
                 "promises_kept": s.promises_kept,
+                "promises_pending": s.promises_pending,
                 "paid_within_7_days_cents": s.paid_within_7_days_cents,
             }
             for s in r.steps

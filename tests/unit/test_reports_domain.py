@@ -232,7 +232,8 @@ def test_effectiveness_by_step_and_channel_with_acordos_and_negativacoes() -> No
     report = effectiveness.build(
         period,
         contacts,
-        [(1, PromiseStatus.KEPT), (2, PromiseStatus.BROKEN), (2, PromiseStatus.KEPT)],
+        [(1, PromiseStatus.KEPT), (2, PromiseStatus.BROKEN), (2, PromiseStatus.KEPT),
+         (1, PromiseStatus.PENDING)],  # fmt: skip
         [effectiveness.PaymentFact(7, D(2026, 3, 4), 15_000)],
         [
             effectiveness.AgreementFact(D(2026, 3, 3), broken=False),
@@ -247,8 +248,10 @@ def test_effectiveness_by_step_and_channel_with_acordos_and_negativacoes() -> No
     )
     assert [(s.step, s.contacts, s.promises, s.promises_kept, s.paid_within_7_days_cents)
             for s in report.steps] == [("atraso_leve", 1, 0, 0, 0),
-                                       ("ligacao", 2, 3, 2, 15_000)]  # fmt: skip
-    assert report.steps[1].kept_bp == 6_667
+                                       ("ligacao", 2, 4, 2, 15_000)]  # fmt: skip
+    # 2 kept of the 3 whose day has passed (the pending one is neither kept nor broken yet).
+    assert (report.steps[1].promises_pending, report.steps[1].kept_bp) == (1, 6_667)
+    assert effectiveness.step_label("Ligação", "Ligação") == "Ligação"
     assert (report.agreements_made, report.agreements_kept, report.agreements_broken) == (2, 1, 1)
     assert (report.negativacoes_included, report.negativacoes_removed) == (1, 1)
     assert report.negativacoes_recovered_cents == 40_000

@@ -11,7 +11,8 @@ the report answers "did it work?", not "what did we know that day?".
   credited twice, so the column adds up to money really received. The thank-you step, sent
   *after* a payment, is never credited.
 - **Promessas**: the promises recorded with a contact of the period; **cumpridas** when the
-  money arrived by the promised day (``app.domain.promises``).
+  money arrived by the promised day (``app.domain.promises``); the rate counts only the
+  promises whose day has passed (a pending one is neither kept nor broken yet).
 - **Acordos**: accepted in the period; **não cumpridos** once a parcela is more than 30 days
   late (``app.domain.agreements.broken_on``); the others count as cumpridos (being paid, or
   paid).
@@ -86,10 +87,12 @@ class StepResult:
     promises: int = 0
     promises_kept: int = 0
     paid_within_7_days_cents: int = 0
+    promises_pending: int = 0  # their day has not come yet
 
     @property
     def kept_bp(self) -> int:
-        return rate_bp(self.promises_kept, self.promises)
+        """Kept out of the promises already due (a pending one is neither kept nor broken)."""
+        return rate_bp(self.promises_kept, self.promises - self.promises_pending)
 
 
 @dataclass(frozen=True)
@@ -154,12 +157,13 @@ def build(
     groups: dict[tuple[str, str], list[int]] = {}
     for c in in_period:
         key = (c.step, c.channel)
-        acc = groups.setdefault(key, [0, 0, 0, 0])
+        acc = groups.setdefault(key, [0, 0, 0, 0, 0])
         statuses = promised.get(c.contact_id, [])
         acc[0] += 1
         acc[1] += len(statuses)
         acc[2] += statuses.count(PromiseStatus.KEPT)
         acc[3] += money_of.get(c.contact_id, 0)
+        acc[4] += statuses.count(PromiseStatus.PENDING)
     position = {key: i for i, (key, _name) in enumerate(step_order)}
     steps = tuple(
         StepResult(step, channel, *acc)
@@ -183,13 +187,19 @@ def build(
     )
 
 
+def step_label(name: str, channel: str) -> str:
+    """``Atraso (WhatsApp)``; just ``Ligação`` when the step is named after its channel."""
+    return name if name.lower() == channel.lower() else f"{name} ({channel})"
+
+
 def view(report: EffectivenessReport) -> ReportView:
     steps = report.steps
     contacts = sum(s.contacts for s in steps)
     promises = sum(s.promises for s in steps)
     kept = sum(s.promises_kept for s in steps)
+    due = promises - sum(s.promises_pending for s in steps)
     paid = sum(s.paid_within_7_days_cents for s in steps)
-    kept_bp = rate_bp(kept, promises)
+    kept_bp = rate_bp(kept, due)
     main = ReportTable(
         "Por etapa da régua e canal",
         (
@@ -198,7 +208,7 @@ def view(report: EffectivenessReport) -> ReportView:
             count("Contatos"),
             count("Promessas"),
             count("Cumpridas"),
-            percent("% cumpridas"),
+            percent("% cumpridas (das vencidas)"),
             money("Recebido em até 7 dias"),
         ),
         tuple(
@@ -238,7 +248,7 @@ def view(report: EffectivenessReport) -> ReportView:
         subtitle=report.period.label,
         summary=(
             ("Contatos", str(contacts)),
-            ("Promessas cumpridas", f"{kept} de {promises} ({format_percent(kept_bp)})"),
+            ("Promessas cumpridas", f"{kept} de {due} vencidas ({format_percent(kept_bp)})"),
             ("Recebido em até 7 dias de um contato", format_brl(paid)),
             ("Acordos cumpridos", f"{report.agreements_kept} de {report.agreements_made}"),
             ("Recuperado após negativação", format_brl(report.negativacoes_recovered_cents)),
@@ -246,7 +256,7 @@ def view(report: EffectivenessReport) -> ReportView:
         tables=(main, outcomes),
         chart=Chart(
             "Recebido em até 7 dias, por etapa",
-            tuple(f"{report.step_name(s.step)} ({label(s.channel)})" for s in steps),
+            tuple(step_label(report.step_name(s.step), label(s.channel)) for s in steps),
             (Series("Recebido", tuple(s.paid_within_7_days_cents for s in steps)),),
         ),
         notes=(

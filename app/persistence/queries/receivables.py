@@ -22,6 +22,7 @@ from app.persistence import models
 from app.persistence.repositories._sql import (
     IN_LIMIT,
     Repository,
+    allocation_money,
     chunks,
     effective,
     end_of,
@@ -414,15 +415,8 @@ class ReceivablesQueries(Repository):
         """Money received in [start, end] for installments already overdue when paid (every
         component the payment extinguished, minus what was forgiven), and how many payments."""
         i, a, p = models.Installment, models.PaymentAllocation, models.Payment
-        money = (
-            a.principal_cents
-            + a.fine_cents
-            + a.interest_cents
-            + a.correction_cents
-            - a.discount_cents
-        )
         stmt = (
-            select(func.coalesce(func.sum(money), 0), func.count(func.distinct(p.id)))
+            select(func.coalesce(func.sum(allocation_money()), 0), func.count(func.distinct(p.id)))
             .select_from(p)
             .join(a, a.payment_id == p.id)
             .join(i, i.id == a.installment_id)

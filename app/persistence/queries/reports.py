@@ -30,7 +30,14 @@ from app.domain.reports.portfolio import Suspension
 from app.domain.reports.receipts import PaymentDay, SettledDay
 from app.persistence import models
 from app.persistence.queries.receivables import ReceivablesQueries
-from app.persistence.repositories._sql import Repository, chunks, effective, end_of, grouped
+from app.persistence.repositories._sql import (
+    Repository,
+    allocation_money,
+    chunks,
+    effective,
+    end_of,
+    grouped,
+)
 
 _FAR_PAST = date(1, 1, 1)
 
@@ -249,15 +256,10 @@ class ReportQueries(Repository):
             .outerjoin(ag, ag.id == i.renegotiated_agreement_id)
             .where(candidate)
         )
-        money = (
-            a.principal_cents
-            + a.fine_cents
-            + a.interest_cents
-            + a.correction_cents
-            - a.discount_cents
-        )
         lines = (
-            select(a.installment_id, p.paid_on, a.principal_cents, money, original.paid_on)
+            select(
+                a.installment_id, p.paid_on, a.principal_cents, allocation_money(), original.paid_on
+            )
             .select_from(i)
             .join(a, a.installment_id == i.id)
             .join(p, p.id == a.payment_id)

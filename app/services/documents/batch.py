@@ -27,7 +27,7 @@ from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress
 from app.services.base import Permission
 from app.services.documents.filing import FilingService, archived, render, sync_files
-from app.services.documents.gathering import gather, overdue_facts
+from app.services.documents.gathering import Gathered, gather, overdue_facts
 from app.services.ports import UnitOfWorkPort
 
 BATCH_CHUNK = 50  # documents per commit in a batch
@@ -111,16 +111,7 @@ class DocumentBatchService(FilingService):
                 clinic=clinic,
             )
             pdf = render(statement.render, got.letterhead, got.facts)
-            row, path = self.store(
-                uow,
-                kind,
-                pdf,
-                got.letterhead,
-                patient_id=got.patient_id,
-                contract_id=contract_id,
-                sync=False,
-            )
-            return row, path, got.facts.patient.name, 0
+            return self._stored(uow, kind, pdf, got, 0)
 
         return self._run(candidates, one, progress, cancelled)
 
@@ -195,13 +186,19 @@ class DocumentBatchService(FilingService):
             return None
         overdue = overdue_facts(kind, got, notification_deadline(got.letterhead.as_of))
         pdf = render(notification.render, got.letterhead, overdue)
+        return self._stored(uow, kind, pdf, got, overdue.total_cents)
+
+    def _stored(
+        self, uow: UnitOfWorkPort, kind: str, pdf: bytes, got: Gathered, cents: int
+    ) -> _Stored:
+        """A contract's document stored in the chunk's transaction (synced with the chunk)."""
         row, path = self.store(
             uow,
             kind,
             pdf,
             got.letterhead,
             patient_id=got.patient_id,
-            contract_id=contract_id,
+            contract_id=got.facts.id,
             sync=False,
         )
-        return row, path, got.facts.patient.name, overdue.total_cents
+        return row, path, got.facts.patient.name, cents
