@@ -172,16 +172,19 @@ def _overdue(
     Runs for every (installment, month) pair of the history — tens of thousands at a large
     clinic — so it walks the payment lines once with a running total instead of re-summing."""
     lines = sorted(h.paid, key=lambda line: line.day) if len(h.paid) > 1 else h.paid
+    count = len(lines)
     paid = j = 0
     due, patient, amount, replaced = h.due, h.patient_id, h.amount_cents, h.replaced_on
     for k in range(bisect_right(days, due), len(days)):  # the days after the due date
         day = days[k]
         if replaced is not None and day >= replaced:
             return
-        while j < len(lines) and lines[j].day <= day:
+        while j < count and lines[j].day <= day:
             paid += lines[j].principal_cents
             j += 1
         open_ = amount - paid
+        if open_ <= 0 and j == count:
+            return  # paid, and no later line (an estorno) can open it again
         if day < start or open_ <= 0:
             continue
         patients = owed[k]

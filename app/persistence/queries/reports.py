@@ -36,7 +36,6 @@ from app.persistence.repositories._sql import (
     chunks,
     effective,
     end_of,
-    grouped,
 )
 
 _FAR_PAST = date(1, 1, 1)
@@ -241,7 +240,8 @@ class ReportQueries(Repository):
                 and_(i.settled_on > i.effective_due_date, i.settled_on >= window_start),
             ),
         )
-        heads = (
+        # One pass: each candidate with its payment lines (none: a row of NULLs).
+        stmt = (
             select(
                 i.id,
                 c.patient_id,
@@ -250,26 +250,28 @@ class ReportQueries(Repository):
                 c.created_at,
                 _replaced_on(),
                 c.status,
+                p.paid_on,
+                a.principal_cents,
+                allocation_money(),
+                original.paid_on,
             )
             .select_from(i)
             .join(c, c.id == i.contract_id)
             .outerjoin(ag, ag.id == i.renegotiated_agreement_id)
-            .where(candidate)
-        )
-        lines = (
-            select(
-                a.installment_id, p.paid_on, a.principal_cents, allocation_money(), original.paid_on
-            )
-            .select_from(i)
-            .join(a, a.installment_id == i.id)
-            .join(p, p.id == a.payment_id)
+            .outerjoin(a, a.installment_id == i.id)
+            .outerjoin(p, p.id == a.payment_id)
             .outerjoin(original, original.id == p.reverses_payment_id)
             .where(candidate)
         )
-        paid = grouped(
-            (iid, PaidLine(day, int(principal), int(cents), orig))
-            for iid, day, principal, cents, orig in self._run(lines)
-        )
+        heads: dict[int, tuple[Any, ...]] = {}
+        paid: dict[int, list[PaidLine]] = {}
+        for row in self._run(stmt).all():
+            iid = row[0]
+            if iid not in heads:
+                heads[iid] = row[1:7]
+                paid[iid] = []
+            if row[7] is not None:
+                paid[iid].append(PaidLine(row[7], int(row[8]), int(row[9]), row[10]))
         cancelled = ContractStatus.CANCELLED.value
         return [
             InstallmentHistory(
@@ -278,10 +280,10 @@ class ReportQueries(Repository):
                 amount_cents=amount,
                 counts_from=created.date(),
                 replaced_on=replaced,
-                paid=tuple(paid.get(iid, ())),
+                paid=tuple(paid[iid]),
                 cancelled=status == cancelled,
             )
-            for iid, pid, due, amount, created, replaced, status in self._run(heads)
+            for iid, (pid, due, amount, created, replaced, status) in heads.items()
         ]
 
     # --- previsão × realizado ---------------------------------------------------------------
