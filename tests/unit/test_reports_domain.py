@@ -232,8 +232,12 @@ def test_effectiveness_by_step_and_channel_with_acordos_and_negativacoes() -> No
     report = effectiveness.build(
         period,
         contacts,
-        [(1, PromiseStatus.KEPT), (2, PromiseStatus.BROKEN), (2, PromiseStatus.KEPT),
-         (1, PromiseStatus.PENDING)],  # fmt: skip
+        [
+            (1, PromiseStatus.KEPT),
+            (2, PromiseStatus.BROKEN),
+            (2, PromiseStatus.KEPT),
+            (1, PromiseStatus.PENDING),
+        ],
         [effectiveness.PaymentFact(7, D(2026, 3, 4), 15_000)],
         [
             effectiveness.AgreementFact(D(2026, 3, 3), broken=False),
