@@ -131,11 +131,14 @@ def chart_drawing(chart: Chart) -> Drawing:
 def _axis_text(kind: ChartKind) -> object:
     if kind is ChartKind.LINE:
         return lambda value: f"{value:.1f}".replace(".", ",") + " %"
-    return lambda value: _reais(value)
+    return reais_tick
 
 
-def _reais(value: float) -> str:
-    """Axis ticks in reais, thousands as "mil": ``R$ 12 mil``."""
-    if abs(value) >= 1000:
+def reais_tick(value: float) -> str:
+    """Axis ticks in reais, thousands as "mil": ``R$ 12 mil``, ``R$ 1,5 mil`` (one decimal
+    under ten thousand, so 1.500 and 2.000 never print alike)."""
+    if abs(value) >= 10_000:
         return f"R$ {value / 1000:,.0f} mil".replace(",", ".")
-    return f"R$ {value:,.0f}".replace(",", ".")
+    if abs(value) >= 1000:
+        return f"R$ {value / 1000:.1f} mil".replace(".", ",").replace(",0 ", " ")
+    return f"R$ {value:.0f}"

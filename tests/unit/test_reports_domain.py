@@ -332,3 +332,11 @@ def test_every_report_view_has_a_main_table_with_a_cell_per_column() -> None:
         for table in view.tables:
             assert all(len(r) == len(table.columns) for r in table.rows)
             assert table.total is None or len(table.total) == len(table.columns)
+
+
+def test_a_printed_charts_ticks_read_in_reais_and_never_alike() -> None:
+    from app.documents.report import reais_tick
+
+    ticks = [reais_tick(v) for v in (0, 500, 1_000, 1_500, 2_000, 12_500, 1_234_567)]
+    assert ticks == ["R$ 0", "R$ 500", "R$ 1 mil", "R$ 1,5 mil", "R$ 2 mil", "R$ 12 mil",
+                     "R$ 1.235 mil"]  # fmt: skip

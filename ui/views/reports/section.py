@@ -177,6 +177,7 @@ class ReportsSection(QWidget):
     # --- who may see what -------------------------------------------------------------------
     def apply_permissions(self, full_access: bool) -> None:
         """The desk: only today's fechamento de caixa (the service refuses anything else)."""
+        changed = full_access != self.full_access
         self.full_access = full_access
         choices = CHOICES if full_access else CHOICES[:1]
         if self.kind.count() != len(choices):
@@ -184,7 +185,8 @@ class ReportsSection(QWidget):
                 self.kind.clear()
                 for value, text in choices:
                     self.kind.addItem(self.tr(text), value)
-        self._kind_changed()
+        if changed or not full_access:  # the desk is always back on today's closing
+            self._kind_changed()
 
     # --- choosing ---------------------------------------------------------------------------
     def current_kind(self) -> str:
