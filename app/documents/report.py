@@ -18,6 +18,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
 from app.documents.layout import (
@@ -26,10 +27,12 @@ from app.documents.layout import (
     FONT,
     INK,
     MUTED,
+    MoneyTable,
     build,
     esc,
     key_values,
     para,
+    register_fonts,
     spacer,
     table,
 )
@@ -40,6 +43,9 @@ from app.domain.reports.view import Chart, ChartKind, ReportTable, ReportView, r
 SERIES_COLOURS = tuple(colors.HexColor(c) for c in ("#1f6b5e", "#b3261e", "#9a5b00"))
 CHART_HEIGHT = 62 * mm
 MAX_CHART_CATEGORIES = 40  # beyond this a bar per category is unreadable on A4: the table says it
+CELL_MIN_SIZE = 5.0  # points: a wide table's cells get no smaller on paper
+HEADER_MIN_SIZE = 5.0  # points: a long column title may shrink this far on its own
+WIDEST_CELL = 0.3 * CONTENT_WIDTH  # a longer text (a name, a note) shrinks alone, not the table
 _NUMERIC = (Kind.MONEY, Kind.INT, Kind.PERCENT)
 
 
@@ -66,24 +72,52 @@ def table_flowable(section: ReportTable) -> Flowable:
     total = row_texts(section.columns, section.total) if section.total is not None else None
     headers = [c.header for c in section.columns]
     right = [i for i, c in enumerate(section.columns) if c.kind in _NUMERIC]
-    return table(
-        headers,
-        texts,
-        column_widths(headers, [*texts, *([total] if total else [])]),
-        right=right,
-        total=total,
-        font_size=7.6 if len(headers) > 6 else 8.3,
-    )
+    widths, size = fit_columns(headers, texts, total, 7.6 if len(headers) > 6 else 8.3)
+    return table(headers, texts, widths, right=right, total=total, font_size=size)
 
 
-def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
-    """Proportions from the longest text of each column (a long header counts less: the font
-    shrinks to fit it), never so thin that a date or an amount is squeezed."""
-    widths: list[float] = []
-    for index, header in enumerate(headers):
-        longest = max((len(row[index]) for row in rows), default=0)
-        widths.append(max(6, min(40, max(longest, min(len(header), 12)))))
-    return widths
+def fit_columns(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    total: Sequence[str] | None,
+    size: float,
+) -> tuple[list[float], float]:
+    """Column widths (points) and one font size for the table's cells, so that every amount
+    of a column prints at the same size and no header runs into its neighbour. A header may
+    shrink on its own down to ``HEADER_MIN_SIZE``; when the cells still do not fit the page,
+    the whole table gets smaller (never below ``CELL_MIN_SIZE``; past that, the columns are
+    narrowed and their widest cells shrink on their own, as ``MoneyTable`` does)."""
+    register_fonts()  # measuring needs the fonts before the document is built
+
+    def needed(points: float) -> list[float]:
+        lines = [(row, FONT) for row in rows]
+        if total is not None:
+            lines.append((total, BOLD))
+        return [
+            2 * MoneyTable.PAD
+            + max(
+                [
+                    stringWidth(header, BOLD, HEADER_MIN_SIZE),
+                    *(min(WIDEST_CELL, stringWidth(c[i], font, points)) for c, font in lines),
+                ]
+            )
+            for i, header in enumerate(headers)
+        ]
+
+    widths = needed(size)
+    while sum(widths) > CONTENT_WIDTH and size > CELL_MIN_SIZE:
+        pads = 2 * MoneyTable.PAD * len(headers)
+        size = max(CELL_MIN_SIZE, size * (CONTENT_WIDTH - pads) / (sum(widths) - pads) - 0.05)
+        widths = needed(size)
+    if sum(widths) > CONTENT_WIDTH:  # still too wide: the widest cells shrink a little more
+        return [w * CONTENT_WIDTH / sum(widths) for w in widths], size
+    natural = [2 * MoneyTable.PAD + stringWidth(h, BOLD, size) for h in headers]
+    room = CONTENT_WIDTH - sum(widths)
+    if room > 0:  # spare width goes first to headers that would otherwise shrink
+        wanted = [max(0.0, n - w) for n, w in zip(natural, widths, strict=True)]
+        share = min(1.0, room / sum(wanted)) if sum(wanted) else 0.0
+        widths = [w + x * share for w, x in zip(widths, wanted, strict=True)]
+    return widths, size
 
 
 def chart_drawing(chart: Chart) -> Drawing:
@@ -95,11 +129,13 @@ def chart_drawing(chart: Chart) -> Drawing:
     plot.width, plot.height = CONTENT_WIDTH - 22 * mm, CHART_HEIGHT - 30 * mm
     divisor = 100  # centavos → reais; basis points → percent
     plot.data = [tuple(v / divisor for v in s.values) for s in chart.series]
-    plot.categoryAxis.categoryNames = list(chart.categories)
     labels = plot.categoryAxis.labels
     labels.fontName, labels.fontSize, labels.fillColor = FONT, 6.5, MUTED
-    if len(chart.categories) > 8:
-        labels.angle, labels.boxAnchor, labels.dy = 35, "ne", -2
+    slot = plot.width / max(1, len(chart.categories)) - 4
+    names = [_fitted(c, slot, labels.fontSize) for c in chart.categories]
+    plot.categoryAxis.categoryNames = names
+    if max(_widest_line(n, labels.fontSize) for n in names) > slot:
+        labels.angle, labels.boxAnchor, labels.dy = 35, "ne", -2  # side by side they would touch
     values = plot.valueAxis
     values.labels.fontName, values.labels.fontSize = FONT, 6.5
     values.labelTextFormat = _axis_text(chart.kind)
@@ -126,6 +162,20 @@ def chart_drawing(chart: Chart) -> Drawing:
         ]
         drawing.add(legend)
     return drawing
+
+
+def _fitted(name: str, room: float, size: float) -> str:
+    """A category too wide for its slot goes on two lines where it has a natural break:
+    ``Aviso de negativação (Carta)`` → the step over its channel."""
+    if _widest_line(name, size) <= room:
+        return name
+    head, sep, tail = name.rpartition(" (")
+    return f"{head}\n({tail}" if sep else name
+
+
+def _widest_line(text: str, size: float) -> float:
+    register_fonts()
+    return max(float(stringWidth(line, FONT, size)) for line in text.split("\n"))
 
 
 def _axis_text(kind: ChartKind) -> object:

@@ -96,6 +96,14 @@ def test_filtering_recomputes_with_the_new_period_and_grouping(
     ]
     assert main.index(0, 3).data() == "R$ 204,53"  # Ana's late first installment
     assert result.request.period.start.isoformat() == "2026-01-01"
+    axis = section.chart.chart().axes(Qt.Orientation.Horizontal)[0]
+    assert axis.labelsAngle() == 0  # three months side by side
+    section.granularity.setCurrentIndex(section.granularity.findData("dia"))
+    section.start.setDate(QDate(2026, 3, 1))
+    with qtbot.waitSignal(section.loaded, timeout=20_000):
+        qtbot.mouseClick(section.run_button, Qt.MouseButton.LeftButton)
+    axis = section.chart.chart().axes(Qt.Orientation.Horizontal)[0]
+    assert axis.labelsAngle() == -90  # a month of days: upright labels would be elided
 
 
 def test_imprimir_archives_the_pdf_and_opens_it(

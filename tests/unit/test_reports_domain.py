@@ -340,3 +340,37 @@ def test_a_printed_charts_ticks_read_in_reais_and_never_alike() -> None:
     ticks = [reais_tick(v) for v in (0, 500, 1_000, 1_500, 2_000, 12_500, 1_234_567)]
     assert ticks == ["R$ 0", "R$ 500", "R$ 1 mil", "R$ 1,5 mil", "R$ 2 mil", "R$ 12 mil",
                      "R$ 1.235 mil"]  # fmt: skip
+
+
+def test_a_printed_table_fits_the_page_at_one_size_with_no_header_overrun() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.documents.layout import BOLD, CONTENT_WIDTH, FONT, MoneyTable
+    from app.documents.report import CELL_MIN_SIZE, HEADER_MIN_SIZE, fit_columns
+
+    headers = ["Mês", "A receber", "Vencido", "Taxa", "1–30 dias", "31–60 dias", "61–90 dias",
+               "mais de 90 dias", "Pacientes em atraso", "Novo atraso", "Recuperado"]  # fmt: skip
+    rows = [["dez/2025", "R$ 600.968,44", "R$ 120.458,83", "20,04 %", "R$ 6.405,91",
+             "R$ 5.454,46", "R$ 2.186,04", "R$ 106.412,42", "43", "R$ 31.175,84", "R$ 19.660,68"],
+            ["jan/2026", *(["R$ 0,00"] * 10)]]  # fmt: skip
+    total = ["No período", *([""] * 8), "R$ 398.717,69", "R$ 296.506,24"]
+    widths, size = fit_columns(headers, rows, total, 7.6)
+    assert CELL_MIN_SIZE <= size < 7.6  # eleven columns of amounts: the whole table shrinks
+    assert sum(widths) <= CONTENT_WIDTH + 0.01
+    pad = 2 * MoneyTable.PAD
+    for i, header in enumerate(headers):
+        assert widths[i] >= stringWidth(header, BOLD, HEADER_MIN_SIZE) + pad - 0.01
+        assert all(widths[i] >= stringWidth(r[i], FONT, size) + pad - 0.01 for r in rows)
+    huge = [["R$ 12.345.678,90"] * 11] * 2
+    squeezed, smallest = fit_columns(headers, huge, None, 7.6)
+    assert smallest == CELL_MIN_SIZE and sum(squeezed) <= CONTENT_WIDTH + 0.01
+    narrow, same = fit_columns(["Forma", "Recebido"], [["PIX", "R$ 4.874,27"]], None, 8.3)
+    assert same == 8.3 and sum(narrow) <= CONTENT_WIDTH  # a small table keeps its size
+
+
+def test_a_printed_charts_long_categories_break_before_the_channel() -> None:
+    from app.documents.report import _fitted
+
+    assert _fitted("Ligação", 60, 6.5) == "Ligação"
+    assert _fitted("Aviso de negativação (Carta)", 60, 6.5) == "Aviso de negativação\n(Carta)"
+    assert _fitted("Notificação extrajudicial", 20, 6.5) == "Notificação extrajudicial"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from app.domain.reports.view import Chart, ChartKind
 
 COLOURS = ("#1f6b5e", "#b3261e", "#9a5b00")
+CROWDED = 14  # categories beyond which their labels are turned on their side
 
 
 def _blank() -> QChart:
@@ -50,6 +51,8 @@ class ReportChartView(QChartView):
         self.chart_.setTitle(chart.title)
         categories = QBarCategoryAxis()
         categories.append(list(chart.categories))
+        if len(chart.categories) > CROWDED:  # a month by day: upright labels would be elided
+            categories.setLabelsAngle(-90)
         self.chart_.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         values = QValueAxis()
         self.chart_.addAxis(values, Qt.AlignmentFlag.AlignLeft)
