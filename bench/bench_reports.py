@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_worklist import (
-    CACHE,
     RESULTS,
     ROOT,
     TODAY,
     Timing,
     cached_database,
+    clinic_arguments,
     measure,
     quiet_home,
     raw_floor,
@@ -342,18 +342,7 @@ def write_results(text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--patients", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--scale", type=float, default=1.6, help="contracts per patient ×")
-    parser.add_argument("--today", type=date.fromisoformat, default=TODAY)
-    parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--cache-dir", type=Path, default=CACHE)
-    parser.add_argument("--smoke", action="store_true", help="tiny run for CI; no verdicts")
-    parser.add_argument("--write-results", action="store_true")
-    args, _unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` goes to every script
-    args.patients = args.patients or (40 if args.smoke else 20_000)
-    args.runs = args.runs or (1 if args.smoke else 3)
+    args = clinic_arguments(__doc__, argv, 3)
     with quiet_home():
         results = run(args)
     text = render(results, args.smoke)

@@ -42,6 +42,15 @@ def make_section(qtbot: QtBot, services: Services) -> tuple[ReportsSection, View
     return section, viewer
 
 
+def opened(qtbot: QtBot, services: Services) -> tuple[ReportsSection, Viewer]:
+    """The section on the report clinic, shown and with its first report computed."""
+    seed_report_clinic(services)
+    section, viewer = make_section(qtbot, services)
+    with qtbot.waitSignal(section.loaded, timeout=20_000):
+        section.show()  # the first show computes the first report: today's closing
+    return section, viewer
+
+
 def choose(qtbot: QtBot, section: ReportsSection, kind: str) -> ReportResult:
     with qtbot.waitSignal(section.loaded, timeout=20_000) as loaded:
         section.kind.setCurrentIndex(section.kind.findData(kind))
@@ -52,10 +61,7 @@ def choose(qtbot: QtBot, section: ReportsSection, kind: str) -> ReportResult:
 def test_every_report_opens_on_its_own_period_with_figures_chart_and_tables(
     qtbot: QtBot, staff: Services
 ) -> None:
-    seed_report_clinic(staff)
-    section, _viewer = make_section(qtbot, staff)
-    with qtbot.waitSignal(section.loaded, timeout=20_000):
-        section.show()  # the first show computes the first report: today's closing
+    section, _viewer = opened(qtbot, staff)
     assert section.result is not None and section.result.request.kind is ReportKind.CAIXA
     assert "Recebido: <b>R$&nbsp;50,00</b>" in section.summary.text()
     assert section.cash_count.isVisible()
@@ -77,10 +83,7 @@ def test_every_report_opens_on_its_own_period_with_figures_chart_and_tables(
 def test_filtering_recomputes_with_the_new_period_and_grouping(
     qtbot: QtBot, staff: Services
 ) -> None:
-    seed_report_clinic(staff)
-    section, _viewer = make_section(qtbot, staff)
-    with qtbot.waitSignal(section.loaded, timeout=20_000):
-        section.show()
+    section, _viewer = opened(qtbot, staff)
     choose(qtbot, section, ReportKind.RECEBIMENTOS.value)
     section.start.setDate(QDate(2026, 1, 1))
     section.granularity.setCurrentIndex(section.granularity.findData("mes"))
@@ -109,10 +112,7 @@ def test_filtering_recomputes_with_the_new_period_and_grouping(
 def test_imprimir_archives_the_pdf_and_opens_it(
     qtbot: QtBot, staff: Services, tmp_path: Path
 ) -> None:
-    seed_report_clinic(staff)
-    section, viewer = make_section(qtbot, staff)
-    with qtbot.waitSignal(section.loaded, timeout=20_000):
-        section.show()
+    section, viewer = opened(qtbot, staff)
     choose(qtbot, section, ReportKind.INADIMPLENCIA.value)
     with qtbot.waitSignal(section.printed, timeout=20_000) as printed:
         qtbot.mouseClick(section.print_button, Qt.MouseButton.LeftButton)
@@ -127,10 +127,7 @@ def test_imprimir_archives_the_pdf_and_opens_it(
 
 
 def test_exportar_writes_every_table(qtbot: QtBot, staff: Services, tmp_path: Path) -> None:
-    seed_report_clinic(staff)
-    section, _viewer = make_section(qtbot, staff)
-    with qtbot.waitSignal(section.loaded, timeout=20_000):
-        section.show()
+    section, _viewer = opened(qtbot, staff)
     choose(qtbot, section, ReportKind.CARTEIRA.value)
     with qtbot.waitSignal(section.exported, timeout=20_000) as exported:
         section.export_to(tmp_path / "carteira.xlsx")
@@ -143,10 +140,7 @@ def test_exportar_writes_every_table(qtbot: QtBot, staff: Services, tmp_path: Pa
 def test_the_cash_count_is_recorded_or_refused_under_its_field(
     qtbot: QtBot, staff: Services
 ) -> None:
-    seed_report_clinic(staff)
-    section, _viewer = make_section(qtbot, staff)
-    with qtbot.waitSignal(section.loaded, timeout=20_000):
-        section.show()
+    section, _viewer = opened(qtbot, staff)
     panel = section.cash_count
     assert panel.expected.text() == "Esperado em dinheiro: R$ 50,00"
     qtbot.keyClicks(panel.amount, "40,00")
