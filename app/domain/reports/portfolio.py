@@ -30,7 +30,8 @@ from app.domain.reports.view import (
     money,
     text,
 )
-from app.domain.risk import PRESCRIPTION_YEARS, SEGMENT_LABELS, SEGMENTS, Segment, add_years
+from app.domain.prescription import prescribes_on
+from app.domain.risk import SEGMENT_LABELS, SEGMENTS, Segment
 from app.domain.worklist import OverdueRow
 
 LARGEST = 10
@@ -108,7 +109,7 @@ def prescription_sums(rows: Iterable[OverdueRow], as_of: date) -> tuple[int, int
     soon = gone = 0
     for row in rows:
         for line in row.debt.lines:
-            ends = add_years(line.effective_due_date, PRESCRIPTION_YEARS)
+            ends = prescribes_on(line.effective_due_date)
             if ends <= as_of:
                 gone += line.total_cents
             elif ends <= limit:
