@@ -282,7 +282,8 @@ def test_what_prescribes_in_the_next_6_months_and_what_already_did() -> None:
     later = row(3, (TODAY - D(2021, 12, 1)).days, 30_000, "Caio")
     amounts, past = portfolio.prescription_sums([soon, gone, later], TODAY)
     assert amounts == soon.updated_cents
-    assert past == gone.updated_cents
+    assert past == gone.prescribed_cents == 20_000  # its open principal, as Início shows it
+    assert gone.updated_cents == 0  # prescribed money is no longer pursued
     assert portfolio.months_later(D(2026, 8, 31), 6) == D(2027, 2, 28)
 
 

@@ -20,6 +20,7 @@ from datetime import date
 
 from app.domain.dates import add_months, format_date, month_end
 from app.domain.money import format_brl
+from app.domain.prescription import prescribes_on
 from app.domain.reports.period import REPORT_TITLES, ReportKind
 from app.domain.reports.view import (
     Chart,
@@ -30,7 +31,6 @@ from app.domain.reports.view import (
     money,
     text,
 )
-from app.domain.prescription import prescribes_on
 from app.domain.risk import SEGMENT_LABELS, SEGMENTS, Segment
 from app.domain.worklist import OverdueRow
 
@@ -103,16 +103,15 @@ def _group(name: str, rows: Sequence[OverdueRow]) -> Group:
 
 
 def prescription_sums(rows: Iterable[OverdueRow], as_of: date) -> tuple[int, int]:
-    """(prescribing within the horizon, already prescribed): updated amounts of overdue
-    installments by the day their 5 years end."""
+    """(prescribing within the horizon, already prescribed): the updated amount of the overdue
+    installments whose 5 years end in the next months, and the open principal of those already
+    past them — the worklist's and Início's ``prescribed_cents``."""
     limit = months_later(as_of, PRESCRIPTION_HORIZON_MONTHS)
     soon = gone = 0
     for row in rows:
+        gone += row.prescribed_cents
         for line in row.debt.lines:
-            ends = prescribes_on(line.effective_due_date)
-            if ends <= as_of:
-                gone += line.total_cents
-            elif ends <= limit:
+            if as_of < prescribes_on(line.effective_due_date) <= limit:
                 soon += line.total_cents
     return soon, gone
 
