@@ -24,7 +24,8 @@ def seed_report_clinic(staff: Services) -> dict[str, int]:
     returned today. Caio: 1.000,00 in 2 from 10/04. Every contract registered on 01/12/2025."""
     s = staff
     s.login("gestor", STAFF_PASSWORD)
-    s.clinic.update({"name": "Clínica Sorriso Ltda", "cnpj": CNPJ, "city": "Campinas",
+    s.clinic.update({"name": "Clínica Sorriso Ltda", "cnpj": CNPJ, "address": "Av. Brasil, 1500",
+                     "city": "Campinas",
                      "state": "SP"})  # fmt: skip
     ana = s.patients.create(PatientForm(name="Ana Souza", cpf="111.444.777-35"))
     bia = s.patients.create(PatientForm(name="Bia Lima", cpf="529.982.247-25"))
