@@ -35,6 +35,7 @@ from app.domain.importing import (
     Table,
     column_letter,
 )
+from app.domain.limits import strip_forbidden
 from app.domain.money import format_brl
 from app.errors import ValidationError
 
@@ -42,7 +43,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str) -> str:
-    """Prefix text a spreadsheet would evaluate with an apostrophe (shown as typed)."""
+    """Prefix text a spreadsheet would evaluate with an apostrophe (shown as typed); a control
+    character saved before input refused them becomes ``�`` (XML, hence XLSX, cannot hold it,
+    and one of them must not make the whole export fail)."""
+    value = strip_forbidden(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
 from app.config import Config, load_config
+from app.domain.text import parse_int
 from app.errors import EmDiaError, LoginRefused, ValidationError
 from app.security.unlock import resolve_key
 
@@ -32,6 +33,7 @@ _ARGPARSE_PT = (
     ("choose from", "escolha entre"),
     ("expected one argument", "falta o valor"),
     ("invalid int value:", "número inteiro inválido:"),
+    ("invalid whole_number value:", "número inválido:"),
     ("argument ", "argumento "),
     ("usage:", "uso:"),
 )
@@ -61,6 +63,17 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"'{text}' não é uma data no formato AAAA-MM-DD (ex.: 2026-03-31)"
         ) from None
+
+
+def whole_number(text: str) -> int:
+    """An id, a count or a limit as typed on the command line: ASCII digits that fit the
+    database's 64-bit integers (``int`` alone takes ``١٢`` and numbers no column can hold)."""
+    value = parse_int(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' não é um número inteiro de até 18 algarismos (0-9), como 12"
+        )
+    return value
 
 
 def key_value(text: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
+from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json, whole_number
 from app.domain.catalog import DocumentKind
 from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
@@ -52,11 +52,11 @@ def register(sub: Any) -> None:
     docs.add_argument("kind", metavar="KIND|batch|dossie", choices=[*KINDS, "batch", DOSSIE])
     docs.add_argument("batch_kind", nargs="?", metavar="notificacao", help="só com batch")
     which = docs.add_mutually_exclusive_group()
-    which.add_argument("--contract", type=int, metavar="ID")
-    which.add_argument("--patient", type=int, metavar="ID")
-    which.add_argument("--payment", type=int, metavar="ID")
-    which.add_argument("--agreement", type=int, metavar="ID")
-    docs.add_argument("--min-days-late", type=int, metavar="N", help="só com batch")
+    which.add_argument("--contract", type=whole_number, metavar="ID")
+    which.add_argument("--patient", type=whole_number, metavar="ID")
+    which.add_argument("--payment", type=whole_number, metavar="ID")
+    which.add_argument("--agreement", type=whole_number, metavar="ID")
+    docs.add_argument("--min-days-late", type=whole_number, metavar="N", help="só com batch")
     docs.add_argument("--out", required=True, metavar="DIR", help="pasta para as cópias")
     docs.add_argument("--json", action="store_true")
     docs.set_defaults(handler=cmd_documents, parser=docs)

@@ -20,6 +20,7 @@ from app.cli.common import (
     new_secret,
     open_services,
     print_json,
+    whole_number,
 )
 from app.domain.audit import action_label, describe, record_label
 from app.errors import ValidationError
@@ -70,7 +71,7 @@ def _users(sub: Any) -> None:
     audit.add_argument("--text", default="", help="parte da ação, ex.: clinic, user, patient")
     audit.add_argument("--since", type=iso_date, metavar="AAAA-MM-DD")
     audit.add_argument("--until", type=iso_date, metavar="AAAA-MM-DD")
-    audit.add_argument("--limit", type=int, default=100)
+    audit.add_argument("--limit", type=whole_number, default=100)
     audit.add_argument("--json", action="store_true")
     audit.set_defaults(handler=cmd_audit)
 

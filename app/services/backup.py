@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import app
+from app.domain import limits
 from app.domain.backups import backups_to_keep
 from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
 from app.persistence import sqlite_files
@@ -130,6 +131,9 @@ def _writable_folder(text: str) -> Path:
     raw = text.strip()
     if not raw:
         raise ValidationError.single("backup_dir", "Pasta de backup: escolha uma pasta.")
+    problem = limits.text_problem(raw, "Pasta de backup", limits.COLUMNS["clinic.backup_dir"])
+    if problem is not None:
+        raise ValidationError.single("backup_dir", problem)
     folder = Path(raw).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import SOURCE_DEFAULT, SOURCE_ENV, SOURCE_FLAG, SOURCE_SETTING, save_db_url, url_for
+from app.domain.text import parse_int
 from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence.databases import (
     Database,
@@ -108,10 +109,7 @@ def server_url(host: str, port: str, database: str, user: str, password: str) ->
         errors.append(FieldError("host", "Servidor: informe o nome ou o IP do computador."))
     number = 5432
     if port.strip():
-        try:
-            number = int(port.strip())
-        except ValueError:
-            number = 0
+        number = parse_int(port) or 0
         if not 1 <= number <= 65535:
             errors.append(FieldError("port", "Porta: um número de 1 a 65535 (padrão 5432)."))
     if not database:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain import limits
 from app.domain.access import Role, parse_role
 from app.errors import FieldError, LoginRefused, NotFoundError, ValidationError
 from app.persistence import models
@@ -87,6 +88,11 @@ def check_user_form(form: UserForm) -> tuple[str, str, Role | None, list[FieldEr
         )
     if role is None:
         errors.append(FieldError("role", "Perfil: escolha recepcao, gestor ou admin."))
+    errors += limits.text_errors(
+        [("full_name", form.full_name)],
+        {"full_name": "Nome completo"},
+        {"full_name": limits.COLUMNS["app_user.full_name"]},
+    )
     errors += validate_password(form.password, form.password_confirm, username)
     return username, full_name, role, errors
 

@@ -14,6 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import time
 
+from app.domain import limits
 from app.domain.catalog import Channel
 from app.domain.contacts import (
     ContactRules,
@@ -35,6 +36,7 @@ from app.domain.messages import (
 )
 from app.domain.regua import DEFAULT_STEPS, MAX_OFFSET, MIN_OFFSET, ReguaStep, StepKey
 from app.domain.templates import template_problems
+from app.domain.text import parse_int
 from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info, regua_step
@@ -53,10 +55,7 @@ class StepForm:
 
     def offset(self) -> int | None:
         """``-3``, ``+5``, ``−3`` (typographic minus) → days; None when not a number."""
-        try:
-            return int(self.offset_days.strip().replace("+", "").replace("−", "-"))
-        except ValueError:
-            return None
+        return parse_int(self.offset_days)
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,10 @@ class ReguaSettingsService(Service):
                     "mensagem.",
                 )
             )
-        errors.extend(template_problems(form.template))
+        problem = limits.text_problem(form.template, "Texto", limits.TEMPLATE)
+        errors.extend(
+            [FieldError("template", problem)] if problem else template_problems(form.template)
+        )
         if errors:
             raise ValidationError(errors)
         return offset, channel
