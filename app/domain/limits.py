@@ -23,7 +23,7 @@ from dataclasses import fields, is_dataclass
 from app.errors import FieldError
 
 NAME = 200  # a person's or a company's name, a witness, an e-mail address
-NOTE = 2_000  # notes and internal descriptions: a page of text
+NOTE = 5_000  # notes and internal descriptions: two pages of text
 TEMPLATE = 4_000  # a régua message
 
 # "table.column": the longest value the input accepts (never more than the column holds).
