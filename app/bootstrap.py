@@ -8,6 +8,7 @@ resolves it first). Who acts starts as *set-up mode* on a database with no users
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from app.clock import Clock, SystemClock
 from app.config import SOURCE_SETTING, Config
 from app.errors import DatabaseError
+from app.files import private_umask, tighten_tree
 from app.persistence.databases import Database, location_of
 from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
@@ -49,6 +51,8 @@ from app.services.ports import UnitOfWorkPort
 from app.services.security import SecurityService
 from app.services.transfer import TransferService
 from app.services.users import UserService
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -129,6 +133,8 @@ def bootstrap(
     clock = clock or SystemClock()
     path = config.sqlite_path
     check_location(config)
+    private_umask()  # the database, its WAL, backups, logs, documents: the user's alone
+    tighten_tree(config.data_dir)
     if key is None and path is not None and is_encrypted(path):
         key = resolve_key(path, use_env=False)  # the keyring, or says what is missing
     engine = make_engine(config.db_url, key)
@@ -215,4 +221,16 @@ def bootstrap(
             raise
         has_users = True  # an unmigrated database opened for inspection: nobody acts
     services.actor = Actor.nobody() if has_users else Actor.setup()
+    if key is not None and migrate:
+        seal_archive(services)
     return services
+
+
+def seal_archive(services: Services) -> None:
+    """An encrypted clinic's archived documents are sealed: those filed before it was encrypted
+    (or brought back by an old backup) are sealed on the first start that has the key. A
+    failure (a full disk) leaves them as they were and is logged; the clinic still opens."""
+    try:
+        services.archive.seal_unsealed()
+    except (OSError, DatabaseError):
+        log.exception("could not seal the archived documents now; will try at the next start")

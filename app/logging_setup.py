@@ -6,12 +6,15 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from app.files import make_private_dir, private_umask
+
 LOG_FILE_NAME = "emdia.log"
 
 
 def configure_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     """Send EmDia's log to ``log_dir/emdia.log`` (1 MB × 5 files). Returns the file path."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private_umask()  # the log names the files and folders of a clinic: the user's alone
+    make_private_dir(log_dir)
     path = log_dir / LOG_FILE_NAME
     root = logging.getLogger()
     for handler in list(root.handlers):

@@ -11,7 +11,6 @@ archived file. ``--json`` prints the same as a list.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_
 from app.domain.catalog import DocumentKind
 from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
-from app.errors import EmDiaError, ValidationError
+from app.errors import ValidationError
 
 KINDS = (
     DocumentKind.CONTRATO,
@@ -96,8 +95,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
             payment_id=args.payment,
             agreement_id=args.agreement,
         )
-    out = _out_dir(args.out)
-    copies = [_copy(doc, out) for doc in documents]
+        out = _out_dir(args.out)
+        copies = [services.archive.copy_to(doc, out) for doc in documents]
     if args.json:
         print_json([_as_json(doc, copy) for doc, copy in zip(documents, copies, strict=True)])
     else:
@@ -116,8 +115,8 @@ def _batch(args: argparse.Namespace) -> int:
                 print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
         result = services.document_batch.notifications(args.min_days_late, progress)
-    out = _out_dir(args.out)
-    copies = [_copy(doc, out) for doc in result.documents]
+        out = _out_dir(args.out)
+        copies = [services.archive.copy_to(doc, out) for doc in result.documents]
     if args.json:
         print_json(
             {
@@ -165,23 +164,6 @@ def _out_dir(text: str) -> Path:
     if not out.is_dir():
         raise ValidationError.single("out", f"Pasta de saída: '{text}' não é uma pasta.")
     return out
-
-
-def _copy(document: ArchivedDocument, out: Path) -> Path:
-    """Copy the archived file to ``out`` without overwriting anything already there."""
-    source = Path(document.file_path)
-    stem = source.stem
-    for attempt in range(1, 10_000):
-        target = out / (f"{stem}.pdf" if attempt == 1 else f"{stem}-{attempt}.pdf")
-        if target.resolve() == source.resolve():
-            return target
-        try:
-            with open(target, "xb") as handle, open(source, "rb") as original:
-                shutil.copyfileobj(original, handle)
-        except FileExistsError:
-            continue
-        return target
-    raise EmDiaError(f"Não foi possível criar um arquivo novo em {out}.")
 
 
 def _as_json(document: ArchivedDocument, copy: Path) -> dict[str, Any]:

@@ -192,7 +192,8 @@ class BackupService(Service):
     ) -> BackupResult:
         """A manual backup (admin), to ``folder`` or the configured one. Never rotated."""
         self.require(Permission.BACKUPS)
-        target = _writable_folder(str(folder)) if folder else self.folder()
+        # The default folder too is created when missing (a new installation has none yet).
+        target = _writable_folder(str(folder or self.folder()))
         return self._make(target, "manual", progress, cancelled)
 
     def create_automatic(
