@@ -244,10 +244,13 @@ def print_backup_report(report: Any) -> None:
     for table, label in labels.items():
         if table in report.counts:
             print(f"  {label}: {report.counts[table]}")
+    print(f"  documentos arquivados: {report.documents}")
     if report.ok:
         print("  verificação: ok (abre, integridade ok, contagens conferem)")
     for problem in report.problems:
         print(f"problema: {problem}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"aviso: {warning}", file=sys.stderr)
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:

@@ -3,7 +3,9 @@
 A backup is one file, ``<banco>-AAAAMMDD-HHMMSS-<tipo>.emdiabak`` — a ZIP holding
 ``emdia.db`` (a consistent copy made with SQLite's online backup API, encrypted with the same
 key as the database), ``chave.json`` (the key file: the key only wrapped, never in plain text)
-and ``manifest.json`` (when, which schema, SHA-256, row counts). Each new backup is verified
+and ``manifest.json`` (when, which schema, SHA-256, row counts, the archived documents) — plus
+the archived documents in the folder's ``<banco>-documentos/`` store, each copied once
+(``app.services.backup_documents``). Each new backup is verified
 right away — it opens, ``PRAGMA integrity_check`` says ok, the row counts match — and only
 then are old automatic backups rotated (7 daily, 4 weekly, 12 monthly); a failed backup never
 causes a good one to be deleted. Manual backups and safety copies are never rotated.
@@ -34,7 +36,16 @@ from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.security import keystore
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.security.unlock import key_from_secret
+from app.services.backup_documents import (
+    ArchivedEntry,
+    absent_from_store,
+    archived_rows,
+    restore_documents,
+    store_documents,
+    store_folder,
+)
 from app.services.base import Permission, Service
+from app.services.documents.filing import ArchiveFiles
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +88,9 @@ class BackupReport:
     clinic: str
     counts: dict[str, int]
     problems: list[str] = field(default_factory=list)
+    documents: int = 0  # archived documents the backup brings back
+    # Not failures of the database copy, but said: archived files the backup could not bring.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +108,8 @@ class BackupReport:
             "counts": self.counts,
             "ok": self.ok,
             "problems": self.problems,
+            "documents": self.documents,
+            "warnings": self.warnings,
         }
 
 
@@ -248,6 +264,9 @@ class BackupService(Service):
                 clinic = conn.execute(
                     "SELECT coalesce(nullif(trade_name, ''), legal_name) FROM clinic LIMIT 1"
                 ).fetchone()
+                archived = archived_rows(conn)
+            files = ArchiveFiles(self.ctx.config.documents_dir, key)
+            stored = store_documents(archived, files, store_folder(folder, source.stem))
             manifest = {
                 "format": "emdia-backup",
                 "version": 1,
@@ -259,6 +278,8 @@ class BackupService(Service):
                 "clinic": clinic[0] if clinic else "",
                 "db_sha256": _sha256(copy),
                 "counts": counts,
+                "documents": [e.as_dict() for e in stored.entries],
+                "documents_missing": list(stored.missing),
             }
             step(2)
             try:
@@ -327,6 +348,8 @@ class BackupService(Service):
         secret: str | None,
     ) -> BackupReport:
         problems: list[str] = []
+        entries = _entries(manifest)
+        warnings = _document_warnings(manifest, entries, path)
         encrypted = bool(manifest.get("encrypted"))
         backup_key = _backup_key(keyfile, key, secret) if encrypted else None
         if _sha256(copy) != manifest.get("db_sha256"):
@@ -361,6 +384,8 @@ class BackupService(Service):
             clinic=str(manifest.get("clinic", "")),
             counts=counts or expected,
             problems=problems,
+            documents=len(entries),
+            warnings=warnings,
         )
 
     # --- restore --------------------------------------------------------------------------
@@ -411,10 +436,22 @@ class BackupService(Service):
                 restored_keyfile = keyfile or KeyFile.new(backup_key)
                 restored_keyfile.save(key_file_path(db_path))
                 keystore.store_key(restored_keyfile.db_id, backup_key)
+        self._restore_documents(source, manifest, backup_key)
         log.info("database %s restored from %s", db_path, source)
         if progress:
             progress(4, total)
         return report
+
+    def _restore_documents(
+        self, source: Path, manifest: dict[str, Any], key: DataKey | None
+    ) -> None:
+        """Every archived document the backup lists, back in this PC's ``documentos/`` (a
+        restore on a new computer brings the archive with the database)."""
+        entries = _entries(manifest)
+        store = store_folder(source.parent, _stem_of(source))
+        failed = restore_documents(entries, store, self.ctx.config.documents_dir, key)
+        if failed:
+            log.warning("%d archived document(s) not found in %s", len(failed), store)
 
     def _set_aside(self, db_path: Path) -> None:
         """Raw copy of the current file (and its WAL): works even if the file is damaged."""
@@ -431,6 +468,41 @@ class BackupService(Service):
         keyfile = key_file_path(db_path)
         if keyfile.exists():
             shutil.copyfile(keyfile, key_file_path(aside))
+
+
+def _stem_of(backup: Path) -> str:
+    """The database name a backup file belongs to (``emdia`` of ``emdia-2026…-manual…``)."""
+    match = _NAME.match(backup.name)
+    return match["stem"] if match else backup.stem
+
+
+def _entries(manifest: dict[str, Any]) -> list[ArchivedEntry]:
+    """The archived documents a manifest lists (none for backups made before they were)."""
+    try:
+        return [ArchivedEntry.from_dict(d) for d in manifest.get("documents", [])]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _document_warnings(
+    manifest: dict[str, Any], entries: list[ArchivedEntry], backup: Path
+) -> list[str]:
+    """What a restore of ``backup`` would not bring back of the archive, in pt-BR."""
+    warnings = []
+    missing = manifest.get("documents_missing") or []
+    if missing:
+        warnings.append(
+            f"{len(missing)} documento(s) arquivado(s) já estava(m) ausente(s) ou alterado(s) "
+            "quando o backup foi feito e não está(ão) nele"
+        )
+    store = store_folder(backup.parent, _stem_of(backup))
+    absent = absent_from_store(entries, store)
+    if absent:
+        warnings.append(
+            f"{len(absent)} documento(s) arquivado(s) não está(ão) na pasta {store.name} ao lado "
+            "do backup — copie a pasta inteira dos backups, não só o arquivo .emdiabak"
+        )
+    return warnings
 
 
 def _extract(path: Path, tmp: Path) -> tuple[dict[str, Any], KeyFile | None, Path]:

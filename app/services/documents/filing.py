@@ -55,12 +55,13 @@ class ArchiveFiles:
         is looked up under this PC's archive."""
         path = Path(file_path)
         if not path.is_absolute():
-            return self.root / path
-        if path.is_file():
-            return path
+            path = self.root / path
         relative = archive_relative(file_path)
-        moved = self.root / relative if relative is not None else None
-        return moved if moved is not None and moved.is_file() else path
+        for candidate in (path, self.root / relative if relative else None):
+            for form in _both_forms(candidate):
+                if form.is_file():
+                    return form
+        return path
 
     def read(self, document: ArchivedDocument) -> bytes:
         """The exact bytes that were printed or sent, checked against the SHA-256 recorded;
@@ -87,6 +88,16 @@ class ArchiveFiles:
         except ArchiveProblem as problem:
             return problem.state
         return None
+
+
+def _both_forms(path: Path | None) -> list[Path]:
+    """The file as recorded, then in the other form: a backup of a plain clinic restored where
+    there is no key brings back the plain PDF of a record that names the sealed one."""
+    if path is None:
+        return []
+    if path.name.endswith(SEALED_SUFFIX):
+        return [path, path.with_name(path.name.removesuffix(SEALED_SUFFIX) + ".pdf")]
+    return [path]
 
 
 class ArchiveProblem(Exception):
