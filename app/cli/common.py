@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
@@ -148,23 +149,68 @@ def open_key(config: Config) -> DataKey | None:
     return resolve_key(config.sqlite_path, prompt=prompt_secret if interactive() else None)
 
 
+def new_clinic_key(config: Config) -> DataKey | None:
+    """A clinic's database created by a command (set-up mode) is encrypted from its first
+    byte, like the window's after its set-up: a new key, kept in the keyring and wrapped by
+    ``EMDIA_NEW_PASSPHRASE`` when given (required where there is no keyring); the recovery key
+    is printed once. ``None`` when the file already exists (or is a server)."""
+    from app.bootstrap import check_location
+    from app.security import unlock
+
+    path = config.sqlite_path
+    if path is None or (path.exists() and path.stat().st_size > 0):
+        return None
+    check_location(config)
+    passphrase = os.environ.get(NEW_PASSPHRASE_ENV) or None
+    unlock.check_new_passphrase(passphrase, None)
+    key = unlock.new_protection(path, passphrase)
+    print(
+        f"Banco de dados novo, criptografado (SQLCipher, AES-256): {path}. Chave de "
+        f"recuperação — anote e guarde fora da clínica, ela não será mostrada de novo: "
+        f"{key.recovery_code()}",
+        file=sys.stderr,
+    )
+    return key
+
+
 @contextmanager
 def open_services(
-    args: argparse.Namespace, *, migrate: bool = True, login_required: bool = True
+    args: argparse.Namespace,
+    *,
+    migrate: bool = True,
+    login_required: bool = True,
+    plain_if_new: bool = False,
 ) -> Iterator[Services]:
     """The services for this command's database — unlocked (EMDIA_PASSPHRASE, the
     keyring or a prompt), backed up and migrated first, the acting user logged in — closed
-    after, whatever happens."""
+    after, whatever happens. A database that does not exist yet is created encrypted
+    (``new_clinic_key``), except the demo clinic's (``plain_if_new``: fictitious people)."""
     from app.bootstrap import bootstrap
 
     config = config_for(args)
-    services = bootstrap(config, clock_for(args), migrate=migrate, key=open_key(config))
+    new = None if plain_if_new or config.demo else new_clinic_key(config)
+    try:
+        key = new or open_key(config)
+        services = bootstrap(config, clock_for(args), migrate=migrate, key=key)
+    except BaseException:
+        if new is not None and config.sqlite_path is not None:
+            _forget_new(config.sqlite_path)
+        raise
     try:
         if login_required:
             login(args, services)
         yield services
     finally:
         services.close()
+
+
+def _forget_new(path: Path) -> None:
+    """A database that could not be created leaves neither an empty file nor its key file."""
+    from app.security.keys import key_file_path
+
+    if not path.exists() or path.stat().st_size == 0:
+        path.unlink(missing_ok=True)
+        key_file_path(path).unlink(missing_ok=True)
 
 
 def confirm(question: str, yes: bool) -> None:

@@ -149,7 +149,8 @@ def cmd_self_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    with open_services(args, login_required=False) as services:  # refuses a non-empty DB
+    # Refuses a non-empty database; a new one stays plain (fictitious people, no secret).
+    with open_services(args, login_required=False, plain_if_new=True) as services:
         report = services.demo.create(patients=args.patients, seed=args.seed)
     print(
         f"Clínica de demonstração criada: {report.patients} pacientes, "

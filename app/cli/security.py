@@ -281,8 +281,16 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
         if not preview.ok:
             return EXIT_REFUSED
         confirm("Substituir o banco de dados atual por este backup?", args.yes)
-        services.backups.restore(args.file, secret)
+        restored = services.backups.restore(
+            args.file, secret, passphrase=os.environ.get(NEW_PASSPHRASE_ENV)
+        )
     print("Backup restaurado. O banco anterior foi guardado na pasta de backups.")
+    if restored.recovery_code:
+        print(
+            "O backup não era criptografado; o banco restaurado agora é, com uma chave nova. "
+            "Chave de recuperação (anote e guarde fora da clínica; ela não será mostrada de "
+            f"novo): {restored.recovery_code}"
+        )
     return EXIT_OK
 
 

@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
 from app.persistence import sqlite_files
 from app.persistence.migrate import known_revisions
 from app.progress import IsCancelled, Progress, stop_if_cancelled
-from app.security import keystore
+from app.security import keystore, unlock
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.security.unlock import key_from_secret
 from app.services.backup_documents import (
@@ -89,6 +89,8 @@ class BackupReport:
     counts: dict[str, int]
     problems: list[str] = field(default_factory=list)
     documents: int = 0  # archived documents the backup brings back
+    # A plain backup of a real clinic is restored encrypted: the new key's recovery key, once.
+    recovery_code: str = ""
     # Not failures of the database copy, but said: archived files the backup could not bring.
     warnings: list[str] = field(default_factory=list)
 
@@ -395,10 +397,15 @@ class BackupService(Service):
         secret: str | None = None,
         *,
         progress: Progress | None = None,
+        passphrase: str | None = None,
     ) -> BackupReport:
         """Replace the database with a verified backup. The current file is first copied aside
         (``backups/<banco>-antes-de-restaurar-…``). Afterwards every connection of this
-        ``Services`` is closed: the caller opens the database again (and logs in again)."""
+        ``Services`` is closed: the caller opens the database again (and logs in again).
+
+        A plain backup of a real clinic (not the demo) comes back encrypted: with the current
+        database's key when it has one, else with a new key (wrapped by ``passphrase`` when
+        given; required where there is no keyring), whose recovery key the report carries."""
         self.require(Permission.BACKUPS)
         source = Path(path)
         db_path = self._db_path()
@@ -415,13 +422,18 @@ class BackupService(Service):
                     + ". O banco atual não foi alterado."
                 )
             backup_key = _backup_key(keyfile, self.ctx.key, secret) if report.encrypted else None
+            seal_key = None if backup_key is not None else self._key_for_plain(copy, passphrase)
             if progress:
                 progress(2, total)
             self.ctx.release()
             self._set_aside(db_path)
             staged = db_path.with_name(db_path.name + ".restaurando")
             try:
-                shutil.copyfile(copy, staged)
+                if seal_key is not None:
+                    staged.unlink(missing_ok=True)
+                    sqlite_files.export_encrypted(copy, staged, seal_key)
+                else:
+                    shutil.copyfile(copy, staged)
                 sqlite_files.replace_database(staged, db_path)
             except OSError as exc:
                 staged.unlink(missing_ok=True)
@@ -436,11 +448,29 @@ class BackupService(Service):
                 restored_keyfile = keyfile or KeyFile.new(backup_key)
                 restored_keyfile.save(key_file_path(db_path))
                 keystore.store_key(restored_keyfile.db_id, backup_key)
-        self._restore_documents(source, manifest, backup_key)
+            if seal_key is not None and seal_key is not self.ctx.key:
+                new_keyfile = KeyFile.new(seal_key, passphrase or None)
+                new_keyfile.save(key_file_path(db_path))
+                keystore.store_key(new_keyfile.db_id, seal_key)
+                report = replace(report, encrypted=True, recovery_code=seal_key.recovery_code())
+        restored_key = backup_key or seal_key  # the key the restored database opens with
+        self._restore_documents(source, manifest, restored_key)
         log.info("database %s restored from %s", db_path, source)
         if progress:
             progress(4, total)
         return report
+
+    def _key_for_plain(self, copy: Path, passphrase: str | None) -> DataKey | None:
+        """The key a plain backup is restored under: ``None`` for the demo clinic (fictitious
+        people), the current database's key, or a new one."""
+        with sqlite_files.opened(copy, None, readonly=True) as conn:
+            row = conn.execute("SELECT is_demo FROM clinic LIMIT 1").fetchone()
+        if row is not None and row[0]:
+            return None
+        if self.ctx.key is not None:
+            return self.ctx.key
+        unlock.check_new_passphrase(passphrase, None)
+        return DataKey.generate()
 
     def _restore_documents(
         self, source: Path, manifest: dict[str, Any], key: DataKey | None
