@@ -27,6 +27,9 @@ def make_engine(url: str, key: DataKey | None = None, **kwargs: Any) -> Engine:
         from sqlcipher3 import dbapi2 as sqlcipher
 
         kwargs["module"] = sqlcipher
+    # A failed statement's message never carries its values (names, CPFs, password hashes):
+    # errors end up in the log file.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
