@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 from app.clock import Clock, FixedClock, SystemClock
 from app.config import Config, load_config
 from app.domain.text import parse_int
-from app.errors import EmDiaError, LoginRefused, ValidationError
+from app.errors import EmDiaError, FieldError, LoginRefused, ValidationError
 from app.security.unlock import resolve_key
 
 if TYPE_CHECKING:
@@ -162,7 +162,12 @@ def new_clinic_key(config: Config) -> DataKey | None:
         return None
     check_location(config)
     passphrase = os.environ.get(NEW_PASSPHRASE_ENV) or None
-    unlock.check_new_passphrase(passphrase, None)
+    try:
+        unlock.check_new_passphrase(passphrase, None)
+    except ValidationError as exc:  # named by the variable that fixes it, whatever the command
+        raise ValidationError(
+            [FieldError(NEW_PASSPHRASE_ENV, e.message) for e in exc.errors]
+        ) from None
     key = unlock.new_protection(path, passphrase)
     print(
         f"Banco de dados novo, criptografado (SQLCipher, AES-256): {path}. Chave de "

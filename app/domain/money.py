@@ -44,11 +44,15 @@ def parse_brl(
         raise ValidationError.single(field, f"{name}: '{raw}' não é um valor válido — {hint}.")
     reais, _, cents = cleaned.replace(".", "").partition(",")
     reais = reais.lstrip("0") or "0"
-    if len(reais) > len(str(MAX_CENTS // 100)) or int(reais) * 100 > MAX_CENTS:
+    value = (
+        int(reais) * 100 + int((cents + "00")[:2])
+        if len(reais) <= len(str(MAX_CENTS // 100))  # before int(): 5,000 digits overflow it
+        else MAX_CENTS + 1
+    )
+    if value > MAX_CENTS:
         raise ValidationError.single(
             field, f"{name}: '{raw}' é grande demais — o máximo é {format_brl(MAX_CENTS)}."
         )
-    value = int(reais) * 100 + int((cents + "00")[:2])
     if value == 0 and not allow_zero:
         raise ValidationError.single(field, f"{name}: o valor precisa ser maior que zero.")
     return value

@@ -164,9 +164,22 @@ class DatabaseService(Service):
         )
 
     def check(self, url: str) -> ServerCheck:
-        """Connect to ``url`` (a few seconds at most) and say what is there; nothing changes."""
+        """Connect to ``url`` (a few seconds at most) and say what is there; nothing changes —
+        a database file that does not exist is not created (an empty file would look like a
+        clinic with no data)."""
         url = self._target_url(url)
-        with self._open(url) as server, server.connecting():
+        file = sqlite_file(url)
+        key = None
+        if file is not None:
+            if not file.is_file() or file.stat().st_size == 0:
+                raise ValidationError.single(
+                    "url",
+                    f"Arquivo do banco: {file} não existe (ou está vazio); nada foi criado. "
+                    "Confira o caminho — para copiar esta clínica para um arquivo novo, use "
+                    "emdia db copy --to ARQUIVO.db.",
+                )
+            key = unlock.resolve_key(file)  # EMDIA_PASSPHRASE or this PC's keyring
+        with self._open(url, key) as server, server.connecting():
             version = server.server_version()
             state = server.schema_state()
             patients = server.patient_count() if state.current is not None else 0
