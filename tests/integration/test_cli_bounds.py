@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.domain import limits
-from tests.integration.test_cli import run
+from tests.integration.test_cli import new_clinic, run
 from tests.sheets import cpf
 
 TODAY = ("--today", "2026-03-16")
@@ -19,8 +19,8 @@ ANA, BIA = cpf(111_222_333), cpf(222_333_444)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "limites.db")
+def db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    return new_clinic(capsys, tmp_path / "limites.db")
 
 
 @pytest.fixture

@@ -13,15 +13,15 @@ from openpyxl import load_workbook
 
 from app import cli
 from tests import hostile_xlsx as hostile
-from tests.integration.test_cli import run
+from tests.integration.test_cli import new_clinic, run
 from tests.sheets import EXCEL_PATIENT_HEADER, excel_csv, excel_patients
 
 TODAY = ("--today", "2026-03-16")
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.db")
+def db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    return new_clinic(capsys, tmp_path / "cli.db")
 
 
 def sheet(tmp_path: Path, rows: list[list[str]], name: str = "pacientes.csv") -> str:
@@ -171,8 +171,9 @@ def test_templates_are_written_and_import_cleanly(
 
 
 def test_exports_to_csv_and_xlsx(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    db = str(tmp_path / "demo.db")  # the demo clinic's file is plain: read it directly below
     run(capsys, "--db", db, *TODAY, "demo", "--patients", "15", "--seed", "4")
     # The demo has users: exports are a gestor's report (LGPD), so act as one.
     monkeypatch.setenv("EMDIA_USER", "gestor")
