@@ -53,3 +53,14 @@ def tighten_tree(folder: Path) -> None:
         tighten(Path(root))
         for name in files:
             tighten(Path(root) / name)
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """``path`` holding ``data`` on disk before it appears under its name (written beside it,
+    fsynced, renamed): a crash leaves the old file or the new one, never half of one."""
+    partial = path.with_name(path.name + ".parcial")
+    with open(partial, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)

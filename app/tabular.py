@@ -280,26 +280,26 @@ def _read_xlsx(data: bytes, name: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
-        if _is_entity_refusal(exc):
-            raise ImportFileError(_ENTITIES.format(name=name)) from None
-        raise ImportFileError(
-            f"Arquivo '{name}': não é uma planilha .xlsx válida ({type(exc).__name__}). Abra no "
-            "Excel e salve de novo, ou exporte como CSV."
-        ) from None
+        raise _unreadable(exc, name, "não é uma planilha .xlsx válida") from None
     try:
         sheet = book.active if book.active is not None else book.worksheets[0]
         title = str(sheet.title)
         records = _xlsx_records(sheet, name)
     except (KeyError, ValueError, ParseError) as exc:
-        if _is_entity_refusal(exc):
-            raise ImportFileError(_ENTITIES.format(name=name)) from None
-        raise ImportFileError(
-            f"Arquivo '{name}': a planilha está danificada ({type(exc).__name__}). Abra no "
-            "Excel e salve de novo, ou exporte como CSV."
-        ) from None
+        raise _unreadable(exc, name, "a planilha está danificada") from None
     finally:
         book.close()
     return _table(SourceInfo("xlsx", sheet=title), records, name)
+
+
+def _unreadable(exc: BaseException, name: str, what: str) -> ImportFileError:
+    """Why ``openpyxl`` could not read the file, in pt-BR (entities get their own words)."""
+    if _is_entity_refusal(exc):
+        return ImportFileError(_ENTITIES.format(name=name))
+    return ImportFileError(
+        f"Arquivo '{name}': {what} ({type(exc).__name__}). Abra no Excel e salve de novo, ou "
+        "exporte como CSV."
+    )
 
 
 _ENTITIES = (

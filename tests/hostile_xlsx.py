@@ -8,6 +8,8 @@ import io
 import zipfile
 from collections.abc import Sequence
 
+from app.domain.importing import column_letter
+
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -42,12 +44,7 @@ _WORKBOOK_RELS = (
 
 def column(index: int) -> str:
     """0 → A, 16383 → XFD."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letter(index)
 
 
 def row(number: int, cells: Sequence[str], *, first_column: int = 0) -> str:

@@ -15,12 +15,11 @@ the whole backup folder (the ``.emdiabak`` files and the store) to move a clinic
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.files import make_private_dir
+from app.files import make_private_dir, write_durably
 from app.security.keys import DataKey
 from app.security.sealing import SEALED_SUFFIX, Unsealable, seal, unseal
 from app.services.documents.filing import ArchiveFiles, archive_relative, sha256
@@ -87,7 +86,7 @@ def store_documents(
             missing.append(document_id)
             continue
         make_private_dir(blob.parent)
-        _write_durably(blob, stored)
+        write_durably(blob, stored)
         entries.append(ArchivedEntry(document_id, relative, digest))
         copied += 1
     return StoreReport(tuple(entries), copied, tuple(missing))
@@ -123,7 +122,7 @@ def restore_documents(
             target = target.with_name(target.name.removesuffix(SEALED_SUFFIX) + ".pdf")
         data = seal(plain, key) if target.name.endswith(SEALED_SUFFIX) and key else plain
         make_private_dir(target.parent)
-        _write_durably(target, data)
+        write_durably(target, data)
     return failed
 
 
@@ -132,12 +131,3 @@ def _holds(path: Path, digest: str, key: DataKey | None) -> bool:
         return sha256(unseal(path.read_bytes(), key)) == digest
     except (OSError, Unsealable):
         return False
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".parcial")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from app.bootstrap import bootstrap
+from app.config import load_config
+from app.domain.patients import PatientForm
 from app.persistence.sqlite_files import is_encrypted
 from app.security.keys import key_file_path
 from tests.integration.test_cli import run
@@ -36,6 +39,21 @@ def set_up(capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.Mon
                         "--cpf", cpf(111_222_333))  # fmt: skip
     assert code == 0, more
     return err
+
+
+def old_plain_clinic(tmp_path: Path) -> Path:
+    """A clinic from before encryption was the rule: a plain file with one patient."""
+    plain = tmp_path / "antigo.db"
+    services = bootstrap(load_config(str(plain)))
+    services.patients.create(PatientForm(name="Ana Lima Reis", cpf=cpf(111_222_333)))
+    services.close()
+    return plain
+
+
+def patient_names(capsys: pytest.CaptureFixture[str], db: Path) -> list[str]:
+    code, out, err = run(capsys, "--db", str(db), "patient", "list", "--json")
+    assert code == 0, err
+    return [p["name"] for p in json.loads(out)]
 
 
 def test_a_clinic_created_by_the_command_line_is_encrypted_from_its_first_byte(
@@ -77,22 +95,13 @@ def test_db_copy_of_an_encrypted_clinic_writes_an_encrypted_file_with_the_same_k
     assert report["encryption"] == "mesma-chave" and report["recovery_code"] is None
     assert is_encrypted(target) and b"Ana Lima" not in target.read_bytes()
     assert key_file_path(target).read_text() == key_file_path(db).read_text()
-    code, out, err = run(capsys, "--db", str(target), "patient", "list", "--json")
-    assert code == 0, err
-    assert [p["name"] for p in json.loads(out)] == ["Ana Lima Reis"]
+    assert patient_names(capsys, target) == ["Ana Lima Reis"]
 
 
 def test_db_copy_of_a_plain_clinic_to_a_file_uses_a_new_key_and_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.bootstrap import bootstrap
-    from app.config import load_config
-    from app.domain.patients import PatientForm
-
-    plain = tmp_path / "antigo.db"  # a clinic from before encryption was the rule
-    services = bootstrap(load_config(str(plain)))
-    services.patients.create(PatientForm(name="Ana Lima Reis", cpf=cpf(111_222_333)))
-    services.close()
+    plain = old_plain_clinic(tmp_path)
     target = tmp_path / "copia.db"
     code, out, err = run(capsys, "--db", str(plain), "db", "copy", "--to", str(target))
     assert code == 0, err
@@ -103,13 +112,7 @@ def test_db_copy_of_a_plain_clinic_to_a_file_uses_a_new_key_and_says_so(
 def test_a_plain_backup_of_a_clinic_is_restored_encrypted(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.bootstrap import bootstrap
-    from app.config import load_config
-    from app.domain.patients import PatientForm
-
-    plain = tmp_path / "antigo.db"
-    services = bootstrap(load_config(str(plain)))
-    services.patients.create(PatientForm(name="Ana Lima Reis", cpf=cpf(111_222_333)))
+    services = bootstrap(load_config(str(old_plain_clinic(tmp_path))))
     backup = services.backups.create(tmp_path / "bk").file.path
     services.close()
     new_db = tmp_path / "novo-pc" / "emdia.db"
@@ -119,9 +122,7 @@ def test_a_plain_backup_of_a_clinic_is_restored_encrypted(
     fresh.close()
     assert report.encrypted and len(report.recovery_code) == 69  # 14 groups of 4, 13 dashes
     assert is_encrypted(new_db) and b"Ana Lima" not in new_db.read_bytes()
-    code, out, err = run(capsys, "--db", str(new_db), "patient", "list", "--json")
-    assert code == 0, err
-    assert [p["name"] for p in json.loads(out)] == ["Ana Lima Reis"]
+    assert patient_names(capsys, new_db) == ["Ana Lima Reis"]
 
 
 def test_db_check_and_use_of_a_missing_file_refuse_and_leave_no_empty_file(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from app.domain.documents import ArchivedDocument
 from app.errors import EmDiaError, NotFoundError
-from app.files import make_private_dir
+from app.files import make_private_dir, write_durably
 from app.security.sealing import SEALED_SUFFIX, seal
 from app.services.base import Permission, Service
 from app.services.documents.filing import MISSING, ArchiveFiles, ArchiveProblem, sha256
@@ -126,7 +125,7 @@ class DocumentArchiveService(Service):
                 if sha256(plain) != digest:
                     continue
                 target = plain_path.with_name(plain_path.name.removesuffix(".pdf") + SEALED_SUFFIX)
-                _write_durably(target, seal(plain, key))
+                write_durably(target, seal(plain, key))
                 uow.documents.move_file(document_id, str(target))
                 uow.commit()
                 plain_path.unlink()
@@ -134,15 +133,6 @@ class DocumentArchiveService(Service):
         if sealed:
             log.info("sealed %d archived document(s) of an encrypted clinic", sealed)
         return sealed
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".parcial")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)
 
 
 def _explained(document_id: int, problem: ArchiveProblem) -> EmDiaError:
