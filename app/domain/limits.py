@@ -4,7 +4,7 @@ Every text a person types (the forms, ``emdia`` flags, a spreadsheet's cells) is
 before anything is written, so what SQLite would accept is also what PostgreSQL accepts: a
 10,000-character address must be refused at the desk, not months later when the clinic's data
 moves to the server (``emdia db copy``) and the copy fails on a ``varchar(300)``. The lengths are
-the columns' (``tests/unit/test_input_bounds.py`` compares them with ``app/persistence/models``);
+the columns' (``tests/integration/test_cli_bounds.py`` compares them with the models);
 free text kept in ``Text`` columns (notes, descriptions, templates) gets a bound a person never
 reaches.
 

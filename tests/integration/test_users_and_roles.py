@@ -113,6 +113,22 @@ def test_five_wrong_passwords_lock_the_user_for_five_minutes(
     assert any(e.action == "user.locked" for e in staff.audit.search())
 
 
+def test_an_unknown_user_is_answered_like_a_wrong_password_and_a_locked_one(
+    staff: Services,
+) -> None:
+    """The login screen must not tell anyone which user names exist or which one is locked."""
+    answers = []
+    for username in ("fulano", "recepcao"):
+        with pytest.raises(LoginRefused) as refused:
+            staff.login(username, "errada")
+        answers.append(refused.value.message)
+    lock_out(staff, "gestor")
+    with pytest.raises(LoginRefused) as refused:
+        staff.login("gestor", "errada")
+    answers.append(refused.value.message)
+    assert answers == [LOGIN_REFUSED] * 3
+
+
 def test_admin_unlocks_and_resets_a_password(staff: Services) -> None:
     for _ in range(5):
         with pytest.raises(LoginRefused):
