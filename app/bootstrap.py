@@ -8,15 +8,16 @@ resolves it first). Who acts starts as *set-up mode* on a database with no users
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.clock import Clock, SystemClock
 from app.config import SOURCE_SETTING, Config
-from app.errors import DatabaseError
+from app.errors import DatabaseError, EmDiaError
 from app.files import private_umask, tighten_tree
 from app.persistence.databases import Database, location_of
 from app.persistence.db import explain, make_engine, make_session_factory
@@ -175,6 +176,7 @@ def bootstrap(
         actor=current_actor,
         key=key,
         release=engine.dispose,
+        archive_key=None if key is not None else this_pcs_file_key(config),
     )
     overdue = OverdueService(ctx)
     patients = PatientService(ctx)
@@ -224,6 +226,21 @@ def bootstrap(
     if key is not None and migrate:
         seal_archive(services)
     return services
+
+
+def this_pcs_file_key(config: Config) -> DataKey | None:
+    """For a clinic on the server: the key of this PC's own database file when it is encrypted
+    and its key is in this PC's keyring (never asked for). The clinic was moved from that file
+    with its archive sealed under that key; the documents this PC archives from now on are
+    sealed with it too, so the PC's disk still shows no patient's name or CPF."""
+    if config.is_sqlite:
+        return None
+    local = replace(config, db_url=config.local_db_url).sqlite_path
+    if local is None or not local.is_file():
+        return None
+    with contextlib.suppress(EmDiaError, OSError):
+        return resolve_key(local, use_env=False)
+    return None
 
 
 def seal_archive(services: Services) -> None:

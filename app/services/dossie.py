@@ -29,7 +29,14 @@ from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Context, Permission
 from app.services.collection.contact_log import ContactLogService
-from app.services.documents.filing import MISSING, ArchiveProblem, FilingService, render, sha256
+from app.services.documents.filing import (
+    MISSING,
+    NO_KEY,
+    ArchiveProblem,
+    FilingService,
+    render,
+    sha256,
+)
 from app.services.documents.gathering import gather, party
 from app.services.negativacao import views_of
 
@@ -168,7 +175,11 @@ class DossieService(FilingService):
         state = self.archive_files.state(document)
         if state is None:
             return ""
-        return "arquivo ausente" if state == MISSING else "alterado (SHA-256 não confere)"
+        if state == MISSING:
+            return "arquivo ausente"
+        if state == NO_KEY:
+            return "criptografado, sem a chave neste computador"
+        return "alterado (SHA-256 não confere)"
 
     def _write_zip(
         self,

@@ -20,6 +20,7 @@ from app.domain.patients import PatientForm
 from app.errors import EmDiaError
 from app.security import unlock
 from app.security.sealing import SEALED_SUFFIX
+from tests.memory_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.sqlite_only  # files and keys of this PC
 
@@ -222,3 +223,48 @@ def test_a_backup_copied_without_its_documents_says_so(encrypted: Services, tmp_
         "1 documento(s) arquivado(s) não está(ão) na pasta emdia-documentos ao lado do backup "
         "— copie a pasta inteira dos backups, não só o arquivo .emdiabak"
     ]
+
+
+def test_an_encrypted_clinic_moved_to_the_server_still_opens_its_sealed_documents(
+    clock: FixedClock,
+    request: pytest.FixtureRequest,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    """The PC that moved its clinic to the server keeps the archive it had, sealed with its
+    own file's key (still in this PC's keyring), and seals what it archives from now on."""
+    from tests.pg import PgServer
+
+    server: PgServer = request.getfixturevalue("pg_server")
+    url = server.empty_database()
+    request.addfinalizer(lambda: server.drop(url))
+    local = load_config().sqlite_path
+    assert local is not None
+    local.parent.mkdir(parents=True, exist_ok=True)
+    clinic = open_clinic(local, clock, unlock.new_protection(local, None))
+    before = with_contract_document(clinic)
+    clinic.database.copy_to(url)
+    clinic.database.use(url)
+    clinic.close()
+    moved = bootstrap(load_config(), clock)
+    try:
+        assert not moved.config.is_sqlite
+        pdf = moved.archive.archived_bytes(before.id)
+        assert hashlib.sha256(pdf).hexdigest() == before.sha256
+        [after] = moved.documents.generate("contrato", contract_id=before.contract_id)
+        assert after.file_path.endswith(SEALED_SUFFIX)
+        assert b"Ana" not in Path(after.file_path).read_bytes()
+        assert hashlib.sha256(moved.archive.archived_bytes(after.id)).hexdigest() == after.sha256
+    finally:
+        moved.close()
+    memory_keyring.entries.clear()  # a PC whose keyring lost the local file's key
+    lost = bootstrap(load_config(), clock)
+    try:
+        with pytest.raises(EmDiaError, match="essa chave não está no cofre de senhas"):
+            lost.archive.archived_bytes(before.id)
+        result = lost.dossie.export(before.patient_id or 0, tmp_path / "advogado")
+        assert [reason for _, reason in result.skipped] == [
+            "criptografado, sem a chave neste computador"
+        ] * 2
+    finally:
+        lost.close()

@@ -22,7 +22,7 @@ from app.errors import EmDiaError, NotFoundError
 from app.files import make_private_dir, write_durably
 from app.security.sealing import SEALED_SUFFIX, seal
 from app.services.base import Permission, Service
-from app.services.documents.filing import MISSING, ArchiveFiles, ArchiveProblem, sha256
+from app.services.documents.filing import MISSING, NO_KEY, ArchiveFiles, ArchiveProblem, sha256
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ STALE_COPY_SECONDS = 12 * 3600  # a copy left by a crash is gone by the next wor
 class DocumentArchiveService(Service):
     @property
     def files(self) -> ArchiveFiles:
-        return ArchiveFiles(self.ctx.config.documents_dir, self.ctx.key)
+        return ArchiveFiles(self.ctx.config.documents_dir, self.ctx.documents_key)
 
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
         """Every document of the patient (or paid by them), newest first."""
@@ -140,6 +140,14 @@ def _explained(document_id: int, problem: ArchiveProblem) -> EmDiaError:
         return EmDiaError(
             f"Documento {document_id}: o arquivo {problem.path} não existe mais. Ele pode ter "
             "sido movido ou apagado fora do EmDia; restaure-o do backup."
+        )
+    if problem.state == NO_KEY:
+        return EmDiaError(
+            f"Documento {document_id}: o arquivo {problem.path} é criptografado com a chave do "
+            "banco que este computador usava antes do servidor, e essa chave não está no cofre "
+            "de senhas dele. Abra esse banco uma vez na janela do EmDia com a frase-senha ou a "
+            "chave de recuperação, pedindo para lembrar a chave neste computador, e volte ao "
+            "servidor."
         )
     return EmDiaError(
         f"Documento {document_id}: o arquivo {problem.path} foi alterado depois de gerado (o "

@@ -25,12 +25,13 @@ from app.errors import EmDiaError
 from app.files import make_private_dir
 from app.persistence import models
 from app.security.keys import DataKey
-from app.security.sealing import SEALED_SUFFIX, Unsealable, seal, unseal
+from app.security.sealing import SEALED_SUFFIX, Unsealable, is_sealed, seal, unseal
 from app.services.base import Service
 from app.services.ports import UnitOfWorkPort
 
 MISSING = "missing"
 CHANGED = "changed"
+NO_KEY = "no-key"  # sealed, and this PC has no key for it (a clinic on the server)
 
 
 class ArchiveFiles:
@@ -71,6 +72,8 @@ class ArchiveFiles:
             stored = path.read_bytes()
         except OSError:
             raise ArchiveProblem(MISSING, path) from None
+        if self.key is None and is_sealed(stored):
+            raise ArchiveProblem(NO_KEY, path)
         try:
             plain = unseal(stored, self.key)
         except Unsealable:
@@ -81,8 +84,8 @@ class ArchiveFiles:
 
     def state(self, document: ArchivedDocument) -> str | None:
         """``None`` when the archived file is there with the bytes that were recorded; else
-        ``MISSING`` (moved or deleted outside EmDia) or ``CHANGED`` (the SHA-256 differs, or
-        a sealed file does not open)."""
+        ``MISSING`` (moved or deleted outside EmDia), ``CHANGED`` (the SHA-256 differs, or
+        a sealed file does not open) or ``NO_KEY`` (sealed, and no key on this PC)."""
         try:
             self.read(document)
         except ArchiveProblem as problem:
@@ -124,7 +127,7 @@ class FilingService(Service):
 
     @property
     def archive_files(self) -> ArchiveFiles:
-        return ArchiveFiles(self.ctx.config.documents_dir, self.ctx.key)
+        return ArchiveFiles(self.ctx.config.documents_dir, self.ctx.documents_key)
 
     def store(
         self,
