@@ -24,7 +24,13 @@ from tests.memory_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.sqlite_only  # files and keys of this PC
 
-CLINIC = {"name": "Clínica Sorriso Ltda", "cnpj": "11.222.333/0001-81", "city": "Campinas"}
+CLINIC = {
+    "name": "Clínica Sorriso Ltda",
+    "cnpj": "11.222.333/0001-81",
+    "address": "Av. Brasil, 1500",
+    "city": "Campinas",
+    "state": "SP",
+}
 ANA = PatientForm(name="Ana Conceição Lima", cpf="529.982.247-25")
 
 

@@ -190,7 +190,8 @@ def test_every_file_emdia_writes_in_the_data_folder_is_the_users_alone(
     home.chmod(0o755)
     set_up(capsys, db, monkeypatch)
     for args in (
-        ("clinic", "set", "name=Clínica Sorriso Ltda", "cnpj=11.222.333/0001-81"),
+        ("clinic", "set", "name=Clínica Sorriso Ltda", "cnpj=11.222.333/0001-81",
+         "address=Av. Brasil, 1500", "city=Campinas", "state=SP"),
         (
             "contract",
             "add",
