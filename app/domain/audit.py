@@ -75,6 +75,10 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
+    "document.signed": "Documento assinado eletronicamente recebido",
+    "document.signature_checked": "Assinatura eletrônica conferida de novo",
+    "trust.add": "Certificado confiável adicionado",
+    "trust.remove": "Certificado confiável removido",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -90,6 +94,8 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
+    "document": "Documento",
+    "trusted_certificate": "Certificado confiável",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -116,6 +122,13 @@ FIELD_LABELS: dict[str, str] = {
     "installment_named": "parcela indicada pelo pagador",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
+    "original_document_id": "documento original",
+    "intact": "assinatura íntegra",
+    "trusted": "cadeia verificada",
+    "matches_debtor": "assinado pelo devedor",
+    "subject": "certificado",
+    "sha256": "SHA-256",
+    "is_root": "raiz",
     "holidays": "feriados municipais",
 }
 
