@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -159,7 +160,11 @@ def _parse(body: str, name: str) -> Any:
     from ofxparse import OfxParser  # imported on first use: only the bank screen needs it
 
     try:
-        return OfxParser.parse(io.BytesIO(body.encode("utf-8")), fail_fast=False)
+        with warnings.catch_warnings():
+            # ofxparse still calls BeautifulSoup's old names (findAll); that is the library's
+            # business, not a problem of the file or of EmDia.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return OfxParser.parse(io.BytesIO(body.encode("utf-8")), fail_fast=False)
     except Exception as exc:  # the library raises bare ValueError/IndexError/… on bad files
         raise StatementError(
             f"{name}: o arquivo OFX está danificado e não pôde ser lido ({exc}). Baixe o "

@@ -60,6 +60,10 @@ ACTION_LABELS: dict[str, str] = {
     "payment.add": "Pagamento recebido",
     "payment.reverse": "Pagamento estornado",
     "payment.import": "Pagamentos importados de planilha",
+    "bank.import": "Extrato bancário importado",
+    "bank.register": "Crédito do extrato registrado como pagamento",
+    "bank.link": "Crédito do extrato vinculado a pagamento do balcão",
+    "bank.ignore": "Crédito do extrato ignorado",
     "import.patients": "Importação de pacientes",
     "import.contracts": "Importação de contratos",
     "import.payments": "Importação de pagamentos",
@@ -89,6 +93,8 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
+    "bank_account": "Conta bancária",
+    "bank_transaction": "Crédito do extrato",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -114,6 +120,15 @@ FIELD_LABELS: dict[str, str] = {
     "waive_charges": "dispensou multa e juros",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
+    "fitid": "identificador do banco",
+    "payment_id": "pagamento",
+    "contract_id": "contrato",
+    "installment": "parcela",
+    "start": "de",
+    "end": "até",
+    "credits": "créditos",
+    "duplicates": "já importados",
+    "linked": "vinculados ao balcão",
 }
 
 

@@ -149,11 +149,11 @@ class Directory:
         middle = payer.pattern[3:9] if len(payer.pattern) == 11 else ""
         if middle.isdigit():
             found |= self._middle.get(middle, set())
-        words = [w for w in name_tokens(payer.name) if w not in PARTICLES]
+        words = name_tokens(payer.name)
         if len(words) >= 2:
             named = set(self._words.get(words[0], set()))
-            for word in words[1:-1]:
-                if len(word) > 1 and word in self._words:
+            for word in words[1:-1]:  # the last one may be cut short by the bank
+                if word not in PARTICLES and word in self._words:
                     named &= self._words[word]
             found |= named
         people = (self.people[pid] for pid in sorted(found))
@@ -161,11 +161,14 @@ class Directory:
 
 
 def resembles(payer: Payer, person: Debtor) -> bool:
-    """The CPF digits shown match (when shown), and the name or the CPF says it is them."""
+    """Whether the payer may be this person: no CPF digit shown contradicts theirs, and the
+    name resembles theirs — or, when the bank shows no name, the CPF digits match."""
     document = document_matches(payer.pattern, person.cpf)
     if document is False:
         return False
-    return document is True or name_score(payer.name, person.name) > 0
+    if name_score(payer.name, person.name) > 0:
+        return True
+    return document is True and not payer.name
 
 
 # --- what they owe ----------------------------------------------------------------------------
@@ -347,8 +350,9 @@ def ranked(
         document = document_matches(payer.pattern, person.cpf) is True
         naming = name_score(payer.name, person.name)
         who = NAME_WEIGHT * naming // 100 + (DOCUMENT_POINTS if document else 0)
-        for candidate, amount_points in person_candidates(line, person, book, who):
-            sure = document and naming > 0 and amount_points >= AMOUNT_PRINCIPAL
+        identified = document and naming > 0
+        for candidate, amount_points in person_candidates(line, person, book, who, identified):
+            sure = identified and amount_points >= AMOUNT_PRINCIPAL
             kept = best.get(candidate.contract_id)
             if kept is None or candidate.score > kept[0].score:
                 best[candidate.contract_id] = (candidate, sure)
@@ -357,11 +361,12 @@ def ranked(
 
 
 def person_candidates(
-    line: StatementLine, person: Debtor, book: DebtBook, who: int
+    line: StatementLine, person: Debtor, book: DebtBook, who: int, identified: bool
 ) -> list[tuple[Candidate, int]]:
     """One person's debts the credit's amount matches (installments, oldest first; promises),
-    each with the part of its score the amount gave; or — when the CPF and the name both match
-    but no amount does — their oldest open contract, as a partial payment."""
+    each with the part of its score the amount gave; or — when the person is ``identified`` (CPF
+    digits and name both match) but no amount does — their oldest open contract, as a partial
+    payment. ``who`` is the part of the score the payer's name and CPF give."""
     found: list[tuple[Candidate, int]] = []
     items = sorted(
         book.of_person(person.person_id),
@@ -387,7 +392,7 @@ def person_candidates(
             contract_id, None, patient or person.person_id, AMOUNT_PROMISE + who, reason
         )
         found.append((candidate, AMOUNT_PROMISE))
-    if not found and items and who > DOCUMENT_POINTS:
+    if not found and items and identified:
         first = items[0]
         reason = "CPF e nome conferem, mas o valor não é o de nenhuma parcela (pagamento parcial?)"
         candidate = Candidate(first.contract_id, None, first.patient_id, AMOUNT_NONE + who, reason)

@@ -17,7 +17,9 @@ The ports, by attribute of the unit of work: ``clinic`` (ClinicPort), ``patients
 ``negativacoes`` (NegativacaoPort), ``documents`` (DocumentPort), ``collection``
 (CollectionPort), ``users`` (UserPort), ``audit`` (AuditPort), ``indexes`` (IndexPort),
 ``personal_data`` (PersonalDataPort), ``receivables`` (ReceivablesPort: the worklist's and the
-dashboard's read model) and ``bulk`` (BulkPort: the demonstration clinic's bulk writes).
+dashboard's read model), ``bank`` (BankPort: imported statements' credits), ``reconciliation``
+(ReconciliationPort: what matching them reads) and ``bulk`` (BulkPort: the demonstration
+clinic's bulk writes).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any, Protocol
 from app.domain import promises as promise_rules
 from app.domain.agreements import PlanInstallment
 from app.domain.audit import AuditEntry, AuditQuery
+from app.domain.bank import BankAccountRef
 from app.domain.contacts import ContactRecord
 from app.domain.contracts import ContractSummary, PaymentView
 from app.domain.documents import ArchivedDocument
@@ -38,6 +41,7 @@ from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Set
 from app.domain.layouts import ContractHeader, PaymentLine
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
+from app.domain.reconciliation import DebtBook, Debtor, DeskPayment
 from app.domain.risk import AgreementRecord, ContactAttempt
 from app.persistence import models
 from app.persistence.records import NegativacaoRow, ReguaInstallment
@@ -238,6 +242,30 @@ class ReceivablesPort(Protocol):
     def promises_due(self, start: date, end: date, as_of: date) -> list[PromiseDue]: ...
 
 
+class BankPort(Protocol):
+    def account(self, ref: BankAccountRef) -> models.BankAccount: ...
+    def find_account(self, ref: BankAccountRef) -> models.BankAccount | None: ...
+    def add(self, row: models.BankTransaction, *, flush: bool = True) -> models.BankTransaction: ...
+    def known(
+        self, account_id: int, fitids: Collection[str]
+    ) -> dict[str, models.BankTransaction]: ...
+    def by_fitid(
+        self, fitid: str, account_id: int | None = None
+    ) -> list[models.BankTransaction]: ...
+    def get_for_update(self, transaction_id: int) -> models.BankTransaction | None: ...
+    def waiting(self) -> list[models.BankTransaction]: ...
+    def linked_payments(self, payment_ids: Collection[int]) -> set[int]: ...
+    def reconciled_on(self, day: date) -> list[models.BankTransaction]: ...
+
+
+class ReconciliationPort(Protocol):
+    def debtors(self) -> list[Debtor]: ...
+    def debts(self, person_ids: Collection[int], contract_ids: Collection[int]) -> DebtBook: ...
+    def desk_payments(
+        self, person_ids: Collection[int], contract_ids: Collection[int], start: date, end: date
+    ) -> list[DeskPayment]: ...
+
+
 class BulkPort(Protocol):
     def insert(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None: ...
     def update_by_id(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None: ...
@@ -279,6 +307,10 @@ class UnitOfWorkPort(Protocol):
     def personal_data(self) -> PersonalDataPort: ...
     @property
     def receivables(self) -> ReceivablesPort: ...
+    @property
+    def bank(self) -> BankPort: ...
+    @property
+    def reconciliation(self) -> ReconciliationPort: ...
     @property
     def bulk(self) -> BulkPort: ...
 

@@ -1,0 +1,148 @@
+"""What the conciliação bancária reads to match credits: the clinic's payers (name and CPF), the
+open debts of the few people and contracts the credits point to, and the desk payments not yet
+linked to a statement line.
+
+Plain-column queries through Core, IN lists in chunks: a statement of 5,000 credits is matched
+against a 20,000-patient clinic (``bench/bench_bank.py`` times it)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Executable, or_, select
+
+from app.domain.catalog import ContractStatus
+from app.domain.law import InstallmentTerms, Settlement
+from app.domain.reconciliation import (
+    ContractFacts,
+    DebtBook,
+    Debtor,
+    DeskPayment,
+    OpenInstallment,
+    OpenPromise,
+)
+from app.persistence import models
+from app.persistence.repositories._sql import Repository, chunks, effective, settlement_columns
+from app.persistence.repositories.indexes import PolicyCache
+
+
+class ReconciliationQueries(Repository):
+    def _run(self, stmt: Executable) -> Any:
+        return self.session.connection().execute(stmt)
+
+    def debtors(self) -> list[Debtor]:
+        """Everyone who is (or was) the patient or the responsável of a contract."""
+        c, pt = models.Contract, models.Patient
+        payers = select(c.patient_id).union(
+            select(c.responsible_id).where(c.responsible_id.is_not(None))
+        )
+        stmt = select(pt.id, pt.name, pt.cpf).where(pt.id.in_(payers), pt.anonymized_at.is_(None))
+        return [Debtor(pid, name, cpf) for pid, name, cpf in self._run(stmt)]
+
+    def debts(self, person_ids: Collection[int], contract_ids: Collection[int]) -> DebtBook:
+        """Open installments of the contracts these people pay (as patient or responsável) and
+        of ``contract_ids``; their pending promises; and what each of ``contract_ids`` is."""
+        c, i = models.Contract, models.Installment
+        ids: set[int] = set()
+        for part in chunks(person_ids):
+            stmt = select(c.id).where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
+            ids.update(self._run(stmt).scalars())
+        ids.update(contract_ids)
+        facts = {}
+        rows = []
+        for part in chunks(ids):
+            contracts = select(c.id, c.patient_id, c.status).where(c.id.in_(part))
+            for cid, patient_id, status in self._run(contracts):
+                facts[cid] = ContractFacts(cid, patient_id, status == ContractStatus.CANCELLED)
+            rows += self._run(
+                select(
+                    i.id,
+                    i.contract_id,
+                    i.number,
+                    i.due_date,
+                    i.effective_due_date,
+                    i.amount_cents,
+                    c.patient_id,
+                    c.responsible_id,
+                    c.agreement_id,
+                    c.fine_bp,
+                    c.interest_monthly_bp,
+                    c.punctuality_discount_bp,
+                    c.correction_index,
+                )
+                .join(c, c.id == i.contract_id)
+                .where(
+                    i.contract_id.in_(part),
+                    i.settled_on.is_(None),
+                    i.renegotiated_agreement_id.is_(None),
+                    c.status != ContractStatus.CANCELLED.value,
+                )
+            ).all()
+        settlements = self._settlements([r[0] for r in rows])
+        policies = PolicyCache(self.session)
+        installments = tuple(
+            OpenInstallment(
+                contract_id=r[1],
+                patient_id=r[6],
+                payer_id=r[7] or r[6],
+                terms=InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
+                settlements=settlements.get(r[0], ()),
+                policy=policies.get(r[9], r[10], r[11], r[12]),
+                agreement_id=r[8],
+            )
+            for r in rows
+        )
+        return DebtBook(installments, self._promises(person_ids), facts)
+
+    def _settlements(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
+        a, p = models.PaymentAllocation, models.Payment
+        found: dict[int, list[Settlement]] = {}
+        for part in chunks(installment_ids):
+            stmt = (
+                select(*settlement_columns())
+                .join(p, p.id == a.payment_id)
+                .where(a.installment_id.in_(part), *effective(p))
+                .order_by(p.paid_on, p.id)
+            )
+            for row in self._run(stmt):
+                found.setdefault(row[0], []).append(Settlement(*row[1:]))
+        return {key: tuple(value) for key, value in found.items()}
+
+    def _promises(self, person_ids: Collection[int]) -> tuple[OpenPromise, ...]:
+        """Promises nobody cancelled (whether kept is the matcher's question: same amount)."""
+        pr = models.Promise
+        found: list[OpenPromise] = []
+        for part in chunks(person_ids):
+            stmt = select(
+                pr.patient_id, pr.contract_id, pr.created_at, pr.promised_on, pr.amount_cents
+            ).where(pr.patient_id.in_(part), pr.resolution.is_(None))
+            found += [
+                OpenPromise(pid, cid, made.date(), promised, amount)
+                for pid, cid, made, promised, amount in self._run(stmt)
+            ]
+        return tuple(found)
+
+    def desk_payments(
+        self, person_ids: Collection[int], contract_ids: Collection[int], start: date, end: date
+    ) -> list[DeskPayment]:
+        """Effective payments from ``start`` to ``end`` on these people's contracts (or these
+        contracts) that no statement line is linked to yet."""
+        p, c, t = models.Payment, models.Contract, models.BankTransaction
+        linked = select(t.id).where(t.payment_id == p.id)
+        base = (
+            select(p.id, p.contract_id, c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
+            .join(c, c.id == p.contract_id)
+            .where(p.paid_on >= start, p.paid_on <= end, *effective(p), ~linked.exists())
+        )
+        rows: dict[int, Any] = {}
+        for part in chunks(person_ids):
+            stmt = base.where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
+            rows.update((r[0], r) for r in self._run(stmt))
+        for part in chunks(contract_ids):
+            rows.update((r[0], r) for r in self._run(base.where(p.contract_id.in_(part))))
+        return [
+            DeskPayment(r[0], r[1], frozenset(x for x in (r[2], r[3]) if x), r[4], r[5])
+            for r in sorted(rows.values())
+        ]
