@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from app.cli import (
     agreements,
+    bank,
     collection,
     core,
     database,
@@ -53,6 +54,7 @@ GROUPS = (
     collection.register,
     agreements.register,
     negativacao.register,
+    bank.register,
 )
 
 
