@@ -9,9 +9,12 @@ fixtures' Monday is 16/03/2026).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from app.adapters.ofx import render_statement
 from app.bootstrap import Services
+from app.domain.bank import BankAccountRef, StatementLine
 from app.domain.contracts import ContractForm
 from app.domain.patients import PatientForm
 
@@ -43,20 +46,10 @@ def seed_clinic(services: Services) -> dict[str, int]:
 def statement_file(
     folder: Path, lines: list[tuple[str, str, int, str]], name: str = "x.ofx"
 ) -> Path:
-    """A small OFX statement (SGML, as most banks write it) with ``(fitid, AAAAMMDD, cents,
-    memo)`` lines, written to ``folder / name``."""
-    body = "".join(
-        f"<STMTTRN>\n<TRNTYPE>{'CREDIT' if cents > 0 else 'DEBIT'}\n<DTPOSTED>{day}120000[-3:BRT]\n"
-        f"<TRNAMT>{cents / 100:.2f}\n<FITID>{fitid}\n<MEMO>{memo}\n</STMTTRN>\n"
-        for fitid, day, cents, memo in lines
-    )
-    text = (
-        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:UTF-8\nCHARSET:NONE\n"
-        "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n"
-        "<STMTRS>\n<CURDEF>BRL\n<BANKACCTFROM>\n<BANKID>0033\n<BRANCHID>0001\n<ACCTID>13000123-4\n"
-        f"<ACCTTYPE>CHECKING\n</BANKACCTFROM>\n<BANKTRANLIST>\n{body}</BANKTRANLIST>\n</STMTRS>\n"
-        "</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n"
-    )
+    """A small OFX statement with ``(fitid, AAAA-MM-DD, cents, memo)`` lines, written to
+    ``folder / name``."""
+    account = BankAccountRef("0033", "0001", "13000123-4")
+    rows = [StatementLine(f, date.fromisoformat(d), c, memo=m) for f, d, c, m in lines]
     path = folder / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text(render_statement(account, rows), encoding="utf-8")
     return path

@@ -27,6 +27,7 @@ import hashlib
 import io
 import re
 import warnings
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -70,6 +71,31 @@ def parse_statement(data: bytes, name: str = "extrato") -> Statement:
     body = normalise(text, name)
     ofx = _parse(body, name)
     return _statement(ofx, name)
+
+
+def render_statement(account: BankAccountRef, lines: Sequence[StatementLine]) -> str:
+    """A statement as most Brazilian banks write it (OFX 1.02 SGML, leaves not closed, dates
+    with the Brasília zone): the demonstration clinic's sample, the tests' and the benchmark's."""
+    transactions = "".join(
+        f"<STMTTRN>\n<TRNTYPE>{line.kind or ('CREDIT' if line.is_credit else 'DEBIT')}\n"
+        f"<DTPOSTED>{line.posted_on:%Y%m%d}100000[-3:BRT]\n<TRNAMT>{_amount(line.amount_cents)}\n"
+        f"<FITID>{line.fitid}\n" + (f"<NAME>{line.name}\n" if line.name else "") +
+        f"<MEMO>{line.memo}\n</STMTTRN>\n"
+        for line in lines
+    )  # fmt: skip
+    days = [line.posted_on for line in lines]
+    period = f"<DTSTART>{min(days):%Y%m%d}\n<DTEND>{max(days):%Y%m%d}\n" if days else ""
+    return (
+        CLEAN_HEADER + "<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n<STMTRS>\n<CURDEF>BRL\n"
+        f"<BANKACCTFROM>\n<BANKID>{account.bank_id}\n<BRANCHID>{account.branch_id}\n"
+        f"<ACCTID>{account.account_id}\n<ACCTTYPE>CHECKING\n</BANKACCTFROM>\n<BANKTRANLIST>\n"
+        f"{period}{transactions}</BANKTRANLIST>\n</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n"
+    )
+
+
+def _amount(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 # --- the mending ------------------------------------------------------------------------------

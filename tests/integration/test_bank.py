@@ -18,8 +18,8 @@ from app.domain.patients import PatientForm
 from app.domain.reconciliation import MatchStatus
 from app.errors import EmDiaError, PermissionDenied
 from app.persistence import models
-from app.services.base import Actor
 from app.services.bank import BankImport, BankLine
+from app.services.base import Actor
 from tests.bank_data import FIXTURES, seed_clinic, statement_file
 
 
@@ -295,7 +295,7 @@ def test_a_late_installment_paid_through_the_bank_gets_its_thank_you_draft(
     form = ContractForm(total="200,00", installments="1", first_due="2026-03-02")
     contract_id = services.contracts.create(carla.id, form).summary.id
     owed = services.contracts.get(contract_id, date(2026, 3, 13)).lines[0].total_cents
-    path = statement_file(tmp_path, [("S1", "20260313", owed, "PIX RECEBIDO CARLA MENDES")])
+    path = statement_file(tmp_path, [("S1", "2026-03-13", owed, "PIX RECEBIDO CARLA MENDES")])
     [credit] = services.bank.import_statement(path).lines
     assert credit.status is MatchStatus.SUGGESTED and credit.transaction_id is not None
     services.bank.register(credit.transaction_id, contract_id)
