@@ -127,12 +127,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     period = f"{format_date(result.start)} a {format_date(result.end)}"
     print(f"{result.file}: {result.account.label}, {period}")
     print_lines(result.lines)
-    counts = ", ".join(
-        f"{result.count(status)} {STATUS_LABELS[status].lower()}"
-        for status in MatchStatus
-        if result.count(status)
-    )
-    print(f"Resumo: {counts}." + (" Nada foi gravado (--dry-run)." if result.dry_run else ""))
+    dry = " Nada foi gravado (--dry-run)." if result.dry_run else ""
+    print(f"Resumo: {result.summary}.{dry}")
     return EXIT_OK
 
 

@@ -62,6 +62,23 @@ STATUS_LABELS = {
     MatchStatus.DEBIT: "Débito",
 }
 
+_COUNTED = {
+    MatchStatus.CERTAIN: ("certo", "certos"),
+    MatchStatus.SUGGESTED: ("sugestão", "sugestões"),
+    MatchStatus.UNMATCHED: ("sem paciente", "sem paciente"),
+    MatchStatus.IGNORED: ("ignorado", "ignorados"),
+    MatchStatus.REGISTERED: ("registrado", "registrados"),
+    MatchStatus.DUPLICATE: ("já importado", "já importados"),
+    MatchStatus.DEBIT: ("débito", "débitos"),
+}
+
+
+def counted(status: MatchStatus, count: int) -> str:
+    """``3 certos``, ``1 sugestão``: how many lines of a statement are in ``status``."""
+    one, many = _COUNTED[status]
+    return f"{count} {one if count == 1 else many}"
+
+
 DESK_DAYS = 3  # a PIX lands the same day; a TED or a payment typed late, a day or two apart
 PROMISE_GRACE_DAYS = 7  # a promise kept a few days late is still the promised money
 

@@ -42,6 +42,7 @@ from app.domain.reconciliation import (
     Directory,
     Match,
     MatchStatus,
+    counted,
     desk_payment_for,
     match_credit,
 )
@@ -112,6 +113,11 @@ class BankImport:
 
     def count(self, status: MatchStatus) -> int:
         return sum(1 for line in self.lines if line.status is status)
+
+    @property
+    def summary(self) -> str:
+        """``4 certos, 2 sugestões, 1 débito``: what the statement's lines turned out to be."""
+        return ", ".join(counted(s, self.count(s)) for s in MatchStatus if self.count(s))
 
 
 class BankService(Service):

@@ -96,7 +96,7 @@ def test_the_receptionists_morning_with_the_statement(
 
     # The same file again: nothing registered, and it says so.
     choose_file(qtbot, view, monkeypatch, FIXTURES / "itau.ofx")
-    assert "3 já importado" in view.summary.text()
+    assert "3 já importados" in view.summary.text()
     assert payments(services) == 3 and view.lines == []
 
 

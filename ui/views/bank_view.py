@@ -53,14 +53,9 @@ def proposal(line: BankLine) -> str:
 
 
 def summary_text(result: BankImport) -> str:
-    """What the import did, in one sentence per kind of line."""
-    parts = [
-        f"{result.count(status)} {STATUS_LABELS[status].lower()}"
-        for status in MatchStatus
-        if result.count(status)
-    ]
+    """What the import did: the file, the account, the period, how many lines of each kind."""
     period = f"{format_date(result.start)} a {format_date(result.end)}"
-    return f"{result.file} ({result.account.label}, {period}): " + ", ".join(parts) + "."
+    return f"{result.file} ({result.account.label}, {period}): {result.summary}."
 
 
 class LinePanel(QFrame):
@@ -201,7 +196,7 @@ class BankView(QWidget):
         self.services = services
         self.lines: list[BankLine] = []
         self.model = RowsTableModel(HEADERS, right_aligned=(1,))
-        self.table = make_table(self.model, "bankTable", (84, 110, 96, 210, 230, 300))
+        self.table = make_table(self.model, "bankTable", (82, 96, 100, 190, 250, 320))
         self.panel = LinePanel()
         self.import_button = push_button(
             "bankImport", self.tr("Importar extrato (OFX)…"), self.choose_file
