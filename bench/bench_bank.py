@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -45,6 +46,7 @@ from bench.bench_worklist import (
     cached_database,
     measure,
     quiet_home,
+    replace_section,
 )
 
 SECTION = "## Bank statement (conciliação)"
@@ -384,23 +386,14 @@ service's data access over the fastest hand-written one. Most of the time is the
 
 
 def write_results(text: str) -> None:
-    import os
-
     load = os.getloadavg()
-    body = (
-        f"{SECTION}\n\n`.venv/bin/python -m bench.bench_bank` on {datetime.now():%Y-%m-%d}, "
+    replace_section(
+        SECTION,
+        f"`.venv/bin/python -m bench.bench_bank` on {datetime.now():%Y-%m-%d}, "
         f"`--today {TODAY.isoformat()}`, the worklist benchmark's demo clinic; the project "
         f"machine (2 cores, shared), load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
-        f"at the end of the run.\n\n```\n{text}\n```\n\n{NOTES}\n"
+        f"at the end of the run.\n\n```\n{text}\n```\n\n{NOTES}\n",
     )
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION in old:
-        head, _, rest = old.partition(SECTION)
-        tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        new = head + body + ("\n" + tail if tail else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

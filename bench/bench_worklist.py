@@ -540,15 +540,20 @@ How to read it:
 
 
 def write_results(text: str, r: dict[str, Any]) -> None:
-    body = (
-        f"{SECTION}\n\n"
+    replace_section(
+        SECTION,
         f"`make bench` on {datetime.now():%Y-%m-%d}, `--today {TODAY.isoformat()}`, demo seed 1 "
         f"with `contracts_scale=1.6`, built once in {r['build_seconds']} s (cached afterwards)."
-        f"\n\n```\n{text}\n```\n\n{NOTES}"
+        f"\n\n```\n{text}\n```\n\n{NOTES}",
     )
+
+
+def replace_section(section: str, body: str) -> None:
+    """Write ``section`` (a ``## `` heading) of bench/RESULTS.md, replacing the earlier run's."""
+    body = f"{section}\n\n{body}"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION in old:
-        head, _, rest = old.partition(SECTION)
+    if section in old:
+        head, _, rest = old.partition(section)
         tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
         new = head + body + ("\n" + tail if tail else "")
     else:

@@ -49,6 +49,7 @@ from app.domain.reconciliation import (
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
+from app.persistence.records import statement_line
 from app.services.base import Permission, Service
 from app.services.payments import record_payment
 from app.services.ports import UnitOfWorkPort
@@ -244,7 +245,7 @@ class BankService(Service):
     def _pending_views(
         self, uow: UnitOfWorkPort, rows: Sequence[models.BankTransaction]
     ) -> list[BankLine]:
-        lines = [_line_of(row) for row in rows]
+        lines = [statement_line(row) for row in rows]
         views = self._match(uow, lines)
         return [
             replace(view, transaction_id=row.id, account_id=row.account_id)
@@ -362,8 +363,8 @@ class BankService(Service):
         with self.uow() as uow:
             return [
                 _view(
-                    _line_of(row),
-                    payer_of(_line_of(row)),
+                    statement_line(row),
+                    payer_of(statement_line(row)),
                     Match(MatchStatus.REGISTERED, _registered_reason(row)),
                     row,
                 )
@@ -480,7 +481,7 @@ class BankService(Service):
         payment_id: int,
         view: BankLine | None = None,
     ) -> BankLine:
-        line = _line_of(row)
+        line = statement_line(row)
         base = view or _view(line, payer_of(line), Match(MatchStatus.REGISTERED, ""), row)
         return replace(
             base,
@@ -535,18 +536,6 @@ class BankService(Service):
 
 
 # --- views ----------------------------------------------------------------------------------
-
-
-def _line_of(row: models.BankTransaction) -> StatementLine:
-    return StatementLine(
-        fitid=row.fitid,
-        posted_on=row.posted_on,
-        amount_cents=row.amount_cents,
-        kind=row.kind,
-        memo=row.memo,
-        name=row.name,
-        reference=row.reference,
-    )
 
 
 def _debit() -> Match:

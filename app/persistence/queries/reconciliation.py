@@ -24,7 +24,7 @@ from app.domain.reconciliation import (
     OpenPromise,
 )
 from app.persistence import models
-from app.persistence.repositories._sql import Repository, chunks, effective, settlement_columns
+from app.persistence.repositories._sql import Repository, chunks, effective, settlements_select
 from app.persistence.repositories.indexes import PolicyCache
 
 
@@ -97,16 +97,10 @@ class ReconciliationQueries(Repository):
         return DebtBook(installments, self._promises(person_ids), facts)
 
     def _settlements(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
-        a, p = models.PaymentAllocation, models.Payment
+        a = models.PaymentAllocation
         found: dict[int, list[Settlement]] = {}
         for part in chunks(installment_ids):
-            stmt = (
-                select(*settlement_columns())
-                .join(p, p.id == a.payment_id)
-                .where(a.installment_id.in_(part), *effective(p))
-                .order_by(p.paid_on, p.id)
-            )
-            for row in self._run(stmt):
+            for row in self._run(settlements_select(a.installment_id.in_(part))):
                 found.setdefault(row[0], []).append(Settlement(*row[1:]))
         return {key: tuple(value) for key, value in found.items()}
 

@@ -18,14 +18,7 @@ OPEN, IGNORED, REGISTERED = "open", "ignored", "registered"
 class BankRepository(Repository):
     def account(self, ref: BankAccountRef) -> models.BankAccount:
         """The account the statement is of, created the first time it is seen."""
-        a = models.BankAccount
-        found = self.session.scalar(
-            select(a).where(
-                a.bank_id == ref.bank_id,
-                a.branch_id == ref.branch_id,
-                a.account_id == ref.account_id,
-            )
-        )
+        found = self.find_account(ref)
         if found is None:
             found = self._add(
                 models.BankAccount(
