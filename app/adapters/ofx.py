@@ -15,7 +15,8 @@ and each has a fixture in ``tests/fixtures/ofx/`` shaped like the bank that writ
 - **empty elements** (``<NAME></NAME>``, a bare ``<MEMO>``): removed (the library refuses an empty
   name);
 - **missing FITID** (some exports leave it empty): a stable identifier made from the line's own
-  content, so importing the same file again still recognises the line.
+  content, so importing the same file again still recognises the line; a **repeated FITID**
+  (two lines of one day under the same identifier) gets ``#2``, ``#3``… in file order.
 
 A file that still cannot be read raises ``StatementError`` saying, in pt-BR, what is wrong with
 it; nothing is imported from it.
@@ -28,6 +29,7 @@ import io
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -221,13 +223,27 @@ def _statement(ofx: Any, name: str) -> Statement:
             + "; ".join(problems[:5])
             + ". Nada foi importado; baixe o extrato de novo."
         )
-    lines = tuple(_line(t, name) for t in statement.transactions)
+    lines = _distinct_fitids([_line(t, name) for t in statement.transactions])
     return Statement(
         account=_account(ofx, account),
         start=_day(statement.start_date),
         end=_day(statement.end_date),
         lines=lines,
     )
+
+
+def _distinct_fitids(lines: list[StatementLine]) -> tuple[StatementLine, ...]:
+    """Some exports repeat a FITID for different lines of the same day (or list two identical
+    PIX under one): each repeat gets ``#2``, ``#3``… in file order — never dropped, and the same
+    on every re-import of the file."""
+    seen: dict[str, int] = {}
+    distinct = []
+    for line in lines:
+        seen[line.fitid] = seen.get(line.fitid, 0) + 1
+        if seen[line.fitid] > 1:
+            line = replace(line, fitid=f"{line.fitid}#{seen[line.fitid]}")
+        distinct.append(line)
+    return tuple(distinct)
 
 
 def _account(ofx: Any, account: Any) -> BankAccountRef:

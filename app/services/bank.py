@@ -146,8 +146,7 @@ class BankService(Service):
             )
             credits = statement.credits
             known = uow.bank.known(account.id, [c.fitid for c in credits]) if account else {}
-            fresh = [c for c in credits if c.fitid not in known]
-            fresh = list({c.fitid: c for c in fresh}.values())  # a file repeating a line
+            fresh = [c for c in credits if c.fitid not in known]  # FITIDs unique in a file
             matched = dict(zip([c.fitid for c in fresh], self._match(uow, fresh), strict=True))
             lines = []
             for line in statement.lines:

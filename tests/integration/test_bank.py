@@ -182,6 +182,17 @@ def test_importing_the_same_file_again_registers_nothing_and_says_what_it_skippe
     assert count(services, models.BankTransaction) == 3
 
 
+def test_two_identical_pix_under_one_fitid_are_two_payments(
+    services: Services, ids: dict[str, int]
+) -> None:
+    result = imported(services, "banco-do-brasil-fitid-repetido.ofx", register_certain=True)
+    assert [x.status for x in result.lines if x.amount_cents > 0] == [MatchStatus.REGISTERED] * 3
+    maria = services.contracts.get(ids["maria"])
+    assert [x.paid_cents for x in maria.lines[:3]] == [15_000, 15_000, 0]
+    again = imported(services, "banco-do-brasil-fitid-repetido.ofx")
+    assert [x.status for x in again.lines if x.amount_cents > 0] == [MatchStatus.DUPLICATE] * 3
+
+
 def test_a_payment_typed_at_the_desk_is_linked_not_registered_again(
     services: Services, ids: dict[str, int]
 ) -> None:

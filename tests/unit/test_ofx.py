@@ -111,3 +111,12 @@ def test_amounts_with_more_than_two_decimals_are_refused() -> None:
     text = (FIXTURES / "inter.ofx").read_text(encoding="utf-8").replace("300.00<", "300.005<", 1)
     with pytest.raises(StatementError, match="mais de dois decimais"):
         parse_statement(text.encode(), "inter.ofx")
+
+
+def test_a_fitid_repeated_within_one_day_keeps_every_line_apart() -> None:
+    # Two identical PIX of 150,00 and another of 300,00, all under one FITID (Banco do Brasil).
+    assert lines_of("banco-do-brasil-fitid-repetido.ofx") == [
+        ("20260316001", date(2026, 3, 16), 15_000),
+        ("20260316001#2", date(2026, 3, 16), 15_000),
+        ("20260316001#3", date(2026, 3, 16), 30_000),
+    ]
