@@ -70,9 +70,14 @@ def test_the_receptionists_morning_with_the_statement(
     ]
     assert view.certain_button.text() == "Registrar os certos (2)"
 
-    # The certain ones, in one click.
+    # José's page is open in Pacientes: the certain ones, in one click, move his balance there.
+    window.open_patient(2)
+    page = window.patients.page
+    assert page.contract is not None and page.contract.payments == ()
+    open_bank(window)
     qtbot.mouseClick(view.certain_button, Qt.MouseButton.LeftButton)
     assert payments(services) == 2
+    assert [p.reference for p in page.contract.payments] == ["20260310001"]
     assert view.summary.text() == "2 pagamento(s) registrado(s)."
     assert [x.fitid for x in view.lines] == ["20260313001", "20260316001"]
     assert not view.certain_button.isEnabled()
