@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from app.domain.bank import (
     ClinicIdentity,
@@ -92,12 +93,18 @@ NAME_WEIGHT, DOCUMENT_POINTS = 30, 20
 PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "d"})
 
 
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+@lru_cache(maxsize=100_000)
 def name_tokens(name: str) -> tuple[str, ...]:
-    """``'MARIA DA SILVA'`` → ``('maria', 'da', 'silva')``: accent-free, letters only."""
-    words = (re.sub(r"[^a-z]", "", word) for word in fold(name).split())
+    """``'MARIA DA SILVA'`` → ``('maria', 'da', 'silva')``: accent-free, letters only. Cached:
+    a statement compares the same few thousand names again and again."""
+    words = (_NOT_LETTERS.sub("", word) for word in fold(name).split())
     return tuple(word for word in words if word)
 
 
+@lru_cache(maxsize=200_000)
 def name_score(payer_name: str, person_name: str) -> int:
     """How much of the person's name the payer's name shows, 0–100; 0 = does not resemble.
 
@@ -232,20 +239,31 @@ class DebtBook:
     contracts: Mapping[int, ContractFacts] = field(default_factory=dict)
     _by_person: dict[int, list[OpenInstallment]] = field(init=False, repr=False, compare=False)
     _by_contract: dict[int, list[OpenInstallment]] = field(init=False, repr=False, compare=False)
+    _promised: dict[int, list[OpenPromise]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_person: dict[int, list[OpenInstallment]] = {}
         by_contract: dict[int, list[OpenInstallment]] = {}
-        for item in self.installments:
+        for item in sorted(
+            self.installments,
+            key=lambda i: (i.terms.effective_due_date, i.contract_id, i.terms.number),
+        ):
             for person_id in {item.payer_id, item.patient_id}:
                 by_person.setdefault(person_id, []).append(item)
             by_contract.setdefault(item.contract_id, []).append(item)
+        promised: dict[int, list[OpenPromise]] = {}
+        for promise in self.promises:
+            promised.setdefault(promise.person_id, []).append(promise)
         object.__setattr__(self, "_by_person", by_person)
         object.__setattr__(self, "_by_contract", by_contract)
+        object.__setattr__(self, "_promised", promised)
 
     def of_person(self, person_id: int) -> list[OpenInstallment]:
-        """What the person pays, as patient or as responsável financeiro."""
+        """What the person pays, as patient or as responsável financeiro — oldest first."""
         return self._by_person.get(person_id, [])
+
+    def promises_of(self, person_id: int) -> list[OpenPromise]:
+        return self._promised.get(person_id, [])
 
     def of_contract(self, contract_id: int) -> list[OpenInstallment]:
         return self._by_contract.get(contract_id, [])
@@ -339,9 +357,28 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
     return Match(MatchStatus.CERTAIN, candidate.reason, (candidate,))
 
 
+def could_be(amount_cents: int, item: OpenInstallment, day: date) -> bool:
+    """A quick bound before ``updated_debt`` (a statement asks it of thousands of installments):
+    on ``day`` the installment costs at least its open principal less the punctuality discount,
+    and — without correction — at most its amount plus the multa and the juros of every day
+    since the due date (and a day more). Never rules out a real match (property test)."""
+    principal = item.terms.amount_cents - sum(s.principal_cents for s in item.settlements)
+    low = principal * (10_000 - item.policy.punctuality_discount_bp) // 10_000
+    if amount_cents < low:
+        return False
+    if item.policy.correction is not None:
+        return True
+    full = item.terms.amount_cents
+    days = max(0, (day - item.terms.effective_due_date).days) + 1
+    charges = full * item.policy.fine_bp + full * item.policy.interest_monthly_bp * days // 30
+    return amount_cents * 10_000 <= full * 10_000 + charges + 10_000
+
+
 def amount_reason(line: StatementLine, item: OpenInstallment) -> tuple[int, str] | None:
     """Whether the credit is exactly what the installment costs on the bank's date (updated) or
     its principal still open (paid without the charges); the score part and the reason."""
+    if not could_be(line.amount_cents, item, line.posted_on):
+        return None
     debt = updated_debt(item.terms, item.settlements, line.posted_on, item.policy)
     if not debt.is_open:
         return None
@@ -385,10 +422,7 @@ def person_candidates(
     digits and name both match) but no amount does — their oldest open contract, as a partial
     payment. ``who`` is the part of the score the payer's name and CPF give."""
     found: list[tuple[Candidate, int]] = []
-    items = sorted(
-        book.of_person(person.person_id),
-        key=lambda i: (i.terms.effective_due_date, i.contract_id, i.terms.number),
-    )
+    items = book.of_person(person.person_id)
     for item in items:
         matched = amount_reason(line, item)
         if matched is not None:
@@ -396,8 +430,8 @@ def person_candidates(
             number = item.terms.number
             candidate = Candidate(item.contract_id, number, item.patient_id, points + who, reason)
             found.append((candidate, points))
-    for promise in book.promises:
-        if promise.person_id != person.person_id or promise.amount_cents != line.amount_cents:
+    for promise in book.promises_of(person.person_id):
+        if promise.amount_cents != line.amount_cents:
             continue
         latest = promise.promised_on + timedelta(days=PROMISE_GRACE_DAYS)
         contract_id = promise.contract_id or (items[0].contract_id if items else None)

@@ -130,7 +130,21 @@ class BankService(Service):
         payments it shows, and — with ``register_certain`` — register the certain ones."""
         self.require(Permission.PAYMENTS)
         statement = read_statement(path)
-        result = self._import(statement, path.name, dry_run)
+        return self.import_parsed(
+            statement, path.name, dry_run=dry_run, register_certain=register_certain
+        )
+
+    def import_parsed(
+        self,
+        statement: Statement,
+        file_name: str,
+        *,
+        dry_run: bool = False,
+        register_certain: bool = False,
+    ) -> BankImport:
+        """``import_statement`` for a statement already read (the file's name for the record)."""
+        self.require(Permission.PAYMENTS)
+        result = self._import(statement, file_name, dry_run)
         if register_certain and not dry_run:
             result = replace(result, lines=self._register_certain_of(result.lines))
         return result
@@ -516,6 +530,9 @@ class BankService(Service):
             min(x.posted_on for x in lines) - window,
             max(x.posted_on for x in lines) + window,
         )
+        by_amount: dict[int, list[DeskPayment]] = {}
+        for payment in desk:
+            by_amount.setdefault(payment.amount_cents, []).append(payment)
         names = {p.person_id: p.name for p in directory.people.values()}
         taken: set[int] = set()
         views = []
@@ -524,7 +541,9 @@ class BankService(Service):
                 views.append(_view(line, payer, _debit()))
                 continue
             contracts = {ref.contract_id} if ref is not None else set()
-            paid = desk_payment_for(line, contracts, [p.person_id for p in found], desk, taken)
+            same_amount = by_amount.get(line.amount_cents, [])
+            people_ids = [p.person_id for p in found]
+            paid = desk_payment_for(line, contracts, people_ids, same_amount, taken)
             if paid is not None:
                 taken.add(paid.payment_id)
                 views.append(_desk_view(line, payer, paid, names))

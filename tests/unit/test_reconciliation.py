@@ -3,9 +3,11 @@ database."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.bank import (
     ClinicIdentity,
@@ -18,7 +20,7 @@ from app.domain.bank import (
     payer_of,
     txid_in,
 )
-from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
 from app.domain.reconciliation import (
     ContractFacts,
     DebtBook,
@@ -28,6 +30,7 @@ from app.domain.reconciliation import (
     MatchStatus,
     OpenInstallment,
     OpenPromise,
+    could_be,
     desk_payment_for,
     match_credit,
     name_score,
@@ -360,3 +363,27 @@ def test_a_desk_payment_of_another_amount_far_away_or_already_linked_is_not() ->
     assert desk_payment_for(line, (), {1}, [desk(7, DAY)], taken={7}) is None
     assert desk_payment_for(line, (), {2}, [desk(7, DAY)]) is None  # someone else's contract
     assert desk_payment_for(line, {1}, (), [desk(7, DAY)]) is not None  # the txid's contract
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=st.integers(1, 500_000),
+    due_offset=st.integers(-400, 60),
+    paid=st.integers(0, 100),
+    fine=st.integers(0, 200),
+    interest=st.integers(0, 100),
+    discount=st.integers(0, 1_000),
+)
+def test_the_quick_bound_never_rules_out_what_the_installment_really_costs(
+    amount: int, due_offset: int, paid: int, fine: int, interest: int, discount: int
+) -> None:
+    due = DAY + timedelta(days=due_offset)
+    already = (Settlement(due - timedelta(days=1), amount * paid // 100),) if paid else ()
+    item = OpenInstallment(
+        1, 1, 1, InstallmentTerms(1, due, due, amount), already,
+        ChargePolicy(fine_bp=fine, interest_monthly_bp=interest, punctuality_discount_bp=discount),
+    )  # fmt: skip
+    debt = updated_debt(item.terms, item.settlements, DAY, item.policy)
+    for cost in (debt.total_cents, debt.open_principal_cents):
+        if cost > 0:
+            assert could_be(cost, item, DAY)

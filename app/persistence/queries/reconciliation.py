@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Executable, or_, select
+from sqlalchemy import Executable, select
 
 from app.domain.catalog import ContractStatus
 from app.domain.law import InstallmentTerms, Settlement
@@ -43,56 +43,57 @@ class ReconciliationQueries(Repository):
 
     def debts(self, person_ids: Collection[int], contract_ids: Collection[int]) -> DebtBook:
         """Open installments of the contracts these people pay (as patient or responsável) and
-        of ``contract_ids``; their pending promises; and what each of ``contract_ids`` is."""
+        of ``contract_ids`` (the txids'); their pending promises; and what each of
+        ``contract_ids`` is."""
         c, i = models.Contract, models.Installment
-        ids: set[int] = set()
+        base = (
+            select(
+                i.id,
+                i.contract_id,
+                i.number,
+                i.due_date,
+                i.effective_due_date,
+                i.amount_cents,
+                i.paid_cents,
+                c.patient_id,
+                c.responsible_id,
+                c.agreement_id,
+                c.fine_bp,
+                c.interest_monthly_bp,
+                c.punctuality_discount_bp,
+                c.correction_index,
+            )
+            .join(c, c.id == i.contract_id)
+            .where(
+                i.settled_on.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                c.status != ContractStatus.CANCELLED.value,
+            )
+        )
+        rows: dict[int, Any] = {}
         for part in chunks(person_ids):
-            stmt = select(c.id).where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
-            ids.update(self._run(stmt).scalars())
-        ids.update(contract_ids)
-        facts = {}
-        rows = []
-        for part in chunks(ids):
+            for column in (c.patient_id, c.responsible_id):  # each IN on its own index
+                rows.update((r[0], r) for r in self._run(base.where(column.in_(part))))
+        facts: dict[int, ContractFacts] = {}
+        for part in chunks(contract_ids):
+            rows.update((r[0], r) for r in self._run(base.where(c.id.in_(part))))
             contracts = select(c.id, c.patient_id, c.status).where(c.id.in_(part))
             for cid, patient_id, status in self._run(contracts):
                 facts[cid] = ContractFacts(cid, patient_id, status == ContractStatus.CANCELLED)
-            rows += self._run(
-                select(
-                    i.id,
-                    i.contract_id,
-                    i.number,
-                    i.due_date,
-                    i.effective_due_date,
-                    i.amount_cents,
-                    c.patient_id,
-                    c.responsible_id,
-                    c.agreement_id,
-                    c.fine_bp,
-                    c.interest_monthly_bp,
-                    c.punctuality_discount_bp,
-                    c.correction_index,
-                )
-                .join(c, c.id == i.contract_id)
-                .where(
-                    i.contract_id.in_(part),
-                    i.settled_on.is_(None),
-                    i.renegotiated_agreement_id.is_(None),
-                    c.status != ContractStatus.CANCELLED.value,
-                )
-            ).all()
-        settlements = self._settlements([r[0] for r in rows])
+        # Only a partly paid installment has settlements to read (most open ones have none).
+        settlements = self._settlements([r[0] for r in rows.values() if r[6]])
         policies = PolicyCache(self.session)
         installments = tuple(
             OpenInstallment(
                 contract_id=r[1],
-                patient_id=r[6],
-                payer_id=r[7] or r[6],
+                patient_id=r[7],
+                payer_id=r[8] or r[7],
                 terms=InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
                 settlements=settlements.get(r[0], ()),
-                policy=policies.get(r[9], r[10], r[11], r[12]),
-                agreement_id=r[8],
+                policy=policies.get(r[10], r[11], r[12], r[13]),
+                agreement_id=r[9],
             )
-            for r in rows
+            for r in rows.values()
         )
         return DebtBook(installments, self._promises(person_ids), facts)
 
@@ -122,21 +123,19 @@ class ReconciliationQueries(Repository):
         self, person_ids: Collection[int], contract_ids: Collection[int], start: date, end: date
     ) -> list[DeskPayment]:
         """Effective payments from ``start`` to ``end`` on these people's contracts (or these
-        contracts) that no statement line is linked to yet."""
+        contracts) that no statement line is linked to yet. One range read by date (a few weeks
+        of a clinic's payments), the people picked here."""
         p, c, t = models.Payment, models.Contract, models.BankTransaction
         linked = select(t.id).where(t.payment_id == p.id)
-        base = (
+        stmt = (
             select(p.id, p.contract_id, c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
             .join(c, c.id == p.contract_id)
             .where(p.paid_on >= start, p.paid_on <= end, *effective(p), ~linked.exists())
+            .order_by(p.id)
         )
-        rows: dict[int, Any] = {}
-        for part in chunks(person_ids):
-            stmt = base.where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
-            rows.update((r[0], r) for r in self._run(stmt))
-        for part in chunks(contract_ids):
-            rows.update((r[0], r) for r in self._run(base.where(p.contract_id.in_(part))))
+        people, contracts = set(person_ids), set(contract_ids)
         return [
             DeskPayment(r[0], r[1], frozenset(x for x in (r[2], r[3]) if x), r[4], r[5])
-            for r in sorted(rows.values())
+            for r in self._run(stmt)
+            if r[1] in contracts or r[2] in people or r[3] in people
         ]
