@@ -252,7 +252,7 @@ def raw_floor(db_path: Path, statement: Statement) -> list[tuple[Any, ...]]:
             " FROM payment p JOIN contract c ON c.id = p.contract_id"
             " WHERE p.paid_on BETWEEN ? AND ?"
             " AND p.reverses_payment_id IS NULL AND p.reversed_by_id IS NULL"
-            " AND NOT EXISTS (SELECT 1 FROM bank_transaction t WHERE t.payment_id = p.id)"
+            " AND NOT EXISTS (SELECT 1 FROM bank_payment_link k WHERE k.payment_id = p.id)"
             " AND (p.contract_id IN (SELECT value FROM json_each(?))"
             " OR c.patient_id IN (SELECT value FROM json_each(?))"
             " OR c.responsible_id IN (SELECT value FROM json_each(?))) ORDER BY p.id",

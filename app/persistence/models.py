@@ -465,9 +465,9 @@ class BankTransaction(Timestamps, Base):
     """A credit of an imported bank statement, and what became of it (conciliação bancária).
 
     ``state``: ``open`` (waiting for someone to register or ignore it), ``ignored`` (not a
-    patient's payment: ``ignore_reason``), ``registered`` (``payment_id`` is the payment it
-    became, or — ``linked_existing`` — the desk payment it was recognised as). The bank's FITID
-    is unique per account, so importing the same statement again writes nothing twice."""
+    patient's payment: ``ignore_reason``), ``registered`` (the payments it became, or the desk
+    payment it was recognised as: ``BankPaymentLink``). The bank's FITID is unique per account,
+    so importing the same statement again writes nothing twice."""
 
     __tablename__ = "bank_transaction"
     __table_args__ = (
@@ -485,11 +485,20 @@ class BankTransaction(Timestamps, Base):
     reference: Mapped[str] = mapped_column(String(120), default="")
     file_name: Mapped[str] = mapped_column(String(255), default="")
     state: Mapped[str] = mapped_column(String(20), default="open", index=True)
-    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), unique=True)
-    linked_existing: Mapped[bool] = mapped_column(Boolean, default=False)
     ignore_reason: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
-    account: Mapped[BankAccount] = relationship()
+
+class BankPaymentLink(Timestamps, Base):
+    """A payment a statement credit became (or, ``linked_existing``, the desk payment it was
+    recognised as). A payment belongs to one credit at most; one credit may become several
+    payments (one PIX of a responsável covering two contracts)."""
+
+    __tablename__ = "bank_payment_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("bank_transaction.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
+    linked_existing: Mapped[bool] = mapped_column(Boolean, default=False)

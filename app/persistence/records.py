@@ -112,6 +112,16 @@ def terms_of(inst: models.Installment) -> InstallmentTerms:
     )
 
 
+@dataclass(frozen=True)
+class PaymentLink:
+    """A payment a statement credit became (``existing``: a desk payment it was recognised
+    as); ``effective`` while not reversed."""
+
+    payment_id: int
+    existing: bool
+    effective: bool
+
+
 def statement_line(row: models.BankTransaction) -> StatementLine:
     """A stored credit of a bank statement as the domain reads a statement's line."""
     return StatementLine(

@@ -49,7 +49,7 @@ from app.domain.reconciliation import (
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
-from app.persistence.records import statement_line
+from app.persistence.records import PaymentLink, statement_line
 from app.services.base import Permission, Service
 from app.services.payments import record_payment
 from app.services.ports import UnitOfWorkPort
@@ -160,6 +160,7 @@ class BankService(Service):
             )
             credits = statement.credits
             known = uow.bank.known(account.id, [c.fitid for c in credits]) if account else {}
+            links = uow.bank.payments_of([row.id for row in known.values()])
             fresh = [c for c in credits if c.fitid not in known]  # FITIDs unique in a file
             matched = dict(zip([c.fitid for c in fresh], self._match(uow, fresh), strict=True))
             lines = []
@@ -167,7 +168,8 @@ class BankService(Service):
                 if not line.is_credit:
                     lines.append(_view(line, payer_of(line), _debit()))
                 elif line.fitid in known:
-                    lines.append(_duplicate(line, known[line.fitid]))
+                    row = known[line.fitid]
+                    lines.append(_duplicate(line, row, links.get(row.id, [])))
                 else:
                     view = matched[line.fitid]
                     if not dry_run and account is not None:
@@ -207,11 +209,9 @@ class BankService(Service):
             state=OPEN,
             imported_by_id=self.actor.user_id,
         )
-        if view.desk_payment_id is not None:
-            self._decide(row, REGISTERED, payment_id=view.desk_payment_id, linked=True)
         uow.bank.add(row)
         if view.desk_payment_id is not None:
-            self.audit(uow, "bank.link", "bank_transaction", row.id, None, _link_audit(row))
+            self._link(uow, row, view.desk_payment_id)
             return replace(
                 view,
                 transaction_id=row.id,
@@ -374,15 +374,15 @@ class BankService(Service):
         caixa's "Pagamentos conciliados"."""
         self.require(Permission.PAYMENTS)
         with self.uow() as uow:
-            return [
-                _view(
-                    statement_line(row),
-                    payer_of(statement_line(row)),
-                    Match(MatchStatus.REGISTERED, _registered_reason(row)),
-                    row,
-                )
-                for row in uow.bank.reconciled_on(day)
-            ]
+            rows = uow.bank.reconciled_on(day)
+            links = uow.bank.payments_of([row.id for row in rows])
+            views = []
+            for row in rows:
+                line, made = statement_line(row), links.get(row.id, [])
+                match = Match(MatchStatus.REGISTERED, _registered_reason(made))
+                view = _view(line, payer_of(line), match, row)
+                views.append(replace(view, payment_id=made[0].payment_id if made else None))
+            return views
 
     # --- helpers ------------------------------------------------------------------------------
     def _by_fitid(self, fitid: str, account_id: int | None) -> int:
@@ -411,17 +411,13 @@ class BankService(Service):
             raise EmDiaError(
                 f"O crédito {row.fitid} foi ignorado ({row.ignore_reason}); nada foi registrado."
             )
-        if row.state == REGISTERED and not self._payment_reversed(uow, row.payment_id):
+        counting = [x for x in uow.bank.payments_of([row.id]).get(row.id, []) if x.effective]
+        if row.state == REGISTERED and counting:
             raise EmDiaError(
-                f"O crédito {row.fitid} já foi registrado como o pagamento {row.payment_id}; "
-                "nada foi registrado de novo."
+                f"O crédito {row.fitid} já foi registrado como o pagamento "
+                f"{counting[0].payment_id}; nada foi registrado de novo."
             )
         return row
-
-    @staticmethod
-    def _payment_reversed(uow: UnitOfWorkPort, payment_id: int | None) -> bool:
-        payment = uow.payments.get(payment_id) if payment_id is not None else None
-        return payment is not None and payment.reversed_by_id is not None
 
     def _pay(
         self,
@@ -446,8 +442,8 @@ class BankService(Service):
         if contract is None:
             raise ValidationError.single("contract", f"Contrato {contract_id} não encontrado.")
         result = record_payment(self, uow, contract, data)
-        self._decide(row, REGISTERED, payment_id=result.payment_id)
-        uow.flush()
+        self._decide(row, REGISTERED)
+        uow.bank.link(row.id, result.payment_id)
         self.audit(
             uow,
             "bank.register",
@@ -466,9 +462,16 @@ class BankService(Service):
 
     def _link(self, uow: UnitOfWorkPort, row: models.BankTransaction, payment_id: int) -> int:
         """The credit is a payment already typed at the desk: linked, not paid again."""
-        self._decide(row, REGISTERED, payment_id=payment_id, linked=True)
-        uow.flush()
-        self.audit(uow, "bank.link", "bank_transaction", row.id, None, _link_audit(row))
+        self._decide(row, REGISTERED)
+        uow.bank.link(row.id, payment_id, existing=True)
+        self.audit(
+            uow,
+            "bank.link",
+            "bank_transaction",
+            row.id,
+            None,
+            {"fitid": row.fitid, "payment_id": payment_id, "amount_cents": row.amount_cents},
+        )
         return payment_id
 
     def _decide(
@@ -476,13 +479,9 @@ class BankService(Service):
         row: models.BankTransaction,
         state: str,
         *,
-        payment_id: int | None = None,
-        linked: bool = False,
         reason: str = "",
     ) -> None:
         row.state = state
-        row.payment_id = payment_id
-        row.linked_existing = linked
         row.ignore_reason = reason
         row.decided_at = self.clock.now()  # the clinic's day: "conciliados hoje"
         row.decided_by_id = self.actor.user_id
@@ -496,10 +495,11 @@ class BankService(Service):
     ) -> BankLine:
         line = statement_line(row)
         base = view or _view(line, payer_of(line), Match(MatchStatus.REGISTERED, ""), row)
+        links = uow.bank.payments_of([row.id]).get(row.id, [])
         return replace(
             base,
             status=MatchStatus.REGISTERED,
-            reason=_registered_reason(row),
+            reason=_registered_reason(links),
             payment_id=payment_id,
             transaction_id=row.id,
             account_id=row.account_id,
@@ -579,7 +579,6 @@ def _view(
         candidates=tuple(_candidate(c, names or {}) for c in match.candidates),
         transaction_id=row.id if row is not None else None,
         account_id=row.account_id if row is not None else None,
-        payment_id=row.payment_id if row is not None else None,
     )
 
 
@@ -603,28 +602,30 @@ def _desk_view(
     return replace(view, desk_payment_id=paid.payment_id)
 
 
-def _duplicate(line: StatementLine, row: models.BankTransaction) -> BankLine:
+def _duplicate(
+    line: StatementLine, row: models.BankTransaction, links: Sequence[PaymentLink]
+) -> BankLine:
     when = format_date(row.created_at.date()) if row.created_at else ""
     state = {
         OPEN: "aguardando registro",
         IGNORED: f"ignorado ({row.ignore_reason})",
-        REGISTERED: f"registrado como o pagamento {row.payment_id}",
+        REGISTERED: _registered_reason(links),
     }.get(row.state, row.state)
     reason = f"já importado em {when} ({row.file_name}): {state}; nada foi gravado de novo"
-    match = Match(MatchStatus.DUPLICATE, reason)
-    return _view(line, payer_of(line), match, row)
+    view = _view(line, payer_of(line), Match(MatchStatus.DUPLICATE, reason), row)
+    return replace(view, payment_id=links[0].payment_id if links else None)
 
 
-def _registered_reason(row: models.BankTransaction) -> str:
-    how = "vinculado ao pagamento" if row.linked_existing else "registrado como o pagamento"
-    return f"{how} {row.payment_id}"
+def _registered_reason(links: Sequence[PaymentLink]) -> str:
+    """``registrado como o pagamento 45`` (or ``os pagamentos 45, 46``; ``vinculado …`` for a
+    desk payment recognised)."""
+    ids = ", ".join(str(x.payment_id) for x in links)
+    if links and links[0].existing:
+        return f"vinculado ao pagamento {ids} (lançado no balcão)"
+    return f"registrado como {'os pagamentos' if len(links) > 1 else 'o pagamento'} {ids}"
 
 
 def _method(row: models.BankTransaction) -> str:
     """PIX when the bank says so (its type or its words), otherwise a transfer (TED/DOC)."""
     said = fold(f"{row.kind} {row.memo} {row.name}")
     return PaymentMethod.PIX if "pix" in said else PaymentMethod.TRANSFERENCIA
-
-
-def _link_audit(row: models.BankTransaction) -> dict[str, object]:
-    return {"fitid": row.fitid, "payment_id": row.payment_id, "amount_cents": row.amount_cents}

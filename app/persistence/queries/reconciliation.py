@@ -125,8 +125,8 @@ class ReconciliationQueries(Repository):
         """Effective payments from ``start`` to ``end`` on these people's contracts (or these
         contracts) that no statement line is linked to yet. One range read by date (a few weeks
         of a clinic's payments), the people picked here."""
-        p, c, t = models.Payment, models.Contract, models.BankTransaction
-        linked = select(t.id).where(t.payment_id == p.id)
+        p, c, link = models.Payment, models.Contract, models.BankPaymentLink
+        linked = select(link.id).where(link.payment_id == p.id)
         stmt = (
             select(p.id, p.contract_id, c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
             .join(c, c.id == p.contract_id)

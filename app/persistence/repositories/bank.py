@@ -10,7 +10,8 @@ from sqlalchemy import and_, func, or_, select
 
 from app.domain.bank import BankAccountRef
 from app.persistence import models
-from app.persistence.repositories._sql import Repository, chunks, end_of
+from app.persistence.records import PaymentLink
+from app.persistence.repositories._sql import Repository, chunks, effective, end_of
 
 OPEN, IGNORED, REGISTERED = "open", "ignored", "registered"
 
@@ -73,23 +74,42 @@ class BankRepository(Repository):
         return self.session.scalar(stmt)
 
     def waiting(self) -> list[models.BankTransaction]:
-        """Credits still to be decided: open ones, and registered ones whose payment was
+        """Credits still to be decided: open ones, and registered ones whose every payment was
         reversed since (the money is in the bank; it belongs to someone)."""
-        t, p = models.BankTransaction, models.Payment
-        reversed_payment = select(p.id).where(p.id == t.payment_id, p.reversed_by_id.is_not(None))
+        t, link, p = models.BankTransaction, models.BankPaymentLink, models.Payment
+        counting = (
+            select(link.id)
+            .join(p, p.id == link.payment_id)
+            .where(link.transaction_id == t.id, *effective(p))
+        )
         stmt = (
             select(t)
-            .where(or_(t.state == OPEN, and_(t.state == REGISTERED, reversed_payment.exists())))
+            .where(or_(t.state == OPEN, and_(t.state == REGISTERED, ~counting.exists())))
             .order_by(t.posted_on, t.id)
         )
         return list(self.session.scalars(stmt))
 
-    def linked_payments(self, payment_ids: Collection[int]) -> set[int]:
-        """Which of these payments already belong to a statement line."""
-        t = models.BankTransaction
-        found: set[int] = set()
-        for part in chunks(payment_ids):
-            found.update(self.session.scalars(select(t.payment_id).where(t.payment_id.in_(part))))
+    def link(self, transaction_id: int, payment_id: int, *, existing: bool = False) -> None:
+        """The credit became (or, ``existing``, is) this payment."""
+        self._add(
+            models.BankPaymentLink(
+                transaction_id=transaction_id, payment_id=payment_id, linked_existing=existing
+            )
+        )
+
+    def payments_of(self, transaction_ids: Collection[int]) -> dict[int, list[PaymentLink]]:
+        """The payments each credit became, oldest link first, whether each still counts."""
+        link, p = models.BankPaymentLink, models.Payment
+        found: dict[int, list[PaymentLink]] = {}
+        for part in chunks(transaction_ids):
+            stmt = (
+                select(link.transaction_id, link.payment_id, link.linked_existing, p.reversed_by_id)
+                .join(p, p.id == link.payment_id)
+                .where(link.transaction_id.in_(part))
+                .order_by(link.id)
+            )
+            for tid, pid, existing, reversed_by in self.session.execute(stmt):
+                found.setdefault(tid, []).append(PaymentLink(pid, existing, reversed_by is None))
         return found
 
     def decided_between(self, start: datetime, end: datetime) -> list[models.BankTransaction]:
