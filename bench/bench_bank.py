@@ -46,7 +46,7 @@ from bench.bench_worklist import (
     cached_database,
     measure,
     quiet_home,
-    replace_section,
+    write_section,
 )
 
 if TYPE_CHECKING:
@@ -392,7 +392,7 @@ service's data access over the fastest hand-written one. Most of the time is the
 
 def write_results(text: str) -> None:
     load = os.getloadavg()
-    replace_section(
+    write_section(
         SECTION,
         f"`.venv/bin/python -m bench.bench_bank` on {datetime.now():%Y-%m-%d}, "
         f"`--today {TODAY.isoformat()}`, the worklist benchmark's demo clinic; the project "
