@@ -275,6 +275,7 @@ class BankService(Service):
         patient's credit."""
         self.require(Permission.PAYMENTS)
         with self.uow() as uow:
+            uow.begin_write()  # two PCs registering the same credit: the second finds it done
             row = self._waiting_row(uow, transaction_id)
             payment_id = self._pay(uow, row, contract_id, installment_number, keep_credit=True)
             view = self._registered_view(uow, row, payment_id)
