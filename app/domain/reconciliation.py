@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -347,7 +347,16 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
     )
     if owed == 0:
         reason = f"identificador {code}, mas o contrato já está quitado (pago em duplicidade?)"
-        return Match(MatchStatus.SUGGESTED, reason, (candidate,))
+        return Match(MatchStatus.SUGGESTED, reason, (replace(candidate, installment_number=None),))
+    if not named_is_open(ref, line.posted_on, book):
+        # The debtor named an installment that no longer takes money (paid at the desk, or
+        # replaced by an acordo): their choice cannot be honoured, so the receptionist decides;
+        # registered, the money goes to the oldest open ones (CC art. 355).
+        reason = (
+            f"identificador {code}, mas a parcela {ref.installment_number} já está paga ou "
+            "foi renegociada: o valor iria para as parcelas em aberto mais antigas"
+        )
+        return Match(MatchStatus.SUGGESTED, reason, (replace(candidate, installment_number=None),))
     if line.amount_cents > owed:
         reason = (
             f"identificador {code}, mas o valor passa do que o contrato deve nesse dia "
@@ -355,6 +364,16 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
         )
         return Match(MatchStatus.SUGGESTED, reason, (candidate,))
     return Match(MatchStatus.CERTAIN, candidate.reason, (candidate,))
+
+
+def named_is_open(ref: TxidRef, day: date, book: DebtBook) -> bool:
+    """Whether the installment a txid names is still open on the bank's date (the book holds
+    only installments not settled nor renegotiated)."""
+    return any(
+        item.terms.number == ref.installment_number
+        and updated_debt(item.terms, item.settlements, day, item.policy).is_open
+        for item in book.of_contract(ref.contract_id)
+    )
 
 
 def could_be(amount_cents: int, item: OpenInstallment, day: date) -> bool:

@@ -236,6 +236,16 @@ def test_a_txid_of_a_settled_contract_is_only_a_suggestion() -> None:
     settled = DebtBook((), (), {2: ContractFacts(2, 3)})
     result = match(credit("PIX EMDIAC000002P08", 30_000), settled)
     assert result.status is MatchStatus.SUGGESTED and "quitado" in result.reason
+    assert result.best is not None and result.best.installment_number is None
+
+
+def test_a_txid_naming_an_installment_no_longer_open_is_a_suggestion_for_the_oldest() -> None:
+    # Parcela 1 was paid at the desk (the book holds only open ones); the PIX names it.
+    debts = book(installment(2, 2, 30_000, date(2026, 4, 10), 3))
+    result = match(credit("PIX EMDIAC000002P01", 30_000), debts)
+    assert result.status is MatchStatus.SUGGESTED and "parcela 1 já está paga" in result.reason
+    assert result.best is not None
+    assert (result.best.contract_id, result.best.installment_number) == (2, None)
 
 
 def test_cpf_digits_name_and_amount_of_exactly_one_debt_are_certain() -> None:
