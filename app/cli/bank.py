@@ -16,7 +16,7 @@ from typing import Any
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
 from app.domain.dates import format_date
 from app.domain.money import format_brl
-from app.domain.reconciliation import STATUS_LABELS, MatchStatus
+from app.domain.reconciliation import STATUS_LABELS, MatchStatus, installment_words
 from app.services.bank import BankImport, BankLine
 
 FLAG_OF_FIELD.update({"fitid": "--fitid"})
@@ -105,7 +105,8 @@ def print_lines(lines: list[BankLine] | tuple[BankLine, ...]) -> None:
         who = f" — {line.best.patient_name}" if line.best and line.best.patient_name else ""
         target = ""
         if line.contract_id is not None:
-            parcel = f" parcela {line.installment_number}" if line.installment_number else ""
+            parcel = installment_words(line.installment_number)
+            parcel = f" {parcel}" if parcel else ""
             target = f" → contrato {line.contract_id}{parcel}{who}"
         print(
             f"{format_date(line.posted_on)}  {format_brl(line.amount_cents):>14}  "

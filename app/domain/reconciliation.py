@@ -80,6 +80,14 @@ def counted(status: MatchStatus, count: int) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def installment_words(number: int | None) -> str:
+    """``parcela 3``, ``entrada`` (number 0), or ``""`` when no installment is named (the oldest
+    open ones are paid first)."""
+    if number is None:
+        return ""
+    return "entrada" if number == 0 else f"parcela {number}"
+
+
 DESK_DAYS = 3  # a PIX lands the same day; a TED or a payment typed late, a day or two apart
 PROMISE_GRACE_DAYS = 7  # a promise kept a few days late is still the promised money
 
@@ -342,7 +350,7 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
         ref.installment_number,
         facts.patient_id,
         100,
-        f"PIX com o identificador da parcela {ref.installment_number} do contrato "
+        f"PIX com o identificador da {installment_words(ref.installment_number)} do contrato "
         f"{ref.contract_id} ({code})",
     )
     if owed == 0:
@@ -353,8 +361,8 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
         # replaced by an acordo): their choice cannot be honoured, so the receptionist decides;
         # registered, the money goes to the oldest open ones (CC art. 355).
         reason = (
-            f"identificador {code}, mas a parcela {ref.installment_number} já está paga ou "
-            "foi renegociada: o valor iria para as parcelas em aberto mais antigas"
+            f"identificador {code}, mas a {installment_words(ref.installment_number)} já está "
+            "paga ou foi renegociada: o valor iria para as parcelas em aberto mais antigas"
         )
         return Match(MatchStatus.SUGGESTED, reason, (replace(candidate, installment_number=None),))
     if line.amount_cents > owed:
@@ -401,7 +409,7 @@ def amount_reason(line: StatementLine, item: OpenInstallment) -> tuple[int, str]
     debt = updated_debt(item.terms, item.settlements, line.posted_on, item.policy)
     if not debt.is_open:
         return None
-    what = f"parcela {item.terms.number}"
+    what = installment_words(item.terms.number)
     if item.agreement_id is not None:
         what += f" do acordo {item.agreement_id}"
     due = format_date(item.terms.due_date)

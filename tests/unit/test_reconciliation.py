@@ -32,6 +32,7 @@ from app.domain.reconciliation import (
     OpenPromise,
     could_be,
     desk_payment_for,
+    installment_words,
     match_credit,
     name_score,
 )
@@ -397,3 +398,9 @@ def test_the_quick_bound_never_rules_out_what_the_installment_really_costs(
     for cost in (debt.total_cents, debt.open_principal_cents):
         if cost > 0:
             assert could_be(cost, item, DAY)
+
+
+def test_an_installment_is_named_as_people_say_it() -> None:
+    assert installment_words(3) == "parcela 3"
+    assert installment_words(0) == "entrada"
+    assert installment_words(None) == ""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.bootstrap import Services
 from app.domain.dates import format_date
 from app.domain.money import format_brl
-from app.domain.reconciliation import STATUS_LABELS, MatchStatus
+from app.domain.reconciliation import STATUS_LABELS, MatchStatus, installment_words
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
 from app.services.bank import BankImport, BankLine
@@ -47,7 +47,8 @@ def proposal(line: BankLine) -> str:
     best = line.best
     if best is None:
         return "—"
-    parcel = f", parcela {best.installment_number}" if best.installment_number is not None else ""
+    parcel = installment_words(best.installment_number)
+    parcel = f", {parcel}" if parcel else ""
     who = f"{best.patient_name} — " if best.patient_name else ""
     return f"{who}contrato {best.contract_id}{parcel}"
 
@@ -136,11 +137,8 @@ class LinePanel(QFrame):
             f"<i>{e(STATUS_LABELS[line.status])}: {e(line.reason)}</i>"
         )
         for candidate in line.candidates:
-            parcel = (
-                f", parcela {candidate.installment_number}"
-                if candidate.installment_number is not None
-                else ""
-            )
+            parcel = installment_words(candidate.installment_number)
+            parcel = f", {parcel}" if parcel else ""
             item = QListWidgetItem(
                 f"{candidate.patient_name} — contrato {candidate.contract_id}{parcel} "
                 f"({candidate.score} pts)\n{candidate.reason}"
