@@ -58,6 +58,7 @@ def test_the_receptionists_morning_with_the_statement(
     view = open_bank(window)
     assert window.collection.tabText(window.collection.indexOf(view)) == "Conciliação bancária"
     assert view.status.text() == "Nenhum crédito aguardando registro."
+    assert view.reconciled.text() == "Nenhum pagamento conciliado hoje."
 
     choose_file(qtbot, view, monkeypatch, FIXTURES / "nubank.ofx")
     assert "1 certo" in view.summary.text() and "1 débito" in view.summary.text()
@@ -91,6 +92,7 @@ def test_the_receptionists_morning_with_the_statement(
     qtbot.mouseClick(panel.register_button, Qt.MouseButton.LeftButton)
     assert payments(services) == 3
     assert "registrado como o pagamento 3" in view.summary.text()
+    assert view.reconciled.text() == "Hoje: 3 pagamentos conciliados, R$ 600,00."
 
     # The card settlement is ignored, with a reason.
     view.table.selectRow(0)

@@ -59,6 +59,16 @@ def summary_text(result: BankImport) -> str:
     return f"{result.file} ({result.account.label}, {period}): {result.summary}."
 
 
+def reconciled_text(done: list[BankLine]) -> str:
+    """The day's "Pagamentos conciliados hoje": how many credits became (or were linked to)
+    payments today, and how much."""
+    if not done:
+        return "Nenhum pagamento conciliado hoje."
+    total = format_brl(sum(line.amount_cents for line in done))
+    many = "pagamento conciliado" if len(done) == 1 else "pagamentos conciliados"
+    return f"Hoje: {len(done)} {many}, {total}."
+
+
 class LinePanel(QFrame):
     """Beside the list: the selected credit, its candidates to choose from, a contract to type
     when nobody was found, and Registrar / Ignorar."""
@@ -208,6 +218,8 @@ class BankView(QWidget):
         self.status = QLabel()
         self.status.setObjectName("bankStatus")
         self.status.setWordWrap(True)
+        self.reconciled = QLabel()
+        self.reconciled.setObjectName("bankReconciled")
         top = QHBoxLayout()
         top.addWidget(self.import_button)
         top.addWidget(self.certain_button)
@@ -220,6 +232,7 @@ class BankView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
+        layout.addWidget(self.reconciled)
         layout.addWidget(split, 1)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.panel.register.connect(self.register_line)
@@ -231,6 +244,10 @@ class BankView(QWidget):
         lines = ops.call(self, self.services.bank.pending, on_error=ops.show_in(self.status))
         if lines is not None:
             self.show_lines(lines)
+        bank, today = self.services.bank, self.services.clock.today()
+        done = ops.call(self, lambda: bank.reconciled_on(today), on_error=ops.show_in(self.status))
+        if done is not None:
+            self.reconciled.setText(reconciled_text(done))
 
     def show_lines(self, lines: list[BankLine]) -> None:
         selected = self.selected()
