@@ -45,6 +45,7 @@ from app.domain.reconciliation import (
     counted,
     desk_payment_for,
     match_credit,
+    named_is_open,
 )
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
@@ -270,13 +271,16 @@ class BankService(Service):
         self, transaction_id: int, contract_id: int, installment_number: int | None = None
     ) -> BankLine:
         """The credit becomes a payment of ``contract_id`` (the installment the receptionist
-        chose first — CC art. 352 —, then the oldest), on the bank's date, with the bank's FITID
-        as reference. The money is in the bank: whatever exceeds the debt stays as the
+        chose first — or, when none is given, the one the PIX txid of the line names: the
+        debtor's choice, CC art. 352 —, then the oldest), on the bank's date, with the bank's
+        FITID as reference. The money is in the bank: whatever exceeds the debt stays as the
         patient's credit."""
         self.require(Permission.PAYMENTS)
         with self.uow() as uow:
             uow.begin_write()  # two PCs registering the same credit: the second finds it done
             row = self._waiting_row(uow, transaction_id)
+            if installment_number is None:
+                installment_number = _named_by_txid(uow, statement_line(row), contract_id)
             payment_id = self._pay(uow, row, contract_id, installment_number, keep_credit=True)
             view = self._registered_view(uow, row, payment_id)
             uow.commit()
@@ -555,6 +559,16 @@ class BankService(Service):
 
 
 # --- views ----------------------------------------------------------------------------------
+
+
+def _named_by_txid(uow: UnitOfWorkPort, line: StatementLine, contract_id: int) -> int | None:
+    """The installment of ``contract_id`` the line's txid names, if it is still open (else the
+    oldest open ones are paid, as the matcher proposed)."""
+    ref = txid_in(line)
+    if ref is None or ref.contract_id != contract_id:
+        return None
+    book = uow.reconciliation.debts((), (contract_id,))
+    return ref.installment_number if named_is_open(ref, line.posted_on, book) else None
 
 
 def _debit() -> Match:

@@ -83,6 +83,40 @@ def test_itau_a_txid_is_certain_and_registered_in_one_click(
     assert [x.fitid for x in services.bank.pending()] == ["20260313001", "20260316001"]
 
 
+def test_the_installment_the_txid_names_is_paid_first_even_when_the_receptionist_names_none(
+    services: Services, ids: dict[str, int]
+) -> None:
+    # José's installment 1 is overdue; his PIX carries installment 2's txid: the debtor chose 2
+    # (CC art. 352), so 2 is paid and 1 stays overdue — also through ``bank match`` without K.
+    result = imported(services, "itau.ofx")
+    credit = result.lines[0]
+    assert credit.best is not None and credit.best.installment_number == 2
+    done = services.bank.match(credit.fitid, ids["jose"])
+    assert line_status(services, ids["jose"], 2) is Status.PAGO
+    assert line_status(services, ids["jose"], 1) is Status.VENCIDO
+    with services.engine.connect() as conn:
+        named = conn.scalar(
+            select(models.AuditLog.after)
+            .where(models.AuditLog.action == "payment.add")
+            .order_by(models.AuditLog.id.desc())
+        )
+    assert done.payment_id is not None and named["installment_named"] == 2
+
+
+def test_a_txid_naming_an_installment_paid_at_the_desk_pays_the_oldest_open_one(
+    services: Services, ids: dict[str, int]
+) -> None:
+    # Installment 2 was paid at the desk a week before; the PIX of 10/03 still names it.
+    services.payments.add(PaymentForm(ids["jose"], "300,00", "2026-03-02", installment="2"))
+    credit = imported(services, "itau.ofx").lines[0]
+    assert credit.status is MatchStatus.SUGGESTED and "parcela 2 já está paga" in credit.reason
+    assert credit.best is not None and credit.best.installment_number is None
+    assert credit.transaction_id is not None
+    services.bank.register(credit.transaction_id, ids["jose"])
+    view = services.contracts.get(ids["jose"])
+    assert view.lines[0].paid_cents > 0 and view.lines[2].paid_cents == 0
+
+
 def test_bradesco_an_overdue_installment_paid_updated_is_suggested_and_registered(
     services: Services, ids: dict[str, int]
 ) -> None:
