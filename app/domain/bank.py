@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.pix import TxidRef
+from app.domain.pix import txid_in as pix_txid_in
 from app.domain.text import fold
 from app.errors import EmDiaError
 
@@ -82,25 +84,25 @@ class Statement:
 
 # --- EmDia's PIX identifier ----------------------------------------------------------------
 
-_TXID = re.compile(r"EMDIAC(\d{6})P(\d{2})")
+# A txid some bank wrapped across a space when it cut the memo into lines: read with the spaces
+# taken out, so the installment is its two digits exactly (what ``txid_for`` writes).
+_WRAPPED_TXID = re.compile(r"EMDIAC(\d{6,})P(\d{2})")
 _TXID_LOOSE = re.compile(r"(?i)emdiac\s*\d{6}\s*p\s*\d{2}")  # as printed, maybe wrapped
-
-
-@dataclass(frozen=True)
-class TxidRef:
-    """What an EmDia txid names: a contract's installment (0 = entrada)."""
-
-    contract_id: int
-    installment_number: int
 
 
 def txid_in(line: StatementLine) -> TxidRef | None:
     """The first EmDia txid the line carries — in the memo, the name, the reference or the
-    FITID (banks differ) — read across the spaces some banks insert when they wrap a memo."""
-    for text in (line.memo, line.name, line.reference, line.fitid):
-        found = _TXID.search(re.sub(r"\s+", "", text).upper())
-        if found:
-            return TxidRef(int(found.group(1)), int(found.group(2)))
+    FITID (banks differ) —, as ``pix.txid_in`` reads it, or read across the spaces some banks
+    insert when they wrap a memo."""
+    texts = (line.memo, line.name, line.reference, line.fitid)
+    for text in texts:
+        found = pix_txid_in(text)
+        if found is not None:
+            return found
+    for text in texts:
+        wrapped = _WRAPPED_TXID.search(re.sub(r"\s+", "", text).upper())
+        if wrapped:
+            return TxidRef(int(wrapped.group(1)), int(wrapped.group(2)))
     return None
 
 

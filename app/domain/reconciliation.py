@@ -32,7 +32,6 @@ from app.domain.bank import (
     ClinicIdentity,
     Payer,
     StatementLine,
-    TxidRef,
     document_matches,
     not_a_payment,
     txid_in,
@@ -40,6 +39,7 @@ from app.domain.bank import (
 from app.domain.dates import format_date
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
 from app.domain.money import format_brl
+from app.domain.pix import TxidRef
 from app.domain.text import fold
 
 
@@ -335,7 +335,7 @@ def match_credit(
 def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
     """Rule 1, txid: the identifier names the installment (CC art. 352: the debtor's choice).
     Certain unless the contract is unknown, cancelled, settled, or owes less than the credit."""
-    code = f"EMDIAC{ref.contract_id:06d}P{ref.installment_number:02d}"
+    code = f"EMDIAC{ref.contract_id:06d}P{ref.number:02d}"
     facts = book.contracts.get(ref.contract_id)
     if facts is None:
         return Match(MatchStatus.UNMATCHED, f"identificador {code} de um contrato que não existe")
@@ -347,21 +347,21 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
     )
     candidate = Candidate(
         ref.contract_id,
-        ref.installment_number,
+        ref.number,
         facts.patient_id,
         100,
-        f"PIX com o identificador da {installment_words(ref.installment_number)} do contrato "
+        f"PIX com o identificador da {installment_words(ref.number)} do contrato "
         f"{ref.contract_id} ({code})",
     )
     if owed == 0:
         reason = f"identificador {code}, mas o contrato já está quitado (pago em duplicidade?)"
         return Match(MatchStatus.SUGGESTED, reason, (replace(candidate, installment_number=None),))
-    if not named_is_open(ref, line.posted_on, book):
+    if not open_installment(book, ref.contract_id, ref.number, line.posted_on):
         # The debtor named an installment that no longer takes money (paid at the desk, or
         # replaced by an acordo): their choice cannot be honoured, so the receptionist decides;
         # registered, the money goes to the oldest open ones (CC art. 355).
         reason = (
-            f"identificador {code}, mas a {installment_words(ref.installment_number)} já está "
+            f"identificador {code}, mas a {installment_words(ref.number)} já está "
             "paga ou foi renegociada: o valor iria para as parcelas em aberto mais antigas"
         )
         return Match(MatchStatus.SUGGESTED, reason, (replace(candidate, installment_number=None),))
@@ -374,13 +374,13 @@ def by_txid(line: StatementLine, ref: TxidRef, book: DebtBook) -> Match:
     return Match(MatchStatus.CERTAIN, candidate.reason, (candidate,))
 
 
-def named_is_open(ref: TxidRef, day: date, book: DebtBook) -> bool:
-    """Whether the installment a txid names is still open on the bank's date (the book holds
-    only installments not settled nor renegotiated)."""
+def open_installment(book: DebtBook, contract_id: int, number: int, day: date) -> bool:
+    """Whether the contract's installment ``number`` still takes money on ``day`` (the book
+    holds only installments neither settled nor renegotiated)."""
     return any(
-        item.terms.number == ref.installment_number
+        item.terms.number == number
         and updated_debt(item.terms, item.settlements, day, item.policy).is_open
-        for item in book.of_contract(ref.contract_id)
+        for item in book.of_contract(contract_id)
     )
 
 

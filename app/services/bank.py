@@ -45,7 +45,7 @@ from app.domain.reconciliation import (
     counted,
     desk_payment_for,
     match_credit,
-    named_is_open,
+    open_installment,
 )
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
@@ -335,9 +335,10 @@ class BankService(Service):
                 if view.desk_payment_id is not None:
                     payment_id = self._link(uow, row, view.desk_payment_id)
                 else:
-                    payment_id = self._pay(
-                        uow, row, best.contract_id, best.installment_number, keep_credit=False
+                    number = _still_open(
+                        uow, best.contract_id, best.installment_number, row.posted_on
                     )
+                    payment_id = self._pay(uow, row, best.contract_id, number, keep_credit=False)
             except EmDiaError as exc:
                 raise EmDiaError(
                     f"Crédito de {format_brl(row.amount_cents)} em {format_date(row.posted_on)} "
@@ -441,6 +442,7 @@ class BankService(Service):
             method=_method(row),
             reference=row.fitid[:120],
             keep_credit=keep_credit,
+            installment="" if installment_number is None else str(installment_number),
         )
         data = validate_payment(form, self.clock.today())
         contract = uow.lock_contract(contract_id)
@@ -562,13 +564,23 @@ class BankService(Service):
 
 
 def _named_by_txid(uow: UnitOfWorkPort, line: StatementLine, contract_id: int) -> int | None:
-    """The installment of ``contract_id`` the line's txid names, if it is still open (else the
-    oldest open ones are paid, as the matcher proposed)."""
+    """The installment of ``contract_id`` the line's txid names, if it is still open."""
     ref = txid_in(line)
     if ref is None or ref.contract_id != contract_id:
         return None
+    return _still_open(uow, contract_id, ref.number, line.posted_on)
+
+
+def _still_open(uow: UnitOfWorkPort, contract_id: int, number: int | None, day: date) -> int | None:
+    """``number`` if that installment of the contract still takes money on ``day``, else None:
+    the oldest open ones are paid (CC art. 355) — a choice made when the statement was matched
+    may be spent by then (two PIX of one installment, or a credit registered just before in the
+    same batch)."""
+    if number is None:
+        return None
+    uow.flush()  # the payments registered just before in this transaction count
     book = uow.reconciliation.debts((), (contract_id,))
-    return ref.installment_number if named_is_open(ref, line.posted_on, book) else None
+    return number if open_installment(book, contract_id, number, day) else None
 
 
 def _debit() -> Match:

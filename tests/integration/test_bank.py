@@ -117,6 +117,22 @@ def test_a_txid_naming_an_installment_paid_at_the_desk_pays_the_oldest_open_one(
     assert view.lines[0].paid_cents > 0 and view.lines[2].paid_cents == 0
 
 
+def test_two_pix_of_one_txid_registered_at_once_pay_that_installment_then_the_oldest(
+    services: Services, ids: dict[str, int], tmp_path: Path
+) -> None:
+    # The patient paid installment 2's QR code twice (or reused it): both lines are certain; the
+    # first pays 2 as named, the second — 2 being paid by then — the oldest open one.
+    code = f"PIX RECEBIDO EMDIAC{ids['jose']:06d}P02"
+    path = statement_file(
+        tmp_path, [("T1", "2026-03-10", 30_000, code), ("T2", "2026-03-11", 30_000, code)]
+    )
+    result = services.bank.import_statement(path, register_certain=True)
+    assert [x.status for x in result.lines] == [MatchStatus.REGISTERED] * 2
+    view = services.contracts.get(ids["jose"])
+    assert view.lines[1].status is Status.PAGO and view.lines[0].paid_cents > 0
+    assert view.lines[2].paid_cents == 0
+
+
 def test_bradesco_an_overdue_installment_paid_updated_is_suggested_and_registered(
     services: Services, ids: dict[str, int]
 ) -> None:

@@ -13,7 +13,6 @@ from app.domain.bank import (
     ClinicIdentity,
     Payer,
     StatementLine,
-    TxidRef,
     document_matches,
     document_pattern,
     not_a_payment,
@@ -21,6 +20,7 @@ from app.domain.bank import (
     txid_in,
 )
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
+from app.domain.pix import TxidRef
 from app.domain.reconciliation import (
     ContractFacts,
     DebtBook,
@@ -35,6 +35,7 @@ from app.domain.reconciliation import (
     installment_words,
     match_credit,
     name_score,
+    open_installment,
 )
 
 DAY = date(2026, 3, 16)
@@ -404,3 +405,10 @@ def test_an_installment_is_named_as_people_say_it() -> None:
     assert installment_words(3) == "parcela 3"
     assert installment_words(0) == "entrada"
     assert installment_words(None) == ""
+
+
+def test_an_installment_is_open_only_while_the_book_holds_it_unpaid() -> None:
+    debts = book(installment(2, 2, 30_000, date(2026, 4, 10), 3))
+    assert open_installment(debts, 2, 2, DAY)
+    assert not open_installment(debts, 2, 1, DAY)  # settled: not in the book
+    assert not open_installment(debts, 3, 2, DAY)  # another contract
