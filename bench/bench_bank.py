@@ -71,7 +71,8 @@ def open_installments(db: sqlite3.Connection, today: date) -> list[tuple[Any, ..
         " JOIN patient p ON p.id = coalesce(c.responsible_id, c.patient_id)"
         " WHERE i.settled_on IS NULL AND i.renegotiated_agreement_id IS NULL"
         " AND i.paid_cents = 0 AND c.status = 'active' AND c.correction_index = 'none'"
-        " AND c.punctuality_discount_bp = 0 AND i.effective_due_date BETWEEN ? AND ?",
+        " AND c.punctuality_discount_bp = 0 AND c.interest_free_cents = 0"
+        " AND i.effective_due_date BETWEEN ? AND ?",
         ((today - timedelta(days=60)).isoformat(), (today + timedelta(days=30)).isoformat()),
     ).fetchall()
 
@@ -154,7 +155,7 @@ def _json(ids: Any) -> str:
 
 def raw_floor(db_path: Path, statement: Statement) -> list[tuple[Any, ...]]:
     from app.domain.bank import ClinicIdentity, payer_of, txid_in
-    from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+    from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, interest_share_of
     from app.domain.reconciliation import (
         DESK_DAYS,
         ContractFacts,
@@ -207,7 +208,8 @@ def raw_floor(db_path: Path, statement: Statement) -> list[tuple[Any, ...]]:
     rows = q(
         "SELECT i.id, i.contract_id, i.number, i.due_date, i.effective_due_date, i.amount_cents,"
         " c.patient_id, c.responsible_id, c.agreement_id, c.fine_bp, c.interest_monthly_bp,"
-        " c.punctuality_discount_bp, c.correction_index FROM installment i"
+        " c.punctuality_discount_bp, c.correction_index, c.total_cents, c.interest_free_cents"
+        " FROM installment i"
         " JOIN contract c ON c.id = i.contract_id WHERE i.contract_id IN"
         " (SELECT value FROM json_each(?)) AND i.settled_on IS NULL"
         " AND i.renegotiated_agreement_id IS NULL AND c.status != 'cancelled'",
@@ -230,7 +232,7 @@ def raw_floor(db_path: Path, statement: Statement) -> list[tuple[Any, ...]]:
         terms = InstallmentTerms(
             r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]), r[5], False, r[0]
         )
-        policy = ChargePolicy(r[9], r[10], r[11])
+        policy = ChargePolicy(r[9], r[10], r[11], interest_share=interest_share_of(r[13], r[14]))
         paid = tuple(settled.get(r[0], ()))
         installments.append(OpenInstallment(r[1], r[6], r[7] or r[6], terms, paid, policy, r[8]))
     promises = [

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.bootstrap import Services
+from app.domain.agreements import AgreementForm
 from app.domain.catalog import PaymentMethod
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.law import Status
@@ -198,6 +199,29 @@ def test_inter_a_suggestion_chosen_by_the_receptionist(
     done = services.bank.match(credit.fitid, ids["jose"], 2)
     assert done.status is MatchStatus.REGISTERED
     assert line_status(services, ids["jose"], 2) is Status.PAGO
+
+
+def test_an_acordo_parcela_paid_late_matches_the_amount_the_desk_asks(
+    services: Services, ids: dict[str, int], tmp_path: Path
+) -> None:
+    # José's overdue installments (with their multa and juros) became an acordo of one parcela
+    # due 10/04; paid 30 days late, its juros run on the principal share only (Súmula 121 STF)
+    # — the statement's amount is the one the desk shows, and the matcher must find it.
+    origins = [
+        o.origin.installment_id
+        for o in services.agreements.open_installments(ids["jose_patient"])
+        if o.line.is_overdue
+    ]
+    form = AgreementForm(installment_ids=tuple(origins), count="1", first_due="2026-04-10")
+    proposed = services.agreements.propose(ids["jose_patient"], form)
+    acordo = services.agreements.accept(proposed.id).contract_id
+    assert acordo is not None and proposed.charges_cents > 0
+    paid_on = date(2026, 5, 11)
+    owed = services.contracts.get(acordo, paid_on).lines[0].total_cents
+    path = statement_file(tmp_path, [("A1", "2026-05-11", owed, "PIX RECEBIDO JOSE C PEREIRA")])
+    [credit] = services.bank.import_statement(path).lines
+    assert credit.best is not None and "do acordo" in credit.best.reason
+    assert (credit.best.contract_id, credit.best.installment_number) == (acordo, 1)
 
 
 def test_sicoob_a_partial_payment_with_cpf_and_name_goes_to_the_oldest_installment(

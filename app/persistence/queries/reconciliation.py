@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Executable, select
 
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms, Settlement
+from app.domain.law import InstallmentTerms, Settlement, interest_share_of
 from app.domain.reconciliation import (
     ContractFacts,
     DebtBook,
@@ -62,6 +62,8 @@ class ReconciliationQueries(Repository):
                 c.interest_monthly_bp,
                 c.punctuality_discount_bp,
                 c.correction_index,
+                c.total_cents,
+                c.interest_free_cents,
             )
             .join(c, c.id == i.contract_id)
             .where(
@@ -90,7 +92,8 @@ class ReconciliationQueries(Repository):
                 payer_id=r[8] or r[7],
                 terms=InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
                 settlements=settlements.get(r[0], ()),
-                policy=policies.get(r[10], r[11], r[12], r[13]),
+                # An acordo's confessed charges earn no juros: the same share as the desk's.
+                policy=policies.get(r[10], r[11], r[12], r[13], interest_share_of(r[14], r[15])),
                 agreement_id=r[9],
             )
             for r in rows.values()
