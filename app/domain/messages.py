@@ -127,8 +127,10 @@ def message_values(data: DraftInput) -> dict[str, str]:
     removal = ""
     if data.removal_notice:
         removal = (
-            " Como não há mais valores em aberto, vamos pedir a retirada do seu nome do cadastro "
-            "de inadimplentes em até 5 dias úteis."
+            # Good news, not a threat: worded so that a thank-you message never names the
+            # bureau register (legal consequences belong to the formal steps only).
+            " Como não há mais valores em aberto, vamos pedir a baixa do registro do débito em "
+            "até 5 dias úteis."
         )
     return {
         "responsavel": who.first_name,

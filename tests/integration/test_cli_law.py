@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from tests.integration.test_cli import run
 from tests.integration.test_lawful_collection import text_of
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_check_include_list_remove(
     check = json.loads(out)
     assert set(check) == {"contract_id", "patient_id", "patient_name", "debtor_id",
                           "debtor_name", "as_of", "ready", "amount_cents", "oldest_due_date",
-                          "notice_document_id", "items"}  # fmt: skip
+                          "notice_document_id", "installments", "items"}  # fmt: skip
     assert [i["key"] for i in check["items"] if not i["ok"]] == ["aviso"]
 
     services = bootstrap(load_config(db), FixedClock(date(2026, 3, 16), time(10)))

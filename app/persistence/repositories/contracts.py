@@ -82,7 +82,9 @@ class ContractRepository(Repository):
             interest_monthly_bp=contract.interest_monthly_bp,
             punctuality_discount_bp=contract.punctuality_discount_bp,
             correction=correction,
-            interest_share=interest_share_of(contract.total_cents, contract.interest_free_cents),
+            interest_share=interest_share_of(
+                contract.total_cents, contract.interest_free_cents or 0
+            ),
         )
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:
