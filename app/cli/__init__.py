@@ -28,6 +28,7 @@ from app.cli import (
     reports,
     security,
     transfer,
+    trust,
 )
 from app.cli.common import (
     EXIT_INTERNAL,
@@ -55,6 +56,7 @@ GROUPS = (
     agreements.register,
     negativacao.register,
     bank.register,
+    trust.register,
 )
 
 

@@ -79,6 +79,10 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
+    "document.signed": "Documento assinado eletronicamente recebido",
+    "document.signature_checked": "Assinatura eletrônica conferida de novo",
+    "trust.add": "Certificado confiável adicionado",
+    "trust.remove": "Certificado confiável removido",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -96,6 +100,8 @@ ENTITY_LABELS: dict[str, str] = {
     "regua_step": "Régua de cobrança",
     "bank_account": "Conta bancária",
     "bank_transaction": "Crédito do extrato",
+    "document": "Documento",
+    "trusted_certificate": "Certificado confiável",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -131,6 +137,13 @@ FIELD_LABELS: dict[str, str] = {
     "credits": "créditos",
     "duplicates": "já importados",
     "linked": "vinculados ao balcão",
+    "original_document_id": "documento original",
+    "intact": "assinatura íntegra",
+    "trusted": "cadeia verificada",
+    "matches_debtor": "assinado pelo devedor",
+    "subject": "certificado",
+    "sha256": "SHA-256",
+    "is_root": "raiz",
     "holidays": "feriados municipais",
 }
 

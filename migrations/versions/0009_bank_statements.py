@@ -4,8 +4,8 @@ payments each credit became (conciliação bancária).
 A credit is unique per account by the bank's FITID, so importing the same file (or an
 overlapping period) again writes nothing twice; a payment is linked to one credit at most.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 03:57:50.312156
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0008'
-down_revision: str | None = '0007'
+revision: str = '0009'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
