@@ -29,6 +29,7 @@ from app.security.unlock import resolve_key
 from app.services.agreements import AgreementService
 from app.services.audit import AuditService
 from app.services.backup import BackupService
+from app.services.bank import BankService
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
 from app.services.collection.contact_log import ContactLogService
@@ -67,6 +68,7 @@ class Services:
     patients: PatientService
     contracts: ContractService
     payments: PaymentService
+    bank: BankService
     indexes: IndexService
     demo: DemoService
     documents: DocumentService
@@ -198,6 +200,7 @@ def bootstrap(
         patients=patients,
         contracts=contracts,
         payments=PaymentService(ctx),
+        bank=BankService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
         documents=documents,

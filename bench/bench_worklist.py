@@ -546,18 +546,24 @@ How to read it:
 
 def write_results(text: str, r: dict[str, Any]) -> None:
     body = (
-        f"{SECTION}\n\n"
         f"`make bench` on {datetime.now():%Y-%m-%d}, `--today {TODAY.isoformat()}`, demo seed 1 "
         f"with `contracts_scale=1.6`, built once in {r['build_seconds']} s (cached afterwards)."
         f"\n\n```\n{text}\n```\n\n{NOTES}"
     )
+    write_section(SECTION, body)
+
+
+def write_section(section: str, body: str) -> None:
+    """Put ``section`` (a ``## `` heading) with ``body`` in bench/RESULTS.md, replacing the old
+    one in its place or adding it at the end."""
+    text = f"{section}\n\n{body}"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION in old:
-        head, _, rest = old.partition(SECTION)
+    if section in old:
+        head, _, rest = old.partition(section)
         tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        new = head + body + ("\n" + tail if tail else "")
+        new = head + text + ("\n" + tail if tail else "")
     else:
-        new = old.rstrip("\n") + "\n\n" + body
+        new = old.rstrip("\n") + "\n\n" + text
     RESULTS.write_text(new, encoding="utf-8")
 
 

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self.today_view.document_requested.connect(self.on_document_requested)
         self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
         self.collection.open_patient.connect(self.open_patient)
+        self.collection.bank.changed.connect(self._reload_patient_page)
         self.dashboard.show_bucket.connect(self.show_overdue_bucket)
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         self.settings_view.clinic_changed.connect(self.update_title)
@@ -368,6 +369,12 @@ class MainWindow(QMainWindow):
             ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
             15_000,
         )
+
+    def _reload_patient_page(self) -> None:
+        """Payments registered from the bank statement move the open patient's balances."""
+        page = self.patients.page
+        if page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from app.cli import (
     agreements,
+    bank,
     collection,
     core,
     database,
@@ -54,6 +55,7 @@ GROUPS = (
     collection.register,
     agreements.register,
     negativacao.register,
+    bank.register,
     trust.register,
 )
 

@@ -18,7 +18,9 @@ The ports, by attribute of the unit of work: ``clinic`` (ClinicPort), ``patients
 (SignaturePort: signed copies and the certificates the clinic trusts), ``collection``
 (CollectionPort), ``users`` (UserPort), ``audit`` (AuditPort), ``indexes`` (IndexPort),
 ``personal_data`` (PersonalDataPort), ``receivables`` (ReceivablesPort: the worklist's and the
-dashboard's read model) and ``bulk`` (BulkPort: the demonstration clinic's bulk writes).
+dashboard's read model), ``bank`` (BankPort: imported statements' credits), ``reconciliation``
+(ReconciliationPort: what matching them reads) and ``bulk`` (BulkPort: the demonstration
+clinic's bulk writes).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, Protocol
 from app.domain import promises as promise_rules
 from app.domain.agreements import PlanInstallment
 from app.domain.audit import AuditEntry, AuditQuery
+from app.domain.bank import BankAccountRef
 from app.domain.contacts import ContactRecord
 from app.domain.contracts import ContractSummary, PaymentView
 from app.domain.documents import ArchivedDocument
@@ -40,10 +43,11 @@ from app.domain.layouts import ContractHeader, PaymentLine
 from app.domain.negativacao import OpenNegativacao
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
+from app.domain.reconciliation import DebtBook, Debtor, DeskPayment
 from app.domain.risk import AgreementRecord, ContactAttempt
 from app.domain.signatures import SignedDocument
 from app.persistence import models
-from app.persistence.records import NegativacaoRow, ReguaInstallment
+from app.persistence.records import NegativacaoRow, PaymentLink, ReguaInstallment
 
 # ``flush=False`` on ``add``: the row is written with the next flush (imports write hundreds per
 # flush); otherwise at once, so it has its id when ``add`` returns.
@@ -260,6 +264,31 @@ class ReceivablesPort(Protocol):
     def promises_due(self, start: date, end: date, as_of: date) -> list[PromiseDue]: ...
 
 
+class BankPort(Protocol):
+    def account(self, ref: BankAccountRef) -> models.BankAccount: ...
+    def find_account(self, ref: BankAccountRef) -> models.BankAccount | None: ...
+    def add(self, row: models.BankTransaction, *, flush: bool = True) -> models.BankTransaction: ...
+    def known(
+        self, account_id: int, fitids: Collection[str]
+    ) -> dict[str, models.BankTransaction]: ...
+    def by_fitid(
+        self, fitid: str, account_id: int | None = None
+    ) -> list[models.BankTransaction]: ...
+    def get_for_update(self, transaction_id: int) -> models.BankTransaction | None: ...
+    def waiting(self) -> list[models.BankTransaction]: ...
+    def link(self, transaction_id: int, payment_id: int, *, existing: bool = False) -> None: ...
+    def payments_of(self, transaction_ids: Collection[int]) -> dict[int, list[PaymentLink]]: ...
+    def reconciled_on(self, day: date) -> list[models.BankTransaction]: ...
+
+
+class ReconciliationPort(Protocol):
+    def debtors(self) -> list[Debtor]: ...
+    def debts(self, person_ids: Collection[int], contract_ids: Collection[int]) -> DebtBook: ...
+    def desk_payments(
+        self, person_ids: Collection[int], contract_ids: Collection[int], start: date, end: date
+    ) -> list[DeskPayment]: ...
+
+
 class BulkPort(Protocol):
     def insert(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None: ...
     def update_by_id(self, model: type[models.Base], rows: list[dict[str, Any]]) -> None: ...
@@ -303,6 +332,10 @@ class UnitOfWorkPort(Protocol):
     def personal_data(self) -> PersonalDataPort: ...
     @property
     def receivables(self) -> ReceivablesPort: ...
+    @property
+    def bank(self) -> BankPort: ...
+    @property
+    def reconciliation(self) -> ReconciliationPort: ...
     @property
     def bulk(self) -> BulkPort: ...
 
