@@ -13,14 +13,14 @@ import tempfile
 import time as time_module
 import zipfile
 from collections.abc import Callable
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import resources
 from app.bootstrap import Services, bootstrap
@@ -154,6 +154,67 @@ def agreement_screens(app: QApplication, window: MainWindow, services: Services,
     page.bottom_tabs.setCurrentIndex(0)
 
 
+def signature_screens(
+    app: QApplication,
+    window: MainWindow,
+    services: Services,
+    contract_id: int,
+    tmp: Path,
+    out: Path,
+) -> None:
+    """Enviar para assinatura on a contract, the file signed by its debtor with a fictitious
+    authority's certificate (as gov.br would), Receber documento assinado with its report, the
+    contract showing who signed, and Configurações → Certificados confiáveis."""
+    # The throw-away authority the tests sign with (the repository root is not on the path
+    # when this file runs as a script).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.signing import Authority, sign
+
+    summary = services.contracts.get(contract_id).summary
+    window.show_section("Pacientes")
+    window.patients.show_patient(summary.patient_id, contract_id)
+    page = window.patients.page
+    shown: list[QDialog] = []
+    page.signing.show = shown.append
+    target = tmp / "contrato-para-assinar.pdf"
+    page.signing.ask_save_path = lambda _parent, _suggested: str(target)
+    page.print_bar.send_action.trigger()
+    message = shown[-1]
+    message.show()
+    save(message, app, out / "enviar-para-assinatura.png")
+    message.close()
+    with services.contracts.uow() as uow:
+        row = uow.contracts.get(contract_id)
+        assert row is not None
+        debtor = uow.patients.get(row.responsible_id or row.patient_id)
+        assert debtor is not None and debtor.cpf
+        name, cpf = debtor.name.upper(), debtor.cpf
+    authority = Authority("AC Raiz Fictícia de Demonstração")
+    signed = tmp / "contrato-assinado.pdf"
+    # Signed that afternoon, on the patient's phone.
+    afternoon = datetime.combine(TODAY, time(14, 5), tzinfo=UTC)
+    data = sign(target.read_bytes(), authority.person(name, cpf), authority, at=afternoon)
+    signed.write_bytes(data)
+    page.signing.ask_signed_file = lambda _parent: str(signed)
+    page.print_bar.receive_action.trigger()
+    wait_until(app, lambda: len(shown) == 2)
+    report = shown[-1]
+    report.show()
+    save(report, app, out / "assinatura-recebida.png")
+    report.close()
+    page.bottom_tabs.setCurrentIndex(1)
+    save(window, app, out / "paciente-assinado.png")
+    page.bottom_tabs.setCurrentIndex(0)
+    chain = tmp / "cadeia-ficticia.pem"
+    chain.write_bytes(authority.root.pem + authority.issuer.pem)
+    services.trust.add(chain)
+    window.show_section("Configurações")
+    settings = window.settings_view
+    settings.tabs.setCurrentWidget(settings.trust)
+    save(window, app, out / "certificados-confiaveis.png")
+    settings.tabs.setCurrentIndex(0)
+
+
 def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
     deadline = time_module.monotonic() + seconds
     while not condition():
@@ -262,6 +323,56 @@ def report_screens(app: QApplication, window: MainWindow, out: Path) -> None:
                 check=True,
             )  # fmt: skip
             print(f"wrote {target}-1.png")
+
+
+def sample_statement(services: Services, folder: Path) -> Path:
+    """A week of the clinic's bank account as the bank exports it: PIX from patients (with
+    EmDia's txid, with the CPF masked, with the name cut short), a card settlement, a transfer
+    of the clinic's own, a stranger and a fee — made from the demo clinic's real debts."""
+    from app.adapters.ofx import render_statement
+    from app.domain.bank import BankAccountRef, StatementLine
+    from app.domain.text import fold
+
+    day = TODAY - timedelta(days=1)
+    rows = services.overdue.worklist().rows
+    lines: list[StatementLine] = []
+    for k, row in enumerate(rows[:6]):
+        view = services.contracts.get(row.contract_id, day)
+        owed = next(x for x in view.lines if x.is_open)
+        name = fold(row.payer_name).upper()
+        cpf = services.patients.get(row.payer_id).data.cpf or "00000000000"
+        memo = (
+            f"PIX RECEBIDO EMDIAC{row.contract_id:06d}P{owed.number:02d}",
+            f"Transferência recebida pelo Pix - {name} - •••.{cpf[3:6]}.{cpf[6:9]}-•• - "
+            "BCO DO BRASIL S.A. (0001) Agência: 1234 Conta: 5678-9",
+            f"PIX TRANSF {name.split()[0]} {name.split()[-1][:1]}{day:%d/%m}",
+            f"PIX RECEBIDO {name}",
+        )[k % 4]
+        lines.append(StatementLine(f"2611{k:04d}", day, owed.total_cents, "CREDIT", memo))
+    lines += [
+        StatementLine("26119001", day, 184_320, "CREDIT", "REDE VISA CRED 23/11"),
+        StatementLine("26119002", day, 500_000, "CREDIT", "TRANSF ENTRE CONTAS MESMA TITULARIDADE"),
+        StatementLine("26119003", day, 25_000, "CREDIT", "PIX RECEBIDO GUSTAVO HENRIQUE BRAGA"),
+        StatementLine("26119004", day, -4_590, "DEBIT", "TAR PACOTE SERVICOS"),
+    ]
+    path = folder / "extrato-demo.ofx"
+    account = BankAccountRef("0341", "1234", "56789-0", "Itaú Unibanco")
+    path.write_text(render_statement(account, lines), encoding="utf-8")
+    return path
+
+
+def bank_screens(
+    app: QApplication, window: MainWindow, services: Services, tmp: Path, out: Path
+) -> None:
+    """Cobrança → Conciliação bancária after importing a week's statement, a suggestion selected."""
+    bank = window.collection.bank
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(bank)
+    bank.import_file(sample_statement(services, tmp))
+    wait_for(app, lambda: bank.import_button.isEnabled() and bool(bank.summary.text()))
+    suggestion = next((i for i, x in enumerate(bank.lines) if x.status.value == "suggested"), 0)
+    bank.table.selectRow(suggestion)
+    save(window, app, out / "conciliacao.png")
 
 
 def main(out_dir: str) -> int:
@@ -402,6 +513,7 @@ def main(out_dir: str) -> int:
         save(window, app, out / "paciente-documentos.png")
         page.bottom_tabs.setCurrentIndex(0)
         agreement_screens(app, window, services, out)
+        signature_screens(app, window, services, late.id, Path(tmp), out)
 
         documents = window.show_section("Documentos")
         assert isinstance(documents, DocumentsView)
@@ -477,6 +589,8 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-regua-recusa.png")
 
         negativacao_screens(app, window, services, late, Path(tmp), out)
+        window.resize(1366, 728)
+        bank_screens(app, window, services, Path(tmp), out)
 
         window.show_section("Relatórios")
         # Início: the owner's dashboard.

@@ -35,6 +35,7 @@ from ui.dialogs.login import LoginDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
+from ui.signing import SignatureDesk
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
@@ -111,7 +112,12 @@ class MainWindow(QMainWindow):
         self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
-        self.documents_view = DocumentsView(services.document_batch, services.archive, self.desk)
+        self.documents_view = DocumentsView(
+            services.document_batch,
+            services.archive,
+            self.desk,
+            signing=SignatureDesk(services.signatures, self.desk, self),
+        )
         self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services)
         self.today_view = self.collection.today
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self.today_view.document_requested.connect(self.on_document_requested)
         self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
         self.collection.open_patient.connect(self.open_patient)
+        self.collection.bank.changed.connect(self._reload_patient_page)
         self.dashboard.show_bucket.connect(self.show_overdue_bucket)
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         self.settings_view.clinic_changed.connect(self.update_title)
@@ -357,6 +364,12 @@ class MainWindow(QMainWindow):
             ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
             15_000,
         )
+
+    def _reload_patient_page(self) -> None:
+        """Payments registered from the bank statement move the open patient's balances."""
+        page = self.patients.page
+        if page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")

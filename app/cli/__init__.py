@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from app.cli import (
     agreements,
+    bank,
     collection,
     core,
     database,
@@ -28,6 +29,7 @@ from app.cli import (
     reports,
     security,
     transfer,
+    trust,
 )
 from app.cli.common import (
     EXIT_INTERNAL,
@@ -55,6 +57,8 @@ GROUPS = (
     agreements.register,
     negativacao.register,
     report_kinds.register_cash,
+    bank.register,
+    trust.register,
 )
 
 

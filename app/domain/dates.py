@@ -7,8 +7,12 @@ from datetime import date, timedelta
 
 from app.errors import FieldError
 
-_BR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ASCII digits only (``\d`` also matches other scripts' digits).
+_BR = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+# No date a clinic records is before 1900 (an "0001-01-01" is a slip, or an attempt to move a
+# payment to before any charge existed) or after 2199 (where date arithmetic would overflow).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def parse_date(text: str, field: str, label: str) -> date | FieldError:
@@ -24,9 +28,14 @@ def parse_date(text: str, field: str, label: str) -> date | FieldError:
             field, f"{label}: '{raw}' não é uma data; use dd/mm/aaaa, como 31/01/2026."
         )
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError:
         return FieldError(field, f"{label}: '{raw}' não é uma data válida.")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return FieldError(
+            field, f"{label}: '{raw}' — confira o ano (use um ano de {FIRST_YEAR} a {LAST_YEAR})."
+        )
+    return value
 
 
 def format_date(value: date | None) -> str:
