@@ -5,6 +5,7 @@ see what, the cash count (recorded, audited, refused in pt-BR), printing and exp
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -191,9 +192,10 @@ def test_a_printed_report_is_archived_like_every_document(
     document = services.reports.print(result)
     assert document.kind == "relatorio" and document.patient_id is None
     pdf = Path(document.file_path)
-    assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.name.startswith("REL-INA-20260101-20260316")
-    assert services.archive.archived_file(document.id) == pdf  # checked against its SHA-256
+    printed = services.archive.archived_bytes(document.id)  # checked against its SHA-256
+    assert printed.startswith(b"%PDF")
+    assert hashlib.sha256(printed).hexdigest() == document.sha256
 
 
 def test_an_export_has_a_sheet_per_table_and_a_csv_has_the_main_one(
