@@ -45,7 +45,7 @@ from ui.views.dashboard_view import DashboardView
 from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
 from ui.views.patients_view import PatientsView
-from ui.views.placeholder import PlaceholderView
+from ui.views.reports.section import ReportsSection
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
 from ui.views.today.view import TodayView
@@ -127,13 +127,7 @@ class MainWindow(QMainWindow):
                 self.desk,
                 signing=SignatureDesk(services.signatures, self.desk, self),
             ),
-            "Relatórios": lambda: PlaceholderView(
-                self.tr("Relatórios"),
-                self.tr(
-                    "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da "
-                    "dívida, com exportação para planilha."
-                ),
-            ),
+            "Relatórios": lambda: ReportsSection(services, self.desk),
             "Configurações": self._build_settings,
         }
 
@@ -189,6 +183,10 @@ class MainWindow(QMainWindow):
     @property
     def documents_view(self) -> DocumentsView:
         return cast(DocumentsView, self.section("Documentos"))
+
+    @property
+    def reports_view(self) -> ReportsSection:
+        return cast(ReportsSection, self.section("Relatórios"))
 
     @property
     def settings_view(self) -> SettingsView:
@@ -258,8 +256,11 @@ class MainWindow(QMainWindow):
             view.today.document_requested.connect(self.on_document_requested)
             view.today.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
             view.open_patient.connect(self.open_patient)
+            view.bank.changed.connect(self._reload_patient_page)
         elif isinstance(view, DashboardView):
             view.show_bucket.connect(self.show_overdue_bucket)
+        elif isinstance(view, ReportsSection):
+            view.apply_permissions(self.services.actor.can(Permission.REPORTS))
 
     # --- who is acting --------------------------------------------------------------------
     def apply_permissions(self) -> None:
@@ -270,6 +271,9 @@ class MainWindow(QMainWindow):
         self.lock_button.setVisible(actor.is_user)
         if not actor.is_user:
             self.idle.stop()
+        reports = self.sections.get("Relatórios")
+        if isinstance(reports, ReportsSection):
+            reports.apply_permissions(actor.can(Permission.REPORTS))
         settings = self.sections.get("Configurações")
         if isinstance(settings, SettingsView):
             self._apply_settings_permissions(settings)
@@ -432,6 +436,12 @@ class MainWindow(QMainWindow):
             ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
             15_000,
         )
+
+    def _reload_patient_page(self) -> None:
+        """Payments registered from the bank statement move the open patient's balances."""
+        page = self.patients.page
+        if page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")
