@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.documents import report as report_pdf
 from app.domain.catalog import DocumentKind
 from app.domain.dates import format_date, month_start
 from app.domain.documents import ArchivedDocument
@@ -274,6 +273,8 @@ class ReportService(FilingService):
         kind = DocumentKind.RELATORIO
         with self.uow() as uow:
             header = letterhead(uow, kind, 0, today, ref=reference(request))
+            from app.documents import report as report_pdf  # ReportLab: on first print
+
             pdf = render(report_pdf.render, header, result.view)
             return self.file(uow, kind, pdf, header, patient_name="", patient_id=None)
 
