@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from app.domain import identity, law
+from app.domain.contracts import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS
 from app.domain.identity import IdentityChecks
 from app.domain.money import format_percent, parse_percent
 from app.domain.text import clean_name
@@ -38,6 +39,7 @@ class ClinicInfo:
     interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0
     correction_index: str = "none"
+    payment_backdate_days: int = DEFAULT_BACKDATE_DAYS
     is_demo: bool = False
     version: int = 0
 
@@ -80,6 +82,9 @@ CLINIC_KEYS: dict[str, ClinicKey] = {
         "punctuality_discount_bp", "Desconto por pontualidade (%)"
     ),
     "correction_index": ClinicKey("correction_index", "Correção monetária"),
+    "payment_backdate_days": ClinicKey(
+        "payment_backdate_days", "Pagamento retroativo sem gestor (dias)"
+    ),
     "logo": ClinicKey("logo_path", "Logotipo (PNG ou JPG)"),
 }
 
@@ -112,6 +117,7 @@ def display_values(info: ClinicInfo) -> dict[str, str]:
             " %"
         ),
         "correction_index": info.correction_index,
+        "payment_backdate_days": str(info.payment_backdate_days),
         "logo": info.logo_path,
     }
 
@@ -181,6 +187,8 @@ def _clean_value(
             choices = ", ".join(CORRECTION_INDEXES)
             return fail(FieldError(key, f"Correção monetária: '{raw}' não existe; use {choices}."))
         return index
+    if key == "payment_backdate_days":
+        return _days(key, spec, raw, errors)
     if key == "logo":
         if raw and not raw.lower().endswith(LOGO_SUFFIXES):
             return fail(FieldError(key, "Logotipo: use uma imagem PNG ou JPG."))
@@ -204,3 +212,17 @@ def _clean_value(
             FieldError(key, f"{spec.label}: use no máximo {limits[key]} caracteres (regra do PIX).")
         )
     return text
+
+
+def _days(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) -> Any:
+    """A whole number of days from 0 (every past date is the gestor's) to a year."""
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_BACKDATE_DAYS:
+        errors.append(
+            FieldError(
+                key,
+                f"{spec.label}: informe um número de dias de 0 a {MAX_BACKDATE_DAYS}, como "
+                f"{DEFAULT_BACKDATE_DAYS}.",
+            )
+        )
+        return _INVALID
+    return int(raw)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from app.domain import identity
 from app.domain.catalog import ContractStatus, PaymentMethod
-from app.domain.dates import age_on, parse_date
+from app.domain.dates import age_on, format_date, parse_date
 from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, money_in_form
@@ -247,6 +247,7 @@ class PaymentForm:
     reference: str = ""
     waive_charges: bool = False
     keep_credit: bool = False
+    reason: str = ""  # why a payment is dated beyond the clinic's window (a gestor's)
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,7 @@ class PaymentData:
     reference: str
     waive_charges: bool
     keep_credit: bool
+    reason: str = ""
 
 
 def validate_payment(form: PaymentForm, today: date) -> PaymentData:
@@ -286,7 +288,60 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
         reference=(form.reference or "").strip()[:120],
         waive_charges=form.waive_charges,
         keep_credit=form.keep_credit,
+        reason=" ".join((form.reason or "").split()),
     )
+
+
+# How far back the desk may date a payment unless the clinic says otherwise (Configurações →
+# Cobrança, ``clinic set payment_backdate_days=N``).
+DEFAULT_BACKDATE_DAYS = 30
+MAX_BACKDATE_DAYS = 366
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class BackdateWindow:
+    """Which dates a payment of one contract may carry, and who is asking.
+
+    A payment dated in the past is applied as of that date: the multa and juros of every
+    parcela late since then vanish. So a date before the contract is a typo (or worse), and a
+    date more than ``days`` back is a gestor's decision, with a reason the audit log keeps."""
+
+    today: date  # the latest day a record may carry (never after the real date)
+    contract_start: date  # signed, or registered, whichever came first
+    days: int = DEFAULT_BACKDATE_DAYS
+    gestor: bool = False  # the one asking may date beyond ``days``
+
+
+def check_payment_date(data: PaymentData, window: BackdateWindow, *, need_reason: bool) -> int:
+    """Refuse a date the window does not allow (``ValidationError`` naming the field); return
+    how many days back the payment is dated when that is beyond the window (0 otherwise).
+    ``need_reason=False``: a preview, where the reason is not asked yet."""
+    paid_on = data.paid_on
+    if paid_on < window.contract_start:
+        raise ValidationError.single(
+            "paid_on",
+            f"Data do pagamento: {format_date(paid_on)} é anterior ao contrato "
+            f"({format_date(window.contract_start)}); confira a data.",
+        )
+    days = (window.today - paid_on).days
+    if days <= window.days:
+        return 0
+    if not window.gestor:
+        raise ValidationError.single(
+            "paid_on",
+            f"Data do pagamento: {format_date(paid_on)} foi há {days} dias; com mais de "
+            f"{window.days} dias, só um gestor lança, informando o motivo. Nada foi gravado.",
+        )
+    if need_reason and not data.reason:
+        raise ValidationError.single(
+            "reason",
+            f"Motivo: obrigatório para um pagamento de {days} dias atrás (mais de "
+            f"{window.days}); fica no registro de auditoria.",
+        )
+    if len(data.reason) > MAX_REASON:
+        raise ValidationError.single("reason", f"Motivo: use até {MAX_REASON} caracteres.")
+    return days
 
 
 # --- what services return -----------------------------------------------------------------

@@ -211,9 +211,7 @@ class AgreementService(Service):
                 )
                 for s in row.breakdown["schedule"]
             ]
-            contract = self.contracts.build(
-                uow, patient, data, planned, created_at=self.clock.now()
-            )
+            contract = self.contracts.build(uow, patient, data, planned)
             contract.agreement_id = row.id
             uow.flush()
             self.contracts.audit_created(uow, contract, action="agreement.contract")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from app.adapters.business_days import business_calendar
-from app.clock import Clock
+from app.clock import Clock, SystemClock
 from app.config import Config
 from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
 from app.domain.business_calendar import BusinessCalendar
@@ -97,11 +98,14 @@ def _nothing() -> None:
 @dataclass(frozen=True)
 class Context:
     config: Config
-    clock: Clock
+    clock: Clock  # the rules' date (``--today`` may pin it)
     uow_factory: Callable[[], UnitOfWorkPort]
     actor: Callable[[], Actor] = Actor
     key: DataKey | None = None  # the SQLCipher key of an encrypted database
     release: Callable[[], None] = _nothing  # close every connection (before a file is replaced)
+    # The real time things are recorded at (documents, contacts, agreements, backups): evidence,
+    # never pinned by a user flag (app/clock.py).
+    wall_clock: Clock = field(default_factory=SystemClock)
 
 
 class Service:
@@ -110,7 +114,18 @@ class Service:
 
     @property
     def clock(self) -> Clock:
+        """The rules' date: fees, the régua, what a document computes."""
         return self.ctx.clock
+
+    @property
+    def wall_clock(self) -> Clock:
+        """The real time a record is written at (evidence: never the pinned rules' date)."""
+        return self.ctx.wall_clock
+
+    def latest_record_day(self) -> date:
+        """The latest day a user may give a record (a payment, an inclusion): never after the
+        real date, whatever the rules' date says, nor after the rules' date of a simulation."""
+        return min(self.clock.today(), self.wall_clock.today())
 
     @property
     def actor(self) -> Actor:
@@ -145,19 +160,32 @@ class Service:
         after: dict[str, Any] | None,
         *,
         actor: Actor | None = None,
+        subject: models.Document | None = None,
     ) -> None:
         """Append one line to the audit log inside the caller's transaction (as ``actor``
-        when the one acting is not logged in yet, e.g. a login lockout)."""
-        actor = actor or self.ctx.actor()
-        uow.audit.append(
-            models.AuditLog(
-                at=utcnow(),
-                user_id=actor.user_id,
-                username=actor.username,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                before=before,
-                after=after,
-            )
-        )
+        when the one acting is not logged in yet, e.g. a login lockout). ``subject``: the
+        record the line is about when its id comes only with the commit (``entity_id`` is then
+        ``None``: a batch of documents)."""
+        row = audit_row(actor or self.ctx.actor(), action, entity, entity_id, before, after)
+        uow.audit.append(row, subject=subject)
+
+
+def audit_row(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> models.AuditLog:
+    """One audit line, stamped now (UTC); its seal is added as the transaction commits."""
+    return models.AuditLog(
+        at=utcnow(),
+        user_id=actor.user_id,
+        username=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.catalog import ContractStatus
-from app.domain.contracts import PaymentData, PaymentForm, PaymentView, validate_payment
+from app.domain.contracts import (
+    DEFAULT_BACKDATE_DAYS,
+    BackdateWindow,
+    PaymentData,
+    PaymentForm,
+    PaymentView,
+    check_payment_date,
+    validate_payment,
+)
 from app.domain.law import (
     Allocation,
     ChargePolicy,
@@ -36,6 +44,7 @@ from app.persistence import models
 from app.persistence.records import allocation_record, payment_record
 from app.services.base import Actor, Permission, Service
 from app.services.ports import UnitOfWorkPort
+from app.timeutil import local_day
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,11 @@ class PaymentService(Service):
     def preview(self, form: PaymentForm) -> Allocation:
         """How the payment would be applied (for the dialog's live preview); nothing is written."""
         self.require(Permission.PAYMENTS)
-        data = validate_payment(form, self.clock.today())
+        data = validate_payment(form, self.latest_record_day())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
             refuse_cancelled(contract)
+            check_payment_date(data, self.backdate_window(uow, contract), need_reason=False)
             return allocate(
                 data.amount_cents,
                 data.paid_on,
@@ -71,13 +81,33 @@ class PaymentService(Service):
             )
 
     def add(self, form: PaymentForm) -> PaymentResult:
+        """Receive a payment. Its date is never after the real date (whatever ``--today`` says),
+        never before the contract, and more than the clinic's window back only by a gestor with
+        a reason (``check_payment_date``), kept in the audit line."""
         self.require(Permission.PAYMENTS)
-        data = validate_payment(form, self.clock.today())
+        data = validate_payment(form, self.latest_record_day())
         with self.uow() as uow:
             contract = self._locked_contract(uow, data.contract_id)
-            result = record_payment(self, uow, contract, data)
+            refuse_cancelled(contract)
+            window = self.backdate_window(uow, contract)
+            days_back = check_payment_date(data, window, need_reason=True)
+            result = record_payment(self, uow, contract, data, days_back=days_back)
             uow.commit()
             return result
+
+    def backdate_window(self, uow: UnitOfWorkPort, contract: models.Contract) -> BackdateWindow:
+        """The contract starts when it was signed, registered, or first fell due, whichever is
+        earliest: a clinic that starts using EmDia registers contracts running for months."""
+        clinic = uow.clinic.get()
+        known = [local_day(contract.created_at), contract.first_due_date]
+        if contract.signed_at is not None:
+            known.append(contract.signed_at)
+        return BackdateWindow(
+            today=self.latest_record_day(),
+            contract_start=min(known),
+            days=clinic.payment_backdate_days if clinic else DEFAULT_BACKDATE_DAYS,
+            gestor=self.actor.can(Permission.BACKDATE_PAYMENT),
+        )
 
     def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
         """Estorno: a counter-entry; the original stops counting. A bounced cheque is
@@ -208,18 +238,22 @@ def record_payment(
     uow: UnitOfWorkPort,
     contract: models.Contract,
     data: PaymentData,
+    *,
+    days_back: int = 0,
 ) -> PaymentResult:
     """Allocate and write one payment inside the caller's transaction, audited (the desk, and a
-    new contract whose entrada is paid at the desk)."""
+    new contract whose entrada is paid at the desk). ``days_back``: dated beyond the clinic's
+    window by a gestor — the audit line keeps how far and why."""
     ledgers, allocation = allocate_payment(uow, contract, data)
     check_waiver(service, uow, data, allocation)
     payment = add_payment_rows(service.actor, uow, contract, data, allocation)
     uow.flush()
     before = PaymentService._snapshot(ledgers)
     settled = PaymentService.refresh(uow, contract)
-    service.audit(
-        uow, "payment.add", "payment", payment.id, before, payment_audit(data, allocation)
-    )
+    after = payment_audit(data, allocation)
+    if days_back:
+        after |= {"days_back": days_back, "reason": data.reason}
+    service.audit(uow, "payment.add", "payment", payment.id, before, after)
     return PaymentResult(payment.id, data.amount_cents, allocation, settled)
 
 

@@ -392,9 +392,17 @@ def test_payments_export_imported_into_the_same_contracts_gives_the_same_debt(
     for day, amount in ((10, "300,00"), (12, "150,00"), (40, "210,00")):
         paid = date(2025, 10, 1).toordinal() + day
         services.payments.add(
-            PaymentForm(contract_id, amount, date.fromordinal(paid).isoformat(), "pix")
+            PaymentForm(
+                contract_id,
+                amount,
+                date.fromordinal(paid).isoformat(),
+                "pix",
+                reason="comprovante antigo",
+            )
         )
-    bounced = services.payments.add(PaymentForm(contract_id, "50,00", "2026-02-01", "cheque"))
+    bounced = services.payments.add(
+        PaymentForm(contract_id, "50,00", "2026-02-01", "cheque", reason="comprovante antigo")
+    )
     services.payments.reverse(bounced.payment_id, "cheque devolvido")
     services.transfer.export("payments", tmp_path / "pg.xlsx")
     report = do_import(fresh, "payments", tmp_path / "pg.xlsx")

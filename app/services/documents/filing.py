@@ -3,7 +3,8 @@ file — a reprint never overwrites the one that was sent — and recorded in th
 table with its SHA-256, so the archive re-opens (and the dossiê copies) the exact bytes.
 
 A record never points to a missing file: when the transaction fails, the file it wrote is
-removed.
+removed. Every archived document is audited like money (who, when — the real time, never the
+rules' date —, what: kind, record, SHA-256).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class FilingService(Service):
         """Write the PDF (a new file) and add its record to the transaction; the caller commits.
         ``sync=False``: a batch syncs its files once per chunk (``sync_files``) and leaves the
         INSERTs for its commit (one multi-row statement)."""
-        now = self.clock.now()
+        now = self.wall_clock.now()  # when it was archived: evidence, never the rules' date
         folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
         folder.mkdir(parents=True, exist_ok=True)
         path = write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf, sync=sync)
@@ -62,6 +63,23 @@ class FilingService(Service):
                 user_id=self.actor.user_id,
             )
             uow.documents.add(document, flush=sync)
+            self.audit(
+                uow,
+                "document.generate",
+                "document",
+                None,
+                None,
+                {
+                    "kind": kind,
+                    "patient_id": patient_id,
+                    "contract_id": contract_id,
+                    "payment_id": payment_id,
+                    "agreement_id": agreement_id,
+                    "as_of": letterhead.as_of.isoformat(),
+                    "sha256": document.sha256,
+                },
+                subject=document,
+            )
         except BaseException:
             path.unlink(missing_ok=True)
             raise
