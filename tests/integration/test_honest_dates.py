@@ -290,3 +290,26 @@ def test_the_desk_window_is_a_clinic_setting(staff: Services, owing: int) -> Non
         staff.clinic.update({"payment_backdate_days": ""})
     staff.login("recepcao", STAFF_PASSWORD)
     assert pay(staff, owing, "2026-01-20") > 0  # 55 days back, within the clinic's 60
+
+
+def test_every_simulation_is_a_command_and_every_recording_command_is_refused() -> None:
+    import argparse
+
+    from app.cli import build_parser
+    from app.cli.common import SIMULATIONS
+
+    def names(parser: argparse.ArgumentParser, prefix: str = "") -> set[str]:
+        found: set[str] = set()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    inner = names(sub, f"{prefix}{name} ")
+                    found |= inner or {f"{prefix}{name}"}
+        return found
+
+    commands = names(build_parser())
+    assert commands >= SIMULATIONS  # no typo lets a name through
+    recording = commands - SIMULATIONS
+    assert {"payment add", "payment reverse", "contact log", "documents", "negativacao include",
+            "negativacao remove", "contract add", "patient add", "import", "agreement accept",
+            "credit-check add", "backup restore", "gui"} <= recording  # fmt: skip

@@ -164,3 +164,29 @@ def test_unlock_dialog_accepts_only_this_databases_secret(qtbot: QtBot) -> None:
     type_text(qtbot, dialog.secret, "frase certa")
     qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
     assert dialog.key == key
+
+
+def test_audit_tab_says_whether_the_log_is_intact_and_where_it_breaks(
+    qtbot: QtBot, staff: Services
+) -> None:
+    from sqlalchemy import text
+
+    staff.login("gestor", STAFF_PASSWORD)
+    staff.clinic.update({"fine_percent": "1,5"})
+    window = MainWindow(staff)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("Configurações")
+    settings = window.settings_view
+    settings.tabs.setCurrentIndex(settings.audit_tab)
+    view = window.audit_view
+    qtbot.waitUntil(lambda: "íntegro" in view.integrity.text())
+    assert view.integrity.text().startswith("Registro de auditoria íntegro: 4 linhas")
+    with staff.engine.begin() as conn:  # someone with the database open in another program
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+        conn.execute(text("UPDATE audit_log SET username = 'admin' WHERE id = 2"))
+    qtbot.mouseClick(view.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "alterada" in view.integrity.text())
+    shown = view.integrity.text()
+    assert "a linha nº 2" in shown and "audit_log_no_update" in shown
+    assert view.verify_button.isEnabled()
