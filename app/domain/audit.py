@@ -91,8 +91,8 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
-    "document.generate": "Documento gerado e arquivado",
-    "contact.log": "Contato de cobrança registrado",
+    "document.generate": "Documento arquivado",
+    "contact.log": "Contato registrado",
     "backup.restore": "Backup restaurado",
 }
 

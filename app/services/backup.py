@@ -37,6 +37,7 @@ from app.security import keystore
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.security.unlock import key_from_secret
 from app.services.base import Actor, Permission, Service, audit_row
+from app.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +446,8 @@ class BackupService(Service):
         who = Actor(self.actor.username)  # user ids of the restored database may differ
         after = {"file": source.name, "backup_created_at": report.created_at}
         after["backup_kind"] = report.kind
-        row = audit_row(who, "backup.restore", "database", None, log_before, after)
+        at = as_utc(self.wall_clock.now())
+        row = audit_row(at, who, "backup.restore", "database", None, log_before, after)
         with Database.open(url_for(str(staged)), key) as database:
             if not database.schema_state().at_head:
                 database.upgrade_to_head()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from app.adapters.business_days import business_calendar
@@ -19,7 +19,7 @@ from app.errors import STALE_RECORD, ConflictError, PermissionDenied
 from app.persistence import models
 from app.security.keys import DataKey
 from app.services.ports import UnitOfWorkPort
-from app.timeutil import utcnow
+from app.timeutil import as_utc
 
 
 def expect_version(actual: int, expected: int) -> None:
@@ -166,11 +166,15 @@ class Service:
         when the one acting is not logged in yet, e.g. a login lockout). ``subject``: the
         record the line is about when its id comes only with the commit (``entity_id`` is then
         ``None``: a batch of documents)."""
-        row = audit_row(actor or self.ctx.actor(), action, entity, entity_id, before, after)
-        uow.audit.append(row, subject=subject)
+        who = actor or self.ctx.actor()
+        at = as_utc(self.wall_clock.now())  # the real time, never the rules' date
+        uow.audit.append(
+            audit_row(at, who, action, entity, entity_id, before, after), subject=subject
+        )
 
 
 def audit_row(
+    at: datetime,
     actor: Actor,
     action: str,
     entity: str,
@@ -178,9 +182,9 @@ def audit_row(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> models.AuditLog:
-    """One audit line, stamped now (UTC); its seal is added as the transaction commits."""
+    """One audit line at ``at`` (naive UTC); its seal is added as the transaction commits."""
     return models.AuditLog(
-        at=utcnow(),
+        at=at,
         user_id=actor.user_id,
         username=actor.username,
         action=action,

@@ -63,6 +63,12 @@ class FilingService(Service):
                 user_id=self.actor.user_id,
             )
             uow.documents.add(document, flush=sync)
+            records = {
+                "patient_id": patient_id,
+                "contract_id": contract_id,
+                "payment_id": payment_id,
+                "agreement_id": agreement_id,
+            }
             self.audit(
                 uow,
                 "document.generate",
@@ -71,10 +77,7 @@ class FilingService(Service):
                 None,
                 {
                     "kind": kind,
-                    "patient_id": patient_id,
-                    "contract_id": contract_id,
-                    "payment_id": payment_id,
-                    "agreement_id": agreement_id,
+                    **{k: v for k, v in records.items() if v is not None},
                     "as_of": letterhead.as_of.isoformat(),
                     "sha256": document.sha256,
                 },
