@@ -96,6 +96,10 @@ ACTION_LABELS: dict[str, str] = {
     "backup.restore": "Backup restaurado",
 }
 
+# Audited actions that change no money (evidence of what was sent and said): the cached overdue
+# money need not be computed again after them.
+NO_MONEY_ACTIONS = frozenset({"contact.log", "document.generate"})
+
 ENTITY_LABELS: dict[str, str] = {
     "clinic": "Clínica",
     "app_user": "Usuário",

@@ -151,6 +151,20 @@ def test_documents_and_contacts_are_audited_like_money(services: Services) -> No
     }
 
 
+def test_evidence_lines_leave_the_cached_overdue_money_valid(services: Services) -> None:
+    ids = seed_debt(services)
+
+    def token() -> tuple[object, ...]:
+        with services.overdue.uow() as uow:
+            return uow.receivables.money_token()
+
+    before = token()
+    send_notice(services, ids)  # a document archived and a contact logged: two audit lines
+    assert token() == before
+    services.clinic.update({"fine_percent": "1"})  # a money rule changed: computed again
+    assert token() != before
+
+
 def test_the_cli_pins_the_date_of_commands_that_record_only_in_the_demo(
     real_clinic: tuple[str, dict[str, int]],
     tmp_path: Path,
