@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from app.domain.catalog import ContractStatus
@@ -71,7 +72,7 @@ class PaymentService(Service):
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
             refuse_cancelled(contract)
-            check_payment_date(data, self.backdate_window(uow, contract), need_reason=False)
+            check_payment_date(data, self._window(uow, contract), need_reason=False)
             return allocate(
                 data.amount_cents,
                 data.paid_on,
@@ -89,25 +90,14 @@ class PaymentService(Service):
         with self.uow() as uow:
             contract = self._locked_contract(uow, data.contract_id)
             refuse_cancelled(contract)
-            window = self.backdate_window(uow, contract)
+            window = self._window(uow, contract)
             days_back = check_payment_date(data, window, need_reason=True)
             result = record_payment(self, uow, contract, data, days_back=days_back)
             uow.commit()
             return result
 
-    def backdate_window(self, uow: UnitOfWorkPort, contract: models.Contract) -> BackdateWindow:
-        """The contract starts when it was signed, registered, or first fell due, whichever is
-        earliest: a clinic that starts using EmDia registers contracts running for months."""
-        clinic = uow.clinic.get()
-        known = [local_day(contract.created_at), contract.first_due_date]
-        if contract.signed_at is not None:
-            known.append(contract.signed_at)
-        return BackdateWindow(
-            today=self.latest_record_day(),
-            contract_start=min(known),
-            days=clinic.payment_backdate_days if clinic else DEFAULT_BACKDATE_DAYS,
-            gestor=self.actor.can(Permission.BACKDATE_PAYMENT),
-        )
+    def _window(self, uow: UnitOfWorkPort, contract: models.Contract) -> BackdateWindow:
+        return backdate_window(uow, contract, self.latest_record_day(), self.actor)
 
     def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
         """Estorno: a counter-entry; the original stops counting. A bounced cheque is
@@ -231,6 +221,26 @@ class PaymentService(Service):
         if status != contract.status:
             contract.status = status.value
         return all_settled(ledgers)
+
+
+def backdate_window(
+    uow: UnitOfWorkPort, contract: models.Contract, today: date, actor: Actor
+) -> BackdateWindow:
+    """Which dates a payment of ``contract`` may carry when ``actor`` records it on ``today``
+    (the latest day a record may carry: ``Service.latest_record_day``), at the desk or from a
+    spreadsheet. The contract starts when it was signed, registered, or
+    first fell due, whichever is earliest: a clinic that starts using EmDia registers contracts
+    running for months."""
+    clinic = uow.clinic.get()
+    known = [local_day(contract.created_at), contract.first_due_date]
+    if contract.signed_at is not None:
+        known.append(contract.signed_at)
+    return BackdateWindow(
+        today=today,
+        contract_start=min(known),
+        days=clinic.payment_backdate_days if clinic else DEFAULT_BACKDATE_DAYS,
+        gestor=actor.can(Permission.BACKDATE_PAYMENT),
+    )
 
 
 def record_payment(
