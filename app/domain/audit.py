@@ -27,6 +27,7 @@ from typing import Any
 
 from app.domain.access import parse_role
 from app.domain.catalog import label
+from app.domain.clinic import format_holidays, holidays_stored
 from app.domain.documents import KIND_LABELS
 from app.domain.money import format_brl, format_percent
 
@@ -138,6 +139,7 @@ FIELD_LABELS: dict[str, str] = {
     "code": "motivo",
     "reason": "detalhe",
     "waive_charges": "dispensou multa e juros",
+    "installment_named": "parcela indicada pelo pagador",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
     "payment_backdate_days": "pagamento retroativo sem gestor (dias)",
@@ -158,6 +160,7 @@ FIELD_LABELS: dict[str, str] = {
     "log_entries": "linhas da auditoria",
     "log_last_id": "última linha",
     "set_aside": "banco anterior guardado em",
+    "holidays": "feriados municipais",
 }
 
 
@@ -182,6 +185,8 @@ def value_text(key: str, value: Any) -> str:
         return "sim" if value else "não"
     if value in (None, ""):
         return "—"
+    if key == "holidays" and isinstance(value, list):
+        return format_holidays(holidays_stored(value)) or "—"
     if key == "role" and isinstance(value, str):
         role = parse_role(value)
         return role.label if role is not None else value

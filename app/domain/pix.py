@@ -162,6 +162,27 @@ def txid_for(contract_id: int, number: int) -> str:
     return txid
 
 
+_TXID_IN_TEXT = re.compile(r"EMDIAC(\d{6,})P(\d{2,})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TxidRef:
+    """The installment a PIX txid names (``txid_for`` read back)."""
+
+    contract_id: int
+    number: int
+
+
+def txid_in(text: str) -> TxidRef | None:
+    """The EmDia txid inside a payment's reference or a bank statement's memo (``EMDIAC000123P07``
+    anywhere in it), or None: a PIX paid from a carnê or a message names its installment, and
+    that is the debtor's choice of what to pay (CC art. 352)."""
+    match = _TXID_IN_TEXT.search(text or "")
+    if match is None:
+        return None
+    return TxidRef(int(match.group(1)), int(match.group(2)))
+
+
 @dataclass(frozen=True)
 class PixReceiver:
     """The clinic as a PIX receiver (key normalised by ``identity.normalize_pix_key``)."""

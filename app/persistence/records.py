@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.clinic import ClinicInfo
+from app.domain.clinic import ClinicInfo, holidays_stored
 from app.domain.law import InstallmentTerms
 from app.domain.patients import PatientData, PersonRef
 from app.domain.regua import ReguaStep
@@ -42,6 +42,7 @@ def clinic_info(row: models.Clinic | None) -> ClinicInfo:
         punctuality_discount_bp=row.punctuality_discount_bp,
         correction_index=row.correction_index,
         payment_backdate_days=row.payment_backdate_days,
+        holidays=holidays_stored(row.holidays),
         is_demo=row.is_demo,
         version=row.version,
     )
@@ -167,3 +168,4 @@ class NegativacaoRow:
     removal_reason: str
     included_by: str
     removed_by: str
+    installments: tuple[int, ...] | None = None  # registered; None: those due before inclusion

@@ -84,7 +84,7 @@ class PatientService(Service):
         row = models.Patient(name=data.name, name_search=fold(data.name))
         self._apply(row, data)
         row.data_confirmed_on = confirmed_on
-        row.responsible_id = self._resolve_responsible(uow, data.responsible, None)
+        row.responsible_id = self._resolve_responsible(uow, data.responsible, None, data)
         uow.patients.add(row, flush=not cpf_checked)
         return row
 
@@ -101,7 +101,7 @@ class PatientService(Service):
             self._apply(row, data)
             if form.confirm_data_today:
                 row.data_confirmed_on = self.wall_clock.today()
-            row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id)
+            row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id, data)
             self._commit(uow)
             uow.refresh(row)
             return uow.patients.to_domain(row)
@@ -144,9 +144,17 @@ class PatientService(Service):
             )
 
     def _resolve_responsible(
-        self, uow: UnitOfWorkPort, data: ResponsibleData | None, own_id: int | None
+        self,
+        uow: UnitOfWorkPort,
+        data: ResponsibleData | None,
+        own_id: int | None,
+        home: PatientData,
     ) -> int | None:
-        """Link an existing person by CPF, or register the new responsável; refuse cycles."""
+        """Link an existing person by CPF, or register the new responsável; refuse cycles.
+
+        A new responsável is registered at the patient's address (``home``): the parent a
+        minor lives with, usually — and the collection letters go to whoever pays. Their own
+        record can be edited when they live elsewhere."""
         if data is None:
             return None
         existing = uow.patients.by_cpf(data.cpf)
@@ -180,6 +188,13 @@ class PatientService(Service):
             phone=data.phone,
             phone_whatsapp=data.phone_whatsapp,
             email=data.email,
+            street=home.street,
+            number=home.number,
+            complement=home.complement,
+            district=home.district,
+            city=home.city,
+            state=home.state,
+            zip_code=home.zip_code,
             data_confirmed_on=self.wall_clock.today(),
         )
         uow.patients.add(person)

@@ -8,7 +8,7 @@ loads the rows, asks them, writes what they decided and audits it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +29,7 @@ from app.domain.law import (
     InstallmentLedger,
     all_settled,
     allocate,
+    choice_problem,
     contract_status,
     standing,
 )
@@ -73,13 +74,7 @@ class PaymentService(Service):
             contract = self._contract(uow, data.contract_id)
             refuse_cancelled(contract)
             check_payment_date(data, self._window(uow, contract), need_reason=False)
-            return allocate(
-                data.amount_cents,
-                data.paid_on,
-                uow.contracts.ledgers(contract.id),
-                uow.contracts.policy(contract),
-                waive_charges=data.waive_charges,
-            )
+            return impute(data, uow.contracts.ledgers(contract.id), uow.contracts.policy(contract))
 
     def add(self, form: PaymentForm) -> PaymentResult:
         """Receive a payment. Its date is never after the real date (whatever ``--today`` says),
@@ -302,15 +297,28 @@ def allocate_payment(
     refuse_cancelled(contract)
     if ledgers is None:
         ledgers = uow.contracts.ledgers(contract.id)
-    allocation = allocate(
+    allocation = impute(data, ledgers, policy or uow.contracts.policy(contract))
+    PaymentService._check_credit(data, allocation)
+    return ledgers, allocation
+
+
+def impute(
+    data: PaymentData, ledgers: Sequence[InstallmentLedger], policy: ChargePolicy
+) -> Allocation:
+    """``law.allocate`` with the debtor's choice: the installment they named first (CC art.
+    352) — refused when it is not open —, else the oldest first (art. 355)."""
+    if data.installment_number is not None:
+        problem = choice_problem(data.installment_number, data.paid_on, ledgers, policy)
+        if problem is not None:
+            raise ValidationError([problem])
+    return allocate(
         data.amount_cents,
         data.paid_on,
         ledgers,
-        policy or uow.contracts.policy(contract),
+        policy,
         waive_charges=data.waive_charges,
+        chosen=data.installment_number,
     )
-    PaymentService._check_credit(data, allocation)
-    return ledgers, allocation
 
 
 def add_payment_rows(
@@ -372,6 +380,7 @@ def payment_audit(data: PaymentData, allocation: Allocation) -> dict[str, Any]:
         "paid_on": data.paid_on.isoformat(),
         "method": data.method.value,
         "waive_charges": data.waive_charges,
+        "installment_named": data.installment_number,
         "credit_cents": allocation.credit_cents,
         "allocations": [
             [

@@ -40,6 +40,7 @@ CHARGES_TAB_KEYS = (
     "punctuality_discount_percent",
     "correction_index",
     "payment_backdate_days",
+    "holidays",
 )
 CHOICES = {
     "state": [("", ""), *((uf, uf) for uf in UFS)],
@@ -56,6 +57,8 @@ HINTS = {
     "punctuality_discount_percent": "Para quem paga até o vencimento; 0 para não usar.",
     "payment_backdate_days": "Pagamento com data mais antiga: só o gestor, com o motivo.",
     "logo": "Opcional: aparece no cabeçalho de todo documento.",
+    "holidays": "dd/mm todo ano, dd/mm/aaaa uma vez: 20/01 São Sebastião; 13/06/2026 Ponto",
+    "address": "Rua e número: aparece em toda cobrança (CDC art. 42-A).",
 }
 
 

@@ -26,6 +26,7 @@ from app.domain.contacts import (
     time_refusal,
 )
 from app.domain.dates import format_date
+from app.domain.documents import postal_address_missing
 from app.domain.identity import format_phone
 from app.domain.law import updated_debt
 from app.domain.messages import (
@@ -176,9 +177,14 @@ class DraftService(Service):
             line = updated_debt(r.terms, settlements.get(r.id, ()), today, policies[r.contract_id])
             return ReguaItem(r.contract_id, r.installments_count, line)
 
+        registrations = repo.registrations(sorted({r.contract_id for r in rows}), today)
+        registered: set[int] = set()
         open_items: dict[int, list[ReguaItem]] = {}
         for r in rows:
-            open_items.setdefault(r.patient_id, []).append(item(r))
+            one = item(r)
+            open_items.setdefault(r.patient_id, []).append(one)
+            if any(n.covers(one.line) for n in registrations.get(r.contract_id, ())):
+                registered.add(r.id)
         settled: dict[int, list[ReguaItem]] = {}
         for r in late:
             settled.setdefault(r.patient_id, []).append(item(r))
@@ -191,6 +197,7 @@ class DraftService(Service):
             since = min(p.made_on for ps in promises.values() for p in ps)
             payments = repo.payments_of(list(promises), since)
         negativados = repo.negativados(patient_ids, today)
+        registered_ids = frozenset(registered)
         cases = {
             pid: PatientCase(
                 patient_id=pid,
@@ -201,6 +208,7 @@ class DraftService(Service):
                     with_payments(p, payments.get(pid, ()), today) for p in promises.get(pid, ())
                 ],
                 negativado_since=negativados.get(pid),
+                registered=registered_ids,
             )
             for pid in patient_ids
         }
@@ -252,7 +260,14 @@ class DraftService(Service):
         if channel is Channel.WHATSAPP and recipient.whatsapp_number:
             wa = whatsapp_url(recipient.whatsapp_number, text)
         mail = mailto_url(recipient.email, subject, text) if channel is Channel.EMAIL else None
-        refusal = self._refusal(due, case, channel, channel_problem, clinic, rules, now)
+        no_address: tuple[str, ...] = ()
+        if step.document_kind is not None:  # a letter goes by post, with AR
+            no_address = postal_address_missing(
+                person.street, person.number, person.city, person.state, person.zip_code
+            )
+        refusal = self._refusal(
+            due, case, channel, channel_problem, clinic, rules, now, (person.name, no_address)
+        )
         flags: list[str] = []
         if due.broken_promise is not None:
             p = due.broken_promise
@@ -298,12 +313,14 @@ class DraftService(Service):
         clinic: ClinicInfo,
         rules: ContactRules,
         now: datetime,
+        address: tuple[str, tuple[str, ...]] = ("", ()),
     ) -> Refusal | None:
         """Why this step may not be done now (pt-BR), or None. Letters and the gestor's
-        negativação are not contacts: hours and spacing do not apply to them."""
+        negativação are not contacts: hours and spacing do not apply to them; a letter needs
+        the postal address of the person charged (``address``: name, parts missing)."""
         missing = identification_missing(clinic)
         if missing:
-            return Refusal("falta o CNPJ da clínica", missing)
+            return Refusal("falta identificar a clínica", missing)
         if channel_problem:
             return Refusal("sem canal de contato", channel_problem)
         if channel is Channel.MANUAL:
@@ -329,6 +346,14 @@ class DraftService(Service):
                 )
             return None
         if channel is Channel.LETTER:
+            name, parts = address
+            if parts:
+                return Refusal(
+                    "sem endereço",
+                    f"Carta: falta no cadastro de {name} o endereço ({', '.join(parts)}). A "
+                    "carta vai pelo correio com aviso de recebimento (AR): cadastre o endereço "
+                    "antes de gerar o documento.",
+                )
             return None
         refusal = time_refusal(rules, now)
         if refusal:
