@@ -13,11 +13,15 @@ from typing import Any
 
 from app.domain import identity, law
 from app.domain.business_calendar import OwnHoliday
-from app.domain.contracts import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS
 from app.domain.identity import IdentityChecks
 from app.domain.money import format_percent, parse_percent
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
+
+# How far back the desk may date a payment unless the clinic says otherwise (Configurações →
+# Cobrança, ``clinic set payment_backdate_days=N``); beyond it, only a gestor with a reason.
+DEFAULT_BACKDATE_DAYS = 30
+MAX_BACKDATE_DAYS = 366
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from app.domain import identity
 from app.domain.catalog import ContractStatus, PaymentMethod
+from app.domain.clinic import DEFAULT_BACKDATE_DAYS
 from app.domain.dates import age_on, format_date, parse_date
 from app.domain.documents import NO_LETTER_FACTS, LetterFacts
 from app.domain.identity import IdentityChecks
@@ -304,11 +305,7 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
     )
 
 
-# How far back the desk may date a payment unless the clinic says otherwise (Configurações →
-# Cobrança, ``clinic set payment_backdate_days=N``).
-DEFAULT_BACKDATE_DAYS = 30
-MAX_BACKDATE_DAYS = 366
-MAX_REASON = 200
+MAX_REASON = 200  # the gestor's reason for a payment dated beyond the window
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from app.domain.catalog import ContractStatus
+from app.domain.clinic import DEFAULT_BACKDATE_DAYS
 from app.domain.contracts import (
-    DEFAULT_BACKDATE_DAYS,
     BackdateWindow,
     PaymentData,
     PaymentForm,
