@@ -47,7 +47,9 @@ from app.services.patients import PatientService
 from app.services.payments import PaymentService
 from app.services.ports import UnitOfWorkPort
 from app.services.security import SecurityService
+from app.services.signatures import SignatureService
 from app.services.transfer import TransferService
+from app.services.trust import TrustService
 from app.services.users import UserService
 
 
@@ -80,6 +82,8 @@ class Services:
     agreements: AgreementService
     negativacao: NegativacaoService
     dossie: DossieService
+    signatures: SignatureService
+    trust: TrustService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -184,6 +188,8 @@ def bootstrap(
     regua = ReguaSettingsService(ctx)
     drafts = DraftService(ctx, regua)
     contacts = ContactLogService(ctx, drafts)
+    documents = DocumentService(ctx)
+    archive = DocumentArchiveService(ctx)
     services = Services(
         config=config,
         clock=clock,
@@ -194,9 +200,9 @@ def bootstrap(
         payments=PaymentService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
-        documents=DocumentService(ctx),
+        documents=documents,
         document_batch=DocumentBatchService(ctx),
-        archive=DocumentArchiveService(ctx),
+        archive=archive,
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
         transfer=TransferService(ctx, patients, contracts),
@@ -212,6 +218,8 @@ def bootstrap(
         agreements=AgreementService(ctx, contracts),
         negativacao=NegativacaoService(ctx),
         dossie=DossieService(ctx, contacts),
+        signatures=SignatureService(ctx, documents, archive),
+        trust=TrustService(ctx),
         key=key,
         migration=report,
     )

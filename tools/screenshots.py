@@ -13,14 +13,14 @@ import tempfile
 import time as time_module
 import zipfile
 from collections.abc import Callable
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import resources
 from app.bootstrap import Services, bootstrap
@@ -150,6 +150,67 @@ def agreement_screens(app: QApplication, window: MainWindow, services: Services,
     page.bottom_tabs.setCurrentWidget(page.agreements)
     save(window, app, out / "paciente-acordos.png")
     page.bottom_tabs.setCurrentIndex(0)
+
+
+def signature_screens(
+    app: QApplication,
+    window: MainWindow,
+    services: Services,
+    contract_id: int,
+    tmp: Path,
+    out: Path,
+) -> None:
+    """Enviar para assinatura on a contract, the file signed by its debtor with a fictitious
+    authority's certificate (as gov.br would), Receber documento assinado with its report, the
+    contract showing who signed, and Configurações → Certificados confiáveis."""
+    # The throw-away authority the tests sign with (the repository root is not on the path
+    # when this file runs as a script).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.signing import Authority, sign
+
+    summary = services.contracts.get(contract_id).summary
+    window.show_section("Pacientes")
+    window.patients.show_patient(summary.patient_id, contract_id)
+    page = window.patients.page
+    shown: list[QDialog] = []
+    page.signing.show = shown.append
+    target = tmp / "contrato-para-assinar.pdf"
+    page.signing.ask_save_path = lambda _parent, _suggested: str(target)
+    page.print_bar.send_action.trigger()
+    message = shown[-1]
+    message.show()
+    save(message, app, out / "enviar-para-assinatura.png")
+    message.close()
+    with services.contracts.uow() as uow:
+        row = uow.contracts.get(contract_id)
+        assert row is not None
+        debtor = uow.patients.get(row.responsible_id or row.patient_id)
+        assert debtor is not None and debtor.cpf
+        name, cpf = debtor.name.upper(), debtor.cpf
+    authority = Authority("AC Raiz Fictícia de Demonstração")
+    signed = tmp / "contrato-assinado.pdf"
+    # Signed that afternoon, on the patient's phone.
+    afternoon = datetime.combine(TODAY, time(14, 5), tzinfo=UTC)
+    data = sign(target.read_bytes(), authority.person(name, cpf), authority, at=afternoon)
+    signed.write_bytes(data)
+    page.signing.ask_signed_file = lambda _parent: str(signed)
+    page.print_bar.receive_action.trigger()
+    wait_until(app, lambda: len(shown) == 2)
+    report = shown[-1]
+    report.show()
+    save(report, app, out / "assinatura-recebida.png")
+    report.close()
+    page.bottom_tabs.setCurrentIndex(1)
+    save(window, app, out / "paciente-assinado.png")
+    page.bottom_tabs.setCurrentIndex(0)
+    chain = tmp / "cadeia-ficticia.pem"
+    chain.write_bytes(authority.root.pem + authority.issuer.pem)
+    services.trust.add(chain)
+    window.show_section("Configurações")
+    settings = window.settings_view
+    settings.tabs.setCurrentWidget(settings.trust)
+    save(window, app, out / "certificados-confiaveis.png")
+    settings.tabs.setCurrentIndex(0)
 
 
 def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
@@ -368,6 +429,7 @@ def main(out_dir: str) -> int:
         save(window, app, out / "paciente-documentos.png")
         page.bottom_tabs.setCurrentIndex(0)
         agreement_screens(app, window, services, out)
+        signature_screens(app, window, services, late.id, Path(tmp), out)
 
         documents = window.show_section("Documentos")
         assert isinstance(documents, DocumentsView)

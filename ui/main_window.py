@@ -35,6 +35,7 @@ from ui.dialogs.login import LoginDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
+from ui.signing import SignatureDesk
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
@@ -111,7 +112,12 @@ class MainWindow(QMainWindow):
         self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts)
-        self.documents_view = DocumentsView(services.document_batch, services.archive, self.desk)
+        self.documents_view = DocumentsView(
+            services.document_batch,
+            services.archive,
+            self.desk,
+            signing=SignatureDesk(services.signatures, self.desk, self),
+        )
         self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services)
         self.today_view = self.collection.today

@@ -27,6 +27,7 @@ from app.cli import (
     reports,
     security,
     transfer,
+    trust,
 )
 from app.cli.common import (
     EXIT_INTERNAL,
@@ -53,6 +54,7 @@ GROUPS = (
     collection.register,
     agreements.register,
     negativacao.register,
+    trust.register,
 )
 
 

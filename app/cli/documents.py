@@ -2,10 +2,15 @@
 
     emdia documents KIND (--contract ID | --patient ID | --payment ID | --agreement ID) --out DIR
     emdia documents batch notificacao --min-days-late N --out DIR
+    emdia documents signed FILE.pdf [--json]
 
 Every PDF is archived under the data folder (``documentos/``) and recorded with its SHA-256; a
 copy goes to ``--out`` for printing or sending. One line per document: the copy, then the
 archived file. ``--json`` prints the same as a list.
+
+``documents signed`` receives a PDF the debtor signed electronically: its signatures are checked
+offline and, when it signs exactly an archived contract or confissão, it is archived beside it
+(refused with the reason, exit 1, nothing archived otherwise).
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
 from app.domain.catalog import DocumentKind
-from app.domain.documents import ArchivedDocument
+from app.domain.documents import KIND_LABELS, ArchivedDocument
 from app.domain.money import format_brl
+from app.domain.signatures import SignedDocument, signer_record, who
 from app.errors import EmDiaError, ValidationError
 
 KINDS = (
@@ -33,6 +39,7 @@ KINDS = (
 )
 BATCH_KINDS = (DocumentKind.NOTIFICACAO,)
 DOSSIE = DocumentKind.DOSSIE.value  # documents dossie --patient ID --out DIR
+SIGNED = "signed"  # documents signed FILE.pdf
 
 FLAG_OF_FIELD.update(
     {"min_days_late": "--min-days-late", "agreement": "--agreement", "kind": "KIND"}
@@ -46,18 +53,26 @@ def register(sub: Any) -> None:
         description=(
             "Gera documentos em PDF, arquiva cada um (com SHA-256) e copia para --out. "
             "KIND: " + ", ".join(KINDS) + ". Em lote: documents batch notificacao "
-            "--min-days-late N --out DIR."
+            "--min-days-late N --out DIR. Documento assinado eletronicamente pelo paciente: "
+            "documents signed ARQUIVO.pdf (confere e arquiva)."
         ),
     )
-    docs.add_argument("kind", metavar="KIND|batch|dossie", choices=[*KINDS, "batch", DOSSIE])
-    docs.add_argument("batch_kind", nargs="?", metavar="notificacao", help="só com batch")
+    docs.add_argument(
+        "kind", metavar="KIND|batch|dossie|signed", choices=[*KINDS, "batch", DOSSIE, SIGNED]
+    )
+    docs.add_argument(
+        "batch_kind",
+        nargs="?",
+        metavar="notificacao|ARQUIVO.pdf",
+        help="notificacao com batch; o PDF assinado com signed",
+    )
     which = docs.add_mutually_exclusive_group()
     which.add_argument("--contract", type=int, metavar="ID")
     which.add_argument("--patient", type=int, metavar="ID")
     which.add_argument("--payment", type=int, metavar="ID")
     which.add_argument("--agreement", type=int, metavar="ID")
     docs.add_argument("--min-days-late", type=int, metavar="N", help="só com batch")
-    docs.add_argument("--out", required=True, metavar="DIR", help="pasta para as cópias")
+    docs.add_argument("--out", metavar="DIR", help="pasta para as cópias")
     docs.add_argument("--json", action="store_true")
     docs.set_defaults(handler=cmd_documents, parser=docs)
 
@@ -69,6 +84,10 @@ def _usage(args: argparse.Namespace, message: str) -> None:
 
 def cmd_documents(args: argparse.Namespace) -> int:
     targets = [args.contract, args.patient, args.payment, args.agreement]
+    if args.kind == SIGNED:
+        return _signed(args, targets)
+    if args.out is None:
+        _usage(args, "faltam argumentos obrigatórios: --out")
     if args.kind == DOSSIE:
         return _dossie(args, targets)
     if args.kind == "batch":
@@ -225,3 +244,62 @@ def _dossie(args: argparse.Namespace, targets: list[int | None]) -> int:
     for document_id, why in result.skipped:
         print(f"documento {document_id} não copiado: {why}", file=sys.stderr)
     return EXIT_OK
+
+
+def _signed(args: argparse.Namespace, targets: list[int | None]) -> int:
+    """``documents signed FILE.pdf``: check the debtor's electronically signed PDF and archive
+    it beside the document it signs."""
+    if args.batch_kind is None:
+        _usage(args, "documents signed: informe o PDF assinado (documents signed ARQUIVO.pdf)")
+    if any(t is not None for t in targets) or args.out or args.min_days_late is not None:
+        _usage(args, "documents signed: use só o ARQUIVO.pdf (e --json)")
+    with open_services(args) as services:
+        received = services.signatures.receive(Path(args.batch_kind))
+    signed = received.signed
+    if args.json:
+        print_json(signed_json(signed))
+        return EXIT_OK
+    for line in signed_report_lines(signed, received.again):
+        print(line)
+    return EXIT_OK
+
+
+def signed_json(signed: SignedDocument) -> dict[str, Any]:
+    """The keys scripts rely on (docs/CLI.md): the verification of a signed document."""
+    return {
+        "document_id": signed.document_id,
+        "original_document_id": signed.original_document_id,
+        "kind": signed.original_kind,
+        "contract_id": signed.contract_id,
+        "agreement_id": signed.agreement_id,
+        "patient_id": signed.patient_id,
+        "signer_name": signed.signer_name,
+        "signer_cpf": signed.signer_cpf,
+        "signed_at": signed.signed_at.isoformat(timespec="seconds") if signed.signed_at else None,
+        "intact": signed.intact,
+        "valid": signed.valid,
+        "covers_original": signed.covers_original,
+        "trusted": signed.trusted,
+        "matches_debtor": signed.matches_debtor,
+        "notes": list(signed.notes),
+        "signatures": [signer_record(s) for s in signed.signers],
+    }
+
+
+def signed_report_lines(signed: SignedDocument, again: bool) -> list[str]:
+    what = KIND_LABELS.get(signed.original_kind, signed.original_kind)
+    head = (
+        f"Documento assinado {signed.document_id}: "
+        + ("já estava arquivado; conferência refeita. " if again else "arquivado. ")
+        + f"Assina o documento {signed.original_document_id} ({what}"
+        + (f" do acordo {signed.agreement_id}" if signed.agreement_id else "")
+        + (f" do contrato {signed.contract_id}" if signed.contract_id else "")
+        + ")."
+    )
+    lines = [head]
+    for signer in signed.signers:
+        when = f" em {signer.signed_at:%d/%m/%Y %H:%M}" if signer.signed_at else ""
+        lines.append(f"Assinado por {who(signer)}{when}.")
+    lines += [f"[{'sim' if ok else 'não'}] {question}" for question, ok in signed.checks]
+    lines += list(signed.notes)
+    return lines

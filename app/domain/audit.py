@@ -95,6 +95,10 @@ ACTION_LABELS: dict[str, str] = {
     "document.generate": "Documento arquivado",
     "contact.log": "Contato registrado",
     "backup.restore": "Backup restaurado",
+    "document.signed": "Documento assinado eletronicamente recebido",
+    "document.signature_checked": "Assinatura eletrônica conferida de novo",
+    "trust.add": "Certificado confiável adicionado",
+    "trust.remove": "Certificado confiável removido",
 }
 
 # Audited actions that change no money (evidence of what was sent and said): the cached overdue
@@ -116,6 +120,7 @@ ENTITY_LABELS: dict[str, str] = {
     "regua_step": "Régua de cobrança",
     "document": "Documento",
     "contact_log": "Contato",
+    "trusted_certificate": "Certificado confiável",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -160,6 +165,12 @@ FIELD_LABELS: dict[str, str] = {
     "log_entries": "linhas da auditoria",
     "log_last_id": "última linha",
     "set_aside": "banco anterior guardado em",
+    "original_document_id": "documento original",
+    "intact": "assinatura íntegra",
+    "trusted": "cadeia verificada",
+    "matches_debtor": "assinado pelo devedor",
+    "subject": "certificado",
+    "is_root": "raiz",
     "holidays": "feriados municipais",
 }
 

@@ -62,6 +62,7 @@ class DocumentKind(StrEnum):
     EXTRATO = "extrato"
     RELATORIO = "relatorio"
     DOSSIE = "dossie"  # dossiê de cobrança: the summary of a patient's whole collection history
+    ASSINADO = "assinado"  # a contract or confissão the debtor signed electronically, sent back
 
 
 LABELS: dict[str, str] = {

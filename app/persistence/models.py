@@ -432,19 +432,62 @@ class Document(Timestamps, Base):
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
     generated_at: Mapped[datetime] = mapped_column(DateTime)
     as_of: Mapped[date | None] = mapped_column(Date)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Indexed: a signed file that comes back is matched to the archived original by its hash.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_path: Mapped[str] = mapped_column(String(500))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # What an aviso prévio announced: {"installments": [numbers], "amount_cents": N}. The
     # inclusion registers no other installment and no more money.
     announced: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A signed copy (kind ``assinado``) points at the archived document whose bytes it signs.
+    original_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+
+
+class SignatureCheck(Timestamps, Base):
+    """The verification of a document the debtor signed electronically and sent back (a
+    ``document`` of kind ``assinado``): who the certificate names, and what was checked. Done
+    again, and updated, each time the same file is received (a root trusted since then)."""
+
+    __tablename__ = "signature_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_cpf: Mapped[str | None] = mapped_column(String(11))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)  # as the signer's software said
+    intact: Mapped[bool] = mapped_column(Boolean)
+    valid: Mapped[bool] = mapped_column(Boolean)
+    covers_original: Mapped[bool] = mapped_column(Boolean)
+    trusted: Mapped[bool] = mapped_column(Boolean)
+    matches_debtor: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    signatures: Mapped[list[Any]] = mapped_column(JSON, default=list)  # every signature
+    verified_at: Mapped[datetime] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class TrustedCertificate(Timestamps, Base):
+    """A certificate the gestor trusts for checking signatures: a root (ICP-Brasil's, the
+    gov.br's) is an anchor; any other is only a link of a chain."""
+
+    __tablename__ = "trusted_certificate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    issuer: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    pem: Mapped[str] = mapped_column(Text)
+    is_root: Mapped[bool] = mapped_column(Boolean)
+    not_before: Mapped[datetime] = mapped_column(DateTime)
+    not_after: Mapped[datetime] = mapped_column(DateTime)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class AuditLog(Base):
     """Append-only: who changed what money, when, with the values before and after.
 
     The database itself refuses UPDATE, DELETE and REPLACE on this table (triggers of migrations
-    0003 and 0009), and each line is sealed with a hash chained to the line before it
+    0003 and 0010), and each line is sealed with a hash chained to the line before it
     (``app.domain.audit``): a line changed or removed by any other means shows.
     """
 

@@ -34,6 +34,7 @@ from app.persistence.repositories.negativacao import NegativacaoRepository
 from app.persistence.repositories.patients import PatientRepository
 from app.persistence.repositories.payments import PaymentRepository
 from app.persistence.repositories.personal_data import PersonalDataRepository
+from app.persistence.repositories.signatures import SignatureRepository
 from app.persistence.repositories.users import UserRepository
 
 _DUPLICATE = "Este registro acabou de ser gravado em outro computador; nada foi salvo aqui."
@@ -56,6 +57,7 @@ class UnitOfWork:
     agreements: AgreementRepository
     negativacoes: NegativacaoRepository
     documents: DocumentRepository
+    signatures: SignatureRepository
     collection: CollectionRepository
     users: UserRepository
     audit: AuditRepository
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.agreements = AgreementRepository(session)
         self.negativacoes = NegativacaoRepository(session)
         self.documents = DocumentRepository(session)
+        self.signatures = SignatureRepository(session)
         self.collection = CollectionRepository(session)
         self.users = UserRepository(session)
         self.audit = AuditRepository(session)

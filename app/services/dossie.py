@@ -4,7 +4,8 @@ one ZIP with everything a lawyer or the Juizado Especial Cível needs about a pa
 - ``resumo-DOS-….pdf`` — the summary (``app.documents.dossie``), archived like every other
   document (kind ``dossie``, with its SHA-256);
 - ``documentos/`` — exact copies of every archived PDF about the patient (contract,
-  notifications, avisos, confissão…), each checked against its SHA-256 first: a file missing
+  notifications, avisos, confissão, the copies the debtor signed electronically…), each
+  checked against its SHA-256 first: a file missing
   or changed since it was generated is not copied, and the summary says so;
 - ``SHA256SUMS.txt`` — the hash of every file in the ZIP (``sha256sum -c``).
 
@@ -122,6 +123,7 @@ class DossieService(FilingService):
                     for v in negativacoes
                 ),
                 documents=tuple(listed),
+                signatures=tuple(uow.signatures.for_patient(patient_id)),
             )
             pdf = render(dossie.render, letterhead, facts)
             summary_name = f"resumo-{letterhead.reference}.pdf"

@@ -451,9 +451,11 @@ class NegativacaoService(Service):
 
 def title_facts(uow: UnitOfWorkPort, contract: models.Contract) -> TitleFacts:
     """What proves the contract's debt: its recorded signing date, or the acordo it carries with
-    the acceptance and the archived confissão (the checklist's *título* item)."""
+    the acceptance and the archived confissão, and the copies of them the debtor signed
+    electronically (the checklist's *título* item)."""
+    e_signed = uow.signatures.for_titles(contract.id, contract.agreement_id)
     if contract.agreement_id is None:
-        return TitleFacts(signed_on=contract.signed_at)
+        return TitleFacts(signed_on=contract.signed_at, e_signed=e_signed)
     agreement = uow.agreements.get(contract.agreement_id)
     confessions = uow.negativacoes.documents_of(
         (DocumentKind.CONFISSAO.value,), contract.id, contract.agreement_id
@@ -464,6 +466,7 @@ def title_facts(uow: UnitOfWorkPort, contract: models.Contract) -> TitleFacts:
         agreement_id=contract.agreement_id,
         accepted_on=agreement.accepted_on if agreement is not None else None,
         confession=ArchivedFact(last[0], last[1], last[2].date()) if last else None,
+        e_signed=e_signed,
     )
 
 

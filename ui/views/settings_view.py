@@ -1,5 +1,5 @@
 """Configurações: the clinic's identification and charge policy, the régua, users and backups,
-and the audit log."""
+the audit log, the database, and the certificates trusted for electronic signatures."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from ui.views.database_tab import DatabaseTab
 from ui.views.placeholder import PlaceholderView
 from ui.views.regua_settings import ReguaSettings
 from ui.views.transfer_panel import TransferPanel
+from ui.views.trust_tab import TrustTab
 from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.index_editor import IndexEditor
 
@@ -215,6 +216,8 @@ class SettingsView(QWidget):
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("Auditoria"))
         self.database_tab = DatabaseTab(services.database)
         self.database_tab_index = self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
+        self.trust = TrustTab(services.trust)
+        self.trust_tab = self.tabs.addTab(self.trust, self.tr("Certificados confiáveis"))
         self.tabs.currentChanged.connect(self._tab_opened)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -236,11 +239,13 @@ class SettingsView(QWidget):
         self.tabs.setTabVisible(self.security_tab, can_admin)
         self.tabs.setTabVisible(self.audit_tab, can_audit)
         self.tabs.setTabVisible(self.database_tab_index, can_admin)
+        self.tabs.setTabVisible(self.trust_tab, can_settings)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
 
     def _tab_opened(self, index: int) -> None:
         widget = self.tabs.widget(index)
         load = getattr(widget, "load", None)
-        if index in (self.regua_tab, self.security_tab, self.audit_tab) and callable(load):
+        opens = (self.regua_tab, self.security_tab, self.audit_tab, self.trust_tab)
+        if index in opens and callable(load):
             load()

@@ -3,6 +3,7 @@ needs that no other screen reads."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
@@ -35,6 +36,8 @@ class DocumentRepository(Repository):
             d.as_of,
             d.sha256,
             d.file_path,
+            d.agreement_id,
+            d.original_document_id,
         ).outerjoin(pt, pt.id == d.patient_id)
         return cast(Select[Any], stmt)
 
@@ -51,7 +54,15 @@ class DocumentRepository(Repository):
             as_of=row[7],
             sha256=row[8],
             file_path=row[9],
+            agreement_id=row[10],
+            original_document_id=row[11],
         )
+
+    def by_sha256(self, digests: Collection[str]) -> list[ArchivedDocument]:
+        """Archived documents with one of these SHA-256 hashes, oldest first."""
+        d = models.Document
+        stmt = self._listing().where(d.sha256.in_(sorted(set(digests)))).order_by(d.id)
+        return [self._archived(r) for r in self.session.execute(stmt)]
 
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
         """Documents about the patient or about contracts they pay for (responsável)."""

@@ -41,6 +41,7 @@ class FilingService(Service):
         contract_id: int | None = None,
         payment_id: int | None = None,
         agreement_id: int | None = None,
+        original_document_id: int | None = None,
         sync: bool = True,
         announced: dict[str, Any] | None = None,
     ) -> tuple[models.Document, Path]:
@@ -58,6 +59,7 @@ class FilingService(Service):
                 contract_id=contract_id,
                 payment_id=payment_id,
                 agreement_id=agreement_id,
+                original_document_id=original_document_id,
                 generated_at=now,
                 as_of=letterhead.as_of,
                 sha256=sha256(pdf),
@@ -160,6 +162,8 @@ def archived(row: models.Document, patient_name: str) -> ArchivedDocument:
         as_of=row.as_of,
         sha256=row.sha256,
         file_path=row.file_path,
+        agreement_id=row.agreement_id,
+        original_document_id=row.original_document_id,
     )
 
 
