@@ -13,7 +13,7 @@ import tempfile
 import time as time_module
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any
@@ -30,6 +30,7 @@ from app.domain.catalog import ContactOutcome
 from app.domain.contracts import ContractForm
 from app.domain.layouts import LAYOUTS
 from app.domain.money import format_brl
+from app.domain.reports.period import ReportKind
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
@@ -43,6 +44,7 @@ from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
 from ui.views.documents_view import DocumentsView
+from ui.views.reports.section import STATEMENTS, ReportsSection
 
 TODAY = date(2026, 11, 25)
 
@@ -291,6 +293,88 @@ def negativacao_screens(
     print(f"wrote {documents / 'dossie'}-1.png")
 
 
+def report_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Each Relatório as it opens (the caixa with its drawer counted), Extratos em lote, and
+    page 1 of a printed report."""
+    window.resize(1366, 860)
+    reports = window.show_section("Relatórios")
+    assert isinstance(reports, ReportsSection)
+    for index in range(reports.kind.count()):
+        kind = str(reports.kind.itemData(index))
+        reports.kind.setCurrentIndex(index)
+        if kind == STATEMENTS:
+            save(window, app, out / "relatorios-extratos.png")
+            continue
+        wait_for(app, lambda: reports.result is not None and not reports.busy)
+        if kind == ReportKind.CAIXA.value:
+            panel = reports.cash_count
+            expected = reports.result.report.expected_cash(TODAY)  # type: ignore[union-attr]
+            panel.amount.setText(format_brl(expected - 500, symbol=False))
+            panel.note.setText("R$ 5,00 de troco dado a mais")
+            panel.record()
+            wait_for(app, lambda: reports.result is not None and not reports.busy)
+        save(window, app, out / f"relatorios-{kind}.png")
+        if kind == ReportKind.INADIMPLENCIA.value:
+            document = window.services.reports.print(reports.result)  # type: ignore[arg-type]
+            target = out / "documents" / "relatorio-inadimplencia"
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", document.file_path,
+                 str(target)],
+                check=True,
+            )  # fmt: skip
+            print(f"wrote {target}-1.png")
+
+
+def sample_statement(services: Services, folder: Path) -> Path:
+    """A week of the clinic's bank account as the bank exports it: PIX from patients (with
+    EmDia's txid, with the CPF masked, with the name cut short), a card settlement, a transfer
+    of the clinic's own, a stranger and a fee — made from the demo clinic's real debts."""
+    from app.adapters.ofx import render_statement
+    from app.domain.bank import BankAccountRef, StatementLine
+    from app.domain.text import fold
+
+    day = TODAY - timedelta(days=1)
+    rows = services.overdue.worklist().rows
+    lines: list[StatementLine] = []
+    for k, row in enumerate(rows[:6]):
+        view = services.contracts.get(row.contract_id, day)
+        owed = next(x for x in view.lines if x.is_open)
+        name = fold(row.payer_name).upper()
+        cpf = services.patients.get(row.payer_id).data.cpf or "00000000000"
+        memo = (
+            f"PIX RECEBIDO EMDIAC{row.contract_id:06d}P{owed.number:02d}",
+            f"Transferência recebida pelo Pix - {name} - •••.{cpf[3:6]}.{cpf[6:9]}-•• - "
+            "BCO DO BRASIL S.A. (0001) Agência: 1234 Conta: 5678-9",
+            f"PIX TRANSF {name.split()[0]} {name.split()[-1][:1]}{day:%d/%m}",
+            f"PIX RECEBIDO {name}",
+        )[k % 4]
+        lines.append(StatementLine(f"2611{k:04d}", day, owed.total_cents, "CREDIT", memo))
+    lines += [
+        StatementLine("26119001", day, 184_320, "CREDIT", "REDE VISA CRED 23/11"),
+        StatementLine("26119002", day, 500_000, "CREDIT", "TRANSF ENTRE CONTAS MESMA TITULARIDADE"),
+        StatementLine("26119003", day, 25_000, "CREDIT", "PIX RECEBIDO GUSTAVO HENRIQUE BRAGA"),
+        StatementLine("26119004", day, -4_590, "DEBIT", "TAR PACOTE SERVICOS"),
+    ]
+    path = folder / "extrato-demo.ofx"
+    account = BankAccountRef("0341", "1234", "56789-0", "Itaú Unibanco")
+    path.write_text(render_statement(account, lines), encoding="utf-8")
+    return path
+
+
+def bank_screens(
+    app: QApplication, window: MainWindow, services: Services, tmp: Path, out: Path
+) -> None:
+    """Cobrança → Conciliação bancária after importing a week's statement, a suggestion selected."""
+    bank = window.collection.bank
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(bank)
+    bank.import_file(sample_statement(services, tmp))
+    wait_for(app, lambda: bank.import_button.isEnabled() and bool(bank.summary.text()))
+    suggestion = next((i for i, x in enumerate(bank.lines) if x.status.value == "suggested"), 0)
+    bank.table.selectRow(suggestion)
+    save(window, app, out / "conciliacao.png")
+
+
 def main(out_dir: str) -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -508,6 +592,8 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-regua-recusa.png")
 
         negativacao_screens(app, window, services, late, Path(tmp), out)
+        window.resize(1366, 728)
+        bank_screens(app, window, services, Path(tmp), out)
 
         window.show_section("Relatórios")
         # Início: the owner's dashboard.
@@ -542,9 +628,7 @@ def main(out_dir: str) -> int:
         window.open_patient(row.patient_id)
         save(window, app, out / "paciente-suspender.png")
 
-        window.resize(1280, 780)
-        window.show_section("Relatórios")
-        save(window, app, out / "secao-em-construcao.png")
+        report_screens(app, window, out)
         window.close()
 
         # The same clinic on Saturday afternoon: nothing may be sent, and each row says why.

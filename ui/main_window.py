@@ -42,7 +42,7 @@ from ui.views.contracts_view import ContractsView
 from ui.views.dashboard_view import DashboardView
 from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
-from ui.views.placeholder import PlaceholderView
+from ui.views.reports.section import ReportsSection
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
 
@@ -126,20 +126,14 @@ class MainWindow(QMainWindow):
         self.settings_view = SettingsView(
             services, security=self.security_view, audit=self.audit_view
         )
-        reports = PlaceholderView(
-            self.tr("Relatórios"),
-            self.tr(
-                "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da dívida, "
-                "com exportação para planilha."
-            ),
-        )
+        self.reports_view = ReportsSection(services, self.desk)
         return {
             "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
             "Cobrança": self.collection,
             "Documentos": self.documents_view,
-            "Relatórios": reports,
+            "Relatórios": self.reports_view,
             "Configurações": self.settings_view,
         }
 
@@ -197,6 +191,7 @@ class MainWindow(QMainWindow):
         self.today_view.document_requested.connect(self.on_document_requested)
         self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
         self.collection.open_patient.connect(self.open_patient)
+        self.collection.bank.changed.connect(self._reload_patient_page)
         self.dashboard.show_bucket.connect(self.show_overdue_bucket)
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         self.settings_view.clinic_changed.connect(self.update_title)
@@ -213,6 +208,7 @@ class MainWindow(QMainWindow):
         self.lock_button.setVisible(actor.is_user)
         if not actor.is_user:
             self.idle.stop()
+        self.reports_view.apply_permissions(actor.can(Permission.REPORTS))
         self.settings_view.apply_permissions(
             actor.can(Permission.SETTINGS),
             actor.can(Permission.USERS) or actor.can(Permission.BACKUPS),
@@ -368,6 +364,12 @@ class MainWindow(QMainWindow):
             ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
             15_000,
         )
+
+    def _reload_patient_page(self) -> None:
+        """Payments registered from the bank statement move the open patient's balances."""
+        page = self.patients.page
+        if page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")

@@ -11,6 +11,8 @@ from here:
   ``IdentityChecks``;
 - ``words``: an amount in words for receipts and contracts (``num2words``);
 - ``qr``: the QR code of a PIX BR Code (``qrcode``, ``Pillow``);
+- ``ofx``: the bank statement file (OFX) as the domain's ``Statement`` (``ofxparse``), mended
+  first where Brazilian banks' exports break the library.
 - ``signatures``: the electronic signatures of a PDF and the certificate files a clinic trusts
   (``pyHanko``, ``asn1crypto``), read offline.
 

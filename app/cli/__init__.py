@@ -18,12 +18,14 @@ from collections.abc import Sequence
 
 from app.cli import (
     agreements,
+    bank,
     collection,
     core,
     database,
     documents,
     money,
     negativacao,
+    report_kinds,
     reports,
     security,
     transfer,
@@ -54,6 +56,8 @@ GROUPS = (
     collection.register,
     agreements.register,
     negativacao.register,
+    report_kinds.register_cash,
+    bank.register,
     trust.register,
 )
 

@@ -14,6 +14,7 @@ class PaymentMethod(StrEnum):
     CARTAO = "cartao"
     DINHEIRO = "dinheiro"
     CHEQUE = "cheque"
+    TRANSFERENCIA = "transferencia"  # TED/DOC into the clinic's account (seen in its statement)
 
 
 class ContractStatus(StrEnum):
@@ -71,6 +72,7 @@ LABELS: dict[str, str] = {
     PaymentMethod.CARTAO: "Cartão",
     PaymentMethod.DINHEIRO: "Dinheiro",
     PaymentMethod.CHEQUE: "Cheque",
+    PaymentMethod.TRANSFERENCIA: "Transferência",
     ContractStatus.ACTIVE: "Ativo",
     ContractStatus.SETTLED: "Quitado",
     ContractStatus.RENEGOTIATED: "Renegociado",

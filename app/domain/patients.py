@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from app.domain import identity
+from app.domain import identity, limits
 from app.domain.dates import parse_date
 from app.domain.identity import IdentityChecks
 from app.domain.text import clean_name
@@ -142,6 +142,25 @@ FIELD_LABELS: dict[str, str] = {
     "responsible_name": "Nome do responsável",
     "responsible_phone": "Telefone do responsável",
     "responsible_email": "E-mail do responsável",
+    "street": "Endereço",
+    "number": "Número",
+    "complement": "Complemento",
+    "district": "Bairro",
+    "city": "Cidade",
+    "notes": "Observações",
+}
+# The longest text each field takes (the columns of ``patient``; see ``app.domain.limits``).
+TEXT_LENGTHS: dict[str, int] = {
+    "name": limits.COLUMNS["patient.name"],
+    "email": limits.COLUMNS["patient.email"],
+    "street": limits.COLUMNS["patient.street"],
+    "number": limits.COLUMNS["patient.number"],
+    "complement": limits.COLUMNS["patient.complement"],
+    "district": limits.COLUMNS["patient.district"],
+    "city": limits.COLUMNS["patient.city"],
+    "notes": limits.NOTE,
+    "responsible_name": limits.COLUMNS["patient.name"],
+    "responsible_email": limits.COLUMNS["patient.email"],
 }
 
 
@@ -215,7 +234,7 @@ def validate_responsible(
 def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) -> PatientData:
     """Clean ``form`` or raise ValidationError with every problem found (nothing is saved).
     ``checks`` answers whether a CPF, phone or e-mail is valid."""
-    errors: list[FieldError] = []
+    errors = limits.form_text_errors(form, FIELD_LABELS, TEXT_LENGTHS)
     name = _full_name(form.name, "name", errors)
 
     cpf: str | None = None
@@ -267,7 +286,7 @@ def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) 
             )
 
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(limits.first_per_field(errors))
     return PatientData(
         name=name,
         cpf=cpf,

@@ -483,11 +483,26 @@ class TrustedCertificate(Timestamps, Base):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
+class CashCount(Timestamps, Base):
+    """Conferência do caixa: the cash someone counted in the drawer on a day, against what EmDia
+    expected from the day's payments and estornos in dinheiro. Never changed: a recount is a
+    new row (the latest of a day is the one that counts); each one is audited."""
+
+    __tablename__ = "cash_count"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    expected_cents: Mapped[int] = mapped_column(Cents)
+    counted_cents: Mapped[int] = mapped_column(Cents)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
 class AuditLog(Base):
     """Append-only: who changed what money, when, with the values before and after.
 
     The database itself refuses UPDATE, DELETE and REPLACE on this table (triggers of migrations
-    0003 and 0010), and each line is sealed with a hash chained to the line before it
+    0003 and 0012), and each line is sealed with a hash chained to the line before it
     (``app.domain.audit``): a line changed or removed by any other means shows.
     """
 
@@ -507,3 +522,62 @@ class AuditLog(Base):
     # written by ``AuditRepository`` as the transaction commits.
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class BankAccount(Timestamps, Base):
+    """A bank account of the clinic, as its statement files name it (parts may be empty: some
+    banks leave them out of the file)."""
+
+    __tablename__ = "bank_account"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "branch_id", "account_id", name="uq_bank_account_identity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(20), default="")
+    branch_id: Mapped[str] = mapped_column(String(30), default="")
+    account_id: Mapped[str] = mapped_column(String(40), default="")
+    bank_name: Mapped[str] = mapped_column(String(120), default="")
+
+
+class BankTransaction(Timestamps, Base):
+    """A credit of an imported bank statement, and what became of it (conciliação bancária).
+
+    ``state``: ``open`` (waiting for someone to register or ignore it), ``ignored`` (not a
+    patient's payment: ``ignore_reason``), ``registered`` (the payments it became, or the desk
+    payment it was recognised as: ``BankPaymentLink``). The bank's FITID is unique per account,
+    so importing the same statement again writes nothing twice."""
+
+    __tablename__ = "bank_transaction"
+    __table_args__ = (
+        UniqueConstraint("account_id", "fitid", name="uq_bank_transaction_account_fitid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("bank_account.id"))
+    fitid: Mapped[str] = mapped_column(String(255))
+    posted_on: Mapped[date] = mapped_column(Date, index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    memo: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    ignore_reason: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class BankPaymentLink(Timestamps, Base):
+    """A payment a statement credit became (or, ``linked_existing``, the desk payment it was
+    recognised as). A payment belongs to one credit at most; one credit may become several
+    payments (one PIX of a responsável covering two contracts)."""
+
+    __tablename__ = "bank_payment_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("bank_transaction.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
+    linked_existing: Mapped[bool] = mapped_column(Boolean, default=False)

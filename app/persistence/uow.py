@@ -22,9 +22,13 @@ from app.persistence import models
 from app.persistence.bulk import BulkLoader
 from app.persistence.db import explain
 from app.persistence.queries.receivables import ReceivablesQueries
+from app.persistence.queries.reconciliation import ReconciliationQueries
+from app.persistence.queries.reports import ReportQueries
 from app.persistence.repositories._sql import begin_write
 from app.persistence.repositories.agreements import AgreementRepository
 from app.persistence.repositories.audit import AuditRepository
+from app.persistence.repositories.bank import BankRepository
+from app.persistence.repositories.cash_counts import CashCountRepository
 from app.persistence.repositories.clinic import ClinicRepository
 from app.persistence.repositories.collection import CollectionRepository
 from app.persistence.repositories.contracts import ContractRepository
@@ -64,6 +68,10 @@ class UnitOfWork:
     indexes: IndexRepository
     personal_data: PersonalDataRepository
     receivables: ReceivablesQueries
+    reports: ReportQueries
+    cash_counts: CashCountRepository
+    bank: BankRepository
+    reconciliation: ReconciliationQueries
     bulk: BulkLoader
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -85,6 +93,10 @@ class UnitOfWork:
         self.indexes = IndexRepository(session)
         self.personal_data = PersonalDataRepository(session)
         self.receivables = ReceivablesQueries(session)
+        self.reports = ReportQueries(session)
+        self.cash_counts = CashCountRepository(session)
+        self.bank = BankRepository(session)
+        self.reconciliation = ReconciliationQueries(session)
         self.bulk = BulkLoader(session)
         return self
 

@@ -2,7 +2,7 @@
 was not tampered with.
 
 Writing happens through ``Service.audit`` inside each use case's transaction; nobody can change or
-delete a line afterwards (the database refuses it, migrations 0003 and 0010), and each line is
+delete a line afterwards (the database refuses it, migrations 0003 and 0012), and each line is
 sealed to the one before it, so a change made around those triggers shows (``verify``).
 """
 

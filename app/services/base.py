@@ -111,6 +111,15 @@ class Context:
     # never pinned by a user flag (app/clock.py).
     wall_clock: Clock = field(default_factory=SystemClock)
 
+    # For a clinic on the server (no SQLCipher key): this PC's own encrypted file's key, which
+    # sealed the documents archived before the move and seals the ones archived from now on.
+    archive_key: DataKey | None = None
+
+    @property
+    def documents_key(self) -> DataKey | None:
+        """The key this PC's archived documents are sealed with (``None``: stored plain)."""
+        return self.key if self.key is not None else self.archive_key
+
 
 class Service:
     def __init__(self, ctx: Context) -> None:

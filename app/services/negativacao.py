@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.domain import limits
 from app.domain.catalog import DocumentKind
 from app.domain.dates import format_date, parse_date
 from app.domain.law import DebtLine, Status, contract_debt
@@ -298,8 +299,9 @@ class NegativacaoService(Service):
         elif on > self.latest_record_day():
             errors.append(FieldError("date", "Data da inclusão: não pode ser depois de hoje."))
         protocol = form.protocol.strip()
-        if len(protocol) > 80:
-            errors.append(FieldError("protocol", "Protocolo: use até 80 caracteres."))
+        problem = limits.text_problem(protocol, "Protocolo", limits.COLUMNS["negativacao.protocol"])
+        if problem is not None:
+            errors.append(FieldError("protocol", problem))
         if errors:
             raise ValidationError(errors)
         assert bureau is not None
@@ -400,8 +402,10 @@ class NegativacaoService(Service):
                         + ").",
                     )
                 )
-            elif len(reason) > 200:
-                errors.append(FieldError("reason", "Motivo: use até 200 caracteres."))
+            elif problem := limits.text_problem(
+                reason, "Motivo", limits.COLUMNS["negativacao.removal_reason"]
+            ):
+                errors.append(FieldError("reason", problem))
             if errors:
                 raise ValidationError(errors)
             assert isinstance(on, date)

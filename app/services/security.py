@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.text import parse_int
 from app.errors import EmDiaError, ValidationError
 from app.persistence.sqlite_files import is_encrypted
 from app.security import keystore, unlock
@@ -70,10 +71,8 @@ class SecurityService(Service):
 
     def set_idle_lock_minutes(self, text: str) -> int:
         self.require(Permission.USERS)
-        try:
-            minutes = int(str(text).strip())
-        except ValueError:
-            minutes = -1
+        parsed = parse_int(str(text))
+        minutes = -1 if parsed is None else parsed
         if not 0 <= minutes <= MAX_IDLE_MINUTES:
             raise ValidationError.single(
                 "idle_lock_minutes",

@@ -106,7 +106,7 @@ class SignatureService(FilingService):
         else:
             assert agreement_id is not None
             document = self.documents.confession(agreement_id)
-        data = self.archive.archived_file(document.id).read_bytes()
+        data = self.archive.archived_bytes(document.id)
         try:
             target.write_bytes(data)
         except OSError as exc:

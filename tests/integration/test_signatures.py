@@ -84,9 +84,9 @@ def test_send_for_signing_saves_the_archived_contract_and_says_how_to_sign(
     package = services.signatures.send_for_signing(
         tmp_path / "para-assinar.pdf", contract_id=contract_id
     )
-    archived = Path(services.archive.archived_file(package.document.id))
+    archived = services.archive.archived_bytes(package.document.id)
     assert package.document.kind == DocumentKind.CONTRATO
-    assert package.path.read_bytes() == archived.read_bytes()
+    assert package.path.read_bytes() == archived
     message = package.message
     assert message.startswith("Olá, Maria!")  # the responsável financeiro signs, not the minor
     assert "assinador.iti.br" in message and "gov.br" in message and "e-CPF" in message
@@ -121,7 +121,7 @@ def test_a_contract_signed_by_the_debtor_is_archived_beside_the_original(
     assert archived.kind == DocumentKind.ASSINADO
     assert archived.original_document_id == signed.original_document_id
     assert archived.sha256 == hashlib.sha256(data).hexdigest() == signed.file_sha256
-    assert Path(services.archive.archived_file(signed.document_id)).read_bytes() == data
+    assert services.archive.archived_bytes(signed.document_id) == data
     original_doc = services.archive.get(signed.original_document_id)
     assert original_doc.kind == DocumentKind.CONTRATO
     assert original_doc.sha256 == hashlib.sha256(original).hexdigest()
@@ -397,7 +397,7 @@ def test_the_dossie_lists_the_signature_and_carries_the_signed_file(
 
     result = services.dossie.export(signed.patient_id or 0, tmp_path / "dossie")
 
-    text = pdf_text(services.archive.archived_file(result.summary.id))
+    text = pdf_text(services.archive.viewable_file(result.summary.id))
     assert "Assinaturas eletrônicas" in text
     assert "MARIA APARECIDA ARAUJO" in text and "111.444.777-35" in text
     assert f"documento {signed.original_document_id}" in text

@@ -17,6 +17,21 @@ class DocumentRepository(Repository):
     def add(self, row: models.Document, *, flush: bool = True) -> models.Document:
         return self._add(row, flush=flush)
 
+    def unsealed_files(self, sealed_suffix: str) -> list[tuple[int, str, str]]:
+        """``(id, file_path, sha256)`` of archived files not yet sealed (their path does not end
+        in ``sealed_suffix``): a clinic encrypted after it had generated documents."""
+        d = models.Document
+        stmt = select(d.id, d.file_path, d.sha256).where(
+            d.file_path.not_like(f"%{escape_like(sealed_suffix)}", escape="\\")
+        )
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.session.execute(stmt)]
+
+    def move_file(self, document_id: int, file_path: str) -> None:
+        """The same document, now in ``file_path`` (sealed in place of the plain file)."""
+        row = self.session.get(models.Document, document_id)
+        if row is not None:
+            row.file_path = file_path
+
     def get(self, document_id: int) -> ArchivedDocument | None:
         stmt = self._listing().where(models.Document.id == document_id)
         row = self.session.execute(stmt).first()

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from app.domain import limits
 from app.domain.catalog import ContactOutcome, label
 from app.domain.contacts import parse_channel, parse_outcome
 from app.domain.dates import format_date, parse_date
+from app.domain.law import contract_debt
 from app.domain.money import format_brl, parse_money_field
 from app.domain.promises import PROMISE_STATUS_LABELS, PaymentFact, promise_status, with_payments
 from app.domain.regua import DEFAULT_STEPS
@@ -19,6 +21,7 @@ from app.errors import FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.services.base import Context, Permission, Service
 from app.services.collection.drafts import DraftService, MessageDraft
+from app.services.ports import UnitOfWorkPort
 
 MAX_PROMISE_DAYS = 90  # a promise further away than this is a renegotiation, not a promise
 
@@ -37,6 +40,8 @@ class OutcomeForm:
     promise_amount: str = ""
     note: str = ""
     message_text: str = ""
+    # The person confirmed a promise larger than today's debt (paying parcelas ahead).
+    confirm_above_debt: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,17 @@ class ContactLogService(Service):
         promise_cents: int | None = None
         if outcome is ContactOutcome.PROMISED:
             promised_on, promise_cents = self._promise(form, draft, today, errors)
+        elif form.promise_date.strip() or form.promise_amount.strip():
+            errors.append(
+                FieldError(
+                    "promise_amount" if form.promise_amount.strip() else "promise_date",
+                    "Promessa: data e valor prometidos só valem com o resultado 'prometeu' — "
+                    "escolha esse resultado ou deixe a promessa em branco.",
+                )
+            )
+        problem = limits.text_problem(form.note, "Observação", limits.NOTE)
+        if problem is not None:
+            errors.append(FieldError("note", problem))
         if errors:
             raise ValidationError(errors)
         with self.uow() as uow:
@@ -111,6 +127,10 @@ class ContactLogService(Service):
                         "contract",
                         f"Contrato {contract_id}: não é deste paciente.",
                     )
+            if promise_cents is not None and not form.confirm_above_debt:
+                above = self._above_debt(uow, form.patient_id, contract_id, promise_cents, today)
+                if above is not None:
+                    raise ValidationError.single("promise_amount", above)
             installment_id = (
                 draft.installment_id
                 if draft and draft.contract_id == contract_id and draft.step_key == step_key
@@ -155,6 +175,43 @@ class ContactLogService(Service):
             return LoggedContact(
                 log.id, outcome.value, step_key, channel, promise_id, promised_on, promise_cents
             )
+
+    def promise_above_debt(self, form: OutcomeForm) -> str | None:
+        """The question to ask before logging ``form``'s promise when it is larger than
+        everything the patient owes today (``None`` when it is not): the window asks it, the
+        command line wants ``--confirm-above-debt``."""
+        self.require(Permission.MESSAGES)
+        amount = parse_money_field(form.promise_amount, "promise_amount", "Valor prometido")
+        if not isinstance(amount, int) or amount <= 0:
+            return None  # blank or wrong: log_outcome says what is wrong
+        draft = self.drafts.draft_for(form.patient_id)
+        contract_id = form.contract_id or (draft.contract_id if draft else None)
+        with self.uow() as uow:
+            return self._above_debt(uow, form.patient_id, contract_id, amount, self.clock.today())
+
+    @staticmethod
+    def _above_debt(
+        uow: UnitOfWorkPort, patient_id: int, contract_id: int | None, amount: int, today: date
+    ) -> str | None:
+        """A promise is a date for money owed: more than the updated debt of the contract (or
+        of every open contract of the patient) is a typo until the person confirms it."""
+        contracts = (
+            [c for c in (uow.contracts.get(contract_id),) if c is not None]
+            if contract_id is not None
+            else uow.contracts.open_for_patient(patient_id)
+        )
+        debt = 0
+        for contract in contracts:
+            policy = uow.contracts.policy(contract)
+            lines = contract_debt(uow.contracts.ledgers(contract.id), today, policy)
+            debt += sum(line.total_cents for line in lines if line.is_open)
+        if amount <= debt:
+            return None
+        return (
+            f"Valor prometido: {format_brl(amount)} é mais do que a dívida de hoje "
+            f"({format_brl(debt)}). Confira o valor; se o paciente vai mesmo adiantar parcelas, "
+            "confirme o valor acima da dívida."
+        )
 
     @staticmethod
     def _promise(

@@ -9,6 +9,7 @@ Nothing is sent automatically: the person clicks send in WhatsApp or in the e-ma
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +32,7 @@ from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.money import format_brl
 from app.services.collection.contact_log import ContactLogService, OutcomeForm
 from app.services.collection.drafts import MessageDraft
+from ui import ops
 from ui.widgets.buttons import push_button
 from ui.widgets.form import FieldErrors, error_label
 
@@ -286,6 +289,11 @@ class DraftPanel(QWidget):
         if self.draft is not None:
             self.open_patient.emit(self.draft.patient_id, self.draft.contract_id)
 
+    def confirm_above_debt(self, question: str) -> bool:
+        """Asked before a promise larger than the debt is logged (tests answer it)."""
+        answer = QMessageBox.question(self, self.tr("Promessa acima da dívida"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
     def log(self, outcome: ContactOutcome) -> None:
         """Second click: record the result (``logged`` then takes the row off the list)."""
         draft = self.draft
@@ -303,6 +311,12 @@ class DraftPanel(QWidget):
             note=self.note.text(),
             message_text=draft.text,
         )
+        if promised:
+            question = ops.call(self, lambda: self.contacts.promise_above_debt(form))
+            if question is not None:
+                if not self.confirm_above_debt(question):
+                    return
+                form = replace(form, confirm_above_debt=True)
         if not self.errors.attempt(lambda: self.contacts.log_outcome(form)):
             return
         done = self.tr("{name}: {outcome} registrado.").format(

@@ -9,8 +9,8 @@ and REPLACE refused too.
   they are created again. PostgreSQL has no REPLACE; ``INSERT … ON CONFLICT DO UPDATE`` fires the
   UPDATE trigger of 0003, which refuses it.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from alembic import op
 
 from app.domain.audit import GENESIS, canonical, seal
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
