@@ -239,6 +239,11 @@ def test_a_payment_dated_year_one_by_the_desk_is_refused_and_keeps_the_juros(
     code, _, err = run(capsys, "--db", db, "payment", "add", "--contract", str(owing),
                        "--amount", "400,00", "--date", "0001-01-01")  # fmt: skip
     assert code == 1 and "[--date]" in err, err
+    assert "confira o ano (use um ano de 1900 a 2199)" in err
+    # A year within the bounds is still before the contract: refused too.
+    code, _, err = run(capsys, "--db", db, "payment", "add", "--contract", str(owing),
+                       "--amount", "400,00", "--date", "2001-01-01")  # fmt: skip
+    assert code == 1 and "[--date]" in err, err
     assert "anterior ao contrato (02/01/2026)" in err
     after = bootstrap(staff.config, staff.clock)
     try:
