@@ -522,6 +522,7 @@ def main(out_dir: str) -> int:
         wait_until(app, lambda: documents.last_result is not None)
         save(window, app, out / "documentos.png")
 
+        window.show_section("Configurações")
         view = window.settings_view
         view.tabs.setCurrentWidget(view.database_tab)
         tab = view.database_tab
@@ -544,6 +545,8 @@ def main(out_dir: str) -> int:
         settings.tabs.setCurrentIndex(settings.security_tab)
         save(window, app, out / "configuracoes-usuarios-backups.png")
         settings.tabs.setCurrentIndex(settings.audit_tab)
+        audit = window.audit_view
+        wait_until(app, audit.verify_button.isEnabled)  # the integrity check runs off the UI thread
         save(window, app, out / "auditoria.png")
 
         # Cobrança de hoje: the morning list, a WhatsApp draft selected (with its PIX QR).

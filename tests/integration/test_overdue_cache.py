@@ -1,9 +1,11 @@
 """The overdue money the worklist and Início keep between looks (``OverdueService.snapshot``)
-equals a fresh computation after every way a user changes money: payments at the desk, estornos
-(also of a bounced cheque), new contracts (with the entrada paid), new patients, acordos, a
-second PC, an imported spreadsheet, the clinic's correction index and its values, anonymising
-and suspending a patient, and a long random run of payments and estornos. After a payment only
-the patients it touched are recomputed (the snapshot says it was patched, not rebuilt)."""
+equals a fresh computation after every way a user changes money: payments at the desk or
+registered from the bank statement, estornos (also of a bounced cheque), new contracts (with
+the entrada paid), new patients, acordos, a second PC, an imported spreadsheet, the clinic's
+correction index and its values, anonymising and suspending a patient, and a long random run of
+payments and estornos. After a payment only the patients it touched are recomputed (the
+snapshot says it was patched, not rebuilt); contacts logged, documents archived, the cash
+counted and a statement imported change nothing kept."""
 
 from __future__ import annotations
 
@@ -23,10 +25,13 @@ from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.dashboard import Dashboard
 from app.domain.money import format_brl
 from app.domain.patients import PatientForm
+from app.domain.reports.cash import CashCountForm
 from app.persistence import models
+from app.services.collection.contact_log import OutcomeForm
 from app.services.dashboard import DashboardService
 from app.services.overdue import OverdueService, PatientMoney, money_by_patient
 from app.services.patient_figures import Snapshot
+from tests.bank_data import statement_file
 from tests.conftest import TODAY
 from tests.pg import PgServer
 from tests.sheets import cpf
@@ -153,6 +158,32 @@ def test_an_imported_spreadsheet_of_payments_is_seen(clinic: Services, tmp_path:
     report = clinic.transfer.run("payments", table, mapping, file_name=path.name)
     assert report.ok, [str(e) for e in report.errors]
     assert not check(clinic).full
+
+
+def test_a_payment_registered_from_the_bank_statement_patches_like_the_desk(
+    clinic: Services, tmp_path: Path
+) -> None:
+    (patient, contract), (other, _) = debtors(clinic)[:2]
+    before = check(clinic)
+    statement = statement_file(tmp_path, [("CACHE-1", TODAY.isoformat(), 4321, "PIX recebido")])
+    [credit] = clinic.bank.import_statement(statement).lines
+    assert check(clinic).by_patient is before.by_patient  # a credit waiting moves no money
+    assert credit.transaction_id is not None
+    clinic.bank.register(credit.transaction_id, contract)
+    after = check(clinic)
+    assert patched(after, patient, before.by_patient[patient])
+    assert after.by_patient[other] is before.by_patient[other]
+
+
+def test_evidence_and_the_cash_count_keep_the_figures(clinic: Services) -> None:
+    patient, _ = debtors(clinic)[0]
+    before = check(clinic)
+    clinic.contacts.log_outcome(OutcomeForm(patient, "enviado"))
+    clinic.reports.count_cash(CashCountForm(TODAY.isoformat(), "10,00", "o resto foi ao banco"))
+    after = check(clinic)
+    assert after.by_patient is before.by_patient and after.mark != before.mark
+    with clinic.overdue.uow() as uow:
+        assert uow.receivables.changes_since(before.mark).nothing  # their lines were skipped
 
 
 def test_the_correction_index_changes_everyone_it_applies_to(clinic: Services) -> None:

@@ -7,10 +7,12 @@ terms), writes a line of the audit log in the same transaction. So "what changed
 the rows with an id above the newest one seen before:
 
 - new payments, parcelas and contracts → their contract's patient;
-- new audit lines → by the kind of record they are about: a payment, contract, acordo,
-  negativação or patient names its patients; users, backups, the régua and credit checks touch
-  no money; anything else (a correction index, the clinic, a kind this module does not know)
-  means *everything*;
+- new audit lines → skipped when their action changes no money (``NO_MONEY_ACTIONS``: users,
+  the régua, documents archived, contacts logged, the cash counted, the bank statement's own
+  lines — a payment it registers is audited as the desk's); otherwise by the kind of record
+  they are about: a payment, contract, acordo, negativação or patient names its patients;
+  anything else (a correction index, the clinic's terms, a restored backup, an action this
+  module does not know) means *everything*;
 - fewer rows than before (a restore) or a different number of cancelled contracts → everything.
 
 Ids tell the order of commits only if nobody was still writing when the mark was taken. SQLite
@@ -29,6 +31,7 @@ from sqlalchemy import Connection, func, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.domain.audit import NO_MONEY_ACTIONS
 from app.domain.catalog import ContractStatus
 from app.domain.receivables import ChangeMark, MoneyChanges
 from app.persistence import models
@@ -37,8 +40,6 @@ from app.persistence.repositories._sql import chunks
 # The tables whose newest id the mark keeps, in this order.
 MARKED = (models.AuditLog, models.Payment, models.Installment, models.Contract)
 
-# Audit lines about these records change no money (nor who owes it).
-NO_MONEY = frozenset({"app_user", "database", "regua_step", "credit_check", "import"})
 # Audit lines about these name the patients whose money may have changed.
 BY_PATIENT = frozenset({"payment", "contract", "agreement", "negativacao", "patient"})
 
@@ -136,9 +137,9 @@ def _audited(conn: Connection, after_id: int) -> Audited | None:
     contracts, acordos, negativações, patients — or None when one cannot be narrowed down."""
     log = models.AuditLog
     found: dict[str, set[int]] = {kind: set() for kind in BY_PATIENT}
-    lines = conn.execute(select(log.entity, log.entity_id).where(log.id > after_id))
-    for entity, entity_id in lines:
-        if entity in NO_MONEY:
+    lines = conn.execute(select(log.action, log.entity, log.entity_id).where(log.id > after_id))
+    for action, entity, entity_id in lines:
+        if action in NO_MONEY_ACTIONS:
             continue
         if entity not in BY_PATIENT or entity_id is None:
             return None

@@ -142,7 +142,7 @@ class ContactLogService(Service):
                     patient_id=form.patient_id,
                     contract_id=contract_id,
                     installment_id=installment_id,
-                    contacted_at=self.clock.now(),
+                    contacted_at=self.wall_clock.now(),
                     user_id=self.actor.user_id,
                     channel=channel,
                     step_key=step_key,
@@ -163,6 +163,14 @@ class ContactLogService(Service):
                     )
                 )
                 promise_id = promise.id
+            self.audit(
+                uow,
+                "contact.log",
+                "contact_log",
+                log.id,
+                None,
+                _contact_audit(log, promised_on, promise_cents),
+            )
             uow.commit()
             return LoggedContact(
                 log.id, outcome.value, step_key, channel, promise_id, promised_on, promise_cents
@@ -282,3 +290,21 @@ class ContactLogService(Service):
                     )
                 )
         return views
+
+
+def _contact_audit(
+    log: models.ContactLog, promised_on: date | None, promise_cents: int | None
+) -> dict[str, object]:
+    """What the audit log keeps of a contact: who was contacted about what, how, with which
+    result — ids and codes only (the note and the message stay in the contact history, where
+    LGPD anonymisation can reach them)."""
+    after: dict[str, object] = {
+        "patient_id": log.patient_id,
+        "contract_id": log.contract_id,
+        "channel": log.channel,
+        "step": log.step_key,
+        "outcome": log.outcome,
+    }
+    if promised_on is not None:
+        after |= {"promised_on": promised_on.isoformat(), "amount_cents": promise_cents}
+    return after
