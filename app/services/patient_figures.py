@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -65,12 +65,7 @@ class PatientFigures(Generic[T]):
                 snapshot = self._everyone(uow, as_of, uow.receivables.change_mark())
             else:
                 changes = uow.receivables.changes_since(snapshot.mark)
-                if changes.nothing:
-                    # Kept as they are, from the newer mark on (when it is exact): the lines
-                    # that changed no money (a batch of documents, say) are not read again.
-                    if changes.mark.exact:
-                        snapshot = replace(snapshot, mark=changes.mark)
-                else:
+                if not changes.nothing:
                     snapshot = self._after(uow, snapshot, changes)
             self._snapshot = snapshot
             return snapshot
