@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,10 +44,16 @@ from ui.views.patients_section import PatientsSection
 from ui.views.placeholder import PlaceholderView
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
+from ui.widgets.elided import ElidedLabel
 
 log = logging.getLogger("emdia.ui")
 
 DAILY_CHECK_MS = 30 * 60_000
+NAV_WIDTH = 170
+# The size the window opens at on a large screen; a smaller one (the clinic's 1366×768
+# notebook with its taskbar) gets its whole available area instead.
+PREFERRED_SIZE = QSize(1280, 780)
+TITLE_BAR = QSize(0, 32)  # the system's title bar sits above the size we ask for
 DOCUMENT_NAMES = {
     "notificacao": "notificação extrajudicial",
     "aviso-negativacao": "aviso de negativação",
@@ -94,7 +100,7 @@ class MainWindow(QMainWindow):
         self._connect_sections()
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
-        self.resize(1280, 780)
+        self.resize(first_size(self.screen().availableGeometry().size()))
 
         self.idle = IdleWatcher(services.security.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
@@ -141,7 +147,7 @@ class MainWindow(QMainWindow):
         """The list of sections on the left (Ctrl+1…7), the current one on the right."""
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
         for index, name in enumerate(self.SECTIONS):
@@ -164,9 +170,14 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         """Which database, who is logged in, and the lock button (Ctrl+L)."""
-        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
+        # A long path is cut in the middle (its whole text in the tooltip): it never pushes the
+        # lock button off a small screen.
+        self.db_label = ElidedLabel(
+            self.tr("Banco de dados: {where}").format(where=self._where()),
+            mode=Qt.TextElideMode.ElideMiddle,
+        )
         self.db_label.setObjectName("dbLabel")
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.db_label, 1)
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.user_label.setContentsMargins(16, 0, 8, 0)
@@ -380,3 +391,8 @@ class MainWindow(QMainWindow):
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))
         return self.sections[name]
+
+
+def first_size(available: QSize) -> QSize:
+    """The window's first size: the preferred one, never more than the screen has room for."""
+    return PREFERRED_SIZE.boundedTo(available - TITLE_BAR)

@@ -74,6 +74,7 @@ ACTION_LABELS: dict[str, str] = {
     "credit_check.add": "Consulta de crédito registrada",
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
+    "contact.undo": "Resultado de contato desfeito",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -89,6 +90,7 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
+    "contact_log": "Contato de cobrança",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -114,6 +116,9 @@ FIELD_LABELS: dict[str, str] = {
     "waive_charges": "dispensou multa e juros",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
+    "outcome": "resultado",
+    "step_key": "passo",
+    "undone": "desfeito",
 }
 
 

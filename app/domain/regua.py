@@ -23,7 +23,9 @@ How a contract moves along the régua:
 - A **broken promise** (the day passed without the money) moves the patient along: if the
   latest reached step is already done, the next step of the régua is due at once.
 - **agradecimento** (thanks) follows an installment paid late, within a week of the payment,
-  when no collection step is due for that patient.
+  when no collection step is due for that patient and nothing of theirs is overdue any more — a
+  "Muito obrigado!" to someone still late reads as a mistake (the service also waits until
+  nothing is overdue for anyone the same person pays for).
 - **negativação** (manual, gestor) never comes before the aviso de negativação: while the
   notice was not sent, the notice is the step due; once sent, negativação is only *ready* 10
   days later (CDC art. 43 §2) — the engine reports when the notice went.
@@ -361,9 +363,14 @@ def _due_for_contract(
     )
 
 
+def has_overdue(case: PatientCase) -> bool:
+    """Something of this patient is still overdue today (no thank-you while it is)."""
+    return any(i.line.is_open and i.line.days_late > 0 for i in case.open_items)
+
+
 def _thanks(case: PatientCase, steps: Sequence[ReguaStep], today: date) -> DueStep | None:
     thanks = next((s for s in steps if s.key == StepKey.AGRADECIMENTO and s.active), None)
-    if thanks is None:
+    if thanks is None or has_overdue(case):
         return None
     recent = [
         i

@@ -234,6 +234,7 @@ class ReceivablesQueries(Repository):
             .where(
                 log.contacted_at >= datetime.combine(since, time()),
                 log.contacted_at < end_of(as_of),
+                log.undone_at.is_(None),
             )
             .order_by(log.contacted_at.desc(), log.id.desc())
         )
@@ -251,12 +252,18 @@ class ReceivablesQueries(Repository):
         def query(chunk: list[int]) -> Executable:
             latest = (
                 select(log.patient_id, func.max(log.contacted_at))
-                .where(log.patient_id.in_(chunk), log.contacted_at < end_of(as_of))
+                .where(
+                    log.patient_id.in_(chunk),
+                    log.contacted_at < end_of(as_of),
+                    log.undone_at.is_(None),
+                )
                 .group_by(log.patient_id)
             )
             return (
                 select(log.patient_id, log.contacted_at, log.outcome)
-                .where(tuple_(log.patient_id, log.contacted_at).in_(latest))
+                .where(
+                    tuple_(log.patient_id, log.contacted_at).in_(latest), log.undone_at.is_(None)
+                )
                 .order_by(log.id)
             )
 

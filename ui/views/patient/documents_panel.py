@@ -5,7 +5,7 @@ dossiê — set apart at its end; and the archive of what was generated for the 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.catalog import DocumentKind
 from app.domain.contracts import ContractView
@@ -34,8 +34,7 @@ class PrintBar(QWidget):
         super().__init__(parent)
         self.setObjectName("printBar")
         self.buttons: dict[DocumentKind, QPushButton] = {}
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Imprimir:")))
         for kind in CONTRACT_KINDS:  # in the order the desk needs them
             button = QPushButton(self.tr(BUTTON_TEXTS[kind]))
@@ -44,10 +43,7 @@ class PrintBar(QWidget):
             button.clicked.connect(lambda _checked=False, k=kind: self.document_requested.emit(k))
             self.buttons[kind] = button
             row.addWidget(button)
-        self.status = QLabel()
-        self.status.setObjectName("documentsStatus")
-        self.status.setWordWrap(True)
-        row.addWidget(self.status, 1)
+        row.addStretch(1)
         # The last resorts of collection sit apart from the everyday buttons of the header.
         self.negativacao_button = QPushButton(self.tr("Negativação…"))
         self.negativacao_button.setObjectName("negativacao")
@@ -55,6 +51,15 @@ class PrintBar(QWidget):
         self.dossie_button.setObjectName("dossie")
         row.addWidget(self.negativacao_button)
         row.addWidget(self.dossie_button)
+        # On its own line: a long message wraps there instead of widening the window.
+        self.status = QLabel()
+        self.status.setObjectName("documentsStatus")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
 
     def offer_for(self, view: ContractView | None) -> None:
         """Offer only the documents the contract allows today (no carnê without open

@@ -136,8 +136,12 @@ class PatientPage(QWidget):
             return
         standing, summaries = found
         self.show_standing(standing)
-        self.header.pay_button.setEnabled(any(c.status is ContractStatus.ACTIVE for c in summaries))
-        self.header.edit_contract_button.setEnabled(bool(summaries))
+        self.header.offer_contracts(
+            bool(summaries), any(c.status is ContractStatus.ACTIVE for c in summaries)
+        )
+        if select_id is None and standing.row is not None:
+            # Several contracts: open on the one with money overdue, the reason for most visits.
+            select_id = standing.row.debt.contract_ids[0]
         selected = self.contracts.show_contracts(summaries, patient_id, select_id)
         if selected is None:
             self.contract = None
