@@ -35,6 +35,7 @@ from app.services.contracts import ContractService
 from app.services.dashboard import DashboardService
 from app.services.database import DatabaseService
 from app.services.demo import DemoService
+from app.services.desk import DeskService
 from app.services.documents.archive import DocumentArchiveService
 from app.services.documents.batch import DocumentBatchService
 from app.services.documents.single import DocumentService
@@ -67,6 +68,7 @@ class Services:
     archive: DocumentArchiveService
     overdue: OverdueService
     dashboard: DashboardService
+    desk: DeskService
     transfer: TransferService
     users: UserService
     audit: AuditService
@@ -191,6 +193,7 @@ def bootstrap(
         archive=DocumentArchiveService(ctx),
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
+        desk=DeskService(ctx, drafts, overdue),
         transfer=TransferService(ctx, patients, contracts),
         users=UserService(ctx),
         audit=AuditService(ctx),

@@ -218,3 +218,43 @@ def test_stale_contract_edit_asks_to_reload(
     )
     saved = services.contracts.get(contract.summary.id)
     assert saved.description == "Implante" and saved.signed_on is not None
+
+
+def test_enter_registers_the_typed_amount_and_the_receipt_is_offered_right_there(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    """150 + Enter pays R$ 150,00 — never the overdue total a quick-fill button would put there
+    — and the next Enter prints the recibo of that very payment."""
+    services.clinic.update({"cnpj": "11.222.333/0001-81"})  # a recibo identifies the clinic
+    contract = services.contracts.create(
+        patient_id, ContractForm(total="900,00", installments="3", first_due="2026-02-02")
+    )
+    page = make_page(qtbot, services, patient_id)
+    opened: list[str] = []
+    page.desk.open_url = lambda url: opened.append(url.toLocalFile()) is None
+    overdue = services.contracts.get(contract.summary.id).overdue_cents
+    assert overdue == 61_760  # two installments late on 16/03 (02/02 and 02/03), updated
+
+    def pay_with_enter(dialog: PaymentDialog) -> None:
+        assert dialog.amount.text() == "617,60"  # the overdue total, prefilled and selected
+        assert not any(b.isDefault() for b in (dialog.overdue_button, dialog.next_button))
+        type_text(qtbot, dialog.amount, "150")  # typed over the selection
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        assert dialog.saved is not None and dialog.saved.amount_cents == 15_000
+        assert dialog.isVisible() and "R$ 150,00 registrado" in dialog.done_text.text()
+        assert dialog.receipt_button.isDefault() and not dialog.save_button.isVisible()
+        qtbot.keyClick(dialog.receipt_button, Qt.Key.Key_Return)
+        assert "Recibo gerado e arquivado" in dialog.done_text.text()
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.header.pay_button, Qt.MouseButton.LeftButton),
+        PaymentDialog,
+        pay_with_enter,
+    )
+    [payment] = services.payments.for_contract(contract.summary.id)
+    assert payment.amount_cents == 15_000
+    [receipt] = services.archive.for_patient(patient_id)
+    assert receipt.kind == "recibo" and opened == [receipt.file_path]
+    assert page.payments.selected() is not None and page.payments.selected().id == payment.id
+    assert page.payments.receipt_button.isEnabled()

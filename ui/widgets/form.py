@@ -70,6 +70,12 @@ class FieldErrors:
         if key is None:
             form.addRow(label, widget)
             return widget
+        holder = self.holder(widget, key)
+        form.addRow(label, holder)
+        return holder
+
+    def holder(self, widget: QWidget, key: str) -> QWidget:
+        """``widget`` with its error label under it, for a row that is not a form's."""
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -81,7 +87,6 @@ class FieldErrors:
         error.setWordWrap(True)
         error.hide()
         box.addWidget(error)
-        form.addRow(label, holder)
         self.labels[key] = error
         self.widgets[key] = widget
         return holder

@@ -39,7 +39,10 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
-        self.buttons = QDialogButtonBox()
+        # Inside the dialog from the start: a default set on a button not yet in a dialog is
+        # lost, and Qt then made the first button after the focused field the default — Enter
+        # in an amount pressed the quick-fill button beside it instead of saving.
+        self.buttons = QDialogButtonBox(self)
         self.save_button: QPushButton = self.buttons.addButton(
             save_text, QDialogButtonBox.ButtonRole.AcceptRole
         )

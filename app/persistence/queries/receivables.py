@@ -443,6 +443,16 @@ class ReceivablesQueries(Repository):
         row = self._run(stmt).one()
         return int(row[0] or 0), int(row[1] or 0)
 
+    def received(self, start: date, end: date) -> tuple[int, int]:
+        """Every payment received in [start, end] that still counts (neither an estorno nor
+        reversed), late or not: its amount and how many."""
+        p = models.Payment
+        stmt = select(func.coalesce(func.sum(p.amount_cents), 0), func.count(p.id)).where(
+            p.paid_on >= start, p.paid_on <= end, *effective(p)
+        )
+        row = self._run(stmt).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
     def promises_due(self, start: date, end: date, as_of: date) -> list[PromiseDue]:
         pr, pt = models.Promise, models.Patient
         stmt = (

@@ -210,6 +210,14 @@ class CollectionRepository(Repository):
     def add_promise(self, row: models.Promise) -> models.Promise:
         return self._add(row)
 
+    def contacts_logged(self, since: datetime, until: datetime) -> int:
+        """How many contacts were logged in [since, until) (undone ones left out)."""
+        log = models.ContactLog
+        stmt = select(func.count(log.id)).where(
+            log.contacted_at >= since, log.contacted_at < until, log.undone_at.is_(None)
+        )
+        return int(self.session.scalar(stmt) or 0)
+
     def contact(self, contact_id: int) -> models.ContactLog | None:
         return self.session.get(models.ContactLog, contact_id)
 

@@ -114,9 +114,8 @@ class PatientHeader(QWidget):
         )
         self.suspend_button.setVisible(status.suspended or row is not None)
         self.agreement_button.setEnabled(row is not None)  # only overdue money is renegotiated
-        self.agreement_button.setToolTip(
-            self.tr(AGREEMENT_TIP) if row is not None else self.tr("Nada em atraso para renegociar.")
-        )
+        nothing_late = self.tr("Nada em atraso para renegociar.")
+        self.agreement_button.setToolTip(self.tr(AGREEMENT_TIP) if row else nothing_late)
         self.suspend_button.setEnabled(may_suspend)
         self.suspend_button.setToolTip(
             "" if may_suspend else self.tr("Só o gestor ou dentista decide a suspensão.")

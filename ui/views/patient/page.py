@@ -202,12 +202,21 @@ class PatientPage(QWidget):
         if payment is None:
             self.print_bar.status.setText(self.tr("Selecione um pagamento na lista."))
             return None
+        return self.receipt_for(payment.id)
+
+    def receipt_for(self, payment_id: int) -> ArchivedDocument | None:
+        """Generate, archive and open the recibo of one payment."""
         document = ops.call(
             self,
-            lambda: self.services.documents.receipt(payment.id),
+            lambda: self.services.documents.receipt(payment_id),
             on_error=ops.show_in(self.print_bar.status),
         )
         return self._generated(document) if document is not None else None
+
+    def _receipt_said(self, payment_id: int) -> str:
+        """Receber pagamento's "Imprimir recibo": what happened, for the dialog to say."""
+        self.receipt_for(payment_id)
+        return self.print_bar.status.text()
 
     def _generated(self, document: ArchivedDocument) -> ArchivedDocument:
         """Archived: list it, open it like every Imprimir button, say so."""
@@ -284,9 +293,12 @@ class PatientPage(QWidget):
             self.services.clock.today(),
             self._contract_id(),
             self,
+            print_receipt=self._receipt_said,
         )
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.contract_id())
+            self.payments.select(dialog.saved.payment_id)  # its recibo is one click away
+            self.bottom_tabs.setCurrentWidget(self.payments)
 
     def reverse_selected(self) -> None:
         payment = self.payments.selected()
