@@ -23,6 +23,7 @@ import app
 from app.bootstrap import Services
 from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
+from app.domain.desk import InboxItem, InboxKind
 from app.domain.documents import ArchivedDocument
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
@@ -32,6 +33,7 @@ from app.services.database import location_of
 from ui import ops
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.login import LoginDialog
+from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
@@ -203,6 +205,8 @@ class MainWindow(QMainWindow):
         self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
         self.collection.open_patient.connect(self.open_patient)
         self.dashboard.show_bucket.connect(self.show_overdue_bucket)
+        self.dashboard.open_today.connect(self.show_today)
+        self.dashboard.inbox_opened.connect(self.open_inbox_item)
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         self.settings_view.clinic_changed.connect(self.update_title)
         self.settings_view.transfer_panel.imported.connect(
@@ -259,6 +263,15 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked = []
         self.apply_permissions()
         self.idle.restart()
+        self.refresh_for_actor()
+
+    def refresh_for_actor(self) -> None:
+        """After unlocking (perhaps as someone else, "Trocar de usuário"): every page that is
+        open shows what this user may do — a patient page opened by the desk shows the
+        gestor's "Aprovar desconto" once the gestor takes over."""
+        page = self.patients.open_page()
+        if page is not None and page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
         current = self.stack.currentWidget()
         if current is self.patients and self.patients.currentWidget() is self.patients_view:
             self.patients_view.run_search()
@@ -268,6 +281,8 @@ class MainWindow(QMainWindow):
             self.collection.refresh()
         elif current is self.documents_view:
             self.documents_view.refresh()
+        elif current is self.dashboard:
+            self.dashboard.refresh()
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
@@ -381,6 +396,25 @@ class MainWindow(QMainWindow):
     def open_patient(self, patient_id: int) -> None:
         self.show_section("Pacientes")
         self.patients.show_patient(patient_id)
+
+    def show_today(self) -> None:
+        self.collection.setCurrentWidget(self.today_view)
+        self.show_section("Cobrança")
+
+    def open_inbox_item(self, item: InboxItem) -> None:
+        """A line of the gestor's inbox, where it is decided: the negativação dialog (include
+        or remove), the patient's Acordos tab with the proposal selected, the patient's page
+        (whose header has the suspension)."""
+        if item.kind in (InboxKind.REMOVAL, InboxKind.NEGATIVACAO):
+            dialog = NegativacaoDialog(self.services, item.patient_id, item.contract_id, self)
+            if dialog.exec():
+                self.dashboard.refresh()
+            return
+        self.open_patient(item.patient_id)
+        page = self.patients.page
+        if item.agreement_id is not None:
+            page.bottom_tabs.setCurrentWidget(page.agreements)
+            page.agreements.select(item.agreement_id)
 
     def show_overdue_bucket(self, bucket: Bucket) -> None:
         """A bar of the dashboard's aging chart: the worklist filtered by that band."""

@@ -148,6 +148,11 @@ class AgreementsPanel(QWidget):
         self.approve_button.setVisible(may_approve)
         self.approve_button.setEnabled(proposed and view is not None and view.needs_approval)
         self.accept_button.setEnabled(proposed and view is not None and not view.needs_approval)
+        self.accept_button.setToolTip(
+            self.tr("Aguardando a aprovação do gestor: o desconto passa do limite da clínica.")
+            if proposed and view is not None and view.needs_approval
+            else self.tr("O paciente concordou: gera o contrato do acordo e a confissão.")
+        )
         self.confession_button.setEnabled(view is not None and view.contract_id is not None)
 
     def _act(self, action: Callable[[int], AgreementView]) -> None:
@@ -165,9 +170,16 @@ class AgreementsPanel(QWidget):
         if view is None:
             return
         self._act(self.service.accept)
+        self.select(view.id)
         accepted = self.selected()
         if accepted is not None and accepted.status is AgreementStatus.ACCEPTED:
+            self.print_confession()  # as the proposal dialog does: signed on the spot
             self.changed.emit()
+
+    def select(self, agreement_id: int) -> None:
+        ids = [v.id for v in self.views]
+        if agreement_id in ids:
+            self.table.selectRow(ids.index(agreement_id))
 
     def print_confession(self) -> ArchivedDocument | None:
         view = self.selected()
