@@ -47,6 +47,7 @@ from ui.views.placeholder import PlaceholderView
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
 from ui.widgets.elided import ElidedLabel
+from ui.widgets.screen import opening_size, room_for
 
 log = logging.getLogger("emdia.ui")
 
@@ -55,7 +56,6 @@ NAV_WIDTH = 170
 # The size the window opens at on a large screen; a smaller one (the clinic's 1366×768
 # notebook with its taskbar) gets its whole available area instead.
 PREFERRED_SIZE = QSize(1280, 780)
-TITLE_BAR = QSize(0, 32)  # the system's title bar sits above the size we ask for
 DOCUMENT_NAMES = {
     "notificacao": "notificação extrajudicial",
     "aviso-negativacao": "aviso de negativação",
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self._connect_sections()
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
-        self.resize(first_size(self.screen().availableGeometry().size()))
+        self.resize(opening_size(PREFERRED_SIZE, room_for(self)))
 
         self.idle = IdleWatcher(services.security.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self.collection.open_patient.connect(self.open_patient)
         self.dashboard.show_bucket.connect(self.show_overdue_bucket)
         self.dashboard.open_today.connect(self.show_today)
+        self.dashboard.open_patient.connect(self.open_patient)
         self.dashboard.inbox_opened.connect(self.open_inbox_item)
         self.security_view.reopen_requested.connect(self.reopen_requested.emit)
         self.settings_view.clinic_changed.connect(self.update_title)
@@ -425,8 +426,3 @@ class MainWindow(QMainWindow):
     def show_section(self, name: str) -> QWidget:
         self.nav.setCurrentRow(self.SECTIONS.index(name))
         return self.sections[name]
-
-
-def first_size(available: QSize) -> QSize:
-    """The window's first size: the preferred one, never more than the screen has room for."""
-    return PREFERRED_SIZE.boundedTo(available - TITLE_BAR)

@@ -38,7 +38,7 @@ from app.progress import IsCancelled, Progress
 from app.services.base import Permission
 from ui import ops
 from ui.tasks import Task
-from ui.views.desk_panels import DeskStrip, InboxPanel
+from ui.views.desk_panels import DeskStrip, InboxPanel, TodayPromises
 from ui.widgets.buttons import push_button
 from ui.widgets.card import Card
 
@@ -101,6 +101,7 @@ class DashboardView(QWidget):
     show_bucket = Signal(object)  # Bucket: open Cobrança filtered by that aging band
     loaded = Signal()
     open_today = Signal()  # Cobrança de hoje
+    open_patient = Signal(int)
     inbox_opened = Signal(object)  # InboxItem: go where it is decided
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -132,6 +133,8 @@ class DashboardView(QWidget):
         self.desk = DeskStrip()
         self.desk.open_today.connect(self.open_today.emit)
         self.inbox = InboxPanel()
+        self.today_promises = TodayPromises()
+        self.today_promises.open_patient.connect(self.open_patient.emit)
         self.inbox.item_opened.connect(self.inbox_opened.emit)
         self.promise_list = QLabel()
         self.promise_list.setObjectName("promiseList")
@@ -153,6 +156,7 @@ class DashboardView(QWidget):
         self.side.setMaximumWidth(360)
         body = QHBoxLayout()
         body.addWidget(self.reports, 3)
+        body.addWidget(self.today_promises, 3)  # the desk's list, without the reports
         body.addWidget(self.side, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -186,7 +190,7 @@ class DashboardView(QWidget):
         """Aging and the next 90 days as bars, side by side (a 768-pixel screen has the width,
         not the height)."""
         self.aging_view, self.aging_chart = bar_chart(
-            self.tr("Atraso por faixa (valor atualizado) — clique para ver a lista"), LATE
+            self.tr("Atraso por faixa (pacientes) — clique para ver a lista"), LATE
         )
         self.cash_view, self.cash_chart = bar_chart(
             self.tr("A vencer nos próximos 90 dias (principal)"), BRAND
@@ -203,6 +207,7 @@ class DashboardView(QWidget):
         services = self.services
         reports = services.actor.can(Permission.REPORTS)
         self.reports.setVisible(reports)
+        self.today_promises.setVisible(not reports)
         self.side.setVisible(reports or services.actor.can(Permission.NEGATIVACAO))
         self.side.setMaximumWidth(360 if reports else 16_777_215)
 
@@ -229,6 +234,7 @@ class DashboardView(QWidget):
         self.day = day
         self.as_of.setText(self.tr("{date}").format(date=format_date(day.day)))
         self.desk.show_day(day)
+        self.today_promises.show_day(day)
         self.inbox.show_items(inbox)
         if summary is not None:
             self.show_dashboard(summary)
@@ -283,8 +289,7 @@ class DashboardView(QWidget):
         bars = fill_bars(
             self.aging_chart,
             [
-                f"{BUCKET_LABELS[b]} · {bands[b].patients} pac. · "
-                f"{format_brl(bands[b].updated_cents)}"
+                f"{BUCKET_LABELS[b]} ({bands[b].patients}) · {format_brl(bands[b].updated_cents)}"
                 for b in BUCKETS
             ],
             [bands[b].updated_cents for b in BUCKETS],

@@ -23,8 +23,10 @@ from app.domain.dates import format_date
 from app.domain.desk import DeskDay, InboxItem
 from app.domain.money import format_brl
 from app.domain.promises import PromiseStatus
+from ui.models.rows_model import Row, RowsTableModel
 from ui.widgets.buttons import push_button
 from ui.widgets.card import Card
+from ui.widgets.tables import make_table
 
 LATE, BRAND, MUTED = "#b3261e", "#1f6b5e", "#555"
 PROMISE_WORDS = {
@@ -91,6 +93,44 @@ class DeskStrip(QWidget):
 
 def _payments(n: int) -> str:
     return f"{n} pagamento" if n == 1 else f"{n} pagamentos"
+
+
+class TodayPromises(QWidget):
+    """The promises that fall due today, one per line: whom to expect money from (Enter or a
+    double click opens the patient)."""
+
+    open_patient = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("promisesTodayList")
+        self.model = RowsTableModel(("Paciente", "Prometido", "Situação"), right_aligned=(1,))
+        self.table = make_table(self.model, "promisesToday", (320, 120))
+        self.table.activated.connect(
+            lambda index: self.open_patient.emit(self.model.key(index.row()))
+        )
+        title = QLabel(self.tr("Promessas que vencem hoje"))
+        title.setObjectName("kpiCaption")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.table, 1)
+
+    def show_day(self, day: DeskDay) -> None:
+        self.model.set_rows(
+            [
+                Row(
+                    [
+                        p.promise.patient_name,
+                        format_brl(p.promise.amount_cents),
+                        PROMISE_WORDS[p.status],
+                    ],
+                    key=p.promise.patient_id,
+                    colour=LATE if p.status is PromiseStatus.BROKEN else None,
+                )
+                for p in day.promises_today
+            ]
+        )
 
 
 class InboxPanel(QFrame):
