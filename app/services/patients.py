@@ -172,6 +172,7 @@ class PatientService(Service):
                 "Nome do responsável: este CPF ainda não está cadastrado — informe o nome "
                 "completo para cadastrar o responsável.",
             )
+        at = data.address  # the notificação and the negativação go to the person charged
         person = models.Patient(
             name=data.name,
             name_search=fold(data.name),
@@ -179,6 +180,13 @@ class PatientService(Service):
             phone=data.phone,
             phone_whatsapp=data.phone_whatsapp,
             email=data.email,
+            street=at.street,
+            number=at.number,
+            complement=at.complement,
+            district=at.district,
+            city=at.city,
+            state=at.state,
+            zip_code=at.zip_code,
             data_confirmed_on=self.clock.today(),
         )
         uow.patients.add(person)
