@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         """One view per entry of the navigation, by its name in ``SECTIONS``."""
         self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
-        self.contracts_view = ContractsView(services.contracts)
+        self.contracts_view = ContractsView(services.contracts, services.clock.today)
         self.documents_view = DocumentsView(services.document_batch, services.archive, self.desk)
         self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services)

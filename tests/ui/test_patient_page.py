@@ -258,3 +258,37 @@ def test_enter_registers_the_typed_amount_and_the_receipt_is_offered_right_there
     assert receipt.kind == "recibo" and opened == [receipt.file_path]
     assert page.payments.selected() is not None and page.payments.selected().id == payment.id
     assert page.payments.receipt_button.isEnabled()
+
+
+def test_contratos_filters_by_status_and_overdue_and_marks_past_due_dates(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    late = services.contracts.create(
+        patient_id, ContractForm(total="300,00", installments="3", first_due="2026-02-02")
+    )
+    on_time = services.contracts.create(
+        patient_id, ContractForm(total="200,00", installments="2", first_due="2026-04-10")
+    )
+    paid = services.contracts.create(
+        patient_id, ContractForm(total="100,00", installments="1", first_due="2026-04-10")
+    )
+    services.payments.add(PaymentForm(paid.summary.id, "100,00", "2026-03-16"))
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_section("Contratos")
+    assert view is window.contracts_view
+    ids = lambda: [view.model.summary(r).id for r in range(view.model.rowCount())]  # noqa: E731
+    assert sorted(ids()) == sorted([late.summary.id, on_time.summary.id, paid.summary.id])
+    qtbot.mouseClick(view.overdue, Qt.MouseButton.LeftButton)
+    assert ids() == [late.summary.id] and view.count_label.text() == "1 contrato"
+    next_due = view.model.index(0, 9)
+    assert next_due.data() == "02/02/2026"
+    assert next_due.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
+    qtbot.mouseClick(view.overdue, Qt.MouseButton.LeftButton)
+    view.status.setCurrentIndex(view.status.findData("settled"))
+    assert ids() == [paid.summary.id]
+    view.status.setCurrentIndex(view.status.findData("active"))
+    assert sorted(ids()) == sorted([late.summary.id, on_time.summary.id])
+    row = ids().index(on_time.summary.id)
+    assert view.model.index(row, 9).data(Qt.ItemDataRole.ForegroundRole) is None
