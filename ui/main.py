@@ -214,11 +214,14 @@ class Launcher:
             )
             self.services.close()
             self.services = bootstrap(self.config, self.clock, key=protected.key)
+            # Logged in first: printing the key's sheet is an admin's (audited) act.
+            self.services.login(answers.admin.username, answers.admin.password)
             self.show_recovery(protected.recovery_code)
         self.services.login(answers.admin.username, answers.admin.password)
 
     def _show_recovery(self, code: str) -> None:
-        RecoveryKeyDialog(code).exec()
+        assert self.services is not None
+        RecoveryKeyDialog(code, sheet=self.services.security.recovery_sheet).exec()
 
     # --- login ----------------------------------------------------------------------------
     def _hint(self) -> str:

@@ -52,6 +52,8 @@ ACTION_LABELS: dict[str, str] = {
     "security.encrypt": "Banco criptografado",
     "security.passphrase": "Frase-senha definida",
     "security.idle_lock": "Bloqueio automático alterado",
+    "security.recovery_key": "Chave de recuperação mostrada",
+    "security.recovery_sheet": "Chave de recuperação impressa",
     "patient.lgpd_export": "Dados exportados (LGPD)",
     "patient.anonymize": "Paciente anonimizado (LGPD)",
     "patient.suspend_new_treatments": "Novos tratamentos suspensos ou liberados",

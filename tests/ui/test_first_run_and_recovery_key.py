@@ -10,7 +10,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QDialog, QPushButton
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QCheckBox, QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import bootstrap
@@ -147,8 +148,20 @@ def test_a_new_installation_asks_how_to_start_then_shows_the_recovery_key_once(
     launcher, shown = launcher_for(db)
     codes: list[str] = []
 
+    printed = tmp_path / "impressora.pdf"
+
+    def to_pdf(_parent: QWidget | None) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
     def write_it_down(dialog: RecoveryKeyDialog) -> None:
         codes.append(dialog.code.text().replace("\n", ""))
+        assert dialog.print_button.isVisible()  # one page on paper, kept out of the archive
+        dialog.ask_printer = to_pdf
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        assert "Impressão enviada" in dialog.status.text() and printed.stat().st_size > 0
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # refused: not confirmed yet
         assert dialog.isVisible()
         tick(qtbot, dialog.confirmed)
@@ -188,4 +201,42 @@ def test_a_new_installation_asks_how_to_start_then_shows_the_recovery_key_once(
     key = unlock.resolve_key(db, passphrase=code, use_env=False)
     reopened = bootstrap(load_config(str(db)), FixedClock(date(2026, 3, 16)), key=key)
     assert reopened.login("conceicao", "senha da doutora").username == "conceicao"
+    assert [e.action for e in reopened.audit.search()].count("security.recovery_sheet") == 1
     reopened.close()
+
+
+def test_an_admin_sees_and_saves_the_recovery_key_again(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """The paper was lost: in Configurações → Usuários e backups an admin shows the key again
+    and saves its page where they choose (a pendrive kept elsewhere)."""
+    from app.services.users import UserForm
+    from ui.views.security_view import SecurityView
+
+    db = tmp_path / "clinica.db"
+    key = unlock.new_protection(db, None)
+    services = bootstrap(load_config(str(db)), FixedClock(date(2026, 3, 16)), key=key)
+    services.users.create(UserForm("admin", "Dra. Conceição", "admin", "senha-forte-1"))
+    services.login("admin", "senha-forte-1")
+    view = SecurityView(services)
+    qtbot.addWidget(view)
+    view.show()
+    view.load()
+    assert view.recovery_button.isVisible()
+    saved = tmp_path / "pendrive" / "chave.pdf"
+    saved.parent.mkdir()
+
+    def save(dialog: RecoveryKeyDialog) -> None:
+        assert dialog.code.text().replace("\n", "") == key.recovery_code()
+        dialog.ask_path = lambda: str(saved)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "Salvo em" in dialog.status.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # shown again: closes without a promise
+
+    drive_modal(
+        lambda: qtbot.mouseClick(view.recovery_button, Qt.MouseButton.LeftButton),
+        RecoveryKeyDialog,
+        save,
+    )
+    assert saved.read_bytes().startswith(b"%PDF")
+    services.close()
