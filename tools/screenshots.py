@@ -343,7 +343,7 @@ def main(out_dir: str) -> int:
 
         window.show_section("Configurações")
         save(window, app, out / "configuracoes-clinica.png")
-        window.settings_view.tabs.setCurrentIndex(1)
+        window.settings_view.tabs.setCurrentWidget(window.settings_view.charges)
         save(window, app, out / "configuracoes-cobranca.png")
 
         documents_dir = out / "documents"

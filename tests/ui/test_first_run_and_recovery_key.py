@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
@@ -17,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.first_steps import Step
 from app.security import unlock
 from app.security.keys import DataKey
 from tests.memory_keyring import MemoryKeyring
@@ -239,4 +241,45 @@ def test_an_admin_sees_and_saves_the_recovery_key_again(
         save,
     )
     assert saved.read_bytes().startswith(b"%PDF")
+    services.close()
+
+
+def test_set_up_asks_where_backups_go_and_warns_about_the_same_disk(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The launcher's own set-up dialog suggests the default folder — on this PC's disk, so it
+    warns — and a pendrive chosen with Escolher… is where the backups go from then on."""
+    from app.services import backup
+
+    pendrive = tmp_path / "PENDRIVE" / "EmDia-backups"
+    monkeypatch.setattr(backup, "_device", lambda path: 2 if "PENDRIVE" in str(path) else 1)
+    db = tmp_path / "clinica.db"
+    launcher, shown = launcher_for(db)
+    launcher.ask_first_run = lambda: FirstRunDialog.SETUP
+    launcher.show_recovery = lambda _code: None
+
+    def fill(dialog: SetupDialog) -> None:
+        assert dialog.backup_dir.text() == str(launcher.config.backup_dir)
+        assert dialog.backup_warning.isVisible() and "mesmo disco" in dialog.backup_warning.text()
+        dialog.choose_folder = lambda: str(pendrive)
+        chooser = dialog.findChild(QPushButton, "chooseBackupDir")
+        assert chooser is not None and not chooser.isDefault()
+        qtbot.mouseClick(chooser, Qt.MouseButton.LeftButton)
+        assert dialog.backup_dir.text() == str(pendrive) and not dialog.backup_warning.isVisible()
+        type_first_admin(qtbot, dialog)
+        type_text(qtbot, dialog.password, "senha da doutora")
+        type_text(qtbot, dialog.password_confirm, "senha da doutora")
+        qtbot.keyClick(dialog.password_confirm, Qt.Key.Key_Return)  # Enter creates
+
+    opened: list[bool] = []
+    drive_modal(lambda: opened.append(launcher.open()), SetupDialog, fill)
+    assert opened == [True], shown
+    services = launcher.services
+    assert services is not None and launcher.window is not None
+    qtbot.addWidget(launcher.window)
+    assert services.backups.folder() == pendrive and pendrive.is_dir()
+    steps = {s.step: s for s in services.clinic.first_steps()}
+    assert steps[Step.BACKUP].done
+    settings = launcher.window.settings_view
+    assert settings.tabs.currentWidget() is settings.first_steps  # not a blank form
     services.close()

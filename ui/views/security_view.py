@@ -214,8 +214,11 @@ class SecurityView(QWidget):
             self.set_folder(folder)
 
     def set_folder(self, folder: str) -> None:
-        if ops.attempt(self, lambda: self.services.backups.set_folder(folder)):
+        backups = self.services.backups
+        if ops.attempt(self, lambda: backups.set_folder(folder)):
             self.load_backups()
+            # Said right away: a backup on the database's own disk dies with it.
+            self.backup_status.setText(backups.folder_warning(folder) or "")
 
     def make_backup(self) -> None:
         backups = self.services.backups
