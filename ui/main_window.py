@@ -24,7 +24,7 @@ from app.bootstrap import Services
 from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
 from app.domain.desk import InboxItem, InboxKind
-from app.domain.documents import ArchivedDocument
+from app.domain.documents import ArchivedDocument, generated_text
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
 from app.services.backup import BackupResult
@@ -56,10 +56,6 @@ NAV_WIDTH = 170
 # The size the window opens at on a large screen; a smaller one (the clinic's 1366×768
 # notebook with its taskbar) gets its whole available area instead.
 PREFERRED_SIZE = QSize(1280, 780)
-DOCUMENT_NAMES = {
-    "notificacao": "notificação extrajudicial",
-    "aviso-negativacao": "aviso de negativação",
-}
 
 
 class MainWindow(QMainWindow):
@@ -384,9 +380,9 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(
             self.tr(
-                "{kind} do contrato {contract} gerada e arquivada (documento {id}). Depois de "
-                'enviar, registre "Carta enviada".'
-            ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
+                '{done} (contrato {contract}, documento {id}). Depois de enviar, registre "Carta '
+                'enviada".'
+            ).format(done=generated_text(kind), contract=contract_id, id=document.id),
             15_000,
         )
 

@@ -95,6 +95,20 @@ class ReguaStep:
         return kind.value if kind else None
 
     @property
+    def in_words(self) -> str:
+        """When the step comes, as the desk says it: ``3 dias antes do vencimento``, ``no dia do
+        vencimento``, ``15 dias depois do vencimento``, ``depois do pagamento``."""
+        if self.is_event:
+            return "depois do pagamento"
+        days = abs(self.offset_days)
+        count = f"{days} dia" if days == 1 else f"{days} dias"
+        if self.offset_days < 0:
+            return f"{count} antes do vencimento"
+        if self.offset_days == 0:
+            return "no dia do vencimento"
+        return f"{count} depois do vencimento"
+
+    @property
     def when(self) -> str:
         """``D−3``, ``D0``, ``D+5``; ``após o pagamento`` for the thank-you."""
         if self.is_event:

@@ -340,3 +340,13 @@ def test_the_default_regua_is_designs_table() -> None:
         "agradecimento": (0, "whatsapp"),
     }
     assert [s.when for s in ladder(DEFAULT_STEPS)][:3] == ["D−3", "D0", "D+1"]
+
+
+def test_the_desk_reads_when_a_step_comes_in_words() -> None:
+    words = {s.key: s.in_words for s in DEFAULT_STEPS}
+    assert words[StepKey.LEMBRETE] == "3 dias antes do vencimento"
+    assert words[StepKey.VENCIMENTO] == "no dia do vencimento"
+    assert words[StepKey.ATRASO_LEVE] == "1 dia depois do vencimento"
+    assert words[StepKey.AVISO_NEGATIVACAO] == "40 dias depois do vencimento"
+    assert words[StepKey.AGRADECIMENTO] == "depois do pagamento"
+    assert all("D" not in w for w in words.values())

@@ -45,7 +45,7 @@ class LoginDialog(QDialog):
             self.tr("EmDia bloqueado") if locked_user else self.tr("Entrar no EmDia")
         )
         title = QLabel(
-            self.tr("Tela bloqueada por inatividade. Digite a senha para continuar.")
+            self.tr("Tela bloqueada. Digite a senha para continuar.")
             if locked_user
             else self.tr("Entre com seu usuário e senha.")
         )

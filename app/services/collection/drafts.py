@@ -83,7 +83,7 @@ class MessageDraft:
     installment_id: int
     step_key: str
     step_name: str
-    step_when: str
+    step_when: str  # D−3, D+15 (the régua's settings and the command line)
     channel: str
     text: str
     subject: str
@@ -102,6 +102,7 @@ class MessageDraft:
     # Every patient the message is about (one, or each dependent of the same payer), the first
     # being ``patient_id``'s.
     parts: tuple[DraftPart, ...] = ()
+    step_in_words: str = ""  # "15 dias depois do vencimento": what the desk reads
 
     @property
     def is_message(self) -> bool:
@@ -379,6 +380,7 @@ class DraftService(Service):
             step_key=step.key,
             step_name=step.name,
             step_when=step.when,
+            step_in_words=step.in_words,
             channel=channel.value,
             text=text,
             subject=subject,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QSplitter, QTabWidget, QVBoxLayout, Q
 from app.bootstrap import Services
 from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractView
-from app.domain.documents import KIND_LABELS, ArchivedDocument
+from app.domain.documents import ArchivedDocument, generated_text
 from app.domain.patients import Patient
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
@@ -223,8 +223,8 @@ class PatientPage(QWidget):
         self.load_documents()
         self.archive.table.selectRow(0)
         said = [
-            self.tr("{kind} gerado e arquivado (documento {id}).").format(
-                kind=KIND_LABELS[document.kind], id=document.id
+            self.tr("{done} (documento {id}).").format(
+                done=generated_text(document.kind), id=document.id
             )
         ]
         ops.call(

@@ -241,7 +241,7 @@ class DraftPanel(QWidget):
             to += self.tr(" (responsável por {names})").format(names=_names(draft.patient_names))
         contact = draft.email if draft.channel == Channel.EMAIL else draft.phone
         self.who.setText(
-            f"<b>{draft.step_name}</b> ({draft.step_when}) — {label(draft.channel)} para "
+            f"<b>{draft.step_name}</b> ({draft.step_in_words}) — {label(draft.channel)} para "
             f"<b>{to}</b>" + (f" · {contact}" if contact else "")
         )
         notes = [] if draft.allowed_now else [self.tr("Agora não: ") + draft.reason]
