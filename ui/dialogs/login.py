@@ -77,7 +77,7 @@ class LoginDialog(QDialog):
 
     def _buttons(self, locked_user: str) -> QDialogButtonBox:
         """Entrar; and "Trocar de usuário" on a locked screen, "Sair" at the start."""
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog first, so its default button holds
         self.enter = buttons.addButton(self.tr("Entrar"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.enter.setObjectName("enter")
         self.enter.setDefault(True)

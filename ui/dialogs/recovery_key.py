@@ -89,7 +89,7 @@ class RecoveryKeyDialog(QDialog):
         actions.addStretch(1)
         self.confirmed = QCheckBox(self.tr("Anotei a chave e guardei em lugar seguro"))
         self.confirmed.setObjectName("confirmed")
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog first, so its default button holds
         self.done_button = buttons.addButton(
             self.tr("Continuar"), QDialogButtonBox.ButtonRole.AcceptRole
         )
