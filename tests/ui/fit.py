@@ -1,6 +1,7 @@
 """Does a screen fit the clinic's PC? The controls a person uses must be inside the window, not
-cut by a panel around them and not squeezed below the size their text needs. What sits in a
-scroll area (a table's rows, a long form) counts as reachable: it scrolls."""
+cut by a panel around them and not squeezed below the size their text needs; a wrapped text
+shows all its lines. What sits in a scroll area (a table's rows, a long form) counts as
+reachable: it scrolls."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QTabBar,
@@ -51,9 +53,26 @@ def _name(widget: QWidget) -> str:
     return f"{type(widget).__name__}#{widget.objectName() or '?'}" + (f" '{text}'" if text else "")
 
 
+def _wraps_short(label: QLabel, top: QWidget) -> bool:
+    """A wrapped text given fewer lines than it needs: its last lines are not shown."""
+    return (
+        label.wordWrap()
+        and bool(label.text())
+        and label.isVisibleTo(top)
+        and not _scrolls(label, top)
+        and label.height() < label.heightForWidth(label.width())
+    )
+
+
+def _short(label: QLabel) -> str:
+    needs = label.heightForWidth(label.width())
+    return f"QLabel '{label.text()[:40]}…' cut: {label.height()} px high, its text needs {needs}"
+
+
 def cut_off(top: QWidget) -> list[str]:
-    """Every visible control of ``top`` that a person could not fully see or use."""
-    problems = []
+    """Every visible control of ``top`` that a person could not fully see or use, and every
+    wrapped text whose last lines are cut."""
+    problems = [_short(label) for label in top.findChildren(QLabel) if _wraps_short(label, top)]
     for widget in top.findChildren(QWidget):
         if not isinstance(widget, CONTROLS) or not widget.isVisibleTo(top):
             continue

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+import resources
 from app.bootstrap import Services
 from app.domain.contracts import PaymentView
 from app.services.demo import DEMO_PASSWORD
@@ -35,7 +36,16 @@ from ui.dialogs.user_dialog import PasswordDialog, UserDialog
 from ui.main_window import MainWindow
 from ui.widgets.screen import opening_size
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clinic_style")]
+
+
+@pytest.fixture
+def clinic_style(qapp: QApplication) -> Iterator[None]:
+    """Measure what the clinic sees: the application's own style sheet (its font sizes, paddings
+    and margins decide how much room a screen needs), taken off again for the other tests."""
+    qapp.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
+    yield
+    qapp.setStyleSheet("")
 
 
 @pytest.fixture
@@ -163,7 +173,13 @@ def dialogs(services: Services, parent: QWidget) -> Iterator[tuple[str, Callable
     yield "entrar", lambda: LoginDialog(services.login, hint="Usuários de demonstração.")
     yield (
         "configurar",
-        lambda: SetupDialog(lambda _answers: None, encrypt=True, passphrase_required=True),
+        lambda: SetupDialog(
+            lambda _answers: None,
+            encrypt=True,
+            passphrase_required=True,
+            backup_folder=str(services.config.backup_dir),
+            folder_warning=services.backups.folder_warning,  # the demo's folder: same disk
+        ),
     )
     yield "chave de recuperação", lambda: RecoveryKeyDialog("ABCD-" * 13 + "ABCD", parent)
     yield "sobre", lambda: AboutDialog(services.config, parent)

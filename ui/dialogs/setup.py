@@ -33,6 +33,9 @@ class SetupAnswers:
     backup_dir: str = ""  # empty: the default folder
 
 
+WARNING_WIDTH = 380  # the backup warning's narrowest width, beside its label at the minimum
+
+
 def _no_warning(_folder: str) -> str | None:
     return None
 
@@ -146,6 +149,7 @@ class SetupDialog(QDialog):
         self.backup_warning.setObjectName("backupWarning")
         self.backup_warning.setWordWrap(True)
         self.backup_warning.setStyleSheet(WARNING_STYLE)
+        self.backup_warning.setMinimumWidth(WARNING_WIDTH)
         self.errors.add_row(
             form, self.tr("Pasta dos backups"), side_by_side(self.backup_dir, choose), "backup_dir"
         )
@@ -158,6 +162,10 @@ class SetupDialog(QDialog):
     def _warn(self, folder: str) -> None:
         warning = self.folder_warning(folder)
         self.backup_warning.setText(warning or "")
+        # A dialog does not give wrapped text the height it needs by itself: never narrower
+        # than WARNING_WIDTH, the label is never taller than at that width.
+        height = self.backup_warning.heightForWidth(WARNING_WIDTH) if warning else 0
+        self.backup_warning.setMinimumHeight(height)
         self.backup_warning.setVisible(bool(warning))
 
     def _choose_folder(self) -> None:

@@ -38,16 +38,10 @@ from app.progress import IsCancelled, Progress
 from app.services.base import Permission
 from ui import ops
 from ui.tasks import Task
-from ui.views.desk_panels import DeskStrip, InboxPanel, TodayPromises
+from ui.views.desk_panels import PROMISE_WORDS, DeskStrip, InboxPanel, TodayPromises
 from ui.widgets.buttons import push_button
 from ui.widgets.card import Card
 
-PROMISE_STATUS = {
-    PromiseStatus.PENDING: "aguardando",
-    PromiseStatus.KEPT: "cumprida",
-    PromiseStatus.BROKEN: "não cumprida",
-    PromiseStatus.CANCELLED: "cancelada",
-}
 WEEKDAYS = ("seg", "ter", "qua", "qui", "sex", "sáb", "dom")
 BRAND, LATE = "#1f6b5e", "#b3261e"
 
@@ -163,6 +157,19 @@ class DashboardView(QWidget):
         layout.addWidget(self.removals)
         layout.addWidget(self.desk)
         layout.addLayout(body, 1)
+        self.arrange()
+
+    def arrange(self) -> bool:
+        """Show the parts the user's role has (from the start too: the reports and the desk's
+        list side by side would ask a wider window than the clinic's screen); True when the
+        reports are among them."""
+        actor = self.services.actor
+        reports = actor.can(Permission.REPORTS)
+        self.reports.setVisible(reports)
+        self.today_promises.setVisible(not reports)
+        self.side.setVisible(reports or actor.can(Permission.NEGATIVACAO))
+        self.side.setMaximumWidth(360 if reports else 16_777_215)
+        return reports
 
     def _cards(self) -> QGridLayout:
         """Six figures, three by three."""
@@ -205,11 +212,7 @@ class DashboardView(QWidget):
             return
         self.status.setText(self.tr("Calculando…"))
         services = self.services
-        reports = services.actor.can(Permission.REPORTS)
-        self.reports.setVisible(reports)
-        self.today_promises.setVisible(not reports)
-        self.side.setVisible(reports or services.actor.can(Permission.NEGATIVACAO))
-        self.side.setMaximumWidth(360 if reports else 16_777_215)
+        reports = self.arrange()
 
         def job(_progress: Progress, _cancelled: IsCancelled) -> Loaded:
             summary = services.dashboard.summary() if reports else None
@@ -344,7 +347,7 @@ def promises_html(d: Dashboard) -> str:
             f"<tr><td>{WEEKDAYS[p.promised_on.weekday()]} {p.promised_on:%d/%m}</td>"
             f"<td>{e(p.patient_name)}</td>"
             f"<td align='right'>{format_brl(p.amount_cents).replace(' ', '&nbsp;')}</td>"
-            f"<td style='color:{colour}'>{PROMISE_STATUS[line.status]}</td></tr>"
+            f"<td style='color:{colour}'>{PROMISE_WORDS[line.status]}</td></tr>"
         )
     lines.append("</table>")
     if len(d.promises_week) > 8:
