@@ -14,6 +14,7 @@ from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm
 from app.domain.desk import InboxKind
 from app.domain.patients import PatientForm, ResponsibleForm
+from app.services.collection.contact_log import OutcomeForm
 from tests.collection_data import seed_debtors
 from tests.conftest import STAFF_PASSWORD
 from tests.ui.helpers import drive_modal, type_text
@@ -269,6 +270,19 @@ def test_the_receptionists_inicio_is_the_desks_day(
     assert board.desk.contacts.value.text() == "0 feitos · 3 faltam"
     assert board.desk.received_today.value.text() == "R$ 0,00"
     assert "relatórios" not in board.status.text()
+    assert "nenhuma" in board.today_promises.title.text()  # an empty list says so
+    staff.contacts.log_outcome(
+        OutcomeForm(desk["maria"], "prometeu", promise_date="16/03/2026", promise_amount="206,50")
+    )
+    with qtbot.waitSignal(board.loaded, timeout=20_000):
+        board.refresh()
+    assert board.today_promises.title.text() == "Promessas que vencem hoje (1)"
+    promises = board.today_promises.model
+    assert [promises.index(0, c).data() for c in range(3)] == [
+        "Maria da Silva",
+        "R$ 206,50",
+        "aguardando",
+    ]
     qtbot.mouseClick(board.desk.open_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.collection
     assert window.collection.currentWidget() is window.today_view

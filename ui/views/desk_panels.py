@@ -109,14 +109,22 @@ class TodayPromises(QWidget):
         self.table.activated.connect(
             lambda index: self.open_patient.emit(self.model.key(index.row()))
         )
-        title = QLabel(self.tr("Promessas que vencem hoje"))
-        title.setObjectName("kpiCaption")
+        self.title = QLabel(self.tr("Promessas que vencem hoje"))
+        self.title.setObjectName("kpiCaption")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
 
     def show_day(self, day: DeskDay) -> None:
+        # An empty table alone reads as "not loaded": say there is nothing due today.
+        self.title.setText(
+            self.tr("Promessas que vencem hoje ({count})").format(count=len(day.promises_today))
+            if day.promises_today
+            else self.tr(
+                "Promessas que vencem hoje: nenhuma. Quem prometer pagar hoje aparece aqui."
+            )
+        )
         self.model.set_rows(
             [
                 Row(
