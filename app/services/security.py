@@ -41,7 +41,7 @@ class SecurityStatus:
             ways.append("chave guardada no chaveiro do sistema deste computador")
         if self.has_passphrase:
             ways.append("frase-senha cadastrada")
-        ways.append("chave de recuperação (mostrada uma vez na configuração)")
+        ways.append("chave de recuperação (em papel; um administrador pode imprimi-la de novo)")
         return "Banco de dados criptografado (SQLCipher, AES-256): " + "; ".join(ways) + "."
 
 
