@@ -151,6 +151,74 @@ def agreement_screens(app: QApplication, window: MainWindow, services: Services,
     page.bottom_tabs.setCurrentIndex(0)
 
 
+SMALL_SCREEN = (1366, 728)  # a 1366×768 notebook with its 40-pixel taskbar
+
+
+def small_screen_screens(
+    app: QApplication, window: MainWindow, services: Services, out: Path
+) -> None:
+    """The clinic's most common PC: each screen of the day in a 1366×728 window — the gestor's
+    Início, the desk's Início, Cobrança de hoje, Inadimplentes, a patient with every button,
+    Receber pagamento once registered, and Primeiros passos."""
+    window.resize(*SMALL_SCREEN)
+    dashboard = window.dashboard
+    services.login("gestor", "demo")
+    window.apply_permissions()
+    window.show_section("Pacientes")
+    window.show_section("Início")
+    wait_until(app, lambda: dashboard.task is None and dashboard.day is not None)
+    save(window, app, out / "tela-1366-inicio-gestor.png")
+
+    overdue = window.collection.overdue
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(overdue)
+    wait_until(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
+    overdue.table.selectRow(0)
+    save(window, app, out / "tela-1366-inadimplentes.png")
+
+    row = max(
+        (r for r in overdue.model.worklist.rows if r.suspension_suggested),
+        key=lambda r: len(r.patient_name),
+    )
+    window.open_patient(row.patient_id)
+    save(window, app, out / "tela-1366-paciente.png")
+    page = window.patients.page
+    assert page.contract is not None
+    payment = PaymentDialog(
+        services.payments,
+        services.contracts,
+        [page.contract.summary],
+        TODAY,
+        page.contract.summary.id,
+        window,
+        print_receipt=lambda _id: "Recibo gerado e arquivado (documento 1). Abrindo o PDF…",
+    )
+    payment.show()
+    save(payment, app, out / "tela-1366-receber-pagamento.png")
+    payment.amount.setText("150,00")
+    payment.save()
+    save(payment, app, out / "tela-1366-pagamento-registrado.png")
+    payment.close()
+
+    window.show_section("Configurações")
+    window.settings_view.tabs.setCurrentWidget(window.settings_view.first_steps)
+    save(window, app, out / "tela-1366-primeiros-passos.png")
+
+    services.login("recepcao", "demo")
+    window.apply_permissions()
+    today = window.today_view
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(today)
+    today.load()
+    wait_until(app, lambda: not today.loading)
+    group = next((i for i, d in enumerate(today.drafts) if len(d.patient_ids) > 1), 0)
+    today.table.selectRow(group)
+    save(window, app, out / "tela-1366-cobranca-de-hoje.png")
+    window.show_section("Início")
+    wait_until(app, lambda: dashboard.task is None)
+    save(window, app, out / "tela-1366-inicio-recepcao.png")
+
+
 def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
     deadline = time_module.monotonic() + seconds
     while not condition():
@@ -263,13 +331,20 @@ def main(out_dir: str) -> int:
         login.close()
         services.login("admin", "demo")
 
-        setup = SetupDialog(lambda _answers: None, encrypt=True, passphrase_required=True)
+        setup = SetupDialog(
+            lambda _answers: None,
+            encrypt=True,
+            passphrase_required=True,
+            backup_folder=str(services.config.backup_dir),
+            folder_warning=services.backups.folder_warning,
+        )
         setup.full_name.setText("Dra. Conceição Araújo")
         setup.show()
         save(setup, app, out / "configurar-clinica.png")
         setup.close()
         recovery = RecoveryKeyDialog(
-            "MZXW-6YTB-OI6Q-2LLU-ZQGY-3DSN-BZHM-W4LU-OJSX-A5DF-MRUW-4ZLS-OQZC-AYTD"
+            "MZXW-6YTB-OI6Q-2LLU-ZQGY-3DSN-BZHM-W4LU-OJSX-A5DF-MRUW-4ZLS-OQZC-AYTD",
+            sheet=services.security.recovery_sheet,
         )
         recovery.show()
         save(recovery, app, out / "chave-de-recuperacao.png")
@@ -362,6 +437,7 @@ def main(out_dir: str) -> int:
         wait_until(app, lambda: documents.last_result is not None)
         save(window, app, out / "documentos.png")
 
+        window.show_section("Configurações")
         view = window.settings_view
         view.tabs.setCurrentWidget(view.database_tab)
         tab = view.database_tab
@@ -439,7 +515,7 @@ def main(out_dir: str) -> int:
         save(window, app, out / "painel.png")
 
         # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
-        # Full HD screen shows every column; smaller ones scroll sideways).
+        # Full HD screen shows every column; on smaller ones the less important give way).
         window.resize(1920, 1000)
         overdue = window.collection.overdue
         window.show_section("Cobrança")
@@ -462,6 +538,7 @@ def main(out_dir: str) -> int:
         window.resize(1280, 780)
         window.show_section("Relatórios")
         save(window, app, out / "secao-em-construcao.png")
+        small_screen_screens(app, window, services, out)
         window.close()
 
         # The same clinic on Saturday afternoon: nothing may be sent, and each row says why.
