@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time as time_module
 import zipfile
 from collections.abc import Callable
 from datetime import date, time
@@ -42,6 +41,7 @@ from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
 from ui.views.documents_view import DocumentsView
+from ui.views.overdue_view import OverdueView
 
 TODAY = date(2026, 11, 25)
 
@@ -60,6 +60,16 @@ def wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 60) -
         app.processEvents()
         sleep(0.02)
     settle(app)
+
+
+def show_worklist(app: QApplication, window: MainWindow) -> OverdueView:
+    """Cobrança → Inadimplentes once computed, the first patient selected (reasons beside)."""
+    overdue = window.collection.overdue
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(overdue)
+    wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
+    overdue.table.selectRow(0)
+    return overdue
 
 
 def save(widget: QWidget, app: QApplication, path: Path) -> None:
@@ -166,14 +176,10 @@ def small_screen_screens(
     window.apply_permissions()
     window.show_section("Pacientes")
     window.show_section("Início")
-    wait_until(app, lambda: dashboard.task is None and dashboard.day is not None)
+    wait_for(app, lambda: dashboard.task is None and dashboard.day is not None)
     save(window, app, out / "tela-1366-inicio-gestor.png")
 
-    overdue = window.collection.overdue
-    window.show_section("Cobrança")
-    window.collection.setCurrentWidget(overdue)
-    wait_until(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
-    overdue.table.selectRow(0)
+    overdue = show_worklist(app, window)
     save(window, app, out / "tela-1366-inadimplentes.png")
 
     row = max(
@@ -210,22 +216,13 @@ def small_screen_screens(
     window.show_section("Cobrança")
     window.collection.setCurrentWidget(today)
     today.load()
-    wait_until(app, lambda: not today.loading)
+    wait_for(app, lambda: not today.loading)
     group = next((i for i, d in enumerate(today.drafts) if len(d.patient_ids) > 1), 0)
     today.table.selectRow(group)
     save(window, app, out / "tela-1366-cobranca-de-hoje.png")
     window.show_section("Início")
-    wait_until(app, lambda: dashboard.task is None)
+    wait_for(app, lambda: dashboard.task is None)
     save(window, app, out / "tela-1366-inicio-recepcao.png")
-
-
-def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time_module.monotonic() + seconds
-    while not condition():
-        if time_module.monotonic() > deadline:
-            raise TimeoutError("screen did not settle")
-        app.processEvents()
-        time_module.sleep(0.02)
 
 
 # A clinic's own spreadsheet, as Excel in pt-BR saves it: ";", Windows-1252, its own headers.
@@ -250,12 +247,12 @@ def import_screens(
     wizard.show()
     wizard.file_page.path.setText(str(sheet))
     wizard.next()
-    wait_until(app, lambda: wizard.currentPage() is wizard.format_page)
+    wait_for(app, lambda: wizard.currentPage() is wizard.format_page)
     save(wizard, app, out / "importar-formato.png")
     wizard.next()
     save(wizard, app, out / "importar-colunas.png")
     wizard.next()
-    wait_until(app, lambda: wizard.report is not None)
+    wait_for(app, lambda: wizard.report is not None)
     wizard.check_page.only_problems.setChecked(False)  # every line: ready ones and refused ones
     save(wizard, app, out / "importar-conferencia-erros.png")
     wizard.close()
@@ -282,7 +279,7 @@ def negativacao_screens(
     window.show_section("Cobrança")
     window.collection.setCurrentWidget(today)
     today.load()
-    wait_until(app, lambda: not today.loading)
+    wait_for(app, lambda: not today.loading)
     save(window, app, out / "cobranca-retirar-negativacao.png")
     result = services.dossie.export(late.patient_id, tmp / "dossie")
     with zipfile.ZipFile(result.path) as archive:
@@ -434,7 +431,7 @@ def main(out_dir: str) -> int:
         assert isinstance(documents, DocumentsView)
         documents.min_days.setValue(60)
         documents.generate_batch()  # the real button's work, in the background lane
-        wait_until(app, lambda: documents.last_result is not None)
+        wait_for(app, lambda: documents.last_result is not None)
         save(window, app, out / "documentos.png")
 
         window.show_section("Configurações")
@@ -467,12 +464,7 @@ def main(out_dir: str) -> int:
         window.apply_permissions()
         today = window.today_view
         window.show_section("Cobrança")
-        for _ in range(600):
-            app.processEvents()
-            if not today.loading:
-                break
-            time_module.sleep(0.01)
-        settle(app)
+        wait_for(app, lambda: not today.loading)
         row = next(
             i
             for i, d in enumerate(today.drafts)
@@ -517,11 +509,7 @@ def main(out_dir: str) -> int:
         # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
         # Full HD screen shows every column; on smaller ones the less important give way).
         window.resize(1920, 1000)
-        overdue = window.collection.overdue
-        window.show_section("Cobrança")
-        window.collection.setCurrentWidget(overdue)
-        wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
-        overdue.table.selectRow(0)
+        overdue = show_worklist(app, window)
         save(window, app, out / "inadimplentes.png")
 
         overdue.flag.setCurrentIndex(overdue.flag.findText("promessa quebrada"))
@@ -550,12 +538,7 @@ def main(out_dir: str) -> int:
         late.resize(1280, 780)
         late.show()
         late.show_section("Cobrança")
-        for _ in range(600):
-            app.processEvents()
-            if not late.today_view.loading:
-                break
-            time_module.sleep(0.01)
-        settle(app)
+        wait_for(app, lambda: not late.today_view.loading)
         waiting = next(i for i, d in enumerate(late.today_view.drafts) if not d.allowed_now)
         late.today_view.table.selectRow(waiting)
         save(late, app, out / "cobranca-fora-do-horario.png")

@@ -17,7 +17,7 @@ from app.domain.patients import PatientForm, ResponsibleForm
 from app.services.collection.contact_log import OutcomeForm
 from tests.collection_data import seed_debtors
 from tests.conftest import STAFF_PASSWORD
-from tests.ui.helpers import drive_modal, type_text
+from tests.ui.helpers import drive_modal, take_over, type_text
 from ui.dialogs.agreement_dialog import SEND_TO_GESTOR, AgreementDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.main_window import MainWindow
@@ -214,12 +214,7 @@ def test_trocar_de_usuario_refreshes_the_open_page_and_the_gestor_sees_the_inbox
     assert "aprovação do gestor" in page.agreements.accept_button.toolTip()
 
     window.lock()
-    dialog = window.lock_dialog
-    assert dialog is not None and dialog.switch is not None
-    qtbot.mouseClick(dialog.switch, Qt.MouseButton.LeftButton)
-    type_text(qtbot, dialog.username, "gestor")
-    type_text(qtbot, dialog.password, STAFF_PASSWORD)
-    qtbot.mouseClick(dialog.enter, Qt.MouseButton.LeftButton)
+    take_over(qtbot, window, "gestor", STAFF_PASSWORD)
     window.idle.stop()
     assert staff.actor.username == "gestor"
     assert page.agreements.approve_button.isVisible()  # the same page, now the gestor's
