@@ -176,6 +176,7 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
         CorrectionTable,
         InstallmentTerms,
         Settlement,
+        interest_share_of,
         updated_debt,
     )
     from app.domain.receivables import Person
@@ -194,7 +195,7 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
     open_sql = (
         "SELECT i.id, i.contract_id, i.number, i.due_date, i.effective_due_date, i.amount_cents,"
         " c.patient_id, c.responsible_id, c.fine_bp, c.interest_monthly_bp,"
-        " c.punctuality_discount_bp, c.correction_index"
+        " c.punctuality_discount_bp, c.correction_index, c.total_cents, c.interest_free_cents"
         " FROM installment i JOIN contract c ON c.id = i.contract_id"
         " WHERE i.renegotiated_agreement_id IS NULL AND i.effective_due_date < ?"
         " AND c.status != 'cancelled' AND {cond}"
@@ -322,11 +323,15 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
     policies: dict[tuple[Any, ...], ChargePolicy] = {}
     lines, responsible = [], {}
     for r in rows + later:
-        key = r[8:12]
+        key = r[8:14]
         policy = policies.get(key)
         if policy is None:
             policy = policies[key] = ChargePolicy(
-                r[8], r[9], r[10], None if r[11] == "none" else tables[r[11]]
+                r[8],
+                r[9],
+                r[10],
+                None if r[11] == "none" else tables[r[11]],
+                interest_share_of(r[12], r[13]),
             )
         terms = InstallmentTerms(r[2], _d(r[3]), _d(r[4]), r[5], False, r[0])
         found = sorted(settlements.get(r[0], ()), key=lambda s: s.paid_on)

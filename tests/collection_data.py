@@ -18,6 +18,7 @@ def seed_debtors(services: Services) -> dict[str, int]:
             "trade_name": "Sorriso",
             "cnpj": CNPJ,
             "phone": "(19) 3234-5678",
+            "address": "Av. Brasil, 100",
             "city": "Campinas",
             "state": "SP",
             "pix_key": "financeiro@sorriso.com.br",

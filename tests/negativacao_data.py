@@ -40,7 +40,10 @@ def seed_debt(services: Services) -> dict[str, int]:
         )
     )
     contract = services.contracts.create(
-        ana.id, ContractForm(total="600,00", installments="1", first_due="2026-01-10")
+        ana.id,
+        ContractForm(
+            total="600,00", installments="1", first_due="2026-01-10", signed_on="2025-12-10"
+        ),
     )
     services.documents.generate("contrato", contract_id=contract.summary.id)
     return {"ana": ana.id, "contract": contract.summary.id}

@@ -26,6 +26,7 @@ from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from app.domain.catalog import ContactOutcome
+from app.domain.contracts import ContractForm
 from app.domain.layouts import LAYOUTS
 from app.domain.money import format_brl
 from ui.dialogs.about_dialog import AboutDialog
@@ -305,6 +306,16 @@ def main(out_dir: str) -> int:
         services.login("gestor", "demo")
         services.clinic.update({"fine_percent": "1,5"})
         services.clinic.update({"pix_key": "financeiro@sorrisodemo.com.br"})
+        services.clinic.update({"holidays": "08/12 Nossa Senhora da Conceição"})
+        # A debt of 2021, prescribed on this date (CC art. 206 §5 I): kept apart from what may
+        # be collected, on the worklist and on Início.
+        adult = next(p for p in services.patients.search("", 0, 400) if not p.responsible_name)
+        services.contracts.create(
+            adult.id,
+            ContractForm(
+                total="450,00", installments="1", first_due="2021-11-22", signed_on="2021-11-10"
+            ),
+        )
         services.login("admin", "demo")
         # Show a protected clinic: encrypt the screenshot database (with a frase-senha, so it
         # works with or without an OS keyring) and open it again with its key.
@@ -394,6 +405,9 @@ def main(out_dir: str) -> int:
             window,
         )
         payment.show()
+        # The patient says which installment they are paying: the preview shows it first.
+        payment.chosen.setCurrentIndex(payment.chosen.count() - 1)
+        payment.refresh_preview()
         save(payment, app, out / "receber-pagamento.png")
         payment.close()
 
@@ -489,7 +503,8 @@ def main(out_dir: str) -> int:
         settings.regua.refresh_preview()
         save(window, app, out / "configuracoes-regua.png")
         settings.regua.template.setPlainText(
-            "Olá {responsavel}, pague hoje ou vamos avisar o seu empregador, caloteiro."
+            "Olá {responsavel}, última chance: pague hoje ou vamos avisar o seu empregador, "
+            "c@loteiro."
         )
         settings.regua.refresh_preview()
         settings.regua.save()
@@ -515,6 +530,9 @@ def main(out_dir: str) -> int:
         overdue.flag.setCurrentIndex(overdue.flag.findText("promessa quebrada"))
         overdue.table.selectRow(0)
         save(window, app, out / "inadimplentes-filtro.png")
+        overdue.flag.setCurrentIndex(overdue.flag.findText("prescrita"))
+        overdue.table.selectRow(0)
+        save(window, app, out / "inadimplentes-prescrita.png")
         overdue.flag.setCurrentIndex(0)
 
         # The patient page header: overdue, risk and the suspension of new treatments.

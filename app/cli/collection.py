@@ -1,16 +1,26 @@
 """Collection commands: today's worklist with drafted messages (``messages``), logging the
 outcome of a contact (``contact log``), a patient's contact history (``contact history``) and
-the régua's steps (``regua show``)."""
+the régua's steps (``regua show``, ``regua set`` — through the same lawful-wording check as the
+window)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
+from app.cli.common import (
+    EXIT_OK,
+    FLAG_OF_FIELD,
+    Parser,
+    open_services,
+    print_json,
+    read_text_file,
+)
 from app.domain.catalog import label
 from app.domain.money import format_brl
+from app.domain.regua import ReguaStep
 from app.services.collection.contact_log import OutcomeForm
+from app.services.collection.regua_settings import StepChange
 
 FLAG_OF_FIELD.update(
     {
@@ -19,6 +29,10 @@ FLAG_OF_FIELD.update(
         "step": "--step",
         "promise_date": "--promise-date",
         "promise_amount": "--promise-amount",
+        "template": "--text",
+        "offset_days": "--offset",
+        "text_file": "--text-file",
+        "key": "PASSO",
     }
 )
 
@@ -58,11 +72,25 @@ def register(sub: Any) -> None:
     history.set_defaults(handler=cmd_contact_history)
 
     regua = sub.add_parser("regua", help="régua de cobrança").add_subparsers(
-        dest="regua_command", metavar="show", required=True, parser_class=Parser
+        dest="regua_command", metavar="show|set", required=True, parser_class=Parser
     )
     show = regua.add_parser("show", help="mostra os passos da régua")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_regua_show)
+    change = regua.add_parser(
+        "set",
+        help="altera um passo (gestor); o texto passa pela mesma checagem da tela",
+        description="O que não for informado fica como está.",
+    )
+    change.add_argument("key", metavar="PASSO", help="lembrete, vencimento, atraso_leve, …")
+    text = change.add_mutually_exclusive_group()
+    text.add_argument("--text", default=None, metavar="TEXTO")
+    text.add_argument("--text-file", default=None, metavar="ARQUIVO", help="texto em UTF-8")
+    change.add_argument("--channel", default=None, metavar="whatsapp|email|sms|phone|letter|manual")
+    change.add_argument("--offset", default=None, metavar="N", help="dias do vencimento: -3, 5")
+    change.add_argument("--active", default=None, metavar="sim|nao")
+    change.add_argument("--json", action="store_true")
+    change.set_defaults(handler=cmd_regua_set)
 
 
 def cmd_messages(args: argparse.Namespace) -> int:
@@ -151,25 +179,41 @@ def cmd_contact_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def step_json(s: ReguaStep) -> dict[str, Any]:
+    return {
+        "key": s.key,
+        "name": s.name,
+        "offset_days": s.offset_days,
+        "channel": s.channel,
+        "active": s.active,
+        "template": s.template,
+    }
+
+
 def cmd_regua_show(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         steps = services.regua.steps()
     if args.json:
-        print_json(
-            [
-                {
-                    "key": s.key,
-                    "name": s.name,
-                    "offset_days": s.offset_days,
-                    "channel": s.channel,
-                    "active": s.active,
-                    "template": s.template,
-                }
-                for s in steps
-            ]
-        )
+        print_json([step_json(s) for s in steps])
         return EXIT_OK
     for s in steps:
         state = "" if s.active else "  (desativado)"
         print(f"{s.when:>22}  {s.name:<26} {label(s.channel)}{state}")
+    return EXIT_OK
+
+
+def cmd_regua_set(args: argparse.Namespace) -> int:
+    text = args.text
+    if args.text_file is not None:
+        text = read_text_file(args.text_file, "text_file", "Arquivo do texto")
+    with open_services(args) as services:
+        step = services.regua.change_step(
+            args.key,
+            StepChange(text=text, channel=args.channel, offset=args.offset, active=args.active),
+        )
+    if args.json:
+        print_json(step_json(step))
+    else:
+        state = "" if step.active else " (desativado)"
+        print(f"Passo {step.key} salvo: {step.when}, {label(step.channel)}{state}.")
     return EXIT_OK

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
@@ -174,6 +175,19 @@ def json_default(value: object) -> object:
 
 def print_json(payload: object) -> None:
     print(json.dumps(payload, ensure_ascii=False, indent=2, default=json_default))
+
+
+def read_text_file(path: str, field: str, label: str) -> str:
+    """A text file (UTF-8, or with a BOM) as the text a flag would carry; a file that cannot be
+    read is refused naming the flag, like any other input."""
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError.single(field, f"{label}: '{path}' não está em UTF-8.") from None
+    except OSError as exc:
+        raise ValidationError.single(
+            field, f"{label}: não foi possível ler '{path}' ({exc.strerror})."
+        ) from None
 
 
 FLAG_OF_FIELD = {

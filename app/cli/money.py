@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, key_value, open_services, print_json
 from app.domain.catalog import PaymentMethod
 from app.domain.contracts import ContractForm, ContractView, PaymentForm
 from app.domain.dates import format_date
-from app.domain.law import STATUS_LABELS
+from app.domain.law import STATUS_LABELS, correction_partial_text, missing_index_months
 from app.domain.money import format_brl, format_percent
 from app.domain.reversals import REVERSAL_CODES
 from app.errors import ValidationError
@@ -46,6 +47,12 @@ def register(sub: Any) -> None:
     cadd.add_argument("--method", default="pix", metavar="|".join(m.value for m in PaymentMethod))
     cadd.add_argument("--description", default="", help="uso interno; nunca vai em mensagens")
     cadd.add_argument("--guarantor-cpf", default="")
+    cadd.add_argument(
+        "--signed-on",
+        default="",
+        metavar="AAAA-MM-DD",
+        help="data real da assinatura (as cartas citam esta data; sem ela dizem que não há)",
+    )
     cadd.add_argument("--json", action="store_true")
     cadd.set_defaults(handler=cmd_contract_add)
     cshow = contract.add_parser("show", help="mostra um contrato com a dívida de hoje")
@@ -66,7 +73,13 @@ def register(sub: Any) -> None:
     padd.add_argument("--amount", required=True, metavar="150,00")
     padd.add_argument("--date", default="", metavar="AAAA-MM-DD", help="padrão: hoje")
     padd.add_argument("--method", default="pix", metavar="|".join(m.value for m in PaymentMethod))
-    padd.add_argument("--reference", default="")
+    padd.add_argument("--reference", default="", help="um código PIX EMDIAC…P… indica a parcela")
+    padd.add_argument(
+        "--installment",
+        default="",
+        metavar="N",
+        help="parcela que o pagador indicou (número ou 'entrada'); padrão: as mais antigas",
+    )
     padd.add_argument("--waive-charges", action="store_true", help="dispensa multa e juros")
     padd.add_argument("--keep-credit", action="store_true", help="guarda o excedente como crédito")
     padd.add_argument("--json", action="store_true")
@@ -129,11 +142,17 @@ def debt_json(view: ContractView) -> dict[str, Any]:
                 "total_cents": line.total_cents,
                 "status": line.status.value,
                 "settled_on": line.settled_on,
+                "correction_missing_months": [_month(m) for m in line.correction_missing],
             }
             for line in view.lines
         ],
         "total_cents": view.total_due_cents,
+        "correction_missing_months": [_month(m) for m in missing_index_months(view.lines)],
     }
+
+
+def _month(day: date) -> str:
+    return f"{day:%Y-%m}"
 
 
 def _print_debt(view: ContractView) -> None:
@@ -153,6 +172,9 @@ def _print_debt(view: ContractView) -> None:
             f"{STATUS_LABELS[ln.status]}"
         )
     print(f"Total para quitar hoje: {format_brl(view.total_due_cents)}")
+    missing = missing_index_months(view.lines)
+    if missing:
+        print(correction_partial_text(missing))
     if view.credit_cents:
         print(f"Crédito do paciente: {format_brl(view.credit_cents)}")
 
@@ -166,6 +188,7 @@ def cmd_contract_add(args: argparse.Namespace) -> int:
         method=args.method,
         description=args.description,
         guarantor_cpf=args.guarantor_cpf,
+        signed_on=args.signed_on,
         down_paid_now=args.down_paid,
     )
     with open_services(args) as services:
@@ -235,6 +258,7 @@ def cmd_payment_add(args: argparse.Namespace) -> int:
             reference=args.reference,
             waive_charges=args.waive_charges,
             keep_credit=args.keep_credit,
+            installment=args.installment,
         )
         result = services.payments.add(form)
     if args.json:
@@ -244,6 +268,7 @@ def cmd_payment_add(args: argparse.Namespace) -> int:
                 "amount_cents": result.amount_cents,
                 "credit_cents": result.allocation.credit_cents,
                 "contract_settled": result.contract_settled,
+                "installment_named": result.allocation.chosen,
                 "allocations": [
                     {
                         "number": t.number,
@@ -263,6 +288,8 @@ def cmd_payment_add(args: argparse.Namespace) -> int:
             f"Pagamento {result.payment_id} registrado: {format_brl(result.amount_cents)} "
             f"(parcelas {numbers})."
         )
+        if result.allocation.chosen is not None:
+            print(f"Parcela indicada pelo pagador: {result.allocation.chosen}.")
         if result.allocation.credit_cents:
             print(f"Crédito guardado: {format_brl(result.allocation.credit_cents)}.")
         if result.contract_settled:

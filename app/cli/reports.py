@@ -129,6 +129,8 @@ def overdue_json(row: OverdueRow) -> dict[str, Any]:
         else None,
         "suspended": row.suspended,
         "suspension_suggested": row.suspension_suggested,
+        "prescribed_installments": row.prescribed_installments,
+        "prescribed_cents": row.prescribed_cents,
     }
 
 
@@ -155,6 +157,8 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
         "overdue_updated_cents": d.overdue_updated_cents,
         "overdue_patients": d.overdue_patients,
         "overdue_installments": d.overdue_installments,
+        "prescribed_cents": d.prescribed_cents,
+        "prescribed_patients": d.prescribed_patients,
         "default_rate_bp": d.default_rate_bp,
         "aging": aging_json(d.aging),
         "recovered_month_cents": d.recovered_month_cents,
@@ -232,6 +236,11 @@ def cmd_report_overdue(args: argparse.Namespace) -> int:
         f"{t.patients} pacientes, {t.installments} parcelas: principal "
         f"{format_brl(t.overdue_cents)}, atualizado {format_brl(t.updated_cents)}"
     )
+    if t.prescribed_installments:
+        print(
+            f"Prescrito (não cobrável, CC art. 206 §5 I): {t.prescribed_installments} parcelas "
+            f"de {t.prescribed_patients} pacientes, principal {format_brl(t.prescribed_cents)}"
+        )
     return EXIT_OK
 
 
@@ -250,6 +259,11 @@ def cmd_report_aging(args: argparse.Namespace) -> int:
                     "installments": t.installments,
                     "overdue_cents": t.overdue_cents,
                     "updated_cents": t.updated_cents,
+                },
+                "prescribed": {
+                    "patients": t.prescribed_patients,
+                    "installments": t.prescribed_installments,
+                    "principal_cents": t.prescribed_cents,
                 },
             }
         )

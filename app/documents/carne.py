@@ -1,6 +1,8 @@
 """Carnê: one slip per open installment, three to a page, each with the amount as of the print
 date, the due date and a PIX QR code with its copia-e-cola (static BR Code, txid per
-installment). The QR is drawn as vector squares, so it stays sharp on any printer."""
+installment — a payment carrying it is applied to that installment, CC art. 352). The payer's
+stub is a receipt once the creditor signs it (CC art. 320). The QR is drawn as vector squares,
+so it stays sharp on any printer."""
 
 from __future__ import annotations
 
@@ -133,6 +135,12 @@ class Slip(Flowable):  # type: ignore[misc]
         canvas.setFont(FONT, 7.5)
         canvas.drawString(x, y - 1 * mm, "Pago em ____/____/______")
         canvas.drawString(x, y - 7 * mm, "Valor pago R$ ______________")
+        # CC art. 320: the receipt (quitação) carries the creditor's signature.
+        canvas.setStrokeColor(INK)
+        canvas.line(x, y - 15 * mm, STUB_WIDTH - 4 * mm, y - 15 * mm)
+        canvas.setFont(FONT, 6.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(x, y - 18 * mm, "Assinatura do credor (recebido)")
 
         # main part
         left = STUB_WIDTH + 5 * mm

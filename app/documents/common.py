@@ -7,11 +7,24 @@ from datetime import date
 
 from reportlab.platypus import Flowable
 
-from app.documents.layout import CONTENT_WIDTH, brl, clinic_contacts, esc, method_label, table
+from app.documents.layout import (
+    CONTENT_WIDTH,
+    brl,
+    clinic_contacts,
+    esc,
+    method_label,
+    para,
+    table,
+)
 from app.documents.model import ContractFacts, Letterhead
 from app.domain.contracts import PaymentView
 from app.domain.dates import format_date
-from app.domain.law import DebtLine
+from app.domain.law import (
+    DebtLine,
+    correction_partial_text,
+    interest_terms,
+    missing_index_months,
+)
 from app.domain.money import format_percent
 from app.domain.pix import display_key
 from app.domain.reversals import REVERSAL_CODES
@@ -58,20 +71,31 @@ def payment_rows(payments: Sequence[PaymentView], count: int) -> list[list[str]]
 
 
 def contract_ref(facts: ContractFacts) -> str:
-    signed = facts.signed_on or facts.created_on
-    return f"contrato de prestação de serviços nº {facts.id}, de {format_date(signed)}"
+    """How a letter names the contract: with the day the debtor signed it — never the day it
+    was registered or printed; without a recorded signing date, it says so."""
+    name = f"contrato de prestação de serviços nº {facts.id}"
+    if facts.signed_on is None:
+        return f"{name} (data de assinatura não registrada)"
+    return f"{name}, assinado em {format_date(facts.signed_on)}"
 
 
 def charges_sentence(facts: ContractFacts) -> str:
-    """The contract's late-payment terms in one sentence (the values stored on the contract)."""
+    """The contract's late-payment terms in one sentence (the values stored on the contract),
+    with the day count of the juros (``law.interest_terms``)."""
     text = (
         f"multa de {format_percent(facts.fine_bp)} sobre a parcela em atraso (CDC art. 52, §1º) "
-        f"e juros de mora de {format_percent(facts.interest_monthly_bp)} ao mês, simples, "
-        "calculados por dia de atraso"
+        f"e juros de mora de {interest_terms(facts.interest_monthly_bp)}"
     )
     if facts.correction_index == "ipca":
         text += ", com correção monetária pelo IPCA"
     return text
+
+
+def note_of(lines: Sequence[DebtLine]) -> list[Flowable]:
+    """A plain note under a debt table when the IPCA correction printed is partial (index
+    months never typed) — a missing month is never silently 0 %; nothing otherwise."""
+    missing = missing_index_months(lines)
+    return [para(esc(correction_partial_text(missing)), "small")] if missing else []
 
 
 def debt_table(lines: Sequence[DebtLine], count: int, *, total_label: str = "Total") -> Flowable:

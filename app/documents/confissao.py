@@ -3,11 +3,12 @@
 The debtor (the responsável financeiro when there is one) confesses the debt itemised by its
 origin — each original installment with principal, multa, juros and correção on the acordo's
 date, all from ``law.updated_debt`` — and the clinic grants the discount and the new plan
-("renegocie a dívida … com assinatura de confissão de dívida"). What happens if it is
-broken: default by the mere due date (CC art. 397), multa/juros within the law (CDC art. 52
-§1), and, after ``BROKEN_AFTER_DAYS``, vencimento antecipado of the remaining balance, always
-with the prior notice of CDC art. 43 §2 before any negativação. Signed by the debtor and two
-witnesses it is a título executivo extrajudicial (CPC art. 784 III). No treatment is named.
+("renegocie a dívida … com assinatura de confissão de dívida"). What happens if it is broken:
+default by the mere due date (CC art. 397), multa/juros within the law (CDC art. 52 §1) with the
+day count of the juros, no interest on the confessed charges (Súmula 121 STF), the financing
+rate (0 %), and, after ``BROKEN_AFTER_DAYS``, vencimento antecipado of the remaining balance —
+the amount printed —, always with prior notice before any negativação. Signed by the debtor and
+two witnesses it is a título executivo extrajudicial (CPC art. 784 III). No treatment is named.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from app.documents.layout import (
 from app.documents.model import Letterhead, Party
 from app.domain.agreements import BROKEN_AFTER_DAYS, AgreementView
 from app.domain.dates import format_date
+from app.domain.law import interest_terms
 from app.domain.money import format_percent
 
 TITLE = "Termo de confissão de dívida e acordo"
@@ -53,6 +55,7 @@ class ConfessionFacts:
     fine_bp: int  # the new plan's late-payment terms (its contract's)
     interest_monthly_bp: int
     correction_index: str
+    balance_cents: int  # what the early-maturity clause would make due (unpaid on the day)
 
     @property
     def debtor_is_patient(self) -> bool:
@@ -115,9 +118,11 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
                 if ag.down_payment_cents
                 else ""
             )
-            + f"em {ag.count} parcela(s) mensal(is), nos vencimentos abaixo. O vencimento que "
-            "cair em sábado, domingo ou feriado passa para o primeiro dia útil seguinte, sem "
-            "acréscimo. A CREDORA dará recibo de cada pagamento."
+            + f"em {ag.count} parcela(s) mensal(is), nos vencimentos abaixo. Não há juros "
+            "remuneratórios no parcelamento — taxa efetiva de 0 % ao mês e 0 % ao ano —: a soma "
+            "das parcelas é o valor do acordo. O vencimento que cair em sábado, domingo ou "
+            "feriado passa para o primeiro dia útil seguinte, sem acréscimo. A CREDORA dará "
+            "recibo de cada pagamento."
         ),
         spacer(2),
         plan_table(
@@ -135,18 +140,21 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
             "DEVEDOR(A) em mora de pleno direito, independentemente de aviso (Código Civil art. "
             f"397). Sobre a parcela em atraso incidirão multa de {format_percent(facts.fine_bp)}"
             " (CDC art. 52, §1º), uma única vez, e juros de mora de "
-            f"{format_percent(facts.interest_monthly_bp)} ao mês, simples, por dia de atraso"
+            f"{esc(interest_terms(facts.interest_monthly_bp))}"
             + (", com correção monetária pelo IPCA" if facts.correction_index == "ipca" else "")
             + "; pagamentos em atraso quitam primeiro os encargos (Código Civil art. 354)."
         ),
+        *_no_interest_on_interest(clause, ag),
         para(
             f"{clause.n()}. Se uma parcela permanecer em aberto por mais de {BROKEN_AFTER_DAYS} "
             "dias, o acordo será considerado descumprido e vencerá antecipadamente todo o saldo "
-            "ainda não pago deste acordo, que poderá ser cobrado de uma só vez, com os mesmos "
-            "encargos da cláusula anterior — nunca acima dos limites legais. Os pagamentos já "
-            "feitos serão abatidos. Antes de qualquer inclusão do débito em cadastro de "
-            "proteção ao crédito, o(a) DEVEDOR(A) será comunicado(a) por escrito com "
-            "antecedência mínima de 10 (dez) dias (CDC art. 43, §2º)."
+            f"ainda não pago deste acordo — <b>{brl(facts.balance_cents)}</b> em "
+            f"{format_date(letterhead.as_of)}, menos o que for pago depois —, que poderá ser "
+            "cobrado de uma só vez, com os mesmos encargos da cláusula anterior, nunca acima dos "
+            "limites legais. Antes de qualquer inclusão do débito em cadastro de proteção ao "
+            "crédito, a CREDORA enviará ao(à) DEVEDOR(A) comunicação prévia por escrito, com "
+            "antecedência mínima de 10 (dez) dias; o próprio cadastro também o(a) notificará "
+            "(CDC art. 43, §2º)."
         ),
         para(
             f"{clause.n()}. O(A) DEVEDOR(A) pode antecipar parcelas, total ou parcialmente, com "
@@ -183,6 +191,24 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
         ),
     ]
     build(target, letterhead, TITLE, story, subject=f"Acordo {ag.id}")
+
+
+def _no_interest_on_interest(clause: Clauses, ag: AgreementView) -> list[Flowable]:
+    """Súmula 121 STF: the confessed charges folded into the plan earn no new juros — the
+    clause says how much they are and what share of each parcela bears juros."""
+    folded = ag.folded_charges_cents
+    if folded <= 0 or ag.total_cents <= 0:
+        return []
+    share = (ag.total_cents - folded) * 10_000 // ag.total_cents  # basis points, rounded down
+    return [
+        para(
+            f"{clause.n()}. Os encargos confessados que integram o valor do acordo "
+            f"({brl(folded)}: multa, juros e correção, já abatido o desconto) não geram novos "
+            "juros: em caso de atraso, os juros de mora de cada parcela incidem somente sobre a "
+            f"parte de principal dela ({format_percent(share)} da parcela), sem juros sobre "
+            "juros (Súmula 121 do STF)."
+        )
+    ]
 
 
 def _origin_table(ag: AgreementView) -> Flowable:

@@ -2,11 +2,14 @@
 
 Parties (the clinic; the contratante — the responsável financeiro when there is one —; the
 patient as beneficiary; the fiador if any), the plan table, the late-payment terms *as stored on
-the contract* (multa ≤ 2 % — CDC art. 52 §1; juros de mora simples pro rata die), early
-settlement with proportional reduction (CDC art. 52 §2), prior notice before negativação (CDC
-art. 43 §2), data protection (LGPD), the consumer's forum (CDC art. 101 I), and signature lines
-for the debtor and two witnesses, which make it a título executivo extrajudicial (CPC art. 784
-III). The internal description of the treatment never appears.
+the contract* (multa ≤ 2 % — CDC art. 52 §1; juros de mora simples pro rata die, with the day
+count spelled out; the periodicity, the effective rate — 0 % — and the total, CDC art. 52 II–V),
+early settlement with proportional reduction (CDC art. 52 §2), the clinic's prior notice before
+negativação (the bureau's own is CDC art. 43 §2), data protection (LGPD), the consumer's forum
+(CDC art. 101 I), and signature lines for the debtor and two witnesses, which make it a título
+executivo extrajudicial (CPC art. 784 III). The internal description of the treatment never
+appears. Without a recorded signing date the date line is left blank, to be filled in by hand —
+never the day it was printed.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ from app.documents.layout import (
     method_label,
     para,
     person_line,
+    place_and_blank_date,
     place_and_date,
     signatures,
     spacer,
 )
 from app.documents.model import ContractFacts, Letterhead
+from app.domain.law import interest_terms
 from app.domain.money import format_percent
 
 TITLE = "Contrato de prestação de serviços com parcelamento"
@@ -91,10 +96,12 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
                 if facts.down_payment_cents
                 else ""
             )
-            + f"em {len(parcels)} parcela(s) que somam {brl(financed)}, "
+            + f"em {len(parcels)} parcela(s) {periodicity(len(parcels))}, que somam "
+            f"{brl(financed)}, "
             f"{esc(METHOD_PHRASES.get(facts.method, method_label(facts.method)))}, nos "
-            "vencimentos abaixo. Não há juros remuneratórios no parcelamento: o total das "
-            "parcelas é o preço."
+            "vencimentos abaixo. Não há juros remuneratórios no parcelamento — taxa efetiva de "
+            "0 % ao mês e 0 % ao ano —: a soma total a pagar é o preço, igual ao preço à vista "
+            "(CDC art. 52, II a V)."
         ),
         spacer(2),
         plan_table(
@@ -111,21 +118,26 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         para(
             f"{clause.n()}. Em caso de atraso, sobre o valor da parcela em aberto incidirão "
             f"multa de {format_percent(facts.fine_bp)} (CDC art. 52, §1º), cobrada uma única "
-            f"vez, e juros de mora de {format_percent(facts.interest_monthly_bp)} ao mês, "
-            "simples, calculados por dia de atraso a partir do dia seguinte ao vencimento"
+            f"vez, e juros de mora de {esc(interest_terms(facts.interest_monthly_bp))}, a "
+            "partir do dia seguinte ao vencimento — o mês conta 30 dias por convenção deste "
+            "contrato"
             + (
-                ", além de correção monetária pelo IPCA (IBGE) pelos meses de atraso"
+                ", além de correção monetária pelo IPCA (IBGE): o mês do vencimento conta pelos "
+                "dias de atraso nele, os seguintes por inteiro"
                 if facts.correction_index == "ipca"
                 else ""
             )
             + ". Pagamentos em atraso quitam primeiro os encargos e depois o principal (Código "
-            "Civil art. 354)."
+            "Civil art. 354); o(a) CONTRATANTE pode indicar a parcela que está pagando (Código "
+            "Civil art. 352)."
         ),
         para(
             f"{clause.n()}. Antes de qualquer inclusão do débito em cadastro de proteção ao "
-            "crédito, o(a) CONTRATANTE será comunicado(a) por escrito com antecedência mínima "
-            "de 10 (dez) dias (CDC art. 43, §2º). A cobrança será feita sem exposição ao "
-            "ridículo, constrangimento ou ameaça (CDC art. 42)."
+            "crédito, a CONTRATADA enviará ao(à) CONTRATANTE comunicação prévia por escrito, "
+            "com as parcelas e o valor que poderão ser incluídos, com antecedência mínima de 10 "
+            "(dez) dias; o próprio cadastro também o(a) notificará (CDC art. 43, §2º). A "
+            "cobrança será feita sem exposição ao ridículo, constrangimento ou ameaça (CDC art. "
+            "42)."
         ),
         clause.heading("Pagamento antecipado"),
         para(
@@ -165,11 +177,21 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
             "teor, com as testemunhas abaixo."
         ),
         spacer(2),
-        para(place_and_date(letterhead, facts.signed_on), "right"),
+        para(
+            place_and_date(letterhead, facts.signed_on)
+            if facts.signed_on
+            else place_and_blank_date(letterhead),
+            "right",
+        ),
         spacer(2),
         signatures(_signers(facts, clinic_signer(clinic, "CONTRATADA"))),
     ]
     build(target, letterhead, TITLE, story, subject=f"Contrato {facts.id}")
+
+
+def periodicity(count: int) -> str:
+    """CDC art. 52 IV: the number *and periodicity* of the installments."""
+    return "mensal, no mesmo dia de cada mês" if count == 1 else "mensais, no mesmo dia de cada mês"
 
 
 def _signers(facts: ContractFacts, clinic: Signer) -> list[Signer]:

@@ -38,7 +38,7 @@ from app.documents.model import ContractFacts, Letterhead, Party
 from app.domain.catalog import label
 from app.domain.dates import format_date
 from app.domain.law import STATUS_LABELS
-from app.domain.risk import PRESCRIPTION_YEARS, add_years
+from app.domain.prescription import PRESCRIPTION_YEARS, add_years
 
 TITLE = "Dossiê de cobrança"
 

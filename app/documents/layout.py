@@ -235,6 +235,14 @@ def place_and_date(letterhead: Letterhead, day: date | None = None) -> str:
     return f"{esc(city)}, {when}." if city else f"{when}."
 
 
+def place_and_blank_date(letterhead: Letterhead) -> str:
+    """``Campinas, ____ de ______________ de ______.``: a paper signed by hand on a day no one
+    recorded yet gets its date by hand too (never the day it was printed)."""
+    blank = "____ de ______________ de ______"
+    city = letterhead.clinic.city
+    return f"{esc(city)}, {blank}." if city else f"{blank}."
+
+
 # --- tables ---------------------------------------------------------------------------------
 
 

@@ -1,7 +1,11 @@
-"""Aviso prévio de negativação: the written notice that must reach the debtor before the debt is
-sent to a credit bureau (CDC art. 43 §2), at least 10 days before the earliest inclusion date;
-with the updated values, how to avoid the inclusion, and the debtor's rights (access and
-correction — CDC art. 43 §3; removal within 5 business days of payment — Súmula 548 STJ)."""
+"""Aviso prévio de negativação: the clinic's *comunicação prévia* that a debt may be sent to a
+credit bureau, at least 10 days before the earliest inclusion date (the bureaus' practice).
+
+It does not claim to be the legal notice of CDC art. 43 §2: that one is the bureau's duty
+(Súmula 359 STJ), and the letter says the bureau sends it. It lists every installment that may
+be registered and the amount — what is registered is what it announced (the inclusion refuses
+anything else) —, how to avoid the inclusion, and the debtor's rights (access and correction —
+CDC art. 43 §3; removal within 5 business days of payment — Súmula 548 STJ)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,14 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable
 
-from app.documents.common import contract_ref, debt_table, payment_ways
+from app.documents.common import (
+    charges_sentence,
+    contract_ref,
+    debt_table,
+    installment_label,
+    note_of,
+    payment_ways,
+)
 from app.documents.layout import (
     brl,
     build,
@@ -28,16 +39,25 @@ from app.documents.model import Letterhead, OverdueFacts
 from app.domain.dates import format_date
 from app.domain.documents import NEGATIVACAO_NOTICE_DAYS
 
-TITLE = "Aviso prévio de negativação"
+TITLE = "Comunicação prévia de negativação"
 
 
 def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: OverdueFacts) -> None:
     clinic = letterhead.clinic
     contract = facts.contract
     debtor = contract.debtor
+    count = contract.installments_count
+    listed = ", ".join(installment_label(ln.number, count) for ln in facts.overdue)
+    one = len(facts.overdue) == 1
+    parcels = "a parcela" if one else "as parcelas"
+    may = "poderá ser incluída" if one else "poderão ser incluídas"
     story: list[Flowable] = [
-        para("AVISO PRÉVIO DE INCLUSÃO EM CADASTRO DE PROTEÇÃO AO CRÉDITO", "title"),
-        para("Comunicação prevista no art. 43, §2º, do Código de Defesa do Consumidor", "subtitle"),
+        para("COMUNICAÇÃO PRÉVIA DE POSSÍVEL INCLUSÃO EM CADASTRO DE PROTEÇÃO AO CRÉDITO", "title"),
+        para(
+            "Comunicação da clínica credora. A notificação prevista no art. 43, §2º, do Código de "
+            "Defesa do Consumidor é enviada pelo próprio cadastro (SPC, Serasa ou Boa Vista).",
+            "subtitle",
+        ),
         para(place_and_date(letterhead), "right"),
         spacer(3),
         key_values(
@@ -55,28 +75,33 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Overdue
         spacer(2),
         para(
             "Comunicamos que o débito abaixo, de sua responsabilidade, está vencido e não foi "
-            f"pago. Valores atualizados até {format_date(letterhead.as_of)}, conforme o contrato:"
+            f"pago. Valores atualizados até {format_date(letterhead.as_of)}, conforme o contrato "
+            f"({charges_sentence(contract)}):"
         ),
         spacer(2),
         debt_table(
             facts.overdue,
-            contract.installments_count,
+            count,
             total_label=f"Total em {format_date(letterhead.as_of)}",
         ),
-        spacer(3),
+        spacer(2),
+        *note_of(facts.overdue),
+        spacer(2),
         para(
-            "A inclusão do nome, do CPF, do valor e da data de vencimento do débito em cadastro "
-            "de proteção ao crédito (SPC, Serasa ou Boa Vista) poderá ocorrer a partir de "
-            f"<b>{format_date(facts.deadline)}</b>, {NEGATIVACAO_NOTICE_DAYS} (dez) dias após "
-            "esta comunicação, e <b>não ocorrerá se o débito for pago ou renegociado até essa "
-            f"data</b>. Para pagamento em {format_date(facts.deadline)}, o valor atualizado é de "
-            f"{brl(facts.total_at_deadline_cents)}; antes disso, o valor é menor."
+            f"Somente {parcels} {esc(listed)} {may} em cadastro de proteção ao crédito"
+            " (SPC, Serasa ou Boa Vista), com o nome, o CPF, o valor e a "
+            f"data de vencimento, pelo valor de até <b>{brl(facts.total_at_deadline_cents)}</b> "
+            f"(o valor atualizado em {format_date(facts.deadline)}). A inclusão poderá ocorrer a "
+            f"partir de <b>{format_date(facts.deadline)}</b>, {NEGATIVACAO_NOTICE_DAYS} (dez) "
+            "dias após esta comunicação, e <b>não ocorrerá se o débito for pago ou renegociado "
+            "até essa data</b>; pagando antes, o valor é menor. Antes de qualquer inclusão, o "
+            "próprio cadastro também lhe enviará a notificação que a lei exige."
         ),
         spacer(2),
         para(payment_ways(letterhead), "body"),
         spacer(2),
         para(
-            "Se já pagou, por favor desconsidere este aviso e envie-nos o comprovante. Se "
+            "Se já pagou, por favor desconsidere esta comunicação e envie-nos o comprovante. Se "
             "preferir renegociar, procure-nos: há opções de nova data e de parcelamento."
         ),
         spacer(2),
@@ -90,8 +115,8 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Overdue
         ),
         spacer(2),
         para(
-            "Este aviso é dirigido somente ao(à) devedor(a) e não contém informação sobre os "
-            "serviços prestados (Lei 13.709/2018).",
+            "Esta comunicação é dirigida somente ao(à) devedor(a) e não contém informação sobre "
+            "os serviços prestados (Lei 13.709/2018).",
             "small",
         ),
         spacer(3),

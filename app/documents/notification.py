@@ -12,7 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from app.documents.common import charges_sentence, contract_ref, debt_table, payment_ways
+from app.documents.common import (
+    charges_sentence,
+    contract_ref,
+    debt_table,
+    note_of,
+    payment_ways,
+)
 from app.documents.layout import (
     brl,
     build,
@@ -64,6 +70,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Overdue
         ),
         spacer(3),
         debt_table(facts.overdue, count, total_label=f"Total em {format_date(letterhead.as_of)}"),
+        *note_of(facts.overdue),
         spacer(3),
         para(
             f"Solicitamos a regularização até <b>{format_date(facts.deadline)}</b>. Para "
@@ -85,8 +92,9 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Overdue
         para(
             "Não havendo pagamento nem contato até a data indicada, a clínica poderá adotar as "
             "medidas legais cabíveis para o recebimento do crédito, inclusive a inscrição do "
-            "débito em cadastro de proteção ao crédito, sempre precedida da comunicação prévia "
-            "prevista no art. 43, §2º, do Código de Defesa do Consumidor."
+            "débito em cadastro de proteção ao crédito, sempre precedida de comunicação prévia "
+            "por escrito da clínica e da notificação do próprio cadastro (Código de Defesa do "
+            "Consumidor, art. 43, §2º)."
         ),
         spacer(2),
         para(

@@ -90,6 +90,13 @@ def debt_of(origin: Sequence[OriginLine]) -> DebtTotals:
     )
 
 
+def folded_charges_cents(charges_cents: int, discount_on_charges_cents: int) -> int:
+    """The multa, juros and correção confessed and kept after the discount: they become part of
+    the new parcelas, and juros de mora never run on them again (no interest on interest,
+    Súmula 121 STF; ``law.interest_share_of``)."""
+    return max(0, charges_cents - discount_on_charges_cents)
+
+
 @dataclass(frozen=True)
 class AgreementForm:
     """What the receptionist typed (dialog or CLI): amounts in pt-BR, the date as typed."""
@@ -409,6 +416,11 @@ class AgreementView:
     @property
     def total_cents(self) -> int:
         return self.debt_cents - self.discount_cents
+
+    @property
+    def folded_charges_cents(self) -> int:
+        """Charges confessed into the new plan, which earn no new juros."""
+        return folded_charges_cents(self.charges_cents, self.discount_on_charges_cents)
 
     @property
     def status_key(self) -> str:

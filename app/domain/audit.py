@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.access import parse_role
+from app.domain.clinic import format_holidays, holidays_stored
 from app.domain.money import format_brl, format_percent
 
 
@@ -116,11 +117,13 @@ FIELD_LABELS: dict[str, str] = {
     "code": "motivo",
     "reason": "detalhe",
     "waive_charges": "dispensou multa e juros",
+    "installment_named": "parcela indicada pelo pagador",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
     "outcome": "resultado",
     "step_key": "passo",
     "undone": "desfeito",
+    "holidays": "feriados municipais",
 }
 
 
@@ -145,6 +148,8 @@ def value_text(key: str, value: Any) -> str:
         return "sim" if value else "não"
     if value in (None, ""):
         return "—"
+    if key == "holidays" and isinstance(value, list):
+        return format_holidays(holidays_stored(value)) or "—"
     if key == "role" and isinstance(value, str):
         role = parse_role(value)
         return role.label if role is not None else value

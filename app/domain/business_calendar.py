@@ -45,6 +45,49 @@ class FixedDays:
 
 
 @dataclass(frozen=True)
+class OwnHoliday:
+    """A day the clinic's city closes that no library knows: every year on ``day``/``month``
+    (the city's anniversary, its patron saint) or, with ``year``, once."""
+
+    day: int
+    month: int
+    year: int | None = None
+    name: str = "feriado municipal"
+
+    def on(self, year: int) -> date | None:
+        """This holiday in ``year`` (None when it is another year's, or 29/02 of a common
+        year)."""
+        if self.year is not None and self.year != year:
+            return None
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:
+            return None
+
+    @property
+    def key(self) -> str:
+        """How it is stored: ``MM-DD`` (every year) or ``AAAA-MM-DD``."""
+        md = f"{self.month:02d}-{self.day:02d}"
+        return md if self.year is None else f"{self.year:04d}-{md}"
+
+    @property
+    def text(self) -> str:
+        """How people read and type it: ``20/01 São Sebastião``, ``13/06/2026 Ponto``."""
+        when = f"{self.day:02d}/{self.month:02d}" + ("" if self.year is None else f"/{self.year}")
+        return f"{when} {self.name}"
+
+
+@dataclass(frozen=True)
+class OwnHolidays:
+    """A calendar source of the clinic's own holidays, year by year."""
+
+    holidays: tuple[OwnHoliday, ...]
+
+    def __call__(self, year: int) -> Mapping[date, str]:
+        return {day: h.name for h in self.holidays if (day := h.on(year)) is not None}
+
+
+@dataclass(frozen=True)
 class BusinessCalendar:
     """Saturdays and Sundays, plus every day a source names, are not business days.
 
@@ -63,6 +106,13 @@ class BusinessCalendar:
         if not days:
             return self
         return BusinessCalendar((*self.sources, FixedDays.of(days)))
+
+    def with_holidays(self, holidays: Iterable[OwnHoliday]) -> BusinessCalendar:
+        """This calendar with the clinic's own holidays (municipal ones, every year or once)."""
+        own = tuple(holidays)
+        if not own:
+            return self
+        return BusinessCalendar((*self.sources, OwnHolidays(own)))
 
     def holiday_name(self, day: date) -> str | None:
         """The pt-BR name of the holiday (or bank-closed day) on ``day``, or None on a normal

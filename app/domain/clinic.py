@@ -5,12 +5,14 @@ The same keys serve the settings screen and ``emdia clinic set KEY=VALUE`` (docs
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from app.domain import identity, law
+from app.domain.business_calendar import OwnHoliday
 from app.domain.identity import IdentityChecks
 from app.domain.money import format_percent, parse_percent
 from app.domain.text import clean_name
@@ -38,6 +40,9 @@ class ClinicInfo:
     interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0
     correction_index: str = "none"
+    # The city's holidays (the package knows national and state ones only): due dates and
+    # deadlines skip them.
+    holidays: tuple[OwnHoliday, ...] = ()
     is_demo: bool = False
     version: int = 0
 
@@ -47,8 +52,28 @@ class ClinicInfo:
 
     @property
     def is_configured(self) -> bool:
-        """Enough to identify the creditor on a charge (CDC art. 42-A): name and CNPJ/CPF."""
-        return bool(self.legal_name and (self.cnpj or self.cpf))
+        """Enough to identify the creditor on every charge (CDC art. 42-A): name, address and
+        CNPJ/CPF."""
+        return not self.identification_gaps
+
+    @property
+    def identification_gaps(self) -> tuple[str, ...]:
+        """What CDC art. 42-A needs and is missing (pt-BR names, in the order of the form)."""
+        needed = (
+            ("razão social", self.legal_name),
+            ("CNPJ ou CPF", self.cnpj or self.cpf),
+            ("endereço", self.address),
+            ("cidade", self.city),
+            ("UF", self.state),
+        )
+        return tuple(name for name, value in needed if not value)
+
+    @property
+    def postal_address(self) -> str:
+        """``Av. Brasil, 100 — Campinas/SP — CEP 13010-000``: where the creditor is found."""
+        place = "/".join(p for p in (self.city, self.state) if p)
+        cep = f"CEP {identity.format_cep(self.zip_code)}" if self.zip_code else ""
+        return " — ".join(p for p in (self.address, place, cep) if p)
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,7 @@ CLINIC_KEYS: dict[str, ClinicKey] = {
     ),
     "correction_index": ClinicKey("correction_index", "Correção monetária"),
     "logo": ClinicKey("logo_path", "Logotipo (PNG ou JPG)"),
+    "holidays": ClinicKey("holidays", "Feriados municipais"),
 }
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -113,7 +139,65 @@ def display_values(info: ClinicInfo) -> dict[str, str]:
         ),
         "correction_index": info.correction_index,
         "logo": info.logo_path,
+        "holidays": format_holidays(info.holidays),
     }
+
+
+HOLIDAYS_EXAMPLE = "20/01 São Sebastião; 13/06/2026 Ponto facultativo"
+_HOLIDAY = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?:\s+(.*))?$")
+_HOLIDAY_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(.*))?$")
+
+
+def format_holidays(holidays: Sequence[OwnHoliday]) -> str:
+    return "; ".join(h.text for h in holidays)
+
+
+def parse_holidays(text: str, field: str = "holidays") -> tuple[OwnHoliday, ...] | FieldError:
+    """``20/01 São Sebastião; 13/06/2026 Ponto facultativo`` (``;`` or new lines between them):
+    ``dd/mm`` every year, ``dd/mm/aaaa`` (or ``aaaa-mm-dd``) once; the name is optional."""
+    found: dict[str, OwnHoliday] = {}
+    for raw in re.split(r"[;\n]", text or ""):
+        entry = " ".join(raw.split())
+        if not entry:
+            continue
+        if match := _HOLIDAY.match(entry):
+            day, month, year, name = match.groups()
+        elif iso := _HOLIDAY_ISO.match(entry):
+            year, month, day, name = iso.groups()
+        else:
+            return FieldError(
+                field,
+                f"Feriados municipais: '{entry}' não é uma data; use dd/mm (todo ano) ou "
+                f"dd/mm/aaaa, com o nome, separados por ponto e vírgula: {HOLIDAYS_EXAMPLE}.",
+            )
+        holiday = OwnHoliday(
+            int(day), int(month), int(year) if year else None, name or "feriado municipal"
+        )
+        if holiday.on(holiday.year or 2024) is None:  # 2024: a leap year, 29/02 is a date
+            return FieldError(field, f"Feriados municipais: '{entry}' não é uma data válida.")
+        found[holiday.key] = holiday
+    return tuple(sorted(found.values(), key=lambda h: (h.year or 0, h.month, h.day)))
+
+
+def holidays_to_store(holidays: Sequence[OwnHoliday]) -> list[dict[str, str]]:
+    return [{"day": h.key, "name": h.name} for h in holidays]
+
+
+def holidays_stored(rows: Sequence[dict[str, str]] | None) -> tuple[OwnHoliday, ...]:
+    """The ``clinic.holidays`` JSON back as values (entries that do not read are skipped)."""
+    found = []
+    for row in rows or ():
+        parts = str(row.get("day", "")).split("-")
+        try:
+            numbers = [int(p) for p in parts]
+        except ValueError:
+            continue
+        name = str(row.get("name", "")) or "feriado municipal"
+        if len(numbers) == 2:
+            found.append(OwnHoliday(numbers[1], numbers[0], None, name))
+        elif len(numbers) == 3:
+            found.append(OwnHoliday(numbers[2], numbers[1], numbers[0], name))
+    return tuple(found)
 
 
 def validate_clinic_changes(changes: dict[str, str], *, checks: IdentityChecks) -> dict[str, Any]:
@@ -181,6 +265,9 @@ def _clean_value(
             choices = ", ".join(CORRECTION_INDEXES)
             return fail(FieldError(key, f"Correção monetária: '{raw}' não existe; use {choices}."))
         return index
+    if key == "holidays":
+        parsed = parse_holidays(raw, key)
+        return fail(parsed) if isinstance(parsed, FieldError) else holidays_to_store(parsed)
     if key == "logo":
         if raw and not raw.lower().endswith(LOGO_SUFFIXES):
             return fail(FieldError(key, "Logotipo: use uma imagem PNG ou JPG."))

@@ -58,6 +58,9 @@ def parse_outcome(text: str, field: str = "outcome") -> ContactOutcome:
 
 # Channels that carry a text to the person (they must identify the clinic, CDC art. 42-A).
 TEXT_CHANNELS = frozenset({Channel.WHATSAPP, Channel.EMAIL, Channel.SMS})
+# Formal steps: a letter, the gestor's act. Only these may inform a legal consequence
+# (negativação, protesto, ação judicial), in neutral words (``templates.wording_problems``).
+FORMAL_CHANNELS = frozenset({Channel.LETTER, Channel.MANUAL})
 
 
 def parse_channel(text: str, field: str = "channel") -> Channel:

@@ -12,9 +12,11 @@ from datetime import date, timedelta
 from app.domain import identity
 from app.domain.catalog import ContractStatus, PaymentMethod
 from app.domain.dates import age_on, parse_date
+from app.domain.documents import NO_LETTER_FACTS, LetterFacts
 from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, money_in_form
+from app.domain.pix import txid_in
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
 
@@ -63,6 +65,7 @@ LABELS = {
     "amount": "Valor",
     "paid_on": "Data do pagamento",
     "reason": "Motivo",
+    "installment": "Parcela indicada",
 }
 
 METHOD_CHOICES = ", ".join(m.value for m in PaymentMethod)
@@ -247,6 +250,9 @@ class PaymentForm:
     reference: str = ""
     waive_charges: bool = False
     keep_credit: bool = False
+    # The installment the debtor says they are paying, as typed ("3", "entrada"); blank: none
+    # named (a PIX txid in ``reference`` then names it).
+    installment: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,6 +264,9 @@ class PaymentData:
     reference: str
     waive_charges: bool
     keep_credit: bool
+    # The debtor's choice (CC art. 352): this installment is settled first; None = oldest
+    # first (art. 355).
+    installment_number: int | None = None
 
 
 def validate_payment(form: PaymentForm, today: date) -> PaymentData:
@@ -276,6 +285,8 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
     else:
         paid_on = parsed
     method = _method(form.method, errors)
+    reference = (form.reference or "").strip()[:120]
+    chosen = _installment_named(form, reference, errors)
     if errors:
         raise ValidationError(errors)
     return PaymentData(
@@ -283,10 +294,57 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
         amount_cents=amount,
         paid_on=paid_on,
         method=method,
-        reference=(form.reference or "").strip()[:120],
+        reference=reference,
         waive_charges=form.waive_charges,
         keep_credit=form.keep_credit,
+        installment_number=chosen,
     )
+
+
+def _installment_named(form: PaymentForm, reference: str, errors: list[FieldError]) -> int | None:
+    """The installment the debtor named (CC art. 352): typed at the desk, or carried by the
+    PIX txid of that installment (``EMDIAC…P…``) in the reference. Both given must agree, and
+    a txid of another contract is refused (the money would be put on the wrong debt)."""
+    typed: int | None = None
+    raw = (form.installment or "").strip().lower()
+    if raw in ("entrada", "e"):
+        typed = 0
+    elif raw:
+        try:
+            typed = int(raw)
+        except ValueError:
+            typed = -1
+        if typed < 0:
+            errors.append(
+                FieldError(
+                    "installment",
+                    f"{LABELS['installment']}: '{form.installment}' não é uma parcela; use o "
+                    "número (como 3), 'entrada' ou deixe em branco.",
+                )
+            )
+            return None
+    found = txid_in(reference)
+    if found is None:
+        return typed
+    if found.contract_id != form.contract_id:
+        errors.append(
+            FieldError(
+                "reference",
+                f"Referência: o código PIX é do contrato {found.contract_id}, não do "
+                f"{form.contract_id}; registre o pagamento no contrato certo.",
+            )
+        )
+        return None
+    if typed is not None and typed != found.number:
+        errors.append(
+            FieldError(
+                "installment",
+                f"{LABELS['installment']}: {typed} não confere com o código PIX da referência "
+                f"(parcela {found.number}).",
+            )
+        )
+        return None
+    return found.number
 
 
 # --- what services return -----------------------------------------------------------------
@@ -342,6 +400,7 @@ class ContractView:
     lines: tuple[DebtLine, ...]
     payments: tuple[PaymentView, ...]
     version: int
+    letter: LetterFacts = NO_LETTER_FACTS  # what the collection letters need to know
     signed_on: date | None = None
     witnesses: tuple[tuple[str, str], ...] = ()
 

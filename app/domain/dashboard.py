@@ -6,7 +6,9 @@ dashboard and Cobrança → Inadimplentes always agree to the centavo.
 - **Total a receber**: open principal of every open installment (a vencer at face value — the
   punctuality discount is a possible reduction, not money owed — plus the overdue principal).
 - **Em atraso**: the updated amount of the overdue installments (principal + multa + juros +
-  correção), with the principal shown beside it.
+  correção), with the principal shown beside it — only what may still be collected.
+- **Prescrito**: the open principal of installments five years or more past due (CC art. 206
+  §5 I): no longer collectable, shown apart and in no other figure.
 - **Taxa de inadimplência**: overdue principal ÷ total a receber (both principal, so charges never
   inflate the rate).
 - **Recuperado no mês**: money received this month for installments already late when paid.
@@ -63,6 +65,8 @@ class Dashboard:
     # Paid debts still negativadas: remove within 5 business days (Súmula 548 STJ); overdue
     # ones are shown in red.
     negativacao_removals: tuple[RemovalDue, ...] = ()
+    prescribed_cents: int = 0  # five years past due: not collectable (CC art. 206 §5 I)
+    prescribed_patients: int = 0
 
     @property
     def removals_overdue(self) -> int:
@@ -148,4 +152,6 @@ def build_dashboard(
         promises_week=promise_lines(promises, as_of),
         cash_windows=cash_windows(as_of, not_due_by_date),
         negativacao_removals=tuple(removals),
+        prescribed_cents=overdue.prescribed_cents,
+        prescribed_patients=overdue.prescribed_patients,
     )

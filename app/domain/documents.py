@@ -3,8 +3,9 @@ archive entry of each PDF produced.
 
 The deadlines are law and good practice, kept here so every document and the CLI agree:
 - notificação extrajudicial: payment asked within at most 7 days (a short, reasonable deadline);
-- aviso prévio de negativação: inclusion no sooner than 10 days after the notice (CDC art. 43
-  §2).
+- aviso prévio de negativação (the clinic's comunicação prévia): inclusion no sooner than 10
+  days after it — the bureaus' practice; the legal notice of CDC art. 43 §2 is the bureau's own
+  (Súmula 359 STJ).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import date, datetime, timedelta
 from app.domain.catalog import ContractStatus, DocumentKind
 from app.domain.dates import format_date
 from app.domain.law import DebtLine
+from app.domain.negativacao import OpenNegativacao, bureau_label
+from app.domain.prescription import collectable, is_prescribed, prescribed_reason
 
 NOTIFICATION_DEADLINE_DAYS = 7
 NEGATIVACAO_NOTICE_DAYS = 10
@@ -68,37 +71,123 @@ CONTRACT_KINDS: tuple[DocumentKind, ...] = (
 )
 
 
+LETTERS = (DocumentKind.NOTIFICACAO, DocumentKind.AVISO_NEGATIVACAO)
+
+# What a letter needs of the debtor's address to go by post with AR (aviso de recebimento).
+POSTAL_FIELDS = ("rua", "número", "cidade", "UF", "CEP")
+
+
+def postal_address_missing(
+    street: str, number: str, city: str, state: str, zip_code: str
+) -> tuple[str, ...]:
+    """The parts of an address a letter cannot go without (pt-BR names, in ``POSTAL_FIELDS``
+    order)."""
+    values = (street, number, city, state, zip_code)
+    return tuple(name for name, value in zip(POSTAL_FIELDS, values, strict=True) if not value)
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """What a collection letter needs to know besides the installments: whether the person
+    charged can receive it, and what is already registered with a credit bureau."""
+
+    debtor_name: str = ""
+    address_missing: tuple[str, ...] = ()  # ``postal_address_missing`` of the person charged
+    negativacao: OpenNegativacao | None = None  # the contract's negativação in force
+
+
+NO_LETTER_FACTS = LetterFacts()
+
+
+def letter_lines(
+    kind: str, lines: Sequence[DebtLine], letter: LetterFacts = NO_LETTER_FACTS
+) -> list[DebtLine]:
+    """The installments a letter charges: the overdue ones the clinic may still pursue (not
+    prescribed, CC art. 206 §5 I); an aviso de negativação only those not registered yet —
+    every one it lists is one that may be registered."""
+    pursued = collectable(lines)
+    if kind != DocumentKind.AVISO_NEGATIVACAO:
+        return pursued
+    # An aviso announces an inclusion from its earliest day: an installment prescribed by then
+    # could not be registered, and announcing it would be a false statement (CDC art. 71).
+    pursued = [ln for ln in pursued if not _prescribed_by_inclusion(ln)]
+    registered = letter.negativacao
+    if registered is not None:
+        pursued = [ln for ln in pursued if not registered.covers(ln)]
+    return pursued
+
+
+def _prescribed_by_inclusion(line: DebtLine) -> bool:
+    day = date.fromordinal(line.effective_due_date.toordinal() + line.days_late)
+    return is_prescribed(line.effective_due_date, negativacao_earliest(day))
+
+
 def why_not(
-    kind: str, contract_id: int, status: str, lines: Sequence[DebtLine], as_of: date
+    kind: str,
+    contract_id: int,
+    status: str,
+    lines: Sequence[DebtLine],
+    as_of: date,
+    letter: LetterFacts = NO_LETTER_FACTS,
 ) -> str | None:
     """Why the contract's document of ``kind`` would not be true on ``as_of`` (pt-BR), or
     ``None`` when it may be printed. ``lines``: the contract's installments on ``as_of``.
 
     The contract and its extrato can always be printed. A carnê asks for installments, so it
-    needs an open one of an active contract; a notificação extrajudicial or an aviso de
+    needs an open one of an active contract. A notificação extrajudicial or an aviso de
     negativação charges a debt, so it needs an overdue one — never for a contract that is
-    settled, renegotiated or cancelled."""
+    settled, renegotiated or cancelled, never for a prescribed debt (prescription bars
+    collection out of court too), never to a debtor without a postal address (the letter goes
+    with AR), and no aviso for a debt already registered (it would announce nothing)."""
     active = status == ContractStatus.ACTIVE
     if kind == DocumentKind.CARNE:
         if active and any(ln.is_open for ln in lines):
             return None
         return f"Carnê: o contrato {contract_id} não tem parcelas em aberto."
-    if kind in (DocumentKind.NOTIFICACAO, DocumentKind.AVISO_NEGATIVACAO):
-        if active and any(ln.is_overdue for ln in lines):
-            return None
+    if kind not in LETTERS:
+        return None
+    name = KIND_LABELS[kind]
+    overdue = [ln for ln in lines if ln.is_overdue]
+    if not active or not overdue:
         return (
-            f"{KIND_LABELS[kind]}: o contrato {contract_id} não tem parcelas em atraso em "
-            f"{format_date(as_of)}."
+            f"{name}: o contrato {contract_id} não tem parcelas em atraso em {format_date(as_of)}."
+        )
+    if not collectable(overdue):
+        return f"{name}: {prescribed_reason(overdue)}."
+    registered = letter.negativacao
+    if not letter_lines(kind, overdue, letter):
+        if registered is not None:
+            return (
+                f"{name}: o débito do contrato {contract_id} já está negativado desde "
+                f"{format_date(registered.included_on)} ({bureau_label(registered.bureau)}); "
+                "não há inclusão a anunciar."
+            )
+        return (
+            f"{name}: as parcelas em atraso do contrato {contract_id} prescrevem antes de "
+            f"{format_date(negativacao_earliest(as_of))}, o primeiro dia em que poderiam ser "
+            "incluídas (CC art. 206 §5 I): não há inclusão a anunciar."
+        )
+    if letter.address_missing:
+        who = letter.debtor_name or "o devedor"
+        return (
+            f"{name}: falta no cadastro de {who} o endereço ({', '.join(letter.address_missing)})"
+            " — a carta vai pelo correio com aviso de recebimento (AR); cadastre o endereço."
         )
     return None
 
 
 def contract_documents(
-    contract_id: int, status: str, lines: Sequence[DebtLine], as_of: date
+    contract_id: int,
+    status: str,
+    lines: Sequence[DebtLine],
+    as_of: date,
+    letter: LetterFacts = NO_LETTER_FACTS,
 ) -> dict[DocumentKind, str | None]:
     """Each document a contract can give, with why it may not be printed today (``None``: it
     may): what the patient page offers and what ``emdia documents`` refuses."""
-    return {kind: why_not(kind, contract_id, status, lines, as_of) for kind in CONTRACT_KINDS}
+    return {
+        kind: why_not(kind, contract_id, status, lines, as_of, letter) for kind in CONTRACT_KINDS
+    }
 
 
 def notification_deadline(as_of: date, days: int = NOTIFICATION_DEADLINE_DAYS) -> date:

@@ -14,6 +14,7 @@ money (``discount_cents``: a punctuality discount or charges waived by the clini
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +41,10 @@ MAX_PUNCTUALITY_DISCOUNT_BP = 1000
 DEFAULT_FINE_BP = 200
 DEFAULT_INTEREST_MONTHLY_BP = 100
 
-# CC art. 406 (Lei 14.905/2024): interest runs per day of delay; the month counts as 30 days.
+# Interest runs per day of delay and the month counts as 30 days: 1 % a.m. is 1/30 % per
+# calendar day (12 % a year, simple). That is a convention of the contract, which states it
+# (docs/adr/0005-thirty-day-month.md); no law fixes the month's length — CC art. 406 sets the
+# legal rate that applies when none was agreed, not how an agreed rate is counted per day.
 DAYS_PER_MONTH = 30
 
 
@@ -66,7 +70,7 @@ def check_interest_monthly_bp(
             field,
             f"Juros de mora: {format_percent(bp)} ao mês passa do máximo de "
             f"{format_percent(MAX_INTEREST_MONTHLY_BP)} ao mês (Lei de Usura, Decreto "
-            "22.626/1933, e Código Civil art. 406). Use até 1.",
+            "22.626/1933, e Código Civil arts. 406 e 591). Use até 1.",
         )
     return None
 
@@ -94,38 +98,66 @@ class CorrectionTable:
     """Monthly variations of a price index (e.g. IPCA) in basis points, keyed by month start.
 
     CC art. 389 (Lei 14.905/2024): without another agreed index, debts are corrected by IPCA.
-    Months missing from the table count as zero and are listed by ``missing_months``.
+
+    A period of delay (from the day after ``start`` to ``end``) is corrected month by month: the
+    month ``start`` falls in counts *pro rata* — only its days after ``start`` (3 days late
+    carry 3/31 of January, not all of it) —, the months after it in full, and the month of
+    ``end`` not at all (its index is published only the next month). A month missing from the
+    table is not silently 0 %: it is listed by ``missing_months`` and every screen and document
+    that shows the correction says so.
     """
 
     variations: Mapping[date, int] = field(default_factory=dict)
 
     def factor(self, start: date, end: date) -> Fraction:
-        """Accumulated factor for the whole months from ``start``'s month up to ``end``'s month
-        (exclusive): a debt due in January and measured in April is corrected by Jan+Feb+Mar."""
+        """Accumulated factor of the period: ``Π (1 + variation × days counted / days of the
+        month)`` over the months it covers (a missing month counts 0 — see ``missing_months``)."""
         result = Fraction(1)
-        for month in _months(start, end):
-            result *= 1 + Fraction(self.variations.get(month, 0), 10_000)
+        for month, share in _month_shares(start, end):
+            result *= 1 + Fraction(self.variations.get(month, 0), 10_000) * share
         return result
 
     def missing_months(self, start: date, end: date) -> list[date]:
-        return [m for m in _months(start, end) if m not in self.variations]
+        """The months the period needs and the table does not have."""
+        return [m for m, _ in _month_shares(start, end) if m not in self.variations]
 
 
-def _months(start: date, end: date) -> Iterable[date]:
+def _month_shares(start: date, end: date) -> Iterable[tuple[date, Fraction]]:
+    """(month, share of it) for the months from ``start``'s up to ``end``'s (exclusive): the
+    first month by its days after ``start``, the others whole."""
     year, month = start.year, start.month
+    first = True
     while (year, month) < (end.year, end.month):
-        yield date(year, month, 1)
+        length = calendar.monthrange(year, month)[1]
+        days = length - start.day if first else length
+        if days > 0:
+            yield date(year, month, 1), Fraction(days, length)
+        first = False
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 @dataclass(frozen=True)
 class ChargePolicy:
-    """The contract's terms for late payment (snapshotted from the clinic when signed)."""
+    """The contract's terms for late payment (snapshotted from the clinic when signed).
+
+    ``interest_share``: the part of each installment on which juros de mora run. 1 for a sale;
+    for the plan of an acordo, the share of principal in it — the multa, juros and correção
+    confessed and folded into the new parcelas earn no new juros (no interest on interest,
+    Súmula 121 STF; ``interest_share_of``)."""
 
     fine_bp: int = DEFAULT_FINE_BP
     interest_monthly_bp: int = DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0
     correction: CorrectionTable | None = None
+    interest_share: Fraction = Fraction(1)
+
+
+def interest_share_of(total_cents: int, interest_free_cents: int) -> Fraction:
+    """The share of a plan that bears juros de mora when ``interest_free_cents`` of its total are
+    charges already confessed (an acordo): ``(total − free) / total``, 1 without any."""
+    if interest_free_cents <= 0 or total_cents <= 0:
+        return Fraction(1)
+    return Fraction(max(0, total_cents - interest_free_cents), total_cents)
 
 
 @dataclass(frozen=True)
@@ -197,6 +229,9 @@ class DebtLine:
     status: Status
     settled_on: date | None
     key: int = 0
+    # Months the correction index needed and the table lacks (first day of each): the
+    # correction shown is partial until they are typed.
+    correction_missing: tuple[date, ...] = ()
 
     @property
     def open_principal_cents(self) -> int:
@@ -240,9 +275,27 @@ _INTEREST_DENOMINATOR = 10_000 * DAYS_PER_MONTH
 
 
 def interest_units(principal_cents: int, monthly_bp: int, days: int) -> int:
-    """Juros de mora simples, pro rata die: principal × rate × days / 30 (CC art. 406), in
-    exact units of 1/300,000 centavo (sum them, then ``_round_units`` once)."""
+    """Juros de mora simples, pro rata die: principal × rate × days / 30 (the contract's 30-day
+    month, ``DAYS_PER_MONTH``), in exact units of 1/300,000 centavo (sum them, then
+    ``_round_units`` once)."""
     return principal_cents * monthly_bp * days
+
+
+def interest_terms(monthly_bp: int) -> str:
+    """The day count of the juros de mora, as the contract, the notificação and the confissão
+    state it: ``1 % ao mês, simples, contados por dia corrido de atraso à razão de 1/30 da taxa
+    mensal (0,0333 % ao dia): 12 % em 360 dias de atraso, 12,17 % em 365``."""
+    if monthly_bp <= 0:
+        return "sem juros de mora"
+    daily = _round(Fraction(monthly_bp * 100, DAYS_PER_MONTH))  # 1/10,000 % per day
+    daily_text = f"{daily // 10_000},{daily % 10_000:04d}"
+    year_365 = Fraction(monthly_bp * 365, DAYS_PER_MONTH)  # basis points over 365 days
+    return (
+        f"{format_percent(monthly_bp)} ao mês, simples, contados por dia corrido de atraso à "
+        f"razão de 1/{DAYS_PER_MONTH} da taxa mensal ({daily_text} % ao dia): "
+        f"{format_percent(monthly_bp * 12)} em 360 dias de atraso, "
+        f"{format_percent(_round(year_365))} em 365"
+    )
 
 
 def _round_units(units: int) -> int:
@@ -292,6 +345,7 @@ def updated_debt(
     fine_accrued = 0
     interest_accrued = 0
     correction_accrued = _ZERO  # exact Fraction; only added to with a correction index
+    missing: set[date] = set()
     principal_at_due = terms.amount_cents - principal_by_due
     if as_of > due and principal_at_due > 0:
         fine_accrued = fine_for(principal_at_due, policy.fine_bp)
@@ -305,12 +359,19 @@ def updated_debt(
                 if policy.correction is not None:
                     factor = policy.correction.factor(since, until)
                     correction_accrued += balance * (factor - 1)
+                    missing.update(policy.correction.missing_months(since, until))
             if s is not None:
                 balance -= s.principal_cents
                 since = until
 
     fine = max(0, fine_accrued - fine_paid)
-    interest = max(0, _round_units(interest_accrued) - interest_paid)
+    if policy.interest_share != 1:
+        interest_accrued = _round(
+            Fraction(interest_accrued, _INTEREST_DENOMINATOR) * policy.interest_share
+        )
+    else:
+        interest_accrued = _round_units(interest_accrued)
+    interest = max(0, interest_accrued - interest_paid)
     # Without an index the accrued correction is exactly 0: skip the Fraction rounding.
     correction_total = _round(correction_accrued) if policy.correction is not None else 0
     correction = max(0, correction_total - correction_paid)
@@ -347,6 +408,23 @@ def updated_debt(
         status=status,
         settled_on=settled_on,
         key=terms.key,
+        correction_missing=tuple(sorted(missing)) if open_principal > 0 else (),
+    )
+
+
+def missing_index_months(lines: Iterable[DebtLine]) -> tuple[date, ...]:
+    """Every month of the correction index that these lines needed and nobody typed."""
+    return tuple(sorted({m for line in lines for m in line.correction_missing}))
+
+
+def correction_partial_text(missing: Sequence[date]) -> str:
+    """What the debt screen, ``emdia debt`` and the documents say while index months are
+    missing: the correction shown is partial — never a silent 0 %."""
+    months = ", ".join(f"{m:%m/%Y}" for m in missing)
+    which = "faltam os índices de" if len(missing) > 1 else "falta o índice de"
+    return (
+        f"Correção monetária parcial: {which} {months}, que não foram aplicados (digite-os "
+        "em Configurações → Cobrança ou com `emdia index set`)."
     )
 
 
@@ -365,10 +443,53 @@ class InstallmentLedger:
 class Allocation:
     lines: tuple[tuple[InstallmentTerms, Settlement], ...]
     credit_cents: int  # money left over after every open installment was settled
+    chosen: int | None = None  # the installment the debtor named (CC art. 352), if any
 
     @property
     def allocated_cents(self) -> int:
         return sum(s.money_cents for _, s in self.lines)
+
+
+def imputation_order(
+    ledgers: Sequence[InstallmentLedger], chosen: int | None = None
+) -> list[InstallmentLedger]:
+    """The order a payment settles the installments in.
+
+    The debtor may say which installment they are paying (CC art. 352): that one comes first.
+    When they said nothing, the oldest first — by effective due date, then number (CC art. 355:
+    the debt due first). What is left after the named installment goes on to the others oldest
+    first: the debtor named only that one, so for the rest art. 355 applies (to keep the rest
+    apart, the desk registers two payments)."""
+    ordered = sorted(ledgers, key=lambda ld: (ld.terms.effective_due_date, ld.terms.number))
+    if chosen is None:
+        return ordered
+    named = [ld for ld in ordered if ld.terms.number == chosen]
+    return named + [ld for ld in ordered if ld.terms.number != chosen]
+
+
+def choice_problem(
+    chosen: int, paid_on: date, ledgers: Sequence[InstallmentLedger], policy: ChargePolicy
+) -> FieldError | None:
+    """Why the installment the debtor named cannot take this payment (pt-BR), or None: it must
+    exist in the contract and still be open (not paid, not replaced by an acordo)."""
+    name = "a entrada" if chosen == 0 else f"a parcela {chosen}"
+    ledger = next((ld for ld in ledgers if ld.terms.number == chosen), None)
+    if ledger is None:
+        numbers = ", ".join(str(ld.terms.number) for ld in ledgers)
+        return FieldError(
+            "installment", f"Parcela indicada: o contrato não tem {name} (parcelas: {numbers})."
+        )
+    if ledger.terms.renegotiated:
+        return FieldError(
+            "installment", f"Parcela indicada: {name} foi renegociada em acordo; pague o acordo."
+        )
+    if not updated_debt(ledger.terms, ledger.settlements, paid_on, policy).is_open:
+        return FieldError(
+            "installment",
+            f"Parcela indicada: {name} já está paga; deixe em branco para as mais antigas "
+            "primeiro.",
+        )
+    return None
 
 
 def allocate(
@@ -378,8 +499,10 @@ def allocate(
     policy: ChargePolicy,
     *,
     waive_charges: bool = False,
+    chosen: int | None = None,
 ) -> Allocation:
-    """Apply a payment oldest installment first (by effective due date, then number).
+    """Apply a payment: the installment the debtor named first (``chosen``, CC art. 352), else
+    oldest installment first (``imputation_order``, CC art. 355).
 
     On each installment charges go before principal — interest, then fine, then correction —
     (CC art. 354: "primeiro nos juros vencidos, e depois no capital"); a punctuality discount is
@@ -391,8 +514,7 @@ def allocate(
         raise ValueError("amount must be positive")
     remaining = amount_cents
     lines: list[tuple[InstallmentTerms, Settlement]] = []
-    ordered = sorted(ledgers, key=lambda ld: (ld.terms.effective_due_date, ld.terms.number))
-    for ledger in ordered:
+    for ledger in imputation_order(ledgers, chosen):
         if remaining <= 0:
             break
         if ledger.terms.renegotiated:
@@ -432,7 +554,7 @@ def allocate(
         )
         if settlement.money_cents or discount:
             lines.append((ledger.terms, settlement))
-    return Allocation(lines=tuple(lines), credit_cents=remaining)
+    return Allocation(lines=tuple(lines), credit_cents=remaining, chosen=chosen)
 
 
 def contract_debt(

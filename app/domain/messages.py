@@ -1,9 +1,9 @@
 """Drafting a régua message: placeholder values in pt-BR formats, the clinic's identification,
 and the links that open WhatsApp Web or the e-mail program with the text filled in.
 
-Every text that reaches a person identifies the creditor — the clinic's name and CNPJ/CPF
-(CDC art. 42-A): ``{assinatura}`` is appended when a template leaves it out. Nothing here names
-the treatment (LGPD art. 11): the only reference to what was sold is "atendimento".
+Every text that reaches a person identifies the creditor — the clinic's name, address and
+CNPJ/CPF (CDC art. 42-A): ``{assinatura}`` is appended when a template leaves it out. Nothing
+here names the treatment (LGPD art. 11): the only reference to what was sold is "atendimento".
 """
 
 from __future__ import annotations
@@ -38,23 +38,29 @@ SUBJECTS = {
 
 
 def identification(clinic: ClinicInfo) -> str:
-    """Razão social, CNPJ (or CPF) and phone: who is charging (CDC art. 42-A)."""
+    """Razão social, CNPJ (or CPF), address and phone: who is charging and where to find them
+    (CDC art. 42-A)."""
     parts = [clinic.legal_name or clinic.trade_name]
     if clinic.cnpj:
         parts.append(f"CNPJ {format_cnpj(clinic.cnpj)}")
     elif clinic.cpf:
         parts.append(f"CPF {format_cpf(clinic.cpf)}")
+    if clinic.postal_address:
+        parts.append(clinic.postal_address)
     if clinic.phone:
         parts.append(f"tel. {format_phone(clinic.phone)}")
     return " — ".join(p for p in parts if p)
 
 
 def identification_missing(clinic: ClinicInfo) -> str | None:
-    if clinic.is_configured:
+    """Why no collection step may go out yet (pt-BR), or None: CDC art. 42-A asks every charge
+    to name the creditor's name, address and CNPJ/CPF."""
+    gaps = clinic.identification_gaps
+    if not gaps:
         return None
     return (
-        "Preencha a razão social e o CNPJ (ou CPF) da clínica em Configurações → Clínica: toda "
-        "cobrança precisa identificar quem cobra (CDC art. 42-A)."
+        f"Preencha {', '.join(gaps)} da clínica em Configurações → Clínica: toda cobrança "
+        "identifica quem cobra com nome, endereço e CNPJ/CPF (CDC art. 42-A)."
     )
 
 
@@ -227,8 +233,10 @@ def message_values(data: DraftInput) -> dict[str, str]:
     removal = ""
     if data.removal_notice:
         removal = (
-            " Como não há mais valores em aberto, vamos pedir a retirada do seu nome do cadastro "
-            "de inadimplentes em até 5 dias úteis."
+            # Good news, not a threat: worded so that a thank-you message never names the
+            # bureau register (legal consequences belong to the formal steps only).
+            " Como não há mais valores em aberto, vamos pedir a baixa do registro do débito em "
+            "até 5 dias úteis."
         )
     return {
         "responsavel": who.first_name,

@@ -77,6 +77,19 @@ class Address:
     zip_code: str = ""
 
 
+def address_of(data: PatientData) -> Address:
+    """A patient's address as one value."""
+    return Address(
+        data.street,
+        data.number,
+        data.complement,
+        data.district,
+        data.city,
+        data.state,
+        data.zip_code,
+    )
+
+
 @dataclass(frozen=True)
 class ResponsibleData:
     cpf: str

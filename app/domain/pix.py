@@ -177,9 +177,12 @@ def payer_txid(payer_id: int, drafted_on: date) -> str:
     return txid
 
 
+_TXID_IN_TEXT = re.compile(r"EMDIAC(\d{6,})P(\d{2,})", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
-class InstallmentTxid:
-    """``txid_for``'s: one installment of one contract (``number`` 0 = entrada)."""
+class TxidRef:
+    """The installment a PIX txid names (``txid_for`` read back; ``number`` 0 = entrada)."""
 
     contract_id: int
     number: int
@@ -197,11 +200,11 @@ _INSTALLMENT_TXID = re.compile(r"EMDIAC(\d{6,})P(\d{2,})")
 _PAYER_TXID = re.compile(r"EMDIAR(\d{6,})D(\d{8})")
 
 
-def read_txid(txid: str) -> InstallmentTxid | PayerTxid | None:
+def read_txid(txid: str) -> TxidRef | PayerTxid | None:
     """What an EmDia txid found in a bank statement points to; ``None`` for any other txid."""
     text = txid.strip().upper()
     if found := _INSTALLMENT_TXID.fullmatch(text):
-        return InstallmentTxid(int(found[1]), int(found[2]))
+        return TxidRef(int(found[1]), int(found[2]))
     if found := _PAYER_TXID.fullmatch(text):
         try:
             drafted_on = datetime.strptime(found[2], "%Y%m%d").date()
@@ -209,6 +212,16 @@ def read_txid(txid: str) -> InstallmentTxid | PayerTxid | None:
             return None
         return PayerTxid(int(found[1]), drafted_on)
     return None
+
+
+def txid_in(text: str) -> TxidRef | None:
+    """The EmDia txid inside a payment's reference or a bank statement's memo (``EMDIAC000123P07``
+    anywhere in it), or None: a PIX paid from a carnê or a message names its installment, and
+    that is the debtor's choice of what to pay (CC art. 352)."""
+    match = _TXID_IN_TEXT.search(text or "")
+    if match is None:
+        return None
+    return TxidRef(int(match.group(1)), int(match.group(2)))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ How a contract moves along the régua:
   when no collection step is due for that patient and nothing of theirs is overdue any more — a
   "Muito obrigado!" to someone still late reads as a mistake (the service also waits until
   nothing is overdue for anyone the same person pays for).
+- A **prescribed** installment (five years past its due date, CC art. 206 §5 I) is out of the
+  régua: no step, no message (``app.domain.prescription``).
 - **negativação** (manual, gestor) never comes before the aviso de negativação: while the
   notice was not sent, the notice is the step due; once sent, negativação is only *ready* 10
   days later (CDC art. 43 §2) — the engine reports when the notice went.
@@ -41,6 +43,7 @@ from enum import StrEnum
 from app.domain.catalog import Channel, DocumentKind
 from app.domain.contacts import ContactRecord
 from app.domain.law import DebtLine
+from app.domain.prescription import is_prescrita
 from app.domain.promises import PromiseRecord, latest_broken, pending_promise
 
 
@@ -204,7 +207,7 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
         Channel.LETTER,
         "Gerar a notificação extrajudicial (carta em PDF) para {responsavel}, com os valores "
         "atualizados ({valor_atualizado}) e prazo até {prazo} para pagamento ou contato. Envie "
-        "por carta com aviso de recebimento ou entregue pessoalmente, e registre o envio.",
+        "por carta com AR (aviso de recebimento) ou entregue pessoalmente, e registre o envio.",
         position=7,
     ),
     ReguaStep(
@@ -212,9 +215,11 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
         "Aviso de negativação",
         40,
         Channel.LETTER,
-        "Gerar o aviso prévio de negativação (CDC art. 43 §2) para {responsavel}, valor "
-        "atualizado {valor_atualizado}. A inclusão no cadastro de inadimplentes só pode ser "
-        "feita 10 dias depois do envio. Registre o envio.",
+        "Gerar a comunicação prévia de negativação para {responsavel}, valor atualizado "
+        "{valor_atualizado}: a carta lista as parcelas que poderão ser incluídas e o valor — "
+        "só elas poderão ser registradas. É uma cortesia da clínica: o aviso legal (CDC art. 43 "
+        "§2) é enviado pelo próprio birô (SPC, Serasa, Boa Vista). Envie por carta com AR e "
+        "registre o envio; a inclusão, só 10 dias depois (prática dos birôs).",
         position=8,
     ),
     ReguaStep(
@@ -241,6 +246,21 @@ DEFAULT_STEPS: tuple[ReguaStep, ...] = (
 )
 
 DEFAULT_BY_KEY = {s.key: s for s in DEFAULT_STEPS}
+
+# Default texts of earlier versions: a step still carrying one (never edited by the clinic)
+# takes today's default — the old aviso called itself the legal notice of CDC art. 43 §2.
+FORMER_DEFAULTS: dict[str, tuple[str, ...]] = {
+    StepKey.NOTIFICACAO: (
+        "Gerar a notificação extrajudicial (carta em PDF) para {responsavel}, com os valores "
+        "atualizados ({valor_atualizado}) e prazo até {prazo} para pagamento ou contato. Envie "
+        "por carta com aviso de recebimento ou entregue pessoalmente, e registre o envio.",
+    ),
+    StepKey.AVISO_NEGATIVACAO: (
+        "Gerar o aviso prévio de negativação (CDC art. 43 §2) para {responsavel}, valor "
+        "atualizado {valor_atualizado}. A inclusão no cadastro de inadimplentes só pode ser "
+        "feita 10 dias depois do envio. Registre o envio.",
+    ),
+}
 
 
 def ladder(steps: Iterable[ReguaStep]) -> list[ReguaStep]:
@@ -274,6 +294,9 @@ class PatientCase:
     contacts: Sequence[ContactRecord] = ()
     promises: Sequence[PromiseRecord] = ()  # ``paid_cents`` already computed
     negativado_since: date | None = None
+    # Installments (``line.key``) already registered with a credit bureau: their debt needs no
+    # aviso and no negativação again.
+    registered: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -342,10 +365,13 @@ def _due_for_contract(
         notice = next((s for s in active if s.key == StepKey.AVISO_NEGATIVACAO), None)
         if notice is not None and not done(notice):
             latest = notice
-    if (
-        latest.key == StepKey.NEGATIVACAO
-        and case.negativado_since is not None
-        and case.negativado_since >= entry
+    if latest.key in (StepKey.AVISO_NEGATIVACAO, StepKey.NEGATIVACAO) and (
+        anchor.line.key in case.registered
+        or (
+            latest.key == StepKey.NEGATIVACAO
+            and case.negativado_since is not None
+            and case.negativado_since >= entry
+        )
     ):
         return None  # already registered: nothing more to do on this debt
     step: ReguaStep | None = None if done(latest) else latest
@@ -430,7 +456,8 @@ def step_due(case: PatientCase, steps: Sequence[ReguaStep], today: date) -> DueS
         broken = latest_broken(case.promises, today)
         by_contract: dict[int, list[ReguaItem]] = {}
         for item in case.open_items:
-            if item.line.is_open:
+            # A prescribed installment is out of collection altogether (CC art. 206 §5 I).
+            if item.line.is_open and not is_prescrita(item.line):
                 by_contract.setdefault(item.contract_id, []).append(item)
         for contract_id, items in by_contract.items():
             promise = broken

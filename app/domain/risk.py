@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from app.domain import prescription
 from app.domain.aging import BUCKET_LABELS, Bucket, bucket_for
 from app.domain.catalog import ContactOutcome
 from app.domain.dates import format_date
@@ -44,9 +45,6 @@ UNREACHABLE_ATTEMPTS = 3  # the last 3 attempts unanswered (or a wrong number): 
 CONTACT_LOOKBACK_DAYS = 90
 PROMISE_LOOKBACK_DAYS = 365
 CHEQUE_LOOKBACK_DAYS = 730
-# CC art. 206 §5 I: debts in a private instrument prescribe in 5 years from the due date.
-PRESCRIPTION_YEARS = 5
-PRESCRIPTION_WARNING_DAYS = 183  # flag from 4½ years on: time to act (protest, confession)
 # Suspend new treatments when the final-deadline notice did not work: the
 # notificação extrajudicial goes at D+30 with at most 7 days to pay → D+37.
 SUSPEND_AFTER_DAYS = 37
@@ -99,6 +97,7 @@ class Flag(StrEnum):
     PRIMEIRA_PARCELA = "primeira_parcela_em_aberto"
     DADOS_DESATUALIZADOS = "dados_desatualizados"
     PRESCRICAO = "proximo_da_prescricao"
+    PRESCRITA = "prescrita"
 
 
 FLAGS: tuple[Flag, ...] = tuple(Flag)
@@ -112,6 +111,7 @@ FLAG_LABELS = {
     Flag.PRIMEIRA_PARCELA: "primeira parcela em aberto",
     Flag.DADOS_DESATUALIZADOS: "dados desatualizados",
     Flag.PRESCRICAO: "próximo da prescrição",
+    Flag.PRESCRITA: "prescrita",
 }
 
 
@@ -255,14 +255,6 @@ def payment_pattern(history: Sequence[InstallmentRecord]) -> PaymentPattern:
 
 def _avg(values: Sequence[int]) -> int:
     return (sum(values) * 2 + len(values)) // (2 * len(values))  # half-up, integers only
-
-
-def add_years(day: date, years: int) -> date:
-    """Same day and month ``years`` later (29/02 → 28/02 when that year has none)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def suggest_suspension(days_late: int) -> bool:
@@ -433,16 +425,20 @@ def assess(data: RiskInput) -> Assessment:
             Flag.DADOS_DESATUALIZADOS,
         )
 
-    oldest_due = min(ln.effective_due_date for ln in data.overdue)
-    prescribes_on = add_years(oldest_due, PRESCRIPTION_YEARS)
-    if as_of >= prescribes_on - timedelta(days=PRESCRIPTION_WARNING_DAYS):
-        verb = "prescreve" if as_of < prescribes_on else "prescreveu"
-        add(
-            f"parcela vencida em {format_date(oldest_due)} {verb} em "
-            f"{format_date(prescribes_on)} (CC art. 206 §5 I)",
-            W_PRESCRIPTION,
-            Flag.PRESCRICAO,
-        )
+    if prescription.prescribed(data.overdue):
+        # Not a risk point: a fact that takes the money out of collection.
+        add(prescription.prescribed_reason(data.overdue), 0, Flag.PRESCRITA)
+    pursued = prescription.collectable(data.overdue)
+    if pursued:
+        oldest_due = min(ln.effective_due_date for ln in pursued)
+        limit = prescription.prescribes_on(oldest_due)
+        if as_of >= limit - timedelta(days=prescription.PRESCRIPTION_WARNING_DAYS):
+            add(
+                f"parcela vencida em {format_date(oldest_due)} prescreve em "
+                f"{format_date(limit)} ({prescription.LAW})",
+                W_PRESCRIPTION,
+                Flag.PRESCRICAO,
+            )
 
     segment, segment_reason = _segment(pattern, high_risk, difficulty)
     reasons.sort(key=lambda r: -r.points)  # stable: equal points keep the order above

@@ -5,6 +5,10 @@ One row per patient with money overdue on ``as_of``. Amounts come from ``law.upd
 service computes the lines); filtering, searching and sorting are pure functions over the rows,
 so the screen, the CLI and the export show the same list in the same order.
 
+**Prescribed money** (five years past due, CC art. 206 §5 I — ``app.domain.prescription``) stays
+on the row, marked *prescrita*, but apart: ``overdue_cents``, ``updated_cents``, the aging band
+and the priority count only what the clinic may still pursue; ``prescribed_cents`` is the rest.
+
 **Priority** (the default order: "grupos de importância, ticket médio"): updated amount
 × the weight of the aging band (1–30 dias ×1, 31–60 ×2, 61–90 ×3, 90+ ×4) — the more money and the
 older it is, the higher. Ties: oldest first. The treatment ("tipo de serviço") is deliberately
@@ -22,6 +26,7 @@ from typing import Any, Protocol
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
+from app.domain.prescription import is_prescrita
 from app.domain.promises import PromiseRecord
 from app.domain.receivables import Person
 from app.domain.risk import (
@@ -47,18 +52,26 @@ def priority_points(updated_cents: int, bucket: Bucket) -> int:
 
 @dataclass(frozen=True)
 class PatientDebt:
-    """The money side of a worklist row: one patient's overdue installments, summed."""
+    """The money side of a worklist row: one patient's overdue installments, summed — what may
+    still be collected apart from what is prescribed."""
 
     patient_id: int
-    contract_id: int  # the contract of the oldest overdue installment
+    contract_id: int  # the contract of the oldest overdue installment (collectable, if any)
     contract_ids: tuple[int, ...]
-    oldest_due_date: date  # effective due date of the oldest overdue installment
+    oldest_due_date: date  # effective due date of that installment
     days_late: int
     bucket: Bucket
-    installments: int  # overdue installments
+    installments: int  # overdue installments the clinic may still collect
     overdue_cents: int  # their open principal
     updated_cents: int  # what settles them today (updated_debt totals)
-    lines: tuple[DebtLine, ...]
+    lines: tuple[DebtLine, ...]  # every overdue installment, prescribed ones included
+    prescribed_installments: int = 0  # five years or more past due: not collectable
+    prescribed_cents: int = 0  # their open principal
+
+    @property
+    def prescrita(self) -> bool:
+        """Only prescribed money is overdue: the row is shown, nothing is collected."""
+        return self.installments == 0 and self.prescribed_installments > 0
 
 
 def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDebt]:
@@ -74,13 +87,17 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
     debts = []
     for patient_id, items in grouped.items():
         items.sort(key=lambda cl: (cl[0], cl[1].number))  # the same whatever the SQL order
+        pursued = [cl for cl in items if not is_prescrita(cl[1])]
         contract_id, oldest = min(
-            items, key=lambda cl: (cl[1].effective_due_date, cl[0], cl[1].number)
+            pursued or items, key=lambda cl: (cl[1].effective_due_date, cl[0], cl[1].number)
         )
-        overdue = updated = 0
+        overdue = updated = prescribed = 0
         for _, line in items:
-            overdue += line.open_principal_cents
-            updated += line.total_cents
+            if is_prescrita(line):
+                prescribed += line.open_principal_cents
+            else:
+                overdue += line.open_principal_cents
+                updated += line.total_cents
         debts.append(
             PatientDebt(
                 patient_id=patient_id,
@@ -89,10 +106,12 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
                 oldest_due_date=oldest.effective_due_date,
                 days_late=oldest.days_late,
                 bucket=bucket_for(oldest.days_late),
-                installments=len(items),
+                installments=len(pursued),
                 overdue_cents=overdue,
                 updated_cents=updated,
                 lines=tuple(line for _, line in items),
+                prescribed_installments=len(items) - len(pursued),
+                prescribed_cents=prescribed,
             )
         )
     return debts
@@ -146,6 +165,18 @@ class OverdueRow:
     @property
     def updated_cents(self) -> int:
         return self.debt.updated_cents
+
+    @property
+    def prescribed_installments(self) -> int:
+        return self.debt.prescribed_installments
+
+    @property
+    def prescribed_cents(self) -> int:
+        return self.debt.prescribed_cents
+
+    @property
+    def prescrita(self) -> bool:
+        return self.debt.prescrita
 
     @property
     def payer_is_patient(self) -> bool:
@@ -268,6 +299,10 @@ class HasDebt(Protocol):
     def overdue_cents(self) -> int: ...
     @property
     def updated_cents(self) -> int: ...
+    @property
+    def prescribed_installments(self) -> int: ...
+    @property
+    def prescribed_cents(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -280,9 +315,12 @@ class AgingBand:
 
 
 def aging(rows: Iterable[HasDebt]) -> tuple[AgingBand, ...]:
-    """Sum of the worklist rows per band (a patient in the band of their oldest installment)."""
+    """Sum of the worklist rows per band (a patient in the band of their oldest installment):
+    the money that may still be collected (prescribed money is in ``totals``)."""
     sums: dict[Bucket, list[int]] = {b: [0, 0, 0, 0] for b in BUCKETS}
     for r in rows:
+        if not r.installments:
+            continue  # only prescribed money: in no band
         s = sums[r.bucket]
         s[0] += 1
         s[1] += r.installments
@@ -293,20 +331,32 @@ def aging(rows: Iterable[HasDebt]) -> tuple[AgingBand, ...]:
 
 @dataclass(frozen=True)
 class Totals:
+    """The collectable money of the rows (``patients``: those who owe some), and apart the
+    prescribed money (CC art. 206 §5 I) that may no longer be pursued."""
+
     patients: int
     installments: int
     overdue_cents: int
     updated_cents: int
+    prescribed_patients: int = 0
+    prescribed_installments: int = 0
+    prescribed_cents: int = 0
 
 
 def totals(rows: Iterable[HasDebt]) -> Totals:
     patients = installments = overdue = updated = 0
+    p_patients = p_installments = prescribed = 0
     for r in rows:
-        patients += 1
+        if r.installments:
+            patients += 1
         installments += r.installments
         overdue += r.overdue_cents
         updated += r.updated_cents
-    return Totals(patients, installments, overdue, updated)
+        if r.prescribed_installments:
+            p_patients += 1
+        p_installments += r.prescribed_installments
+        prescribed += r.prescribed_cents
+    return Totals(patients, installments, overdue, updated, p_patients, p_installments, prescribed)
 
 
 @dataclass(frozen=True)
@@ -406,7 +456,9 @@ def assemble(
                 last_contact_at=last.at if last else None,
                 last_contact_outcome=last.outcome if last else "",
                 suspended=patient.suspended,
-                suspension_suggested=suggest_suspension(debt.days_late),
+                # Nothing collectable is left when only prescribed money is overdue: no
+                # pressure to pay it either (CC art. 206 §5 I).
+                suspension_suggested=suggest_suspension(debt.days_late) and not debt.prescrita,
                 search_key=" ".join(k for k in keys if k),
                 patient_sort=patient.name_search,
                 payer_sort=payer.name_search,

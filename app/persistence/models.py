@@ -87,6 +87,9 @@ class Clinic(Timestamps, Base):
     # Contact rules (CDC art. 42: no contact at unreasonable hours): allowed windows per
     # weekday, minimum spacing.
     contact_windows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The city's own holidays (the ``holidays`` package knows national and state ones only):
+    # [{"day": "MM-DD" (every year) or "AAAA-MM-DD", "name": ...}].
+    holidays: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list, server_default="[]")
     min_days_between_contacts: Mapped[int] = mapped_column(Integer, default=2)
     credit_check_above_cents: Mapped[int] = mapped_column(Cents, default=0)
     # A demonstration clinic (fake people): the window title says DEMO so nobody mistakes it.
@@ -182,6 +185,9 @@ class Contract(Timestamps, Base):
     interest_monthly_bp: Mapped[int] = mapped_column(Integer)
     punctuality_discount_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     correction_index: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    # An acordo's plan: the multa, juros and correção confessed and folded into it, on which no
+    # new juros run (no interest on interest, Súmula 121 STF). 0 for a sale.
+    interest_free_cents: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
     signed_at: Mapped[date | None] = mapped_column(Date)
     witness1_name: Mapped[str] = mapped_column(String(200), default="")
     witness1_cpf: Mapped[str] = mapped_column(String(11), default="")
@@ -405,6 +411,9 @@ class Negativacao(Timestamps, Base):
     included_on: Mapped[date] = mapped_column(Date)
     protocol: Mapped[str] = mapped_column(String(80), default="")
     notice_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # Installment numbers registered (those the aviso announced); None on rows recorded before
+    # EmDia kept them: the installments due before the inclusion.
+    installments: Mapped[list[int] | None] = mapped_column(JSON)
     removed_on: Mapped[date | None] = mapped_column(Date)
     removal_reason: Mapped[str] = mapped_column(String(200), default="")
     included_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -427,6 +436,9 @@ class Document(Timestamps, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     file_path: Mapped[str] = mapped_column(String(500))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # What an aviso prévio announced: {"installments": [numbers], "amount_cents": N}. The
+    # inclusion registers no other installment and no more money.
+    announced: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AuditLog(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.clinic import ClinicInfo
+from app.domain.clinic import ClinicInfo, holidays_stored
 from app.domain.law import InstallmentTerms
 from app.domain.patients import PatientData, PersonRef
 from app.domain.regua import ReguaStep
@@ -41,6 +41,7 @@ def clinic_info(row: models.Clinic | None) -> ClinicInfo:
         interest_monthly_bp=row.interest_monthly_bp,
         punctuality_discount_bp=row.punctuality_discount_bp,
         correction_index=row.correction_index,
+        holidays=holidays_stored(row.holidays),
         is_demo=row.is_demo,
         version=row.version,
     )
@@ -166,3 +167,4 @@ class NegativacaoRow:
     removal_reason: str
     included_by: str
     removed_by: str
+    installments: tuple[int, ...] | None = None  # registered; None: those due before inclusion

@@ -215,6 +215,10 @@ class AgreementService(Service):
                 uow, patient, data, planned, created_at=self.clock.now()
             )
             contract.agreement_id = row.id
+            # The confessed charges folded into the plan earn no new juros (Súmula 121 STF).
+            contract.interest_free_cents = rules.folded_charges_cents(
+                row.charges_cents, int(row.breakdown.get("discount_on_charges_cents", 0))
+            )
             uow.flush()
             self.contracts.audit_created(uow, contract, action="agreement.contract")
             before = _audit_of(row)

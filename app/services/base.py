@@ -14,6 +14,7 @@ from app.clock import Clock
 from app.config import Config
 from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
 from app.domain.business_calendar import BusinessCalendar
+from app.domain.clinic import holidays_stored
 from app.errors import STALE_RECORD, ConflictError, PermissionDenied
 from app.persistence import models
 from app.security.keys import DataKey
@@ -29,9 +30,12 @@ def expect_version(actual: int, expected: int) -> None:
 
 def clinic_calendar(uow: UnitOfWorkPort) -> BusinessCalendar:
     """The clinic's business days for the rules (due dates, the negativação countdown, contact
-    days): national holidays, those of the clinic's UF and the days banks are closed."""
+    days): national holidays, those of the clinic's UF, the days banks are closed and the
+    city's own holidays typed in Configurações → Cobrança."""
     clinic = uow.clinic.get()
-    return business_calendar(clinic.state if clinic is not None else "")
+    if clinic is None:
+        return business_calendar("")
+    return business_calendar(clinic.state).with_holidays(holidays_stored(clinic.holidays))
 
 
 __all__ = ["Actor", "Context", "Permission", "Role", "Service", "clinic_calendar"]

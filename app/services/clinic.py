@@ -19,6 +19,7 @@ from app.services.base import Permission, Service
 
 # Changes to these are changes to money rules: they go to the audit log.
 _AUDITED = (
+    "holidays",
     "fine_bp",
     "interest_monthly_bp",
     "punctuality_discount_bp",

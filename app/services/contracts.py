@@ -23,6 +23,7 @@ from app.domain.schedule import PlannedInstallment, plan
 from app.errors import NotFoundError, ValidationError
 from app.persistence import models
 from app.services.base import Permission, Service, clinic_calendar, expect_version
+from app.services.documents.gathering import debtor_of, letter_facts
 from app.services.payments import record_payment
 from app.services.ports import UnitOfWorkPort
 
@@ -282,6 +283,7 @@ class ContractService(Service):
             lines=tuple(lines),
             payments=tuple(uow.payments.views_for_contract(contract.id)),
             version=contract.version,
+            letter=letter_facts(uow, contract, debtor_of(uow, contract), registered=True),
             signed_on=contract.signed_at,
             witnesses=tuple(
                 (name, cpf)

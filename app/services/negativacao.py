@@ -15,7 +15,7 @@ from typing import Any
 
 from app.domain.catalog import DocumentKind
 from app.domain.dates import format_date, parse_date
-from app.domain.law import Status, contract_debt
+from app.domain.law import DebtLine, Status, contract_debt
 from app.domain.money import format_brl
 from app.domain.negativacao import (
     REMOVAL_REASONS,
@@ -27,9 +27,11 @@ from app.domain.negativacao import (
     OpenNegativacao,
     Readiness,
     RemovalDue,
+    TitleFacts,
     bureau_label,
     countdown,
     debt_paid_on,
+    expiry_countdown,
     parse_bureau,
     readiness,
 )
@@ -40,8 +42,6 @@ from app.persistence import models
 from app.persistence.records import NegativacaoRow
 from app.services.base import Permission, Service, clinic_calendar
 from app.services.ports import UnitOfWorkPort
-
-TITLE_KINDS = (DocumentKind.CONTRATO.value, DocumentKind.CONFISSAO.value)
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class ContractCheck:
             "amount_cents": self.readiness.amount_cents,
             "oldest_due_date": self.readiness.oldest_due,
             "notice_document_id": self.readiness.notice_document_id,
+            "installments": list(self.readiness.installments),
             "items": [
                 {"key": i.key, "label": i.label, "ok": i.ok, "why": i.why}
                 for i in self.readiness.items
@@ -144,6 +145,7 @@ class NegativacaoView:
             "included_on": r.included_on,
             "protocol": r.protocol,
             "notice_document_id": r.notice_document_id,
+            "installments": None if r.installments is None else list(r.installments),
             "removed_on": r.removed_on,
             "removal_reason": r.removal_reason,
             "paid_on": self.paid_on,
@@ -169,16 +171,21 @@ def views_of(uow: UnitOfWorkPort, rows: list[NegativacaoRow], today: date) -> li
     views = []
     for r in rows:
         paid_on, by_acordo = None, False
+        registered: list[DebtLine] = []
         if r.contract_id is not None and r.contract_id in policies:
             lines = contract_debt(ledgers.get(r.contract_id, []), today, policies[r.contract_id])
-            paid_on = debt_paid_on(lines, r.included_on, acordos)
+            scope = OpenNegativacao(r.id, r.bureau, r.included_on, installments=r.installments)
+            registered = [ln for ln in lines if scope.covers(ln)]
+            paid_on = debt_paid_on(lines, r.included_on, acordos, r.installments)
             by_acordo = paid_on is not None and any(
-                ln.status is Status.RENEGOCIADO and ln.effective_due_date < r.included_on
-                for ln in lines
+                ln.status is Status.RENEGOCIADO for ln in registered
             )
         clock = None
         if r.removed_on is None and paid_on is not None:
             clock = countdown(paid_on, today, calendar)
+        elif r.removed_on is None:
+            # Five years of the oldest registered installment: removed like a paid one.
+            clock = expiry_countdown(registered, today, calendar)
         views.append(NegativacaoView(r, paid_on, clock, by_acordo))
     return views
 
@@ -226,7 +233,6 @@ class NegativacaoService(Service):
         policy = uow.contracts.policy(contract)
         lines = contract_debt(uow.contracts.ledgers(contract_id), on, policy)
         repo = uow.negativacoes
-        titles = repo.documents_of(TITLE_KINDS, contract_id, contract.agreement_id)
         notices = repo.documents_of((DocumentKind.AVISO_NEGATIVACAO.value,), contract_id)
         people = {debtor.id, patient.id}
         sent = repo.notices_sent(people, contract_id, StepKey.AVISO_NEGATIVACAO.value)
@@ -256,15 +262,13 @@ class NegativacaoService(Service):
                 state=debtor.state,
                 zip_code=debtor.zip_code,
             ),
-            titles=[ArchivedFact(i, k, at.date()) for i, k, at in titles],
-            notices=[ArchivedFact(i, k, at.date()) for i, k, at in notices],
+            title=title_facts(uow, contract),
+            notices=[
+                ArchivedFact(i, k, at.date(), *announced_of(facts)) for i, k, at, facts in notices
+            ],
             notices_sent=[NoticeSent(day, outcome) for day, outcome in sent],
             promise_until=promise_until,
-            open_negativacao=OpenNegativacao(
-                open_row.id, open_row.bureau, open_row.included_on, open_row.protocol
-            )
-            if open_row is not None
-            else None,
+            open_negativacao=open_negativacao(open_row),
         )
         return ContractCheck(
             contract_id=contract_id,
@@ -321,6 +325,7 @@ class NegativacaoService(Service):
                     included_on=on,
                     protocol=protocol,
                     notice_document_id=check.readiness.notice_document_id,
+                    installments=list(check.readiness.installments),
                     included_by_id=self.actor.user_id,
                 )
             )
@@ -338,6 +343,7 @@ class NegativacaoService(Service):
                     "included_on": on.isoformat(),
                     "protocol": protocol,
                     "notice_document_id": check.readiness.notice_document_id,
+                    "installments": list(check.readiness.installments),
                 },
             )
             uow.commit()
@@ -381,7 +387,10 @@ class NegativacaoService(Service):
             paid_reason = "pagamento integral"
             if view.by_acordo:
                 paid_reason = "acordo: primeira parcela paga"
-            reason = form.reason.strip() or (paid_reason if view.paid_on else "")
+            elif view.countdown is not None and view.countdown.expired:
+                paid_reason = "prazo de 5 anos"
+            due = view.paid_on is not None or view.countdown is not None
+            reason = form.reason.strip() or (paid_reason if due else "")
             if not reason:
                 errors.append(
                     FieldError(
@@ -438,6 +447,44 @@ class NegativacaoService(Service):
             return [v for v in found if patient_id is None or v.row.patient_id == patient_id]
         with self.uow() as uow:
             return views_of(uow, uow.negativacoes.rows(patient_id=patient_id), self.clock.today())
+
+
+def title_facts(uow: UnitOfWorkPort, contract: models.Contract) -> TitleFacts:
+    """What proves the contract's debt: its recorded signing date, or the acordo it carries with
+    the acceptance and the archived confissão (the checklist's *título* item)."""
+    if contract.agreement_id is None:
+        return TitleFacts(signed_on=contract.signed_at)
+    agreement = uow.agreements.get(contract.agreement_id)
+    confessions = uow.negativacoes.documents_of(
+        (DocumentKind.CONFISSAO.value,), contract.id, contract.agreement_id
+    )
+    last = max(confessions, key=lambda d: d[0], default=None)
+    return TitleFacts(
+        signed_on=contract.signed_at,
+        agreement_id=contract.agreement_id,
+        accepted_on=agreement.accepted_on if agreement is not None else None,
+        confession=ArchivedFact(last[0], last[1], last[2].date()) if last else None,
+    )
+
+
+def announced_of(facts: dict[str, object] | None) -> tuple[tuple[int, ...] | None, int | None]:
+    """An aviso's ``document.announced``: (installment numbers, amount) — (None, None) for one
+    archived before EmDia kept them."""
+    if not facts:
+        return None, None
+    numbers = facts.get("installments")
+    cents = facts.get("amount_cents")
+    return (
+        tuple(int(n) for n in numbers) if isinstance(numbers, list) else None,
+        cents if isinstance(cents, int) else None,
+    )
+
+
+def open_negativacao(row: models.Negativacao | None) -> OpenNegativacao | None:
+    if row is None:
+        return None
+    registered = None if row.installments is None else tuple(row.installments)
+    return OpenNegativacao(row.id, row.bureau, row.included_on, row.protocol, registered)
 
 
 def describe(view: NegativacaoView) -> str:

@@ -7,12 +7,14 @@ from datetime import date
 from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain import identity
 from app.domain.patients import (
+    Address,
     Patient,
     PatientData,
     PatientForm,
     PatientListItem,
     PersonRef,
     ResponsibleData,
+    address_of,
     validate_patient,
 )
 from app.domain.text import fold
@@ -83,7 +85,7 @@ class PatientService(Service):
         row = models.Patient(name=data.name, name_search=fold(data.name))
         self._apply(row, data)
         row.data_confirmed_on = confirmed_on
-        row.responsible_id = self._resolve_responsible(uow, data.responsible, None)
+        row.responsible_id = self._resolve_responsible(uow, data.responsible, None, data)
         uow.patients.add(row, flush=not cpf_checked)
         return row
 
@@ -100,7 +102,7 @@ class PatientService(Service):
             self._apply(row, data)
             if form.confirm_data_today:
                 row.data_confirmed_on = today
-            row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id)
+            row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id, data)
             self._commit(uow)
             uow.refresh(row)
             return uow.patients.to_domain(row)
@@ -143,9 +145,16 @@ class PatientService(Service):
             )
 
     def _resolve_responsible(
-        self, uow: UnitOfWorkPort, data: ResponsibleData | None, own_id: int | None
+        self,
+        uow: UnitOfWorkPort,
+        data: ResponsibleData | None,
+        own_id: int | None,
+        home: PatientData,
     ) -> int | None:
-        """Link an existing person by CPF, or register the new responsável; refuse cycles."""
+        """Link an existing person by CPF, or register the new responsável; refuse cycles.
+
+        A new responsável is registered at the address typed for them, or else at the patient's
+        (``home``) — the collection letters go to whoever pays."""
         if data is None:
             return None
         existing = uow.patients.by_cpf(data.cpf)
@@ -172,7 +181,9 @@ class PatientService(Service):
                 "Nome do responsável: este CPF ainda não está cadastrado — informe o nome "
                 "completo para cadastrar o responsável.",
             )
-        at = data.address  # the notificação and the negativação go to the person charged
+        # The notificação and the negativação go to the person charged: their own address as
+        # typed, or else the patient's (the parent a minor lives with, usually).
+        at = data.address if data.address != Address() else address_of(home)
         person = models.Patient(
             name=data.name,
             name_search=fold(data.name),

@@ -8,7 +8,7 @@ loads the rows, asks them, writes what they decided and audits it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from app.domain.law import (
     InstallmentLedger,
     all_settled,
     allocate,
+    choice_problem,
     contract_status,
     standing,
 )
@@ -62,13 +63,7 @@ class PaymentService(Service):
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
             refuse_cancelled(contract)
-            return allocate(
-                data.amount_cents,
-                data.paid_on,
-                uow.contracts.ledgers(contract.id),
-                uow.contracts.policy(contract),
-                waive_charges=data.waive_charges,
-            )
+            return impute(data, uow.contracts.ledgers(contract.id), uow.contracts.policy(contract))
 
     def add(self, form: PaymentForm) -> PaymentResult:
         self.require(Permission.PAYMENTS)
@@ -258,15 +253,28 @@ def allocate_payment(
     refuse_cancelled(contract)
     if ledgers is None:
         ledgers = uow.contracts.ledgers(contract.id)
-    allocation = allocate(
+    allocation = impute(data, ledgers, policy or uow.contracts.policy(contract))
+    PaymentService._check_credit(data, allocation)
+    return ledgers, allocation
+
+
+def impute(
+    data: PaymentData, ledgers: Sequence[InstallmentLedger], policy: ChargePolicy
+) -> Allocation:
+    """``law.allocate`` with the debtor's choice: the installment they named first (CC art.
+    352) — refused when it is not open —, else the oldest first (art. 355)."""
+    if data.installment_number is not None:
+        problem = choice_problem(data.installment_number, data.paid_on, ledgers, policy)
+        if problem is not None:
+            raise ValidationError([problem])
+    return allocate(
         data.amount_cents,
         data.paid_on,
         ledgers,
-        policy or uow.contracts.policy(contract),
+        policy,
         waive_charges=data.waive_charges,
+        chosen=data.installment_number,
     )
-    PaymentService._check_credit(data, allocation)
-    return ledgers, allocation
 
 
 def add_payment_rows(
@@ -328,6 +336,7 @@ def payment_audit(data: PaymentData, allocation: Allocation) -> dict[str, Any]:
         "paid_on": data.paid_on.isoformat(),
         "method": data.method.value,
         "waive_charges": data.waive_charges,
+        "installment_named": data.installment_number,
         "credit_cents": allocation.credit_cents,
         "allocations": [
             [

@@ -130,6 +130,27 @@ def test_three_overdue_installments_become_a_six_times_agreement_with_a_confissa
     assert "Implante" not in text  # LGPD art. 11
 
 
+def test_charges_confessed_in_an_acordo_earn_no_new_interest(
+    services: Services, patient_id: int
+) -> None:
+    """Súmula 121 STF: the multa and juros folded into the acordo's parcela bear no juros."""
+    ids = overdue_ids(services, patient_id)
+    form = AgreementForm(installment_ids=tuple(ids), count="1", first_due="2026-04-10")
+    proposed = services.agreements.propose(patient_id, form)
+    accepted = services.agreements.accept(proposed.id)
+    assert accepted.contract_id is not None and proposed.charges_cents > 0
+    assert accepted.folded_charges_cents == proposed.charges_cents  # no discount
+    with services.agreements.uow() as uow:
+        row = uow.session.get(models.Contract, accepted.contract_id)
+        assert row is not None and row.interest_free_cents == proposed.charges_cents
+    # The single parcela (principal + charges), due Friday 10/04, is 30 days late on 10/05:
+    # juros of 1 % run on the principal part only.
+    later = services.contracts.get(accepted.contract_id, as_of=TODAY.replace(month=5, day=10))
+    [parcela] = later.lines
+    assert parcela.principal_cents == proposed.total_cents
+    assert parcela.interest_cents == (proposed.principal_cents + 50) // 100
+
+
 def test_a_discount_above_the_limit_waits_for_the_gestor(staff: Services, patient_id: int) -> None:
     services = staff
     services.login("recepcao", STAFF_PASSWORD)

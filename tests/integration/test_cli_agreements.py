@@ -33,7 +33,15 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     path = tmp_path / "clinica.db"
     base = ("--db", str(path), "--today", TODAY)
     for argv in (
-        ("clinic", "set", "name=Clínica Sorriso", "cnpj=11.222.333/0001-81", "city=Campinas"),
+        (
+            "clinic",
+            "set",
+            "name=Clínica Sorriso",
+            "cnpj=11.222.333/0001-81",
+            "address=Av. Brasil, 100",
+            "city=Campinas",
+            "state=SP",
+        ),
         ("patient", "add", "--name", "Carla Dias", "--cpf", "529.982.247-25"),
         ("contract", "add", "--patient-cpf", "529.982.247-25", "--total", "900,00",
          "--installments", "3", "--first-due", "2025-12-10"),

@@ -120,3 +120,66 @@ def test_regua_show_lists_the_default_steps(capsys: pytest.CaptureFixture[str], 
     assert code == 0 and [s["key"] for s in steps][:3] == ["lembrete", "vencimento", "atraso_leve"]
     code, out, _ = run(capsys, "--db", db, "regua", "show")
     assert "D−3" in out and "Notificação extrajudicial" in out
+
+
+def regua(capsys: pytest.CaptureFixture[str], db: str) -> dict[str, dict[str, object]]:
+    code, out, err = run(capsys, "--db", db, "regua", "show", "--json")
+    assert code == 0, err
+    return {s["key"]: s for s in json.loads(out)}
+
+
+def test_regua_set_refuses_unlawful_wording_with_the_word_and_the_law_and_saves_nothing(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CDC arts. 42 and 71: the same guard as the window, for a gestor without a window."""
+    monkeypatch.setenv("EMDIA_USER", "gestor")
+    before = regua(capsys, db)
+    text = "Olá {responsavel}, última chance: pague ou chamaremos a p0l1c1a."
+    code, out, err = run(capsys, "--db", db, "regua", "set", "atraso", "--text", text)
+    assert code == 1 and out == ""
+    assert "“última chance” não pode ser usado" in err and "CDC arts. 42 e 71" in err
+    assert "“p0l1c1a” não pode ser usado" in err and "art. 71" in err and "[--text]" in err
+    assert regua(capsys, db) == before
+
+
+def test_regua_set_changes_one_step_headless(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EMDIA_USER", "gestor")
+    file = tmp_path / "atraso.txt"
+    file.write_text("Olá, {responsavel}! A parcela {parcela} está em aberto.\n", "utf-8")
+    code, out, err = run(
+        capsys, "--db", db, "regua", "set", "atraso", "--text-file", str(file),
+        "--offset", "6", "--channel", "email", "--active", "nao", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    saved = json.loads(out)
+    assert saved == {
+        "key": "atraso",
+        "name": "Atraso",
+        "offset_days": 6,
+        "channel": "email",
+        "active": False,
+        "template": "Olá, {responsavel}! A parcela {parcela} está em aberto.",
+    }
+    assert regua(capsys, db)["atraso"] == saved
+    code, _, err = run(capsys, "--db", db, "regua", "set", "atraso", "--active", "talvez")
+    assert code == 1 and "Ativo: responda sim ou nao." in err
+    code, _, err = run(capsys, "--db", db, "regua", "set", "cobranca", "--offset", "3")
+    assert code == 1 and "Passo 'cobranca' não existe na régua" in err
+
+
+def test_regua_set_is_the_gestors(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    code, _, err = run(capsys, "--db", db, "regua", "set", "atraso", "--offset", "7")
+    assert code == 1 and "não pode" in err  # recepção
+
+
+def test_a_legal_consequence_is_informed_only_in_a_formal_step(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EMDIA_USER", "gestor")
+    neutral = "O débito de {responsavel} poderá ser incluído no SPC após a comunicação prévia."
+    code, _, err = run(capsys, "--db", db, "regua", "set", "atraso", "--text", neutral)
+    assert code == 1 and "“SPC” não pode ser usado" in err and "passos formais" in err
+    code, _, err = run(capsys, "--db", db, "regua", "set", "aviso_negativacao", "--text", neutral)
+    assert code == 0, err

@@ -34,11 +34,11 @@ def test_check_include_list_remove(
 
     code, out, err = run(capsys, "--db", db, "--today", "2026-03-16", "negativacao", "check",
                          "--contract", contract, "--json")  # fmt: skip
-    assert code == 1 and "Aviso prévio" in err
+    assert code == 1 and "Comunicação prévia da clínica" in err
     check = json.loads(out)
     assert set(check) == {"contract_id", "patient_id", "patient_name", "debtor_id",
                           "debtor_name", "as_of", "ready", "amount_cents", "oldest_due_date",
-                          "notice_document_id", "items"}  # fmt: skip
+                          "notice_document_id", "installments", "items"}  # fmt: skip
     assert [i["key"] for i in check["items"] if not i["ok"]] == ["aviso"]
 
     services = bootstrap(load_config(db), FixedClock(date(2026, 3, 16), time(10)))

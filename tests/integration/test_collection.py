@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 import pytest
 
 from app.bootstrap import Services
+from app.domain.contacts import FORMAL_CHANNELS
 from app.domain.contracts import PaymentForm
 from app.domain.pix import crc_is_valid, decode, txid_for
 from app.domain.regua import DEFAULT_BY_KEY, StepKey
@@ -67,7 +68,8 @@ def test_the_morning_list_has_one_polite_draft_per_patient(
     assert bruno.step_key == StepKey.ATRASO_LEVE  # due Friday 13/03
     for draft in drafts.values():
         assert draft.allowed_now, draft.reason
-        assert f"CNPJ {CNPJ}" in draft.text  # CDC art. 42-A
+        assert f"CNPJ {CNPJ}" in draft.text  # CDC art. 42-A: name, CNPJ and address
+        assert "Av. Brasil, 100 — Campinas/SP" in draft.text
         assert "Implante" not in draft.text and "prótese" not in draft.text  # LGPD art. 11
         assert wording_problems(draft.text) == []
 
@@ -249,7 +251,8 @@ def test_demo_clinic_drafts_are_lawful_and_payable(demo_services: Services) -> N
     assert len(drafts) > 10
     for draft in drafts:
         assert "Tratamento odontológico" not in draft.text
-        assert wording_problems(draft.text) == [], draft.text
+        formal = draft.channel in FORMAL_CHANNELS  # a letter may inform a legal consequence
+        assert wording_problems(draft.text, formal=formal) == [], draft.text
         if draft.pix_payload:
             assert crc_is_valid(draft.pix_payload)
             assert decode(draft.pix_payload).amount_cents == draft.amount_cents > 0

@@ -61,6 +61,7 @@ def contract_id(services: Services) -> int:
             number="45",
             city="Campinas",
             state="SP",
+            zip_code="13010-100",
             responsible=ResponsibleForm(cpf="111.444.777-35", name="Maria Aparecida Araújo"),
         )
     )

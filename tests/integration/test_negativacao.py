@@ -45,7 +45,7 @@ def test_inclusion_is_refused_without_the_notice_and_says_why(
     assert [i.key for i in check.readiness.failing] == ["aviso"]
     with pytest.raises(ValidationError) as refused:
         include(staff, debt)
-    assert "Aviso prévio" in str(refused.value)
+    assert "Comunicação prévia da clínica" in str(refused.value)
     assert not staff.negativacao.list()
 
 

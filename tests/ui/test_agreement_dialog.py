@@ -21,7 +21,8 @@ from ui.dialogs.contract_dialog import ContractDialog
 from ui.dialogs.credit_check_dialog import CreditCheckDialog
 from ui.views.patient.page import PatientPage
 
-CLINIC = {"name": "Clínica Teste Ltda", "cnpj": "11.222.333/0001-81", "city": "Campinas",
+CLINIC = {"name": "Clínica Teste Ltda", "cnpj": "11.222.333/0001-81",
+          "address": "Av. Brasil, 100", "city": "Campinas",
           "state": "SP"}  # fmt: skip
 
 

@@ -23,7 +23,8 @@ from ui.documents import DocumentDesk
 from ui.views.documents_view import DocumentsView
 from ui.views.patient.page import PatientPage
 
-CLINIC = {"name": "Clínica Teste Ltda", "cnpj": "11.222.333/0001-81", "city": "Campinas",
+CLINIC = {"name": "Clínica Teste Ltda", "cnpj": "11.222.333/0001-81",
+          "address": "Av. Brasil, 100", "city": "Campinas",
           "state": "SP", "pix_key": "11.222.333/0001-81"}  # fmt: skip
 
 
@@ -117,7 +118,12 @@ def test_batch_can_be_cancelled_and_keeps_what_was_generated(
 @pytest.fixture
 def late_contract(services: Services) -> tuple[int, int]:
     services.clinic.update(CLINIC)
-    patient = services.patients.create(PatientForm(name="Maria da Silva", cpf="529.982.247-25"))
+    # A letter goes by post: the debtor's postal address is part of the file.
+    patient = services.patients.create(
+        PatientForm(name="Maria da Silva", cpf="529.982.247-25", street="Rua das Flores",
+                    number="10", district="Centro", city="Campinas", state="SP",
+                    zip_code="13010-000")
+    )  # fmt: skip
     view = services.contracts.create(
         patient.id, ContractForm(total="600,00", installments="3", first_due="2026-01-10")
     )

@@ -64,7 +64,7 @@ def test_the_dialog_refuses_without_the_notice(
                 NegativacaoDialog, look)  # fmt: skip
     [items] = seen
     assert items[0].startswith("✔ Dívida certa, líquida e vencida")
-    assert any(i.startswith("✘ Aviso prévio") for i in items)
+    assert any(i.startswith("✘ Comunicação prévia da clínica") for i in items)
     assert staff.negativacao.list() == []
 
 

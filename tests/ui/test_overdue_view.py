@@ -13,7 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.domain.aging import BUCKET_LABELS, Bucket
+from app.domain.contracts import ContractForm
 from app.domain.money import format_brl, format_percent
+from app.domain.patients import PatientForm
 from app.domain.risk import FLAG_LABELS, SEGMENT_LABELS, Flag, Segment
 from tests.ui.helpers import type_text
 from ui.main_window import MainWindow
@@ -220,3 +222,29 @@ def test_the_worklist_fits_1366_without_a_sideways_scroll(qtbot: QtBot, window: 
     assert len(shown) < view.model.columnCount()  # the less important ones gave way
     window.resize(1900, 900)
     qtbot.waitUntil(lambda: not any(map(view.table.isColumnHidden, range(11))), timeout=3000)
+
+
+def test_prescribed_money_is_marked_prescrita_and_kept_apart(
+    qtbot: QtBot, services: Services
+) -> None:
+    """CC art. 206 §5 I: a parcela due Friday 12/03/2021 is prescribed on 16/03/2026."""
+    services.clinic.update({"name": "Clínica Teste Ltda", "state": "SP"})
+    patient = services.patients.create(PatientForm(name="Rita Prescrita", cpf="529.982.247-25"))
+    services.contracts.create(
+        patient.id, ContractForm(total="300,00", installments="1", first_due="2021-03-12")
+    )
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    view = open_worklist(qtbot, window)
+    assert column(view, 1) == ["Rita Prescrita"]
+    assert column(view, 6) == ["prescrita"]
+    assert FLAG_LABELS[Flag.PRESCRITA] in column(view, 10)[0]
+    assert "prescrito, não cobrável: R$ 300,00" in view.summary.text()
+    assert not view.model.worklist.rows[0].suspension_suggested  # no pressure to pay it
+    dashboard = window.dashboard
+    with qtbot.waitSignal(dashboard.loaded, timeout=20_000):
+        window.show_section("Início")
+    assert dashboard.overdue.value.text() == "R$ 0,00"
+    assert "prescrito, não cobrável: R$ 300,00 (1 paciente)" in dashboard.overdue.note.text()

@@ -141,6 +141,39 @@ def test_overpayment_needs_the_credit_tick(
     assert services.contracts.get(contract.summary.id).summary.status == "settled"
 
 
+def test_the_preview_applies_the_installment_the_patient_named_first(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    """CC art. 352: the patient says "this is parcela 3"; the preview shows it, the payment
+    follows it — not parcela 1, the oldest."""
+    contract = services.contracts.create(
+        patient_id, ContractForm(total="300,00", installments="3", first_due="2026-04-10")
+    )
+    page = make_page(qtbot, services, patient_id)
+
+    def pay_parcela_3(dialog: PaymentDialog) -> None:
+        assert dialog.chosen.currentData() == ""  # nothing named: the oldest first
+        assert "mais antigas primeiro" in dialog.order_note.text()
+        replace_text(qtbot, dialog.amount, "100,00")
+        dialog.chosen.setCurrentIndex(dialog.chosen.findData("3"))
+        dialog.refresh_preview()
+        assert cells(dialog.preview_model, 0) == ["3"]
+        assert "a parcela 3 primeiro, indicada pelo paciente" in dialog.order_note.text()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.header.pay_button, Qt.MouseButton.LeftButton),
+        PaymentDialog,
+        pay_parcela_3,
+    )
+    lines = services.contracts.get(contract.summary.id).lines
+    assert [(ln.number, ln.status.value) for ln in lines] == [
+        (1, "a_vencer"),
+        (2, "a_vencer"),
+        (3, "pago"),
+    ]
+
+
 def test_late_installment_shows_todays_updated_amount(
     qtbot: QtBot, services: Services, patient_id: int
 ) -> None:

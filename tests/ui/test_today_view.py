@@ -19,6 +19,7 @@ from app.domain.regua import StepKey
 from tests.collection_data import seed_debtors
 from tests.ui.helpers import replace_text, type_text
 from ui.main_window import MainWindow
+from ui.views.regua_settings import ReguaSettings
 from ui.views.today.view import TodayView
 
 
@@ -146,16 +147,21 @@ def test_rows_outside_the_rules_say_why_and_cannot_be_sent(
     assert "0 podem ser contatados agora; 3 aguardam" in today.summary.text()
 
 
-def test_regua_settings_refuse_threats_and_save_polite_text(
-    qtbot: QtBot, services: Services, debtors: dict[str, int]
-) -> None:
+def open_regua(qtbot: QtBot, services: Services) -> ReguaSettings:
+    """Configurações → Régua in a shown window."""
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show()
     settings = window.settings_view
     window.show_section("Configurações")
     settings.tabs.setCurrentIndex(settings.regua_tab)
-    regua = settings.regua
+    return settings.regua
+
+
+def test_regua_settings_refuse_threats_and_save_polite_text(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    regua = open_regua(qtbot, services)
     assert regua.list.count() == 10
     regua.list.setCurrentRow(0)
     assert regua.step_title.text() == "<b>Lembrete</b>"
@@ -192,3 +198,19 @@ def test_regua_settings_refuse_threats_and_save_polite_text(
     qtbot.mouseClick(regua.rules.save_button, Qt.MouseButton.LeftButton)
     assert regua.rules.status.text() == "Regras salvas."
     assert services.regua.rules().windows[5] is None
+
+
+def test_the_regua_editor_shows_a_disguised_threat_with_the_word_and_the_law(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    """CDC arts. 42 and 71: a word cut by spaces or written with digits is still the word."""
+    regua = open_regua(qtbot, services)
+    regua.list.setCurrentRow(3)  # Atraso, a WhatsApp message
+    regua.template.clear()
+    type_text(qtbot, regua.template, "Última chance, {responsavel}: ou paga ou vai pro S.P.C.")
+    qtbot.waitUntil(lambda: "Última chance" in regua.problems.text(), timeout=3000)
+    text = regua.problems.text()
+    assert "“Última chance” não pode ser usado" in text and "CDC arts. 42 e 71" in text
+    assert "“S.P.C” não pode ser usado" in text and "passos formais" in text
+    qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
+    assert services.regua.steps()[3].template.startswith("Olá, {responsavel}. Aqui é da")

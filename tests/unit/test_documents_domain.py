@@ -12,10 +12,12 @@ from app.domain.catalog import ContractStatus, DocumentKind
 from app.domain.dates import format_date_long
 from app.domain.documents import (
     CONTRACT_KINDS,
+    LetterFacts,
     contract_documents,
     generated_text,
     negativacao_earliest,
     notification_deadline,
+    postal_address_missing,
     reference,
     why_not,
 )
@@ -86,6 +88,38 @@ def test_charging_letters_need_an_overdue_installment_of_an_active_contract(
     assert why_not(kind, 7, ContractStatus.ACTIVE, (PAID, NOT_YET_DUE), TODAY) == refused
     assert why_not(kind, 7, ContractStatus.CANCELLED, (OVERDUE,), TODAY) == refused
     assert why_not(kind, 7, ContractStatus.RENEGOTIATED, (OVERDUE,), TODAY) == refused
+
+
+def test_no_letter_for_a_prescribed_debt() -> None:
+    """CC art. 206 §5 I: due 05/03/2021, prescribed on 16/03/2026."""
+    old = line(date(2021, 3, 5))
+    for kind in (DocumentKind.NOTIFICACAO, DocumentKind.AVISO_NEGATIVACAO):
+        refused = why_not(kind, 7, ContractStatus.ACTIVE, (old,), TODAY)
+        assert refused is not None and "prescrita desde 05/03/2026" in refused
+
+
+def test_an_aviso_never_announces_an_inclusion_after_the_debt_prescribes() -> None:
+    """Due 20/03/2021: still collectable on 16/03/2026, prescribed before 26/03, the first day
+    an aviso of today could allow an inclusion — announcing it would be false (CDC art. 71)."""
+    soon = line(date(2021, 3, 20))
+    assert why_not(DocumentKind.NOTIFICACAO, 7, ContractStatus.ACTIVE, (soon,), TODAY) is None
+    refused = why_not(DocumentKind.AVISO_NEGATIVACAO, 7, ContractStatus.ACTIVE, (soon,), TODAY)
+    assert refused == (
+        "Aviso prévio de negativação: as parcelas em atraso do contrato 7 prescrevem antes de "
+        "26/03/2026, o primeiro dia em que poderiam ser incluídas (CC art. 206 §5 I): não há "
+        "inclusão a anunciar."
+    )
+
+
+def test_a_letter_needs_the_debtors_postal_address() -> None:
+    letter = LetterFacts("Ana Souza", postal_address_missing("Rua A", "", "Campinas", "SP", ""))
+    refused = why_not(
+        DocumentKind.NOTIFICACAO, 7, ContractStatus.ACTIVE, (line(date(2026, 2, 2)),), TODAY, letter
+    )
+    assert refused == (
+        "Notificação extrajudicial: falta no cadastro de Ana Souza o endereço (número, CEP) — a "
+        "carta vai pelo correio com aviso de recebimento (AR); cadastre o endereço."
+    )
 
 
 def test_contract_documents_answers_for_every_kind_in_the_desk_order() -> None:

@@ -138,12 +138,50 @@ def test_after_a_late_partial_payment_interest_runs_only_on_what_remains() -> No
     assert line.status is Status.PARCIAL
 
 
-def test_correction_by_index_accrues_per_whole_month() -> None:
+def test_correction_counts_the_due_month_pro_rata_and_the_following_months_in_full() -> None:
     table = CorrectionTable({date(2026, 2, 1): 50, date(2026, 3, 1): 100})
     policy = ChargePolicy(fine_bp=0, interest_monthly_bp=0, correction=table)
     line = updated_debt(terms(), (), date(2026, 4, 10), policy)
-    assert line.correction_cents == 151  # 100,00 × (1,005 × 1,01 − 1) = 1,505 → 1,51
-    assert table.missing_months(date(2026, 2, 2), date(2026, 5, 1)) == [date(2026, 4, 1)]
+    # Due 02/02: February counts its 26 days after the due date (of 28), March in full, April
+    # (the month asked, index not yet published) not at all:
+    # 100,00 × ((1 + 0,5 % × 26/28) × 1,01 − 1) = 1,4689 → 1,47
+    assert line.correction_cents == 147
+    assert line.correction_missing == ()
+
+
+def test_three_days_late_do_not_carry_the_whole_month_of_correction() -> None:
+    table = CorrectionTable({date(2026, 1, 1): 310})
+    policy = ChargePolicy(fine_bp=0, interest_monthly_bp=0, correction=table)
+    due = date(2026, 1, 28)
+    line = updated_debt(InstallmentTerms(1, due, due, 10_000), (), date(2026, 2, 5), policy)
+    assert line.correction_cents == 30  # 100,00 × 3,10 % × 3/31 = 0,30 (not 3,10)
+
+
+def test_a_correction_month_never_typed_is_listed_not_silently_zero() -> None:
+    table = CorrectionTable({date(2026, 2, 1): 50})
+    policy = ChargePolicy(fine_bp=0, interest_monthly_bp=0, correction=table)
+    line = updated_debt(terms(), (), date(2026, 5, 10), policy)
+    assert line.correction_missing == (date(2026, 3, 1), date(2026, 4, 1))
+    assert table.missing_months(date(2026, 2, 2), date(2026, 5, 1)) == [
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+    ]
+    on_time = updated_debt(terms(), (), date(2026, 2, 1), policy)
+    assert law.missing_index_months([line, on_time]) == (date(2026, 3, 1), date(2026, 4, 1))
+    paid = updated_debt(terms(), (Settlement(date(2026, 2, 2), 10_000),), date(2026, 5, 1), policy)
+    assert paid.correction_missing == ()  # nothing open: nothing to correct
+
+
+def test_the_day_count_of_the_juros_is_stated_per_day_and_per_year() -> None:
+    """The 30-day month is the contract's convention, not a law: the documents spell it out."""
+    assert law.interest_terms(100) == (
+        "1 % ao mês, simples, contados por dia corrido de atraso à razão de 1/30 da taxa "
+        "mensal (0,0333 % ao dia): 12 % em 360 dias de atraso, 12,17 % em 365"
+    )
+    assert law.interest_terms(50).endswith(
+        "(0,0167 % ao dia): 6 % em 360 dias de atraso, 6,08 % em 365"
+    )
+    assert law.interest_terms(0) == "sem juros de mora"
 
 
 def test_punctuality_discount_only_by_the_due_date() -> None:
@@ -296,3 +334,86 @@ def test_debt_never_decreases_while_nothing_is_paid(amount: int, late: int) -> N
     earlier = updated_debt(t, (), t.effective_due_date + timedelta(days=late), POLICY)
     later = updated_debt(t, (), t.effective_due_date + timedelta(days=late + 1), POLICY)
     assert later.total_cents >= earlier.total_cents >= amount
+
+
+# --- the debtor's choice of installment (CC arts. 352-355) -----------------------------------
+
+
+def three_parcels() -> list[InstallmentLedger]:
+    return [
+        InstallmentLedger(InstallmentTerms(n, due, due, 10_000, key=n))
+        for n, due in ((1, date(2026, 1, 5)), (2, date(2026, 2, 5)), (3, date(2026, 3, 5)))
+    ]
+
+
+def test_a_payment_naming_an_installment_settles_that_one_first() -> None:
+    # Paying exactly parcela 3 (not yet due on 01/03: 100,00) must not go to parcela 1.
+    result = allocate(10_000, date(2026, 3, 1), three_parcels(), POLICY, chosen=3)
+    assert [(t.number, s.principal_cents) for t, s in result.lines] == [(3, 10_000)]
+    assert result.chosen == 3 and result.credit_cents == 0
+
+
+def test_the_named_installment_pays_its_charges_before_its_principal() -> None:
+    # Parcela 2, due 05/02, paid 07/03 (30 days): juros 1,00 then multa 2,00, then principal.
+    result = allocate(5_000, date(2026, 3, 7), three_parcels(), POLICY, chosen=2)
+    [(t, s)] = result.lines
+    assert (t.number, s.interest_cents, s.fine_cents, s.principal_cents) == (2, 100, 200, 4_700)
+
+
+def test_without_a_choice_the_oldest_installment_is_paid_first() -> None:
+    result = allocate(10_000, date(2026, 1, 5), three_parcels(), POLICY)
+    assert [t.number for t, _ in result.lines] == [1]
+    assert result.chosen is None
+
+
+def test_what_the_named_installment_leaves_goes_to_the_others_oldest_first() -> None:
+    result = allocate(15_000, date(2026, 1, 5), three_parcels(), POLICY, chosen=3)
+    assert [(t.number, s.principal_cents) for t, s in result.lines] == [(3, 10_000), (1, 5_000)]
+
+
+def test_naming_a_paid_or_missing_installment_is_refused() -> None:
+    ledgers = three_parcels()
+    paid = [
+        InstallmentLedger(ledgers[0].terms, (Settlement(date(2026, 1, 5), 10_000),)),
+        *ledgers[1:],
+    ]
+    problem = law.choice_problem(1, date(2026, 2, 1), paid, POLICY)
+    assert problem == FieldError(
+        "installment",
+        "Parcela indicada: a parcela 1 já está paga; deixe em branco para as mais antigas "
+        "primeiro.",
+    )
+    missing = law.choice_problem(7, date(2026, 2, 1), ledgers, POLICY)
+    assert missing == FieldError(
+        "installment", "Parcela indicada: o contrato não tem a parcela 7 (parcelas: 1, 2, 3)."
+    )
+    assert law.choice_problem(2, date(2026, 2, 1), ledgers, POLICY) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    amount=st.integers(min_value=1, max_value=60_000),
+    chosen=st.sampled_from([None, 1, 2, 3]),
+    day=st.integers(min_value=0, max_value=120),
+)
+def test_a_named_installment_never_creates_or_loses_a_centavo(
+    amount: int, chosen: int | None, day: int
+) -> None:
+    paid_on = date(2026, 1, 1) + timedelta(days=day)
+    result = allocate(amount, paid_on, three_parcels(), POLICY, chosen=chosen)
+    assert result.allocated_cents + result.credit_cents == amount
+    if chosen is not None and result.lines:
+        assert result.lines[0][0].number == chosen
+
+
+# --- no interest on interest in an acordo (Súmula 121 STF) -----------------------------------
+
+
+def test_charges_folded_into_an_acordo_earn_no_new_interest() -> None:
+    # A parcela of 110,00 of which 10,00 are confessed charges: juros run on 100,00 only.
+    share = law.interest_share_of(11_000, 1_000)
+    policy = ChargePolicy(fine_bp=0, interest_monthly_bp=100, interest_share=share)
+    due = date(2026, 1, 5)
+    line = updated_debt(InstallmentTerms(1, due, due, 11_000), (), date(2026, 2, 4), policy)
+    assert line.interest_cents == 100  # 110,00 × 100/110 × 1 % × 30/30 = 1,00 (not 1,10)
+    assert law.interest_share_of(11_000, 0) == 1

@@ -15,8 +15,10 @@ from app.domain.negativacao import (
     NegativacaoFacts,
     NoticeSent,
     OpenNegativacao,
+    TitleFacts,
     countdown,
     debt_paid_on,
+    expiry_countdown,
     parse_bureau,
     readiness,
     removal_deadline,
@@ -42,7 +44,7 @@ def facts(**changes: object) -> NegativacaoFacts:
         debtor=DebtorData(
             "Ana Souza", "11144477735", "Rua A", "10", "Centro", "Campinas", "SP", "13010000"
         ),
-        titles=[ArchivedFact(1, "contrato", date(2025, 12, 1))],
+        title=TitleFacts(signed_on=date(2025, 12, 1)),
         notices=[ArchivedFact(2, "aviso-negativacao", date(2026, 2, 20))],
         notices_sent=[NoticeSent(date(2026, 2, 21), "sent")],
     )
@@ -76,10 +78,22 @@ def test_a_running_promise_holds_the_inclusion() -> None:
     assert not result.ready and "20/03/2026" in item(result, CheckKey.DEBT).why
 
 
-def test_without_the_archived_contract_or_confissao_it_is_refused() -> None:
-    assert not item(readiness(facts(titles=[]), TODAY), CheckKey.TITLE).ok
-    confissao = [ArchivedFact(9, "confissao", date(2026, 3, 1))]
-    assert item(readiness(facts(titles=confissao), TODAY), CheckKey.TITLE).ok
+def test_the_titulo_is_a_contract_with_a_recorded_signing_date() -> None:
+    """A PDF printed the same day proves nothing: what counts is the day the debtor signed."""
+    unsigned = item(readiness(facts(title=TitleFacts(signed_on=None)), TODAY), CheckKey.TITLE)
+    assert not unsigned.ok and "data em que o devedor assinou" in unsigned.why
+    signed = item(readiness(facts(), TODAY), CheckKey.TITLE)
+    assert signed.ok and signed.why == "contrato assinado em 01/12/2025"
+
+
+def test_the_titulo_of_an_acordo_is_its_accepted_confissao() -> None:
+    without = TitleFacts(signed_on=date(2026, 3, 1), agreement_id=4, accepted_on=date(2026, 3, 1))
+    refused = item(readiness(facts(title=without), TODAY), CheckKey.TITLE)
+    assert not refused.ok and "confissão de dívida do acordo 4" in refused.why
+    confessed = replace(without, confession=ArchivedFact(9, "confissao", date(2026, 3, 1)))
+    accepted = item(readiness(facts(title=confessed), TODAY), CheckKey.TITLE)
+    assert accepted.ok
+    assert accepted.why == ("confissão de dívida do acordo 4, aceito em 01/03/2026 (documento 9)")
 
 
 def test_debtor_needs_cpf_and_full_address() -> None:
@@ -129,6 +143,66 @@ def test_a_debt_older_than_five_years_is_refused() -> None:
     check = item(result, CheckKey.AGE)
     assert not check.ok and "5 anos" in check.why
     assert item(readiness(facts(lines=[line(due=date(2021, 3, 17))]), TODAY), CheckKey.AGE).ok
+
+
+def test_the_checklist_says_the_legal_notice_is_the_bureaus_and_the_ten_days_their_practice() -> (
+    None
+):
+    """Súmula 359 STJ: the notice of CDC art. 43 §2 is the bureau's duty."""
+    assert CheckKey.NOTICE == "aviso"
+    early = item(readiness(facts(notices_sent=[]), TODAY), CheckKey.NOTICE)
+    assert "Súmula 359 STJ" in early.why and "prática dos birôs, não prazo de lei" in early.why
+    assert "43 §2" not in item(readiness(facts(), TODAY), CheckKey.NOTICE).label
+
+
+def two_parcels(on: date = TODAY) -> list:  # type: ignore[type-arg]
+    first = updated_debt(InstallmentTerms(1, DUE, DUE, 30_000), (), on, POLICY)
+    second = updated_debt(
+        InstallmentTerms(2, date(2026, 2, 25), date(2026, 2, 25), 60_000), (), on, POLICY
+    )
+    return [first, second]
+
+
+def test_only_the_installments_the_aviso_announced_are_registered() -> None:
+    """An aviso listing parcela 1 (R$ 307,50) does not allow registering parcela 2 too."""
+    notice = ArchivedFact(2, "aviso-negativacao", date(2026, 2, 20), (1,), 30_750)
+    result = readiness(facts(lines=two_parcels(), notices=[notice]), TODAY)
+    assert result.ready and result.installments == (1,)
+    # Parcela 1 today: 300,00 + multa 6,00 + juros 300,00 × 1 % × 65/30 = 6,50 → 312,50, but
+    # the letter stated 307,50: never more than it announced.
+    assert result.amount_cents == 30_750
+    why = item(result, CheckKey.NOTICE).why
+    assert "anunciou as parcelas 1" in why and "as parcelas 2 ficam de fora" in why
+
+
+def test_an_aviso_that_announced_nothing_still_open_does_not_count() -> None:
+    notice = ArchivedFact(2, "aviso-negativacao", date(2026, 2, 20), (3,), 30_750)
+    result = readiness(facts(lines=two_parcels(), notices=[notice]), TODAY)
+    check = item(result, CheckKey.NOTICE)
+    assert not check.ok and "não anunciou as parcelas 1, 2" in check.why
+
+
+def test_a_prescribed_debt_is_not_a_debt_to_register() -> None:
+    """CC art. 206 §5 I: due 05/03/2021, prescribed on 05/03/2026."""
+    old = line(due=date(2021, 3, 5))
+    result = readiness(facts(lines=[old]), TODAY)
+    debt = item(result, CheckKey.DEBT)
+    assert not debt.ok and "prescrita desde 05/03/2026" in debt.why
+    assert not item(result, CheckKey.AGE).ok
+
+
+def test_a_negativacao_reaching_five_years_is_to_be_removed_that_day() -> None:
+    """CDC art. 43 §1, Súmula 323 STJ: like a paid one, it heads the list as *retirar*."""
+    registered = [line(due=date(2021, 3, 17))]
+    assert expiry_countdown(registered, TODAY, BRAZIL) is None
+    due_now = expiry_countdown(registered, date(2026, 3, 17), BRAZIL)
+    assert due_now is not None and due_now.expired and not due_now.overdue
+    assert due_now.text == "retirar hoje: completou 5 anos em 17/03/2026 (CDC art. 43 §1)"
+    late = expiry_countdown(registered, date(2026, 3, 20), BRAZIL)
+    assert late is not None and late.overdue
+    assert late.text == (
+        "retirada atrasada: completou 5 anos em 17/03/2026 (3 dias úteis de atraso)"
+    )
 
 
 def test_a_debt_already_included_is_not_included_twice() -> None:

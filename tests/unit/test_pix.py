@@ -75,7 +75,7 @@ def test_a_payers_combined_pix_names_the_payer_and_the_day_not_an_installment() 
     assert pix.decode(payload).txid == "EMDIAR000045D20261125"
     assert pix.decode(payload).amount_cents == 85_000
     assert pix.read_txid(txid) == pix.PayerTxid(45, date(2026, 11, 25))
-    assert pix.read_txid(pix.txid_for(123, 7)) == pix.InstallmentTxid(123, 7)
+    assert pix.read_txid(pix.txid_for(123, 7)) == pix.TxidRef(123, 7)
 
 
 @pytest.mark.parametrize(

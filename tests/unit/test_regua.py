@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from app.adapters.business_days import business_calendar
-from app.domain.contacts import ContactRecord
+from app.domain.contacts import FORMAL_CHANNELS, ContactRecord
 from app.domain.law import (
     ChargePolicy,
     InstallmentLedger,
@@ -320,9 +320,32 @@ def test_renegotiated_or_paid_installments_leave_the_regua() -> None:
     assert clinic.due(day(10)) is None
 
 
+def test_a_prescribed_installment_gets_no_step() -> None:
+    """CC art. 206 §5 I: a debt due 05/03/2021 is prescribed on 02/04/2026 — the régua must not
+    offer the aviso de negativação (nor anything else) for it."""
+    clinic = Clinic()
+    due = date(2021, 3, 5)
+    clinic.terms = [InstallmentTerms(1, due, due, 30_000, key=1)]
+    assert clinic.due(date(2026, 4, 2)) is None
+    assert clinic.due(date(2026, 3, 4)) is not None  # the day before, still collectable
+
+
+def test_a_newer_installment_is_collected_without_the_prescribed_one() -> None:
+    clinic = Clinic()
+    old, new = date(2021, 3, 5), date(2026, 3, 2)
+    clinic.terms = [
+        InstallmentTerms(1, old, old, 30_000, key=1),
+        InstallmentTerms(2, new, new, 30_000, key=2),
+    ]
+    due = clinic.due(date(2026, 3, 7))
+    assert due is not None
+    assert (due.step.key, [i.line.number for i in due.items]) == (StepKey.ATRASO, [2])
+
+
 @pytest.mark.parametrize("step", DEFAULT_STEPS, ids=lambda s: s.key)
 def test_the_default_templates_pass_the_lawful_wording_check(step: ReguaStep) -> None:
-    assert template_problems(step.template) == []
+    formal = step.channel in FORMAL_CHANNELS  # a letter or the gestor's step
+    assert template_problems(step.template, formal=formal) == []
 
 
 def test_the_default_regua_is_designs_table() -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from app.domain.aging import Bucket
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
+from app.domain.prescription import add_years
 from app.domain.risk import (
     AGING_POINTS,
     MAX_SCORE,
@@ -20,7 +21,6 @@ from app.domain.risk import (
     RiskInput,
     Segment,
     Trend,
-    add_years,
     assess,
     payment_pattern,
     promise_status,
@@ -179,6 +179,17 @@ def test_prescription_is_flagged_from_four_and_a_half_years() -> None:
         r.text for r in flagged.reasons
     ]
     assert Flag.PRESCRICAO not in risk(overdue=[overdue_line(date(2022, 1, 10))]).flags
+
+
+def test_a_prescribed_installment_is_flagged_prescrita_not_near_prescription() -> None:
+    """CC art. 206 §5 I: on 16/03/2026 a parcela due 05/03/2021 is five years late."""
+    assessed = risk(overdue=[overdue_line(date(2021, 3, 5))])
+    assert Flag.PRESCRITA in assessed.flags and Flag.PRESCRICAO not in assessed.flags
+    assert (
+        "parcela vencida em 05/03/2021: prescrita desde 05/03/2026 (CC art. 206 §5 I) — a "
+        "cobrança, mesmo extrajudicial, não é mais permitida",
+        0,
+    ) in [(r.text, r.points) for r in assessed.reasons]
 
 
 def test_score_is_the_sum_of_the_listed_points_capped_at_100() -> None:

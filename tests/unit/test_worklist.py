@@ -132,6 +132,30 @@ def test_dashboard_adds_the_worklist_to_what_is_not_yet_due(rows: list[OverdueRo
     assert (d.week_start, d.week_end) == (date(2026, 3, 16), date(2026, 3, 22))
 
 
+def test_prescribed_money_stays_on_the_row_apart_from_what_may_be_collected() -> None:
+    """CC art. 206 §5 I: a parcela due 05/03/2021 is prescribed on 16/03/2026."""
+    old = line((TODAY - date(2021, 3, 5)).days, 30_000, number=1)
+    recent = line(10, 10_000, number=8)
+    [debt] = patient_debts([(7, 70, old), (7, 70, recent)])
+    assert (debt.installments, debt.overdue_cents) == (1, 10_000)
+    assert debt.updated_cents == recent.total_cents
+    assert (debt.prescribed_installments, debt.prescribed_cents) == (1, 30_000)
+    assert (debt.days_late, debt.bucket) == (10, Bucket.D1_30)  # the collectable one
+    assert not debt.prescrita and len(debt.lines) == 2
+    [only_old] = patient_debts([(8, 80, old)])
+    assert only_old.prescrita and only_old.updated_cents == 0
+
+
+def test_the_dashboard_separates_prescribed_money() -> None:
+    old = line((TODAY - date(2021, 3, 5)).days, 30_000, number=1)
+    debts = patient_debts([(7, 70, old), (7, 70, line(10, 10_000, number=8)), (8, 80, old)])
+    d = build_dashboard(TODAY, debts, {}, (0, 0), [])
+    assert (d.overdue_cents, d.overdue_patients, d.overdue_installments) == (10_000, 1, 1)
+    assert (d.prescribed_cents, d.prescribed_patients) == (60_000, 2)
+    assert d.receivable_cents == 10_000  # prescribed money is not receivable
+    assert sum(b.patients for b in d.aging) == 1
+
+
 def test_cash_windows_are_calendar_months_clipped_to_90_days() -> None:
     due = {date(2026, 3, 31): 1, date(2026, 6, 13): 2, date(2026, 6, 14): 4}
     windows = cash_windows(TODAY, due)

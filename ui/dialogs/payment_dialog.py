@@ -1,4 +1,5 @@
-"""Receber pagamento: how the money will be applied is shown before anything is saved.
+"""Receber pagamento: how the money will be applied is shown before anything is saved — the
+installment the patient says they are paying first (CC art. 352), else the oldest first.
 
 Enter registers the amount typed (Registrar pagamento is the default button; the one-click
 amounts never are). Once registered, the dialog stays open on what was done with "Imprimir
@@ -61,9 +62,10 @@ class PaymentDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
         layout.addLayout(self._payment_form(choices, contract_id, today))
-        layout.addWidget(
-            QLabel(self.tr("Como o valor será aplicado (parcelas mais antigas primeiro):"))
-        )
+        self.order_note = QLabel()
+        self.order_note.setObjectName("order_note")
+        self.order_note.setWordWrap(True)
+        layout.addWidget(self.order_note)
         layout.addWidget(self._allocation_preview(), 1)
         layout.addWidget(self.preview_note)
         layout.addWidget(self._done_line())
@@ -76,6 +78,7 @@ class PaymentDialog(FormDialog):
             self.paid_on.textChanged,
             self.waive.toggled,
             self.keep_credit.toggled,
+            self.chosen.currentIndexChanged,
         )
         self.contract.currentIndexChanged.connect(self._contract_changed)
         self.overdue_button.clicked.connect(lambda: self._fill("overdue"))
@@ -125,7 +128,10 @@ class PaymentDialog(FormDialog):
         self.errors.widgets["amount"] = self.amount
         self.errors.add_row(form, self.tr("Data*"), self.paid_on, "paid_on")
         self.errors.add_row(form, self.tr("Forma"), self.method, "method")
-        self.errors.add_row(form, self.tr("Referência"), self.reference)
+        self.errors.add_row(form, self.tr("Referência"), self.reference, "reference")
+        self.errors.add_row(
+            form, self.tr("Parcela indicada pelo paciente"), self._chosen_box(), "installment"
+        )
         form.addRow("", self.waive)
         form.addRow("", self.keep_credit)
         return form
@@ -170,6 +176,37 @@ class PaymentDialog(FormDialog):
         self.done_line = row
         return row
 
+    def _chosen_box(self) -> QComboBox:
+        """Which installment the patient says they are paying (CC art. 352); none: the oldest
+        first (art. 355). A PIX code of the installment in the reference says the same."""
+        self.chosen = QComboBox()
+        self.chosen.setObjectName("installment")
+        self.chosen.setToolTip(
+            self.tr(
+                "O paciente pode dizer qual parcela está pagando (Código Civil art. 352): ela é "
+                "quitada primeiro (encargos, depois o principal); o que sobrar vai para as mais "
+                "antigas. Sem indicação, as mais antigas primeiro (art. 355)."
+            )
+        )
+        return self.chosen
+
+    def _fill_chosen(self, view: ContractView) -> None:
+        self.chosen.blockSignals(True)
+        self.chosen.clear()
+        self.chosen.addItem(self.tr("nenhuma — as mais antigas primeiro"), "")
+        for line in view.lines:
+            if line.is_open:
+                name = self.tr("entrada") if line.number == 0 else str(line.number)
+                self.chosen.addItem(
+                    self.tr("{n} — vence {due} — {total}").format(
+                        n=name,
+                        due=format_date(line.effective_due_date),
+                        total=format_brl(line.total_cents),
+                    ),
+                    str(line.number),
+                )
+        self.chosen.blockSignals(False)
+
     def _allocation_preview(self) -> QWidget:
         """How the money will be applied (interest, fine, correction, then principal)."""
         self.preview_model = RowsTableModel(
@@ -204,6 +241,7 @@ class PaymentDialog(FormDialog):
             return
         view = self.contracts.get(self.contract_id())
         self.view = view
+        self._fill_chosen(view)
         self.situation.setText(
             self.tr("Hoje: {overdue} em atraso; {total} para quitar o contrato.").format(
                 overdue=format_brl(view.overdue_cents), total=format_brl(view.total_due_cents)
@@ -234,6 +272,7 @@ class PaymentDialog(FormDialog):
             reference=self.reference.text(),
             waive_charges=self.waive.isChecked(),
             keep_credit=self.keep_credit.isChecked(),
+            installment=str(self.chosen.currentData() or ""),
         )
 
     def refresh_preview(self) -> None:
@@ -263,6 +302,7 @@ class PaymentDialog(FormDialog):
                 )
             )
         self.preview_model.set_rows(rows)
+        self._show_order(allocation.chosen)
         note = ""
         if allocation.credit_cents:
             note = self.tr("Sobram {credit}: ").format(credit=format_brl(allocation.credit_cents))
@@ -273,8 +313,24 @@ class PaymentDialog(FormDialog):
             )
         self.preview_note.setText(note)
 
+    def _show_order(self, chosen: int | None) -> None:
+        """Say in which order the money goes — the debtor's choice shown, not hidden."""
+        if chosen is None:
+            self.order_note.setText(
+                self.tr("Como o valor será aplicado (parcelas mais antigas primeiro):")
+            )
+            return
+        name = self.tr("a entrada") if chosen == 0 else self.tr("a parcela {n}").format(n=chosen)
+        self.order_note.setText(
+            self.tr(
+                "Como o valor será aplicado — {name} primeiro, indicada pelo paciente (Código "
+                "Civil art. 352); o que sobrar, nas mais antigas:"
+            ).format(name=name)
+        )
+
     def _no_plan(self, exc: EmDiaError) -> None:
         self.preview_model.set_rows([])
+        self._show_order(None)
         self.preview_note.setText(in_one_line(exc))
 
     def save(self) -> None:

@@ -62,6 +62,10 @@ HEADER_TIPS = {
 FlagsRole = int(Qt.ItemDataRole.UserRole) + 1
 
 
+# A row with only prescribed money is shown, greyed: it is no longer collected.
+PRESCRITA_COLOUR = "#8a8a8a"
+
+
 class OverdueTableModel(PagedTableModel[OverdueRow]):
     HEADERS = tuple(name for name, _ in COLUMNS)
     RIGHT_ALIGNED = (0, 4, 5, 6, 8)
@@ -105,7 +109,8 @@ class OverdueTableModel(PagedTableModel[OverdueRow]):
             format_date(r.oldest_due_date),
             str(r.days_late),
             format_brl(r.overdue_cents),
-            format_brl(r.updated_cents),
+            # Only prescribed money (CC art. 206 §5 I): nothing to collect, say so.
+            self.tr("prescrita") if r.prescrita else format_brl(r.updated_cents),
             r.assessment.segment_label,
             str(r.score),
             _contact(r),
@@ -119,6 +124,8 @@ class OverdueTableModel(PagedTableModel[OverdueRow]):
         column = index.column()
         if column == 0 and role == Qt.ItemDataRole.DisplayRole:
             return str(index.row() + 1)  # the place in the list shown, whatever its order
+        if role == Qt.ItemDataRole.ForegroundRole and row.prescrita:
+            return QBrush(QColor(PRESCRITA_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and column in (7, 8):
             return QBrush(QColor(SEGMENT_COLOURS[row.segment]))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:

@@ -255,14 +255,18 @@ class DashboardView(QWidget):
                 a=format_brl(d.not_due_cents), b=format_brl(d.overdue_cents)
             ),
         )
-        self.overdue.set(
-            format_brl(d.overdue_updated_cents),
-            self.tr("{n}, {i}; principal {p} + multa, juros e correção").format(
-                n=_count(d.overdue_patients, "paciente", "pacientes"),
-                i=_count(d.overdue_installments, "parcela", "parcelas"),
-                p=format_brl(d.overdue_cents),
-            ),
+        detail = self.tr("{n}, {i}; principal {p} + multa, juros e correção").format(
+            n=_count(d.overdue_patients, "paciente", "pacientes"),
+            i=_count(d.overdue_installments, "parcela", "parcelas"),
+            p=format_brl(d.overdue_cents),
         )
+        if d.prescribed_cents:
+            # Five years past due (CC art. 206 §5 I): not collectable, in no other figure.
+            detail += self.tr("\nprescrito, não cobrável: {p} ({n})").format(
+                p=format_brl(d.prescribed_cents),
+                n=_count(d.prescribed_patients, "paciente", "pacientes"),
+            )
+        self.overdue.set(format_brl(d.overdue_updated_cents), detail)
         self.rate.set(
             format_percent(d.default_rate_bp),
             self.tr("principal vencido ÷ total a receber"),

@@ -118,12 +118,21 @@ def reasons_html(row: OverdueRow) -> str:
     parts.append(f"<p><b>Como paga:</b> {e(a.pattern.text())}</p>")
     ids = row.debt.contract_ids
     contracts = ("contratos " if len(ids) > 1 else "contrato ") + ", ".join(str(c) for c in ids)
-    parts.append(
-        f"<p><b>Em atraso:</b> {row.installments} parcela{'s' if row.installments > 1 else ''}"
-        f" ({contracts}) desde {format_date(row.oldest_due_date)}, há {row.days_late}"
-        f" dias<br>principal {format_brl(row.overdue_cents)} · atualizado hoje "
-        f"<b>{format_brl(row.updated_cents)}</b></p>"
-    )
+    if row.installments:
+        parts.append(
+            f"<p><b>Em atraso:</b> {row.installments} parcela"
+            f"{'s' if row.installments > 1 else ''} ({contracts}) desde "
+            f"{format_date(row.oldest_due_date)}, há {row.days_late} dias<br>principal "
+            f"{format_brl(row.overdue_cents)} · atualizado hoje "
+            f"<b>{format_brl(row.updated_cents)}</b></p>"
+        )
+    if row.prescribed_installments:
+        n = row.prescribed_installments
+        parts.append(
+            f"<p><b>Prescrito</b> (não cobrável, CC art. 206 §5 I): {n} parcela"
+            f"{'s' if n > 1 else ''}, principal {format_brl(row.prescribed_cents)} — nenhuma "
+            "cobrança, nem extrajudicial; só se o paciente quiser pagar.</p>"
+        )
     if row.last_contact_at is not None:
         outcome = label(row.last_contact_outcome) if row.last_contact_outcome else ""
         parts.append(
@@ -330,6 +339,10 @@ class OverdueView(QWidget):
         )
         if t.patients != everyone.patients:
             text += self.tr("  (de {n} inadimplentes)").format(n=everyone.patients)
+        if t.prescribed_cents:
+            text += self.tr(" · prescrito, não cobrável: {p}").format(
+                p=format_brl(t.prescribed_cents)
+            )
         self.summary.setText(text)
         self._selection_changed()
 

@@ -41,6 +41,7 @@ CHARGES_TAB_KEYS = (
     "interest_monthly_percent",
     "punctuality_discount_percent",
     "correction_index",
+    "holidays",
 )
 CHOICES = {
     "state": [("", ""), *((uf, uf) for uf in UFS)],
@@ -56,6 +57,8 @@ HINTS = {
     "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
     "punctuality_discount_percent": "Para quem paga até o vencimento; 0 para não usar.",
     "logo": "Opcional: aparece no cabeçalho de todo documento.",
+    "holidays": "dd/mm todo ano, dd/mm/aaaa uma vez: 20/01 São Sebastião; 13/06/2026 Ponto",
+    "address": "Rua e número: aparece em toda cobrança (CDC art. 42-A).",
 }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Executable, func, or_, select, tuple_
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms, Settlement
+from app.domain.law import InstallmentTerms, Settlement, interest_share_of
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
 from app.domain.risk import AgreementRecord, ContactAttempt
 from app.persistence import models
@@ -78,6 +78,8 @@ class ReceivablesQueries(Repository):
             c.interest_monthly_bp,
             c.punctuality_discount_bp,
             c.correction_index,
+            c.total_cents,
+            c.interest_free_cents,
         )
         base = (
             select(*columns)
@@ -102,7 +104,7 @@ class ReceivablesQueries(Repository):
                 r[8],
                 InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
                 settlements.get(r[0], ()),
-                policies.get(r[9], r[10], r[11], r[12]),
+                policies.get(r[9], r[10], r[11], r[12], interest_share_of(r[13], r[14])),
             )
             for r in open_now + settled_later
         ]

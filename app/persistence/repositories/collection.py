@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from app.domain import promises as promise_rules
 from app.domain.contacts import ContactRecord
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+from app.domain.negativacao import OpenNegativacao
 from app.persistence import models
 from app.persistence.records import ReguaInstallment
 from app.persistence.repositories._sql import Repository, chunks, effective, settlements_select
@@ -134,6 +135,29 @@ class CollectionRepository(Repository):
             )
             for pid, since in self.session.execute(stmt.group_by(n.patient_id)):
                 found[pid] = since
+        return found
+
+    def registrations(
+        self, contract_ids: Sequence[int], as_of: date
+    ) -> dict[int, list[OpenNegativacao]]:
+        """The negativações in force on ``as_of`` of these contracts (what each registered)."""
+        n = models.Negativacao
+        found: dict[int, list[OpenNegativacao]] = {}
+        for chunk in chunks(contract_ids):
+            stmt = select(
+                n.id, n.contract_id, n.bureau, n.included_on, n.protocol, n.installments
+            ).where(
+                n.contract_id.in_(chunk),
+                n.included_on <= as_of,
+                or_(n.removed_on.is_(None), n.removed_on > as_of),
+            )
+            for nid, cid, bureau, on, protocol, numbers in self.session.execute(stmt):
+                if cid is None:
+                    continue
+                registered = None if numbers is None else tuple(numbers)
+                found.setdefault(cid, []).append(
+                    OpenNegativacao(nid, bureau, on, protocol, registered)
+                )
         return found
 
     # --- contacts and promises -------------------------------------------------------------

@@ -12,7 +12,13 @@ from sqlalchemy.orm import aliased
 
 from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractSummary
-from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
+from app.domain.law import (
+    ChargePolicy,
+    CorrectionTable,
+    InstallmentLedger,
+    Settlement,
+    interest_share_of,
+)
 from app.domain.layouts import ContractHeader
 from app.persistence import models
 from app.persistence.records import contract_key, terms_of
@@ -76,6 +82,9 @@ class ContractRepository(Repository):
             interest_monthly_bp=contract.interest_monthly_bp,
             punctuality_discount_bp=contract.punctuality_discount_bp,
             correction=correction,
+            interest_share=interest_share_of(
+                contract.total_cents, contract.interest_free_cents or 0
+            ),
         )
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,11 +55,18 @@ class PolicyCache:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.policies: dict[tuple[int, int, int, str], ChargePolicy] = {}
+        self.policies: dict[tuple[int, int, int, str, Fraction], ChargePolicy] = {}
         self.tables: dict[str, CorrectionTable] = {}
 
-    def get(self, fine_bp: int, interest_bp: int, discount_bp: int, index: str) -> ChargePolicy:
-        key = (fine_bp, interest_bp, discount_bp, index)
+    def get(
+        self,
+        fine_bp: int,
+        interest_bp: int,
+        discount_bp: int,
+        index: str,
+        interest_share: Fraction = Fraction(1),
+    ) -> ChargePolicy:
+        key = (fine_bp, interest_bp, discount_bp, index, interest_share)
         policy = self.policies.get(key)
         if policy is None:
             policy = ChargePolicy(
@@ -66,6 +74,7 @@ class PolicyCache:
                 interest_monthly_bp=interest_bp,
                 punctuality_discount_bp=discount_bp,
                 correction=None if index == "none" else self._table(index),
+                interest_share=interest_share,
             )
             self.policies[key] = policy
         return policy

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
@@ -85,6 +86,7 @@ class NegativacaoRepository(Repository):
                 removal_reason=row.removal_reason,
                 included_by=by or "",
                 removed_by=rby or "",
+                installments=None if row.installments is None else tuple(row.installments),
             )
             for row, name, by, rby in self.session.execute(stmt)
         ]
@@ -100,15 +102,17 @@ class NegativacaoRepository(Repository):
 
     def documents_of(
         self, kinds: Collection[str], contract_id: int, agreement_id: int | None = None
-    ) -> list[tuple[int, str, datetime]]:
-        """``(id, kind, generated_at)`` of archived documents of these kinds about the contract
-        (or about the acordo that created it: the confissão de dívida)."""
+    ) -> list[tuple[int, str, datetime, dict[str, Any] | None]]:
+        """``(id, kind, generated_at, announced)`` of archived documents of these kinds about
+        the contract (or about the acordo that created it: the confissão de dívida)."""
         d = models.Document
         about = d.contract_id == contract_id
         if agreement_id is not None:
             about = or_(about, d.agreement_id == agreement_id)
-        stmt = select(d.id, d.kind, d.generated_at).where(d.kind.in_(list(kinds)), about)
-        return [(i, k, at) for i, k, at in self.session.execute(stmt.order_by(d.id))]
+        stmt = select(d.id, d.kind, d.generated_at, d.announced).where(
+            d.kind.in_(list(kinds)), about
+        )
+        return [(i, k, at, facts) for i, k, at, facts in self.session.execute(stmt.order_by(d.id))]
 
     def notices_sent(
         self, person_ids: Collection[int], contract_id: int, step_key: str

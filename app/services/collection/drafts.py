@@ -30,6 +30,7 @@ from app.domain.contacts import (
     time_refusal,
 )
 from app.domain.dates import format_date
+from app.domain.documents import postal_address_missing
 from app.domain.identity import format_phone
 from app.domain.law import updated_debt
 from app.domain.messages import (
@@ -168,6 +169,7 @@ class _Due:
     recipient: Recipient
     channel: Channel
     channel_problem: str | None
+    no_address: tuple[str, ...] = ()  # a letter's: what the payer's postal address lacks
 
 
 # Cobrança de hoje lists the conversations first and the letters after them, so the WhatsApp
@@ -286,7 +288,12 @@ class DraftService(Service):
             is_patient=person.id == patient.id,
         )
         channel, problem = choose_channel(Channel(due.step.channel), recipient)
-        return _Due(due, case, patient, recipient, channel, problem)
+        no_address: tuple[str, ...] = ()
+        if due.step.document_kind is not None:  # a letter goes by post, with AR
+            no_address = postal_address_missing(
+                person.street, person.number, person.city, person.state, person.zip_code
+            )
+        return _Due(due, case, patient, recipient, channel, problem, no_address)
 
     def _cases(
         self,
@@ -312,9 +319,14 @@ class DraftService(Service):
             line = updated_debt(r.terms, settlements.get(r.id, ()), today, policies[r.contract_id])
             return ReguaItem(r.contract_id, r.installments_count, line)
 
+        registrations = repo.registrations(sorted({r.contract_id for r in rows}), today)
+        registered: set[int] = set()
         open_items: dict[int, list[ReguaItem]] = {}
         for r in rows:
-            open_items.setdefault(r.patient_id, []).append(item(r))
+            one = item(r)
+            open_items.setdefault(r.patient_id, []).append(one)
+            if any(n.covers(one.line) for n in registrations.get(r.contract_id, ())):
+                registered.add(r.id)
         settled: dict[int, list[ReguaItem]] = {}
         for r in late:
             settled.setdefault(r.patient_id, []).append(item(r))
@@ -327,6 +339,7 @@ class DraftService(Service):
             since = min(p.made_on for ps in promises.values() for p in ps)
             payments = repo.payments_of(list(promises), since)
         negativados = repo.negativados(patient_ids, today)
+        registered_ids = frozenset(registered)
         cases = {
             pid: PatientCase(
                 patient_id=pid,
@@ -337,6 +350,7 @@ class DraftService(Service):
                     with_payments(p, payments.get(pid, ()), today) for p in promises.get(pid, ())
                 ],
                 negativado_since=negativados.get(pid),
+                registered=registered_ids,
             )
             for pid in patient_ids
         }
@@ -430,13 +444,14 @@ class DraftService(Service):
         self, group: list[_Due], clinic: ClinicInfo, rules: ContactRules, now: datetime
     ) -> Refusal | None:
         """Why this step may not be done now (pt-BR), or None. Letters and the gestor's
-        negativação are not contacts: hours and spacing do not apply to them. A conversation
-        about several patients keeps the spacing from the latest contact with any of them."""
+        negativação are not contacts: hours and spacing do not apply to them; a letter needs
+        the postal address of the person charged. A conversation about several patients keeps
+        the spacing from the latest contact with any of them."""
         first = group[0]
         due, channel = first.due, first.channel
         missing = identification_missing(clinic)
         if missing:
-            return Refusal("falta o CNPJ da clínica", missing)
+            return Refusal("falta identificar a clínica", missing)
         if first.channel_problem:
             return Refusal("sem canal de contato", first.channel_problem)
         if channel is Channel.MANUAL:
@@ -462,6 +477,14 @@ class DraftService(Service):
                 )
             return None
         if channel is Channel.LETTER:
+            name, parts = first.recipient.name, first.no_address
+            if parts:
+                return Refusal(
+                    "sem endereço",
+                    f"Carta: falta no cadastro de {name} o endereço ({', '.join(parts)}). A "
+                    "carta vai pelo correio com aviso de recebimento (AR): cadastre o endereço "
+                    "antes de gerar o documento.",
+                )
             return None
         refusal = time_refusal(rules, now)
         if refusal:

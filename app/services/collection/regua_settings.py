@@ -16,6 +16,7 @@ from datetime import time
 
 from app.domain.catalog import Channel
 from app.domain.contacts import (
+    FORMAL_CHANNELS,
     ContactRules,
     check_min_days,
     parse_channel,
@@ -33,7 +34,15 @@ from app.domain.messages import (
     pix_payload,
     render_message,
 )
-from app.domain.regua import DEFAULT_STEPS, MAX_OFFSET, MIN_OFFSET, ReguaStep, StepKey
+from app.domain.regua import (
+    DEFAULT_BY_KEY,
+    DEFAULT_STEPS,
+    FORMER_DEFAULTS,
+    MAX_OFFSET,
+    MIN_OFFSET,
+    ReguaStep,
+    StepKey,
+)
 from app.domain.templates import template_problems
 from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
@@ -57,6 +66,19 @@ class StepForm:
             return int(self.offset_days.strip().replace("+", "").replace("−", "-"))
         except ValueError:
             return None
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """A headless change to one step (``emdia regua set``): what is None stays as it is."""
+
+    text: str | None = None
+    channel: str | None = None
+    offset: str | None = None
+    active: str | None = None  # "sim" | "nao"
+
+
+YES, NO = ("sim", "s", "yes", "true", "1"), ("nao", "não", "n", "no", "false", "0")
 
 
 @dataclass(frozen=True)
@@ -91,12 +113,17 @@ class ReguaSettingsService(Service):
     # --- the steps ---------------------------------------------------------------------------
     def ensure_steps(self) -> None:
         """Seed the default steps that are missing (first use, or a step added by a newer
-        version). Another computer doing the same at once is harmless."""
+        version), and bring a text still equal to a former default up to today's. Another
+        computer doing the same at once is harmless."""
         with self.uow() as uow:
-            present = {row.key for row in uow.collection.steps()}
+            rows = uow.collection.steps()
+            present = {row.key for row in rows}
             missing = [s for s in DEFAULT_STEPS if s.key not in present]
-            if not missing:
+            stale = [r for r in rows if r.template in FORMER_DEFAULTS.get(r.key, ())]
+            if not missing and not stale:
                 return
+            for row in stale:
+                row.template = DEFAULT_BY_KEY[row.key].template
             for step in missing:
                 uow.collection.add_step(
                     models.ReguaStep(
@@ -142,7 +169,9 @@ class ReguaSettingsService(Service):
                     "mensagem.",
                 )
             )
-        errors.extend(template_problems(form.template))
+        # A letter or the gestor's step may inform a legal consequence, neutrally (formal).
+        formal = channel in FORMAL_CHANNELS
+        errors.extend(template_problems(form.template, formal=formal))
         if errors:
             raise ValidationError(errors)
         return offset, channel
@@ -167,6 +196,29 @@ class ReguaSettingsService(Service):
                 self.audit(uow, "regua.update", "regua_step", row.id, before, after)
             uow.commit()
             return regua_step(row)
+
+    def change_step(self, key: str, change: StepChange) -> ReguaStep:
+        """``emdia regua set``: the step as saved, with what ``change`` gives replacing it —
+        through ``save_step``, so the same checks (wording included) refuse the same things and
+        nothing is saved when one fails."""
+        self.require(Permission.SETTINGS)
+        current = next((s for s in self.steps() if s.key == key), None)
+        if current is None:
+            keys = ", ".join(s.key for s in DEFAULT_STEPS)
+            raise ValidationError.single("key", f"Passo '{key}' não existe na régua; use {keys}.")
+        active = current.active
+        if change.active is not None:
+            answer = change.active.strip().lower()
+            if answer not in YES + NO:
+                raise ValidationError.single("active", "Ativo: responda sim ou nao.")
+            active = answer in YES
+        form = StepForm(
+            offset_days=str(current.offset_days) if change.offset is None else change.offset,
+            channel=current.channel if change.channel is None else change.channel,
+            template=current.template if change.text is None else change.text,
+            active=active,
+        )
+        return self.save_step(key, form)
 
     def preview(self, key: str, form: StepForm) -> Preview:
         """The step's text for a demo patient, with the clinic's real data and rules, and the

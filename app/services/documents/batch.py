@@ -17,6 +17,7 @@ from app.domain.catalog import DocumentKind
 from app.domain.clinic import ClinicInfo
 from app.domain.documents import ArchivedDocument, notification_deadline
 from app.domain.law import InstallmentLedger
+from app.domain.prescription import collectable
 from app.errors import EmDiaError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info
@@ -126,8 +127,9 @@ class DocumentBatchService(FilingService):
         kind = DocumentKind.NOTIFICACAO
         day = self.clock.today()
         got = gather(uow, kind, contract_id, day, prefetched=ledgers, clinic=clinic)
-        # The business-day rule can make a candidate not late enough: confirm with the law.
-        if not any(ln.is_overdue and ln.days_late >= min_days_late for ln in got.facts.lines):
+        # The business-day rule can make a candidate not late enough, and a prescribed
+        # installment is not collected at all: confirm with the law.
+        if not any(ln.days_late >= min_days_late for ln in collectable(got.facts.lines)):
             return None
         overdue = overdue_facts(kind, got, notification_deadline(got.letterhead.as_of))
         pdf = render(notification.render, got.letterhead, overdue)

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from app.documents.model import Letterhead
 from app.domain.documents import ArchivedDocument
@@ -40,6 +41,7 @@ class FilingService(Service):
         payment_id: int | None = None,
         agreement_id: int | None = None,
         sync: bool = True,
+        announced: dict[str, Any] | None = None,
     ) -> tuple[models.Document, Path]:
         """Write the PDF (a new file) and add its record to the transaction; the caller commits.
         ``sync=False``: a batch syncs its files once per chunk (``sync_files``) and leaves the
@@ -60,6 +62,7 @@ class FilingService(Service):
                 sha256=sha256(pdf),
                 file_path=str(path),
                 user_id=self.actor.user_id,
+                announced=announced,
             )
             uow.documents.add(document, flush=sync)
         except BaseException:
@@ -79,8 +82,10 @@ class FilingService(Service):
         contract_id: int | None = None,
         payment_id: int | None = None,
         agreement_id: int | None = None,
+        announced: dict[str, Any] | None = None,
     ) -> ArchivedDocument:
-        """Store one document and commit; a failed commit removes the file."""
+        """Store one document and commit; a failed commit removes the file. ``announced``: what
+        an aviso prévio listed (``document.announced``)."""
         row, path = self.store(
             uow,
             kind,
@@ -90,6 +95,7 @@ class FilingService(Service):
             contract_id=contract_id,
             payment_id=payment_id,
             agreement_id=agreement_id,
+            announced=announced,
         )
         try:
             uow.commit()

@@ -14,19 +14,28 @@ from typing import NamedTuple
 from app.adapters.qr import qr_matrix
 from app.documents.model import ContractFacts, Letterhead, OverdueFacts, Party, PixSlip
 from app.domain import pix
-from app.domain.catalog import ContractStatus
+from app.domain.catalog import ContractStatus, DocumentKind
 from app.domain.clinic import ClinicInfo
-from app.domain.documents import reference, why_not
+from app.domain.documents import (
+    NO_LETTER_FACTS,
+    LetterFacts,
+    letter_lines,
+    postal_address_missing,
+    reference,
+    why_not,
+)
 from app.domain.identity import format_cep, format_phone
 from app.domain.law import ChargePolicy, DebtLine, InstallmentLedger, contract_debt
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info
+from app.services.negativacao import open_negativacao
 from app.services.ports import UnitOfWorkPort
 
 CLINIC_MISSING = (
-    "Dados da clínica: preencha a razão social e o CNPJ (ou CPF) em Configurações → Clínica — "
-    "todo documento de cobrança precisa identificar o credor (CDC art. 42-A)."
+    "Dados da clínica: preencha a razão social, o CNPJ (ou CPF) e o endereço (com cidade e UF) "
+    "em Configurações → Clínica — todo documento de cobrança identifica o credor com nome, "
+    "endereço e CNPJ/CPF (CDC art. 42-A)."
 )
 
 
@@ -40,6 +49,31 @@ class Gathered(NamedTuple):
     ledgers: list[InstallmentLedger]
     policy: ChargePolicy
     patient_id: int
+    letter: LetterFacts = NO_LETTER_FACTS
+
+
+def debtor_of(uow: UnitOfWorkPort, contract: models.Contract) -> models.Patient:
+    """Who a contract's documents are addressed to: its responsável financeiro, else the
+    patient."""
+    debtor = uow.patients.get(contract.responsible_id) if contract.responsible_id else None
+    patient = debtor or uow.patients.get(contract.patient_id)
+    assert patient is not None
+    return patient
+
+
+def letter_facts(
+    uow: UnitOfWorkPort, contract: models.Contract, debtor: models.Patient, *, registered: bool
+) -> LetterFacts:
+    """Whether the person charged can receive a letter (a postal address) and, when
+    ``registered``, the contract's negativação in force (an aviso announces only what is not
+    registered yet)."""
+    missing = postal_address_missing(
+        debtor.street, debtor.number, debtor.city, debtor.state, debtor.zip_code
+    )
+    negativacao = (
+        open_negativacao(uow.negativacoes.open_for_contract(contract.id)) if registered else None
+    )
+    return LetterFacts(debtor.name, missing, negativacao)
 
 
 def letterhead(
@@ -73,9 +107,10 @@ def gather(
     header = letterhead(uow, kind, number or contract_id, day, clinic)
     patient = uow.patients.get(row.patient_id)
     assert patient is not None
-    debtor = uow.patients.get(row.responsible_id) if row.responsible_id else patient
+    debtor = debtor_of(uow, row)
     guarantor = uow.patients.get(row.guarantor_id) if row.guarantor_id else None
     ledgers = (prefetched or {}).get(contract_id) or uow.contracts.ledgers(contract_id)
+    letter = letter_facts(uow, row, debtor, registered=kind == DocumentKind.AVISO_NEGATIVACAO)
     policy = uow.contracts.policy(row)
     witnesses = tuple(
         (name, cpf)
@@ -89,7 +124,7 @@ def gather(
         id=row.id,
         created_on=row.created_at.date(),
         signed_on=row.signed_at,
-        debtor=party(debtor or patient),
+        debtor=party(debtor),
         patient=party(patient),
         guarantor=party(guarantor) if guarantor else None,
         total_cents=row.total_cents,
@@ -105,23 +140,26 @@ def gather(
         lines=tuple(contract_debt(ledgers, day, policy)),
         payments=tuple(uow.payments.views_for_contract(contract_id)) if payments else (),
     )
-    return Gathered(header, facts, ledgers, policy, row.patient_id)
+    return Gathered(header, facts, ledgers, policy, row.patient_id, letter)
 
 
-def refuse_unless_allowed(kind: str, facts: ContractFacts, day: date) -> None:
+def refuse_unless_allowed(
+    kind: str, facts: ContractFacts, day: date, letter: LetterFacts = NO_LETTER_FACTS
+) -> None:
     """``NothingToPrint`` when the contract does not allow this document today
     (``app.domain.documents.why_not``: the same answer the patient page gives)."""
-    problem = why_not(kind, facts.id, facts.status, facts.lines, day)
+    problem = why_not(kind, facts.id, facts.status, facts.lines, day, letter)
     if problem is not None:
         raise NothingToPrint(problem)
 
 
 def overdue_facts(kind: str, got: Gathered, deadline: date) -> OverdueFacts:
-    """The overdue installments today and what they will cost at ``deadline`` (a notification
-    asks payment by then; an aviso de negativação says what would be registered)."""
+    """The installments a letter charges today (``letter_lines``: overdue, not prescribed, for
+    an aviso not registered yet) and what they will cost at ``deadline`` (a notification asks
+    payment by then; an aviso de negativação says what would be registered)."""
     facts = got.facts
-    refuse_unless_allowed(kind, facts, got.letterhead.as_of)
-    overdue = tuple(ln for ln in facts.lines if ln.is_overdue)
+    refuse_unless_allowed(kind, facts, got.letterhead.as_of, got.letter)
+    overdue = tuple(letter_lines(kind, facts.lines, got.letter))
     numbers = {ln.number for ln in overdue}
     later = contract_debt(got.ledgers, deadline, got.policy)
     at_deadline = tuple(ln for ln in later if ln.number in numbers)

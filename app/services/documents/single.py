@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from app.documents import (
     carne,
@@ -40,7 +41,9 @@ from app.services.documents.filing import FilingService, render
 from app.services.documents.gathering import (
     Gathered,
     NothingToPrint,
+    debtor_of,
     gather,
+    letter_facts,
     letterhead,
     overdue_facts,
     party,
@@ -120,7 +123,13 @@ class DocumentService(FilingService):
                 lines = contract_debt(
                     uow.contracts.ledgers(row.id), today, uow.contracts.policy(row)
                 )
-                if why_not(kind, row.id, row.status, lines, today) is None:
+                letter = letter_facts(
+                    uow,
+                    row,
+                    debtor_of(uow, row),
+                    registered=kind == DocumentKind.AVISO_NEGATIVACAO,
+                )
+                if why_not(kind, row.id, row.status, lines, today, letter) is None:
                     ids.append(row.id)
             return sorted(ids)
 
@@ -176,7 +185,14 @@ class DocumentService(FilingService):
             got = gather(uow, kind, contract_id, self.clock.today())
             overdue = overdue_facts(kind, got, deadline_of(got.letterhead.as_of))
             pdf = render(renderer, got.letterhead, overdue)
-            return self._file(uow, kind, pdf, got)
+            announced = None
+            if kind == DocumentKind.AVISO_NEGATIVACAO:
+                # What the letter listed is all that may be registered, for at most its amount.
+                announced = {
+                    "installments": [ln.number for ln in overdue.overdue],
+                    "amount_cents": overdue.total_at_deadline_cents,
+                }
+            return self._file(uow, kind, pdf, got, announced=announced)
 
     def _file(
         self,
@@ -185,6 +201,7 @@ class DocumentService(FilingService):
         pdf: bytes,
         got: Gathered,
         payment_id: int | None = None,
+        announced: dict[str, Any] | None = None,
     ) -> ArchivedDocument:
         """File a contract's document (or a payment's receipt) and commit."""
         return self.file(
@@ -196,6 +213,7 @@ class DocumentService(FilingService):
             patient_id=got.patient_id,
             contract_id=got.facts.id,
             payment_id=payment_id,
+            announced=announced,
         )
 
     # --- a payment's receipt ----------------------------------------------------------------
@@ -259,6 +277,10 @@ class DocumentService(FilingService):
             patient = uow.patients.get(view.patient_id)
             debtor = uow.patients.get(view.debtor_id)
             assert contract_row is not None and patient is not None and debtor is not None
+            day = self.clock.today()
+            plan = contract_debt(
+                uow.contracts.ledgers(contract_row.id), day, uow.contracts.policy(contract_row)
+            )
             facts = confissao.ConfessionFacts(
                 agreement=view,
                 debtor=party(debtor),
@@ -266,6 +288,7 @@ class DocumentService(FilingService):
                 fine_bp=contract_row.fine_bp,
                 interest_monthly_bp=contract_row.interest_monthly_bp,
                 correction_index=contract_row.correction_index,
+                balance_cents=sum(ln.open_principal_cents for ln in plan if ln.is_open),
             )
             pdf = render(confissao.render, header, facts)
             return self.file(

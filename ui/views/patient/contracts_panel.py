@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.domain.contracts import ContractSummary, ContractView
 from app.domain.dates import format_date
-from app.domain.law import STATUS_LABELS, DebtLine
+from app.domain.law import STATUS_LABELS, DebtLine, correction_partial_text, missing_index_months
 from app.domain.money import format_brl
 from ui.models.contracts_model import terms_cells
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
@@ -89,6 +89,9 @@ class ContractsPanel(QSplitter):
         )
         if view.credit_cents:
             text += self.tr(" Crédito do paciente: {c}.").format(c=format_brl(view.credit_cents))
+        missing = missing_index_months(view.lines)
+        if missing:  # never a silent 0 %: the correction shown is partial, and why
+            text += " " + correction_partial_text(missing)
         self.summary.setText(text)
 
     def _line(self, ln: DebtLine) -> Row:
@@ -102,6 +105,8 @@ class ContractsPanel(QSplitter):
             tooltip += self.tr(" Desconto de pontualidade de {v} até o vencimento.").format(
                 v=format_brl(ln.discount_cents)
             )
+        if ln.correction_missing:
+            tooltip += " " + correction_partial_text(ln.correction_missing)
         return Row(
             [
                 self.tr("entrada") if ln.number == 0 else str(ln.number),

@@ -71,7 +71,9 @@ class PrintBar(QWidget):
                 button.setToolTip(self.tr(PRINT_TIP))
             return
         summary = view.summary
-        refusals = contract_documents(summary.id, summary.status, view.lines, view.as_of)
+        refusals = contract_documents(
+            summary.id, summary.status, view.lines, view.as_of, view.letter
+        )
         for kind, button in self.buttons.items():
             why = refusals[kind]
             button.setEnabled(why is None)
