@@ -8,14 +8,17 @@ resolves it first). Who acts starts as *set-up mode* on a database with no users
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+import logging
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.clock import Clock, SystemClock
 from app.config import SOURCE_SETTING, Config
-from app.errors import DatabaseError
+from app.errors import DatabaseError, EmDiaError
+from app.files import private_umask, tighten_tree
 from app.persistence.databases import Database, location_of
 from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
@@ -26,6 +29,7 @@ from app.security.unlock import resolve_key
 from app.services.agreements import AgreementService
 from app.services.audit import AuditService
 from app.services.backup import BackupService
+from app.services.bank import BankService
 from app.services.base import Actor, Context
 from app.services.clinic import ClinicService
 from app.services.collection.contact_log import ContactLogService
@@ -47,9 +51,14 @@ from app.services.overdue import OverdueService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
 from app.services.ports import UnitOfWorkPort
+from app.services.reports import ReportService
 from app.services.security import SecurityService
+from app.services.signatures import SignatureService
 from app.services.transfer import TransferService
+from app.services.trust import TrustService
 from app.services.users import UserService
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,6 +70,7 @@ class Services:
     patients: PatientService
     contracts: ContractService
     payments: PaymentService
+    bank: BankService
     indexes: IndexService
     demo: DemoService
     documents: DocumentService
@@ -69,6 +79,7 @@ class Services:
     overdue: OverdueService
     dashboard: DashboardService
     desk: DeskService
+    reports: ReportService
     transfer: TransferService
     users: UserService
     audit: AuditService
@@ -82,6 +93,8 @@ class Services:
     agreements: AgreementService
     negativacao: NegativacaoService
     dossie: DossieService
+    signatures: SignatureService
+    trust: TrustService
     key: DataKey | None = None
     migration: PrepareReport | None = None
     actor: Actor = field(default_factory=Actor)
@@ -131,6 +144,8 @@ def bootstrap(
     clock = clock or SystemClock()
     path = config.sqlite_path
     check_location(config)
+    private_umask()  # the database, its WAL, backups, logs, documents: the user's alone
+    tighten_tree(config.data_dir)
     if key is None and path is not None and is_encrypted(path):
         key = resolve_key(path, use_env=False)  # the keyring, or says what is missing
     engine = make_engine(config.db_url, key)
@@ -171,6 +186,7 @@ def bootstrap(
         actor=current_actor,
         key=key,
         release=engine.dispose,
+        archive_key=None if key is not None else this_pcs_file_key(config),
     )
     overdue = OverdueService(ctx)
     patients = PatientService(ctx)
@@ -178,6 +194,8 @@ def bootstrap(
     regua = ReguaSettingsService(ctx)
     drafts = DraftService(ctx, regua)
     contacts = ContactLogService(ctx, drafts)
+    documents = DocumentService(ctx)
+    archive = DocumentArchiveService(ctx)
     services = Services(
         config=config,
         clock=clock,
@@ -186,14 +204,16 @@ def bootstrap(
         patients=patients,
         contracts=contracts,
         payments=PaymentService(ctx),
+        bank=BankService(ctx),
         indexes=IndexService(ctx),
         demo=DemoService(ctx),
-        documents=DocumentService(ctx),
+        documents=documents,
         document_batch=DocumentBatchService(ctx),
-        archive=DocumentArchiveService(ctx),
+        archive=archive,
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
         desk=DeskService(ctx, drafts, overdue),
+        reports=ReportService(ctx, overdue),
         transfer=TransferService(ctx, patients, contracts),
         users=UserService(ctx),
         audit=AuditService(ctx),
@@ -207,6 +227,8 @@ def bootstrap(
         agreements=AgreementService(ctx, contracts),
         negativacao=NegativacaoService(ctx),
         dossie=DossieService(ctx, contacts),
+        signatures=SignatureService(ctx, documents, archive),
+        trust=TrustService(ctx),
         key=key,
         migration=report,
     )
@@ -218,4 +240,31 @@ def bootstrap(
             raise
         has_users = True  # an unmigrated database opened for inspection: nobody acts
     services.actor = Actor.nobody() if has_users else Actor.setup()
+    if key is not None and migrate:
+        seal_archive(services)
     return services
+
+
+def this_pcs_file_key(config: Config) -> DataKey | None:
+    """For a clinic on the server: the key of this PC's own database file when it is encrypted
+    and its key is in this PC's keyring (never asked for). The clinic was moved from that file
+    with its archive sealed under that key; the documents this PC archives from now on are
+    sealed with it too, so the PC's disk still shows no patient's name or CPF."""
+    if config.is_sqlite:
+        return None
+    local = replace(config, db_url=config.local_db_url).sqlite_path
+    if local is None or not local.is_file():
+        return None
+    with contextlib.suppress(EmDiaError, OSError):
+        return resolve_key(local, use_env=False)
+    return None
+
+
+def seal_archive(services: Services) -> None:
+    """An encrypted clinic's archived documents are sealed: those filed before it was encrypted
+    (or brought back by an old backup) are sealed on the first start that has the key. A
+    failure (a full disk) leaves them as they were and is logged; the clinic still opens."""
+    try:
+        services.archive.seal_unsealed()
+    except (OSError, DatabaseError):
+        log.exception("could not seal the archived documents now; will try at the next start")

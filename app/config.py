@@ -64,8 +64,16 @@ def data_dir_from_env() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 
+# PostgreSQL URLs as other programs write them: EmDia talks to the server through psycopg.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 def url_for(path_or_url: str) -> str:
-    """``--db`` accepts a file path or an SQLAlchemy URL (``postgresql+psycopg://…``)."""
+    """``--db`` accepts a file path or an SQLAlchemy URL (``postgresql+psycopg://…``); a plain
+    ``postgresql://`` URL (SQLAlchemy would look for psycopg2) means the same server."""
+    for scheme in _POSTGRES_SCHEMES:
+        if path_or_url.startswith(scheme):
+            return "postgresql+psycopg://" + path_or_url[len(scheme) :]
     if "://" in path_or_url:
         return path_or_url
     return "sqlite:///" + Path(path_or_url).expanduser().resolve().as_posix()

@@ -18,10 +18,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.domain.columns import Column, Kind
 from app.domain.dates import format_date
@@ -32,36 +35,54 @@ from app.domain.importing import (
     Table,
     column_letter,
 )
-from app.domain.money import format_brl
+from app.domain.limits import strip_forbidden
+from app.domain.money import format_brl, format_percent
 from app.errors import ValidationError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str) -> str:
-    """Prefix text a spreadsheet would evaluate with an apostrophe (shown as typed)."""
+    """Prefix text a spreadsheet would evaluate with an apostrophe (shown as typed); a control
+    character saved before input refused them becomes ``�`` (XML, hence XLSX, cannot hold it,
+    and one of them must not make the whole export fail)."""
+    value = strip_forbidden(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _csv_cell(value: object, kind: Kind) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, str) and kind is not Kind.TEXT:
+        return safe_text(value)  # a label in a column of numbers (a totals row)
     if kind is Kind.MONEY:
         return format_brl(int(value), symbol=False)  # type: ignore[call-overload]
     if kind is Kind.DATE:
         return format_date(value) if isinstance(value, date) else str(value)
     if kind is Kind.INT:
         return str(value)
+    if kind is Kind.PERCENT:
+        return format_percent(int(value)).replace(" ", "")  # type: ignore[call-overload]
     return safe_text(str(value))
 
 
 def write_table(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
     """Write ``rows`` to ``path`` (.csv or .xlsx). Returns the number of data rows written."""
+    return write_sheets(path, [("EmDia", columns, rows)])
+
+
+Sheet = tuple[str, Sequence[Column], Iterable[Sequence[object]]]  # title, columns, rows
+
+
+def write_sheets(path: Path, sheets: Sequence[Sheet]) -> int:
+    """Several tables: one sheet each in an .xlsx; a .csv (one table by nature) gets the first.
+    Returns the number of data rows written."""
     check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
+        _title, columns, rows = sheets[0]
         return _write_csv(path, columns, rows)
-    return _write_xlsx(path, columns, rows)
+    return _write_xlsx(path, sheets)
 
 
 def check_suffix(path: Path) -> None:
@@ -83,14 +104,35 @@ def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[ob
     return count
 
 
-def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
+def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> int:
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    count = sum(_fill_sheet(book, _sheet_title(title, used), c, rows) for title, c, rows in sheets)
+    book.save(path)
+    return count
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """Excel's rules for a sheet's name: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "EmDia"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _fill_sheet(
+    book: Any, title: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> int:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("EmDia")
+    sheet = book.create_sheet(title)
     for i, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(12, len(column.header) + 2)
     header = []
@@ -109,6 +151,8 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[o
                     cell.number_format = "#,##0.00"
                 elif column.kind is Kind.DATE:
                     cell.number_format = "DD/MM/YYYY"
+                elif column.kind is Kind.PERCENT:
+                    cell.number_format = "0.00%"
                 elif column.kind is Kind.TEXT and cell.value is not None:
                     cell.data_type = "s"  # never a formula
                 cells.append(cell)
@@ -119,24 +163,33 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[o
         # or its writer fails later, at garbage collection, on a closed file.
         sheet.close()
         raise
-    book.save(path)
     return count
 
 
 def _xlsx_value(value: object, kind: Kind) -> object:
     if value is None or value == "":
         return None
+    if isinstance(value, str) and kind is not Kind.TEXT:
+        return safe_text(value)  # a label in a column of numbers (a totals row)
     if kind is Kind.MONEY:
         return Decimal(int(value)) / 100  # type: ignore[call-overload]
     if kind is Kind.DATE:
         return value if isinstance(value, (date, datetime)) else str(value)
     if kind is Kind.INT:
         return int(value)  # type: ignore[call-overload]
+    if kind is Kind.PERCENT:
+        return Decimal(int(value)) / 10_000  # type: ignore[call-overload]
     return safe_text(str(value))
 
 
-MAX_BYTES = 100 * 1024 * 1024  # a clinic's spreadsheet is a few MB; this is a wrong file
-MAX_CELL = 10_000
+# What no clinic's spreadsheet reaches; beyond it the file is a wrong one (or an attack), and it
+# is refused whole, in pt-BR — never read in part. A file's own declarations (an XLSX's
+# ``<dimension>``, the sizes in its ZIP) only ever make a refusal earlier, never a read longer.
+MAX_BYTES = 100 * 1024 * 1024  # the file as it is on disk
+MAX_UNPACKED = 512 * 1024 * 1024  # an XLSX's parts once unzipped (streamed, never all in memory)
+MAX_ROWS = 200_000  # data lines
+MAX_COLUMNS = 200
+MAX_CELL = 10_000  # characters in one cell
 DELIMITERS = (";", ",", "\t")
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -237,8 +290,8 @@ def _read_csv(text: str, encoding: str, name: str, delimiter: str | None) -> Tab
     records: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     try:
-        for record in reader:
-            records.append(record)
+        for line, record in enumerate(reader, start=1):
+            records.append(_bounded(record, line, name))
     except csv.Error:
         raise ImportFileError(
             f"Arquivo '{name}': a linha {reader.line_num} tem aspas (\") sem fechar ou fora do "
@@ -258,24 +311,135 @@ def _read_csv(text: str, encoding: str, name: str, delimiter: str | None) -> Tab
 
 
 def _read_xlsx(data: bytes, name: str) -> Table:
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
+    _check_package(data, name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(
-            f"Arquivo '{name}': não é uma planilha .xlsx válida ({type(exc).__name__}). Abra no "
-            "Excel e salve de novo, ou exporte como CSV."
-        ) from None
+    except (BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
+        raise _unreadable(exc, name, "não é uma planilha .xlsx válida") from None
     try:
         sheet = book.active if book.active is not None else book.worksheets[0]
-        records = [[xlsx_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         title = str(sheet.title)
+        records = _xlsx_records(sheet, name)
+    except (KeyError, ValueError, ParseError) as exc:
+        raise _unreadable(exc, name, "a planilha está danificada") from None
     finally:
         book.close()
     return _table(SourceInfo("xlsx", sheet=title), records, name)
+
+
+def _unreadable(exc: BaseException, name: str, what: str) -> ImportFileError:
+    """Why ``openpyxl`` could not read the file, in pt-BR (entities get their own words)."""
+    if _is_entity_refusal(exc):
+        return ImportFileError(_ENTITIES.format(name=name))
+    return ImportFileError(
+        f"Arquivo '{name}': {what} ({type(exc).__name__}). Abra no Excel e salve de novo, ou "
+        "exporte como CSV."
+    )
+
+
+_ENTITIES = (
+    "Arquivo '{name}': tem declarações de entidades XML (<!DOCTYPE>/<!ENTITY>), que o Excel "
+    "nunca grava — pode ser um arquivo malicioso. Nada foi importado. Abra a planilha no Excel "
+    "e salve de novo como .xlsx, ou exporte como CSV."
+)
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse, before ``openpyxl`` reads a byte of XML, what no spreadsheet program writes: parts
+    that unzip to more than ``MAX_UNPACKED`` (a ZIP bomb) and DTDs, where entity bombs and
+    external entities live. The ZIP's declared sizes are enforced while unzipping (Python stops
+    a member at its declared size), so a lie there only truncates, and truncated XML is refused.
+    ``defusedxml`` (which ``openpyxl`` uses when it is installed) refuses entities again, also
+    in encodings this byte scan does not see."""
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        archive = ZipFile(io.BytesIO(data))
+    except BadZipFile:
+        return  # openpyxl says it is not a workbook, in the message the user already knows
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if sum(m.file_size for m in members) > MAX_UNPACKED:
+            raise ImportFileError(
+                f"Arquivo '{name}': descompactado, teria mais de {MAX_UNPACKED // (1024 * 1024)} "
+                "MB — não parece uma planilha de pacientes ou parcelas. Confira se escolheu o "
+                "arquivo certo."
+            )
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels")) and _declares_dtd(
+                archive, member.filename
+            ):
+                raise ImportFileError(_ENTITIES.format(name=name))
+
+
+def _declares_dtd(archive: zipfile.ZipFile, member: str) -> bool:
+    tail = b""
+    try:
+        with archive.open(member) as part:
+            for chunk in iter(lambda: part.read(1 << 20), b""):
+                window = tail + chunk
+                if any(marker in window for marker in _DTD):
+                    return True
+                tail = window[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+        return False  # unreadable: openpyxl refuses it with the usual message
+    return False
+
+
+def _is_entity_refusal(exc: BaseException | None) -> bool:
+    """``defusedxml``'s refusal (EntitiesForbidden, DTDForbidden…) or expat's own guard,
+    also when ``openpyxl`` wrapped it in a ValueError of its own."""
+    seen = 0
+    while exc is not None and seen < 10:
+        module = type(exc).__module__ or ""
+        if module.startswith("defusedxml") or "entit" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _xlsx_records(sheet: Any, name: str) -> list[list[str]]:
+    """The rows that exist in the sheet's XML, whatever its ``<dimension>`` declares: that
+    element is the writer's claim, and trusting it both padded a 2 KB file to a million rows of
+    16,384 cells and cut a sheet declared ``A1:B2`` to its first line."""
+    sheet.reset_dimensions()
+    records: list[list[str]] = []
+    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = list(values)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()  # styled empty cells far to the right are not data
+        if not cells:
+            records.append([])
+            continue
+        records.append(_bounded([xlsx_cell_text(v) for v in cells], line, name))
+    return records
+
+
+def _bounded(cells: list[str], line: int, name: str) -> list[str]:
+    """One line as read, or the refusal of a file larger than any clinic's."""
+    if line > MAX_ROWS + 20 and any(c.strip() for c in cells):
+        raise ImportFileError(
+            f"Arquivo '{name}': tem mais de {MAX_ROWS:,} linhas (há dados na linha "
+            f"{line:,}). Divida a planilha em arquivos menores e importe um de cada "
+            "vez.".replace(",", ".")
+        )
+    last = len(cells)
+    while last and not cells[last - 1].strip():
+        last -= 1
+    if last > MAX_COLUMNS:
+        raise ImportFileError(
+            f"Arquivo '{name}': a linha {line} tem dados na coluna {column_letter(last - 1)}; a "
+            f"planilha pode ter no máximo {MAX_COLUMNS} colunas (até a coluna "
+            f"{column_letter(MAX_COLUMNS - 1)}). Apague as colunas que sobram ou copie só a "
+            "tabela para uma planilha nova."
+        )
+    return cells
 
 
 def xlsx_cell_text(value: object) -> str:
@@ -316,6 +480,7 @@ def _table(source: SourceInfo, records: list[list[str]], name: str) -> Table:
     headers = tuple(c.strip().lstrip("\ufeff") for c in records[header_index])
     width = len(headers)
     rows: list[tuple[int, tuple[str, ...]]] = []
+    untitled: list[tuple[int, int]] = []  # (line, column) of data right of the last title
     for offset, record in enumerate(records[header_index + 1 :], start=header_index + 2):
         cells = tuple(c.strip() for c in record)
         if not any(cells):
@@ -328,9 +493,31 @@ def _table(source: SourceInfo, records: list[list[str]], name: str) -> Table:
                 )
         if len(cells) < width:
             cells = cells + ("",) * (width - len(cells))
+        beyond = next((i for i in range(width, len(cells)) if cells[i]), None)
+        if beyond is not None:
+            untitled.append((offset, beyond))
         rows.append((offset, cells))
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(
+                f"Arquivo '{name}': tem mais de {MAX_ROWS:,} linhas de dados. Divida a planilha "
+                "em arquivos menores e importe um de cada vez.".replace(",", ".")
+            )
     if not rows:
         raise ImportFileError(
             f"Arquivo '{name}': só tem a linha de títulos; não há nenhuma linha de dados."
         )
+    if untitled:
+        source = replace(source, warnings=(*source.warnings, _untitled_warning(untitled)))
     return Table(source, headers, header_index + 1, tuple(rows))
+
+
+def _untitled_warning(found: list[tuple[int, int]]) -> str:
+    """Cells right of the last title belong to no column the import can map: they are said,
+    never silently left behind."""
+    line, index = found[0]
+    more = f" (e em mais {len(found) - 1} linha(s))" if len(found) > 1 else ""
+    return (
+        f"Linha {line}{more}: há dados na coluna {column_letter(index)}, que não tem título — "
+        "esses dados não serão importados. Dê um título à coluna (e escolha o campo dela) se "
+        "eles forem necessários."
+    )

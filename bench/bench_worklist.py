@@ -546,23 +546,33 @@ How to read it:
 
 def write_results(text: str, r: dict[str, Any]) -> None:
     body = (
-        f"{SECTION}\n\n"
         f"`make bench` on {datetime.now():%Y-%m-%d}, `--today {TODAY.isoformat()}`, demo seed 1 "
         f"with `contracts_scale=1.6`, built once in {r['build_seconds']} s (cached afterwards)."
         f"\n\n```\n{text}\n```\n\n{NOTES}"
     )
+    write_section(SECTION, body)
+
+
+def write_section(section: str, body: str) -> None:
+    """Put ``section`` (a ``## `` heading) with ``body`` in bench/RESULTS.md, replacing the old
+    one in its place or adding it at the end."""
+    text = f"{section}\n\n{body}"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION in old:
-        head, _, rest = old.partition(SECTION)
+    if section in old:
+        head, _, rest = old.partition(section)
         tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        new = head + body + ("\n" + tail if tail else "")
+        new = head + text + ("\n" + tail if tail else "")
     else:
-        new = old.rstrip("\n") + "\n\n" + body
+        new = old.rstrip("\n") + "\n\n" + text
     RESULTS.write_text(new, encoding="utf-8")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def clinic_arguments(
+    doc: str, argv: Sequence[str] | None, runs: int, *extra: str
+) -> argparse.Namespace:
+    """The options of a benchmark on the cached demo clinic (size, seed, day, runs, smoke,
+    results); ``extra`` adds hidden path options such as ``--build-only``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--patients", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.6, help="contracts per patient ×")
@@ -571,10 +581,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=CACHE)
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI; no verdicts")
     parser.add_argument("--write-results", action="store_true")
-    parser.add_argument("--build-only", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    for option in extra:
+        parser.add_argument(option, type=Path, metavar="PATH", help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` goes to every script
     args.patients = args.patients or (40 if args.smoke else 20_000)
-    args.runs = args.runs or (1 if args.smoke else 5)
+    args.runs = args.runs or (1 if args.smoke else runs)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = clinic_arguments(__doc__, argv, 5, "--build-only")
     if args.build_only:
         build_database(args.build_only, args.patients, args.seed, args.scale, args.today)
         return 0

@@ -12,14 +12,14 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import resources
 from app.bootstrap import Services, bootstrap
@@ -29,6 +29,7 @@ from app.domain.catalog import ContactOutcome
 from app.domain.contracts import ContractForm
 from app.domain.layouts import LAYOUTS
 from app.domain.money import format_brl
+from app.domain.reports.period import ReportKind
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.agreement_dialog import AgreementDialog
 from ui.dialogs.contract_dialog import ContractDialog
@@ -43,6 +44,7 @@ from ui.main import make_application
 from ui.main_window import MainWindow
 from ui.views.documents_view import DocumentsView
 from ui.views.overdue_view import OverdueView
+from ui.views.reports.section import STATEMENTS, ReportsSection
 
 TODAY = date(2026, 11, 25)
 
@@ -226,6 +228,67 @@ def small_screen_screens(
     save(window, app, out / "tela-1366-inicio-recepcao.png")
 
 
+def signature_screens(
+    app: QApplication,
+    window: MainWindow,
+    services: Services,
+    contract_id: int,
+    tmp: Path,
+    out: Path,
+) -> None:
+    """Enviar para assinatura on a contract, the file signed by its debtor with a fictitious
+    authority's certificate (as gov.br would), Receber documento assinado with its report, the
+    contract showing who signed, and Configurações → Certificados confiáveis."""
+    # The throw-away authority the tests sign with (the repository root is not on the path
+    # when this file runs as a script).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.signing import Authority, sign
+
+    summary = services.contracts.get(contract_id).summary
+    window.show_section("Pacientes")
+    window.patients.show_patient(summary.patient_id, contract_id)
+    page = window.patients.page
+    shown: list[QDialog] = []
+    page.signing.show = shown.append
+    target = tmp / "contrato-para-assinar.pdf"
+    page.signing.ask_save_path = lambda _parent, _suggested: str(target)
+    page.print_bar.send_action.trigger()
+    message = shown[-1]
+    message.show()
+    save(message, app, out / "enviar-para-assinatura.png")
+    message.close()
+    with services.contracts.uow() as uow:
+        row = uow.contracts.get(contract_id)
+        assert row is not None
+        debtor = uow.patients.get(row.responsible_id or row.patient_id)
+        assert debtor is not None and debtor.cpf
+        name, cpf = debtor.name.upper(), debtor.cpf
+    authority = Authority("AC Raiz Fictícia de Demonstração")
+    signed = tmp / "contrato-assinado.pdf"
+    # Signed that afternoon, on the patient's phone.
+    afternoon = datetime.combine(TODAY, time(14, 5), tzinfo=UTC)
+    data = sign(target.read_bytes(), authority.person(name, cpf), authority, at=afternoon)
+    signed.write_bytes(data)
+    page.signing.ask_signed_file = lambda _parent: str(signed)
+    page.print_bar.receive_action.trigger()
+    wait_for(app, lambda: len(shown) == 2)
+    report = shown[-1]
+    report.show()
+    save(report, app, out / "assinatura-recebida.png")
+    report.close()
+    page.bottom_tabs.setCurrentIndex(1)
+    save(window, app, out / "paciente-assinado.png")
+    page.bottom_tabs.setCurrentIndex(0)
+    chain = tmp / "cadeia-ficticia.pem"
+    chain.write_bytes(authority.root.pem + authority.issuer.pem)
+    services.trust.add(chain)
+    window.show_section("Configurações")
+    settings = window.settings_view
+    settings.tabs.setCurrentWidget(settings.trust)
+    save(window, app, out / "certificados-confiaveis.png")
+    settings.tabs.setCurrentIndex(0)
+
+
 # A clinic's own spreadsheet, as Excel in pt-BR saves it: ";", Windows-1252, its own headers.
 CLINIC_SHEET = (
     "Paciente;CPF;Celular;Nascimento;E-mail;Cidade;Convênio\r\n"
@@ -293,6 +356,88 @@ def negativacao_screens(
         check=True,
     )  # fmt: skip
     print(f"wrote {documents / 'dossie'}-1.png")
+
+
+def report_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Each Relatório as it opens (the caixa with its drawer counted), Extratos em lote, and
+    page 1 of a printed report."""
+    window.resize(1366, 860)
+    reports = window.show_section("Relatórios")
+    assert isinstance(reports, ReportsSection)
+    for index in range(reports.kind.count()):
+        kind = str(reports.kind.itemData(index))
+        reports.kind.setCurrentIndex(index)
+        if kind == STATEMENTS:
+            save(window, app, out / "relatorios-extratos.png")
+            continue
+        wait_for(app, lambda: reports.result is not None and not reports.busy)
+        if kind == ReportKind.CAIXA.value:
+            panel = reports.cash_count
+            expected = reports.result.report.expected_cash(TODAY)  # type: ignore[union-attr]
+            panel.amount.setText(format_brl(expected - 500, symbol=False))
+            panel.note.setText("R$ 5,00 de troco dado a mais")
+            panel.record()
+            wait_for(app, lambda: reports.result is not None and not reports.busy)
+        save(window, app, out / f"relatorios-{kind}.png")
+        if kind == ReportKind.INADIMPLENCIA.value:
+            document = window.services.reports.print(reports.result)  # type: ignore[arg-type]
+            target = out / "documents" / "relatorio-inadimplencia"
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", document.file_path,
+                 str(target)],
+                check=True,
+            )  # fmt: skip
+            print(f"wrote {target}-1.png")
+
+
+def sample_statement(services: Services, folder: Path) -> Path:
+    """A week of the clinic's bank account as the bank exports it: PIX from patients (with
+    EmDia's txid, with the CPF masked, with the name cut short), a card settlement, a transfer
+    of the clinic's own, a stranger and a fee — made from the demo clinic's real debts."""
+    from app.adapters.ofx import render_statement
+    from app.domain.bank import BankAccountRef, StatementLine
+    from app.domain.text import fold
+
+    day = TODAY - timedelta(days=1)
+    rows = services.overdue.worklist().rows
+    lines: list[StatementLine] = []
+    for k, row in enumerate(rows[:6]):
+        view = services.contracts.get(row.contract_id, day)
+        owed = next(x for x in view.lines if x.is_open)
+        name = fold(row.payer_name).upper()
+        cpf = services.patients.get(row.payer_id).data.cpf or "00000000000"
+        memo = (
+            f"PIX RECEBIDO EMDIAC{row.contract_id:06d}P{owed.number:02d}",
+            f"Transferência recebida pelo Pix - {name} - •••.{cpf[3:6]}.{cpf[6:9]}-•• - "
+            "BCO DO BRASIL S.A. (0001) Agência: 1234 Conta: 5678-9",
+            f"PIX TRANSF {name.split()[0]} {name.split()[-1][:1]}{day:%d/%m}",
+            f"PIX RECEBIDO {name}",
+        )[k % 4]
+        lines.append(StatementLine(f"2611{k:04d}", day, owed.total_cents, "CREDIT", memo))
+    lines += [
+        StatementLine("26119001", day, 184_320, "CREDIT", "REDE VISA CRED 23/11"),
+        StatementLine("26119002", day, 500_000, "CREDIT", "TRANSF ENTRE CONTAS MESMA TITULARIDADE"),
+        StatementLine("26119003", day, 25_000, "CREDIT", "PIX RECEBIDO GUSTAVO HENRIQUE BRAGA"),
+        StatementLine("26119004", day, -4_590, "DEBIT", "TAR PACOTE SERVICOS"),
+    ]
+    path = folder / "extrato-demo.ofx"
+    account = BankAccountRef("0341", "1234", "56789-0", "Itaú Unibanco")
+    path.write_text(render_statement(account, lines), encoding="utf-8")
+    return path
+
+
+def bank_screens(
+    app: QApplication, window: MainWindow, services: Services, tmp: Path, out: Path
+) -> None:
+    """Cobrança → Conciliação bancária after importing a week's statement, a suggestion selected."""
+    bank = window.collection.bank
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(bank)
+    bank.import_file(sample_statement(services, tmp))
+    wait_for(app, lambda: bank.import_button.isEnabled() and bool(bank.summary.text()))
+    suggestion = next((i for i, x in enumerate(bank.lines) if x.status.value == "suggested"), 0)
+    bank.table.selectRow(suggestion)
+    save(window, app, out / "conciliacao.png")
 
 
 def main(out_dir: str) -> int:
@@ -440,6 +585,7 @@ def main(out_dir: str) -> int:
         save(window, app, out / "paciente-documentos.png")
         page.bottom_tabs.setCurrentIndex(0)
         agreement_screens(app, window, services, out)
+        signature_screens(app, window, services, late.id, Path(tmp), out)
 
         documents = window.show_section("Documentos")
         assert isinstance(documents, DocumentsView)
@@ -511,6 +657,8 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-regua-recusa.png")
 
         negativacao_screens(app, window, services, late, Path(tmp), out)
+        window.resize(1366, 728)
+        bank_screens(app, window, services, Path(tmp), out)
 
         window.show_section("Relatórios")
         # Início: the owner's dashboard.
@@ -541,9 +689,7 @@ def main(out_dir: str) -> int:
         window.open_patient(row.patient_id)
         save(window, app, out / "paciente-suspender.png")
 
-        window.resize(1280, 780)
-        window.show_section("Relatórios")
-        save(window, app, out / "secao-em-construcao.png")
+        report_screens(app, window, out)
         small_screen_screens(app, window, services, out)
         window.close()
 

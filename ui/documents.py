@@ -1,7 +1,9 @@
 """Opening and printing archived documents (both the patient page and Documentos use this).
 
 The archived file is checked against its SHA-256 first, so what opens or prints is exactly what
-was sent. The system viewer (``QDesktopServices``) and the print dialog are attributes that tests
+was sent. An encrypted clinic's documents are sealed on disk: printing paints the PDF from
+memory, and the viewer gets a plain copy in a private folder that EmDia removes when it closes.
+The system viewer (``QDesktopServices``) and the print dialog are attributes that tests
 replace: a test never pops a dialog or launches a viewer.
 """
 
@@ -30,12 +32,12 @@ def ask_printer(parent: QWidget | None) -> QPrinter | None:
     return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def print_pdf(path: Path, printer: QPrinter) -> int:
+def print_pdf(pdf: bytes | Path, printer: QPrinter) -> int:
     """Paint every page of the PDF on ``printer`` (rendered by PDFium at the printer's
     resolution, at most 300 dpi), fitted to the printable area. Returns the page count."""
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(str(path))
+    document = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     painter = QPainter()
     if not painter.begin(printer):
         document.close()
@@ -90,7 +92,7 @@ class DocumentDesk(QObject):
 
     def open(self, document_id: int) -> Path:
         """Open the exact archived file in the system's PDF viewer."""
-        path = self.service.archived_file(document_id)
+        path = self.service.viewable_file(document_id)
         if not self.open_url(QUrl.fromLocalFile(str(path))):
             raise EmDiaError(
                 f"Não foi possível abrir {path}: instale um leitor de PDF ou abra o arquivo "
@@ -99,18 +101,19 @@ class DocumentDesk(QObject):
         return path
 
     def open_folder(self, document_id: int) -> Path:
-        path = self.service.archived_file(document_id).parent
+        path = self.service.archived_folder(document_id)
         self.open_url(QUrl.fromLocalFile(str(path)))
         return path
 
     def print(self, document_id: int, parent: QWidget | None = None) -> int:
         """Ask for a printer, then print the archived file; 0 when the user cancelled."""
-        path = self.service.archived_file(document_id)
+        document = self.service.get(document_id)
+        pdf = self.service.pdf_of(document)
         printer = self.ask_printer(parent)
         if printer is None:
             return 0
-        printer.setDocName(path.name)
-        return print_pdf(path, printer)
+        printer.setDocName(f"{document.kind_label} {document.id}")
+        return print_pdf(pdf, printer)
 
 
 def act_on(

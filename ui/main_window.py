@@ -37,13 +37,14 @@ from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
+from ui.signing import SignatureDesk
 from ui.views.audit_view import AuditView
 from ui.views.collection_section import CollectionSection
 from ui.views.contracts_view import ContractsView
 from ui.views.dashboard_view import DashboardView
 from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
-from ui.views.placeholder import PlaceholderView
+from ui.views.reports.section import ReportsSection
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
 from ui.widgets.elided import ElidedLabel
@@ -115,7 +116,12 @@ class MainWindow(QMainWindow):
         self.patients = PatientsSection(services, self.desk)
         self.patients_view = self.patients.list
         self.contracts_view = ContractsView(services.contracts, services.clock.today)
-        self.documents_view = DocumentsView(services.document_batch, services.archive, self.desk)
+        self.documents_view = DocumentsView(
+            services.document_batch,
+            services.archive,
+            self.desk,
+            signing=SignatureDesk(services.signatures, self.desk, self),
+        )
         self.dashboard = DashboardView(services)
         self.collection = CollectionSection(services)
         self.today_view = self.collection.today
@@ -124,20 +130,14 @@ class MainWindow(QMainWindow):
         self.settings_view = SettingsView(
             services, security=self.security_view, audit=self.audit_view
         )
-        reports = PlaceholderView(
-            self.tr("Relatórios"),
-            self.tr(
-                "Aqui vão ficar os relatórios de inadimplência e de envelhecimento da dívida, "
-                "com exportação para planilha."
-            ),
-        )
+        self.reports_view = ReportsSection(services, self.desk)
         return {
             "Início": self.dashboard,
             "Pacientes": self.patients,
             "Contratos": self.contracts_view,
             "Cobrança": self.collection,
             "Documentos": self.documents_view,
-            "Relatórios": reports,
+            "Relatórios": self.reports_view,
             "Configurações": self.settings_view,
         }
 
@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.today_view.document_requested.connect(self.on_document_requested)
         self.today_view.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
         self.collection.open_patient.connect(self.open_patient)
+        self.collection.bank.changed.connect(self._reload_patient_page)
         self.dashboard.show_bucket.connect(self.show_overdue_bucket)
         self.dashboard.open_today.connect(self.show_today)
         self.dashboard.open_patient.connect(self.open_patient)
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         self.lock_button.setVisible(actor.is_user)
         if not actor.is_user:
             self.idle.stop()
+        self.reports_view.apply_permissions(actor.can(Permission.REPORTS))
         self.settings_view.apply_permissions(
             actor.can(Permission.SETTINGS),
             actor.can(Permission.USERS) or actor.can(Permission.BACKUPS),
@@ -385,6 +387,12 @@ class MainWindow(QMainWindow):
             ).format(done=generated_text(kind), contract=contract_id, id=document.id),
             15_000,
         )
+
+    def _reload_patient_page(self) -> None:
+        """Payments registered from the bank statement move the open patient's balances."""
+        page = self.patients.page
+        if page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
 
     def open_contract(self, patient_id: int, contract_id: int) -> None:
         self.show_section("Pacientes")

@@ -10,7 +10,11 @@ from here:
   (``phonenumbers``) and e-mail syntax (``email-validator``), as the domain's
   ``IdentityChecks``;
 - ``words``: an amount in words for receipts and contracts (``num2words``);
-- ``qr``: the QR code of a PIX BR Code (``qrcode``, ``Pillow``).
+- ``qr``: the QR code of a PIX BR Code (``qrcode``, ``Pillow``);
+- ``ofx``: the bank statement file (OFX) as the domain's ``Statement`` (``ofxparse``), mended
+  first where Brazilian banks' exports break the library.
+- ``signatures``: the electronic signatures of a PDF and the certificate files a clinic trusts
+  (``pyHanko``, ``asn1crypto``), read offline.
 
 Every library is imported on first use, inside the function that needs it: together they cost
 a few hundred milliseconds, which the window's start-up does not pay.

@@ -18,15 +18,18 @@ from collections.abc import Sequence
 
 from app.cli import (
     agreements,
+    bank,
     collection,
     core,
     database,
     documents,
     money,
     negativacao,
+    report_kinds,
     reports,
     security,
     transfer,
+    trust,
 )
 from app.cli.common import (
     EXIT_INTERNAL,
@@ -53,6 +56,9 @@ GROUPS = (
     collection.register,
     agreements.register,
     negativacao.register,
+    report_kinds.register_cash,
+    bank.register,
+    trust.register,
 )
 
 

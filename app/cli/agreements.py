@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
+from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json, whole_number
 from app.domain.agreements import AgreementForm, AgreementOption, AgreementView
 from app.domain.credit_checks import BUREAUS, CreditCheckForm, CreditCheckView
 from app.domain.dates import format_date
@@ -49,17 +49,21 @@ def register(sub: Any) -> None:
     prop = agreement.add_parser(
         "propose", help="calcula e grava uma proposta de acordo com a dívida atualizada de hoje"
     )
-    prop.add_argument("--patient", type=int, required=True, metavar="ID")
+    prop.add_argument("--patient", type=whole_number, required=True, metavar="ID")
     which = prop.add_mutually_exclusive_group()
     which.add_argument(
         "--installments-of",
-        type=int,
+        type=whole_number,
         nargs="+",
         metavar="CONTRACT_ID",
         help="todas as parcelas em aberto destes contratos",
     )
     which.add_argument(
-        "--installment", type=int, nargs="+", metavar="ID", help="parcelas escolhidas (ids)"
+        "--installment",
+        type=whole_number,
+        nargs="+",
+        metavar="ID",
+        help="parcelas escolhidas (ids)",
     )
     prop.add_argument("--count", required=True, metavar="N", help="número de parcelas do acordo")
     prop.add_argument("--first-due", required=True, metavar="AAAA-MM-DD")
@@ -73,15 +77,15 @@ def register(sub: Any) -> None:
         ("accept", cmd_accept, "aceita: parcelas antigas renegociadas, novo contrato"),
     ):
         one = agreement.add_parser(name, help=text)
-        one.add_argument("--agreement", type=int, required=True, metavar="ID")
+        one.add_argument("--agreement", type=whole_number, required=True, metavar="ID")
         one.add_argument("--json", action="store_true")
         one.set_defaults(handler=handler)
     alist = agreement.add_parser("list", help="acordos de um paciente")
-    alist.add_argument("--patient", type=int, required=True, metavar="ID")
+    alist.add_argument("--patient", type=whole_number, required=True, metavar="ID")
     alist.add_argument("--json", action="store_true")
     alist.set_defaults(handler=cmd_list)
     ashow = agreement.add_parser("show", help="um acordo: origem, desconto e plano")
-    ashow.add_argument("agreement_id", type=int, metavar="ID")
+    ashow.add_argument("agreement_id", type=whole_number, metavar="ID")
     ashow.add_argument("--json", action="store_true")
     ashow.set_defaults(handler=cmd_show)
 
@@ -89,7 +93,7 @@ def register(sub: Any) -> None:
         "credit-check", help="consultas de crédito (SPC/Serasa) registradas"
     ).add_subparsers(dest="credit_command", metavar="add|list", required=True, parser_class=Parser)
     cadd = credit.add_parser("add", help="registra que um birô de crédito foi consultado")
-    cadd.add_argument("--patient", type=int, required=True, metavar="ID")
+    cadd.add_argument("--patient", type=whole_number, required=True, metavar="ID")
     cadd.add_argument("--bureau", required=True, metavar="|".join(BUREAUS))
     cadd.add_argument("--date", required=True, metavar="AAAA-MM-DD")
     cadd.add_argument("--result", required=True, help="o que o birô informou")
@@ -97,7 +101,7 @@ def register(sub: Any) -> None:
     cadd.add_argument("--json", action="store_true")
     cadd.set_defaults(handler=cmd_credit_add)
     clist = credit.add_parser("list", help="consultas de crédito de um paciente")
-    clist.add_argument("--patient", type=int, required=True, metavar="ID")
+    clist.add_argument("--patient", type=whole_number, required=True, metavar="ID")
     clist.add_argument("--json", action="store_true")
     clist.set_defaults(handler=cmd_credit_list)
 

@@ -15,6 +15,7 @@ from app.cli.common import (
     open_services,
     print_json,
     read_text_file,
+    whole_number,
 )
 from app.domain.catalog import label
 from app.domain.money import format_brl
@@ -29,6 +30,7 @@ FLAG_OF_FIELD.update(
         "step": "--step",
         "promise_date": "--promise-date",
         "promise_amount": "--promise-amount",
+        "note": "--note",
         "template": "--text",
         "offset_days": "--offset",
         "text_file": "--text-file",
@@ -54,20 +56,25 @@ def register(sub: Any) -> None:
         help="registra o resultado de um contato",
         description="Passo, canal e contrato, quando omitidos, são os do passo de hoje.",
     )
-    log.add_argument("--patient", type=int, required=True, metavar="ID")
+    log.add_argument("--patient", type=whole_number, required=True, metavar="ID")
     log.add_argument("--outcome", required=True, metavar=OUTCOMES)
     log.add_argument("--channel", default="", metavar="whatsapp|email|sms|phone|letter|manual")
     log.add_argument("--step", default="", metavar="PASSO", help="padrão: o passo de hoje")
-    log.add_argument("--contract", type=int, default=None, metavar="ID")
+    log.add_argument("--contract", type=whole_number, default=None, metavar="ID")
     log.add_argument("--promise-date", default="", metavar="AAAA-MM-DD")
     log.add_argument(
         "--promise-amount", default="", metavar="100,00", help="padrão: o valor atualizado"
+    )
+    log.add_argument(
+        "--confirm-above-debt",
+        action="store_true",
+        help="confirma uma promessa maior do que a dívida de hoje",
     )
     log.add_argument("--note", default="")
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=cmd_contact_log)
     history = contact.add_parser("history", help="histórico de contatos de um paciente")
-    history.add_argument("--patient", type=int, required=True, metavar="ID")
+    history.add_argument("--patient", type=whole_number, required=True, metavar="ID")
     history.add_argument("--json", action="store_true")
     history.set_defaults(handler=cmd_contact_history)
 
@@ -125,6 +132,7 @@ def cmd_contact_log(args: argparse.Namespace) -> int:
         promise_date=args.promise_date,
         promise_amount=args.promise_amount,
         note=args.note,
+        confirm_above_debt=args.confirm_above_debt,
     )
     with open_services(args) as services:
         logged = services.contacts.log_outcome(form)

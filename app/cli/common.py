@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
 from app.config import Config, load_config
-from app.errors import EmDiaError, LoginRefused, ValidationError
+from app.domain.text import parse_int
+from app.errors import EmDiaError, FieldError, LoginRefused, ValidationError
 from app.security.unlock import resolve_key
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ _ARGPARSE_PT = (
     ("choose from", "escolha entre"),
     ("expected one argument", "falta o valor"),
     ("invalid int value:", "número inteiro inválido:"),
+    ("invalid whole_number value:", "número inválido:"),
     ("argument ", "argumento "),
     ("usage:", "uso:"),
 )
@@ -62,6 +64,17 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"'{text}' não é uma data no formato AAAA-MM-DD (ex.: 2026-03-31)"
         ) from None
+
+
+def whole_number(text: str) -> int:
+    """An id, a count or a limit as typed on the command line: ASCII digits that fit the
+    database's 64-bit integers (``int`` alone takes ``١٢`` and numbers no column can hold)."""
+    value = parse_int(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' não é um número inteiro de até 18 algarismos (0-9), como 12"
+        )
+    return value
 
 
 def key_value(text: str) -> tuple[str, str]:
@@ -136,23 +149,73 @@ def open_key(config: Config) -> DataKey | None:
     return resolve_key(config.sqlite_path, prompt=prompt_secret if interactive() else None)
 
 
+def new_clinic_key(config: Config) -> DataKey | None:
+    """A clinic's database created by a command (set-up mode) is encrypted from its first
+    byte, like the window's after its set-up: a new key, kept in the keyring and wrapped by
+    ``EMDIA_NEW_PASSPHRASE`` when given (required where there is no keyring); the recovery key
+    is printed once. ``None`` when the file already exists (or is a server)."""
+    from app.bootstrap import check_location
+    from app.security import unlock
+
+    path = config.sqlite_path
+    if path is None or (path.exists() and path.stat().st_size > 0):
+        return None
+    check_location(config)
+    passphrase = os.environ.get(NEW_PASSPHRASE_ENV) or None
+    try:
+        unlock.check_new_passphrase(passphrase, None)
+    except ValidationError as exc:  # named by the variable that fixes it, whatever the command
+        raise ValidationError(
+            [FieldError(NEW_PASSPHRASE_ENV, e.message) for e in exc.errors]
+        ) from None
+    key = unlock.new_protection(path, passphrase)
+    print(
+        f"Banco de dados novo, criptografado (SQLCipher, AES-256): {path}. Chave de "
+        f"recuperação — anote e guarde fora da clínica, ela não será mostrada de novo: "
+        f"{key.recovery_code()}",
+        file=sys.stderr,
+    )
+    return key
+
+
 @contextmanager
 def open_services(
-    args: argparse.Namespace, *, migrate: bool = True, login_required: bool = True
+    args: argparse.Namespace,
+    *,
+    migrate: bool = True,
+    login_required: bool = True,
+    plain_if_new: bool = False,
 ) -> Iterator[Services]:
     """The services for this command's database — unlocked (EMDIA_PASSPHRASE, the
     keyring or a prompt), backed up and migrated first, the acting user logged in — closed
-    after, whatever happens."""
+    after, whatever happens. A database that does not exist yet is created encrypted
+    (``new_clinic_key``), except the demo clinic's (``plain_if_new``: fictitious people)."""
     from app.bootstrap import bootstrap
 
     config = config_for(args)
-    services = bootstrap(config, clock_for(args), migrate=migrate, key=open_key(config))
+    new = None if plain_if_new or config.demo else new_clinic_key(config)
+    try:
+        key = new or open_key(config)
+        services = bootstrap(config, clock_for(args), migrate=migrate, key=key)
+    except BaseException:
+        if new is not None and config.sqlite_path is not None:
+            _forget_new(config.sqlite_path)
+        raise
     try:
         if login_required:
             login(args, services)
         yield services
     finally:
         services.close()
+
+
+def _forget_new(path: Path) -> None:
+    """A database that could not be created leaves neither an empty file nor its key file."""
+    from app.security.keys import key_file_path
+
+    if not path.exists() or path.stat().st_size == 0:
+        path.unlink(missing_ok=True)
+        key_file_path(path).unlink(missing_ok=True)
 
 
 def confirm(question: str, yes: bool) -> None:

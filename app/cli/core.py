@@ -22,6 +22,7 @@ from app.cli.common import (
     open_key,
     open_services,
     print_json,
+    whole_number,
 )
 from app.domain.clinic import CLINIC_KEYS, ClinicInfo, display_values
 from app.domain.identity import format_cpf, format_phone
@@ -39,8 +40,8 @@ def register(sub: Any) -> None:
     check.set_defaults(handler=cmd_self_check)
 
     demo = sub.add_parser("demo", help="cria uma clínica de demonstração (banco vazio)")
-    demo.add_argument("--patients", type=int, default=200, metavar="N")
-    demo.add_argument("--seed", type=int, default=1, metavar="N")
+    demo.add_argument("--patients", type=whole_number, default=200, metavar="N")
+    demo.add_argument("--seed", type=whole_number, default=1, metavar="N")
     demo.set_defaults(handler=cmd_demo)
 
     clinic = sub.add_parser("clinic", help="dados da clínica").add_subparsers(
@@ -89,21 +90,21 @@ def register(sub: Any) -> None:
 
     lst = patient.add_parser("list", help="lista/busca pacientes")
     lst.add_argument("--search", default="", help="nome, CPF ou telefone")
-    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--limit", type=whole_number, default=50)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_patient_list)
 
     pshow = patient.add_parser("show", help="mostra um paciente")
-    pshow.add_argument("patient_id", type=int, metavar="ID")
+    pshow.add_argument("patient_id", type=whole_number, metavar="ID")
     pshow.add_argument("--json", action="store_true")
     pshow.set_defaults(handler=cmd_patient_show)
     pexport = patient.add_parser("export", help="exporta tudo sobre um paciente (LGPD, JSON)")
-    pexport.add_argument("patient_id", type=int, metavar="ID")
+    pexport.add_argument("patient_id", type=whole_number, metavar="ID")
     pexport.add_argument("--out", required=True, metavar="ARQUIVO.json")
     pexport.set_defaults(handler=cmd_patient_export)
 
     panon = patient.add_parser("anonymize", help="anonimiza um paciente (LGPD)")
-    panon.add_argument("patient_id", type=int, metavar="ID")
+    panon.add_argument("patient_id", type=whole_number, metavar="ID")
     panon.add_argument("--yes", action="store_true", help="confirma (não pergunta)")
     panon.set_defaults(handler=cmd_patient_anonymize)
 
@@ -148,7 +149,8 @@ def cmd_self_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    with open_services(args, login_required=False) as services:  # refuses a non-empty DB
+    # Refuses a non-empty database; a new one stays plain (fictitious people, no secret).
+    with open_services(args, login_required=False, plain_if_new=True) as services:
         report = services.demo.create(patients=args.patients, seed=args.seed)
     print(
         f"Clínica de demonstração criada: {report.patients} pacientes, "

@@ -4,10 +4,12 @@ back to a file on this PC). The same service as Configurações → Banco de dad
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
-from app.cli.common import EXIT_OK, Parser, open_services, print_json
+from app.cli.common import EXIT_OK, NEW_PASSPHRASE_ENV, Parser, open_services, print_json
+from app.services.database import PROTECTION_NEW_KEY, PROTECTION_SAME_KEY
 
 
 def register(sub: Any) -> None:
@@ -84,14 +86,34 @@ def cmd_copy(args: argparse.Namespace) -> int:
             print(f"\rcopiando… {done}/{total}", end="", file=sys.stderr, flush=True)
 
     with open_services(args) as services:
-        report = services.database.copy_to(args.to, progress)
+        report = services.database.copy_to(
+            args.to, progress, passphrase=os.environ.get(NEW_PASSPHRASE_ENV)
+        )
         saved = services.database.use(args.to) if args.use else None
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
-        print_json({"rows": report.rows, "tables": report.counts, "using": bool(saved)})
+        print_json(
+            {
+                "rows": report.rows,
+                "tables": report.counts,
+                "using": bool(saved),
+                "encryption": report.protection or None,
+                "recovery_code": report.recovery_code or None,
+            }
+        )
         return EXIT_OK
     print(f"Cópia concluída: {report.rows} registros em {len(report.counts)} tabelas.")
+    if report.protection == PROTECTION_SAME_KEY:
+        print(
+            "O arquivo novo é criptografado com a MESMA chave desta clínica: a mesma frase-senha "
+            "e a mesma chave de recuperação o abrem."
+        )
+    elif report.protection == PROTECTION_NEW_KEY:
+        print(
+            "O arquivo novo é criptografado com uma chave NOVA. Chave de recuperação (anote e "
+            f"guarde fora da clínica; ela não será mostrada de novo): {report.recovery_code}"
+        )
     if saved is not None:
         print("Este computador passa a abrir o destino a partir de agora.")
     return EXIT_OK

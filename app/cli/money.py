@@ -7,7 +7,15 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, key_value, open_services, print_json
+from app.cli.common import (
+    EXIT_OK,
+    FLAG_OF_FIELD,
+    Parser,
+    key_value,
+    open_services,
+    print_json,
+    whole_number,
+)
 from app.domain.catalog import PaymentMethod
 from app.domain.contracts import ContractForm, ContractView, PaymentForm
 from app.domain.dates import format_date
@@ -38,7 +46,7 @@ def register(sub: Any) -> None:
     cadd = contract.add_parser("add", help="registra um contrato parcelado")
     who = cadd.add_mutually_exclusive_group(required=True)
     who.add_argument("--patient-cpf")
-    who.add_argument("--patient-id", type=int)
+    who.add_argument("--patient-id", type=whole_number)
     cadd.add_argument("--total", required=True, metavar="1.200,00")
     cadd.add_argument("--installments", required=True, metavar="N")
     cadd.add_argument("--first-due", required=True, metavar="AAAA-MM-DD")
@@ -56,12 +64,12 @@ def register(sub: Any) -> None:
     cadd.add_argument("--json", action="store_true")
     cadd.set_defaults(handler=cmd_contract_add)
     cshow = contract.add_parser("show", help="mostra um contrato com a dívida de hoje")
-    cshow.add_argument("contract_id", type=int, metavar="ID")
+    cshow.add_argument("contract_id", type=whole_number, metavar="ID")
     cshow.add_argument("--json", action="store_true")
     cshow.set_defaults(handler=cmd_contract_show)
     clist = contract.add_parser("list", help="lista contratos")
     clist.add_argument("--search", default="", help="nome ou CPF do paciente, ou número")
-    clist.add_argument("--limit", type=int, default=50)
+    clist.add_argument("--limit", type=whole_number, default=50)
     clist.add_argument("--json", action="store_true")
     clist.set_defaults(handler=cmd_contract_list)
 
@@ -69,7 +77,7 @@ def register(sub: Any) -> None:
         dest="payment_command", metavar="add|reverse", required=True, parser_class=Parser
     )
     padd = payment.add_parser("add", help="registra um pagamento (parcelas mais antigas primeiro)")
-    padd.add_argument("--contract", type=int, required=True, metavar="ID")
+    padd.add_argument("--contract", type=whole_number, required=True, metavar="ID")
     padd.add_argument("--amount", required=True, metavar="150,00")
     padd.add_argument("--date", default="", metavar="AAAA-MM-DD", help="padrão: hoje")
     padd.add_argument("--method", default="pix", metavar="|".join(m.value for m in PaymentMethod))
@@ -85,14 +93,14 @@ def register(sub: Any) -> None:
     padd.add_argument("--json", action="store_true")
     padd.set_defaults(handler=cmd_payment_add)
     prev = payment.add_parser("reverse", help="estorna um pagamento (contra-lançamento)")
-    prev.add_argument("--payment", type=int, required=True, metavar="ID")
+    prev.add_argument("--payment", type=whole_number, required=True, metavar="ID")
     prev.add_argument("--reason", required=True)
     prev.add_argument("--code", default="", metavar="|".join(REVERSAL_CODES))
     prev.add_argument("--json", action="store_true")
     prev.set_defaults(handler=cmd_payment_reverse)
 
     debt = sub.add_parser("debt", help="dívida atualizada por parcela na data --today")
-    debt.add_argument("--contract", type=int, required=True, metavar="ID")
+    debt.add_argument("--contract", type=whole_number, required=True, metavar="ID")
     debt.add_argument("--json", action="store_true")
     debt.set_defaults(handler=cmd_debt)
 

@@ -13,7 +13,15 @@ import argparse
 import sys
 from typing import Any
 
-from app.cli.common import EXIT_OK, EXIT_REFUSED, FLAG_OF_FIELD, Parser, open_services, print_json
+from app.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    FLAG_OF_FIELD,
+    Parser,
+    open_services,
+    print_json,
+    whole_number,
+)
 from app.domain.dates import format_date
 from app.domain.money import format_brl
 from app.domain.negativacao import Bureau
@@ -37,20 +45,20 @@ def register(sub: Any) -> None:
         "check",
         help="checklist antes de negativar (saída 0: pode; 1: não pode, com os motivos)",
     )
-    check.add_argument("--contract", type=int, required=True, metavar="ID")
+    check.add_argument("--contract", type=whole_number, required=True, metavar="ID")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_check)
     include = group.add_parser(
         "include", help="registra a inclusão no birô (recusada se o checklist falhar)"
     )
-    include.add_argument("--contract", type=int, required=True, metavar="ID")
+    include.add_argument("--contract", type=whole_number, required=True, metavar="ID")
     include.add_argument("--bureau", required=True, choices=[b.value for b in Bureau])
     include.add_argument("--date", required=True, metavar="AAAA-MM-DD", help="data da inclusão")
     include.add_argument("--protocol", default="", metavar="P", help="protocolo do birô")
     include.add_argument("--json", action="store_true")
     include.set_defaults(handler=cmd_include)
     remove = group.add_parser("remove", help="registra a retirada (Súmula 548 STJ)")
-    remove.add_argument("--negativacao", type=int, required=True, metavar="ID")
+    remove.add_argument("--negativacao", type=whole_number, required=True, metavar="ID")
     remove.add_argument("--date", default="", metavar="AAAA-MM-DD", help="padrão: hoje")
     remove.add_argument(
         "--reason", default="", help="padrão: pagamento integral (quando a dívida foi paga)"

@@ -1,6 +1,7 @@
 """Reports (docs/CLI.md): ``report overdue|aging|dashboard [--json]`` and
 ``export overdue FILE(.csv|.xlsx)`` — the worklist, the aging bands and the dashboard, computed by
-the same services as Cobrança → Inadimplentes and Início.
+the same services as Cobrança → Inadimplentes and Início. The Relatórios of the window (``report
+caixa|recebimentos|…``) are ``app.cli.report_kinds``.
 
 The ``export`` group itself is built by ``app.cli.transfer`` (patients, installments,
 payments); ``add_export_overdue(export_subparsers)`` adds ``overdue`` to it.
@@ -13,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json
+from app.cli.report_kinds import register_kinds
 from app.domain.aging import BUCKET_LABELS, BUCKETS, Bucket
 from app.domain.catalog import label
 from app.domain.dashboard import Dashboard
 from app.domain.dates import format_date
 from app.domain.money import format_brl, format_percent, parse_brl
+from app.domain.reports.period import ReportKind
 from app.domain.risk import FLAG_LABELS, FLAGS, SEGMENT_LABELS, SEGMENTS, Flag, Segment
 from app.domain.worklist import (
     DESCENDING_FIRST,
@@ -32,8 +35,11 @@ FLAG_OF_FIELD.update({"min_amount": "--min-amount", "file": "ARQUIVO"})
 
 
 def register(sub: Any) -> None:
-    report = sub.add_parser("report", help="relatórios de inadimplência").add_subparsers(
-        dest="report_command", metavar="overdue|aging|dashboard", required=True, parser_class=Parser
+    report = sub.add_parser("report", help="relatórios").add_subparsers(
+        dest="report_command",
+        metavar="overdue|aging|dashboard|" + "|".join(k.value for k in ReportKind),
+        required=True,
+        parser_class=Parser,
     )
     overdue = report.add_parser("overdue", help="inadimplentes: quem deve, quanto e por quê")
     _add_filters(overdue)
@@ -45,6 +51,7 @@ def register(sub: Any) -> None:
     dashboard = report.add_parser("dashboard", help="o painel: a receber, em atraso, previsão")
     dashboard.add_argument("--json", action="store_true")
     dashboard.set_defaults(handler=cmd_report_dashboard)
+    register_kinds(report)
 
 
 def add_export_overdue(export_sub: Any) -> None:

@@ -20,6 +20,7 @@ from app.cli.common import (
     new_secret,
     open_services,
     print_json,
+    whole_number,
 )
 from app.domain.audit import action_label, describe, record_label
 from app.errors import ValidationError
@@ -70,7 +71,7 @@ def _users(sub: Any) -> None:
     audit.add_argument("--text", default="", help="parte da ação, ex.: clinic, user, patient")
     audit.add_argument("--since", type=iso_date, metavar="AAAA-MM-DD")
     audit.add_argument("--until", type=iso_date, metavar="AAAA-MM-DD")
-    audit.add_argument("--limit", type=int, default=100)
+    audit.add_argument("--limit", type=whole_number, default=100)
     audit.add_argument("--json", action="store_true")
     audit.set_defaults(handler=cmd_audit)
 
@@ -243,10 +244,13 @@ def print_backup_report(report: Any) -> None:
     for table, label in labels.items():
         if table in report.counts:
             print(f"  {label}: {report.counts[table]}")
+    print(f"  documentos arquivados: {report.documents}")
     if report.ok:
         print("  verificação: ok (abre, integridade ok, contagens conferem)")
     for problem in report.problems:
         print(f"problema: {problem}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"aviso: {warning}", file=sys.stderr)
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
@@ -277,8 +281,16 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
         if not preview.ok:
             return EXIT_REFUSED
         confirm("Substituir o banco de dados atual por este backup?", args.yes)
-        services.backups.restore(args.file, secret)
+        restored = services.backups.restore(
+            args.file, secret, passphrase=os.environ.get(NEW_PASSPHRASE_ENV)
+        )
     print("Backup restaurado. O banco anterior foi guardado na pasta de backups.")
+    if restored.recovery_code:
+        print(
+            "O backup não era criptografado; o banco restaurado agora é, com uma chave nova. "
+            "Chave de recuperação (anote e guarde fora da clínica; ela não será mostrada de "
+            f"novo): {restored.recovery_code}"
+        )
     return EXIT_OK
 
 

@@ -47,6 +47,11 @@ def register(sub: Any) -> None:
         "--dry-run", action="store_true", help="só confere e mostra o que faria; não grava nada"
     )
     imp.add_argument(
+        "--confirm-duplicates",
+        action="store_true",
+        help="pagamentos: linhas iguais (contrato, data, valor) são pagamentos diferentes",
+    )
+    imp.add_argument(
         "--map",
         action="append",
         type=key_value,
@@ -123,7 +128,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         mapping = mapping_from_names(LAYOUTS[args.kind].fields, table, dict(args.map))
         report = transfer.run(
-            args.kind, table, mapping, dry_run=args.dry_run, file_name=args.file.name
+            args.kind,
+            table,
+            mapping,
+            dry_run=args.dry_run,
+            file_name=args.file.name,
+            confirm_duplicates=args.confirm_duplicates,
         )
     if args.json:
         print_json(report_json(report))
@@ -138,6 +148,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             "problema; corrija a planilha e importe de novo.",
             file=sys.stderr,
         )
+        if report.has_duplicates:
+            print(
+                "Se as linhas repetidas são pagamentos diferentes, importe de novo com "
+                "--confirm-duplicates.",
+                file=sys.stderr,
+            )
         return EXIT_REFUSED
     return EXIT_OK
 

@@ -8,7 +8,9 @@ default by the mere due date (CC art. 397), multa/juros within the law (CDC art.
 day count of the juros, no interest on the confessed charges (Súmula 121 STF), the financing
 rate (0 %), and, after ``BROKEN_AFTER_DAYS``, vencimento antecipado of the remaining balance —
 the amount printed —, always with prior notice before any negativação. Signed by the debtor and
-two witnesses it is a título executivo extrajudicial (CPC art. 784 III). No treatment is named.
+two witnesses it is a título executivo extrajudicial (CPC art. 784 III); signed electronically
+by the debtor (gov.br or an ICP-Brasil certificate) it needs no witnesses (CPC art. 784 §4, Lei
+14.620/2023), and the text offers that path beside the witnesses' lines. No treatment is named.
 """
 
 from __future__ import annotations
@@ -163,7 +165,10 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
         clause.heading("Disposições finais"),
         para(
             f"{clause.n()}. Este termo, assinado pelo(a) DEVEDOR(A) e por duas testemunhas, é "
-            "título executivo extrajudicial (Código de Processo Civil, art. 784, III)."
+            "título executivo extrajudicial (Código de Processo Civil, art. 784, III). Se "
+            "o(a) DEVEDOR(A) o assinar eletronicamente — pela conta gov.br ou com certificado "
+            "digital ICP-Brasil —, as testemunhas são dispensadas, pois a integridade da "
+            "assinatura é conferida pelo provedor de assinatura (CPC, art. 784, §4º)."
         ),
         para(
             f"{clause.n()}. Os dados pessoais das partes serão usados somente para a execução "
@@ -176,7 +181,8 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
         spacer(3),
         para(
             "E, por estarem de acordo, as partes assinam este termo em 2 (duas) vias de igual "
-            "teor, com as testemunhas abaixo."
+            "teor, com as testemunhas abaixo — ou eletronicamente, sem testemunhas (CPC, art. "
+            "784, §4º)."
         ),
         spacer(2),
         para(place_and_date(letterhead, ag.accepted_on or letterhead.as_of), "right"),
@@ -188,6 +194,14 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Confess
                 Signer("Testemunha 1"),
                 Signer("Testemunha 2"),
             ]
+        ),
+        spacer(1),
+        para(
+            "Assinatura eletrônica: em vez de imprimir, o(a) DEVEDOR(A) pode assinar este PDF, "
+            "sem custo, em assinador.iti.br (conta gov.br prata ou ouro) ou com seu e-CPF, e "
+            "devolvê-lo à CREDORA sem alterações. Assinado assim, as linhas das testemunhas "
+            "ficam em branco.",
+            "small",
         ),
     ]
     build(target, letterhead, TITLE, story, subject=f"Acordo {ag.id}")

@@ -168,7 +168,10 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: Contrac
         clause.heading("Disposições finais"),
         para(
             f"{clause.n()}. Este contrato, assinado pelas partes e por duas testemunhas, é "
-            "título executivo extrajudicial (Código de Processo Civil, art. 784, III)."
+            "título executivo extrajudicial (Código de Processo Civil, art. 784, III). Se o(a) "
+            "CONTRATANTE o assinar eletronicamente — pela conta gov.br ou com certificado "
+            "digital ICP-Brasil —, as testemunhas são dispensadas, pois a integridade da "
+            "assinatura é conferida pelo provedor de assinatura (CPC, art. 784, §4º)."
         ),
         para(f"{clause.n()}. Fica eleito o foro do domicílio do(a) CONTRATANTE (CDC art. 101, I)."),
         spacer(3),

@@ -1,8 +1,9 @@
 """Dossiê de cobrança: the summary a lawyer or the Juizado Especial Cível (Lei 9.099/1995) needs
 to see the whole story of a debt at once — the parties, each contract with its plan updated to
 the day (``law.updated_debt``), payments and estornos, every contact attempt (date, channel,
-step, outcome, who), the promises, the negativações, and every archived document with its
-SHA-256 (the copies travel beside this summary in the ZIP). Never names the treatment (LGPD
+step, outcome, who), the promises, the negativações, the documents the debtor signed
+electronically with what was checked, and every archived document with its SHA-256 (the copies
+travel beside this summary in the ZIP). Never names the treatment (LGPD
 art. 11)."""
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from app.documents.layout import (
 from app.documents.model import ContractFacts, Letterhead, Party
 from app.domain.catalog import label
 from app.domain.dates import format_date
+from app.domain.documents import KIND_LABELS
 from app.domain.law import STATUS_LABELS
 from app.domain.prescription import PRESCRIPTION_YEARS, add_years
+from app.domain.signatures import SignedDocument, who
 
 TITLE = "Dossiê de cobrança"
 
@@ -83,6 +86,7 @@ class DossieFacts:
     contacts: tuple[DossieContact, ...]
     negativacoes: tuple[DossieNegativacao, ...]
     documents: tuple[DossieDocument, ...]
+    signatures: tuple[SignedDocument, ...] = ()  # contracts and confissões signed electronically
 
     @property
     def overdue_cents(self) -> int:
@@ -133,6 +137,7 @@ def render(target: str | Path | BinaryIO, letterhead: Letterhead, facts: DossieF
         story += _contract(contract)
     story += _contacts(facts)
     story += _negativacoes(facts)
+    story += _signatures(facts)
     story += _documents(facts)
     story += [
         spacer(3),
@@ -274,6 +279,39 @@ def _negativacoes(facts: DossieFacts) -> list[Flowable]:
             font_size=7.6,
         )
     )
+    return parts
+
+
+def _signatures(facts: DossieFacts) -> list[Flowable]:
+    """Each document the debtor signed electronically, with what EmDia checked offline — and
+    what it did not (CPC art. 784 §4: the signature's integrity is what dispenses witnesses)."""
+    if not facts.signatures:
+        return []
+    parts: list[Flowable] = [para("Assinaturas eletrônicas", "h2")]
+    for s in facts.signatures:
+        kind = KIND_LABELS.get(s.original_kind, s.original_kind)
+        what = f"{esc(kind)} — documento {s.original_document_id}"
+        if s.agreement_id:
+            what += f", acordo nº {s.agreement_id}"
+        elif s.contract_id:
+            what += f", contrato nº {s.contract_id}"
+        signers = "; ".join(
+            esc(who(x)) + (f" em {x.signed_at:%d/%m/%Y %H:%M}" if x.signed_at else "")
+            for x in s.signers
+        )
+        checks = "; ".join(f"{esc(q)}: {'sim' if ok else 'não'}" for q, ok in s.checks)
+        parts += [
+            key_values(
+                [
+                    (f"Documento {s.document_id}", what),
+                    ("Assinado por", signers or esc(s.signer_name)),
+                    ("Conferido em", f"{s.verified_at:%d/%m/%Y %H:%M} — {checks}"),
+                    ("Observações", esc(" ".join(s.notes))),
+                ],
+                label_width=35 * mm,
+            ),
+            spacer(1),
+        ]
     return parts
 
 

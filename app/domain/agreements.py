@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.domain import limits
 from app.domain.business_calendar import BusinessCalendar
 from app.domain.catalog import AgreementStatus
 from app.domain.contracts import MAX_INSTALLMENTS
@@ -27,6 +28,7 @@ from app.domain.dates import parse_date
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, money_in_form
 from app.domain.schedule import PlannedInstallment, plan
+from app.domain.text import parse_int
 from app.errors import FieldError, ValidationError
 
 # An accepted acordo is "não cumprido" once one of its parcelas is more than this many days
@@ -226,10 +228,9 @@ def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> 
                 f"({format_brl(total)}); para pagar tudo de uma vez, receba o pagamento.",
             )
         )
-    count = 0
-    try:
-        count = int((form.count or "").strip())
-    except ValueError:
+    parsed_count = parse_int(form.count)
+    count = parsed_count or 0
+    if parsed_count is None:
         errors.append(FieldError("count", "Número de parcelas: informe um número inteiro, como 6."))
     else:
         if not 1 <= count <= MAX_INSTALLMENTS:
@@ -258,6 +259,9 @@ def validate(form: AgreementForm, origin: Sequence[OriginLine], today: date) -> 
         )
     else:
         first_due = parsed
+    problem = limits.text_problem(form.notes or "", "Observações", limits.NOTE)
+    if problem is not None:
+        errors.append(FieldError("notes", problem))
     if errors:
         raise ValidationError(errors)
     return AgreementTerms(discount, down, count, first_due, (form.notes or "").strip())

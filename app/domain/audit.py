@@ -63,6 +63,10 @@ ACTION_LABELS: dict[str, str] = {
     "payment.add": "Pagamento recebido",
     "payment.reverse": "Pagamento estornado",
     "payment.import": "Pagamentos importados de planilha",
+    "bank.import": "Extrato bancário importado",
+    "bank.register": "Crédito do extrato registrado como pagamento",
+    "bank.link": "Crédito do extrato vinculado a pagamento do balcão",
+    "bank.ignore": "Crédito do extrato ignorado",
     "import.patients": "Importação de pacientes",
     "import.contracts": "Importação de contratos",
     "import.payments": "Importação de pagamentos",
@@ -78,6 +82,11 @@ ACTION_LABELS: dict[str, str] = {
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
     "contact.undo": "Resultado de contato desfeito",
+    "cash.count": "Caixa conferido",
+    "document.signed": "Documento assinado eletronicamente recebido",
+    "document.signature_checked": "Assinatura eletrônica conferida de novo",
+    "trust.add": "Certificado confiável adicionado",
+    "trust.remove": "Certificado confiável removido",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -94,6 +103,11 @@ ENTITY_LABELS: dict[str, str] = {
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
     "contact_log": "Contato de cobrança",
+    "cash_count": "Conferência do caixa",
+    "bank_account": "Conta bancária",
+    "bank_transaction": "Crédito do extrato",
+    "document": "Documento",
+    "trusted_certificate": "Certificado confiável",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -123,6 +137,27 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": "resultado",
     "step_key": "passo",
     "undone": "desfeito",
+    "day": "dia",
+    "expected_cents": "esperado",
+    "counted_cents": "contado",
+    "difference_cents": "diferença",
+    "note": "observação",
+    "fitid": "identificador do banco",
+    "payment_id": "pagamento",
+    "contract_id": "contrato",
+    "installment": "parcela",
+    "start": "de",
+    "end": "até",
+    "credits": "créditos",
+    "duplicates": "já importados",
+    "linked": "vinculados ao balcão",
+    "original_document_id": "documento original",
+    "intact": "assinatura íntegra",
+    "trusted": "cadeia verificada",
+    "matches_debtor": "assinado pelo devedor",
+    "subject": "certificado",
+    "sha256": "SHA-256",
+    "is_root": "raiz",
     "holidays": "feriados municipais",
 }
 

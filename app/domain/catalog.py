@@ -14,6 +14,7 @@ class PaymentMethod(StrEnum):
     CARTAO = "cartao"
     DINHEIRO = "dinheiro"
     CHEQUE = "cheque"
+    TRANSFERENCIA = "transferencia"  # TED/DOC into the clinic's account (seen in its statement)
 
 
 class ContractStatus(StrEnum):
@@ -62,6 +63,7 @@ class DocumentKind(StrEnum):
     EXTRATO = "extrato"
     RELATORIO = "relatorio"
     DOSSIE = "dossie"  # dossiê de cobrança: the summary of a patient's whole collection history
+    ASSINADO = "assinado"  # a contract or confissão the debtor signed electronically, sent back
 
 
 LABELS: dict[str, str] = {
@@ -70,6 +72,7 @@ LABELS: dict[str, str] = {
     PaymentMethod.CARTAO: "Cartão",
     PaymentMethod.DINHEIRO: "Dinheiro",
     PaymentMethod.CHEQUE: "Cheque",
+    PaymentMethod.TRANSFERENCIA: "Transferência",
     ContractStatus.ACTIVE: "Ativo",
     ContractStatus.SETTLED: "Quitado",
     ContractStatus.RENEGOTIATED: "Renegociado",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from app.domain import identity, law
+from app.domain import identity, law, limits
 from app.domain.business_calendar import OwnHoliday
 from app.domain.identity import IdentityChecks
 from app.domain.money import format_percent, parse_percent
@@ -214,6 +214,12 @@ def validate_clinic_changes(changes: dict[str, str], *, checks: IdentityChecks) 
             known = ", ".join(CLINIC_KEYS)
             errors.append(FieldError(key, f"'{key}' não é um campo da clínica. Campos: {known}."))
             continue
+        problem = limits.text_problem(
+            raw or "", spec.label, limits.COLUMNS.get(f"clinic.{spec.attr}")
+        )
+        if problem is not None:
+            errors.append(FieldError(key, problem))
+            continue
         value = _clean_value(key, spec, (raw or "").strip(), errors, checks)
         if value is not _INVALID:
             clean[spec.attr] = value
@@ -252,8 +258,13 @@ def _clean_value(
         result = normalize(raw, key, spec.label, checks=checks)
         return fail(result) if isinstance(result, FieldError) else result
     if key in _PERCENT_CHECKS:
+        if not raw:
+            # An empty value is a slip (``fine_percent=``), never a decision to charge 0 %.
+            return fail(
+                FieldError(key, f"{spec.label}: informe um percentual, como 2 (0 para não cobrar).")
+            )
         try:
-            bp = parse_percent(raw or "0", key, spec.label)
+            bp = parse_percent(raw, key, spec.label)
         except ValidationError as exc:
             errors.extend(exc.errors)
             return _INVALID

@@ -16,6 +16,7 @@ class Kind(StrEnum):
     MONEY = "money"  # integer centavos
     DATE = "date"
     INT = "int"
+    PERCENT = "percent"  # integer basis points (1 % = 100)
 
 
 @dataclass(frozen=True)

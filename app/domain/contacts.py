@@ -185,7 +185,7 @@ class ContactRules:
     min_days_between: int = DEFAULT_MIN_DAYS_BETWEEN
 
 
-_HHMM = re.compile(r"^(\d{1,2})(?::|h)?(\d{2})?$")
+_HHMM = re.compile(r"^([0-9]{1,2})(?::|h)?([0-9]{2})?$")
 
 
 def _parse_time(text: str) -> time | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain import identity
+from app.domain import identity, limits
 from app.domain.catalog import ContractStatus, PaymentMethod
 from app.domain.dates import age_on, parse_date
 from app.domain.documents import NO_LETTER_FACTS, LetterFacts
@@ -17,7 +17,7 @@ from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
 from app.domain.money import format_brl, money_in_form
 from app.domain.pix import txid_in
-from app.domain.text import clean_name
+from app.domain.text import clean_name, parse_int
 from app.errors import FieldError, ValidationError
 
 MAX_INSTALLMENTS = 60
@@ -65,7 +65,21 @@ LABELS = {
     "amount": "Valor",
     "paid_on": "Data do pagamento",
     "reason": "Motivo",
+    "description": "Descrição",
+    "witness1_name": "Testemunha 1",
+    "witness2_name": "Testemunha 2",
+    "witness1_cpf": "CPF da testemunha 1",
+    "witness2_cpf": "CPF da testemunha 2",
+    "reference": "Referência",
     "installment": "Parcela indicada",
+}
+# The longest text each field takes (see ``app.domain.limits``).
+TEXT_LENGTHS = {
+    "description": limits.NOTE,
+    "witness1_name": limits.COLUMNS["contract.witness1_name"],
+    "witness2_name": limits.COLUMNS["contract.witness2_name"],
+    "reference": limits.COLUMNS["payment.reference"],
+    "reason": limits.COLUMNS["payment.reason"],
 }
 
 METHOD_CHOICES = ", ".join(m.value for m in PaymentMethod)
@@ -90,7 +104,7 @@ def validate_contract(
     has_responsible: bool,
     checks: IdentityChecks,
 ) -> ContractData:
-    errors: list[FieldError] = []
+    errors = limits.form_text_errors(form, LABELS, TEXT_LENGTHS)
     total = money_in_form(form.total, "total", LABELS["total"], errors, required=AMOUNT_EXAMPLE)
     if not errors and total == 0:
         errors.append(FieldError("total", "Valor total: precisa ser maior que zero."))
@@ -103,10 +117,9 @@ def validate_contract(
                 f"({format_brl(total)}); para pagamento à vista use 1 parcela.",
             )
         )
-    count = 0
-    try:
-        count = int((form.installments or "").strip())
-    except ValueError:
+    parsed_count = parse_int(form.installments)
+    count = parsed_count or 0
+    if parsed_count is None:
         errors.append(FieldError("installments", "Parcelas: informe um número inteiro, como 12."))
     else:
         if not 1 <= count <= MAX_INSTALLMENTS:
@@ -161,7 +174,7 @@ def validate_contract(
         )
 
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(limits.first_per_field(errors))
     return ContractData(
         total_cents=total,
         down_payment_cents=down,
@@ -198,10 +211,10 @@ class ContractTerms:
 def validate_contract_terms(
     form: ContractTermsForm, today: date, *, checks: IdentityChecks
 ) -> ContractTerms:
-    errors: list[FieldError] = []
+    errors = limits.form_text_errors(form, LABELS, TEXT_LENGTHS)
     signed_on, witnesses = _signature(form, today, errors, checks)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(limits.first_per_field(errors))
     return ContractTerms((form.description or "").strip(), signed_on, witnesses)
 
 
@@ -270,7 +283,7 @@ class PaymentData:
 
 
 def validate_payment(form: PaymentForm, today: date) -> PaymentData:
-    errors: list[FieldError] = []
+    errors = limits.form_text_errors(form, LABELS, TEXT_LENGTHS)
     amount = money_in_form(form.amount, "amount", LABELS["amount"], errors, required=AMOUNT_EXAMPLE)
     if not errors and amount == 0:
         errors.append(FieldError("amount", "Valor: precisa ser maior que zero."))
@@ -285,10 +298,10 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
     else:
         paid_on = parsed
     method = _method(form.method, errors)
-    reference = (form.reference or "").strip()[:120]
+    reference = (form.reference or "").strip()  # a longer one is refused above, never cut
     chosen = _installment_named(form, reference, errors)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(limits.first_per_field(errors))
     return PaymentData(
         contract_id=form.contract_id,
         amount_cents=amount,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.domain import limits
 from app.domain.dates import parse_date
 from app.domain.money import format_brl
 from app.errors import FieldError, ValidationError
@@ -29,7 +30,9 @@ VALID_DAYS = 90
 # of a treatment sold in several parcelas rather than paid at the desk.
 DEFAULT_REMINDER_ABOVE_CENTS = 100_000
 
-MAX_RESULT = 200
+MAX_RESULT = limits.COLUMNS["credit_check.result"]
+_LABELS = {"bureau": "Birô", "checked_on": "Data da consulta", "result": "Resultado",
+           "notes": "Observações"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class CreditCheckView:
 
 
 def validate(form: CreditCheckForm, today: date) -> CreditCheckData:
-    errors: list[FieldError] = []
+    errors = limits.form_text_errors(form, _LABELS, {"result": MAX_RESULT, "notes": limits.NOTE})
     bureau = (form.bureau or "").strip().lower()
     if bureau not in BUREAUS:
         errors.append(
@@ -87,10 +90,8 @@ def validate(form: CreditCheckForm, today: date) -> CreditCheckData:
                 "'2 restrições, R$ 850,00'.",
             )
         )
-    elif len(result) > MAX_RESULT:
-        errors.append(FieldError("result", f"Resultado: use até {MAX_RESULT} caracteres."))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(limits.first_per_field(errors))
     return CreditCheckData(bureau, checked_on, result, (form.notes or "").strip())
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from app.errors import FieldError
 
-_BR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
-_DIGITS = re.compile(r"^(\d{2})(\d{2})(\d{4}|\d{2})$")  # 14032015 or 140315
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ASCII digits only (``\d`` also matches other scripts' digits).
+_BR = re.compile(r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4}|[0-9]{2})$")
+_DIGITS = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4}|[0-9]{2})$")  # 14032015 or 140315
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 # A two-digit year: 00–29 is this century, 30–99 the last one (birth dates of the 1980s and
 # due dates of the 2020s both come out right), as spreadsheets read them.
 _PIVOT = 30
+# No date a clinic records is before 1900 (an "0001-01-01" is a slip, or an attempt to move a
+# payment to before any charge existed) or after 2199 (where date arithmetic would overflow).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def _full_year(typed: str) -> int:
@@ -35,9 +39,14 @@ def parse_date(text: str, field: str, label: str) -> date | FieldError:
             field, f"{label}: '{raw}' não é uma data; use dd/mm/aaaa, como 31/01/2026."
         )
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError:
         return FieldError(field, f"{label}: '{raw}' não é uma data válida.")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return FieldError(
+            field, f"{label}: '{raw}' — confira o ano (use um ano de {FIRST_YEAR} a {LAST_YEAR})."
+        )
+    return value
 
 
 def format_date(value: date | None) -> str:
@@ -63,6 +72,25 @@ def format_date_long(value: date) -> str:
 
 
 MONTH_ABBR = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+
+
+def format_month(value: date) -> str:
+    """``mar/2026`` (a month in a report's rows and chart labels)."""
+    return f"{MONTH_ABBR[value.month - 1]}/{value.year}"
+
+
+def month_start(value: date) -> date:
+    return value.replace(day=1)
+
+
+def add_months(value: date, months: int) -> date:
+    """The first day of the month ``months`` after ``value``'s (negative: before)."""
+    index = value.year * 12 + value.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(value: date) -> date:
+    return add_months(value, 1) - timedelta(days=1)
 
 
 def day_span(start: date, end: date) -> str:

@@ -33,6 +33,7 @@ KIND_LABELS: dict[str, str] = {
     DocumentKind.EXTRATO: "Extrato",
     DocumentKind.RELATORIO: "Relatório",
     DocumentKind.DOSSIE: "Dossiê de cobrança",
+    DocumentKind.ASSINADO: "Documento assinado",
 }
 
 # Documents whose name is feminine in Portuguese: "Confissão de dívida gerada", "Recibo gerado".
@@ -57,6 +58,7 @@ KIND_CODES: dict[str, str] = {
     DocumentKind.EXTRATO: "EXT",
     DocumentKind.RELATORIO: "REL",
     DocumentKind.DOSSIE: "DOS",
+    DocumentKind.ASSINADO: "ASS",
 }
 
 
@@ -222,6 +224,8 @@ class ArchivedDocument:
     as_of: date | None
     sha256: str
     file_path: str
+    agreement_id: int | None = None
+    original_document_id: int | None = None  # a signed copy: the document it signs
 
     @property
     def kind_label(self) -> str:

@@ -46,7 +46,7 @@ UFS: tuple[str, ...] = (
 
 
 def digits(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
+    return re.sub(r"[^0-9]", "", text or "")
 
 
 def normalize_cpf(
@@ -55,7 +55,7 @@ def normalize_cpf(
     """Bare 11-digit CPF, or a FieldError saying what is wrong."""
     raw = (text or "").strip()
     bare = digits(raw)
-    if re.search(r"[^\d.\-\s]", raw):
+    if re.search(r"[^0-9.\-\s]", raw):
         return FieldError(field, f"{label}: use só números (com ou sem pontos e traço).")
     if len(bare) != 11:
         return FieldError(field, f"{label}: '{raw}' deve ter 11 dígitos, como 123.456.789-09.")
@@ -72,7 +72,7 @@ def normalize_cnpj(
     """Bare 14-character CNPJ (numeric or the new alphanumeric), or a FieldError."""
     raw = (text or "").strip()
     bare = re.sub(r"[.\-/\s]", "", raw).upper()
-    if len(bare) != 14 or not re.fullmatch(r"[0-9A-Z]{12}\d{2}", bare):
+    if len(bare) != 14 or not re.fullmatch(r"[0-9A-Z]{12}[0-9]{2}", bare):
         return FieldError(
             field, f"{label}: '{raw}' deve ter 14 caracteres, como 12.345.678/0001-95."
         )
@@ -185,7 +185,7 @@ def normalize_email(
 def normalize_cep(text: str, field: str = "zip_code", label: str = "CEP") -> str | FieldError:
     raw = (text or "").strip()
     bare = digits(raw)
-    if len(bare) != 8 or re.search(r"[^\d.\-\s]", raw):
+    if len(bare) != 8 or re.search(r"[^0-9.\-\s]", raw):
         return FieldError(field, f"{label}: '{raw}' deve ter 8 dígitos, como 01310-100.")
     return bare
 

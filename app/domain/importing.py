@@ -214,7 +214,7 @@ def records(
 
 
 _PROTECTED = re.compile(r"^'[=+\-@\t\r]")
-_TIME_SUFFIX = re.compile(r"^(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?$")
+_TIME_SUFFIX = re.compile(r"^(\S+)\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$")
 
 
 def clean_cell(raw: str, kind: str) -> str:
@@ -315,7 +315,7 @@ def parse_installment_number(raw: str, key: str = "number") -> int | FieldError 
         return None
     if value in ("entrada", "sinal", "e"):
         return 0
-    match = re.fullmatch(r"(\d{1,3})(?:\s*(?:/|de)\s*\d{1,3})?", value)
+    match = re.fullmatch(r"([0-9]{1,3})(?:\s*(?:/|de)\s*[0-9]{1,3})?", value)
     if match is None:
         return FieldError(
             key, f"Parcela: '{raw}' — use o número da parcela (1, 2, 3 ou 3/10; 0 para a entrada)."

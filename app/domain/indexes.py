@@ -7,9 +7,9 @@ from datetime import date
 
 from app.errors import FieldError, ValidationError
 
-_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
-_MONTH_BR = re.compile(r"^(\d{1,2})/(\d{4})$")
-_VARIATION = re.compile(r"^-?\d{1,2}(?:[,.]\d{1,2})?$")
+_MONTH_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_MONTH_BR = re.compile(r"^([0-9]{1,2})/([0-9]{4})$")
+_VARIATION = re.compile(r"^-?[0-9]{1,2}(?:[,.][0-9]{1,2})?$")
 
 
 def parse_month(text: str, field: str = "month") -> date | FieldError:

@@ -10,9 +10,14 @@ import re
 
 from app.errors import FieldError, ValidationError
 
-_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
-_PLAIN = re.compile(r"^\d+(?:,\d{1,2})?$")
-_PERCENT = re.compile(r"^\d+(?:[,.]\d{1,2})?$")
+# Only the ASCII digits 0-9 are money: ``\d`` would also take ``١٠`` (Arabic-Indic) or ``１０``
+# (full width) as R$ 10,00 — text nobody at a Brazilian desk means as an amount.
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]{1,2})?$")
+_PLAIN = re.compile(r"^[0-9]+(?:,[0-9]{1,2})?$")
+_PERCENT = re.compile(r"^[0-9]+(?:[,.][0-9]{1,2})?$")
+# The largest amount typed anywhere: far above any clinic's contract, far below what a 64-bit
+# column holds (nine million such amounts still add up inside one).
+MAX_CENTS = 10**12  # R$ 10.000.000.000,00
 
 
 def parse_brl(
@@ -32,13 +37,22 @@ def parse_brl(
     if cleaned.startswith("-"):
         raise ValidationError.single(field, f"{name}: o valor não pode ser negativo.")
     if not (_GROUPED.match(cleaned) or _PLAIN.match(cleaned)):
-        if re.match(r"^\d+\.\d{1,2}$", cleaned):
+        if re.match(r"^[0-9]+\.[0-9]{1,2}$", cleaned):
             hint = "use vírgula para os centavos, por exemplo 12,50"
         else:
             hint = "use o formato 1.234,56"
         raise ValidationError.single(field, f"{name}: '{raw}' não é um valor válido — {hint}.")
     reais, _, cents = cleaned.replace(".", "").partition(",")
-    value = int(reais) * 100 + int((cents + "00")[:2])
+    reais = reais.lstrip("0") or "0"
+    value = (
+        int(reais) * 100 + int((cents + "00")[:2])
+        if len(reais) <= len(str(MAX_CENTS // 100))  # before int(): 5,000 digits overflow it
+        else MAX_CENTS + 1
+    )
+    if value > MAX_CENTS:
+        raise ValidationError.single(
+            field, f"{name}: '{raw}' é grande demais — o máximo é {format_brl(MAX_CENTS)}."
+        )
     if value == 0 and not allow_zero:
         raise ValidationError.single(field, f"{name}: o valor precisa ser maior que zero.")
     return value
@@ -91,6 +105,8 @@ def parse_percent(text: str, field: str, label: str | None = None) -> int:
             field, f"{name}: '{raw}' não é um percentual válido — use, por exemplo, 2 ou 1,5."
         )
     whole, _, frac = cleaned.replace(",", ".").partition(".")
+    if len(whole.lstrip("0")) > 4:
+        raise ValidationError.single(field, f"{name}: '{raw}' não é um percentual válido.")
     return int(whole) * 100 + int((frac + "00")[:2])
 
 

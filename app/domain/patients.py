@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from app.domain import identity
+from app.domain import identity, limits
 from app.domain.dates import parse_date
 from app.domain.identity import IdentityChecks
 from app.domain.text import clean_name
@@ -179,6 +179,35 @@ FIELD_LABELS: dict[str, str] = {
     "responsible_email": "E-mail do responsável",
     "responsible_zip_code": "CEP do responsável",
     "responsible_state": "UF do responsável",
+    "street": "Endereço",
+    "number": "Número",
+    "complement": "Complemento",
+    "district": "Bairro",
+    "city": "Cidade",
+    "notes": "Observações",
+    "responsible_street": "Endereço do responsável",
+    "responsible_number": "Número do responsável",
+    "responsible_complement": "Complemento do responsável",
+    "responsible_district": "Bairro do responsável",
+    "responsible_city": "Cidade do responsável",
+}
+# The longest text each field takes (the columns of ``patient``; see ``app.domain.limits``).
+TEXT_LENGTHS: dict[str, int] = {
+    "name": limits.COLUMNS["patient.name"],
+    "email": limits.COLUMNS["patient.email"],
+    "street": limits.COLUMNS["patient.street"],
+    "number": limits.COLUMNS["patient.number"],
+    "complement": limits.COLUMNS["patient.complement"],
+    "district": limits.COLUMNS["patient.district"],
+    "city": limits.COLUMNS["patient.city"],
+    "notes": limits.NOTE,
+    "responsible_name": limits.COLUMNS["patient.name"],
+    "responsible_email": limits.COLUMNS["patient.email"],
+    "responsible_street": limits.COLUMNS["patient.street"],
+    "responsible_number": limits.COLUMNS["patient.number"],
+    "responsible_complement": limits.COLUMNS["patient.complement"],
+    "responsible_district": limits.COLUMNS["patient.district"],
+    "responsible_city": limits.COLUMNS["patient.city"],
 }
 
 
@@ -266,7 +295,7 @@ def _address(form: PatientForm | ResponsibleForm, prefix: str, errors: list[Fiel
 def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) -> PatientData:
     """Clean ``form`` or raise ValidationError with every problem found (nothing is saved).
     ``checks`` answers whether a CPF, phone or e-mail is valid."""
-    errors: list[FieldError] = []
+    errors = limits.form_text_errors(form, FIELD_LABELS, TEXT_LENGTHS)
     name = _full_name(form.name, "name", errors)
 
     cpf: str | None = None
@@ -319,7 +348,7 @@ def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) 
             )
 
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(limits.first_per_field(errors))
     return PatientData(
         name=name,
         cpf=cpf,

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain import limits
 from app.errors import FieldError, ValidationError
 
 REVERSAL_CODES = {
@@ -44,6 +45,9 @@ def reversal_code_for(code: str, reason: str) -> str | FieldError:
     if code not in REVERSAL_CODES:
         choices = ", ".join(REVERSAL_CODES)
         return FieldError("code", f"Motivo do estorno: '{code}' não existe; use {choices}.")
+    problem = limits.text_problem(text, "Motivo", limits.COLUMNS["payment.reason"])
+    if problem is not None:
+        return FieldError("reason", problem)
     if code == "outro" and len(text) < 5:
         return FieldError("reason", "Motivo: descreva por que o pagamento está sendo estornado.")
     return code

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 def fold(text: str) -> str:
@@ -15,3 +18,10 @@ def fold(text: str) -> str:
 def clean_name(text: str) -> str:
     """Collapse internal white space of a person's or company's name."""
     return " ".join((text or "").split())
+
+
+def parse_int(text: str) -> int | None:
+    """A whole number as typed (``12``, ``-3``, ``+5``), or ``None``: only ASCII digits, at
+    most 18 of them (``int()`` alone would take ``١٢`` as 12 and numbers no column holds)."""
+    value = (text or "").strip().replace("−", "-")  # the typographic minus
+    return int(value) if _INTEGER.fullmatch(value) else None

@@ -135,8 +135,10 @@ class Database:
             return table_counts(conn)
 
     def server_version(self) -> str:
-        """What the server says it is (PostgreSQL's ``version()``)."""
+        """What the server says it is (PostgreSQL's ``version()``; ``SQLite x.y.z`` for a file)."""
         with self.engine.connect() as conn:
+            if self.is_sqlite:
+                return "SQLite " + str(conn.execute(text("SELECT sqlite_version()")).scalar())
             return str(conn.execute(text("SELECT version()")).scalar() or "")
 
     def patient_count(self) -> int:

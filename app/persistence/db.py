@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseError
@@ -27,7 +28,13 @@ def make_engine(url: str, key: DataKey | None = None, **kwargs: Any) -> Engine:
         from sqlcipher3 import dbapi2 as sqlcipher
 
         kwargs["module"] = sqlcipher
-    engine = create_engine(url, **kwargs)
+    # A failed statement's message never carries its values (names, CPFs, password hashes):
+    # errors end up in the log file.
+    kwargs.setdefault("hide_parameters", True)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise missing_driver(url) from exc
     if engine.dialect.name == "sqlite":
 
         def on_connect(dbapi_connection: Any, _record: object) -> None:
@@ -35,6 +42,17 @@ def make_engine(url: str, key: DataKey | None = None, **kwargs: Any) -> Engine:
 
         event.listen(engine, "connect", on_connect)
     return engine
+
+
+def missing_driver(url: str) -> DatabaseError:
+    """The database URL names a driver this installation does not have (pt-BR)."""
+    scheme = url.partition("://")[0]
+    return DatabaseError(
+        f"Endereço do banco: '{scheme}://…' precisa de um driver que não está instalado. O EmDia "
+        "fala com o PostgreSQL pelo psycopg: use postgresql+psycopg://usuario@servidor/banco "
+        "e, se o psycopg faltar, reinstale o EmDia com o suporte a servidor "
+        "(pip install 'emdia[postgres]')."
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, key: DataKey | None) -> None:

@@ -433,12 +433,70 @@ class Document(Timestamps, Base):
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
     generated_at: Mapped[datetime] = mapped_column(DateTime)
     as_of: Mapped[date | None] = mapped_column(Date)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Indexed: a signed file that comes back is matched to the archived original by its hash.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_path: Mapped[str] = mapped_column(String(500))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # What an aviso prévio announced: {"installments": [numbers], "amount_cents": N}. The
     # inclusion registers no other installment and no more money.
     announced: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A signed copy (kind ``assinado``) points at the archived document whose bytes it signs.
+    original_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+
+
+class SignatureCheck(Timestamps, Base):
+    """The verification of a document the debtor signed electronically and sent back (a
+    ``document`` of kind ``assinado``): who the certificate names, and what was checked. Done
+    again, and updated, each time the same file is received (a root trusted since then)."""
+
+    __tablename__ = "signature_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_cpf: Mapped[str | None] = mapped_column(String(11))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)  # as the signer's software said
+    intact: Mapped[bool] = mapped_column(Boolean)
+    valid: Mapped[bool] = mapped_column(Boolean)
+    covers_original: Mapped[bool] = mapped_column(Boolean)
+    trusted: Mapped[bool] = mapped_column(Boolean)
+    matches_debtor: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    signatures: Mapped[list[Any]] = mapped_column(JSON, default=list)  # every signature
+    verified_at: Mapped[datetime] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class TrustedCertificate(Timestamps, Base):
+    """A certificate the gestor trusts for checking signatures: a root (ICP-Brasil's, the
+    gov.br's) is an anchor; any other is only a link of a chain."""
+
+    __tablename__ = "trusted_certificate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    issuer: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    pem: Mapped[str] = mapped_column(Text)
+    is_root: Mapped[bool] = mapped_column(Boolean)
+    not_before: Mapped[datetime] = mapped_column(DateTime)
+    not_after: Mapped[datetime] = mapped_column(DateTime)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CashCount(Timestamps, Base):
+    """Conferência do caixa: the cash someone counted in the drawer on a day, against what EmDia
+    expected from the day's payments and estornos in dinheiro. Never changed: a recount is a
+    new row (the latest of a day is the one that counts); each one is audited."""
+
+    __tablename__ = "cash_count"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    expected_cents: Mapped[int] = mapped_column(Cents)
+    counted_cents: Mapped[int] = mapped_column(Cents)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class AuditLog(Base):
@@ -459,3 +517,62 @@ class AuditLog(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class BankAccount(Timestamps, Base):
+    """A bank account of the clinic, as its statement files name it (parts may be empty: some
+    banks leave them out of the file)."""
+
+    __tablename__ = "bank_account"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "branch_id", "account_id", name="uq_bank_account_identity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(20), default="")
+    branch_id: Mapped[str] = mapped_column(String(30), default="")
+    account_id: Mapped[str] = mapped_column(String(40), default="")
+    bank_name: Mapped[str] = mapped_column(String(120), default="")
+
+
+class BankTransaction(Timestamps, Base):
+    """A credit of an imported bank statement, and what became of it (conciliação bancária).
+
+    ``state``: ``open`` (waiting for someone to register or ignore it), ``ignored`` (not a
+    patient's payment: ``ignore_reason``), ``registered`` (the payments it became, or the desk
+    payment it was recognised as: ``BankPaymentLink``). The bank's FITID is unique per account,
+    so importing the same statement again writes nothing twice."""
+
+    __tablename__ = "bank_transaction"
+    __table_args__ = (
+        UniqueConstraint("account_id", "fitid", name="uq_bank_transaction_account_fitid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("bank_account.id"))
+    fitid: Mapped[str] = mapped_column(String(255))
+    posted_on: Mapped[date] = mapped_column(Date, index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    memo: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    ignore_reason: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class BankPaymentLink(Timestamps, Base):
+    """A payment a statement credit became (or, ``linked_existing``, the desk payment it was
+    recognised as). A payment belongs to one credit at most; one credit may become several
+    payments (one PIX of a responsável covering two contracts)."""
+
+    __tablename__ = "bank_payment_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("bank_transaction.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
+    linked_existing: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.bank import StatementLine
 from app.domain.clinic import ClinicInfo, holidays_stored
 from app.domain.law import InstallmentTerms
 from app.domain.patients import PatientData, PersonRef
@@ -109,6 +110,29 @@ def terms_of(inst: models.Installment) -> InstallmentTerms:
         amount_cents=inst.amount_cents,
         renegotiated=inst.renegotiated_agreement_id is not None,
         key=inst.id,
+    )
+
+
+@dataclass(frozen=True)
+class PaymentLink:
+    """A payment a statement credit became (``existing``: a desk payment it was recognised
+    as); ``effective`` while not reversed."""
+
+    payment_id: int
+    existing: bool
+    effective: bool
+
+
+def statement_line(row: models.BankTransaction) -> StatementLine:
+    """A stored credit of a bank statement as the domain reads a statement's line."""
+    return StatementLine(
+        fitid=row.fitid,
+        posted_on=row.posted_on,
+        amount_cents=row.amount_cents,
+        kind=row.kind,
+        memo=row.memo,
+        name=row.name,
+        reference=row.reference,
     )
 
 

@@ -22,8 +22,12 @@ from app.persistence import models
 from app.persistence.bulk import BulkLoader
 from app.persistence.db import explain
 from app.persistence.queries.receivables import ReceivablesQueries
+from app.persistence.queries.reconciliation import ReconciliationQueries
+from app.persistence.queries.reports import ReportQueries
 from app.persistence.repositories.agreements import AgreementRepository
 from app.persistence.repositories.audit import AuditRepository
+from app.persistence.repositories.bank import BankRepository
+from app.persistence.repositories.cash_counts import CashCountRepository
 from app.persistence.repositories.clinic import ClinicRepository
 from app.persistence.repositories.collection import CollectionRepository
 from app.persistence.repositories.contracts import ContractRepository
@@ -33,6 +37,7 @@ from app.persistence.repositories.negativacao import NegativacaoRepository
 from app.persistence.repositories.patients import PatientRepository
 from app.persistence.repositories.payments import PaymentRepository
 from app.persistence.repositories.personal_data import PersonalDataRepository
+from app.persistence.repositories.signatures import SignatureRepository
 from app.persistence.repositories.users import UserRepository
 
 _DUPLICATE = "Este registro acabou de ser gravado em outro computador; nada foi salvo aqui."
@@ -55,12 +60,17 @@ class UnitOfWork:
     agreements: AgreementRepository
     negativacoes: NegativacaoRepository
     documents: DocumentRepository
+    signatures: SignatureRepository
     collection: CollectionRepository
     users: UserRepository
     audit: AuditRepository
     indexes: IndexRepository
     personal_data: PersonalDataRepository
     receivables: ReceivablesQueries
+    reports: ReportQueries
+    cash_counts: CashCountRepository
+    bank: BankRepository
+    reconciliation: ReconciliationQueries
     bulk: BulkLoader
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -75,12 +85,17 @@ class UnitOfWork:
         self.agreements = AgreementRepository(session)
         self.negativacoes = NegativacaoRepository(session)
         self.documents = DocumentRepository(session)
+        self.signatures = SignatureRepository(session)
         self.collection = CollectionRepository(session)
         self.users = UserRepository(session)
         self.audit = AuditRepository(session)
         self.indexes = IndexRepository(session)
         self.personal_data = PersonalDataRepository(session)
         self.receivables = ReceivablesQueries(session)
+        self.reports = ReportQueries(session)
+        self.cash_counts = CashCountRepository(session)
+        self.bank = BankRepository(session)
+        self.reconciliation = ReconciliationQueries(session)
         self.bulk = BulkLoader(session)
         return self
 

@@ -90,17 +90,51 @@ def parse_recovery_code(text: str) -> DataKey | None:
 
 def validate_passphrase(passphrase: str, confirm: str | None) -> list[FieldError]:
     errors = []
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        errors.append(
-            FieldError(
-                "passphrase",
-                f"Frase-senha do banco: use pelo menos {MIN_PASSPHRASE_LENGTH} caracteres — "
-                "por exemplo, três palavras que só você associa.",
-            )
-        )
+    weakness = passphrase_weakness(passphrase)
+    if weakness is not None:
+        errors.append(FieldError("passphrase", f"Frase-senha do banco: {weakness}"))
     if confirm is not None and confirm != passphrase:
         errors.append(FieldError("passphrase_confirm", "Confirmação da frase-senha: não confere."))
     return errors
+
+
+# What people type when asked for a password; with digits and symbols around, still guessed
+# first by anyone who copies the key file.
+_COMMON_WORDS = (
+    "senha", "password", "emdia", "clinica", "clínica", "consultorio", "consultório",
+    "dentista", "odonto", "admin", "qwerty", "abc", "brasil", "amor", "deus", "teste",
+)  # fmt: skip
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklçzxcvbnm")
+_EXAMPLE = "por exemplo, três ou quatro palavras que só você associa (cavalo azul na janela)."
+
+
+def passphrase_weakness(passphrase: str) -> str | None:
+    """Why a frase-senha is easy to guess (pt-BR, after the field's label), or ``None``.
+
+    Its length alone does not make it strong: ``1234567890``, ``aaaaaaaaaa`` or
+    ``Senha2026!`` have ten characters and fall to the first guesses of anyone holding a copy
+    of the key file (the frase-senha is what protects it)."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        return f"use pelo menos {MIN_PASSPHRASE_LENGTH} caracteres — {_EXAMPLE}"
+    compact = "".join(passphrase.lower().split())
+    if compact.isdigit():
+        return f"só números (uma data, um telefone) é fácil de adivinhar — {_EXAMPLE}"
+    if len(set(compact)) < 6 or _is_sequence(compact):
+        return f"uma sequência ou repetição de caracteres é fácil de adivinhar — {_EXAMPLE}"
+    letters = compact
+    for word in _COMMON_WORDS:
+        letters = letters.replace(word, "")
+    if sum(1 for char in letters if char.isalpha()) < 6:
+        return f"uma senha comum com números ou símbolos é fácil de adivinhar — {_EXAMPLE}"
+    return None
+
+
+def _is_sequence(text: str) -> bool:
+    """``abcdefghij``, ``0987654321``, ``qwertyuiop``, ``abcabcabca``…"""
+    for size in range(1, len(text) // 2 + 1):
+        if (text[:size] * (len(text) // size + 1))[: len(text)] == text:
+            return True
+    return any(text in source or text in source[::-1] for source in _SEQUENCES)
 
 
 def _derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:

@@ -123,7 +123,8 @@ def check_new_passphrase(passphrase: str | None, confirm: str | None) -> None:
             FieldError(
                 "passphrase",
                 "Frase-senha do banco: este computador não tem um chaveiro do sistema para "
-                "guardar a chave; crie uma frase-senha (pelo menos 10 caracteres).",
+                "guardar a chave; crie uma frase-senha (três ou quatro palavras que só você "
+                "associa).",
             )
         ]
     if errors:

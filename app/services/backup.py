@@ -3,7 +3,9 @@
 A backup is one file, ``<banco>-AAAAMMDD-HHMMSS-<tipo>.emdiabak`` — a ZIP holding
 ``emdia.db`` (a consistent copy made with SQLite's online backup API, encrypted with the same
 key as the database), ``chave.json`` (the key file: the key only wrapped, never in plain text)
-and ``manifest.json`` (when, which schema, SHA-256, row counts). Each new backup is verified
+and ``manifest.json`` (when, which schema, SHA-256, row counts, the archived documents) — plus
+the archived documents in the folder's ``<banco>-documentos/`` store, each copied once
+(``app.services.backup_documents``). Each new backup is verified
 right away — it opens, ``PRAGMA integrity_check`` says ok, the row counts match — and only
 then are old automatic backups rotated (7 daily, 4 weekly, 12 monthly); a failed backup never
 causes a good one to be deleted. Manual backups and safety copies are never rotated.
@@ -19,21 +21,31 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import app
+from app.domain import limits
 from app.domain.backups import backups_to_keep
 from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
 from app.persistence import sqlite_files
 from app.persistence.migrate import known_revisions
 from app.progress import IsCancelled, Progress, stop_if_cancelled
-from app.security import keystore
+from app.security import keystore, unlock
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.security.unlock import key_from_secret
+from app.services.backup_documents import (
+    ArchivedEntry,
+    absent_from_store,
+    archived_rows,
+    restore_documents,
+    store_documents,
+    store_folder,
+)
 from app.services.base import Permission, Service
+from app.services.documents.filing import ArchiveFiles
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +88,11 @@ class BackupReport:
     clinic: str
     counts: dict[str, int]
     problems: list[str] = field(default_factory=list)
+    documents: int = 0  # archived documents the backup brings back
+    # A plain backup of a real clinic is restored encrypted: the new key's recovery key, once.
+    recovery_code: str = ""
+    # Not failures of the database copy, but said: archived files the backup could not bring.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +110,8 @@ class BackupReport:
             "counts": self.counts,
             "ok": self.ok,
             "problems": self.problems,
+            "documents": self.documents,
+            "warnings": self.warnings,
         }
 
 
@@ -130,6 +149,9 @@ def _writable_folder(text: str) -> Path:
     raw = text.strip()
     if not raw:
         raise ValidationError.single("backup_dir", "Pasta de backup: escolha uma pasta.")
+    problem = limits.text_problem(raw, "Pasta de backup", limits.COLUMNS["clinic.backup_dir"])
+    if problem is not None:
+        raise ValidationError.single("backup_dir", problem)
     folder = Path(raw).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -225,7 +247,8 @@ class BackupService(Service):
     ) -> BackupResult:
         """A manual backup (admin), to ``folder`` or the configured one. Never rotated."""
         self.require(Permission.BACKUPS)
-        target = _writable_folder(str(folder)) if folder else self.folder()
+        # The default folder too is created when missing (a new installation has none yet).
+        target = _writable_folder(str(folder or self.folder()))
         return self._make(target, "manual", progress, cancelled)
 
     def create_automatic(
@@ -280,6 +303,9 @@ class BackupService(Service):
                 clinic = conn.execute(
                     "SELECT coalesce(nullif(trade_name, ''), legal_name) FROM clinic LIMIT 1"
                 ).fetchone()
+                archived = archived_rows(conn)
+            files = ArchiveFiles(self.ctx.config.documents_dir, key)
+            stored = store_documents(archived, files, store_folder(folder, source.stem))
             manifest = {
                 "format": "emdia-backup",
                 "version": 1,
@@ -291,6 +317,8 @@ class BackupService(Service):
                 "clinic": clinic[0] if clinic else "",
                 "db_sha256": _sha256(copy),
                 "counts": counts,
+                "documents": [e.as_dict() for e in stored.entries],
+                "documents_missing": list(stored.missing),
             }
             step(2)
             try:
@@ -359,6 +387,8 @@ class BackupService(Service):
         secret: str | None,
     ) -> BackupReport:
         problems: list[str] = []
+        entries = _entries(manifest)
+        warnings = _document_warnings(manifest, entries, path)
         encrypted = bool(manifest.get("encrypted"))
         backup_key = _backup_key(keyfile, key, secret) if encrypted else None
         if _sha256(copy) != manifest.get("db_sha256"):
@@ -393,6 +423,8 @@ class BackupService(Service):
             clinic=str(manifest.get("clinic", "")),
             counts=counts or expected,
             problems=problems,
+            documents=len(entries),
+            warnings=warnings,
         )
 
     # --- restore --------------------------------------------------------------------------
@@ -402,10 +434,15 @@ class BackupService(Service):
         secret: str | None = None,
         *,
         progress: Progress | None = None,
+        passphrase: str | None = None,
     ) -> BackupReport:
         """Replace the database with a verified backup. The current file is first copied aside
         (``backups/<banco>-antes-de-restaurar-…``). Afterwards every connection of this
-        ``Services`` is closed: the caller opens the database again (and logs in again)."""
+        ``Services`` is closed: the caller opens the database again (and logs in again).
+
+        A plain backup of a real clinic (not the demo) comes back encrypted: with the current
+        database's key when it has one, else with a new key (wrapped by ``passphrase`` when
+        given; required where there is no keyring), whose recovery key the report carries."""
         self.require(Permission.BACKUPS)
         source = Path(path)
         db_path = self._db_path()
@@ -422,13 +459,18 @@ class BackupService(Service):
                     + ". O banco atual não foi alterado."
                 )
             backup_key = _backup_key(keyfile, self.ctx.key, secret) if report.encrypted else None
+            seal_key = None if backup_key is not None else self._key_for_plain(copy, passphrase)
             if progress:
                 progress(2, total)
             self.ctx.release()
             self._set_aside(db_path)
             staged = db_path.with_name(db_path.name + ".restaurando")
             try:
-                shutil.copyfile(copy, staged)
+                if seal_key is not None:
+                    staged.unlink(missing_ok=True)
+                    sqlite_files.export_encrypted(copy, staged, seal_key)
+                else:
+                    shutil.copyfile(copy, staged)
                 sqlite_files.replace_database(staged, db_path)
             except OSError as exc:
                 staged.unlink(missing_ok=True)
@@ -443,10 +485,40 @@ class BackupService(Service):
                 restored_keyfile = keyfile or KeyFile.new(backup_key)
                 restored_keyfile.save(key_file_path(db_path))
                 keystore.store_key(restored_keyfile.db_id, backup_key)
+            if seal_key is not None and seal_key is not self.ctx.key:
+                new_keyfile = KeyFile.new(seal_key, passphrase or None)
+                new_keyfile.save(key_file_path(db_path))
+                keystore.store_key(new_keyfile.db_id, seal_key)
+                report = replace(report, encrypted=True, recovery_code=seal_key.recovery_code())
+        restored_key = backup_key or seal_key  # the key the restored database opens with
+        self._restore_documents(source, manifest, restored_key)
         log.info("database %s restored from %s", db_path, source)
         if progress:
             progress(4, total)
         return report
+
+    def _key_for_plain(self, copy: Path, passphrase: str | None) -> DataKey | None:
+        """The key a plain backup is restored under: ``None`` for the demo clinic (fictitious
+        people), the current database's key, or a new one."""
+        with sqlite_files.opened(copy, None, readonly=True) as conn:
+            row = conn.execute("SELECT is_demo FROM clinic LIMIT 1").fetchone()
+        if row is not None and row[0]:
+            return None
+        if self.ctx.key is not None:
+            return self.ctx.key
+        unlock.check_new_passphrase(passphrase, None)
+        return DataKey.generate()
+
+    def _restore_documents(
+        self, source: Path, manifest: dict[str, Any], key: DataKey | None
+    ) -> None:
+        """Every archived document the backup lists, back in this PC's ``documentos/`` (a
+        restore on a new computer brings the archive with the database)."""
+        entries = _entries(manifest)
+        store = store_folder(source.parent, _stem_of(source))
+        failed = restore_documents(entries, store, self.ctx.config.documents_dir, key)
+        if failed:
+            log.warning("%d archived document(s) not found in %s", len(failed), store)
 
     def _set_aside(self, db_path: Path) -> None:
         """Raw copy of the current file (and its WAL): works even if the file is damaged."""
@@ -463,6 +535,41 @@ class BackupService(Service):
         keyfile = key_file_path(db_path)
         if keyfile.exists():
             shutil.copyfile(keyfile, key_file_path(aside))
+
+
+def _stem_of(backup: Path) -> str:
+    """The database name a backup file belongs to (``emdia`` of ``emdia-2026…-manual…``)."""
+    match = _NAME.match(backup.name)
+    return match["stem"] if match else backup.stem
+
+
+def _entries(manifest: dict[str, Any]) -> list[ArchivedEntry]:
+    """The archived documents a manifest lists (none for backups made before they were)."""
+    try:
+        return [ArchivedEntry.from_dict(d) for d in manifest.get("documents", [])]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _document_warnings(
+    manifest: dict[str, Any], entries: list[ArchivedEntry], backup: Path
+) -> list[str]:
+    """What a restore of ``backup`` would not bring back of the archive, in pt-BR."""
+    warnings = []
+    missing = manifest.get("documents_missing") or []
+    if missing:
+        warnings.append(
+            f"{len(missing)} documento(s) arquivado(s) já estava(m) ausente(s) ou alterado(s) "
+            "quando o backup foi feito e não está(ão) nele"
+        )
+    store = store_folder(backup.parent, _stem_of(backup))
+    absent = absent_from_store(entries, store)
+    if absent:
+        warnings.append(
+            f"{len(absent)} documento(s) arquivado(s) não está(ão) na pasta {store.name} ao lado "
+            "do backup — copie a pasta inteira dos backups, não só o arquivo .emdiabak"
+        )
+    return warnings
 
 
 def _extract(path: Path, tmp: Path) -> tuple[dict[str, Any], KeyFile | None, Path]:

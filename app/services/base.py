@@ -106,6 +106,14 @@ class Context:
     actor: Callable[[], Actor] = Actor
     key: DataKey | None = None  # the SQLCipher key of an encrypted database
     release: Callable[[], None] = _nothing  # close every connection (before a file is replaced)
+    # For a clinic on the server (no SQLCipher key): this PC's own encrypted file's key, which
+    # sealed the documents archived before the move and seals the ones archived from now on.
+    archive_key: DataKey | None = None
+
+    @property
+    def documents_key(self) -> DataKey | None:
+        """The key this PC's archived documents are sealed with (``None``: stored plain)."""
+        return self.key if self.key is not None else self.archive_key
 
 
 class Service:

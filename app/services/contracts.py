@@ -145,6 +145,15 @@ class ContractService(Service):
                     f"CPF do fiador: {identity.format_cpf(data.guarantor_cpf)} não está "
                     "cadastrado; cadastre o fiador em Pacientes primeiro.",
                 )
+            if guarantor.id in (patient.id, patient.responsible_id):
+                # A fiador answers for someone else's debt (CC art. 818): the debtor cannot be
+                # their own guarantor, nor can the responsável who already pays.
+                who = "o próprio paciente" if guarantor.id == patient.id else "o responsável"
+                raise ValidationError.single(
+                    "guarantor_cpf",
+                    f"CPF do fiador: é {who} deste contrato — o fiador precisa ser outra "
+                    "pessoa, que garante a dívida de quem paga.",
+                )
             guarantor_id = guarantor.id
         clinic = clinic or uow.clinic.get_or_create()
         contract = models.Contract(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import SOURCE_DEFAULT, SOURCE_ENV, SOURCE_FLAG, SOURCE_SETTING, save_db_url, url_for
+from app.domain.text import parse_int
 from app.errors import EmDiaError, FieldError, ValidationError
 from app.persistence.databases import (
     Database,
@@ -26,10 +27,13 @@ from app.persistence.databases import (
 from app.persistence.maintenance import CopyReport
 from app.persistence.migrate import head_revision
 from app.progress import IsCancelled, Progress
+from app.security import keystore, unlock
+from app.security.keys import DataKey, KeyFile, key_file_path
 from app.services.base import Context, Permission, Service
 
 __all__ = [
     "CopyRefused",
+    "CopyResult",
     "DatabaseInfo",
     "DatabaseService",
     "ServerCheck",
@@ -49,6 +53,26 @@ SOURCE_LABELS = {
 
 class CopyRefused(EmDiaError):
     pass
+
+
+PROTECTION_NONE, PROTECTION_SAME_KEY, PROTECTION_NEW_KEY = "", "mesma-chave", "nova-chave"
+
+
+@dataclass(frozen=True)
+class CopyResult(CopyReport):
+    """What was copied, and how a new file is protected (``PROTECTION_*``; the recovery key
+    of a new key, shown once)."""
+
+    protection: str = PROTECTION_NONE
+    recovery_code: str = ""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (``None`` for a server)."""
+    if backend_of(url) != "sqlite":
+        return None
+    location = location_of(url)
+    return None if location in ("", ":memory:") else Path(location)
 
 
 @dataclass(frozen=True)
@@ -108,10 +132,7 @@ def server_url(host: str, port: str, database: str, user: str, password: str) ->
         errors.append(FieldError("host", "Servidor: informe o nome ou o IP do computador."))
     number = 5432
     if port.strip():
-        try:
-            number = int(port.strip())
-        except ValueError:
-            number = 0
+        number = parse_int(port) or 0
         if not 1 <= number <= 65535:
             errors.append(FieldError("port", "Porta: um número de 1 a 65535 (padrão 5432)."))
     if not database:
@@ -143,9 +164,22 @@ class DatabaseService(Service):
         )
 
     def check(self, url: str) -> ServerCheck:
-        """Connect to ``url`` (a few seconds at most) and say what is there; nothing changes."""
+        """Connect to ``url`` (a few seconds at most) and say what is there; nothing changes —
+        a database file that does not exist is not created (an empty file would look like a
+        clinic with no data)."""
         url = self._target_url(url)
-        with self._open(url) as server, server.connecting():
+        file = sqlite_file(url)
+        key = None
+        if file is not None:
+            if not file.is_file() or file.stat().st_size == 0:
+                raise ValidationError.single(
+                    "url",
+                    f"Arquivo do banco: {file} não existe (ou está vazio); nada foi criado. "
+                    "Confira o caminho — para copiar esta clínica para um arquivo novo, use "
+                    "emdia db copy --to ARQUIVO.db.",
+                )
+            key = unlock.resolve_key(file)  # EMDIA_PASSPHRASE or this PC's keyring
+        with self._open(url, key) as server, server.connecting():
             version = server.server_version()
             state = server.schema_state()
             patients = server.patient_count() if state.current is not None else 0
@@ -163,16 +197,69 @@ class DatabaseService(Service):
         url: str,
         progress: Progress | None = None,
         cancelled: IsCancelled | None = None,
-    ) -> CopyReport:
+        *,
+        passphrase: str | None = None,
+    ) -> CopyResult:
         """Copy this clinic into an empty database at ``url`` (a PostgreSQL server, or a new
-        SQLite file for the way back), after migrating it to the same schema. All or nothing."""
+        SQLite file for the way back), after migrating it to the same schema. All or nothing.
+
+        A new file is encrypted from its first byte: with this clinic's key when it is
+        encrypted (the same frase-senha and recovery key open it), else — unless this is the
+        demo — with a new key (``passphrase`` wraps it where there is no keyring; its recovery
+        key comes back in the result). A plain copy of a clinic is never written."""
         self.require(Permission.BACKUPS)  # the whole clinic's data leaves this file: admin
         url = self._target_url(url)
         if same_database(url, self.ctx.config.db_url):
             raise CopyRefused("Destino: é o mesmo banco que está aberto agora.")
         if not self.database.schema_state().at_head:
             raise CopyRefused("Este banco não está na versão atual: abra o EmDia antes de copiar.")
-        with self._open(url) as target:
+        file = sqlite_file(url)
+        if file is None:
+            return CopyResult(self._copy(url, None, progress, cancelled).counts)
+        if file.exists() and file.stat().st_size > 0:
+            raise CopyRefused(
+                f"Destino: {file} já existe e já tem dados. Para não misturar clínicas, a cópia "
+                "só vai para um arquivo novo."
+            )
+        if not file.parent.is_dir():
+            raise CopyRefused(f"Destino: a pasta {file.parent} não existe.")
+        key, protection, code = self._protect_copy(file, passphrase)
+        try:
+            report = self._copy(url, key, progress, cancelled)
+        except BaseException:
+            for leftover in (file, key_file_path(file)) if code or key else (file,):
+                leftover.unlink(missing_ok=True)
+            raise
+        return CopyResult(report.counts, protection, code)
+
+    def _protect_copy(self, file: Path, passphrase: str | None) -> tuple[DataKey | None, str, str]:
+        """The key of the new file, what it is (``PROTECTION_*``) and the recovery key to show
+        (only for a new key)."""
+        source = self.ctx.config.sqlite_path
+        if self.ctx.key is not None:
+            keyfile = (KeyFile.load(key_file_path(source)) if source else None) or KeyFile.new(
+                self.ctx.key
+            )
+            keyfile.save(key_file_path(file))
+            keystore.store_key(keyfile.db_id, self.ctx.key)
+            return self.ctx.key, PROTECTION_SAME_KEY, ""
+        with self.uow() as uow:
+            clinic = uow.clinic.get()
+            demo = clinic is not None and clinic.is_demo
+        if demo:
+            return None, PROTECTION_NONE, ""  # fictitious people: the demo stays open
+        unlock.check_new_passphrase(passphrase, None)
+        key = unlock.new_protection(file, passphrase or None)
+        return key, PROTECTION_NEW_KEY, key.recovery_code()
+
+    def _copy(
+        self,
+        url: str,
+        key: DataKey | None,
+        progress: Progress | None,
+        cancelled: IsCancelled | None,
+    ) -> CopyReport:
+        with self._open(url, key) as target:
             with target.connecting():
                 state = target.schema_state()
                 if state.current is not None and state.current != head_revision():
@@ -219,5 +306,5 @@ class DatabaseService(Service):
         return url
 
     @staticmethod
-    def _open(url: str) -> Database:
-        return Database.open(url, connect_timeout=CONNECT_TIMEOUT_S)
+    def _open(url: str, key: DataKey | None = None) -> Database:
+        return Database.open(url, key, connect_timeout=CONNECT_TIMEOUT_S)

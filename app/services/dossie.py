@@ -4,7 +4,8 @@ one ZIP with everything a lawyer or the Juizado Especial Cível needs about a pa
 - ``resumo-DOS-….pdf`` — the summary (``app.documents.dossie``), archived like every other
   document (kind ``dossie``, with its SHA-256);
 - ``documentos/`` — exact copies of every archived PDF about the patient (contract,
-  notifications, avisos, confissão…), each checked against its SHA-256 first: a file missing
+  notifications, avisos, confissão, the copies the debtor signed electronically…), each
+  checked against its SHA-256 first: a file missing
   or changed since it was generated is not copied, and the summary says so;
 - ``SHA256SUMS.txt`` — the hash of every file in the ZIP (``sha256sum -c``).
 
@@ -29,7 +30,14 @@ from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Context, Permission
 from app.services.collection.contact_log import ContactLogService
-from app.services.documents.filing import MISSING, FilingService, file_state, render, sha256
+from app.services.documents.filing import (
+    MISSING,
+    NO_KEY,
+    ArchiveProblem,
+    FilingService,
+    render,
+    sha256,
+)
 from app.services.documents.gathering import gather, party
 from app.services.negativacao import views_of
 
@@ -92,7 +100,7 @@ class DossieService(FilingService):
             names: dict[int, str] = {}
             listed = []
             for index, (doc, problem) in enumerate(checked, start=1):
-                name = "" if problem else f"documentos/{index:03d}-{Path(doc.file_path).name}"
+                name = "" if problem else f"documentos/{index:03d}-{_plain_name(doc.file_path)}"
                 names[doc.id] = name
                 listed.append(
                     dossie.DossieDocument(
@@ -122,6 +130,7 @@ class DossieService(FilingService):
                     for v in negativacoes
                 ),
                 documents=tuple(listed),
+                signatures=tuple(uow.signatures.for_patient(patient_id)),
             )
             pdf = render(dossie.render, letterhead, facts)
             summary_name = f"resumo-{letterhead.reference}.pdf"
@@ -163,16 +172,19 @@ class DossieService(FilingService):
                 )
         return found
 
-    @staticmethod
-    def _check(document: ArchivedDocument) -> str:
+    def _check(self, document: ArchivedDocument) -> str:
         """Why the archived file cannot be copied ("" when it is the exact file archived)."""
-        state = file_state(document)
+        state = self.archive_files.state(document)
         if state is None:
             return ""
-        return "arquivo ausente" if state == MISSING else "alterado (SHA-256 não confere)"
+        if state == MISSING:
+            return "arquivo ausente"
+        if state == NO_KEY:
+            return "criptografado, sem a chave neste computador"
+        return "alterado (SHA-256 não confere)"
 
-    @staticmethod
     def _write_zip(
+        self,
         target: Path,
         summary_name: str,
         pdf: bytes,
@@ -188,7 +200,10 @@ class DossieService(FilingService):
             for done, (doc, problem) in enumerate(checked, start=1):
                 stop_if_cancelled(cancelled, "Dossiê cancelado; nada foi gravado.")
                 if not problem:
-                    data = Path(doc.file_path).read_bytes()
+                    try:
+                        data = self.archive_files.read(doc)
+                    except ArchiveProblem:  # changed since checked a moment ago
+                        continue
                     archive.writestr(names[doc.id], data)
                     sums.append(f"{sha256(data)}  {names[doc.id]}")
                 if progress is not None:
@@ -208,3 +223,8 @@ def _new_zip(folder: Path, stem: str) -> Path:
             continue
         return path
     raise EmDiaError(f"Não foi possível criar um arquivo novo em {folder}.")
+
+
+def _plain_name(file_path: str) -> str:
+    """The archived file's name as a PDF (a sealed file's name without ``.emdia``)."""
+    return Path(file_path.replace("\\", "/")).name.removesuffix(".emdia")

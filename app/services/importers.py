@@ -128,9 +128,14 @@ class ImportHost(Protocol):
     ) -> None: ...
 
 
+DUPLICATE = "duplicate"  # the field of a "likely the same payment twice" refusal
+
+
 class Importer:
     fields: tuple[FieldSpec, ...] = ()
     passes = 1  # how many times ``step`` goes over the lines (for the progress total)
+    # The user said equal lines are different payments (``--confirm-duplicates``).
+    confirm_duplicates = False
 
     def __init__(
         self,
@@ -612,6 +617,8 @@ class PaymentImporter(Importer):
             ready.append((record, contract, data))
         if len(ready) < len(self.records):
             self.step(len(self.records) - len(ready))
+        if not self.confirm_duplicates:
+            ready = self._without_twins(ready)
         # In date order, as the money came in: allocation depends on what was already paid.
         ready.sort(key=lambda item: (item[2].paid_on, item[0].line))
         ledgers: dict[int, list[InstallmentLedger]] = {}
@@ -652,6 +659,31 @@ class PaymentImporter(Importer):
         for contract_id, payments in written.items():
             self._settle(contracts[contract_id], ledgers[contract_id], payments)
         return self.outcome
+
+    def _without_twins(
+        self, ready: list[tuple[Record, models.Contract, PaymentData]]
+    ) -> list[tuple[Record, models.Contract, PaymentData]]:
+        """Two lines of one file with the same contract, date, amount and reference are most
+        likely one payment typed twice: applying both would take the money twice. Each repeat
+        is refused (nothing is written) until the user confirms they are different payments."""
+        first: dict[tuple[int, date, int, str], int] = {}
+        kept = []
+        for record, contract, data in ready:
+            key = (contract.id, data.paid_on, data.amount_cents, data.reference)
+            if key not in first:
+                first[key] = record.line
+                kept.append((record, contract, data))
+                continue
+            self.errors.add(
+                record,
+                DUPLICATE,
+                f"Pagamento repetido? Esta linha é igual à linha {first[key]} (contrato "
+                f"{contract_key(contract)}, {format_brl(data.amount_cents)} em "
+                f"{format_date(data.paid_on)}). Se foram mesmo dois pagamentos, confirme que "
+                "as linhas repetidas são pagamentos diferentes; senão, apague a repetida.",
+                keep_label=True,
+            )
+        return kept
 
     def _settle(
         self,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.domain import limits
 from app.domain.catalog import DocumentKind
 from app.domain.dates import format_date, parse_date
 from app.domain.law import DebtLine, Status, contract_debt
@@ -298,8 +299,9 @@ class NegativacaoService(Service):
         elif on > today:
             errors.append(FieldError("date", "Data da inclusão: não pode ser depois de hoje."))
         protocol = form.protocol.strip()
-        if len(protocol) > 80:
-            errors.append(FieldError("protocol", "Protocolo: use até 80 caracteres."))
+        problem = limits.text_problem(protocol, "Protocolo", limits.COLUMNS["negativacao.protocol"])
+        if problem is not None:
+            errors.append(FieldError("protocol", problem))
         if errors:
             raise ValidationError(errors)
         assert bureau is not None
@@ -400,8 +402,10 @@ class NegativacaoService(Service):
                         + ").",
                     )
                 )
-            elif len(reason) > 200:
-                errors.append(FieldError("reason", "Motivo: use até 200 caracteres."))
+            elif problem := limits.text_problem(
+                reason, "Motivo", limits.COLUMNS["negativacao.removal_reason"]
+            ):
+                errors.append(FieldError("reason", problem))
             if errors:
                 raise ValidationError(errors)
             assert isinstance(on, date)
@@ -451,9 +455,11 @@ class NegativacaoService(Service):
 
 def title_facts(uow: UnitOfWorkPort, contract: models.Contract) -> TitleFacts:
     """What proves the contract's debt: its recorded signing date, or the acordo it carries with
-    the acceptance and the archived confissão (the checklist's *título* item)."""
+    the acceptance and the archived confissão, and the copies of them the debtor signed
+    electronically (the checklist's *título* item)."""
+    e_signed = uow.signatures.for_titles(contract.id, contract.agreement_id)
     if contract.agreement_id is None:
-        return TitleFacts(signed_on=contract.signed_at)
+        return TitleFacts(signed_on=contract.signed_at, e_signed=e_signed)
     agreement = uow.agreements.get(contract.agreement_id)
     confessions = uow.negativacoes.documents_of(
         (DocumentKind.CONFISSAO.value,), contract.id, contract.agreement_id
@@ -464,6 +470,7 @@ def title_facts(uow: UnitOfWorkPort, contract: models.Contract) -> TitleFacts:
         agreement_id=contract.agreement_id,
         accepted_on=agreement.accepted_on if agreement is not None else None,
         confession=ArchivedFact(last[0], last[1], last[2].date()) if last else None,
+        e_signed=e_signed,
     )
 
 

@@ -8,6 +8,7 @@ from io import BytesIO
 from app.documents import recovery_sheet
 from app.documents.model import Letterhead
 from app.documents.recovery_sheet import RecoverySheetFacts
+from app.domain.text import parse_int
 from app.errors import EmDiaError, ValidationError
 from app.persistence.records import clinic_info
 from app.persistence.sqlite_files import is_encrypted
@@ -76,10 +77,8 @@ class SecurityService(Service):
 
     def set_idle_lock_minutes(self, text: str) -> int:
         self.require(Permission.USERS)
-        try:
-            minutes = int(str(text).strip())
-        except ValueError:
-            minutes = -1
+        parsed = parse_int(str(text))
+        minutes = -1 if parsed is None else parsed
         if not 0 <= minutes <= MAX_IDLE_MINUTES:
             raise ValidationError.single(
                 "idle_lock_minutes",

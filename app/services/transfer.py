@@ -40,7 +40,7 @@ from app.domain.layouts import (
 from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.services.base import Context, Permission, Service
 from app.services.contracts import ContractService
-from app.services.importers import IMPORTERS, Skip
+from app.services.importers import DUPLICATE, IMPORTERS, Skip
 from app.services.patients import PatientService
 from app.services.ports import UnitOfWorkPort
 from app.tabular import check_suffix, read_table, write_table
@@ -69,6 +69,11 @@ class ImportReport:
 
     def error_lines(self) -> set[int]:
         return {e.line for e in self.errors}
+
+    @property
+    def has_duplicates(self) -> bool:
+        """Some lines were refused only as likely repeats (the user may confirm them)."""
+        return any(e.field == DUPLICATE for e in self.errors)
 
     def skipped_lines(self) -> dict[int, str]:
         return {line: s.reason for s in self.skipped for line in s.lines}
@@ -153,6 +158,7 @@ class TransferService(Service):
         file_name: str = "",
         progress: Progress | None = None,
         cancelled: IsCancelled | None = None,
+        confirm_duplicates: bool = False,
     ) -> ImportReport:
         """Check every line and import them all, or nothing: the transaction is committed only
         when every line was accepted and this is not a ``dry_run`` (``written`` says).
@@ -168,6 +174,7 @@ class TransferService(Service):
         lines = list(records(table, layout.fields, mapping))
         with self.uow() as uow:
             importer = IMPORTERS[kind](self, uow, lines, columns, progress, cancelled)
+            importer.confirm_duplicates = confirm_duplicates
             outcome = importer.run()
             errors = tuple(sorted(outcome.errors.found, key=lambda e: e.line))
             written = not dry_run and not errors

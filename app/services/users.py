@@ -8,9 +8,12 @@ every lockout goes to the audit log; password hashes never do.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
+from app.domain import limits
 from app.domain.access import Role, parse_role
 from app.errors import FieldError, LoginRefused, NotFoundError, ValidationError
 from app.persistence import models
@@ -21,6 +24,20 @@ from app.timeutil import utcnow
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
+LOGIN_REFUSED = (
+    f"Usuário ou senha incorretos. Depois de {MAX_FAILED_ATTEMPTS} tentativas erradas "
+    f"seguidas, o usuário fica bloqueado por {LOCKOUT.seconds // 60} minutos (o administrador "
+    "pode desbloquear antes)."
+)
+
+
+@cache
+def _decoy_hash() -> str:
+    """A hash no user has, checked for an unknown user name: the refusal takes as long as a
+    real wrong password."""
+    return hash_password(secrets.token_hex(16))
+
+
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 
@@ -87,6 +104,11 @@ def check_user_form(form: UserForm) -> tuple[str, str, Role | None, list[FieldEr
         )
     if role is None:
         errors.append(FieldError("role", "Perfil: escolha recepcao, gestor ou admin."))
+    errors += limits.text_errors(
+        [("full_name", form.full_name)],
+        {"full_name": "Nome completo"},
+        {"full_name": limits.COLUMNS["app_user.full_name"]},
+    )
     errors += validate_password(form.password, form.password_confirm, username)
     return username, full_name, role, errors
 
@@ -114,20 +136,21 @@ class UserService(Service):
             return uow.users.count() > 0
 
     def authenticate(self, username: str, password: str) -> Actor:
-        """Check the password; count failures and lock after 5. Returns the user's Actor."""
+        """Check the password; count failures and lock after 5. Returns the user's Actor.
+
+        Every refusal reads the same — an unknown user, a wrong password, the fifth wrong one,
+        a locked or inactive user — and costs the same argon2 check, so the login screen does
+        not tell anyone which user names exist or which one was just locked."""
         name = username.strip().lower()
         with self.uow() as uow:
             row = uow.users.by_username(name)
             if row is None or not row.active:
-                raise LoginRefused("Usuário ou senha incorretos.")
+                verify_password(_decoy_hash(), password)  # the same time as a real check
+                raise LoginRefused(LOGIN_REFUSED)
             now = utcnow()
             if row.locked_until is not None and row.locked_until > now:
-                minutes = max(1, round((row.locked_until - now).total_seconds() / 60))
-                raise LoginRefused(
-                    f"O usuário {row.username} está bloqueado por excesso de tentativas erradas. "
-                    f"Tente de novo em {minutes} minuto(s), ou peça ao administrador para "
-                    "desbloquear."
-                )
+                verify_password(row.password_hash, password)
+                raise LoginRefused(LOGIN_REFUSED)
             if not verify_password(row.password_hash, password):
                 row.failed_attempts += 1
                 if row.failed_attempts >= MAX_FAILED_ATTEMPTS:
@@ -142,16 +165,8 @@ class UserService(Service):
                         {"minutes": LOCKOUT.seconds // 60},
                         actor=_actor(row),
                     )
-                    uow.commit()
-                    raise LoginRefused(
-                        f"Senha errada {MAX_FAILED_ATTEMPTS} vezes: o usuário {row.username} "
-                        f"ficou bloqueado por {LOCKOUT.seconds // 60} minutos."
-                    )
-                left = MAX_FAILED_ATTEMPTS - row.failed_attempts
                 uow.commit()
-                raise LoginRefused(
-                    f"Usuário ou senha incorretos. Restam {left} tentativa(s) antes do bloqueio."
-                )
+                raise LoginRefused(LOGIN_REFUSED)
             row.failed_attempts = 0
             row.locked_until = None
             row.last_login_at = now

@@ -16,6 +16,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def new_clinic(capsys: pytest.CaptureFixture[str], path: Path) -> str:
+    """A clinic's database created by the command line: encrypted, its recovery key said once
+    on stderr (so the commands under test start from an existing clinic)."""
+    code, _, err = run(capsys, "--db", str(path), "clinic", "show")
+    assert code == 0 and "Chave de recuperação" in err, err
+    return str(path)
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "cli.db")

@@ -12,15 +12,16 @@ import pytest
 from openpyxl import load_workbook
 
 from app import cli
-from tests.integration.test_cli import run
+from tests import hostile_xlsx as hostile
+from tests.integration.test_cli import new_clinic, run
 from tests.sheets import EXCEL_PATIENT_HEADER, excel_csv, excel_patients
 
 TODAY = ("--today", "2026-03-16")
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.db")
+def db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    return new_clinic(capsys, tmp_path / "cli.db")
 
 
 def sheet(tmp_path: Path, rows: list[list[str]], name: str = "pacientes.csv") -> str:
@@ -124,6 +125,39 @@ def test_unreadable_files_are_refused_with_exit_1(
     assert info.value.code == 2 and "opção inválida" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "prolog",
+    [hostile.BILLION_LAUGHS, hostile.EXTERNAL_ENTITY],
+    ids=["billion-laughs", "external-entity"],
+)
+def test_an_xlsx_with_entities_is_refused_with_exit_1_not_3(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, prolog: str
+) -> None:
+    path = tmp_path / "entidades.xlsx"
+    rows = [hostile.row(1, hostile.PATIENT_HEADER), hostile.row(2, ("&xxe;", "1"))]
+    path.write_bytes(hostile.xlsx(hostile.sheet(rows, prolog=prolog)))
+    code, out, err = run(capsys, "--db", db, "import", "patients", str(path))
+    assert code == 1, err
+    assert err.startswith("erro: Arquivo 'entidades.xlsx': tem declarações de entidades XML")
+    assert "Traceback" not in out + err
+
+
+def test_an_xlsx_whose_dimension_lies_imports_every_row(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    people = [("Ana Lima Reis", "529.982.247-25"), ("Bia Souza Melo", "")]
+    rows = [hostile.row(1, ("nome", "cpf", "cpf do responsável"))]
+    rows += [hostile.row(2, people[0]), hostile.row(3, (*people[1], "529.982.247-25"))]
+    path = tmp_path / "mentirosa.xlsx"
+    path.write_bytes(hostile.xlsx(hostile.sheet(rows, dimension="A1:B2")))
+    code, _, err = run(capsys, "--db", db, *TODAY, "import", "patients", str(path))
+    assert code == 0, err
+    assert sorted(str(p["name"]) for p in patients_in(capsys, db)) == [
+        "Ana Lima Reis",
+        "Bia Souza Melo",
+    ]
+
+
 def test_templates_are_written_and_import_cleanly(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
@@ -137,8 +171,9 @@ def test_templates_are_written_and_import_cleanly(
 
 
 def test_exports_to_csv_and_xlsx(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    db = str(tmp_path / "demo.db")  # the demo clinic's file is plain: read it directly below
     run(capsys, "--db", db, *TODAY, "demo", "--patients", "15", "--seed", "4")
     # The demo has users: exports are a gestor's report (LGPD), so act as one.
     monkeypatch.setenv("EMDIA_USER", "gestor")

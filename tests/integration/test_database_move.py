@@ -61,6 +61,37 @@ def test_the_whole_clinic_moves_with_its_ids_and_money(
         moved.close()
 
 
+def test_the_longest_text_every_field_accepts_moves_between_engines(
+    services: Services, other_side: str
+) -> None:
+    """SQLite keeps any length; PostgreSQL refuses what does not fit its varchar. Inputs are
+    bounded by the columns, so whatever one engine accepted the other holds too."""
+    from app.domain import limits
+    from app.domain.patients import TEXT_LENGTHS
+
+    services.clinic.update(
+        {
+            "name": "C" * limits.COLUMNS["clinic.legal_name"],
+            "address": "R" * limits.COLUMNS["clinic.address"],
+            "city": "x" * limits.COLUMNS["clinic.city"],
+            "cro": "9" * limits.COLUMNS["clinic.cro"],
+        }
+    )
+    longest = PatientForm(
+        name="Ana " + "L" * (TEXT_LENGTHS["name"] - 4),
+        cpf="529.982.247-25",
+        street="R" * TEXT_LENGTHS["street"],
+        number="1" * TEXT_LENGTHS["number"],
+        complement="c" * TEXT_LENGTHS["complement"],
+        district="d" * TEXT_LENGTHS["district"],
+        city="x" * TEXT_LENGTHS["city"],
+        notes="n" * TEXT_LENGTHS["notes"],
+    )
+    services.patients.create(longest)
+    report = services.database.copy_to(other_side)
+    assert report.counts["patient"] == 1 and report.counts["clinic"] == 1
+
+
 def links(services: Services) -> list[tuple[int, int, int | None]]:
     """(payment, its estorno, what the estorno says it reverses) for every reversed payment."""
     payment = models.Payment.__table__

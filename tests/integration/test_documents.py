@@ -229,10 +229,13 @@ def test_every_document_is_archived_with_its_hash_and_never_overwritten(
     listed = services.archive.for_patient(2)  # the patient…
     assert [d.id for d in listed] == [second.id, first.id]
     assert [d.id for d in services.archive.for_patient(1)] == [second.id, first.id]  # …payer
-    assert services.archive.archived_file(first.id) == Path(first.file_path)
+    # A plain clinic's viewer opens the archived file itself.
+    assert services.archive.viewable_file(first.id) == Path(first.file_path)
     Path(first.file_path).write_bytes(b"%PDF-1.4 altered")
     with pytest.raises(EmDiaError, match="SHA-256"):
-        services.archive.archived_file(first.id)
+        services.archive.viewable_file(first.id)
+    with pytest.raises(EmDiaError, match="SHA-256"):
+        services.archive.archived_bytes(first.id)
 
 
 def test_notification_is_refused_when_nothing_is_late(services: Services) -> None:

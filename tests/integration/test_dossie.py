@@ -40,8 +40,8 @@ def test_the_dossie_holds_the_summary_every_document_and_their_hashes(
     assert len([n for n in names if n.startswith("documentos/")]) == 2
     # The summary is archived like any other document, with its SHA-256.
     assert result.summary.kind == "dossie"
-    archived = staff.archive.archived_file(result.summary.id)
-    assert hashlib.sha256(archived.read_bytes()).hexdigest() == result.summary.sha256
+    archived = staff.archive.archived_bytes(result.summary.id)
+    assert hashlib.sha256(archived).hexdigest() == result.summary.sha256
     # A second export never overwrites the first.
     again = staff.dossie.export(ids["ana"], tmp_path / "saida")
     assert again.path != result.path and result.path.exists()

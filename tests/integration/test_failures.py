@@ -13,6 +13,7 @@ from sqlalchemy import event
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.limits import NOTE
 from app.domain.patients import PatientForm
 from app.errors import ConflictError, DatabaseError, KeyRequired
 from app.security import unlock
@@ -64,7 +65,8 @@ def test_disk_full_refuses_the_write_and_keeps_what_was_saved(
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
     with pytest.raises(DatabaseError, match=r"disco .* está cheio"):
-        services.patients.create(PatientForm(name="Pedro Souza", cpf=CPFS[1], notes="x" * 200_000))
+        # The longest notes a patient may have need more pages than the disk has left.
+        services.patients.create(PatientForm(name="Pedro Souza", cpf=CPFS[1], notes="x" * NOTE))
     event.remove(services.engine, "connect", tiny_disk)
     services.engine.dispose()
     assert [p.name for p in services.patients.search("")] == ["Maria da Silva"]

@@ -318,6 +318,32 @@ def test_payment_problems_are_explained(services: Services, tmp_path: Path) -> N
     assert [s.lines for s in report.skipped] == [(4,)]
 
 
+def test_two_identical_payment_lines_are_a_likely_duplicate_until_confirmed(
+    services: Services, tmp_path: Path
+) -> None:
+    contract_id = contract_for(services, tmp_path)
+    paid_before = len(services.contracts.get(contract_id).payments)
+    text = (
+        "contrato;cpf;data do pagamento;valor;forma\n"
+        f"C-7;{cpf(21)};16/03/2026;150,00;PIX\n"
+        f"C-7;{cpf(21)};16/03/2026;150,00;PIX\n"
+    )
+    path = write(tmp_path, "p.csv", text)
+    report = do_import(services, "payments", path)
+    assert [str(e) for e in report.errors] == [
+        "linha 3: Pagamento repetido? Esta linha é igual à linha 2 (contrato C-7, R$ 150,00 em "
+        "16/03/2026). Se foram mesmo dois pagamentos, confirme que as linhas repetidas são "
+        "pagamentos diferentes; senão, apague a repetida."
+    ]
+    assert report.has_duplicates and not report.written
+    assert len(services.contracts.get(contract_id).payments) == paid_before  # nothing applied
+    table = services.transfer.read(path)
+    mapping = services.transfer.suggest("payments", table)
+    confirmed = services.transfer.run("payments", table, mapping, confirm_duplicates=True)
+    assert confirmed.written and confirmed.created == {"payments": 2}
+    assert len(services.contracts.get(contract_id).payments) == paid_before + 2
+
+
 # --- exports and the round trip -----------------------------------------------------------
 
 

@@ -99,3 +99,32 @@ def test_frozen_refusal_is_polite(frozen: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "2 %" in result.stderr
+
+
+def test_frozen_emdia_checks_a_signed_pdf_offline(frozen: Path, tmp_path: Path) -> None:
+    """pyHanko and its validation modules are inside the bundle: a contract the demo printed,
+    signed with a throw-away authority, is received, and its root trusted by the gestor."""
+    from tests.signing import Authority, sign
+
+    home, db = tmp_path / "home", str(tmp_path / "clinica.db")
+    assert run(frozen, home, "--db", db, "demo", "--patients", "12").returncode == 0
+    desk = {"EMDIA_USER": "recepcao", "EMDIA_PASSWORD": "demo"}
+    printed = run(
+        frozen, home, "--db", db, "documents", "contrato", "--contract", "1",
+        "--out", str(tmp_path / "saida"), "--json", **desk,
+    )  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    authority = Authority()
+    signed = tmp_path / "assinado.pdf"
+    pdf = Path(json.loads(printed.stdout)[0]["path"]).read_bytes()
+    signed.write_bytes(sign(pdf, authority.person("FULANO DE TAL", "52998224725"), authority))
+    root = tmp_path / "raiz.pem"
+    root.write_bytes(authority.root.pem)
+    trusted = run(frozen, home, "--db", db, "trust", "add", str(root),
+                  EMDIA_USER="gestor", EMDIA_PASSWORD="demo")  # fmt: skip
+    assert trusted.returncode == 0, trusted.stderr
+    received = run(frozen, home, "--db", db, "documents", "signed", str(signed), "--json", **desk)
+    assert received.returncode == 0, received.stderr
+    report = json.loads(received.stdout)
+    assert report["intact"] and report["covers_original"] and report["trusted"]
+    assert report["signer_cpf"] == "52998224725"

@@ -174,3 +174,39 @@ def test_exports_from_settings_and_the_patients_list(
     wizard = view.findChild(ImportWizard)
     assert wizard is not None and wizard.isVisible() and wizard.kind == "patients"
     wizard.reject()
+
+
+def test_repeated_payment_lines_wait_for_the_user_to_say_they_are_different(
+    qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    from tests.integration.test_transfer import CONTRACTS, do_import, write
+    from tests.sheets import cpf
+
+    do_import(services, "contracts", write(tmp_path, "c.csv", CONTRACTS.format(a=cpf(21))))
+    [contract] = services.contracts.search("", 0, 1)
+    paid_before = len(services.contracts.get(contract.id).payments)
+    line = f"C-7;{cpf(21)};16/03/2026;150,00;PIX\n"
+    sheet = write(tmp_path, "p.csv", "contrato;cpf;data do pagamento;valor;forma\n" + line * 2)
+    wizard = open_wizard(qtbot, services, "payments")
+    replace_text(qtbot, wizard.file_page.path, str(sheet))
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.format_page, timeout=10_000)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: wizard.report is not None and not wizard.busy, timeout=20_000)
+    assert (
+        check.model.index(0, 2)
+        .data()
+        .startswith("Pagamento repetido? Esta linha é igual à linha 2")
+    )
+    assert check.confirm_duplicates.isVisible()
+    assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
+    tick(qtbot, check.confirm_duplicates)
+    qtbot.waitUntil(
+        lambda: wizard.report is not None and wizard.report.ok and not wizard.busy,
+        timeout=20_000,
+    )
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        click(qtbot, wizard, QWizard.WizardButton.CommitButton)
+    assert len(services.contracts.get(contract.id).payments) == paid_before + 2

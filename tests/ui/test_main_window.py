@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from ui.main_window import MainWindow
-from ui.views.placeholder import PlaceholderView
+from ui.views.reports.section import ReportsSection
 
 
 def make_window(qtbot: QtBot, services: Services) -> MainWindow:
@@ -32,13 +32,14 @@ def test_navigation_has_the_sections_the_product_keeps(qtbot: QtBot, services: S
     assert window.stack.currentWidget() is window.patients
 
 
-def test_unbuilt_sections_say_so_plainly(qtbot: QtBot, services: Services) -> None:
+def test_relatorios_opens_on_todays_cash_closing(qtbot: QtBot, services: Services) -> None:
     window = make_window(qtbot, services)
-    for name in ("Relatórios",):
-        view = window.show_section(name)
-        assert isinstance(view, PlaceholderView)
-        texts = " ".join(label.text() for label in view.findChildren(QLabel))
-        assert "ainda não está pronta" in texts
+    with qtbot.waitSignal(window.reports_view.loaded, timeout=10_000):
+        view = window.show_section("Relatórios")
+    assert isinstance(view, ReportsSection)
+    assert view.result is not None and view.result.view.title == "Fechamento de caixa"
+    texts = " ".join(label.text() for label in view.findChildren(QLabel))
+    assert "ainda não está pronta" not in texts
 
 
 def test_cobranca_opens_on_todays_list(qtbot: QtBot, services: Services) -> None:

@@ -188,3 +188,16 @@ def test_a_new_responsavel_is_asked_where_they_live(qtbot: QtBot, services: Serv
         "SP",
         "13270000",
     )
+
+
+def test_a_pasted_control_character_is_refused_next_to_the_field_and_nothing_saved(
+    qtbot: QtBot, services: Services
+) -> None:
+    dialog = open_dialog(qtbot, services)
+    dialog.name.insert("Maria\x07 da Silva")  # what a paste from another program can carry
+    type_text(qtbot, dialog.cpf, "529.982.247-25")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert "caractere de controle invisível (U+0007)" in error_text(dialog, "name")
+    assert services.patients.count() == 0

@@ -135,6 +135,26 @@ def test_a_promise_without_a_date_is_refused_next_to_the_field(
     assert "Pedro Souza" in names(today)
 
 
+def test_a_promise_above_the_debt_is_asked_before_it_is_logged(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    _window, today = open_today(qtbot, services)
+    select(qtbot, today, "Maria da Silva")
+    type_text(qtbot, today.detail.promise_date, "18/03/2026")
+    replace_text(qtbot, today.detail.promise_amount, "30.000,00")
+    asked: list[str] = []
+    today.detail.confirm_above_debt = lambda question: asked.append(question) or False
+    qtbot.mouseClick(today.detail.promise_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].startswith("Valor prometido: R$ 30.000,00 é mais do que a dívida")
+    assert "Maria da Silva" in names(today)  # "não": nothing logged
+    assert services.contacts.history(debtors["maria"]) == []
+    today.detail.confirm_above_debt = lambda question: True
+    qtbot.mouseClick(today.detail.promise_button, Qt.MouseButton.LeftButton)
+    assert "Maria da Silva" not in names(today)
+    [logged] = services.contacts.history(debtors["maria"])
+    assert logged.promise == "R$ 30.000,00 até 18/03/2026 (pendente)"
+
+
 def test_rows_outside_the_rules_say_why_and_cannot_be_sent(
     qtbot: QtBot, services: Services, debtors: dict[str, int]
 ) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from app.adapters.business_days import business_calendar
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
@@ -23,6 +23,7 @@ from app.domain.negativacao import (
     readiness,
     removal_deadline,
 )
+from app.domain.signatures import SignedDocument
 
 DUE = date(2026, 1, 10)
 TODAY = date(2026, 3, 16)
@@ -94,6 +95,59 @@ def test_the_titulo_of_an_acordo_is_its_accepted_confissao() -> None:
     accepted = item(readiness(facts(title=confessed), TODAY), CheckKey.TITLE)
     assert accepted.ok
     assert accepted.why == ("confissão de dívida do acordo 4, aceito em 01/03/2026 (documento 9)")
+
+
+def e_signed(document_id: int = 12, kind: str = "contrato", **changes: object) -> SignedDocument:
+    """A copy of the título the debtor signed on gov.br (chain not verified offline)."""
+    base = SignedDocument(
+        document_id=document_id,
+        original_document_id=1,
+        original_kind=kind,
+        contract_id=7,
+        agreement_id=None,
+        patient_id=3,
+        file_sha256="ab" * 32,
+        signer_name="ANA SOUZA",
+        signer_cpf="11144477735",
+        signed_at=datetime(2026, 3, 14, 15, 30),
+        intact=True,
+        valid=True,
+        covers_original=True,
+        trusted=False,
+        matches_debtor=True,
+        notes=(),
+        verified_at=datetime(2026, 3, 15, 9, 0),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_a_titulo_the_debtor_signed_electronically_proves_the_debt_without_witnesses() -> None:
+    unsigned_paper = TitleFacts(signed_on=None, e_signed=[e_signed()])
+    check = item(readiness(facts(title=unsigned_paper), TODAY), CheckKey.TITLE)
+    assert check.ok
+    assert check.why == (
+        "contrato assinado eletronicamente pelo devedor, ANA SOUZA, em 14/03/2026 (documento "
+        "12; sem testemunhas, CPC art. 784 §4)"
+    )
+    confissao = e_signed(13, "confissao", signed_at=None)
+    both = TitleFacts(signed_on=None, e_signed=[e_signed(), confissao])
+    check = item(readiness(facts(title=both), TODAY), CheckKey.TITLE)
+    assert check.why.startswith("confissão de dívida assinada eletronicamente pelo devedor, ")
+    assert "documento 13;" in check.why
+
+
+def test_a_signature_by_someone_else_or_not_intact_is_not_the_debtors() -> None:
+    for bad in (
+        e_signed(matches_debtor=False),
+        e_signed(intact=False),
+        e_signed(valid=False),
+        e_signed(covers_original=False),
+    ):
+        unsigned_paper = TitleFacts(signed_on=None, e_signed=[bad])
+        assert not item(readiness(facts(title=unsigned_paper), TODAY), CheckKey.TITLE).ok
+        on_paper = TitleFacts(signed_on=date(2025, 12, 1), e_signed=[bad])
+        check = item(readiness(facts(title=on_paper), TODAY), CheckKey.TITLE)
+        assert check.ok and check.why == "contrato assinado em 01/12/2025"
 
 
 def test_debtor_needs_cpf_and_full_address() -> None:

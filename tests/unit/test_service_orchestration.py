@@ -37,7 +37,7 @@ from app.services.clinic import ClinicService
 from app.services.indexes import IndexService
 from app.services.patients import PatientService
 from app.services.payments import PaymentService
-from app.services.users import UserForm, UserService
+from app.services.users import LOGIN_REFUSED, UserForm, UserService
 from tests.fakes import FakeDatabase, FakeUnitOfWork, audit_lines
 
 TODAY = date(2026, 3, 16)
@@ -273,18 +273,13 @@ def test_wrong_passwords_are_counted_and_the_fifth_locks_the_user_audited(
     for attempt in range(1, 5):
         with pytest.raises(LoginRefused) as caught:
             users.authenticate("recepcao", "senha-errada")
-        left = 5 - attempt
-        assert caught.value.message == (
-            f"Usuário ou senha incorretos. Restam {left} tentativa(s) antes do bloqueio."
-        )
+        assert caught.value.message == LOGIN_REFUSED
         # The refusal still writes the counter: closing the window does not reset it.
         assert user(staff, "recepcao").failed_attempts == attempt
     assert audit_lines(staff) == []
     with pytest.raises(LoginRefused) as caught:
         users.authenticate("RECEPCAO ", "senha-errada")
-    assert caught.value.message == (
-        "Senha errada 5 vezes: o usuário recepcao ficou bloqueado por 5 minutos."
-    )
+    assert caught.value.message == LOGIN_REFUSED  # locked, and not told whom
     row = user(staff, "recepcao")
     assert (row.failed_attempts, row.locked_until) == (0, NOW + timedelta(minutes=5))
     # Audited as the user who was locked (nobody was logged in to act).
@@ -292,10 +287,23 @@ def test_wrong_passwords_are_counted_and_the_fifth_locks_the_user_audited(
     assert staff.all(models.AuditLog)[0].user_id == 3
     with pytest.raises(LoginRefused) as caught:
         users.authenticate("recepcao", PASSWORD)  # even the right password waits
-    assert caught.value.message == (
-        "O usuário recepcao está bloqueado por excesso de tentativas erradas. Tente de novo em "
-        "5 minuto(s), ou peça ao administrador para desbloquear."
-    )
+    assert caught.value.message == LOGIN_REFUSED
+    assert user(staff, "recepcao").locked_until == NOW + timedelta(minutes=5)
+
+
+def test_the_lockout_answers_the_same_for_unknown_users_and_wrong_passwords(
+    staff: FakeDatabase, tmp_path: Path
+) -> None:
+    """Telling them apart would tell an attacker which user names exist (and which one was
+    just locked)."""
+    users = service(UserService, staff, NOBODY, tmp_path)
+    answers = {}
+    for name in ("recepcao", "fulano"):
+        for _ in range(7):  # before, at and after the fifth wrong try
+            with pytest.raises(LoginRefused) as caught:
+                users.authenticate(name, "senha-errada")
+            answers.setdefault(name, []).append(caught.value.message)
+    assert answers["recepcao"] == answers["fulano"] == [LOGIN_REFUSED] * 7
 
 
 def test_the_right_password_logs_in_and_clears_the_count(

@@ -1,4 +1,5 @@
-"""Documentos: notifications in batch, and the archive of every PDF ever generated.
+"""Documentos: notifications in batch, the archive of every PDF ever generated, and the signed
+PDFs patients send back (*Receber documento assinado*).
 
 The batch runs in the background (``ui.ops``) with a progress bar and Cancelar; the window
 stays usable meanwhile, and a summary says what was generated, what was skipped and why.
@@ -26,6 +27,7 @@ from app.services.documents.batch import BatchResult, DocumentBatchService
 from ui import ops
 from ui.documents import DocumentDesk, act_on
 from ui.models.documents_model import DocumentTableModel
+from ui.signing import SignatureDesk
 from ui.widgets.buttons import push_button
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
@@ -42,12 +44,15 @@ class DocumentsView(QWidget):
         archive: DocumentArchiveService,
         desk: DocumentDesk | None = None,
         parent: QWidget | None = None,
+        *,
+        signing: SignatureDesk | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("DocumentsView")
         self.batch = batch
         self.archive = archive
         self.desk = desk or DocumentDesk(archive, self)
+        self.signing = signing
         self.last_result: BatchResult | None = None
 
         title = QLabel(self.tr("Documentos"))
@@ -117,6 +122,13 @@ class DocumentsView(QWidget):
         for button in (self.open_button, self.print_button, self.folder_button):
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
+        self.receive_button = push_button(
+            "receiveSigned", self.tr("Receber documento assinado…"), self.receive_signed
+        )
+        self.receive_button.setVisible(self.signing is not None)
+        buttons.addWidget(self.receive_button)
+        if self.signing is not None:
+            self.signing.finished.connect(lambda _result: self.run_search())
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
@@ -148,6 +160,11 @@ class DocumentsView(QWidget):
 
     def open_selected(self) -> None:
         act_on(self.status, self.desk.open, self.selected_id(), self.tr("Aberto: {result}"))
+
+    def receive_signed(self) -> None:
+        """A PDF a patient signed and sent back: checked and archived beside its original."""
+        if self.signing is not None:
+            self.signing.receive(self, self.status)
 
     def open_selected_folder(self) -> None:
         act_on(self.status, self.desk.open_folder, self.selected_id(), self.tr("Pasta: {result}"))

@@ -278,10 +278,17 @@ class SecurityView(QWidget):
         def job(progress: Progress, _cancelled: IsCancelled) -> BackupReport:
             return backups.restore(path, secret, progress=progress)
 
-        def done(_report: BackupReport) -> None:
-            self.reopen_requested.emit(
-                self.tr("Backup restaurado. O banco anterior foi guardado na pasta de backups.")
+        def done(report: BackupReport) -> None:
+            message = self.tr(
+                "Backup restaurado. O banco anterior foi guardado na pasta de backups."
             )
+            if report.recovery_code:
+                message += self.tr(
+                    "\n\nO backup não era criptografado; o banco restaurado agora é, com uma chave "
+                    "nova. Chave de recuperação (anote e guarde fora da clínica; ela não será "
+                    "mostrada de novo):\n{code}"
+                ).format(code=report.recovery_code)
+            self.reopen_requested.emit(message)
 
         ops.start(self, job, on_success=done, progress=self.tr("Restaurando…"))
 

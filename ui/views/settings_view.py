@@ -1,5 +1,6 @@
 """Configurações: what is left to set up (Primeiros passos, first while anything is), the
-clinic's identification and charge policy, the régua, users and backups, and the audit log."""
+clinic's identification and charge policy, the régua, users and backups, the audit log, the
+database, and the certificates trusted for electronic signatures."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from ui.views.first_steps import FirstStepsPanel
 from ui.views.placeholder import PlaceholderView
 from ui.views.regua_settings import ReguaSettings
 from ui.views.transfer_panel import TransferPanel
+from ui.views.trust_tab import TrustTab
 from ui.widgets.form import FieldErrors, error_label
 from ui.widgets.index_editor import IndexEditor
 
@@ -216,6 +218,8 @@ class SettingsView(QWidget):
         self.tabs.addTab(self.audit, self.tr("Auditoria"))
         self.database_tab = DatabaseTab(services.database)
         self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
+        self.trust = TrustTab(services.trust)
+        self.tabs.addTab(self.trust, self.tr("Certificados confiáveis"))
         self.first_steps = FirstStepsPanel(services.clinic)
         self.tabs.insertTab(0, self.first_steps, self.tr("Primeiros passos"))
         self.first_steps.go.connect(self.open_step)
@@ -249,6 +253,10 @@ class SettingsView(QWidget):
     def database_tab_index(self) -> int:
         return self.tabs.indexOf(self.database_tab)
 
+    @property
+    def trust_tab(self) -> int:
+        return self.tabs.indexOf(self.trust)
+
     def open_step(self, step: str) -> None:
         """A line of Primeiros passos: the tab where it is done (the field, for PIX)."""
         targets: dict[str, QWidget] = {
@@ -276,6 +284,7 @@ class SettingsView(QWidget):
         self.tabs.setTabVisible(self.security_tab, can_admin)
         self.tabs.setTabVisible(self.audit_tab, can_audit)
         self.tabs.setTabVisible(self.database_tab_index, can_admin)
+        self.tabs.setTabVisible(self.trust_tab, can_settings)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
         self.first_steps.load()
@@ -283,5 +292,6 @@ class SettingsView(QWidget):
     def _tab_opened(self, index: int) -> None:
         widget = self.tabs.widget(index)
         load = getattr(widget, "load", None)
-        if widget in (self.first_steps, self.regua, self.security, self.audit) and callable(load):
+        opens = (self.first_steps, self.regua, self.security, self.audit, self.trust)
+        if widget in opens and callable(load):
             load()

@@ -33,6 +33,7 @@ class AgreementsPanel(QWidget):
     changed = Signal()  # an acordo was accepted: contracts and installments changed
     document_generated = Signal(object)  # ArchivedDocument (the confissão)
     credit_check_requested = Signal()
+    signing_requested = Signal(int)  # the acordo whose confissão goes for signing
 
     def __init__(
         self,
@@ -46,18 +47,24 @@ class AgreementsPanel(QWidget):
         self.documents = documents
         self.patient_id: int | None = None
         self.views: list[AgreementView] = []
+        self.signed: dict[int, str] = {}  # acordo → "assinado eletronicamente por …"
         self.model = RowsTableModel(
             ("Acordo", "Data", "Situação", "Dívida", "Desconto", "Total", "Plano", "Contrato",
-             "Não cumprido em"),
+             "Não cumprido em", "Assinatura"),
             right_aligned=(3, 4, 5),
         )  # fmt: skip
-        self.table = make_table(self.model, "agreements", (60, 85, 190, 100, 90, 100, 70, 70))
+        self.table = make_table(self.model, "agreements", (60, 85, 190, 100, 90, 100, 70, 70, 110))
         self.approve_button = QPushButton(self.tr("Aprovar desconto"))
         self.approve_button.setObjectName("approveAgreement")
         self.accept_button = QPushButton(self.tr("Aceitar acordo"))
         self.accept_button.setObjectName("acceptAgreement")
         self.confession_button = QPushButton(self.tr("Imprimir confissão"))
         self.confession_button.setObjectName("confession")
+        self.signing_button = QPushButton(self.tr("Enviar para assinatura…"))
+        self.signing_button.setObjectName("sendConfession")
+        self.signing_button.setToolTip(
+            self.tr("Salva a confissão em PDF para o devedor assinar no gov.br ou com e-CPF.")
+        )
         self.credit_button = QPushButton(self.tr("Registrar consulta de crédito…"))
         self.credit_button.setObjectName("creditCheck")
         self.status = QLabel()
@@ -72,6 +79,7 @@ class AgreementsPanel(QWidget):
             self.approve_button,
             self.accept_button,
             self.confession_button,
+            self.signing_button,
             self.credit_button,
         ):
             row.addWidget(button)
@@ -83,6 +91,7 @@ class AgreementsPanel(QWidget):
         self.approve_button.clicked.connect(lambda: self._act(self.service.approve))
         self.accept_button.clicked.connect(self.accept_selected)
         self.confession_button.clicked.connect(self.print_confession)
+        self.signing_button.clicked.connect(self._request_signing)
         self.credit_button.clicked.connect(self.credit_check_requested.emit)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 
@@ -128,6 +137,7 @@ class AgreementsPanel(QWidget):
                 ("entrada + " if v.down_payment_cents else "") + f"{v.count}x",
                 str(v.contract_id or ""),
                 format_date(v.broken_on),
+                self.signed.get(v.id, ""),
             ],
             key=v.id,
             colour=STATUS_COLOURS.get(v.status_key),
@@ -154,6 +164,7 @@ class AgreementsPanel(QWidget):
             else self.tr("O paciente concordou: gera o contrato do acordo e a confissão.")
         )
         self.confession_button.setEnabled(view is not None and view.contract_id is not None)
+        self.signing_button.setEnabled(self.confession_button.isEnabled())
 
     def _act(self, action: Callable[[int], AgreementView]) -> None:
         view = self.selected()
@@ -180,6 +191,19 @@ class AgreementsPanel(QWidget):
         ids = [v.id for v in self.views]
         if agreement_id in ids:
             self.table.selectRow(ids.index(agreement_id))
+
+    def show_signatures(self, signed: dict[int, str]) -> None:
+        """Which acordos' confissões came back signed electronically (acordo → its note)."""
+        self.signed = signed
+        current = self.selected()
+        self.model.set_rows([self._row(v) for v in self.views])
+        if current is not None:
+            self.select(current.id)
+
+    def _request_signing(self) -> None:
+        view = self.selected()
+        if view is not None:
+            self.signing_requested.emit(view.id)
 
     def print_confession(self) -> ArchivedDocument | None:
         view = self.selected()

@@ -3,6 +3,8 @@ size (plain Core columns, IN lists in chunks, covering indexes) and timed by ``b
 
 - ``receivables``  open installments, settlements and the patient facts the worklist ("Cobrança
   de hoje", Inadimplentes) and the dashboard read (``uow.receivables``)
+- ``reconciliation``  the payers, open debts and unlinked desk payments a bank statement's
+  credits are matched against (``uow.reconciliation``)
 
 Like the repositories, they run inside the unit of work's session and return the domain's frozen
 dataclasses; services see them through ``app.services.ports.ReceivablesPort``.

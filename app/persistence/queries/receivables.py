@@ -22,6 +22,7 @@ from app.persistence import models
 from app.persistence.repositories._sql import (
     IN_LIMIT,
     Repository,
+    allocation_money,
     chunks,
     effective,
     end_of,
@@ -288,7 +289,7 @@ class ReceivablesQueries(Repository):
                 pr.created_at < end_of(as_of),
             ),
         )
-        paid = self._promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
+        paid = self.promise_payments([(r[0], r[1].date(), r[2]) for r in rows], as_of)
         return grouped(
             (
                 pid,
@@ -301,7 +302,7 @@ class ReceivablesQueries(Repository):
             )
         )
 
-    def _promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
+    def promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
         """For each (person, made on, promised on): the money that person paid from the day
         the promise was made to the promised day (or ``as_of``), on contracts where they are
         the patient or the responsável financeiro. One query per chunk of people."""
@@ -423,15 +424,8 @@ class ReceivablesQueries(Repository):
         """Money received in [start, end] for installments already overdue when paid (every
         component the payment extinguished, minus what was forgiven), and how many payments."""
         i, a, p = models.Installment, models.PaymentAllocation, models.Payment
-        money = (
-            a.principal_cents
-            + a.fine_cents
-            + a.interest_cents
-            + a.correction_cents
-            - a.discount_cents
-        )
         stmt = (
-            select(func.coalesce(func.sum(money), 0), func.count(func.distinct(p.id)))
+            select(func.coalesce(func.sum(allocation_money()), 0), func.count(func.distinct(p.id)))
             .select_from(p)
             .join(a, a.payment_id == p.id)
             .join(i, i.id == a.installment_id)
@@ -471,7 +465,7 @@ class ReceivablesQueries(Repository):
             .order_by(pr.promised_on, pt.name_search)
         )
         rows = self._run(stmt).all()
-        paid = self._promise_payments([(r[0], r[4].date(), r[2]) for r in rows], as_of)
+        paid = self.promise_payments([(r[0], r[4].date(), r[2]) for r in rows], as_of)
         return [
             PromiseDue(
                 patient_id=pid,

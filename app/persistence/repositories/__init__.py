@@ -16,6 +16,7 @@ see them through the ports of ``app.services.ports``.
 - ``users``         the people who log in
 - ``audit``         the append-only audit log
 - ``indexes``       correction index tables (IPCA) and charge policies built from them
+- ``bank``          the clinic's bank accounts and the credits of imported statements
 - ``personal_data`` everything about one person, for the LGPD (copy, anonymisation)
 - ``_sql``          SQL pieces shared by the modules above and the read models (private)
 

@@ -81,6 +81,14 @@ def settlement_columns() -> tuple[Any, ...]:
     )
 
 
+def allocation_money() -> Any:
+    """What an allocation brought in: every component it extinguished minus what was forgiven."""
+    a = models.PaymentAllocation
+    return (
+        a.principal_cents + a.fine_cents + a.interest_cents + a.correction_cents - a.discount_cents
+    )
+
+
 def effective(p: type[models.Payment]) -> tuple[Any, ...]:
     """A payment that counts: neither an estorno nor reversed by one."""
     return (p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None))

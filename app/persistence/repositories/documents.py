@@ -3,6 +3,7 @@ needs that no other screen reads."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
@@ -15,6 +16,21 @@ from app.persistence.repositories._sql import Repository, escape_like, search_to
 class DocumentRepository(Repository):
     def add(self, row: models.Document, *, flush: bool = True) -> models.Document:
         return self._add(row, flush=flush)
+
+    def unsealed_files(self, sealed_suffix: str) -> list[tuple[int, str, str]]:
+        """``(id, file_path, sha256)`` of archived files not yet sealed (their path does not end
+        in ``sealed_suffix``): a clinic encrypted after it had generated documents."""
+        d = models.Document
+        stmt = select(d.id, d.file_path, d.sha256).where(
+            d.file_path.not_like(f"%{escape_like(sealed_suffix)}", escape="\\")
+        )
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.session.execute(stmt)]
+
+    def move_file(self, document_id: int, file_path: str) -> None:
+        """The same document, now in ``file_path`` (sealed in place of the plain file)."""
+        row = self.session.get(models.Document, document_id)
+        if row is not None:
+            row.file_path = file_path
 
     def get(self, document_id: int) -> ArchivedDocument | None:
         stmt = self._listing().where(models.Document.id == document_id)
@@ -35,6 +51,8 @@ class DocumentRepository(Repository):
             d.as_of,
             d.sha256,
             d.file_path,
+            d.agreement_id,
+            d.original_document_id,
         ).outerjoin(pt, pt.id == d.patient_id)
         return cast(Select[Any], stmt)
 
@@ -51,7 +69,15 @@ class DocumentRepository(Repository):
             as_of=row[7],
             sha256=row[8],
             file_path=row[9],
+            agreement_id=row[10],
+            original_document_id=row[11],
         )
+
+    def by_sha256(self, digests: Collection[str]) -> list[ArchivedDocument]:
+        """Archived documents with one of these SHA-256 hashes, oldest first."""
+        d = models.Document
+        stmt = self._listing().where(d.sha256.in_(sorted(set(digests)))).order_by(d.id)
+        return [self._archived(r) for r in self.session.execute(stmt)]
 
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
         """Documents about the patient or about contracts they pay for (responsável)."""

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from app.domain import limits
 from app.domain.catalog import ContactOutcome, label
 from app.domain.contacts import parse_channel, parse_outcome
 from app.domain.dates import format_date, parse_date
+from app.domain.law import contract_debt
 from app.domain.money import format_brl, parse_money_field
 from app.domain.promises import (
     PROMISE_STATUS_LABELS,
@@ -52,6 +54,8 @@ class OutcomeForm:
     note: str = ""
     message_text: str = ""
     together: tuple[int, ...] = ()
+    # The person confirmed a promise larger than today's debt (paying parcelas ahead).
+    confirm_above_debt: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,16 +107,22 @@ class ContactLogService(Service):
         records the promise. The row leaves today's list. The contact rules are not enforced
         here: the log says what happened, even a call the patient made on a Sunday."""
         self.require(Permission.MESSAGES)
-        patients = tuple(dict.fromkeys((form.patient_id, *form.together)))
-        drafts = {pid: self.drafts.draft_for(pid) for pid in patients}
+        drafts = self._drafts(form)
+        patients = tuple(drafts)
         checked = self._check(form, drafts)
         with self.uow() as uow:
             ids: list[int] = []
             promise_id: int | None = None
             for pid in patients:
+                self._check_contract(uow, pid, checked.contracts[pid])
+            if checked.promise_shares and not form.confirm_above_debt:
+                promised = sum(checked.promise_shares.values())
+                above = self._above_debt(uow, checked.contracts, promised, self.clock.today())
+                if above is not None:
+                    raise ValidationError.single("promise_amount", above)
+            for pid in patients:
                 draft = drafts[pid]
                 contract_id = checked.contracts[pid]
-                self._check_contract(uow, pid, contract_id)
                 same_step = draft is not None and draft.step_key == checked.step_key
                 log = uow.collection.add_contact(
                     models.ContactLog(
@@ -157,6 +167,11 @@ class ContactLogService(Service):
             tuple(ids),
         )
 
+    def _drafts(self, form: OutcomeForm) -> dict[int, MessageDraft | None]:
+        """Each patient of the conversation (the form's first) → the message due today."""
+        patients = dict.fromkeys((form.patient_id, *form.together))
+        return {pid: self.drafts.draft_for(pid) for pid in patients}
+
     def _check(self, form: OutcomeForm, drafts: dict[int, MessageDraft | None]) -> _Checked:
         """Every problem of the form at once (ValidationError), or what to write."""
         outcome = parse_outcome(form.outcome)
@@ -174,10 +189,7 @@ class ContactLogService(Service):
         step_key = form.step_key or (draft.step_key if draft else "")
         if step_key and step_key not in {s.key for s in DEFAULT_STEPS}:
             errors.append(FieldError("step", f"Passo: '{step_key}' não existe na régua."))
-        contracts: dict[int, int | None] = {
-            pid: (d.contract_id if d is not None else None) for pid, d in drafts.items()
-        }
-        contracts[form.patient_id] = form.contract_id or (draft.contract_id if draft else None)
+        contracts = self._contracts(form, drafts)
         promised_on: date | None = None
         shares: dict[int, int] = {}
         if outcome is ContactOutcome.PROMISED:
@@ -188,9 +200,70 @@ class ContactLogService(Service):
             promised_on, cents = self._promise(form, sum(asked.values()), errors)
             if cents is not None:
                 shares = dict(zip(asked, split_promise(cents, list(asked.values())), strict=True))
+        elif form.promise_date.strip() or form.promise_amount.strip():
+            errors.append(
+                FieldError(
+                    "promise_amount" if form.promise_amount.strip() else "promise_date",
+                    "Promessa: data e valor prometidos só valem com o resultado 'prometeu' — "
+                    "escolha esse resultado ou deixe a promessa em branco.",
+                )
+            )
+        problem = limits.text_problem(form.note, "Observação", limits.NOTE)
+        if problem is not None:
+            errors.append(FieldError("note", problem))
         if errors:
             raise ValidationError(errors)
         return _Checked(outcome, channel, step_key, contracts, promised_on, shares)
+
+    def promise_above_debt(self, form: OutcomeForm) -> str | None:
+        """The question to ask before logging ``form``'s promise when it is larger than
+        everything the person owes today for the conversation (``None`` when it is not): the
+        window asks it, the command line wants ``--confirm-above-debt``."""
+        self.require(Permission.MESSAGES)
+        amount = parse_money_field(form.promise_amount, "promise_amount", "Valor prometido")
+        if not isinstance(amount, int) or amount <= 0:
+            return None  # blank or wrong: log_outcome says what is wrong
+        contracts = self._contracts(form, self._drafts(form))
+        with self.uow() as uow:
+            return self._above_debt(uow, contracts, amount, self.clock.today())
+
+    @staticmethod
+    def _contracts(
+        form: OutcomeForm, drafts: dict[int, MessageDraft | None]
+    ) -> dict[int, int | None]:
+        """Each patient of the conversation → the contract its line is about (the one the form
+        names for the first, else the one of the step due today)."""
+        contracts = {pid: (d.contract_id if d is not None else None) for pid, d in drafts.items()}
+        contracts[form.patient_id] = form.contract_id or contracts[form.patient_id]
+        return contracts
+
+    @staticmethod
+    def _above_debt(
+        uow: UnitOfWorkPort, contracts: dict[int, int | None], amount: int, today: date
+    ) -> str | None:
+        """A promise is a date for money owed: more than the updated debt of the contracts
+        (or of every open contract of a patient whose contract is not named) is a typo until
+        the person confirms it."""
+        found: dict[int, models.Contract] = {}
+        for patient_id, contract_id in contracts.items():
+            rows = (
+                [c for c in (uow.contracts.get(contract_id),) if c is not None]
+                if contract_id is not None
+                else uow.contracts.open_for_patient(patient_id)
+            )
+            found |= {c.id: c for c in rows}
+        debt = 0
+        for contract in found.values():
+            policy = uow.contracts.policy(contract)
+            lines = contract_debt(uow.contracts.ledgers(contract.id), today, policy)
+            debt += sum(line.total_cents for line in lines if line.is_open)
+        if amount <= debt:
+            return None
+        return (
+            f"Valor prometido: {format_brl(amount)} é mais do que a dívida de hoje "
+            f"({format_brl(debt)}). Confira o valor; se o paciente vai mesmo adiantar parcelas, "
+            "confirme o valor acima da dívida."
+        )
 
     @staticmethod
     def _check_contract(uow: UnitOfWorkPort, patient_id: int, contract_id: int | None) -> None:

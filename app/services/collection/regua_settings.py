@@ -14,6 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import time
 
+from app.domain import limits
 from app.domain.catalog import Channel
 from app.domain.contacts import (
     FORMAL_CHANNELS,
@@ -44,6 +45,7 @@ from app.domain.regua import (
     StepKey,
 )
 from app.domain.templates import template_problems
+from app.domain.text import parse_int
 from app.errors import DuplicateError, FieldError, NotFoundError, ValidationError
 from app.persistence import models
 from app.persistence.records import clinic_info, regua_step
@@ -62,10 +64,7 @@ class StepForm:
 
     def offset(self) -> int | None:
         """``-3``, ``+5``, ``−3`` (typographic minus) → days; None when not a number."""
-        try:
-            return int(self.offset_days.strip().replace("+", "").replace("−", "-"))
-        except ValueError:
-            return None
+        return parse_int(self.offset_days)
 
 
 @dataclass(frozen=True)
@@ -169,9 +168,14 @@ class ReguaSettingsService(Service):
                     "mensagem.",
                 )
             )
+        problem = limits.text_problem(form.template, "Texto", limits.TEMPLATE)
         # A letter or the gestor's step may inform a legal consequence, neutrally (formal).
         formal = channel in FORMAL_CHANNELS
-        errors.extend(template_problems(form.template, formal=formal))
+        errors.extend(
+            [FieldError("template", problem)]
+            if problem
+            else template_problems(form.template, formal=formal)
+        )
         if errors:
             raise ValidationError(errors)
         return offset, channel

@@ -1,6 +1,8 @@
-"""Notifications in batch (Documentos → "Gerar notificações para todos com mais de N dias",
-``emdia documents batch notificacao --min-days-late N``): one notificação extrajudicial for every
-active contract with an installment more than N days late, each archived.
+"""Documents in batch, each archived: notifications (Documentos → "Gerar notificações para todos
+com mais de N dias", ``emdia documents batch notificacao --min-days-late N``) — one notificação
+extrajudicial for every active contract with an installment more than N days late — and the
+extratos of a period (Relatórios → Extratos em lote, ``emdia documents batch extrato --from
+--to``) — one per contract with a payment or an estorno in it, for the accountant.
 
 Cancel is checked between documents: what was generated stays archived, and the summary says
 the batch stopped.
@@ -8,13 +10,15 @@ the batch stopped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from app.documents import notification
+from app.documents import notification, statement
 from app.domain.catalog import DocumentKind
 from app.domain.clinic import ClinicInfo
+from app.domain.dates import format_date
 from app.domain.documents import ArchivedDocument, notification_deadline
 from app.domain.law import InstallmentLedger
 from app.domain.prescription import collectable
@@ -24,7 +28,7 @@ from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress
 from app.services.base import Permission
 from app.services.documents.filing import FilingService, archived, render, sync_files
-from app.services.documents.gathering import gather, overdue_facts
+from app.services.documents.gathering import Gathered, gather, overdue_facts
 from app.services.ports import UnitOfWorkPort
 
 BATCH_CHUNK = 50  # documents per commit in a batch
@@ -41,8 +45,10 @@ class BatchResult:
     total_cents: int = 0  # updated amount the generated notifications ask for
 
 
-# One notification stored in the chunk's transaction: its record, its file, whose, how much.
+# One document stored in the chunk's transaction: its record, its file, whose, how much.
 _Stored = tuple[models.Document, Path, str, int]
+# What a chunk reads once for all its contracts: their ledgers and the clinic.
+_Prefetched = tuple[dict[int, list[InstallmentLedger]], ClinicInfo]
 
 
 class DocumentBatchService(FilingService):
@@ -64,13 +70,63 @@ class DocumentBatchService(FilingService):
         cancelled: IsCancelled | None = None,
     ) -> BatchResult:
         """A notification for every active contract with an installment more than
-        ``min_days_late`` days late.
-
-        Documents are committed in chunks (files synced to disk first, then their records), so
-        a thousand notifications do not pay a thousand disk flushes; a failure removes the
-        files of the chunk it interrupted, so no record ever points to a missing file."""
+        ``min_days_late`` days late."""
         self.require(Permission.DOCUMENTS)
         candidates = self.overdue_candidates(min_days_late)
+
+        def one(uow: UnitOfWorkPort, contract_id: int, prefetched: _Prefetched) -> _Stored | None:
+            return self._one(uow, contract_id, min_days_late, *prefetched)
+
+        return self._run(candidates, one, progress, cancelled)
+
+    def statements(
+        self,
+        start: date,
+        end: date,
+        progress: Progress | None = None,
+        cancelled: IsCancelled | None = None,
+    ) -> BatchResult:
+        """Extratos em lote, for the accountant: the extrato of every contract with a payment or
+        an estorno dated from ``start`` to ``end`` — the same document as the patient page's
+        Extrato, values of today — each archived. A gestor's report (it lists everyone's
+        money)."""
+        self.require(Permission.REPORTS)
+        self.require(Permission.DOCUMENTS)
+        if end < start:
+            raise ValidationError.single(
+                "to", f"Até: {format_date(end)} vem antes de {format_date(start)}; troque as datas."
+            )
+        with self.uow() as uow:
+            candidates = uow.reports.contracts_with_movement(start, end)
+
+        def one(uow: UnitOfWorkPort, contract_id: int, prefetched: _Prefetched) -> _Stored:
+            kind = DocumentKind.EXTRATO
+            ledgers, clinic = prefetched
+            got = gather(
+                uow,
+                kind,
+                contract_id,
+                self.clock.today(),
+                payments=True,
+                prefetched=ledgers,
+                clinic=clinic,
+            )
+            pdf = render(statement.render, got.letterhead, got.facts)
+            return self._stored(uow, kind, pdf, got, 0)
+
+        return self._run(candidates, one, progress, cancelled)
+
+    def _run(
+        self,
+        candidates: list[int],
+        one: Callable[[UnitOfWorkPort, int, _Prefetched], _Stored | None],
+        progress: Progress | None,
+        cancelled: IsCancelled | None,
+    ) -> BatchResult:
+        """One document per candidate contract, committed in chunks (files synced to disk
+        first, then their records), so a thousand documents do not pay a thousand disk
+        flushes; a failure removes the files of the chunk it interrupted, so no record ever
+        points to a missing file. A refusal (``EmDiaError``) skips that contract and says why."""
         done: list[ArchivedDocument] = []
         skipped: list[tuple[int, str]] = []
         total = 0
@@ -81,8 +137,7 @@ class DocumentBatchService(FilingService):
             with self.uow() as uow:
                 stored: list[_Stored] = []
                 held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the unit of work
-                ledgers = uow.contracts.ledgers_of(chunk)
-                clinic = clinic_info(uow.clinic.get())
+                prefetched = (uow.contracts.ledgers_of(chunk), clinic_info(uow.clinic.get()))
                 try:
                     for contract_id in chunk:
                         if cancelled is not None and cancelled():
@@ -90,12 +145,12 @@ class DocumentBatchService(FilingService):
                             break
                         try:
                             with uow.no_autoflush():
-                                one = self._one(uow, contract_id, min_days_late, ledgers, clinic)
+                                made = one(uow, contract_id, prefetched)
                         except EmDiaError as exc:
                             skipped.append((contract_id, exc.message))
                         else:
-                            if one is not None:
-                                stored.append(one)
+                            if made is not None:
+                                stored.append(made)
                         position += 1
                         if progress is not None:
                             progress(position, len(candidates))
@@ -133,13 +188,19 @@ class DocumentBatchService(FilingService):
             return None
         overdue = overdue_facts(kind, got, notification_deadline(got.letterhead.as_of))
         pdf = render(notification.render, got.letterhead, overdue)
+        return self._stored(uow, kind, pdf, got, overdue.total_cents)
+
+    def _stored(
+        self, uow: UnitOfWorkPort, kind: str, pdf: bytes, got: Gathered, cents: int
+    ) -> _Stored:
+        """A contract's document stored in the chunk's transaction (synced with the chunk)."""
         row, path = self.store(
             uow,
             kind,
             pdf,
             got.letterhead,
             patient_id=got.patient_id,
-            contract_id=contract_id,
+            contract_id=got.facts.id,
             sync=False,
         )
-        return row, path, got.facts.patient.name, overdue.total_cents
+        return row, path, got.facts.patient.name, cents

@@ -2,6 +2,11 @@
 file — a reprint never overwrites the one that was sent — and recorded in the ``document``
 table with its SHA-256, so the archive re-opens (and the dossiê copies) the exact bytes.
 
+An encrypted clinic's documents are stored sealed (``app.security.sealing``: AES-256-GCM under a
+key derived from the database key, ``….pdf.emdia``) and read back only through EmDia; the
+SHA-256 recorded is the plain PDF's either way. ``ArchiveFiles`` is the one place that knows
+where an archived file is on this PC and how its bytes are read and written.
+
 A record never points to a missing file: when the transaction fails, the file it wrote is
 removed.
 """
@@ -18,16 +23,112 @@ from typing import Any
 from app.documents.model import Letterhead
 from app.domain.documents import ArchivedDocument
 from app.errors import EmDiaError
+from app.files import make_private_dir
 from app.persistence import models
+from app.security.keys import DataKey
+from app.security.sealing import SEALED_SUFFIX, Unsealable, is_sealed, seal, unseal
 from app.services.base import Service
 from app.services.ports import UnitOfWorkPort
 
 MISSING = "missing"
 CHANGED = "changed"
+NO_KEY = "no-key"  # sealed, and this PC has no key for it (a clinic on the server)
+
+
+class ArchiveFiles:
+    """The archived files of one clinic on this PC: under ``root`` (the data folder's
+    ``documentos``), sealed when the clinic is encrypted (``key``)."""
+
+    def __init__(self, root: Path, key: DataKey | None) -> None:
+        self.root = root
+        self.key = key
+
+    def write(self, folder: str, stem: str, pdf: bytes, *, sync: bool = True) -> Path:
+        """A new file ``root/folder/stem…`` holding ``pdf`` (sealed with the key, if any)."""
+        target = self.root / folder
+        make_private_dir(target)
+        if self.key is None:
+            return write_new(target, stem, pdf, sync=sync)
+        return write_new(target, stem, seal(pdf, self.key), sync=sync, suffix=SEALED_SUFFIX)
+
+    def resolve(self, file_path: str) -> Path:
+        """Where a recorded file is on this PC. A clinic restored on a new computer (or with
+        the data folder moved) records paths of the old one: the part after ``documentos``
+        is looked up under this PC's archive."""
+        path = Path(file_path)
+        if not path.is_absolute():
+            path = self.root / path
+        relative = archive_relative(file_path)
+        for candidate in (path, self.root / relative if relative else None):
+            for form in _both_forms(candidate):
+                if form.is_file():
+                    return form
+        return path
+
+    def read(self, document: ArchivedDocument) -> bytes:
+        """The exact bytes that were printed or sent, checked against the SHA-256 recorded;
+        ``ArchiveProblem`` says why not."""
+        path = self.resolve(document.file_path)
+        try:
+            stored = path.read_bytes()
+        except OSError:
+            raise ArchiveProblem(MISSING, path) from None
+        if self.key is None and is_sealed(stored):
+            raise ArchiveProblem(NO_KEY, path)
+        try:
+            plain = unseal(stored, self.key)
+        except Unsealable:
+            raise ArchiveProblem(CHANGED, path) from None
+        if sha256(plain) != document.sha256:
+            raise ArchiveProblem(CHANGED, path)
+        return plain
+
+    def state(self, document: ArchivedDocument) -> str | None:
+        """``None`` when the archived file is there with the bytes that were recorded; else
+        ``MISSING`` (moved or deleted outside EmDia), ``CHANGED`` (the SHA-256 differs, or
+        a sealed file does not open) or ``NO_KEY`` (sealed, and no key on this PC)."""
+        try:
+            self.read(document)
+        except ArchiveProblem as problem:
+            return problem.state
+        return None
+
+
+def _both_forms(path: Path | None) -> list[Path]:
+    """The file as recorded, then in the other form: a backup of a plain clinic restored where
+    there is no key brings back the plain PDF of a record that names the sealed one."""
+    if path is None:
+        return []
+    if path.name.endswith(SEALED_SUFFIX):
+        return [path, path.with_name(path.name.removesuffix(SEALED_SUFFIX) + ".pdf")]
+    return [path]
+
+
+class ArchiveProblem(Exception):
+    """An archived file that cannot be handed back as recorded (``MISSING`` or ``CHANGED``)."""
+
+    def __init__(self, state: str, path: Path) -> None:
+        super().__init__(state)
+        self.state = state
+        self.path = path
+
+
+def archive_relative(file_path: str) -> str | None:
+    """``AAAA/MM/NOME`` of a recorded path: the part after its last ``documentos`` folder."""
+    parts = Path(file_path.replace("\\", "/")).parts
+    if "documentos" not in parts:
+        return None
+    index = len(parts) - 1 - parts[::-1].index("documentos")
+    rest = parts[index + 1 :]
+    return "/".join(rest) if rest else None
 
 
 class FilingService(Service):
     """What every service that produces documents shares: storing and archiving a PDF."""
+
+    @property
+    def archive_files(self) -> ArchiveFiles:
+        return ArchiveFiles(self.ctx.config.documents_dir, self.ctx.documents_key)
 
     def store(
         self,
@@ -40,6 +141,7 @@ class FilingService(Service):
         contract_id: int | None = None,
         payment_id: int | None = None,
         agreement_id: int | None = None,
+        original_document_id: int | None = None,
         sync: bool = True,
         announced: dict[str, Any] | None = None,
     ) -> tuple[models.Document, Path]:
@@ -47,9 +149,9 @@ class FilingService(Service):
         ``sync=False``: a batch syncs its files once per chunk (``sync_files``) and leaves the
         INSERTs for its commit (one multi-row statement)."""
         now = self.clock.now()
-        folder = self.ctx.config.documents_dir / f"{now:%Y}" / f"{now:%m}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = write_new(folder, f"{letterhead.reference}-{now:%H%M%S}", pdf, sync=sync)
+        path = self.archive_files.write(
+            f"{now:%Y}/{now:%m}", f"{letterhead.reference}-{now:%H%M%S}", pdf, sync=sync
+        )
         try:
             document = models.Document(
                 kind=kind,
@@ -57,6 +159,7 @@ class FilingService(Service):
                 contract_id=contract_id,
                 payment_id=payment_id,
                 agreement_id=agreement_id,
+                original_document_id=original_document_id,
                 generated_at=now,
                 as_of=letterhead.as_of,
                 sha256=sha256(pdf),
@@ -116,17 +219,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_state(document: ArchivedDocument) -> str | None:
-    """``None`` when the archived file is there with the bytes that were recorded; else
-    ``MISSING`` (moved or deleted outside EmDia) or ``CHANGED`` (the SHA-256 differs)."""
-    path = Path(document.file_path)
-    if not path.is_file():
-        return MISSING
-    if sha256(path.read_bytes()) != document.sha256:
-        return CHANGED
-    return None
-
-
 def archived(row: models.Document, patient_name: str) -> ArchivedDocument:
     return ArchivedDocument(
         id=row.id,
@@ -139,13 +231,17 @@ def archived(row: models.Document, patient_name: str) -> ArchivedDocument:
         as_of=row.as_of,
         sha256=row.sha256,
         file_path=row.file_path,
+        agreement_id=row.agreement_id,
+        original_document_id=row.original_document_id,
     )
 
 
-def write_new(folder: Path, stem: str, data: bytes, *, sync: bool = True) -> Path:
+def write_new(
+    folder: Path, stem: str, data: bytes, *, sync: bool = True, suffix: str = ".pdf"
+) -> Path:
     """Create ``stem.pdf`` (or ``stem-2.pdf``…) exclusively: a reprint never overwrites."""
     for attempt in range(1, 10_000):
-        path = folder / (f"{stem}.pdf" if attempt == 1 else f"{stem}-{attempt}.pdf")
+        path = folder / (f"{stem}{suffix}" if attempt == 1 else f"{stem}-{attempt}{suffix}")
         try:
             with open(path, "xb") as out:
                 out.write(data)

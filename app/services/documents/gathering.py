@@ -77,14 +77,20 @@ def letter_facts(
 
 
 def letterhead(
-    uow: UnitOfWorkPort, kind: str, number: int, day: date, clinic: ClinicInfo | None = None
+    uow: UnitOfWorkPort,
+    kind: str,
+    number: int,
+    day: date,
+    clinic: ClinicInfo | None = None,
+    *,
+    ref: str | None = None,
 ) -> Letterhead:
-    """The clinic's header and the page reference; refused while the clinic cannot be
-    identified as the creditor."""
+    """The clinic's header and the page reference (``ref``, or the kind's with ``number``);
+    refused while the clinic cannot be identified as the creditor."""
     clinic = clinic or clinic_info(uow.clinic.get())
     if not clinic.is_configured:
         raise ValidationError.single("clinic", CLINIC_MISSING)
-    return Letterhead(clinic=clinic, as_of=day, reference=reference(kind, number, day))
+    return Letterhead(clinic=clinic, as_of=day, reference=ref or reference(kind, number, day))
 
 
 def gather(

@@ -46,6 +46,11 @@ class CheckPage(QWizardPage):
         self.error = error_label("checkError")
         self.only_problems = QCheckBox(self.tr("Mostrar só as linhas com problema"))
         self.only_problems.setObjectName("onlyProblems")
+        self.confirm_duplicates = QCheckBox(
+            self.tr("As linhas repetidas são pagamentos diferentes: importar todas")
+        )
+        self.confirm_duplicates.setObjectName("confirmDuplicates")
+        self.confirm_duplicates.setVisible(False)
         self.recheck = QPushButton(self.tr("Conferir de novo"))
         self.recheck.setObjectName("recheck")
         self.recheck.setToolTip(self.tr("Lê o arquivo outra vez (depois de corrigir no Excel)."))
@@ -62,9 +67,11 @@ class CheckPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
+        layout.addWidget(self.confirm_duplicates)
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
         self.only_problems.toggled.connect(lambda _on: self.show_report())
+        self.confirm_duplicates.toggled.connect(lambda _on: self.check())
         self.recheck.clicked.connect(lambda: self.owner.load(self.check, self.error))
         self.save_errors.clicked.connect(self.save_problems)
 
@@ -79,6 +86,7 @@ class CheckPage(QWizardPage):
         table, mapping, kind = owner.table, dict(owner.mapping), owner.kind
         assert table is not None and owner.path is not None
         name = owner.path.name
+        confirmed = self.confirm_duplicates.isChecked()
 
         def job(progress: Any, cancelled: Any) -> ImportReport:
             return owner.transfer.run(
@@ -89,6 +97,7 @@ class CheckPage(QWizardPage):
                 file_name=name,
                 progress=progress,
                 cancelled=cancelled,
+                confirm_duplicates=confirmed,
             )
 
         def checked(report: ImportReport) -> None:
@@ -104,6 +113,9 @@ class CheckPage(QWizardPage):
         if report is None or table is None:
             return
         self.summary.setText(summary_text(report))
+        self.confirm_duplicates.setVisible(
+            report.has_duplicates or self.confirm_duplicates.isChecked()
+        )
         self.summary.setStyleSheet("" if report.ok else f"color: {ERROR_COLOUR};")
         self.save_errors.setVisible(not report.ok)
         mapping = self.owner.mapping
@@ -176,10 +188,17 @@ class CheckPage(QWizardPage):
         table = owner.table
         assert report is not None and table is not None and owner.path is not None
         mapping, kind, name = dict(owner.mapping), owner.kind, owner.path.name
+        confirmed = self.confirm_duplicates.isChecked()
 
         def job(progress: Any, cancelled: Any) -> ImportReport:
             return owner.transfer.run(
-                kind, table, mapping, file_name=name, progress=progress, cancelled=cancelled
+                kind,
+                table,
+                mapping,
+                file_name=name,
+                progress=progress,
+                cancelled=cancelled,
+                confirm_duplicates=confirmed,
             )
 
         def done(result: ImportReport) -> None:

@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.domain.contracts import ContractSummary, ContractView
 from app.domain.dates import format_date
+from app.domain.documents import KIND_LABELS
 from app.domain.law import STATUS_LABELS, DebtLine, correction_partial_text, missing_index_months
 from app.domain.money import format_brl
+from app.domain.signatures import SignedDocument
 from ui.models.contracts_model import terms_cells
 from ui.models.rows_model import COLOURS, Row, RowsTableModel
 from ui.widgets.tables import make_table
@@ -29,6 +31,11 @@ class ContractsPanel(QSplitter):
         self.table = make_table(self.model, "contracts", (80, 90, 110, 70, 90, 90, 130))
         self.summary = QLabel()
         self.summary.setObjectName("summary")
+        # "assinado eletronicamente por … em dd/mm": only when the contract came back signed.
+        self.signature = QLabel()
+        self.signature.setObjectName("contractSignature")
+        self.signature.setWordWrap(True)
+        self.signature.hide()
         self.lines_model = RowsTableModel(
             ("Nº", "Vencimento", "Valor", "Pago", "Situação", "Atraso", "Multa", "Juros",
              "Correção", "Atualizado hoje"),
@@ -41,6 +48,7 @@ class ContractsPanel(QSplitter):
         lines_layout = QVBoxLayout(lines_box)
         lines_layout.setContentsMargins(0, 0, 0, 0)
         lines_layout.addWidget(self.summary)
+        lines_layout.addWidget(self.signature)
         lines_layout.addWidget(self.lines_table, 1)
         self.addWidget(self.table)
         self.addWidget(lines_box)
@@ -93,6 +101,24 @@ class ContractsPanel(QSplitter):
         if missing:  # never a silent 0 %: the correction shown is partial, and why
             text += " " + correction_partial_text(missing)
         self.summary.setText(text)
+
+    def show_signatures(self, signed: list[SignedDocument]) -> None:
+        """The selected contract's documents signed electronically, each with what was
+        verified (empty: nothing shown)."""
+        texts = [self._signature_text(s) for s in signed]
+        self.signature.setText(" ".join(texts))
+        self.signature.setVisible(bool(texts))
+
+    def _signature_text(self, s: SignedDocument) -> str:
+        kind = KIND_LABELS.get(s.original_kind, s.original_kind)
+        text = self.tr("{kind}: {note} (documento {id}").format(
+            kind=kind, note=s.note, id=s.document_id
+        )
+        if not s.matches_debtor:
+            text += self.tr("; não é quem o contrato cobra")
+        if not s.trusted:
+            text += self.tr("; cadeia não verificada")
+        return text + ")."
 
     def _line(self, ln: DebtLine) -> Row:
         status = STATUS_LABELS[ln.status]

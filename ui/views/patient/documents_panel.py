@@ -5,7 +5,7 @@ dossiê — set apart at its end; and the archive of what was generated for the 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.catalog import DocumentKind
 from app.domain.contracts import ContractView
@@ -44,6 +44,17 @@ class PrintBar(QWidget):
             self.buttons[kind] = button
             row.addWidget(button)
         row.addStretch(1)
+        # The contract goes to the patient's phone and comes back signed (gov.br or e-CPF).
+        self.signature_button = QPushButton(self.tr("Assinatura eletrônica"))
+        self.signature_button.setObjectName("signature")
+        menu = QMenu(self.signature_button)
+        self.send_action = menu.addAction(self.tr("Enviar contrato para assinatura…"))
+        self.send_action.setToolTip(
+            self.tr("Gera o contrato, salva o PDF para enviar ao paciente e mostra como assinar.")
+        )
+        self.receive_action = menu.addAction(self.tr("Receber documento assinado…"))
+        self.signature_button.setMenu(menu)
+        row.addWidget(self.signature_button)
         # The last resorts of collection sit apart from the everyday buttons of the header.
         self.negativacao_button = QPushButton(self.tr("Negativação…"))
         self.negativacao_button.setObjectName("negativacao")
@@ -65,6 +76,7 @@ class PrintBar(QWidget):
         """Offer only the documents the contract allows today (no carnê without open
         installments, no notification without an overdue one — the answers ``emdia
         documents`` gives); a disabled button says why in its tooltip."""
+        self.send_action.setEnabled(view is not None)
         if view is None:
             for button in self.buttons.values():
                 button.setEnabled(False)

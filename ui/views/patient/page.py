@@ -1,5 +1,6 @@
 """A patient's page: who they are, their contracts, every installment updated to today, payments
-and reversals, the documents printed, the contacts about money (with promises) and the acordos.
+and reversals, the documents printed (and those that came back signed electronically), the
+contacts about money (with promises) and the acordos.
 
 The page lays out its panels and answers their buttons; what it asks of the services goes
 through ``ui.ops``.
@@ -18,6 +19,7 @@ from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractView
 from app.domain.documents import ArchivedDocument, generated_text
 from app.domain.patients import Patient
+from app.domain.signatures import SignedDocument
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
 from app.services.base import Permission
@@ -33,6 +35,7 @@ from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.dialogs.reversal_dialog import ReversalDialog
 from ui.documents import DocumentDesk, act_on
+from ui.signing import SignatureDesk
 from ui.views.patient.contracts_panel import ContractsPanel
 from ui.views.patient.documents_panel import ArchivePanel, PrintBar
 from ui.views.patient.header import PatientHeader
@@ -55,6 +58,8 @@ class PatientPage(QWidget):
         self.setObjectName("PatientPage")
         self.services = services
         self.desk = desk or DocumentDesk(services.archive, self)
+        self.signing = SignatureDesk(services.signatures, self.desk, self)
+        self.signed: list[SignedDocument] = []  # the patient's documents signed electronically
         self.patient: Patient | None = None
         self.contract: ContractView | None = None
         self.standing: CollectionStatus | None = None
@@ -98,6 +103,10 @@ class PatientPage(QWidget):
         self.print_bar.document_requested.connect(self.generate)
         self.print_bar.negativacao_button.clicked.connect(self.open_negativacao)
         self.print_bar.dossie_button.clicked.connect(self.export_dossie)
+        self.print_bar.send_action.triggered.connect(self.send_contract_for_signing)
+        self.print_bar.receive_action.triggered.connect(self.receive_signed)
+        self.signing.finished.connect(self._signed_received)
+        self.agreements.signing_requested.connect(self.send_confession_for_signing)
         self.archive.open_button.clicked.connect(self.open_selected_document)
         self.archive.print_button.clicked.connect(self.print_selected_document)
         self.archive.table.activated.connect(lambda _index: self.open_selected_document())
@@ -113,10 +122,12 @@ class PatientPage(QWidget):
         self.patient = patient
         self.header.show_patient(patient)
         self.print_bar.status.clear()
+        self._load_signed()
         self._load_contracts(contract_id)
         self.load_documents()
         self.contacts.load(patient_id)
         self.agreements.load(patient_id)
+        self._show_signed_agreements()
 
     def refresh_contacts(self) -> None:
         if self.patient is not None:
@@ -156,6 +167,7 @@ class PatientPage(QWidget):
             return
         self.contract = view
         self.contracts.show_lines(view)
+        self.contracts.show_signatures([s for s in self.signed if s.contract_id == contract_id])
         self.payments.show_contract(view)
         self.print_bar.offer_for(view)
 
@@ -250,6 +262,45 @@ class PatientPage(QWidget):
             self.tr("Impressão enviada ({result} página(s))."),
         )
 
+    # --- electronic signatures ---------------------------------------------------------------
+    def _load_signed(self) -> None:
+        assert self.patient is not None
+        patient_id = self.patient.id
+        found = ops.call(self, lambda: self.services.signatures.for_patient(patient_id))
+        self.signed = found if found is not None else []
+
+    def _show_signed_agreements(self) -> None:
+        notes: dict[int, str] = {}
+        for s in reversed(self.signed):  # oldest first: the latest signature wins
+            if s.agreement_id is not None:
+                notes[s.agreement_id] = s.note
+        self.agreements.show_signatures(notes)
+
+    def send_contract_for_signing(self) -> None:
+        """The selected contract, as a PDF for the patient to sign on gov.br or with an e-CPF."""
+        if self.contract is None:
+            return
+        contract_id = self.contract.summary.id
+        if self.signing.send(self, self.print_bar.status, contract_id=contract_id):
+            self.load_documents()
+
+    def send_confession_for_signing(self, agreement_id: int) -> None:
+        if self.signing.send(self, self.agreements.status, agreement_id=agreement_id):
+            self.load_documents()
+
+    def receive_signed(self) -> None:
+        """The PDF the patient sent back: checked, archived beside its original, reported."""
+        self.signing.receive(self, self.print_bar.status)
+
+    def _signed_received(self, result: object) -> None:
+        if self.patient is None or isinstance(result, EmDiaError):
+            return
+        self._load_signed()
+        self.load_documents()
+        self._show_signed_agreements()
+        if self.contract is not None:
+            self.show_contract(self.contract.summary.id)
+
     # --- the header's buttons -----------------------------------------------------------------
     def edit_patient(self) -> None:
         assert self.patient is not None
@@ -341,6 +392,7 @@ class PatientPage(QWidget):
         self._load_contracts(contract_id)
         self.load_documents()
         self.agreements.load(self.patient.id)
+        self._show_signed_agreements()
 
     def new_credit_check(self) -> None:
         assert self.patient is not None

@@ -10,6 +10,7 @@ Nothing is sent automatically: the person clicks send in WhatsApp or in the e-ma
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -332,6 +334,11 @@ class DraftPanel(QWidget):
         if self.draft is not None:
             self.open_patient.emit(self.draft.patient_id, self.draft.contract_id)
 
+    def confirm_above_debt(self, question: str) -> bool:
+        """Asked before a promise larger than the debt is logged (tests answer it)."""
+        answer = QMessageBox.question(self, self.tr("Promessa acima da dívida"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _paid(self) -> None:
         """*Pagou*: the payment is asked for (Receber pagamento, filled in for this debt)."""
         if self.draft is not None:
@@ -374,6 +381,12 @@ class DraftPanel(QWidget):
             message_text=draft.text,
             together=draft.patient_ids[1:],
         )
+        if promised:
+            question = ops.call(self, lambda: self.contacts.promise_above_debt(form))
+            if question is not None:
+                if not self.confirm_above_debt(question):
+                    return
+                form = replace(form, confirm_above_debt=True)
         found: list[LoggedContact] = []
         if not self.errors.attempt(lambda: found.append(self.contacts.log_outcome(form))):
             return

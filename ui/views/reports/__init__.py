@@ -1,0 +1,1 @@
+"""Relatórios: the section, its cash-drawer count and the batch of extratos."""
