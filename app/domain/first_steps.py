@@ -21,7 +21,9 @@ class Step(StrEnum):
 
 @dataclass(frozen=True)
 class SetupFacts:
-    clinic_identified: bool  # razão social and CNPJ (or CPF)
+    # What the creditor's identification on every charge still lacks (razão social, CNPJ or
+    # CPF, endereço, cidade, UF — CDC art. 42-A), as ``ClinicInfo.identification_gaps`` names it.
+    clinic_gaps: tuple[str, ...]
     staff: int  # active users besides the administrators
     regua_reviewed: bool  # a step or the contact rules were saved at least once
     pix_ready: bool  # key, name and city for the PIX QR codes
@@ -53,11 +55,11 @@ def first_steps(facts: SetupFacts) -> list[FirstStep]:
         FirstStep(
             Step.CLINIC,
             "Dados da clínica",
-            facts.clinic_identified,
-            "Razão social e CNPJ preenchidos: aparecem em toda cobrança."
-            if facts.clinic_identified
-            else "Preencha razão social, CNPJ (ou CPF), endereço e telefone: toda cobrança "
-            "precisa identificar quem cobra (CDC art. 42-A).",
+            not facts.clinic_gaps,
+            "Razão social, CNPJ (ou CPF) e endereço preenchidos: aparecem em toda cobrança."
+            if not facts.clinic_gaps
+            else f"Falta {', '.join(facts.clinic_gaps)}: toda cobrança identifica quem cobra com "
+            "nome, endereço e CNPJ/CPF (CDC art. 42-A).",
         ),
         FirstStep(
             Step.USERS,

@@ -49,7 +49,7 @@ class ClinicService(Service):
         db = self.ctx.config.sqlite_path
         return first_steps(
             SetupFacts(
-                clinic_identified=info.is_configured,
+                clinic_gaps=info.identification_gaps,
                 staff=staff,
                 regua_reviewed=reviewed,
                 pix_ready=clinic_receiver(info).configured,

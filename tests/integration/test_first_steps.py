@@ -25,8 +25,12 @@ def test_each_step_is_done_when_the_admin_does_it(services: Services, tmp_path: 
     services.login("admin", STAFF_PASSWORD)
     assert done(services) == set()
     services.clinic.update({"name": "Clínica Sorriso Ltda", "cnpj": "11.222.333/0001-81"})
+    assert done(services) == set()  # every charge also names where the creditor is
+    clinic = next(s for s in services.clinic.first_steps() if s.step is Step.CLINIC)
+    assert clinic.detail.startswith("Falta endereço, cidade, UF:")
+    services.clinic.update({"address": "Av. Brasil, 1500", "city": "Campinas", "state": "SP"})
     assert done(services) == {Step.CLINIC}
-    services.clinic.update({"pix_key": "financeiro@sorriso.com.br", "city": "Campinas"})
+    services.clinic.update({"pix_key": "financeiro@sorriso.com.br"})
     assert done(services) == {Step.CLINIC, Step.PIX}
     services.users.create(UserForm("recepcao", "Recepção", "recepcao", STAFF_PASSWORD))
     services.regua.save_step(

@@ -59,6 +59,7 @@ def settle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.today_view.loading, timeout=20_000)
     qtbot.waitUntil(lambda: window.dashboard.task is None, timeout=20_000)
     qtbot.waitUntil(lambda: window.collection.overdue.task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not window.reports_view.busy, timeout=20_000)
     QApplication.processEvents()
 
 

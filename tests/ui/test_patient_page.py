@@ -258,7 +258,10 @@ def test_enter_registers_the_typed_amount_and_the_receipt_is_offered_right_there
 ) -> None:
     """150 + Enter pays R$ 150,00 — never the overdue total a quick-fill button would put there
     — and the next Enter prints the recibo of that very payment."""
-    services.clinic.update({"cnpj": "11.222.333/0001-81"})  # a recibo identifies the clinic
+    # A recibo identifies the clinic: its CNPJ and its address.
+    services.clinic.update(
+        {"cnpj": "11.222.333/0001-81", "address": "Av. Brasil, 100", "city": "Campinas"}
+    )
     contract = services.contracts.create(
         patient_id, ContractForm(total="900,00", installments="3", first_due="2026-02-02")
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
@@ -37,6 +37,15 @@ def test_clinic_settings_save_and_refuse(qtbot: QtBot, services: Services) -> No
     assert form.status.text() == "Dados salvos."
     assert services.clinic.get().cnpj == "11222333000181"
     assert "Clínica Boa Saúde Ltda" in window.windowTitle()
+    # Every charge also names where the creditor is: the step waits for the address.
+    assert view.first_steps.rows[Step.CLINIC][0].text() != "✓"
+    type_text(qtbot, form.fields["address"], "Av. Brasil, 100")
+    type_text(qtbot, form.fields["city"], "Campinas")
+    state = form.fields["state"]
+    assert isinstance(state, QComboBox)
+    state.setCurrentIndex(state.findData("SP"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.status.text() == "Dados salvos."
     assert view.first_steps.rows[Step.CLINIC][0].text() == "✓"  # the step is done
 
 

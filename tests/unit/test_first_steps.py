@@ -7,7 +7,7 @@ from dataclasses import replace
 from app.domain.first_steps import SetupFacts, Step, first_steps
 
 NEW = SetupFacts(
-    clinic_identified=False,
+    clinic_gaps=("razão social", "CNPJ ou CPF", "endereço", "cidade", "UF"),
     staff=0,
     regua_reviewed=False,
     pix_ready=False,
@@ -31,8 +31,17 @@ def test_a_new_clinic_has_every_step_to_do_in_the_order_they_are_done() -> None:
     assert "CDC art. 42-A" in steps[0].detail
 
 
+def test_a_clinic_without_its_address_is_not_identified_and_the_step_says_what_is_missing() -> None:
+    """A charge names the creditor with its address (CDC art. 42-A): name and CNPJ are not
+    enough."""
+    named = replace(NEW, clinic_gaps=("endereço", "cidade", "UF"))
+    clinic = first_steps(named)[0]
+    assert not clinic.done
+    assert clinic.detail.startswith("Falta endereço, cidade, UF:")
+
+
 def test_a_set_up_clinic_has_them_all_done() -> None:
-    ready = SetupFacts(True, 2, True, True, "E:/EmDia-backups", False, 340)
+    ready = SetupFacts((), 2, True, True, "E:/EmDia-backups", False, 340)
     steps = first_steps(ready)
     assert all(s.done for s in steps)
     assert steps[1].detail == "2 usuário(s) além do administrador."

@@ -19,7 +19,7 @@ BUTTON_TEXTS = {
     DocumentKind.CONTRATO: "Contrato",
     DocumentKind.CARNE: "Carnê com PIX",
     DocumentKind.EXTRATO: "Extrato",
-    DocumentKind.NOTIFICACAO: "Notificação extrajudicial",
+    DocumentKind.NOTIFICACAO: "Notificação",  # the extrajudicial one, the only kind there is
     DocumentKind.AVISO_NEGATIVACAO: "Aviso de negativação",
 }
 PRINT_TIP = "Gera, arquiva e abre o PDF do contrato selecionado."
@@ -45,8 +45,10 @@ class PrintBar(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         # The contract goes to the patient's phone and comes back signed (gov.br or e-CPF).
-        self.signature_button = QPushButton(self.tr("Assinatura eletrônica"))
+        # Short words: the row fits a 1280-pixel screen.
+        self.signature_button = QPushButton(self.tr("Assinatura"))
         self.signature_button.setObjectName("signature")
+        self.signature_button.setToolTip(self.tr("Assinatura eletrônica do contrato"))
         menu = QMenu(self.signature_button)
         self.send_action = menu.addAction(self.tr("Enviar contrato para assinatura…"))
         self.send_action.setToolTip(
