@@ -38,6 +38,11 @@ def test_each_step_is_done_when_the_admin_does_it(services: Services, tmp_path: 
     )
     services.patients.create(PatientForm(name="Maria da Silva", cpf="529.982.247-25"))
     assert done(services) == {Step.CLINIC, Step.PIX, Step.USERS, Step.REGUA, Step.IMPORT}
+
+
+# The database file's own disk: a SQLite clinic's (a server keeps its files itself).
+@pytest.mark.sqlite_only
+def test_backups_on_the_databases_own_disk_leave_the_step_to_do(services: Services) -> None:
     same = services.config.sqlite_path
     assert same is not None
     services.backups.set_folder(str(same.parent / "backups"))
@@ -46,6 +51,7 @@ def test_each_step_is_done_when_the_admin_does_it(services: Services, tmp_path: 
     assert services.backups.folder_warning(str(same.parent / "outra")) is not None
 
 
+@pytest.mark.sqlite_only
 def test_a_folder_on_another_disk_raises_no_warning(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ from app.bootstrap import Services
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.pix import PayerTxid, decode, read_txid, txid_for
 from app.domain.regua import StepKey
-from app.errors import EmDiaError
+from app.errors import EmDiaError, ValidationError
 from app.services.collection.contact_log import UNDO_MINUTES, OutcomeForm
 from app.services.collection.drafts import MessageDraft
 from tests.collection_data import seed_debtors
@@ -67,6 +67,21 @@ def ana_rows(
     return [d for d in drafts if d.payer_id == ana and d.step_key == step]
 
 
+def promise(row: MessageDraft, amount: str, *, confirmed: bool = False) -> OutcomeForm:
+    """The payer promised ``amount`` for 20/03, in the conversation of ``row``."""
+    return OutcomeForm(
+        row.patient_id,
+        "prometeu",
+        channel=row.channel,
+        step_key=row.step_key,
+        contract_id=row.contract_id,
+        promise_date="20/03/2026",
+        promise_amount=amount,
+        together=row.patient_ids,
+        confirm_above_debt=confirmed,
+    )
+
+
 def test_a_payer_of_two_late_children_gets_one_row_and_one_pix_of_the_total(
     staff: Services, family: dict[str, int]
 ) -> None:
@@ -97,18 +112,7 @@ def test_logging_the_conversation_moves_every_child_along_and_can_be_undone(
     staff: Services, family: dict[str, int], clock: Morning
 ) -> None:
     [row] = ana_rows(staff.drafts.today(), family["ana"])
-    logged = staff.contacts.log_outcome(
-        OutcomeForm(
-            row.patient_id,
-            "prometeu",
-            channel=row.channel,
-            step_key=row.step_key,
-            contract_id=row.contract_id,
-            promise_date="20/03/2026",
-            promise_amount="400,00",
-            together=row.patient_ids,
-        )
-    )
+    logged = staff.contacts.log_outcome(promise(row, "400,00"))
     assert len(logged.contact_ids) == 2 and logged.promise_cents == 40_000
     assert ana_rows(staff.drafts.today(), family["ana"]) == []
     first, second = row.patient_ids
@@ -166,3 +170,22 @@ def test_no_thank_you_to_a_mother_while_another_child_is_late(
     assert set(row.patient_ids) == {family["caio"], family["lia"]}
     assert "Recebemos o pagamento da parcela 1/2 (Caio) e 1/2 (Lia)" in row.text
     assert "Muito obrigado!" in row.text and row.pix_payload is None
+
+
+def test_a_promise_is_weighed_against_the_debt_of_the_whole_conversation(
+    staff: Services, family: dict[str, int]
+) -> None:
+    """Ana promising what she owes for both children is no typo, though it is more than one
+    child's debt; more than both asks for the confirmation (paying ahead)."""
+    [row] = ana_rows(staff.drafts.today(), family["ana"])
+
+    alone = OutcomeForm(row.patient_id, "prometeu", promise_amount="1.000,00")
+    assert staff.contacts.promise_above_debt(alone) is not None  # one child's debt is less
+    assert staff.contacts.promise_above_debt(promise(row, "1.000,00")) is None
+    question = staff.contacts.promise_above_debt(promise(row, "5.000,00"))
+    assert question is not None and "R$ 1.213,00" in question
+    with pytest.raises(ValidationError, match="mais do que a dívida de hoje"):
+        staff.contacts.log_outcome(promise(row, "5.000,00"))
+    assert ana_rows(staff.drafts.today(), family["ana"]) == [row]  # nothing was written
+    logged = staff.contacts.log_outcome(promise(row, "5.000,00", confirmed=True))
+    assert logged.promise_cents == 500_000 and len(logged.contact_ids) == 2
