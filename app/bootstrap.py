@@ -137,11 +137,18 @@ def bootstrap(
     config: Config,
     clock: Clock | None = None,
     *,
+    wall_clock: Clock | None = None,
     migrate: bool = True,
     key: DataKey | None = None,
 ) -> Services:
-    """Open the database (backing it up and migrating it first unless ``migrate=False``)."""
+    """Open the database (backing it up and migrating it first unless ``migrate=False``).
+
+    ``clock`` gives the rules' date; ``wall_clock`` the real time records are written at
+    (``app/clock.py``). The CLI and the window pass the computer's clock as ``wall_clock``
+    whatever ``--today`` says; a caller that gives only ``clock`` (a test, a benchmark) pins
+    both to it."""
     clock = clock or SystemClock()
+    wall_clock = wall_clock or clock
     path = config.sqlite_path
     check_location(config)
     private_umask()  # the database, its WAL, backups, logs, documents: the user's alone
@@ -156,7 +163,7 @@ def bootstrap(
                 engine,
                 sqlite_path=path,
                 backup_dir=config.backup_dir,
-                now=clock.now(),
+                now=wall_clock.now(),
                 key=key,
             )
     except OperationalError as exc:
@@ -186,6 +193,7 @@ def bootstrap(
         actor=current_actor,
         key=key,
         release=engine.dispose,
+        wall_clock=wall_clock,
         archive_key=None if key is not None else this_pcs_file_key(config),
     )
     overdue = OverdueService(ctx)

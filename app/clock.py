@@ -1,7 +1,14 @@
-"""The one place that knows what day it is.
+"""The one place that knows what day it is — in two senses that must not be confused.
 
-Domain code never calls ``date.today()``: services receive a :class:`Clock`, and the CLI's
-``--today`` swaps in a :class:`FixedClock` so fees, the régua and documents can be reproduced.
+- The **rules' date** (``Context.clock``): the day fees, the régua, risk and documents are
+  computed for. The CLI's ``--today`` may pin it (a :class:`FixedClock`) so a simulation or a
+  report can be reproduced.
+- The **real time** (``Context.wall_clock``): when something was recorded — a document archived,
+  a contact logged, an agreement made, a backup taken. It is evidence (the 10 days after an aviso
+  prévio count from it), so no user flag ever pins it: the CLI and the window always pass the
+  computer's clock (:class:`SystemClock`); only tests inject another.
+
+Domain code never calls ``date.today()``: services receive both clocks.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ class Clock(Protocol):
 
 
 class SystemClock:
+    """The computer's clock."""
+
     def today(self) -> date:
         return date.today()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date, time
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,7 +17,7 @@ import pytest
 from keyring.backends import fail
 
 from app.bootstrap import Services, bootstrap
-from app.clock import FixedClock
+from app.clock import FixedClock, SystemClock
 from app.config import Config, load_config
 from app.persistence.db import make_engine
 from app.persistence.migrate import upgrade_to_head
@@ -64,6 +65,27 @@ def no_keyring(memory_keyring: MemoryKeyring) -> Iterator[None]:
     """A computer without any keyring backend (a bare Linux box, CI)."""
     keyring.set_keyring(fail.Keyring())
     yield
+
+
+@dataclass
+class ComputerClock:
+    """What the computer's clock reads in a test (``SystemClock``: the real time the CLI and the
+    window record evidence at). Starts on ``TODAY`` at 10:00; a test moves it with ``set``."""
+
+    day: date = TODAY
+    at: time = time(10, 0)
+
+    def set(self, day: date, at: time = time(10, 0)) -> None:
+        self.day, self.at = day, at
+
+
+@pytest.fixture(autouse=True)
+def computer_clock(monkeypatch: pytest.MonkeyPatch) -> ComputerClock:
+    """Tests never depend on the day they run: the computer's clock reads ``TODAY``."""
+    reading = ComputerClock()
+    monkeypatch.setattr(SystemClock, "today", lambda _self: reading.day)
+    monkeypatch.setattr(SystemClock, "now", lambda _self: datetime.combine(reading.day, reading.at))
+    return reading
 
 
 @pytest.fixture

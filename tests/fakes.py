@@ -25,7 +25,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, UniqueConstraint
 
-from app.domain.audit import AuditEntry, AuditQuery
+from app.domain.audit import (
+    GENESIS,
+    AuditEntry,
+    AuditIntegrity,
+    AuditLink,
+    AuditQuery,
+    link_seal,
+    verify_chain,
+)
 from app.domain.patients import Patient
 from app.errors import STALE_RECORD, ConflictError, DuplicateError
 from app.persistence import models
@@ -290,8 +298,25 @@ class FakeUserRepository(_Repository):
 
 
 class FakeAuditRepository(_Repository):
-    def append(self, row: models.AuditLog) -> None:
+    def append(self, row: models.AuditLog, *, subject: models.Document | None = None) -> None:
+        """Sealed at once: a fake database has one writer."""
+        if subject is not None:
+            row.entity_id = subject.id
+        lines = sorted(self.uow.every(models.AuditLog), key=lambda r: r.id)
+        row.prev_hash = lines[-1].hash if lines else GENESIS
+        row.hash = link_seal(self._link(row))
         self._add(row)
+
+    @staticmethod
+    def _link(r: models.AuditLog) -> AuditLink:
+        return AuditLink(
+            r.id, r.at, r.user_id, r.username, r.action, r.entity, r.entity_id, r.before,
+            r.after, r.prev_hash, r.hash,
+        )  # fmt: skip
+
+    def integrity(self) -> AuditIntegrity:
+        lines = sorted(self.uow.every(models.AuditLog), key=lambda r: r.id)
+        return AuditIntegrity(verify_chain(self._link(r) for r in lines))
 
     def _matching(self, query: AuditQuery) -> list[models.AuditLog]:
         text = query.text.strip().lower()

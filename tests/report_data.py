@@ -41,8 +41,14 @@ def seed_report_clinic(staff: Services) -> dict[str, int]:
     with s.reports.uow() as uow:  # the contracts were registered in December
         uow.session.execute(update(models.Contract).values(created_at=REGISTERED))  # type: ignore[attr-defined]
         uow.commit()
-    s.payments.add(PaymentForm(c_ana, "204,53", "2026-01-20"))
-    cheque = s.payments.add(PaymentForm(c_bia, "300,00", "2026-02-02", method="cheque"))
+    s.payments.add(
+        PaymentForm(c_ana, "204,53", "2026-01-20", reason="caixa de janeiro lançado agora")
+    )
+    cheque = s.payments.add(
+        PaymentForm(
+            c_bia, "300,00", "2026-02-02", method="cheque", reason="cheque recebido em fevereiro"
+        )
+    )
     s.contacts.log_outcome(
         OutcomeForm(ana.id, "promised", channel="whatsapp", step_key="atraso", contract_id=c_ana,
                     promise_date="16/03/2026", promise_amount="50,00")

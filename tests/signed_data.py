@@ -46,5 +46,7 @@ def seed_family(services: Services) -> int:
             description="Implante dentário 36 — uso interno",
         ),
     )
-    services.payments.add(PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix"))
+    services.payments.add(
+        PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix", reason="comprovante antigo")
+    )
     return view.summary.id

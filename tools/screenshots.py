@@ -617,6 +617,8 @@ def main(out_dir: str) -> int:
         settings.tabs.setCurrentIndex(settings.security_tab)
         save(window, app, out / "configuracoes-usuarios-backups.png")
         settings.tabs.setCurrentIndex(settings.audit_tab)
+        audit = window.audit_view
+        wait_for(app, audit.verify_button.isEnabled)  # the integrity check runs off the UI thread
         save(window, app, out / "auditoria.png")
 
         # Cobrança de hoje: the morning list, a WhatsApp draft selected (with its PIX QR).

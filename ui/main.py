@@ -101,10 +101,17 @@ class Launcher:
     """
 
     def __init__(
-        self, config: Config, clock: Clock, reporter: ErrorReporter, *, auto_backup: bool = True
+        self,
+        config: Config,
+        clock: Clock,
+        reporter: ErrorReporter,
+        *,
+        auto_backup: bool = True,
+        wall_clock: Clock | None = None,
     ) -> None:
         self.config = config
-        self.clock = clock
+        self.clock = clock  # the rules' date
+        self.wall_clock = wall_clock  # the real time records are written at (app/clock.py)
         self.reporter = reporter
         reporter.activate()  # before the window: a refusal while filling the demo lands here
         self.auto_backup = auto_backup
@@ -130,14 +137,16 @@ class Launcher:
         if self.config.demo:
             # The demo clinic is fictitious and not encrypted: `make run` opens it directly,
             # logged in as its admin, so a newcomer sees a living clinic at once.
-            self.services = bootstrap(self.config, self.clock)
+            self.services = bootstrap(self.config, self.clock, wall_clock=self.wall_clock)
             if self.services.demo.is_empty():
                 self._fill_demo()
             else:
                 self.services.login(DEMO_USERS[0][0], DEMO_PASSWORD)
                 self.show_window()
             return True
-        self.services = bootstrap(self.config, self.clock, key=self._key())
+        self.services = bootstrap(
+            self.config, self.clock, wall_clock=self.wall_clock, key=self._key()
+        )
         if self.services.migration and self.services.migration.backup:
             log.info("backup before migration at %s", self.services.migration.backup)
         if not self.services.users.has_users():
@@ -228,7 +237,9 @@ class Launcher:
                 answers.passphrase or None, answers.passphrase_confirm
             )
             self.services.close()
-            self.services = bootstrap(self.config, self.clock, key=protected.key)
+            self.services = bootstrap(
+                self.config, self.clock, wall_clock=self.wall_clock, key=protected.key
+            )
             # Logged in first: printing the key's sheet is an admin's (audited) act.
             self.services.login(answers.admin.username, answers.admin.password)
             self.show_recovery(protected.recovery_code)
@@ -315,12 +326,12 @@ class Launcher:
             QApplication.quit()
 
 
-def run_gui(config: Config, clock: Clock) -> int:
+def run_gui(config: Config, clock: Clock, wall_clock: Clock | None = None) -> int:
     application = make_application()
     log_file: Path = configure_logging(config.log_dir)
     reporter = ErrorReporter(log_file)
     reporter.install()
-    launcher = Launcher(config, clock, reporter)
+    launcher = Launcher(config, clock, reporter, wall_clock=wall_clock)
     if not launcher.open():
         return 1
     code = application.exec()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from app.clock import Clock, FixedClock, SystemClock
 from app.config import Config, load_config
+from app.domain.dates import format_date
 from app.domain.text import parse_int
 from app.errors import EmDiaError, FieldError, LoginRefused, ValidationError
 from app.security.unlock import resolve_key
@@ -84,8 +85,59 @@ def key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def clock_for(args: argparse.Namespace) -> Clock:
-    return FixedClock(args.today) if args.today else SystemClock()
+def clocks_for(args: argparse.Namespace) -> tuple[Clock, Clock]:
+    """The rules' date (``--today`` pins it) and the computer's clock, which records evidence
+    whatever ``--today`` says (app/clock.py)."""
+    computer = SystemClock()
+    return (FixedClock(args.today) if args.today else computer), computer
+
+
+# Commands that record nothing in the clinic's database — look-ups, reports, simulations,
+# exports to a file: on a real clinic they are the only ones ``--today`` may pin to a day other
+# than the computer's (docs/CLI.md, "--today"). ``demo`` only ever fills an empty database with
+# the demonstration clinic. A command not listed here records something, and is refused.
+SIMULATIONS = frozenset(
+    {
+        "self-check", "demo", "debt", "messages", "audit",
+        "clinic show", "patient list", "patient show", "contract show", "contract list",
+        "index show", "report overdue", "report aging", "report dashboard", "user list",
+        "backup verify", "backup list", "security status", "db show", "db check",
+        "export patients", "export installments", "export payments", "export overdue",
+        "contact history", "regua show", "agreement list", "agreement show",
+        "credit-check list", "negativacao check", "negativacao list",
+    }
+)  # fmt: skip
+
+PINNED_RECORD = (
+    "--today {day}: numa clínica real, a data das regras só pode ser outra que a deste "
+    "computador em consultas e simulações (dívida, relatórios, checklist, exportações). "
+    "`emdia {command}` registra dados, e o EmDia grava a data e a hora reais: rode sem "
+    "--today. Nada foi alterado."
+)
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``payment add``, ``debt``…: the command and, for a group, its sub-command."""
+    sub = next(
+        (v for k, v in vars(args).items() if k.endswith("_command") and isinstance(v, str)), ""
+    )
+    return f"{args.command} {sub}".strip()
+
+
+def pins_another_day(args: argparse.Namespace) -> bool:
+    """``--today`` was given and is not the computer's own date."""
+    return args.today is not None and args.today != SystemClock().today()
+
+
+def refuse_pinned_records(args: argparse.Namespace, services: Services) -> None:
+    """A pinned date may drive a simulation, never a record of a real clinic: evidence (an
+    aviso sent, a payment, a negativação) dated by a flag would lie about when it happened. The
+    demonstration clinic holds no real evidence, so there it drives everything."""
+    if not pins_another_day(args) or getattr(args, "dry_run", False):
+        return
+    if command_name(args) in SIMULATIONS or services.clinic.get().is_demo:
+        return
+    raise EmDiaError(PINNED_RECORD.format(day=format_date(args.today), command=command_name(args)))
 
 
 def config_for(args: argparse.Namespace, *, demo: bool = False) -> Config:
@@ -193,15 +245,17 @@ def open_services(
     from app.bootstrap import bootstrap
 
     config = config_for(args)
+    rules, computer = clocks_for(args)
     new = None if plain_if_new or config.demo else new_clinic_key(config)
     try:
         key = new or open_key(config)
-        services = bootstrap(config, clock_for(args), migrate=migrate, key=key)
+        services = bootstrap(config, rules, wall_clock=computer, migrate=migrate, key=key)
     except BaseException:
         if new is not None and config.sqlite_path is not None:
             _forget_new(config.sqlite_path)
         raise
     try:
+        refuse_pinned_records(args, services)
         if login_required:
             login(args, services)
         yield services

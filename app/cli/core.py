@@ -15,16 +15,18 @@ from app.cli.common import (
     PASSWORD_ENV,
     USER_ENV,
     Parser,
-    clock_for,
+    clocks_for,
     config_for,
     confirm,
     key_value,
     open_key,
     open_services,
+    pins_another_day,
     print_json,
     whole_number,
 )
 from app.domain.clinic import CLINIC_KEYS, ClinicInfo, display_values
+from app.domain.dates import format_date
 from app.domain.identity import format_cpf, format_phone
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.errors import EmDiaError
@@ -109,11 +111,21 @@ def register(sub: Any) -> None:
     panon.set_defaults(handler=cmd_patient_anonymize)
 
 
+GUI_PINNED = (
+    "--today {day}: na janela, tudo o que se faz fica registrado com a data real; a data das "
+    "regras só pode ser fixada na clínica de demonstração (emdia --today AAAA-MM-DD gui "
+    "--demo). Para simular numa clínica real, use os relatórios da linha de comando."
+)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    if pins_another_day(args) and not args.demo:
+        raise EmDiaError(GUI_PINNED.format(day=format_date(args.today)))
     # The window lives in the ``ui`` package; ``app`` never imports Qt at module level, so the
     # CLI stays usable on a machine without a display (app/ never imports Qt).
     run_gui: Callable[..., int] = importlib.import_module("ui.main").run_gui
-    return run_gui(config_for(args, demo=args.demo), clock_for(args))
+    rules, computer = clocks_for(args)
+    return run_gui(config_for(args, demo=args.demo), rules, computer)
 
 
 def cmd_self_check(args: argparse.Namespace) -> int:
@@ -140,6 +152,7 @@ def cmd_self_check(args: argparse.Namespace) -> int:
         print(f"Criptografado: {'sim' if report.encrypted else 'não'}")
         if report.patients is not None:
             print(f"Pacientes: {report.patients}")
+        print(f"Auditoria: {report.audit}")
         print(f"Pasta de dados: {report.data_dir}")
         print(f"Registros (log): {report.log_dir}")
         for problem in report.problems:

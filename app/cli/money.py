@@ -90,6 +90,11 @@ def register(sub: Any) -> None:
     )
     padd.add_argument("--waive-charges", action="store_true", help="dispensa multa e juros")
     padd.add_argument("--keep-credit", action="store_true", help="guarda o excedente como crédito")
+    padd.add_argument(
+        "--reason",
+        default="",
+        help="por que a data vai além do prazo da clínica (só gestor; fica na auditoria)",
+    )
     padd.add_argument("--json", action="store_true")
     padd.set_defaults(handler=cmd_payment_add)
     prev = payment.add_parser("reverse", help="estorna um pagamento (contra-lançamento)")
@@ -266,6 +271,7 @@ def cmd_payment_add(args: argparse.Namespace) -> int:
             reference=args.reference,
             waive_charges=args.waive_charges,
             keep_credit=args.keep_credit,
+            reason=args.reason,
             installment=args.installment,
         )
         result = services.payments.add(form)

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     DOCUMENTS = "documents"
     # gestor — decisions about money and the clinic's rules
     DISCOUNT_ABOVE_LIMIT = "discount_above_limit"
+    BACKDATE_PAYMENT = "backdate_payment"
     APPROVE_RENEGOTIATION = "approve_renegotiation"
     NEGATIVACAO = "negativacao"
     SETTINGS = "settings"
@@ -61,6 +62,7 @@ PERMISSION_LABELS = {
     Permission.MESSAGES: "preparar mensagens de cobrança",
     Permission.DOCUMENTS: "gerar documentos",
     Permission.DISCOUNT_ABOVE_LIMIT: "dar desconto acima do limite da clínica",
+    Permission.BACKDATE_PAYMENT: "lançar pagamento com data além do prazo da clínica",
     Permission.APPROVE_RENEGOTIATION: "aprovar renegociações",
     Permission.NEGATIVACAO: "registrar negativações",
     Permission.SETTINGS: "alterar as configurações da clínica",
@@ -84,6 +86,7 @@ _RECEPCAO = frozenset(
 )
 _GESTOR = _RECEPCAO | {
     Permission.DISCOUNT_ABOVE_LIMIT,
+    Permission.BACKDATE_PAYMENT,
     Permission.APPROVE_RENEGOTIATION,
     Permission.NEGATIVACAO,
     Permission.SETTINGS,

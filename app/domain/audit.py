@@ -1,17 +1,34 @@
 """The audit log as the viewer and ``emdia audit`` read it: one line, the filters of a search, and
-how a line reads in pt-BR (what was done, to which record, before and after).
+how a line reads in pt-BR (what was done, to which record, before and after); and how the log
+proves it was not tampered with.
 
 Lines are written inside each use case's transaction and never changed afterwards (the database
-refuses it), so a line is a plain frozen record."""
+refuses it), so a line is a plain frozen record.
+
+**The chain.** Each line is sealed with ``hash = SHA-256(prev_hash + "\n" + content)`` where
+``prev_hash`` is the seal of the line before it (by id; the first line chains to
+``GENESIS``) and ``content`` is the line's canonical serialisation (:func:`canonical`): a JSON
+array ``[CHAIN_FORMAT, at, user_id, username, action, entity, entity_id, before, after]`` with
+``at`` in ISO format to the microsecond, object keys sorted, no spaces, UTF-8. Changing a line
+breaks its own seal; removing or inserting one breaks the link of the next (:func:`verify_chain`
+says which line, and when). Whoever can rewrite the whole table can also recompute every seal:
+the chain proves nothing was changed *by EmDia or by hand in place*, and a backup holds an
+earlier copy to compare with.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app.domain.access import parse_role
+from app.domain.catalog import label
 from app.domain.clinic import format_holidays, holidays_stored
+from app.domain.documents import KIND_LABELS
 from app.domain.money import format_brl, format_percent
 
 
@@ -82,12 +99,19 @@ ACTION_LABELS: dict[str, str] = {
     "negativacao.include": "Negativação registrada",
     "negativacao.remove": "Negativação retirada",
     "contact.undo": "Resultado de contato desfeito",
+    "document.generate": "Documento arquivado",
+    "contact.log": "Contato registrado",
+    "backup.restore": "Backup restaurado",
     "cash.count": "Caixa conferido",
     "document.signed": "Documento assinado eletronicamente recebido",
     "document.signature_checked": "Assinatura eletrônica conferida de novo",
     "trust.add": "Certificado confiável adicionado",
     "trust.remove": "Certificado confiável removido",
 }
+
+# Audited actions that change no money (evidence of what was sent and said): the cached overdue
+# money need not be computed again after them.
+NO_MONEY_ACTIONS = frozenset({"contact.log", "document.generate"})
 
 ENTITY_LABELS: dict[str, str] = {
     "clinic": "Clínica",
@@ -102,11 +126,11 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "Banco de dados",
     "correction_index_value": "Índice de correção",
     "regua_step": "Régua de cobrança",
-    "contact_log": "Contato de cobrança",
     "cash_count": "Conferência do caixa",
     "bank_account": "Conta bancária",
     "bank_transaction": "Crédito do extrato",
     "document": "Documento",
+    "contact_log": "Contato",
     "trusted_certificate": "Certificado confiável",
 }
 
@@ -134,17 +158,32 @@ FIELD_LABELS: dict[str, str] = {
     "installment_named": "parcela indicada pelo pagador",
     "punctuality_discount_bp": "desconto pontualidade",
     "correction_index": "correção",
-    "outcome": "resultado",
     "step_key": "passo",
     "undone": "desfeito",
+    "payment_backdate_days": "pagamento retroativo sem gestor (dias)",
+    "days_back": "dias antes do lançamento",
+    "kind": "tipo",
+    "as_of": "data do documento",
+    "sha256": "SHA-256",
+    "patient_id": "paciente",
+    "contract_id": "contrato",
+    "payment_id": "pagamento",
+    "agreement_id": "acordo",
+    "channel": "canal",
+    "step": "passo",
+    "outcome": "resultado",
+    "promised_on": "prometido para",
+    "backup_created_at": "backup de",
+    "backup_kind": "tipo de backup",
+    "log_entries": "linhas da auditoria",
+    "log_last_id": "última linha",
+    "set_aside": "banco anterior guardado em",
     "day": "dia",
     "expected_cents": "esperado",
     "counted_cents": "contado",
     "difference_cents": "diferença",
     "note": "observação",
     "fitid": "identificador do banco",
-    "payment_id": "pagamento",
-    "contract_id": "contrato",
     "installment": "parcela",
     "start": "de",
     "end": "até",
@@ -156,7 +195,6 @@ FIELD_LABELS: dict[str, str] = {
     "trusted": "cadeia verificada",
     "matches_debtor": "assinado pelo devedor",
     "subject": "certificado",
-    "sha256": "SHA-256",
     "is_root": "raiz",
     "holidays": "feriados municipais",
 }
@@ -188,6 +226,10 @@ def value_text(key: str, value: Any) -> str:
     if key == "role" and isinstance(value, str):
         role = parse_role(value)
         return role.label if role is not None else value
+    if key in ("channel", "outcome") and isinstance(value, str):
+        return label(value)
+    if key == "kind" and isinstance(value, str):
+        return KIND_LABELS.get(value, value)
     return str(value)
 
 
@@ -196,3 +238,173 @@ def describe(values: dict[str, Any] | None) -> str:
     if not values:
         return ""
     return "; ".join(f"{FIELD_LABELS.get(k, k)}: {value_text(k, v)}" for k, v in values.items())
+
+
+def local_time(at: datetime) -> str:
+    """A stored UTC instant as people read it, in this computer's time zone."""
+    return at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+
+# --- the chain ----------------------------------------------------------------------------------
+
+CHAIN_FORMAT = "emdia-audit-1"  # names the serialisation below; a new one would get a new name
+GENESIS = "0" * 64  # what the first line chains to
+
+
+@dataclass(frozen=True)
+class AuditLink:
+    """A stored line with everything its seal covers (``id`` orders the chain)."""
+
+    id: int
+    at: datetime
+    user_id: int | None
+    username: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: Any
+    after: Any
+    prev_hash: str | None
+    hash: str | None
+
+
+def as_stored(value: Any) -> Any:
+    """A JSON value as the database gives it back (tuples become lists, keys strings), so the
+    seal computed before writing equals the one computed when reading."""
+    return None if value is None else json.loads(json.dumps(value))
+
+
+def canonical(
+    at: datetime,
+    user_id: int | None,
+    username: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Any,
+    after: Any,
+) -> bytes:
+    """The bytes a line's seal covers (see the module's docstring)."""
+    payload = [
+        CHAIN_FORMAT,
+        at.isoformat(timespec="microseconds"),
+        user_id,
+        username,
+        action,
+        entity,
+        entity_id,
+        as_stored(before),
+        as_stored(after),
+    ]
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def seal(prev_hash: str, content: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + content).hexdigest()
+
+
+def link_seal(link: AuditLink) -> str:
+    """What the line's ``hash`` must be, given its ``prev_hash`` and its content."""
+    content = canonical(
+        link.at,
+        link.user_id,
+        link.username,
+        link.action,
+        link.entity,
+        link.entity_id,
+        link.before,
+        link.after,
+    )
+    return seal(link.prev_hash or "", content)
+
+
+CHANGED, GAP = "changed", "gap"
+MAX_BREAKS = 20  # enough to say where; a wholesale rewrite is not listed line by line
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where the chain breaks: line ``entry_id`` was ``changed`` after it was written, or the
+    line before it is not the one it was chained to (a ``gap``: removed, or one inserted)."""
+
+    entry_id: int
+    at: datetime
+    kind: str
+
+    def describe(self) -> str:
+        where = f"a linha nº {self.entry_id} ({local_time(self.at)})"
+        if self.kind == CHANGED:
+            return f"Auditoria: {where} foi alterada depois de gravada."
+        return (
+            f"Auditoria: antes da linha nº {self.entry_id} ({local_time(self.at)}) uma linha "
+            "foi apagada, ou outra foi inserida fora do EmDia."
+        )
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    breaks: tuple[ChainBreak, ...]
+    more_breaks: int = 0  # beyond MAX_BREAKS
+
+
+def verify_chain(links: Iterable[AuditLink]) -> ChainCheck:
+    """Walk the lines in id order: each one's seal must match its content, and its
+    ``prev_hash`` the seal of the line before it. Each break is found on its own line, so a
+    changed line and a removed one are told apart."""
+    breaks: list[ChainBreak] = []
+    extra = 0
+    previous = GENESIS
+    count = 0
+    for link in links:
+        count += 1
+        found = []
+        if link.prev_hash != previous:
+            found.append(ChainBreak(link.id, link.at, GAP))
+        if link.hash != link_seal(link):
+            found.append(ChainBreak(link.id, link.at, CHANGED))
+        for item in found:
+            if len(breaks) < MAX_BREAKS:
+                breaks.append(item)
+            else:
+                extra += 1
+        previous = link.hash or ""
+    return ChainCheck(count, tuple(breaks), extra)
+
+
+@dataclass(frozen=True)
+class AuditIntegrity:
+    """The chain checked, and what protects the table (``guard_problems``: a trigger of the
+    database that refuses UPDATE, DELETE or REPLACE is missing or disabled)."""
+
+    chain: ChainCheck
+    guard_problems: tuple[str, ...] = ()
+
+    @property
+    def entries(self) -> int:
+        return self.chain.entries
+
+    @property
+    def breaks(self) -> tuple[ChainBreak, ...]:
+        return self.chain.breaks
+
+    @property
+    def ok(self) -> bool:
+        return not self.chain.breaks and not self.guard_problems
+
+    def problems(self) -> list[str]:
+        """Each problem in one pt-BR sentence, the chain's first (oldest line first)."""
+        found = [b.describe() for b in self.chain.breaks]
+        if self.chain.more_breaks:
+            found.append(f"Auditoria: e mais {self.chain.more_breaks} quebra(s) depois dessas.")
+        return found + list(self.guard_problems)
+
+    def summary(self) -> str:
+        if self.ok:
+            return (
+                f"Registro de auditoria íntegro: {self.entries} linhas encadeadas, sem "
+                "alteração, e a proteção do banco de dados contra alterar ou apagar linhas "
+                "está ativa."
+            )
+        return "Registro de auditoria com problemas: " + " ".join(self.problems())

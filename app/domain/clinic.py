@@ -18,6 +18,11 @@ from app.domain.money import format_percent, parse_percent
 from app.domain.text import clean_name
 from app.errors import FieldError, ValidationError
 
+# How far back the desk may date a payment unless the clinic says otherwise (Configurações →
+# Cobrança, ``clinic set payment_backdate_days=N``); beyond it, only a gestor with a reason.
+DEFAULT_BACKDATE_DAYS = 30
+MAX_BACKDATE_DAYS = 366
+
 
 @dataclass(frozen=True)
 class ClinicInfo:
@@ -40,6 +45,7 @@ class ClinicInfo:
     interest_monthly_bp: int = law.DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0
     correction_index: str = "none"
+    payment_backdate_days: int = DEFAULT_BACKDATE_DAYS
     # The city's holidays (the package knows national and state ones only): due dates and
     # deadlines skip them.
     holidays: tuple[OwnHoliday, ...] = ()
@@ -105,6 +111,9 @@ CLINIC_KEYS: dict[str, ClinicKey] = {
         "punctuality_discount_bp", "Desconto por pontualidade (%)"
     ),
     "correction_index": ClinicKey("correction_index", "Correção monetária"),
+    "payment_backdate_days": ClinicKey(
+        "payment_backdate_days", "Pagamento retroativo sem gestor (dias)"
+    ),
     "logo": ClinicKey("logo_path", "Logotipo (PNG ou JPG)"),
     "holidays": ClinicKey("holidays", "Feriados municipais"),
 }
@@ -138,6 +147,7 @@ def display_values(info: ClinicInfo) -> dict[str, str]:
             " %"
         ),
         "correction_index": info.correction_index,
+        "payment_backdate_days": str(info.payment_backdate_days),
         "logo": info.logo_path,
         "holidays": format_holidays(info.holidays),
     }
@@ -276,6 +286,8 @@ def _clean_value(
             choices = ", ".join(CORRECTION_INDEXES)
             return fail(FieldError(key, f"Correção monetária: '{raw}' não existe; use {choices}."))
         return index
+    if key == "payment_backdate_days":
+        return _days(key, spec, raw, errors)
     if key == "holidays":
         parsed = parse_holidays(raw, key)
         return fail(parsed) if isinstance(parsed, FieldError) else holidays_to_store(parsed)
@@ -302,3 +314,17 @@ def _clean_value(
             FieldError(key, f"{spec.label}: use no máximo {limits[key]} caracteres (regra do PIX).")
         )
     return text
+
+
+def _days(key: str, spec: ClinicKey, raw: str, errors: list[FieldError]) -> Any:
+    """A whole number of days from 0 (every past date is the gestor's) to a year."""
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_BACKDATE_DAYS:
+        errors.append(
+            FieldError(
+                key,
+                f"{spec.label}: informe um número de dias de 0 a {MAX_BACKDATE_DAYS}, como "
+                f"{DEFAULT_BACKDATE_DAYS}.",
+            )
+        )
+        return _INVALID
+    return int(raw)

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from app.domain import identity, limits
 from app.domain.catalog import ContractStatus, PaymentMethod
-from app.domain.dates import age_on, parse_date
+from app.domain.clinic import DEFAULT_BACKDATE_DAYS
+from app.domain.dates import age_on, format_date, parse_date
 from app.domain.documents import NO_LETTER_FACTS, LetterFacts
 from app.domain.identity import IdentityChecks
 from app.domain.law import DebtLine
@@ -263,6 +264,7 @@ class PaymentForm:
     reference: str = ""
     waive_charges: bool = False
     keep_credit: bool = False
+    reason: str = ""  # why a payment is dated beyond the clinic's window (a gestor's)
     # The installment the debtor says they are paying, as typed ("3", "entrada"); blank: none
     # named (a PIX txid in ``reference`` then names it).
     installment: str = ""
@@ -277,6 +279,7 @@ class PaymentData:
     reference: str
     waive_charges: bool
     keep_credit: bool
+    reason: str = ""
     # The debtor's choice (CC art. 352): this installment is settled first; None = oldest
     # first (art. 355).
     installment_number: int | None = None
@@ -310,8 +313,57 @@ def validate_payment(form: PaymentForm, today: date) -> PaymentData:
         reference=reference,
         waive_charges=form.waive_charges,
         keep_credit=form.keep_credit,
+        reason=" ".join((form.reason or "").split()),
         installment_number=chosen,
     )
+
+
+MAX_REASON = 200  # the gestor's reason for a payment dated beyond the window
+
+
+@dataclass(frozen=True)
+class BackdateWindow:
+    """Which dates a payment of one contract may carry, and who is asking.
+
+    A payment dated in the past is applied as of that date: the multa and juros of every
+    parcela late since then vanish. So a date before the contract is a typo (or worse), and a
+    date more than ``days`` back is a gestor's decision, with a reason the audit log keeps."""
+
+    today: date  # the latest day a record may carry (never after the real date)
+    contract_start: date  # signed, or registered, whichever came first
+    days: int = DEFAULT_BACKDATE_DAYS
+    gestor: bool = False  # the one asking may date beyond ``days``
+
+
+def check_payment_date(data: PaymentData, window: BackdateWindow, *, need_reason: bool) -> int:
+    """Refuse a date the window does not allow (``ValidationError`` naming the field); return
+    how many days back the payment is dated when that is beyond the window (0 otherwise).
+    ``need_reason=False``: a preview, where the reason is not asked yet."""
+    paid_on = data.paid_on
+    if paid_on < window.contract_start:
+        raise ValidationError.single(
+            "paid_on",
+            f"Data do pagamento: {format_date(paid_on)} é anterior ao contrato "
+            f"({format_date(window.contract_start)}); confira a data.",
+        )
+    days = (window.today - paid_on).days
+    if days <= window.days:
+        return 0
+    if not window.gestor:
+        raise ValidationError.single(
+            "paid_on",
+            f"Data do pagamento: {format_date(paid_on)} foi há {days} dias; com mais de "
+            f"{window.days} dias, só um gestor lança, informando o motivo. Nada foi gravado.",
+        )
+    if need_reason and not data.reason:
+        raise ValidationError.single(
+            "reason",
+            f"Motivo: obrigatório para um pagamento de {days} dias atrás (mais de "
+            f"{window.days}); fica no registro de auditoria.",
+        )
+    if len(data.reason) > MAX_REASON:
+        raise ValidationError.single("reason", f"Motivo: use até {MAX_REASON} caracteres.")
+    return days
 
 
 def _installment_named(form: PaymentForm, reference: str, errors: list[FieldError]) -> int | None:

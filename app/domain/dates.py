@@ -50,7 +50,9 @@ def parse_date(text: str, field: str, label: str) -> date | FieldError:
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """``dd/mm/aaaa`` — the year always in four digits (``strftime`` drops the zeros of a year
+    like 0001 on some systems, and such a date is exactly what a refusal must show)."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def age_on(birth: date, today: date) -> int:

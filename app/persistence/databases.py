@@ -13,10 +13,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from app.domain.audit import AuditIntegrity
 from app.errors import EmDiaError
-from app.persistence.db import make_engine
+from app.persistence import models
+from app.persistence.db import make_engine, make_session_factory
 from app.persistence.maintenance import CopyReport, copy_all_rows, table_counts
 from app.persistence.migrate import SchemaState, schema_state, upgrade_to_head
+from app.persistence.repositories.audit import audit_integrity
+from app.persistence.uow import UnitOfWork
 from app.progress import IsCancelled, Progress
 from app.security.keys import DataKey
 
@@ -140,6 +144,18 @@ class Database:
             if self.is_sqlite:
                 return "SQLite " + str(conn.execute(text("SELECT sqlite_version()")).scalar())
             return str(conn.execute(text("SELECT version()")).scalar() or "")
+
+    def audit_integrity(self) -> AuditIntegrity:
+        """The audit log's chain verified line by line, and the triggers that protect it."""
+        with self.engine.connect() as conn:
+            return audit_integrity(conn)
+
+    def append_audit(self, row: models.AuditLog) -> None:
+        """One audit line written straight into this database, chained after its last one (a
+        restore records itself in the file it brings back)."""
+        with UnitOfWork(make_session_factory(self.engine)) as uow:
+            uow.audit.append(row)
+            uow.commit()
 
     def patient_count(self) -> int:
         with self.engine.connect() as conn:

@@ -84,6 +84,9 @@ class Clinic(Timestamps, Base):
     correction_index: Mapped[str] = mapped_column(String(20), default="none")
     punctuality_discount_bp: Mapped[int] = mapped_column(Integer, default=0)
     discount_approval_limit_bp: Mapped[int] = mapped_column(Integer, default=1000)
+    # A payment dated more than this many days back is a gestor's decision, with a reason: a
+    # date far in the past cancels the multa and juros of every parcela late since then.
+    payment_backdate_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     # Contact rules (CDC art. 42: no contact at unreasonable hours): allowed windows per
     # weekday, minimum spacing.
     contact_windows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -502,7 +505,9 @@ class CashCount(Timestamps, Base):
 class AuditLog(Base):
     """Append-only: who changed what money, when, with the values before and after.
 
-    The database itself refuses UPDATE and DELETE on this table (triggers of migration 0003).
+    The database itself refuses UPDATE, DELETE and REPLACE on this table (triggers of migrations
+    0003 and 0012), and each line is sealed with a hash chained to the line before it
+    (``app.domain.audit``): a line changed or removed by any other means shows.
     """
 
     __tablename__ = "audit_log"
@@ -517,6 +522,10 @@ class AuditLog(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The seal of the line before this one (by id) and this line's own seal over its content,
+    # written by ``AuditRepository`` as the transaction commits.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class BankAccount(Timestamps, Base):

@@ -42,6 +42,7 @@ def clinic_info(row: models.Clinic | None) -> ClinicInfo:
         interest_monthly_bp=row.interest_monthly_bp,
         punctuality_discount_bp=row.punctuality_discount_bp,
         correction_index=row.correction_index,
+        payment_backdate_days=row.payment_backdate_days,
         holidays=holidays_stored(row.holidays),
         is_demo=row.is_demo,
         version=row.version,

@@ -24,6 +24,7 @@ from app.persistence.db import explain
 from app.persistence.queries.receivables import ReceivablesQueries
 from app.persistence.queries.reconciliation import ReconciliationQueries
 from app.persistence.queries.reports import ReportQueries
+from app.persistence.repositories._sql import begin_write
 from app.persistence.repositories.agreements import AgreementRepository
 from app.persistence.repositories.audit import AuditRepository
 from app.persistence.repositories.bank import BankRepository
@@ -117,8 +118,13 @@ class UnitOfWork:
     def commit(self) -> None:
         """Write everything; a row whose ``version`` moved under us (another PC saved it first:
         optimistic locking) is a ``ConflictError``, a unique value another PC wrote in the
-        meantime a ``DuplicateError``. Either way nothing of this unit of work is written."""
+        meantime a ``DuplicateError``. Either way nothing of this unit of work is written.
+
+        The audit lines go in last, each sealed to the one before (``AuditRepository.seal``):
+        the chain's lock is the last one a transaction takes, so it never waits for a row
+        while holding it."""
         try:
+            self.audit.seal()  # the audit lines of this transaction, chained, written last
             self.session.commit()
         except StaleDataError as exc:
             self.session.rollback()
@@ -151,12 +157,7 @@ class UnitOfWork:
         the busy timeout, then reads what the first one committed). PostgreSQL needs nothing
         here: row locks (``lock_contract``) serialise the writers that matter.
         """
-        conn = self.session.connection()
-        if conn.dialect.name != "sqlite":
-            return
-        dbapi = conn.connection.dbapi_connection
-        if dbapi is not None and not getattr(dbapi, "in_transaction", False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        begin_write(self.session)
 
     def lock_contract(self, contract_id: int) -> models.Contract | None:
         """The contract, locked until this unit of work ends: payments and estornos from two

@@ -211,9 +211,7 @@ class AgreementService(Service):
                 )
                 for s in row.breakdown["schedule"]
             ]
-            contract = self.contracts.build(
-                uow, patient, data, planned, created_at=self.clock.now()
-            )
+            contract = self.contracts.build(uow, patient, data, planned)
             contract.agreement_id = row.id
             # The confessed charges folded into the plan earn no new juros (Súmula 121 STF).
             contract.interest_free_cents = rules.folded_charges_cents(

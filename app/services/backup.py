@@ -27,10 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import app
+from app.config import url_for
 from app.domain import limits
+from app.domain.audit import AuditQuery
 from app.domain.backups import backups_to_keep
 from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
 from app.persistence import sqlite_files
+from app.persistence.databases import Database
 from app.persistence.migrate import known_revisions
 from app.progress import IsCancelled, Progress, stop_if_cancelled
 from app.security import keystore, unlock
@@ -44,8 +47,9 @@ from app.services.backup_documents import (
     store_documents,
     store_folder,
 )
-from app.services.base import Permission, Service
+from app.services.base import Actor, Permission, Service, audit_row
 from app.services.documents.filing import ArchiveFiles
+from app.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +276,7 @@ class BackupService(Service):
 
     def due_today(self) -> bool:
         """No backup of this database today yet (the daily timer asks this)."""
-        today = self.clock.now().date()
+        today = self.wall_clock.today()
         files = list_backups(self.folder(), self._db_path().stem)
         return not any(f.created_at.date() == today for f in files)
 
@@ -281,7 +285,7 @@ class BackupService(Service):
     ) -> BackupResult:
         source = self._db_path()
         key = self.ctx.key
-        now = self.clock.now().replace(microsecond=0)
+        now = self.wall_clock.now().replace(microsecond=0)
         steps = 4
 
         def step(done: int) -> None:
@@ -462,6 +466,7 @@ class BackupService(Service):
             seal_key = None if backup_key is not None else self._key_for_plain(copy, passphrase)
             if progress:
                 progress(2, total)
+            log_before = self._log_before_restore()
             self.ctx.release()
             self._set_aside(db_path)
             staged = db_path.with_name(db_path.name + ".restaurando")
@@ -471,6 +476,7 @@ class BackupService(Service):
                     sqlite_files.export_encrypted(copy, staged, seal_key)
                 else:
                     shutil.copyfile(copy, staged)
+                self._record_restore(staged, backup_key or seal_key, source, report, log_before)
                 sqlite_files.replace_database(staged, db_path)
             except OSError as exc:
                 staged.unlink(missing_ok=True)
@@ -496,6 +502,42 @@ class BackupService(Service):
         if progress:
             progress(4, total)
         return report
+
+    def _log_before_restore(self) -> dict[str, Any]:
+        """How far the audit log of the database being replaced went (it may be damaged: then
+        nothing is known)."""
+        try:
+            with self.uow() as uow:
+                lines = uow.audit.search(AuditQuery(), 0, 1)
+                return {
+                    "log_entries": uow.audit.count(AuditQuery()),
+                    "log_last_id": lines[0].id if lines else None,
+                }
+        except Exception:  # a damaged database is what restores are for: say nothing of it
+            log.warning("audit log of the replaced database unreadable", exc_info=True)
+            return {"log_entries": None, "log_last_id": None}
+
+    def _record_restore(
+        self,
+        staged: Path,
+        key: DataKey | None,
+        source: Path,
+        report: BackupReport,
+        log_before: dict[str, Any],
+    ) -> None:
+        """Write the restore into the restored database's own audit log before it takes the
+        place of the current one: what was restored, from which backup, by whom, and how far
+        the replaced log went — a restore never rolls the log back silently. The copy is
+        brought to the current schema first (a backup from an older EmDia)."""
+        who = Actor(self.actor.username)  # user ids of the restored database may differ
+        after = {"file": source.name, "backup_created_at": report.created_at}
+        after["backup_kind"] = report.kind
+        at = as_utc(self.wall_clock.now())
+        row = audit_row(at, who, "backup.restore", "database", None, log_before, after)
+        with Database.open(url_for(str(staged)), key) as database:
+            if not database.schema_state().at_head:
+                database.upgrade_to_head()
+            database.append_audit(row)
 
     def _key_for_plain(self, copy: Path, passphrase: str | None) -> DataKey | None:
         """The key a plain backup is restored under: ``None`` for the demo clinic (fictitious
@@ -526,7 +568,7 @@ class BackupService(Service):
             return
         folder = self.ctx.config.backup_dir
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
+        stamp = self.wall_clock.now().strftime("%Y%m%d-%H%M%S")
         aside = folder / f"{db_path.stem}-antes-de-restaurar-{stamp}{db_path.suffix}"
         shutil.copyfile(db_path, aside)
         wal = Path(str(db_path) + "-wal")

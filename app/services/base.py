@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from app.adapters.business_days import business_calendar
-from app.clock import Clock
+from app.clock import Clock, SystemClock
 from app.config import Config
 from app.domain.access import ALL_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
 from app.domain.business_calendar import BusinessCalendar
@@ -19,7 +20,7 @@ from app.errors import STALE_RECORD, ConflictError, PermissionDenied
 from app.persistence import models
 from app.security.keys import DataKey
 from app.services.ports import UnitOfWorkPort
-from app.timeutil import utcnow
+from app.timeutil import as_utc
 
 
 def expect_version(actual: int, expected: int) -> None:
@@ -101,11 +102,15 @@ def _nothing() -> None:
 @dataclass(frozen=True)
 class Context:
     config: Config
-    clock: Clock
+    clock: Clock  # the rules' date (``--today`` may pin it)
     uow_factory: Callable[[], UnitOfWorkPort]
     actor: Callable[[], Actor] = Actor
     key: DataKey | None = None  # the SQLCipher key of an encrypted database
     release: Callable[[], None] = _nothing  # close every connection (before a file is replaced)
+    # The real time things are recorded at (documents, contacts, agreements, backups): evidence,
+    # never pinned by a user flag (app/clock.py).
+    wall_clock: Clock = field(default_factory=SystemClock)
+
     # For a clinic on the server (no SQLCipher key): this PC's own encrypted file's key, which
     # sealed the documents archived before the move and seals the ones archived from now on.
     archive_key: DataKey | None = None
@@ -122,7 +127,18 @@ class Service:
 
     @property
     def clock(self) -> Clock:
+        """The rules' date: fees, the régua, what a document computes."""
         return self.ctx.clock
+
+    @property
+    def wall_clock(self) -> Clock:
+        """The real time a record is written at (evidence: never the pinned rules' date)."""
+        return self.ctx.wall_clock
+
+    def latest_record_day(self) -> date:
+        """The latest day a user may give a record (a payment, an inclusion): never after the
+        real date, whatever the rules' date says, nor after the rules' date of a simulation."""
+        return min(self.clock.today(), self.wall_clock.today())
 
     @property
     def actor(self) -> Actor:
@@ -157,19 +173,36 @@ class Service:
         after: dict[str, Any] | None,
         *,
         actor: Actor | None = None,
+        subject: models.Document | None = None,
     ) -> None:
         """Append one line to the audit log inside the caller's transaction (as ``actor``
-        when the one acting is not logged in yet, e.g. a login lockout)."""
-        actor = actor or self.ctx.actor()
+        when the one acting is not logged in yet, e.g. a login lockout). ``subject``: the
+        record the line is about when its id comes only with the commit (``entity_id`` is then
+        ``None``: a batch of documents)."""
+        who = actor or self.ctx.actor()
+        at = as_utc(self.wall_clock.now())  # the real time, never the rules' date
         uow.audit.append(
-            models.AuditLog(
-                at=utcnow(),
-                user_id=actor.user_id,
-                username=actor.username,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                before=before,
-                after=after,
-            )
+            audit_row(at, who, action, entity, entity_id, before, after), subject=subject
         )
+
+
+def audit_row(
+    at: datetime,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> models.AuditLog:
+    """One audit line at ``at`` (naive UTC); its seal is added as the transaction commits."""
+    return models.AuditLog(
+        at=at,
+        user_id=actor.user_id,
+        username=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )

@@ -29,6 +29,7 @@ _AUDITED = (
     "cpf",
     "legal_name",
     "logo_path",
+    "payment_backdate_days",
 )
 
 

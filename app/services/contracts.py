@@ -26,6 +26,7 @@ from app.services.base import Permission, Service, clinic_calendar, expect_versi
 from app.services.documents.gathering import debtor_of, letter_facts
 from app.services.payments import record_payment
 from app.services.ports import UnitOfWorkPort
+from app.timeutil import as_utc
 
 
 class ContractService(Service):
@@ -185,8 +186,9 @@ class ContractService(Service):
             external_ref=external_ref,
             created_by_id=self.ctx.actor().user_id,
         )
-        if created_at is not None:
-            contract.created_at = created_at
+        # Registered now (the real time; an import gives the contract's own date): a payment
+        # may not be dated before it (``check_payment_date``).
+        contract.created_at = created_at or as_utc(self.wall_clock.now())
         contract.installments = [
             models.Installment(
                 number=item.number,

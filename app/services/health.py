@@ -1,4 +1,5 @@
-"""``emdia self-check``: is this installation healthy? (versions, database, schema)."""
+"""``emdia self-check``: is this installation healthy? (versions, database, schema, and an audit
+log nobody tampered with: every line's seal and the triggers that protect the table)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class HealthReport:
     integrity: str
     encrypted: bool
     patients: int | None
+    audit_ok: bool | None  # None: not checked (no database, or a schema to migrate first)
+    audit: str
     data_dir: str
     log_dir: str
     problems: list[str]
@@ -58,6 +61,8 @@ def check(config: Config, database: Database, *, key_problem: str | None = None)
     head = head_revision()
     integrity = "não verificado"
     patients: int | None = None
+    audit_ok: bool | None = None
+    audit = "não verificada"
     encrypted = path is not None and is_encrypted(path)
     if key_problem:
         problems.append(key_problem)
@@ -74,6 +79,14 @@ def check(config: Config, database: Database, *, key_problem: str | None = None)
                 problems.append(f"Verificação de integridade do SQLite falhou: {integrity}")
             if state.at_head:
                 patients = database.patient_count()
+                log = database.audit_integrity()
+                audit_ok = log.ok
+                audit = (
+                    f"íntegra ({log.entries} linhas encadeadas)"
+                    if log.ok
+                    else "com problemas (veja abaixo)"
+                )
+                problems.extend(log.problems())
             if not state.at_head:
                 problems.append(
                     f"Esquema do banco na revisão {current or 'nenhuma'}, esperado {head}: "
@@ -94,6 +107,8 @@ def check(config: Config, database: Database, *, key_problem: str | None = None)
         integrity=integrity,
         encrypted=encrypted,
         patients=patients,
+        audit_ok=audit_ok,
+        audit=audit,
         data_dir=str(config.data_dir),
         log_dir=str(config.log_dir),
         problems=problems,

@@ -18,10 +18,12 @@ from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.clock import Clock
 from app.domain import identity
 from app.domain.contracts import (
+    BackdateWindow,
     ContractData,
     ContractForm,
     PaymentData,
     PaymentForm,
+    check_payment_date,
     validate_contract,
     validate_payment,
 )
@@ -62,6 +64,7 @@ from app.services.payments import (
     PaymentService,
     add_payment_rows,
     allocate_payment,
+    backdate_window,
     payment_audit,
 )
 from app.services.ports import UnitOfWorkPort
@@ -114,6 +117,8 @@ class ImportHost(Protocol):
 
     @property
     def actor(self) -> Actor: ...
+
+    def latest_record_day(self) -> date: ...
 
     def audit(
         self,
@@ -589,6 +594,8 @@ class PaymentImporter(Importer):
     def run(self) -> Outcome:
         ready: list[tuple[Record, models.Contract, PaymentData]] = []
         self._patients: dict[str, models.Patient | None] = {}
+        latest = self.service.latest_record_day()  # never after the real date
+        windows: dict[int, BackdateWindow] = {}
         for record in self.records:
             if fold(record.get("status")) in REVERSED_WORDS:
                 self.outcome.skipped.append(
@@ -610,7 +617,15 @@ class PaymentImporter(Importer):
                 reference=record.get("reference"),
             )
             try:
-                data = validate_payment(form, self.today)
+                data = validate_payment(form, latest)
+                # The desk's bounds: never before the contract (the charges of every parcela
+                # late since then would vanish); a history beyond the clinic's window is the
+                # gestor's, whose import is audited.
+                if contract.id not in windows:
+                    windows[contract.id] = backdate_window(
+                        self.uow, contract, latest, self.service.actor
+                    )
+                check_payment_date(data, windows[contract.id], need_reason=False)
             except ValidationError as exc:
                 self.errors.add_all(record, exc.errors, {})
                 continue

@@ -296,7 +296,7 @@ class NegativacaoService(Service):
         if isinstance(on, FieldError):
             errors.append(on)
             on = today
-        elif on > today:
+        elif on > self.latest_record_day():
             errors.append(FieldError("date", "Data da inclusão: não pode ser depois de hoje."))
         protocol = form.protocol.strip()
         problem = limits.text_problem(protocol, "Protocolo", limits.COLUMNS["negativacao.protocol"])
@@ -376,7 +376,7 @@ class NegativacaoService(Service):
             errors: list[FieldError] = []
             if isinstance(on, FieldError):
                 errors.append(on)
-            elif on > today:
+            elif on > self.latest_record_day():
                 errors.append(FieldError("date", "Data da retirada: não pode ser depois de hoje."))
             elif on < row.included_on:
                 errors.append(

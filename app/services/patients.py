@@ -61,7 +61,8 @@ class PatientService(Service):
         today = self.clock.today()
         data = validate_patient(form, today, checks=IDENTITY_CHECKS)
         with self.uow() as uow:
-            row = self.insert(uow, data, confirmed_on=today)  # typed at the desk just now
+            # typed at the desk just now: confirmed on the real day
+            row = self.insert(uow, data, confirmed_on=self.wall_clock.today())
             self._commit(uow)
             return uow.patients.to_domain(row)
 
@@ -101,7 +102,7 @@ class PatientService(Service):
             self._check_cpf_free(uow, data.cpf, patient_id)
             self._apply(row, data)
             if form.confirm_data_today:
-                row.data_confirmed_on = today
+                row.data_confirmed_on = self.wall_clock.today()
             row.responsible_id = self._resolve_responsible(uow, data.responsible, patient_id, data)
             self._commit(uow)
             uow.refresh(row)
@@ -198,7 +199,7 @@ class PatientService(Service):
             city=at.city,
             state=at.state,
             zip_code=at.zip_code,
-            data_confirmed_on=self.clock.today(),
+            data_confirmed_on=self.wall_clock.today(),
         )
         uow.patients.add(person)
         return person.id

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from app.domain.catalog import ContractStatus
-from app.domain.contracts import PaymentData, PaymentForm, PaymentView, validate_payment
+from app.domain.clinic import DEFAULT_BACKDATE_DAYS
+from app.domain.contracts import (
+    BackdateWindow,
+    PaymentData,
+    PaymentForm,
+    PaymentView,
+    check_payment_date,
+    validate_payment,
+)
 from app.domain.law import (
     Allocation,
     ChargePolicy,
@@ -37,6 +46,7 @@ from app.persistence import models
 from app.persistence.records import allocation_record, payment_record
 from app.services.base import Actor, Permission, Service
 from app.services.ports import UnitOfWorkPort
+from app.timeutil import local_day
 
 
 @dataclass(frozen=True)
@@ -59,20 +69,30 @@ class PaymentService(Service):
     def preview(self, form: PaymentForm) -> Allocation:
         """How the payment would be applied (for the dialog's live preview); nothing is written."""
         self.require(Permission.PAYMENTS)
-        data = validate_payment(form, self.clock.today())
+        data = validate_payment(form, self.latest_record_day())
         with self.uow() as uow:
             contract = self._contract(uow, data.contract_id)
             refuse_cancelled(contract)
+            check_payment_date(data, self._window(uow, contract), need_reason=False)
             return impute(data, uow.contracts.ledgers(contract.id), uow.contracts.policy(contract))
 
     def add(self, form: PaymentForm) -> PaymentResult:
+        """Receive a payment. Its date is never after the real date (whatever ``--today`` says),
+        never before the contract, and more than the clinic's window back only by a gestor with
+        a reason (``check_payment_date``), kept in the audit line."""
         self.require(Permission.PAYMENTS)
-        data = validate_payment(form, self.clock.today())
+        data = validate_payment(form, self.latest_record_day())
         with self.uow() as uow:
             contract = self._locked_contract(uow, data.contract_id)
-            result = record_payment(self, uow, contract, data)
+            refuse_cancelled(contract)
+            window = self._window(uow, contract)
+            days_back = check_payment_date(data, window, need_reason=True)
+            result = record_payment(self, uow, contract, data, days_back=days_back)
             uow.commit()
             return result
+
+    def _window(self, uow: UnitOfWorkPort, contract: models.Contract) -> BackdateWindow:
+        return backdate_window(uow, contract, self.latest_record_day(), self.actor)
 
     def reverse(self, payment_id: int, reason: str, code: str = "") -> ReversalResult:
         """Estorno: a counter-entry; the original stops counting. A bounced cheque is
@@ -198,23 +218,47 @@ class PaymentService(Service):
         return all_settled(ledgers)
 
 
+def backdate_window(
+    uow: UnitOfWorkPort, contract: models.Contract, today: date, actor: Actor
+) -> BackdateWindow:
+    """Which dates a payment of ``contract`` may carry when ``actor`` records it on ``today``
+    (the latest day a record may carry: ``Service.latest_record_day``), at the desk or from a
+    spreadsheet. The contract starts when it was signed, registered, or
+    first fell due, whichever is earliest: a clinic that starts using EmDia registers contracts
+    running for months."""
+    clinic = uow.clinic.get()
+    known = [local_day(contract.created_at), contract.first_due_date]
+    if contract.signed_at is not None:
+        known.append(contract.signed_at)
+    return BackdateWindow(
+        today=today,
+        contract_start=min(known),
+        days=clinic.payment_backdate_days if clinic else DEFAULT_BACKDATE_DAYS,
+        gestor=actor.can(Permission.BACKDATE_PAYMENT),
+    )
+
+
 def record_payment(
     service: Service,
     uow: UnitOfWorkPort,
     contract: models.Contract,
     data: PaymentData,
+    *,
+    days_back: int = 0,
 ) -> PaymentResult:
     """Allocate and write one payment inside the caller's transaction, audited (the desk, and a
-    new contract whose entrada is paid at the desk)."""
+    new contract whose entrada is paid at the desk). ``days_back``: dated beyond the clinic's
+    window by a gestor — the audit line keeps how far and why."""
     ledgers, allocation = allocate_payment(uow, contract, data)
     check_waiver(service, uow, data, allocation)
     payment = add_payment_rows(service.actor, uow, contract, data, allocation)
     uow.flush()
     before = PaymentService._snapshot(ledgers)
     settled = PaymentService.refresh(uow, contract)
-    service.audit(
-        uow, "payment.add", "payment", payment.id, before, payment_audit(data, allocation)
-    )
+    after = payment_audit(data, allocation)
+    if days_back:
+        after |= {"days_back": days_back, "reason": data.reason}
+    service.audit(uow, "payment.add", "payment", payment.id, before, after)
     return PaymentResult(payment.id, data.amount_cents, allocation, settled)
 
 

@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 from app.domain import promises as promise_rules
 from app.domain.agreements import PlanInstallment
-from app.domain.audit import AuditEntry, AuditQuery
+from app.domain.audit import AuditEntry, AuditIntegrity, AuditQuery
 from app.domain.bank import BankAccountRef
 from app.domain.contacts import ContactRecord
 from app.domain.contracts import ContractSummary, PaymentView
@@ -234,10 +234,11 @@ class UserPort(Protocol):
 
 
 class AuditPort(Protocol):
-    def append(self, row: models.AuditLog) -> None: ...
+    def append(self, row: models.AuditLog, *, subject: models.Document | None = None) -> None: ...
     def search(self, query: AuditQuery, offset: int, limit: int) -> list[AuditEntry]: ...
     def count(self, query: AuditQuery) -> int: ...
     def usernames(self) -> list[str]: ...
+    def integrity(self) -> AuditIntegrity: ...
 
 
 class IndexPort(Protocol):

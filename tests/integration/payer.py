@@ -1,4 +1,5 @@
-"""A second (and third) clinic PC in a test: a separate process receiving payments at once."""
+"""A second (and third) clinic PC in a test: a separate process receiving payments, or logging
+contacts, at the same time as another."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.clock import FixedClock
 from app.config import load_config
 from app.domain.contracts import PaymentForm
 from app.errors import ValidationError
+from app.services.collection.contact_log import OutcomeForm
 
 
 def receive_many(
@@ -29,3 +31,19 @@ def receive_many(
     finally:
         services.close()
         results.put((accepted, refused))
+
+
+def log_contacts(db_url: str, patient_id: int, times: int, start: Event, results: Any) -> None:
+    """Log ``times`` phone calls to one patient (each an audited line) as fast as possible."""
+    services = bootstrap(load_config(db_url), FixedClock(date(2026, 3, 16)), migrate=False)
+    logged = 0
+    try:
+        start.wait(30)
+        for _ in range(times):
+            services.contacts.log_outcome(
+                OutcomeForm(patient_id=patient_id, outcome="no_answer", channel="phone")
+            )
+            logged += 1
+    finally:
+        services.close()
+        results.put(logged)

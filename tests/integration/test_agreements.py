@@ -61,7 +61,9 @@ def patient_id(services: Services) -> int:
             total="1.200,00", installments="6", first_due="2025-12-05", description=DESCRIPTION
         ),
     )
-    services.payments.add(PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix"))
+    services.payments.add(
+        PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix", reason="comprovante antigo")
+    )
     return patient.id
 
 

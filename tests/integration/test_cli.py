@@ -163,22 +163,23 @@ def test_usage_errors_exit_2_in_portuguese(capsys: pytest.CaptureFixture[str], d
     assert "AAAA-MM-DD" in capsys.readouterr().err
 
 
-def test_today_flag_reaches_the_services(capsys: pytest.CaptureFixture[str], db: str) -> None:
-    run(
-        capsys,
-        "--db",
-        db,
-        "--today",
-        "2025-01-02",
-        "patient",
-        "add",
-        "--name",
-        "Ana Lima",
-        "--cpf",
-        "52998224725",
-    )
+def test_today_flag_reaches_the_rules_never_the_records(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    add = ("patient", "add", "--name", "Ana Lima", "--cpf", "52998224725")
+    code, _, err = run(capsys, "--db", db, "--today", "2025-01-02", *add)
+    assert code == 1 and "--today 02/01/2025" in err and "`emdia patient add`" in err
+    assert run(capsys, "--db", db, *add)[0] == 0
     _, out, _ = run(capsys, "--db", db, "patient", "list", "--json")
-    assert json.loads(out)[0]["data_confirmed_on"] == "2025-01-02"
+    assert json.loads(out)[0]["data_confirmed_on"] == "2026-03-16"  # the computer's day
+    run(capsys, "--db", db, "clinic", "set", "name=Clínica Teste Ltda", "state=SP")
+    contract = ("contract", "add", "--patient-cpf", "52998224725", "--total", "300,00",
+                "--installments", "3", "--first-due", "2026-04-10")  # fmt: skip
+    assert run(capsys, "--db", db, *contract)[0] == 0
+    code, out, err = run(capsys, "--db", db, "--today", "2026-06-01", "debt", "--contract", "1",
+                         "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["as_of"] == "2026-06-01"
 
 
 def test_unexpected_error_is_logged_not_shown(

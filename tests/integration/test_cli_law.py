@@ -6,12 +6,32 @@ prescribed debt (exit 1, nothing archived)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import run
+from tests.conftest import ComputerClock
+from tests.integration.test_cli import run as run_cli
 from tests.integration.test_lawful_collection import text_of
+
+_computer: list[ComputerClock] = []
+
+
+@pytest.fixture(autouse=True)
+def on_each_day(computer_clock: ComputerClock) -> Iterator[None]:
+    _computer.append(computer_clock)
+    yield
+    _computer.clear()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """These scripts play a clinic working on each ``--today`` day: the computer's clock reads
+    that day too (on a real clinic a pinned date other than the computer's records nothing)."""
+    if "--today" in argv:
+        _computer[-1].set(date.fromisoformat(argv[argv.index("--today") + 1]))
+    return run_cli(capsys, *argv)
 
 
 @pytest.fixture

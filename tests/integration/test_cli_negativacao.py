@@ -12,6 +12,7 @@ from app import cli
 from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from tests.conftest import ComputerClock
 from tests.negativacao_data import pay_everything, seed_debt, send_notice
 
 
@@ -22,7 +23,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_check_include_list_remove(
-    tmp_path: Path, template_db: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    template_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    computer_clock: ComputerClock,
 ) -> None:
     path = tmp_path / "neg.db"
     path.write_bytes(template_db.read_bytes())
@@ -44,10 +48,13 @@ def test_check_include_list_remove(
     services = bootstrap(load_config(db), FixedClock(date(2026, 3, 16), time(10)))
     send_notice(services, ids)
     services.close()
+    # An inclusion records: it runs on the day the computer says (--today may only repeat it).
+    computer_clock.set(date(2026, 3, 20))
     code, _, err = run(capsys, "--db", db, "--today", "2026-03-20", "negativacao", "include",
                        "--contract", contract, "--bureau", "serasa",
                        "--date", "2026-03-20")  # fmt: skip
     assert code == 1 and "26/03/2026" in err
+    computer_clock.set(date(2026, 3, 26))
     code, out, err = run(capsys, "--db", db, "--today", "2026-03-26", "negativacao", "include",
                          "--contract", contract, "--bureau", "spc", "--date", "2026-03-26",
                          "--protocol", "SPC-9", "--json")  # fmt: skip
@@ -70,6 +77,7 @@ def test_check_include_list_remove(
     removals = json.loads(out)["negativacao_removals"]
     assert removals["pending"] == 1 and removals["overdue"] == 0
     assert removals["items"][0]["deadline"] == "2026-04-10"
+    computer_clock.set(date(2026, 4, 6))
     code, out, err = run(capsys, "--db", db, "--today", "2026-04-06", "negativacao", "remove",
                          "--negativacao", str(included["negativacao_id"]), "--json")  # fmt: skip
     assert code == 0, err

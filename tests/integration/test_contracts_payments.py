@@ -19,6 +19,7 @@ from app.domain.law import Status
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence import models
+from tests.conftest import ComputerClock
 
 
 @pytest.fixture
@@ -223,14 +224,18 @@ def test_reversing_payments_restores_the_debt_exactly(
     svc = bootstrap(load_config(str(path)), FixedClock(today))
     try:
         pid = svc.patients.create(PatientForm(name="Maria da Silva", cpf="52998224725")).id
-        cid = twelve_times(svc, pid)
+        cid = twelve_times(svc, pid, signed_on="2026-02-20")  # signed before the first payment
         as_of = date(2026, 3, 1).fromordinal(date(2026, 3, 1).toordinal() + check_day)
         baseline = svc.contracts.get(cid, as_of).lines
         kept: list[int] = []
         for cents, day, reverse in payments:
             paid_on = date.fromordinal(date(2026, 3, 1).toordinal() + day)
             form = PaymentForm(
-                cid, f"{cents // 100},{cents % 100:02d}", paid_on.isoformat(), keep_credit=True
+                cid,
+                f"{cents // 100},{cents % 100:02d}",
+                paid_on.isoformat(),
+                keep_credit=True,
+                reason="comprovante antigo",  # months before the test's today
             )
             result = svc.payments.add(form)
             (
@@ -255,17 +260,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_cli_debt_json_matches_a_hand_computation(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, computer_clock: ComputerClock
 ) -> None:
     db = str(tmp_path / "cli.db")
+    computer_clock.set(date(2026, 1, 10))  # the contract is registered on 10/01
     run(capsys, "--db", db, "clinic", "set", "name=Clínica Teste Ltda", "state=SP")
     run(capsys, "--db", db, "patient", "add", "--name", "Maria da Silva", "--cpf", "52998224725")
     code, out, err = run(
         capsys,
         "--db",
         db,
-        "--today",
-        "2026-01-10",
         "contract",
         "add",
         "--patient-cpf",
@@ -322,8 +326,11 @@ def test_cli_debt_json_matches_a_hand_computation(
     assert first["status"] == "vencido"
 
 
-def test_cli_payment_add_and_reverse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_cli_payment_add_and_reverse(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, computer_clock: ComputerClock
+) -> None:
     db = str(tmp_path / "cli.db")
+    computer_clock.set(date(2026, 11, 25))  # paid early, on the day it is recorded
     run(capsys, "--db", db, "patient", "add", "--name", "Maria da Silva", "--cpf", "52998224725")
     run(
         capsys,

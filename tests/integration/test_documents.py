@@ -79,8 +79,12 @@ def contract_id(services: Services) -> int:
         ),
     )
     cid = view.summary.id
-    services.payments.add(PaymentForm(cid, "200,00", "2025-12-05", "pix", "E2E-1"))
-    bounced = services.payments.add(PaymentForm(cid, "200,00", "2026-01-05", "cheque"))
+    services.payments.add(
+        PaymentForm(cid, "200,00", "2025-12-05", "pix", "E2E-1", reason="comprovante antigo")
+    )
+    bounced = services.payments.add(
+        PaymentForm(cid, "200,00", "2026-01-05", "cheque", reason="comprovante antigo")
+    )
     services.payments.reverse(bounced.payment_id, "cheque devolvido", "cheque_devolvido")
     return cid
 

@@ -16,7 +16,7 @@ from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
 from app.services.negativacao import InclusionForm
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, ComputerClock
 from tests.negativacao_data import seed_debt, send_notice
 
 
@@ -62,7 +62,10 @@ def test_a_changed_archive_file_is_not_copied_and_the_summary_says_so(
 
 @pytest.mark.sqlite_only
 def test_cli_documents_dossie(
-    tmp_path: Path, template_db: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    template_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    computer_clock: ComputerClock,
 ) -> None:
     path = tmp_path / "d.db"
     path.write_bytes(template_db.read_bytes())
@@ -74,6 +77,7 @@ def test_cli_documents_dossie(
     services.negativacao.include(InclusionForm(ids["contract"], "serasa", "2026-03-26"))
     services.close()
     out_dir = str(tmp_path / "out")
+    computer_clock.set(date(2026, 3, 26))  # the dossiê is archived: on the day it is made
     code = cli.main(["--db", str(path), "--today", "2026-03-26", "documents", "dossie",
                      "--patient", str(ids["ana"]), "--out", out_dir, "--json"])  # fmt: skip
     out, err = capsys.readouterr()

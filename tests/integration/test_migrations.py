@@ -196,8 +196,8 @@ def _audit_log_is_append_only(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO audit_log (at, username, action, entity) "
-                "VALUES ('2026-03-16 10:00', 'gestor', 'clinic.update', 'clinic')"
+                "INSERT INTO audit_log (at, username, action, entity, prev_hash, hash) "
+                "VALUES ('2026-03-16 10:00', 'gestor', 'clinic.update', 'clinic', '', '')"
             )
         )
     for statement in (

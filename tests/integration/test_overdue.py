@@ -100,7 +100,9 @@ def contract(services: Services, patient_id: int, first_due: str, n: int = 3) ->
 
 
 def pay(services: Services, contract_id: int, amount: str, on: str) -> int:
-    form = PaymentForm(contract_id=contract_id, amount=amount, paid_on=on)
+    form = PaymentForm(
+        contract_id=contract_id, amount=amount, paid_on=on, reason="comprovante antigo"
+    )
     return services.payments.add(form).payment_id
 
 

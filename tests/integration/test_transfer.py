@@ -318,6 +318,26 @@ def test_payment_problems_are_explained(services: Services, tmp_path: Path) -> N
     assert [s.lines for s in report.skipped] == [(4,)]
 
 
+def test_an_imported_payment_is_never_dated_before_its_contract(
+    services: Services, tmp_path: Path
+) -> None:
+    # The desk's bound holds through the spreadsheet too: a payment dated before the contract
+    # would be applied before anything fell due and wipe the multa and juros of late parcelas.
+    contract_id = contract_for(services, tmp_path)
+    before = services.contracts.get(contract_id)
+    text = (
+        "contrato;cpf;data do pagamento;valor\n"
+        f"C-7;{cpf(21)};01/01/1990;200,00\n"
+        f"C-7;{cpf(21)};16/03/2026;10,00\n"
+    )
+    report = do_import(services, "payments", write(tmp_path, "p.csv", text))
+    assert not report.written
+    [error] = [str(e) for e in report.errors]
+    assert error.startswith("linha 2, coluna data do pagamento:"), error
+    assert "anterior ao contrato (10/10/2025)" in error
+    assert services.contracts.get(contract_id).lines == before.lines
+
+
 def test_two_identical_payment_lines_are_a_likely_duplicate_until_confirmed(
     services: Services, tmp_path: Path
 ) -> None:
@@ -418,9 +438,17 @@ def test_payments_export_imported_into_the_same_contracts_gives_the_same_debt(
     for day, amount in ((10, "300,00"), (12, "150,00"), (40, "210,00")):
         paid = date(2025, 10, 1).toordinal() + day
         services.payments.add(
-            PaymentForm(contract_id, amount, date.fromordinal(paid).isoformat(), "pix")
+            PaymentForm(
+                contract_id,
+                amount,
+                date.fromordinal(paid).isoformat(),
+                "pix",
+                reason="comprovante antigo",
+            )
         )
-    bounced = services.payments.add(PaymentForm(contract_id, "50,00", "2026-02-01", "cheque"))
+    bounced = services.payments.add(
+        PaymentForm(contract_id, "50,00", "2026-02-01", "cheque", reason="comprovante antigo")
+    )
     services.payments.reverse(bounced.payment_id, "cheque devolvido")
     services.transfer.export("payments", tmp_path / "pg.xlsx")
     report = do_import(fresh, "payments", tmp_path / "pg.xlsx")

@@ -34,7 +34,9 @@ def patient_id(services: Services) -> int:
     view = services.contracts.create(
         patient.id, ContractForm(total="1.200,00", installments="6", first_due="2025-12-05")
     )
-    services.payments.add(PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix"))
+    services.payments.add(
+        PaymentForm(view.summary.id, "200,00", "2025-12-05", "pix", reason="comprovante antigo")
+    )
     return patient.id
 
 

@@ -128,7 +128,9 @@ def late_contract(services: Services) -> tuple[int, int]:
         patient.id, ContractForm(total="600,00", installments="3", first_due="2026-01-10")
     )
     cid = view.summary.id
-    paid = services.payments.add(PaymentForm(cid, "200,00", "2026-01-12", "cheque"))
+    paid = services.payments.add(
+        PaymentForm(cid, "200,00", "2026-01-12", "cheque", reason="comprovante antigo")
+    )
     services.payments.reverse(paid.payment_id, "cheque devolvido", "cheque_devolvido")
     return patient.id, cid
 

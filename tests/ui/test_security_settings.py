@@ -14,6 +14,7 @@ from tests.conftest import STAFF_PASSWORD
 from tests.ui.helpers import type_text
 from ui.dialogs.user_dialog import UserDialog
 from ui.main_window import MainWindow
+from ui.views.audit_view import AuditView
 
 
 def admin_window(qtbot: QtBot, staff: Services) -> MainWindow:
@@ -83,7 +84,8 @@ def test_idle_minutes_are_validated_and_saved(qtbot: QtBot, staff: Services) -> 
     assert "não criptografado" in view.crypto_status.text().lower()
 
 
-def test_audit_viewer_lists_and_filters(qtbot: QtBot, staff: Services) -> None:
+def audit_tab(qtbot: QtBot, staff: Services) -> AuditView:
+    """Configurações → Auditoria as a gestor, after one change of the clinic's multa."""
     staff.login("gestor", STAFF_PASSWORD)
     staff.clinic.update({"fine_percent": "1,5"})
     window = MainWindow(staff)
@@ -92,7 +94,11 @@ def test_audit_viewer_lists_and_filters(qtbot: QtBot, staff: Services) -> None:
     window.show_section("Configurações")
     settings = window.settings_view
     settings.tabs.setCurrentIndex(settings.audit_tab)
-    view = window.audit_view
+    return window.audit_view
+
+
+def test_audit_viewer_lists_and_filters(qtbot: QtBot, staff: Services) -> None:
+    view = audit_tab(qtbot, staff)
     assert view.model.rowCount() == 4  # three users created, one clinic change
     first = [view.model.index(0, c).data() for c in range(6)]
     assert first[1] == "gestor" and first[2] == "Dados da clínica alterados"
@@ -164,3 +170,21 @@ def test_unlock_dialog_accepts_only_this_databases_secret(qtbot: QtBot) -> None:
     type_text(qtbot, dialog.secret, "frase certa")
     qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
     assert dialog.key == key
+
+
+def test_audit_tab_says_whether_the_log_is_intact_and_where_it_breaks(
+    qtbot: QtBot, staff: Services
+) -> None:
+    from sqlalchemy import text
+
+    view = audit_tab(qtbot, staff)
+    qtbot.waitUntil(lambda: "íntegro" in view.integrity.text())
+    assert view.integrity.text().startswith("Registro de auditoria íntegro: 4 linhas")
+    with staff.engine.begin() as conn:  # someone with the database open in another program
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+        conn.execute(text("UPDATE audit_log SET username = 'admin' WHERE id = 2"))
+    qtbot.mouseClick(view.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "alterada" in view.integrity.text())
+    shown = view.integrity.text()
+    assert "a linha nº 2" in shown and "audit_log_no_update" in shown
+    assert view.verify_button.isEnabled()

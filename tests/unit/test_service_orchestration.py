@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -91,11 +91,15 @@ def staff(db: FakeDatabase) -> FakeDatabase:
 
 @pytest.fixture(autouse=True)
 def fixed_utc_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Audit timestamps and login lockouts read the UTC clock: pin it."""
-    from app.services import base
-
-    monkeypatch.setattr(base, "utcnow", lambda: NOW)
+    """Login lockouts read the UTC clock: pin it (audit lines read the service's real clock,
+    pinned by ``service``)."""
     monkeypatch.setattr(users_module, "utcnow", lambda: NOW)
+
+
+def real_clock_at(stored: datetime) -> FixedClock:
+    """The computer's clock (local time) at the moment stored as ``stored`` (naive UTC)."""
+    local = stored.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+    return FixedClock(local.date(), local.time())
 
 
 def service(cls: type[_S], db: FakeDatabase, actor: Actor, tmp_path: Path) -> _S:
@@ -104,6 +108,7 @@ def service(cls: type[_S], db: FakeDatabase, actor: Actor, tmp_path: Path) -> _S
         clock=FixedClock(TODAY, time(10, 0)),
         uow_factory=lambda: FakeUnitOfWork(db),
         actor=lambda: actor,
+        wall_clock=real_clock_at(NOW),
     )
     return cls(ctx)
 

@@ -121,6 +121,9 @@ class PaymentDialog(FormDialog):
         self.waive.setObjectName("waive_charges")
         self.keep_credit = QCheckBox(self.tr("Guardar o que sobrar como crédito do paciente"))
         self.keep_credit.setObjectName("keep_credit")
+        self.reason = line_edit(
+            "reason", self.tr("só para data além do prazo da clínica (gestor): por quê?")
+        )
         form = QFormLayout()
         self.errors.add_row(form, self.tr("Contrato"), self.contract, "contract")
         form.addRow("", self.situation)
@@ -132,6 +135,7 @@ class PaymentDialog(FormDialog):
         self.errors.add_row(
             form, self.tr("Parcela indicada pelo paciente"), self._chosen_box(), "installment"
         )
+        self.errors.add_row(form, self.tr("Motivo (retroativo)"), self.reason, "reason")
         form.addRow("", self.waive)
         form.addRow("", self.keep_credit)
         return form
@@ -272,6 +276,7 @@ class PaymentDialog(FormDialog):
             reference=self.reference.text(),
             waive_charges=self.waive.isChecked(),
             keep_credit=self.keep_credit.isChecked(),
+            reason=self.reason.text(),
             installment=str(self.chosen.currentData() or ""),
         )
 

@@ -1,9 +1,11 @@
-"""Configurações → Auditoria: who changed what, when, before and after (gestor and admin)."""
+"""Configurações → Auditoria: who changed what, when, before and after (gestor and admin), and
+whether the log is intact — every line's seal and the database's protection, checked each time
+the tab opens, with where it breaks said plainly."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date
+from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -16,21 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.audit import action_label, describe, record_label
-from app.services.audit import AuditEntry, AuditQuery, AuditService
+from app.domain.audit import action_label, describe, local_time, record_label
+from app.errors import EmDiaError
+from app.progress import IsCancelled, Progress
+from app.services.audit import AuditEntry, AuditIntegrity, AuditQuery, AuditService
 from ui import ops
 from ui.models.paged_model import QueryTableModel
 from ui.widgets.buttons import push_button
-from ui.widgets.form import line_edit
+from ui.widgets.form import ERROR_STYLE, line_edit
 from ui.widgets.tables import make_table
 
 
 def _day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def local_time(entry: AuditEntry) -> str:
-    return entry.at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
 
 class AuditModel(QueryTableModel[AuditEntry, AuditQuery]):
@@ -42,7 +42,7 @@ class AuditModel(QueryTableModel[AuditEntry, AuditQuery]):
 
     def cells(self, item: AuditEntry) -> Sequence[str]:
         return (
-            local_time(item),
+            local_time(item.at),
             item.username,
             action_label(item.action),
             record_label(item.entity, item.entity_id),
@@ -70,9 +70,44 @@ class AuditView(QWidget):
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
+        layout.addLayout(self._integrity_row())
         layout.addLayout(filters)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
+
+    def _integrity_row(self) -> QHBoxLayout:
+        """Whether the log is intact: filled in the background each time the tab opens."""
+        self.integrity = QLabel()
+        self.integrity.setObjectName("auditIntegrity")
+        self.integrity.setWordWrap(True)
+        self.verify_button = push_button(
+            "auditVerify", self.tr("Verificar integridade"), self.verify
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.integrity, 1)
+        row.addWidget(self.verify_button)
+        return row
+
+    def verify(self) -> None:
+        """Check every line's seal and the database's protection, off the UI thread (a big
+        log takes a moment)."""
+        self.verify_button.setEnabled(False)
+        self.integrity.setStyleSheet("")
+        self.integrity.setText(self.tr("Verificando a integridade do registro…"))
+
+        def job(_progress: Progress, _cancelled: IsCancelled) -> AuditIntegrity:
+            return self.service.verify()
+
+        ops.start(self, job, on_success=self._verified, on_error=self._not_verified)
+
+    def _verified(self, report: AuditIntegrity) -> None:
+        self.verify_button.setEnabled(True)
+        self.integrity.setStyleSheet("" if report.ok else ERROR_STYLE)
+        self.integrity.setText(report.summary() if report.ok else "\n".join(report.problems()))
+
+    def _not_verified(self, exc: EmDiaError) -> None:
+        self.verify_button.setEnabled(True)
+        self.integrity.setText(exc.message)
 
     def _filters(self) -> QHBoxLayout:
         """Who, what (action or record) and, ticked, the period."""
@@ -123,6 +158,7 @@ class AuditView(QWidget):
         self.user.setCurrentIndex(max(index, 0))
         self.user.blockSignals(False)
         self.refresh()
+        self.verify()
 
     def refresh(self) -> None:
         query = self.query()

@@ -43,6 +43,7 @@ CHARGES_TAB_KEYS = (
     "interest_monthly_percent",
     "punctuality_discount_percent",
     "correction_index",
+    "payment_backdate_days",
     "holidays",
 )
 CHOICES = {
@@ -58,6 +59,7 @@ HINTS = {
     "fine_percent": "No máximo 2 % (CDC art. 52 §1).",
     "interest_monthly_percent": "Juros simples, pro rata dia; no máximo 1 % ao mês.",
     "punctuality_discount_percent": "Para quem paga até o vencimento; 0 para não usar.",
+    "payment_backdate_days": "Pagamento com data mais antiga: só o gestor, com o motivo.",
     "logo": "Opcional: aparece no cabeçalho de todo documento.",
     "holidays": "dd/mm todo ano, dd/mm/aaaa uma vez: 20/01 São Sebastião; 13/06/2026 Ponto",
     "address": "Rua e número: aparece em toda cobrança (CDC art. 42-A).",

@@ -14,6 +14,7 @@ from sqlalchemy import Executable, func, or_, select, tuple_
 
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
+from app.domain.audit import NO_MONEY_ACTIONS
 from app.domain.catalog import ContractStatus
 from app.domain.law import InstallmentTerms, Settlement, interest_share_of
 from app.domain.receivables import OverdueLedger, Person, PromiseDue
@@ -45,16 +46,20 @@ class ReceivablesQueries(Repository):
 
     def money_token(self) -> tuple[Any, ...]:
         """Changes whenever money may have changed: every money change adds a payment, an
-        installment or a contract, or writes the audit log (every money change is audited);
-        a cancellation changes the count of cancelled contracts. Index lookups only, whatever
-        the size of the clinic."""
-        tables = (models.AuditLog, models.Payment, models.Installment, models.Contract)
+        installment or a contract, or writes the audit log (every money change is audited;
+        a contact logged or a document archived changes no money and is skipped); a
+        cancellation changes the count of cancelled contracts. Index lookups only, whatever
+        the size of the clinic (the newest audit lines are read backwards until one counts)."""
+        tables = (models.Payment, models.Installment, models.Contract)
+        a = models.AuditLog
+        audited = select(a.id).where(a.action.not_in(sorted(NO_MONEY_ACTIONS)))
         cancelled = (
             select(func.count())
             .select_from(models.Contract)
             .where(models.Contract.status == ContractStatus.CANCELLED.value)
         )
         stmt = select(
+            audited.order_by(a.id.desc()).limit(1).scalar_subquery(),
             *(select(func.max(t.id)).scalar_subquery() for t in tables),
             cancelled.scalar_subquery(),
         )

@@ -36,6 +36,20 @@ class Repository:
         return row
 
 
+def begin_write(session: Session) -> None:
+    """Make the session's transaction a write one *now*, before anything is read.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock (another PC waits up to the busy
+    timeout, then reads what the first one committed). PostgreSQL needs nothing here: row locks
+    serialise the writers that matter."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not getattr(dbapi, "in_transaction", False):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def chunks(ids: Iterable[int], size: int = IN_LIMIT) -> Iterator[list[int]]:
     """IN lists in pieces: SQLite limits bound parameters per statement."""
     ordered = sorted(set(ids))

@@ -131,7 +131,7 @@ class ContactLogService(Service):
                         installment_id=draft.installment_id
                         if draft is not None and same_step and draft.contract_id == contract_id
                         else None,
-                        contacted_at=self.clock.now(),
+                        contacted_at=self.wall_clock.now(),
                         user_id=self.actor.user_id,
                         channel=checked.channel,
                         step_key=checked.step_key,
@@ -154,6 +154,15 @@ class ContactLogService(Service):
                         )
                     )
                     promise_id = promise_id or promise.id
+                promised_on = checked.promised_on if share > 0 else None
+                self.audit(
+                    uow,
+                    "contact.log",
+                    "contact_log",
+                    log.id,
+                    None,
+                    _contact_audit(log, promised_on, share if promised_on else None),
+                )
             uow.commit()
         total = sum(checked.promise_shares.values()) if checked.promised_on else None
         return LoggedContact(
@@ -322,7 +331,7 @@ class ContactLogService(Service):
         same person: the lines stay as evidence, marked undone (and audited), their promise is
         cancelled, and the régua counts them no more — the row is due again today."""
         self.require(Permission.MESSAGES)
-        now = self.clock.now()
+        now = self.wall_clock.now()  # the contact's time is the computer's, as logged
         with self.uow() as uow:
             for contact_id in contact_ids:
                 row = uow.collection.contact(contact_id)
@@ -396,3 +405,21 @@ class ContactLogService(Service):
                     )
                 )
         return views
+
+
+def _contact_audit(
+    log: models.ContactLog, promised_on: date | None, promise_cents: int | None
+) -> dict[str, object]:
+    """What the audit log keeps of a contact: who was contacted about what, how, with which
+    result — ids and codes only (the note and the message stay in the contact history, where
+    LGPD anonymisation can reach them)."""
+    after: dict[str, object] = {
+        "patient_id": log.patient_id,
+        "contract_id": log.contract_id,
+        "channel": log.channel,
+        "step": log.step_key,
+        "outcome": log.outcome,
+    }
+    if promised_on is not None:
+        after |= {"promised_on": promised_on.isoformat(), "amount_cents": promise_cents}
+    return after

@@ -8,7 +8,8 @@ SHA-256 recorded is the plain PDF's either way. ``ArchiveFiles`` is the one plac
 where an archived file is on this PC and how its bytes are read and written.
 
 A record never points to a missing file: when the transaction fails, the file it wrote is
-removed.
+removed. Every archived document is audited like money (who, when — the real time, never the
+rules' date —, what: kind, record, SHA-256).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class FilingService(Service):
         """Write the PDF (a new file) and add its record to the transaction; the caller commits.
         ``sync=False``: a batch syncs its files once per chunk (``sync_files``) and leaves the
         INSERTs for its commit (one multi-row statement)."""
-        now = self.clock.now()
+        now = self.wall_clock.now()  # when it was archived: evidence, never the rules' date
         path = self.archive_files.write(
             f"{now:%Y}/{now:%m}", f"{letterhead.reference}-{now:%H%M%S}", pdf, sync=sync
         )
@@ -168,6 +169,26 @@ class FilingService(Service):
                 announced=announced,
             )
             uow.documents.add(document, flush=sync)
+            records = {
+                "patient_id": patient_id,
+                "contract_id": contract_id,
+                "payment_id": payment_id,
+                "agreement_id": agreement_id,
+            }
+            self.audit(
+                uow,
+                "document.generate",
+                "document",
+                None,
+                None,
+                {
+                    "kind": kind,
+                    **{k: v for k, v in records.items() if v is not None},
+                    "as_of": letterhead.as_of.isoformat(),
+                    "sha256": document.sha256,
+                },
+                subject=document,
+            )
         except BaseException:
             path.unlink(missing_ok=True)
             raise
