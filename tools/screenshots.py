@@ -95,6 +95,16 @@ def clinic_logo(folder: Path) -> Path:
     return path
 
 
+def render_pdf(pdf: bytes, target: Path, *, first_page: bool = False) -> None:
+    """``target``-N.png for each page of ``pdf`` (``pdftoppm -r 70``); an archived document is
+    read through EmDia first (an encrypted clinic's archive is sealed)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        pages = ["-f", "1", "-l", "1"] if first_page else []
+        subprocess.run(["pdftoppm", "-png", "-r", "70", *pages, file.name, str(target)], check=True)
+
+
 def render_documents(services: Services, contract_id: int, tmp: Path, out: Path) -> None:
     """One of each document for a late contract, as PNG pages (``pdftoppm -r 70``)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -121,9 +131,7 @@ def render_documents(services: Services, contract_id: int, tmp: Path, out: Path)
         "aviso-negativacao": docs.negativacao_notice(contract_id),
     }
     for name, document in made.items():
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", document.file_path, str(out / name)], check=True
-        )
+        render_pdf(services.archive.pdf_of(document), out / name)
         print(f"wrote {out / name}-*.png")
 
 
@@ -152,11 +160,8 @@ def agreement_screens(app: QApplication, window: MainWindow, services: Services,
     save(dialog, app, out / "acordo-proposta.png")
     dialog.save()
     assert dialog.document is not None, dialog.general_error.text()
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", dialog.document.file_path,
-         str(out / "documents" / "confissao")],
-        check=True,
-    )  # fmt: skip
+    pdf = services.archive.pdf_of(dialog.document)
+    render_pdf(pdf, out / "documents" / "confissao", first_page=True)
     print(f"wrote {out / 'documents' / 'confissao'}-1.png")
     window.patients.show_patient(row.patient_id)
     page.bottom_tabs.setCurrentWidget(page.agreements)
@@ -350,11 +355,7 @@ def negativacao_screens(
         name = next(n for n in archive.namelist() if n.startswith("resumo-"))
         (tmp / "dossie.pdf").write_bytes(archive.read(name))
     documents = out / "documents"
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(tmp / "dossie.pdf"),
-         str(documents / "dossie")],
-        check=True,
-    )  # fmt: skip
+    render_pdf((tmp / "dossie.pdf").read_bytes(), documents / "dossie", first_page=True)
     print(f"wrote {documents / 'dossie'}-1.png")
 
 
@@ -382,11 +383,8 @@ def report_screens(app: QApplication, window: MainWindow, out: Path) -> None:
         if kind == ReportKind.INADIMPLENCIA.value:
             document = window.services.reports.print(reports.result)  # type: ignore[arg-type]
             target = out / "documents" / "relatorio-inadimplencia"
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", document.file_path,
-                 str(target)],
-                check=True,
-            )  # fmt: skip
+            pdf = window.services.archive.pdf_of(document)
+            render_pdf(pdf, target, first_page=True)
             print(f"wrote {target}-1.png")
 
 

@@ -21,7 +21,8 @@ def test_the_desk_day_counts_contacts_promises_and_every_payment(staff: Services
     # one (Maria's, 5 days late) — both are money received today.
     staff.payments.add(PaymentForm(ids["pedro_contract"], "300,00", "16/03/2026"))
     staff.payments.add(PaymentForm(ids["maria_contract"], "100,00", "16/03/2026"))
-    staff.payments.add(PaymentForm(ids["bruno_contract"], "50,00", "02/03/2026"))
+    # Earlier this month (and not before the contract, signed on the 13th): the month's only.
+    staff.payments.add(PaymentForm(ids["bruno_contract"], "50,00", "14/03/2026"))
     staff.contacts.log_outcome(
         OutcomeForm(ids["maria"], "prometeu", promise_date="16/03/2026", promise_amount="206,50")
     )
