@@ -39,6 +39,7 @@ from app.services.contracts import ContractService
 from app.services.dashboard import DashboardService
 from app.services.database import DatabaseService
 from app.services.demo import DemoService
+from app.services.desk import DeskService
 from app.services.documents.archive import DocumentArchiveService
 from app.services.documents.batch import DocumentBatchService
 from app.services.documents.single import DocumentService
@@ -77,6 +78,7 @@ class Services:
     archive: DocumentArchiveService
     overdue: OverdueService
     dashboard: DashboardService
+    desk: DeskService
     reports: ReportService
     transfer: TransferService
     users: UserService
@@ -218,6 +220,7 @@ def bootstrap(
         archive=archive,
         overdue=overdue,
         dashboard=DashboardService(ctx, overdue),
+        desk=DeskService(ctx, drafts, overdue),
         reports=ReportService(ctx, overdue),
         transfer=TransferService(ctx, patients, contracts),
         users=UserService(ctx),

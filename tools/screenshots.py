@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time as time_module
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -44,6 +43,7 @@ from ui.dialogs.setup import SetupDialog
 from ui.main import make_application
 from ui.main_window import MainWindow
 from ui.views.documents_view import DocumentsView
+from ui.views.overdue_view import OverdueView
 from ui.views.reports.section import STATEMENTS, ReportsSection
 
 TODAY = date(2026, 11, 25)
@@ -65,6 +65,16 @@ def wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 60) -
     settle(app)
 
 
+def show_worklist(app: QApplication, window: MainWindow) -> OverdueView:
+    """Cobrança → Inadimplentes once computed, the first patient selected (reasons beside)."""
+    overdue = window.collection.overdue
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(overdue)
+    wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
+    overdue.table.selectRow(0)
+    return overdue
+
+
 def save(widget: QWidget, app: QApplication, path: Path) -> None:
     settle(app)
     widget.grab().save(str(path))
@@ -83,6 +93,16 @@ def clinic_logo(folder: Path) -> Path:
     path = folder / "logo-demo.png"
     image.save(path)
     return path
+
+
+def render_pdf(pdf: bytes, target: Path, *, first_page: bool = False) -> None:
+    """``target``-N.png for each page of ``pdf`` (``pdftoppm -r 70``); an archived document is
+    read through EmDia first (an encrypted clinic's archive is sealed)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        pages = ["-f", "1", "-l", "1"] if first_page else []
+        subprocess.run(["pdftoppm", "-png", "-r", "70", *pages, file.name, str(target)], check=True)
 
 
 def render_documents(services: Services, contract_id: int, tmp: Path, out: Path) -> None:
@@ -111,9 +131,7 @@ def render_documents(services: Services, contract_id: int, tmp: Path, out: Path)
         "aviso-negativacao": docs.negativacao_notice(contract_id),
     }
     for name, document in made.items():
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", document.file_path, str(out / name)], check=True
-        )
+        render_pdf(services.archive.pdf_of(document), out / name)
         print(f"wrote {out / name}-*.png")
 
 
@@ -142,16 +160,77 @@ def agreement_screens(app: QApplication, window: MainWindow, services: Services,
     save(dialog, app, out / "acordo-proposta.png")
     dialog.save()
     assert dialog.document is not None, dialog.general_error.text()
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", dialog.document.file_path,
-         str(out / "documents" / "confissao")],
-        check=True,
-    )  # fmt: skip
+    pdf = services.archive.pdf_of(dialog.document)
+    render_pdf(pdf, out / "documents" / "confissao", first_page=True)
     print(f"wrote {out / 'documents' / 'confissao'}-1.png")
     window.patients.show_patient(row.patient_id)
     page.bottom_tabs.setCurrentWidget(page.agreements)
     save(window, app, out / "paciente-acordos.png")
     page.bottom_tabs.setCurrentIndex(0)
+
+
+SMALL_SCREEN = (1366, 728)  # a 1366×768 notebook with its 40-pixel taskbar
+
+
+def small_screen_screens(
+    app: QApplication, window: MainWindow, services: Services, out: Path
+) -> None:
+    """The clinic's most common PC: each screen of the day in a 1366×728 window — the gestor's
+    Início, the desk's Início, Cobrança de hoje, Inadimplentes, a patient with every button,
+    Receber pagamento once registered, and Primeiros passos."""
+    window.resize(*SMALL_SCREEN)
+    dashboard = window.dashboard
+    services.login("gestor", "demo")
+    window.apply_permissions()
+    window.show_section("Pacientes")
+    window.show_section("Início")
+    wait_for(app, lambda: dashboard.task is None and dashboard.day is not None)
+    save(window, app, out / "tela-1366-inicio-gestor.png")
+
+    overdue = show_worklist(app, window)
+    save(window, app, out / "tela-1366-inadimplentes.png")
+
+    row = max(
+        (r for r in overdue.model.worklist.rows if r.suspension_suggested),
+        key=lambda r: len(r.patient_name),
+    )
+    window.open_patient(row.patient_id)
+    save(window, app, out / "tela-1366-paciente.png")
+    page = window.patients.page
+    assert page.contract is not None
+    payment = PaymentDialog(
+        services.payments,
+        services.contracts,
+        [page.contract.summary],
+        TODAY,
+        page.contract.summary.id,
+        window,
+        print_receipt=lambda _id: "Recibo gerado e arquivado (documento 1). Abrindo o PDF…",
+    )
+    payment.show()
+    save(payment, app, out / "tela-1366-receber-pagamento.png")
+    payment.amount.setText("150,00")
+    payment.save()
+    save(payment, app, out / "tela-1366-pagamento-registrado.png")
+    payment.close()
+
+    window.show_section("Configurações")
+    window.settings_view.tabs.setCurrentWidget(window.settings_view.first_steps)
+    save(window, app, out / "tela-1366-primeiros-passos.png")
+
+    services.login("recepcao", "demo")
+    window.apply_permissions()
+    today = window.today_view
+    window.show_section("Cobrança")
+    window.collection.setCurrentWidget(today)
+    today.load()
+    wait_for(app, lambda: not today.loading)
+    group = next((i for i, d in enumerate(today.drafts) if len(d.patient_ids) > 1), 0)
+    today.table.selectRow(group)
+    save(window, app, out / "tela-1366-cobranca-de-hoje.png")
+    window.show_section("Início")
+    wait_for(app, lambda: dashboard.task is None)
+    save(window, app, out / "tela-1366-inicio-recepcao.png")
 
 
 def signature_screens(
@@ -197,7 +276,7 @@ def signature_screens(
     signed.write_bytes(data)
     page.signing.ask_signed_file = lambda _parent: str(signed)
     page.print_bar.receive_action.trigger()
-    wait_until(app, lambda: len(shown) == 2)
+    wait_for(app, lambda: len(shown) == 2)
     report = shown[-1]
     report.show()
     save(report, app, out / "assinatura-recebida.png")
@@ -213,15 +292,6 @@ def signature_screens(
     settings.tabs.setCurrentWidget(settings.trust)
     save(window, app, out / "certificados-confiaveis.png")
     settings.tabs.setCurrentIndex(0)
-
-
-def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time_module.monotonic() + seconds
-    while not condition():
-        if time_module.monotonic() > deadline:
-            raise TimeoutError("screen did not settle")
-        app.processEvents()
-        time_module.sleep(0.02)
 
 
 # A clinic's own spreadsheet, as Excel in pt-BR saves it: ";", Windows-1252, its own headers.
@@ -246,12 +316,12 @@ def import_screens(
     wizard.show()
     wizard.file_page.path.setText(str(sheet))
     wizard.next()
-    wait_until(app, lambda: wizard.currentPage() is wizard.format_page)
+    wait_for(app, lambda: wizard.currentPage() is wizard.format_page)
     save(wizard, app, out / "importar-formato.png")
     wizard.next()
     save(wizard, app, out / "importar-colunas.png")
     wizard.next()
-    wait_until(app, lambda: wizard.report is not None)
+    wait_for(app, lambda: wizard.report is not None)
     wizard.check_page.only_problems.setChecked(False)  # every line: ready ones and refused ones
     save(wizard, app, out / "importar-conferencia-erros.png")
     wizard.close()
@@ -278,18 +348,14 @@ def negativacao_screens(
     window.show_section("Cobrança")
     window.collection.setCurrentWidget(today)
     today.load()
-    wait_until(app, lambda: not today.loading)
+    wait_for(app, lambda: not today.loading)
     save(window, app, out / "cobranca-retirar-negativacao.png")
     result = services.dossie.export(late.patient_id, tmp / "dossie")
     with zipfile.ZipFile(result.path) as archive:
         name = next(n for n in archive.namelist() if n.startswith("resumo-"))
         (tmp / "dossie.pdf").write_bytes(archive.read(name))
     documents = out / "documents"
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(tmp / "dossie.pdf"),
-         str(documents / "dossie")],
-        check=True,
-    )  # fmt: skip
+    render_pdf((tmp / "dossie.pdf").read_bytes(), documents / "dossie", first_page=True)
     print(f"wrote {documents / 'dossie'}-1.png")
 
 
@@ -317,11 +383,8 @@ def report_screens(app: QApplication, window: MainWindow, out: Path) -> None:
         if kind == ReportKind.INADIMPLENCIA.value:
             document = window.services.reports.print(reports.result)  # type: ignore[arg-type]
             target = out / "documents" / "relatorio-inadimplencia"
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", document.file_path,
-                 str(target)],
-                check=True,
-            )  # fmt: skip
+            pdf = window.services.archive.pdf_of(document)
+            render_pdf(pdf, target, first_page=True)
             print(f"wrote {target}-1.png")
 
 
@@ -419,13 +482,20 @@ def main(out_dir: str) -> int:
         login.close()
         services.login("admin", "demo")
 
-        setup = SetupDialog(lambda _answers: None, encrypt=True, passphrase_required=True)
+        setup = SetupDialog(
+            lambda _answers: None,
+            encrypt=True,
+            passphrase_required=True,
+            backup_folder=str(services.config.backup_dir),
+            folder_warning=services.backups.folder_warning,
+        )
         setup.full_name.setText("Dra. Conceição Araújo")
         setup.show()
         save(setup, app, out / "configurar-clinica.png")
         setup.close()
         recovery = RecoveryKeyDialog(
-            "MZXW-6YTB-OI6Q-2LLU-ZQGY-3DSN-BZHM-W4LU-OJSX-A5DF-MRUW-4ZLS-OQZC-AYTD"
+            "MZXW-6YTB-OI6Q-2LLU-ZQGY-3DSN-BZHM-W4LU-OJSX-A5DF-MRUW-4ZLS-OQZC-AYTD",
+            sheet=services.security.recovery_sheet,
         )
         recovery.show()
         save(recovery, app, out / "chave-de-recuperacao.png")
@@ -502,7 +572,7 @@ def main(out_dir: str) -> int:
 
         window.show_section("Configurações")
         save(window, app, out / "configuracoes-clinica.png")
-        window.settings_view.tabs.setCurrentIndex(1)
+        window.settings_view.tabs.setCurrentWidget(window.settings_view.charges)
         save(window, app, out / "configuracoes-cobranca.png")
 
         documents_dir = out / "documents"
@@ -519,7 +589,7 @@ def main(out_dir: str) -> int:
         assert isinstance(documents, DocumentsView)
         documents.min_days.setValue(60)
         documents.generate_batch()  # the real button's work, in the background lane
-        wait_until(app, lambda: documents.last_result is not None)
+        wait_for(app, lambda: documents.last_result is not None)
         save(window, app, out / "documentos.png")
 
         window.show_section("Configurações")
@@ -546,7 +616,7 @@ def main(out_dir: str) -> int:
         save(window, app, out / "configuracoes-usuarios-backups.png")
         settings.tabs.setCurrentIndex(settings.audit_tab)
         audit = window.audit_view
-        wait_until(app, audit.verify_button.isEnabled)  # the integrity check runs off the UI thread
+        wait_for(app, audit.verify_button.isEnabled)  # the integrity check runs off the UI thread
         save(window, app, out / "auditoria.png")
 
         # Cobrança de hoje: the morning list, a WhatsApp draft selected (with its PIX QR).
@@ -554,12 +624,7 @@ def main(out_dir: str) -> int:
         window.apply_permissions()
         today = window.today_view
         window.show_section("Cobrança")
-        for _ in range(600):
-            app.processEvents()
-            if not today.loading:
-                break
-            time_module.sleep(0.01)
-        settle(app)
+        wait_for(app, lambda: not today.loading)
         row = next(
             i
             for i, d in enumerate(today.drafts)
@@ -605,13 +670,9 @@ def main(out_dir: str) -> int:
         save(window, app, out / "painel.png")
 
         # Cobrança → Inadimplentes, with the reasons of the first patient beside the list (a
-        # Full HD screen shows every column; smaller ones scroll sideways).
+        # Full HD screen shows every column; on smaller ones the less important give way).
         window.resize(1920, 1000)
-        overdue = window.collection.overdue
-        window.show_section("Cobrança")
-        window.collection.setCurrentWidget(overdue)
-        wait_for(app, lambda: overdue.task is None and overdue.model.rowCount() > 0)
-        overdue.table.selectRow(0)
+        overdue = show_worklist(app, window)
         save(window, app, out / "inadimplentes.png")
 
         overdue.flag.setCurrentIndex(overdue.flag.findText("promessa quebrada"))
@@ -629,6 +690,7 @@ def main(out_dir: str) -> int:
         save(window, app, out / "paciente-suspender.png")
 
         report_screens(app, window, out)
+        small_screen_screens(app, window, services, out)
         window.close()
 
         # The same clinic on Saturday afternoon: nothing may be sent, and each row says why.
@@ -640,12 +702,7 @@ def main(out_dir: str) -> int:
         late.resize(1280, 780)
         late.show()
         late.show_section("Cobrança")
-        for _ in range(600):
-            app.processEvents()
-            if not late.today_view.loading:
-                break
-            time_module.sleep(0.01)
-        settle(app)
+        wait_for(app, lambda: not late.today_view.loading)
         waiting = next(i for i, d in enumerate(late.today_view.drafts) if not d.allowed_now)
         late.today_view.table.selectRow(waiting)
         save(late, app, out / "cobranca-fora-do-horario.png")

@@ -9,6 +9,7 @@ replace: a test never pops a dialog or launches a viewer.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ui import ops
 MAX_PRINT_DPI = 300
 
 
-def _ask_printer(parent: QWidget | None) -> QPrinter | None:
+def ask_printer(parent: QWidget | None) -> QPrinter | None:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Imprimir documento")
@@ -62,6 +63,24 @@ def print_pdf(pdf: bytes | Path, printer: QPrinter) -> int:
         document.close()
 
 
+def print_pdf_bytes(
+    data: bytes,
+    name: str,
+    parent: QWidget | None,
+    choose: Callable[[QWidget | None], QPrinter | None] = ask_printer,
+) -> int:
+    """Print a PDF that must not stay on the disk (the recovery key): a temporary file, gone
+    once printed. 0 when the user cancelled."""
+    printer = choose(parent)
+    if printer is None:
+        return 0
+    printer.setDocName(name)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return print_pdf(path, printer)
+
+
 class DocumentDesk(QObject):
     """Open and print archived documents."""
 
@@ -69,7 +88,7 @@ class DocumentDesk(QObject):
         super().__init__(parent)
         self.service = service
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        self.ask_printer: Callable[[QWidget | None], QPrinter | None] = _ask_printer
+        self.ask_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer
 
     def open(self, document_id: int) -> Path:
         """Open the exact archived file in the system's PDF viewer."""

@@ -201,7 +201,15 @@ class Launcher:
             raise Cancelled(NOT_OPENED)
 
     def _ask_setup(self, submit: Submit, encrypt: bool, passphrase_required: bool) -> bool:
-        dialog = SetupDialog(submit, encrypt=encrypt, passphrase_required=passphrase_required)
+        assert self.services is not None
+        backups = self.services.backups
+        dialog = SetupDialog(
+            submit,
+            encrypt=encrypt,
+            passphrase_required=passphrase_required,
+            backup_folder=str(backups.folder()),
+            folder_warning=backups.folder_warning,
+        )
         return bool(dialog.exec())
 
     def _do_setup(self, answers: SetupAnswers) -> None:
@@ -212,6 +220,13 @@ class Launcher:
         if encrypt:
             try:
                 unlock.check_new_passphrase(answers.passphrase, answers.passphrase_confirm)
+            except ValidationError as exc:
+                errors += exc.errors
+        backups = self.services.backups
+        chosen = answers.backup_dir.strip()
+        if chosen:
+            try:
+                backups.check_folder(chosen)
             except ValidationError as exc:
                 errors += exc.errors
         if errors:
@@ -225,11 +240,16 @@ class Launcher:
             self.services = bootstrap(
                 self.config, self.clock, wall_clock=self.wall_clock, key=protected.key
             )
+            # Logged in first: printing the key's sheet is an admin's (audited) act.
+            self.services.login(answers.admin.username, answers.admin.password)
             self.show_recovery(protected.recovery_code)
         self.services.login(answers.admin.username, answers.admin.password)
+        if chosen and Path(chosen) != self.services.backups.folder():
+            self.services.backups.set_folder(chosen)
 
     def _show_recovery(self, code: str) -> None:
-        RecoveryKeyDialog(code).exec()
+        assert self.services is not None
+        RecoveryKeyDialog(code, sheet=self.services.security.recovery_sheet).exec()
 
     # --- login ----------------------------------------------------------------------------
     def _hint(self) -> str:

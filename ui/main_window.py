@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,8 @@ import app
 from app.bootstrap import Services
 from app.domain.aging import Bucket
 from app.domain.clinic import ClinicInfo
-from app.domain.documents import ArchivedDocument
+from app.domain.desk import InboxItem, InboxKind
+from app.domain.documents import ArchivedDocument, generated_text
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
 from app.services.backup import BackupResult
@@ -34,6 +35,7 @@ from app.services.database import location_of
 from ui import ops
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.login import LoginDialog
+from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
@@ -49,14 +51,16 @@ from ui.views.reports.section import ReportsSection
 from ui.views.security_view import SecurityView
 from ui.views.settings_view import SettingsView
 from ui.views.today.view import TodayView
+from ui.widgets.elided import ElidedLabel
+from ui.widgets.screen import opening_size, room_for
 
 log = logging.getLogger("emdia.ui")
 
 DAILY_CHECK_MS = 30 * 60_000
-DOCUMENT_NAMES = {
-    "notificacao": "notificação extrajudicial",
-    "aviso-negativacao": "aviso de negativação",
-}
+NAV_WIDTH = 170
+# The size the window opens at on a large screen; a smaller one (the clinic's 1366×768
+# notebook with its taskbar) gets its whole available area instead.
+PREFERRED_SIZE = QSize(1280, 780)
 
 
 class MainWindow(QMainWindow):
@@ -99,7 +103,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.update_title(services.clinic.get())
         self.nav.setCurrentRow(self.SECTIONS.index("Pacientes"))
-        self.resize(1280, 780)
+        self.resize(opening_size(PREFERRED_SIZE, room_for(self)))
 
         self.idle = IdleWatcher(services.security.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
@@ -119,7 +123,7 @@ class MainWindow(QMainWindow):
         return {
             "Início": lambda: DashboardView(services),
             "Pacientes": lambda: PatientsSection(services, self.desk),
-            "Contratos": lambda: ContractsView(services.contracts),
+            "Contratos": lambda: ContractsView(services.contracts, services.clock.today),
             "Cobrança": lambda: CollectionSection(services),
             "Documentos": lambda: DocumentsView(
                 services.document_batch,
@@ -204,7 +208,7 @@ class MainWindow(QMainWindow):
         """The list of sections on the left (Ctrl+1…7), the current one on the right."""
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.stack = QStackedWidget()
         self.stack.setObjectName("stack")
         for index, name in enumerate(self.SECTIONS):
@@ -227,9 +231,14 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         """Which database, who is logged in, and the lock button (Ctrl+L)."""
-        self.db_label = QLabel(self.tr("Banco de dados: {where}").format(where=self._where()))
+        # A long path is cut in the middle (its whole text in the tooltip): it never pushes the
+        # lock button off a small screen.
+        self.db_label = ElidedLabel(
+            self.tr("Banco de dados: {where}").format(where=self._where()),
+            mode=Qt.TextElideMode.ElideMiddle,
+        )
         self.db_label.setObjectName("dbLabel")
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.db_label, 1)
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.user_label.setContentsMargins(16, 0, 8, 0)
@@ -259,6 +268,9 @@ class MainWindow(QMainWindow):
             view.bank.changed.connect(self._reload_patient_page)
         elif isinstance(view, DashboardView):
             view.show_bucket.connect(self.show_overdue_bucket)
+            view.open_today.connect(self.show_today)
+            view.open_patient.connect(self.open_patient)
+            view.inbox_opened.connect(self.open_inbox_item)
         elif isinstance(view, ReportsSection):
             view.apply_permissions(self.services.actor.can(Permission.REPORTS))
 
@@ -321,6 +333,15 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked = []
         self.apply_permissions()
         self.idle.restart()
+        self.refresh_for_actor()
+
+    def refresh_for_actor(self) -> None:
+        """After unlocking (perhaps as someone else, "Trocar de usuário"): every page that is
+        open shows what this user may do — a patient page opened by the desk shows the
+        gestor's "Aprovar desconto" once the gestor takes over."""
+        page = self.patients.open_page()
+        if page is not None and page.patient is not None:
+            page.open(page.patient.id, page.contract.summary.id if page.contract else None)
         current = self.stack.currentWidget()
         if current is None:
             return
@@ -431,9 +452,9 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(
             self.tr(
-                "{kind} do contrato {contract} gerada e arquivada (documento {id}). Depois de "
-                'enviar, registre "Carta enviada".'
-            ).format(kind=DOCUMENT_NAMES.get(kind, kind), contract=contract_id, id=document.id),
+                '{done} (contrato {contract}, documento {id}). Depois de enviar, registre "Carta '
+                'enviada".'
+            ).format(done=generated_text(kind), contract=contract_id, id=document.id),
             15_000,
         )
 
@@ -450,6 +471,25 @@ class MainWindow(QMainWindow):
     def open_patient(self, patient_id: int) -> None:
         self.show_section("Pacientes")
         self.patients.show_patient(patient_id)
+
+    def show_today(self) -> None:
+        self.collection.setCurrentWidget(self.today_view)
+        self.show_section("Cobrança")
+
+    def open_inbox_item(self, item: InboxItem) -> None:
+        """A line of the gestor's inbox, where it is decided: the negativação dialog (include
+        or remove), the patient's Acordos tab with the proposal selected, the patient's page
+        (whose header has the suspension)."""
+        if item.kind in (InboxKind.REMOVAL, InboxKind.NEGATIVACAO):
+            dialog = NegativacaoDialog(self.services, item.patient_id, item.contract_id, self)
+            if dialog.exec():
+                self.dashboard.refresh()
+            return
+        self.open_patient(item.patient_id)
+        page = self.patients.page
+        if item.agreement_id is not None:
+            page.bottom_tabs.setCurrentWidget(page.agreements)
+            page.agreements.select(item.agreement_id)
 
     def show_overdue_bucket(self, bucket: Bucket) -> None:
         """A bar of the dashboard's aging chart: the worklist filtered by that band."""

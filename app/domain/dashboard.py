@@ -86,6 +86,20 @@ class Dashboard:
         return sum(1 for p in self.promises_week if p.status is PromiseStatus.PENDING)
 
 
+def promise_lines(promises: Sequence[PromiseDue], as_of: date) -> tuple[PromiseLine, ...]:
+    """Each promise with where it stands on ``as_of`` (kept, pending, broken, cancelled)."""
+    return tuple(
+        PromiseLine(
+            p,
+            promise_status(
+                PromiseRecord(p.made_on, p.promised_on, p.amount_cents, p.resolution, p.paid_cents),
+                as_of,
+            ),
+        )
+        for p in promises
+    )
+
+
 def week_of(day: date) -> tuple[date, date]:
     start = day - timedelta(days=day.weekday())
     return start, start + timedelta(days=6)
@@ -135,18 +149,7 @@ def build_dashboard(
         recovered_month_payments=recovered[1],
         week_start=week_start,
         week_end=week_end,
-        promises_week=tuple(
-            PromiseLine(
-                p,
-                promise_status(
-                    PromiseRecord(
-                        p.made_on, p.promised_on, p.amount_cents, p.resolution, p.paid_cents
-                    ),
-                    as_of,
-                ),
-            )
-            for p in promises
-        ),
+        promises_week=promise_lines(promises, as_of),
         cash_windows=cash_windows(as_of, not_due_by_date),
         negativacao_removals=tuple(removals),
         prescribed_cents=overdue.prescribed_cents,

@@ -8,19 +8,30 @@ from datetime import date, timedelta
 from app.errors import FieldError
 
 # ASCII digits only (``\d`` also matches other scripts' digits).
-_BR = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_BR = re.compile(r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4}|[0-9]{2})$")
+_DIGITS = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4}|[0-9]{2})$")  # 14032015 or 140315
 _ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+# A two-digit year: 00–29 is this century, 30–99 the last one (birth dates of the 1980s and
+# due dates of the 2020s both come out right), as spreadsheets read them.
+_PIVOT = 30
 # No date a clinic records is before 1900 (an "0001-01-01" is a slip, or an attempt to move a
 # payment to before any charge existed) or after 2199 (where date arithmetic would overflow).
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
+def _full_year(typed: str) -> int:
+    year = int(typed)
+    if len(typed) == 4:
+        return year
+    return 2000 + year if year < _PIVOT else 1900 + year
+
+
 def parse_date(text: str, field: str, label: str) -> date | FieldError:
-    """Accept ``dd/mm/aaaa`` (the user's form) or ISO ``aaaa-mm-dd`` (files and the CLI)."""
+    """What people type at the desk — ``14/03/2015``, ``14/3/15``, ``14032015``,
+    ``14-03-2015`` — or ISO ``aaaa-mm-dd`` (files and the CLI)."""
     raw = (text or "").strip()
-    match = _BR.match(raw)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
+    if match := (_BR.match(raw) or _DIGITS.match(raw)):
+        day, month, year = int(match[1]), int(match[2]), _full_year(match[3])
     elif iso := _ISO.match(raw):
         year, month, day = (int(g) for g in iso.groups())
     else:

@@ -36,6 +36,17 @@ KIND_LABELS: dict[str, str] = {
     DocumentKind.ASSINADO: "Documento assinado",
 }
 
+# Documents whose name is feminine in Portuguese: "Confissão de dívida gerada", "Recibo gerado".
+FEMININE_KINDS = frozenset({DocumentKind.NOTIFICACAO, DocumentKind.CONFISSAO})
+
+
+def generated_text(kind: str) -> str:
+    """``Confissão de dívida gerada e arquivada``, ``Aviso prévio de negativação gerado e
+    arquivado``: the document's name with the words agreeing with it."""
+    done = "gerada e arquivada" if kind in FEMININE_KINDS else "gerado e arquivado"
+    return f"{KIND_LABELS[kind]} {done}"
+
+
 # Short codes in file names and in each page's footer reference.
 KIND_CODES: dict[str, str] = {
     DocumentKind.CONTRATO: "CTR",

@@ -89,6 +89,45 @@ def format_cpf(bare: str | None) -> str:
     return f"{bare[:3]}.{bare[3:6]}.{bare[6:9]}-{bare[9:]}"
 
 
+def cpf_while_typing(text: str) -> str:
+    """``52998`` → ``529.98``: the CPF takes its dots and dash as the digits arrive. Anything
+    that is not only a CPF's digits and separators is left as typed (the check then says why)."""
+    if re.search(r"[^\d.\-\s]", text):
+        return text
+    bare = digits(text)
+    if len(bare) > 11:
+        return text
+    parts = [bare[:3], bare[3:6], bare[6:9]]
+    shown = ".".join(p for p in parts if p)
+    return shown + (f"-{bare[9:]}" if len(bare) > 9 else "")
+
+
+def phone_while_typing(text: str) -> str:
+    """``1998765`` → ``(19) 98765``…: DDD in brackets and the dash as the digits arrive;
+    ``(19) 3251-7788`` for 10 digits, ``(19) 98765-4321`` for 11. An international or a
+    long-distance prefix (``+55``, ``0``), or letters, stay as typed."""
+    if re.search(r"[^\d()\-\s]", text):
+        return text
+    bare = digits(text)
+    if not bare or bare.startswith("0") or len(bare) > 11:
+        return text if bare else ""
+    if len(bare) <= 2:
+        return f"({bare}"
+    if len(bare) <= 6:
+        return f"({bare[:2]}) {bare[2:]}"
+    if len(bare) <= 10:
+        return f"({bare[:2]}) {bare[2:6]}-{bare[6:]}"
+    return f"({bare[:2]}) {bare[2:7]}-{bare[7:]}"
+
+
+def looks_mobile(text: str) -> bool:
+    """A typed phone with a cell number: DDD + 9 digits starting with 9 (WhatsApp likely)."""
+    bare = digits(text)
+    if bare.startswith("55") and len(bare) == 13:
+        bare = bare[2:]
+    return is_mobile(bare)
+
+
 def format_cnpj(bare: str | None) -> str:
     if not bare:
         return ""

@@ -8,17 +8,19 @@ here names the treatment (LGPD art. 11): the only reference to what was sold is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
 
+from app.domain.catalog import Channel
 from app.domain.clinic import ClinicInfo
 from app.domain.contacts import TEXT_CHANNELS, Recipient
 from app.domain.dates import format_date
 from app.domain.identity import digits, format_cnpj, format_cpf, format_phone
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, updated_debt
 from app.domain.money import format_brl
-from app.domain.pix import PixError, brcode, clinic_receiver, display_key, pix_for
+from app.domain.pix import PixError, brcode, clinic_receiver, display_key, payer_txid, pix_for
 from app.domain.regua import DueStep, ReguaItem, ReguaStep, StepKey
 from app.domain.templates import render
 
@@ -90,18 +92,117 @@ def referente(recipient: Recipient, patient_name: str) -> str:
     return f"ao atendimento de {first}"
 
 
-def pix_payload(clinic: ClinicInfo, due: DueStep) -> str | None:
-    """The PIX copia-e-cola for the step's updated amount; ``None`` when nothing is to be paid
-    or the clinic's PIX data is incomplete (the message then says how to pay otherwise)."""
-    if due.amount_cents <= 0:
+def pix_payload(clinic: ClinicInfo, due: DueStep, payer: PayerPix | None = None) -> str | None:
+    """The PIX copia-e-cola for the step's updated amount — with ``payer``, the total of every
+    part of one payer's message; ``None`` when nothing is to be paid or the clinic's PIX data is
+    incomplete (the message then says how to pay otherwise).
+
+    One contract keeps its installment's txid (the money goes to that contract, oldest
+    installment first); several contracts get the payer's (``pix.payer_txid``)."""
+    dues = payer.dues if payer is not None else (due,)
+    amount = sum(d.amount_cents for d in dues)
+    if amount <= 0:
         return None
+    txid = None
+    if payer is not None and len({d.contract_id for d in dues}) > 1:
+        txid = payer_txid(payer.payer_id, payer.today)
     try:
         data = pix_for(
-            clinic_receiver(clinic), due.amount_cents, due.contract_id, due.anchor.line.number
+            clinic_receiver(clinic), amount, due.contract_id, due.anchor.line.number, txid=txid
         )
     except PixError:
         return None
     return brcode(data)
+
+
+@dataclass(frozen=True)
+class PayerPix:
+    """One PIX for everything a payer is asked for today (their dependents' steps together)."""
+
+    payer_id: int
+    dues: tuple[DueStep, ...]
+    today: date
+
+
+# --- one payer, one conversation --------------------------------------------------------------
+
+# A responsável paying for several dependents hears about all of them at once on these channels;
+# a letter (one document per contract) and the gestor's negativação stay one per debt.
+CONVERSATION_CHANNELS = TEXT_CHANNELS | {Channel.PHONE}
+
+
+@dataclass(frozen=True)
+class PayerDue:
+    """A step due today as the person who pays sees it: who pays, by which channel."""
+
+    payer_id: int
+    channel: str
+    due: DueStep
+
+
+def conversations(dues: Sequence[PayerDue]) -> list[tuple[PayerDue, ...]]:
+    """Today's steps as conversations: one per payer, step and channel when the channel is a
+    conversation (WhatsApp, e-mail, SMS, a call), one per step otherwise — in the order the
+    first of each came."""
+    groups: dict[tuple[object, ...], list[PayerDue]] = {}
+    for item in dues:
+        if item.channel in CONVERSATION_CHANNELS:
+            key: tuple[object, ...] = (item.payer_id, item.due.step.key, item.channel)
+        else:
+            key = ("one", item.due.patient_id, item.due.contract_id, item.due.step.key)
+        groups.setdefault(key, []).append(item)
+    return [tuple(group) for group in groups.values()]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One patient's share of a message to the person who pays for several of them."""
+
+    due: DueStep
+    patient_name: str
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def _joined(names: Sequence[str]) -> str:
+    """``Pedro``, ``Pedro e Ana``, ``Pedro, Ana e Lia``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " e " + names[-1]
+
+
+def parts_referente(recipient: Recipient, parts: Sequence[Part]) -> str:
+    """``aos atendimentos de Pedro e Ana`` (``ao seu atendimento e ao de Pedro`` when the payer
+    is a patient too) — still never the treatment (LGPD art. 11)."""
+    own = any(p.due.patient_id == recipient.person_id for p in parts)
+    others = [_first(p.patient_name) for p in parts if p.due.patient_id != recipient.person_id]
+    if own:
+        return "ao seu atendimento e ao de " + _joined(others)
+    return "aos atendimentos de " + _joined(others)
+
+
+def parts_parcela(parts: Sequence[Part]) -> str:
+    """``3/12 (Pedro) e 2/10 e mais 1 (Ana)``."""
+    texts = []
+    for p in parts:
+        items = p.due.items or (p.due.anchor,)
+        more = f" e mais {len(items) - 1}" if len(items) > 1 else ""
+        texts.append(f"{_number(items[0])}{more} ({_first(p.patient_name)})")
+    return _joined(texts)
+
+
+def parts_list(parts: Sequence[Part]) -> str:
+    """The message's list per patient: each installment with its due date and updated amount,
+    then the total the PIX asks for."""
+    lines = []
+    for p in parts:
+        for item in p.due.items or (p.due.anchor,):
+            lines.append(
+                f"• {_first(p.patient_name)} — parcela {_number(item)}, vencimento "
+                f"{format_date(item.line.effective_due_date)}: {format_brl(item.line.total_cents)}"
+            )
+    total = sum(p.due.amount_cents for p in parts)
+    return "\n".join([*lines, f"Total: {format_brl(total)}"])
 
 
 @dataclass(frozen=True)
@@ -113,15 +214,20 @@ class DraftInput:
     today: date
     pix_payload: str | None = None
     removal_notice: bool = False  # negativado and nothing left open: removal within 5 days
+    # Several patients paid for by the same person: every part, ``due`` being the first's.
+    parts: tuple[Part, ...] = ()
 
 
 def message_values(data: DraftInput) -> dict[str, str]:
     due, who, clinic = data.due, data.recipient, data.clinic
     first = due.items[0] if due.items else due.anchor
+    amount = due.amount_cents
+    if len(data.parts) > 1:
+        amount = sum(p.due.amount_cents for p in data.parts)
     if data.pix_payload:
         pix = data.pix_payload
     elif clinic.pix_key:
-        pix = f"chave PIX {display_key(clinic.pix_key)} (valor {format_brl(due.amount_cents)})"
+        pix = f"chave PIX {display_key(clinic.pix_key)} (valor {format_brl(amount)})"
     else:
         pix = "responda esta mensagem que enviamos os dados para pagamento"
     removal = ""
@@ -151,15 +257,41 @@ def message_values(data: DraftInput) -> dict[str, str]:
         "clinica": clinic.display_name,
         "telefone_clinica": format_phone(clinic.phone) if clinic.phone else "",
         "assinatura": identification(clinic),
+        "lista_parcelas": "",
+    } | _several(data)
+
+
+def _several(data: DraftInput) -> dict[str, str]:
+    """The values that change when one message covers several patients of the same payer."""
+    parts = data.parts
+    if len(parts) <= 1:
+        return {}
+    items = [i for p in parts for i in (p.due.items or (p.due.anchor,))]
+    paid = [p.due.paid_on for p in parts if p.due.paid_on is not None]
+    return {
+        "nome": _joined([_first(p.patient_name) for p in parts]),
+        "referente": parts_referente(data.recipient, parts),
+        "parcela": parts_parcela(parts),
+        "vencimento": format_date(min(i.line.effective_due_date for i in items)),
+        "dias_atraso": str(max(p.due.days_late for p in parts)),
+        "valor_original": format_brl(sum(i.line.open_principal_cents for i in items)),
+        "valor_atualizado": format_brl(sum(p.due.amount_cents for p in parts)),
+        "data_pagamento": format_date(max(paid)) if paid else "",
+        "lista_parcelas": parts_list(parts),
     }
 
 
 def render_message(template: str, channel: str, values: dict[str, str]) -> str:
     """The text as sent: placeholders filled and, on a channel that reaches the person, the
-    clinic's identification at the end when the template did not place it (CDC art. 42-A)."""
+    clinic's identification at the end when the template did not place it (CDC art. 42-A); a
+    message about several patients lists each one's installments."""
     text = template
     if channel in TEXT_CHANNELS and "{assinatura}" not in text:
         text = text.rstrip() + "\n\n{assinatura}"
+    if values.get("lista_parcelas") and "{lista_parcelas}" not in text:
+        # Several patients in one message: their list comes right after the first paragraph.
+        head, gap, tail = text.partition("\n\n")
+        text = head + "\n\n{lista_parcelas}" + (gap + tail if gap else "")
     return render(text, values).strip()
 
 

@@ -8,7 +8,7 @@ every field that needs fixing, each message naming the field and the fix.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
@@ -21,13 +21,23 @@ from app.errors import FieldError, ValidationError
 
 @dataclass(frozen=True)
 class ResponsibleForm:
-    """The person who pays (a parent, a spouse). Found by CPF; created when new."""
+    """The person who pays (a parent, a spouse). Found by CPF; created when new — with an
+    address, because the notificação and the negativação go to the person charged
+    (``same_address``: the patient's)."""
 
     cpf: str = ""
     name: str = ""
     phone: str = ""
     phone_whatsapp: bool = False
     email: str = ""
+    same_address: bool = False
+    street: str = ""
+    number: str = ""
+    complement: str = ""
+    district: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,12 +67,37 @@ class PatientForm:
 
 
 @dataclass(frozen=True)
+class Address:
+    street: str = ""
+    number: str = ""
+    complement: str = ""
+    district: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+
+
+def address_of(data: PatientData) -> Address:
+    """A patient's address as one value."""
+    return Address(
+        data.street,
+        data.number,
+        data.complement,
+        data.district,
+        data.city,
+        data.state,
+        data.zip_code,
+    )
+
+
+@dataclass(frozen=True)
 class ResponsibleData:
     cpf: str
     name: str
     phone: str
     phone_whatsapp: bool
     email: str
+    address: Address = Address()
 
 
 @dataclass(frozen=True)
@@ -142,12 +177,19 @@ FIELD_LABELS: dict[str, str] = {
     "responsible_name": "Nome do responsável",
     "responsible_phone": "Telefone do responsável",
     "responsible_email": "E-mail do responsável",
+    "responsible_zip_code": "CEP do responsável",
+    "responsible_state": "UF do responsável",
     "street": "Endereço",
     "number": "Número",
     "complement": "Complemento",
     "district": "Bairro",
     "city": "Cidade",
     "notes": "Observações",
+    "responsible_street": "Endereço do responsável",
+    "responsible_number": "Número do responsável",
+    "responsible_complement": "Complemento do responsável",
+    "responsible_district": "Bairro do responsável",
+    "responsible_city": "Cidade do responsável",
 }
 # The longest text each field takes (the columns of ``patient``; see ``app.domain.limits``).
 TEXT_LENGTHS: dict[str, int] = {
@@ -161,6 +203,11 @@ TEXT_LENGTHS: dict[str, int] = {
     "notes": limits.NOTE,
     "responsible_name": limits.COLUMNS["patient.name"],
     "responsible_email": limits.COLUMNS["patient.email"],
+    "responsible_street": limits.COLUMNS["patient.street"],
+    "responsible_number": limits.COLUMNS["patient.number"],
+    "responsible_complement": limits.COLUMNS["patient.complement"],
+    "responsible_district": limits.COLUMNS["patient.district"],
+    "responsible_city": limits.COLUMNS["patient.city"],
 }
 
 
@@ -228,6 +275,20 @@ def validate_responsible(
         phone=phone,
         phone_whatsapp=bool(phone) and form.phone_whatsapp,
         email=email,
+        address=_address(form, "responsible_", errors),
+    )
+
+
+def _address(form: PatientForm | ResponsibleForm, prefix: str, errors: list[FieldError]) -> Address:
+    """The address as typed, cleaned: CEP and UF checked (errors under ``prefix`` + field)."""
+    return Address(
+        street=clean_name(form.street),
+        number=clean_name(form.number),
+        complement=clean_name(form.complement),
+        district=clean_name(form.district),
+        city=clean_name(form.city),
+        state=_optional(form.state, prefix + "state", identity.normalize_uf, errors),
+        zip_code=_optional(form.zip_code, prefix + "zip_code", identity.normalize_cep, errors),
     )
 
 
@@ -270,12 +331,13 @@ def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) 
     if form.phone_whatsapp and not form.phone.strip():
         errors.append(FieldError("phone", "Telefone: marque WhatsApp só com um número informado."))
     email = _optional(form.email, "email", _email(checks), errors)
-    zip_code = _optional(form.zip_code, "zip_code", identity.normalize_cep, errors)
-    state = _optional(form.state, "state", identity.normalize_uf, errors)
+    address = _address(form, "", errors)
 
     responsible: ResponsibleData | None = None
     if form.responsible is not None:
         responsible = validate_responsible(form.responsible, errors, checks=checks)
+        if form.responsible.same_address:
+            responsible = replace(responsible, address=address)
         if cpf and responsible.cpf == cpf:
             errors.append(
                 FieldError(
@@ -296,13 +358,13 @@ def validate_patient(form: PatientForm, today: date, *, checks: IdentityChecks) 
         phone_alt=phone_alt,
         phone_alt_whatsapp=bool(phone_alt) and form.phone_alt_whatsapp,
         email=email,
-        street=clean_name(form.street),
-        number=clean_name(form.number),
-        complement=clean_name(form.complement),
-        district=clean_name(form.district),
-        city=clean_name(form.city),
-        state=state,
-        zip_code=zip_code,
+        street=address.street,
+        number=address.number,
+        complement=address.complement,
+        district=address.district,
+        city=address.city,
+        state=address.state,
+        zip_code=address.zip_code,
         opt_out_whatsapp=form.opt_out_whatsapp,
         opt_out_sms=form.opt_out_sms,
         opt_out_email=form.opt_out_email,

@@ -4,7 +4,9 @@
 Pure and offline: the payload is a string of TLV fields (two-digit ID, two-digit length, value)
 closed by a CRC16-CCITT-FALSE of everything before it. The amount is the installment's updated
 amount from ``law.updated_debt`` on the document's date; the txid ties a payment seen in the bank
-statement back to its installment. The QR image of a payload is drawn by ``app.adapters.qr``.
+statement back to its installment (``txid_for``) or, for one PIX covering several contracts of
+the same payer, to that payer (``payer_txid``); ``read_txid`` reads either back. The QR image
+of a payload is drawn by ``app.adapters.qr``.
 
 Used by documents (carnê, notifications) and the régua's messages.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from app.domain.clinic import ClinicInfo
 from app.errors import EmDiaError
@@ -162,15 +165,53 @@ def txid_for(contract_id: int, number: int) -> str:
     return txid
 
 
+def payer_txid(payer_id: int, drafted_on: date) -> str:
+    """One PIX for several contracts (a responsável paying for two children): it belongs to no
+    single installment, so it names the payer and the day it was asked for —
+    ``EMDIAR000045D20261125`` is payer 45 (their patient record), drafted on 25/11/2026. Whoever
+    reconciles the bank statement finds the payer by it and applies the money to that person's
+    overdue installments, oldest first, as a payment at the desk would."""
+    txid = f"EMDIAR{payer_id:06d}D{drafted_on:%Y%m%d}"
+    if len(txid) > MAX_TXID_STATIC:
+        raise ValueError("txid too long")
+    return txid
+
+
 _TXID_IN_TEXT = re.compile(r"EMDIAC(\d{6,})P(\d{2,})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class TxidRef:
-    """The installment a PIX txid names (``txid_for`` read back)."""
+    """The installment a PIX txid names (``txid_for`` read back; ``number`` 0 = entrada)."""
 
     contract_id: int
     number: int
+
+
+@dataclass(frozen=True)
+class PayerTxid:
+    """``payer_txid``'s: everything overdue of one payer, as asked on ``drafted_on``."""
+
+    payer_id: int
+    drafted_on: date
+
+
+_INSTALLMENT_TXID = re.compile(r"EMDIAC(\d{6,})P(\d{2,})")
+_PAYER_TXID = re.compile(r"EMDIAR(\d{6,})D(\d{8})")
+
+
+def read_txid(txid: str) -> TxidRef | PayerTxid | None:
+    """What an EmDia txid found in a bank statement points to; ``None`` for any other txid."""
+    text = txid.strip().upper()
+    if found := _INSTALLMENT_TXID.fullmatch(text):
+        return TxidRef(int(found[1]), int(found[2]))
+    if found := _PAYER_TXID.fullmatch(text):
+        try:
+            drafted_on = datetime.strptime(found[2], "%Y%m%d").date()
+        except ValueError:
+            return None
+        return PayerTxid(int(found[1]), drafted_on)
+    return None
 
 
 def txid_in(text: str) -> TxidRef | None:
@@ -220,8 +261,16 @@ def clinic_receiver(clinic: ClinicInfo) -> PixReceiver:
     )
 
 
-def pix_for(receiver: PixReceiver, amount_cents: int, contract_id: int, number: int) -> StaticPix:
-    """The BR Code data for one installment's updated amount, or PixError saying what to fill in
+def pix_for(
+    receiver: PixReceiver,
+    amount_cents: int,
+    contract_id: int,
+    number: int,
+    *,
+    txid: str | None = None,
+) -> StaticPix:
+    """The BR Code data for one installment's updated amount (``txid`` replaces the
+    installment's own, e.g. a ``payer_txid``), or PixError saying what to fill in
     Configurações → Clínica."""
     missing = [
         label
@@ -244,7 +293,7 @@ def pix_for(receiver: PixReceiver, amount_cents: int, contract_id: int, number: 
         merchant_name=receiver.name,
         merchant_city=receiver.city,
         amount_cents=amount_cents,
-        txid=txid_for(contract_id, number),
+        txid=txid or txid_for(contract_id, number),
     )
 
 

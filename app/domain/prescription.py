@@ -49,10 +49,16 @@ def is_prescribed(due: date, on: date) -> bool:
     return on >= prescribes_on(due)
 
 
+# Five calendar years are never fewer than 365 × 5 days (a span may hold no 29 February, as
+# 2097–2102 does not): a line fewer days late cannot be prescrita — the answer for nearly every
+# line of the worklist, without building dates.
+FEWEST_DAYS_TO_PRESCRIBE = 365 * PRESCRIPTION_YEARS
+
+
 def is_prescrita(line: DebtLine) -> bool:
     """An open overdue installment five years or more past its due date on the line's day
     (``updated_debt`` counted its days late up to the day asked)."""
-    if not line.is_overdue:
+    if line.days_late < FEWEST_DAYS_TO_PRESCRIBE or not line.is_overdue:
         return False
     on = date.fromordinal(line.effective_due_date.toordinal() + line.days_late)
     return is_prescribed(line.effective_due_date, on)

@@ -136,3 +136,16 @@ def tally(promises: Sequence[PromiseRecord], as_of: date) -> PromiseTally:
         broken=statuses.count(PromiseStatus.BROKEN),
         pending=statuses.count(PromiseStatus.PENDING),
     )
+
+
+def split_promise(amount_cents: int, shares: Sequence[int]) -> list[int]:
+    """One promise made by a payer for several patients, split among them in the order given:
+    each gets up to their share, the last one whatever is left (more than asked included).
+    ``[0]`` shares mean no promise for that patient."""
+    parts: list[int] = []
+    left = amount_cents
+    for index, share in enumerate(shares):
+        part = left if index == len(shares) - 1 else min(left, max(share, 0))
+        parts.append(part)
+        left -= part
+    return parts

@@ -23,7 +23,9 @@ How a contract moves along the régua:
 - A **broken promise** (the day passed without the money) moves the patient along: if the
   latest reached step is already done, the next step of the régua is due at once.
 - **agradecimento** (thanks) follows an installment paid late, within a week of the payment,
-  when no collection step is due for that patient.
+  when no collection step is due for that patient and nothing of theirs is overdue any more — a
+  "Muito obrigado!" to someone still late reads as a mistake (the service also waits until
+  nothing is overdue for anyone the same person pays for).
 - A **prescribed** installment (five years past its due date, CC art. 206 §5 I) is out of the
   régua: no step, no message (``app.domain.prescription``).
 - **negativação** (manual, gestor) never comes before the aviso de negativação: while the
@@ -94,6 +96,20 @@ class ReguaStep:
     def document_kind(self) -> str | None:
         kind = DOCUMENT_OF_STEP.get(StepKey(self.key)) if self.key in tuple(StepKey) else None
         return kind.value if kind else None
+
+    @property
+    def in_words(self) -> str:
+        """When the step comes, as the desk says it: ``3 dias antes do vencimento``, ``no dia do
+        vencimento``, ``15 dias depois do vencimento``, ``depois do pagamento``."""
+        if self.is_event:
+            return "depois do pagamento"
+        days = abs(self.offset_days)
+        count = f"{days} dia" if days == 1 else f"{days} dias"
+        if self.offset_days < 0:
+            return f"{count} antes do vencimento"
+        if self.offset_days == 0:
+            return "no dia do vencimento"
+        return f"{count} depois do vencimento"
 
     @property
     def when(self) -> str:
@@ -387,9 +403,14 @@ def _due_for_contract(
     )
 
 
+def has_overdue(case: PatientCase) -> bool:
+    """Something of this patient is still overdue today (no thank-you while it is)."""
+    return any(i.line.is_open and i.line.days_late > 0 for i in case.open_items)
+
+
 def _thanks(case: PatientCase, steps: Sequence[ReguaStep], today: date) -> DueStep | None:
     thanks = next((s for s in steps if s.key == StepKey.AGRADECIMENTO and s.active), None)
-    if thanks is None:
+    if thanks is None or has_overdue(case):
         return None
     recent = [
         i

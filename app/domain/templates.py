@@ -53,6 +53,8 @@ PLACEHOLDERS: dict[str, str] = {
     "telefone_clinica": "telefone da clínica",
     "assinatura": "identificação da clínica: razão social, CNPJ/CPF, endereço e telefone "
     "(CDC art. 42-A)",
+    "lista_parcelas": "quem paga por mais de um paciente: as parcelas de cada um e o total "
+    "(entra sozinho depois do primeiro parágrafo quando o texto não o traz)",
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")

@@ -343,6 +343,10 @@ class ContactLog(Timestamps, Base):
     outcome: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
     message_text: Mapped[str] = mapped_column(Text, default="")
+    # An outcome clicked by mistake and undone soon after: the line stays (it is evidence, and
+    # the audit log says who undid it), but it no longer counts as a contact.
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class Promise(Timestamps, Base):

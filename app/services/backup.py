@@ -171,8 +171,39 @@ def _writable_folder(text: str) -> Path:
     return folder
 
 
+def _device(path: Path) -> int | None:
+    """The disk (device) holding ``path`` or, before it exists, its nearest existing folder."""
+    for candidate in (path, *path.parents):
+        try:
+            return candidate.stat().st_dev
+        except OSError:
+            continue
+    return None
+
+
+def same_disk(one: Path, other: Path) -> bool:
+    """Both on the same disk: one failure (a dead HD, a stolen notebook, ransomware) takes both."""
+    device = _device(one.expanduser().resolve())
+    return device is not None and device == _device(other.expanduser().resolve())
+
+
+SAME_DISK = (
+    "Esta pasta fica no mesmo disco do banco de dados: se o disco falhar ou o computador for "
+    "roubado, perdem-se o banco e os backups juntos. Prefira um pendrive, um HD externo ou uma "
+    "pasta de rede — e leve uma cópia para fora da clínica."
+)
+
+
 class BackupService(Service):
     # --- settings -------------------------------------------------------------------------
+    def folder_warning(self, text: str) -> str | None:
+        """What to say about a backup folder before choosing it: on the database's own disk,
+        a backup does not survive what it is meant for."""
+        path = self.ctx.config.sqlite_path
+        if path is None or not text.strip():
+            return None
+        return SAME_DISK if same_disk(Path(text.strip()), path) else None
+
     def _db_path(self) -> Path:
         path = self.ctx.config.sqlite_path
         if path is None:
@@ -188,6 +219,12 @@ class BackupService(Service):
             row = uow.clinic.get()
             chosen = row.backup_dir if row is not None else ""
         return Path(chosen) if chosen else self.ctx.config.backup_dir
+
+    @staticmethod
+    def check_folder(text: str) -> Path:
+        """The folder, created if needed, once a test file could be written there (else a
+        ValidationError on ``backup_dir``); nothing is recorded."""
+        return _writable_folder(text)
 
     def set_folder(self, text: str) -> Path:
         self.require(Permission.BACKUPS)

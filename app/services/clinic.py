@@ -7,9 +7,14 @@ from io import BytesIO
 from pathlib import Path
 
 from app.adapters.identity_checks import IDENTITY_CHECKS
+from app.domain.access import Role
+from app.domain.audit import AuditQuery
 from app.domain.clinic import ClinicInfo, validate_clinic_changes
+from app.domain.first_steps import FirstStep, SetupFacts, first_steps
+from app.domain.pix import clinic_receiver
 from app.errors import ConflictError, ValidationError
 from app.persistence.records import clinic_info
+from app.services.backup import same_disk
 from app.services.base import Permission, Service
 
 # Changes to these are changes to money rules: they go to the audit log.
@@ -32,6 +37,28 @@ class ClinicService(Service):
     def get(self) -> ClinicInfo:
         with self.uow() as uow:
             return clinic_info(uow.clinic.get())
+
+    def first_steps(self) -> list[FirstStep]:
+        """Primeiros passos: what is done and what is left of setting the clinic up."""
+        with self.uow() as uow:
+            row = uow.clinic.get()
+            info = clinic_info(row)
+            staff = sum(uow.users.count_active_with_role(r) for r in (Role.GESTOR, Role.RECEPCAO))
+            reviewed = uow.audit.count(AuditQuery(text="regua.")) > 0
+            patients = uow.patients.count_all()
+            chosen = row.backup_dir if row is not None else ""
+        db = self.ctx.config.sqlite_path
+        return first_steps(
+            SetupFacts(
+                clinic_gaps=info.identification_gaps,
+                staff=staff,
+                regua_reviewed=reviewed,
+                pix_ready=clinic_receiver(info).configured,
+                backup_dir=chosen,
+                backup_same_disk=bool(chosen) and db is not None and same_disk(Path(chosen), db),
+                patients=patients,
+            )
+        )
 
     def update(self, changes: dict[str, str], expected_version: int | None = None) -> ClinicInfo:
         """Apply ``{key: text}`` (keys of ``CLINIC_KEYS``) all-or-nothing (gestor)."""

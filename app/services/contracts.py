@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain import identity
+from app.domain.catalog import ContractStatus
 from app.domain.contracts import (
     ContractData,
     ContractForm,
@@ -243,15 +244,29 @@ class ContractService(Service):
         with self.uow() as uow:
             return uow.contracts.summaries_for_patient(patient_id)
 
-    def search(self, text: str = "", offset: int = 0, limit: int = 100) -> list[ContractSummary]:
+    def search(
+        self,
+        text: str = "",
+        offset: int = 0,
+        limit: int = 100,
+        *,
+        status: ContractStatus | None = None,
+        overdue: bool = False,
+    ) -> list[ContractSummary]:
+        """Contracts by patient name, CPF or number — of one status, or only those with an
+        installment overdue today — newest first."""
         self.require(Permission.CONTRACTS)
+        late = self.clock.today() if overdue else None
         with self.uow() as uow:
-            return uow.contracts.search(text, offset, limit)
+            return uow.contracts.search(text, offset, limit, status and status.value, late)
 
-    def count(self, text: str = "") -> int:
+    def count(
+        self, text: str = "", *, status: ContractStatus | None = None, overdue: bool = False
+    ) -> int:
         self.require(Permission.CONTRACTS)
+        late = self.clock.today() if overdue else None
         with self.uow() as uow:
-            return uow.contracts.count(text)
+            return uow.contracts.count(text, status and status.value, late)
 
     def policy(self, contract_id: int) -> ChargePolicy:
         self.require(Permission.CONTRACTS)

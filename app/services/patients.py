@@ -7,12 +7,14 @@ from datetime import date
 from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain import identity
 from app.domain.patients import (
+    Address,
     Patient,
     PatientData,
     PatientForm,
     PatientListItem,
     PersonRef,
     ResponsibleData,
+    address_of,
     validate_patient,
 )
 from app.domain.text import fold
@@ -152,9 +154,8 @@ class PatientService(Service):
     ) -> int | None:
         """Link an existing person by CPF, or register the new responsável; refuse cycles.
 
-        A new responsável is registered at the patient's address (``home``): the parent a
-        minor lives with, usually — and the collection letters go to whoever pays. Their own
-        record can be edited when they live elsewhere."""
+        A new responsável is registered at the address typed for them, or else at the patient's
+        (``home``) — the collection letters go to whoever pays."""
         if data is None:
             return None
         existing = uow.patients.by_cpf(data.cpf)
@@ -181,6 +182,9 @@ class PatientService(Service):
                 "Nome do responsável: este CPF ainda não está cadastrado — informe o nome "
                 "completo para cadastrar o responsável.",
             )
+        # The notificação and the negativação go to the person charged: their own address as
+        # typed, or else the patient's (the parent a minor lives with, usually).
+        at = data.address if data.address != Address() else address_of(home)
         person = models.Patient(
             name=data.name,
             name_search=fold(data.name),
@@ -188,13 +192,13 @@ class PatientService(Service):
             phone=data.phone,
             phone_whatsapp=data.phone_whatsapp,
             email=data.email,
-            street=home.street,
-            number=home.number,
-            complement=home.complement,
-            district=home.district,
-            city=home.city,
-            state=home.state,
-            zip_code=home.zip_code,
+            street=at.street,
+            number=at.number,
+            complement=at.complement,
+            district=at.district,
+            city=at.city,
+            state=at.state,
+            zip_code=at.zip_code,
             data_confirmed_on=self.wall_clock.today(),
         )
         uow.patients.add(person)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 
+from app.documents import recovery_sheet
+from app.documents.model import Letterhead
+from app.documents.recovery_sheet import RecoverySheetFacts
 from app.domain.text import parse_int
 from app.errors import EmDiaError, ValidationError
+from app.persistence.records import clinic_info
 from app.persistence.sqlite_files import is_encrypted
 from app.security import keystore, unlock
 from app.security.keys import DataKey, KeyFile, key_file_path
 from app.services.base import Permission, Service
+from app.services.database import location_of
 
 MAX_IDLE_MINUTES = 240
 
@@ -36,7 +42,7 @@ class SecurityStatus:
             ways.append("chave guardada no chaveiro do sistema deste computador")
         if self.has_passphrase:
             ways.append("frase-senha cadastrada")
-        ways.append("chave de recuperação (mostrada uma vez na configuração)")
+        ways.append("chave de recuperação (em papel; um administrador pode imprimi-la de novo)")
         return "Banco de dados criptografado (SQLCipher, AES-256): " + "; ".join(ways) + "."
 
 
@@ -108,6 +114,45 @@ class SecurityService(Service):
         key = unlock.new_protection(path, passphrase or None)
         unlock.encrypt_file(path, key)
         return Protected(key, key.recovery_code())
+
+    def recovery_key(self) -> str:
+        """The recovery key of this encrypted database, shown to an admin again (the paper was
+        lost, or is to be printed now). Audited: who saw it, when."""
+        self.require(Permission.USERS)
+        key = self._key()
+        with self.uow() as uow:
+            self.audit(uow, "security.recovery_key", "database", None, None, None)
+            uow.commit()
+        return key.recovery_code()
+
+    def recovery_sheet(self) -> bytes:
+        """The recovery key on one printable page (PDF bytes, never archived: it is a
+        secret). Audited like showing it."""
+        self.require(Permission.USERS)
+        key = self._key()
+        today = self.clock.today()
+        with self.uow() as uow:
+            clinic = clinic_info(uow.clinic.get())
+            self.audit(uow, "security.recovery_sheet", "database", None, None, None)
+            uow.commit()
+        facts = RecoverySheetFacts(
+            code=key.recovery_code(),
+            database=location_of(self.ctx.config.db_url),
+            printed_on=today,
+            printed_by=self.actor.display,
+        )
+        letterhead = Letterhead(clinic, today, f"CHAVE-{today:%Y%m%d}")
+        out = BytesIO()
+        recovery_sheet.render(out, letterhead, facts)
+        return out.getvalue()
+
+    def _key(self) -> DataKey:
+        if self.ctx.key is None:
+            raise EmDiaError(
+                "Este banco de dados não é criptografado: não há chave de recuperação. "
+                "Criptografe-o em Configurações → Usuários e backups."
+            )
+        return self.ctx.key
 
     def set_passphrase(self, passphrase: str, confirm: str | None = None) -> None:
         """Create or change the frase-senha of an encrypted database."""

@@ -21,6 +21,9 @@ KEYS = {
     "whatsapp_url",
     "allowed_now",
     "reason",
+    "payer_id",
+    "patient_ids",
+    "contract_ids",
 }
 TODAY = "2026-03-16"  # a Monday
 

@@ -256,3 +256,14 @@ def test_demo_clinic_drafts_are_lawful_and_payable(demo_services: Services) -> N
         if draft.pix_payload:
             assert crc_is_valid(draft.pix_payload)
             assert decode(draft.pix_payload).amount_cents == draft.amount_cents > 0
+
+
+def test_conversations_come_before_the_letters(demo_services: Services) -> None:
+    """The morning's WhatsApp work is never buried under a batch of letters: among the rows
+    that may be done now, WhatsApp, e-mail, SMS and calls come first, letters after them."""
+    order = ["whatsapp", "email", "sms", "phone", "letter", "manual"]
+    drafts = demo_services.drafts.today()
+    now = [order.index(d.channel) for d in drafts if d.allowed_now]
+    assert now == sorted(now)
+    assert {"whatsapp", "letter"} <= {d.channel for d in drafts}
+    assert all(d.allowed_now for d in drafts[: len(now)])  # what may be done now, first

@@ -3,6 +3,8 @@ OS keyring, the frase-senha, or the recovery key — never from a plain-text fil
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,44 @@ def test_a_plain_database_has_no_passphrase_to_set(services: Services) -> None:
     with pytest.raises(EmDiaError, match="não é criptografado"):
         services.security.set_passphrase("minha frase secreta", "minha frase secreta")
     assert services.security.status().has_passphrase is False
+
+
+def test_an_admin_prints_the_recovery_key_again_on_one_page_and_it_is_audited(
+    tmp_path: Path, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    db = tmp_path / "emdia.db"
+    key = unlock.new_protection(db, None)
+    services = bootstrap(load_config(str(db)), clock, key=key)
+    for username, role in (("admin", "admin"), ("recepcao", "recepcao")):
+        services.users.create(UserForm(username, username.title(), role, STAFF_PASSWORD))
+    services.login("recepcao", STAFF_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        services.security.recovery_sheet()
+    services.login("admin", STAFF_PASSWORD)
+    assert services.security.recovery_key() == key.recovery_code()
+    sheet = tmp_path / "chave.pdf"
+    sheet.write_bytes(services.security.recovery_sheet())
+    pages = subprocess.run(
+        ["pdfinfo", str(sheet)], check=True, capture_output=True, text=True
+    ).stdout
+    assert re.search(r"^Pages:\s+1$", pages, re.MULTILINE)  # one page
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(sheet), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
+    groups = key.recovery_code().split("-")
+    assert " - ".join(groups[:4]) in text and " - ".join(groups[-2:]) in text
+    # The whole path of the database it opens (a long one wraps: compare without the breaks).
+    assert str(db) in text.replace(" ", "") and "Admin" in text
+    actions = [e.action for e in services.audit.search()]
+    assert actions.count("security.recovery_key") == 1
+    assert actions.count("security.recovery_sheet") == 1
+    # The sheet is a secret: it never goes to the clinic's document archive.
+    assert services.archive.count() == 0
+    services.close()
+
+
+def test_a_plain_database_has_no_recovery_key(services: Services) -> None:
+    with pytest.raises(EmDiaError, match="não é criptografado"):
+        services.security.recovery_sheet()

@@ -57,6 +57,10 @@ def test_disk_full_refuses_the_write_and_keeps_what_was_saved(
     services: Services, clock: FixedClock
 ) -> None:
     services.patients.create(PatientForm(name="Maria da Silva", cpf=CPFS[0]))
+    # A full disk: no room to grow the file, and none left inside it either (a migration that
+    # rebuilt a table leaves free pages a write would reuse).
+    with services.engine.connect() as conn:
+        conn.exec_driver_sql("VACUUM")
     services.engine.dispose()
 
     @event.listens_for(services.engine, "connect")

@@ -62,6 +62,41 @@ def test_new_responsible_is_registered_and_linked(services: Services) -> None:
     assert [d.name for d in parent.dependents] == ["Pedro Souza"]
 
 
+def test_a_new_responsible_lives_at_the_patients_address_or_their_own(
+    services: Services,
+) -> None:
+    """The notificação and the negativação go to whoever pays: their address is recorded."""
+    child = services.patients.create(
+        PatientForm(
+            name="Pedro Souza",
+            street="Rua das Flores, 10",
+            city="Campinas",
+            state="sp",
+            zip_code="13010-000",
+            responsible=ResponsibleForm(cpf="111.444.777-35", name="Ana Souza", same_address=True),
+        )
+    )
+    assert child.responsible is not None
+    ana = services.patients.get(child.responsible.id).data
+    assert (ana.street, ana.city, ana.state, ana.zip_code) == (
+        "Rua das Flores, 10",
+        "Campinas",
+        "SP",
+        "13010000",
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.patients.create(
+            PatientForm(
+                name="Lia Lima",
+                responsible=ResponsibleForm(
+                    cpf="529.982.247-25", name="Rui Lima", state="XX", zip_code="123"
+                ),
+            )
+        )
+    assert {e.field for e in refused.value.errors} == {"responsible_state", "responsible_zip_code"}
+    assert services.patients.find_by_cpf("529.982.247-25") is None
+
+
 def test_unknown_responsible_without_name_is_refused_and_nothing_saved(services: Services) -> None:
     with pytest.raises(ValidationError) as info:
         services.patients.create(

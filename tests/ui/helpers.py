@@ -25,6 +25,7 @@ from app.config import load_config
 from ui.dialogs.setup import SetupDialog
 from ui.errors import ErrorReporter
 from ui.main import Launcher
+from ui.main_window import MainWindow
 
 D = TypeVar("D", bound=QDialog)
 
@@ -96,6 +97,16 @@ def launcher_for(config_path: Path) -> tuple[Launcher, list[tuple[str, str, bool
         auto_backup=False,
     )
     return launcher, shown
+
+
+def take_over(qtbot: QtBot, window: MainWindow, username: str, password: str) -> None:
+    """On the locked window, *Trocar de usuário* and enter as someone else."""
+    dialog = window.lock_dialog
+    assert dialog is not None and dialog.switch is not None
+    qtbot.mouseClick(dialog.switch, Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.username, username)
+    type_text(qtbot, dialog.password, password)
+    qtbot.mouseClick(dialog.enter, Qt.MouseButton.LeftButton)
 
 
 def type_first_admin(qtbot: QtBot, dialog: SetupDialog) -> None:

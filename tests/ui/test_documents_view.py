@@ -147,11 +147,16 @@ def test_patient_page_prints_documents_and_lists_the_archive(
     qtbot.waitExposed(page)
     page.open(patient_id)
     assert page.archive.model.rowCount() == 0
-    for kind in ("notificacao", "carne", "contrato"):
+    # The words agree with the document: a notificação is "gerada", a carnê "gerado".
+    for kind, done in (
+        ("notificacao", "Notificação extrajudicial gerada e arquivada"),
+        ("carne", "gerado e arquivado"),
+        ("contrato", "gerado e arquivado"),
+    ):
         button = page.print_bar.buttons[kind]
         assert button.isEnabled()
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        assert "gerado e arquivado" in page.print_bar.status.text()
+        assert done in page.print_bar.status.text()
     assert page.archive.model.rowCount() == 3
     assert [p.name[:3] for p in fake.opened] == ["NOT", "CAR", "CTR"]
     assert page.bottom_tabs.tabText(1) == "Documentos gerados (3)"

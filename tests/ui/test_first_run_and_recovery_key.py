@@ -8,14 +8,17 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QDialog, QPushButton
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QCheckBox, QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import bootstrap
 from app.clock import FixedClock
 from app.config import load_config
+from app.domain.first_steps import Step
 from app.security import unlock
 from app.security.keys import DataKey
 from tests.memory_keyring import MemoryKeyring
@@ -147,8 +150,20 @@ def test_a_new_installation_asks_how_to_start_then_shows_the_recovery_key_once(
     launcher, shown = launcher_for(db)
     codes: list[str] = []
 
+    printed = tmp_path / "impressora.pdf"
+
+    def to_pdf(_parent: QWidget | None) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
     def write_it_down(dialog: RecoveryKeyDialog) -> None:
         codes.append(dialog.code.text().replace("\n", ""))
+        assert dialog.print_button.isVisible()  # one page on paper, kept out of the archive
+        dialog.ask_printer = to_pdf
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        assert "Impressão enviada" in dialog.status.text() and printed.stat().st_size > 0
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # refused: not confirmed yet
         assert dialog.isVisible()
         tick(qtbot, dialog.confirmed)
@@ -188,4 +203,83 @@ def test_a_new_installation_asks_how_to_start_then_shows_the_recovery_key_once(
     key = unlock.resolve_key(db, passphrase=code, use_env=False)
     reopened = bootstrap(load_config(str(db)), FixedClock(date(2026, 3, 16)), key=key)
     assert reopened.login("conceicao", "senha da doutora").username == "conceicao"
+    assert [e.action for e in reopened.audit.search()].count("security.recovery_sheet") == 1
     reopened.close()
+
+
+def test_an_admin_sees_and_saves_the_recovery_key_again(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """The paper was lost: in Configurações → Usuários e backups an admin shows the key again
+    and saves its page where they choose (a pendrive kept elsewhere)."""
+    from app.services.users import UserForm
+    from ui.views.security_view import SecurityView
+
+    db = tmp_path / "clinica.db"
+    key = unlock.new_protection(db, None)
+    services = bootstrap(load_config(str(db)), FixedClock(date(2026, 3, 16)), key=key)
+    services.users.create(UserForm("admin", "Dra. Conceição", "admin", "senha-forte-1"))
+    services.login("admin", "senha-forte-1")
+    view = SecurityView(services)
+    qtbot.addWidget(view)
+    view.show()
+    view.load()
+    assert view.recovery_button.isVisible()
+    saved = tmp_path / "pendrive" / "chave.pdf"
+    saved.parent.mkdir()
+
+    def save(dialog: RecoveryKeyDialog) -> None:
+        assert dialog.code.text().replace("\n", "") == key.recovery_code()
+        dialog.ask_path = lambda: str(saved)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "Salvo em" in dialog.status.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # shown again: closes without a promise
+
+    drive_modal(
+        lambda: qtbot.mouseClick(view.recovery_button, Qt.MouseButton.LeftButton),
+        RecoveryKeyDialog,
+        save,
+    )
+    assert saved.read_bytes().startswith(b"%PDF")
+    services.close()
+
+
+def test_set_up_asks_where_backups_go_and_warns_about_the_same_disk(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The launcher's own set-up dialog suggests the default folder — on this PC's disk, so it
+    warns — and a pendrive chosen with Escolher… is where the backups go from then on."""
+    from app.services import backup
+
+    pendrive = tmp_path / "PENDRIVE" / "EmDia-backups"
+    monkeypatch.setattr(backup, "_device", lambda path: 2 if "PENDRIVE" in str(path) else 1)
+    db = tmp_path / "clinica.db"
+    launcher, shown = launcher_for(db)
+    launcher.ask_first_run = lambda: FirstRunDialog.SETUP
+    launcher.show_recovery = lambda _code: None
+
+    def fill(dialog: SetupDialog) -> None:
+        assert dialog.backup_dir.text() == str(launcher.config.backup_dir)
+        assert dialog.backup_warning.isVisible() and "mesmo disco" in dialog.backup_warning.text()
+        dialog.choose_folder = lambda: str(pendrive)
+        chooser = dialog.findChild(QPushButton, "chooseBackupDir")
+        assert chooser is not None and not chooser.isDefault()
+        qtbot.mouseClick(chooser, Qt.MouseButton.LeftButton)
+        assert dialog.backup_dir.text() == str(pendrive) and not dialog.backup_warning.isVisible()
+        type_first_admin(qtbot, dialog)
+        type_text(qtbot, dialog.password, "senha da doutora")
+        type_text(qtbot, dialog.password_confirm, "senha da doutora")
+        qtbot.keyClick(dialog.password_confirm, Qt.Key.Key_Return)  # Enter creates
+
+    opened: list[bool] = []
+    drive_modal(lambda: opened.append(launcher.open()), SetupDialog, fill)
+    assert opened == [True], shown
+    services = launcher.services
+    assert services is not None and launcher.window is not None
+    qtbot.addWidget(launcher.window)
+    assert services.backups.folder() == pendrive and pendrive.is_dir()
+    steps = {s.step: s for s in services.clinic.first_steps()}
+    assert steps[Step.BACKUP].done
+    settings = launcher.window.settings_view
+    assert settings.tabs.currentWidget() is settings.first_steps  # not a blank form
+    services.close()

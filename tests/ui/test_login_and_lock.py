@@ -15,7 +15,7 @@ from app.services.base import Actor
 from app.services.users import LOGIN_REFUSED
 from tests.conftest import STAFF_PASSWORD
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.helpers import launcher_for, type_first_admin, type_text
+from tests.ui.helpers import launcher_for, take_over, type_first_admin, type_text
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.setup import SetupDialog
 from ui.main_window import MainWindow
@@ -85,12 +85,7 @@ def test_ctrl_l_locks_and_another_user_can_take_over(qtbot: QtBot, staff: Servic
     window = active_window(qtbot, staff, "recepcao")
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.is_locked
-    dialog = window.lock_dialog
-    assert dialog is not None and dialog.switch is not None
-    qtbot.mouseClick(dialog.switch, Qt.MouseButton.LeftButton)
-    type_text(qtbot, dialog.username, "gestor")
-    type_text(qtbot, dialog.password, STAFF_PASSWORD)
-    qtbot.mouseClick(dialog.enter, Qt.MouseButton.LeftButton)
+    take_over(qtbot, window, "gestor", STAFF_PASSWORD)
     assert staff.actor.username == "gestor"
     assert "Gestor" in window.user_label.text()
     window.idle.stop()

@@ -194,6 +194,36 @@ def test_suspension_from_the_patient_header(
     assert not demo_services.overdue.status(row.patient_id).suspended
 
 
+def test_the_minimum_amount_filters_as_typed_and_hash_is_the_place_in_the_list(
+    qtbot: QtBot, window: MainWindow, demo_services: Services
+) -> None:
+    view = open_worklist(qtbot, window)
+    everyone = view.model.total
+    type_text(qtbot, view.min_amount, "1000")  # no Enter, no leaving the field
+    rows = demo_services.overdue.worklist().rows
+    expected = sum(1 for r in rows if r.updated_cents >= 100_000)
+    qtbot.waitUntil(lambda: view.model.total == expected, timeout=3000)
+    assert 0 < expected < everyone
+    by_days = view.model.sort(4, Qt.SortOrder.DescendingOrder)  # most days late first
+    assert by_days is None
+    assert column(view, 0)[:3] == ["1", "2", "3"]  # the place in the list as shown
+    first = view.model.item(0)
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+        f"Prioridade {first.rank} de {len(rows)}"
+    )
+
+
+def test_the_worklist_fits_1366_without_a_sideways_scroll(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(1366, 728)
+    view = open_worklist(qtbot, window)
+    qtbot.waitUntil(lambda: not view.table.horizontalScrollBar().isVisible(), timeout=3000)
+    shown = [c for c in range(view.model.columnCount()) if not view.table.isColumnHidden(c)]
+    assert {0, 1, 4, 6, 8, 10} <= set(shown)  # #, paciente, dias, atualizado, risco, sinais
+    assert len(shown) < view.model.columnCount()  # the less important ones gave way
+    window.resize(1900, 900)
+    qtbot.waitUntil(lambda: not any(map(view.table.isColumnHidden, range(11))), timeout=3000)
+
+
 def test_prescribed_money_is_marked_prescrita_and_kept_apart(
     qtbot: QtBot, services: Services
 ) -> None:

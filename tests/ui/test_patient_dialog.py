@@ -33,7 +33,7 @@ def test_valid_patient_is_saved(qtbot: QtBot, services: Services) -> None:
     type_text(qtbot, dialog.cpf, "529.982.247-25")
     type_text(qtbot, dialog.birth_date, "05/04/1980")
     type_text(qtbot, dialog.phone, "(19) 98765-4321")
-    qtbot.mouseClick(dialog.phone_whatsapp, Qt.MouseButton.LeftButton)
+    assert dialog.phone_whatsapp.isChecked()  # a cell number: WhatsApp ticked by itself
     type_text(qtbot, dialog.email, "maria@exemplo.com.br")
     qtbot.mouseClick(dialog.opt_out_sms, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -134,6 +134,60 @@ def test_edit_loads_and_saves_and_refuses_a_stale_form(qtbot: QtBot, services: S
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert services.patients.get(patient.id).data.city == "Sumaré"
+
+
+def test_cpf_and_phone_are_formatted_as_typed_and_whatsapp_follows_a_cell_number(
+    qtbot: QtBot, services: Services
+) -> None:
+    dialog = open_dialog(qtbot, services)
+    type_text(qtbot, dialog.cpf, "52998224725")
+    assert dialog.cpf.text() == "529.982.247-25"
+    type_text(qtbot, dialog.phone, "1932517788")
+    assert dialog.phone.text() == "(19) 3251-7788" and not dialog.phone_whatsapp.isChecked()
+    type_text(qtbot, dialog.phone_alt, "19987654321")
+    assert dialog.phone_alt.text() == "(19) 98765-4321" and dialog.phone_alt_whatsapp.isChecked()
+    qtbot.mouseClick(dialog.phone_alt_whatsapp, Qt.MouseButton.LeftButton)  # not on WhatsApp
+    replace_text(qtbot, dialog.phone_alt, "19912345678")
+    assert not dialog.phone_alt_whatsapp.isChecked()  # the person's choice stays
+    type_text(qtbot, dialog.name, "Maria da Silva")
+    type_text(qtbot, dialog.birth_date, "0504" + "80")  # 050480: 05/04/1980
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = services.patients.get(dialog.saved.id if dialog.saved else 0)
+    assert saved.data.phone == "1932517788" and not saved.data.phone_whatsapp
+    assert saved.data.phone_alt == "19912345678" and not saved.data.phone_alt_whatsapp
+    assert str(saved.data.birth_date) == "1980-04-05"
+
+
+def test_a_new_responsavel_is_asked_where_they_live(qtbot: QtBot, services: Services) -> None:
+    """The notificação and the negativação go to the person charged: a new responsável gets
+    the patient's address, or their own."""
+    dialog = open_dialog(qtbot, services)
+    type_text(qtbot, dialog.name, "Pedro Souza")
+    type_text(qtbot, dialog.street, "Rua das Flores, 10")
+    type_text(qtbot, dialog.city, "Campinas")
+    qtbot.mouseClick(dialog.has_responsible, Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.responsible_cpf, "11144477735")
+    assert dialog.responsible_cpf.text() == "111.444.777-35"
+    assert "ainda não cadastrado" in dialog.responsible_found.text()
+    type_text(qtbot, dialog.responsible_name, "Ana Souza")
+    assert dialog.same_address.isChecked() and not dialog.responsible_address.isVisible()
+    qtbot.mouseClick(dialog.same_address, Qt.MouseButton.LeftButton)
+    assert dialog.responsible_address.isVisible()
+    type_text(qtbot, dialog.responsible_street, "Av. Brasil, 500, apto 12")
+    type_text(qtbot, dialog.responsible_city, "Valinhos")
+    dialog.responsible_state.setCurrentText("SP")
+    type_text(qtbot, dialog.responsible_zip, "13270000")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved is not None, dialog.general_error.text()
+    ana = services.patients.find_by_cpf("111.444.777-35")
+    assert ana is not None
+    record = services.patients.get(ana.id).data
+    assert (record.street, record.city, record.state, record.zip_code) == (
+        "Av. Brasil, 500, apto 12",
+        "Valinhos",
+        "SP",
+        "13270000",
+    )
 
 
 def test_a_pasted_control_character_is_refused_next_to_the_field_and_nothing_saved(

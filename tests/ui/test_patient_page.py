@@ -251,3 +251,80 @@ def test_stale_contract_edit_asks_to_reload(
     )
     saved = services.contracts.get(contract.summary.id)
     assert saved.description == "Implante" and saved.signed_on is not None
+
+
+def test_enter_registers_the_typed_amount_and_the_receipt_is_offered_right_there(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    """150 + Enter pays R$ 150,00 — never the overdue total a quick-fill button would put there
+    — and the next Enter prints the recibo of that very payment."""
+    # A recibo identifies the clinic: its CNPJ and its address.
+    services.clinic.update(
+        {"cnpj": "11.222.333/0001-81", "address": "Av. Brasil, 100", "city": "Campinas"}
+    )
+    contract = services.contracts.create(
+        patient_id, ContractForm(total="900,00", installments="3", first_due="2026-02-02")
+    )
+    page = make_page(qtbot, services, patient_id)
+    opened: list[str] = []
+    page.desk.open_url = lambda url: opened.append(url.toLocalFile()) is None
+    overdue = services.contracts.get(contract.summary.id).overdue_cents
+    assert overdue == 61_760  # two installments late on 16/03 (02/02 and 02/03), updated
+
+    def pay_with_enter(dialog: PaymentDialog) -> None:
+        assert dialog.amount.text() == "617,60"  # the overdue total, prefilled and selected
+        assert not any(b.isDefault() for b in (dialog.overdue_button, dialog.next_button))
+        type_text(qtbot, dialog.amount, "150")  # typed over the selection
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        assert dialog.saved is not None and dialog.saved.amount_cents == 15_000
+        assert dialog.isVisible() and "R$ 150,00 registrado" in dialog.done_text.text()
+        assert dialog.receipt_button.isDefault() and not dialog.save_button.isVisible()
+        qtbot.keyClick(dialog.receipt_button, Qt.Key.Key_Return)
+        assert "Recibo gerado e arquivado" in dialog.done_text.text()
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+
+    drive_modal(
+        lambda: qtbot.mouseClick(page.header.pay_button, Qt.MouseButton.LeftButton),
+        PaymentDialog,
+        pay_with_enter,
+    )
+    [payment] = services.payments.for_contract(contract.summary.id)
+    assert payment.amount_cents == 15_000
+    [receipt] = services.archive.for_patient(patient_id)
+    assert receipt.kind == "recibo" and opened == [receipt.file_path]
+    assert page.payments.selected() is not None and page.payments.selected().id == payment.id
+    assert page.payments.receipt_button.isEnabled()
+
+
+def test_contratos_filters_by_status_and_overdue_and_marks_past_due_dates(
+    qtbot: QtBot, services: Services, patient_id: int
+) -> None:
+    late = services.contracts.create(
+        patient_id, ContractForm(total="300,00", installments="3", first_due="2026-02-02")
+    )
+    on_time = services.contracts.create(
+        patient_id, ContractForm(total="200,00", installments="2", first_due="2026-04-10")
+    )
+    paid = services.contracts.create(
+        patient_id, ContractForm(total="100,00", installments="1", first_due="2026-04-10")
+    )
+    services.payments.add(PaymentForm(paid.summary.id, "100,00", "2026-03-16"))
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_section("Contratos")
+    assert view is window.contracts_view
+    ids = lambda: [view.model.summary(r).id for r in range(view.model.rowCount())]  # noqa: E731
+    assert sorted(ids()) == sorted([late.summary.id, on_time.summary.id, paid.summary.id])
+    qtbot.mouseClick(view.overdue, Qt.MouseButton.LeftButton)
+    assert ids() == [late.summary.id] and view.count_label.text() == "1 contrato"
+    next_due = view.model.index(0, 9)
+    assert next_due.data() == "02/02/2026"
+    assert next_due.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
+    qtbot.mouseClick(view.overdue, Qt.MouseButton.LeftButton)
+    view.status.setCurrentIndex(view.status.findData("settled"))
+    assert ids() == [paid.summary.id]
+    view.status.setCurrentIndex(view.status.findData("active"))
+    assert sorted(ids()) == sorted([late.summary.id, on_time.summary.id])
+    row = ids().index(on_time.summary.id)
+    assert view.model.index(row, 9).data(Qt.ItemDataRole.ForegroundRole) is None

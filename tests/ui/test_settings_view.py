@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
+from app.domain.first_steps import Step
 from tests.ui.helpers import type_text
 from ui.main_window import MainWindow
 
@@ -15,6 +16,12 @@ def test_clinic_settings_save_and_refuse(qtbot: QtBot, services: Services) -> No
     window.show()
     view = window.settings_view
     window.show_section("Configurações")
+    # A new clinic's Configurações opens on what is left to do; each step opens its place.
+    assert view.tabs.currentWidget() is view.first_steps
+    assert not view.first_steps.complete
+    clinic_step = view.first_steps.rows[Step.CLINIC][3]
+    qtbot.mouseClick(clinic_step, Qt.MouseButton.LeftButton)
+    assert view.tabs.currentWidget() is view.clinic_form
     form = view.clinic_form
     type_text(qtbot, form.fields["name"], "Clínica Boa Saúde Ltda")
     type_text(qtbot, form.fields["cnpj"], "11.111.111/1111-11")
@@ -30,6 +37,16 @@ def test_clinic_settings_save_and_refuse(qtbot: QtBot, services: Services) -> No
     assert form.status.text() == "Dados salvos."
     assert services.clinic.get().cnpj == "11222333000181"
     assert "Clínica Boa Saúde Ltda" in window.windowTitle()
+    # Every charge also names where the creditor is: the step waits for the address.
+    assert view.first_steps.rows[Step.CLINIC][0].text() != "✓"
+    type_text(qtbot, form.fields["address"], "Av. Brasil, 100")
+    type_text(qtbot, form.fields["city"], "Campinas")
+    state = form.fields["state"]
+    assert isinstance(state, QComboBox)
+    state.setCurrentIndex(state.findData("SP"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.status.text() == "Dados salvos."
+    assert view.first_steps.rows[Step.CLINIC][0].text() == "✓"  # the step is done
 
 
 def test_fine_above_two_percent_is_refused_in_the_charges_tab(

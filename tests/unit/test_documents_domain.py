@@ -14,6 +14,7 @@ from app.domain.documents import (
     CONTRACT_KINDS,
     LetterFacts,
     contract_documents,
+    generated_text,
     negativacao_earliest,
     notification_deadline,
     postal_address_missing,
@@ -160,3 +161,10 @@ def test_a_negative_amount_has_no_words() -> None:
 
 def test_long_date_is_portuguese() -> None:
     assert format_date_long(date(2026, 3, 1)) == "1 de março de 2026"
+
+
+def test_what_was_generated_agrees_with_the_documents_name() -> None:
+    assert generated_text("confissao") == "Confissão de dívida gerada e arquivada"
+    assert generated_text("notificacao") == "Notificação extrajudicial gerada e arquivada"
+    assert generated_text("aviso-negativacao") == "Aviso prévio de negativação gerado e arquivado"
+    assert generated_text("recibo") == "Recibo gerado e arquivado"

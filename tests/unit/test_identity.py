@@ -155,3 +155,54 @@ def test_what_the_checks_accept_is_stored_as_they_normalise_it() -> None:
     assert identity.normalize_email("  Ana@Exemplo.COM ", checks=yes) == "ana@exemplo.com"
     assert yes.asked == ["Ana@Exemplo.COM"]
     assert identity.normalize_cpf("111.111.111-11", checks=yes) == "11111111111"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("", ""),
+        ("529", "529"),
+        ("5299", "529.9"),
+        ("5299822", "529.982.2"),
+        ("52998224725", "529.982.247-25"),
+        ("529.982.247-25", "529.982.247-25"),
+        ("529.982.24", "529.982.24"),  # a digit deleted: the separators follow
+        ("529982247251", "529982247251"),  # too many digits: left for the check to refuse
+        ("52a", "52a"),
+    ],
+)
+def test_a_cpf_is_formatted_while_typed(typed: str, shown: str) -> None:
+    assert identity.cpf_while_typing(typed) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("1", "(1"),
+        ("19", "(19"),
+        ("199", "(19) 9"),
+        ("1932517788", "(19) 3251-7788"),
+        ("19987654321", "(19) 98765-4321"),
+        ("(19) 9876-54321", "(19) 98765-4321"),  # the 11th digit moves the dash
+        ("(19) 9876-", "(19) 9876"),
+        ("+55 19 98765-4321", "+55 19 98765-4321"),  # international: as typed
+        ("019987654321", "019987654321"),
+        ("ramal 12", "ramal 12"),
+    ],
+)
+def test_a_phone_is_formatted_while_typed(typed: str, shown: str) -> None:
+    assert identity.phone_while_typing(typed) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "mobile"),
+    [
+        ("(19) 98765-4321", True),
+        ("+55 19 98765-4321", True),
+        ("(19) 3251-7788", False),
+        ("(19) 8765-4321", False),
+        ("1998765432", False),
+    ],
+)
+def test_a_cell_number_is_recognised(typed: str, mobile: bool) -> None:
+    assert identity.looks_mobile(typed) is mobile

@@ -100,3 +100,26 @@ def test_whatsapp_tick_without_a_number_is_refused() -> None:
             checks=CHECKS,
         )
     assert fields(info.value) == {"phone"}
+
+
+def test_a_new_responsaveis_address_is_bounded_like_a_patients() -> None:
+    """The responsável's address becomes a patient row: its columns' lengths and no control
+    characters, each error under the responsável's own field."""
+    long_street = "Rua " + "A" * 300
+    with pytest.raises(ValidationError) as caught:
+        validate_patient(
+            PatientForm(
+                name="Pedro Souza",
+                responsible=ResponsibleForm(
+                    cpf="529.982.247-25",
+                    name="Joana Souza",
+                    street=long_street,
+                    city="Campi\x07nas",
+                ),
+            ),
+            TODAY,
+            checks=CHECKS,
+        )
+    assert {"responsible_street", "responsible_city"} <= fields(caught.value)
+    messages = " ".join(e.message for e in caught.value.errors)
+    assert "Endereço do responsável" in messages and "Cidade do responsável" in messages

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -63,6 +64,25 @@ def test_txid_is_deterministic_alphanumeric_and_short() -> None:
     assert txid == pix.txid_for(999_999, 60)
     assert txid.isalnum() and len(txid) <= 25
     assert pix.txid_for(1, 0) != pix.txid_for(1, 1)
+
+
+def test_a_payers_combined_pix_names_the_payer_and_the_day_not_an_installment() -> None:
+    receiver = pix.receiver_from("+5519987654321", "Clínica Sorriso", "", "x", "Campinas")
+    txid = pix.payer_txid(45, date(2026, 11, 25))
+    assert txid == "EMDIAR000045D20261125"
+    assert txid.isalnum() and len(txid) <= pix.MAX_TXID_STATIC
+    payload = pix.brcode(pix.pix_for(receiver, 85_000, 123, 7, txid=txid))
+    assert pix.decode(payload).txid == "EMDIAR000045D20261125"
+    assert pix.decode(payload).amount_cents == 85_000
+    assert pix.read_txid(txid) == pix.PayerTxid(45, date(2026, 11, 25))
+    assert pix.read_txid(pix.txid_for(123, 7)) == pix.TxidRef(123, 7)
+
+
+@pytest.mark.parametrize(
+    "txid", ["***", "EMDIAR000045D20261345", "EMDIAC12P07", "PAGAMENTO123", "EMDIAR000045"]
+)
+def test_a_txid_emdia_did_not_make_points_nowhere(txid: str) -> None:
+    assert pix.read_txid(txid) is None
 
 
 def test_merchant_text_is_uppercase_ascii_within_limits() -> None:

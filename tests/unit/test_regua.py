@@ -256,6 +256,23 @@ def test_thanks_expire_after_a_week() -> None:
     assert clinic.due(day(3 + 8)) is None
 
 
+def test_no_thanks_while_another_installment_is_still_late() -> None:
+    """Paying the oldest installment late while the next one is 15 days overdue is no reason
+    for a "Muito obrigado!": the thank-you waits until nothing is overdue any more."""
+    clinic = Clinic()
+    run(clinic, day(-5), day(45))
+    [first, second, _third] = clinic.lines(day(46))
+    assert second.line.days_late == 15 and first.line.days_late > 0
+    clinic.log(day(46), StepKey.PROPOSTA)  # the second installment's step is done today
+    clinic.pay(day(46), first.line.total_cents)
+    assert clinic.lines(day(46))[0].line.is_open is False
+    assert clinic.due(day(46)) is None
+    clinic.pay(day(47), clinic.lines(day(47))[1].line.total_cents)
+    thanks = clinic.due(day(47))  # now nothing is overdue: thanks for both payments' week
+    assert thanks is not None and thanks.step.key == StepKey.AGRADECIMENTO
+    assert thanks.paid_on == day(47)
+
+
 def test_a_payment_restarts_the_regua_on_the_next_installment() -> None:
     clinic = Clinic()
     run(clinic, day(-5), day(30))  # notificação of installment 1 done on D+30
@@ -346,3 +363,13 @@ def test_the_default_regua_is_designs_table() -> None:
         "agradecimento": (0, "whatsapp"),
     }
     assert [s.when for s in ladder(DEFAULT_STEPS)][:3] == ["D−3", "D0", "D+1"]
+
+
+def test_the_desk_reads_when_a_step_comes_in_words() -> None:
+    words = {s.key: s.in_words for s in DEFAULT_STEPS}
+    assert words[StepKey.LEMBRETE] == "3 dias antes do vencimento"
+    assert words[StepKey.VENCIMENTO] == "no dia do vencimento"
+    assert words[StepKey.ATRASO_LEVE] == "1 dia depois do vencimento"
+    assert words[StepKey.AVISO_NEGATIVACAO] == "40 dias depois do vencimento"
+    assert words[StepKey.AGRADECIMENTO] == "depois do pagamento"
+    assert all("D" not in w for w in words.values())

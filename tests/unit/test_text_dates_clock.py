@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import pytest
+
 from app.clock import FixedClock
 from app.domain.dates import age_on, format_date, parse_date
 from app.domain.text import fold
@@ -18,6 +20,31 @@ def test_dates_accept_br_and_iso() -> None:
     bad = parse_date("31/02/2026", "d", "Data")
     assert isinstance(bad, FieldError) and "31/02/2026" in bad.message
     assert format_date(date(2026, 1, 2)) == "02/01/2026"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("14032015", date(2015, 3, 14)),  # the digits alone, as typed on the numeric keypad
+        ("140315", date(2015, 3, 14)),
+        ("14/3/15", date(2015, 3, 14)),  # a two-digit year: 00–29 is 20xx
+        ("5/4/80", date(1980, 4, 5)),  # … and 30–99 is 19xx (a birth date)
+        ("14-03-2015", date(2015, 3, 14)),
+        ("14.03.2015", date(2015, 3, 14)),
+        (" 14/03/2015 ", date(2015, 3, 14)),
+    ],
+)
+def test_dates_are_read_the_way_people_type_them(typed: str, meant: date) -> None:
+    assert parse_date(typed, "d", "Data") == meant
+
+
+@pytest.mark.parametrize(
+    "typed", ["1403201", "14/3", "32/01/2026", "14/13/15", "2015-3-14x", "abc"]
+)
+def test_what_is_not_a_date_says_so(typed: str) -> None:
+    refused = parse_date(typed, "d", "Data de nascimento")
+    assert isinstance(refused, FieldError) and refused.field == "d"
+    assert refused.message.startswith("Data de nascimento:")
 
 
 def test_age_counts_birthdays() -> None:

@@ -35,6 +35,7 @@ from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
 from app.errors import EmDiaError, ValidationError
 from app.services.agreements import AgreementService
+from app.services.base import Permission
 from app.services.documents.single import DocumentService
 from ui import ops
 from ui.widgets.form import in_one_line, line_edit
@@ -46,6 +47,10 @@ FIRST_DUE_DAYS = 30  # a month to organise the first parcela
 COLUMNS = ("", "Parcela", "Paciente", "Vencimento", "Atraso", "Principal", "Multa", "Juros",
            "Correção", "Atualizado hoje")  # fmt: skip
 MONEY_COLUMNS = (5, 6, 7, 8, 9)
+
+
+ACCEPT_AND_PRINT = "Aceitar acordo e imprimir confissão"
+SEND_TO_GESTOR = "Enviar para aprovação do gestor"
 
 
 class AgreementDialog(FormDialog):
@@ -61,7 +66,7 @@ class AgreementDialog(FormDialog):
         super().__init__(
             "AgreementDialog",
             f"Nova proposta de acordo — {patient_name}",
-            "Aceitar acordo e imprimir confissão",
+            ACCEPT_AND_PRINT,
             parent,
         )
         self.service = service
@@ -254,6 +259,10 @@ class AgreementDialog(FormDialog):
         note = self.service.approval_note(typed.plan)
         self.approval_note.setText(note or "")
         self.approval_note.setVisible(bool(note))
+        # Whoever may not give this discount sends the proposal to the gestor: "Aceitar" would
+        # promise the patient what the desk cannot grant.
+        waits = note is not None and not self.service.actor.can(Permission.DISCOUNT_ABOVE_LIMIT)
+        self.save_button.setText(self.tr(SEND_TO_GESTOR if waits else ACCEPT_AND_PRINT))
 
     def _no_options(self, exc: EmDiaError) -> None:
         self._show_options([])

@@ -45,7 +45,7 @@ class LoginDialog(QDialog):
             self.tr("EmDia bloqueado") if locked_user else self.tr("Entrar no EmDia")
         )
         title = QLabel(
-            self.tr("Tela bloqueada por inatividade. Digite a senha para continuar.")
+            self.tr("Tela bloqueada. Digite a senha para continuar.")
             if locked_user
             else self.tr("Entre com seu usuário e senha.")
         )
@@ -77,7 +77,7 @@ class LoginDialog(QDialog):
 
     def _buttons(self, locked_user: str) -> QDialogButtonBox:
         """Entrar; and "Trocar de usuário" on a locked screen, "Sair" at the start."""
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog first, so its default button holds
         self.enter = buttons.addButton(self.tr("Entrar"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.enter.setObjectName("enter")
         self.enter.setDefault(True)

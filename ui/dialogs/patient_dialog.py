@@ -20,13 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.dates import format_date
-from app.domain.identity import UFS, digits, format_cep, format_cpf, format_phone
+from app.domain.identity import (
+    UFS,
+    cpf_while_typing,
+    digits,
+    format_cep,
+    format_cpf,
+    format_phone,
+    phone_while_typing,
+)
 from app.domain.patients import Patient, PatientForm, PersonRef, ResponsibleForm
 from app.services.base import Permission
 from app.services.lgpd import LgpdService
 from app.services.patients import PatientService
 from ui import ops
-from ui.widgets.form import line_edit, side_by_side
+from ui.widgets.form import format_while_typing, line_edit, side_by_side, whatsapp_follows
 from ui.widgets.form_dialog import FormDialog
 
 
@@ -108,6 +116,7 @@ class PatientDialog(FormDialog):
         self.errors.add_row(form, self.tr("Nome completo*"), self.name, "name")
         self.errors.add_row(form, self.tr("CPF"), self.cpf, "cpf")
         self.errors.add_row(form, self.tr("Nascimento"), self.birth_date, "birth_date")
+        format_while_typing(self.cpf, cpf_while_typing)
         return box
 
     def _contact_box(self) -> QGroupBox:
@@ -132,6 +141,12 @@ class PatientDialog(FormDialog):
         )
         self.errors.widgets["phone_alt"] = self.phone_alt
         self.errors.add_row(form, self.tr("E-mail"), self.email, "email")
+        for phone, whatsapp in (
+            (self.phone, self.phone_whatsapp),
+            (self.phone_alt, self.phone_alt_whatsapp),
+        ):
+            format_while_typing(phone, phone_while_typing)
+            whatsapp_follows(phone, whatsapp)
 
         optout = QWidget()
         row = QHBoxLayout(optout)
@@ -214,12 +229,54 @@ class PatientDialog(FormDialog):
         )
         self.errors.widgets["responsible_phone"] = self.responsible_phone
         self.errors.add_row(form, self.tr("E-mail"), self.responsible_email, "responsible_email")
+        self.same_address = QCheckBox(self.tr("Mora no mesmo endereço do paciente"))
+        self.same_address.setObjectName("responsible_same_address")
+        self.same_address.setChecked(True)
+        self.same_address.setToolTip(
+            self.tr("A notificação e o aviso de negativação vão para o endereço de quem paga.")
+        )
+        form.addRow(self.tr("Endereço"), self.same_address)
+        form.addRow("", self._responsible_address())
+        format_while_typing(self.responsible_cpf, cpf_while_typing)
+        format_while_typing(self.responsible_phone, phone_while_typing)
+        whatsapp_follows(self.responsible_phone, self.responsible_whatsapp)
         outer.addWidget(self.responsible_panel)
         self.responsible_panel.setEnabled(False)
         self.has_responsible.toggled.connect(self.responsible_panel.setEnabled)
         self.responsible_cpf.editingFinished.connect(self.look_up_responsible)
         self.responsible_cpf.textChanged.connect(self._cpf_typed)
         return box
+
+    def _responsible_address(self) -> QWidget:
+        """The responsável's own address, asked only when it is not the patient's: compact, so
+        the dialog still fits a 768-pixel screen."""
+        self.responsible_address = QWidget()
+        self.responsible_address.setObjectName("responsibleAddress")
+        form = QFormLayout(self.responsible_address)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.responsible_street = line_edit("responsible_street", self.tr("Rua, número, apto"))
+        self.responsible_district = line_edit("responsible_district", self.tr("Bairro"))
+        self.responsible_city = line_edit("responsible_city", self.tr("Cidade"))
+        self.responsible_state = QComboBox()
+        self.responsible_state.setObjectName("responsible_state")
+        self.responsible_state.addItems(["", *UFS])
+        self.responsible_zip = line_edit("responsible_zip_code", "CEP")
+        self.responsible_zip.setMaximumWidth(100)
+        form.addRow(side_by_side(self.responsible_street, self.responsible_district, (2, 1)))
+        place = QWidget()
+        row = QHBoxLayout(place)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.responsible_city, 1)
+        row.addWidget(self.responsible_state)
+        row.addWidget(self.responsible_zip)
+        form.addRow(place)
+        self.errors.widgets["responsible_zip_code"] = self.responsible_zip
+        self.errors.widgets["responsible_state"] = self.responsible_state
+        self.responsible_address.hide()
+        self.same_address.toggled.connect(
+            lambda same: self.responsible_address.setVisible(not same)
+        )
+        return self.responsible_address
 
     # --- behaviour ----------------------------------------------------------------------
     def _cpf_typed(self, text: str) -> None:
@@ -239,6 +296,8 @@ class PatientDialog(FormDialog):
         )
         for widget in new_person_fields:
             widget.setEnabled(person is None)
+        # A person already registered keeps their own address; a new one is asked for it.
+        self.same_address.setEnabled(person is None)
         if person is not None:
             self.responsible_name.setText(person.name)
             self.responsible_phone.setText(format_phone(person.phone))
@@ -304,12 +363,20 @@ class PatientDialog(FormDialog):
     def form(self) -> PatientForm:
         responsible = None
         if self.has_responsible.isChecked():
+            new = self.found_responsible is None
+            own = new and not self.same_address.isChecked()
             responsible = ResponsibleForm(
                 cpf=self.responsible_cpf.text(),
-                name="" if self.found_responsible else self.responsible_name.text(),
-                phone="" if self.found_responsible else self.responsible_phone.text(),
+                name=self.responsible_name.text() if new else "",
+                phone=self.responsible_phone.text() if new else "",
                 phone_whatsapp=self.responsible_whatsapp.isChecked(),
-                email="" if self.found_responsible else self.responsible_email.text(),
+                email=self.responsible_email.text() if new else "",
+                same_address=new and self.same_address.isChecked(),
+                street=self.responsible_street.text() if own else "",
+                district=self.responsible_district.text() if own else "",
+                city=self.responsible_city.text() if own else "",
+                state=self.responsible_state.currentText() if own else "",
+                zip_code=self.responsible_zip.text() if own else "",
             )
         return PatientForm(
             name=self.name.text(),

@@ -1,8 +1,15 @@
 """Receber pagamento: how the money will be applied is shown before anything is saved — the
-installment the patient says they are paying first (CC art. 352), else the oldest first."""
+installment the patient says they are paying first (CC art. 352), else the oldest first.
+
+Enter registers the amount typed (Registrar pagamento is the default button; the one-click
+amounts never are). Once registered, the dialog stays open on what was done with "Imprimir
+recibo" of that very payment, then closes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtWidgets import (
@@ -39,6 +46,9 @@ class PaymentDialog(FormDialog):
         today: date,
         contract_id: int | None = None,
         parent: QWidget | None = None,
+        *,
+        prefill: PaymentPrefill | None = None,
+        print_receipt: Callable[[int], str] | None = None,
     ) -> None:
         super().__init__("PaymentDialog", "Receber pagamento", "Registrar pagamento", parent)
         self.payments = payments
@@ -46,6 +56,8 @@ class PaymentDialog(FormDialog):
         self.today = today
         self.saved: PaymentResult | None = None
         self.view: ContractView | None = None
+        self.prefill = prefill
+        self.print_receipt = print_receipt  # payment id → what happened, for the done line
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
@@ -56,6 +68,7 @@ class PaymentDialog(FormDialog):
         layout.addWidget(self.order_note)
         layout.addWidget(self._allocation_preview(), 1)
         layout.addWidget(self.preview_note)
+        layout.addWidget(self._done_line())
         layout.addWidget(self.buttons)
         self.resize(820, 560)
 
@@ -72,7 +85,10 @@ class PaymentDialog(FormDialog):
         self.next_button.clicked.connect(lambda: self._fill("next"))
         self.all_button.clicked.connect(lambda: self._fill("all"))
         self._contract_changed()
+        if prefill is not None:
+            self._use(prefill)
         self.amount.setFocus()
+        self.amount.selectAll()
 
     # --- building ---------------------------------------------------------------------------
     def _payment_form(
@@ -137,7 +153,31 @@ class PaymentDialog(FormDialog):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.amount, 1)
         for button in (self.overdue_button, self.next_button, self.all_button):
+            # Enter in the amount registers it: a quick-fill is clicked, never pressed by Enter.
+            button.setAutoDefault(False)
             box.addWidget(button)
+        return row
+
+    def _done_line(self) -> QWidget:
+        """After registering: what was done, and the receipt of that payment."""
+        self.done_text = QLabel()
+        self.done_text.setObjectName("done")
+        self.done_text.setWordWrap(True)
+        self.receipt_button = QPushButton(self.tr("Imprimir recibo"))
+        self.receipt_button.setObjectName("printReceipt")
+        self.receipt_button.clicked.connect(self._print_receipt)
+        self.close_button = QPushButton(self.tr("Fechar"))
+        self.close_button.setObjectName("close")
+        self.close_button.clicked.connect(self.accept)
+        row = QWidget()
+        row.setObjectName("doneLine")
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.done_text, 1)
+        box.addWidget(self.receipt_button)
+        box.addWidget(self.close_button)
+        row.hide()
+        self.done_line = row
         return row
 
     def _chosen_box(self) -> QComboBox:
@@ -185,6 +225,18 @@ class PaymentDialog(FormDialog):
 
     def contract_id(self) -> int:
         return int(self.contract.currentData())
+
+    def _use(self, prefill: PaymentPrefill) -> None:
+        """Start from what the caller knows (Cobrança de hoje: the debt, PIX, today)."""
+        index = self.contract.findData(prefill.contract_id)
+        if index >= 0:
+            self.contract.setCurrentIndex(index)
+        if prefill.amount_cents:
+            self.amount.setText(format_brl(prefill.amount_cents, symbol=False))
+        method = self.method.findData(prefill.method.value)
+        if method >= 0:
+            self.method.setCurrentIndex(method)
+        self.refresh_preview()
 
     def _contract_changed(self) -> None:
         if self.contract.count() == 0:
@@ -287,8 +339,53 @@ class PaymentDialog(FormDialog):
         self.preview_note.setText(in_one_line(exc))
 
     def save(self) -> None:
+        if self.saved is not None:
+            return  # already registered: Enter now prints or closes, it never pays twice
         form = self.form()
         saved = self.submit(lambda: self.payments.add(form))
-        if saved is not None:
-            self.saved = saved
+        if saved is None:
+            return
+        self.saved = saved
+        if self.print_receipt is None:
             self.accept()
+            return
+        self._show_done(saved)
+
+    def _show_done(self, saved: PaymentResult) -> None:
+        """The form freezes on what was registered; Imprimir recibo is the next key press."""
+        for widget in self.findChildren(QWidget):
+            if widget.parentWidget() is self and widget not in (self.done_line, self.preview):
+                widget.setEnabled(False)
+        self.buttons.hide()
+        self.done_text.setText(
+            self.tr("Pagamento de {amount} registrado (lançamento {id}).").format(
+                amount=format_brl(saved.amount_cents), id=saved.payment_id
+            )
+            + (self.tr(" Contrato quitado.") if saved.contract_settled else "")
+        )
+        self.done_line.show()
+        self.receipt_button.setDefault(True)
+        self.receipt_button.setFocus()
+
+    def _print_receipt(self) -> None:
+        if self.saved is None or self.print_receipt is None:
+            return
+        self.done_text.setText(self.print_receipt(self.saved.payment_id))
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+
+    def reject(self) -> None:
+        """Esc after registering still means "done": the caller reloads what was paid."""
+        if self.saved is not None:
+            self.accept()
+        else:
+            super().reject()
+
+
+@dataclass(frozen=True)
+class PaymentPrefill:
+    """What a payment starts from when the caller knows the debt (contract, amount, method)."""
+
+    contract_id: int
+    amount_cents: int
+    method: PaymentMethod = PaymentMethod.PIX

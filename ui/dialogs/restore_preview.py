@@ -43,7 +43,7 @@ class RestorePreviewDialog(QDialog):
             )
         )
         warning.setWordWrap(True)
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog first, so its default button holds
         ok = buttons.addButton(self.tr("Restaurar"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setEnabled(report.ok)
         buttons.addButton(self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -1,4 +1,5 @@
-"""First run of a real clinic: create the administrator and protect the database."""
+"""First run of a real clinic: create the administrator, protect the database and say where the
+backups go (warning when that is the database's own disk)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.users import UserForm
-from ui.widgets.form import FieldErrors, error_label, line_edit, secret_line
+from ui.widgets.form import FieldErrors, error_label, line_edit, secret_line, side_by_side
+
+WARNING_STYLE = "color: #7a4a00;"
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,14 @@ class SetupAnswers:
     admin: UserForm
     passphrase: str | None
     passphrase_confirm: str | None
+    backup_dir: str = ""  # empty: the default folder
+
+
+WARNING_WIDTH = 380  # the backup warning's narrowest width, beside its label at the minimum
+
+
+def _no_warning(_folder: str) -> str | None:
+    return None
 
 
 class SetupDialog(QDialog):
@@ -38,6 +51,8 @@ class SetupDialog(QDialog):
         encrypt: bool,
         passphrase_required: bool,
         parent: QWidget | None = None,
+        backup_folder: str = "",
+        folder_warning: Callable[[str], str | None] = _no_warning,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SetupDialog")
@@ -60,7 +75,9 @@ class SetupDialog(QDialog):
         self.passphrase_confirm: QLineEdit | None = None
         if encrypt:
             layout.addWidget(self._crypto_box(passphrase_required))
-        buttons = QDialogButtonBox()
+        self.folder_warning = folder_warning
+        layout.addWidget(self._backup_box(backup_folder))
+        buttons = QDialogButtonBox(self)  # in the dialog first: its default button holds
         self.create_button = buttons.addButton(
             self.tr("Criar e entrar"), QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -116,6 +133,49 @@ class SetupDialog(QDialog):
         )
         return box
 
+    def _backup_box(self, suggested: str) -> QGroupBox:
+        """Where the automatic backups go: best a pendrive, an external disk or a network
+        folder — never only the database's own disk."""
+        box = QGroupBox(self.tr("Backups"))
+        form = QFormLayout(box)
+        self.backup_dir = line_edit("backup_dir")
+        self.backup_dir.setText(suggested)
+        choose = QPushButton(self.tr("Escolher…"))
+        choose.setObjectName("chooseBackupDir")
+        choose.setAutoDefault(False)
+        choose.clicked.connect(self._choose_folder)
+        self.choose_folder: Callable[[], str] = self._ask_folder  # replaceable by tests
+        self.backup_warning = QLabel()
+        self.backup_warning.setObjectName("backupWarning")
+        self.backup_warning.setWordWrap(True)
+        self.backup_warning.setStyleSheet(WARNING_STYLE)
+        self.backup_warning.setMinimumWidth(WARNING_WIDTH)
+        self.errors.add_row(
+            form, self.tr("Pasta dos backups"), side_by_side(self.backup_dir, choose), "backup_dir"
+        )
+        self.errors.widgets["backup_dir"] = self.backup_dir
+        form.addRow("", self.backup_warning)
+        self.backup_dir.textChanged.connect(self._warn)
+        self._warn(suggested)
+        return box
+
+    def _warn(self, folder: str) -> None:
+        warning = self.folder_warning(folder)
+        self.backup_warning.setText(warning or "")
+        # A dialog does not give wrapped text the height it needs by itself: never narrower
+        # than WARNING_WIDTH, the label is never taller than at that width.
+        height = self.backup_warning.heightForWidth(WARNING_WIDTH) if warning else 0
+        self.backup_warning.setMinimumHeight(height)
+        self.backup_warning.setVisible(bool(warning))
+
+    def _choose_folder(self) -> None:
+        folder = self.choose_folder()
+        if folder:
+            self.backup_dir.setText(folder)
+
+    def _ask_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, self.tr("Pasta dos backups"))
+
     def answers(self) -> SetupAnswers:
         return SetupAnswers(
             admin=UserForm(
@@ -127,6 +187,7 @@ class SetupDialog(QDialog):
             ),
             passphrase=self.passphrase.text() if self.passphrase else None,
             passphrase_confirm=self.passphrase_confirm.text() if self.passphrase_confirm else None,
+            backup_dir=self.backup_dir.text(),
         )
 
     def try_submit(self) -> None:

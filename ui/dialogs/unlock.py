@@ -52,7 +52,7 @@ class UnlockDialog(QDialog):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog first, so its default button holds
         ok = buttons.addButton(self.tr("Abrir"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("open")
         ok.setDefault(True)

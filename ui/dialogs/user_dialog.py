@@ -29,7 +29,7 @@ class _FormDialog(QDialog):
         general = error_label()
         self.errors = FieldErrors(general)
         self.form = QFormLayout()
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog first, so its default button holds
         self.ok = buttons.addButton(self.tr("Salvar"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("save")
         self.ok.setDefault(True)

@@ -28,7 +28,7 @@ DOCUMENT_HEADERS = (
     "Paciente",
     "Contrato",
     "Valores de",
-    "SHA-256",
+    "Conferência",  # the file's fingerprint (SHA-256): it shows nobody changed the archived PDF
 )
 
 

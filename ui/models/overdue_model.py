@@ -46,12 +46,14 @@ COLUMNS: tuple[tuple[str, SortKey], ...] = (
     ("Sinais", SortKey.FLAGS),  # last: the chips take the room that is left
 )
 FLAGS_COLUMN = 10
+# On a narrow screen these give way first (their facts are in the panel beside the list).
+HIDE_FIRST = (9, 3, 5, 2, 7)
 
 HEADER_TIPS = {
     2: "Responsável financeiro: quem é cobrado, quando não é o próprio paciente.",
     3: "Vencimento da parcela em atraso mais antiga.",
-    0: "Prioridade: valor atualizado × peso do atraso (1–30 dias ×1, 31–60 ×2, 61–90 ×3, "
-    "90+ ×4). 1 = cobrar primeiro.",
+    0: "Posição na lista como está agora. Clique para ordenar pela prioridade: valor "
+    "atualizado × peso do atraso (1–30 dias ×1, 31–60 ×2, 61–90 ×3, 90+ ×4).",
     5: "Principal das parcelas vencidas ainda em aberto.",
     6: "O que quita as parcelas vencidas hoje: principal + multa + juros + correção.",
     8: "Risco de 0 a 100: soma dos pesos listados no painel ao lado.",
@@ -120,10 +122,14 @@ class OverdueTableModel(PagedTableModel[OverdueRow]):
             return None
         row = self.rows[index.row()]
         column = index.column()
+        if column == 0 and role == Qt.ItemDataRole.DisplayRole:
+            return str(index.row() + 1)  # the place in the list shown, whatever its order
         if role == Qt.ItemDataRole.ForegroundRole and row.prescrita:
             return QBrush(QColor(PRESCRITA_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and column in (7, 8):
             return QBrush(QColor(SEGMENT_COLOURS[row.segment]))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"Prioridade {row.rank} de {len(self.worklist.rows)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(f"+{r.points}  {r.text}" for r in row.assessment.reasons)
         if role == Qt.ItemDataRole.UserRole:

@@ -75,7 +75,7 @@ class AuditView(QWidget):
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
 
-    def _integrity_row(self) -> QHBoxLayout:
+    def _integrity_row(self) -> QVBoxLayout:
         """Whether the log is intact: filled in the background each time the tab opens."""
         self.integrity = QLabel()
         self.integrity.setObjectName("auditIntegrity")
@@ -83,10 +83,15 @@ class AuditView(QWidget):
         self.verify_button = push_button(
             "auditVerify", self.tr("Verificar integridade"), self.verify
         )
+        # The verdict on its own line: a long one wraps there with every line showing (a box
+        # beside a button keeps the button's height).
         row = QHBoxLayout()
-        row.addWidget(self.integrity, 1)
         row.addWidget(self.verify_button)
-        return row
+        row.addStretch(1)
+        box = QVBoxLayout()
+        box.addWidget(self.integrity)
+        box.addLayout(row)
+        return box
 
     def verify(self) -> None:
         """Check every line's seal and the database's protection, off the UI thread (a big

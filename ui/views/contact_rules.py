@@ -29,8 +29,9 @@ class ContactRulesBox(QGroupBox):
         self.service = service
         grid = QGridLayout(self)
         self.windows: dict[str, tuple[QLineEdit, QLineEdit]] = {}
+        # Two weekdays a row: the box sits in the narrow column under the steps.
         for index, key in enumerate(WEEKDAY_KEYS):
-            row, col = divmod(index, 4)
+            row, col = divmod(index, 2)
             grid.addWidget(self._weekday(index, key), row, col)
         self.min_days = QSpinBox()
         self.min_days.setObjectName("min_days")
@@ -41,11 +42,11 @@ class ContactRulesBox(QGroupBox):
         self.status = QLabel()
         self.status.setObjectName("rulesStatus")
         self.status.setWordWrap(True)
-        grid.addWidget(self.min_days, 1, 3)
+        grid.addWidget(self.min_days, 4, 0, 1, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.status, 1)
-        grid.addLayout(bottom, 2, 0, 1, 4)
+        grid.addLayout(bottom, 5, 0, 1, 2)
         note = QLabel(
             self.tr(
                 "Nunca aos domingos e feriados. Deixe um dia em branco para não fazer contatos "
@@ -53,7 +54,7 @@ class ContactRulesBox(QGroupBox):
             )
         )
         note.setWordWrap(True)
-        grid.addWidget(note, 3, 0, 1, 4)
+        grid.addWidget(note, 6, 0, 1, 2)
         self.save_button.clicked.connect(self.save)
 
     def _weekday(self, index: int, key: str) -> QWidget:

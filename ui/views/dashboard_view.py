@@ -1,6 +1,8 @@
-"""Início: the dentist's/owner's dashboard — how much is to be received, how much is late (and
-how late), what came back this month, what was promised this week and what falls due in the next
-90 days. Every overdue figure is the worklist's own sum (Cobrança → Inadimplentes)."""
+"""Início: the desk's day for everyone (contacts done and left, promises due today, money
+received today and this month); for the gestor, what waits for their decision and the
+dashboard — how much is to be received, how much is late (and how late), what came back this
+month, what was promised this week and what falls due in the next 90 days. Every overdue figure
+is the worklist's own sum (Cobrança → Inadimplentes)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -29,46 +30,20 @@ from app.bootstrap import Services
 from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.dashboard import Dashboard
 from app.domain.dates import day_span, format_date
+from app.domain.desk import DeskDay, InboxItem
 from app.domain.money import format_brl, format_percent
 from app.domain.promises import PromiseStatus
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
+from app.services.base import Permission
 from ui import ops
 from ui.tasks import Task
+from ui.views.desk_panels import PROMISE_WORDS, DeskStrip, InboxPanel, TodayPromises
 from ui.widgets.buttons import push_button
+from ui.widgets.card import Card
 
-PROMISE_STATUS = {
-    PromiseStatus.PENDING: "aguardando",
-    PromiseStatus.KEPT: "cumprida",
-    PromiseStatus.BROKEN: "não cumprida",
-    PromiseStatus.CANCELLED: "cancelada",
-}
 WEEKDAYS = ("seg", "ter", "qua", "qui", "sex", "sáb", "dom")
 BRAND, LATE = "#1f6b5e", "#b3261e"
-
-
-class Card(QFrame):
-    """One figure: what it is, the amount, and how it was counted."""
-
-    def __init__(self, name: str, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setProperty("kpi", True)
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("kpiCaption")
-        self.value = QLabel("—")
-        self.value.setObjectName("kpiValue")
-        self.note = QLabel()
-        self.note.setObjectName("kpiNote")
-        self.note.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(2)
-        for widget in (self.caption, self.value, self.note):
-            layout.addWidget(widget)
-
-    def set(self, value: str, note: str) -> None:
-        self.value.setText(value)
-        self.note.setText(note)
 
 
 def bar_chart(title: str, colour: str) -> tuple[QChartView, QChart]:
@@ -113,9 +88,15 @@ def fill_bars(
     return bars
 
 
+Loaded = tuple[DeskDay, list[InboxItem], Dashboard | None]
+
+
 class DashboardView(QWidget):
     show_bucket = Signal(object)  # Bucket: open Cobrança filtered by that aging band
     loaded = Signal()
+    open_today = Signal()  # Cobrança de hoje
+    open_patient = Signal(int)
+    inbox_opened = Signal(object)  # InboxItem: go where it is decided
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +104,7 @@ class DashboardView(QWidget):
         self.services = services
         self.task: Task | None = None
         self.dashboard: Dashboard | None = None
+        self.day: DeskDay | None = None
 
         title = QLabel(self.tr("Início"))
         title.setObjectName("viewTitle")
@@ -142,57 +124,99 @@ class DashboardView(QWidget):
         top.addWidget(self.as_of, 1)
         top.addWidget(self.status)
         top.addWidget(self.refresh_button)
+        self.desk = DeskStrip()
+        self.desk.open_today.connect(self.open_today.emit)
+        self.inbox = InboxPanel()
+        self.today_promises = TodayPromises()
+        self.today_promises.open_patient.connect(self.open_patient.emit)
+        self.inbox.item_opened.connect(self.inbox_opened.emit)
+        self.promise_list = QLabel()
+        self.promise_list.setObjectName("promiseList")
+        self.promise_list.setTextFormat(Qt.TextFormat.RichText)
+        self.promise_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.promise_list.setWordWrap(True)
+        # The gestor's part: the figures and charts, with the inbox and the week's promises
+        # beside them. Someone who may not see reports gets the desk's day alone.
+        self.reports = QWidget()
+        figures = QVBoxLayout(self.reports)
+        figures.setContentsMargins(0, 0, 0, 0)
+        figures.addLayout(self._cards())
+        figures.addLayout(self._charts(), 1)
+        side = QVBoxLayout()
+        side.addWidget(self.inbox, 3)
+        side.addWidget(self.promise_list, 2)
+        self.side = QWidget()
+        self.side.setLayout(side)
+        self.side.setMaximumWidth(360)
+        body = QHBoxLayout()
+        body.addWidget(self.reports, 3)
+        body.addWidget(self.today_promises, 3)  # the desk's list, without the reports
+        body.addWidget(self.side, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.removals)
-        layout.addLayout(self._cards())
-        layout.addLayout(self._charts(), 1)
+        layout.addWidget(self.desk)
+        layout.addLayout(body, 1)
+        self.arrange()
+
+    def arrange(self) -> bool:
+        """Show the parts the user's role has (from the start too: the reports and the desk's
+        list side by side would ask a wider window than the clinic's screen); True when the
+        reports are among them."""
+        actor = self.services.actor
+        reports = actor.can(Permission.REPORTS)
+        self.reports.setVisible(reports)
+        self.today_promises.setVisible(not reports)
+        self.side.setVisible(reports or actor.can(Permission.NEGATIVACAO))
+        self.side.setMaximumWidth(360 if reports else 16_777_215)
+        return reports
 
     def _cards(self) -> QGridLayout:
         """Six figures, three by three."""
         self.receivable = Card("receivable", self.tr("Total a receber"))
         self.overdue = Card("overdue", self.tr("Em atraso (valor atualizado)"))
         self.rate = Card("rate", self.tr("Taxa de inadimplência"))
-        self.recovered = Card("recovered", self.tr("Recuperado no mês"))
-        self.promises = Card("promises", self.tr("Promessas desta semana"))
+        self.recovered = Card("recovered", self.tr("Recuperado no mês (atrasados)"))
+        self.promises_week = Card("promises", self.tr("Promessas desta semana"))
         self.expected = Card("expected", self.tr("Previsão: próximos 90 dias"))
         cards = QGridLayout()
         for i, card in enumerate(
-            (self.receivable, self.overdue, self.rate, self.recovered, self.promises, self.expected)
+            (
+                self.receivable,
+                self.overdue,
+                self.rate,
+                self.recovered,
+                self.promises_week,
+                self.expected,
+            )
         ):
             cards.addWidget(card, i // 3, i % 3)
         return cards
 
-    def _charts(self) -> QGridLayout:
-        """Aging and the next 90 days as bars; this week's promises beside them."""
+    def _charts(self) -> QHBoxLayout:
+        """Aging and the next 90 days as bars, side by side (a 768-pixel screen has the width,
+        not the height)."""
         self.aging_view, self.aging_chart = bar_chart(
-            self.tr("Atraso por faixa (valor atualizado) — clique para ver a lista"), LATE
+            self.tr("Atraso por faixa (pacientes) — clique para ver a lista"), LATE
         )
         self.cash_view, self.cash_chart = bar_chart(
             self.tr("A vencer nos próximos 90 dias (principal)"), BRAND
         )
-        self.promise_list = QLabel()
-        self.promise_list.setObjectName("promiseList")
-        self.promise_list.setTextFormat(Qt.TextFormat.RichText)
-        self.promise_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.promise_list.setWordWrap(True)
-        self.promise_list.setMinimumWidth(330)
-        charts = QGridLayout()
-        charts.addWidget(self.aging_view, 0, 0)
-        charts.addWidget(self.cash_view, 1, 0)
-        charts.addWidget(self.promise_list, 0, 1, 2, 1)
-        charts.setColumnStretch(0, 3)
-        charts.setColumnStretch(1, 1)
+        charts = QHBoxLayout()
+        charts.addWidget(self.aging_view, 1)
+        charts.addWidget(self.cash_view, 1)
         return charts
 
     def refresh(self) -> None:
         if self.task is not None:
             return
         self.status.setText(self.tr("Calculando…"))
-        dashboard = self.services.dashboard
+        services = self.services
+        reports = self.arrange()
 
-        def job(_progress: Progress, _cancelled: IsCancelled) -> Dashboard:
-            return dashboard.summary()
+        def job(_progress: Progress, _cancelled: IsCancelled) -> Loaded:
+            summary = services.dashboard.summary() if reports else None
+            return services.desk.day(), services.desk.inbox(), summary
 
         self.task = ops.start(
             self,
@@ -206,10 +230,20 @@ class DashboardView(QWidget):
         self.task = None
         self.status.setText(exc.message)
 
-    def _loaded(self, d: Dashboard) -> None:
+    def _loaded(self, found: Loaded) -> None:
         self.task = None
         self.status.setText("")
-        self.show_dashboard(d)
+        day, inbox, summary = found
+        self.day = day
+        self.as_of.setText(self.tr("{date}").format(date=format_date(day.day)))
+        self.desk.show_day(day)
+        self.today_promises.show_day(day)
+        self.inbox.show_items(inbox)
+        if summary is not None:
+            self.show_dashboard(summary)
+        else:
+            self.removals.hide()
+            self.promise_list.setText("")
         self.loaded.emit()
 
     def show_dashboard(self, d: Dashboard) -> None:
@@ -239,12 +273,12 @@ class DashboardView(QWidget):
         )
         self.recovered.set(
             format_brl(d.recovered_month_cents),
-            self.tr("{n} de parcelas atrasadas desde {d}").format(
+            self.tr("{n} de parcelas que estavam atrasadas, desde {d}").format(
                 n=_count(d.recovered_month_payments, "pagamento", "pagamentos"),
                 d=format_date(d.month_start),
             ),
         )
-        self.promises.set(
+        self.promises_week.set(
             format_brl(d.promises_week_cents),
             self.tr("{n} de {a} a {b}; {p} aguardando").format(
                 n=_count(len(d.promises_week), "promessa", "promessas"),
@@ -262,8 +296,7 @@ class DashboardView(QWidget):
         bars = fill_bars(
             self.aging_chart,
             [
-                f"{BUCKET_LABELS[b]} · {bands[b].patients} pac. · "
-                f"{format_brl(bands[b].updated_cents)}"
+                f"{BUCKET_LABELS[b]} ({bands[b].patients}) · {format_brl(bands[b].updated_cents)}"
                 for b in BUCKETS
             ],
             [bands[b].updated_cents for b in BUCKETS],
@@ -289,8 +322,8 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def removals_html(d: Dashboard) -> str:
-    """Negativações to remove after full payment: overdue ones in red (Súmula 548 STJ)."""
-    e = html.escape
+    """Negativações to remove after full payment: overdue ones in red (Súmula 548 STJ); each
+    one is a line of the inbox."""
     if not d.negativacao_removals:
         return ""
     late = d.removals_overdue
@@ -300,15 +333,7 @@ def removals_html(d: Dashboard) -> str:
     )
     if late:
         head += f": <b style='color:{LATE}'>{late} com o prazo vencido</b>"
-    items = []
-    for r in d.negativacao_removals[:6]:
-        colour = LATE if r.overdue else "#9a5b00"
-        items.append(
-            f"<span style='color:{colour}'>{e(r.patient_name)} — {e(r.countdown.text)}</span>"
-        )
-    more = len(d.negativacao_removals) - 6
-    tail = f" · … e mais {more}" if more > 0 else ""
-    return head + "<br>" + " · ".join(items) + tail
+    return head + " — cada uma está em <i>Aguardando você</i>."
 
 
 def promises_html(d: Dashboard) -> str:
@@ -326,7 +351,7 @@ def promises_html(d: Dashboard) -> str:
             f"<tr><td>{WEEKDAYS[p.promised_on.weekday()]} {p.promised_on:%d/%m}</td>"
             f"<td>{e(p.patient_name)}</td>"
             f"<td align='right'>{format_brl(p.amount_cents).replace(' ', '&nbsp;')}</td>"
-            f"<td style='color:{colour}'>{PROMISE_STATUS[line.status]}</td></tr>"
+            f"<td style='color:{colour}'>{PROMISE_WORDS[line.status]}</td></tr>"
         )
     lines.append("</table>")
     if len(d.promises_week) > 8:

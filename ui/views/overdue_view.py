@@ -7,7 +7,8 @@ import html
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -40,6 +41,7 @@ from app.progress import IsCancelled, Progress
 from ui import ops
 from ui.models.overdue_model import (
     FLAGS_COLUMN,
+    HIDE_FIRST,
     SEGMENT_COLOURS,
     FlagsRole,
     OverdueTableModel,
@@ -50,6 +52,9 @@ from ui.widgets.chips import ChipDelegate, chips_html
 from ui.widgets.form import line_edit
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
+
+COLUMN_WIDTHS = (44, 190, 120, 84, 44, 96, 96, 150, 46, 190, 160)
+TYPING_PAUSE_MS = 300
 
 
 class ReasonsPanel(QFrame):
@@ -174,9 +179,7 @@ class OverdueView(QWidget):
         self.status = QLabel()
         self.status.setObjectName("status")
         filters = self._filters()
-        self.table = make_table(
-            self.model, "overdueTable", (44, 190, 120, 84, 44, 96, 96, 150, 46, 190, 300)
-        )
+        self.table = make_table(self.model, "overdueTable", COLUMN_WIDTHS)
         self.table.setItemDelegateForColumn(FLAGS_COLUMN, ChipDelegate(FlagsRole, self.table))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -187,6 +190,7 @@ class OverdueView(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 0)
         split.setSizes([1400, 300])
+        split.splitterMoved.connect(lambda _pos, _index: self.fit_columns())
         info = QHBoxLayout()
         info.addWidget(self.summary, 1)
         info.addWidget(self.status)
@@ -222,8 +226,30 @@ class OverdueView(QWidget):
         self.search.searched.connect(lambda _text: self.apply_filters())
         for combo in (self.bucket, self.segment, self.flag):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        # The minimum amount filters as it is typed, like the search beside it.
+        self.amount_timer = QTimer(self)
+        self.amount_timer.setSingleShot(True)
+        self.amount_timer.setInterval(TYPING_PAUSE_MS)
+        self.amount_timer.timeout.connect(self.apply_filters)
+        self.min_amount.textEdited.connect(lambda _text: self.amount_timer.start())
         self.min_amount.editingFinished.connect(self.apply_filters)
         return row
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Every column that fits beside the reasons panel; less important ones hide first,
+        so the list never needs a sideways scroll (their facts are in the panel)."""
+        room = self.table.viewport().width()
+        hidden: set[int] = set()
+        for column in HIDE_FIRST:
+            if sum(w for c, w in enumerate(COLUMN_WIDTHS) if c not in hidden) <= room:
+                break
+            hidden.add(column)
+        for column in range(len(COLUMN_WIDTHS)):
+            self.table.setColumnHidden(column, column in hidden)
 
     # --- loading (off the UI thread) ------------------------------------------------------
     def refresh(self) -> None:
@@ -294,6 +320,7 @@ class OverdueView(QWidget):
         self.min_amount.setStyleSheet("border: 1px solid #b3261e;")
 
     def apply_filters(self) -> None:
+        self.amount_timer.stop()
         self.model.apply(self.query())
         self._show_summary()
 

@@ -32,6 +32,10 @@ class PatientsSection(QStackedWidget):
             self._page.back.connect(self.show_list)
         return self._page
 
+    def open_page(self) -> PatientPage | None:
+        """The patient page if one was opened already (without building it)."""
+        return self._page
+
     def show_patient(self, patient_id: int, contract_id: int | None = None) -> None:
         self.page.open(patient_id, contract_id)
         self.setCurrentWidget(self.page)

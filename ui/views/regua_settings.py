@@ -41,6 +41,7 @@ CHANNELS = (
     Channel.MANUAL,
 )
 PREVIEW_DELAY_MS = 250
+TEXT_MIN_HEIGHT = 110  # the text and its preview side by side in height on a 768-pixel screen
 
 
 class ReguaSettings(QWidget):
@@ -54,14 +55,20 @@ class ReguaSettings(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("steps")
         self.list.setMinimumWidth(330)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.list)
-        split.addWidget(self._editor())
-        split.setSizes([340, 860])
         self.rules = ContactRulesBox(service)
+        # The steps and, under them, the contact rules; the selected step's editor beside them:
+        # the whole régua fits a 1366×768 screen without scrolling.
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.list, 1)
+        column.addWidget(self.rules)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self._editor())
+        split.setSizes([420, 780])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
-        layout.addWidget(self.rules)
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
@@ -99,7 +106,7 @@ class ReguaSettings(QWidget):
         self.preview = QPlainTextEdit()
         self.preview.setObjectName("preview")
         self.preview.setReadOnly(True)
-        self.preview.setMinimumHeight(150)
+        self.preview.setMinimumHeight(TEXT_MIN_HEIGHT)
         form.addRow(self.tr("Prévia"), self.preview)
         self.problems = error_label("problems")
         self.problems.show()
@@ -136,7 +143,7 @@ class ReguaSettings(QWidget):
             self.insert.setItemData(self.insert.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
         self.template = QPlainTextEdit()
         self.template.setObjectName("template")
-        self.template.setMinimumHeight(150)
+        self.template.setMinimumHeight(TEXT_MIN_HEIGHT)
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.addWidget(self.insert, 0, Qt.AlignmentFlag.AlignLeft)

@@ -214,8 +214,11 @@ class SecurityView(QWidget):
             self.set_folder(folder)
 
     def set_folder(self, folder: str) -> None:
-        if ops.attempt(self, lambda: self.services.backups.set_folder(folder)):
+        backups = self.services.backups
+        if ops.attempt(self, lambda: backups.set_folder(folder)):
             self.load_backups()
+            # Said right away: a backup on the database's own disk dies with it.
+            self.backup_status.setText(backups.folder_warning(folder) or "")
 
     def make_backup(self) -> None:
         backups = self.services.backups
@@ -313,6 +316,12 @@ class SecurityView(QWidget):
         self.passphrase_button = QPushButton(self.tr("Definir frase-senha…"))
         self.passphrase_button.setObjectName("passphrase")
         self.passphrase_button.clicked.connect(self._set_passphrase)
+        self.recovery_button = QPushButton(self.tr("Chave de recuperação…"))
+        self.recovery_button.setObjectName("recoveryKey")
+        self.recovery_button.setToolTip(
+            self.tr("Mostra e imprime de novo a chave que abre o banco e os backups.")
+        )
+        self.recovery_button.clicked.connect(self.show_recovery_again)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setObjectName("idleMinutes")
         self.idle_minutes.setRange(0, 240)
@@ -331,6 +340,7 @@ class SecurityView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.encrypt_button)
         buttons.addWidget(self.passphrase_button)
+        buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(box)
         layout.addWidget(self.crypto_status)
@@ -347,6 +357,7 @@ class SecurityView(QWidget):
         self.crypto_status.setText(status.summary)
         self.encrypt_button.setVisible(status.sqlite and not status.encrypted)
         self.passphrase_button.setVisible(status.encrypted)
+        self.recovery_button.setVisible(status.encrypted and self.services.key is not None)
         self.idle_minutes.setValue(minutes)
 
     def save_idle(self) -> None:
@@ -386,6 +397,20 @@ class SecurityView(QWidget):
 
     def _show_recovery(self, code: str) -> None:
         RecoveryKeyDialog(code, self).exec()
+
+    def show_recovery_again(self) -> None:
+        """The paper was lost (or never printed): an admin sees and prints the key again."""
+        security = self.services.security
+        code = ops.call(self, security.recovery_key)
+        if code is not None:
+            self.recovery_dialog(code).exec()
+
+    def recovery_dialog(self, code: str) -> RecoveryKeyDialog:
+        dialog = RecoveryKeyDialog(
+            code, self, sheet=self.services.security.recovery_sheet, again=True
+        )
+        dialog.confirmed.setChecked(True)  # already kept once: closing needs no promise
+        return dialog
 
     # --- plumbing -------------------------------------------------------------------------
     def load(self) -> None:

@@ -1,5 +1,6 @@
-"""Configurações: the clinic's identification and charge policy, the régua, users and backups,
-the audit log, the database, and the certificates trusted for electronic signatures."""
+"""Configurações: what is left to set up (Primeiros passos, first while anything is), the
+clinic's identification and charge policy, the régua, users and backups, the audit log, the
+database, and the certificates trusted for electronic signatures."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
 
 from app.bootstrap import Services
 from app.domain.clinic import CLINIC_KEYS, CORRECTION_INDEXES, display_values
+from app.domain.first_steps import Step
 from app.domain.identity import UFS
 from app.errors import EmDiaError, ValidationError
 from app.services.clinic import ClinicService
 from ui import ops
 from ui.views.database_tab import DatabaseTab
+from ui.views.first_steps import FirstStepsPanel
 from ui.views.placeholder import PlaceholderView
 from ui.views.regua_settings import ReguaSettings
 from ui.views.transfer_panel import TransferPanel
@@ -202,23 +205,32 @@ class SettingsView(QWidget):
         box.addWidget(note)
         box.addWidget(self.index_editor, 1)
         self.tabs.addTab(self.clinic_form, self.tr("Clínica"))
+        self.charges = charges
         self.tabs.addTab(charges, self.tr("Cobrança"))
         self.transfer_panel = TransferPanel(services.transfer)
         self.tabs.addTab(self.transfer_panel, self.tr("Importar / Exportar"))
         self.regua = ReguaSettings(services.regua)
-        self.regua_tab = self.tabs.addTab(self.regua, self.tr("Régua"))
+        self.tabs.addTab(self.regua, self.tr("Régua"))
         self.security = security or PlaceholderView(
             self.tr("Usuários e backups"),
             self.tr("Usuários, backups e proteção dos dados."),
         )
         self.audit = audit or PlaceholderView(self.tr("Auditoria"), self.tr("Auditoria."))
-        self.security_tab = self.tabs.addTab(self.security, self.tr("Usuários e backups"))
-        self.audit_tab = self.tabs.addTab(self.audit, self.tr("Auditoria"))
+        self.tabs.addTab(self.security, self.tr("Usuários e backups"))
+        self.tabs.addTab(self.audit, self.tr("Auditoria"))
         self.database_tab = DatabaseTab(services.database)
-        self.database_tab_index = self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
+        self.tabs.addTab(self.database_tab, self.tr("Banco de dados"))
         self.trust = TrustTab(services.trust)
-        self.trust_tab = self.tabs.addTab(self.trust, self.tr("Certificados confiáveis"))
+        self.tabs.addTab(self.trust, self.tr("Certificados confiáveis"))
+        self.first_steps = FirstStepsPanel(services.clinic)
+        self.tabs.insertTab(0, self.first_steps, self.tr("Primeiros passos"))
+        self.first_steps.go.connect(self.open_step)
+        self.clinic_form.saved.connect(lambda _info: self.first_steps.load())
         self.tabs.currentChanged.connect(self._tab_opened)
+        self.first_steps.load()
+        self.tabs.setCurrentWidget(
+            self.clinic_form if self.first_steps.complete else self.first_steps
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
@@ -226,6 +238,41 @@ class SettingsView(QWidget):
             form.saved.connect(self.clinic_changed.emit)
         self.clinic_form.saved.connect(lambda _info: self.charges_form.load())
         self.charges_form.saved.connect(lambda _info: self.clinic_form.load())
+
+    @property
+    def regua_tab(self) -> int:
+        return self.tabs.indexOf(self.regua)
+
+    @property
+    def security_tab(self) -> int:
+        return self.tabs.indexOf(self.security)
+
+    @property
+    def audit_tab(self) -> int:
+        return self.tabs.indexOf(self.audit)
+
+    @property
+    def database_tab_index(self) -> int:
+        return self.tabs.indexOf(self.database_tab)
+
+    @property
+    def trust_tab(self) -> int:
+        return self.tabs.indexOf(self.trust)
+
+    def open_step(self, step: str) -> None:
+        """A line of Primeiros passos: the tab where it is done (the field, for PIX)."""
+        targets: dict[str, QWidget] = {
+            Step.CLINIC: self.clinic_form,
+            Step.PIX: self.clinic_form,
+            Step.USERS: self.security,
+            Step.BACKUP: self.security,
+            Step.REGUA: self.regua,
+            Step.IMPORT: self.transfer_panel,
+        }
+        self.tabs.setCurrentWidget(targets[step])
+        field = "pix_key" if step == Step.PIX else "name" if step == Step.CLINIC else ""
+        if field:
+            self.clinic_form.fields[field].setFocus()
 
     def apply_permissions(self, can_settings: bool, can_admin: bool, can_audit: bool) -> None:
         """Hide what the acting user cannot use (the services refuse it anyway)."""
@@ -242,10 +289,11 @@ class SettingsView(QWidget):
         self.tabs.setTabVisible(self.trust_tab, can_settings)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
+        self.first_steps.load()
 
     def _tab_opened(self, index: int) -> None:
         widget = self.tabs.widget(index)
         load = getattr(widget, "load", None)
-        opens = (self.regua_tab, self.security_tab, self.audit_tab, self.trust_tab)
-        if index in opens and callable(load):
+        opens = (self.first_steps, self.regua, self.security, self.audit, self.trust)
+        if widget in opens and callable(load):
             load()

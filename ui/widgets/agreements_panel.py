@@ -158,6 +158,11 @@ class AgreementsPanel(QWidget):
         self.approve_button.setVisible(may_approve)
         self.approve_button.setEnabled(proposed and view is not None and view.needs_approval)
         self.accept_button.setEnabled(proposed and view is not None and not view.needs_approval)
+        self.accept_button.setToolTip(
+            self.tr("Aguardando a aprovação do gestor: o desconto passa do limite da clínica.")
+            if proposed and view is not None and view.needs_approval
+            else self.tr("O paciente concordou: gera o contrato do acordo e a confissão.")
+        )
         self.confession_button.setEnabled(view is not None and view.contract_id is not None)
         self.signing_button.setEnabled(self.confession_button.isEnabled())
 
@@ -176,19 +181,24 @@ class AgreementsPanel(QWidget):
         if view is None:
             return
         self._act(self.service.accept)
+        self.select(view.id)
         accepted = self.selected()
         if accepted is not None and accepted.status is AgreementStatus.ACCEPTED:
+            self.print_confession()  # as the proposal dialog does: signed on the spot
             self.changed.emit()
+
+    def select(self, agreement_id: int) -> None:
+        ids = [v.id for v in self.views]
+        if agreement_id in ids:
+            self.table.selectRow(ids.index(agreement_id))
 
     def show_signatures(self, signed: dict[int, str]) -> None:
         """Which acordos' confissões came back signed electronically (acordo → its note)."""
         self.signed = signed
         current = self.selected()
-        key = current.id if current is not None else None
         self.model.set_rows([self._row(v) for v in self.views])
-        keys = [v.id for v in self.views]
-        if key in keys:
-            self.table.selectRow(keys.index(key))
+        if current is not None:
+            self.select(current.id)
 
     def _request_signing(self) -> None:
         view = self.selected()

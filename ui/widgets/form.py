@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.domain.identity import digits, looks_mobile
 from app.errors import EmDiaError, ValidationError
 from ui import ops
 
@@ -47,6 +56,44 @@ def side_by_side(first: QWidget, second: QWidget, stretch: tuple[int, int] = (1,
     return row
 
 
+def format_while_typing(edit: QLineEdit, formatter: Callable[[str], str]) -> None:
+    """Reformat what the person types (a CPF's dots, a phone's brackets and dash) as they type,
+    the cursor staying after the same digit."""
+
+    def reformat(text: str) -> None:
+        shown = formatter(text)
+        if shown == text:
+            return
+        before = len(digits(text[: edit.cursorPosition()]))
+        edit.setText(shown)
+        edit.setCursorPosition(_after_digits(shown, before))
+
+    edit.textEdited.connect(reformat)
+
+
+def _after_digits(text: str, count: int) -> int:
+    """The position right after the ``count``-th digit of ``text`` (its end when fewer)."""
+    seen = 0
+    for position, char in enumerate(text):
+        if seen == count:
+            return position
+        seen += char.isdigit()
+    return len(text)
+
+
+def whatsapp_follows(phone: QLineEdit, box: QCheckBox) -> None:
+    """The WhatsApp tick follows the number typed — on for a cell number, off for a landline —
+    until the person ticks or unticks it themselves."""
+    decided = [False]
+
+    def follow(text: str) -> None:
+        if not decided[0]:
+            box.setChecked(looks_mobile(text))
+
+    box.clicked.connect(lambda _checked: decided.__setitem__(0, True))
+    phone.textEdited.connect(follow)
+
+
 def secret_line(name: str) -> QLineEdit:
     """A line edit for a password or frase-senha (never shown while typed)."""
     edit = QLineEdit()
@@ -70,6 +117,12 @@ class FieldErrors:
         if key is None:
             form.addRow(label, widget)
             return widget
+        holder = self.holder(widget, key)
+        form.addRow(label, holder)
+        return holder
+
+    def holder(self, widget: QWidget, key: str) -> QWidget:
+        """``widget`` with its error label under it, for a row that is not a form's."""
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -81,7 +134,6 @@ class FieldErrors:
         error.setWordWrap(True)
         error.hide()
         box.addWidget(error)
-        form.addRow(label, holder)
         self.labels[key] = error
         self.widgets[key] = widget
         return holder

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.errors import ConflictError, EmDiaError
 from ui import ops
 from ui.widgets.form import FieldErrors, error_label
+from ui.widgets.screen import fit_to_screen
 
 T = TypeVar("T")
 
@@ -39,7 +41,10 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
-        self.buttons = QDialogButtonBox()
+        # Inside the dialog from the start: a default set on a button not yet in a dialog is
+        # lost, and Qt then made the first button after the focused field the default — Enter
+        # in an amount pressed the quick-fill button beside it instead of saving.
+        self.buttons = QDialogButtonBox(self)
         self.save_button: QPushButton = self.buttons.addButton(
             save_text, QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -52,6 +57,10 @@ class FormDialog(QDialog):
         (self.save_button if save_is_default else self.cancel_button).setDefault(True)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_screen(self)  # a 1366×768 notebook has no room for the size asked on a big one
+        super().showEvent(event)
 
     def preview_while_typing(self, refresh: Callable[[], None], *changed: SignalInstance) -> QTimer:
         """Call ``refresh`` once the user pauses: each of ``changed`` restarts the wait."""

@@ -243,6 +243,7 @@ class ReceivablesQueries(Repository):
             .where(
                 log.contacted_at >= datetime.combine(since, time()),
                 log.contacted_at < end_of(as_of),
+                log.undone_at.is_(None),
             )
             .order_by(log.contacted_at.desc(), log.id.desc())
         )
@@ -260,12 +261,18 @@ class ReceivablesQueries(Repository):
         def query(chunk: list[int]) -> Executable:
             latest = (
                 select(log.patient_id, func.max(log.contacted_at))
-                .where(log.patient_id.in_(chunk), log.contacted_at < end_of(as_of))
+                .where(
+                    log.patient_id.in_(chunk),
+                    log.contacted_at < end_of(as_of),
+                    log.undone_at.is_(None),
+                )
                 .group_by(log.patient_id)
             )
             return (
                 select(log.patient_id, log.contacted_at, log.outcome)
-                .where(tuple_(log.patient_id, log.contacted_at).in_(latest))
+                .where(
+                    tuple_(log.patient_id, log.contacted_at).in_(latest), log.undone_at.is_(None)
+                )
                 .order_by(log.id)
             )
 
@@ -434,6 +441,16 @@ class ReceivablesQueries(Repository):
                 *effective(p),
                 p.paid_on > i.effective_due_date,
             )
+        )
+        row = self._run(stmt).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def received(self, start: date, end: date) -> tuple[int, int]:
+        """Every payment received in [start, end] that still counts (neither an estorno nor
+        reversed), late or not: its amount and how many."""
+        p = models.Payment
+        stmt = select(func.coalesce(func.sum(p.amount_cents), 0), func.count(p.id)).where(
+            p.paid_on >= start, p.paid_on <= end, *effective(p)
         )
         row = self._run(stmt).one()
         return int(row[0] or 0), int(row[1] or 0)

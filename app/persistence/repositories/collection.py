@@ -170,7 +170,9 @@ class CollectionRepository(Repository):
             stmt = (
                 select(log.patient_id, log.contacted_at, log.step_key, log.outcome, log.channel,
                        log.contract_id)
-                .where(log.patient_id.in_(chunk), log.contacted_at < until)
+                .where(
+                    log.patient_id.in_(chunk), log.contacted_at < until, log.undone_at.is_(None)
+                )
                 .order_by(log.contacted_at, log.id)
             )  # fmt: skip
             for pid, at, step, outcome, channel, contract_id in self.session.execute(stmt):
@@ -231,6 +233,21 @@ class CollectionRepository(Repository):
 
     def add_promise(self, row: models.Promise) -> models.Promise:
         return self._add(row)
+
+    def contacts_logged(self, since: datetime, until: datetime) -> int:
+        """How many contacts were logged in [since, until) (undone ones left out)."""
+        log = models.ContactLog
+        stmt = select(func.count(log.id)).where(
+            log.contacted_at >= since, log.contacted_at < until, log.undone_at.is_(None)
+        )
+        return int(self.session.scalar(stmt) or 0)
+
+    def contact(self, contact_id: int) -> models.ContactLog | None:
+        return self.session.get(models.ContactLog, contact_id)
+
+    def promise_of_contact(self, contact_id: int) -> models.Promise | None:
+        pr = models.Promise
+        return self.session.scalars(select(pr).where(pr.contact_log_id == contact_id)).first()
 
     def history(self, patient_id: int) -> list[tuple[models.ContactLog, str, str]]:
         """The patient's contact log, newest first, with who logged each line."""

@@ -277,24 +277,43 @@ class ContractRepository(Repository):
         row = self.session.execute(self._listing().where(models.Contract.id == contract_id)).first()
         return self._summary(row) if row else None
 
-    def _search_filter(self, stmt: Select[Any], text: str) -> Select[Any]:
-        pt = models.Patient
+    def _search_filter(
+        self, stmt: Select[Any], text: str, status: str | None, overdue_on: date | None
+    ) -> Select[Any]:
+        pt, c, i = models.Patient, models.Contract, models.Installment
         for token, number in search_tokens(text):
             if number is not None:
-                stmt = stmt.where(or_(pt.cpf.like(f"{number}%"), models.Contract.id == int(number)))
+                stmt = stmt.where(or_(pt.cpf.like(f"{number}%"), c.id == int(number)))
             else:
                 stmt = stmt.where(pt.name_search.like(f"%{escape_like(token)}%", escape="\\"))
+        if status is not None:
+            stmt = stmt.where(c.status == status)
+        if overdue_on is not None:  # an open installment whose (business) due date passed
+            late = select(i.id).where(
+                i.contract_id == c.id,
+                i.settled_on.is_(None),
+                i.renegotiated_agreement_id.is_(None),
+                i.effective_due_date < overdue_on,
+            )
+            stmt = stmt.where(late.exists())
         return stmt
 
-    def search(self, text: str, offset: int, limit: int) -> list[ContractSummary]:
-        stmt = self._search_filter(self._listing(), text)
+    def search(
+        self,
+        text: str,
+        offset: int,
+        limit: int,
+        status: str | None = None,
+        overdue_on: date | None = None,
+    ) -> list[ContractSummary]:
+        stmt = self._search_filter(self._listing(), text, status, overdue_on)
         stmt = stmt.order_by(models.Contract.id.desc()).offset(offset).limit(limit)
         return [self._summary(r) for r in self.session.execute(stmt)]
 
-    def count(self, text: str) -> int:
+    def count(self, text: str, status: str | None = None, overdue_on: date | None = None) -> int:
         c, pt = models.Contract, models.Patient
         stmt = select(func.count()).select_from(c).join(pt, pt.id == c.patient_id)
-        return int(self.session.scalar(self._search_filter(stmt, text)) or 0)
+        return int(self.session.scalar(self._search_filter(stmt, text, status, overdue_on)) or 0)
 
     def load_many(self, contract_ids: list[int]) -> list[Any]:
         """Bring contracts and their people into the session at once: while the caller holds

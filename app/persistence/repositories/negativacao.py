@@ -124,5 +124,6 @@ class NegativacaoRepository(Repository):
             log.patient_id.in_(list(person_ids)),
             log.step_key == step_key,
             or_(log.contract_id.is_(None), log.contract_id == contract_id),
+            log.undone_at.is_(None),
         )
         return [(at.date(), outcome) for at, outcome in self.session.execute(stmt)]

@@ -2,6 +2,10 @@
 its message drafted — to whom, by which channel, with the PIX copia-e-cola — and whether it may
 be sent now or why not.
 
+One payer, one conversation: a responsável paying for several dependents gets one row (one
+message, one call) about all of them at the same step, with one PIX of the total and the list per
+patient in the text (``app.domain.messages.conversations``). Letters stay one per contract.
+
 Every amount comes from ``law.updated_debt`` on the service clock's day; the PIX payload carries
 that same amount (``app.domain.messages.pix_payload``).
 """
@@ -31,6 +35,10 @@ from app.domain.identity import format_phone
 from app.domain.law import updated_debt
 from app.domain.messages import (
     DraftInput,
+    Part,
+    PayerDue,
+    PayerPix,
+    conversations,
     identification_missing,
     mailto_url,
     message_values,
@@ -49,6 +57,7 @@ from app.domain.regua import (
     ReguaItem,
     ReguaStep,
     StepKey,
+    has_overdue,
     ladder,
     steps_due,
 )
@@ -75,7 +84,7 @@ class MessageDraft:
     installment_id: int
     step_key: str
     step_name: str
-    step_when: str
+    step_when: str  # D−3, D+15 (the régua's settings and the command line)
     channel: str
     text: str
     subject: str
@@ -91,13 +100,36 @@ class MessageDraft:
     days_late: int
     flags: tuple[str, ...] = ()
     document_kind: str | None = None  # letter steps: the document to generate
+    # Every patient the message is about (one, or each dependent of the same payer), the first
+    # being ``patient_id``'s.
+    parts: tuple[DraftPart, ...] = ()
+    step_in_words: str = ""  # "15 dias depois do vencimento": what the desk reads
 
     @property
     def is_message(self) -> bool:
         return self.channel in TEXT_CHANNELS
 
+    @property
+    def payer_id(self) -> int:
+        """Who is asked to pay: the responsável financeiro, or the patient."""
+        return self.recipient_id
+
+    @property
+    def patient_ids(self) -> tuple[int, ...]:
+        return tuple(p.patient_id for p in self.parts) or (self.patient_id,)
+
+    @property
+    def contract_ids(self) -> tuple[int, ...]:
+        ids = tuple(dict.fromkeys(p.contract_id for p in self.parts))
+        return ids or (self.contract_id,)
+
+    @property
+    def patient_names(self) -> tuple[str, ...]:
+        return tuple(p.patient_name for p in self.parts) or (self.patient_name,)
+
     def as_json(self) -> dict[str, Any]:
-        """``emdia messages --json``: exactly these keys (scripts rely on them)."""
+        """``emdia messages --json``: one item per payer and step; the keys scripts relied on
+        (``patient_id`` is the first patient's) and who pays for whom."""
         return {
             "patient_id": self.patient_id,
             "patient_name": self.patient_name,
@@ -109,7 +141,44 @@ class MessageDraft:
             "whatsapp_url": self.whatsapp_url,
             "allowed_now": self.allowed_now,
             "reason": self.reason,
+            "payer_id": self.payer_id,
+            "patient_ids": list(self.patient_ids),
+            "contract_ids": list(self.contract_ids),
         }
+
+
+@dataclass(frozen=True)
+class DraftPart:
+    """One patient's share of a row of Cobrança de hoje (their step, contract and amount)."""
+
+    patient_id: int
+    patient_name: str
+    contract_id: int
+    installment_id: int
+    amount_cents: int
+    days_late: int
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A step due today with the people behind it: whose it is and who is asked to pay."""
+
+    due: DueStep
+    case: PatientCase
+    patient: models.Patient
+    recipient: Recipient
+    channel: Channel
+    channel_problem: str | None
+    no_address: tuple[str, ...] = ()  # a letter's: what the payer's postal address lacks
+
+
+# Cobrança de hoje lists the conversations first and the letters after them, so the WhatsApp
+# work is never buried under a batch of letters.
+CONVERSATIONS_FIRST = (Channel.WHATSAPP, Channel.EMAIL, Channel.SMS, Channel.PHONE)
+CHANNEL_ORDER = {
+    channel: position
+    for position, channel in enumerate((*CONVERSATIONS_FIRST, Channel.LETTER, Channel.MANUAL))
+}
 
 
 class DraftService(Service):
@@ -124,7 +193,7 @@ class DraftService(Service):
         self.regua.ensure_steps()
         with self.uow() as uow:
             drafts = self._drafts(uow, None)
-        return sorted(drafts, key=lambda d: not d.allowed_now)
+        return sorted(drafts, key=lambda d: (not d.allowed_now, CHANNEL_ORDER[Channel(d.channel)]))
 
     def draft_for(self, patient_id: int) -> MessageDraft | None:
         """The step due today for one patient (None when nothing is due)."""
@@ -143,15 +212,88 @@ class DraftService(Service):
             return []
         clinic = clinic_info(uow.clinic.get())
         rules = read_contact_rules(uow)
-        people = uow.collection.people([d.patient_id for d in dues])
+        people = uow.collection.people(list(cases))
         payer_ids = {installments[d.anchor.line.key].responsible_id for d in dues}
         payer_ids |= {p.responsible_id for p in people.values()}
         people |= uow.collection.people([i for i in payer_ids if i is not None])
         now = self.clock.now()
+        found = [self._due(d, cases[d.patient_id], people, installments) for d in dues]
+        found = self._no_thanks_while_late(found, cases, people, installments)
+        by_payer = conversations([PayerDue(f.recipient.person_id, f.channel, f.due) for f in found])
+        index = {id(f.due): f for f in found}
         return [
-            self._draft(due, cases[due.patient_id], people, installments, clinic, rules, now)
-            for due in dues
+            self._draft([index[id(item.due)] for item in group], clinic, rules, now)
+            for group in by_payer
         ]
+
+    @staticmethod
+    def _payer(
+        case: PatientCase,
+        people: dict[int, models.Patient],
+        installments: dict[int, ReguaInstallment],
+    ) -> int:
+        """Who pays for this patient's debt: the contract's responsável, the patient's, or the
+        patient."""
+        for item in case.open_items:
+            responsible = installments[item.line.key].responsible_id
+            if responsible is not None:
+                return responsible
+        return people[case.patient_id].responsible_id or case.patient_id
+
+    def _no_thanks_while_late(
+        self,
+        found: list[_Due],
+        cases: dict[int, PatientCase],
+        people: dict[int, models.Patient],
+        installments: dict[int, ReguaInstallment],
+    ) -> list[_Due]:
+        """A thank-you goes only to a payer with nothing overdue any more — not to a mother
+        whose other child is still late."""
+        late_payers = {
+            self._payer(case, people, installments) for case in cases.values() if has_overdue(case)
+        }
+        return [
+            f
+            for f in found
+            if f.due.step.key != StepKey.AGRADECIMENTO or f.recipient.person_id not in late_payers
+        ]
+
+    @staticmethod
+    def _due(
+        due: DueStep,
+        case: PatientCase,
+        people: dict[int, models.Patient],
+        installments: dict[int, ReguaInstallment],
+    ) -> _Due:
+        """The step with its patient, the person asked to pay, and the channel that reaches
+        them."""
+        patient = people[due.patient_id]
+        anchor_row = installments[due.anchor.line.key]
+        responsible_id = anchor_row.responsible_id or patient.responsible_id
+        person = people.get(responsible_id) if responsible_id else None
+        if person is None:
+            person = patient
+        recipient = Recipient(
+            person_id=person.id,
+            name=person.name,
+            phone=person.phone,
+            phone_whatsapp=person.phone_whatsapp,
+            phone_alt=person.phone_alt,
+            phone_alt_whatsapp=person.phone_alt_whatsapp,
+            email=person.email,
+            opt_out_whatsapp=person.opt_out_whatsapp,
+            opt_out_sms=person.opt_out_sms,
+            opt_out_email=person.opt_out_email,
+            opt_out_phone=person.opt_out_phone,
+            is_patient=person.id == patient.id,
+        )
+        channel, problem = choose_channel(Channel(due.step.channel), recipient)
+        no_address: tuple[str, ...] = ()
+        if due.step.document_kind is not None:  # a letter goes by post, with AR
+            no_address = postal_address_missing(
+                person.street, person.number, person.city, person.state, person.zip_code
+            )
+        return _Due(due, case, patient, recipient, channel, problem, no_address)
 
     def _cases(
         self,
@@ -215,44 +357,24 @@ class DraftService(Service):
         return cases, installments
 
     def _draft(
-        self,
-        due: DueStep,
-        case: PatientCase,
-        people: dict[int, models.Patient],
-        installments: dict[int, ReguaInstallment],
-        clinic: ClinicInfo,
-        rules: ContactRules,
-        now: datetime,
+        self, group: list[_Due], clinic: ClinicInfo, rules: ContactRules, now: datetime
     ) -> MessageDraft:
-        patient = people[due.patient_id]
-        anchor_row = installments[due.anchor.line.key]
-        responsible_id = anchor_row.responsible_id or patient.responsible_id
-        person = people.get(responsible_id) if responsible_id else None
-        if person is None:
-            person = patient
-        recipient = Recipient(
-            person_id=person.id,
-            name=person.name,
-            phone=person.phone,
-            phone_whatsapp=person.phone_whatsapp,
-            phone_alt=person.phone_alt,
-            phone_alt_whatsapp=person.phone_alt_whatsapp,
-            email=person.email,
-            opt_out_whatsapp=person.opt_out_whatsapp,
-            opt_out_sms=person.opt_out_sms,
-            opt_out_email=person.opt_out_email,
-            opt_out_phone=person.opt_out_phone,
-            is_patient=person.id == patient.id,
-        )
+        """One row: a patient's step, or one payer's conversation about several patients."""
+        first = group[0]
+        due, patient, recipient, channel = first.due, first.patient, first.recipient, first.channel
         step = due.step
-        channel, channel_problem = choose_channel(Channel(step.channel), recipient)
+        dues = tuple(g.due for g in group)
         is_thanks = step.key == StepKey.AGRADECIMENTO
-        pix = None if is_thanks or channel is Channel.MANUAL else pix_payload(clinic, due)
-        removal = case.negativado_since is not None and not any(
-            i.line.is_overdue for i in case.open_items
+        payer = PayerPix(recipient.person_id, dues, now.date()) if len(group) > 1 else None
+        pix = None if is_thanks or channel is Channel.MANUAL else pix_payload(clinic, due, payer)
+        removal = any(
+            g.case.negativado_since is not None
+            and not any(i.line.is_overdue for i in g.case.open_items)
+            for g in group
         )
+        parts = tuple(Part(g.due, g.patient.name) for g in group) if len(group) > 1 else ()
         values = message_values(
-            DraftInput(due, recipient, patient.name, clinic, now.date(), pix, removal)
+            DraftInput(due, recipient, patient.name, clinic, now.date(), pix, removal, parts)
         )
         text = render_message(step.template, channel, values)
         subject = subject_for(step, clinic)
@@ -260,23 +382,8 @@ class DraftService(Service):
         if channel is Channel.WHATSAPP and recipient.whatsapp_number:
             wa = whatsapp_url(recipient.whatsapp_number, text)
         mail = mailto_url(recipient.email, subject, text) if channel is Channel.EMAIL else None
-        no_address: tuple[str, ...] = ()
-        if step.document_kind is not None:  # a letter goes by post, with AR
-            no_address = postal_address_missing(
-                person.street, person.number, person.city, person.state, person.zip_code
-            )
-        refusal = self._refusal(
-            due, case, channel, channel_problem, clinic, rules, now, (person.name, no_address)
-        )
-        flags: list[str] = []
-        if due.broken_promise is not None:
-            p = due.broken_promise
-            flags.append(
-                f"promessa quebrada ({format_brl(p.amount_cents)} para "
-                f"{format_date(p.promised_on)})"
-            )
-        if case.negativado_since is not None:
-            flags.append(f"negativado desde {format_date(case.negativado_since)}")
+        refusal = self._refusal(group, clinic, rules, now)
+        amount = sum(d.amount_cents for d in dues)
         return MessageDraft(
             patient_id=patient.id,
             patient_name=patient.name,
@@ -287,6 +394,7 @@ class DraftService(Service):
             step_key=step.key,
             step_name=step.name,
             step_when=step.when,
+            step_in_words=step.in_words,
             channel=channel.value,
             text=text,
             subject=subject,
@@ -298,31 +406,54 @@ class DraftService(Service):
             allowed_now=refusal is None,
             reason=refusal.message if refusal else "",
             status=refusal.short if refusal else "pode agora",
-            amount_cents=due.amount_cents,
-            days_late=due.days_late,
-            flags=tuple(flags),
+            amount_cents=amount,
+            days_late=max(d.days_late for d in dues),
+            flags=tuple(flag for g in group for flag in self._flags(g, len(group) > 1)),
             document_kind=step.document_kind,
+            parts=tuple(
+                DraftPart(
+                    g.patient.id,
+                    g.patient.name,
+                    g.due.contract_id,
+                    g.due.anchor.line.key,
+                    g.due.amount_cents,
+                    g.due.days_late,
+                )
+                for g in group
+            ),
         )
 
+    @staticmethod
+    def _flags(item: _Due, several: bool) -> list[str]:
+        """A broken promise, a negativação: said on the row (with whose, when several)."""
+        flags: list[str] = []
+        if item.due.broken_promise is not None:
+            p = item.due.broken_promise
+            flags.append(
+                f"promessa quebrada ({format_brl(p.amount_cents)} para "
+                f"{format_date(p.promised_on)})"
+            )
+        if item.case.negativado_since is not None:
+            flags.append(f"negativado desde {format_date(item.case.negativado_since)}")
+        if several:
+            first = item.patient.name.split()[0] if item.patient.name.split() else ""
+            return [f"{first}: {f}" for f in flags]
+        return flags
+
     def _refusal(
-        self,
-        due: DueStep,
-        case: PatientCase,
-        channel: Channel,
-        channel_problem: str | None,
-        clinic: ClinicInfo,
-        rules: ContactRules,
-        now: datetime,
-        address: tuple[str, tuple[str, ...]] = ("", ()),
+        self, group: list[_Due], clinic: ClinicInfo, rules: ContactRules, now: datetime
     ) -> Refusal | None:
         """Why this step may not be done now (pt-BR), or None. Letters and the gestor's
         negativação are not contacts: hours and spacing do not apply to them; a letter needs
-        the postal address of the person charged (``address``: name, parts missing)."""
+        the postal address of the person charged. A conversation about several patients keeps
+        the spacing from the latest contact with any of them."""
+        first = group[0]
+        due, channel = first.due, first.channel
         missing = identification_missing(clinic)
         if missing:
             return Refusal("falta identificar a clínica", missing)
-        if channel_problem:
-            return Refusal("sem canal de contato", channel_problem)
+        if first.channel_problem:
+            return Refusal("sem canal de contato", first.channel_problem)
         if channel is Channel.MANUAL:
             if not self.actor.can(Permission.NEGATIVACAO):
                 return Refusal(
@@ -346,7 +477,7 @@ class DraftService(Service):
                 )
             return None
         if channel is Channel.LETTER:
-            name, parts = address
+            name, parts = first.recipient.name, first.no_address
             if parts:
                 return Refusal(
                     "sem endereço",
@@ -360,4 +491,5 @@ class DraftService(Service):
             return refusal
         if due.step.key == StepKey.AGRADECIMENTO:
             return None  # a thank-you is not a collection contact
-        return spacing_refusal(rules, last_contact_day(case.contacts), now.date())
+        contacts = [c for g in group for c in g.case.contacts]
+        return spacing_refusal(rules, last_contact_day(contacts), now.date())

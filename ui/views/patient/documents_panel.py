@@ -5,7 +5,7 @@ dossiê — set apart at its end; and the archive of what was generated for the 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.catalog import DocumentKind
 from app.domain.contracts import ContractView
@@ -19,7 +19,7 @@ BUTTON_TEXTS = {
     DocumentKind.CONTRATO: "Contrato",
     DocumentKind.CARNE: "Carnê com PIX",
     DocumentKind.EXTRATO: "Extrato",
-    DocumentKind.NOTIFICACAO: "Notificação extrajudicial",
+    DocumentKind.NOTIFICACAO: "Notificação",  # the extrajudicial one, the only kind there is
     DocumentKind.AVISO_NEGATIVACAO: "Aviso de negativação",
 }
 PRINT_TIP = "Gera, arquiva e abre o PDF do contrato selecionado."
@@ -34,8 +34,7 @@ class PrintBar(QWidget):
         super().__init__(parent)
         self.setObjectName("printBar")
         self.buttons: dict[DocumentKind, QPushButton] = {}
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Imprimir:")))
         for kind in CONTRACT_KINDS:  # in the order the desk needs them
             button = QPushButton(self.tr(BUTTON_TEXTS[kind]))
@@ -44,13 +43,12 @@ class PrintBar(QWidget):
             button.clicked.connect(lambda _checked=False, k=kind: self.document_requested.emit(k))
             self.buttons[kind] = button
             row.addWidget(button)
-        self.status = QLabel()
-        self.status.setObjectName("documentsStatus")
-        self.status.setWordWrap(True)
-        row.addWidget(self.status, 1)
+        row.addStretch(1)
         # The contract goes to the patient's phone and comes back signed (gov.br or e-CPF).
-        self.signature_button = QPushButton(self.tr("Assinatura eletrônica"))
+        # Short words: the row fits a 1280-pixel screen.
+        self.signature_button = QPushButton(self.tr("Assinatura"))
         self.signature_button.setObjectName("signature")
+        self.signature_button.setToolTip(self.tr("Assinatura eletrônica do contrato"))
         menu = QMenu(self.signature_button)
         self.send_action = menu.addAction(self.tr("Enviar contrato para assinatura…"))
         self.send_action.setToolTip(
@@ -66,6 +64,15 @@ class PrintBar(QWidget):
         self.dossie_button.setObjectName("dossie")
         row.addWidget(self.negativacao_button)
         row.addWidget(self.dossie_button)
+        # On its own line: a long message wraps there instead of widening the window.
+        self.status = QLabel()
+        self.status.setObjectName("documentsStatus")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
 
     def offer_for(self, view: ContractView | None) -> None:
         """Offer only the documents the contract allows today (no carnê without open

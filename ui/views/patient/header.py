@@ -18,26 +18,30 @@ from app.services.overdue import CollectionStatus
 from ui.models.overdue_model import SEGMENT_COLOURS
 from ui.widgets.buttons import push_button
 from ui.widgets.chips import chips_html
+from ui.widgets.elided import ElidedLabel
 
 SUSPENDED_STYLE = "background-color:#fbe3e1; color:#8c1d18"
 SUGGESTED_STYLE = "background-color:#fdf0d5; color:#7a4a00"
+AGREEMENT_TIP = "Renegociar parcelas em atraso: opções lado a lado e termo de confissão."
 
 
 class PatientHeader(QWidget):
+    """Three lines, so the page fits a 1366-pixel screen whatever the name: the name (cut with
+    "…" when long) and the everyday buttons; how to reach them; where the debt stands, with the
+    suspension beside it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientHeader")
         self.back_button = push_button("back", self.tr("← Pacientes"))
-        self.title = QLabel()
+        self.title = ElidedLabel()
         self.title.setObjectName("viewTitle")
         self.edit_button = push_button("edit", self.tr("Editar cadastro"))
         self.contract_button = push_button("newContract", self.tr("Novo contrato"))
         self.edit_contract_button = push_button("editContract", self.tr("Editar contrato"))
         self.pay_button = push_button("receive", self.tr("Receber pagamento"))
         self.agreement_button = push_button("newAgreement", self.tr("Nova proposta de acordo"))
-        self.agreement_button.setToolTip(
-            self.tr("Renegociar parcelas em atraso: opções lado a lado e termo de confissão.")
-        )
+        self.agreement_button.setToolTip(AGREEMENT_TIP)
         self.suspend_button = push_button("suspend", "")
         self.details = QLabel()
         self.details.setObjectName("details")
@@ -49,14 +53,28 @@ class PatientHeader(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.back_button)
         row.addWidget(self.title, 1)
-        for button in (self.edit_button, self.contract_button, self.edit_contract_button,
-                       self.pay_button, self.agreement_button, self.suspend_button):  # fmt: skip
+        for button in (self.pay_button, self.contract_button, self.edit_contract_button,
+                       self.agreement_button, self.edit_button):  # fmt: skip
             row.addWidget(button)
+        standing_row = QHBoxLayout()
+        standing_row.addWidget(self.standing, 1)
+        standing_row.addWidget(self.suspend_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.details)
-        layout.addWidget(self.standing)
+        layout.addLayout(standing_row)
+
+    def offer_contracts(self, any_contract: bool, any_active: bool) -> None:
+        """Buttons that cannot act are disabled and say why."""
+        self.pay_button.setEnabled(any_active)
+        self.pay_button.setToolTip(
+            "" if any_active else self.tr('Nenhum contrato ativo: registre um em "Novo contrato".')
+        )
+        self.edit_contract_button.setEnabled(any_contract)
+        self.edit_contract_button.setToolTip(
+            "" if any_contract else self.tr("Este paciente ainda não tem contrato.")
+        )
 
     def show_patient(self, patient: Patient) -> None:
         d = patient.data
@@ -96,6 +114,8 @@ class PatientHeader(QWidget):
         )
         self.suspend_button.setVisible(status.suspended or row is not None)
         self.agreement_button.setEnabled(row is not None)  # only overdue money is renegotiated
+        nothing_late = self.tr("Nada em atraso para renegociar.")
+        self.agreement_button.setToolTip(self.tr(AGREEMENT_TIP) if row else nothing_late)
         self.suspend_button.setEnabled(may_suspend)
         self.suspend_button.setToolTip(
             "" if may_suspend else self.tr("Só o gestor ou dentista decide a suspensão.")

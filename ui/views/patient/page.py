@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QSplitter, QTabWidget, QVBoxLayout, Q
 from app.bootstrap import Services
 from app.domain.catalog import ContractStatus
 from app.domain.contracts import ContractView
-from app.domain.documents import KIND_LABELS, ArchivedDocument
+from app.domain.documents import ArchivedDocument, generated_text
 from app.domain.patients import Patient
 from app.domain.signatures import SignedDocument
 from app.errors import EmDiaError
@@ -147,8 +147,12 @@ class PatientPage(QWidget):
             return
         standing, summaries = found
         self.show_standing(standing)
-        self.header.pay_button.setEnabled(any(c.status is ContractStatus.ACTIVE for c in summaries))
-        self.header.edit_contract_button.setEnabled(bool(summaries))
+        self.header.offer_contracts(
+            bool(summaries), any(c.status is ContractStatus.ACTIVE for c in summaries)
+        )
+        if select_id is None and standing.row is not None:
+            # Several contracts: open on the one with money overdue, the reason for most visits.
+            select_id = standing.row.debt.contract_ids[0]
         selected = self.contracts.show_contracts(summaries, patient_id, select_id)
         if selected is None:
             self.contract = None
@@ -210,20 +214,29 @@ class PatientPage(QWidget):
         if payment is None:
             self.print_bar.status.setText(self.tr("Selecione um pagamento na lista."))
             return None
+        return self.receipt_for(payment.id)
+
+    def receipt_for(self, payment_id: int) -> ArchivedDocument | None:
+        """Generate, archive and open the recibo of one payment."""
         document = ops.call(
             self,
-            lambda: self.services.documents.receipt(payment.id),
+            lambda: self.services.documents.receipt(payment_id),
             on_error=ops.show_in(self.print_bar.status),
         )
         return self._generated(document) if document is not None else None
+
+    def _receipt_said(self, payment_id: int) -> str:
+        """Receber pagamento's "Imprimir recibo": what happened, for the dialog to say."""
+        self.receipt_for(payment_id)
+        return self.print_bar.status.text()
 
     def _generated(self, document: ArchivedDocument) -> ArchivedDocument:
         """Archived: list it, open it like every Imprimir button, say so."""
         self.load_documents()
         self.archive.table.selectRow(0)
         said = [
-            self.tr("{kind} gerado e arquivado (documento {id}).").format(
-                kind=KIND_LABELS[document.kind], id=document.id
+            self.tr("{done} (documento {id}).").format(
+                done=generated_text(document.kind), id=document.id
             )
         ]
         ops.call(
@@ -331,9 +344,12 @@ class PatientPage(QWidget):
             self.services.clock.today(),
             self._contract_id(),
             self,
+            print_receipt=self._receipt_said,
         )
         if dialog.exec() and dialog.saved is not None:
             self._load_contracts(dialog.contract_id())
+            self.payments.select(dialog.saved.payment_id)  # its recibo is one click away
+            self.bottom_tabs.setCurrentWidget(self.payments)
 
     def reverse_selected(self) -> None:
         payment = self.payments.selected()

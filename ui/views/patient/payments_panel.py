@@ -29,11 +29,42 @@ class PaymentsPanel(QWidget):
         self.reverse_button = QPushButton(self.tr("Estornar pagamento selecionado"))
         self.reverse_button.setObjectName("reverse")
         lay_out_with_buttons(self, self.table, self.receipt_button, self.reverse_button)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._offer())
+        self._offer()
 
     def show_contract(self, view: ContractView | None) -> None:
         self.payments = view.payments if view is not None else ()
         self.model.set_rows([self._row(p) for p in self.payments])
-        self.receipt_button.setEnabled(bool(self.payments))
+        self._offer()
+
+    def _offer(self) -> None:
+        """What the buttons can do with the selected line; when nothing, the tooltip says why."""
+        payment = self.selected()
+        self.receipt_button.setEnabled(payment is not None and not payment.is_reversal)
+        self.receipt_button.setToolTip(
+            self.tr("Nenhum pagamento neste contrato.")
+            if not self.payments
+            else self.tr("Selecione um pagamento na lista.")
+            if payment is None
+            else self.tr("Um estorno não tem recibo.")
+            if payment.is_reversal
+            else ""
+        )
+        self.reverse_button.setEnabled(payment is not None and payment.is_effective)
+        self.reverse_button.setToolTip(
+            self.tr("Nenhum pagamento para estornar.")
+            if not self.payments
+            else self.tr("Selecione o pagamento a estornar.")
+            if payment is None
+            else self.tr("Este lançamento já é um estorno ou já foi estornado.")
+            if not payment.is_effective
+            else ""
+        )
+
+    def select(self, payment_id: int) -> None:
+        rows = [p.id for p in self.payments]
+        if payment_id in rows:
+            self.table.selectRow(rows.index(payment_id))
 
     def selected(self) -> PaymentView | None:
         index = self.table.currentIndex()

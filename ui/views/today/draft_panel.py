@@ -1,6 +1,7 @@
 """The selected row of Cobrança de hoje: to whom, the drafted text with its PIX QR code, the ways
 to send it (copy, WhatsApp Web, e-mail, a letter, the negativação step) and the result buttons —
-the second of the two clicks that log a contact.
+the second of the two clicks that log a contact. *Pagou* asks for the payment itself (Receber
+pagamento, filled in); a result clicked by mistake is undone for a while with *Desfazer*.
 
 Nothing is sent automatically: the person clicks send in WhatsApp or in the e-mail program.
 ``open_url`` is replaceable (tests never open a browser).
@@ -11,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 from app.adapters.qr import qr_png
 from app.domain.catalog import Channel, ContactOutcome, label
 from app.domain.money import format_brl
-from app.services.collection.contact_log import ContactLogService, OutcomeForm
+from app.services.collection.contact_log import (
+    UNDO_MINUTES,
+    ContactLogService,
+    LoggedContact,
+    OutcomeForm,
+)
 from app.services.collection.drafts import MessageDraft
 from ui import ops
 from ui.widgets.buttons import push_button
@@ -46,15 +51,18 @@ OUTCOME_BUTTONS: tuple[tuple[ContactOutcome, str, frozenset[str]], ...] = (
     (ContactOutcome.NO_ANSWER, "Sem resposta", frozenset({"whatsapp", "email", "sms", "phone"})),
     (ContactOutcome.WRONG_CONTACT, "Número errado", frozenset({"whatsapp", "sms", "phone"})),
     (ContactOutcome.REFUSED, "Recusou", frozenset({"whatsapp", "email", "sms", "phone"})),
-    (ContactOutcome.PAID, "Pagou", frozenset()),
+    (ContactOutcome.PAID, "Pagou…", frozenset()),
 )
+OUTCOMES_PER_ROW = 4
 
 
 class DraftPanel(QWidget):
     logged = Signal(object)  # the MessageDraft whose outcome was recorded
+    undone = Signal(object)  # the MessageDraft whose outcome was undone: it is due again
     open_patient = Signal(int, int)  # patient id, contract id
     document_requested = Signal(int, int, str)  # patient id, contract id, document kind
     negativacao_requested = Signal(int, int)  # patient id, contract id
+    payment_requested = Signal(object)  # the MessageDraft whose payer says they paid
 
     def __init__(self, contacts: ContactLogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,21 +70,27 @@ class DraftPanel(QWidget):
         self.contacts = contacts
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.draft: MessageDraft | None = None
+        self.last: tuple[MessageDraft, LoggedContact] | None = None  # what Desfazer undoes
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
+        self.work = QWidget()  # everything about the selected row (disabled when none)
+        work = QVBoxLayout(self.work)
+        work.setContentsMargins(0, 0, 0, 0)
+        # Built top to bottom as the screen reads, which is also the Tab order.
+        work.addLayout(self._message(), 1)
+        work.addLayout(self._actions())
+        work.addLayout(self._outcomes())
+        work.addWidget(self.note)
+        work.addLayout(self._promise())
+        work.addWidget(self.general_error)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 0, 0, 0)
-        # Built top to bottom as the screen reads, which is also the Tab order.
-        box.addLayout(self._message(), 1)
-        box.addLayout(self._actions())
-        box.addLayout(self._outcomes())
-        box.addWidget(self.note)
-        box.addLayout(self._promise())
-        box.addWidget(self.general_error)
-        box.addWidget(self.status)
+        box.addWidget(self.work, 1)
+        box.addLayout(self._status_line())
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.setInterval(UNDO_MINUTES * 60_000)
+        self.undo_timer.timeout.connect(self._forget_last)
         self.show_draft(None)
 
     # --- building ---------------------------------------------------------------------------
@@ -148,18 +162,24 @@ class DraftPanel(QWidget):
         self.outcomes.addWidget(QLabel(self.tr("Resultado:")), 0, 0)
         for index, (outcome, text, channels) in enumerate(OUTCOME_BUTTONS):
             button = QPushButton(self.tr(text))
-            button.setObjectName(f"outcome_{outcome.value}_{text.split()[0].lower()}")
-            button.clicked.connect(lambda _c=False, o=outcome: self.log(o))
+            button.setObjectName(f"outcome_{outcome.value}_{text.split()[0].lower().strip('…')}")
+            if outcome is ContactOutcome.PAID:
+                button.setToolTip(
+                    self.tr("Abre Receber pagamento com o valor, PIX e a data de hoje.")
+                )
+                button.clicked.connect(self._paid)
+            else:
+                button.clicked.connect(lambda _c=False, o=outcome: self.log(o))
             self.outcome_buttons.append((button, outcome, channels))
-            self.outcomes.addWidget(button, index // 3, 1 + index % 3)
-        self.outcomes.setColumnStretch(4, 1)
+            self.outcomes.addWidget(button, index // OUTCOMES_PER_ROW, 1 + index % OUTCOMES_PER_ROW)
+        self.outcomes.setColumnStretch(OUTCOMES_PER_ROW + 1, 1)
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText(self.tr("Observação (opcional)"))
         return self.outcomes
 
     def _promise(self) -> QLayout:
-        """A promise to pay: when and how much (the updated amount, prefilled)."""
+        """A promise to pay, on one line: when and how much (the updated amount, prefilled)."""
         self.promise_date = QLineEdit()
         self.promise_date.setObjectName("promiseDate")
         self.promise_date.setPlaceholderText("dd/mm/aaaa")
@@ -170,22 +190,47 @@ class DraftPanel(QWidget):
         self.promise_button = QPushButton(self.tr("Prometeu pagar"))
         self.promise_button.setObjectName("outcome_promised")
         self.promise_button.clicked.connect(lambda: self.log(ContactOutcome.PROMISED))
-        form = QFormLayout()
-        self.errors.add_row(form, self.tr("Prometeu pagar em"), self.promise_date,
-                            "promise_date")  # fmt: skip
-        self.errors.add_row(form, self.tr("Valor prometido"), self.promise_amount,
-                            "promise_amount")  # fmt: skip
-        button_row = QHBoxLayout()
-        button_row.addWidget(self.promise_button)
-        button_row.addStretch(1)
-        form.addRow("", button_row)
-        return form
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Prometeu pagar em")), 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.errors.holder(self.promise_date, "promise_date"), 0)
+        row.addWidget(QLabel(self.tr("valor")), 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.errors.holder(self.promise_amount, "promise_amount"), 0)
+        row.addWidget(self.promise_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addStretch(1)
+        return row
+
+    def _status_line(self) -> QLayout:
+        """What was just done, with Desfazer for a while, and the way to log "pagou" without
+        the money when the payment itself was not registered."""
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.undo_button = push_button("undo", self.tr("Desfazer"), self.undo)
+        self.undo_button.setToolTip(
+            self.tr("Desfaz o resultado registrado por engano (até {n} minutos depois).").format(
+                n=UNDO_MINUTES
+            )
+        )
+        self.undo_button.hide()
+        self.paid_anyway_button = push_button(
+            "paidWithoutPayment", self.tr("Registrar só “pagou”"), self._paid_without_payment
+        )
+        self.paid_anyway_button.setToolTip(
+            self.tr("Registra o contato sem lançar o valor: o saldo continua em aberto.")
+        )
+        self.paid_anyway_button.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.paid_anyway_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
 
     # --- the draft --------------------------------------------------------------------------
     def show_draft(self, draft: MessageDraft | None) -> None:
         self.draft = draft
         self.errors.clear()
-        self.setEnabled(draft is not None)
+        self.work.setEnabled(draft is not None)
+        self.paid_anyway_button.hide()
         if draft is None:
             self.who.setText(self.tr("Selecione um paciente na lista."))
             self.reason.hide()
@@ -194,11 +239,11 @@ class DraftPanel(QWidget):
             self.qr_caption.clear()
             return
         to = draft.recipient_name
-        if draft.recipient_id != draft.patient_id:
-            to += self.tr(" (responsável por {name})").format(name=draft.patient_name)
+        if draft.recipient_id not in draft.patient_ids:
+            to += self.tr(" (responsável por {names})").format(names=_names(draft.patient_names))
         contact = draft.email if draft.channel == Channel.EMAIL else draft.phone
         self.who.setText(
-            f"<b>{draft.step_name}</b> ({draft.step_when}) — {label(draft.channel)} para "
+            f"<b>{draft.step_name}</b> ({draft.step_in_words}) — {label(draft.channel)} para "
             f"<b>{to}</b>" + (f" · {contact}" if contact else "")
         )
         notes = [] if draft.allowed_now else [self.tr("Agora não: ") + draft.reason]
@@ -230,7 +275,7 @@ class DraftPanel(QWidget):
             button.setVisible(button in shown)
             button.setEnabled(allowed)
         for index, button in enumerate(shown):  # the ones that apply, with no gaps
-            self.outcomes.addWidget(button, index // 3, 1 + index % 3)
+            self.outcomes.addWidget(button, index // OUTCOMES_PER_ROW, 1 + index % OUTCOMES_PER_ROW)
         promise = draft.channel not in (Channel.LETTER, Channel.MANUAL)
         for widget in (self.promise_date, self.promise_amount, self.promise_button):
             widget.setEnabled(allowed and promise)
@@ -294,7 +339,31 @@ class DraftPanel(QWidget):
         answer = QMessageBox.question(self, self.tr("Promessa acima da dívida"), question)
         return answer == QMessageBox.StandardButton.Yes
 
-    def log(self, outcome: ContactOutcome) -> None:
+    def _paid(self) -> None:
+        """*Pagou*: the payment is asked for (Receber pagamento, filled in for this debt)."""
+        if self.draft is not None:
+            self.payment_requested.emit(self.draft)
+
+    def payment_done(self, draft: MessageDraft, note: str | None) -> None:
+        """Receber pagamento closed: with the payment registered (``note`` says which) the
+        outcome is logged; without it, nothing is — and "pagou" alone stays one click away."""
+        if draft is not self.draft:
+            return
+        if note is not None:
+            self.log(ContactOutcome.PAID, note=note)
+            return
+        self.status.setText(
+            self.tr(
+                "Nenhum pagamento registrado: o contato continua na lista. Se a pessoa disse que "
+                "já pagou e o valor ainda não chegou, registre só “pagou”."
+            )
+        )
+        self.paid_anyway_button.show()
+
+    def _paid_without_payment(self) -> None:
+        self.log(ContactOutcome.PAID)
+
+    def log(self, outcome: ContactOutcome, note: str | None = None) -> None:
         """Second click: record the result (``logged`` then takes the row off the list)."""
         draft = self.draft
         if draft is None:
@@ -308,8 +377,9 @@ class DraftPanel(QWidget):
             contract_id=draft.contract_id,
             promise_date=self.promise_date.text() if promised else "",
             promise_amount=self.promise_amount.text() if promised else "",
-            note=self.note.text(),
+            note=self.note.text() if note is None else note,
             message_text=draft.text,
+            together=draft.patient_ids[1:],
         )
         if promised:
             question = ops.call(self, lambda: self.contacts.promise_above_debt(form))
@@ -317,12 +387,49 @@ class DraftPanel(QWidget):
                 if not self.confirm_above_debt(question):
                     return
                 form = replace(form, confirm_above_debt=True)
-        if not self.errors.attempt(lambda: self.contacts.log_outcome(form)):
+        found: list[LoggedContact] = []
+        if not self.errors.attempt(lambda: found.append(self.contacts.log_outcome(form))):
             return
         done = self.tr("{name}: {outcome} registrado.").format(
-            name=draft.patient_name, outcome=label(outcome.value)
+            name=_names(draft.patient_names), outcome=label(outcome.value)
         )
-        if outcome is ContactOutcome.PAID:
-            done += self.tr(" Confira o pagamento e registre-o em Pacientes → Receber pagamento.")
+        if outcome is ContactOutcome.PAID and note is None:
+            done += self.tr(
+                " Sem lançar o valor: o saldo continua em aberto até o pagamento ser registrado "
+                "em Receber pagamento."
+            )
+        elif note:
+            done += " " + note
         self.status.setText(done)
+        self.last = (draft, found[0])
+        self.undo_button.show()
+        self.undo_timer.start()
         self.logged.emit(draft)
+
+    def undo(self) -> None:
+        """Desfazer: the last result leaves the log (kept there as undone, audited) and its row
+        comes back to the list."""
+        if self.last is None:
+            return
+        draft, logged = self.last
+        if not ops.attempt(
+            self, lambda: self.contacts.undo(logged.contact_ids), on_error=ops.show_in(self.status)
+        ):
+            return
+        self._forget_last()
+        self.status.setText(
+            self.tr("Desfeito: {name} voltou para a lista.").format(
+                name=_names(draft.patient_names)
+            )
+        )
+        self.undone.emit(draft)
+
+    def _forget_last(self) -> None:
+        self.last = None
+        self.undo_button.hide()
+        self.undo_timer.stop()
+
+
+def _names(names: tuple[str, ...]) -> str:
+    """``Caio Souza e Lia Souza``: the patients of one row."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " e " + names[-1]

@@ -1,0 +1,110 @@
+"""Início's two lists that are not reports: the desk's day (anyone who works the desk) and the
+gestor's inbox (what only they may decide). Both are computed off the window's thread: the
+contacts left come from Cobrança de hoje, the suggestions from the overdue worklist."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from app.domain.dashboard import promise_lines
+from app.domain.dates import format_date
+from app.domain.desk import DeskDay, InboxItem, InboxKind, Received, inbox_order
+from app.domain.money import format_brl
+from app.domain.regua import StepKey
+from app.services.base import Context, Permission, Service
+from app.services.collection.drafts import DraftService
+from app.services.negativacao import pending_removals
+from app.services.overdue import OverdueService
+
+
+class DeskService(Service):
+    def __init__(self, ctx: Context, drafts: DraftService, overdue: OverdueService) -> None:
+        super().__init__(ctx)
+        self.drafts = drafts
+        self.overdue = overdue
+
+    def day(self) -> DeskDay:
+        """Today at the desk: contacts done and left, promises due today, money received today
+        and this month (every payment, not only late ones)."""
+        self.require(Permission.MESSAGES)
+        today = self.clock.today()
+        left = self.drafts.today()
+        start = datetime.combine(today, time())
+        with self.uow() as uow:
+            done = uow.collection.contacts_logged(start, start + timedelta(days=1))
+            repo = uow.receivables
+            promises = repo.promises_due(today, today, today)
+            received_today = Received(*repo.received(today, today))
+            received_month = Received(*repo.received(today.replace(day=1), today))
+        return DeskDay(
+            day=today,
+            contacts_done=done,
+            contacts_left=len(left),
+            contacts_now=sum(1 for d in left if d.allowed_now),
+            promises_today=promise_lines(promises, today),
+            received_today=received_today,
+            received_month=received_month,
+        )
+
+    def inbox(self) -> list[InboxItem]:
+        """What waits for the acting user's decision — only the kinds they may decide (a
+        receptionist's inbox is empty): removals of paid negativações (with their legal
+        deadline), acordos above the discount limit, negativações ready to be registered,
+        suspensions of new treatments suggested."""
+        actor = self.require(Permission.MESSAGES)
+        today = self.clock.today()
+        items: list[InboxItem] = []
+        with self.uow() as uow:
+            if actor.can(Permission.NEGATIVACAO):
+                for view in pending_removals(uow, today):
+                    due = view.removal_due()
+                    items.append(
+                        InboxItem(
+                            InboxKind.REMOVAL,
+                            due.patient_id,
+                            due.patient_name,
+                            due.countdown.text,
+                            contract_id=due.contract_id,
+                            urgent=due.overdue,
+                        )
+                    )
+            if actor.can(Permission.APPROVE_RENEGOTIATION):
+                for row in uow.agreements.with_status(["proposed"]):
+                    if not row.breakdown.get("needs_approval"):
+                        continue
+                    patient = uow.patients.get(row.patient_id)
+                    items.append(
+                        InboxItem(
+                            InboxKind.APPROVAL,
+                            row.patient_id,
+                            patient.name if patient else "",
+                            f"acordo {row.id}: desconto de {format_brl(row.discount_cents)}, "
+                            f"proposto em {format_date(row.as_of)}",
+                            agreement_id=row.id,
+                        )
+                    )
+        if actor.can(Permission.NEGATIVACAO):
+            for draft in self.drafts.today():
+                if draft.step_key == StepKey.NEGATIVACAO and draft.allowed_now:
+                    items.append(
+                        InboxItem(
+                            InboxKind.NEGATIVACAO,
+                            draft.patient_id,
+                            draft.patient_name,
+                            f"{format_brl(draft.amount_cents)} em atraso há {draft.days_late} "
+                            "dias; o aviso prévio já completou o prazo",
+                            contract_id=draft.contract_id,
+                        )
+                    )
+        if actor.can(Permission.SUSPEND_TREATMENTS):
+            for late in self.overdue.worklist().rows:
+                if late.suspension_suggested and not late.suspended:
+                    items.append(
+                        InboxItem(
+                            InboxKind.SUSPENSION,
+                            late.patient_id,
+                            late.patient_name,
+                            f"{format_brl(late.updated_cents)} em atraso há {late.days_late} dias",
+                        )
+                    )
+        return inbox_order(items)
