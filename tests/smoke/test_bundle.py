@@ -95,9 +95,12 @@ def test_frozen_window_opens_with_its_qt_plugins(frozen: Path, tmp_path: Path) -
 
 
 def test_frozen_refusal_is_polite(frozen: Path, tmp_path: Path) -> None:
+    # A clinic the command line creates is encrypted from its first byte: with no keyring here,
+    # its key is wrapped by a frase-senha (SQLCipher inside the bundle, too).
     result = run(
-        frozen, tmp_path / "home", "--db", str(tmp_path / "x.db"), "clinic", "set", "fine_percent=5"
-    )
+        frozen, tmp_path / "home", "--db", str(tmp_path / "x.db"), "clinic", "set",
+        "fine_percent=5", EMDIA_NEW_PASSPHRASE="pomar laranja ponte cinza",
+    )  # fmt: skip
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "2 %" in result.stderr
 
