@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from app.documents import recovery_sheet
 from app.documents.model import Letterhead
-from app.documents.recovery_sheet import RecoverySheetFacts
 from app.domain.text import parse_int
 from app.errors import EmDiaError, ValidationError
 from app.persistence.records import clinic_info
@@ -128,6 +126,9 @@ class SecurityService(Service):
     def recovery_sheet(self) -> bytes:
         """The recovery key on one printable page (PDF bytes, never archived: it is a
         secret). Audited like showing it."""
+        # The document stack (ReportLab) loads with the first document, never at start.
+        from app.documents import recovery_sheet
+
         self.require(Permission.USERS)
         key = self._key()
         today = self.clock.today()
@@ -135,7 +136,7 @@ class SecurityService(Service):
             clinic = clinic_info(uow.clinic.get())
             self.audit(uow, "security.recovery_sheet", "database", None, None, None)
             uow.commit()
-        facts = RecoverySheetFacts(
+        facts = recovery_sheet.RecoverySheetFacts(
             code=key.recovery_code(),
             database=location_of(self.ctx.config.db_url),
             printed_on=today,
