@@ -39,11 +39,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.bench_worklist import (
-    CACHE,
     RESULTS,
     ROOT,
     TODAY,
     cached_database,
+    clinic_arguments,
     measure,
     quiet_home,
     write_section,
@@ -404,20 +404,11 @@ def write_results(text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--patients", type=int, default=None)
-    parser.add_argument("--credits", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--scale", type=float, default=1.6, help="contracts per patient ×")
-    parser.add_argument("--today", type=date.fromisoformat, default=TODAY)
-    parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--cache-dir", type=Path, default=CACHE)
-    parser.add_argument("--smoke", action="store_true", help="tiny run for CI; no verdicts")
-    parser.add_argument("--write-results", action="store_true")
-    args, _unknown = parser.parse_known_args(argv)  # `make bench ARGS=…` goes to every script
-    args.patients = args.patients or (40 if args.smoke else 20_000)
-    args.credits = args.credits or (50 if args.smoke else 5_000)
-    args.runs = args.runs or (1 if args.smoke else 3)
+    args = clinic_arguments(__doc__, argv, 3)
+    own = argparse.ArgumentParser(add_help=False)  # the statement's size, on top of the clinic's
+    own.add_argument("--credits", type=int, default=None)
+    credits = own.parse_known_args(argv)[0].credits
+    args.credits = credits or (50 if args.smoke else 5_000)
     with quiet_home():
         results = run(args)
     text = render(results, args.smoke)
