@@ -22,7 +22,7 @@ run: $(STAMP)
 ## coverage cannot drop unnoticed: raise the floor when it rises).
 COV_FLOOR := 92
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto --dist loadgroup -q \
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto -q \
 		--cov --cov-report= --cov-fail-under=$(COV_FLOOR)
 
 lint: $(STAMP)

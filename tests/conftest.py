@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -25,6 +26,42 @@ from tests.memory_keyring import MemoryKeyring
 from tests.pg import PgServer, pg_server_or_skip
 
 TODAY = date(2026, 3, 16)  # a Monday
+
+# How long background work a test left running may take to end before the test fails for it.
+BACKGROUND_GRACE_MS = 60_000
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Work a test started off the UI thread (the closing backup its window began when pytest-qt
+    closed it, a worklist still computing) ends here: after the test's widgets are closed and
+    before its fixtures close the database under that work — and never runs on into the next
+    test, where a thread finishing against freed objects can take the whole worker down."""
+    if "PySide6.QtCore" not in sys.modules:
+        return  # no Qt in this worker yet: no thread pool to wait for
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    application = QCoreApplication.instance()
+    for _ in range(10):  # a result delivered below may start more work (close → backup)
+        if not pool.waitForDone(BACKGROUND_GRACE_MS):
+            pytest.fail(
+                f"{item.nodeid}: background work still running {BACKGROUND_GRACE_MS // 1000} s "
+                "after the test ended",
+                pytrace=False,
+            )
+        if application is None:
+            break
+        application.processEvents()  # the finished tasks' results, queued for this thread
+        if pool.activeThreadCount() == 0:
+            break
+    if application is not None:
+        # As in the window (ui/garbage.py): garbage is collected on this thread only — never by
+        # a worker thread that happens to allocate while a test's dead widgets wait in a cycle.
+        from ui import garbage
+
+        garbage.install(application)
+        garbage.collect_due()
 
 
 @pytest.fixture(autouse=True)
@@ -136,6 +173,16 @@ def pg_server() -> Iterator[PgServer]:
     server = pg_server_or_skip()
     yield server
     server.close()
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: PgServer) -> Iterator[str]:
+    """A PostgreSQL database of this test's own with no schema at all (migrations run from
+    scratch on it), dropped afterwards: PostgreSQL tests never share a database, so they run in
+    parallel like the rest."""
+    url = pg_server.empty_database()
+    yield url
+    pg_server.drop(url)
 
 
 STAFF_PASSWORD = "senha-forte-1"

@@ -25,7 +25,7 @@ from app.security import keystore, unlock
 from app.security.keys import DataKey
 from app.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport
 from app.services.users import check_user_form
-from ui import ops
+from ui import garbage, ops
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -51,6 +51,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
     _install_qt_translation(application)
     application.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
+    garbage.install(application)  # cyclic garbage collected on this thread, never a worker's
     return application
 
 

@@ -23,7 +23,6 @@ from app.persistence.migrate import upgrade_to_head
 from app.services.audit import AuditQuery
 from tests.conftest import STAFF_PASSWORD
 from tests.integration.payer import log_contacts
-from tests.pg import pg_url_or_skip
 
 REFUSED = "somente inclusão"
 
@@ -245,17 +244,6 @@ def _migrated_log_verifies(url: str) -> None:
         report = database.audit_integrity()
     assert report.ok, report.problems()
     assert report.entries == 3
-    if url.startswith("postgresql"):  # leave the shared database as the other tests expect
-        from alembic import command
-
-        from app.persistence import migrate
-
-        engine = make_engine(url)
-        cfg = migrate.alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
-        engine.dispose()
 
 
 def test_existing_lines_are_chained_by_the_migration(tmp_path: Path) -> None:
@@ -263,6 +251,5 @@ def test_existing_lines_are_chained_by_the_migration(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xdist_group("postgres")
-def test_existing_lines_are_chained_by_the_migration_on_postgresql() -> None:
-    _migrated_log_verifies(pg_url_or_skip())
+def test_existing_lines_are_chained_by_the_migration_on_postgresql(pg_empty_url: str) -> None:
+    _migrated_log_verifies(pg_empty_url)

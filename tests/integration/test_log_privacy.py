@@ -79,7 +79,6 @@ def test_a_failed_insert_on_sqlite_logs_the_error_without_its_values(
 
 
 @pytest.mark.postgres
-@pytest.mark.xdist_group("postgres")
 def test_a_postgresql_error_logs_no_name_cpf_phone_email_or_hash(
     capsys: pytest.CaptureFixture[str],
     pg_db: str,

@@ -16,7 +16,6 @@ from app.errors import DatabaseError
 from app.persistence import migrate
 from app.persistence.db import make_engine
 from app.persistence.models import Base
-from tests.pg import pg_url_or_skip
 
 NOW = datetime(2026, 3, 16, 10, 0)
 
@@ -123,12 +122,10 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xdist_group("postgres")  # one server, one database: PostgreSQL tests take turns
-def test_same_migrations_run_on_postgresql() -> None:
-    url = pg_url_or_skip()
+def test_same_migrations_run_on_postgresql(pg_empty_url: str) -> None:
     from alembic import command
 
-    engine = make_engine(url)
+    engine = make_engine(pg_empty_url)
     cfg = migrate.alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

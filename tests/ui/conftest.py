@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
-from ui import errors
+from ui import errors, garbage
 from ui.errors import ErrorReporter
 
 pytestmark = pytest.mark.gui
@@ -14,6 +15,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ui/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_ui_thread(qapp: QApplication) -> None:
+    """As ``make_application`` does for the window: from the first widget on, Python's cyclic
+    garbage is collected on the UI thread only (ui/garbage.py), never by a task's worker."""
+    garbage.install(qapp)
 
 
 @pytest.fixture(autouse=True)

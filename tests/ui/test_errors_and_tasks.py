@@ -104,6 +104,10 @@ def test_launcher_fills_the_demo_in_the_background(qtbot: QtBot, tmp_path: Path)
     assert "DEMO" in launcher.window.windowTitle()
     assert launcher.window.patients_view.model.total >= 300
     assert launcher.services is not None and launcher.services.actor.username == "admin"
-    launcher.runner.wait()
-    assert launcher.services is not None
+    # Closing runs the closing backup first, then the window really closes; only then may the
+    # database close under it.
+    window = launcher.window
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)
+    assert launcher.runner.wait(30000)
     launcher.services.close()
