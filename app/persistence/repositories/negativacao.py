@@ -54,8 +54,24 @@ class NegativacaoRepository(Repository):
     ) -> list[NegativacaoRow]:
         n, pt = models.Negativacao, models.Patient
         included, removed = aliased(models.User), aliased(models.User)
+        # Plain columns, not ORM entities: the dashboard reads every open one each data change.
         stmt = (
-            select(n, pt.name, included.username, removed.username)
+            select(
+                n.id,
+                n.patient_id,
+                n.contract_id,
+                n.bureau,
+                n.amount_cents,
+                n.included_on,
+                n.protocol,
+                n.notice_document_id,
+                n.removed_on,
+                n.removal_reason,
+                n.installments,
+                pt.name,
+                included.username,
+                removed.username,
+            )
             .join(pt, pt.id == n.patient_id)
             .outerjoin(included, included.id == n.included_by_id)
             .outerjoin(removed, removed.id == n.removed_by_id)
@@ -75,7 +91,7 @@ class NegativacaoRepository(Repository):
             NegativacaoRow(
                 id=row.id,
                 patient_id=row.patient_id,
-                patient_name=name,
+                patient_name=row.name,
                 contract_id=row.contract_id,
                 bureau=row.bureau,
                 amount_cents=row.amount_cents,
@@ -84,11 +100,11 @@ class NegativacaoRepository(Repository):
                 notice_document_id=row.notice_document_id,
                 removed_on=row.removed_on,
                 removal_reason=row.removal_reason,
-                included_by=by or "",
-                removed_by=rby or "",
+                included_by=row[12] or "",
+                removed_by=row[13] or "",
                 installments=None if row.installments is None else tuple(row.installments),
             )
-            for row, name, by, rby in self.session.execute(stmt)
+            for row in self.session.execute(stmt)
         ]
 
     def open_for_contract(self, contract_id: int) -> models.Negativacao | None:
