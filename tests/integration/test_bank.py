@@ -17,6 +17,8 @@ from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.law import Status
 from app.domain.patients import PatientForm
 from app.domain.reconciliation import MatchStatus
+from app.domain.reports.cash import CashReport
+from app.domain.reports.period import ReportForm
 from app.errors import EmDiaError, PermissionDenied
 from app.persistence import models
 from app.services.bank import BankImport, BankLine
@@ -59,6 +61,19 @@ def registered(lines: list[BankLine]) -> dict[str, int | None]:
 
 
 # --- five banks, end to end -------------------------------------------------------------------
+
+
+def test_the_cash_closing_tells_the_statements_payments_from_the_desks(
+    services: Services, ids: dict[str, int]
+) -> None:
+    imported(services, "itau.ofx")
+    [done] = services.bank.register_certain()  # José's PIX of 10/03, 300,00
+    services.payments.add(PaymentForm(ids["joao"], "150,00", "2026-03-10", method="dinheiro"))
+    closing = services.reports.run(ReportForm("caixa", "2026-03-10", "2026-03-10")).report
+    assert isinstance(closing, CashReport)
+    sources = {line.payment_id: line.source for line in closing.payments}
+    assert sources[done.payment_id] == "banco" and sorted(sources.values()) == ["balcao", "banco"]
+    assert closing.by_source == {"balcao": 15_000, "banco": 30_000}
 
 
 def test_itau_a_txid_is_certain_and_registered_in_one_click(

@@ -91,7 +91,7 @@ class ReportQueries(Repository):
     # --- fechamento de caixa ------------------------------------------------------------------
     def cash_lines(self, start: date, end: date) -> list[CashLine]:
         p, c, pt, u = models.Payment, models.Contract, models.Patient, models.User
-        reversal = aliased(models.Payment)
+        reversal, bank = aliased(models.Payment), models.BankPaymentLink
         stmt = (
             select(
                 p.id,
@@ -106,11 +106,13 @@ class ReportQueries(Repository):
                 reversal.paid_on,
                 p.reversal_code,
                 p.reason,
+                bank.id,
             )
             .join(c, c.id == p.contract_id)
             .join(pt, pt.id == c.patient_id)
             .outerjoin(u, u.id == p.created_by_id)
             .outerjoin(reversal, reversal.id == p.reversed_by_id)
+            .outerjoin(bank, bank.payment_id == p.id)
             .where(p.paid_on >= start, p.paid_on <= end)
             .order_by(p.paid_on, p.id)
         )
@@ -128,8 +130,8 @@ class ReportQueries(Repository):
                 reversed_on=r[9],
                 reversal_code=r[10],
                 reason=r[11],
-                # Every payment is typed at the desk today; a bank-statement match will say so.
-                source=PaymentSource.DESK.value,
+                # Registered from a line of the bank statement, or typed at the desk.
+                source=(PaymentSource.BANK if r[12] is not None else PaymentSource.DESK).value,
             )
             for r in self._run(stmt)
         ]
