@@ -1,5 +1,5 @@
 """What EmDia is made of: the version and the licence of every bundled component (the "Sobre"
-dialog, ``emdia about``, and the installer's list of package metadata to ship).
+dialog and the installer's list of package metadata to ship).
 
 Read from the installed packages' metadata, following EmDia's own requirements (with the
 PostgreSQL driver), so the list never drifts from what is really bundled. Qt itself, Python,
