@@ -40,3 +40,40 @@ def test_the_reports_bench_runs_and_every_report_matches_its_floor(
                    "previsao"):  # fmt: skip
         assert f"\n{report} (" in out
     assert "meta" not in out  # a smoke run judges nothing
+
+
+def test_the_growth_bench_measures_each_size_on_its_own_clinic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import bench_growth
+
+    for server in ("EMDIA_TEST_PG_URL", "EMDIA_BENCH_PG_URL"):  # SQLite only, here
+        monkeypatch.delenv(server, raising=False)
+    code = bench_growth.main(
+        ["--smoke", "--sizes", "20,30", "--cache-dir", str(tmp_path / "cache")]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("SQLite ")]
+    assert len(rows) == 2
+    assert int(rows[0][1]) < int(rows[1][1])  # people: the smaller clinic first
+    assert "meta" not in out  # a smoke run judges nothing
+    assert len(list((tmp_path / "cache").glob("demo-*p-*.db"))) == 2
+
+
+def test_the_growth_verdict_is_the_cost_per_overdue_installment() -> None:
+    from bench.bench_growth import Point, render
+    from bench.bench_worklist import Timing
+
+    def point(patients: int, overdue: int, cpu_ms: float) -> Point:
+        t = Timing([cpu_ms], [cpu_ms])
+        return Point("SQLite", patients, overdue * 10, overdue, t, t, t, t, 1.0)
+
+    def verdict(points: list[Point]) -> str:
+        out = render({"points": points, "reference_us": 10.0, "load": (0, 0, 0), "runs": 1}, False)
+        return next(line for line in out.splitlines() if "por parcela" in line)
+
+    linear = [point(5_000, 1_000, 100.0), point(20_000, 4_000, 420.0)]  # 100 → 105 µs: +5 %
+    assert "+5%" in verdict(linear) and verdict(linear).endswith("OK)")
+    quadratic = [point(5_000, 1_000, 100.0), point(20_000, 4_000, 1_600.0)]  # 100 → 400 µs
+    assert "+300%" in verdict(quadratic) and "NÃO ATINGIDA" in verdict(quadratic)
