@@ -311,29 +311,36 @@ class ReceivablesQueries(Repository):
     def promise_payments(self, promises: list[tuple[int, date, date]], as_of: date) -> list[int]:
         """For each (person, made on, promised on): the money that person paid from the day
         the promise was made to the promised day (or ``as_of``), on contracts where they are
-        the patient or the responsável financeiro. One query per chunk of people."""
+        the patient or the responsável financeiro.
+
+        Their contracts first (two index lookups per person), then those contracts' payments
+        (one index probe per contract). A single join filtered on the payment's date let SQLite
+        walk every payment of the period once per chunk of people instead — a cost that grew
+        with the square of the clinic (7 s of an 80,000-patient worklist)."""
         if not promises:
             return []
         p, c = models.Payment, models.Contract
         start = min(made for _, made, _ in promises)
-        rows = self._chunked(
-            (pid for pid, _, _ in promises),
-            lambda chunk: (
-                select(c.patient_id, c.responsible_id, p.paid_on, p.amount_cents)
-                .join(p, p.contract_id == c.id)
-                .where(
-                    or_(c.patient_id.in_(chunk), c.responsible_id.in_(chunk)),
-                    *effective(p),
-                    p.paid_on >= start,
-                    p.paid_on <= as_of,
-                )
+        wanted = {pid for pid, _, _ in promises}
+        contracts = self._chunked(
+            wanted,
+            lambda chunk: select(c.id, c.patient_id, c.responsible_id).where(
+                or_(c.patient_id.in_(chunk), c.responsible_id.in_(chunk))
             ),
         )
-        wanted = {pid for pid, _, _ in promises}
+        people_of = {
+            cid: {patient, responsible} & wanted for cid, patient, responsible in contracts
+        }
+        rows = self._chunked(
+            people_of,
+            lambda chunk: select(p.contract_id, p.paid_on, p.amount_cents).where(
+                p.contract_id.in_(chunk), *effective(p), p.paid_on >= start, p.paid_on <= as_of
+            ),
+        )
         payments = grouped(
             (person, (paid_on, amount))
-            for patient_id, responsible_id, paid_on, amount in rows
-            for person in {patient_id, responsible_id} & wanted
+            for contract_id, paid_on, amount in rows
+            for person in people_of[contract_id]
         )
         return [
             sum(
