@@ -227,7 +227,9 @@ def clean_cell(raw: str, kind: str) -> str:
       put back (the check digits still decide whether it is a CPF).
     """
     value = raw.strip()
-    if _PROTECTED.match(value):
+    if not value:
+        return value
+    if value[0] == "'" and _PROTECTED.match(value):
         value = value[1:]
     if kind == "date" and (match := _TIME_SUFFIX.match(value)):
         value = match.group(1)
