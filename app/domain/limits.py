@@ -103,8 +103,11 @@ def text_errors(
     """One ``FieldError`` per field of ``values`` (``(key, text)`` pairs) that holds a forbidden
     character or is longer than ``lengths[key]``; ``labels`` name the fields for people."""
     errors = []
+    lengths = lengths or {}
     for key, value in values:
-        problem = text_problem(value, labels.get(key, key), (lengths or {}).get(key))
+        if value.isprintable() and len(value) <= lengths.get(key, len(value)):
+            continue  # clean and short enough (the usual case): no message to build
+        problem = text_problem(value, labels.get(key, key), lengths.get(key))
         if problem is not None:
             errors.append(FieldError(key, problem))
     return errors
