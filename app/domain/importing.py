@@ -205,10 +205,12 @@ def records(
     table: Table, specs: Sequence[FieldSpec], mapping: Mapping[str, int]
 ) -> Iterator[Record]:
     kinds = {s.key: s.kind for s in specs}
+    columns = [(key, index, kinds.get(key, "text")) for key, index in mapping.items()]
     for line, cells in table.rows:
+        width = len(cells)
         values = {
-            key: clean_cell(cells[index] if index < len(cells) else "", kinds.get(key, "text"))
-            for key, index in mapping.items()
+            key: clean_cell(cells[index], kind) if index < width else ""
+            for key, index, kind in columns
         }
         yield Record(line, values)
 

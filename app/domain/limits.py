@@ -122,6 +122,8 @@ def form_texts(form: object, prefix: str = "") -> list[tuple[str, str]]:
         value = getattr(form, name)
         if isinstance(value, str):
             found.append((prefix + name, value))
+        elif value is None or isinstance(value, bool):
+            continue  # the usual other fields: no text inside
         elif is_dataclass(value) and not isinstance(value, type):
             found.extend(form_texts(value, f"{name}_"))
     return found

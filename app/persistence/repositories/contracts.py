@@ -169,10 +169,12 @@ class ContractRepository(Repository):
         found: dict[int, list[models.Contract]] = {}
         for start in range(0, len(wanted), chunk):
             part = wanted[start : start + chunk]
+            asked = set(part)
             stmt = select(c).where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
             for row in self.session.scalars(stmt.order_by(c.id)):
-                for person in {row.patient_id, row.responsible_id}.intersection(part):
-                    found.setdefault(person, []).append(row)
+                for person in {row.patient_id, row.responsible_id}:
+                    if person is not None and person in asked:
+                        found.setdefault(person, []).append(row)
         return found
 
     def open_for_patient(self, patient_id: int) -> list[models.Contract]:
