@@ -22,8 +22,9 @@ class BulkLoader(Repository):
         self, model: type[models.Base], rows: list[dict[str, Any]]
     ) -> list[int]:
         """Insert ``rows`` (no ids) and return the ids the database gave them, in the rows'
-        order: one ``executemany`` with RETURNING (the spreadsheet import's parcelas and
-        payments, in a clinic where other PCs may be adding rows at the same time)."""
+        order, with one ``executemany`` (the spreadsheet import's patients, parcelas and
+        payments, in a clinic where other PCs may be adding rows at the same time): with
+        RETURNING on PostgreSQL, under the write lock on SQLite."""
         if not rows:
             return []
         table = cast(Table, model.__table__)
