@@ -482,15 +482,15 @@ def _table(source: SourceInfo, records: list[list[str]], name: str) -> Table:
     rows: list[tuple[int, tuple[str, ...]]] = []
     untitled: list[tuple[int, int]] = []  # (line, column) of data right of the last title
     for offset, record in enumerate(records[header_index + 1 :], start=header_index + 2):
-        cells = tuple(c.strip() for c in record)
+        cells = tuple(map(str.strip, record))
         if not any(cells):
             continue
-        for i, cell in enumerate(cells):
-            if len(cell) > MAX_CELL:
-                raise ImportFileError(
-                    f"Arquivo '{name}': linha {offset}, coluna {column_letter(i)} tem mais de "
-                    f"{MAX_CELL} caracteres — não parece um dado de cadastro."
-                )
+        if max(map(len, cells)) > MAX_CELL:
+            i = next(i for i, cell in enumerate(cells) if len(cell) > MAX_CELL)
+            raise ImportFileError(
+                f"Arquivo '{name}': linha {offset}, coluna {column_letter(i)} tem mais de "
+                f"{MAX_CELL} caracteres — não parece um dado de cadastro."
+            )
         if len(cells) < width:
             cells = cells + ("",) * (width - len(cells))
         beyond = next((i for i in range(width, len(cells)) if cells[i]), None)

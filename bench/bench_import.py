@@ -789,38 +789,41 @@ processes on fresh copies of the same migrated database, after an untimed warm-u
 throwaway copy (lazy imports); the counts and sums they write must be equal or the run fails.
 Peak RSS is each process's `VmHWM` (EmDia's: one process doing all four steps of a format).
 
-**The ratio is large for CSV (≈ 17–21×) and small for XLSX (≈ 3.5–4.5×)**, because the floor
-itself is 7–9× slower on XLSX: `openpyxl` takes ≈ 2–2.5 s to read 10,000 × 21 cells, on both
-sides. In absolute terms EmDia imports ≈ 1,500–1,900 lines/s from CSV and ≈ 1,000 from XLSX:
-10,000 lines in 5–10 s, behind a progress bar, once per clinic. EmDia's XLSX runs are ≈ 3.5–5 s
-slower than its CSV runs, 1–2.5 s more than the reading alone; in one process the same table
-imports equally fast from either format, so that rest is not understood (not investigated
-further).
+**Targets: CSV ≤ 8× its floor, XLSX ≤ 2× (CPU).** The XLSX ratio is smaller because the floor
+itself is ≈ 10× slower on XLSX: `openpyxl` takes ≈ 1.5 s to read 10,000 × 21 cells, on both
+sides. EmDia reads the workbook as the floor does (`openpyxl` read-only, `values_only`), plus
+≈ 0.1–0.2 s to turn the cells into text and find the header; in one process the same table
+imports equally fast from either format, so an XLSX run is the CSV run plus the reading. (An
+earlier note found XLSX runs 1–2.5 s slower than that, unexplained: those runs were made under a
+load average of 4–18 on 2 cores, and the gap is gone in today's runs.) Of `openpyxl`'s reading,
+≈ 0.4 s is `load_workbook` parsing the whole sheet to find its size when the file has no
+`<dimension>` element (this benchmark's files and EmDia's own exports; Excel writes one), a
+size EmDia then ignores (`reset_dimensions`); skipping that would need `openpyxl`'s internals.
 
 Where the time goes (`python -m bench.bench_import --profile csv`, one real import of each
 10,000-line file under cProfile, which roughly doubles the times):
 
-- **pacientes** (13.0 s profiled): the 795 children without CPF are looked up one at a time
-  (`PatientRepository.dependent`, 3.5 s, 27 %) and each of those queries first autoflushes the
-  pending patients — 815 flushes instead of the importer's 20 batches of 500; validation
-  (`validate_patient`, 3.3 s, 25 %: `phonenumbers` 1.4 s, e-mail and CPF checks, `fold`);
-  the ORM's inserts (`Session.flush`, ≈ 3 s in all); reading and mapping cells ≈ 0.6 s.
-- **contratos** (15.9 s profiled): SQLAlchemy's unit of work flushing ≈ 26,800 new objects
-  (contracts, parcelas, payments, allocations, audit rows) — `Session.flush` 7.0 s, 44 %, of
-  which the SQL itself (`insertmany`) is < 1 s; building those ORM objects (declarative
-  constructors, attribute events) ≈ 2 s more; the paid history (`_history`: `allocate`,
-  `updated_debt`, `add_payment_rows` for 6,902 payments) 4.1 s including its objects; the
-  per-contract checks (`_check`, 1.1 s, of which 0.7 s is one "already imported?" query per
-  contract).
+- **pacientes** (3.3 s profiled, 9.0 s before these changes): validation is 60 %
+  (`validate_patient`: e-mail syntax by `email-validator` 19 %, phones by `phonenumbers` 10 %,
+  CPF check digits 8 %, text bounds); writing the rows 12 % (one `executemany` per generation);
+  reading and mapping the cells ≈ 10 %. No query and no flush per line any more.
+- **contratos** (3.5 s profiled, 5.1 s before): the paid history (`_history`: `validate_payment`,
+  `updated_debt`, `allocate` for 6,902 payments) ≈ 25 %; SQLAlchemy's processing of the
+  `executemany` parameters ≈ 15 %; sealing ≈ 2,000 audit lines into the hash chain at the
+  commit ≈ 11 %; the contracts' ORM flush ≈ 9 %; reading ≈ 8 %.
 
-So roughly half of EmDia's time is the ORM (one mapped object per row and its unit-of-work
-bookkeeping), and the rest is validation and business rules the floor skips on purpose and
-per-line queries (children, "already imported?"). What would cut it, not done here: find the
-children of the pacientes file with one query before the loop (as the CPFs already are,
-`by_cpfs`) — no per-line autoflush, ≈ a quarter of that import; write parcelas, payments and
-allocations with Core `insert()` `executemany` instead of ORM objects (most of the 44 % flush,
-but the desk and the importer would then build these rows two ways). No target is set for
-import earlier.
+What changed: the pacientes are no longer ORM objects — each line is planned
+(`PatientService.plan_insert`: the row values and refusals of the desk's `insert`) against the
+people already in the database or planned by earlier lines, then written one `executemany` per
+generation (responsáveis first); a contract file's "already imported?" looks among the patients'
+contracts read once per 500 people, not one query per contract; on SQLite,
+`BulkLoader.insert_returning_ids` gives the ids SQLite would give, under the write lock, and
+writes with one `executemany` (a RETURNING in parameter order made SQLAlchemy send 10,000
+parcelas one INSERT each); the cyclic garbage collector is paused during an import; the usual
+clean or empty cell skips the text checks' message building, `fold`'s decomposition and the
+cell cleaning; a plain DDD + number goes to `phonenumbers`' validity check without `parse` (the
+same `PhoneNumber`, built directly; a test compares both answers). A pagamentos file (not timed
+here) also writes its payments and allocations with `executemany` now.
 """
 
 

@@ -9,6 +9,7 @@ start). ``IDENTITY_CHECKS`` is what the services hand the domain's validators.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -20,6 +21,11 @@ def _docbr() -> tuple[Any, Any]:
     from validate_docbr import CNPJ, CPF
 
     return CPF(), CNPJ()
+
+
+# 10 or 11 ASCII digits that ``phonenumbers.parse(…, "BR")`` reads as they are: not starting
+# with a national prefix it strips (0, or 90 and a carrier) nor with the country code 55.
+_PLAIN_NATIONAL = re.compile(r"(?!0|90|55)[0-9]{10,11}")
 
 
 class LibraryIdentityChecks:
@@ -34,6 +40,11 @@ class LibraryIdentityChecks:
     def phone_is_valid(self, phone: str) -> bool:
         import phonenumbers
 
+        if _PLAIN_NATIONAL.fullmatch(phone):
+            # What ``parse`` would build, without its general machinery (a third of an import's
+            # validation): DDD and number, none of the prefixes ``parse`` would strip.
+            parsed = phonenumbers.PhoneNumber(country_code=55, national_number=int(phone))
+            return bool(phonenumbers.is_valid_number(parsed))
         try:
             parsed = phonenumbers.parse(phone, "BR")
         except phonenumbers.NumberParseException:

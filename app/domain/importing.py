@@ -205,10 +205,12 @@ def records(
     table: Table, specs: Sequence[FieldSpec], mapping: Mapping[str, int]
 ) -> Iterator[Record]:
     kinds = {s.key: s.kind for s in specs}
+    columns = [(key, index, kinds.get(key, "text")) for key, index in mapping.items()]
     for line, cells in table.rows:
+        width = len(cells)
         values = {
-            key: clean_cell(cells[index] if index < len(cells) else "", kinds.get(key, "text"))
-            for key, index in mapping.items()
+            key: clean_cell(cells[index], kind) if index < width else ""
+            for key, index, kind in columns
         }
         yield Record(line, values)
 
@@ -227,7 +229,9 @@ def clean_cell(raw: str, kind: str) -> str:
       put back (the check digits still decide whether it is a CPF).
     """
     value = raw.strip()
-    if _PROTECTED.match(value):
+    if not value:
+        return value
+    if value[0] == "'" and _PROTECTED.match(value):
         value = value[1:]
     if kind == "date" and (match := _TIME_SUFFIX.match(value)):
         value = match.group(1)

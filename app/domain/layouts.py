@@ -80,6 +80,8 @@ OPT_OUT_CHANNELS = (Channel.WHATSAPP, Channel.SMS, Channel.EMAIL, Channel.PHONE)
 
 def parse_opt_out(raw: str) -> set[str] | FieldError:
     chosen: set[str] = set()
+    if not raw or raw.isspace():  # the usual cell: nothing to split
+        return chosen
     for token in re.split(r"[,;/+]| e ", fold(raw)):
         word = " ".join(re.sub(r"[^a-z ]", " ", token).split())
         if not word:

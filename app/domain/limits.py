@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
+from functools import cache
 
 from app.errors import FieldError
 
@@ -65,6 +66,8 @@ def _forbidden(char: str) -> bool:
 
 def forbidden_character(text: str) -> str | None:
     """The first character no field may hold, as ``U+0007``; ``None`` when the text is clean."""
+    if text.isprintable():  # the usual case, at C speed: every forbidden one is unprintable
+        return None
     bad = next((char for char in text if _forbidden(char)), None)
     return None if bad is None else f"U+{ord(bad):04X}"
 
@@ -100,8 +103,11 @@ def text_errors(
     """One ``FieldError`` per field of ``values`` (``(key, text)`` pairs) that holds a forbidden
     character or is longer than ``lengths[key]``; ``labels`` name the fields for people."""
     errors = []
+    lengths = lengths or {}
     for key, value in values:
-        problem = text_problem(value, labels.get(key, key), (lengths or {}).get(key))
+        if value.isprintable() and len(value) <= lengths.get(key, len(value)):
+            continue  # clean and short enough (the usual case): no message to build
+        problem = text_problem(value, labels.get(key, key), lengths.get(key))
         if problem is not None:
             errors.append(FieldError(key, problem))
     return errors
@@ -112,13 +118,22 @@ def form_texts(form: object, prefix: str = "") -> list[tuple[str, str]]:
     (a patient's responsável: ``responsible_name``)."""
     assert is_dataclass(form) and not isinstance(form, type)
     found: list[tuple[str, str]] = []
-    for spec in fields(form):
-        value = getattr(form, spec.name)
+    for name in _field_names(type(form)):
+        value = getattr(form, name)
         if isinstance(value, str):
-            found.append((prefix + spec.name, value))
+            found.append((prefix + name, value))
+        elif value is None or isinstance(value, bool):
+            continue  # the usual other fields: no text inside
         elif is_dataclass(value) and not isinstance(value, type):
-            found.extend(form_texts(value, f"{spec.name}_"))
+            found.extend(form_texts(value, f"{name}_"))
     return found
+
+
+@cache
+def _field_names(form_type: type) -> tuple[str, ...]:
+    """A form class's fields (``dataclasses.fields`` costs more than reading them: an import
+    asks once per line)."""
+    return tuple(spec.name for spec in fields(form_type))
 
 
 def form_text_errors(

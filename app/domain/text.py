@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
+@lru_cache(maxsize=4096)  # an import folds each name several times (search key, duplicates)
 def fold(text: str) -> str:
     """``'  João  DA Silva '`` → ``'joao da silva'`` (what ``patient.name_search`` stores)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text:
+        return ""
+    if text.isascii():  # nothing to decompose
+        return " ".join(text.lower().split())
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.lower().split())
 

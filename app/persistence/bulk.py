@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, func, select, update
 
 from app.persistence import models
 from app.persistence.maintenance import after_bulk_load
-from app.persistence.repositories._sql import Repository
+from app.persistence.repositories._sql import Repository, begin_write
 
 
 class BulkLoader(Repository):
@@ -22,11 +22,24 @@ class BulkLoader(Repository):
         self, model: type[models.Base], rows: list[dict[str, Any]]
     ) -> list[int]:
         """Insert ``rows`` (no ids) and return the ids the database gave them, in the rows'
-        order: one ``executemany`` with RETURNING (the spreadsheet import's parcelas and
-        payments, in a clinic where other PCs may be adding rows at the same time)."""
+        order, with one ``executemany`` (the spreadsheet import's patients, parcelas and
+        payments, in a clinic where other PCs may be adding rows at the same time): with
+        RETURNING on PostgreSQL, under the write lock on SQLite."""
         if not rows:
             return []
         table = cast(Table, model.__table__)
+        if self.session.connection().dialect.name == "sqlite":
+            # SQLite does not promise the order of a multi-row INSERT's RETURNING, so SQLAlchemy
+            # would send the rows one statement each (10,000 round trips for a spreadsheet).
+            # Under the database's write lock, held until the commit, nobody else adds rows: the
+            # ids SQLite itself would give (the largest + 1, + 2, …) are given here, and the
+            # rows go in with one executemany.
+            begin_write(self.session)
+            first = int(self.session.scalar(select(func.max(table.c.id))) or 0) + 1
+            ids = list(range(first, first + len(rows)))
+            numbered = [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
+            self.session.execute(table.insert(), numbered)
+            return ids
         stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
         return list(self.session.execute(stmt, rows).scalars())
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from app.adapters.identity_checks import IDENTITY_CHECKS
 from app.domain import identity
@@ -23,6 +26,16 @@ from app.persistence import models
 from app.persistence.records import person_ref
 from app.services.base import Permission, Service, expect_version
 from app.services.ports import UnitOfWorkPort
+
+
+@dataclass
+class NewPerson:
+    """A person an import registers, written later with many others (``write_new``): the
+    columns of their row and, when their responsável is registered by the same import, that
+    person (whose id exists only once written)."""
+
+    values: dict[str, Any]
+    responsible: NewPerson | None = field(default=None, repr=False)
 
 
 class PatientService(Service):
@@ -90,6 +103,54 @@ class PatientService(Service):
         uow.patients.add(row, flush=not cpf_checked)
         return row
 
+    def plan_insert(
+        self, data: PatientData, registered: Mapping[str, int | NewPerson]
+    ) -> list[NewPerson]:
+        """What ``insert`` writes for ``data`` (an import's line: CPF already checked, contact
+        data never confirmed), as rows for ``write_new`` instead of ORM objects: the patient,
+        after their new responsável when the responsável's CPF is in ``registered`` — the
+        people with CPF in the database (their ids) or planned earlier by the same import —
+        neither. Refuses what ``insert`` refuses, with the same message."""
+        planned: list[NewPerson] = []
+        responsible: int | NewPerson | None = None
+        if data.responsible is not None:
+            responsible = registered.get(data.responsible.cpf)
+            if responsible is None:
+                if not data.responsible.name:
+                    raise _responsible_name_missing()
+                responsible = NewPerson(
+                    new_responsible_values(data.responsible, data, self.wall_clock.today())
+                )
+                planned.append(responsible)
+        values = {**patient_values(data), "data_confirmed_on": None, "responsible_id": None}
+        if isinstance(responsible, NewPerson):
+            planned.append(NewPerson(values, responsible))
+        else:
+            values["responsible_id"] = responsible
+            planned.append(NewPerson(values))
+        return planned
+
+    @staticmethod
+    def write_new(uow: UnitOfWorkPort, people: list[NewPerson]) -> int:
+        """Write the ``plan_insert`` rows with one ``executemany`` per generation: the people
+        whose responsável is already written first, then those whose responsável just got an
+        id, and so on (the chains of a spreadsheet are short). Returns how many."""
+        ids: dict[int, int] = {}  # id(NewPerson) -> the row's id
+        pending = people
+        while pending:
+            ready = [p for p in pending if p.responsible is None or id(p.responsible) in ids]
+            if not ready:  # pragma: no cover - plan_insert plans a responsável before its patient
+                raise RuntimeError("responsável planejado fora da importação")
+            rows = [
+                p.values if p.responsible is None
+                else {**p.values, "responsible_id": ids[id(p.responsible)]}
+                for p in ready
+            ]  # fmt: skip
+            written = uow.bulk.insert_returning_ids(models.Patient, rows)
+            ids.update((id(p), row_id) for p, row_id in zip(ready, written, strict=True))
+            pending = [p for p in pending if id(p) not in ids]
+        return len(ids)
+
     def update(self, patient_id: int, form: PatientForm, expected_version: int) -> Patient:
         self.require(Permission.PATIENTS)
         today = self.clock.today()
@@ -111,27 +172,8 @@ class PatientService(Service):
     # --- helpers --------------------------------------------------------------------------
     @staticmethod
     def _apply(row: models.Patient, data: PatientData) -> None:
-        row.name = data.name
-        row.name_search = fold(data.name)
-        row.cpf = data.cpf
-        row.birth_date = data.birth_date
-        row.phone = data.phone
-        row.phone_whatsapp = data.phone_whatsapp
-        row.phone_alt = data.phone_alt
-        row.phone_alt_whatsapp = data.phone_alt_whatsapp
-        row.email = data.email
-        row.street = data.street
-        row.number = data.number
-        row.complement = data.complement
-        row.district = data.district
-        row.city = data.city
-        row.state = data.state
-        row.zip_code = data.zip_code
-        row.opt_out_whatsapp = data.opt_out_whatsapp
-        row.opt_out_sms = data.opt_out_sms
-        row.opt_out_email = data.opt_out_email
-        row.opt_out_phone = data.opt_out_phone
-        row.notes = data.notes
+        for column, value in patient_values(data).items():
+            setattr(row, column, value)
 
     @staticmethod
     def _check_cpf_free(uow: UnitOfWorkPort, cpf: str | None, own_id: int | None) -> None:
@@ -177,30 +219,8 @@ class PatientService(Service):
                 cursor = cursor.responsible
             return existing.id
         if not data.name:
-            raise ValidationError.single(
-                "responsible_name",
-                "Nome do responsável: este CPF ainda não está cadastrado — informe o nome "
-                "completo para cadastrar o responsável.",
-            )
-        # The notificação and the negativação go to the person charged: their own address as
-        # typed, or else the patient's (the parent a minor lives with, usually).
-        at = data.address if data.address != Address() else address_of(home)
-        person = models.Patient(
-            name=data.name,
-            name_search=fold(data.name),
-            cpf=data.cpf,
-            phone=data.phone,
-            phone_whatsapp=data.phone_whatsapp,
-            email=data.email,
-            street=at.street,
-            number=at.number,
-            complement=at.complement,
-            district=at.district,
-            city=at.city,
-            state=at.state,
-            zip_code=at.zip_code,
-            data_confirmed_on=self.wall_clock.today(),
-        )
+            raise _responsible_name_missing()
+        person = models.Patient(**new_responsible_values(data, home, self.wall_clock.today()))
         uow.patients.add(person)
         return person.id
 
@@ -213,3 +233,75 @@ class PatientService(Service):
             raise ValidationError.single(
                 "cpf", "CPF: acabou de ser cadastrado em outro computador; busque-o na lista."
             ) from exc
+
+
+def patient_values(data: PatientData) -> dict[str, Any]:
+    """The columns a patient's validated data sets on their row (the desk's form and the
+    import alike)."""
+    return {
+        "name": data.name,
+        "name_search": fold(data.name),
+        "cpf": data.cpf,
+        "birth_date": data.birth_date,
+        "phone": data.phone,
+        "phone_whatsapp": data.phone_whatsapp,
+        "phone_alt": data.phone_alt,
+        "phone_alt_whatsapp": data.phone_alt_whatsapp,
+        "email": data.email,
+        "street": data.street,
+        "number": data.number,
+        "complement": data.complement,
+        "district": data.district,
+        "city": data.city,
+        "state": data.state,
+        "zip_code": data.zip_code,
+        "opt_out_whatsapp": data.opt_out_whatsapp,
+        "opt_out_sms": data.opt_out_sms,
+        "opt_out_email": data.opt_out_email,
+        "opt_out_phone": data.opt_out_phone,
+        "notes": data.notes,
+    }
+
+
+def new_responsible_values(
+    data: ResponsibleData, home: PatientData, confirmed_on: date
+) -> dict[str, Any]:
+    """The row of a responsável registered with a patient: every column ``patient_values``
+    sets, so a bulk write gives all its rows the same keys.
+
+    The notificação and the negativação go to the person charged: their own address as typed,
+    or else the patient's (``home``: the parent a minor lives with, usually)."""
+    at = data.address if data.address != Address() else address_of(home)
+    return {
+        "name": data.name,
+        "name_search": fold(data.name),
+        "cpf": data.cpf,
+        "birth_date": None,
+        "phone": data.phone,
+        "phone_whatsapp": data.phone_whatsapp,
+        "phone_alt": "",
+        "phone_alt_whatsapp": False,
+        "email": data.email,
+        "street": at.street,
+        "number": at.number,
+        "complement": at.complement,
+        "district": at.district,
+        "city": at.city,
+        "state": at.state,
+        "zip_code": at.zip_code,
+        "opt_out_whatsapp": False,
+        "opt_out_sms": False,
+        "opt_out_email": False,
+        "opt_out_phone": False,
+        "notes": "",
+        "data_confirmed_on": confirmed_on,
+        "responsible_id": None,
+    }
+
+
+def _responsible_name_missing() -> ValidationError:
+    return ValidationError.single(
+        "responsible_name",
+        "Nome do responsável: este CPF ainda não está cadastrado — informe o nome "
+        "completo para cadastrar o responsável.",
+    )

@@ -99,6 +99,9 @@ class ContractPort(Protocol):
     def same_plan(
         self, patient_id: int, total_cents: int, first_due: date, installments: int
     ) -> models.Contract | None: ...
+    def of_patients(
+        self, patient_ids: Iterable[int], chunk: int = 500
+    ) -> dict[int, list[models.Contract]]: ...
     def export_batches(
         self, chunk: int = 500
     ) -> Iterator[list[tuple[ContractHeader, ChargePolicy, list[InstallmentLedger]]]]: ...

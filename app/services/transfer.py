@@ -38,7 +38,7 @@ from app.domain.layouts import (
     template_rows,
 )
 from app.progress import IsCancelled, Progress, stop_if_cancelled
-from app.services.base import Context, Permission, Service
+from app.services.base import Context, Permission, Service, gc_paused
 from app.services.contracts import ContractService
 from app.services.importers import DUPLICATE, IMPORTERS, Skip
 from app.services.patients import PatientService
@@ -172,7 +172,8 @@ class TransferService(Service):
             raise ImportFileError("Colunas: " + " ".join(problems))
         columns = {key: table.column_name(index) for key, index in mapping.items()}
         lines = list(records(table, layout.fields, mapping))
-        with self.uow() as uow:
+        # An import builds tens of thousands of objects that live until its end.
+        with gc_paused(), self.uow() as uow:
             importer = IMPORTERS[kind](self, uow, lines, columns, progress, cancelled)
             importer.confirm_duplicates = confirm_duplicates
             outcome = importer.run()

@@ -20,6 +20,7 @@ from app.domain.patients import PatientForm
 from app.persistence import models
 from app.progress import Cancelled
 from app.services.transfer import ImportReport
+from tests.conftest import ComputerClock
 from tests.sheets import EXCEL_PATIENT_HEADER, cpf, excel_csv, excel_patients
 
 TODAY = date(2026, 3, 16)
@@ -137,6 +138,85 @@ def test_the_same_person_twice_in_a_file_is_an_error(services: Services, tmp_pat
         f"linha 3, coluna cpf: CPF {cpf(5)} repetido: a mesma pessoa já está na linha 2 deste "
         "arquivo."
     ]
+
+
+def test_generations_of_responsaveis_are_linked_whatever_writes_them_first(
+    services: Services, tmp_path: Path, computer_clock: ComputerClock
+) -> None:
+    services.patients.create(PatientForm(name="Rosa Maria Prado", cpf=cpf(30)))
+    grandmother, mother, uncle = cpf(31), cpf(32), cpf(33)
+    text = (
+        "nome;cpf;cpf do responsável;nome do responsável;cidade\n"
+        f"Bia Prado Luz;;{mother};;Campinas\n"  # her mother depends on her grandmother
+        f"Clara Prado Luz;{mother};{grandmother};;Campinas\n"
+        f"Dora Prado Luz;{grandmother};;;Campinas\n"
+        f"Enzo Prado Luz;;{uncle};Caio Prado Neto;Sumaré\n"  # a responsável not in the file
+        f"Fabi Prado Luz;;{uncle};;Sumaré\n"  # …registered by the line above
+        f"Gui Prado Luz;;{cpf(30)};;Valinhos\n"  # a responsável already in EmDia
+    )
+    path = write(tmp_path, "p.csv", text)
+    dry = do_import(services, "patients", path, dry=True)
+    assert dry.ok and dry.created == {"patients": 7} and count(services, models.Patient) == 1
+    report = do_import(services, "patients", path)
+    assert report.ok, report.errors
+    assert report.created == {"patients": 7}
+    assert report.notes[5] == "novo paciente e novo responsável (Caio Prado Neto)"
+    with services.patients.uow() as uow:
+        people = {p.id: p for p in uow.session.scalars(select(models.Patient))}
+        linked = {
+            p.name: (people[p.responsible_id].name if p.responsible_id else None, p.city)
+            for p in people.values()
+        }
+        confirmed = {p.name: p.data_confirmed_on for p in people.values()}
+    assert linked == {
+        "Rosa Maria Prado": (None, ""),
+        "Bia Prado Luz": ("Clara Prado Luz", "Campinas"),
+        "Clara Prado Luz": ("Dora Prado Luz", "Campinas"),
+        "Dora Prado Luz": (None, "Campinas"),
+        "Enzo Prado Luz": ("Caio Prado Neto", "Sumaré"),
+        "Caio Prado Neto": (None, "Sumaré"),  # at the patient's address: letters reach him
+        "Fabi Prado Luz": ("Caio Prado Neto", "Sumaré"),
+        "Gui Prado Luz": ("Rosa Maria Prado", "Valinhos"),
+    }
+    # Spreadsheet data was never confirmed with the person; the new responsável's was typed
+    # for them now, as at the desk.
+    assert confirmed["Caio Prado Neto"] == computer_clock.day
+    assert {confirmed[n] for n in linked if n not in ("Caio Prado Neto", "Rosa Maria Prado")} == {
+        None
+    }
+    again = do_import(services, "patients", path)
+    assert again.created == {} and len(again.skipped) == 6
+
+
+def test_a_new_responsavel_without_a_name_is_refused_and_nothing_is_written(
+    services: Services, tmp_path: Path
+) -> None:
+    text = (
+        "nome;cpf;cpf do responsável;nome do responsável\n"
+        f"Ana Lima Reis;{cpf(50)};;\n"
+        f"Hugo Prado Luz;;{cpf(51)};\n"
+    )
+    report = do_import(services, "patients", write(tmp_path, "p.csv", text))
+    assert [str(e) for e in report.errors] == [
+        "linha 3, coluna nome do responsável: este CPF ainda não está cadastrado — informe o "
+        "nome completo para cadastrar o responsável."
+    ]
+    assert not report.written and count(services, models.Patient) == 0
+
+
+def test_bulk_rows_get_the_ids_returned_in_their_order(services: Services) -> None:
+    services.patients.create(PatientForm(name="Rosa Maria Prado", cpf=cpf(30)))
+    rows = [
+        {"name": name, "name_search": name.lower(), "cpf": None}
+        for name in ("Um Dois", "Tres Quatro", "Cinco Seis")
+    ]
+    with services.patients.uow() as uow:
+        ids = uow.bulk.insert_returning_ids(models.Patient, rows)
+        more = uow.bulk.insert_returning_ids(models.Patient, rows[:1])
+        stored = dict(uow.session.execute(select(models.Patient.id, models.Patient.name)).all())
+        uow.commit()
+    assert [stored[i] for i in ids + more] == ["Um Dois", "Tres Quatro", "Cinco Seis", "Um Dois"]
+    assert len(set(ids + more)) == 4
 
 
 def test_a_formula_in_a_cell_is_stored_as_text_and_exported_neutralised(
@@ -270,6 +350,33 @@ def test_a_childs_contract_finds_the_child_by_name_under_the_responsavel(
     assert report.ok and report.created == {"contracts": 1, "installments": 1}
     [summary] = services.contracts.search("", 0, 5)
     assert summary.patient_name == "Bia Lima"
+
+
+def test_a_contract_in_emdia_is_found_by_its_number_for_patient_or_responsavel(
+    services: Services, tmp_path: Path
+) -> None:
+    mother = cpf(43)
+    patients = f"nome;cpf;cpf do responsável\nAna Lima;{mother};\nBia Lima;;{mother}\n"
+    assert do_import(services, "patients", write(tmp_path, "p.csv", patients)).ok
+    header = (
+        "contrato;cpf do paciente;nome do paciente;cpf do responsável;parcela;vencimento;valor\n"
+    )
+    first = header + f"K1;;Bia Lima;{mother};1;10/04/2026;100,00\n"
+    assert do_import(services, "contracts", write(tmp_path, "c.csv", first)).created == {
+        "contracts": 1,
+        "installments": 1,
+    }
+    [summary] = services.contracts.search("", 0, 5)
+    again = header + (
+        f"K1;{mother};Ana Lima;;1;10/04/2026;100,00\n"  # the responsável's, same number
+        f"{summary.id};;Bia Lima;{mother};1;10/04/2026;100,00\n"  # EmDia's own number
+        f"K2;{mother};Ana Lima;;1;10/04/2026;100,00\n"  # a new one
+    )
+    report = do_import(services, "contracts", write(tmp_path, "c.csv", again))
+    assert report.ok, report.errors
+    assert report.created == {"contracts": 1, "installments": 1}
+    assert [s.lines for s in report.skipped] == [(2,), (3,)]
+    assert all(f"(contrato nº {summary.id})" in s.reason for s in report.skipped)
 
 
 def test_lines_without_numbers_are_numbered_by_due_date(services: Services, tmp_path: Path) -> None:

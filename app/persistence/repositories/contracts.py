@@ -3,7 +3,7 @@ contract by the number a spreadsheet knows it by."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -156,6 +156,25 @@ class ContractRepository(Repository):
         found = list(self.session.scalars(select(c).where(c.external_ref == key, *who)))
         if not found and key.isdigit() and len(key) < 10:
             found = list(self.session.scalars(select(c).where(c.id == int(key), *who)))
+        return found
+
+    def of_patients(
+        self, patient_ids: Iterable[int], chunk: int = 500
+    ) -> dict[int, list[models.Contract]]:
+        """The contracts of each of ``patient_ids`` as patient or responsável, by id (one query
+        per ``chunk`` of people): what ``by_key`` and ``same_plan`` look among, for a whole
+        spreadsheet at once."""
+        c = models.Contract
+        wanted = sorted(set(patient_ids))
+        found: dict[int, list[models.Contract]] = {}
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            asked = set(part)
+            stmt = select(c).where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
+            for row in self.session.scalars(stmt.order_by(c.id)):
+                for person in {row.patient_id, row.responsible_id}:
+                    if person is not None and person in asked:
+                        found.setdefault(person, []).append(row)
         return found
 
     def open_for_patient(self, patient_id: int) -> list[models.Contract]:

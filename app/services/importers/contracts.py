@@ -110,6 +110,10 @@ class ContractImporter(Importer):
                 str,
             )
         )
+        # Their contracts, for "already imported?" (one query per 500 people, not per contract).
+        self.existing = self.uow.contracts.of_patients(
+            p.id for p in (*self.known.values(), *self.dependents.values())
+        )
         self.new_patients: dict[str, PatientData] = {}
         self.tables: dict[str, CorrectionTable] = {}
         checked = []
@@ -241,14 +245,27 @@ class ContractImporter(Importer):
         first: InstallmentLine | None,
         count: int,
     ) -> bool:
-        contracts = self.uow.contracts
+        # As ``ContractRepository.by_key`` and ``same_plan`` find them, among this patient's.
+        theirs = self.existing.get(patient.id, [])
+        existing: models.Contract | None = None
         if group.key:
-            found = contracts.by_key(group.key, patient.id)
+            key = group.key
+            found = [c for c in theirs if c.external_ref == key]
+            if not found and key.isdigit() and len(key) < 10:
+                found = [c for c in theirs if c.id == int(key)]
             existing = found[0] if found else None
         elif first is not None and first.due is not None:
-            existing = contracts.same_plan(patient.id, total, first.due, count)
-        else:
-            existing = None
+            existing = next(
+                (
+                    c
+                    for c in theirs
+                    if c.patient_id == patient.id
+                    and c.total_cents == total
+                    and c.first_due_date == first.due
+                    and c.installments_count == count
+                ),
+                None,
+            )
         if existing is None:
             return False
         shown = f"contrato {group.key}" if group.key else "contrato"

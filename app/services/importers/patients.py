@@ -1,5 +1,6 @@
 """Pacientes from a spreadsheet: responsáveis before their dependents (a child without CPF is
-found by name), each through the desk's validator and ``PatientService.insert``."""
+found by name), each through the desk's validator and ``PatientService.plan_insert`` (the rows
+``insert`` would write), then all written at once (``PatientService.write_new``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.domain.text import fold
 from app.errors import ValidationError
 from app.persistence import models
 from app.services.importers.base import Importer, Outcome, Skip
+from app.services.patients import NewPerson
 
 _PATIENT_KEYS = {s.key: s.key for s in PATIENT_FIELDS}
 
@@ -46,15 +48,20 @@ class PatientImporter(Importer):
             for _, data in valid
             if not data.cpf and data.responsible is not None
         )
-        for n, (record, data) in enumerate(_responsaveis_first(valid)):
+        # Who has a CPF, registered or planned by this import: a responsável is linked to them.
+        self.registered: dict[str, int | NewPerson] = {
+            cpf: row.id for cpf, row in self.known.items()
+        }
+        self.new: list[NewPerson] = []
+        for record, data in _responsaveis_first(valid):
             self.step()
             self._one(record, data, seen)
-            if n % 500 == 499:
-                self.uow.flush()  # rows go in by batches of INSERTs
+        # No query runs while the lines are checked, so nothing is flushed line by line: the
+        # rows go in here, one executemany per generation (responsáveis, then dependents).
+        self.service.patients.write_new(self.uow, self.new)
         return self.outcome
 
     def _one(self, record: Record, data: PatientData, seen: dict[str, int]) -> None:
-        uow = self.uow
         existing: models.Patient | None
         if data.cpf:
             key, shown = data.cpf, f"CPF {identity.format_cpf(data.cpf)}"
@@ -89,10 +96,14 @@ class PatientImporter(Importer):
             and responsible.cpf not in seen
         )
         try:
-            self.service.patients.insert(uow, data, confirmed_on=None, cpf_checked=True)
+            planned = self.service.patients.plan_insert(data, self.registered)
         except ValidationError as exc:
             self.errors.add_all(record, exc.errors, _PATIENT_KEYS)
             return
+        self.new.extend(planned)
+        for person in planned:
+            if person.values["cpf"]:
+                self.registered[person.values["cpf"]] = person
         self.outcome.count("patients")
         note = "novo paciente"
         if new_responsible and responsible is not None:

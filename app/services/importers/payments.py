@@ -33,10 +33,11 @@ from app.persistence.records import contract_key
 from app.services.importers.base import DUPLICATE, Importer, Outcome, Skip, advance
 from app.services.payments import (
     PaymentService,
-    add_payment_rows,
     allocate_payment,
     backdate_window,
     payment_audit,
+    payment_values,
+    settlement_values,
 )
 
 
@@ -92,6 +93,8 @@ class PaymentImporter(Importer):
         existing: dict[int, dict[tuple[date, int], list[str]]] = {}
         written: dict[int, list[dict[str, Any]]] = {}
         contracts: dict[int, models.Contract] = {}
+        # Each payment's row and its allocations' (by installment id), for ``_write``.
+        paid: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         for record, contract, data in ready:
             self.step()
             known = existing.setdefault(contract.id, self.uow.payments.effective_on(contract.id))
@@ -115,7 +118,18 @@ class PaymentImporter(Importer):
             except EmDiaError as exc:
                 self.errors.add(record, "contract", exc.message, keep_label=True)
                 continue
-            add_payment_rows(self.service.actor, self.uow, contract, data, allocation)
+            paid.append(
+                (
+                    {
+                        "contract_id": contract.id,
+                        **payment_values(self.service.actor, data, allocation),
+                    },
+                    [
+                        {"installment_id": terms.key, **settlement_values(settlement)}
+                        for terms, settlement in allocation.lines
+                    ],
+                )
+            )
             ledgers[contract.id] = advance(current, allocation.lines)
             written.setdefault(contract.id, []).append(payment_audit(data, allocation))
             contracts[contract.id] = contract
@@ -123,9 +137,23 @@ class PaymentImporter(Importer):
             self.outcome.notes[record.line] = (
                 f"contrato {contract_key(contract)}: parcela(s) {numbers}"
             )
+        self._write(paid)
         for contract_id, payments in written.items():
             self._settle(contracts[contract_id], ledgers[contract_id], payments)
         return self.outcome
+
+    def _write(self, paid: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+        """The payments with one ``executemany``, then their allocations with another (each
+        contract's ledgers were read before any of its payments, so nothing waits to be
+        flushed line by line)."""
+        ids = self.uow.bulk.insert_returning_ids(models.Payment, [row for row, _ in paid])
+        allocations = [
+            {"payment_id": payment_id, **allocation}
+            for (_, allocated), payment_id in zip(paid, ids, strict=True)
+            for allocation in allocated
+        ]
+        if allocations:
+            self.uow.bulk.insert(models.PaymentAllocation, allocations)
 
     def _without_twins(
         self, ready: list[tuple[Record, models.Contract, PaymentData]]
