@@ -167,22 +167,33 @@ def test_a_worker_that_dies_leaves_the_batch_to_finish_here(
     )
 
 
-class NoProcesses(ProcessPoolExecutor):
-    """A PC where no process may be started."""
+class FewProcesses(ProcessPoolExecutor):
+    """A PC where processes may not be started (``allowed = 0``) or run out after a few jobs."""
+
+    allowed = 0
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        raise PermissionError("processes are not allowed here")
+        if FewProcesses.allowed <= 0:
+            raise PermissionError("processes are not allowed here")
+        FewProcesses.allowed -= 1
+        return super().submit(fn, *args, **kwargs)
 
 
+@pytest.mark.parametrize("allowed", [0, 10], ids=["none", "a-few"])
 def test_a_pool_that_cannot_start_renders_inline_and_says_so_in_the_log(
-    demo_services: Services, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    demo_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    allowed: int,
 ) -> None:
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(FewProcesses, "allowed", allowed)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", FewProcesses)
     batch = pooled(demo_services.document_batch, True)
     with caplog.at_level(logging.WARNING, logger="app.services.documents.pool"):
         result = batch.notifications(DAYS)
     assert "document pool unavailable" in caplog.text and "not allowed" in caplog.text
-    assert len(result.documents) >= 5 and not result.cancelled
+    assert not result.cancelled and not result.skipped
+    assert len(result.documents) == len(batch.overdue_candidates(DAYS))  # none lost
     assert demo_services.archive.count() == len(result.documents)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, CancelledError, Future, ProcessPoolExecutor
 
 from app.documents.rendering import Failure, render_outcome
 from app.errors import EmDiaError
@@ -58,8 +58,10 @@ class Rendering:
         if self.future is not None:
             try:
                 outcome = self.future.result()
-            except BrokenExecutor as exc:
-                self._renderer.broke(exc)  # render it here, and every document after it
+            except (BrokenExecutor, CancelledError) as exc:
+                # The pool broke (or was stopped when it did): render it here, and every
+                # document after it.
+                self._renderer.broke(exc)
         if outcome is None:
             outcome = render_outcome(self.layout, self.args)
         if isinstance(outcome, bytes):
