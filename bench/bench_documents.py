@@ -1,7 +1,8 @@
 """Bench: 1,000 notificações extrajudiciais through the real batch (query, ``updated_debt``,
 layout, embedded fonts, SHA-256, archive file + database record) against a bare ReportLab canvas
 writing the same number of PDFs — the same pages, text and fonts, drawn by hand — in the same
-run. Target: EmDia ≤ 1.5 × the bare canvas.
+run. Target: EmDia ≤ 1.5 × the bare canvas. A batch this big renders in worker processes: its
+CPU time includes theirs.
 
     .venv/bin/python bench/bench_documents.py [--count 1000] [--patients 6000]
 
