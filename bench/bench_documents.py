@@ -1,7 +1,8 @@
 """Bench: 1,000 notificações extrajudiciais through the real batch (query, ``updated_debt``,
 layout, embedded fonts, SHA-256, archive file + database record) against a bare ReportLab canvas
 writing the same number of PDFs — the same pages, text and fonts, drawn by hand — in the same
-run. Target: EmDia ≤ 1.5 × the bare canvas.
+run. Target: EmDia ≤ 1.5 × the bare canvas. A batch this big renders in worker processes: its
+CPU time includes theirs.
 
     .venv/bin/python bench/bench_documents.py [--count 1000] [--patients 6000]
 
@@ -21,6 +22,12 @@ from pathlib import Path
 
 TARGET_RATIO = 1.5
 TODAY = date(2026, 11, 25)
+
+
+def cpu_time() -> float:
+    """CPU seconds of this process and of its ended children (the batch's render workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def pages_text(pdf: Path) -> list[list[str]]:
@@ -107,12 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         def progress(done: int, _total: int) -> None:
             made[0] = done
 
-        start = time.perf_counter(), time.process_time()
+        start = time.perf_counter(), cpu_time()
         result = services.document_batch.notifications(
             1, progress, cancelled=lambda: made[0] >= args.count
         )
         emdia = time.perf_counter() - start[0]
-        emdia_cpu = time.process_time() - start[1]
+        emdia_cpu = cpu_time() - start[1]  # the render workers' too (ended with the batch)
         generated = len(result.documents)
         texts = [pages_text(Path(d.file_path)) for d in result.documents]
         pages = sum(len(t) for t in texts)

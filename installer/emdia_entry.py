@@ -7,5 +7,7 @@ import sys
 from ui.first_paint import main
 
 if __name__ == "__main__":
-    multiprocessing.freeze_support()  # a frozen Windows program must say so before any worker
+    # First: a document batch's render worker (``spawn``) is this program started again, and
+    # here it becomes that worker — runs its jobs and exits — instead of opening EmDia.
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -7,6 +7,7 @@ Slow (the build takes minutes), so it runs only as its own CI step: ``make bundl
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -132,3 +133,25 @@ def test_frozen_emdia_checks_a_signed_pdf_offline(frozen: Path, tmp_path: Path) 
     report = json.loads(received.stdout)
     assert report["intact"] and report["covers_original"] and report["trusted"]
     assert report["signer_cpf"] == "52998224725"
+
+
+def test_frozen_batch_renders_in_worker_processes(frozen: Path, tmp_path: Path) -> None:
+    """A notifications batch big enough for the render pool: its workers are the frozen program
+    started again (``multiprocessing.freeze_support()`` in the entry point turns them into
+    workers), and every PDF they render is archived once with its SHA-256."""
+    home, db = tmp_path / "home", str(tmp_path / "clinica.db")
+    today = ("--db", db, "--today", "2026-03-16")
+    assert run(frozen, home, *today, "demo", "--patients", "200").returncode == 0
+    batch = run(
+        frozen, home, *today, "documents", "batch", "notificacao", "--min-days-late", "1",
+        "--out", str(tmp_path / "saida"), "--json", EMDIA_USER="recepcao", EMDIA_PASSWORD="demo",
+    )  # fmt: skip
+    assert batch.returncode == 0, batch.stderr
+    report = json.loads(batch.stdout)
+    assert report["generated"] == report["candidates"] >= 20 and not report["skipped"]
+    for document in report["documents"]:
+        pdf = Path(document["archived_path"]).read_bytes()
+        assert hashlib.sha256(pdf).hexdigest() == document["sha256"]
+    log = (home / "logs" / "emdia.log").read_text(encoding="utf-8")
+    assert f"{report['candidates']} documents: rendered by" in log
+    assert "pool unavailable" not in log and "Traceback" not in log

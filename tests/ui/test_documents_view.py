@@ -3,6 +3,7 @@ the print dialog are replaced (no window pops up in a test); printing goes to a 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -60,9 +61,18 @@ def make_view(
     return view, fake
 
 
+@pytest.mark.parametrize("in_workers", [False, True], ids=["inline", "pool"])
 def test_batch_of_notifications_runs_in_the_background_and_fills_the_archive(
-    qtbot: QtBot, demo_services: Services, tmp_path: Path
+    qtbot: QtBot,
+    demo_services: Services,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    in_workers: bool,
 ) -> None:
+    # A small batch renders here; forced into the render pool, it starts the worker processes
+    # from the window's background thread, and ends them before the batch is finished.
+    demo_services.document_batch.pool_min_documents = 1 if in_workers else 10**9
+    caplog.set_level(logging.INFO, logger="app.services.documents.batch")
     view, fake = make_view(qtbot, demo_services, tmp_path)
     assert view.model.total == 0
     view.min_days.setValue(30)
@@ -82,6 +92,7 @@ def test_batch_of_notifications_runs_in_the_background_and_fills_the_archive(
     assert f"{len(result.documents)} notificação(ões) gerada(s)" in view.batch_summary.text()
     assert view.model.total == len(result.documents)
     assert view.batch_button.isEnabled()
+    assert ("documents: rendered by" in caplog.text) == in_workers
 
     view.table.selectRow(0)
     qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)

@@ -4,12 +4,16 @@ extrajudicial for every active contract with an installment more than N days lat
 extratos of a period (Relatórios → Extratos em lote, ``emdia documents batch extrato --from
 --to``) — one per contract with a payment or an estorno in it, for the accountant.
 
-Cancel is checked between documents: what was generated stays archived, and the summary says
-the batch stopped.
+Each chunk's data is gathered in this process, in the chunk's transaction; a big batch renders
+the PDFs in a pool of worker processes (``pool``) while the next ones are gathered, and files
+them here in order, each once with its SHA-256 — the same documents and bytes as rendering them
+one by one. Cancel is checked between documents: what was generated stays archived, documents
+still being rendered are dropped, and the summary says the batch stopped.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,9 +30,12 @@ from app.persistence import models
 from app.persistence.records import clinic_info
 from app.progress import IsCancelled, Progress
 from app.services.base import Permission
-from app.services.documents.filing import FilingService, archived, render, sync_files
+from app.services.documents.filing import FilingService, archived, sync_files
 from app.services.documents.gathering import Gathered, gather, overdue_facts
+from app.services.documents.pool import POOL_MIN_DOCUMENTS, Renderer, Rendering
 from app.services.ports import UnitOfWorkPort
+
+log = logging.getLogger(__name__)
 
 BATCH_CHUNK = 50  # documents per commit in a batch
 
@@ -50,7 +57,27 @@ _Stored = tuple[models.Document, Path, str, int]
 _Prefetched = tuple[dict[int, list[InstallmentLedger]], ClinicInfo]
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """One contract's document, gathered and ready to render: the layout (a module of
+    ``app.documents``) and its arguments (plain data), and what filing it needs."""
+
+    kind: str
+    layout: str
+    args: tuple[object, ...]
+    got: Gathered
+    cents: int = 0
+
+
+# One candidate of a chunk after gathering: a refusal's message, nothing to print (``None``),
+# or its document being rendered.
+_Pending = tuple[int, "str | tuple[_Planned, Rendering] | None"]
+
+
 class DocumentBatchService(FilingService):
+    # Batches with at least this many candidates render in worker processes (tests change it).
+    pool_min_documents = POOL_MIN_DOCUMENTS
+
     def overdue_candidates(self, min_days_late: int) -> list[int]:
         """The contracts a batch would go through (the law confirms each one)."""
         self.require(Permission.DOCUMENTS)
@@ -73,7 +100,7 @@ class DocumentBatchService(FilingService):
         self.require(Permission.DOCUMENTS)
         candidates = self.overdue_candidates(min_days_late)
 
-        def one(uow: UnitOfWorkPort, contract_id: int, prefetched: _Prefetched) -> _Stored | None:
+        def one(uow: UnitOfWorkPort, contract_id: int, prefetched: _Prefetched) -> _Planned | None:
             return self._one(uow, contract_id, min_days_late, *prefetched)
 
         return self._run(candidates, one, progress, cancelled)
@@ -98,7 +125,7 @@ class DocumentBatchService(FilingService):
         with self.uow() as uow:
             candidates = uow.reports.contracts_with_movement(start, end)
 
-        def one(uow: UnitOfWorkPort, contract_id: int, prefetched: _Prefetched) -> _Stored:
+        def one(uow: UnitOfWorkPort, contract_id: int, prefetched: _Prefetched) -> _Planned:
             kind = DocumentKind.EXTRATO
             ledgers, clinic = prefetched
             got = gather(
@@ -110,60 +137,84 @@ class DocumentBatchService(FilingService):
                 prefetched=ledgers,
                 clinic=clinic,
             )
-            from app.documents import statement  # ReportLab: loaded by the first document
-
-            pdf = render(statement.render, got.letterhead, got.facts)
-            return self._stored(uow, kind, pdf, got, 0)
+            return _Planned(kind, "statement", (got.letterhead, got.facts), got)
 
         return self._run(candidates, one, progress, cancelled)
 
     def _run(
         self,
         candidates: list[int],
-        one: Callable[[UnitOfWorkPort, int, _Prefetched], _Stored | None],
+        plan: Callable[[UnitOfWorkPort, int, _Prefetched], _Planned | None],
         progress: Progress | None,
         cancelled: IsCancelled | None,
     ) -> BatchResult:
         """One document per candidate contract, committed in chunks (files synced to disk
         first, then their records), so a thousand documents do not pay a thousand disk
         flushes; a failure removes the files of the chunk it interrupted, so no record ever
-        points to a missing file. A refusal (``EmDiaError``) skips that contract and says why."""
+        points to a missing file. A refusal (``EmDiaError``) skips that contract and says why.
+
+        Each chunk is gathered first — every document handed to the renderer as soon as its
+        data is read, so the workers start while the rest is gathered — then filed in order."""
         done: list[ArchivedDocument] = []
         skipped: list[tuple[int, str]] = []
         total = 0
         stopped = False
         position = 0
-        while position < len(candidates) and not stopped:
-            chunk = candidates[position : position + BATCH_CHUNK]
-            with self.uow() as uow:
-                stored: list[_Stored] = []
-                held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the unit of work
-                prefetched = (uow.contracts.ledgers_of(chunk), clinic_info(uow.clinic.get()))
-                try:
-                    for contract_id in chunk:
-                        if cancelled is not None and cancelled():
-                            stopped = True
-                            break
-                        try:
-                            with uow.no_autoflush():
-                                made = one(uow, contract_id, prefetched)
-                        except EmDiaError as exc:
-                            skipped.append((contract_id, exc.message))
-                        else:
-                            if made is not None:
-                                stored.append(made)
-                        position += 1
-                        if progress is not None:
-                            progress(position, len(candidates))
-                    sync_files([path for _row, path, _name, _cents in stored])
-                    uow.commit()
-                except BaseException:
-                    for _row, path, _name, _cents in stored:
-                        path.unlink(missing_ok=True)
-                    raise
-                for row, _path, name, cents in stored:
-                    done.append(archived(row, name))
-                    total += cents
+
+        def stop() -> bool:
+            nonlocal stopped
+            stopped = stopped or (cancelled is not None and cancelled())
+            return stopped
+
+        with Renderer.for_batch(len(candidates), self.pool_min_documents) as renderer:
+            if renderer.pooled:
+                log.info("%d documents: rendered by %d workers", len(candidates), renderer.workers)
+            while position < len(candidates) and not stopped:
+                chunk = candidates[position : position + BATCH_CHUNK]
+                with self.uow() as uow:
+                    stored: list[_Stored] = []
+                    held = uow.contracts.load_many(chunk)  # noqa: F841 - keeps rows in the unit of work
+                    prefetched = (uow.contracts.ledgers_of(chunk), clinic_info(uow.clinic.get()))
+                    try:
+                        pending: list[_Pending] = []
+                        for contract_id in chunk:
+                            if stop():
+                                break
+                            try:
+                                with uow.no_autoflush():
+                                    planned = plan(uow, contract_id, prefetched)
+                            except EmDiaError as exc:
+                                pending.append((contract_id, exc.message))
+                                continue
+                            if planned is None:  # not due a document after all
+                                pending.append((contract_id, None))
+                            else:
+                                rendering = renderer.submit(planned.layout, *planned.args)
+                                pending.append((contract_id, (planned, rendering)))
+                        for contract_id, item in pending:
+                            if stop():
+                                break
+                            if isinstance(item, str):
+                                skipped.append((contract_id, item))
+                            elif item is not None:
+                                try:
+                                    made = self._filed(uow, *item)
+                                except EmDiaError as exc:
+                                    skipped.append((contract_id, exc.message))
+                                else:
+                                    stored.append(made)
+                            position += 1
+                            if progress is not None:
+                                progress(position, len(candidates))
+                        sync_files([path for _row, path, _name, _cents in stored])
+                        uow.commit()
+                    except BaseException:
+                        for _row, path, _name, _cents in stored:
+                            path.unlink(missing_ok=True)
+                        raise
+                    for row, _path, name, cents in stored:
+                        done.append(archived(row, name))
+                        total += cents
         return BatchResult(
             documents=tuple(done),
             skipped=tuple(skipped),
@@ -172,6 +223,13 @@ class DocumentBatchService(FilingService):
             total_cents=total,
         )
 
+    def _filed(self, uow: UnitOfWorkPort, planned: _Planned, rendering: Rendering) -> _Stored:
+        """A document's PDF, once rendered, stored in the chunk's transaction; nothing is
+        written when its rendering failed."""
+        pdf = rendering.pdf()
+        with uow.no_autoflush():
+            return self._stored(uow, planned.kind, pdf, planned.got, planned.cents)
+
     def _one(
         self,
         uow: UnitOfWorkPort,
@@ -179,7 +237,7 @@ class DocumentBatchService(FilingService):
         min_days_late: int,
         ledgers: dict[int, list[InstallmentLedger]],
         clinic: ClinicInfo,
-    ) -> _Stored | None:
+    ) -> _Planned | None:
         kind = DocumentKind.NOTIFICACAO
         day = self.clock.today()
         got = gather(uow, kind, contract_id, day, prefetched=ledgers, clinic=clinic)
@@ -188,10 +246,7 @@ class DocumentBatchService(FilingService):
         if not any(ln.days_late >= min_days_late for ln in collectable(got.facts.lines)):
             return None
         overdue = overdue_facts(kind, got, notification_deadline(got.letterhead.as_of))
-        from app.documents import notification  # ReportLab: loaded by the first document
-
-        pdf = render(notification.render, got.letterhead, overdue)
-        return self._stored(uow, kind, pdf, got, overdue.total_cents)
+        return _Planned(kind, "notification", (got.letterhead, overdue), got, overdue.total_cents)
 
     def _stored(
         self, uow: UnitOfWorkPort, kind: str, pdf: bytes, got: Gathered, cents: int
