@@ -232,6 +232,19 @@ def caixa_json(r: cash.CashReport) -> dict[str, Any]:
             for x in r.reversals
         ],
         "cash_counts": [count_json(c) for c in r.counts],
+        "reconciled_cents": r.reconciled_cents,
+        "reconciled": [
+            {
+                "payment_id": x.payment_id,
+                "reconciled_on": x.reconciled_on,
+                "bank_date": x.bank_day,
+                "amount_cents": x.amount_cents,
+                "contract_id": x.contract_id,
+                "patient_name": x.patient_name,
+                "linked_existing": x.linked_existing,
+            }
+            for x in r.reconciled
+        ],
     }
 
 

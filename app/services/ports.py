@@ -45,7 +45,7 @@ from app.domain.negativacao import OpenNegativacao
 from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
 from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
 from app.domain.reconciliation import DebtBook, Debtor, DeskPayment
-from app.domain.reports.cash import CashCount, CashLine
+from app.domain.reports.cash import CashCount, CashLine, ReconciledLine
 from app.domain.reports.default_history import InstallmentHistory, PrincipalFlow
 from app.domain.reports.effectiveness import ContactFact, NegativacaoFact, PaymentFact
 from app.domain.reports.portfolio import Suspension
@@ -293,6 +293,7 @@ class ReceivablesPort(Protocol):
 
 class ReportsPort(Protocol):
     def cash_lines(self, start: date, end: date) -> list[CashLine]: ...
+    def reconciled_lines(self, start: date, end: date) -> list[ReconciledLine]: ...
     def payment_days(self, start: date, end: date) -> list[PaymentDay]: ...
     def settled_days(self, start: date, end: date) -> list[SettledDay]: ...
     def principal_flows(self, days: Sequence[date]) -> list[PrincipalFlow]: ...

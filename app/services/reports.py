@@ -128,7 +128,8 @@ class ReportService(FilingService):
         with self.uow() as uow:
             lines = uow.reports.cash_lines(period.start, period.end)
             counts = uow.cash_counts.between(period.start, period.end)
-        return cash.build(period, lines, counts)
+            reconciled = uow.reports.reconciled_lines(period.start, period.end)
+        return cash.build(period, lines, counts, reconciled)
 
     def receipts_by_period(
         self, period: Period, granularity: Granularity

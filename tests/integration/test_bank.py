@@ -76,6 +76,34 @@ def test_the_cash_closing_tells_the_statements_payments_from_the_desks(
     assert closing.by_source == {"balcao": 15_000, "banco": 30_000}
 
 
+def test_the_days_cash_closing_lists_the_payments_reconciled_that_day(
+    services: Services, ids: dict[str, int]
+) -> None:
+    imported(services, "itau.ofx")
+    [done] = services.bank.register_certain()  # today (16/03), José's PIX the bank dated 10/03
+    today = services.reports.run(ReportForm("caixa", "2026-03-16", "2026-03-16"))
+    report = today.report
+    assert isinstance(report, CashReport)
+    assert report.payments == ()  # nothing dated today: the PIX is in the caixa of 10/03
+    [line] = report.reconciled
+    assert (line.payment_id, line.reconciled_on, line.bank_day, line.amount_cents) == (
+        done.payment_id,
+        date(2026, 3, 16),
+        date(2026, 3, 10),
+        30_000,
+    )
+    assert line.patient_name == "José Carlos Pereira" and line.contract_id == ids["jose"]
+    assert line.how == "registrado do extrato"
+    assert ("Pagamentos conciliados do extrato", "1 (R$ 300,00)") in today.view.summary
+    table = next(t for t in today.view.tables if t.title == "Pagamentos conciliados")
+    assert table.rows == (
+        (done.payment_id, date(2026, 3, 16), date(2026, 3, 10), "José Carlos Pereira",
+         ids["jose"], "registrado do extrato", 30_000),
+    )  # fmt: skip
+    other_day = services.reports.run(ReportForm("caixa", "2026-03-10", "2026-03-10")).report
+    assert isinstance(other_day, CashReport) and other_day.reconciled == ()
+
+
 def test_itau_a_txid_is_certain_and_registered_in_one_click(
     services: Services, ids: dict[str, int]
 ) -> None:

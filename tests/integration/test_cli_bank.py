@@ -115,3 +115,22 @@ def test_usage_errors_exit_2(db: str, capsys: pytest.CaptureFixture[str]) -> Non
         run(capsys, db, "match", "--fitid", "X")
     err = capsys.readouterr().err
     assert usage.value.code == 2 and "faltam argumentos obrigatórios: --contract" in err
+
+
+def test_the_caixa_json_lists_the_payments_reconciled_in_the_period(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, db, "import", str(FIXTURES / "itau.ofx"), "--register-certain")
+    code = cli.main(["--db", db, "--today", "2026-03-16", "report", "caixa", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    closing = json.loads(out)
+    assert closing["reconciled_cents"] == 30_000 and closing["payments"] == []
+    [line] = closing["reconciled"]
+    assert set(line) == {
+        "payment_id", "reconciled_on", "bank_date", "amount_cents", "contract_id",
+        "patient_name", "linked_existing",
+    }  # fmt: skip
+    assert (line["reconciled_on"], line["bank_date"], line["linked_existing"]) == (
+        "2026-03-16", "2026-03-10", False,
+    )  # fmt: skip

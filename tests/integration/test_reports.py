@@ -209,6 +209,7 @@ def test_an_export_has_a_sheet_per_table_and_a_csv_has_the_main_one(
         "Por forma de pagamento",
         "Por quem registrou",
         "Por origem do registro",
+        "Pagamentos conciliados",
         "Conferência do dinheiro",
     ]
     sheet = book["Pagamentos e estornos"]

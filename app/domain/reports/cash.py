@@ -98,6 +98,26 @@ class CashLine:
 
 
 @dataclass(frozen=True)
+class ReconciledLine:
+    """A payment registered from a line of the bank statement (or a desk payment the statement
+    was recognised as) by someone on ``reconciled_on`` — whatever day the bank dated it."""
+
+    payment_id: int
+    reconciled_on: date  # the day the receptionist registered or linked it
+    bank_day: date  # the payment's date: the day the money reached the bank
+    amount_cents: int
+    patient_name: str
+    contract_id: int
+    linked_existing: bool = False  # a desk payment the statement only confirmed
+
+    @property
+    def how(self) -> str:
+        return (
+            "pagamento do balcão reconhecido" if self.linked_existing else "registrado do extrato"
+        )
+
+
+@dataclass(frozen=True)
 class CashCount:
     """A count of the drawer: what the system expected and what the person counted."""
 
@@ -120,6 +140,12 @@ class CashReport:
     payments: tuple[CashLine, ...]  # received, oldest first
     reversals: tuple[CashLine, ...]  # estornos dated in the period
     counts: tuple[CashCount, ...] = ()  # the latest count of each day, oldest first
+    # Payments reconciled from the bank statement in the period (by the day it was done).
+    reconciled: tuple[ReconciledLine, ...] = ()
+
+    @property
+    def reconciled_cents(self) -> int:
+        return sum(line.amount_cents for line in self.reconciled)
 
     @property
     def total_cents(self) -> int:
@@ -170,7 +196,12 @@ def expected_cash(lines: Iterable[CashLine], on: date) -> int:
     return sum(line.amount_cents for line in lines if line.day == on and line.method == CASH)
 
 
-def build(period: Period, lines: Iterable[CashLine], counts: Iterable[CashCount]) -> CashReport:
+def build(
+    period: Period,
+    lines: Iterable[CashLine],
+    counts: Iterable[CashCount],
+    reconciled: Iterable[ReconciledLine] = (),
+) -> CashReport:
     ordered = sorted(lines, key=lambda line: (line.day, line.payment_id))
     latest: dict[date, CashCount] = {}
     for c in sorted(counts, key=lambda c: c.at):
@@ -181,6 +212,7 @@ def build(period: Period, lines: Iterable[CashLine], counts: Iterable[CashCount]
         payments=tuple(line for line in ordered if not line.is_reversal),
         reversals=tuple(line for line in ordered if line.is_reversal),
         counts=tuple(latest[d] for d in sorted(latest)),
+        reconciled=tuple(sorted(reconciled, key=lambda r: (r.reconciled_on, r.payment_id))),
     )
 
 
@@ -247,6 +279,10 @@ def view(report: CashReport) -> ReportView:
         ("Recebido", format_brl(report.total_cents)),
         ("Estornos do período", format_brl(report.reversals_cents)),
         ("Líquido", format_brl(report.net_cents)),
+        (
+            "Pagamentos conciliados do extrato",
+            f"{len(report.reconciled)} ({format_brl(report.reconciled_cents)})",
+        ),
     ]
     if report.period.start == report.period.end:
         expected = report.expected_cash(report.period.start)
@@ -310,6 +346,32 @@ def view(report: CashReport) -> ReportView:
         tuple((source_name(s), cents) for s, cents in report.by_source.items()),
         total=("Total", report.total_cents),
     )
+    reconciled = ReportTable(
+        "Pagamentos conciliados",
+        (
+            count("Lançamento"),
+            day("Conciliado em"),
+            day("Data no banco"),
+            text("Paciente"),
+            count("Contrato"),
+            text("Como"),
+            money("Valor"),
+        ),
+        tuple(
+            (
+                r.payment_id,
+                r.reconciled_on,
+                r.bank_day,
+                r.patient_name,
+                r.contract_id,
+                r.how,
+                r.amount_cents,
+            )
+            for r in report.reconciled
+        ),
+        total=("Total", None, None, None, None, None, report.reconciled_cents),
+        empty="Nenhum pagamento conciliado do extrato bancário no período.",
+    )
     counts = ReportTable(
         "Conferência do dinheiro",
         (
@@ -336,13 +398,16 @@ def view(report: CashReport) -> ReportView:
         title=REPORT_TITLES[ReportKind.CAIXA],
         subtitle=report.period.label,
         summary=tuple(summary),
-        tables=(main, methods, users, sources, counts),
+        tables=(main, methods, users, sources, reconciled, counts),
         chart=chart,
         notes=(
             "Recebido: pagamentos com data no período, como foram registrados (um pagamento "
             "estornado depois continua na lista, marcado). Estornos: os contra-lançamentos com "
             "data no período, de qualquer pagamento. Dinheiro esperado: dinheiro recebido no dia "
-            "menos os estornos em dinheiro do dia, sem o fundo de troco.",
+            "menos os estornos em dinheiro do dia, sem o fundo de troco. Pagamentos "
+            "conciliados: os registrados a partir do extrato bancário no período (ou pagamentos "
+            "do balcão que o extrato confirmou), pelo dia em que isso foi feito, com a data em "
+            "que o dinheiro chegou ao banco.",
         ),
         as_of=report.period.end,
     )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from app.domain.catalog import ContractStatus
 from app.domain.promises import PromiseRecord
-from app.domain.reports.cash import UNKNOWN_USER, CashLine, PaymentSource
+from app.domain.reports.cash import UNKNOWN_USER, CashLine, PaymentSource, ReconciledLine
 from app.domain.reports.default_history import InstallmentHistory, PaidLine, PrincipalFlow
 from app.domain.reports.effectiveness import ContactFact, NegativacaoFact, PaymentFact
 from app.domain.reports.portfolio import Suspension
@@ -37,6 +37,7 @@ from app.persistence.repositories._sql import (
     effective,
     end_of,
 )
+from app.persistence.repositories.bank import REGISTERED
 
 _FAR_PAST = date(1, 1, 1)
 
@@ -133,6 +134,38 @@ class ReportQueries(Repository):
                 # Registered from a line of the bank statement, or typed at the desk.
                 source=(PaymentSource.BANK if r[12] is not None else PaymentSource.DESK).value,
             )
+            for r in self._run(stmt)
+        ]
+
+    def reconciled_lines(self, start: date, end: date) -> list[ReconciledLine]:
+        """Payments registered from the bank statement (or desk payments it was recognised as)
+        by someone between ``start`` and ``end``, by the day of that decision."""
+        p, c, pt = models.Payment, models.Contract, models.Patient
+        t, link = models.BankTransaction, models.BankPaymentLink
+        stmt = (
+            select(
+                p.id,
+                t.decided_at,
+                p.paid_on,
+                p.amount_cents,
+                pt.name,
+                p.contract_id,
+                link.linked_existing,
+            )
+            .select_from(link)
+            .join(t, t.id == link.transaction_id)
+            .join(p, p.id == link.payment_id)
+            .join(c, c.id == p.contract_id)
+            .join(pt, pt.id == c.patient_id)
+            .where(
+                t.state == REGISTERED,
+                t.decided_at >= datetime.combine(start, time.min),
+                t.decided_at < end_of(end),
+            )
+            .order_by(t.decided_at, p.id)
+        )
+        return [
+            ReconciledLine(r[0], r[1].date(), r[2], r[3], r[4], r[5], bool(r[6]))
             for r in self._run(stmt)
         ]
 
