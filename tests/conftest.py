@@ -55,13 +55,10 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
         application.processEvents()  # the finished tasks' results, queued for this thread
         if pool.activeThreadCount() == 0:
             break
-    if application is not None:
-        # As in the window (ui/garbage.py): garbage is collected on this thread only — never by
-        # a worker thread that happens to allocate while a test's dead widgets wait in a cycle.
-        from ui import garbage
+    from ui import garbage
 
-        garbage.install(application)
-        garbage.collect_due()
+    if garbage.installed():  # by the UI tests' fixture, as the window does (ui/garbage.py)
+        garbage.collect_due()  # what the timer would have collected, before the next test
 
 
 @pytest.fixture(autouse=True)

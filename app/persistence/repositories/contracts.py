@@ -162,13 +162,11 @@ class ContractRepository(Repository):
         self, patient_ids: Iterable[int], chunk: int = 500
     ) -> dict[int, list[models.Contract]]:
         """The contracts of each of ``patient_ids`` as patient or responsável, by id (one query
-        per ``chunk`` of people): what ``by_key`` and ``same_plan`` look among, for a whole
-        spreadsheet at once."""
+        per ``chunk`` of people): what the contract import looks among, for a whole spreadsheet
+        at once, to tell a contract it already has."""
         c = models.Contract
-        wanted = sorted(set(patient_ids))
         found: dict[int, list[models.Contract]] = {}
-        for start in range(0, len(wanted), chunk):
-            part = wanted[start : start + chunk]
+        for part in chunks(patient_ids, chunk):
             asked = set(part)
             stmt = select(c).where(or_(c.patient_id.in_(part), c.responsible_id.in_(part)))
             for row in self.session.scalars(stmt.order_by(c.id)):
@@ -181,20 +179,6 @@ class ContractRepository(Repository):
         c = models.Contract
         stmt = select(c).where(c.patient_id == patient_id, c.status == "active").order_by(c.id)
         return list(self.session.scalars(stmt))
-
-    def same_plan(
-        self, patient_id: int, total_cents: int, first_due: date, installments: int
-    ) -> models.Contract | None:
-        """A contract of this patient with the same total, first due date and number of
-        parcelas: the same contract, imported before from a file without contract numbers."""
-        c = models.Contract
-        stmt = select(c).where(
-            c.patient_id == patient_id,
-            c.total_cents == total_cents,
-            c.first_due_date == first_due,
-            c.installments_count == installments,
-        )
-        return self.session.scalars(stmt.limit(1)).first()
 
     def export_batches(
         self, chunk: int = 500

@@ -69,8 +69,8 @@ class NegativacaoRepository(Repository):
                 n.removal_reason,
                 n.installments,
                 pt.name,
-                included.username,
-                removed.username,
+                included.username.label("included_by"),
+                removed.username.label("removed_by"),
             )
             .join(pt, pt.id == n.patient_id)
             .outerjoin(included, included.id == n.included_by_id)
@@ -100,8 +100,8 @@ class NegativacaoRepository(Repository):
                 notice_document_id=row.notice_document_id,
                 removed_on=row.removed_on,
                 removal_reason=row.removal_reason,
-                included_by=row[12] or "",
-                removed_by=row[13] or "",
+                included_by=row.included_by or "",
+                removed_by=row.removed_by or "",
                 installments=None if row.installments is None else tuple(row.installments),
             )
             for row in self.session.execute(stmt)

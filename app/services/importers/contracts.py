@@ -245,7 +245,9 @@ class ContractImporter(Importer):
         first: InstallmentLine | None,
         count: int,
     ) -> bool:
-        # As ``ContractRepository.by_key`` and ``same_plan`` find them, among this patient's.
+        # Among this patient's contracts: by the file's number as ``ContractRepository.by_key``
+        # finds it (the imported number, failing that EmDia's own); a file without numbers, by
+        # the same plan — same total, first due date and number of parcelas.
         theirs = self.existing.get(patient.id, [])
         existing: models.Contract | None = None
         if group.key:
