@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass, field, replace
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -19,6 +22,7 @@ from app.clock import Clock, SystemClock
 from app.config import SOURCE_SETTING, Config
 from app.errors import DatabaseError, EmDiaError
 from app.files import private_umask, tighten_tree
+from app.lazy import Built, imported
 from app.persistence.databases import Database, location_of
 from app.persistence.db import explain, make_engine, make_session_factory
 from app.persistence.migrate import PrepareReport, prepare_database
@@ -26,78 +30,123 @@ from app.persistence.sqlite_files import is_encrypted
 from app.persistence.uow import UnitOfWork
 from app.security.keys import DataKey
 from app.security.unlock import resolve_key
-from app.services.agreements import AgreementService
-from app.services.audit import AuditService
-from app.services.backup import BackupService
-from app.services.bank import BankService
 from app.services.base import Actor, Context
-from app.services.clinic import ClinicService
-from app.services.collection.contact_log import ContactLogService
-from app.services.collection.drafts import DraftService
-from app.services.collection.regua_settings import ReguaSettingsService
-from app.services.contracts import ContractService
-from app.services.dashboard import DashboardService
-from app.services.database import DatabaseService
-from app.services.demo import DemoService
-from app.services.desk import DeskService
-from app.services.documents.archive import DocumentArchiveService
-from app.services.documents.batch import DocumentBatchService
-from app.services.documents.single import DocumentService
-from app.services.dossie import DossieService
-from app.services.indexes import IndexService
-from app.services.lgpd import LgpdService
-from app.services.negativacao import NegativacaoService
-from app.services.overdue import OverdueService
-from app.services.patients import PatientService
-from app.services.payments import PaymentService
 from app.services.ports import UnitOfWorkPort
-from app.services.reports import ReportService
-from app.services.security import SecurityService
-from app.services.signatures import SignatureService
-from app.services.transfer import TransferService
-from app.services.trust import TrustService
-from app.services.users import UserService
+
+if TYPE_CHECKING:  # each service's module is imported when the service is first asked for
+    from app.services.agreements import AgreementService
+    from app.services.audit import AuditService
+    from app.services.backup import BackupService
+    from app.services.bank import BankService
+    from app.services.clinic import ClinicService
+    from app.services.collection.contact_log import ContactLogService
+    from app.services.collection.drafts import DraftService
+    from app.services.collection.regua_settings import ReguaSettingsService
+    from app.services.contracts import ContractService
+    from app.services.dashboard import DashboardService
+    from app.services.database import DatabaseService
+    from app.services.demo import DemoService
+    from app.services.desk import DeskService
+    from app.services.documents.archive import DocumentArchiveService
+    from app.services.documents.batch import DocumentBatchService
+    from app.services.documents.single import DocumentService
+    from app.services.dossie import DossieService
+    from app.services.indexes import IndexService
+    from app.services.lgpd import LgpdService
+    from app.services.negativacao import NegativacaoService
+    from app.services.overdue import OverdueService
+    from app.services.patients import PatientService
+    from app.services.payments import PaymentService
+    from app.services.reports import ReportService
+    from app.services.security import SecurityService
+    from app.services.signatures import SignatureService
+    from app.services.transfer import TransferService
+    from app.services.trust import TrustService
+    from app.services.users import UserService
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
+def _service(module: str, name: str, *needs: str) -> Callable[[Services], Any]:
+    """Build ``app.services.<module>.<name>(ctx, *the services named in needs)``."""
+
+    def build(services: Services) -> Any:
+        kind = imported(f"app.services.{module}", name)
+        return kind(services.ctx, *(getattr(services, need) for need in needs))
+
+    return build
+
+
+def _built(module: str, name: str, *needs: str) -> Any:
+    """A service of ``Services``, built (and its module imported) the first time it is asked
+    for, once, from whichever thread asks first."""
+    return Built(_service(module, name, *needs), lock=lambda services: services.building)
+
+
 class Services:
+    """Everything the window and the command line use, over one database and one ``Context``."""
+
     config: Config
     clock: Clock
     engine: Engine
-    clinic: ClinicService
-    patients: PatientService
-    contracts: ContractService
-    payments: PaymentService
-    bank: BankService
-    indexes: IndexService
-    demo: DemoService
-    documents: DocumentService
-    document_batch: DocumentBatchService
-    archive: DocumentArchiveService
-    overdue: OverdueService
-    dashboard: DashboardService
-    desk: DeskService
-    reports: ReportService
-    transfer: TransferService
-    users: UserService
-    audit: AuditService
-    backups: BackupService
-    lgpd: LgpdService
-    security: SecurityService
-    regua: ReguaSettingsService
-    drafts: DraftService
-    contacts: ContactLogService
-    database: DatabaseService
-    agreements: AgreementService
-    negativacao: NegativacaoService
-    dossie: DossieService
-    signatures: SignatureService
-    trust: TrustService
-    key: DataKey | None = None
-    migration: PrepareReport | None = None
-    actor: Actor = field(default_factory=Actor)
+    ctx: Context
+    key: DataKey | None
+    migration: PrepareReport | None
+    actor: Actor
+
+    clinic: ClinicService = _built("clinic", "ClinicService")
+    patients: PatientService = _built("patients", "PatientService")
+    contracts: ContractService = _built("contracts", "ContractService")
+    payments: PaymentService = _built("payments", "PaymentService")
+    bank: BankService = _built("bank", "BankService")
+    indexes: IndexService = _built("indexes", "IndexService")
+    demo: DemoService = _built("demo", "DemoService")
+    documents: DocumentService = _built("documents.single", "DocumentService")
+    document_batch: DocumentBatchService = _built("documents.batch", "DocumentBatchService")
+    archive: DocumentArchiveService = _built("documents.archive", "DocumentArchiveService")
+    overdue: OverdueService = _built("overdue", "OverdueService")
+    dashboard: DashboardService = _built("dashboard", "DashboardService", "overdue")
+    desk: DeskService = _built("desk", "DeskService", "drafts", "overdue")
+    reports: ReportService = _built("reports", "ReportService", "overdue")
+    transfer: TransferService = _built("transfer", "TransferService", "patients", "contracts")
+    users: UserService = _built("users", "UserService")
+    audit: AuditService = _built("audit", "AuditService")
+    backups: BackupService = _built("backup", "BackupService")
+    lgpd: LgpdService = _built("lgpd", "LgpdService")
+    security: SecurityService = _built("security", "SecurityService")
+    regua: ReguaSettingsService = _built("collection.regua_settings", "ReguaSettingsService")
+    drafts: DraftService = _built("collection.drafts", "DraftService", "regua")
+    contacts: ContactLogService = _built("collection.contact_log", "ContactLogService", "drafts")
+    database: DatabaseService = _built("database", "DatabaseService", "_database")
+    agreements: AgreementService = _built("agreements", "AgreementService", "contracts")
+    negativacao: NegativacaoService = _built("negativacao", "NegativacaoService")
+    dossie: DossieService = _built("dossie", "DossieService", "contacts")
+    signatures: SignatureService = _built("signatures", "SignatureService", "documents", "archive")
+    trust: TrustService = _built("trust", "TrustService")
+
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock,
+        engine: Engine,
+        ctx: Context,
+        *,
+        key: DataKey | None = None,
+        migration: PrepareReport | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.engine = engine
+        self.ctx = ctx
+        self.key = key
+        self.migration = migration
+        self.actor = Actor()
+        self.building = threading.RLock()  # re-entrant: a service built from another's needs
+
+    @property
+    def _database(self) -> Database:
+        """The database the ``database`` service moves, copies and checks."""
+        return Database(self.engine, self.config.db_url)
 
     def login(self, username: str, password: str) -> Actor:
         """Authenticate and act as that user from now on (refusals raise ``LoginRefused``)."""
@@ -196,50 +245,7 @@ def bootstrap(
         wall_clock=wall_clock,
         archive_key=None if key is not None else this_pcs_file_key(config),
     )
-    overdue = OverdueService(ctx)
-    patients = PatientService(ctx)
-    contracts = ContractService(ctx)
-    regua = ReguaSettingsService(ctx)
-    drafts = DraftService(ctx, regua)
-    contacts = ContactLogService(ctx, drafts)
-    documents = DocumentService(ctx)
-    archive = DocumentArchiveService(ctx)
-    services = Services(
-        config=config,
-        clock=clock,
-        engine=engine,
-        clinic=ClinicService(ctx),
-        patients=patients,
-        contracts=contracts,
-        payments=PaymentService(ctx),
-        bank=BankService(ctx),
-        indexes=IndexService(ctx),
-        demo=DemoService(ctx),
-        documents=documents,
-        document_batch=DocumentBatchService(ctx),
-        archive=archive,
-        overdue=overdue,
-        dashboard=DashboardService(ctx, overdue),
-        desk=DeskService(ctx, drafts, overdue),
-        reports=ReportService(ctx, overdue),
-        transfer=TransferService(ctx, patients, contracts),
-        users=UserService(ctx),
-        audit=AuditService(ctx),
-        backups=BackupService(ctx),
-        lgpd=LgpdService(ctx),
-        security=SecurityService(ctx),
-        regua=regua,
-        drafts=drafts,
-        contacts=contacts,
-        database=DatabaseService(ctx, Database(engine, config.db_url)),
-        agreements=AgreementService(ctx, contracts),
-        negativacao=NegativacaoService(ctx),
-        dossie=DossieService(ctx, contacts),
-        signatures=SignatureService(ctx, documents, archive),
-        trust=TrustService(ctx),
-        key=key,
-        migration=report,
-    )
+    services = Services(config, clock, engine, ctx, key=key, migration=report)
     try:
         has_users = services.users.has_users()
     except (DatabaseError, DBAPIError):

@@ -4,8 +4,8 @@ painted first — before the database layer, the services and the window's code 
 as soon as the first real window (unlock, login, first run, the main window or an error) is
 shown. Any other command goes straight to the command line, without Qt.
 
-Only the standard library is imported here at module level: the command line must keep working
-on a machine without a display.
+Only the standard library (and ``app.launch``, which reads the command line with it) is imported
+here at module level: the command line must keep working on a machine without a display.
 """
 
 from __future__ import annotations
@@ -16,18 +16,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-# Commands that never open the window even when written after ``gui``-like words.
-_NO_WINDOW = {"-h", "--help", "--version"}
+from app.launch import opens_window
+
 PAINTED = "painted"  # printed with the time of the first paint when EMDIA_EXIT_WHEN_READY is set
-
-
-def opens_window(argv: Sequence[str]) -> bool:
-    """``emdia`` alone or ``emdia [options] gui``: the command line's own rule (no command is
-    the window) and its ``gui`` command."""
-    if _NO_WINDOW & set(argv):
-        return False
-    words = [a for a in argv if not a.startswith("-")]
-    return not argv or "gui" in words
 
 
 def show_start_window() -> Any:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -23,23 +24,21 @@ from app.logging_setup import configure_logging
 from app.progress import Cancelled, IsCancelled, Progress
 from app.security import keystore, unlock
 from app.security.keys import DataKey
-from app.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport
-from app.services.users import check_user_form
 from ui import garbage, ops
-from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
-from ui.dialogs.recovery_key import RecoveryKeyDialog
-from ui.dialogs.setup import SetupAnswers, SetupDialog
-from ui.dialogs.unlock import UnlockDialog
 from ui.errors import ErrorReporter
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the first-run, set-up, unlock and demo code is imported when it is used
+    from app.services.demo import DemoReport
+    from ui.dialogs.setup import SetupAnswers
 
 log = logging.getLogger("emdia.ui")
 
 DEMO_PATIENTS = 300
 TrySecret = Callable[[str], DataKey | None]
-Submit = Callable[[SetupAnswers], None]
+Submit = Callable[["SetupAnswers"], None]
 DEMO_HINT = "Clínica de demonstração: usuários {users}, todos com a senha '{password}'."
 
 
@@ -142,6 +141,8 @@ class Launcher:
             if self.services.demo.is_empty():
                 self._fill_demo()
             else:
+                from app.services.demo import DEMO_PASSWORD, DEMO_USERS
+
                 self.services.login(DEMO_USERS[0][0], DEMO_PASSWORD)
                 self.show_window()
             return True
@@ -151,6 +152,8 @@ class Launcher:
         if self.services.migration and self.services.migration.backup:
             log.info("backup before migration at %s", self.services.migration.backup)
         if not self.services.users.has_users():
+            from ui.dialogs.first_run import FirstRunDialog
+
             if self.services.demo.is_empty() and self.ask_first_run() == FirstRunDialog.DEMO:
                 self.services.close()
                 self.config = load_config(None, demo=True)
@@ -185,6 +188,8 @@ class Launcher:
         return key
 
     def _ask_unlock(self, where: str, try_secret: TrySecret) -> tuple[DataKey, bool] | None:
+        from ui.dialogs.unlock import UnlockDialog
+
         dialog = UnlockDialog(try_secret, where=where, can_remember=keystore.available())
         if dialog.exec() and dialog.key is not None:
             return dialog.key, dialog.remember.isChecked()
@@ -192,6 +197,8 @@ class Launcher:
 
     # --- first run ------------------------------------------------------------------------
     def _ask_first_run(self) -> str | None:
+        from ui.dialogs.first_run import FirstRunDialog
+
         dialog = FirstRunDialog()
         dialog.exec()
         return dialog.choice
@@ -204,6 +211,8 @@ class Launcher:
     def _ask_setup(self, submit: Submit, encrypt: bool, passphrase_required: bool) -> bool:
         assert self.services is not None
         backups = self.services.backups
+        from ui.dialogs.setup import SetupDialog
+
         dialog = SetupDialog(
             submit,
             encrypt=encrypt,
@@ -216,6 +225,8 @@ class Launcher:
     def _do_setup(self, answers: SetupAnswers) -> None:
         """Create the first admin and encrypt the database; all input checked before writing."""
         assert self.services is not None
+        from app.services.users import check_user_form
+
         _username, _name, _role, errors = check_user_form(answers.admin)
         encrypt = self.config.sqlite_path is not None and self.services.key is None
         if encrypt:
@@ -250,6 +261,8 @@ class Launcher:
 
     def _show_recovery(self, code: str) -> None:
         assert self.services is not None
+        from ui.dialogs.recovery_key import RecoveryKeyDialog
+
         RecoveryKeyDialog(code, sheet=self.services.security.recovery_sheet).exec()
 
     # --- login ----------------------------------------------------------------------------
@@ -257,6 +270,8 @@ class Launcher:
         assert self.services is not None
         if not self.services.clinic.get().is_demo:
             return ""
+        from app.services.demo import DEMO_PASSWORD, DEMO_USERS
+
         users = ", ".join(u[0] for u in DEMO_USERS)
         return DEMO_HINT.format(users=users, password=DEMO_PASSWORD)
 
@@ -265,6 +280,8 @@ class Launcher:
 
     # --- the window -----------------------------------------------------------------------
     def _fill_demo(self) -> None:
+        from app.services.demo import DEMO_PASSWORD, DEMO_USERS
+
         services = self.services
         assert services is not None
 

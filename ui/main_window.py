@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -23,36 +23,35 @@ from PySide6.QtWidgets import (
 
 import app
 from app.bootstrap import Services
-from app.domain.aging import Bucket
-from app.domain.clinic import ClinicInfo
-from app.domain.desk import InboxItem, InboxKind
 from app.domain.documents import ArchivedDocument, generated_text
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
-from app.services.backup import BackupResult
 from app.services.base import Actor, Permission
 from app.services.database import location_of
 from ui import ops
-from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.login import LoginDialog
-from ui.dialogs.negativacao_dialog import NegativacaoDialog
 from ui.documents import DocumentDesk
 from ui.errors import ErrorReporter
 from ui.idle import IdleWatcher
-from ui.signing import SignatureDesk
-from ui.views.audit_view import AuditView
-from ui.views.collection_section import CollectionSection
-from ui.views.contracts_view import ContractsView
-from ui.views.dashboard_view import DashboardView
-from ui.views.documents_view import DocumentsView
 from ui.views.patients_section import PatientsSection
-from ui.views.patients_view import PatientsView
-from ui.views.reports.section import ReportsSection
-from ui.views.security_view import SecurityView
-from ui.views.settings_view import SettingsView
-from ui.views.today.view import TodayView
 from ui.widgets.elided import ElidedLabel
 from ui.widgets.screen import opening_size, room_for
+
+if TYPE_CHECKING:  # the other sections' modules are imported when the section is first built
+    from app.domain.aging import Bucket
+    from app.domain.clinic import ClinicInfo
+    from app.domain.desk import InboxItem
+    from app.services.backup import BackupResult
+    from ui.views.audit_view import AuditView
+    from ui.views.collection_section import CollectionSection
+    from ui.views.contracts_view import ContractsView
+    from ui.views.dashboard_view import DashboardView
+    from ui.views.documents_view import DocumentsView
+    from ui.views.patients_view import PatientsView
+    from ui.views.reports.section import ReportsSection
+    from ui.views.security_view import SecurityView
+    from ui.views.settings_view import SettingsView
+    from ui.views.today.view import TodayView
 
 log = logging.getLogger("emdia.ui")
 
@@ -121,21 +120,55 @@ class MainWindow(QMainWindow):
         database as it is built (Documentos counts its candidates, Contratos lists) costs the
         start nothing until someone opens it."""
         return {
-            "Início": lambda: DashboardView(services),
+            "Início": self._build_dashboard,
             "Pacientes": lambda: PatientsSection(services, self.desk),
-            "Contratos": lambda: ContractsView(services.contracts, services.clock.today),
-            "Cobrança": lambda: CollectionSection(services),
-            "Documentos": lambda: DocumentsView(
-                services.document_batch,
-                services.archive,
-                self.desk,
-                signing=SignatureDesk(services.signatures, self.desk, self),
-            ),
-            "Relatórios": lambda: ReportsSection(services, self.desk),
+            "Contratos": self._build_contracts,
+            "Cobrança": self._build_collection,
+            "Documentos": self._build_documents,
+            "Relatórios": self._build_reports,
             "Configurações": self._build_settings,
         }
 
+    # Each section's module is imported when the section is first built: the start imports
+    # only the window and its first screen (Pacientes).
+    def _build_dashboard(self) -> QWidget:
+        from ui.views.dashboard_view import DashboardView
+
+        return DashboardView(self.services)
+
+    def _build_contracts(self) -> QWidget:
+        from ui.views.contracts_view import ContractsView
+
+        services = self.services
+        return ContractsView(services.contracts, services.clock.today)
+
+    def _build_collection(self) -> QWidget:
+        from ui.views.collection_section import CollectionSection
+
+        return CollectionSection(self.services)
+
+    def _build_documents(self) -> QWidget:
+        from ui.signing import SignatureDesk
+        from ui.views.documents_view import DocumentsView
+
+        services = self.services
+        return DocumentsView(
+            services.document_batch,
+            services.archive,
+            self.desk,
+            signing=SignatureDesk(services.signatures, self.desk, self),
+        )
+
+    def _build_reports(self) -> QWidget:
+        from ui.views.reports.section import ReportsSection
+
+        return ReportsSection(self.services, self.desk)
+
     def _build_settings(self) -> QWidget:
+        from ui.views.audit_view import AuditView
+        from ui.views.security_view import SecurityView
+        from ui.views.settings_view import SettingsView
+
         services = self.services
         security, audit = SecurityView(services), AuditView(services.audit)
         settings = SettingsView(services, security=security, audit=audit)
@@ -170,15 +203,15 @@ class MainWindow(QMainWindow):
 
     @property
     def dashboard(self) -> DashboardView:
-        return cast(DashboardView, self.section("Início"))
+        return cast("DashboardView", self.section("Início"))
 
     @property
     def contracts_view(self) -> ContractsView:
-        return cast(ContractsView, self.section("Contratos"))
+        return cast("ContractsView", self.section("Contratos"))
 
     @property
     def collection(self) -> CollectionSection:
-        return cast(CollectionSection, self.section("Cobrança"))
+        return cast("CollectionSection", self.section("Cobrança"))
 
     @property
     def today_view(self) -> TodayView:
@@ -186,23 +219,23 @@ class MainWindow(QMainWindow):
 
     @property
     def documents_view(self) -> DocumentsView:
-        return cast(DocumentsView, self.section("Documentos"))
+        return cast("DocumentsView", self.section("Documentos"))
 
     @property
     def reports_view(self) -> ReportsSection:
-        return cast(ReportsSection, self.section("Relatórios"))
+        return cast("ReportsSection", self.section("Relatórios"))
 
     @property
     def settings_view(self) -> SettingsView:
-        return cast(SettingsView, self.section("Configurações"))
+        return cast("SettingsView", self.section("Configurações"))
 
     @property
     def security_view(self) -> SecurityView:
-        return cast(SecurityView, self.settings_view.security)
+        return cast("SecurityView", self.settings_view.security)
 
     @property
     def audit_view(self) -> AuditView:
-        return cast(AuditView, self.settings_view.audit)
+        return cast("AuditView", self.settings_view.audit)
 
     def _build_navigation(self) -> QWidget:
         """The list of sections on the left (Ctrl+1…7), the current one on the right."""
@@ -258,21 +291,26 @@ class MainWindow(QMainWindow):
 
     def _connect_section(self, name: str, view: QWidget) -> None:
         """What one section asks of another goes through the window."""
-        if isinstance(view, ContractsView):
+        if name == "Contratos":
+            view = cast("ContractsView", view)
             view.open_contract.connect(self.open_contract)
-        elif isinstance(view, CollectionSection):
+        elif name == "Cobrança":
+            view = cast("CollectionSection", view)
             view.today.open_patient.connect(self.open_contract)
             view.today.document_requested.connect(self.on_document_requested)
             view.today.logged.connect(lambda _patient: self.patients.page.refresh_contacts())
             view.open_patient.connect(self.open_patient)
             view.bank.changed.connect(self._reload_patient_page)
-        elif isinstance(view, DashboardView):
+        elif name == "Início":
+            view = cast("DashboardView", view)
             view.show_bucket.connect(self.show_overdue_bucket)
             view.open_today.connect(self.show_today)
             view.open_patient.connect(self.open_patient)
             view.inbox_opened.connect(self.open_inbox_item)
-        elif isinstance(view, ReportsSection):
-            view.apply_permissions(self.services.actor.can(Permission.REPORTS))
+        elif name == "Relatórios":
+            cast("ReportsSection", view).apply_permissions(
+                self.services.actor.can(Permission.REPORTS)
+            )
 
     # --- who is acting --------------------------------------------------------------------
     def apply_permissions(self) -> None:
@@ -284,11 +322,11 @@ class MainWindow(QMainWindow):
         if not actor.is_user:
             self.idle.stop()
         reports = self.sections.get("Relatórios")
-        if isinstance(reports, ReportsSection):
-            reports.apply_permissions(actor.can(Permission.REPORTS))
+        if reports is not None:
+            cast("ReportsSection", reports).apply_permissions(actor.can(Permission.REPORTS))
         settings = self.sections.get("Configurações")
-        if isinstance(settings, SettingsView):
-            self._apply_settings_permissions(settings)
+        if settings is not None:
+            self._apply_settings_permissions(cast("SettingsView", settings))
 
     def _apply_settings_permissions(self, settings: SettingsView) -> None:
         actor = self.services.actor
@@ -349,15 +387,16 @@ class MainWindow(QMainWindow):
             if current.currentWidget() is current.list:
                 current.list.run_search()
         else:
-            self._refresh(current)
+            self._refresh(self.SECTIONS[self.stack.currentIndex()], current)
 
     @staticmethod
-    def _refresh(current: QWidget) -> None:
+    def _refresh(name: str, current: QWidget) -> None:
         """Payments elsewhere may have changed balances: lists recompute when shown."""
-        if isinstance(current, ContractsView):
-            current.run_search()
-        elif isinstance(current, DashboardView | CollectionSection | DocumentsView):
-            current.refresh()  # Documentos: documents printed from patient pages
+        if name == "Contratos":
+            cast("ContractsView", current).run_search()
+        elif name in ("Início", "Cobrança", "Documentos"):
+            # Documentos: documents printed from patient pages
+            cast("DashboardView | CollectionSection | DocumentsView", current).refresh()
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
@@ -413,6 +452,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def show_about(self) -> None:
+        from ui.dialogs.about_dialog import AboutDialog
+
         AboutDialog(self.services.config, self).exec()
 
     def _where(self) -> str:
@@ -430,8 +471,8 @@ class MainWindow(QMainWindow):
         fresh = self.SECTIONS[row] not in self.sections
         view = self.section(self.SECTIONS[row])
         self.stack.setCurrentIndex(row)
-        if not fresh or isinstance(view, DashboardView | CollectionSection):
-            self._refresh(view)  # a view just built has read its data already
+        if not fresh or self.SECTIONS[row] in ("Início", "Cobrança"):
+            self._refresh(self.SECTIONS[row], view)  # a view just built has read its data already
 
     def on_document_requested(self, patient_id: int, contract_id: int, kind: str) -> None:
         """A régua letter step (notificação D+30, aviso de negativação D+40): generate and
@@ -480,7 +521,11 @@ class MainWindow(QMainWindow):
         """A line of the gestor's inbox, where it is decided: the negativação dialog (include
         or remove), the patient's Acordos tab with the proposal selected, the patient's page
         (whose header has the suspension)."""
+        from app.domain.desk import InboxKind
+
         if item.kind in (InboxKind.REMOVAL, InboxKind.NEGATIVACAO):
+            from ui.dialogs.negativacao_dialog import NegativacaoDialog
+
             dialog = NegativacaoDialog(self.services, item.patient_id, item.contract_id, self)
             if dialog.exec():
                 self.dashboard.refresh()

@@ -11,26 +11,12 @@ new group to ``GROUPS``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import (
-    agreements,
-    bank,
-    collection,
-    core,
-    database,
-    documents,
-    money,
-    negativacao,
-    report_kinds,
-    reports,
-    security,
-    transfer,
-    trust,
-)
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -41,28 +27,34 @@ from app.cli.common import (
     report_refusal,
 )
 from app.errors import EmDiaError
+from app.launch import WINDOW_COMMAND, opens_window
 from app.logging_setup import configure_logging
 
 log = logging.getLogger("emdia.cli")
 
+# (module in app.cli, its register function), in the order ``emdia --help`` lists them. The
+# modules are imported by ``build_parser``: opening the window registers only ``core`` (its
+# ``gui`` command), so a double-click does not import every command's services first.
 GROUPS = (
-    core.register,
-    money.register,
-    reports.register,
-    security.register,
-    transfer.register,
-    database.register,
-    documents.register,
-    collection.register,
-    agreements.register,
-    negativacao.register,
-    report_kinds.register_cash,
-    bank.register,
-    trust.register,
+    ("core", "register"),
+    ("money", "register"),
+    ("reports", "register"),
+    ("security", "register"),
+    ("transfer", "register"),
+    ("database", "register"),
+    ("documents", "register"),
+    ("collection", "register"),
+    ("agreements", "register"),
+    ("negativacao", "register"),
+    ("report_kinds", "register_cash"),
+    ("bank", "register"),
+    ("trust", "register"),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(window_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; with ``window_only``, just what opening the window parses (the
+    global options and the ``core`` group, ``gui`` among its commands)."""
     parser = Parser(
         prog="emdia",
         description="EmDia — recebíveis e cobrança para clínicas. Sem comando, abre a janela.",
@@ -79,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="quem executa (senha em EMDIA_PASSWORD ou digitada); padrão: EMDIA_USER",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
-    for register in GROUPS:
-        register(sub)
+    for module, function in GROUPS[:1] if window_only else GROUPS:
+        getattr(importlib.import_module(f"app.cli.{module}"), function)(sub)
     return parser
 
 
@@ -88,11 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(window_only=opens_window(argv))
     args = parser.parse_args(argv)
     if args.command is None:
-        args.command, args.demo = "gui", False
-        args.handler = core.cmd_gui
+        from app.cli.core import cmd_gui
+
+        args.command, args.demo = WINDOW_COMMAND, False
+        args.handler = cmd_gui
     config = config_for(args, demo=getattr(args, "demo", False))
     log_file = configure_logging(config.log_dir)
     try:

@@ -12,34 +12,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import STALE_RECORD, ConflictError, DuplicateError
+from app.lazy import Built, imported
 from app.persistence import models
-from app.persistence.bulk import BulkLoader
 from app.persistence.db import explain
-from app.persistence.queries.receivables import ReceivablesQueries
-from app.persistence.queries.reconciliation import ReconciliationQueries
-from app.persistence.queries.reports import ReportQueries
 from app.persistence.repositories._sql import begin_write
-from app.persistence.repositories.agreements import AgreementRepository
-from app.persistence.repositories.audit import AuditRepository
-from app.persistence.repositories.bank import BankRepository
-from app.persistence.repositories.cash_counts import CashCountRepository
-from app.persistence.repositories.clinic import ClinicRepository
-from app.persistence.repositories.collection import CollectionRepository
-from app.persistence.repositories.contracts import ContractRepository
-from app.persistence.repositories.documents import DocumentRepository
-from app.persistence.repositories.indexes import IndexRepository
-from app.persistence.repositories.negativacao import NegativacaoRepository
-from app.persistence.repositories.patients import PatientRepository
-from app.persistence.repositories.payments import PaymentRepository
-from app.persistence.repositories.personal_data import PersonalDataRepository
-from app.persistence.repositories.signatures import SignatureRepository
-from app.persistence.repositories.users import UserRepository
+
+if TYPE_CHECKING:  # each repository's module is imported the first time a unit of work uses it
+    from app.persistence.bulk import BulkLoader
+    from app.persistence.queries.receivables import ReceivablesQueries
+    from app.persistence.queries.reconciliation import ReconciliationQueries
+    from app.persistence.queries.reports import ReportQueries
+    from app.persistence.repositories.agreements import AgreementRepository
+    from app.persistence.repositories.audit import AuditRepository
+    from app.persistence.repositories.bank import BankRepository
+    from app.persistence.repositories.cash_counts import CashCountRepository
+    from app.persistence.repositories.clinic import ClinicRepository
+    from app.persistence.repositories.collection import CollectionRepository
+    from app.persistence.repositories.contracts import ContractRepository
+    from app.persistence.repositories.documents import DocumentRepository
+    from app.persistence.repositories.indexes import IndexRepository
+    from app.persistence.repositories.negativacao import NegativacaoRepository
+    from app.persistence.repositories.patients import PatientRepository
+    from app.persistence.repositories.payments import PaymentRepository
+    from app.persistence.repositories.personal_data import PersonalDataRepository
+    from app.persistence.repositories.signatures import SignatureRepository
+    from app.persistence.repositories.users import UserRepository
 
 _DUPLICATE = "Este registro acabou de ser gravado em outro computador; nada foi salvo aqui."
 
@@ -52,52 +56,49 @@ def _is_duplicate(exc: IntegrityError) -> bool:
     )
 
 
+def _on_session(module: str, name: str) -> Any:
+    """A repository of the unit of work: ``app.persistence.<module>.<name>(session)``, built
+    (and its module imported) the first time this unit of work uses it."""
+    return Built(lambda uow: imported(f"app.persistence.{module}", name)(uow.session))
+
+
 class UnitOfWork:
     session: Session
-    clinic: ClinicRepository
-    patients: PatientRepository
-    contracts: ContractRepository
-    payments: PaymentRepository
-    agreements: AgreementRepository
-    negativacoes: NegativacaoRepository
-    documents: DocumentRepository
-    signatures: SignatureRepository
-    collection: CollectionRepository
-    users: UserRepository
-    audit: AuditRepository
-    indexes: IndexRepository
-    personal_data: PersonalDataRepository
-    receivables: ReceivablesQueries
-    reports: ReportQueries
-    cash_counts: CashCountRepository
-    bank: BankRepository
-    reconciliation: ReconciliationQueries
-    bulk: BulkLoader
+    clinic: ClinicRepository = _on_session("repositories.clinic", "ClinicRepository")
+    patients: PatientRepository = _on_session("repositories.patients", "PatientRepository")
+    contracts: ContractRepository = _on_session("repositories.contracts", "ContractRepository")
+    payments: PaymentRepository = _on_session("repositories.payments", "PaymentRepository")
+    agreements: AgreementRepository = _on_session("repositories.agreements", "AgreementRepository")
+    negativacoes: NegativacaoRepository = _on_session(
+        "repositories.negativacao", "NegativacaoRepository"
+    )
+    documents: DocumentRepository = _on_session("repositories.documents", "DocumentRepository")
+    signatures: SignatureRepository = _on_session("repositories.signatures", "SignatureRepository")
+    collection: CollectionRepository = _on_session(
+        "repositories.collection", "CollectionRepository"
+    )
+    users: UserRepository = _on_session("repositories.users", "UserRepository")
+    audit: AuditRepository = _on_session("repositories.audit", "AuditRepository")
+    indexes: IndexRepository = _on_session("repositories.indexes", "IndexRepository")
+    personal_data: PersonalDataRepository = _on_session(
+        "repositories.personal_data", "PersonalDataRepository"
+    )
+    receivables: ReceivablesQueries = _on_session("queries.receivables", "ReceivablesQueries")
+    reports: ReportQueries = _on_session("queries.reports", "ReportQueries")
+    cash_counts: CashCountRepository = _on_session(
+        "repositories.cash_counts", "CashCountRepository"
+    )
+    bank: BankRepository = _on_session("repositories.bank", "BankRepository")
+    reconciliation: ReconciliationQueries = _on_session(
+        "queries.reconciliation", "ReconciliationQueries"
+    )
+    bulk: BulkLoader = _on_session("bulk", "BulkLoader")
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 
     def __enter__(self) -> UnitOfWork:
-        self.session = session = self._session_factory()
-        self.clinic = ClinicRepository(session)
-        self.patients = PatientRepository(session)
-        self.contracts = ContractRepository(session)
-        self.payments = PaymentRepository(session)
-        self.agreements = AgreementRepository(session)
-        self.negativacoes = NegativacaoRepository(session)
-        self.documents = DocumentRepository(session)
-        self.signatures = SignatureRepository(session)
-        self.collection = CollectionRepository(session)
-        self.users = UserRepository(session)
-        self.audit = AuditRepository(session)
-        self.indexes = IndexRepository(session)
-        self.personal_data = PersonalDataRepository(session)
-        self.receivables = ReceivablesQueries(session)
-        self.reports = ReportQueries(session)
-        self.cash_counts = CashCountRepository(session)
-        self.bank = BankRepository(session)
-        self.reconciliation = ReconciliationQueries(session)
-        self.bulk = BulkLoader(session)
+        self.session = self._session_factory()
         return self
 
     def __exit__(
@@ -124,7 +125,8 @@ class UnitOfWork:
         the chain's lock is the last one a transaction takes, so it never waits for a row
         while holding it."""
         try:
-            self.audit.seal()  # the audit lines of this transaction, chained, written last
+            if "audit" in self.__dict__:  # the audit lines of this transaction (if it wrote any),
+                self.audit.seal()  # chained, written last
             self.session.commit()
         except StaleDataError as exc:
             self.session.rollback()

@@ -7,10 +7,7 @@ then EmDia asks for the frase-senha instead. Tests install an in-memory backend.
 from __future__ import annotations
 
 import logging
-
-import keyring
-from keyring.backends import fail, null
-from keyring.errors import KeyringError
+from types import ModuleType
 
 from app.security.keys import KEY_BYTES, DataKey
 
@@ -23,8 +20,24 @@ def _entry(db_id: str) -> str:
     return f"banco-{db_id}"
 
 
+def _keyring() -> ModuleType:
+    """``keyring``, imported on first use: it pulls in urllib, ssl and e-mail parsing, which a
+    start on a database without a key never needs."""
+    import keyring
+
+    return keyring
+
+
+def _error() -> type[Exception]:
+    from keyring.errors import KeyringError
+
+    return KeyringError
+
+
 def available() -> bool:
-    backend = keyring.get_keyring()
+    from keyring.backends import fail, null
+
+    backend = _keyring().get_keyring()
     return not isinstance(backend, fail.Keyring | null.Keyring)
 
 
@@ -32,8 +45,8 @@ def load_key(db_id: str) -> DataKey | None:
     if not available():
         return None
     try:
-        text = keyring.get_password(SERVICE, _entry(db_id))
-    except KeyringError as exc:
+        text = _keyring().get_password(SERVICE, _entry(db_id))
+    except _error() as exc:
         log.warning("keyring read failed: %s", type(exc).__name__)
         return None
     if not text:
@@ -50,8 +63,8 @@ def store_key(db_id: str, key: DataKey) -> bool:
     if not available():
         return False
     try:
-        keyring.set_password(SERVICE, _entry(db_id), key.raw.hex())
-    except KeyringError as exc:
+        _keyring().set_password(SERVICE, _entry(db_id), key.raw.hex())
+    except _error() as exc:
         log.warning("keyring write failed: %s", type(exc).__name__)
         return False
     return True
@@ -66,8 +79,8 @@ def store_server_password(account: str, password: str) -> bool:
     if not available():
         return False
     try:
-        keyring.set_password(SERVICE, _server_entry(account), password)
-    except KeyringError as exc:
+        _keyring().set_password(SERVICE, _server_entry(account), password)
+    except _error() as exc:
         log.warning("keyring write failed: %s", type(exc).__name__)
         return False
     return True
@@ -77,7 +90,8 @@ def load_server_password(account: str) -> str | None:
     if not available():
         return None
     try:
-        return keyring.get_password(SERVICE, _server_entry(account))
-    except KeyringError as exc:
+        found: str | None = _keyring().get_password(SERVICE, _server_entry(account))
+        return found
+    except _error() as exc:
         log.warning("keyring read failed: %s", type(exc).__name__)
         return None

@@ -30,30 +30,31 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.domain import promises as promise_rules
-from app.domain.agreements import PlanInstallment
-from app.domain.audit import AuditEntry, AuditIntegrity, AuditQuery
-from app.domain.bank import BankAccountRef
-from app.domain.contacts import ContactRecord
-from app.domain.contracts import ContractSummary, PaymentView
-from app.domain.documents import ArchivedDocument
-from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
-from app.domain.layouts import ContractHeader, PaymentLine
-from app.domain.negativacao import OpenNegativacao
-from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
-from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
-from app.domain.reconciliation import DebtBook, Debtor, DeskPayment
-from app.domain.reports.cash import CashCount, CashLine, ReconciledLine
-from app.domain.reports.default_history import InstallmentHistory, PrincipalFlow
-from app.domain.reports.effectiveness import ContactFact, NegativacaoFact, PaymentFact
-from app.domain.reports.portfolio import Suspension
-from app.domain.reports.receipts import PaymentDay, SettledDay
-from app.domain.risk import AgreementRecord, ContactAttempt
-from app.domain.signatures import SignedDocument
-from app.persistence import models
-from app.persistence.records import NegativacaoRow, PaymentLink, ReguaInstallment
+if TYPE_CHECKING:  # annotations only: importing this module imports no domain module
+    from app.domain import promises as promise_rules
+    from app.domain.agreements import PlanInstallment
+    from app.domain.audit import AuditEntry, AuditIntegrity, AuditQuery
+    from app.domain.bank import BankAccountRef
+    from app.domain.contacts import ContactRecord
+    from app.domain.contracts import ContractSummary, PaymentView
+    from app.domain.documents import ArchivedDocument
+    from app.domain.law import ChargePolicy, CorrectionTable, InstallmentLedger, Settlement
+    from app.domain.layouts import ContractHeader, PaymentLine
+    from app.domain.negativacao import InstallmentState, OpenNegativacao
+    from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
+    from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
+    from app.domain.reconciliation import DebtBook, Debtor, DeskPayment
+    from app.domain.reports.cash import CashCount, CashLine, ReconciledLine
+    from app.domain.reports.default_history import InstallmentHistory, PrincipalFlow
+    from app.domain.reports.effectiveness import ContactFact, NegativacaoFact, PaymentFact
+    from app.domain.reports.portfolio import Suspension
+    from app.domain.reports.receipts import PaymentDay, SettledDay
+    from app.domain.risk import AgreementRecord, ContactAttempt
+    from app.domain.signatures import SignedDocument
+    from app.persistence import models
+    from app.persistence.records import NegativacaoRow, PaymentLink, ReguaInstallment
 
 # ``flush=False`` on ``add``: the row is written with the next flush (imports write hundreds per
 # flush); otherwise at once, so it has its id when ``add`` returns.
@@ -94,6 +95,9 @@ class ContractPort(Protocol):
     def policies_of(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]: ...
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]: ...
     def ledgers_of(self, contract_ids: Sequence[int]) -> dict[int, list[InstallmentLedger]]: ...
+    def installment_states(
+        self, contract_ids: Sequence[int]
+    ) -> dict[int, list[InstallmentState]]: ...
     def count_installments(self) -> int: ...
     def by_key(self, key: str, patient_id: int | None) -> list[models.Contract]: ...
     def of_patients(

@@ -160,7 +160,7 @@ def test_exports_from_settings_and_the_patients_list(
     qtbot.waitUntil(lambda: "exportada(s)" in panel.status.text(), timeout=20_000)
     assert target.exists()
 
-    view = PatientsView(demo_services.patients, demo_services.transfer)
+    view = PatientsView(demo_services.patients, lambda: demo_services.transfer)
     qtbot.addWidget(view)
     view.show()
     listing = tmp_path / "pacientes"  # no extension typed: the chosen filter decides

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.bootstrap import Services
 from ui.documents import DocumentDesk
-from ui.views.patient.page import PatientPage
 from ui.views.patients_view import PatientsView
+
+if TYPE_CHECKING:  # the page's module (and the dialogs it opens) loads with the first patient
+    from ui.views.patient.page import PatientPage
 
 
 class PatientsSection(QStackedWidget):
@@ -17,7 +21,7 @@ class PatientsSection(QStackedWidget):
         super().__init__(parent)
         self.setObjectName("PatientsSection")
         self.services = services
-        self.list = PatientsView(services.patients, services.transfer)
+        self.list = PatientsView(services.patients, lambda: services.transfer)
         self.desk = desk
         self._page: PatientPage | None = None
         self.addWidget(self.list)
@@ -27,6 +31,8 @@ class PatientsSection(QStackedWidget):
     def page(self) -> PatientPage:
         """Built when the first patient is opened (a faster start, bench/bench_app.py)."""
         if self._page is None:
+            from ui.views.patient.page import PatientPage
+
             self._page = PatientPage(self.services, self.desk)
             self.addWidget(self._page)
             self._page.back.connect(self.show_list)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.patients import PatientService
-from app.services.transfer import TransferService
-from ui.dialogs.patient_dialog import PatientDialog
 from ui.models.patients_model import PatientTableModel
-from ui.views.transfer_panel import export_to_file, open_import_wizard
 from ui.widgets.search import SearchBox
 from ui.widgets.tables import make_table
+
+if TYPE_CHECKING:  # the import/export code loads when it is first used, not with the list
+    from app.services.transfer import TransferService
 
 
 class PatientsView(QWidget):
@@ -23,7 +26,7 @@ class PatientsView(QWidget):
     def __init__(
         self,
         service: PatientService,
-        transfer: TransferService | None = None,
+        transfer: Callable[[], TransferService] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,6 +95,8 @@ class PatientsView(QWidget):
             self.open_patient.emit(self.model.patient_id(index.row()))
 
     def add_patient(self) -> None:
+        from ui.dialogs.patient_dialog import PatientDialog
+
         dialog = PatientDialog(self.service, None, self)
         if dialog.exec() and dialog.saved is not None:
             self.search.blockSignals(True)
@@ -101,12 +106,16 @@ class PatientsView(QWidget):
             self.open_patient.emit(dialog.saved.id)
 
     def import_patients(self) -> None:
+        from ui.views.transfer_panel import open_import_wizard
+
         assert self.transfer is not None
-        open_import_wizard(self.transfer, "patients", self, lambda _report: self.run_search())
+        open_import_wizard(self.transfer(), "patients", self, lambda _report: self.run_search())
 
     def export_patients(self) -> None:
+        from ui.views.transfer_panel import export_to_file
+
         assert self.transfer is not None
-        export_to_file(self.transfer, "patients", self, self.count_label.setText)
+        export_to_file(self.transfer(), "patients", self, self.count_label.setText)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
