@@ -224,11 +224,32 @@ class OpenNegativacao:
     # the installments due before the inclusion).
     installments: tuple[int, ...] | None = None
 
-    def covers(self, line: DebtLine) -> bool:
+    def covers(self, line: DebtLine | InstallmentState) -> bool:
         """Whether ``line`` is part of the debt this negativação registered."""
         if self.installments is not None:
             return line.number in self.installments
         return line.effective_due_date < self.included_on
+
+
+@dataclass(frozen=True)
+class InstallmentState:
+    """One installment as the database keeps it, without its payments: enough to see that a
+    registered debt is still unpaid without computing it."""
+
+    number: int
+    effective_due_date: date
+    # No settlement was ever recorded for it (``law.standing`` over every effective payment)
+    # and no acordo replaced it: ``debt_paid_on`` says None for a debt that includes it, on
+    # any day.
+    never_settled: bool
+
+
+def surely_unpaid(scope: OpenNegativacao, installments: Sequence[InstallmentState]) -> bool:
+    """Whether the debt ``scope`` registered is still unpaid whatever its payments say: one of
+    its installments was never settled nor renegotiated. Such a negativação can only be due for
+    removal by age (``expiry_countdown`` over ``installments`` it covers); the others need
+    their ledgers (``debt_paid_on``)."""
+    return any(i.never_settled and scope.covers(i) for i in installments)
 
 
 @dataclass(frozen=True)
@@ -566,7 +587,9 @@ def countdown(paid_on: date, today: date, calendar: BusinessCalendar) -> Countdo
 
 
 def expiry_countdown(
-    registered: Sequence[DebtLine], today: date, calendar: BusinessCalendar
+    registered: Sequence[DebtLine] | Sequence[InstallmentState],
+    today: date,
+    calendar: BusinessCalendar,
 ) -> Countdown | None:
     """A negativação whose oldest registered installment reached 5 years must be removed that
     day (CDC art. 43 §1; Súmula 323 STJ) — like a paid one, it heads Cobrança de hoje as

@@ -21,6 +21,7 @@ from app.domain.law import (
     interest_share_of,
 )
 from app.domain.layouts import ContractHeader
+from app.domain.negativacao import InstallmentState
 from app.persistence import models
 from app.persistence.records import contract_key
 from app.persistence.repositories._sql import (
@@ -141,6 +142,22 @@ class ContractRepository(Repository):
                 InstallmentLedger(terms, tuple(by_installment.get(iid, ())))
             )
         return result
+
+    def installment_states(self, contract_ids: Sequence[int]) -> dict[int, list[InstallmentState]]:
+        """Each installment of these contracts as kept (number, effective due date, whether it
+        was never settled nor renegotiated), without reading a payment."""
+        i = models.Installment
+        found: dict[int, list[InstallmentState]] = {}
+        for chunk in chunks(contract_ids):
+            stmt = select(
+                i.contract_id,
+                i.number,
+                i.effective_due_date,
+                i.settled_on.is_(None) & i.renegotiated_agreement_id.is_(None),
+            ).where(i.contract_id.in_(chunk))
+            for cid, number, due, never_settled in self.session.execute(stmt):
+                found.setdefault(cid, []).append(InstallmentState(number, due, bool(never_settled)))
+        return found
 
     def count_installments(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(models.Installment)) or 0)
