@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -127,6 +128,9 @@ class BackupResult:
     fallback_reason: str = ""  # the chosen folder was unavailable; written to the default one
 
 
+_ROTATION = threading.Lock()
+
+
 def list_backups(folder: Path, stem: str) -> list[BackupFile]:
     """Backups of the database named ``stem`` in ``folder``, newest first."""
     found = []
@@ -137,7 +141,11 @@ def list_backups(folder: Path, stem: str) -> list[BackupFile]:
         if not match or match["stem"] != stem:
             continue
         stamp = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
-        found.append(BackupFile(path, stamp, match["kind"], path.stat().st_size))
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # removed since the listing (another backup's rotation)
+            continue
+        found.append(BackupFile(path, stamp, match["kind"], size))
     return sorted(found, key=lambda b: b.created_at, reverse=True)
 
 
@@ -361,14 +369,19 @@ class BackupService(Service):
         return BackupResult(file, report, removed)
 
     def _rotate(self, folder: Path, stem: str) -> list[Path]:
-        automatic = [b for b in list_backups(folder, stem) if b.kind in AUTOMATIC]
-        keep = backups_to_keep(b.created_at for b in automatic)
-        removed = []
-        for backup in automatic:
-            if backup.created_at not in keep:
-                backup.path.unlink(missing_ok=True)
-                removed.append(backup.path)
-        return removed
+        """Drop the automatic backups the rotation no longer keeps. One rotation at a time in
+        this program (closing the window right after opening it runs the closing backup while
+        the start backup is still finishing); another PC's rotation in a shared folder may
+        still remove a file under us, which the listing and the removal tolerate."""
+        with _ROTATION:
+            automatic = [b for b in list_backups(folder, stem) if b.kind in AUTOMATIC]
+            keep = backups_to_keep(b.created_at for b in automatic)
+            removed = []
+            for backup in automatic:
+                if backup.created_at not in keep:
+                    backup.path.unlink(missing_ok=True)
+                    removed.append(backup.path)
+            return removed
 
     # --- verify ---------------------------------------------------------------------------
     def verify(self, path: Path | str, secret: str | None = None) -> BackupReport:
