@@ -41,6 +41,7 @@ bundle: $(STAMP)
 ## Build it, then run the frozen `emdia` (self-check, demo, debt, window) without Python around.
 bundle-smoke: bundle
 	EMDIA_BUNDLE_DIR=dist/emdia QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:xdist -m bundle tests/smoke/test_bundle.py
+	cat dist/emdia/start-times.txt
 
 ## Every benchmark (bench/bench_*.py) at full size (20,000 patients / ~400,000 installments,
 ## cached in bench/.cache/); ARGS=--write-results records bench/RESULTS.md.

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,50 @@ def test_frozen_window_opens_with_its_qt_plugins(frozen: Path, tmp_path: Path) -
     assert window.returncode == 0, window.stderr
     painted, ready = window.stdout.splitlines()  # the start window first, then the window
     assert painted.startswith("painted ") and ready.startswith("ready ")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# Where ``make bundle-smoke`` reads the start times this module measured (printed after pytest).
+START_REPORT = "start-times.txt"
+STARTS = 3
+
+
+def _started(command: list[str], home: Path, db: str) -> tuple[float, float]:
+    """One start of the window until ``ready``: (seconds to the start window's first paint,
+    seconds to the interactive main window)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EMDIA_"))}
+    env = {**clean, "EMDIA_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    env |= {"EMDIA_EXIT_WHEN_READY": "1", "EMDIA_USER": "admin", "EMDIA_PASSWORD": "demo"}
+    began = time.time()
+    done = subprocess.run(
+        [*command, "--db", db, "gui"],
+        capture_output=True, text=True, cwd=home.parent, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    marks = dict(line.split() for line in done.stdout.splitlines())
+    return float(marks["painted"]) - began, float(marks["ready"]) - began
+
+
+def test_frozen_start_is_reported_next_to_the_source_start(frozen: Path, tmp_path: Path) -> None:
+    """The clinic runs the frozen build: its start (median of a few, after a warm-up) is
+    measured next to the same program started from source, on the same demo clinic, and
+    written for ``make bundle-smoke`` to print. A report, not a timed assertion: the
+    benchmarks (bench/bench_app.py) hold the targets."""
+    home, db = tmp_path / "home", str(tmp_path / "clinica.db")
+    assert run(frozen, home, "--db", db, "demo", "--patients", "200").returncode == 0
+    source = [sys.executable, str(ROOT / "installer" / "emdia_entry.py")]
+    lines = []
+    for label, command in (("frozen (dist/emdia)", [str(frozen)]), ("source (python)", source)):
+        _started(command, home, db)  # warm the OS file cache
+        starts = [_started(command, home, db) for _ in range(STARTS)]
+        painted = statistics.median(p for p, _ in starts)
+        ready = statistics.median(r for _, r in starts)
+        lines.append(f"{label:20} start window {painted:5.2f} s   main window {ready:5.2f} s")
+    text = (
+        f"Start of the window, median of {STARTS} after a warm-up (200-patient demo, "
+        "offscreen):\n" + "\n".join(lines) + "\n"
+    )
+    (frozen.parent / START_REPORT).write_text(text, encoding="utf-8")
 
 
 def test_frozen_refusal_is_polite(frozen: Path, tmp_path: Path) -> None:
