@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain.business_calendar import BusinessCalendar
 from app.domain.dates import format_date
@@ -231,10 +232,9 @@ class OpenNegativacao:
         return line.effective_due_date < self.included_on
 
 
-@dataclass(frozen=True)
-class InstallmentState:
+class InstallmentState(NamedTuple):
     """One installment as the database keeps it, without its payments: enough to see that a
-    registered debt is still unpaid without computing it."""
+    registered debt is still unpaid without computing it (a tuple: thousands are read at once)."""
 
     number: int
     effective_due_date: date

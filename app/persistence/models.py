@@ -262,10 +262,15 @@ class Payment(Timestamps, Base):
     """Money received (or, with ``reverses_payment_id``, its counter-entry). Never deleted."""
 
     __tablename__ = "payment"
+    __table_args__ = (
+        # Payments of a period that still count (neither an estorno nor reversed): the caixa,
+        # the receipts and Início's money recovered this month read them from the index alone.
+        Index("ix_payment_paid_on_effective", "paid_on", "reverses_payment_id", "reversed_by_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
-    paid_on: Mapped[date] = mapped_column(Date, index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(Cents)
     method: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(120), default="")
@@ -285,9 +290,23 @@ class PaymentAllocation(Timestamps, Base):
     """How a payment was spread over installments: principal and each charge, in centavos."""
 
     __tablename__ = "payment_allocation"
+    __table_args__ = (
+        # A payment's allocations with what each brought in, from the index alone (a month of
+        # payments for Início and the reports: thousands of look-ups by payment).
+        Index(
+            "ix_payment_allocation_payment_money",
+            "payment_id",
+            "installment_id",
+            "principal_cents",
+            "fine_cents",
+            "interest_cents",
+            "correction_cents",
+            "discount_cents",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"))
     installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"), index=True)
     principal_cents: Mapped[int] = mapped_column(Cents, default=0)
     fine_cents: Mapped[int] = mapped_column(Cents, default=0)

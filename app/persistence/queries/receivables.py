@@ -40,10 +40,6 @@ class ReceivablesQueries(Repository):
     "Open on ``as_of``" = not renegotiated, in a contract that is not cancelled, and either not
     settled or settled only after ``as_of`` (a re-print for a past ``--today``)."""
 
-    def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
-        """Plain-column queries through Core: no ORM loading machinery per row."""
-        return self.session.connection().execute(stmt)
-
     def change_mark(self) -> ChangeMark:
         """Where the data stands now, to tell later what changed (``changes_since``)."""
         return changes.change_mark(self.session)
@@ -413,7 +409,7 @@ class ReceivablesQueries(Repository):
             )
             .group_by(i.effective_due_date)
         )
-        found = {day: int(cents) for day, cents in self._run(stmt)}
+        found = {day: int(cents) for day, cents in self._run(stmt).all()}
         # Principal paid after a past ``as_of`` was still owed on that day. The payments are
         # found first by date (usually none), so the allocations table is never scanned.
         late_payments = select(p.id).where(p.paid_on > as_of, *effective(p))

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, Select, select
 from sqlalchemy.orm import Session
 
 from app.domain.text import fold
@@ -26,6 +26,11 @@ class Repository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
+        """Plain-column queries through Core: no ORM loading machinery per row (thousands of
+        rows: the worklist, Início, the negativações' ledgers)."""
+        return self.session.connection().execute(stmt)
 
     def _add(self, row: _Row, *, flush: bool = True) -> _Row:
         """``flush=False``: written with the next flush, in a batch; otherwise at once, so the

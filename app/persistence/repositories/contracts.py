@@ -116,7 +116,7 @@ class ContractRepository(Repository):
             .order_by(p.paid_on, p.id)
         )
         by_installment: dict[int, list[Settlement]] = {}
-        for row in self.session.execute(stmt):
+        for row in self._run(stmt).all():
             by_installment.setdefault(row[0], []).append(Settlement(*row[1:]))
         # Plain columns, not mapped objects: at a few thousand installments (the dashboard's
         # negativações) building ORM objects cost more than the query.
@@ -134,9 +134,9 @@ class ContractRepository(Repository):
             .order_by(i.contract_id, i.number)
         )
         result: dict[int, list[InstallmentLedger]] = {}
-        for iid, cid, number, due, effective_due, amount, renegotiated in self.session.execute(
+        for iid, cid, number, due, effective_due, amount, renegotiated in self._run(
             installments
-        ):
+        ).all():
             terms = InstallmentTerms(number, due, effective_due, amount, bool(renegotiated), iid)
             result.setdefault(cid, []).append(
                 InstallmentLedger(terms, tuple(by_installment.get(iid, ())))
@@ -155,7 +155,7 @@ class ContractRepository(Repository):
                 i.effective_due_date,
                 i.settled_on.is_(None) & i.renegotiated_agreement_id.is_(None),
             ).where(i.contract_id.in_(chunk))
-            for cid, number, due, never_settled in self.session.execute(stmt):
+            for cid, number, due, never_settled in self._run(stmt).all():
                 found.setdefault(cid, []).append(InstallmentState(number, due, bool(never_settled)))
         return found
 

@@ -104,7 +104,7 @@ class NegativacaoRepository(Repository):
                 removed_by=row.removed_by or "",
                 installments=None if row.installments is None else tuple(row.installments),
             )
-            for row in self.session.execute(stmt)
+            for row in self._run(stmt).all()
         ]
 
     def open_for_contract(self, contract_id: int) -> models.Negativacao | None:
