@@ -309,7 +309,7 @@ class Launcher:
     def show_window(self) -> MainWindow:
         assert self.services is not None
         self.window = MainWindow(
-            self.services, reporter=self.reporter, auto_backup=self.auto_backup
+            self.services, reporter=self.reporter, auto_backup=self.auto_backup, prepare=True
         )
         self.window.reopen_requested.connect(self.reopen)
         if os.environ.get(READY_ENV):

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the other sections' modules are imported when the section i
 log = logging.getLogger("emdia.ui")
 
 DAILY_CHECK_MS = 30 * 60_000
+PREPARE_DELAY_MS = 300  # after the first paint and the start backup's start
 NAV_WIDTH = 170
 # The size the window opens at on a large screen; a smaller one (the clinic's 1366×768
 # notebook with its taskbar) gets its whole available area instead.
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         *,
         reporter: ErrorReporter | None = None,
         auto_backup: bool = False,
+        prepare: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -111,6 +113,15 @@ class MainWindow(QMainWindow):
         self.daily.timeout.connect(self._daily_backup)
         if auto_backup:
             self.daily.start()
+        # Once the window is on screen, today's overdue money is computed in the background:
+        # Início and Cobrança then open with it (the first computation of the day is the
+        # slowest thing the clinic waits for).
+        self.prepare_timer = QTimer(self)
+        self.prepare_timer.setSingleShot(True)
+        self.prepare_timer.setInterval(PREPARE_DELAY_MS)
+        self.prepare_timer.timeout.connect(self.prepare_figures)
+        if prepare:
+            self.prepare_timer.start()
         self.apply_permissions()
 
     # --- building ---------------------------------------------------------------------------
@@ -397,6 +408,22 @@ class MainWindow(QMainWindow):
         elif name in ("Início", "Cobrança", "Documentos"):
             # Documentos: documents printed from patient pages
             cast("DashboardView | CollectionSection | DocumentsView", current).refresh()
+
+    def prepare_figures(self) -> None:
+        """Today's figures computed off the UI thread: Início's for who sees Início, the overdue
+        money Cobrança shares for the desk. A screen opened meanwhile waits for this
+        computation and reuses it instead of starting its own."""
+        dashboard = self.services.dashboard
+
+        def job(_progress: Progress, _cancelled: IsCancelled) -> bool:
+            return dashboard.prepare()
+
+        ops.start(self, job, on_success=lambda _done: None, on_error=self._prepare_refused)
+
+    @staticmethod
+    def _prepare_refused(exc: EmDiaError) -> None:
+        # Nobody asked for these figures yet: the screen that does will say what is wrong.
+        log.info("today's figures were not prepared: %s", exc.message)
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:

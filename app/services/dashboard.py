@@ -63,6 +63,16 @@ class DashboardService(Service):
                 _named(uow, parts.removals),
             )
 
+    def prepare(self) -> bool:
+        """Today's figures of Início computed ahead of its first opening (the window does this
+        in the background once it is on screen), for a user who sees Início; otherwise the
+        overdue money Cobrança shares. Returns whether Início's were computed."""
+        if not self.actor.can(Permission.REPORTS):
+            self.overdue.prepare()
+            return False
+        self.summary()
+        return True
+
     def _money_parts(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> _MoneyParts:
         """Computed again only when the data mark moved or the day changed (and always under a
         mark the database could not make exact): the mark is taken before the overdue money is

@@ -218,6 +218,17 @@ class OverdueService(Service):
         responsible = {c: r for m in by_patient.values() for c, r in m.responsible.items()}
         return debts, responsible
 
+    def prepare(self) -> bool:
+        """Compute today's overdue money ahead of the first look (the window does this in the
+        background once it is on screen): Cobrança and Início then open with it instead of
+        computing it. Only for a user who sees either; returns whether it computed."""
+        actor = self.actor
+        if not (actor.can(Permission.MESSAGES) or actor.can(Permission.REPORTS)):
+            return False
+        with self.uow() as uow:
+            self.snapshot(uow, self.clock.today())
+        return True
+
     def worklist(self, as_of: date | None = None, progress: Progress | None = None) -> Worklist:
         """Every overdue patient today (or on ``as_of``), ranked by priority."""
         self.require(Permission.MESSAGES)

@@ -1,0 +1,95 @@
+"""Once the window is on screen, today's overdue money is computed in the background: Início
+(for who sees it) and Cobrança then open with it and compute nothing again. A window that is
+not asked to prepare computes nothing until a screen needs it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+import app.services.overdue as overdue_module
+from app.bootstrap import Services
+from tests.conftest import STAFF_PASSWORD
+from ui.main_window import MainWindow
+from ui.views.dashboard_view import DashboardView
+
+
+@pytest.fixture
+def computations(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every time the whole clinic's overdue money is computed (not a patch for a few)."""
+    seen: list[object] = []
+    original: Callable[..., Any] = overdue_module.overdue_debts
+
+    def counted(uow: Any, as_of: Any, patient_ids: Any = None) -> Any:
+        if patient_ids is None:
+            seen.append(as_of)
+        return original(uow, as_of, patient_ids)
+
+    monkeypatch.setattr(overdue_module, "overdue_debts", counted)
+    return seen
+
+
+def open_window(qtbot: QtBot, services: Services, *, prepare: bool) -> MainWindow:
+    window = MainWindow(services, prepare=prepare)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def open_worklist(qtbot: QtBot, window: MainWindow) -> None:
+    """Cobrança → Inadimplentes, until its worklist is on screen."""
+    window.show_section("Cobrança")
+    with qtbot.waitSignal(window.collection.overdue.loaded, timeout=20_000):
+        window.collection.setCurrentWidget(window.collection.overdue)
+    settle(qtbot)
+
+
+def settle(qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    qtbot.wait(20)  # the finished task's signal reaches the window
+
+
+def test_the_gestor_finds_inicio_and_cobranca_ready(
+    qtbot: QtBot, demo_services: Services, computations: list[object]
+) -> None:
+    demo_services.login("gestor", "demo")
+    window = open_window(qtbot, demo_services, prepare=True)
+    qtbot.waitUntil(lambda: len(computations) == 1)
+    settle(qtbot)
+    dashboard = window.show_section("Início")
+    assert isinstance(dashboard, DashboardView)
+    qtbot.waitUntil(lambda: dashboard.dashboard is not None)
+    open_worklist(qtbot, window)
+    assert len(computations) == 1, "Início and Cobrança reused the prepared money"
+    shown = dashboard.dashboard
+    assert shown is not None and shown.overdue_patients > 0
+    assert shown == demo_services.dashboard.summary()
+
+
+def test_the_desk_finds_cobranca_ready(
+    qtbot: QtBot, staff: Services, computations: list[object]
+) -> None:
+    staff.login("recepcao", STAFF_PASSWORD)
+    window = open_window(qtbot, staff, prepare=True)
+    qtbot.waitUntil(lambda: len(computations) == 1)
+    settle(qtbot)
+    open_worklist(qtbot, window)
+    assert len(computations) == 1
+
+
+def test_without_preparing_nothing_is_computed_until_asked(
+    qtbot: QtBot, demo_services: Services, computations: list[object]
+) -> None:
+    demo_services.login("gestor", "demo")
+    window = open_window(qtbot, demo_services, prepare=False)
+    qtbot.wait(500)
+    settle(qtbot)
+    assert computations == []
+    window.show_section("Início")
+    qtbot.waitUntil(lambda: len(computations) == 1)
+    settle(qtbot)
