@@ -456,6 +456,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         shared = OverdueService(ctx)
         shared.worklist()
         dash_warm_t, warm = measure(lambda: DashboardService(ctx, shared).summary(), args.runs)
+        # What the window does: it prepares the day's figures in the background once it is on
+        # screen (off the UI thread: not timed), then the user opens Início.
+        walls, cpus = [], []
+        for _ in range(max(1, args.runs)):
+            ready = DashboardService(ctx, OverdueService(ctx))
+            ready.prepare()
+            wall, cpu = time.perf_counter(), time.process_time()
+            ready.summary()
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        dash_ready_t = Timing(walls, cpus)
         if warm != dashboard or dashboard.overdue_updated_cents != worklist.totals().updated_cents:
             raise SystemExit("FALHA: o painel não bate com o worklist")
         with sqlite3.connect(path) as db:
@@ -480,6 +491,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "dash_cold": dash_cold_t,
         "dash_warm": dash_warm_t,
         "dash_paid": dash_paid_t,
+        "dash_ready": dash_ready_t,
         "rss_mb": rss_mb,
         "reference_us": reference_speed(),
         "build_seconds": report.get("build_seconds"),
@@ -553,6 +565,8 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         + judged(r["dash_warm"].best <= TARGET_WARM_MS, "≤ 100 ms"),
         f"painel (após um pagamento) {r['dash_paid'].best:7.0f} ms  mediana "
         f"{r['dash_paid'].median:6.0f}  CPU {r['dash_paid'].cpu:6.0f}",
+        f"painel (preparado pela janela) {r['dash_ready'].best:3.0f} ms  mediana "
+        f"{r['dash_ready'].median:6.0f}  CPU {r['dash_ready'].cpu:6.0f}",
         f"pico de memória (RSS)     {r['rss_mb']:8.0f} MB",
     ]
     return "\n".join(lines)
@@ -575,6 +589,9 @@ How to read it:
   database only what changed since. **Painel (após um pagamento)**: a payment recorded at the
   desk, then Início again — only the payer's money is recomputed (on a scratch copy of the
   clinic; the last result is compared with a dashboard computed from scratch).
+- **Painel (preparado pela janela)** is Início as the window opens it: once the main window is
+  on screen it computes the day's figures in the background (`DashboardService.prepare`, off
+  the UI thread, not timed), so Início and Cobrança opened afterwards reuse them.
 - Where the cold dashboard's time goes (CPU, this machine, 400k installments): overdue rows from
   SQLite ≈ 130 ms, their settlements (one index probe per overdue installment) ≈ 145 ms, building
   the ledger objects ≈ 90 ms, `updated_debt` × 25k ≈ 190 ms, per-patient sums ≈ 80 ms, the other
