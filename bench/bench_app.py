@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -50,6 +51,7 @@ SECTION = "## Application"
 TODAY = date(2026, 3, 16)
 SEED = 1
 TARGET_PAINT_RATIO, TARGET_START_RATIO, TARGET_RSS_MB = 2.0, 6.0, 300.0
+START_TIMEOUT_S = 120
 
 BARE_QT = textwrap.dedent(
     """
@@ -139,14 +141,14 @@ class Start:
     first_paint: float | None = None  # EmDia's start window (the bare window has none)
 
 
-def start_once(command: list[str], home: Path) -> Start:
-    env = {
-        **os.environ,
-        "EMDIA_HOME": str(home),
-        "EMDIA_EXIT_WHEN_READY": "1",
-        "EMDIA_USER": "admin",  # the demo clinic's users (a scripted start skips the login)
-        "EMDIA_PASSWORD": "demo",
-    }
+def start_once(command: list[str], home: Path, until: str = "ready") -> Start:
+    """One start, stopped once it printed ``until``: ``ready`` (the main window, logged in by
+    the environment) or ``login`` (the login window, waiting for the password)."""
+    env = {**os.environ, "EMDIA_HOME": str(home), "EMDIA_EXIT_WHEN_READY": "1"}
+    if until == "ready":  # the demo clinic's users (a scripted start skips the login)
+        env |= {"EMDIA_USER": "admin", "EMDIA_PASSWORD": "demo"}
+    else:
+        env = {k: v for k, v in env.items() if k not in ("EMDIA_USER", "EMDIA_PASSWORD")}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     began = time.time()
     proc = subprocess.Popen(
@@ -154,14 +156,19 @@ def start_once(command: list[str], home: Path) -> Start:
     )
     assert proc.stdout is not None and proc.stderr is not None
     lines = []
+    # A start that shows a question instead (a database newer than a stale frozen build, say)
+    # would wait for an answer forever: give up after START_TIMEOUT_S.
+    watchdog = threading.Timer(START_TIMEOUT_S, proc.kill)
+    watchdog.start()
     for line in proc.stdout:  # until the window is ready: EmDia's start backup is not timed
         lines.append(line)
-        if line.startswith("ready "):
+        if line.startswith(f"{until} "):
             proc.terminate()
             break
+    watchdog.cancel()
     err = proc.stderr.read()
     _pid, _status, usage = os.wait4(proc.pid, 0)
-    ready = [line for line in lines if line.startswith("ready ")]
+    ready = [line for line in lines if line.startswith(f"{until} ")]
     painted = [line for line in lines if line.startswith("painted ")]
     if not ready:
         raise SystemExit(f"{command[:3]} did not reach its window:\n{err}")
@@ -169,10 +176,10 @@ def start_once(command: list[str], home: Path) -> Start:
     return Start(float(ready[-1].split()[1]) - began, usage.ru_maxrss / 1024, first)
 
 
-def starts(command: list[str], runs: int) -> list[Start]:
+def starts(command: list[str], runs: int, until: str = "ready") -> list[Start]:
     with tempfile.TemporaryDirectory() as home:
-        start_once(command, Path(home))  # warm the OS file cache (not counted)
-        return [start_once(command, Path(home)) for _ in range(runs)]
+        start_once(command, Path(home), until)  # warm the OS file cache (not counted)
+        return [start_once(command, Path(home), until) for _ in range(runs)]
 
 
 # --- where the start-up time goes -----------------------------------------------------------
@@ -318,6 +325,7 @@ class Results:
     frozen: list[Start] = field(default_factory=list)
     pg: list[tuple[str, float, float]] = field(default_factory=list)
     imports: dict[str, float] = field(default_factory=dict)
+    login: list[Start] = field(default_factory=list)
 
     @staticmethod
     def median(values: list[Start]) -> float:
@@ -346,6 +354,16 @@ class Results:
             f"≤ {TARGET_PAINT_RATIO:g}×: {verdict(ratio <= TARGET_PAINT_RATIO)} |"
         ]
 
+    def _login_row(self) -> list[str]:
+        if not self.login:
+            return []
+        login, bare = self.median(self.login), self.median(self.bare)
+        return [
+            f"| login window, waiting for the password (what a clinic's start shows) | "
+            f"{login:.2f} s | bare PySide6 QMainWindow {bare:.2f} s | {login / bare:.2f}× | "
+            "(informative) |"
+        ]
+
     def markdown(self) -> str:
         def verdict(ok: bool) -> str:
             return "met" if ok else "**missed**"
@@ -362,7 +380,9 @@ class Results:
             "| measure | result | floor / target | ratio | verdict |",
             "|---|---|---|---|---|",
             *self._first_paint_row(verdict),
-            f"| cold start to an interactive main window | {self.median(self.emdia):.2f} s | "
+            *self._login_row(),
+            f"| cold start to an interactive main window (password from the environment) | "
+            f"{self.median(self.emdia):.2f} s | "
             f"bare PySide6 QMainWindow {self.median(self.bare):.2f} s | {self.ratio:.2f}× | "
             f"≤ {TARGET_START_RATIO:g}×: {verdict(self.ratio <= TARGET_START_RATIO)} |",
             f"| peak RSS of that process | {self.peak_rss:.0f} MB | ≤ {TARGET_RSS_MB:.0f} MB | "
@@ -433,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             os.unlink(bare_script.name)
         command = [sys.executable, str(ROOT / "installer" / "emdia_entry.py"), "--db", str(db)]
         emdia = starts([*command, "gui"], runs)
+        login = [] if args.smoke else starts([*command, "gui"], runs, until="login")
         with tempfile.TemporaryDirectory() as home:
             imports = import_profile([*command, "gui"], Path(home))
         frozen_exe = ROOT / "dist" / "emdia" / "emdia"
@@ -442,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             else starts([str(frozen_exe), "--db", str(db), "gui"], runs)
         )
         pg = on_postgresql(db, pg_url, 1 if args.smoke else 5) if pg_url else []
-        results = Results(patients, runs, bare, emdia, frozen, pg, imports)
+        results = Results(patients, runs, bare, emdia, frozen, pg, imports, login)
     section = results.markdown()
     print(section)
     if args.write_results and not args.smoke:
