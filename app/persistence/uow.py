@@ -99,6 +99,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        for name in [n for n in self.__dict__ if isinstance(vars(UnitOfWork).get(n), Built)]:
+            del self.__dict__[name]  # entered again: repositories on the new session
         return self
 
     def __exit__(

@@ -112,3 +112,13 @@ def test_two_threads_asking_first_get_the_same_service(services: Services) -> No
         t.join()
     assert len(seen) == 4 and all(s is seen[0] for s in seen)
     assert seen[0].overdue is services.overdue  # type: ignore[attr-defined]
+
+
+def test_a_unit_of_work_builds_its_repositories_on_its_own_session(services: Services) -> None:
+    uow = services.ctx.uow_factory()
+    with uow:
+        first = uow.patients
+        assert first is uow.patients and first.session is uow.session  # type: ignore[attr-defined]
+    with uow:  # entered again: a new session, new repositories on it
+        assert uow.patients is not first
+        assert uow.patients.session is uow.session  # type: ignore[attr-defined]
