@@ -118,4 +118,16 @@ def copy_all_rows(
             copied = table_counts(dst)
             if copied != counts:  # pragma: no cover - a bug, not a user error: roll back
                 raise RuntimeError(f"copy mismatch: {counts} != {copied}")
+    vacuum_after_bulk_load(target)
     return CopyReport(counts)
+
+
+def vacuum_after_bulk_load(engine: Engine) -> None:
+    """PostgreSQL, once the copied rows are committed: ``VACUUM (ANALYZE)`` marks the pages all
+    visible, so the worklist's and Início's index-only scans stop visiting the table for every
+    row (right after a copy of 80,000 patients, the change mark took 207 ms instead of 3 ms)
+    until autovacuum gets there. Outside a transaction, as VACUUM requires."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
