@@ -290,15 +290,21 @@ def on_postgresql(sqlite_db: Path, server: str, runs: int) -> list[tuple[str, fl
 NOTES = """\
 **What the start does now.** `emdia` paints a small start window (EmDia's name, "Abrindo o
 banco de dados…") right after Qt is imported and before SQLAlchemy, the services and the
-window's code are: that is the *first paint* row, and it is what a double-click shows. The main
-window then builds only its first screen (Pacientes); every other section is built the first
-time it is opened (Documentos used to count its candidates at start, Contratos to list, the
-settings to build a few hundred widgets), and the document layouts (ReportLab) load with the
-first document. The *interactive window* row is still bounded by importing SQLAlchemy's ORM and
-EmDia's services (see the import profile): dropping the ORM from the start-up path (the first
-page of patients through Core only) is the next step if it must shrink further. Timings on this
-shared 2-core machine vary ±50 % between runs with the load of other jobs; the ratio is
-measured in the same run, so both sides carry the same load.
+window's code are: that is the *first paint* row, and it is what a double-click shows. The
+command line then registers only the window's command; the services and the repositories are
+built (and their modules imported) when first used, the window builds only its first screen
+(Pacientes) and imports each other section, the patient page and the rarer dialogs when they
+are first shown; ReportLab loads with the first document and `keyring` with the first key
+lookup. A clinic's start stops at the *login window* (the password is typed there); the
+*interactive window* row gives the password through the environment and goes on to the main
+window (argon2id's check of the password, ≈ 0.14 s, is part of it). What remains is mostly
+fixed cost: SQLAlchemy and the ORM mapping of the tables (see the import profile, which also
+counts what the window imports in the background after its first paint: the day's figures
+and the start backup), the password check and building the window; the ORM out of the start
+path (the first page of patients through Core only) is the next step if it must shrink
+further. The frozen build starts slower than the source (its modules come out of
+PyInstaller's compressed archive). Timings on this 2-core machine vary between runs; the ratio
+is measured in the same run, so both sides carry the same conditions.
 """
 
 
