@@ -13,6 +13,7 @@ Used by documents (carnê, notifications) and the régua's messages.
 
 from __future__ import annotations
 
+import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,14 +41,10 @@ class PixError(EmDiaError):
 
 
 def crc16_ccitt_false(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-            crc &= 0xFFFF
-    return crc
+    """CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR —
+    the standard library's ``binascii.crc_hqx`` (same polynomial, unreflected) started at
+    0xFFFF. Cobrança de hoje computes one per draft with a PIX code: thousands at a time."""
+    return binascii.crc_hqx(data, 0xFFFF)
 
 
 def tlv(tag: str, value: str) -> str:

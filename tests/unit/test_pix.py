@@ -9,6 +9,8 @@ from io import BytesIO
 
 import pytest
 import zxingcpp
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from app.adapters.qr import qr_png
@@ -32,6 +34,22 @@ def test_the_central_bank_example_payload_is_reproduced_exactly() -> None:
     )
     assert payload == BCB_EXAMPLE
     assert pix.crc_is_valid(BCB_EXAMPLE)
+
+
+def bitwise_crc16_ccitt_false(data: bytes) -> int:
+    """The algorithm as catalogued, bit by bit: polynomial 0x1021, initial 0xFFFF."""
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return crc
+
+
+@given(st.binary(max_size=300))
+def test_crc16_is_the_catalogued_algorithm(data: bytes) -> None:
+    assert pix.crc16_ccitt_false(data) == bitwise_crc16_ccitt_false(data)
 
 
 def test_crc16_ccitt_false_check_value() -> None:
