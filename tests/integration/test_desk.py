@@ -3,12 +3,15 @@ sees, every payment of the day and month (not only late ones), and what waits fo
 
 from __future__ import annotations
 
+import pytest
+
 from app.bootstrap import Services
 from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.desk import InboxKind
 from app.domain.promises import PromiseStatus
 from app.services.collection.contact_log import OutcomeForm
+from app.services.collection.drafts import MessageDraft
 from tests.collection_data import seed_debtors
 from tests.conftest import STAFF_PASSWORD
 
@@ -71,3 +74,25 @@ def test_the_gestors_inbox_lists_what_waits_for_them(staff: Services) -> None:
     staff.agreements.approve(proposal.id)
     assert InboxKind.APPROVAL not in {i.kind for i in staff.desk.inbox()}
     assert late.summary.id  # the old contract stays behind the acordo
+
+
+def test_inicio_drafts_the_day_once_for_the_day_and_the_inbox(
+    demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Início shows the desk's day and the gestor's inbox together: the day's régua drafts
+    (every overdue patient's message) are computed once, and the figures are those of the
+    two lists asked for one by one."""
+    demo_services.login("gestor", "demo")
+    desk = demo_services.desk
+    separately = (desk.day(), desk.inbox())
+    calls: list[int] = []
+    drafts_today = demo_services.drafts.today
+
+    def counted() -> list[MessageDraft]:
+        calls.append(1)
+        return drafts_today()
+
+    monkeypatch.setattr(demo_services.drafts, "today", counted)
+    assert desk.overview() == separately
+    assert len(calls) == 1
+    assert separately[0].contacts_left > 0 and separately[1]  # the demo has both

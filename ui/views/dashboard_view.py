@@ -216,7 +216,8 @@ class DashboardView(QWidget):
 
         def job(_progress: Progress, _cancelled: IsCancelled) -> Loaded:
             summary = services.dashboard.summary() if reports else None
-            return services.desk.day(), services.desk.inbox(), summary
+            day, inbox = services.desk.overview()
+            return day, inbox, summary
 
         self.task = ops.start(
             self,
