@@ -65,7 +65,7 @@ class CollectionRepository(Repository):
                 ),
                 settled_on=row[9],
             )
-            for row in self.session.execute(stmt)
+            for row in self._run(stmt).all()  # plain rows, fetched at once (tens of thousands)
         ]
 
     def open_installments(
@@ -101,7 +101,7 @@ class CollectionRepository(Repository):
         a = models.PaymentAllocation
         found: dict[int, list[Settlement]] = {}
         for chunk in chunks(installment_ids):
-            for row in self.session.execute(settlements_select(a.installment_id.in_(chunk))):
+            for row in self._run(settlements_select(a.installment_id.in_(chunk))).all():
                 found.setdefault(row[0], []).append(Settlement(*row[1:]))
         return found
 
