@@ -456,29 +456,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         shared = OverdueService(ctx)
         shared.worklist()
         dash_warm_t, warm = measure(lambda: DashboardService(ctx, shared).summary(), args.runs)
-        # What the window does: it prepares the day's figures in the background once it is on
-        # screen (off the UI thread: not timed), then the user opens Início.
-        walls, cpus = [], []
-        for _ in range(max(1, args.runs)):
-            ready = DashboardService(ctx, OverdueService(ctx))
-            ready.prepare()
-            wall, cpu = time.perf_counter(), time.process_time()
-            ready.summary()
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-        dash_ready_t = Timing(walls, cpus)
+
+        def after_preparing(look: Callable[[Any], object]) -> Timing:
+            """What the window does: it prepares the day's figures in the background once it
+            is on screen (off the UI thread: not timed), then the user opens Início."""
+            walls, cpus = [], []
+            for _ in range(max(1, args.runs)):
+                ready = DashboardService(ctx, OverdueService(ctx))
+                ready.prepare()
+                wall, cpu = time.perf_counter(), time.process_time()
+                look(ready)
+                walls.append((time.perf_counter() - wall) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
+            return Timing(walls, cpus)
+
+        dash_ready_t = after_preparing(lambda ready: ready.summary())
         # Início's whole screen: besides the dashboard, the desk's day and the gestor's inbox
         # (the day's régua drafts, the negativações to remove, the suspensions suggested).
-        walls, cpus = [], []
-        for _ in range(max(1, args.runs)):
-            ready = DashboardService(ctx, OverdueService(ctx))
-            ready.prepare()
-            wall, cpu = time.perf_counter(), time.process_time()
-            ready.summary()
-            services.desk.overview()
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-        screen_t = Timing(walls, cpus)
+        screen_t = after_preparing(lambda ready: (ready.summary(), services.desk.overview()))
         if warm != dashboard or dashboard.overdue_updated_cents != worklist.totals().updated_cents:
             raise SystemExit("FALHA: o painel não bate com o worklist")
         with sqlite3.connect(path) as db:
