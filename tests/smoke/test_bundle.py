@@ -32,10 +32,16 @@ def frozen() -> Path:
 
 
 def run(exe: Path, home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_command([str(exe)], home, *args, **env)
+
+
+def run_command(
+    command: list[str], home: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
     # No PYTHONPATH and a neutral working directory: only what is in the bundle can be imported.
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EMDIA_"))}
     return subprocess.run(
-        [str(exe), *args],
+        [*command, *args],
         capture_output=True,
         text=True,
         cwd=home.parent,
@@ -106,13 +112,10 @@ STARTS = 3
 def _started(command: list[str], home: Path, db: str) -> tuple[float, float]:
     """One start of the window until ``ready``: (seconds to the start window's first paint,
     seconds to the interactive main window)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EMDIA_"))}
-    env = {**clean, "EMDIA_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    env |= {"EMDIA_EXIT_WHEN_READY": "1", "EMDIA_USER": "admin", "EMDIA_PASSWORD": "demo"}
     began = time.time()
-    done = subprocess.run(
-        [*command, "--db", db, "gui"],
-        capture_output=True, text=True, cwd=home.parent, env=env, timeout=300,
+    done = run_command(
+        command, home, "--db", db, "gui",
+        EMDIA_EXIT_WHEN_READY="1", EMDIA_USER="admin", EMDIA_PASSWORD="demo",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     marks = dict(line.split() for line in done.stdout.splitlines())
