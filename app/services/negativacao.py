@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.domain import limits
+from app.domain.business_calendar import BusinessCalendar
 from app.domain.catalog import DocumentKind
 from app.domain.dates import format_date, parse_date
 from app.domain.law import DebtLine, Status, contract_debt
@@ -158,10 +159,16 @@ class NegativacaoView:
         }
 
 
-def views_of(uow: UnitOfWorkPort, rows: list[NegativacaoRow], today: date) -> list[NegativacaoView]:
+def views_of(
+    uow: UnitOfWorkPort,
+    rows: list[NegativacaoRow],
+    today: date,
+    calendar: BusinessCalendar | None = None,
+) -> list[NegativacaoView]:
     """Each negativação with the day its debt was paid (``updated_debt`` on ``today``) and, if
-    still registered, the removal countdown (Súmula 548 STJ)."""
-    calendar = clinic_calendar(uow)
+    still registered, the removal countdown (Súmula 548 STJ). ``calendar``: the clinic's, when
+    the caller has read it already."""
+    calendar = calendar or clinic_calendar(uow)
     contract_ids = sorted({r.contract_id for r in rows if r.contract_id is not None})
     ledgers = uow.contracts.ledgers_of(contract_ids) if contract_ids else {}
     policies = uow.contracts.policies_of(contract_ids) if contract_ids else {}
@@ -212,7 +219,8 @@ def pending_removals(uow: UnitOfWorkPort, today: date) -> list[NegativacaoView]:
                 pending.append(NegativacaoView(r, None, clock, False))
         else:
             to_compute.append(r)
-    pending += [v for v in views_of(uow, to_compute, today) if v.countdown is not None]
+    computed = views_of(uow, to_compute, today, calendar)
+    pending += [v for v in computed if v.countdown is not None]
     return sorted(pending, key=lambda v: (v.countdown.deadline if v.countdown else today, v.id))
 
 
