@@ -68,7 +68,7 @@ THANKS_WINDOW_DAYS = 7  # a thank-you later than a week after the payment is no 
 # wait 10 days after the notice.
 NEGATIVACAO_NOTICE_DAYS = 10
 # Letter steps produce a document (app/documents renders it; the worklist offers "Gerar documento").
-DOCUMENT_OF_STEP = {
+DOCUMENT_OF_STEP: dict[str, DocumentKind] = {  # keyed by StepKey (a str)
     StepKey.NOTIFICACAO: DocumentKind.NOTIFICACAO,
     StepKey.AVISO_NEGATIVACAO: DocumentKind.AVISO_NEGATIVACAO,
 }
@@ -94,7 +94,7 @@ class ReguaStep:
 
     @property
     def document_kind(self) -> str | None:
-        kind = DOCUMENT_OF_STEP.get(StepKey(self.key)) if self.key in tuple(StepKey) else None
+        kind = DOCUMENT_OF_STEP.get(self.key)
         return kind.value if kind else None
 
     @property

@@ -281,6 +281,13 @@ def select(rows: Sequence[OverdueRow], query: WorklistQuery) -> list[OverdueRow]
     return kept
 
 
+def suspension_suggested(debt: PatientDebt) -> bool:
+    """Whether the worklist suggests suspending this patient's new treatments: long enough late
+    (``risk.suggest_suspension``), and not when only prescribed money is overdue — nothing
+    collectable is left, so no pressure to pay it either (CC art. 206 §5 I)."""
+    return suggest_suspension(debt.days_late) and not debt.prescrita
+
+
 def by_priority(debts: Iterable[PatientDebt]) -> list[PatientDebt]:
     """Priority order (the worklist's rank 1, 2, …): points first, then the oldest, then id."""
 
@@ -456,9 +463,7 @@ def assemble(
                 last_contact_at=last.at if last else None,
                 last_contact_outcome=last.outcome if last else "",
                 suspended=patient.suspended,
-                # Nothing collectable is left when only prescribed money is overdue: no
-                # pressure to pay it either (CC art. 206 §5 I).
-                suspension_suggested=suggest_suspension(debt.days_late) and not debt.prescrita,
+                suspension_suggested=suspension_suggested(debt),
                 search_key=" ".join(k for k in keys if k),
                 patient_sort=patient.name_search,
                 payer_sort=payer.name_search,

@@ -4,14 +4,15 @@ contacts left come from Cobrança de hoje, the suggestions from the overdue work
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from app.domain.dashboard import promise_lines
 from app.domain.dates import format_date
 from app.domain.desk import DeskDay, InboxItem, InboxKind, Received, inbox_order
 from app.domain.money import format_brl
 from app.domain.regua import StepKey
-from app.services.base import Context, Permission, Service
+from app.domain.worklist import suspension_suggested
+from app.services.base import Context, Permission, Service, gc_paused
 from app.services.collection.drafts import DraftService, MessageDraft
 from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
@@ -27,8 +28,9 @@ class DeskService(Service):
         """``day`` and ``inbox`` together, as Início shows them: the day's régua drafts (every
         overdue patient's step, message and PIX code) are computed once for both."""
         self.require(Permission.MESSAGES)
-        drafts = self.drafts.today()
-        return self.day(drafts), self.inbox(drafts)
+        with gc_paused():
+            drafts = self.drafts.today()
+            return self.day(drafts), self.inbox(drafts)
 
     def day(self, drafts: list[MessageDraft] | None = None) -> DeskDay:
         """Today at the desk: contacts done and left, promises due today, money received today
@@ -105,14 +107,25 @@ class DeskService(Service):
                         )
                     )
         if actor.can(Permission.SUSPEND_TREATMENTS):
-            for late in self.overdue.worklist().rows:
-                if late.suspension_suggested and not late.suspended:
-                    items.append(
-                        InboxItem(
-                            InboxKind.SUSPENSION,
-                            late.patient_id,
-                            late.patient_name,
-                            f"{format_brl(late.updated_cents)} em atraso há {late.days_late} dias",
-                        )
-                    )
+            items += self._suspensions(today)
         return inbox_order(items)
+
+    def _suspensions(self, today: date) -> list[InboxItem]:
+        """The suspensions of new treatments the worklist suggests, from the day's overdue
+        money the window prepared (``OverdueService.snapshot``): the suggestion needs only
+        each patient's debt and whether they are suspended already, not the worklist's risk
+        facts."""
+        with self.uow() as uow:
+            debts = [m.debt for m in self.overdue.snapshot(uow, today).by_patient.values()]
+            suggested = [d for d in debts if suspension_suggested(d)]
+            people = uow.receivables.people([d.patient_id for d in suggested])
+        return [
+            InboxItem(
+                InboxKind.SUSPENSION,
+                d.patient_id,
+                people[d.patient_id].name,
+                f"{format_brl(d.updated_cents)} em atraso há {d.days_late} dias",
+            )
+            for d in suggested
+            if not people[d.patient_id].suspended
+        ]

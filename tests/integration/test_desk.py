@@ -9,6 +9,7 @@ from app.bootstrap import Services
 from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.desk import InboxKind
+from app.domain.money import format_brl
 from app.domain.promises import PromiseStatus
 from app.services.collection.contact_log import OutcomeForm
 from app.services.collection.drafts import MessageDraft
@@ -96,3 +97,43 @@ def test_inicio_drafts_the_day_once_for_the_day_and_the_inbox(
     assert desk.overview() == separately
     assert len(calls) == 1
     assert separately[0].contacts_left > 0 and separately[1]  # the demo has both
+
+
+def test_the_inbox_suggests_the_suspensions_the_worklist_suggests(demo_services: Services) -> None:
+    """The inbox reads the day's overdue money (not the whole worklist with its risk facts):
+    its suggestions are exactly the worklist's rows marked to suspend, minus the patients
+    someone suspended already — also right after a suspension and a payment."""
+    demo_services.login("gestor", "demo")
+
+    def from_worklist() -> set[tuple[int, str, int]]:
+        return {
+            (r.patient_id, r.patient_name, r.updated_cents)
+            for r in demo_services.overdue.worklist().rows
+            if r.suspension_suggested and not r.suspended
+        }
+
+    def from_inbox() -> set[tuple[int, str, str]]:
+        found = set()
+        for item in demo_services.desk.inbox():
+            if item.kind is InboxKind.SUSPENSION:
+                found.add((item.patient_id, item.patient_name, item.detail))
+        return found
+
+    def as_detail(rows: set[tuple[int, str, int]]) -> set[tuple[int, str, str]]:
+        late = {r.patient_id: r for r in demo_services.overdue.worklist().rows}
+        return {
+            (pid, name, f"{format_brl(cents)} em atraso há {late[pid].days_late} dias")
+            for pid, name, cents in rows
+        }
+
+    expected = from_worklist()
+    assert len(expected) >= 3  # the demo clinic has patients long overdue
+    assert from_inbox() == as_detail(expected)
+    first, second, *_ = sorted(expected)
+    demo_services.overdue.set_suspension(first[0], True)
+    row = demo_services.overdue.for_patient(second[0])
+    assert row is not None
+    demo_services.payments.add(PaymentForm(row.contract_id, "10,00", "16/03/2026"))
+    after = from_worklist()
+    assert first[0] not in {pid for pid, _, _ in after}
+    assert from_inbox() == as_detail(after)

@@ -106,13 +106,7 @@ class CollectionRepository(Repository):
         return found
 
     def policies(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
-        c = models.Contract
-        contracts = ContractRepository(self.session)
-        found: dict[int, ChargePolicy] = {}
-        for chunk in chunks(contract_ids):
-            for row in self.session.scalars(select(c).where(c.id.in_(chunk))):
-                found[row.id] = contracts.policy(row)
-        return found
+        return ContractRepository(self.session).policies_of(contract_ids)
 
     # --- people ----------------------------------------------------------------------------
     def people(self, ids: Sequence[int]) -> dict[int, models.Patient]:

@@ -32,7 +32,7 @@ from app.persistence.repositories._sql import (
     search_tokens,
     settlement_columns,
 )
-from app.persistence.repositories.indexes import correction_table
+from app.persistence.repositories.indexes import PolicyCache, correction_table
 
 
 class ContractRepository(Repository):
@@ -91,14 +91,25 @@ class ContractRepository(Repository):
         )
 
     def policies_of(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
-        """``policy`` of many contracts: the contracts read in one query per chunk, each
-        correction index once."""
-        tables: dict[str, CorrectionTable] = {}
+        """``policy`` of many contracts: their terms read as plain columns in one query per
+        chunk, one ``ChargePolicy`` per distinct terms and each correction index read once
+        (the régua asks this for every contract with an open installment)."""
+        c = models.Contract
+        policies = PolicyCache(self.session)
         found: dict[int, ChargePolicy] = {}
         for chunk in chunks(contract_ids):
-            stmt = select(models.Contract).where(models.Contract.id.in_(chunk))
-            for contract in self.session.scalars(stmt):
-                found[contract.id] = self.policy(contract, tables)
+            stmt = select(
+                c.id,
+                c.fine_bp,
+                c.interest_monthly_bp,
+                c.punctuality_discount_bp,
+                c.correction_index,
+                c.total_cents,
+                c.interest_free_cents,
+            ).where(c.id.in_(chunk))
+            for cid, fine, interest, discount, index, total, free in self._run(stmt).all():
+                share = interest_share_of(total, free or 0)
+                found[cid] = policies.get(fine, interest, discount, index, share)
         return found
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:

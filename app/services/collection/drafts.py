@@ -63,7 +63,7 @@ from app.domain.regua import (
 )
 from app.persistence import models
 from app.persistence.records import ReguaInstallment, clinic_info
-from app.services.base import Context, Permission, Service
+from app.services.base import Context, Permission, Service, gc_paused
 from app.services.collection.regua_settings import (
     ReguaSettingsService,
     read_contact_rules,
@@ -191,7 +191,7 @@ class DraftService(Service):
         rows that may be sent now first."""
         self.require(Permission.MESSAGES)
         self.regua.ensure_steps()
-        with self.uow() as uow:
+        with self.uow() as uow, gc_paused():  # tens of thousands of small objects, no garbage
             drafts = self._drafts(uow, None)
         return sorted(drafts, key=lambda d: (not d.allowed_now, CHANNEL_ORDER[Channel(d.channel)]))
 
