@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from app.domain.bank import StatementLine
 from app.domain.clinic import ClinicInfo, holidays_stored
@@ -173,6 +174,33 @@ class ReguaInstallment:
     installments_count: int
     terms: InstallmentTerms
     settled_on: date | None
+
+
+class ReguaPerson(NamedTuple):
+    """A patient or responsável as the régua's drafts read them: who, how to reach them, where a
+    letter goes. Plain columns (a named tuple): every overdue patient and payer is read at each
+    draft run, thousands at a clinic of 20,000."""
+
+    id: int
+    name: str
+    responsible_id: int | None
+    phone: str
+    phone_whatsapp: bool
+    phone_alt: str
+    phone_alt_whatsapp: bool
+    email: str
+    opt_out_whatsapp: bool
+    opt_out_sms: bool
+    opt_out_email: bool
+    opt_out_phone: bool
+    street: str
+    number: str
+    city: str
+    state: str
+    zip_code: str
+
+
+REGUA_PERSON_COLUMNS = ReguaPerson._fields  # the patient columns, in the record's order
 
 
 @dataclass(frozen=True)

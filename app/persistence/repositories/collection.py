@@ -14,7 +14,7 @@ from app.domain.contacts import ContactRecord
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 from app.domain.negativacao import OpenNegativacao
 from app.persistence import models
-from app.persistence.records import ReguaInstallment
+from app.persistence.records import REGUA_PERSON_COLUMNS, ReguaInstallment, ReguaPerson
 from app.persistence.repositories._sql import Repository, chunks, effective, settlements_select
 from app.persistence.repositories.contracts import ContractRepository
 
@@ -109,12 +109,13 @@ class CollectionRepository(Repository):
         return ContractRepository(self.session).policies_of(contract_ids)
 
     # --- people ----------------------------------------------------------------------------
-    def people(self, ids: Sequence[int]) -> dict[int, models.Patient]:
-        p = models.Patient
-        found: dict[int, models.Patient] = {}
+    def people(self, ids: Sequence[int]) -> dict[int, ReguaPerson]:
+        table = models.Patient.__table__
+        columns = [table.c[name] for name in REGUA_PERSON_COLUMNS]
+        found: dict[int, ReguaPerson] = {}
         for chunk in chunks(ids):
-            for row in self.session.scalars(select(p).where(p.id.in_(chunk))):
-                found[row.id] = row
+            for row in self._run(select(*columns).where(table.c.id.in_(chunk))).all():
+                found[row[0]] = ReguaPerson(*row)
         return found
 
     def negativados(self, patient_ids: Sequence[int], as_of: date) -> dict[int, date]:

@@ -61,8 +61,7 @@ from app.domain.regua import (
     ladder,
     steps_due,
 )
-from app.persistence import models
-from app.persistence.records import ReguaInstallment, clinic_info
+from app.persistence.records import ReguaInstallment, ReguaPerson, clinic_info
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.collection.regua_settings import (
     ReguaSettingsService,
@@ -165,7 +164,7 @@ class _Due:
 
     due: DueStep
     case: PatientCase
-    patient: models.Patient
+    patient: ReguaPerson
     recipient: Recipient
     channel: Channel
     channel_problem: str | None
@@ -229,7 +228,7 @@ class DraftService(Service):
     @staticmethod
     def _payer(
         case: PatientCase,
-        people: dict[int, models.Patient],
+        people: dict[int, ReguaPerson],
         installments: dict[int, ReguaInstallment],
     ) -> int:
         """Who pays for this patient's debt: the contract's responsável, the patient's, or the
@@ -244,7 +243,7 @@ class DraftService(Service):
         self,
         found: list[_Due],
         cases: dict[int, PatientCase],
-        people: dict[int, models.Patient],
+        people: dict[int, ReguaPerson],
         installments: dict[int, ReguaInstallment],
     ) -> list[_Due]:
         """A thank-you goes only to a payer with nothing overdue any more — not to a mother
@@ -262,7 +261,7 @@ class DraftService(Service):
     def _due(
         due: DueStep,
         case: PatientCase,
-        people: dict[int, models.Patient],
+        people: dict[int, ReguaPerson],
         installments: dict[int, ReguaInstallment],
     ) -> _Due:
         """The step with its patient, the person asked to pay, and the channel that reaches
