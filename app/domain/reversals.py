@@ -25,8 +25,9 @@ from datetime import date
 from app.domain import limits
 from app.errors import FieldError, ValidationError
 
+CHEQUE_BOUNCED = "cheque_devolvido"  # the estorno's code that counts in the risk analysis
 REVERSAL_CODES = {
-    "cheque_devolvido": "Cheque devolvido",
+    CHEQUE_BOUNCED: "Cheque devolvido",
     "erro_lancamento": "Lançamento errado",
     "outro": "Outro motivo",
 }

@@ -106,11 +106,12 @@ def build_worklist(
     people.update(repo.people(payers - people.keys()))
     step(2)
     contacts = repo.contacts(people, as_of - timedelta(days=CONTACT_LOOKBACK_DAYS), as_of)
+    last_paid, cheques = repo.payments_seen(ids, as_of)
     facts = RiskFacts(
         people=people,
         history=repo.paid_history(ids, as_of),
-        last_paid=repo.last_payments(ids, as_of),
-        cheques=repo.bounced_cheques(ids, as_of),
+        last_paid=last_paid,
+        cheques=cheques,
         contacts=contacts,
         last_contacts=repo.last_contacts(people.keys() - contacts.keys(), as_of),
         promises=repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of),

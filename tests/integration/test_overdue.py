@@ -285,3 +285,34 @@ def test_one_patients_row_equals_their_row_in_the_whole_list(demo_services: Serv
             row.assessment,
             row.payer_id,
         )
+
+
+def test_the_last_payment_and_the_bounced_cheques_are_read_in_one_pass(
+    services: Services, maria: int
+) -> None:
+    """What the risk analysis reads of a patient's payments: the last one that counts (not a
+    reversed one, not an estorno, none after the day asked) and the day of every estorno coded
+    as a bounced cheque (not of another code)."""
+    first = contract(services, maria, "2025-12-01", n=6)
+    second = contract(services, maria, "2026-01-01", n=2)
+    pay(services, first, "50,00", "2026-01-10")
+    pay(services, second, "40,00", "2026-01-20")
+    cheque = pay(services, first, "60,00", "2026-02-03")
+    services.payments.reverse(cheque, "Cheque devolvido", "cheque_devolvido")
+    typo = pay(services, first, "70,00", "2026-02-20")
+    services.payments.reverse(typo, "Digitado errado", "erro_lancamento")
+    with services.overdue.uow() as uow:
+        estornos = {
+            p.reverses_payment_id: p.paid_on
+            for p in uow.session.scalars(
+                select(models.Payment).where(models.Payment.reverses_payment_id.is_not(None))
+            )
+        }
+        nobody = maria + 1000
+        last, cheques = uow.receivables.payments_seen([maria, nobody], date(2026, 3, 16))
+        assert last == {maria: date(2026, 1, 20)}
+        assert cheques == {maria: [estornos[cheque]]}
+        before = min(estornos.values()) - timedelta(days=1)
+        last, cheques = uow.receivables.payments_seen([maria], before)
+        assert cheques == {}
+        assert last == {maria: date(2026, 1, 20)}

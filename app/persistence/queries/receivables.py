@@ -10,13 +10,14 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Executable, func, or_, select, tuple_
+from sqlalchemy import Executable, and_, case, func, or_, select, tuple_
 
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, interest_share_of
 from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
+from app.domain.reversals import CHEQUE_BOUNCED
 from app.domain.risk import AgreementRecord, ContactAttempt
 from app.persistence import models
 from app.persistence.queries import changes
@@ -193,39 +194,40 @@ class ReceivablesQueries(Repository):
         )
         return grouped((r[0], (r[1], r[2])) for r in rows)
 
-    def last_payments(self, patient_ids: Iterable[int], as_of: date) -> dict[int, date]:
+    def payments_seen(
+        self, patient_ids: Iterable[int], as_of: date
+    ) -> tuple[dict[int, date], dict[int, list[date]]]:
+        """Each patient's last payment that counts (neither an estorno nor reversed) and the days
+        their cheques bounced (estornos coded ``cheque_devolvido``), up to ``as_of``. One pass
+        over the patients' payments: at 80,000 patients on PostgreSQL each pass joins about
+        100,000 payments of the overdue patients, and the two facts used to be read apart. The
+        bounce days are then read only for the few patients that have any."""
         p, c = models.Payment, models.Contract
+        bounced = and_(p.reverses_payment_id.is_not(None), p.reversal_code == CHEQUE_BOUNCED)
         rows = self._chunked(
             patient_ids,
             lambda chunk: (
-                select(c.patient_id, func.max(p.paid_on))
-                .join(p, p.contract_id == c.id)
-                .where(
-                    c.patient_id.in_(chunk),
-                    *effective(p),
-                    p.paid_on <= as_of,
+                select(
+                    c.patient_id,
+                    func.max(case((and_(*effective(p)), p.paid_on))),
+                    func.count(case((bounced, 1))),
                 )
+                .join(p, p.contract_id == c.id)
+                .where(c.patient_id.in_(chunk), p.paid_on <= as_of)
                 .group_by(c.patient_id)
             ),
         )
-        return {pid: day for pid, day in rows}
-
-    def bounced_cheques(self, patient_ids: Iterable[int], as_of: date) -> dict[int, list[date]]:
-        p, c = models.Payment, models.Contract
-        rows = self._chunked(
-            patient_ids,
+        last = {pid: day for pid, day, _ in rows if day is not None}
+        with_bounces = [pid for pid, _, count in rows if count]
+        days = self._chunked(
+            with_bounces,
             lambda chunk: (
                 select(c.patient_id, p.paid_on)
                 .join(p, p.contract_id == c.id)
-                .where(
-                    c.patient_id.in_(chunk),
-                    p.reverses_payment_id.is_not(None),
-                    p.reversal_code == "cheque_devolvido",
-                    p.paid_on <= as_of,
-                )
+                .where(c.patient_id.in_(chunk), bounced, p.paid_on <= as_of)
             ),
         )
-        return grouped((pid, day) for pid, day in rows)
+        return last, grouped((pid, day) for pid, day in days)
 
     def contacts(
         self, person_ids: Iterable[int], since: date, as_of: date
