@@ -48,13 +48,37 @@ class Config:
     @property
     def sqlite_path(self) -> Path | None:
         """The database file for a SQLite URL (``None`` for in-memory or other engines)."""
-        prefix = "sqlite:///"
-        if not self.db_url.startswith(prefix):
-            return None
-        rest = self.db_url[len(prefix) :].split("?", 1)[0].removeprefix("file:")
-        if not rest or rest == ":memory:":
-            return None
-        return Path(rest)
+        return sqlite_file(self.db_url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (``None`` for in-memory or other engines)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix) :].split("?", 1)[0].removeprefix("file:")
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest)
+
+
+def clinic_exists(db: str | None) -> bool:
+    """Whether the window started with ``--db db`` (or none) opens a clinic that exists already
+    — a server, or a database file with something in it — as ``load_config`` would choose it,
+    read without SQLAlchemy or the keyring: the start paints the login on this answer, before
+    they are imported. (A new file, the first run, asks something else first.)"""
+    data_dir = data_dir_from_env()
+    chosen = db or os.environ.get("EMDIA_DB_URL")
+    if not chosen and (data_dir / DB_SETTING_FILE_NAME).is_file():
+        return True  # this PC opens the clinic's server (Configurações → Banco de dados)
+    url = url_for(chosen or str(data_dir / DB_FILE_NAME))
+    if not url.startswith("sqlite"):
+        return True
+    path = sqlite_file(url)
+    try:
+        return path is not None and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def data_dir_from_env() -> Path:

@@ -30,3 +30,13 @@ def command_word(argv: Sequence[str]) -> str | None:
 def opens_window(argv: Sequence[str]) -> bool:
     """``emdia [global options]`` or ``emdia [global options] gui [--demo]``."""
     return not _NO_WINDOW & set(argv) and command_word(argv) in (None, WINDOW_COMMAND)
+
+
+def db_option(argv: Sequence[str]) -> str | None:
+    """The value of ``--db`` (``--db X`` or ``--db=X``) on the command line, if given."""
+    for position, arg in enumerate(argv):
+        if arg == "--db" and position + 1 < len(argv):
+            return argv[position + 1]
+        if arg.startswith("--db="):
+            return arg[len("--db=") :]
+    return None

@@ -1,8 +1,15 @@
-"""The ``emdia`` command's entry point: when it will open the window, a small start window is
-painted first — before the database layer, the services and the window's code are imported
-(about as long again as Qt itself) — so a double-click shows EmDia at once. It closes by itself
-as soon as the first real window (unlock, login, first run, the main window or an error) is
-shown. Any other command goes straight to the command line, without Qt.
+"""The ``emdia`` command's entry point: when it will open the window, something is painted
+first — before the database layer, the services and the window's code are imported (about as
+long again as Qt itself) — so a double-click shows EmDia at once:
+
+- the **login**, when the start opens a clinic that exists (``app.config.clinic_exists``): what
+  is typed while the rest loads is kept (the window system holds the keys until the dialog
+  reads them), and the launcher hands the dialog its database (``take_early_login``);
+- otherwise a small **start window** (the demo, the first run, a scripted start), which closes
+  by itself as soon as the first real window (unlock, first run, the main window or an error)
+  is shown.
+
+Any other command goes straight to the command line, without Qt.
 
 Only the standard library (and ``app.launch``, which reads the command line with it) is imported
 here at module level: the command line must keep working on a machine without a display.
@@ -16,9 +23,68 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from app.launch import opens_window
+from app.launch import db_option, opens_window
 
 PAINTED = "painted"  # printed with the time of the first paint when EMDIA_EXIT_WHEN_READY is set
+_early_login: list[Any] = []  # the login painted at start, until the launcher takes it
+
+
+def _announce_paint() -> None:
+    if os.environ.get("EMDIA_EXIT_WHEN_READY"):
+        print(f"{PAINTED} {time.time():.6f}", flush=True)
+
+
+def asks_login_first(argv: Sequence[str]) -> bool:
+    """Whether this start will ask for a login: a clinic that exists, not the demo, not a start
+    scripted with ``EMDIA_USER``/``EMDIA_PASSWORD``. (An encrypted clinic whose key is not
+    remembered asks its passphrase first: the login then closes and comes back after it.)"""
+    if "--demo" in argv or (os.environ.get("EMDIA_USER") and os.environ.get("EMDIA_PASSWORD")):
+        return False
+    from app.config import clinic_exists
+
+    return clinic_exists(db_option(argv))
+
+
+def _application() -> Any:
+    """The QApplication, with EmDia's stylesheet from the start (the window sets the same)."""
+    from PySide6.QtWidgets import QApplication
+
+    import resources
+
+    application = QApplication.instance() or QApplication(sys.argv)
+    if isinstance(application, QApplication):
+        application.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
+    return application
+
+
+def show_early_login() -> Any:
+    """The login dialog, painted now, before the database is open (``LoginDialog`` with no
+    ``login`` yet). Returns it; ``take_early_login`` hands it to the launcher."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.dialogs.login import LoginDialog
+
+    application = _application()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                _announce_paint()
+            return False
+
+    dialog = LoginDialog(None)
+    dialog.installEventFilter(FirstPaint(dialog))
+    dialog.show()
+    dialog.repaint()  # painted now: the event loop starts only once everything is imported
+    application.processEvents()
+    _early_login[:] = [dialog]
+    return dialog
+
+
+def take_early_login() -> Any:
+    """The login painted at start (once), or None."""
+    return _early_login.pop() if _early_login else None
 
 
 def show_start_window() -> Any:
@@ -54,8 +120,7 @@ def show_start_window() -> Any:
             super().paintEvent(event)
             if not self.painted:
                 self.painted = True
-                if os.environ.get("EMDIA_EXIT_WHEN_READY"):
-                    print(f"{PAINTED} {time.time():.6f}", flush=True)
+                _announce_paint()
 
     class CloseOnNextWindow(QObject):
         """Closes the start window when any other top-level window is shown."""
@@ -85,7 +150,9 @@ def show_start_window() -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    start_window = show_start_window() if opens_window(args) else None
+    start_window = None
+    if opens_window(args):
+        start_window = show_early_login() if asks_login_first(args) else show_start_window()
     from app.cli import main as command_line
 
     try:

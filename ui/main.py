@@ -49,7 +49,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     application.setOrganizationName("EmDia")
     QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
     _install_qt_translation(application)
-    application.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
+    style = resources.path("style.qss").read_text(encoding="utf-8")
+    if application.styleSheet() != style:  # the login painted at start has it already
+        application.setStyleSheet(style)
     garbage.install(application)  # cyclic garbage collected on this thread, never a worker's
     return application
 
@@ -112,8 +114,12 @@ class Launcher:
         *,
         auto_backup: bool = True,
         wall_clock: Clock | None = None,
+        early_login: LoginDialog | None = None,
     ) -> None:
         self.config = config
+        # The login painted before the database opened (ui.first_paint): used if this start
+        # asks for a login, closed before any other question.
+        self.early_login = early_login
         self.clock = clock  # the rules' date
         self.wall_clock = wall_clock  # the real time records are written at (app/clock.py)
         self.reporter = reporter
@@ -134,11 +140,24 @@ class Launcher:
         except Cancelled:
             return False
         except Exception as exc:  # EmDiaError or a bug: one polite message either way
+            self._close_early_login()
             self.reporter.report(exc)
             return False
+        finally:
+            self._close_early_login()
+
+    def _close_early_login(self) -> None:
+        """The login painted at start is not what this start asks (the demo, the first run, a
+        passphrase, an error): it goes before anything else shows."""
+        dialog, self.early_login = self.early_login, None
+        if dialog is not None:
+            dialog.login = None  # nothing typed there logs in any more
+            dialog.close()
+            dialog.deleteLater()
 
     def _open(self) -> bool:
         if self.config.demo:
+            self._close_early_login()
             # The demo clinic is fictitious and not encrypted: `make run` opens it directly,
             # logged in as its admin, so a newcomer sees a living clinic at once.
             self.services = bootstrap(self.config, self.clock, wall_clock=self.wall_clock)
@@ -156,6 +175,7 @@ class Launcher:
         if self.services.migration and self.services.migration.backup:
             log.info("backup before migration at %s", self.services.migration.backup)
         if not self.services.users.has_users():
+            self._close_early_login()
             from ui.dialogs.first_run import FirstRunDialog
 
             if self.services.demo.is_empty() and self.ask_first_run() == FirstRunDialog.DEMO:
@@ -167,6 +187,7 @@ class Launcher:
             return True
         user, password = os.environ.get("EMDIA_USER"), os.environ.get("EMDIA_PASSWORD")
         if user and password:
+            self._close_early_login()
             self.services.login(user, password)  # a scripted start (bench, installer smoke)
         elif not self.ask_login(self.services, self._hint()):
             raise Cancelled(NOT_OPENED)
@@ -181,6 +202,7 @@ class Launcher:
         except KeyRequired:
             assert path is not None
         protection = unlock.Protection.of(path)
+        self._close_early_login()
         answer = self.ask_unlock(
             str(path), lambda secret: unlock.key_from_secret(secret, protection.keyfile)
         )
@@ -280,10 +302,20 @@ class Launcher:
         return DEMO_HINT.format(users=users, password=DEMO_PASSWORD)
 
     def _ask_login(self, services: Services, hint: str) -> bool:
-        dialog = LoginDialog(services.login, hint=hint)
+        dialog, self.early_login = self.early_login, None
+        if dialog is None:
+            dialog = LoginDialog(services.login, hint=hint)
+        elif dialog.left:  # Sair while the database opened
+            dialog.deleteLater()
+            return False
+        else:  # the login painted at start: what was typed there stays, Entrar is honoured
+            dialog.ready(services.login, hint)
         if os.environ.get(READY_ENV):  # the benchmark times the login's start, then leaves
             ReadyProbe(dialog, "login", dialog.reject)
-        return bool(dialog.exec())
+            dialog.update()  # a login painted at start paints again once it answers
+        accepted = bool(dialog.exec())
+        dialog.deleteLater()
+        return accepted
 
     # --- the window -----------------------------------------------------------------------
     def _fill_demo(self) -> None:
@@ -356,7 +388,11 @@ def run_gui(config: Config, clock: Clock, wall_clock: Clock | None = None) -> in
     log_file: Path = configure_logging(config.log_dir)
     reporter = ErrorReporter(log_file)
     reporter.install()
-    launcher = Launcher(config, clock, reporter, wall_clock=wall_clock)
+    from ui.first_paint import take_early_login
+
+    launcher = Launcher(
+        config, clock, reporter, wall_clock=wall_clock, early_login=take_early_login()
+    )
     if not launcher.open():
         return 1
     code = application.exec()

@@ -9,10 +9,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.first_paint import PAINTED, opens_window, show_start_window
+from app.bootstrap import Services
+from app.clock import FixedClock
+from tests.conftest import STAFF_PASSWORD
+from tests.ui.helpers import launcher_for
+from ui.first_paint import (
+    PAINTED,
+    asks_login_first,
+    opens_window,
+    show_early_login,
+    show_start_window,
+    take_early_login,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,3 +73,158 @@ def test_a_start_from_the_command_paints_before_the_window_is_ready(tmp_path: Pa
     (painted, first), (ready, last) = lines
     assert (painted, ready) == (PAINTED, "ready")
     assert float(first) <= float(last)
+
+
+def test_a_start_that_asks_for_the_login_paints_the_login_first(tmp_path: Path) -> None:
+    """A clinic's start: the login is what is painted first (before the database layer is
+    imported), and it answers once the database is open."""
+    env = {**os.environ, "EMDIA_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {k: v for k, v in env.items() if k not in ("EMDIA_USER", "EMDIA_PASSWORD")}
+    entry = [sys.executable, str(ROOT / "installer" / "emdia_entry.py"), "--db"]
+    db = str(tmp_path / "clinica.db")
+    subprocess.run([*entry, db, "demo", "--patients", "5"], env=env, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [*entry, db, "gui"],
+        env={**env, "EMDIA_EXIT_WHEN_READY": "1"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    lines = [line.split() for line in done.stdout.splitlines()]
+    (painted, first), (login, answers) = lines
+    assert (painted, login) == (PAINTED, "login")
+    assert float(first) <= float(answers)
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "existing", "asks"),
+    [
+        (["--db", "{db}", "gui"], {}, True, True),
+        (["--db={db}"], {}, True, True),
+        (["--db", "{db}", "gui"], {}, False, False),  # a new file: the first run
+        (["--db", "{db}", "gui", "--demo"], {}, True, False),
+        (["--db", "{db}"], {"EMDIA_USER": "admin", "EMDIA_PASSWORD": "x"}, True, False),
+        (["--db", "postgresql://emdia@servidor/clinica"], {}, False, True),
+        ([], {}, True, True),  # this PC's own database, in EMDIA_HOME
+        ([], {}, False, False),
+    ],
+)
+def test_the_login_is_painted_first_only_for_a_clinic_that_exists(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    env: dict[str, str],
+    existing: bool,
+    asks: bool,
+) -> None:
+    from app.config import DB_FILE_NAME
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("EMDIA_HOME", str(home))
+    for name in ("EMDIA_USER", "EMDIA_PASSWORD", "EMDIA_DB_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    db = tmp_path / "clinica.db"
+    if existing:
+        for path in (db, home / DB_FILE_NAME):
+            path.write_bytes(b"SQLite format 3\0")
+    assert asks_login_first([a.format(db=db) for a in argv]) is asks
+
+
+def test_this_pc_set_to_the_clinics_server_paints_the_login_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.config import DB_SETTING_FILE_NAME
+
+    monkeypatch.setenv("EMDIA_HOME", str(tmp_path))
+    monkeypatch.delenv("EMDIA_DB_URL", raising=False)
+    assert not asks_login_first([])
+    (tmp_path / DB_SETTING_FILE_NAME).write_text('{"url": "postgresql+psycopg://x@y/z"}')
+    assert asks_login_first([])
+
+
+def test_entrar_pressed_while_the_database_opens_logs_in_once_it_is_ready(
+    qtbot: QtBot, staff: Services
+) -> None:
+    dialog = show_early_login()
+    qtbot.addWidget(dialog)
+    assert take_early_login() is dialog and take_early_login() is None
+    qtbot.keyClicks(dialog.username, "gestor")
+    qtbot.keyClicks(dialog.password, STAFF_PASSWORD)
+    qtbot.mouseClick(dialog.enter, Qt.MouseButton.LeftButton)
+    assert dialog.opening.isVisible() and dialog.isVisible() and dialog.actor is None
+    dialog.ready(staff.login, "")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.actor is not None and dialog.actor.username == "gestor"
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_the_launcher_logs_in_with_what_was_typed_in_the_early_login(
+    qtbot: QtBot, staff: Services
+) -> None:
+    path = staff.config.sqlite_path
+    assert path is not None
+    dialog = show_early_login()
+    take_early_login()
+    qtbot.keyClicks(dialog.username, "recepcao")
+    qtbot.keyClicks(dialog.password, STAFF_PASSWORD)
+    qtbot.mouseClick(dialog.enter, Qt.MouseButton.LeftButton)  # before the database is open
+    launcher, shown = launcher_for(path)
+    launcher.early_login = dialog
+    assert launcher.open(), shown
+    assert launcher.window is not None and launcher.services is not None
+    qtbot.addWidget(launcher.window)
+    assert launcher.services.actor.username == "recepcao"
+    launcher.runner.wait()
+    launcher.services.close()
+
+
+def test_sair_on_the_early_login_does_not_open_the_window(qtbot: QtBot, staff: Services) -> None:
+    path = staff.config.sqlite_path
+    assert path is not None
+    dialog = show_early_login()
+    take_early_login()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "quit"), Qt.MouseButton.LeftButton)
+    launcher, shown = launcher_for(path)
+    launcher.early_login = dialog
+    assert not launcher.open()
+    assert launcher.window is None and shown == []
+    assert launcher.services is not None
+    launcher.services.close()
+
+
+def test_the_early_login_closes_before_the_passphrase_is_asked(
+    qtbot: QtBot, tmp_path: Path, no_keyring: None, clock: FixedClock
+) -> None:
+    """An encrypted clinic whose key is not remembered asks its passphrase first: the login
+    painted at start goes away (nothing typed there counts), and a login comes after."""
+    from app.bootstrap import bootstrap
+    from app.config import load_config
+    from app.security import unlock
+    from app.services.users import UserForm
+
+    db = tmp_path / "clinica.db"
+    key = unlock.new_protection(db, "frase da clínica 1")
+    services = bootstrap(load_config(str(db)), clock, key=key)
+    services.users.create(UserForm("admin", "Admin", "admin", STAFF_PASSWORD))
+    services.close()
+    early = show_early_login()
+    take_early_login()
+    launcher, shown = launcher_for(db)
+    launcher.early_login = early
+    seen: list[bool] = []
+
+    def answer_unlock(_where, try_secret):  # type: ignore[no-untyped-def]
+        seen.append(early.isVisible())
+        return try_secret("frase da clínica 1"), False
+
+    launcher.ask_unlock = answer_unlock
+    launcher.ask_login = lambda svc, hint: svc.login("admin", STAFF_PASSWORD) is not None
+    assert launcher.open(), shown
+    assert seen == [False] and early.login is None
+    assert launcher.window is not None and launcher.services is not None
+    qtbot.addWidget(launcher.window)
+    launcher.runner.wait()
+    launcher.services.close()

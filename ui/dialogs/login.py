@@ -1,10 +1,15 @@
-"""Entrar no EmDia: at start, after the screen locked itself, or to switch users."""
+"""Entrar no EmDia: at start, after the screen locked itself, or to switch users.
+
+At start the dialog is shown before the database is open (``ui.first_paint``): it is painted
+while SQLAlchemy, the services and the window's code are still being imported, and gets its
+``login`` once the database is ready (``ready``). Nothing here imports the database layer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,20 +22,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import EmDiaError
-from app.services.base import Actor
 from ui import ops
 from ui.widgets.form import error_label, secret_line
 
-Login = Callable[[str, str], Actor]
+if TYPE_CHECKING:  # the services (and SQLAlchemy) load after the login is painted
+    from app.services.base import Actor
+
+Login = Callable[[str, str], "Actor"]
+OPENING = "Abrindo o banco de dados… você entra assim que ele estiver pronto."
 
 
 class LoginDialog(QDialog):
     """Asks user and password and calls ``login`` (which raises ``LoginRefused`` with the
-    pt-BR reason — wrong password, tries left, lockout). Stays open until it works."""
+    pt-BR reason — wrong password, tries left, lockout). Stays open until it works.
+
+    ``login=None``: shown while the database is still opening; *Entrar* pressed meanwhile is
+    remembered and done as soon as ``ready`` gives the dialog its ``login``."""
 
     def __init__(
         self,
-        login: Login,
+        login: Login | None,
         *,
         locked_user: str = "",
         hint: str = "",
@@ -41,6 +52,8 @@ class LoginDialog(QDialog):
         self.login = login
         self.actor: Actor | None = None
         self.locked_user = locked_user
+        self.asked = False  # Entrar pressed before the database was ready
+        self.left = False  # closed (Sair) before the database was ready
         self.setWindowTitle(
             self.tr("EmDia bloqueado") if locked_user else self.tr("Entrar no EmDia")
         )
@@ -62,12 +75,17 @@ class LoginDialog(QDialog):
         buttons = self._buttons(locked_user)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        if hint:
-            note = QLabel(hint)
-            note.setObjectName("loginHint")
-            note.setWordWrap(True)
-            layout.addWidget(note)
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("loginHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
         layout.addLayout(form)
+        self.opening = QLabel(OPENING)  # Entrar pressed before the database was ready
+        self.opening.setObjectName("loginOpening")
+        self.opening.setWordWrap(True)
+        self.opening.hide()
+        layout.addWidget(self.opening)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
@@ -91,6 +109,7 @@ class LoginDialog(QDialog):
             self.switch.clicked.connect(self._switch_user)
         else:
             quit_button = buttons.addButton(self.tr("Sair"), QDialogButtonBox.ButtonRole.RejectRole)
+            quit_button.setObjectName("quit")
             quit_button.clicked.connect(self.reject)
         return buttons
 
@@ -100,9 +119,26 @@ class LoginDialog(QDialog):
         self.password.clear()
         self.username.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def ready(self, login: Login, hint: str = "") -> None:
+        """The database is open: logins go to ``login`` from now on, with ``hint`` (the demo
+        clinic's users) shown; an *Entrar* pressed while it opened is done now."""
+        self.login = login
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        self.opening.hide()
+        self.adjustSize()
+        if self.asked:
+            QTimer.singleShot(0, self.try_login)
+
     def try_login(self) -> None:
+        login = self.login
+        if login is None:  # still opening: said, and done by ``ready``
+            self.asked = True
+            self.opening.show()
+            self.adjustSize()
+            return
         username, password = self.username.text(), self.password.text()
-        actor = ops.call(self, lambda: self.login(username, password), on_error=self._refused)
+        actor = ops.call(self, lambda: login(username, password), on_error=self._refused)
         if actor is not None:
             self.actor = actor
             self.accept()
@@ -117,4 +153,6 @@ class LoginDialog(QDialog):
     def reject(self) -> None:
         if self.locked_user:
             return  # a locked screen only opens with a password
+        if self.login is None:
+            self.left = True  # Sair while the database opened: EmDia does not open
         super().reject()
