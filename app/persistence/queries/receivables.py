@@ -15,7 +15,7 @@ from sqlalchemy import Executable, and_, case, func, or_, select, tuple_
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import ChargePolicy, InstallmentTerms, Settlement, interest_share_of
+from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
 from app.domain.reversals import CHEQUE_BOUNCED
 from app.domain.risk import AgreementRecord, ContactAttempt
@@ -96,21 +96,12 @@ class ReceivablesQueries(Repository):
         rows = self._chunked(
             contract_ids,
             lambda chunk: select(
-                c.id,
-                c.patient_id,
-                c.responsible_id,
-                c.fine_bp,
-                c.interest_monthly_bp,
-                c.punctuality_discount_bp,
-                c.correction_index,
-                c.total_cents,
-                c.interest_free_cents,
+                c.id, c.patient_id, c.responsible_id, *PolicyCache.columns()
             ).where(c.id.in_(chunk), c.status != ContractStatus.CANCELLED.value),
         )
         found: dict[int, tuple[int, int | None, ChargePolicy]] = {}
-        for r in rows:
-            share = interest_share_of(r[7], r[8] or 0)  # charges confessed in an acordo: no juros
-            found[r[0]] = (r[1], r[2], policies.get(r[3], r[4], r[5], r[6], share))
+        for cid, patient_id, responsible_id, *terms in rows:
+            found[cid] = (patient_id, responsible_id, policies.of(*terms))
         return found
 
     def _settlements(

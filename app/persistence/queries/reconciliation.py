@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Executable, select
 
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms, Settlement, interest_share_of
+from app.domain.law import InstallmentTerms, Settlement
 from app.domain.reconciliation import (
     ContractFacts,
     DebtBook,
@@ -58,12 +58,7 @@ class ReconciliationQueries(Repository):
                 c.patient_id,
                 c.responsible_id,
                 c.agreement_id,
-                c.fine_bp,
-                c.interest_monthly_bp,
-                c.punctuality_discount_bp,
-                c.correction_index,
-                c.total_cents,
-                c.interest_free_cents,
+                *PolicyCache.columns(),
             )
             .join(c, c.id == i.contract_id)
             .where(
@@ -93,7 +88,7 @@ class ReconciliationQueries(Repository):
                 terms=InstallmentTerms(r[2], r[3], r[4], r[5], False, r[0]),
                 settlements=settlements.get(r[0], ()),
                 # An acordo's confessed charges earn no juros: the same share as the desk's.
-                policy=policies.get(r[10], r[11], r[12], r[13], interest_share_of(r[14], r[15])),
+                policy=policies.of(*r[10:16]),
                 agreement_id=r[9],
             )
             for r in rows.values()

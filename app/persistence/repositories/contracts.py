@@ -98,18 +98,9 @@ class ContractRepository(Repository):
         policies = PolicyCache(self.session)
         found: dict[int, ChargePolicy] = {}
         for chunk in chunks(contract_ids):
-            stmt = select(
-                c.id,
-                c.fine_bp,
-                c.interest_monthly_bp,
-                c.punctuality_discount_bp,
-                c.correction_index,
-                c.total_cents,
-                c.interest_free_cents,
-            ).where(c.id.in_(chunk))
-            for cid, fine, interest, discount, index, total, free in self._run(stmt).all():
-                share = interest_share_of(total, free or 0)
-                found[cid] = policies.get(fine, interest, discount, index, share)
+            stmt = select(c.id, *PolicyCache.columns()).where(c.id.in_(chunk))
+            for cid, *terms in self._run(stmt).all():
+                found[cid] = policies.of(*terms)
         return found
 
     def ledgers(self, contract_id: int) -> list[InstallmentLedger]:

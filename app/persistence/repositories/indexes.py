@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.law import ChargePolicy, CorrectionTable
+from app.domain.law import ChargePolicy, CorrectionTable, interest_share_of
 from app.persistence import models
 from app.persistence.repositories._sql import Repository
 
@@ -51,7 +52,31 @@ class IndexRepository(Repository):
 
 
 class PolicyCache:
-    """One ChargePolicy per distinct contract terms; correction tables read once per index."""
+    """One ChargePolicy per distinct contract terms; correction tables read once per index.
+
+    Queries select ``PolicyCache.columns()`` of the contract and hand those six values to
+    ``of``: the policy of thousands of contracts without an ORM entity each."""
+
+    @staticmethod
+    def columns() -> tuple[Any, ...]:
+        """The contract's columns ``of`` takes, in its order."""
+        c = models.Contract
+        return (
+            c.fine_bp,
+            c.interest_monthly_bp,
+            c.punctuality_discount_bp,
+            c.correction_index,
+            c.total_cents,
+            c.interest_free_cents,
+        )
+
+    def of(
+        self, fine_bp: int, interest_bp: int, discount_bp: int, index: str, total: int, free: int
+    ) -> ChargePolicy:
+        """The policy of a contract read through ``columns``; charges confessed in an acordo
+        (``interest_free_cents``) bear no juros (``law.interest_share_of``)."""
+        share = interest_share_of(total, free or 0)
+        return self.get(fine_bp, interest_bp, discount_bp, index, share)
 
     def __init__(self, session: Session) -> None:
         self.session = session
