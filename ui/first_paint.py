@@ -25,13 +25,14 @@ from typing import Any
 
 from app.launch import db_option, opens_window
 
-PAINTED = "painted"  # printed with the time of the first paint when EMDIA_EXIT_WHEN_READY is set
+# Printed when EMDIA_EXIT_WHEN_READY is set: ``painted <epoch seconds> <login|start>``.
+PAINTED = "painted"
 _early_login: list[Any] = []  # the login painted at start, until the launcher takes it
 
 
-def _announce_paint() -> None:
+def _announce_paint(what: str) -> None:
     if os.environ.get("EMDIA_EXIT_WHEN_READY"):
-        print(f"{PAINTED} {time.time():.6f}", flush=True)
+        print(f"{PAINTED} {time.time():.6f} {what}", flush=True)
 
 
 def asks_login_first(argv: Sequence[str]) -> bool:
@@ -70,7 +71,7 @@ def show_early_login() -> Any:
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 watched.removeEventFilter(self)
-                _announce_paint()
+                _announce_paint("login")
             return False
 
     dialog = LoginDialog(None)
@@ -120,7 +121,7 @@ def show_start_window() -> Any:
             super().paintEvent(event)
             if not self.painted:
                 self.painted = True
-                _announce_paint()
+                _announce_paint("start")
 
     class CloseOnNextWindow(QObject):
         """Closes the start window when any other top-level window is shown."""

@@ -118,7 +118,7 @@ def _started(command: list[str], home: Path, db: str) -> tuple[float, float]:
         EMDIA_EXIT_WHEN_READY="1", EMDIA_USER="admin", EMDIA_PASSWORD="demo",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    marks = dict(line.split() for line in done.stdout.splitlines())
+    marks = {word: at for word, at, *_what in map(str.split, done.stdout.splitlines())}
     return float(marks["painted"]) - began, float(marks["ready"]) - began
 
 
