@@ -100,7 +100,20 @@ def test_frozen_window_opens_with_its_qt_plugins(frozen: Path, tmp_path: Path) -
     )
     assert window.returncode == 0, window.stderr
     painted, ready = window.stdout.splitlines()  # the start window first, then the window
-    assert painted.startswith("painted ") and ready.startswith("ready ")
+    assert painted.startswith("painted ") and painted.endswith(" start")
+    assert ready.startswith("ready ")
+
+
+def test_frozen_start_paints_the_login_first(frozen: Path, tmp_path: Path) -> None:
+    """A clinic's start from the installed build: the login (with the stylesheet it carries)
+    is painted before the database layer loads, then answers; closing it opens nothing."""
+    home, db = tmp_path / "home", str(tmp_path / "clinica.db")
+    assert run(frozen, home, "--db", db, "demo", "--patients", "5").returncode == 0
+    window = run(frozen, home, "--db", db, "gui", EMDIA_EXIT_WHEN_READY="1")
+    painted, login = window.stdout.splitlines()
+    assert painted.startswith("painted ") and painted.endswith(" login"), window.stderr
+    assert login.startswith("login ")
+    assert window.returncode == 1  # the probe said Sair: EmDia did not open
 
 
 ROOT = Path(__file__).resolve().parents[2]
