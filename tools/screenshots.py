@@ -480,6 +480,15 @@ def main(out_dir: str) -> int:
         login.try_login()
         save(login, app, out / "login.png")
         login.close()
+        # The login as a clinic's start paints it, before the database is open: Entrar pressed
+        # already, done as soon as the database is ready.
+        opening = LoginDialog(None)
+        opening.username.setText("recepcao")
+        opening.password.setText("demo")
+        opening.show()
+        opening.try_login()
+        save(opening, app, out / "login-abrindo.png")
+        opening.close()
         services.login("admin", "demo")
 
         setup = SetupDialog(

@@ -34,6 +34,10 @@ def test_wrong_passwords_lock_the_user_and_say_so_the_same_way_for_everyone(
         qtbot.mouseClick(dialog.enter, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == LOGIN_REFUSED
     assert dialog.password.text() == ""
+    # The reason is read whole, and the fields keep their height under it.
+    message = dialog.message
+    assert message.height() >= message.heightForWidth(message.width())
+    assert dialog.password.height() >= dialog.password.sizeHint().height()
     type_text(qtbot, dialog.password, "errada")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.message.text() == LOGIN_REFUSED  # locked now, and not told whom

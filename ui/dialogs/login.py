@@ -113,6 +113,16 @@ class LoginDialog(QDialog):
             quit_button.clicked.connect(self.reject)
         return buttons
 
+    def _fit(self) -> None:
+        """The height the form needs at its width, after a line appeared or went: the fields
+        never shrink under a message, and no gap is left above them."""
+        layout = self.layout()
+        if layout is None:
+            return
+        width = self.width()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        self.resize(width, max(height, layout.minimumSize().height()))
+
     def _switch_user(self) -> None:
         self.username.setReadOnly(False)
         self.username.clear()
@@ -126,7 +136,7 @@ class LoginDialog(QDialog):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         self.opening.hide()
-        self.adjustSize()
+        self._fit()
         if self.asked:
             QTimer.singleShot(0, self.try_login)
 
@@ -135,7 +145,7 @@ class LoginDialog(QDialog):
         if login is None:  # still opening: said, and done by ``ready``
             self.asked = True
             self.opening.show()
-            self.adjustSize()
+            self._fit()
             return
         username, password = self.username.text(), self.password.text()
         actor = ops.call(self, lambda: login(username, password), on_error=self._refused)
@@ -148,6 +158,7 @@ class LoginDialog(QDialog):
         self.password.clear()
         self.message.setText(exc.message)
         self.message.show()
+        self._fit()
         self.password.setFocus()
 
     def reject(self) -> None:
