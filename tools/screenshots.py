@@ -81,6 +81,16 @@ def save(widget: QWidget, app: QApplication, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def entered(login: LoginDialog, password: str, app: QApplication, path: Path) -> None:
+    """The login after the receptionist typed ``password`` and pressed Entrar, saved."""
+    login.username.setText("recepcao")
+    login.password.setText(password)
+    login.show()
+    login.try_login()
+    save(login, app, path)
+    login.close()
+
+
 def clinic_logo(folder: Path) -> Path:
     """A stand-in logo for the demo clinic (a tooth-coloured mark with the initial)."""
     from PIL import Image, ImageDraw, ImageFont
@@ -469,26 +479,13 @@ def main(out_dir: str) -> int:
         services.backups.create()
         services.backups.create_automatic("inicio")
 
-        login = LoginDialog(
-            services.login,
-            hint="Clínica de demonstração: usuários admin, gestor, recepcao, todos com a senha "
-            "'demo'.",
+        hint = (
+            "Clínica de demonstração: usuários admin, gestor, recepcao, todos com a senha 'demo'."
         )
-        login.username.setText("recepcao")
-        login.password.setText("errada")
-        login.show()
-        login.try_login()
-        save(login, app, out / "login.png")
-        login.close()
+        entered(LoginDialog(services.login, hint=hint), "errada", app, out / "login.png")
         # The login as a clinic's start paints it, before the database is open: Entrar pressed
         # already, done as soon as the database is ready.
-        opening = LoginDialog(None)
-        opening.username.setText("recepcao")
-        opening.password.setText("demo")
-        opening.show()
-        opening.try_login()
-        save(opening, app, out / "login-abrindo.png")
-        opening.close()
+        entered(LoginDialog(None), "demo", app, out / "login-abrindo.png")
         services.login("admin", "demo")
 
         setup = SetupDialog(
