@@ -21,6 +21,7 @@ from ui.first_paint import (
     PAINTED,
     asks_login_first,
     opens_window,
+    quicker_feature_check,
     show_early_login,
     show_start_window,
     take_early_login,
@@ -53,6 +54,27 @@ def test_the_start_window_closes_when_a_real_window_shows(qtbot: QtBot) -> None:
     qtbot.addWidget(other)
     other.show()
     qtbot.waitUntil(lambda: not start.isVisible())
+
+
+def test_the_quicker_feature_check_answers_as_pysides_own() -> None:
+    import _sqlite3
+    import json.decoder
+
+    import sqlalchemy.sql.compiler
+    from shibokensupport import feature
+
+    import app.config
+    import ui.main_window
+
+    quicker_feature_check()
+    quicker = feature._mod_uses_pyside
+    assert getattr(quicker, "quicker", False)
+    quicker_feature_check()  # twice: still one layer over PySide6's own
+    assert feature._mod_uses_pyside is quicker
+    own = quicker.__closure__[0].cell_contents  # PySide6's check, kept for the rest
+    modules = [ui.main_window, app.config, sqlalchemy.sql.compiler, json.decoder, sys, _sqlite3]
+    assert [quicker(m) for m in modules] == [own(m) for m in modules]
+    assert [quicker(m) for m in modules] == [True, False, False, False, False, False]
 
 
 def painted_then(tmp_path: Path, **env: str) -> tuple[str, str]:
