@@ -12,20 +12,26 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.errors import EmDiaError
-from app.services.documents.archive import DocumentArchiveService
 from ui import ops
+
+if TYPE_CHECKING:  # the archive and Qt's printing load with the first document opened
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.services.documents.archive import DocumentArchiveService
 
 MAX_PRINT_DPI = 300
 
 
 def ask_printer(parent: QWidget | None) -> QPrinter | None:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Imprimir documento")
@@ -82,13 +88,20 @@ def print_pdf_bytes(
 
 
 class DocumentDesk(QObject):
-    """Open and print archived documents."""
+    """Open and print archived documents. ``archive`` gives the archive's service when a
+    document is first opened (the window makes its desk at start, before any is)."""
 
-    def __init__(self, service: DocumentArchiveService, parent: QObject | None = None) -> None:
+    def __init__(
+        self, archive: Callable[[], DocumentArchiveService], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.service = service
+        self._archive = archive
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.ask_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer
+
+    @property
+    def service(self) -> DocumentArchiveService:
+        return self._archive()
 
     def open(self, document_id: int) -> Path:
         """Open the exact archived file in the system's PDF viewer."""

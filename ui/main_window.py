@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked: list[QWidget] = []
         self._closing_backup_started = False
 
-        self.desk = DocumentDesk(services.archive, self)
+        self.desk = DocumentDesk(lambda: services.archive, self)
         self.sections: dict[str, QWidget] = {}  # the views built so far
         self._factories = self._build_sections(services)
         self.central = self._build_navigation()

@@ -41,6 +41,10 @@ def make_engine(url: str, key: DataKey | None = None, **kwargs: Any) -> Engine:
             _sqlite_pragmas(dbapi_connection, key)
 
         event.listen(engine, "connect", on_connect)
+    elif engine.dialect.name == "postgresql":
+        from app.persistence.models import add_postgresql_predicates
+
+        add_postgresql_predicates()
     return engine
 
 

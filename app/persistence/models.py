@@ -27,6 +27,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -213,6 +214,15 @@ class Contract(Timestamps, Base):
 
 
 _OPEN_INSTALLMENT = "settled_on IS NULL AND renegotiated_agreement_id IS NULL"
+_SETTLED_INSTALLMENT = "settled_on IS NOT NULL"
+# The partial indexes' predicate on PostgreSQL is the same as on SQLite (revision 0004 creates
+# both). It is attached by ``add_postgresql_predicates`` when a PostgreSQL engine is made:
+# written in ``Index(...)`` as ``postgresql_where``, it would make every start import
+# SQLAlchemy's PostgreSQL dialect to check the keyword, SQLite clinics included.
+PARTIAL_INDEXES = {
+    "ix_installment_open": _OPEN_INSTALLMENT,
+    "ix_installment_settled_on": _SETTLED_INSTALLMENT,
+}
 
 
 class Installment(Timestamps, Base):
@@ -233,15 +243,13 @@ class Installment(Timestamps, Base):
             "amount_cents",
             "paid_cents",
             sqlite_where=text(_OPEN_INSTALLMENT),
-            postgresql_where=text(_OPEN_INSTALLMENT),
         ),
         # Installments settled after a past ``--today`` were still open on that day. Partial
         # (NOT NULL) so SQLite never prefers it to the one above for "settled_on IS NULL".
         Index(
             "ix_installment_settled_on",
             "settled_on",
-            sqlite_where=text("settled_on IS NOT NULL"),
-            postgresql_where=text("settled_on IS NOT NULL"),
+            sqlite_where=text(_SETTLED_INSTALLMENT),
         ),
     )
 
@@ -604,3 +612,14 @@ class BankPaymentLink(Timestamps, Base):
     transaction_id: Mapped[int] = mapped_column(ForeignKey("bank_transaction.id"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
     linked_existing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def add_postgresql_predicates() -> None:
+    """Give the partial indexes their PostgreSQL predicate (``PARTIAL_INDEXES``); once."""
+    table = Installment.__table__
+    assert isinstance(table, Table)
+    for index in table.indexes:
+        where = PARTIAL_INDEXES.get(str(index.name))
+        options = index.dialect_options["postgresql"]
+        if where is not None and options["where"] is None:
+            options["where"] = text(where)

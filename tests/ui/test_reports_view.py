@@ -34,7 +34,7 @@ class Viewer:
 
 
 def make_section(qtbot: QtBot, services: Services) -> tuple[ReportsSection, Viewer]:
-    desk = DocumentDesk(services.archive)
+    desk = DocumentDesk(lambda: services.archive)
     section = ReportsSection(services, desk)
     viewer = Viewer(desk)
     qtbot.addWidget(section)

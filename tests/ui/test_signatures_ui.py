@@ -163,7 +163,7 @@ def test_documentos_receives_a_signed_file(
     maria = authority.person("MARIA APARECIDA ARAUJO", DEBTOR_CPF)
     signed_file = tmp_path / "assinado.pdf"
     signed_file.write_bytes(sign(package.path.read_bytes(), maria, authority))
-    desk = DocumentDesk(services.archive)
+    desk = DocumentDesk(lambda: services.archive)
     signing = SignatureDesk(services.signatures, desk)
     shown: list[QDialog] = []
     signing.show = shown.append

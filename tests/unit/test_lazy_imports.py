@@ -42,6 +42,9 @@ NOT_AT_START = (
     "ui.dialogs.setup",  # first run only
     "keyring",  # an unencrypted database needs no key
     "alembic",  # the schema is at head
+    "sqlalchemy.dialects.postgresql",  # a SQLite clinic (the models name no PostgreSQL keyword)
+    "PySide6.QtPrintSupport",  # printing, with the first document printed
+    "app.services.documents.archive",  # the archive, with the first document opened
 )
 
 
@@ -122,3 +125,25 @@ def test_a_unit_of_work_builds_its_repositories_on_its_own_session(services: Ser
     with uow:  # entered again: a new session, new repositories on it
         assert uow.patients is not first
         assert uow.patients.session is uow.session  # type: ignore[attr-defined]
+
+
+def test_a_postgresql_engine_gives_the_partial_indexes_their_predicate() -> None:
+    """Kept out of the models so that a SQLite start does not import the PostgreSQL dialect
+    (above), the predicate is still there for PostgreSQL, the same as SQLite's."""
+    code = (
+        "import sys\n"
+        "from sqlalchemy.schema import CreateIndex\n"
+        "from app.persistence import models\n"
+        "from app.persistence.db import make_engine\n"
+        "assert 'sqlalchemy.dialects.postgresql' not in sys.modules\n"
+        "engines = [make_engine('postgresql+psycopg://u@localhost/x') for _ in range(2)]\n"
+        "found = {}\n"
+        "for ix in models.Installment.__table__.indexes:\n"
+        "    pg = str(CreateIndex(ix).compile(dialect=engines[0].dialect))\n"
+        "    lite = str(CreateIndex(ix).compile(dialect=make_engine('sqlite://').dialect))\n"
+        "    assert pg == lite, (pg, lite)\n"
+        "    found[ix.name] = pg.partition(' WHERE ')[2]\n"
+        "assert found == {**dict.fromkeys(found, ''), **models.PARTIAL_INDEXES}, found\n"
+        "assert all(found[name] for name in models.PARTIAL_INDEXES), found\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -51,7 +51,7 @@ class DocumentsView(QWidget):
         self.setObjectName("DocumentsView")
         self.batch = batch
         self.archive = archive
-        self.desk = desk or DocumentDesk(archive, self)
+        self.desk = desk or DocumentDesk(lambda: archive, self)
         self.signing = signing
         self.last_result: BatchResult | None = None
 

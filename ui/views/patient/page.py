@@ -57,7 +57,7 @@ class PatientPage(QWidget):
         super().__init__(parent)
         self.setObjectName("PatientPage")
         self.services = services
-        self.desk = desk or DocumentDesk(services.archive, self)
+        self.desk = desk or DocumentDesk(lambda: services.archive, self)
         self.signing = SignatureDesk(services.signatures, self.desk, self)
         self.signed: list[SignedDocument] = []  # the patient's documents signed electronically
         self.patient: Patient | None = None
