@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 from app.domain.catalog import ContractStatus
 from app.domain.money import format_percent
@@ -136,6 +137,11 @@ def _month_shares(start: date, end: date) -> Iterable[tuple[date, Fraction]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+# The interest share of almost every contract (one object: ``updated_debt`` tells it by
+# identity, without comparing Fractions for each installment).
+WHOLE_SHARE = Fraction(1)
+
+
 @dataclass(frozen=True)
 class ChargePolicy:
     """The contract's terms for late payment (snapshotted from the clinic when signed).
@@ -149,19 +155,21 @@ class ChargePolicy:
     interest_monthly_bp: int = DEFAULT_INTEREST_MONTHLY_BP
     punctuality_discount_bp: int = 0
     correction: CorrectionTable | None = None
-    interest_share: Fraction = Fraction(1)
+    interest_share: Fraction = WHOLE_SHARE
 
 
 def interest_share_of(total_cents: int, interest_free_cents: int) -> Fraction:
     """The share of a plan that bears juros de mora when ``interest_free_cents`` of its total are
     charges already confessed (an acordo): ``(total − free) / total``, 1 without any."""
     if interest_free_cents <= 0 or total_cents <= 0:
-        return Fraction(1)
+        return WHOLE_SHARE
     return Fraction(max(0, total_cents - interest_free_cents), total_cents)
 
 
-@dataclass(frozen=True)
-class InstallmentTerms:
+class InstallmentTerms(NamedTuple):
+    """An installment as contracted (a named tuple: one per overdue installment is read each time
+    the overdue money is computed)."""
+
     number: int
     due_date: date
     effective_due_date: date  # next business day: paying on it is not late
@@ -211,9 +219,12 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class DebtLine:
-    """An installment's situation on ``as_of``: what is open and what it costs today."""
+class DebtLine(NamedTuple):
+    """An installment's situation on ``as_of``: what is open and what it costs today.
+
+    (A named tuple, immutable like the frozen dataclasses here: one is built for every overdue
+    installment of the clinic each time the overdue money is computed, and a tuple is built
+    about three times faster.)"""
 
     number: int
     due_date: date
@@ -350,7 +361,8 @@ def updated_debt(
     if as_of > due and principal_at_due > 0:
         fine_accrued = fine_for(principal_at_due, policy.fine_bp)
         balance, since = principal_at_due, due
-        late_settlements.sort(key=lambda s: s.paid_on)
+        if len(late_settlements) > 1:
+            late_settlements.sort(key=lambda s: s.paid_on)
         for s in [*late_settlements, None]:
             until = as_of if s is None else s.paid_on
             if balance > 0 and until > since:
@@ -364,18 +376,18 @@ def updated_debt(
                 balance -= s.principal_cents
                 since = until
 
-    fine = max(0, fine_accrued - fine_paid)
-    if policy.interest_share != 1:
-        interest_accrued = _round(
-            Fraction(interest_accrued, _INTEREST_DENOMINATOR) * policy.interest_share
-        )
+    # (Conditional expressions instead of max(0, …): this runs for every overdue installment.)
+    fine = fine_accrued - fine_paid if fine_accrued > fine_paid else 0
+    share = policy.interest_share
+    if share is not WHOLE_SHARE and share != 1:
+        interest_accrued = _round(Fraction(interest_accrued, _INTEREST_DENOMINATOR) * share)
     else:
         interest_accrued = _round_units(interest_accrued)
-    interest = max(0, interest_accrued - interest_paid)
+    interest = interest_accrued - interest_paid if interest_accrued > interest_paid else 0
     # Without an index the accrued correction is exactly 0: skip the Fraction rounding.
     correction_total = _round(correction_accrued) if policy.correction is not None else 0
-    correction = max(0, correction_total - correction_paid)
-    days_late = max(0, (as_of - due).days) if open_principal > 0 else 0
+    correction = correction_total - correction_paid if correction_total > correction_paid else 0
+    days_late = (as_of - due).days if open_principal > 0 and as_of > due else 0
     discount = 0
     if open_principal > 0 and as_of <= due and policy.punctuality_discount_bp:
         discount = punctuality_discount_for(open_principal, policy.punctuality_discount_bp)
@@ -392,7 +404,11 @@ def updated_debt(
     else:
         status = Status.A_VENCER
 
-    owed = 0 if terms.renegotiated else max(0, open_principal) + fine + interest + correction
+    owed = (
+        0
+        if terms.renegotiated
+        else (open_principal if open_principal > 0 else 0) + fine + interest + correction
+    )
     return DebtLine(
         number=terms.number,
         due_date=terms.due_date,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
@@ -50,10 +50,10 @@ def priority_points(updated_cents: int, bucket: Bucket) -> int:
     return updated_cents * AGE_WEIGHTS[bucket] // 100
 
 
-@dataclass(frozen=True)
-class PatientDebt:
+class PatientDebt(NamedTuple):
     """The money side of a worklist row: one patient's overdue installments, summed — what may
-    still be collected apart from what is prescribed."""
+    still be collected apart from what is prescribed. (A named tuple, immutable: one per
+    overdue patient each time the overdue money is computed.)"""
 
     patient_id: int
     contract_id: int  # the contract of the oldest overdue installment (collectable, if any)
@@ -86,18 +86,20 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
             items.append((contract_id, line))
     debts = []
     for patient_id, items in grouped.items():
-        items.sort(key=lambda cl: (cl[0], cl[1].number))  # the same whatever the SQL order
-        pursued = [cl for cl in items if not is_prescrita(cl[1])]
-        contract_id, oldest = min(
-            pursued or items, key=lambda cl: (cl[1].effective_due_date, cl[0], cl[1].number)
-        )
+        if len(items) > 1:
+            items.sort(key=_by_contract_and_number)  # the same whatever the SQL order
+        # One pass: which lines are still pursued (not prescritas), and the sums of each side.
+        pursued = []
         overdue = updated = prescribed = 0
-        for _, line in items:
+        for item in items:
+            line = item[1]
             if is_prescrita(line):
                 prescribed += line.open_principal_cents
             else:
+                pursued.append(item)
                 overdue += line.open_principal_cents
                 updated += line.total_cents
+        contract_id, oldest = min(pursued or items, key=_oldest_first)
         debts.append(
             PatientDebt(
                 patient_id=patient_id,
@@ -109,12 +111,20 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
                 installments=len(pursued),
                 overdue_cents=overdue,
                 updated_cents=updated,
-                lines=tuple(line for _, line in items),
+                lines=tuple([line for _, line in items]),
                 prescribed_installments=len(items) - len(pursued),
                 prescribed_cents=prescribed,
             )
         )
     return debts
+
+
+def _by_contract_and_number(item: tuple[int, DebtLine]) -> tuple[int, int]:
+    return item[0], item[1].number
+
+
+def _oldest_first(item: tuple[int, DebtLine]) -> tuple[date, int, int]:
+    return item[1].effective_due_date, item[0], item[1].number
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from app.domain.dashboard import Dashboard, build_dashboard, week_of
 from app.domain.negativacao import RemovalDue
 from app.domain.receivables import ChangeMark
 from app.domain.worklist import HasDebt, Worklist
-from app.services.base import Context, Permission, Service
+from app.services.base import Context, Permission, Service, gc_paused
 from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 from app.services.ports import UnitOfWorkPort
@@ -46,7 +46,10 @@ class DashboardService(Service):
         self.require(Permission.REPORTS)
         day = as_of or self.clock.today()
         week_start, week_end = week_of(day)
-        with self.uow() as uow:
+        # Tens of thousands of small objects, none of them garbage: the cyclic collector would
+        # walk every object of the process between the queries (as the worklist, paused too;
+        # the window collects on its own thread, ``ui.garbage``).
+        with gc_paused(), self.uow() as uow:
             snapshot = self.overdue.snapshot(uow, day)
             debts: Sequence[HasDebt]
             if worklist is not None and worklist.as_of == day:

@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
@@ -178,9 +179,9 @@ def _suspension_text(row: OverdueRow) -> str:
     return "sugerido suspender" if row.suspension_suggested else ""
 
 
-@dataclass(frozen=True)
-class PatientMoney:
-    """One patient's overdue money on a day and who pays each contract it comes from."""
+class PatientMoney(NamedTuple):
+    """One patient's overdue money on a day and who pays each contract it comes from (a named
+    tuple: one per overdue patient)."""
 
     debt: PatientDebt
     responsible: Mapping[int, int | None]  # contract id → responsável financeiro

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.law import ChargePolicy, CorrectionTable, interest_share_of
+from app.domain.law import WHOLE_SHARE, ChargePolicy, CorrectionTable, interest_share_of
 from app.persistence import models
 from app.persistence.repositories._sql import Repository
 
@@ -89,7 +89,7 @@ class PolicyCache:
         interest_bp: int,
         discount_bp: int,
         index: str,
-        interest_share: Fraction = Fraction(1),
+        interest_share: Fraction = WHOLE_SHARE,
     ) -> ChargePolicy:
         key = (fine_bp, interest_bp, discount_bp, index, interest_share)
         policy = self.policies.get(key)
