@@ -9,7 +9,9 @@ Each size is the cached demo clinic of ``bench_worklist`` (same generator, seed 
 once and kept under ``bench/.cache/``). On PostgreSQL the clinic is first moved to a fresh
 database of the server with ``DatabaseService.copy_to``, as a clinic moving to a server does.
 
-Measured at each size, each run on a fresh ``OverdueService`` (nothing cached):
+Every clinic is opened first; then each *round* measures every size back to back, so that a
+round compares sizes measured seconds apart, not minutes (this machine's speed drifts). Measured
+at each size, each run on a fresh ``OverdueService`` (nothing cached):
 
 - **worklist** — ``OverdueService.worklist`` cold, and the raw floor of ``bench_worklist`` (the
   same worklist through ``sqlite3`` and the domain functions; SQLite only) in the same run;
@@ -19,19 +21,21 @@ Measured at each size, each run on a fresh ``OverdueService`` (nothing cached):
 - **search p95** — search-as-you-type over the worklist, one key at a time.
 
 The line to read is *µs of CPU per overdue installment*: flat means the cost grows linearly with
-the overdue book. Targets: flat within ±25 % from the smallest to the largest size, and at
-80,000 patients on PostgreSQL the worklist and Início each open in ≤ 3 s.
+the overdue book; the verdict is the median of the rounds' own ratios. Targets: flat within
+±25 % from the smallest to the largest size, and at 80,000 patients on PostgreSQL the worklist
+and Início each open in ≤ 3 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -108,70 +112,126 @@ def server_copy(sqlite_db: Path, server: str) -> Iterator[str]:
         admin.dispose()
 
 
-def measure_point(
-    backend: str, url: str, sqlite_db: Path, people: int, today: date, runs: int
-) -> Point:
-    from app.bootstrap import bootstrap
-    from app.clock import FixedClock
-    from app.config import load_config
-    from app.domain.worklist import WorklistQuery
+@dataclass
+class Clinic:
+    """One backend at one clinic size, open for the whole run; timings gathered round by round."""
+
+    backend: str
+    people: int
+    sqlite_db: Path
+    ctx: Any
+    worklist: Timing = field(default_factory=lambda: Timing([], []))
+    floor: Timing | None = None
+    inicio_cold: Timing = field(default_factory=lambda: Timing([], []))
+    inicio_warm: Timing = field(default_factory=lambda: Timing([], []))
+    last: Any = None  # the last round's worklist: searched, and counted, at the end
+
+
+def gather(into: Timing, one: Timing) -> None:
+    into.wall_ms.extend(one.wall_ms)
+    into.cpu_ms.extend(one.cpu_ms)
+
+
+def one_round(clinic: Clinic, today: date, check: bool) -> None:
+    """Each measure once on ``clinic``, each on fresh services (nothing cached)."""
     from app.services.dashboard import DashboardService
     from app.services.overdue import OverdueService
+
+    ctx = clinic.ctx
+    timing, worklist = measure(lambda: OverdueService(ctx).worklist(), 1)
+    gather(clinic.worklist, timing)
+    if clinic.backend == "SQLite":
+        timing, floor = measure(lambda: raw_floor(clinic.sqlite_db, today), 1)
+        clinic.floor = clinic.floor or Timing([], [])
+        gather(clinic.floor, timing)
+        if check and canonical(worklist) != floor:
+            raise SystemExit(f"FALHA: worklist ≠ piso ({clinic.people:,} pessoas)")
+    timing, cold = measure(lambda: DashboardService(ctx, OverdueService(ctx)).summary(), 1)
+    gather(clinic.inicio_cold, timing)
+    shared = OverdueService(ctx)
+    shared.worklist()
+    timing, warm = measure(lambda: DashboardService(ctx, shared).summary(), 1)
+    gather(clinic.inicio_warm, timing)
+    if check and (warm != cold or cold.overdue_updated_cents != worklist.totals().updated_cents):
+        raise SystemExit(f"FALHA: o painel não bate com o worklist ({clinic.people:,} pessoas)")
+    clinic.last = worklist
+
+
+def finish(clinic: Clinic, services: Any) -> Point:
+    """Search-as-you-type over the last worklist, and the clinic's counts."""
+    from sqlalchemy import text as sql
+
+    from app.domain.worklist import WorklistQuery
     from ui.models.paged_model import PAGE
 
-    services = bootstrap(load_config(url), FixedClock(today), migrate=False)
-    services.login("gestor", "demo")
-    ctx = services.overdue.ctx
-    try:
-        OverdueService(ctx).worklist()  # warm the database's cache and the imports once
-        worklist_t, worklist = measure(lambda: OverdueService(ctx).worklist(), runs)
-        floor_t = None
-        if backend == "SQLite":
-            floor_t, floor = measure(lambda: raw_floor(sqlite_db, today), runs)
-            if canonical(worklist) != floor:
-                raise SystemExit(f"FALHA: worklist ≠ piso ({people:,} pessoas)")
-        cold_t, cold = measure(lambda: DashboardService(ctx, OverdueService(ctx)).summary(), runs)
-        shared = OverdueService(ctx)
-        shared.worklist()
-        warm_t, warm = measure(lambda: DashboardService(ctx, shared).summary(), runs)
-        if warm != cold or cold.overdue_updated_cents != worklist.totals().updated_cents:
-            raise SystemExit(f"FALHA: o painel não bate com o worklist ({people:,} pessoas)")
-        latencies = []
-        for text in keystrokes(worklist):
-            _timing, found = measure(lambda t=text: worklist.select(WorklistQuery(text=t)), 1)
-            _page = found[:PAGE]
-            latencies.append(_timing.best)
-        with services.engine.connect() as conn:
-            from sqlalchemy import text as sql
-
-            installments = int(conn.execute(sql("SELECT count(*) FROM installment")).scalar_one())
-        overdue = sum(len(r.debt.lines) for r in worklist.rows)
-    finally:
-        services.close()
+    worklist = clinic.last
+    latencies = []
+    for text in keystrokes(worklist):
+        _timing, found = measure(lambda t=text: worklist.select(WorklistQuery(text=t)), 1)
+        _page = found[:PAGE]
+        latencies.append(_timing.best)
+    with services.engine.connect() as conn:
+        installments = int(conn.execute(sql("SELECT count(*) FROM installment")).scalar_one())
+    overdue = sum(len(r.debt.lines) for r in worklist.rows)
     return Point(
-        backend,
-        people,
+        clinic.backend,
+        clinic.people,
         installments,
         overdue,
-        worklist_t,
-        floor_t,
-        cold_t,
-        warm_t,
+        clinic.worklist,
+        clinic.floor,
+        clinic.inicio_cold,
+        clinic.inicio_warm,
         p95(latencies),
     )
 
 
+@contextmanager
+def opened(backend: str, url: str, sqlite_db: Path, people: int, today: date) -> Iterator[Any]:
+    from app.bootstrap import bootstrap
+    from app.clock import FixedClock
+    from app.config import load_config
+    from app.services.overdue import OverdueService
+
+    services = bootstrap(load_config(url), FixedClock(today), migrate=False)
+    services.login("gestor", "demo")
+    try:
+        ctx = services.overdue.ctx
+        OverdueService(ctx).worklist()  # warm the database's cache and the imports once
+        yield services, Clinic(backend, people, sqlite_db, ctx)
+    finally:
+        services.close()
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    points: list[Point] = []
-    for size in args.sizes:
-        path, report = cached_database(size, args.seed, args.scale, args.today, args.cache_dir)
-        people = report.get("patients", size) + report.get("responsibles", 0)
-        print(f"{size:,} pacientes: SQLite…", flush=True)
-        points.append(measure_point("SQLite", str(path), path, people, args.today, args.runs))
-        if args.pg_url:
-            print(f"{size:,} pacientes: PostgreSQL (cópia para o servidor)…", flush=True)
-            with server_copy(path, args.pg_url) as url:
-                points.append(measure_point("PostgreSQL", url, path, people, args.today, args.runs))
+    """Every clinic is opened first; then each round measures every size back to back.
+
+    This machine's speed drifts by tens of per cent over minutes. Measuring 5,000 patients,
+    then 20,000, then 80,000, each for a few runs, would compare sizes measured minutes apart;
+    measured in rounds, each round compares sizes measured within seconds of each other, and
+    the verdict is the median of the rounds' own ratios (see ``flatness``).
+    """
+    opened_: list[tuple[Any, Clinic]] = []
+    with ExitStack() as stack:
+        for size in args.sizes:
+            path, report = cached_database(size, args.seed, args.scale, args.today, args.cache_dir)
+            people = report.get("patients", size) + report.get("responsibles", 0)
+            print(f"{size:,} pacientes: SQLite…", flush=True)
+            opened_.append(
+                stack.enter_context(opened("SQLite", str(path), path, people, args.today))
+            )
+            if args.pg_url:
+                print(f"{size:,} pacientes: PostgreSQL (cópia para o servidor)…", flush=True)
+                url = stack.enter_context(server_copy(path, args.pg_url))
+                opened_.append(
+                    stack.enter_context(opened("PostgreSQL", url, path, people, args.today))
+                )
+        for n in range(args.runs):
+            print(f"rodada {n + 1} de {args.runs}…", flush=True)
+            for _services, clinic in opened_:
+                one_round(clinic, args.today, check=n == 0)
+        points = [finish(clinic, services) for services, clinic in opened_]
+    points.sort(key=lambda p: (p.backend != "SQLite", p.patients))
     return {
         "points": points,
         "reference_us": reference_speed(),
@@ -180,16 +240,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def round_ratios(points: Sequence[Point]) -> list[float]:
+    """Per round: the largest size's µs per overdue installment over the smallest's, minus one."""
+    first, last = points[0], points[-1]
+    return [
+        (big / last.overdue) / (small / first.overdue) - 1
+        for small, big in zip(first.worklist.cpu_ms, last.worklist.cpu_ms, strict=False)
+    ]
+
+
 def flatness(points: Sequence[Point]) -> float:
-    """The largest size's µs per overdue installment over the smallest's, minus one."""
-    return points[-1].us_per_overdue / points[0].us_per_overdue - 1
+    """The median over the rounds of how much the cost per overdue installment grew."""
+    return statistics.median(round_ratios(points))
 
 
 def render(r: dict[str, Any], smoke: bool) -> str:
     load = ", ".join(f"{x:.2f}" for x in r["load"])
     lines = [
         f"máquina: sum(range(1000)) = {r['reference_us']:.1f} µs (desktop de 2024 ≈ 8–10 µs); "
-        f"carga (uptime) ao final: {load}; runs: {r['runs']} (melhor de parede; CPU = melhor)",
+        f"carga (uptime) ao final: {load}; rodadas: {r['runs']} (cada uma mede todos os "
+        "tamanhos em seguida; melhor de parede; CPU = melhor)",
         "",
         f"{'banco':<11} {'pessoas':>8} {'parcelas':>10} {'em atraso':>9}"
         f" {'worklist':>9} {'CPU':>7} {'µs/parc.':>8} {'× piso':>6}"
@@ -210,10 +280,13 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         mine = [p for p in points if p.backend == backend]
         if len(mine) >= 2:
             grew = flatness(mine)
+            rounds = ", ".join(f"{x:+.0%}" for x in round_ratios(mine))
+            best = mine[-1].us_per_overdue / mine[0].us_per_overdue - 1
             verdict = "OK" if abs(grew) <= TARGET_FLATNESS else "NÃO ATINGIDA"
             lines.append(
                 f"{backend}: µs de CPU por parcela em atraso de {mine[0].patients:,} a "
-                f"{mine[-1].patients:,} pessoas: {grew:+.0%} "
+                f"{mine[-1].patients:,} pessoas: {grew:+.0%}, mediana das rodadas ({rounds}; "
+                f"pelo melhor CPU de cada tamanho: {best:+.0%}) "
                 f"(meta ±{TARGET_FLATNESS:.0%}: {verdict})"
             )
     largest_pg = [p for p in points if p.backend == "PostgreSQL" and p.patients >= 80_000]
