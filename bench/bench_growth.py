@@ -289,6 +289,14 @@ def render(r: dict[str, Any], smoke: bool) -> str:
                 f"pelo melhor CPU de cada tamanho: {best:+.0%}) "
                 f"(meta ±{TARGET_FLATNESS:.0%}: {verdict})"
             )
+            if mine[0].floor and mine[-1].floor:  # the raw sqlite3 floor grows as it grows
+                floor_grew = (mine[-1].floor.cpu / mine[-1].overdue) / (
+                    mine[0].floor.cpu / mine[0].overdue
+                ) - 1
+                lines.append(
+                    f"{backend}: o piso (sqlite3 puro) no mesmo caminho: {floor_grew:+.0%} "
+                    "(o que cresce com o arquivo, não com o EmDia)"
+                )
     largest_pg = [p for p in points if p.backend == "PostgreSQL" and p.patients >= 80_000]
     for p in largest_pg:
         slowest = max(p.worklist.best, p.inicio_cold.best)

@@ -77,3 +77,22 @@ def test_the_growth_verdict_is_the_cost_per_overdue_installment() -> None:
     assert "+5%" in verdict(linear) and verdict(linear).endswith("OK)")
     quadratic = [point(5_000, 1_000, 100.0), point(20_000, 4_000, 1_600.0)]  # 100 → 400 µs
     assert "+300%" in verdict(quadratic) and "NÃO ATINGIDA" in verdict(quadratic)
+
+
+def test_the_growth_verdict_is_the_median_of_the_rounds_and_names_the_floors_growth() -> None:
+    from bench.bench_growth import Point, render
+    from bench.bench_worklist import Timing
+
+    small = Timing([100.0, 100.0, 100.0], [100.0, 100.0, 100.0])  # 1,000 overdue: 100 µs
+    # 4,000 overdue, three rounds: 100, 250 (a slow moment of the machine) and 110 µs each.
+    large = Timing([400.0, 1_000.0, 440.0], [400.0, 1_000.0, 440.0])
+    floors = Timing([50.0], [50.0]), Timing([240.0], [240.0])  # 50 → 60 µs: +20 %
+    points = [
+        Point("SQLite", 5_000, 10_000, 1_000, small, floors[0], small, small, 1.0),
+        Point("SQLite", 20_000, 40_000, 4_000, large, floors[1], large, large, 1.0),
+    ]
+    out = render({"points": points, "reference_us": 10.0, "load": (0, 0, 0), "runs": 3}, False)
+    verdict = next(line for line in out.splitlines() if "por parcela" in line)
+    assert ": +10%, mediana das rodadas (+0%, +150%, +10%" in verdict  # not the slow round
+    assert verdict.endswith("OK)")
+    assert "o piso (sqlite3 puro) no mesmo caminho: +20%" in out
