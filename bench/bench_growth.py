@@ -119,9 +119,9 @@ class Clinic:
     backend: str
     people: int
     sqlite_db: Path
-    ctx: Any
+    services: Any
+    floor: Timing | None  # SQLite only: the raw sqlite3 floor
     worklist: Timing = field(default_factory=lambda: Timing([], []))
-    floor: Timing | None = None
     inicio_cold: Timing = field(default_factory=lambda: Timing([], []))
     inicio_warm: Timing = field(default_factory=lambda: Timing([], []))
     last: Any = None  # the last round's worklist: searched, and counted, at the end
@@ -137,12 +137,11 @@ def one_round(clinic: Clinic, today: date, check: bool) -> None:
     from app.services.dashboard import DashboardService
     from app.services.overdue import OverdueService
 
-    ctx = clinic.ctx
+    ctx = clinic.services.overdue.ctx
     timing, worklist = measure(lambda: OverdueService(ctx).worklist(), 1)
     gather(clinic.worklist, timing)
-    if clinic.backend == "SQLite":
+    if clinic.floor is not None:
         timing, floor = measure(lambda: raw_floor(clinic.sqlite_db, today), 1)
-        clinic.floor = clinic.floor or Timing([], [])
         gather(clinic.floor, timing)
         if check and canonical(worklist) != floor:
             raise SystemExit(f"FALHA: worklist ≠ piso ({clinic.people:,} pessoas)")
@@ -157,7 +156,7 @@ def one_round(clinic: Clinic, today: date, check: bool) -> None:
     clinic.last = worklist
 
 
-def finish(clinic: Clinic, services: Any) -> Point:
+def finish(clinic: Clinic) -> Point:
     """Search-as-you-type over the last worklist, and the clinic's counts."""
     from sqlalchemy import text as sql
 
@@ -170,7 +169,7 @@ def finish(clinic: Clinic, services: Any) -> Point:
         _timing, found = measure(lambda t=text: worklist.select(WorklistQuery(text=t)), 1)
         _page = found[:PAGE]
         latencies.append(_timing.best)
-    with services.engine.connect() as conn:
+    with clinic.services.engine.connect() as conn:
         installments = int(conn.execute(sql("SELECT count(*) FROM installment")).scalar_one())
     overdue = sum(len(r.debt.lines) for r in worklist.rows)
     return Point(
@@ -187,7 +186,7 @@ def finish(clinic: Clinic, services: Any) -> Point:
 
 
 @contextmanager
-def opened(backend: str, url: str, sqlite_db: Path, people: int, today: date) -> Iterator[Any]:
+def opened(backend: str, url: str, sqlite_db: Path, people: int, today: date) -> Iterator[Clinic]:
     from app.bootstrap import bootstrap
     from app.clock import FixedClock
     from app.config import load_config
@@ -196,9 +195,9 @@ def opened(backend: str, url: str, sqlite_db: Path, people: int, today: date) ->
     services = bootstrap(load_config(url), FixedClock(today), migrate=False)
     services.login("gestor", "demo")
     try:
-        ctx = services.overdue.ctx
-        OverdueService(ctx).worklist()  # warm the database's cache and the imports once
-        yield services, Clinic(backend, people, sqlite_db, ctx)
+        OverdueService(services.overdue.ctx).worklist()  # warm the database's cache and imports
+        floor = Timing([], []) if backend == "SQLite" else None
+        yield Clinic(backend, people, sqlite_db, services, floor)
     finally:
         services.close()
 
@@ -211,26 +210,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     measured in rounds, each round compares sizes measured within seconds of each other, and
     the verdict is the median of the rounds' own ratios (see ``flatness``).
     """
-    opened_: list[tuple[Any, Clinic]] = []
+    clinics: list[Clinic] = []
     with ExitStack() as stack:
         for size in args.sizes:
             path, report = cached_database(size, args.seed, args.scale, args.today, args.cache_dir)
             people = report.get("patients", size) + report.get("responsibles", 0)
             print(f"{size:,} pacientes: SQLite…", flush=True)
-            opened_.append(
+            clinics.append(
                 stack.enter_context(opened("SQLite", str(path), path, people, args.today))
             )
             if args.pg_url:
                 print(f"{size:,} pacientes: PostgreSQL (cópia para o servidor)…", flush=True)
                 url = stack.enter_context(server_copy(path, args.pg_url))
-                opened_.append(
+                clinics.append(
                     stack.enter_context(opened("PostgreSQL", url, path, people, args.today))
                 )
         for n in range(args.runs):
             print(f"rodada {n + 1} de {args.runs}…", flush=True)
-            for _services, clinic in opened_:
+            for clinic in clinics:
                 one_round(clinic, args.today, check=n == 0)
-        points = [finish(clinic, services) for services, clinic in opened_]
+        points = [finish(clinic) for clinic in clinics]
     points.sort(key=lambda p: (p.backend != "SQLite", p.patients))
     return {
         "points": points,
@@ -240,12 +239,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def growth(first: Point, last: Point, first_ms: float, last_ms: float) -> float:
+    """How much the cost per overdue installment grew from ``first`` to ``last``: ``last_ms``
+    over ``last.overdue`` against ``first_ms`` over ``first.overdue``, minus one."""
+    return (last_ms / max(1, last.overdue)) / (first_ms / max(1, first.overdue)) - 1
+
+
 def round_ratios(points: Sequence[Point]) -> list[float]:
-    """Per round: the largest size's µs per overdue installment over the smallest's, minus one."""
+    """Per round: how much the worklist's CPU per overdue installment grew from the smallest
+    size to the largest."""
     first, last = points[0], points[-1]
     return [
-        (big / last.overdue) / (small / first.overdue) - 1
-        for small, big in zip(first.worklist.cpu_ms, last.worklist.cpu_ms, strict=False)
+        growth(first, last, small, big)
+        for small, big in zip(first.worklist.cpu_ms, last.worklist.cpu_ms, strict=True)
     ]
 
 
@@ -281,7 +287,7 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         if len(mine) >= 2:
             grew = flatness(mine)
             rounds = ", ".join(f"{x:+.0%}" for x in round_ratios(mine))
-            best = mine[-1].us_per_overdue / mine[0].us_per_overdue - 1
+            best = growth(mine[0], mine[-1], mine[0].worklist.cpu, mine[-1].worklist.cpu)
             verdict = "OK" if abs(grew) <= TARGET_FLATNESS else "NÃO ATINGIDA"
             lines.append(
                 f"{backend}: µs de CPU por parcela em atraso de {mine[0].patients:,} a "
@@ -290,9 +296,7 @@ def render(r: dict[str, Any], smoke: bool) -> str:
                 f"(meta ±{TARGET_FLATNESS:.0%}: {verdict})"
             )
             if mine[0].floor and mine[-1].floor:  # the raw sqlite3 floor grows as it grows
-                floor_grew = (mine[-1].floor.cpu / mine[-1].overdue) / (
-                    mine[0].floor.cpu / mine[0].overdue
-                ) - 1
+                floor_grew = growth(mine[0], mine[-1], mine[0].floor.cpu, mine[-1].floor.cpu)
                 lines.append(
                     f"{backend}: o piso (sqlite3 puro) no mesmo caminho: {floor_grew:+.0%} "
                     "(o que cresce com o arquivo, não com o EmDia)"
