@@ -596,7 +596,13 @@ def expiry_countdown(
     *retirar*. None before that day (or with nothing registered)."""
     if not registered:
         return None
-    limit = add_years(min(ln.effective_due_date for ln in registered), MAX_YEARS)
+    return expiry_from(min(ln.effective_due_date for ln in registered), today, calendar)
+
+
+def expiry_from(oldest_due: date, today: date, calendar: BusinessCalendar) -> Countdown | None:
+    """``expiry_countdown`` of a registered debt whose oldest installment fell due on
+    ``oldest_due``."""
+    limit = add_years(oldest_due, MAX_YEARS)
     if today < limit:
         return None
     return Countdown(

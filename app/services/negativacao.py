@@ -34,6 +34,7 @@ from app.domain.negativacao import (
     countdown,
     debt_paid_on,
     expiry_countdown,
+    expiry_from,
     parse_bureau,
     readiness,
     surely_unpaid,
@@ -201,24 +202,35 @@ def pending_removals(uow: UnitOfWorkPort, today: date) -> list[NegativacaoView]:
 
     Most open negativações are of debts still unpaid; an installment never settled nor
     renegotiated says so without reading a payment (``surely_unpaid``), and such a debt can
-    only be due for removal by age. Only the others are computed from their ledgers
-    (``views_of``) — at a clinic with hundreds of negativações, the ledgers were most of
-    Início's time. Both ways give the same answer (a test compares them on the demo clinic)."""
+    only be due for removal by age. For a negativação of a contract's whole overdue debt the
+    database answers that in one grouped query (``whole_debts_kept_unpaid``); one of listed
+    installments reads its contract's installments (``installment_states``). Only the others
+    are computed from their ledgers (``views_of``) — at a clinic with hundreds of
+    negativações, the ledgers were most of Início's time. Every way gives the same answer (a
+    test compares them with the ledgers' on the demo clinic)."""
     rows = uow.negativacoes.rows(open_only=True)
-    contract_ids = sorted({r.contract_id for r in rows if r.contract_id is not None})
-    states = uow.contracts.installment_states(contract_ids) if contract_ids else {}
+    unpaid = uow.negativacoes.whole_debts_kept_unpaid() if rows else {}
+    listed = sorted(
+        {r.contract_id for r in rows if r.contract_id is not None and r.installments is not None}
+    )
+    states = uow.contracts.installment_states(listed) if listed else {}
     calendar = clinic_calendar(uow)
     pending: list[NegativacaoView] = []
     to_compute: list[NegativacaoRow] = []
     for r in rows:
-        kept = states.get(r.contract_id) if r.contract_id is not None else None
-        scope = OpenNegativacao(r.id, r.bureau, r.included_on, installments=r.installments)
-        if kept and surely_unpaid(scope, kept):
-            clock = expiry_countdown([i for i in kept if scope.covers(i)], today, calendar)
-            if clock is not None:
-                pending.append(NegativacaoView(r, None, clock, False))
+        if r.installments is None:
+            oldest = unpaid.get(r.id)
+            kept_unpaid = oldest is not None
+            clock = expiry_from(oldest, today, calendar) if oldest is not None else None
         else:
+            scope = OpenNegativacao(r.id, r.bureau, r.included_on, installments=r.installments)
+            kept = states.get(r.contract_id, []) if r.contract_id is not None else []
+            kept_unpaid = surely_unpaid(scope, kept)
+            clock = expiry_countdown([i for i in kept if scope.covers(i)], today, calendar)
+        if not kept_unpaid:
             to_compute.append(r)
+        elif clock is not None:
+            pending.append(NegativacaoView(r, None, clock, False))
     computed = views_of(uow, to_compute, today, calendar)
     pending += [v for v in computed if v.countdown is not None]
     return sorted(pending, key=lambda v: (v.countdown.deadline if v.countdown else today, v.id))

@@ -102,6 +102,8 @@ def test_sqlite_pragmas_are_set(db_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        # 64 MiB of decoded pages per connection (SQLite's default keeps 2 MiB).
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -65_536
     engine.dispose()
 
 

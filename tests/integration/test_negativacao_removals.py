@@ -63,3 +63,37 @@ def test_the_quick_path_finds_exactly_what_the_ledgers_say(demo_services: Servic
     services.payments.reverse(paid[-1].id, "cheque devolvido")
     for day in days_around(today):
         assert quick(services, day) == reference(services, day), day
+
+
+def test_listed_negativacoes_are_found_as_the_ledgers_say(demo_services: Services) -> None:
+    """A negativação registered by EmDia lists its installments: some list every one due
+    before the inclusion, one lists only an installment already settled (its debt is paid
+    whatever the others owe), one lists one still open. Both ways agree on every day."""
+    services = demo_services
+    services.login("gestor", "demo")
+    today = services.clock.today()
+    with services.ctx.uow_factory() as uow:
+        rows = [r for r in uow.negativacoes.rows(open_only=True) if r.contract_id is not None]
+        states = uow.contracts.installment_states(sorted({r.contract_id for r in rows}))
+        listed = 0
+        for k, r in enumerate(rows):
+            assert r.contract_id is not None
+            kept = states.get(r.contract_id, [])
+            before = [s for s in kept if s.effective_due_date < r.included_on]
+            settled = [s.number for s in before if not s.never_settled]
+            owing = [s.number for s in before if s.never_settled]
+            if k % 3 == 0 and settled:
+                numbers = settled[:1]
+            elif k % 3 == 1 and owing:
+                numbers = owing[:1]
+            else:
+                numbers = [s.number for s in before]
+            row = uow.negativacoes.get_row(r.id)
+            assert row is not None
+            row.installments = numbers
+            listed += 1
+        uow.commit()
+    assert listed >= 3
+    for day in days_around(today):
+        assert quick(services, day) == reference(services, day), day
+    assert reference(services, today), "a debt listed by its settled installment is paid"

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.persistence import models
@@ -44,6 +44,26 @@ class NegativacaoRepository(Repository):
                 if agreement_id is not None and agreement_id not in first:
                     first[agreement_id] = settled_on
         return {iid: first.get(aid) for iid, aid in replaced.items()}
+
+    def whole_debts_kept_unpaid(self) -> dict[int, date]:
+        """Open negativações of a contract's whole overdue debt (no installment list: what was
+        due before the inclusion, ``OpenNegativacao.covers``) that an installment of that debt
+        never settled nor renegotiated keeps unpaid, with the oldest due date the debt covers
+        (the five-year limit counts from it) — by negativação id, one grouped query, no
+        payment read. Only meaningful for the rows whose ``installments`` is None: a listed
+        negativação is answered here too but covers other installments."""
+        n, i = models.Negativacao, models.Installment
+        never_settled = case(
+            (and_(i.settled_on.is_(None), i.renegotiated_agreement_id.is_(None)), 1), else_=0
+        )
+        stmt = (
+            select(n.id, func.min(i.effective_due_date))
+            .join(i, and_(i.contract_id == n.contract_id, i.effective_due_date < n.included_on))
+            .where(n.removed_on.is_(None))
+            .group_by(n.id)
+            .having(func.max(never_settled) == 1)
+        )
+        return {nid: oldest for nid, oldest in self._run(stmt).all()}
 
     def rows(
         self,
