@@ -3,20 +3,16 @@ sees, every payment of the day and month (not only late ones), and what waits fo
 
 from __future__ import annotations
 
-from datetime import time
-
 import pytest
 
-from app.bootstrap import Services, bootstrap
-from app.clock import FixedClock
+from app.bootstrap import Services
 from app.domain.agreements import AgreementForm
-from app.domain.contacts import TEXT_CHANNELS
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.desk import InboxKind
 from app.domain.money import format_brl
 from app.domain.promises import PromiseStatus
 from app.services.collection.contact_log import OutcomeForm
-from app.services.collection.drafts import DueToday, MessageDraft
+from app.services.collection.drafts import MessageDraft
 from tests.collection_data import seed_debtors
 from tests.conftest import STAFF_PASSWORD
 
@@ -81,62 +77,26 @@ def test_the_gestors_inbox_lists_what_waits_for_them(staff: Services) -> None:
     assert late.summary.id  # the old contract stays behind the acordo
 
 
-def test_inicio_reads_the_day_once_for_the_day_and_the_inbox(
+def test_inicio_drafts_the_day_once_for_the_day_and_the_inbox(
     demo_services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Início shows the desk's day and the gestor's inbox together: the day's rows of Cobrança
-    de hoje (every overdue patient's step) are computed once, and the figures are those of
-    the two lists asked for one by one."""
+    """Início shows the desk's day and the gestor's inbox together: the day's régua drafts
+    (every overdue patient's message) are computed once, and the figures are those of the
+    two lists asked for one by one."""
     demo_services.login("gestor", "demo")
     desk = demo_services.desk
     separately = (desk.day(), desk.inbox())
     calls: list[int] = []
-    due_today = demo_services.drafts.due_today
+    drafts_today = demo_services.drafts.today
 
-    def counted() -> list[DueToday]:
+    def counted() -> list[MessageDraft]:
         calls.append(1)
-        return due_today()
+        return drafts_today()
 
-    monkeypatch.setattr(demo_services.drafts, "due_today", counted)
+    monkeypatch.setattr(demo_services.drafts, "today", counted)
     assert desk.overview() == separately
     assert len(calls) == 1
     assert separately[0].contacts_left > 0 and separately[1]  # the demo has both
-
-
-def as_due(draft: MessageDraft) -> DueToday:
-    return DueToday(
-        patient_id=draft.patient_id,
-        patient_name=draft.patient_name,
-        contract_id=draft.contract_id,
-        step_key=draft.step_key,
-        channel=draft.channel,
-        allowed_now=draft.allowed_now,
-        amount_cents=draft.amount_cents,
-        days_late=draft.days_late,
-    )
-
-
-@pytest.mark.parametrize("user", ["gestor", "recepcao"])
-@pytest.mark.parametrize("hour", [10, 22])  # within the contact hours, and after them
-def test_the_rows_inicio_counts_are_cobranca_de_hojes_rows(
-    demo_services: Services, user: str, hour: int
-) -> None:
-    """Início counts the rows without drafting their texts: row for row, in the same order,
-    what Cobrança de hoje drafts says of each — whose, which step and channel, whether it may
-    be done now (the gestor may register a negativação, the receptionist may not; no message
-    goes at night), how much and how late."""
-    day = demo_services.clock.today()
-    services = bootstrap(demo_services.config, FixedClock(day, time(hour)))
-    try:
-        services.login(user, "demo")
-        drafted = services.drafts.today()
-        counted = services.drafts.due_today()
-    finally:
-        services.close()
-    assert counted == [as_due(d) for d in drafted]
-    conversations = [d for d in counted if d.channel in TEXT_CHANNELS]
-    assert conversations and any(d.allowed_now for d in conversations) == (hour == 10)
-    assert any(d.step_key == "negativacao" for d in counted)
 
 
 def test_the_inbox_suggests_the_suspensions_the_worklist_suggests(demo_services: Services) -> None:

@@ -159,22 +159,6 @@ class DraftPart:
 
 
 @dataclass(frozen=True)
-class DueToday:
-    """A row of Cobrança de hoje without its drafted text, PIX code or links: what Início
-    counts (contacts left, which may be done now) and lists (negativações ready for the
-    gestor). Field for field what ``MessageDraft`` says of the same row."""
-
-    patient_id: int
-    patient_name: str
-    contract_id: int
-    step_key: str
-    channel: str
-    allowed_now: bool
-    amount_cents: int
-    days_late: int
-
-
-@dataclass(frozen=True)
 class _Due:
     """A step due today with the people behind it: whose it is and who is asked to pay."""
 
@@ -208,32 +192,7 @@ class DraftService(Service):
         self.regua.ensure_steps()
         with self.uow() as uow, gc_paused():  # tens of thousands of small objects, no garbage
             drafts = self._drafts(uow, None)
-        return sorted(drafts, key=_listed_order)
-
-    def due_today(self) -> list[DueToday]:
-        """``today``'s rows, in its order, without drafting their texts, PIX codes and links
-        (a third of the work at a clinic with thousands of patients late): for Início, which
-        shows how many there are, how many may be done now, and the negativações ready."""
-        self.require(Permission.MESSAGES)
-        self.regua.ensure_steps()
-        with self.uow() as uow, gc_paused():
-            groups, clinic, rules, now = self._groups(uow, None)
-        rows = []
-        for group in groups:
-            first, dues = group[0], [g.due for g in group]
-            rows.append(
-                DueToday(
-                    patient_id=first.patient.id,
-                    patient_name=first.patient.name,
-                    contract_id=first.due.contract_id,
-                    step_key=first.due.step.key,
-                    channel=first.channel.value,
-                    allowed_now=self._refusal(group, clinic, rules, now) is None,
-                    amount_cents=sum(d.amount_cents for d in dues),
-                    days_late=max(d.days_late for d in dues),
-                )
-            )
-        return sorted(rows, key=_listed_order)
+        return sorted(drafts, key=lambda d: (not d.allowed_now, CHANNEL_ORDER[Channel(d.channel)]))
 
     def draft_for(self, patient_id: int) -> MessageDraft | None:
         """The step due today for one patient (None when nothing is due)."""
@@ -244,33 +203,27 @@ class DraftService(Service):
         return drafts[0] if drafts else None
 
     def _drafts(self, uow: UnitOfWorkPort, patient_id: int | None) -> list[MessageDraft]:
-        groups, clinic, rules, now = self._groups(uow, patient_id)
-        return [self._draft(group, clinic, rules, now) for group in groups]
-
-    def _groups(
-        self, uow: UnitOfWorkPort, patient_id: int | None
-    ) -> tuple[list[list[_Due]], ClinicInfo, ContactRules, datetime]:
-        """The steps due today, one group per row of Cobrança de hoje (a payer's conversation
-        about each of their patients, or one patient's step), with what drafting them reads."""
         today = self.clock.today()
         steps = read_steps(uow)
         cases, installments = self._cases(uow, steps, today, patient_id)
         dues = steps_due(cases.values(), steps, today)
+        if not dues:
+            return []
         clinic = clinic_info(uow.clinic.get())
         rules = read_contact_rules(uow)
-        now = self.clock.now()
-        if not dues:
-            return [], clinic, rules, now
         people = uow.collection.people(list(cases))
         payer_ids = {installments[d.anchor.line.key].responsible_id for d in dues}
         payer_ids |= {p.responsible_id for p in people.values()}
         people |= uow.collection.people([i for i in payer_ids if i is not None])
+        now = self.clock.now()
         found = [self._due(d, cases[d.patient_id], people, installments) for d in dues]
         found = self._no_thanks_while_late(found, cases, people, installments)
         by_payer = conversations([PayerDue(f.recipient.person_id, f.channel, f.due) for f in found])
         index = {id(f.due): f for f in found}
-        groups = [[index[id(item.due)] for item in group] for group in by_payer]
-        return groups, clinic, rules, now
+        return [
+            self._draft([index[id(item.due)] for item in group], clinic, rules, now)
+            for group in by_payer
+        ]
 
     @staticmethod
     def _payer(
@@ -539,8 +492,3 @@ class DraftService(Service):
             return None  # a thank-you is not a collection contact
         contacts = [c for g in group for c in g.case.contacts]
         return spacing_refusal(rules, last_contact_day(contacts), now.date())
-
-
-def _listed_order(row: MessageDraft | DueToday) -> tuple[bool, int]:
-    """Cobrança de hoje's order: what may be done now first, conversations before letters."""
-    return not row.allowed_now, CHANNEL_ORDER[Channel(row.channel)]
