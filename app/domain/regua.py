@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain.catalog import Channel, DocumentKind
 from app.domain.contacts import ContactRecord
@@ -271,9 +272,9 @@ def ladder(steps: Iterable[ReguaStep]) -> list[ReguaStep]:
 # --- the engine's input and output ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReguaItem:
-    """An installment as the régua sees it: its updated debt today (``line.key`` is its id)."""
+class ReguaItem(NamedTuple):
+    """An installment as the régua sees it: its updated debt today (``line.key`` is its id; a
+    named tuple, one per installment the drafts look at)."""
 
     contract_id: int
     installments_count: int
