@@ -1,8 +1,9 @@
 """The worklist's and the dashboard's read model: open installments by due date (through the
 covering ``ix_installment_open``), their settlements, and the patient facts risk needs.
 
-Plain-column queries through Core, IN lists in chunks: these run on every refresh of the
-worklist, at 400,000 installments (``bench/bench_worklist.py`` times them)."""
+Plain-column queries through Core, ids as IN lists in chunks on SQLite and as one array on
+PostgreSQL: these run on every refresh of the worklist, at 400,000 installments
+(``bench/bench_worklist.py`` and ``bench/bench_growth.py`` time them)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from app.persistence.repositories._sql import (
     IN_LIMIT,
     Repository,
     allocation_money,
+    among,
     chunks,
     effective,
     end_of,
@@ -97,7 +99,7 @@ class ReceivablesQueries(Repository):
             contract_ids,
             lambda chunk: select(
                 c.id, c.patient_id, c.responsible_id, *PolicyCache.columns()
-            ).where(c.id.in_(chunk), c.status != ContractStatus.CANCELLED.value),
+            ).where(among(c.id, chunk), c.status != ContractStatus.CANCELLED.value),
         )
         found: dict[int, tuple[int, int | None, ChargePolicy]] = {}
         for cid, patient_id, responsible_id, *terms in rows:
@@ -130,7 +132,7 @@ class ReceivablesQueries(Repository):
         rows = run(stmt).all()
         for chunk in chunks(extra_ids):
             extra = select(*columns).join(p, p.id == a.payment_id)
-            rows += run(extra.where(a.installment_id.in_(chunk), *counted))
+            rows += run(extra.where(among(a.installment_id, chunk), *counted))
         found: dict[int, list[Settlement]] = {}
         for row in sorted(rows, key=lambda r: r[1]):
             found.setdefault(row[0], []).append(Settlement(*row[1:]))
@@ -138,8 +140,9 @@ class ReceivablesQueries(Repository):
 
     # --- who they are -----------------------------------------------------------------------
     def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
-        """Rows of ``query(chunk)`` for every chunk of ``ids`` (IN lists of bounded size)."""
-        return [row for chunk in chunks(ids) for row in self._run(query(chunk)).all()]
+        """Rows of ``query(chunk)`` for every piece of ``ids`` (``Repository._id_lists``: IN
+        lists of bounded size on SQLite, one array on PostgreSQL)."""
+        return [row for chunk in self._id_lists(ids) for row in self._run(query(chunk)).all()]
 
     def people(self, ids: Iterable[int]) -> dict[int, Person]:
         pt = models.Patient
@@ -159,7 +162,7 @@ class ReceivablesQueries(Repository):
             pt.opt_out_email,
             pt.opt_out_phone,
         )
-        rows = self._chunked(ids, lambda chunk: select(*columns).where(pt.id.in_(chunk)))
+        rows = self._chunked(ids, lambda chunk: select(*columns).where(among(pt.id, chunk)))
         return {r[0]: Person(*r) for r in rows}
 
     # --- history for risk -------------------------------------------------------------------
@@ -174,7 +177,7 @@ class ReceivablesQueries(Repository):
                 select(c.patient_id, i.effective_due_date, i.settled_on)
                 .join(i, i.contract_id == c.id)
                 .where(
-                    c.patient_id.in_(chunk),
+                    among(c.patient_id, chunk),
                     c.status != ContractStatus.CANCELLED.value,
                     i.number >= 1,
                     i.renegotiated_agreement_id.is_(None),
@@ -204,7 +207,7 @@ class ReceivablesQueries(Repository):
                     func.count(case((bounced, 1))),
                 )
                 .join(p, p.contract_id == c.id)
-                .where(c.patient_id.in_(chunk), p.paid_on <= as_of)
+                .where(among(c.patient_id, chunk), p.paid_on <= as_of)
                 .group_by(c.patient_id)
             ),
         )
@@ -215,7 +218,7 @@ class ReceivablesQueries(Repository):
             lambda chunk: (
                 select(c.patient_id, p.paid_on)
                 .join(p, p.contract_id == c.id)
-                .where(c.patient_id.in_(chunk), bounced, p.paid_on <= as_of)
+                .where(among(c.patient_id, chunk), bounced, p.paid_on <= as_of)
             ),
         )
         return last, grouped((pid, day) for pid, day in days)
@@ -251,7 +254,7 @@ class ReceivablesQueries(Repository):
             latest = (
                 select(log.patient_id, func.max(log.contacted_at))
                 .where(
-                    log.patient_id.in_(chunk),
+                    among(log.patient_id, chunk),
                     log.contacted_at < end_of(as_of),
                     log.undone_at.is_(None),
                 )
@@ -279,7 +282,7 @@ class ReceivablesQueries(Repository):
             lambda chunk: select(
                 pr.patient_id, pr.created_at, pr.promised_on, pr.amount_cents, pr.resolution
             ).where(
-                pr.patient_id.in_(chunk),
+                among(pr.patient_id, chunk),
                 pr.promised_on >= since,
                 pr.created_at < end_of(as_of),
             ),
@@ -314,7 +317,7 @@ class ReceivablesQueries(Repository):
         contracts = self._chunked(
             wanted,
             lambda chunk: select(c.id, c.patient_id, c.responsible_id).where(
-                or_(c.patient_id.in_(chunk), c.responsible_id.in_(chunk))
+                or_(among(c.patient_id, chunk), among(c.responsible_id, chunk))
             ),
         )
         people_of = {
@@ -323,7 +326,7 @@ class ReceivablesQueries(Repository):
         rows = self._chunked(
             people_of,
             lambda chunk: select(p.contract_id, p.paid_on, p.amount_cents).where(
-                p.contract_id.in_(chunk), *effective(p), p.paid_on >= start, p.paid_on <= as_of
+                among(p.contract_id, chunk), *effective(p), p.paid_on >= start, p.paid_on <= as_of
             ),
         )
         payments = grouped(
@@ -348,7 +351,7 @@ class ReceivablesQueries(Repository):
             lambda chunk: (
                 select(n.patient_id, func.min(n.included_on))
                 .where(
-                    n.patient_id.in_(chunk),
+                    among(n.patient_id, chunk),
                     n.included_on <= as_of,
                     or_(n.removed_on.is_(None), n.removed_on > as_of),
                 )
@@ -367,7 +370,7 @@ class ReceivablesQueries(Repository):
         rows = self._chunked(
             patient_ids,
             lambda chunk: select(ag.id, ag.patient_id, ag.as_of, ag.status).where(
-                ag.patient_id.in_(chunk), ag.as_of <= as_of
+                among(ag.patient_id, chunk), ag.as_of <= as_of
             ),
         )
         kept = [r[0] for r in rows if r[3] in ("accepted", "broken")]

@@ -15,7 +15,7 @@ from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 from app.domain.negativacao import OpenNegativacao
 from app.persistence import models
 from app.persistence.records import REGUA_PERSON_COLUMNS, ReguaInstallment, ReguaPerson
-from app.persistence.repositories._sql import Repository, chunks, effective, settlements_select
+from app.persistence.repositories._sql import Repository, among, effective, settlements_select
 from app.persistence.repositories.contracts import ContractRepository
 
 
@@ -108,8 +108,8 @@ class CollectionRepository(Repository):
         """Settlements of effective (not reversed) payments, per installment id."""
         a = models.PaymentAllocation
         found: dict[int, list[Settlement]] = {}
-        for chunk in chunks(installment_ids):
-            for row in self._run(settlements_select(a.installment_id.in_(chunk))).all():
+        for chunk in self._id_lists(installment_ids):
+            for row in self._run(settlements_select(among(a.installment_id, chunk))).all():
                 found.setdefault(row[0], []).append(Settlement(*row[1:]))
         return found
 
@@ -121,8 +121,8 @@ class CollectionRepository(Repository):
         table = models.Patient.__table__
         columns = [table.c[name] for name in REGUA_PERSON_COLUMNS]
         found: dict[int, ReguaPerson] = {}
-        for chunk in chunks(ids):
-            for row in self._run(select(*columns).where(table.c.id.in_(chunk))).all():
+        for chunk in self._id_lists(ids):
+            for row in self._run(select(*columns).where(among(table.c.id, chunk))).all():
                 found[row[0]] = ReguaPerson(*row)
         return found
 
@@ -130,9 +130,9 @@ class CollectionRepository(Repository):
         """Patients with a negativação in force on ``as_of``: since when."""
         n = models.Negativacao
         found: dict[int, date] = {}
-        for chunk in chunks(patient_ids):
+        for chunk in self._id_lists(patient_ids):
             stmt = select(n.patient_id, func.min(n.included_on)).where(
-                n.patient_id.in_(chunk),
+                among(n.patient_id, chunk),
                 n.included_on <= as_of,
                 or_(n.removed_on.is_(None), n.removed_on > as_of),
             )
@@ -146,11 +146,11 @@ class CollectionRepository(Repository):
         """The negativações in force on ``as_of`` of these contracts (what each registered)."""
         n = models.Negativacao
         found: dict[int, list[OpenNegativacao]] = {}
-        for chunk in chunks(contract_ids):
+        for chunk in self._id_lists(contract_ids):
             stmt = select(
                 n.id, n.contract_id, n.bureau, n.included_on, n.protocol, n.installments
             ).where(
-                n.contract_id.in_(chunk),
+                among(n.contract_id, chunk),
                 n.included_on <= as_of,
                 or_(n.removed_on.is_(None), n.removed_on > as_of),
             )
@@ -169,12 +169,12 @@ class CollectionRepository(Repository):
     ) -> dict[int, list[ContactRecord]]:
         log = models.ContactLog
         found: dict[int, list[ContactRecord]] = {}
-        for chunk in chunks(patient_ids):
+        for chunk in self._id_lists(patient_ids):
             stmt = (
                 select(log.patient_id, log.contacted_at, log.step_key, log.outcome, log.channel,
                        log.contract_id)
                 .where(
-                    log.patient_id.in_(chunk), log.contacted_at < until, log.undone_at.is_(None)
+                    among(log.patient_id, chunk), log.contacted_at < until, log.undone_at.is_(None)
                 )
                 .order_by(log.contacted_at, log.id)
             )  # fmt: skip
@@ -190,12 +190,12 @@ class CollectionRepository(Repository):
         """Effective payments on the patients' contracts from ``since`` on."""
         p, c = models.Payment, models.Contract
         found: dict[int, list[promise_rules.PaymentFact]] = {}
-        for chunk in chunks(patient_ids):
+        for chunk in self._id_lists(patient_ids):
             stmt = (
                 select(c.patient_id, p.paid_on, p.amount_cents, p.contract_id, p.created_at)
                 .join(c, c.id == p.contract_id)
                 .where(
-                    c.patient_id.in_(chunk),
+                    among(c.patient_id, chunk),
                     p.paid_on >= since,
                     *effective(p),
                 )
@@ -213,11 +213,11 @@ class CollectionRepository(Repository):
         on the day of the contact that recorded it."""
         pr, log = models.Promise, models.ContactLog
         found: dict[int, list[promise_rules.PromiseRecord]] = {}
-        for chunk in chunks(patient_ids):
+        for chunk in self._id_lists(patient_ids):
             stmt = (
                 select(pr, log.contacted_at)
                 .outerjoin(log, log.id == pr.contact_log_id)
-                .where(pr.patient_id.in_(chunk))
+                .where(among(pr.patient_id, chunk))
                 .order_by(pr.promised_on, pr.id)
             )
             for row, contacted_at in self.session.execute(stmt):

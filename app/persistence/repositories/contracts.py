@@ -26,6 +26,7 @@ from app.persistence import models
 from app.persistence.records import contract_key
 from app.persistence.repositories._sql import (
     Repository,
+    among,
     chunks,
     effective,
     escape_like,
@@ -97,8 +98,8 @@ class ContractRepository(Repository):
         c = models.Contract
         policies = PolicyCache(self.session)
         found: dict[int, ChargePolicy] = {}
-        for chunk in chunks(contract_ids):
-            stmt = select(c.id, *PolicyCache.columns()).where(c.id.in_(chunk))
+        for chunk in self._id_lists(contract_ids):
+            stmt = select(c.id, *PolicyCache.columns()).where(among(c.id, chunk))
             for cid, *terms in self._run(stmt).all():
                 found[cid] = policies.of(*terms)
         return found
@@ -150,13 +151,13 @@ class ContractRepository(Repository):
         was never settled nor renegotiated), without reading a payment."""
         i = models.Installment
         found: dict[int, list[InstallmentState]] = {}
-        for chunk in chunks(contract_ids):
+        for chunk in self._id_lists(contract_ids):
             stmt = select(
                 i.contract_id,
                 i.number,
                 i.effective_due_date,
                 i.settled_on.is_(None) & i.renegotiated_agreement_id.is_(None),
-            ).where(i.contract_id.in_(chunk))
+            ).where(among(i.contract_id, chunk))
             for cid, number, due, never_settled in self._run(stmt).all():
                 found.setdefault(cid, []).append(InstallmentState(number, due, bool(never_settled)))
         return found
