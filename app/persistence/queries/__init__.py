@@ -1,5 +1,6 @@
 """Read models: queries shaped for a screen rather than for changing one aggregate, tuned for
-size (plain Core columns, IN lists in chunks, covering indexes) and timed by ``bench/``.
+size (plain Core columns, ids as IN lists in chunks on SQLite and one array on PostgreSQL,
+covering indexes) and timed by ``bench/``.
 
 - ``receivables``  open installments, settlements and the patient facts the worklist ("Cobrança
   de hoje", Inadimplentes) and the dashboard read (``uow.receivables``)
