@@ -27,7 +27,6 @@ from app.persistence.repositories._sql import (
     Repository,
     allocation_money,
     among,
-    chunks,
     effective,
     end_of,
     grouped,
@@ -130,7 +129,7 @@ class ReceivablesQueries(Repository):
             stmt = stmt.join(c, c.id == i.contract_id).where(c.patient_id.in_(sorted(patient_ids)))
         run = self._run
         rows = run(stmt).all()
-        for chunk in chunks(extra_ids):
+        for chunk in self._id_lists(extra_ids):
             extra = select(*columns).join(p, p.id == a.payment_id)
             rows += run(extra.where(among(a.installment_id, chunk), *counted))
         found: dict[int, list[Settlement]] = {}
