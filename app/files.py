@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -57,10 +58,19 @@ def tighten_tree(folder: Path) -> None:
 
 def write_durably(path: Path, data: bytes) -> None:
     """``path`` holding ``data`` on disk before it appears under its name (written beside it,
-    fsynced, renamed): a crash leaves the old file or the new one, never half of one."""
-    partial = path.with_name(path.name + ".parcial")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)
+    fsynced, renamed): a crash leaves the old file or the new one, never half of one.
+
+    Each writer writes its own uniquely named partial file: two writers of the same path at
+    once (the start and the closing backups both copying a document into the store) each
+    rename a whole file, and the last rename wins. A write that fails leaves no partial file."""
+    fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".parcial", dir=path.parent)
+    partial = Path(name)
+    try:
+        with open(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -129,6 +130,11 @@ class BackupResult:
 
 
 _ROTATION = threading.Lock()
+# The automatic backups being made in this program (guarded by ``_ROTATION``): no rotation
+# removes one of them, not even its own. The start backup may still be checking its file when
+# the closing backup (the window closed right after it opened) rotates, and the closing one is
+# the day's newer backup.
+_MAKING: set[Path] = set()
 
 
 def list_backups(folder: Path, stem: str) -> list[BackupFile]:
@@ -167,9 +173,13 @@ def _writable_folder(text: str) -> Path:
     folder = Path(raw).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".emdia-teste-de-gravacao"
-        probe.write_bytes(b"ok")
-        probe.unlink()
+        # A name of its own: the start and the closing backups may probe the folder at once.
+        fd, probe = tempfile.mkstemp(prefix=".emdia-teste-de-gravacao-", dir=folder)
+        try:
+            os.write(fd, b"ok")
+        finally:
+            os.close(fd)
+            os.unlink(probe)
     except OSError as exc:
         raise ValidationError.single(
             "backup_dir",
@@ -303,7 +313,25 @@ class BackupService(Service):
 
         name = f"{source.stem}-{now:%Y%m%d-%H%M%S}-{kind}{SUFFIX}"
         target = folder / name
-        partial = folder / (name + ".parcial")
+        with _ROTATION:
+            _MAKING.add(target)
+        try:
+            return self._write_checked(source, key, target, now, kind, step)
+        finally:
+            with _ROTATION:
+                _MAKING.discard(target)
+
+    def _write_checked(
+        self,
+        source: Path,
+        key: DataKey | None,
+        target: Path,
+        now: datetime,
+        kind: str,
+        step: Callable[[int], None],
+    ) -> BackupResult:
+        folder = target.parent
+        partial = folder / (target.name + ".parcial")
         with tempfile.TemporaryDirectory(prefix="emdia-backup-") as tmp:
             copy = Path(tmp) / _DB_MEMBER
             step(0)
@@ -341,6 +369,7 @@ class BackupService(Service):
                     if key is not None:
                         zf.writestr(_KEY_MEMBER, (keyfile or KeyFile.new(key)).to_json())
                 sqlite_files.fsync_file(partial)
+                size = partial.stat().st_size
                 os.replace(partial, target)
             except OSError as exc:
                 partial.unlink(missing_ok=True)
@@ -365,20 +394,20 @@ class BackupService(Service):
         removed = self._rotate(folder, source.stem) if kind in AUTOMATIC else []
         step(4)
         log.info("backup %s verified (%s)", target, kind)
-        file = BackupFile(target, now, kind, target.stat().st_size)
-        return BackupResult(file, report, removed)
+        return BackupResult(BackupFile(target, now, kind, size), report, removed)
 
     def _rotate(self, folder: Path, stem: str) -> list[Path]:
         """Drop the automatic backups the rotation no longer keeps. One rotation at a time in
-        this program (closing the window right after opening it runs the closing backup while
-        the start backup is still finishing); another PC's rotation in a shared folder may
-        still remove a file under us, which the listing and the removal tolerate."""
+        this program, and never a backup still being made (``_MAKING``: closing the window
+        right after opening it runs the closing backup while the start backup is still
+        finishing); another PC's rotation in a shared folder may still remove a file under us,
+        which the listing and the removal tolerate."""
         with _ROTATION:
             automatic = [b for b in list_backups(folder, stem) if b.kind in AUTOMATIC]
             keep = backups_to_keep(b.created_at for b in automatic)
             removed = []
             for backup in automatic:
-                if backup.created_at not in keep:
+                if backup.created_at not in keep and backup.path not in _MAKING:
                     backup.path.unlink(missing_ok=True)
                     removed.append(backup.path)
             return removed

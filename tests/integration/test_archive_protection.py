@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from app.domain.patients import PatientForm
 from app.errors import EmDiaError
 from app.security import unlock
 from app.security.sealing import SEALED_SUFFIX
+from app.services.backup import BackupResult
 from tests.memory_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.sqlite_only  # files and keys of this PC
@@ -167,6 +169,45 @@ def test_backups_hold_the_archive_copying_each_document_once(
     assert len(store_files(folder)) == 2  # only the new one was copied…
     assert blob.stat().st_mtime_ns == copied_before  # …the first one was not copied again
     assert {second_doc.sha256, first_doc.sha256} == {p.stem for p in store_files(folder)}
+
+
+def test_the_start_and_closing_backups_at_once_both_hold_the_archive(
+    encrypted: Services, tmp_path: Path
+) -> None:
+    """The window closed right after it opened: the closing backup runs while the start backup
+    is still copying the archive into the same store, each document into the same file."""
+    first = with_contract_document(encrypted)
+    digests = {first.sha256}
+    assert first.patient_id is not None
+    for n in range(2, 9):  # eight contracts of Ana's: eight different files in the store
+        view = encrypted.contracts.create(
+            first.patient_id,
+            ContractForm(total=f"{n}00,00", installments=str(n), first_due="2026-04-10"),
+        )
+        [document] = encrypted.documents.generate("contrato", contract_id=view.summary.id)
+        digests.add(document.sha256)
+    folder = tmp_path / "pendrive"
+    encrypted.backups.set_folder(str(folder))
+    together = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def backup(kind: str) -> None:
+        together.wait()
+        try:
+            results[kind] = encrypted.backups.create_automatic(kind)
+        except BaseException as exc:  # what the window would have reported
+            results[kind] = exc
+
+    threads = [threading.Thread(target=backup, args=(k,)) for k in ("inicio", "fechamento")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for kind, result in results.items():
+        assert isinstance(result, BackupResult), (kind, result)
+        assert result.report.ok and result.report.documents == 8
+    assert {p.stem for p in store_files(folder)} == digests
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".parcial")]
 
 
 def test_a_restore_on_a_new_computer_brings_every_archived_document_back(

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
-from app.config import load_config
+from app.config import Config, load_config
 from app.domain.patients import PatientForm
 from app.errors import DatabaseError, KeyRequired, ValidationError
 from app.security import unlock
-from app.services.backup import list_backups
+from app.services.backup import BackupResult, BackupService, list_backups
 from tests.memory_keyring import MemoryKeyring
 
 # SQLite files, pages and keys; a PostgreSQL server does these itself (tested on SQLite).
@@ -172,3 +173,55 @@ def test_disk_full_while_writing_a_backup_keeps_the_old_ones(
     with pytest.raises(DatabaseError, match="espaço livre"):
         services.backups.create(folder)
     assert [p.name for p in folder.iterdir()] == [first.name]  # no partial file left
+
+
+class SettableClock:
+    """The computer's clock, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+
+    def today(self) -> date:
+        return self.moment.date()
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def test_the_closing_backup_made_while_the_start_backup_finishes_removes_neither_under_it(
+    config: Config, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window closed a few seconds after it opened: the closing backup is written, checked
+    and rotated while the start backup is still checking its own file. The rotation keeps one
+    automatic backup a day, and the closing one is the newer: it must not take the start
+    backup's file away while that backup is being made (which reported a file that was gone as
+    an unexpected error at every such close)."""
+    wall = SettableClock(datetime(2026, 3, 16, 10, 0, 0))
+    services = bootstrap(config, clock, wall_clock=wall)
+    try:
+        services.backups.set_folder(str(tmp_path / "bk"))
+        verify = BackupService._verify
+        closing: list[BackupResult] = []
+        checks: list[Path] = []
+
+        def start_backup_checking(self: BackupService, path: Path, *args: Any) -> Any:
+            checks.append(path)
+            if len(checks) == 1:  # the start backup's check: meanwhile the window closes
+                wall.moment += timedelta(seconds=5)
+                closing.append(services.backups.create_automatic("fechamento"))
+            return verify(self, path, *args)
+
+        monkeypatch.setattr(BackupService, "_verify", start_backup_checking)
+        start = services.backups.create_automatic("inicio")
+        monkeypatch.undo()
+
+        for result in (start, closing[0]):
+            assert result.report.ok and result.file.path.is_file()
+            assert result.file.size == result.file.path.stat().st_size
+        # The day's older automatic backup goes at the next rotation, when nothing is being made.
+        wall.moment += timedelta(minutes=1)
+        later = services.backups.create_automatic("diario")
+        stem = later.file.path.name.split("-2026")[0]
+        assert [b.kind for b in list_backups(tmp_path / "bk", stem)] == ["diario"]
+    finally:
+        services.close()
