@@ -4,15 +4,18 @@ not asked to prepare computes nothing until a screen needs it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 import app.services.overdue as overdue_module
 from app.bootstrap import Services
+from app.domain.money import format_brl
 from tests.conftest import STAFF_PASSWORD
 from ui.main_window import MainWindow
 from ui.views.dashboard_view import DashboardView
@@ -93,3 +96,39 @@ def test_without_preparing_nothing_is_computed_until_asked(
     window.show_section("Início")
     qtbot.waitUntil(lambda: len(computations) == 1)
     settle(qtbot)
+
+
+def test_inicio_shows_the_figures_while_the_day_at_the_desk_is_still_computed(
+    qtbot: QtBot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gestor's figures come first; the desk's day and the inbox (every message of
+    Cobrança de hoje drafted: a second or more in a large clinic) follow, and nothing modal
+    stands in the way meanwhile."""
+    demo_services.login("gestor", "demo")
+    window = open_window(qtbot, demo_services, prepare=True)
+    settle(qtbot)
+    drafting = threading.Event()
+    finish = threading.Event()
+    overview = demo_services.desk.overview
+
+    def slow_overview() -> Any:
+        drafting.set()
+        assert finish.wait(20), "the test did not let the drafting finish"
+        return overview()
+
+    monkeypatch.setattr(demo_services.desk, "overview", slow_overview)
+    board = window.show_section("Início")
+    assert isinstance(board, DashboardView)
+    try:
+        qtbot.waitUntil(drafting.is_set, timeout=10_000)
+        qtbot.waitUntil(lambda: board.dashboard is not None, timeout=10_000)
+        assert board.overdue.value.text() == format_brl(board.dashboard.overdue_updated_cents)
+        assert board.status.text() == "Calculando a cobrança de hoje…"
+        assert QApplication.activeModalWidget() is None  # the window answers meanwhile
+        assert board.day is None and not board.inbox.items
+    finally:
+        finish.set()
+    with qtbot.waitSignal(board.loaded, timeout=20_000):
+        pass
+    assert board.day is not None and board.status.text() == ""
+    assert board.as_of.text().startswith("valores de")
