@@ -7,9 +7,8 @@ PostgreSQL: these run on every refresh of the worklist, at 400,000 installments
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, time
-from typing import Any
 
 from sqlalchemy import Executable, and_, case, func, or_, select, tuple_
 
@@ -138,11 +137,6 @@ class ReceivablesQueries(Repository):
         return {key: tuple(value) for key, value in found.items()}
 
     # --- who they are -----------------------------------------------------------------------
-    def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
-        """Rows of ``query(chunk)`` for every piece of ``ids`` (``Repository._id_lists``: IN
-        lists of bounded size on SQLite, one array on PostgreSQL)."""
-        return [row for chunk in self._id_lists(ids) for row in self._run(query(chunk)).all()]
-
     def people(self, ids: Iterable[int]) -> dict[int, Person]:
         pt = models.Patient
         columns = (

@@ -5,7 +5,7 @@ to the package."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -31,6 +31,11 @@ class Repository:
         """``ids`` in the pieces this database's statements take them (``id_lists``); each
         piece goes to ``among``."""
         return id_lists(ids, self.session.connection().dialect.name)
+
+    def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
+        """Rows of ``query(piece)`` for every piece of ``ids`` (``_id_lists``: IN lists of
+        bounded size on SQLite, one array on PostgreSQL), through ``_run``."""
+        return [row for piece in self._id_lists(ids) for row in self._run(query(piece)).all()]
 
     def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
         """Plain-column queries through Core: no ORM loading machinery per row (thousands of

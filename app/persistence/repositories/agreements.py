@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.domain.agreements import PlanInstallment
 from app.persistence import models
-from app.persistence.repositories._sql import Repository, chunks
+from app.persistence.repositories._sql import Repository, among
 
 
 class AgreementRepository(Repository):
@@ -48,11 +48,11 @@ class AgreementRepository(Repository):
         """The parcelas of the contracts the acordos created (for "acordo não cumprido")."""
         c, i = models.Contract, models.Installment
         found: dict[int, list[PlanInstallment]] = {}
-        for chunk in chunks(agreement_ids):
+        for chunk in self._id_lists(agreement_ids):
             stmt = (
                 select(c.agreement_id, i.effective_due_date, i.settled_on)
                 .join(i, i.contract_id == c.id)
-                .where(c.agreement_id.in_(chunk), i.renegotiated_agreement_id.is_(None))
+                .where(among(c.agreement_id, chunk), i.renegotiated_agreement_id.is_(None))
             )
             for agreement_id, due, settled in self.session.execute(stmt):
                 if agreement_id is not None:

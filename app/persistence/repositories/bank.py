@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from app.domain.bank import BankAccountRef
 from app.persistence import models
 from app.persistence.records import PaymentLink
-from app.persistence.repositories._sql import Repository, chunks, effective, end_of
+from app.persistence.repositories._sql import Repository, among, effective, end_of
 
 OPEN, IGNORED, REGISTERED = "open", "ignored", "registered"
 
@@ -101,11 +101,11 @@ class BankRepository(Repository):
         """The payments each credit became, oldest link first, whether each still counts."""
         link, p = models.BankPaymentLink, models.Payment
         found: dict[int, list[PaymentLink]] = {}
-        for part in chunks(transaction_ids):
+        for part in self._id_lists(transaction_ids):
             stmt = (
                 select(link.transaction_id, link.payment_id, link.linked_existing, p.reversed_by_id)
                 .join(p, p.id == link.payment_id)
-                .where(link.transaction_id.in_(part))
+                .where(among(link.transaction_id, part))
                 .order_by(link.id)
             )
             for tid, pid, existing, reversed_by in self.session.execute(stmt):

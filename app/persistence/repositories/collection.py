@@ -108,9 +108,10 @@ class CollectionRepository(Repository):
         """Settlements of effective (not reversed) payments, per installment id."""
         a = models.PaymentAllocation
         found: dict[int, list[Settlement]] = {}
-        for chunk in self._id_lists(installment_ids):
-            for row in self._run(settlements_select(among(a.installment_id, chunk))).all():
-                found.setdefault(row[0], []).append(Settlement(*row[1:]))
+        for row in self._chunked(
+            installment_ids, lambda chunk: settlements_select(among(a.installment_id, chunk))
+        ):
+            found.setdefault(row[0], []).append(Settlement(*row[1:]))
         return found
 
     def policies(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
@@ -120,11 +121,8 @@ class CollectionRepository(Repository):
     def people(self, ids: Sequence[int]) -> dict[int, ReguaPerson]:
         table = models.Patient.__table__
         columns = [table.c[name] for name in REGUA_PERSON_COLUMNS]
-        found: dict[int, ReguaPerson] = {}
-        for chunk in self._id_lists(ids):
-            for row in self._run(select(*columns).where(among(table.c.id, chunk))).all():
-                found[row[0]] = ReguaPerson(*row)
-        return found
+        rows = self._chunked(ids, lambda chunk: select(*columns).where(among(table.c.id, chunk)))
+        return {row[0]: ReguaPerson(*row) for row in rows}
 
     def negativados(self, patient_ids: Sequence[int], as_of: date) -> dict[int, date]:
         """Patients with a negativação in force on ``as_of``: since when."""

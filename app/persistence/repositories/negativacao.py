@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.persistence import models
 from app.persistence.records import NegativacaoRow
-from app.persistence.repositories._sql import Repository, chunks
+from app.persistence.repositories._sql import Repository, among
 
 
 class NegativacaoRepository(Repository):
@@ -27,17 +27,17 @@ class NegativacaoRepository(Repository):
         it had its first parcela (the earliest due: the entrada or parcela 1) settled, or None."""
         i, c = models.Installment, models.Contract
         replaced: dict[int, int] = {}
-        for chunk in chunks(contract_ids):
+        for chunk in self._id_lists(contract_ids):
             stmt = select(i.id, i.renegotiated_agreement_id).where(
-                i.contract_id.in_(chunk), i.renegotiated_agreement_id.is_not(None)
+                among(i.contract_id, chunk), i.renegotiated_agreement_id.is_not(None)
             )
             replaced.update({iid: aid for iid, aid in self.session.execute(stmt) if aid})
         first: dict[int, date | None] = {}
-        for chunk in chunks(sorted(set(replaced.values()))):
+        for chunk in self._id_lists(sorted(set(replaced.values()))):
             plan = (
                 select(c.agreement_id, i.settled_on)
                 .join(i, i.contract_id == c.id)
-                .where(c.agreement_id.in_(chunk), i.renegotiated_agreement_id.is_(None))
+                .where(among(c.agreement_id, chunk), i.renegotiated_agreement_id.is_(None))
                 .order_by(c.agreement_id, i.due_date, i.number)
             )
             for agreement_id, settled_on in self.session.execute(plan):
