@@ -575,7 +575,7 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         f"{r['dash_paid'].median:6.0f}  CPU {r['dash_paid'].cpu:6.0f}",
         f"painel (preparado pela janela) {r['dash_ready'].best:3.0f} ms  mediana "
         f"{r['dash_ready'].median:6.0f}  CPU {r['dash_ready'].cpu:6.0f}",
-        f"tela do Início (+ dia, pendências) {r['screen'].best:5.0f} ms  mediana "
+        f"tela do Início completa (dia, pendências) {r['screen'].best:5.0f} ms  mediana "
         f"{r['screen'].median:6.0f}  CPU {r['screen'].cpu:6.0f}",
         f"pico de memória (RSS)     {r['rss_mb']:8.0f} MB",
     ]
@@ -605,7 +605,10 @@ How to read it:
 - **Tela do Início** is what Início's screen loads besides the dashboard: the desk's day and
   the gestor's inbox (`DeskService.overview`: the day's régua drafts for every overdue patient,
   the negativações to remove, the acordos to approve, the suspensions suggested from the
-  worklist), after the window's preparation. It is the wait a gestor actually has.
+  worklist), after the window's preparation. The screen shows the dashboard's figures first
+  (the *preparado* line above) and fills the desk's day and the inbox when this completes, with
+  the window usable meanwhile: it is how long the gestor waits for the inbox, not for the
+  figures.
 - Where the cold dashboard's time goes (CPU, this machine, 400k installments): overdue rows from
   SQLite ≈ 130 ms, their settlements (one index probe per overdue installment) ≈ 145 ms, building
   the ledger objects ≈ 90 ms, `updated_debt` × 25k ≈ 190 ms, per-patient sums ≈ 80 ms, the other
