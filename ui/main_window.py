@@ -411,12 +411,15 @@ class MainWindow(QMainWindow):
 
     def prepare_figures(self) -> None:
         """Today's figures computed off the UI thread: Início's for who sees Início, the overdue
-        money Cobrança shares for the desk. A screen opened meanwhile waits for this
-        computation and reuses it instead of starting its own."""
-        dashboard = self.services.dashboard
+        money Cobrança shares for the desk, then the day's cases Cobrança de hoje (and Início's
+        desk part) drafts from. A screen opened meanwhile waits for this computation and reuses
+        it instead of starting its own."""
+        dashboard, drafts = self.services.dashboard, self.services.drafts
 
         def job(_progress: Progress, _cancelled: IsCancelled) -> bool:
-            return dashboard.prepare()
+            prepared = dashboard.prepare()
+            drafts.prepare()
+            return prepared
 
         ops.start(self, job, on_success=lambda _done: None, on_error=self._prepare_refused)
 

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 import app.services.overdue as overdue_module
 from app.bootstrap import Services
 from app.domain.money import format_brl
+from app.services.collection.drafts import DraftService
 from tests.conftest import STAFF_PASSWORD
 from ui.main_window import MainWindow
 from ui.views.dashboard_view import DashboardView
@@ -132,3 +133,27 @@ def test_inicio_shows_the_figures_while_the_day_at_the_desk_is_still_computed(
         pass
     assert board.day is not None and board.status.text() == ""
     assert board.as_of.text().startswith("valores de")
+
+
+def test_cobranca_de_hoje_drafts_from_the_prepared_cases(
+    qtbot: QtBot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window also reads the day's cases in the background: the receptionist's first
+    Cobrança de hoje drafts from them instead of reading the whole day again."""
+    demo_services.login("recepcao", "demo")
+    reads: list[object] = []
+    original = DraftService._cases
+
+    def counted(self: DraftService, uow: Any, steps: Any, today: Any, patient_id: Any) -> Any:
+        if patient_id is None:
+            reads.append(today)
+        return original(self, uow, steps, today, patient_id)
+
+    monkeypatch.setattr(DraftService, "_cases", counted)
+    window = open_window(qtbot, demo_services, prepare=True)
+    qtbot.waitUntil(lambda: len(reads) == 1, timeout=20_000)
+    settle(qtbot)
+    with qtbot.waitSignal(window.today_view.loaded, timeout=20_000):
+        window.show_section("Cobrança")
+    assert window.today_view.drafts
+    assert len(reads) == 1, "Cobrança de hoje reused the prepared cases"

@@ -12,6 +12,7 @@ that same amount (``app.domain.messages.pix_payload``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -49,6 +50,7 @@ from app.domain.messages import (
 )
 from app.domain.money import format_brl
 from app.domain.promises import PaymentFact, with_payments
+from app.domain.receivables import ChangeMark
 from app.domain.regua import (
     NEGATIVACAO_NOTICE_DAYS,
     THANKS_WINDOW_DAYS,
@@ -180,10 +182,25 @@ CHANNEL_ORDER = {
 }
 
 
+@dataclass(frozen=True)
+class _KeptCases:
+    """The day's cases and the steps due in them, as the data stood at ``mark``
+    (``DraftService._day_cases``)."""
+
+    day: date
+    steps: tuple[ReguaStep, ...]
+    mark: ChangeMark
+    cases: dict[int, PatientCase]
+    installments: dict[int, ReguaInstallment]
+    dues: list[DueStep]
+
+
 class DraftService(Service):
     def __init__(self, ctx: Context, regua: ReguaSettingsService) -> None:
         super().__init__(ctx)
         self.regua = regua  # seeds the default steps before the first worklist
+        self._kept: _KeptCases | None = None
+        self._lock = threading.Lock()
 
     def today(self) -> list[MessageDraft]:
         """Cobrança de hoje: one row per patient with the step due today and its drafted text;
@@ -202,11 +219,55 @@ class DraftService(Service):
             drafts = self._drafts(uow, patient_id)
         return drafts[0] if drafts else None
 
+    def prepare(self) -> bool:
+        """Read the day's cases ahead of the first look (the window does this in the background
+        once it is on screen, next to the day's figures): Cobrança de hoje and Início's desk then
+        draft from them. Only for a user who sees Cobrança de hoje; returns whether it read."""
+        if not self.actor.can(Permission.MESSAGES):
+            return False
+        self.regua.ensure_steps()
+        with self.uow() as uow, gc_paused():
+            self._day_cases(uow, read_steps(uow), self.clock.today())
+        return True
+
+    def _day_cases(
+        self, uow: UnitOfWorkPort, steps: Sequence[ReguaStep], today: date
+    ) -> _KeptCases:
+        """Every patient's case today and the step due in each (``steps_due``, a function of
+        the cases alone), read again only when the data moved: the mark is the
+        newest id of the audit log, the payments, the installments and the contracts, and every
+        change a case is made of adds one of them — a payment or an estorno, a contract, an
+        acordo, a negativação, a contact logged or undone (with its promise), a patient's
+        responsável, the clinic's terms or correction index. Taken before the cases are read,
+        so a change landing meanwhile moves the mark and is read at the next look, never
+        missed; a mark the database could not make exact (PostgreSQL, a writer busy that
+        instant) keeps nothing."""
+        with self._lock:
+            mark = uow.receivables.change_mark()
+            kept, key = self._kept, tuple(steps)
+            if (
+                kept is not None
+                and kept.day == today
+                and kept.steps == key
+                and kept.mark == mark
+                and mark.exact
+            ):
+                return kept
+            cases, installments = self._cases(uow, steps, today, None)
+            dues = steps_due(cases.values(), steps, today)
+            fresh = _KeptCases(today, key, mark, cases, installments, dues)
+            self._kept = fresh if mark.exact else None
+            return fresh
+
     def _drafts(self, uow: UnitOfWorkPort, patient_id: int | None) -> list[MessageDraft]:
         today = self.clock.today()
         steps = read_steps(uow)
-        cases, installments = self._cases(uow, steps, today, patient_id)
-        dues = steps_due(cases.values(), steps, today)
+        if patient_id is None:
+            day = self._day_cases(uow, steps, today)
+            cases, installments, dues = day.cases, day.installments, day.dues
+        else:
+            cases, installments = self._cases(uow, steps, today, patient_id)
+            dues = steps_due(cases.values(), steps, today)
         if not dues:
             return []
         clinic = clinic_info(uow.clinic.get())

@@ -1,0 +1,151 @@
+"""Cobrança de hoje keeps the day's cases between looks (``DraftService._day_cases``): the
+drafts it gives equal a fresh computation after every way a user changes what they are made of
+— payments and estornos, contacts logged (with a promise) and undone, new contracts and
+patients, acordos, a second PC, the régua's steps and the contact hours — and on another
+day. While nothing changed, a second look reads no case again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from app.bootstrap import Services, bootstrap
+from app.clock import FixedClock
+from app.domain.agreements import AgreementForm
+from app.domain.contracts import ContractForm, PaymentForm
+from app.domain.money import format_brl
+from app.domain.patients import PatientForm
+from app.services.collection.contact_log import OutcomeForm
+from app.services.collection.drafts import DraftService, MessageDraft
+from app.services.collection.regua_settings import StepChange
+from tests.conftest import TODAY
+from tests.sheets import cpf
+
+
+def fresh(services: Services, clock: FixedClock | None = None) -> list[MessageDraft]:
+    """Today's drafts by a service that keeps nothing (as a new window would compute them)."""
+    ctx = services.drafts.ctx
+    if clock is not None:
+        ctx = replace(ctx, clock=clock)
+    return DraftService(ctx, services.regua).today()
+
+
+def check(services: Services) -> list[MessageDraft]:
+    kept = services.drafts.today()
+    assert kept == fresh(services)
+    return kept
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch, demo_services: Services) -> list[date]:
+    """Every time the service that keeps them (not ``fresh``'s) reads the day's cases."""
+    seen: list[date] = []
+    original = DraftService._cases
+
+    def counted(self: DraftService, uow: Any, steps: Any, today: date, patient_id: Any) -> Any:
+        if patient_id is None and self is kept_by:
+            seen.append(today)
+        return original(self, uow, steps, today, patient_id)
+
+    kept_by = demo_services.drafts
+    monkeypatch.setattr(DraftService, "_cases", counted)
+    return seen
+
+
+@pytest.fixture
+def clinic(demo_services: Services, reads: list[date]) -> Iterator[Services]:
+    assert check(demo_services), "the demo clinic has steps due today"
+    yield demo_services
+
+
+def late(services: Services) -> tuple[int, int]:
+    """(patient, contract) of the first message of the day about a late installment."""
+    draft = next(d for d in services.drafts.today() if d.days_late > 0)
+    return draft.patient_id, draft.contract_id
+
+
+def test_a_second_look_reads_nothing_again(clinic: Services, reads: list[date]) -> None:
+    before = len(reads)
+    assert clinic.drafts.today() == check(clinic)
+    assert len(reads) == before
+
+
+def test_payments_and_estornos_are_seen(clinic: Services, reads: list[date]) -> None:
+    _patient, contract = late(clinic)
+    before = len(reads)
+    clinic.payments.add(PaymentForm(contract, "10,00", TODAY.isoformat(), "pix"))
+    check(clinic)
+    assert len(reads) == before + 1
+    payment = max(p.id for p in clinic.payments.for_contract(contract))
+    clinic.payments.reverse(payment, "valor lançado no contrato errado")
+    check(clinic)
+    due = clinic.contracts.get(contract).total_due_cents
+    clinic.payments.add(PaymentForm(contract, format_brl(due, symbol=False), TODAY.isoformat()))
+    assert all(d.contract_id != contract or d.days_late == 0 for d in check(clinic))
+
+
+def test_contacts_and_promises_logged_and_undone_are_seen(clinic: Services) -> None:
+    patient, _ = late(clinic)
+    promise_day = (TODAY + timedelta(days=5)).strftime("%d/%m/%Y")
+    logged = clinic.contacts.log_outcome(
+        OutcomeForm(patient, "prometeu", promise_date=promise_day, promise_amount="50,00")
+    )
+    assert patient not in {d.patient_id for d in check(clinic) if d.days_late > 0}
+    clinic.contacts.undo(logged.contact_ids)
+    assert patient in {d.patient_id for d in check(clinic)}
+
+
+def test_new_contracts_patients_and_acordos_are_seen(clinic: Services) -> None:
+    past = (TODAY - timedelta(days=20)).isoformat()
+    newcomer = clinic.patients.create(PatientForm(name="Paula Nova", cpf=cpf(903)))
+    form = ContractForm(total="300,00", installments="3", first_due=past)
+    clinic.contracts.create(newcomer.id, form)
+    assert newcomer.id in {d.patient_id for d in check(clinic)}
+    patient, _ = late(clinic)
+    ids = tuple(
+        o.origin.installment_id
+        for o in clinic.agreements.open_installments(patient)
+        if o.line.is_overdue
+    )
+    first_due = (TODAY + timedelta(days=20)).isoformat()
+    proposed = clinic.agreements.propose(
+        patient, AgreementForm(installment_ids=ids, count="3", first_due=first_due)
+    )
+    check(clinic)
+    clinic.agreements.accept(proposed.id)
+    assert patient not in {d.patient_id for d in check(clinic) if d.days_late > 0}
+
+
+def test_another_pc_writing_is_seen(clinic: Services) -> None:
+    _, contract = late(clinic)
+    other_pc = bootstrap(clinic.config, clinic.clock, migrate=False)
+    other_pc.actor = clinic.actor  # the same person, logged in on the other PC
+    try:
+        other_pc.payments.add(PaymentForm(contract, "30,00", TODAY.isoformat()))
+    finally:
+        other_pc.close()
+    check(clinic)
+
+
+def test_the_regua_and_the_hours_are_seen(clinic: Services, reads: list[date]) -> None:
+    step = next(d for d in clinic.drafts.today() if d.days_late > 0).step_key
+    clinic.regua.change_step(step, StepChange(active="nao"))
+    assert step not in {d.step_key for d in check(clinic)}
+    clinic.regua.change_step(step, StepChange(active="sim"))
+    check(clinic)
+    before = len(reads)
+    clinic.regua.save_rules({"mon": ("09:00", "09:30")}, 3)  # no contacts at 10:00 any more
+    assert not any(d.allowed_now and d.is_message for d in check(clinic))
+    assert len(reads) == before + 1
+
+
+def test_another_day_is_read_afresh(clinic: Services, reads: list[date]) -> None:
+    tomorrow = FixedClock(TODAY + timedelta(days=1), clinic.clock.now().time())
+    kept = clinic.drafts
+    kept.ctx = replace(kept.ctx, clock=tomorrow)
+    assert kept.today() == fresh(clinic, tomorrow)
+    assert reads == [TODAY, TODAY + timedelta(days=1)]
