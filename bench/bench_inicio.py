@@ -174,9 +174,10 @@ def render(r: dict[str, Any]) -> str:
 
 
 NOTES = """\
-- The window prepares the day's figures once it is on screen; Início then shows them at once
-  and fills the desk's day and the inbox after the day's régua drafts, without a modal
-  progress: the window stays usable meanwhile.
+- The window prepares the day's figures and Cobrança de hoje's cases once it is on screen;
+  Início then shows the figures at once and fills the desk's day and the inbox after the day's
+  régua drafts (drafted from the kept cases), without a modal progress: the window stays
+  usable meanwhile.
 - *Dia e pendências* is `DeskService.overview` (every overdue patient's step, message and PIX
   drafted) as the view runs it; `bench_worklist` times the same service call outside the
   window (*tela do Início completa*)."""
