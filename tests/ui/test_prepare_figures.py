@@ -127,12 +127,14 @@ def test_inicio_shows_the_figures_while_the_day_at_the_desk_is_still_computed(
         assert board.status.text() == "Calculando a cobrança de hoje…"
         assert QApplication.activeModalWidget() is None  # the window answers meanwhile
         assert board.day is None and not board.inbox.items
+        assert board.inbox.empty.text() == "Calculando…"  # not "nothing waits" yet
     finally:
         finish.set()
     with qtbot.waitSignal(board.loaded, timeout=20_000):
         pass
     assert board.day is not None and board.status.text() == ""
     assert board.as_of.text().startswith("valores de")
+    assert board.inbox.empty.text() != "Calculando…"
 
 
 def test_cobranca_de_hoje_drafts_from_the_prepared_cases(

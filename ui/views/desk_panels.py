@@ -158,10 +158,14 @@ class InboxPanel(QFrame):
         self.list.setObjectName("inboxList")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda _item: self.open_current())
-        self.empty = QLabel(self.tr("Nada aguarda a sua decisão agora."))
+        # Until the first items arrive (Início computes them after its figures), it says so
+        # instead of "nothing waits".
+        self.empty = QLabel(self.tr("Calculando…"))
         self.empty.setObjectName("kpiNote")
+        self.list.hide()
         self.open_button = QPushButton(self.tr("Abrir"))
         self.open_button.setObjectName("openInbox")
+        self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_current)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -179,6 +183,7 @@ class InboxPanel(QFrame):
                 line.setForeground(QColor(LATE))
             self.list.addItem(line)
         self.title.setText(self.tr("Aguardando você ({n})").format(n=len(self.items)))
+        self.empty.setText(self.tr("Nada aguarda a sua decisão agora."))
         self.empty.setVisible(not self.items)
         self.list.setVisible(bool(self.items))
         self.open_button.setEnabled(bool(self.items))
