@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from app.bootstrap import Services
-from app.domain.contracts import ContractForm
+from datetime import date
+
+from app.bootstrap import Services, bootstrap
+from app.domain.agreements import AgreementForm
+from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.patients import PatientForm, ResponsibleForm
 
 CNPJ = "11.222.333/0001-81"
@@ -67,3 +70,25 @@ def seed_debtors(services: Services) -> dict[str, int]:
         )
         ids[f"{who}_contract"] = contract.summary.id
     return ids
+
+
+def propose_for_overdue(services: Services, patient_id: int, first_due: date) -> int:
+    """An acordo proposed over every overdue installment of ``patient_id``, in three parcelas
+    from ``first_due``: its id."""
+    ids = tuple(
+        o.origin.installment_id
+        for o in services.agreements.open_installments(patient_id)
+        if o.line.is_overdue
+    )
+    form = AgreementForm(installment_ids=ids, count="3", first_due=first_due.isoformat())
+    return services.agreements.propose(patient_id, form).id
+
+
+def pay_from_another_pc(services: Services, contract_id: int, amount: str, day: date) -> None:
+    """The same person, logged in on a second PC of the clinic, records a payment there."""
+    other_pc = bootstrap(services.config, services.clock, migrate=False)
+    other_pc.actor = services.actor
+    try:
+        other_pc.payments.add(PaymentForm(contract_id, amount, day.isoformat()))
+    finally:
+        other_pc.close()

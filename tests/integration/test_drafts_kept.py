@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from app.bootstrap import Services, bootstrap
+from app.bootstrap import Services
 from app.clock import FixedClock
-from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.money import format_brl
 from app.domain.patients import PatientForm
 from app.services.collection.contact_log import OutcomeForm
 from app.services.collection.drafts import DraftService, MessageDraft
 from app.services.collection.regua_settings import StepChange
+from tests.collection_data import pay_from_another_pc, propose_for_overdue
 from tests.conftest import TODAY
 from tests.sheets import cpf
 
@@ -106,28 +106,15 @@ def test_new_contracts_patients_and_acordos_are_seen(clinic: Services) -> None:
     clinic.contracts.create(newcomer.id, form)
     assert newcomer.id in {d.patient_id for d in check(clinic)}
     patient, _ = late(clinic)
-    ids = tuple(
-        o.origin.installment_id
-        for o in clinic.agreements.open_installments(patient)
-        if o.line.is_overdue
-    )
-    first_due = (TODAY + timedelta(days=20)).isoformat()
-    proposed = clinic.agreements.propose(
-        patient, AgreementForm(installment_ids=ids, count="3", first_due=first_due)
-    )
+    proposed = propose_for_overdue(clinic, patient, TODAY + timedelta(days=20))
     check(clinic)
-    clinic.agreements.accept(proposed.id)
+    clinic.agreements.accept(proposed)
     assert patient not in {d.patient_id for d in check(clinic) if d.days_late > 0}
 
 
 def test_another_pc_writing_is_seen(clinic: Services) -> None:
     _, contract = late(clinic)
-    other_pc = bootstrap(clinic.config, clinic.clock, migrate=False)
-    other_pc.actor = clinic.actor  # the same person, logged in on the other PC
-    try:
-        other_pc.payments.add(PaymentForm(contract, "30,00", TODAY.isoformat()))
-    finally:
-        other_pc.close()
+    pay_from_another_pc(clinic, contract, "30,00", TODAY)
     check(clinic)
 
 

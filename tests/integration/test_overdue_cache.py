@@ -20,7 +20,6 @@ from sqlalchemy import insert
 from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
 from app.config import load_config
-from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.dashboard import Dashboard
 from app.domain.money import format_brl
@@ -32,6 +31,7 @@ from app.services.dashboard import DashboardService
 from app.services.overdue import OverdueService, PatientMoney, money_by_patient
 from app.services.patient_figures import Snapshot
 from tests.bank_data import statement_file
+from tests.collection_data import pay_from_another_pc, propose_for_overdue
 from tests.conftest import TODAY
 from tests.pg import PgServer
 from tests.sheets import cpf
@@ -121,28 +121,15 @@ def test_new_contracts_and_patients_are_seen(clinic: Services) -> None:
 
 def test_an_acordo_renegotiates_and_is_seen(clinic: Services) -> None:
     patient, _ = debtors(clinic)[0]
-    ids = tuple(
-        o.origin.installment_id
-        for o in clinic.agreements.open_installments(patient)
-        if o.line.is_overdue
-    )
-    first_due = (TODAY + timedelta(days=20)).isoformat()
-    proposed = clinic.agreements.propose(
-        patient, AgreementForm(installment_ids=ids, count="3", first_due=first_due)
-    )
+    proposed = propose_for_overdue(clinic, patient, TODAY + timedelta(days=20))
     check(clinic)
-    clinic.agreements.accept(proposed.id)
+    clinic.agreements.accept(proposed)
     assert patient not in check(clinic).by_patient  # nothing overdue: all renegotiated
 
 
 def test_another_pc_writing_is_seen(clinic: Services) -> None:
     patient, contract = debtors(clinic)[0]
-    other_pc = bootstrap(clinic.config, clinic.clock, migrate=False)
-    other_pc.actor = clinic.actor  # the same person, logged in on the other PC
-    try:
-        other_pc.payments.add(PaymentForm(contract, "30,00", TODAY.isoformat()))
-    finally:
-        other_pc.close()
+    pay_from_another_pc(clinic, contract, "30,00", TODAY)
     before = fresh(clinic, TODAY)[patient]
     assert check(clinic).by_patient[patient] == before
 
