@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the other sections' modules are imported when the section i
     from app.domain.clinic import ClinicInfo
     from app.domain.desk import InboxItem
     from app.services.backup import BackupResult
+    from ui.tasks import Task
     from ui.views.audit_view import AuditView
     from ui.views.collection_section import CollectionSection
     from ui.views.contracts_view import ContractsView
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         # Once the window is on screen, today's overdue money is computed in the background:
         # Início and Cobrança then open with it (the first computation of the day is the
         # slowest thing the clinic waits for).
+        self.preparing: Task | None = None  # the day's figures being prepared
         self.prepare_timer = QTimer(self)
         self.prepare_timer.setSingleShot(True)
         self.prepare_timer.setInterval(PREPARE_DELAY_MS)
@@ -416,12 +418,15 @@ class MainWindow(QMainWindow):
         it instead of starting its own."""
         dashboard, drafts = self.services.dashboard, self.services.drafts
 
-        def job(_progress: Progress, _cancelled: IsCancelled) -> bool:
+        def job(_progress: Progress, cancelled: IsCancelled) -> bool:
             prepared = dashboard.prepare()
-            drafts.prepare()
+            if not cancelled():  # the window is closing: the exit need not wait for these
+                drafts.prepare()
             return prepared
 
-        ops.start(self, job, on_success=lambda _done: None, on_error=self._prepare_refused)
+        self.preparing = ops.start(
+            self, job, on_success=lambda _done: None, on_error=self._prepare_refused
+        )
 
     @staticmethod
     def _prepare_refused(exc: EmDiaError) -> None:
@@ -479,6 +484,9 @@ class MainWindow(QMainWindow):
             return
         self.idle.uninstall()
         self.daily.stop()
+        self.prepare_timer.stop()
+        if self.preparing is not None:
+            self.preparing.cancel()
         super().closeEvent(event)
 
     def show_about(self) -> None:

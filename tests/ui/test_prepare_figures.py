@@ -159,3 +159,34 @@ def test_cobranca_de_hoje_drafts_from_the_prepared_cases(
         window.show_section("Cobrança")
     assert window.today_view.drafts
     assert len(reads) == 1, "Cobrança de hoje reused the prepared cases"
+
+
+def test_a_window_closed_while_preparing_does_not_go_on_to_the_days_cases(
+    qtbot: QtBot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closed within the preparation's seconds, the window's exit waits for the figures being
+    computed but not for Cobrança de hoje's cases after them."""
+    demo_services.login("gestor", "demo")
+    computing = threading.Event()
+    finish = threading.Event()
+    figures = demo_services.dashboard.prepare
+    cases: list[bool] = []
+
+    def slow_figures() -> bool:
+        computing.set()
+        assert finish.wait(20), "the test did not let the figures finish"
+        return figures()
+
+    monkeypatch.setattr(demo_services.dashboard, "prepare", slow_figures)
+    monkeypatch.setattr(demo_services.drafts, "prepare", lambda: cases.append(True) or True)
+    window = MainWindow(demo_services, prepare=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.prepare_figures()
+    try:
+        qtbot.waitUntil(computing.is_set, timeout=10_000)
+        window.close()
+    finally:
+        finish.set()
+    settle(qtbot)
+    assert cases == []
