@@ -136,3 +136,20 @@ def test_another_day_is_read_afresh(clinic: Services, reads: list[date]) -> None
     kept.ctx = replace(kept.ctx, clock=tomorrow)
     assert kept.today() == fresh(clinic, tomorrow)
     assert reads == [TODAY, TODAY + timedelta(days=1)]
+
+
+def test_an_edited_patient_is_drafted_anew(clinic: Services) -> None:
+    """An edit of a patient writes no audit line, so it does not move the mark: the kept cases
+    hold nobody's contacts, and the drafts read the people at each look."""
+    form = PatientForm(
+        name="Rosa Editada", cpf=cpf(904), phone="(19) 99876-5432", phone_whatsapp=True
+    )
+    rosa = clinic.patients.create(form)
+    past = (TODAY - timedelta(days=20)).isoformat()
+    clinic.contracts.create(rosa.id, ContractForm(total="300,00", installments="3", first_due=past))
+    [before] = [d for d in check(clinic) if d.patient_id == rosa.id]
+    edited = clinic.patients.update(rosa.id, replace(form, opt_out_whatsapp=True), rosa.version)
+    assert edited.data.opt_out_whatsapp, edited
+    [after] = [d for d in check(clinic) if d.patient_id == rosa.id]
+    assert before.channel == "whatsapp" and before.allowed_now
+    assert after.channel != "whatsapp" or "WhatsApp" in after.reason  # opted out: not by it

@@ -241,7 +241,8 @@ class DraftService(Service):
         responsável, the clinic's terms or correction index. Taken before the cases are read,
         so a change landing meanwhile moves the mark and is read at the next look, never
         missed; a mark the database could not make exact (PostgreSQL, a writer busy that
-        instant) keeps nothing."""
+        instant) keeps nothing. The cases hold no one's name, phone or responsável (an edit of
+        a patient writes no audit line): ``_drafts`` reads the people at each look."""
         with self._lock:
             mark = uow.receivables.change_mark()
             kept, key = self._kept, tuple(steps)
