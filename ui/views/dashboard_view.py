@@ -105,7 +105,6 @@ class DashboardView(QWidget):
         self.task: Task | None = None
         self.dashboard: Dashboard | None = None
         self.day: DeskDay | None = None
-        self.with_reports = False  # the figures are part of what ``refresh`` shows
 
         title = QLabel(self.tr("Início"))
         title.setObjectName("viewTitle")
@@ -216,9 +215,8 @@ class DashboardView(QWidget):
         if self.task is not None:
             return
         services = self.services
-        self.with_reports = self.arrange()
-        if not self.with_reports:
-            self._desk_part()
+        if not self.arrange():
+            self._desk_part(reports=False)
             return
         self.status.setText(self.tr("Calculando…"))
 
@@ -229,22 +227,25 @@ class DashboardView(QWidget):
 
     def _figures(self, summary: Dashboard) -> None:
         self.show_dashboard(summary)
-        self._desk_part()
+        self._desk_part(reports=True)
 
-    def _desk_part(self) -> None:
+    def _desk_part(self, *, reports: bool) -> None:
+        """``reports``: the figures are on the view already (with their date)."""
         self.status.setText(self.tr("Calculando a cobrança de hoje…"))
         services = self.services
 
         def job(_progress: Progress, _cancelled: IsCancelled) -> Desk:
             return services.desk.overview()
 
-        self.task = ops.start(self, job, on_success=self._loaded, on_error=self._failed)
+        self.task = ops.start(
+            self, job, on_success=lambda found: self._loaded(found, reports), on_error=self._failed
+        )
 
     def _failed(self, exc: EmDiaError) -> None:
         self.task = None
         self.status.setText(exc.message)
 
-    def _loaded(self, found: Desk) -> None:
+    def _loaded(self, found: Desk, reports: bool) -> None:
         self.task = None
         self.status.setText("")
         day, inbox = found
@@ -252,7 +253,7 @@ class DashboardView(QWidget):
         self.desk.show_day(day)
         self.today_promises.show_day(day)
         self.inbox.show_items(inbox)
-        if not self.with_reports:  # (with them, the figures' date is shown already)
+        if not reports:
             self.as_of.setText(self.tr("{date}").format(date=format_date(day.day)))
             self.removals.hide()
             self.promise_list.setText("")
