@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+import pytest
 
 from app.bootstrap import Services, bootstrap
 from app.domain.agreements import AgreementForm
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.patients import PatientForm, ResponsibleForm
+from app.services.collection.drafts import DraftService
 
 CNPJ = "11.222.333/0001-81"
 
@@ -92,3 +96,18 @@ def pay_from_another_pc(services: Services, contract_id: int, amount: str, day: 
         other_pc.payments.add(PaymentForm(contract_id, amount, day.isoformat()))
     finally:
         other_pc.close()
+
+
+def count_case_reads(monkeypatch: pytest.MonkeyPatch, by: object = None) -> list[date]:
+    """The days for which Cobrança de hoje reads every patient's case from the database
+    (``DraftService._cases`` without a patient), by any ``DraftService`` or only by ``by``."""
+    seen: list[date] = []
+    original = DraftService._cases
+
+    def counted(self: DraftService, uow: Any, steps: Any, today: date, patient_id: Any) -> Any:
+        if patient_id is None and (by is None or self is by):
+            seen.append(today)
+        return original(self, uow, steps, today, patient_id)
+
+    monkeypatch.setattr(DraftService, "_cases", counted)
+    return seen

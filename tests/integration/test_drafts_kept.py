@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 
@@ -21,7 +20,7 @@ from app.domain.patients import PatientForm
 from app.services.collection.contact_log import OutcomeForm
 from app.services.collection.drafts import DraftService, MessageDraft
 from app.services.collection.regua_settings import StepChange
-from tests.collection_data import pay_from_another_pc, propose_for_overdue
+from tests.collection_data import count_case_reads, pay_from_another_pc, propose_for_overdue
 from tests.conftest import TODAY
 from tests.sheets import cpf
 
@@ -43,17 +42,7 @@ def check(services: Services) -> list[MessageDraft]:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch, demo_services: Services) -> list[date]:
     """Every time the service that keeps them (not ``fresh``'s) reads the day's cases."""
-    seen: list[date] = []
-    original = DraftService._cases
-
-    def counted(self: DraftService, uow: Any, steps: Any, today: date, patient_id: Any) -> Any:
-        if patient_id is None and self is kept_by:
-            seen.append(today)
-        return original(self, uow, steps, today, patient_id)
-
-    kept_by = demo_services.drafts
-    monkeypatch.setattr(DraftService, "_cases", counted)
-    return seen
+    return count_case_reads(monkeypatch, by=demo_services.drafts)
 
 
 @pytest.fixture

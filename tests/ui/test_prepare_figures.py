@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 import app.services.overdue as overdue_module
 from app.bootstrap import Services
 from app.domain.money import format_brl
-from app.services.collection.drafts import DraftService
+from tests.collection_data import count_case_reads
 from tests.conftest import STAFF_PASSWORD
 from ui.main_window import MainWindow
 from ui.views.dashboard_view import DashboardView
@@ -51,6 +51,21 @@ def open_worklist(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.collection.overdue.loaded, timeout=20_000):
         window.collection.setCurrentWidget(window.collection.overdue)
     settle(qtbot)
+
+
+class Held:
+    """``compute`` made slow on demand: once called (``started``), it waits on the worker's
+    thread until the test sets ``released``."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
+        self.started = threading.Event()
+        self.released = threading.Event()
+
+    def __call__(self) -> Any:
+        self.started.set()
+        assert self.released.wait(20), "the test never released the computation"
+        return self.compute()
 
 
 def settle(qtbot: QtBot) -> None:
@@ -108,20 +123,12 @@ def test_inicio_shows_the_figures_while_the_day_at_the_desk_is_still_computed(
     demo_services.login("gestor", "demo")
     window = open_window(qtbot, demo_services, prepare=True)
     settle(qtbot)
-    drafting = threading.Event()
-    finish = threading.Event()
-    overview = demo_services.desk.overview
-
-    def slow_overview() -> Any:
-        drafting.set()
-        assert finish.wait(20), "the test did not let the drafting finish"
-        return overview()
-
-    monkeypatch.setattr(demo_services.desk, "overview", slow_overview)
+    drafting = Held(demo_services.desk.overview)
+    monkeypatch.setattr(demo_services.desk, "overview", drafting)
     board = window.show_section("Início")
     assert isinstance(board, DashboardView)
     try:
-        qtbot.waitUntil(drafting.is_set, timeout=10_000)
+        qtbot.waitUntil(drafting.started.is_set, timeout=10_000)
         qtbot.waitUntil(lambda: board.dashboard is not None, timeout=10_000)
         assert board.overdue.value.text() == format_brl(board.dashboard.overdue_updated_cents)
         assert board.status.text() == "Calculando a cobrança de hoje…"
@@ -129,7 +136,7 @@ def test_inicio_shows_the_figures_while_the_day_at_the_desk_is_still_computed(
         assert board.day is None and not board.inbox.items
         assert board.inbox.empty.text() == "Calculando…"  # not "nothing waits" yet
     finally:
-        finish.set()
+        drafting.released.set()
     with qtbot.waitSignal(board.loaded, timeout=20_000):
         pass
     assert board.day is not None and board.status.text() == ""
@@ -143,15 +150,7 @@ def test_cobranca_de_hoje_drafts_from_the_prepared_cases(
     """The window also reads the day's cases in the background: the receptionist's first
     Cobrança de hoje drafts from them instead of reading the whole day again."""
     demo_services.login("recepcao", "demo")
-    reads: list[object] = []
-    original = DraftService._cases
-
-    def counted(self: DraftService, uow: Any, steps: Any, today: Any, patient_id: Any) -> Any:
-        if patient_id is None:
-            reads.append(today)
-        return original(self, uow, steps, today, patient_id)
-
-    monkeypatch.setattr(DraftService, "_cases", counted)
+    reads = count_case_reads(monkeypatch)
     window = open_window(qtbot, demo_services, prepare=True)
     qtbot.waitUntil(lambda: len(reads) == 1, timeout=20_000)
     settle(qtbot)
@@ -167,26 +166,18 @@ def test_a_window_closed_while_preparing_does_not_go_on_to_the_days_cases(
     """Closed within the preparation's seconds, the window's exit waits for the figures being
     computed but not for Cobrança de hoje's cases after them."""
     demo_services.login("gestor", "demo")
-    computing = threading.Event()
-    finish = threading.Event()
-    figures = demo_services.dashboard.prepare
+    figures = Held(demo_services.dashboard.prepare)
     cases: list[bool] = []
-
-    def slow_figures() -> bool:
-        computing.set()
-        assert finish.wait(20), "the test did not let the figures finish"
-        return figures()
-
-    monkeypatch.setattr(demo_services.dashboard, "prepare", slow_figures)
+    monkeypatch.setattr(demo_services.dashboard, "prepare", figures)
     monkeypatch.setattr(demo_services.drafts, "prepare", lambda: cases.append(True) or True)
     window = MainWindow(demo_services, prepare=False)
     qtbot.addWidget(window)
     window.show()
     window.prepare_figures()
     try:
-        qtbot.waitUntil(computing.is_set, timeout=10_000)
+        qtbot.waitUntil(figures.started.is_set, timeout=10_000)
         window.close()
     finally:
-        finish.set()
+        figures.released.set()
     settle(qtbot)
     assert cases == []
