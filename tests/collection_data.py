@@ -1,4 +1,5 @@
-"""Three debtors on the fixtures' Monday (16/03/2026): used by the collection tests."""
+"""Collection test data: three debtors on the fixtures' Monday (16/03/2026), and the helpers the
+collection and kept-figures tests share (an acordo, a second PC's payment, counting case reads)."""
 
 from __future__ import annotations
 
