@@ -68,9 +68,40 @@ def _install_qt_translation(application: QApplication) -> None:
 
 
 READY_ENV = "EMDIA_EXIT_WHEN_READY"
+START_BACKUP_AT_MOST_MS = 5_000  # the start backup waits for the window's first paint, or this
 
 
-class ReadyProbe(QObject):
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once ``window`` has painted for the first time and the event loop is idle
+    again: what can wait for the window (the start backup, the benchmark's ``ready``) does not
+    compete with its first paint. With ``at_most_ms``, ``then`` runs after that long even if the
+    window has not painted (a window opened minimized paints only when restored)."""
+
+    def __init__(
+        self, window: QWidget, then: Callable[[], object], at_most_ms: int | None = None
+    ) -> None:
+        super().__init__(window)
+        self._done = False
+        self._then = then
+        window.installEventFilter(self)
+        if at_most_ms is not None:
+            QTimer.singleShot(at_most_ms, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        if not self._done:
+            self._done = True
+            window = self.parent()
+            if window is not None:
+                window.removeEventFilter(self)
+            self._then()
+
+
+class ReadyProbe(AfterFirstPaint):
     """For the start-up benchmark and the installer's smoke test: once ``window`` has painted
     and the event loop is idle (the user could click), print ``<word> <epoch seconds>`` and
     ``then`` (by default quit: the main window's ``ready``; the login dialog's ``login`` closes
@@ -79,21 +110,13 @@ class ReadyProbe(QObject):
     def __init__(
         self, window: QWidget, word: str = "ready", then: Callable[[], object] | None = None
     ) -> None:
-        super().__init__(window)
-        self._seen = False
+        super().__init__(window, self._ready)
         self._word = word
-        self._then = then or QApplication.quit
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._seen:
-            self._seen = True
-            QTimer.singleShot(0, self._ready)
-        return False
+        self._after = then or QApplication.quit
 
     def _ready(self) -> None:
         print(f"{self._word} {time.time():.6f}", flush=True)
-        self._then()
+        self._after()
 
 
 # A start-up dialog closed without an answer: EmDia does not open, and there is nothing to report.
@@ -353,9 +376,12 @@ class Launcher:
         self.window.reopen_requested.connect(self.reopen)
         if os.environ.get(READY_ENV):
             ReadyProbe(self.window)
-        self.window.show()
         if self.auto_backup and self.config.sqlite_path is not None:
-            self.window.start_backup("inicio")
+            # Once the window is on screen: the backup's work on another thread would otherwise
+            # slow its first paint (the interpreter is shared).
+            window = self.window
+            AfterFirstPaint(window, lambda: window.start_backup("inicio"), START_BACKUP_AT_MOST_MS)
+        self.window.show()
         return self.window
 
     def reopen(self, message: str) -> None:

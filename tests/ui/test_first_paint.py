@@ -242,3 +242,65 @@ def test_the_early_login_closes_before_the_passphrase_is_asked(
     qtbot.addWidget(launcher.window)
     launcher.runner.wait()
     launcher.services.close()
+
+
+def test_the_start_backup_begins_once_the_main_window_has_painted(
+    qtbot: QtBot, staff: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start backup runs on another thread of the same interpreter: begun with the window
+    still unpainted, it would slow the first paint the clinic waits for."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    path = staff.config.sqlite_path
+    assert path is not None
+    seen: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            painted = event.type() == QEvent.Type.Paint and isinstance(watched, MainWindow)
+            if painted and "painted" not in seen:
+                seen.append("painted")
+            return False
+
+    monkeypatch.setattr(MainWindow, "start_backup", lambda _window, kind: seen.append(kind))
+    paints = Paints()
+    application = QApplication.instance()
+    assert application is not None
+    application.installEventFilter(paints)
+    try:
+        launcher, shown = launcher_for(path)
+        launcher.auto_backup = True
+        launcher.ask_login = lambda svc, _hint: svc.login("gestor", STAFF_PASSWORD) is not None
+        assert launcher.open(), shown
+        assert launcher.window is not None and launcher.services is not None
+        qtbot.addWidget(launcher.window)
+        assert seen == []  # shown, not yet painted: nothing started
+        qtbot.waitUntil(lambda: "inicio" in seen)
+        assert seen == ["painted", "inicio"]
+    finally:
+        application.removeEventFilter(paints)
+    launcher.window.auto_backup = False
+    launcher.runner.wait()
+    launcher.services.close()
+
+
+def test_what_waits_for_the_first_paint_runs_once_and_not_never(qtbot: QtBot) -> None:
+    """A window opened minimized paints only when restored: the start backup waits for the
+    first paint at most a few seconds, and never runs twice."""
+    from ui.main import AfterFirstPaint
+
+    calls: list[str] = []
+    never_shown = QWidget()
+    qtbot.addWidget(never_shown)
+    AfterFirstPaint(never_shown, lambda: calls.append("not painted"), at_most_ms=50)
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    AfterFirstPaint(shown, lambda: calls.append("painted"), at_most_ms=300)
+    shown.show()
+    qtbot.waitUntil(lambda: len(calls) == 2)
+    shown.repaint()
+    qtbot.wait(400)  # past both limits
+    assert sorted(calls) == ["not painted", "painted"]
