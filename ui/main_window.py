@@ -414,14 +414,19 @@ class MainWindow(QMainWindow):
     def prepare_figures(self) -> None:
         """Today's figures computed off the UI thread: Início's for who sees Início, the overdue
         money Cobrança shares for the desk, then the day's cases Cobrança de hoje (and Início's
-        desk part) drafts from. A screen opened meanwhile waits for this computation and reuses
-        it instead of starting its own."""
+        desk part) drafts from, then the risk facts of Cobrança → Inadimplentes. A screen
+        opened meanwhile waits for this computation and reuses it instead of starting its
+        own."""
         dashboard, drafts = self.services.dashboard, self.services.drafts
+        overdue = self.services.overdue
 
         def job(_progress: Progress, cancelled: IsCancelled) -> bool:
             prepared = dashboard.prepare()
-            if not cancelled():  # the window is closing: the exit need not wait for these
-                drafts.prepare()
+            # The window is closing: the exit need not wait for the rest.
+            for rest in (drafts.prepare, overdue.prepare_worklist):
+                if cancelled():
+                    break
+                rest()
             return prepared
 
         self.preparing = ops.start(

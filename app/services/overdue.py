@@ -16,8 +16,9 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +27,7 @@ from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, updated_debt
-from app.domain.receivables import OverdueLedger
+from app.domain.receivables import ChangeMark, OverdueLedger, Person
 from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
 from app.domain.worklist import (
     OverdueRow,
@@ -81,34 +82,19 @@ def overdue_debts(
     return debts, responsible
 
 
-def build_worklist(
-    uow: UnitOfWorkPort,
-    as_of: date,
-    patient_ids: Collection[int] | None = None,
-    progress: Progress | None = None,
-    money: tuple[list[PatientDebt], dict[int, int | None]] | None = None,
-) -> Worklist:
-    """The worklist on ``as_of`` (every overdue patient, or only ``patient_ids``); ``money`` is
-    ``overdue_debts`` already computed for the same day and patients."""
-    steps = 4
+FactsReader = Callable[[UnitOfWorkPort, date, list[int], Mapping[int, Person]], RiskFacts]
 
-    def step(n: int) -> None:
-        if progress is not None:
-            progress(n, steps)
 
-    debts, responsible = money or overdue_debts(uow, as_of, patient_ids)
-    step(1)
-    if not debts:
-        return Worklist(as_of=as_of)
-    ids = [d.patient_id for d in debts]
+def read_facts(
+    uow: UnitOfWorkPort, as_of: date, ids: list[int], people: Mapping[int, Person]
+) -> RiskFacts:
+    """What ``risk.assess`` weighs for the overdue patients ``ids`` and the ``people`` (those
+    patients and who pays for them): paid history, payments and cheques by patient; contacts,
+    promises, negativações and acordos by person."""
     repo = uow.receivables
-    people = repo.people(ids)
-    payers = {payer_of(d, responsible, people) for d in debts}
-    people.update(repo.people(payers - people.keys()))
-    step(2)
     contacts = repo.contacts(people, as_of - timedelta(days=CONTACT_LOOKBACK_DAYS), as_of)
     last_paid, cheques = repo.payments_seen(ids, as_of)
-    facts = RiskFacts(
+    return RiskFacts(
         people=people,
         history=repo.paid_history(ids, as_of),
         last_paid=last_paid,
@@ -119,10 +105,60 @@ def build_worklist(
         negativados=repo.negativados(people, as_of),
         agreements=repo.agreements(people, as_of),
     )
+
+
+def worklist_people(
+    uow: UnitOfWorkPort, debts: Sequence[PatientDebt], responsible: Mapping[int, int | None]
+) -> tuple[list[int], dict[int, Person]]:
+    """The overdue patients' ids, and those patients and who pays for them, as they are now."""
+    ids = [d.patient_id for d in debts]
+    repo = uow.receivables
+    people = repo.people(ids)
+    payers = {payer_of(d, responsible, people) for d in debts}
+    people.update(repo.people(payers - people.keys()))
+    return ids, people
+
+
+def build_worklist(
+    uow: UnitOfWorkPort,
+    as_of: date,
+    patient_ids: Collection[int] | None = None,
+    progress: Progress | None = None,
+    money: tuple[list[PatientDebt], dict[int, int | None]] | None = None,
+    facts: FactsReader = read_facts,
+) -> Worklist:
+    """The worklist on ``as_of`` (every overdue patient, or only ``patient_ids``); ``money`` is
+    ``overdue_debts`` already computed for the same day and patients; ``facts`` reads the risk
+    facts (``OverdueService`` passes one that keeps them between looks)."""
+    steps = 4
+
+    def step(n: int) -> None:
+        if progress is not None:
+            progress(n, steps)
+
+    debts, responsible = money or overdue_debts(uow, as_of, patient_ids)
+    step(1)
+    if not debts:
+        return Worklist(as_of=as_of)
+    ids, people = worklist_people(uow, debts, responsible)
+    step(2)
+    found = facts(uow, as_of, ids, people)
     step(3)
-    worklist = assemble(as_of, debts, responsible, facts)
+    worklist = assemble(as_of, debts, responsible, found)
     step(4)
     return worklist
+
+
+@dataclass(frozen=True)
+class _KeptFacts:
+    """The worklist's risk facts as the data stood at ``mark`` (``OverdueService._facts``),
+    without the people: those are read at every look."""
+
+    day: date
+    mark: ChangeMark
+    patients: frozenset[int]
+    people: frozenset[int]
+    facts: RiskFacts
 
 
 EXPORT_COLUMNS = (
@@ -204,6 +240,8 @@ class OverdueService(Service):
         self.figures: PatientFigures[PatientMoney] = PatientFigures(
             money_by_patient, lambda m: m.debt.contract_ids
         )
+        self._kept_facts: _KeptFacts | None = None
+        self._facts_lock = threading.Lock()
 
     def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the
@@ -231,6 +269,20 @@ class OverdueService(Service):
             self.snapshot(uow, self.clock.today())
         return True
 
+    def prepare_worklist(self) -> bool:
+        """Read the worklist's risk facts ahead of the first look at Cobrança → Inadimplentes
+        (the window does this in the background, after the day's figures and cases): the
+        look then reads only the people and ranks. For a user who sees the worklist; returns
+        whether it read."""
+        if not self.actor.can(Permission.MESSAGES):
+            return False
+        day = self.clock.today()
+        with self.uow() as uow, gc_paused():
+            debts, responsible = self.money(uow, day)
+            if debts:
+                self._facts(uow, day, *worklist_people(uow, debts, responsible))
+        return True
+
     def worklist(self, as_of: date | None = None, progress: Progress | None = None) -> Worklist:
         """Every overdue patient today (or on ``as_of``), ranked by priority."""
         self.require(Permission.MESSAGES)
@@ -238,7 +290,37 @@ class OverdueService(Service):
         with self.uow() as uow:
             money = self.money(uow, day)
             with gc_paused():
-                return build_worklist(uow, day, progress=progress, money=money)
+                return build_worklist(uow, day, progress=progress, money=money, facts=self._facts)
+
+    def _facts(
+        self, uow: UnitOfWorkPort, as_of: date, ids: list[int], people: Mapping[int, Person]
+    ) -> RiskFacts:
+        """``read_facts``, kept between looks at the worklist and read again only when the day,
+        the data mark or the people asked about changed. Every fact comes from rows whose
+        change moves the mark (the newest id of the audit log, the payments, the installments
+        and the contracts): a payment or an estorno, a contract or its terms, an acordo, a
+        negativação, a contact logged or undone with its promise. The mark is taken before the
+        facts are read, so a change landing meanwhile is read at the next look; a mark the
+        database could not make exact (PostgreSQL, a writer busy that instant) keeps nothing.
+        The people (names, phones, the responsável, whether they may be reached) are the
+        caller's, read at every look: an edit of a patient writes no audit line."""
+        patients, persons = frozenset(ids), frozenset(people)
+        with self._facts_lock:
+            mark = uow.receivables.change_mark()
+            kept = self._kept_facts
+            if (
+                kept is not None
+                and kept.day == as_of
+                and kept.mark == mark
+                and mark.exact
+                and kept.patients == patients
+                and kept.people == persons
+            ):
+                return replace(kept.facts, people=people)
+            facts = read_facts(uow, as_of, ids, people)
+            fresh = _KeptFacts(as_of, mark, patients, persons, replace(facts, people={}))
+            self._kept_facts = fresh if mark.exact else None
+            return facts
 
     def for_patient(self, patient_id: int, as_of: date | None = None) -> OverdueRow | None:
         self.require(Permission.PATIENTS)

@@ -160,6 +160,31 @@ def test_cobranca_de_hoje_drafts_from_the_prepared_cases(
     assert len(reads) == 1, "Cobrança de hoje reused the prepared cases"
 
 
+def test_inadimplentes_ranks_from_the_prepared_risk_facts(
+    qtbot: QtBot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window reads the worklist's risk facts in the background too: the receptionist's
+    first Cobrança → Inadimplentes reads only the people and ranks."""
+    demo_services.login("recepcao", "demo")
+    reads: list[object] = []
+    original = overdue_module.read_facts
+
+    def counted(uow: Any, as_of: Any, ids: Any, people: Any) -> Any:
+        reads.append(as_of)
+        return original(uow, as_of, ids, people)
+
+    monkeypatch.setattr(overdue_module, "read_facts", counted)
+    window = open_window(qtbot, demo_services, prepare=True)
+    qtbot.waitUntil(lambda: len(reads) == 1, timeout=20_000)
+    settle(qtbot)
+    view = window.collection.overdue
+    window.show_section("Cobrança")
+    with qtbot.waitSignal(view.loaded, timeout=20_000):
+        window.collection.setCurrentWidget(view)
+    assert view.model.rowCount() > 0
+    assert len(reads) == 1, "Inadimplentes reused the prepared facts"
+
+
 def test_a_window_closed_while_preparing_does_not_go_on_to_the_days_cases(
     qtbot: QtBot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
