@@ -112,3 +112,19 @@ def count_case_reads(monkeypatch: pytest.MonkeyPatch, by: object = None) -> list
 
     monkeypatch.setattr(DraftService, "_cases", counted)
     return seen
+
+
+def count_fact_reads(monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    """The days for which the worklist's risk facts are read from the database
+    (``overdue.read_facts``), by any ``OverdueService``."""
+    from app.services import overdue
+
+    seen: list[date] = []
+    original = overdue.read_facts
+
+    def counted(uow: Any, as_of: date, ids: Any, people: Any) -> Any:
+        seen.append(as_of)
+        return original(uow, as_of, ids, people)
+
+    monkeypatch.setattr(overdue, "read_facts", counted)
+    return seen

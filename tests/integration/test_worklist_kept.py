@@ -21,11 +21,10 @@ from app.domain.money import format_brl
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.domain.risk import Flag
 from app.domain.worklist import Worklist
-from app.services import overdue
 from app.services.collection.contact_log import OutcomeForm
 from app.services.negativacao import RemovalForm
 from app.services.overdue import OverdueService
-from tests.collection_data import pay_from_another_pc, propose_for_overdue
+from tests.collection_data import count_fact_reads, pay_from_another_pc, propose_for_overdue
 from tests.conftest import TODAY
 from tests.sheets import cpf
 
@@ -47,15 +46,7 @@ def check(services: Services) -> Worklist:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     """The days for which the facts are read from the database (by any service)."""
-    seen: list[date] = []
-    original = overdue.read_facts
-
-    def counted(uow: Any, as_of: date, ids: Any, people: Any) -> Any:
-        seen.append(as_of)
-        return original(uow, as_of, ids, people)
-
-    monkeypatch.setattr(overdue, "read_facts", counted)
-    return seen
+    return count_fact_reads(monkeypatch)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 import app.services.overdue as overdue_module
 from app.bootstrap import Services
 from app.domain.money import format_brl
-from tests.collection_data import count_case_reads
+from tests.collection_data import count_case_reads, count_fact_reads
 from tests.conftest import STAFF_PASSWORD
 from ui.main_window import MainWindow
 from ui.views.dashboard_view import DashboardView
@@ -166,14 +166,7 @@ def test_inadimplentes_ranks_from_the_prepared_risk_facts(
     """The window reads the worklist's risk facts in the background too: the receptionist's
     first Cobrança → Inadimplentes reads only the people and ranks."""
     demo_services.login("recepcao", "demo")
-    reads: list[object] = []
-    original = overdue_module.read_facts
-
-    def counted(uow: Any, as_of: Any, ids: Any, people: Any) -> Any:
-        reads.append(as_of)
-        return original(uow, as_of, ids, people)
-
-    monkeypatch.setattr(overdue_module, "read_facts", counted)
+    reads = count_fact_reads(monkeypatch)
     window = open_window(qtbot, demo_services, prepare=True)
     qtbot.waitUntil(lambda: len(reads) == 1, timeout=20_000)
     settle(qtbot)
