@@ -67,7 +67,7 @@ def test_the_growth_verdict_is_the_cost_per_overdue_installment() -> None:
 
     def point(patients: int, overdue: int, cpu_ms: float) -> Point:
         t = Timing([cpu_ms], [cpu_ms])
-        return Point("SQLite", patients, overdue * 10, overdue, t, t, t, t, 1.0)
+        return Point("SQLite", patients, overdue * 10, overdue, t, t, t, t, 1.0, t)
 
     def verdict(points: list[Point]) -> str:
         out = render({"points": points, "reference_us": 10.0, "load": (0, 0, 0), "runs": 1}, False)
@@ -88,11 +88,26 @@ def test_the_growth_verdict_is_the_median_of_the_rounds_and_names_the_floors_gro
     large = Timing([400.0, 1_000.0, 440.0], [400.0, 1_000.0, 440.0])
     floors = Timing([50.0], [50.0]), Timing([240.0], [240.0])  # 50 → 60 µs: +20 %
     points = [
-        Point("SQLite", 5_000, 10_000, 1_000, small, floors[0], small, small, 1.0),
-        Point("SQLite", 20_000, 40_000, 4_000, large, floors[1], large, large, 1.0),
+        Point("SQLite", 5_000, 10_000, 1_000, small, floors[0], small, small, 1.0, small),
+        Point("SQLite", 20_000, 40_000, 4_000, large, floors[1], large, large, 1.0, large),
     ]
     out = render({"points": points, "reference_us": 10.0, "load": (0, 0, 0), "runs": 3}, False)
     verdict = next(line for line in out.splitlines() if "por parcela" in line)
     assert ": +10%, mediana das rodadas (+0%, +150%, +10%" in verdict  # not the slow round
     assert verdict.endswith("OK)")
     assert "o piso (sqlite3 puro) no mesmo caminho: +20%" in out
+
+
+def test_the_80000_patient_postgresql_line_names_the_worklist_as_the_window_opens_it() -> None:
+    from bench.bench_growth import Point, render
+    from bench.bench_worklist import Timing
+
+    cold, prepared = Timing([5_900.0], [4_100.0]), Timing([1_700.0], [1_300.0])
+    inicio = Timing([2_800.0], [2_000.0])
+    point = Point(
+        "PostgreSQL", 91_935, 1_595_656, 102_861, cold, None, inicio, inicio, 1.0, prepared
+    )
+    out = render({"points": [point], "reference_us": 10.0, "load": (0, 0, 0), "runs": 1}, False)
+    line = next(line for line in out.splitlines() if line.startswith("PostgreSQL, 91,935"))
+    assert "worklist 5,900 ms" in line and "NÃO ATINGIDA" in line
+    assert line.endswith("o worklist como a janela o abre (preparado): 1,700 ms")
