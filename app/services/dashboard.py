@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -12,6 +11,7 @@ from app.domain.negativacao import RemovalDue
 from app.domain.receivables import ChangeMark
 from app.domain.worklist import HasDebt, Worklist
 from app.services.base import Context, Permission, Service, gc_paused
+from app.services.kept import KeptUnderMark
 from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 from app.services.ports import UnitOfWorkPort
@@ -23,8 +23,6 @@ class _MoneyParts:
     (installments, payments, negativações — every change to them moves the mark): kept under
     the overdue money's mark."""
 
-    as_of: date
-    mark: ChangeMark
     not_due_by_date: dict[date, int]
     recovered: tuple[int, int]
     removals: tuple[RemovalDue, ...]
@@ -34,8 +32,7 @@ class DashboardService(Service):
     def __init__(self, ctx: Context, overdue: OverdueService) -> None:
         super().__init__(ctx)
         self.overdue = overdue
-        self._parts: _MoneyParts | None = None
-        self._lock = threading.Lock()
+        self._parts: KeptUnderMark[_MoneyParts] = KeptUnderMark()
 
     def summary(self, as_of: date | None = None, worklist: Worklist | None = None) -> Dashboard:
         """The dashboard on ``as_of`` (today by default).
@@ -80,19 +77,16 @@ class DashboardService(Service):
         """Computed again only when the data mark moved or the day changed (and always under a
         mark the database could not make exact): the mark is taken before the overdue money is
         read, so these are never older than it."""
-        with self._lock:
-            parts = self._parts
-            if parts is None or parts.as_of != day or parts.mark != mark or not mark.exact:
-                repo = uow.receivables
-                parts = _MoneyParts(
-                    day,
-                    mark,
-                    repo.not_due_by_date(day),
-                    repo.recovered(day.replace(day=1), day),
-                    tuple(v.removal_due() for v in pending_removals(uow, day)),
-                )
-                self._parts = parts
-            return parts
+        repo = uow.receivables
+
+        def compute() -> _MoneyParts:
+            return _MoneyParts(
+                repo.not_due_by_date(day),
+                repo.recovered(day.replace(day=1), day),
+                tuple(v.removal_due() for v in pending_removals(uow, day)),
+            )
+
+        return self._parts.get(day, lambda: mark, compute)
 
 
 def _named(uow: UnitOfWorkPort, removals: Sequence[RemovalDue]) -> list[RemovalDue]:

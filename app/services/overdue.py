@@ -16,7 +16,6 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -27,7 +26,7 @@ from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, updated_debt
-from app.domain.receivables import ChangeMark, OverdueLedger, Person
+from app.domain.receivables import OverdueLedger, Person
 from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
 from app.domain.worklist import (
     OverdueRow,
@@ -41,6 +40,7 @@ from app.domain.worklist import (
 from app.errors import NotFoundError
 from app.progress import Progress
 from app.services.base import Context, Permission, Service, gc_paused
+from app.services.kept import KeptUnderMark
 from app.services.patient_figures import PatientFigures, Snapshot
 from app.services.ports import UnitOfWorkPort
 from app.tabular import write_table
@@ -149,18 +149,6 @@ def build_worklist(
     return worklist
 
 
-@dataclass(frozen=True)
-class _KeptFacts:
-    """The worklist's risk facts as the data stood at ``mark`` (``OverdueService._facts``),
-    without the people: those are read at every look."""
-
-    day: date
-    mark: ChangeMark
-    patients: frozenset[int]
-    people: frozenset[int]
-    facts: RiskFacts
-
-
 EXPORT_COLUMNS = (
     Column("Prioridade", Kind.INT),
     Column("Paciente"),
@@ -240,8 +228,7 @@ class OverdueService(Service):
         self.figures: PatientFigures[PatientMoney] = PatientFigures(
             money_by_patient, lambda m: m.debt.contract_ids
         )
-        self._kept_facts: _KeptFacts | None = None
-        self._facts_lock = threading.Lock()
+        self._kept_facts: KeptUnderMark[RiskFacts] = KeptUnderMark()  # without the people
 
     def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the
@@ -295,32 +282,18 @@ class OverdueService(Service):
     def _facts(
         self, uow: UnitOfWorkPort, as_of: date, ids: list[int], people: Mapping[int, Person]
     ) -> RiskFacts:
-        """``read_facts``, kept between looks at the worklist and read again only when the day,
-        the data mark or the people asked about changed. Every fact comes from rows whose
-        change moves the mark (the newest id of the audit log, the payments, the installments
-        and the contracts): a payment or an estorno, a contract or its terms, an acordo, a
-        negativação, a contact logged or undone with its promise. The mark is taken before the
-        facts are read, so a change landing meanwhile is read at the next look; a mark the
-        database could not make exact (PostgreSQL, a writer busy that instant) keeps nothing.
-        The people (names, phones, the responsável, whether they may be reached) are the
-        caller's, read at every look: an edit of a patient writes no audit line."""
-        patients, persons = frozenset(ids), frozenset(people)
-        with self._facts_lock:
-            mark = uow.receivables.change_mark()
-            kept = self._kept_facts
-            if (
-                kept is not None
-                and kept.day == as_of
-                and kept.mark == mark
-                and mark.exact
-                and kept.patients == patients
-                and kept.people == persons
-            ):
-                return replace(kept.facts, people=people)
-            facts = read_facts(uow, as_of, ids, people)
-            fresh = _KeptFacts(as_of, mark, patients, persons, replace(facts, people={}))
-            self._kept_facts = fresh if mark.exact else None
-            return facts
+        """``read_facts``, kept under the data mark (``KeptUnderMark``) for the day and the
+        patients and people asked about. Every fact comes from rows whose change moves the
+        mark: a payment or an estorno, a contract or its terms, an acordo, a negativação, a
+        contact logged or undone with its promise. The people (names, phones, the responsável,
+        whether they may be reached) are the caller's, read at every look."""
+        key = (as_of, frozenset(ids), frozenset(people))
+        kept = self._kept_facts.get(
+            key,
+            uow.receivables.change_mark,
+            lambda: replace(read_facts(uow, as_of, ids, people), people={}),
+        )
+        return replace(kept, people=people)
 
     def for_patient(self, patient_id: int, as_of: date | None = None) -> OverdueRow | None:
         self.require(Permission.PATIENTS)

@@ -12,7 +12,6 @@ that same amount (``app.domain.messages.pix_payload``).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -50,7 +49,6 @@ from app.domain.messages import (
 )
 from app.domain.money import format_brl
 from app.domain.promises import PaymentFact, with_payments
-from app.domain.receivables import ChangeMark
 from app.domain.regua import (
     NEGATIVACAO_NOTICE_DAYS,
     THANKS_WINDOW_DAYS,
@@ -70,6 +68,7 @@ from app.services.collection.regua_settings import (
     read_contact_rules,
     read_steps,
 )
+from app.services.kept import KeptUnderMark
 from app.services.ports import UnitOfWorkPort
 
 
@@ -183,13 +182,9 @@ CHANNEL_ORDER = {
 
 
 @dataclass(frozen=True)
-class _KeptCases:
-    """The day's cases and the steps due in them, as the data stood at ``mark``
-    (``DraftService._day_cases``)."""
+class _DayCases:
+    """The day's cases and the steps due in them (``DraftService._day_cases``)."""
 
-    day: date
-    steps: tuple[ReguaStep, ...]
-    mark: ChangeMark
     cases: dict[int, PatientCase]
     installments: dict[int, ReguaInstallment]
     dues: list[DueStep]
@@ -199,8 +194,7 @@ class DraftService(Service):
     def __init__(self, ctx: Context, regua: ReguaSettingsService) -> None:
         super().__init__(ctx)
         self.regua = regua  # seeds the default steps before the first worklist
-        self._kept: _KeptCases | None = None
-        self._lock = threading.Lock()
+        self._kept: KeptUnderMark[_DayCases] = KeptUnderMark()
 
     def today(self) -> list[MessageDraft]:
         """Cobrança de hoje: one row per patient with the step due today and its drafted text;
@@ -230,35 +224,19 @@ class DraftService(Service):
             self._day_cases(uow, read_steps(uow), self.clock.today())
         return True
 
-    def _day_cases(
-        self, uow: UnitOfWorkPort, steps: Sequence[ReguaStep], today: date
-    ) -> _KeptCases:
+    def _day_cases(self, uow: UnitOfWorkPort, steps: Sequence[ReguaStep], today: date) -> _DayCases:
         """Every patient's case today and the step due in each (``steps_due``, a function of
-        the cases alone), read again only when the data moved: the mark is the
-        newest id of the audit log, the payments, the installments and the contracts, and every
-        change a case is made of adds one of them — a payment or an estorno, a contract, an
-        acordo, a negativação, a contact logged or undone (with its promise), a patient's
-        responsável, the clinic's terms or correction index. Taken before the cases are read,
-        so a change landing meanwhile moves the mark and is read at the next look, never
-        missed; a mark the database could not make exact (PostgreSQL, a writer busy that
-        instant) keeps nothing. The cases hold no one's name, phone or responsável (an edit of
-        a patient writes no audit line): ``_drafts`` reads the people at each look."""
-        with self._lock:
-            mark = uow.receivables.change_mark()
-            kept, key = self._kept, tuple(steps)
-            if (
-                kept is not None
-                and kept.day == today
-                and kept.steps == key
-                and kept.mark == mark
-                and mark.exact
-            ):
-                return kept
+        the cases alone), kept under the data mark (``KeptUnderMark``) for the day and the
+        régua's steps: every change a case is made of moves it — a payment or an estorno, a
+        contract, an acordo, a negativação, a contact logged or undone (with its promise), a
+        patient's responsável, the clinic's terms or correction index. The cases hold no one's
+        name, phone or responsável: ``_drafts`` reads the people at each look."""
+
+        def compute() -> _DayCases:
             cases, installments = self._cases(uow, steps, today, None)
-            dues = steps_due(cases.values(), steps, today)
-            fresh = _KeptCases(today, key, mark, cases, installments, dues)
-            self._kept = fresh if mark.exact else None
-            return fresh
+            return _DayCases(cases, installments, steps_due(cases.values(), steps, today))
+
+        return self._kept.get((today, tuple(steps)), uow.receivables.change_mark, compute)
 
     def _drafts(self, uow: UnitOfWorkPort, patient_id: int | None) -> list[MessageDraft]:
         today = self.clock.today()
