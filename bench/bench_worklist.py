@@ -185,6 +185,7 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
         PROMISE_LOOKBACK_DAYS,
         AgreementRecord,
         ContactAttempt,
+        InstallmentRecord,
         PromiseRecord,
     )
     from app.domain.worklist import RiskFacts, assemble, patient_debts
@@ -348,7 +349,7 @@ def raw_floor(path: Path, as_of: date, sql_only: bool = False) -> list[tuple[Any
 
     facts_ = RiskFacts(
         people={r[0]: Person(*r[:8], _d(r[8]), *(bool(x) for x in r[9:])) for r in facts["people"]},
-        history=grouped("history", lambda r: (_d(r[1]), _d(r[2]))),
+        history=grouped("history", lambda r: InstallmentRecord(_d(r[1]), _d(r[2]))),
         last_paid={pid: _d(day_) for pid, day_ in facts["last"]},
         cheques=grouped("cheques", lambda r: _d(r[1])),
         contacts=grouped("contacts", lambda r: ContactAttempt(_dt(r[1]), r[2])),

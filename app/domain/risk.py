@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain import prescription
 from app.domain.aging import BUCKET_LABELS, Bucket, bucket_for
@@ -125,9 +126,11 @@ class Trend(StrEnum):
 # --- input ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class InstallmentRecord:
-    """One installment already due (entrada excluded: it is paid at the desk when signing)."""
+class InstallmentRecord(NamedTuple):
+    """One installment already due (entrada excluded: it is paid at the desk when signing). A
+    named tuple, immutable: the paid history of every overdue patient is read with the
+    worklist (144,000 of them at 80,000 patients), and a tuple is built several times
+    faster than a frozen dataclass."""
 
     due: date  # effective due date
     settled_on: date | None  # fully paid on; None if still open on the day
@@ -310,14 +313,20 @@ def assess(data: RiskInput) -> Assessment:
         )
 
     # Promises (table filled by the régua; empty is fine).
-    broken = sorted(
-        (
-            p
-            for p in data.promises
-            if p.promised_on >= as_of - timedelta(days=PROMISE_LOOKBACK_DAYS)
-            and promise_status(p, as_of) is PromiseStatus.BROKEN
-        ),
-        key=lambda p: p.promised_on,
+    # (Each collection below is looked at only when the patient has any: most have none, and
+    # this runs for every overdue patient of the clinic when the worklist is built.)
+    broken = (
+        sorted(
+            (
+                p
+                for p in data.promises
+                if p.promised_on >= as_of - timedelta(days=PROMISE_LOOKBACK_DAYS)
+                and promise_status(p, as_of) is PromiseStatus.BROKEN
+            ),
+            key=lambda p: p.promised_on,
+        )
+        if data.promises
+        else []
     )
     if broken:
         last = broken[-1]
@@ -329,11 +338,19 @@ def assess(data: RiskInput) -> Assessment:
         high_risk.append("promessa quebrada")
 
     # Reachability: no channel at all, or the last attempts went unanswered.
-    recent = sorted(
-        (c for c in data.contacts if c.at.date() >= as_of - timedelta(days=CONTACT_LOOKBACK_DAYS)),
-        key=lambda c: c.at,
-        reverse=True,
-    )[:UNREACHABLE_ATTEMPTS]
+    recent = (
+        sorted(
+            (
+                c
+                for c in data.contacts
+                if c.at.date() >= as_of - timedelta(days=CONTACT_LOOKBACK_DAYS)
+            ),
+            key=lambda c: c.at,
+            reverse=True,
+        )[:UNREACHABLE_ATTEMPTS]
+        if data.contacts
+        else []
+    )
     unanswered = (ContactOutcome.NO_ANSWER, ContactOutcome.WRONG_CONTACT)
     if not data.reachable:
         add("sem telefone nem e-mail utilizável para contato", W_UNREACHABLE, Flag.SEM_CONTATO)
@@ -348,7 +365,9 @@ def assess(data: RiskInput) -> Assessment:
         high_risk.append("sem contato")
 
     cheque_since = as_of - timedelta(days=CHEQUE_LOOKBACK_DAYS)
-    cheques = sorted(d for d in data.bounced_cheques if d >= cheque_since)
+    cheques = (
+        sorted(d for d in data.bounced_cheques if d >= cheque_since) if data.bounced_cheques else []
+    )
     if cheques:
         text = f"cheque devolvido em {format_date(cheques[-1])}"
         if len(cheques) > 1:
@@ -378,8 +397,13 @@ def assess(data: RiskInput) -> Assessment:
         if pattern.paid == 0:
             high_risk.append("nunca pagou uma parcela")
 
-    broken_agreements = sorted(a.created_on for a in data.agreements if a.status == "broken")
-    asked = sorted(a.created_on for a in data.agreements if a.status in ("proposed", "accepted"))
+    broken_agreements: list[date] = []
+    asked: list[date] = []
+    if data.agreements:
+        broken_agreements = sorted(a.created_on for a in data.agreements if a.status == "broken")
+        asked = sorted(
+            a.created_on for a in data.agreements if a.status in ("proposed", "accepted")
+        )
     if broken_agreements:
         add(f"acordo de {format_date(broken_agreements[-1])} não cumprido", W_BROKEN_AGREEMENT)
         high_risk.append("acordo não cumprido")
@@ -442,7 +466,8 @@ def assess(data: RiskInput) -> Assessment:
 
     segment, segment_reason = _segment(pattern, high_risk, difficulty)
     reasons.sort(key=lambda r: -r.points)  # stable: equal points keep the order above
-    flags = tuple(f for f in FLAGS if any(r.flag is f for r in reasons))
+    raised = {r.flag for r in reasons}
+    flags = tuple(f for f in FLAGS if f in raised)
     return Assessment(
         segment=segment,
         segment_reason=segment_reason,

@@ -406,7 +406,7 @@ class RiskFacts:
     (keyed by person id; histories, payments and cheques by patient)."""
 
     people: Mapping[int, Person]
-    history: Mapping[int, Sequence[tuple[date, date]]]  # (effective due, settled on)
+    history: Mapping[int, Sequence[InstallmentRecord]]  # installments paid, by patient
     last_paid: Mapping[int, date]
     cheques: Mapping[int, Sequence[date]]
     contacts: Mapping[int, Sequence[ContactAttempt]]  # recent ones
@@ -449,7 +449,7 @@ def assemble(
             RiskInput(
                 as_of=as_of,
                 overdue=debt.lines,
-                history=[InstallmentRecord(due, paid) for due, paid in facts.history.get(pid, ())],
+                history=facts.history.get(pid, ()),
                 last_payment_on=facts.last_paid.get(pid),
                 contacts=attempts,
                 promises=[p for person in who for p in facts.promises.get(person, ())],

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # annotations only: importing this module imports no domain m
     from app.domain.reports.effectiveness import ContactFact, NegativacaoFact, PaymentFact
     from app.domain.reports.portfolio import Suspension
     from app.domain.reports.receipts import PaymentDay, SettledDay
-    from app.domain.risk import AgreementRecord, ContactAttempt
+    from app.domain.risk import AgreementRecord, ContactAttempt, InstallmentRecord
     from app.domain.signatures import SignedDocument
     from app.persistence import models
     from app.persistence.records import NegativacaoRow, PaymentLink, ReguaInstallment, ReguaPerson
@@ -271,7 +271,7 @@ class ReceivablesPort(Protocol):
     def people(self, ids: Iterable[int]) -> dict[int, Person]: ...
     def paid_history(
         self, patient_ids: Iterable[int], as_of: date
-    ) -> dict[int, list[tuple[date, date]]]: ...
+    ) -> dict[int, list[InstallmentRecord]]: ...
     def payments_seen(
         self, patient_ids: Iterable[int], as_of: date
     ) -> tuple[dict[int, date], dict[int, list[date]]]: ...

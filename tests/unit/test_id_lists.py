@@ -1,21 +1,25 @@
-"""Ids a read model asks about: IN lists in chunks on SQLite (its limit on bound parameters),
-one array parameter on PostgreSQL (one statement however many ids)."""
+"""Ids a read model asks about: one statement however many ids — one array parameter on
+PostgreSQL, one JSON text read by ``json_each`` on SQLite past one IN list (its limit on bound
+parameters) — and a plain IN list for a few ids on SQLite."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, Table, select
+import sqlite3
+
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.persistence.repositories._sql import IN_LIMIT, IdArray, among, id_lists
+from app.persistence.repositories._sql import IN_LIMIT, IdArray, IdJson, among, id_lists
 
 people = Table("people", MetaData(), Column("id", Integer, primary_key=True))
 
 
-def test_sqlite_gets_chunks_and_postgresql_everything_at_once() -> None:
+def test_every_id_goes_in_one_statement_on_both_databases() -> None:
     ids = [7, 3, 3, *range(1000, 1000 + 2 * IN_LIMIT)]
-    chunked = list(id_lists(ids, "sqlite"))
-    assert [len(c) for c in chunked] == [IN_LIMIT, IN_LIMIT, 2]
-    assert sorted(i for c in chunked for i in c) == sorted(set(ids))
+    (everyone,) = id_lists(ids, "sqlite")
+    assert isinstance(everyone, IdJson) and everyone == sorted(set(ids))
+    (few,) = id_lists([7, 3, 3], "sqlite")
+    assert few == [3, 7] and not isinstance(few, IdJson | IdArray)
     (everyone,) = id_lists(ids, "postgresql")
     assert isinstance(everyone, IdArray) and everyone == sorted(set(ids))
     assert list(id_lists([], "postgresql")) == [] and list(id_lists([], "sqlite")) == []
@@ -30,3 +34,22 @@ def test_among_is_an_in_list_or_one_array_parameter() -> None:
         select(people.c.id).where(among(people.c.id, array)).compile(dialect=postgresql.dialect())
     )
     assert "= ANY (" in str(compiled) and list(compiled.params.values()) == [[1, 2, 3]]
+    (many,) = id_lists(range(2 * IN_LIMIT), "sqlite")
+    on_json = select(people.c.id).where(among(people.c.id, many)).compile(dialect=sqlite.dialect())
+    assert "json_each(" in str(on_json) and len(on_json.params) == 1
+
+
+def test_sqlite_finds_exactly_the_ids_of_one_json_parameter_past_its_variable_limit() -> None:
+    """More ids than SQLite takes bound parameters (32,766 since 3.32; 999 before): one
+    statement finds exactly those asked, none twice."""
+    engine = create_engine("sqlite://")
+    people.create(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(people), [{"id": i} for i in range(1, 100_001)])
+        asked = [*range(2, 80_000, 2), 99_999, 99_999, 123_456]  # one id twice, one nobody has
+        (everyone,) = id_lists(asked, "sqlite")
+        found = [
+            r[0] for r in conn.execute(select(people.c.id).where(among(people.c.id, everyone)))
+        ]
+    assert len(asked) > 32_766 and sqlite3.sqlite_version_info >= (3, 38)
+    assert sorted(found) == sorted(set(asked) - {123_456})

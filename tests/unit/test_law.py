@@ -336,6 +336,49 @@ def test_debt_never_decreases_while_nothing_is_paid(amount: int, late: int) -> N
     assert later.total_cents >= earlier.total_cents >= amount
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=50_000_000),
+    st.integers(min_value=-60, max_value=4_000),
+    st.integers(0, 200),
+    st.integers(0, 100),
+    st.integers(0, 1000),
+    st.booleans(),
+    st.sampled_from([law.WHOLE_SHARE, law.Fraction(1), law.Fraction(2, 3)]),
+)
+def test_an_installment_nobody_paid_costs_what_the_whole_computation_says(
+    amount: int,
+    late: int,
+    fine: int,
+    interest: int,
+    discount: int,
+    renegotiated: bool,
+    share: object,
+) -> None:
+    """``updated_debt`` answers the late, untouched installment (no payment, no correction index,
+    the whole share) without its settlements' loop: the same line as the whole computation,
+    on every day around the due date and for any terms."""
+    policy = ChargePolicy(
+        fine_bp=fine,
+        interest_monthly_bp=interest,
+        punctuality_discount_bp=discount,
+        interest_share=share,  # type: ignore[arg-type]
+    )
+    t = terms(amount=amount)._replace(renegotiated=renegotiated)
+    on = t.effective_due_date + timedelta(days=late)
+    assert updated_debt(t, (), on, policy) == law._updated_debt(t, (), on, policy)
+
+
+def test_the_untouched_installments_answer_is_the_rules_own() -> None:
+    """The shortcut changes no figure of the hand computation (multa 2 %, juros 1 % a.m. pro
+    rata die) and leaves the other cases to the whole computation."""
+    on = date(2026, 3, 19)
+    assert law._late_untouched(terms(), 45, POLICY) == law._updated_debt(terms(), (), on, POLICY)
+    assert law._late_untouched(terms(), 45, POLICY).total_cents == 10_350
+    partly = (Settlement(date(2026, 3, 1), principal_cents=5_000),)
+    assert updated_debt(terms(), partly, on, POLICY).status is Status.PARCIAL
+
+
 # --- the debtor's choice of installment (CC arts. 352-355) -----------------------------------
 
 

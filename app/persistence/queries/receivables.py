@@ -18,7 +18,7 @@ from app.domain.catalog import ContractStatus
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
 from app.domain.reversals import CHEQUE_BOUNCED
-from app.domain.risk import AgreementRecord, ContactAttempt
+from app.domain.risk import AgreementRecord, ContactAttempt, InstallmentRecord
 from app.persistence import models
 from app.persistence.queries import changes
 from app.persistence.repositories._sql import (
@@ -161,8 +161,8 @@ class ReceivablesQueries(Repository):
     # --- history for risk -------------------------------------------------------------------
     def paid_history(
         self, patient_ids: Iterable[int], as_of: date
-    ) -> dict[int, list[tuple[date, date]]]:
-        """Installments (number ≥ 1) fully paid by ``as_of``: (effective due date, settled on)."""
+    ) -> dict[int, list[InstallmentRecord]]:
+        """Installments (number ≥ 1) fully paid by ``as_of``: effective due date, settled on."""
         i, c = models.Installment, models.Contract
         rows = self._chunked(
             patient_ids,
@@ -179,7 +179,7 @@ class ReceivablesQueries(Repository):
                 )
             ),
         )
-        return grouped((r[0], (r[1], r[2])) for r in rows)
+        return grouped((r[0], InstallmentRecord(r[1], r[2])) for r in rows)
 
     def payments_seen(
         self, patient_ids: Iterable[int], as_of: date
