@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, Protocol
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
-from app.domain.prescription import is_prescrita
+from app.domain.prescription import FEWEST_DAYS_TO_PRESCRIBE, is_prescrita
 from app.domain.promises import PromiseRecord
 from app.domain.receivables import Person
 from app.domain.risk import (
@@ -88,32 +88,43 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
     for patient_id, items in grouped.items():
         if len(items) > 1:
             items.sort(key=_by_contract_and_number)  # the same whatever the SQL order
-        # One pass: which lines are still pursued (not prescritas), and the sums of each side.
-        pursued = []
+        # One pass (this runs over every overdue installment of the clinic): which lines are
+        # still pursued (not prescritas), the sums of each side, and the oldest line of each —
+        # the first of the earliest effective due date in (contract, number) order.
+        pursued = 0
         overdue = updated = prescribed = 0
+        oldest = oldest_pursued = items[0]
+        contracts = set()
         for item in items:
-            line = item[1]
-            if is_prescrita(line):
-                prescribed += line.open_principal_cents
-            else:
-                pursued.append(item)
-                overdue += line.open_principal_cents
-                updated += line.total_cents
-        contract_id, oldest = min(pursued or items, key=_oldest_first)
+            contract_id, line = item
+            open_principal = line.principal_cents - line.paid_cents
+            due = line.effective_due_date
+            if due < oldest[1].effective_due_date:
+                oldest = item
+            contracts.add(contract_id)
+            if line.days_late >= FEWEST_DAYS_TO_PRESCRIBE and is_prescrita(line):
+                prescribed += open_principal
+                continue
+            if not pursued or due < oldest_pursued[1].effective_due_date:
+                oldest_pursued = item
+            pursued += 1
+            overdue += open_principal
+            updated += line.total_cents
+        contract_id, first = oldest_pursued if pursued else oldest
         debts.append(
             PatientDebt(
-                patient_id=patient_id,
-                contract_id=contract_id,
-                contract_ids=tuple(sorted({c for c, _ in items})),
-                oldest_due_date=oldest.effective_due_date,
-                days_late=oldest.days_late,
-                bucket=bucket_for(oldest.days_late),
-                installments=len(pursued),
-                overdue_cents=overdue,
-                updated_cents=updated,
-                lines=tuple([line for _, line in items]),
-                prescribed_installments=len(items) - len(pursued),
-                prescribed_cents=prescribed,
+                patient_id,
+                contract_id,
+                tuple(sorted(contracts)),
+                first.effective_due_date,
+                first.days_late,
+                bucket_for(first.days_late),
+                pursued,
+                overdue,
+                updated,
+                tuple([line for _, line in items]),
+                len(items) - pursued,
+                prescribed,
             )
         )
     return debts
@@ -121,10 +132,6 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
 
 def _by_contract_and_number(item: tuple[int, DebtLine]) -> tuple[int, int]:
     return item[0], item[1].number
-
-
-def _oldest_first(item: tuple[int, DebtLine]) -> tuple[date, int, int]:
-    return item[1].effective_due_date, item[0], item[1].number
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,17 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.aging import Bucket, bucket_for
 from app.domain.dashboard import build_dashboard, cash_windows, rate_bp, week_of
-from app.domain.law import ChargePolicy, InstallmentTerms, updated_debt
+from app.domain.law import ChargePolicy, DebtLine, InstallmentTerms, updated_debt
+from app.domain.prescription import is_prescrita
 from app.domain.risk import Flag, RiskInput, Segment, assess
 from app.domain.worklist import (
     OverdueRow,
+    PatientDebt,
     SortKey,
     Worklist,
     WorklistQuery,
@@ -144,6 +148,64 @@ def test_prescribed_money_stays_on_the_row_apart_from_what_may_be_collected() ->
     assert not debt.prescrita and len(debt.lines) == 2
     [only_old] = patient_debts([(8, 80, old)])
     assert only_old.prescrita and only_old.updated_cents == 0
+
+
+def plainly_grouped(lines: list[tuple[int, int, DebtLine]]) -> list[PatientDebt]:
+    """What ``patient_debts`` answers, written the plain way: per patient, lines in (contract,
+    number) order, the oldest collectable line (the oldest line if none is), and the sums."""
+    found = []
+    for pid in dict.fromkeys(p for p, _, _ in lines):
+        items = sorted(
+            ((c, ln) for p, c, ln in lines if p == pid), key=lambda i: (i[0], i[1].number)
+        )
+        pursued = [(c, ln) for c, ln in items if not is_prescrita(ln)]
+        gone = [ln for _, ln in items if is_prescrita(ln)]
+        contract, oldest = min(
+            pursued or items, key=lambda i: (i[1].effective_due_date, i[0], i[1].number)
+        )
+        found.append(
+            PatientDebt(
+                pid,
+                contract,
+                tuple(sorted({c for c, _ in items})),
+                oldest.effective_due_date,
+                oldest.days_late,
+                bucket_for(oldest.days_late),
+                len(pursued),
+                sum(ln.open_principal_cents for _, ln in pursued),
+                sum(ln.total_cents for _, ln in pursued),
+                tuple(ln for _, ln in items),
+                len(gone),
+                sum(ln.open_principal_cents for ln in gone),
+            )
+        )
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 4),  # patient
+            st.integers(1, 3),  # contract
+            st.integers(0, 12),  # number
+            st.sampled_from([1, 2, 10, 31, 400, 1824, 1825, 1826, 1900, 3000]),  # days late
+            st.integers(1, 500_000),
+        ),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda t: (t[1], t[2]),  # one line per (contract, number)
+    )
+)
+def test_each_patients_money_is_grouped_as_the_plain_reading_says(
+    drawn: list[tuple[int, int, int, int, int]],
+) -> None:
+    """Any mix of contracts, numbers, days late (around five years: prescritas) and amounts,
+    in any order: the same debts as the plain computation, the oldest line included."""
+    lines = [
+        (pid, contract, line(days, amount, number)) for pid, contract, number, days, amount in drawn
+    ]
+    assert patient_debts(lines) == plainly_grouped(lines)
 
 
 def test_the_dashboard_separates_prescribed_money() -> None:

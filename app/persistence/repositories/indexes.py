@@ -75,12 +75,19 @@ class PolicyCache:
     ) -> ChargePolicy:
         """The policy of a contract read through ``columns``; charges confessed in an acordo
         (``interest_free_cents``) bear no juros (``law.interest_share_of``)."""
-        share = interest_share_of(total, free or 0)
+        if not free:  # a sale, not an acordo: the whole share, found without a Fraction
+            key = (fine_bp, interest_bp, discount_bp, index)
+            policy = self.whole.get(key)
+            if policy is None:
+                policy = self.whole[key] = self.get(fine_bp, interest_bp, discount_bp, index)
+            return policy
+        share = interest_share_of(total, free)
         return self.get(fine_bp, interest_bp, discount_bp, index, share)
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.policies: dict[tuple[int, int, int, str, Fraction], ChargePolicy] = {}
+        self.whole: dict[tuple[int, int, int, str], ChargePolicy] = {}  # by the terms alone
         self.tables: dict[str, CorrectionTable] = {}
 
     def get(
