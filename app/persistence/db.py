@@ -50,9 +50,34 @@ def make_engine(url: str, key: DataKey | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", on_connect)
     elif engine.dialect.name == "postgresql":
         from app.persistence.models import add_postgresql_predicates
+        from app.persistence.repositories._sql import IdArray
 
         add_postgresql_predicates()
+        dumper = id_array_dumper()
+
+        def on_pg_connect(dbapi_connection: Any, _record: object) -> None:
+            dbapi_connection.adapters.register_dumper(IdArray, dumper)
+
+        event.listen(engine, "connect", on_pg_connect)
     return engine
+
+
+def id_array_dumper() -> type[Any]:
+    """psycopg's dumper of an ``IdArray``: the ids joined into the array's text at once and
+    sent typed ``integer[]``, so the server folds it into a constant (its hashed ``= ANY``
+    lookup). psycopg's own list dumper checks every element through Python, and a text
+    parameter cast by the SQL is not folded (``= ANY`` then parses the array again for each
+    row: measured 3 s instead of 0.05 s on one query at 80,000 patients)."""
+    from psycopg.adapt import Dumper
+    from psycopg.postgres import types
+
+    class IdArrayDumper(Dumper):
+        oid = types["int4"].array_oid
+
+        def dump(self, obj: list[int]) -> bytes:
+            return ("{" + ",".join(map(str, obj)) + "}").encode()
+
+    return IdArrayDumper
 
 
 def missing_driver(url: str) -> DatabaseError:
