@@ -9,7 +9,14 @@ import sqlite3
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.persistence.repositories._sql import IN_LIMIT, IdArray, IdJson, among, id_lists
+from app.persistence.repositories._sql import (
+    IN_LIMIT,
+    IdArray,
+    IdJson,
+    among,
+    has_json_each,
+    id_lists,
+)
 
 people = Table("people", MetaData(), Column("id", Integer, primary_key=True))
 
@@ -53,3 +60,29 @@ def test_sqlite_finds_exactly_the_ids_of_one_json_parameter_past_its_variable_li
         ]
     assert len(asked) > 32_766 and sqlite3.sqlite_version_info >= (3, 38)
     assert sorted(found) == sorted(set(asked) - {123_456})
+
+
+class _Dbapi:
+    def __init__(self, version: tuple[int, ...]) -> None:
+        self.sqlite_version_info = version
+
+
+class _Dialect:
+    name = "sqlite"
+
+    def __init__(self, version: tuple[int, ...]) -> None:
+        self.dbapi = _Dbapi(version)
+
+
+def test_an_sqlite_without_json_each_gets_in_lists_in_chunks() -> None:
+    """A SQLite library older than 3.38 (a Linux distribution's) has no ``json_each`` built
+    in: its ids go in IN lists of ``IN_LIMIT``, every id once, rather than a statement that
+    fails with *no such function*."""
+    assert has_json_each(_Dialect((3, 38, 0))) and has_json_each(sqlite.dialect(dbapi=sqlite3))
+    old = _Dialect((3, 37, 2))
+    assert not has_json_each(old)
+    ids = [7, 3, 3, *range(1000, 1000 + 2 * IN_LIMIT)]
+    chunked = list(id_lists(ids, "sqlite", json_each=has_json_each(old)))
+    assert [len(c) for c in chunked] == [IN_LIMIT, IN_LIMIT, 2]
+    assert sorted(i for c in chunked for i in c) == sorted(set(ids))
+    assert not any(isinstance(c, IdJson) for c in chunked)

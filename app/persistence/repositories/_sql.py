@@ -41,7 +41,8 @@ class Repository:
     def _id_lists(self, ids: Iterable[int]) -> Iterator[list[int]]:
         """``ids`` in the pieces this database's statements take them (``id_lists``); each
         piece goes to ``among``."""
-        return id_lists(ids, self.session.connection().dialect.name)
+        dialect = self.session.connection().dialect
+        return id_lists(ids, dialect.name, json_each=has_json_each(dialect))
 
     def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
         """Rows of ``query(piece)`` for every piece of ``ids`` (``_id_lists``: IN lists of
@@ -114,21 +115,35 @@ class IdJson(list[int]):
     went through about 80 of them)."""
 
 
-def id_lists(ids: Iterable[int], dialect: str) -> Iterator[list[int]]:
+# ``json_each`` is built into SQLite from 3.38 on (Python 3.11's own builds and SQLCipher's
+# have it); an older library, as a Linux distribution may link, gets the IN lists in chunks.
+JSON_EACH_SINCE = (3, 38)
+
+
+def has_json_each(dialect: Any) -> bool:
+    """Whether the SQLite library behind ``dialect`` (Python's, or SQLCipher's for an encrypted
+    file) has ``json_each`` built in."""
+    version = getattr(dialect.dbapi, "sqlite_version_info", (0,))
+    return dialect.name == "sqlite" and tuple(version) >= JSON_EACH_SINCE
+
+
+def id_lists(ids: Iterable[int], dialect: str, json_each: bool = True) -> Iterator[list[int]]:
     """``ids`` as the statements that read them take them: all at once on PostgreSQL (each
     statement there costs a round trip, its planning and, for a big one, starting parallel
     workers: at 80,000 patients the worklist sent ≈ 300 of them) and, past one IN list, on
     SQLite (``IdJson``); a few ids on SQLite stay a plain IN list, whose plan SQLite knows
-    best."""
+    best. Without ``json_each`` (``has_json_each``), SQLite gets IN lists in chunks."""
     everyone = sorted(set(ids))
     if not everyone:
         return
     if dialect == "postgresql":
         yield IdArray(everyone)
-    elif len(everyone) > IN_LIMIT:
+    elif len(everyone) <= IN_LIMIT:
+        yield everyone
+    elif json_each:
         yield IdJson(everyone)
     else:
-        yield everyone
+        yield from chunks(everyone)
 
 
 def among(column: Any, ids: list[int]) -> ColumnElement[bool]:
