@@ -75,19 +75,12 @@ class PolicyCache:
     ) -> ChargePolicy:
         """The policy of a contract read through ``columns``; charges confessed in an acordo
         (``interest_free_cents``) bear no juros (``law.interest_share_of``)."""
-        if not free:  # a sale, not an acordo: the whole share, found without a Fraction
-            key = (fine_bp, interest_bp, discount_bp, index)
-            policy = self.whole.get(key)
-            if policy is None:
-                policy = self.whole[key] = self.get(fine_bp, interest_bp, discount_bp, index)
-            return policy
-        share = interest_share_of(total, free)
+        share = interest_share_of(total, free or 0)
         return self.get(fine_bp, interest_bp, discount_bp, index, share)
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.policies: dict[tuple[int, int, int, str, Fraction], ChargePolicy] = {}
-        self.whole: dict[tuple[int, int, int, str], ChargePolicy] = {}  # by the terms alone
+        self.policies: dict[tuple[int, int, int, str, Fraction | None], ChargePolicy] = {}
         self.tables: dict[str, CorrectionTable] = {}
 
     def get(
@@ -98,7 +91,11 @@ class PolicyCache:
         index: str,
         interest_share: Fraction = WHOLE_SHARE,
     ) -> ChargePolicy:
-        key = (fine_bp, interest_bp, discount_bp, index, interest_share)
+        # The whole share (a sale: almost every contract) is keyed by identity, as None:
+        # hashing a Fraction for each of thousands of contracts read cost more than the rest
+        # of the look-up.
+        whole = interest_share is WHOLE_SHARE
+        key = (fine_bp, interest_bp, discount_bp, index, None if whole else interest_share)
         policy = self.policies.get(key)
         if policy is None:
             policy = ChargePolicy(
