@@ -45,8 +45,9 @@ class Repository:
         return id_lists(ids, dialect.name, json_each=has_json_each(dialect))
 
     def _chunked(self, ids: Iterable[int], query: Callable[[list[int]], Executable]) -> list[Any]:
-        """Rows of ``query(piece)`` for every piece of ``ids`` (``_id_lists``: IN lists of
-        bounded size on SQLite, one array on PostgreSQL), through ``_run``."""
+        """Rows of ``query(piece)`` for every piece of ``ids`` (``_id_lists``: one piece on
+        either database, IN lists of bounded size on a SQLite without ``json_each``), through
+        ``_run``."""
         return [row for piece in self._id_lists(ids) for row in self._run(query(piece)).all()]
 
     def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
@@ -85,9 +86,9 @@ def chunks(ids: Iterable[int], size: int = IN_LIMIT) -> Iterator[list[int]]:
 
 
 class IdArray(list[int]):
-    """Every id at once, sent as one array parameter (PostgreSQL's ``= ANY(:ids)``): one
-    statement however many, where SQLite takes IN lists in chunks (``chunks``). The driver
-    writes it with ``db.IdArrayDumper`` (the ids joined in one go, sent as ``integer[]``)."""
+    """Every id at once on PostgreSQL, sent as one array parameter (``= ANY(:ids)``): one
+    statement however many (SQLite's twin is ``IdJson``). The driver writes it with the
+    dumper of ``db.id_array_dumper`` (the ids joined in one go, sent as ``integer[]``)."""
 
 
 class _IdArrayType(UserDefinedType[list[int]]):
