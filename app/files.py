@@ -74,3 +74,19 @@ def write_durably(path: Path, data: bytes) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def _device(path: Path) -> int | None:
+    """The disk (device) holding ``path`` or, before it exists, its nearest existing folder."""
+    for candidate in (path, *path.parents):
+        try:
+            return candidate.stat().st_dev
+        except OSError:
+            continue
+    return None
+
+
+def same_disk(one: Path, other: Path) -> bool:
+    """Both on the same disk: one failure (a dead HD, a stolen notebook, ransomware) takes both."""
+    device = _device(one.expanduser().resolve())
+    return device is not None and device == _device(other.expanduser().resolve())

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 import app
 from app.bootstrap import Services
-from app.domain.documents import ArchivedDocument, generated_text
 from app.errors import EmDiaError
 from app.progress import IsCancelled, Progress
 from app.services.base import Actor, Permission
@@ -41,6 +40,7 @@ if TYPE_CHECKING:  # the other sections' modules are imported when the section i
     from app.domain.aging import Bucket
     from app.domain.clinic import ClinicInfo
     from app.domain.desk import InboxItem
+    from app.domain.documents import ArchivedDocument
     from app.services.backup import BackupResult
     from ui.tasks import Task
     from ui.views.audit_view import AuditView
@@ -440,11 +440,13 @@ class MainWindow(QMainWindow):
 
     # --- automatic backups ----------------------------------------------------------------
     def start_backup(self, kind: str) -> None:
-        """A start/daily backup in the background; the status bar says how it went."""
-        backups = self.services.backups
+        """A start/daily backup in the background; the status bar says how it went. The backup
+        service is built (its module imported) on the worker too: the start backup begins right
+        after the window's first paint, and the window answers clicks meanwhile."""
+        services = self.services
 
         def job(progress: Progress, _cancelled: IsCancelled) -> BackupResult:
-            return backups.create_automatic(kind, progress=progress)
+            return services.backups.create_automatic(kind, progress=progress)
 
         ops.start(self, job, on_success=self._backup_done, on_error=self._backup_failed)
 
@@ -521,6 +523,9 @@ class MainWindow(QMainWindow):
         """A régua letter step (notificação D+30, aviso de negativação D+40): generate and
         archive the PDF for the contract and open it to print; the receptionist then logs
         "Carta enviada" in Cobrança de hoje."""
+        # The documents' rules (and the negativação and régua ones they read) load with the
+        # first document, not at start.
+        from app.domain.documents import generated_text
 
         def generate_and_open() -> ArchivedDocument:
             [document] = self.services.documents.generate(kind, contract_id=contract_id)

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import EXIT_OK, FLAG_OF_FIELD, Parser, open_services, print_json, whole_number
-from app.domain.catalog import DocumentKind
+from app.domain.catalog import KIND_LABELS, DocumentKind
 from app.domain.dates import format_date, parse_date
-from app.domain.documents import KIND_LABELS, ArchivedDocument
+from app.domain.documents import ArchivedDocument
 from app.domain.money import format_brl
 from app.domain.signatures import SignedDocument, signer_record, who
 from app.errors import FieldError, ValidationError

@@ -36,9 +36,8 @@ from app.documents.layout import (
     table,
 )
 from app.documents.model import ContractFacts, Letterhead, Party
-from app.domain.catalog import label
+from app.domain.catalog import KIND_LABELS, label
 from app.domain.dates import format_date
-from app.domain.documents import KIND_LABELS
 from app.domain.law import STATUS_LABELS
 from app.domain.prescription import PRESCRIPTION_YEARS, add_years
 from app.domain.signatures import SignedDocument, who

@@ -26,9 +26,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.domain.access import parse_role
-from app.domain.catalog import label
+from app.domain.catalog import KIND_LABELS, label
 from app.domain.clinic import format_holidays, holidays_stored
-from app.domain.documents import KIND_LABELS
 from app.domain.money import format_brl, format_percent
 
 

@@ -94,6 +94,21 @@ LABELS: dict[str, str] = {
 }
 
 
+# What each document is called (the archive, the audit log, the messages).
+KIND_LABELS: dict[str, str] = {
+    DocumentKind.CONTRATO: "Contrato",
+    DocumentKind.CARNE: "Carnê",
+    DocumentKind.RECIBO: "Recibo",
+    DocumentKind.NOTIFICACAO: "Notificação extrajudicial",
+    DocumentKind.AVISO_NEGATIVACAO: "Aviso prévio de negativação",
+    DocumentKind.CONFISSAO: "Confissão de dívida",
+    DocumentKind.EXTRATO: "Extrato",
+    DocumentKind.RELATORIO: "Relatório",
+    DocumentKind.DOSSIE: "Dossiê de cobrança",
+    DocumentKind.ASSINADO: "Documento assinado",
+}
+
+
 def label(value: str) -> str:
     """pt-BR label of a catalogue value (the value itself when unknown)."""
     return LABELS.get(value, value)

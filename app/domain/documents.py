@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.domain.catalog import ContractStatus, DocumentKind
+from app.domain.catalog import KIND_LABELS, ContractStatus, DocumentKind
 from app.domain.dates import format_date
 from app.domain.law import DebtLine
 from app.domain.negativacao import OpenNegativacao, bureau_label
@@ -23,18 +23,6 @@ from app.domain.prescription import collectable, is_prescribed, prescribed_reaso
 NOTIFICATION_DEADLINE_DAYS = 7
 NEGATIVACAO_NOTICE_DAYS = 10
 
-KIND_LABELS: dict[str, str] = {
-    DocumentKind.CONTRATO: "Contrato",
-    DocumentKind.CARNE: "Carnê",
-    DocumentKind.RECIBO: "Recibo",
-    DocumentKind.NOTIFICACAO: "Notificação extrajudicial",
-    DocumentKind.AVISO_NEGATIVACAO: "Aviso prévio de negativação",
-    DocumentKind.CONFISSAO: "Confissão de dívida",
-    DocumentKind.EXTRATO: "Extrato",
-    DocumentKind.RELATORIO: "Relatório",
-    DocumentKind.DOSSIE: "Dossiê de cobrança",
-    DocumentKind.ASSINADO: "Documento assinado",
-}
 
 # Documents whose name is feminine in Portuguese: "Confissão de dívida gerada", "Recibo gerado".
 FEMININE_KINDS = frozenset({DocumentKind.NOTIFICACAO, DocumentKind.CONFISSAO})

@@ -34,6 +34,7 @@ from app.domain import limits
 from app.domain.audit import AuditQuery
 from app.domain.backups import backups_to_keep
 from app.errors import DatabaseError, EmDiaError, KeyRequired, ValidationError
+from app.files import same_disk
 from app.persistence import sqlite_files
 from app.persistence.databases import Database
 from app.persistence.migrate import known_revisions
@@ -187,22 +188,6 @@ def _writable_folder(text: str) -> Path:
             "Escolha outra pasta ou verifique se o pendrive está conectado.",
         ) from exc
     return folder
-
-
-def _device(path: Path) -> int | None:
-    """The disk (device) holding ``path`` or, before it exists, its nearest existing folder."""
-    for candidate in (path, *path.parents):
-        try:
-            return candidate.stat().st_dev
-        except OSError:
-            continue
-    return None
-
-
-def same_disk(one: Path, other: Path) -> bool:
-    """Both on the same disk: one failure (a dead HD, a stolen notebook, ransomware) takes both."""
-    device = _device(one.expanduser().resolve())
-    return device is not None and device == _device(other.expanduser().resolve())
 
 
 SAME_DISK = (

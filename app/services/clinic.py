@@ -13,8 +13,8 @@ from app.domain.clinic import ClinicInfo, validate_clinic_changes
 from app.domain.first_steps import FirstStep, SetupFacts, first_steps
 from app.domain.pix import clinic_receiver
 from app.errors import ConflictError, ValidationError
+from app.files import same_disk
 from app.persistence.records import clinic_info
-from app.services.backup import same_disk
 from app.services.base import Permission, Service
 
 # Changes to these are changes to money rules: they go to the audit log.

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.documents.model import Letterhead, Party
-from app.domain.catalog import DocumentKind
-from app.domain.documents import KIND_LABELS, ArchivedDocument, reference
+from app.domain.catalog import KIND_LABELS, DocumentKind
+from app.domain.documents import ArchivedDocument, reference
 from app.domain.text import fold
 from app.errors import EmDiaError, NotFoundError, ValidationError
 from app.persistence.records import clinic_info

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from app.documents.model import Letterhead
 from app.domain.text import parse_int
 from app.errors import EmDiaError, ValidationError
 from app.persistence.records import clinic_info
@@ -128,6 +127,7 @@ class SecurityService(Service):
         secret). Audited like showing it."""
         # The document stack (ReportLab) loads with the first document, never at start.
         from app.documents import recovery_sheet
+        from app.documents.model import Letterhead
 
         self.require(Permission.USERS)
         key = self._key()

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from app.adapters.signatures import read_signed_pdf
-from app.domain.catalog import DocumentKind
-from app.domain.documents import KIND_LABELS, ArchivedDocument
+from app.domain.catalog import KIND_LABELS, DocumentKind
+from app.domain.documents import ArchivedDocument
 from app.domain.signatures import (
     SIGNABLE_KINDS,
     OriginalDocument,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app import files
 from app.bootstrap import Services
 from app.domain.first_steps import Step
 from app.domain.patients import PatientForm
@@ -62,7 +63,7 @@ def test_a_folder_on_another_disk_raises_no_warning(
     def device(path: Path) -> int:
         return 2 if "PENDRIVE" in str(path) else 1
 
-    monkeypatch.setattr(backup, "_device", device)
+    monkeypatch.setattr(files, "_device", device)
     assert services.backups.folder_warning("/media/PENDRIVE/EmDia-backups") is None
     assert services.backups.folder_warning(str(db.parent / "backups")) == backup.SAME_DISK
     assert services.backups.folder_warning("") is None

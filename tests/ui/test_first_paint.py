@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
 from app.clock import FixedClock
+from app.services.base import Actor
 from tests.conftest import STAFF_PASSWORD
 from tests.ui.helpers import launcher_for
 from ui.first_paint import (
@@ -304,3 +306,40 @@ def test_what_waits_for_the_first_paint_runs_once_and_not_never(qtbot: QtBot) ->
     shown.repaint()
     qtbot.wait(400)  # past both limits
     assert sorted(calls) == ["not painted", "painted"]
+
+
+def test_the_password_is_checked_on_a_worker_while_the_window_loads(staff: Services) -> None:
+    """The login's argon2id check runs on another thread while this one imports the main
+    window; its answer, or its refusal, comes back as if the login had been called here."""
+    from app.errors import LoginRefused
+    from ui.main import login_loading_window
+
+    threads: list[threading.Thread] = []
+
+    def login(username: str, password: str) -> Actor:
+        threads.append(threading.current_thread())
+        return staff.login(username, password)
+
+    actor = login_loading_window(login, "gestor", STAFF_PASSWORD)
+    assert actor.username == "gestor" and staff.actor == actor
+    assert threads and threads[0] is not threading.main_thread()
+    assert "ui.main_window" in sys.modules
+    with pytest.raises(LoginRefused):
+        login_loading_window(login, "gestor", "senha errada")
+
+
+def test_a_scripted_start_with_a_wrong_password_says_so_and_opens_nothing(
+    qtbot: QtBot, staff: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = staff.config.sqlite_path
+    assert path is not None
+    monkeypatch.setenv("EMDIA_USER", "recepcao")
+    monkeypatch.setenv("EMDIA_PASSWORD", "senha errada")
+    launcher, shown = launcher_for(path)
+    assert not launcher.open()
+    assert launcher.window is None
+    [(_title, text, _critical)] = shown
+    assert "senha" in text.lower()
+    launcher.runner.wait()
+    if launcher.services is not None:
+        launcher.services.close()

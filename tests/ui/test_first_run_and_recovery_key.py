@@ -249,10 +249,10 @@ def test_set_up_asks_where_backups_go_and_warns_about_the_same_disk(
 ) -> None:
     """The launcher's own set-up dialog suggests the default folder — on this PC's disk, so it
     warns — and a pendrive chosen with Escolher… is where the backups go from then on."""
-    from app.services import backup
+    from app import files
 
     pendrive = tmp_path / "PENDRIVE" / "EmDia-backups"
-    monkeypatch.setattr(backup, "_device", lambda path: 2 if "PENDRIVE" in str(path) else 1)
+    monkeypatch.setattr(files, "_device", lambda path: 2 if "PENDRIVE" in str(path) else 1)
     db = tmp_path / "clinica.db"
     launcher, shown = launcher_for(db)
     launcher.ask_first_run = lambda: FirstRunDialog.SETUP

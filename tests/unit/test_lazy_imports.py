@@ -45,6 +45,10 @@ NOT_AT_START = (
     "sqlalchemy.dialects.postgresql",  # a SQLite clinic (the models name no PostgreSQL keyword)
     "PySide6.QtPrintSupport",  # printing, with the first document printed
     "app.services.documents.archive",  # the archive, with the first document opened
+    "app.domain.documents",  # the documents' rules (negativação, régua), with the first one
+    "app.domain.negativacao",
+    "app.documents.model",
+    "app.services.backup",  # the start backup, built on its worker after the first paint
 )
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.documents import KIND_LABELS
+from app.domain.catalog import KIND_LABELS
 from app.domain.signatures import SignedDocument, who
 from app.services.signatures import Received, SigningPackage
 

@@ -13,11 +13,10 @@ from datetime import date
 from typing import Any
 
 from app.documents.model import AllocationLine, ReceiptFacts
-from app.domain.catalog import AgreementStatus, DocumentKind
+from app.domain.catalog import KIND_LABELS, AgreementStatus, DocumentKind
 from app.domain.dates import format_date
 from app.domain.documents import (
     CONTRACT_KINDS,
-    KIND_LABELS,
     ArchivedDocument,
     negativacao_earliest,
     notification_deadline,

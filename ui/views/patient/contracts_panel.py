@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.domain.catalog import KIND_LABELS
 from app.domain.contracts import ContractSummary, ContractView
 from app.domain.dates import format_date
-from app.domain.documents import KIND_LABELS
 from app.domain.law import STATUS_LABELS, DebtLine, correction_partial_text, missing_index_months
 from app.domain.money import format_brl
 from app.domain.signatures import SignedDocument
