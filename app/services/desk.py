@@ -13,7 +13,7 @@ from app.domain.money import format_brl
 from app.domain.regua import StepKey
 from app.domain.worklist import suspension_suggested
 from app.services.base import Context, Permission, Service, gc_paused
-from app.services.collection.drafts import DraftService, MessageDraft
+from app.services.collection.drafts import DraftOutline, DraftService
 from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 
@@ -25,20 +25,21 @@ class DeskService(Service):
         self.overdue = overdue
 
     def overview(self) -> tuple[DeskDay, list[InboxItem]]:
-        """``day`` and ``inbox`` together, as Início shows them: the day's régua drafts (every
-        overdue patient's step, message and PIX code) are computed once for both."""
+        """``day`` and ``inbox`` together, as Início shows them: the day's rows of Cobrança de
+        hoje (every overdue patient's step, without drafting the messages) are found once for
+        both."""
         self.require(Permission.MESSAGES)
         with gc_paused():
-            drafts = self.drafts.today()
-            return self.day(drafts), self.inbox(drafts)
+            rows = self.drafts.today_outline()
+            return self.day(rows), self.inbox(rows)
 
-    def day(self, drafts: list[MessageDraft] | None = None) -> DeskDay:
+    def day(self, drafts: list[DraftOutline] | None = None) -> DeskDay:
         """Today at the desk: contacts done and left, promises due today, money received today
         and this month (every payment, not only late ones). ``drafts``: Cobrança de hoje's, when
         the caller has them already."""
         self.require(Permission.MESSAGES)
         today = self.clock.today()
-        left = self.drafts.today() if drafts is None else drafts
+        left = self.drafts.today_outline() if drafts is None else drafts
         start = datetime.combine(today, time())
         with self.uow() as uow:
             done = uow.collection.contacts_logged(start, start + timedelta(days=1))
@@ -56,7 +57,7 @@ class DeskService(Service):
             received_month=received_month,
         )
 
-    def inbox(self, drafts: list[MessageDraft] | None = None) -> list[InboxItem]:
+    def inbox(self, drafts: list[DraftOutline] | None = None) -> list[InboxItem]:
         """What waits for the acting user's decision — only the kinds they may decide (a
         receptionist's inbox is empty): removals of paid negativações (with their legal
         deadline), acordos above the discount limit, negativações ready to be registered,
@@ -94,7 +95,7 @@ class DeskService(Service):
                         )
                     )
         if actor.can(Permission.NEGATIVACAO):
-            for draft in self.drafts.today() if drafts is None else drafts:
+            for draft in self.drafts.today_outline() if drafts is None else drafts:
                 if draft.step_key == StepKey.NEGATIVACAO and draft.allowed_now:
                     items.append(
                         InboxItem(

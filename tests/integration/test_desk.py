@@ -12,7 +12,7 @@ from app.domain.desk import InboxKind
 from app.domain.money import format_brl
 from app.domain.promises import PromiseStatus
 from app.services.collection.contact_log import OutcomeForm
-from app.services.collection.drafts import MessageDraft
+from app.services.collection.drafts import DraftOutline, MessageDraft
 from tests.collection_data import seed_debtors
 from tests.conftest import STAFF_PASSWORD
 
@@ -77,26 +77,59 @@ def test_the_gestors_inbox_lists_what_waits_for_them(staff: Services) -> None:
     assert late.summary.id  # the old contract stays behind the acordo
 
 
-def test_inicio_drafts_the_day_once_for_the_day_and_the_inbox(
+def test_inicio_finds_the_days_rows_once_for_the_day_and_the_inbox(
     demo_services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Início shows the desk's day and the gestor's inbox together: the day's régua drafts
-    (every overdue patient's message) are computed once, and the figures are those of the
-    two lists asked for one by one."""
+    """Início shows the desk's day and the gestor's inbox together: the day's rows of Cobrança
+    de hoje are found once, without drafting a message, and the figures are those of the two
+    lists asked for one by one."""
     demo_services.login("gestor", "demo")
     desk = demo_services.desk
     separately = (desk.day(), desk.inbox())
-    calls: list[int] = []
-    drafts_today = demo_services.drafts.today
+    calls: list[str] = []
+    drafts = demo_services.drafts
+    outline, drafted = drafts.today_outline, drafts.today
 
-    def counted() -> list[MessageDraft]:
-        calls.append(1)
-        return drafts_today()
+    def outlined() -> list[DraftOutline]:
+        calls.append("outline")
+        return outline()
 
-    monkeypatch.setattr(demo_services.drafts, "today", counted)
+    def drafting() -> list[MessageDraft]:
+        calls.append("drafts")
+        return drafted()
+
+    monkeypatch.setattr(drafts, "today_outline", outlined)
+    monkeypatch.setattr(drafts, "today", drafting)
     assert desk.overview() == separately
-    assert len(calls) == 1
+    assert calls == ["outline"]
     assert separately[0].contacts_left > 0 and separately[1]  # the demo has both
+
+
+@pytest.mark.parametrize("user", ["gestor", "recepcao"])
+def test_the_days_outline_is_cobranca_de_hojes_rows_without_their_messages(
+    demo_services: Services, user: str
+) -> None:
+    """Row by row and in the same order: whose step, which contract and channel, whether it
+    may be done now and why not, how much and how late — for the gestor and for a
+    receptionist, who may not decide a negativação."""
+    demo_services.login(user, "demo")
+    drafts = demo_services.drafts.today()
+    outlines = demo_services.drafts.today_outline()
+    seen_in_outline = [
+        (o.patient_id, o.patient_name, o.contract_id, o.step_key, o.channel, o.allowed_now)
+        for o in outlines
+    ]
+    seen_in_drafts = [
+        (d.patient_id, d.patient_name, d.contract_id, d.step_key, d.channel, d.allowed_now)
+        for d in drafts
+    ]
+    assert seen_in_outline == seen_in_drafts
+    assert [
+        (o.refusal.message if o.refusal else "", o.amount_cents, o.days_late) for o in outlines
+    ] == [(d.reason, d.amount_cents, d.days_late) for d in drafts]
+    assert any(o.allowed_now for o in outlines)
+    refused = {o.refusal.message for o in outlines if o.refusal}
+    assert any("gestor" in r for r in refused) is (user == "recepcao")  # a refused row too
 
 
 def test_the_inbox_suggests_the_suspensions_the_worklist_suggests(demo_services: Services) -> None:
