@@ -343,3 +343,38 @@ def test_a_scripted_start_with_a_wrong_password_says_so_and_opens_nothing(
     launcher.runner.wait()
     if launcher.services is not None:
         launcher.services.close()
+
+
+def test_a_window_start_leaves_garbage_to_the_window_from_its_first_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window collects cyclic garbage on its UI thread with automatic collection off; a
+    start that opens it turns automatic collection off before its imports, a command line job
+    keeps it."""
+    import gc
+
+    import app.cli
+    from ui import first_paint
+
+    seen: list[tuple[str, bool]] = []
+
+    def command_line(_args: list[str]) -> int:
+        seen.append(("command", gc.isenabled()))
+        return 0
+
+    monkeypatch.setattr(first_paint, "asks_login_first", lambda _args: False)
+    monkeypatch.setattr(
+        first_paint, "show_start_window", lambda: seen.append(("start window", gc.isenabled()))
+    )
+    monkeypatch.setattr(app.cli, "main", command_line)
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        assert first_paint.main(["--db", "x.db", "gui"]) == 0
+        assert seen == [("start window", False), ("command", False)]
+        gc.enable()
+        seen.clear()
+        assert first_paint.main(["--db", "x.db", "report", "overdue"]) == 0
+        assert seen == [("command", True)]
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
