@@ -33,13 +33,13 @@ class DeskService(Service):
             rows = self.drafts.today_outline()
             return self.day(rows), self.inbox(rows)
 
-    def day(self, drafts: list[DraftOutline] | None = None) -> DeskDay:
+    def day(self, rows: list[DraftOutline] | None = None) -> DeskDay:
         """Today at the desk: contacts done and left, promises due today, money received today
-        and this month (every payment, not only late ones). ``drafts``: Cobrança de hoje's, when
-        the caller has them already."""
+        and this month (every payment, not only late ones). ``rows``: Cobrança de hoje's
+        (``DraftService.today_outline``), when the caller has them already."""
         self.require(Permission.MESSAGES)
         today = self.clock.today()
-        left = self.drafts.today_outline() if drafts is None else drafts
+        left = self.drafts.today_outline() if rows is None else rows
         start = datetime.combine(today, time())
         with self.uow() as uow:
             done = uow.collection.contacts_logged(start, start + timedelta(days=1))
@@ -57,7 +57,7 @@ class DeskService(Service):
             received_month=received_month,
         )
 
-    def inbox(self, drafts: list[DraftOutline] | None = None) -> list[InboxItem]:
+    def inbox(self, rows: list[DraftOutline] | None = None) -> list[InboxItem]:
         """What waits for the acting user's decision — only the kinds they may decide (a
         receptionist's inbox is empty): removals of paid negativações (with their legal
         deadline), acordos above the discount limit, negativações ready to be registered,
@@ -95,16 +95,16 @@ class DeskService(Service):
                         )
                     )
         if actor.can(Permission.NEGATIVACAO):
-            for draft in self.drafts.today_outline() if drafts is None else drafts:
-                if draft.step_key == StepKey.NEGATIVACAO and draft.allowed_now:
+            for ready in self.drafts.today_outline() if rows is None else rows:
+                if ready.step_key == StepKey.NEGATIVACAO and ready.allowed_now:
                     items.append(
                         InboxItem(
                             InboxKind.NEGATIVACAO,
-                            draft.patient_id,
-                            draft.patient_name,
-                            f"{format_brl(draft.amount_cents)} em atraso há {draft.days_late} "
+                            ready.patient_id,
+                            ready.patient_name,
+                            f"{format_brl(ready.amount_cents)} em atraso há {ready.days_late} "
                             "dias; o aviso prévio já completou o prazo",
-                            contract_id=draft.contract_id,
+                            contract_id=ready.contract_id,
                         )
                     )
         if actor.can(Permission.SUSPEND_TREATMENTS):
