@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStyle
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services
@@ -234,3 +234,25 @@ def test_the_regua_editor_shows_a_disguised_threat_with_the_word_and_the_law(
     assert "“S.P.C” não pode ser usado" in text and "passos formais" in text
     qtbot.mouseClick(regua.save_button, Qt.MouseButton.LeftButton)
     assert services.regua.steps()[3].template.startswith("Olá, {responsavel}. Aqui é da")
+
+
+def test_the_contact_hours_show_whole_at_the_clinics_screen_size(
+    qtbot: QtBot, services: Services, debtors: dict[str, int]
+) -> None:
+    """Each field of the contact hours is wide enough for its time: a field squeezed by its
+    neighbours scrolled and showed "0:00" for 20:00, "4:00" for 14:00."""
+    regua = open_regua(qtbot, services)
+    window = regua.window()
+    window.resize(1280, 720)  # the smaller of the clinic's screens
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    shown = 0
+    for start, end in regua.rules.windows.values():
+        for edit in (start, end):
+            text = edit.text() or edit.placeholderText()
+            needed = edit.fontMetrics().horizontalAdvance(text)
+            room = edit.width() - 2 * edit.style().pixelMetric(
+                QStyle.PixelMetric.PM_DefaultFrameWidth
+            )
+            assert room > needed, f"{edit.objectName()}: {text!r} needs {needed}, has {room}"
+            shown += bool(edit.text())
+    assert shown >= 12  # Monday to Saturday, from and to

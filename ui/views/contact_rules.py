@@ -64,6 +64,8 @@ class ContactRulesBox(QGroupBox):
         end.setObjectName(f"end_{key}")
         for edit in (start, end):
             edit.setPlaceholderText("—")
+            # "20:00" whole: squeezed, the field scrolled and showed "0:00".
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("00:00") + 14)
             edit.setMaximumWidth(70)
             edit.setEnabled(key != "sun")  # never on Sundays
         self.windows[key] = (start, end)
