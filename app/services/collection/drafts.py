@@ -102,11 +102,6 @@ Row = TypeVar("Row")
 Sendable = TypeVar("Sendable", bound=_Sendable)
 
 
-def _in_sending_order(rows: list[Sendable]) -> list[Sendable]:
-    """Cobrança de hoje's order: what may be done now first, then by channel."""
-    return sorted(rows, key=lambda d: (not d.allowed_now, CHANNEL_ORDER[Channel(d.channel)]))
-
-
 @dataclass(frozen=True)
 class MessageDraft:
     """One row of Cobrança de hoje: the step due for a patient and its drafted text."""
@@ -234,21 +229,24 @@ class DraftService(Service):
     def today(self) -> list[MessageDraft]:
         """Cobrança de hoje: one row per patient with the step due today and its drafted text;
         rows that may be sent now first."""
-        self.require(Permission.MESSAGES)
-        self.regua.ensure_steps()
-        with self.uow() as uow, gc_paused():  # tens of thousands of small objects, no garbage
-            drafts = self._drafts(uow, None, self._draft)
-        return _in_sending_order(drafts)
+        return self._day_rows(self._draft)
 
     def today_outline(self) -> list[DraftOutline]:
         """``today``'s rows, in the same order, without drafting their messages: Início's desk
         counts them and lists the negativações ready (3,446 rows at 20,000 patients, whose
         texts, PIX codes and WhatsApp links cost most of ``today``)."""
+        return self._day_rows(self._outline)
+
+    def _day_rows(
+        self, row: Callable[[list[_Due], ClinicInfo, ContactRules, datetime], Sendable]
+    ) -> list[Sendable]:
+        """The day's rows, each made by ``row``, in Cobrança de hoje's order: what may be done
+        now first, then by channel."""
         self.require(Permission.MESSAGES)
         self.regua.ensure_steps()
-        with self.uow() as uow, gc_paused():
-            outlines = self._drafts(uow, None, self._outline)
-        return _in_sending_order(outlines)
+        with self.uow() as uow, gc_paused():  # tens of thousands of small objects, no garbage
+            rows = self._drafts(uow, None, row)
+        return sorted(rows, key=lambda d: (not d.allowed_now, CHANNEL_ORDER[Channel(d.channel)]))
 
     def draft_for(self, patient_id: int) -> MessageDraft | None:
         """The step due today for one patient (None when nothing is due)."""
