@@ -215,6 +215,7 @@ class Contract(Timestamps, Base):
 
 _OPEN_INSTALLMENT = "settled_on IS NULL AND renegotiated_agreement_id IS NULL"
 _SETTLED_INSTALLMENT = "settled_on IS NOT NULL"
+_CHARGES_ONLY = "principal_cents = 0"
 # The partial indexes' predicate on PostgreSQL is the same as on SQLite (revision 0004 creates
 # both). It is attached by ``add_postgresql_predicates`` when a PostgreSQL engine is made:
 # written in ``Index(...)`` as ``postgresql_where``, it would make every start import
@@ -222,6 +223,7 @@ _SETTLED_INSTALLMENT = "settled_on IS NOT NULL"
 PARTIAL_INDEXES = {
     "ix_installment_open": _OPEN_INSTALLMENT,
     "ix_installment_settled_on": _SETTLED_INSTALLMENT,
+    "ix_payment_allocation_charges_only": _CHARGES_ONLY,
 }
 
 
@@ -310,6 +312,15 @@ class PaymentAllocation(Timestamps, Base):
             "interest_cents",
             "correction_cents",
             "discount_cents",
+        ),
+        # The few allocations that paid no principal (a late payment smaller than the juros
+        # and multa pays only those, CC art. 354): with ``Installment.paid_cents`` they tell
+        # which open installments have settlements to read without probing the allocations of
+        # every one of them (most open installments have none).
+        Index(
+            "ix_payment_allocation_charges_only",
+            "installment_id",
+            sqlite_where=text(_CHARGES_ONLY),
         ),
     )
 
@@ -616,10 +627,11 @@ class BankPaymentLink(Timestamps, Base):
 
 def add_postgresql_predicates() -> None:
     """Give the partial indexes their PostgreSQL predicate (``PARTIAL_INDEXES``); once."""
-    table = Installment.__table__
-    assert isinstance(table, Table)
-    for index in table.indexes:
-        where = PARTIAL_INDEXES.get(str(index.name))
-        options = index.dialect_options["postgresql"]
-        if where is not None and options["where"] is None:
-            options["where"] = text(where)
+    for model in (Installment, PaymentAllocation):
+        table = model.__table__
+        assert isinstance(table, Table)
+        for index in table.indexes:
+            where = PARTIAL_INDEXES.get(str(index.name))
+            options = index.dialect_options["postgresql"]
+            if where is not None and options["where"] is None:
+                options["where"] = text(where)

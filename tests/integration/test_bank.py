@@ -437,3 +437,19 @@ def test_what_was_reconciled_today_is_listed(services: Services, ids: dict[str, 
     [today] = services.bank.reconciled_on(date(2026, 3, 16))
     assert today.fitid == "20260310001" and today.payment_id is not None
     assert services.bank.reconciled_on(date(2026, 3, 15)) == []
+
+
+def test_an_installment_whose_charges_alone_were_paid_matches_what_the_desk_asks(
+    services: Services, ids: dict[str, int], tmp_path: Path
+) -> None:
+    # José paid R$ 5,00 at the desk on 11/03, late: it paid juros and part of the multa (CC art.
+    # 354), none of the principal, so the installment's paid principal is still zero. The next
+    # day's PIX is exactly what the desk asks then; the matcher must count the 5,00 too.
+    services.payments.add(PaymentForm(ids["jose"], "5,00", "2026-03-11"))
+    assert services.contracts.get(ids["jose"]).lines[0].paid_cents == 0
+    owed = services.contracts.get(ids["jose"], date(2026, 3, 12)).lines[0].total_cents
+    assert owed < 30_900
+    path = statement_file(tmp_path, [("C1", "2026-03-12", owed, "PIX RECEBIDO JOSE C PEREIRA")])
+    [credit] = services.bank.import_statement(path).lines
+    assert credit.best is not None, credit.reason
+    assert (credit.best.contract_id, credit.best.installment_number) == (ids["jose"], 1)

@@ -124,6 +124,32 @@ def test_a_past_today_sees_what_was_paid_later_as_still_owed(
     )
 
 
+def test_charges_paid_alone_are_counted_though_no_principal_was(
+    services: Services, maria: int
+) -> None:
+    # A late R$ 2,00 pays only juros and part of the multa (CC art. 354): the installment's
+    # paid principal stays 0, yet its settlement lowers what is owed. The overdue money finds
+    # it though it reads settlements only for installments with principal paid or listed as
+    # charges-only; a look at a day before the payment does not count it.
+    from app.services.dashboard import DashboardService
+    from app.services.overdue import OverdueService
+
+    contract_id = contract(services, maria, "2026-01-05")
+    pay(services, contract_id, "2,00", "2026-03-10")
+    view = services.contracts.get(contract_id)
+    assert view.lines[0].paid_cents == 0
+    for as_of in (TODAY, date(2026, 3, 9)):
+        row = services.overdue.for_patient(maria, as_of)
+        assert row is not None
+        assert_row_is_updated_debt(row, overdue_lines_of(services, maria, as_of))
+        fresh = OverdueService(services.overdue.ctx)
+        assert fresh.worklist(as_of).row_for(maria) == row
+    cold = DashboardService(services.dashboard.ctx, OverdueService(services.overdue.ctx))
+    assert cold.summary().overdue_updated_cents == sum(
+        ln.total_cents for ln in overdue_lines_of(services, maria)
+    )
+
+
 def test_a_payment_shows_at_once(services: Services, maria: int) -> None:
     contract_id = contract(services, maria, "2026-01-05")
     before = services.overdue.worklist()

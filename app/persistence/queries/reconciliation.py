@@ -24,7 +24,13 @@ from app.domain.reconciliation import (
     OpenPromise,
 )
 from app.persistence import models
-from app.persistence.repositories._sql import Repository, chunks, effective, settlements_select
+from app.persistence.repositories._sql import (
+    Repository,
+    charges_only,
+    chunks,
+    effective,
+    settlements_select,
+)
 from app.persistence.repositories.indexes import PolicyCache
 
 
@@ -77,8 +83,11 @@ class ReconciliationQueries(Repository):
             contracts = select(c.id, c.patient_id, c.status).where(c.id.in_(part))
             for cid, patient_id, status in self._run(contracts):
                 facts[cid] = ContractFacts(cid, patient_id, status == ContractStatus.CANCELLED)
-        # Only a partly paid installment has settlements to read (most open ones have none).
-        settlements = self._settlements([r[0] for r in rows.values() if r[6]])
+        # Only an installment with principal paid, or whose charges alone were paid, has
+        # settlements to read (most open ones have none).
+        open_now = (i.settled_on.is_(None), i.renegotiated_agreement_id.is_(None))
+        charged = set(self._run(charges_only(*open_now)).scalars()) if rows else set()
+        settlements = self._settlements([r[0] for r in rows.values() if r[6] or r[0] in charged])
         policies = PolicyCache(self.session)
         installments = tuple(
             OpenInstallment(

@@ -212,6 +212,23 @@ def effective(p: type[models.Payment]) -> tuple[Any, ...]:
     return (p.reverses_payment_id.is_(None), p.reversed_by_id.is_(None))
 
 
+def charges_only(*conditions: Any) -> Select[int]:
+    """Installments with no principal paid (``paid_cents`` 0) and an allocation that paid no
+    principal either: a late payment smaller than the juros and multa pays only those (CC art.
+    354). With ``paid_cents > 0`` these are every installment that may have settlements — the
+    others need not be looked up. Read from the partial index
+    ``ix_payment_allocation_charges_only``, a few rows at any size; ``conditions`` narrow the
+    installments (``models.Installment``). Whether the payment still counts is the
+    settlements' question (``settlements_select``)."""
+    a, i = models.PaymentAllocation, models.Installment
+    return (
+        select(a.installment_id)
+        .distinct()
+        .join(i, i.id == a.installment_id)
+        .where(a.principal_cents == 0, i.paid_cents == 0, *conditions)
+    )
+
+
 def settlements_select(*conditions: Any) -> Select[*tuple[Any, ...]]:
     """``(installment_id, paid_on, principal, fine, interest, correction, discount)`` of every
     allocation of an effective payment (neither an estorno nor reversed), oldest first."""
