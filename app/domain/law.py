@@ -209,6 +209,10 @@ class Status(StrEnum):
     RENEGOCIADO = "renegociado"
 
 
+# Still to be paid (a tuple: membership is by identity here, and an overdue line is VENCIDO
+# nine times in ten; a set would hash the member in Python each time).
+_OPEN_STATUSES = (Status.VENCIDO, Status.A_VENCER, Status.PARCIAL)
+
 STATUS_LABELS = {
     Status.A_VENCER: "a vencer",
     Status.VENCIDO: "vencido",
@@ -254,11 +258,11 @@ class DebtLine(NamedTuple):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.A_VENCER, Status.VENCIDO, Status.PARCIAL)
+        return self.status in _OPEN_STATUSES
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.days_late > 0
+        return self.days_late > 0 and self.status in _OPEN_STATUSES
 
 
 # --- the rules ----------------------------------------------------------------------------

@@ -59,27 +59,22 @@ class CollectionStatus:
         return self.row is not None and self.row.suspension_suggested and not self.suspended
 
 
-def overdue_lines(
-    uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None = None
-) -> list[tuple[OverdueLedger, DebtLine]]:
-    """Every installment overdue on ``as_of`` with its updated debt (``law.updated_debt``)."""
-    found = []
-    for item in uow.receivables.overdue_ledgers(as_of, patient_ids):
-        line = updated_debt(item.terms, item.settlements, as_of, item.policy)
-        if line.is_overdue:
-            found.append((item, line))
-    return found
-
-
 def overdue_debts(
     uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None = None
 ) -> tuple[list[PatientDebt], dict[int, int | None]]:
     """Per patient, the overdue money on ``as_of`` — the worklist and the dashboard both sum
-    through here — and each contract's responsável financeiro."""
-    lines = overdue_lines(uow, as_of, patient_ids)
-    responsible = {item.contract_id: item.responsible_id for item, _ in lines}
-    debts = patient_debts((item.patient_id, item.contract_id, line) for item, line in lines)
-    return debts, responsible
+    through here — and each contract's responsável financeiro: ``law.updated_debt`` of every
+    installment overdue that day, grouped by ``worklist.patient_debts``. (One pass over the
+    ~25,000 overdue installments of a large clinic: no list in between.)"""
+    lines: list[tuple[int, int, DebtLine]] = []
+    add = lines.append
+    responsible: dict[int, int | None] = {}
+    for item in uow.receivables.overdue_ledgers(as_of, patient_ids):
+        line = updated_debt(item.terms, item.settlements, as_of, item.policy)
+        if line.is_overdue:
+            add((item.patient_id, item.contract_id, line))
+            responsible[item.contract_id] = item.responsible_id
+    return patient_debts(lines), responsible
 
 
 FactsReader = Callable[[UnitOfWorkPort, date, list[int], Mapping[int, Person]], RiskFacts]
