@@ -122,9 +122,9 @@ def count_fact_reads(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     seen: list[date] = []
     original = overdue.read_facts
 
-    def counted(uow: Any, as_of: date, ids: Any, people: Any) -> Any:
+    def counted(uow: Any, as_of: date, ids: Any, people: Any, alongside: Any = None) -> Any:
         seen.append(as_of)
-        return original(uow, as_of, ids, people)
+        return original(uow, as_of, ids, people, alongside)
 
     monkeypatch.setattr(overdue, "read_facts", counted)
     return seen

@@ -225,6 +225,10 @@ PARTIAL_INDEXES = {
     "ix_installment_settled_on": _SETTLED_INSTALLMENT,
     "ix_payment_allocation_charges_only": _CHARGES_ONLY,
 }
+# SQLite keeps each row's id (its rowid) in every index; PostgreSQL reads the open installments
+# from the index alone only with the id included (else it scanned the whole table: 180 ms
+# against 24 ms at 80,000 patients). Attached with the predicates, for the same reason.
+POSTGRESQL_INCLUDE = {"ix_installment_open": ["id"]}
 
 
 class Installment(Timestamps, Base):
@@ -635,3 +639,6 @@ def add_postgresql_predicates() -> None:
             options = index.dialect_options["postgresql"]
             if where is not None and options["where"] is None:
                 options["where"] = text(where)
+            include = POSTGRESQL_INCLUDE.get(str(index.name))
+            if include is not None:
+                options["include"] = include

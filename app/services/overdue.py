@@ -26,7 +26,7 @@ from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, updated_debt
-from app.domain.receivables import OverdueLedger, Person
+from app.domain.receivables import Person
 from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
 from app.domain.worklist import (
     OverdueRow,
@@ -39,6 +39,7 @@ from app.domain.worklist import (
 )
 from app.errors import NotFoundError
 from app.progress import Progress
+from app.services.alongside import Alongside, start_read
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.kept import KeptUnderMark
 from app.services.patient_figures import PatientFigures, Snapshot
@@ -81,24 +82,35 @@ FactsReader = Callable[[UnitOfWorkPort, date, list[int], Mapping[int, Person]], 
 
 
 def read_facts(
-    uow: UnitOfWorkPort, as_of: date, ids: list[int], people: Mapping[int, Person]
+    uow: UnitOfWorkPort,
+    as_of: date,
+    ids: list[int],
+    people: Mapping[int, Person],
+    alongside: Alongside | None = None,
 ) -> RiskFacts:
     """What ``risk.assess`` weighs for the overdue patients ``ids`` and the ``people`` (those
     patients and who pays for them): paid history, payments and cheques by patient; contacts,
-    promises, negativações and acordos by person."""
+    promises, negativações and acordos by person. With ``alongside`` (a database server), the
+    paid history and the payments are read on other connections meanwhile."""
+    history = start_read(uow, lambda u: u.receivables.paid_history(ids, as_of), alongside)
+    seen = start_read(uow, lambda u: u.receivables.payments_seen(ids, as_of), alongside)
     repo = uow.receivables
     contacts = repo.contacts(people, as_of - timedelta(days=CONTACT_LOOKBACK_DAYS), as_of)
-    last_paid, cheques = repo.payments_seen(ids, as_of)
+    promises = repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of)
+    negativados = repo.negativados(people, as_of)
+    agreements = repo.agreements(people, as_of)
+    last_contacts = repo.last_contacts(people.keys() - contacts.keys(), as_of)
+    last_paid, cheques = seen()
     return RiskFacts(
         people=people,
-        history=repo.paid_history(ids, as_of),
+        history=history(),
         last_paid=last_paid,
         cheques=cheques,
         contacts=contacts,
-        last_contacts=repo.last_contacts(people.keys() - contacts.keys(), as_of),
-        promises=repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of),
-        negativados=repo.negativados(people, as_of),
-        agreements=repo.agreements(people, as_of),
+        last_contacts=last_contacts,
+        promises=promises,
+        negativados=negativados,
+        agreements=agreements,
     )
 
 
@@ -224,6 +236,7 @@ class OverdueService(Service):
             money_by_patient, lambda m: m.debt.contract_ids
         )
         self._kept_facts: KeptUnderMark[RiskFacts] = KeptUnderMark()  # without the people
+        self._alongside = None if ctx.config.is_sqlite else Alongside(ctx.uow_factory)
 
     def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the
@@ -286,7 +299,7 @@ class OverdueService(Service):
         kept = self._kept_facts.get(
             key,
             uow.receivables.change_mark,
-            lambda: replace(read_facts(uow, as_of, ids, people), people={}),
+            lambda: replace(read_facts(uow, as_of, ids, people, self._alongside), people={}),
         )
         return replace(kept, people=people)
 

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select,
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
+from app.domain.law import ChargePolicy, InstallmentTerms
 from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
 from app.domain.reversals import CHEQUE_BOUNCED
 from app.domain.risk import AgreementRecord, ContactAttempt, InstallmentRecord
@@ -30,7 +30,6 @@ from app.persistence.repositories._sql import (
     effective,
     end_of,
     grouped,
-    settlement_columns,
 )
 from app.persistence.repositories.agreements import AgreementRepository
 from app.persistence.repositories.indexes import PolicyCache
@@ -59,19 +58,34 @@ class ReceivablesQueries(Repository):
         index alone; their contracts (a few thousand) are read once each, not once per
         installment — at 25,000 overdue installments that join was half of the query's time."""
         i, c = models.Installment, models.Contract
-        base = select(
-            i.id, i.contract_id, i.number, i.due_date, i.effective_due_date, i.amount_cents
-        ).where(i.renegotiated_agreement_id.is_(None), i.effective_due_date < as_of)
+        overdue: tuple[ColumnElement[bool], ...] = (
+            i.renegotiated_agreement_id.is_(None),
+            i.effective_due_date < as_of,
+        )
         if patient_ids is not None:
             theirs = select(c.id).where(c.patient_id.in_(sorted(patient_ids)))
-            base = base.where(i.contract_id.in_(theirs))
+            overdue += (i.contract_id.in_(theirs),)
+        base = select(
+            i.id,
+            i.contract_id,
+            i.number,
+            i.due_date,
+            i.effective_due_date,
+            i.amount_cents,
+            i.paid_cents,
+        ).where(*overdue)
         run = self._run
         open_now = run(base.where(i.settled_on.is_(None))).all()
         settled_later = run(base.where(i.settled_on > as_of)).all()
         terms = self._contract_terms({r[1] for r in open_now} | {r[1] for r in settled_later})
-        settlements = self._settlements(as_of, patient_ids, [r[0] for r in settled_later])
+        # Only an installment with principal paid (``paid_cents``) or listed by
+        # ``charges_only`` has settlements — about one overdue installment in ten; those
+        # settled after ``as_of`` had some by then.
+        paid = [r[0] for r in open_now if r[6]] + [r[0] for r in settled_later]
+        paid += run(charges_only(i.settled_on.is_(None), *overdue)).scalars()
+        settlements = self._settlements_of(paid)
         found = []
-        for iid, cid, number, due, effective_due, amount in open_now + settled_later:
+        for iid, cid, number, due, effective_due, amount, _paid in open_now + settled_later:
             contract = terms.get(cid)
             if contract is None:  # a cancelled contract owes nothing
                 continue
@@ -104,43 +118,6 @@ class ReceivablesQueries(Repository):
         for cid, patient_id, responsible_id, *terms in rows:
             found[cid] = (patient_id, responsible_id, policies.of(*terms))
         return found
-
-    def _settlements(
-        self, as_of: date, patient_ids: Collection[int] | None, extra_ids: list[int]
-    ) -> dict[int, tuple[Settlement, ...]]:
-        """Effective settlements of the open overdue installments, plus those of ``extra_ids``
-        (installments settled after ``as_of``). Only an installment with principal paid
-        (``paid_cents``, in the covering index) or listed by ``charges_only`` has any: one
-        indexed join for the first — about one overdue installment in ten — and a few look-ups
-        for the second, instead of probing the allocations of all of them."""
-        a, p, i, c = models.PaymentAllocation, models.Payment, models.Installment, models.Contract
-        columns = settlement_columns()
-        counted = effective(p)
-        overdue_open: tuple[ColumnElement[bool], ...] = (
-            i.settled_on.is_(None),
-            i.renegotiated_agreement_id.is_(None),
-            i.effective_due_date < as_of,
-        )
-        if patient_ids is not None:
-            theirs = select(c.id).where(c.patient_id.in_(sorted(patient_ids)))
-            overdue_open += (i.contract_id.in_(theirs),)
-        stmt = (
-            select(*columns)
-            .select_from(i)
-            .join(a, a.installment_id == i.id)
-            .join(p, p.id == a.payment_id)
-            .where(*overdue_open, i.paid_cents > 0, *counted)
-        )
-        run = self._run
-        rows = run(stmt).all()
-        extra_ids = extra_ids + list(run(charges_only(*overdue_open)).scalars())
-        for chunk in self._id_lists(extra_ids):
-            extra = select(*columns).join(p, p.id == a.payment_id)
-            rows += run(extra.where(among(a.installment_id, chunk), *counted))
-        found: dict[int, list[Settlement]] = {}
-        for row in sorted(rows, key=lambda r: r[1]):
-            found.setdefault(row[0], []).append(Settlement(*row[1:]))
-        return {key: tuple(value) for key, value in found.items()}
 
     # --- who they are -----------------------------------------------------------------------
     def people(self, ids: Iterable[int]) -> dict[int, Person]:

@@ -7,14 +7,14 @@ against a 20,000-patient clinic (``bench/bench_bank.py`` times it)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Executable, select
 
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms, Settlement
+from app.domain.law import InstallmentTerms
 from app.domain.reconciliation import (
     ContractFacts,
     DebtBook,
@@ -29,7 +29,6 @@ from app.persistence.repositories._sql import (
     charges_only,
     chunks,
     effective,
-    settlements_select,
 )
 from app.persistence.repositories.indexes import PolicyCache
 
@@ -87,7 +86,7 @@ class ReconciliationQueries(Repository):
         # settlements to read (most open ones have none).
         open_now = (i.settled_on.is_(None), i.renegotiated_agreement_id.is_(None))
         charged = set(self._run(charges_only(*open_now)).scalars()) if rows else set()
-        settlements = self._settlements([r[0] for r in rows.values() if r[6] or r[0] in charged])
+        settlements = self._settlements_of([r[0] for r in rows.values() if r[6] or r[0] in charged])
         policies = PolicyCache(self.session)
         installments = tuple(
             OpenInstallment(
@@ -103,14 +102,6 @@ class ReconciliationQueries(Repository):
             for r in rows.values()
         )
         return DebtBook(installments, self._promises(person_ids), facts)
-
-    def _settlements(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
-        a = models.PaymentAllocation
-        found: dict[int, list[Settlement]] = {}
-        for part in chunks(installment_ids):
-            for row in self._run(settlements_select(a.installment_id.in_(part))):
-                found.setdefault(row[0], []).append(Settlement(*row[1:]))
-        return {key: tuple(value) for key, value in found.items()}
 
     def _promises(self, person_ids: Collection[int]) -> tuple[OpenPromise, ...]:
         """Promises nobody cancelled (whether kept is the matcher's question: same amount)."""

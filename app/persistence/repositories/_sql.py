@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
+from app.domain.law import Settlement
 from app.domain.text import fold
 from app.persistence import models
 
@@ -49,6 +51,23 @@ class Repository:
         either database, IN lists of bounded size on a SQLite without ``json_each``), through
         ``_run``."""
         return [row for piece in self._id_lists(ids) for row in self._run(query(piece)).all()]
+
+    def _settlements_of(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
+        """Effective settlements of ``installment_ids`` (allocations of payments that are
+        neither an estorno nor reversed), oldest first — by day, then by payment. Each
+        allocation's payment is looked up by its key (a scalar subquery, NULL for one that no
+        longer counts) rather than joined: for thousands of installments PostgreSQL joined by
+        hashing the whole payments table."""
+        a, p = models.PaymentAllocation, models.Payment
+        paid_on = select(p.paid_on).where(p.id == a.payment_id, *effective(p)).scalar_subquery()
+        columns = (a.installment_id, a.payment_id, paid_on, *settlement_columns()[2:])
+        rows = self._chunked(
+            installment_ids, lambda chunk: select(*columns).where(among(a.installment_id, chunk))
+        )
+        found: dict[int, list[Settlement]] = {}
+        for row in sorted((r for r in rows if r[2] is not None), key=itemgetter(2, 1)):
+            found.setdefault(row[0], []).append(Settlement(*row[2:]))
+        return {key: tuple(value) for key, value in found.items()}
 
     def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
         """Plain-column queries through Core: no ORM loading machinery per row (thousands of

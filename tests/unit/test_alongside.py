@@ -1,0 +1,66 @@
+"""Reads started alongside: on a unit of work of their own, on another thread; their value or
+their error comes out where the caller waits for it; without ``alongside`` they are done at once
+in the caller's unit of work."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from app.errors import DatabaseError
+from app.services.alongside import Alongside, start_read
+
+
+class FakeUow:
+    def __init__(self, opened: list[FakeUow]) -> None:
+        self.thread: threading.Thread | None = None
+        self.closed = False
+        opened.append(self)
+
+    def __enter__(self) -> FakeUow:
+        self.thread = threading.current_thread()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closed = True
+
+
+def test_a_read_runs_on_its_own_unit_of_work_on_another_thread() -> None:
+    opened: list[FakeUow] = []
+    alongside = Alongside(lambda: FakeUow(opened))  # type: ignore[arg-type,return-value]
+    started = threading.Event()
+    go_on = threading.Event()
+
+    def read(uow: Any) -> str:
+        started.set()
+        assert go_on.wait(5)
+        return f"lido em {uow.thread.name}"
+
+    result = alongside.start(read)
+    assert started.wait(5)  # it is running while the caller goes on
+    go_on.set()
+    assert result().startswith("lido em emdia-read")
+    assert [u.closed for u in opened] == [True]
+
+
+def test_a_reads_error_comes_out_where_the_caller_waits() -> None:
+    opened: list[FakeUow] = []
+    alongside = Alongside(lambda: FakeUow(opened))  # type: ignore[arg-type,return-value]
+
+    def read(uow: Any) -> None:
+        raise DatabaseError("O servidor do banco de dados não respondeu.")
+
+    result = alongside.start(read)
+    with pytest.raises(DatabaseError, match="não respondeu"):
+        result()
+    assert [u.closed for u in opened] == [True]
+
+
+def test_without_alongside_the_read_is_done_at_once_in_the_callers_unit_of_work() -> None:
+    mine = FakeUow([])
+    seen: list[Any] = []
+    result = start_read(mine, lambda uow: seen.append(uow) or 7, None)  # type: ignore[arg-type,func-returns-value]
+    assert seen == [mine]  # before anyone asked for the value
+    assert result() == 7
