@@ -30,6 +30,7 @@ from app.persistence.repositories._sql import (
     effective,
     end_of,
     grouped,
+    terms_columns,
 )
 from app.persistence.repositories.agreements import AgreementRepository
 from app.persistence.repositories.indexes import PolicyCache
@@ -65,15 +66,7 @@ class ReceivablesQueries(Repository):
         if patient_ids is not None:
             theirs = select(c.id).where(c.patient_id.in_(sorted(patient_ids)))
             overdue += (i.contract_id.in_(theirs),)
-        base = select(
-            i.id,
-            i.contract_id,
-            i.number,
-            i.due_date,
-            i.effective_due_date,
-            i.amount_cents,
-            i.paid_cents,
-        ).where(*overdue)
+        base = select(*terms_columns(), i.paid_cents).where(*overdue)
         run = self._run
         open_now = run(base.where(i.settled_on.is_(None))).all()
         settled_later = run(base.where(i.settled_on > as_of)).all()

@@ -29,6 +29,7 @@ from app.persistence.repositories._sql import (
     charges_only,
     chunks,
     effective,
+    terms_columns,
 )
 from app.persistence.repositories.indexes import PolicyCache
 
@@ -53,12 +54,7 @@ class ReconciliationQueries(Repository):
         c, i = models.Contract, models.Installment
         base = (
             select(
-                i.id,
-                i.contract_id,
-                i.number,
-                i.due_date,
-                i.effective_due_date,
-                i.amount_cents,
+                *terms_columns(),
                 i.paid_cents,
                 c.patient_id,
                 c.responsible_id,

@@ -204,6 +204,13 @@ def search_tokens(text: str) -> Iterator[tuple[str, str | None]]:
         yield token, (number if number.isdigit() else None)
 
 
+def terms_columns() -> tuple[Any, ...]:
+    """What ``InstallmentTerms`` is built from, the installment's id first: id, contract,
+    number, due date, effective due date, amount."""
+    i = models.Installment
+    return (i.id, i.contract_id, i.number, i.due_date, i.effective_due_date, i.amount_cents)
+
+
 def settlement_columns() -> tuple[Any, ...]:
     """What ``Settlement`` is built from: the installment, when, and each extinguished part."""
     a = models.PaymentAllocation

@@ -32,6 +32,7 @@ from app.persistence.repositories._sql import (
     escape_like,
     search_tokens,
     settlement_columns,
+    terms_columns,
 )
 from app.persistence.repositories.indexes import PolicyCache, correction_table
 
@@ -125,12 +126,7 @@ class ContractRepository(Repository):
         # negativações) building ORM objects cost more than the query.
         installments = (
             select(
-                i.id,
-                i.contract_id,
-                i.number,
-                i.due_date,
-                i.effective_due_date,
-                i.amount_cents,
+                *terms_columns(),
                 i.renegotiated_agreement_id.is_not(None),
             )
             .where(i.contract_id.in_(contract_ids))
