@@ -245,7 +245,7 @@ def charges_only(*conditions: Any) -> Select[int]:
     others need not be looked up. Read from the partial index
     ``ix_payment_allocation_charges_only``, a few rows at any size; ``conditions`` narrow the
     installments (``models.Installment``). Whether the payment still counts is the
-    settlements' question (``settlements_select``)."""
+    settlements' question (``Repository._settlements_of``)."""
     a, i = models.PaymentAllocation, models.Installment
     return (
         select(a.installment_id)
