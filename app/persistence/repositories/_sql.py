@@ -1,5 +1,5 @@
 """What more than one repository or read model builds on: the session they share, IN lists in
-chunks, LIKE escaping, search tokens, and which payments count (the settlement selects). Private
+chunks, LIKE escaping, search tokens, and which payments count (the settlements read). Private
 to the package."""
 
 from __future__ import annotations
@@ -252,16 +252,4 @@ def charges_only(*conditions: Any) -> Select[int]:
         .distinct()
         .join(i, i.id == a.installment_id)
         .where(a.principal_cents == 0, i.paid_cents == 0, *conditions)
-    )
-
-
-def settlements_select(*conditions: Any) -> Select[*tuple[Any, ...]]:
-    """``(installment_id, paid_on, principal, fine, interest, correction, discount)`` of every
-    allocation of an effective payment (neither an estorno nor reversed), oldest first."""
-    a, p = models.PaymentAllocation, models.Payment
-    return (
-        select(*settlement_columns())
-        .join(p, p.id == a.payment_id)
-        .where(*effective(p), *conditions)
-        .order_by(p.paid_on, p.id)
     )

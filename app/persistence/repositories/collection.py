@@ -15,7 +15,7 @@ from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 from app.domain.negativacao import OpenNegativacao
 from app.persistence import models
 from app.persistence.records import REGUA_PERSON_COLUMNS, ReguaInstallment, ReguaPerson
-from app.persistence.repositories._sql import Repository, among, effective, settlements_select
+from app.persistence.repositories._sql import Repository, among, effective
 from app.persistence.repositories.contracts import ContractRepository
 
 
@@ -106,13 +106,8 @@ class CollectionRepository(Repository):
 
     def settlements(self, installment_ids: Sequence[int]) -> dict[int, list[Settlement]]:
         """Settlements of effective (not reversed) payments, per installment id."""
-        a = models.PaymentAllocation
-        found: dict[int, list[Settlement]] = {}
-        for row in self._chunked(
-            installment_ids, lambda chunk: settlements_select(among(a.installment_id, chunk))
-        ):
-            found.setdefault(row[0], []).append(Settlement(*row[1:]))
-        return found
+        found = self._settlements_of(installment_ids)
+        return {key: list(value) for key, value in found.items()}
 
     def policies(self, contract_ids: Sequence[int]) -> dict[int, ChargePolicy]:
         return ContractRepository(self.session).policies_of(contract_ids)
