@@ -77,13 +77,13 @@ class PatientDebt(NamedTuple):
 def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDebt]:
     """Group overdue ``(patient_id, contract_id, line)`` by patient. The worklist and the
     dashboard both sum through here: their numbers cannot disagree."""
-    grouped: dict[int, list[tuple[int, DebtLine]]] = {}
-    for patient_id, contract_id, line in lines:
-        items = grouped.get(patient_id)
+    grouped: dict[int, list[tuple[int, int, DebtLine]]] = {}
+    for item in lines:  # the caller's tuples, kept as they are (no new one per line)
+        items = grouped.get(item[0])
         if items is None:
-            grouped[patient_id] = [(contract_id, line)]
+            grouped[item[0]] = [item]
         else:
-            items.append((contract_id, line))
+            items.append(item)
     debts = []
     for patient_id, items in grouped.items():
         if len(items) > 1:
@@ -91,26 +91,26 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
         # One pass (this runs over every overdue installment of the clinic): which lines are
         # still pursued (not prescritas), the sums of each side, and the oldest line of each —
         # the first of the earliest effective due date in (contract, number) order.
-        pursued = 0
-        overdue = updated = prescribed = 0
-        oldest = oldest_pursued = items[0]
+        pursued = overdue = updated = prescribed = 0
+        _, oldest_contract, oldest = items[0]
+        pursued_contract, oldest_pursued = oldest_contract, oldest
         contracts = set()
-        for item in items:
-            contract_id, line = item
-            open_principal = line.principal_cents - line.paid_cents
+        for _, contract_id, line in items:
             due = line.effective_due_date
-            if due < oldest[1].effective_due_date:
-                oldest = item
+            if due < oldest.effective_due_date:
+                oldest_contract, oldest = contract_id, line
             contracts.add(contract_id)
             if line.days_late >= FEWEST_DAYS_TO_PRESCRIBE and is_prescrita(line):
-                prescribed += open_principal
+                prescribed += line.principal_cents - line.paid_cents
                 continue
-            if not pursued or due < oldest_pursued[1].effective_due_date:
-                oldest_pursued = item
+            if not pursued or due < oldest_pursued.effective_due_date:
+                pursued_contract, oldest_pursued = contract_id, line
             pursued += 1
-            overdue += open_principal
+            overdue += line.principal_cents - line.paid_cents
             updated += line.total_cents
-        contract_id, first = oldest_pursued if pursued else oldest
+        contract_id, first = (
+            (pursued_contract, oldest_pursued) if pursued else (oldest_contract, oldest)
+        )
         debts.append(
             PatientDebt(
                 patient_id,
@@ -122,7 +122,7 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
                 pursued,
                 overdue,
                 updated,
-                tuple([line for _, line in items]),
+                tuple([item[2] for item in items]),
                 len(items) - pursued,
                 prescribed,
             )
@@ -130,8 +130,8 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
     return debts
 
 
-def _by_contract_and_number(item: tuple[int, DebtLine]) -> tuple[int, int]:
-    return item[0], item[1].number
+def _by_contract_and_number(item: tuple[int, int, DebtLine]) -> tuple[int, int]:
+    return item[1], item[2].number
 
 
 @dataclass(frozen=True)

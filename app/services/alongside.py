@@ -1,11 +1,19 @@
 """Reads of the clinic's database made on other connections while the calling thread goes on.
 
-On a database server the server's work runs in its own processes, beside this one: the
-worklist's two largest risk-fact reads (each overdue patient's paid installments and payments)
-then overlap the others and this process's own Python. At 80,000 patients on PostgreSQL the
-risk facts took 1.2 s read one after the other and 0.8 s so. Not for SQLite: its work runs
-inside this process, and its rows take the interpreter's lock one at a time, so two readers
-only slow each other down.
+Which reads may go depends on where the database does its work:
+
+- **Reads of many rows, on a database server only** (``for_many_rows``). The server's work
+  runs in its own processes, beside this one: the worklist's two largest risk-fact reads (each
+  overdue patient's paid installments and payments) then overlap the others and this
+  process's own Python. At 80,000 patients on PostgreSQL the risk facts took 1.2 s read one
+  after the other and 0.8 s so. Not on SQLite: its work runs inside this process, and each row
+  takes the interpreter's lock back, so a reader of thousands of rows waits for the lock at
+  every row and slows the calling thread down with it.
+- **Sums of few rows, on any database file or server** (``for_few_rows``). An aggregate's work
+  is SQLite's own, in C, with the interpreter's lock let go, and it hands back a few hundred
+  rows at most: Início's sums of money not yet due and recovered this month read this way
+  while the overdue money is computed. Not on an in-memory SQLite (each thread would open a
+  database of its own).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from app.config import Config
 from app.services.ports import UnitOfWorkPort
 
 if TYPE_CHECKING:
@@ -48,6 +57,17 @@ class Alongside:
                 return read(uow)
 
         return pool.submit(run).result
+
+
+def for_many_rows(config: Config, open_uow: Callable[[], UnitOfWorkPort]) -> Alongside | None:
+    """Where a read of thousands of rows may run alongside: on a database server only."""
+    return None if config.is_sqlite else Alongside(open_uow)
+
+
+def for_few_rows(config: Config, open_uow: Callable[[], UnitOfWorkPort]) -> Alongside | None:
+    """Where an aggregate (a few hundred rows at most) may run alongside: on a server or a
+    SQLite file, not an in-memory SQLite."""
+    return None if config.is_sqlite and config.sqlite_path is None else Alongside(open_uow)
 
 
 def start_read(uow: UnitOfWorkPort, read: Read[T], alongside: Alongside | None) -> Result[T]:

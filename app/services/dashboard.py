@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from app.domain.dashboard import Dashboard, build_dashboard, week_of
 from app.domain.negativacao import RemovalDue
 from app.domain.receivables import ChangeMark
 from app.domain.worklist import HasDebt, Worklist
+from app.services.alongside import for_few_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.kept import KeptUnderMark
 from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 from app.services.ports import UnitOfWorkPort
 
-
-@dataclass(frozen=True)
-class _MoneyParts:
-    """The dashboard's figures that come from the same data as the overdue money
-    (installments, payments, negativações — every change to them moves the mark): kept under
-    the overdue money's mark."""
-
-    not_due_by_date: dict[date, int]
-    recovered: tuple[int, int]
-    removals: tuple[RemovalDue, ...]
+_Sums = tuple[dict[date, int], tuple[int, int]]  # not yet due by date; recovered this month
 
 
 class DashboardService(Service):
     def __init__(self, ctx: Context, overdue: OverdueService) -> None:
         super().__init__(ctx)
         self.overdue = overdue
-        self._parts: KeptUnderMark[_MoneyParts] = KeptUnderMark()
+        self._sums_kept: KeptUnderMark[_Sums] = KeptUnderMark()
+        self._removals_kept: KeptUnderMark[list[RemovalDue]] = KeptUnderMark()
+        self._alongside = for_few_rows(ctx.config, ctx.uow_factory)
 
     def summary(self, as_of: date | None = None, worklist: Worklist | None = None) -> Dashboard:
         """The dashboard on ``as_of`` (today by default).
@@ -47,20 +41,28 @@ class DashboardService(Service):
         # walk every object of the process between the queries (as the worklist, paused too;
         # the window collects on its own thread, ``ui.garbage``).
         with gc_paused(), self.uow() as uow:
+            # The figures below come from the same data as the overdue money (installments,
+            # payments, negativações: every change to them moves the mark), and are read again
+            # only when the mark moved or the day changed — always, under a mark the database
+            # could not make exact. The mark is taken before any of them is read, so none is
+            # older than it.
+            mark = uow.receivables.change_mark()
+            sums = self._sums(uow, day, mark)
             snapshot = self.overdue.snapshot(uow, day)
             debts: Sequence[HasDebt]
             if worklist is not None and worklist.as_of == day:
                 debts = worklist.rows
             else:
                 debts = [m.debt for m in snapshot.by_patient.values()]
-            parts = self._money_parts(uow, day, snapshot.mark)
+            removals = self._removals(uow, day, mark)
+            not_due_by_date, recovered = sums()
             return build_dashboard(
                 day,
                 debts,
-                parts.not_due_by_date,
-                parts.recovered,
+                not_due_by_date,
+                recovered,
                 uow.receivables.promises_due(week_start, week_end, day),
-                _named(uow, parts.removals),
+                _named(uow, removals),
             )
 
     def prepare(self) -> bool:
@@ -73,20 +75,25 @@ class DashboardService(Service):
         self.summary()
         return True
 
-    def _money_parts(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> _MoneyParts:
-        """Computed again only when the data mark moved or the day changed (and always under a
-        mark the database could not make exact): the mark is taken before the overdue money is
-        read, so these are never older than it."""
-        repo = uow.receivables
+    def _sums(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> Callable[[], _Sums]:
+        """The money not yet due by date and what was recovered this month: two sums over
+        the installments and payments (a few hundred rows), read alongside the overdue money
+        on another connection where the database allows (``alongside.for_few_rows``)."""
 
-        def compute() -> _MoneyParts:
-            return _MoneyParts(
-                repo.not_due_by_date(day),
-                repo.recovered(day.replace(day=1), day),
-                tuple(v.removal_due() for v in pending_removals(uow, day)),
-            )
+        def read(other: UnitOfWorkPort) -> _Sums:
+            repo = other.receivables
+            return repo.not_due_by_date(day), repo.recovered(day.replace(day=1), day)
 
-        return self._parts.get(day, lambda: mark, compute)
+        return self._sums_kept.start(day, mark, lambda: start_read(uow, read, self._alongside))
+
+    def _removals(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> list[RemovalDue]:
+        """The negativações to remove (``pending_removals``), on this thread: building their
+        lines is Python's work, which two threads would only share."""
+
+        def compute() -> list[RemovalDue]:
+            return [v.removal_due() for v in pending_removals(uow, day)]
+
+        return self._removals_kept.get(day, lambda: mark, compute)
 
 
 def _named(uow: UnitOfWorkPort, removals: Sequence[RemovalDue]) -> list[RemovalDue]:

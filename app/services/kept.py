@@ -43,3 +43,25 @@ class KeptUnderMark(Generic[T]):
             value = compute()
             self._kept = (key, now, value) if now.exact else None
             return value
+
+    def start(
+        self, key: object, mark: ChangeMark, read: Callable[[], Callable[[], T]]
+    ) -> Callable[[], T]:
+        """``get`` for a value read alongside (``app.services.alongside``): what gives the value
+        kept for ``key`` under ``mark`` (taken by the caller before ``read`` starts), or waits
+        for ``read``'s and keeps it under ``mark``. Two looks at once may both read; each keeps
+        a value no older than its mark."""
+        with self._lock:
+            kept = self._kept
+            if kept is not None and kept[0] == key and kept[1] == mark and mark.exact:
+                value = kept[2]
+                return lambda: value
+        result = read()
+
+        def finish() -> T:
+            value = result()
+            with self._lock:
+                self._kept = (key, mark, value) if mark.exact else None
+            return value
+
+        return finish

@@ -39,7 +39,7 @@ from app.domain.worklist import (
 )
 from app.errors import NotFoundError
 from app.progress import Progress
-from app.services.alongside import Alongside, start_read
+from app.services.alongside import Alongside, for_many_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.kept import KeptUnderMark
 from app.services.patient_figures import PatientFigures, Snapshot
@@ -236,7 +236,7 @@ class OverdueService(Service):
             money_by_patient, lambda m: m.debt.contract_ids
         )
         self._kept_facts: KeptUnderMark[RiskFacts] = KeptUnderMark()  # without the people
-        self._alongside = None if ctx.config.is_sqlite else Alongside(ctx.uow_factory)
+        self._alongside = for_many_rows(ctx.config, ctx.uow_factory)
 
     def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from app.config import load_config
 from app.errors import DatabaseError
-from app.services.alongside import Alongside, start_read
+from app.services.alongside import Alongside, for_few_rows, for_many_rows, start_read
 
 
 class FakeUow:
@@ -64,3 +65,17 @@ def test_without_alongside_the_read_is_done_at_once_in_the_callers_unit_of_work(
     result = start_read(mine, lambda uow: seen.append(uow) or 7, None)  # type: ignore[arg-type,func-returns-value]
     assert seen == [mine]  # before anyone asked for the value
     assert result() == 7
+
+
+@pytest.mark.parametrize(
+    ("url", "many", "few"),
+    [
+        ("postgresql+psycopg://emdia@servidor/clinica", True, True),
+        ("sqlite:////dados/clinica.db", False, True),
+        ("sqlite:///:memory:", False, False),  # each thread would open a database of its own
+    ],
+)
+def test_which_reads_go_alongside_on_each_database(url: str, many: bool, few: bool) -> None:
+    config = load_config(url)
+    assert (for_many_rows(config, lambda: FakeUow([])) is not None) is many  # type: ignore[arg-type,return-value]
+    assert (for_few_rows(config, lambda: FakeUow([])) is not None) is few  # type: ignore[arg-type,return-value]

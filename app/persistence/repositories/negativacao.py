@@ -107,24 +107,41 @@ class NegativacaoRepository(Repository):
             stmt = stmt.where(or_(n.patient_id == patient_id, n.contract_id.in_(theirs)))
         if negativacao_id is not None:
             stmt = stmt.where(n.id == negativacao_id)
+        # By position (a few hundred rows each look at Início: a row's attribute by name cost
+        # more than building the record).
         return [
             NegativacaoRow(
-                id=row.id,
-                patient_id=row.patient_id,
-                patient_name=row.name,
-                contract_id=row.contract_id,
-                bureau=row.bureau,
-                amount_cents=row.amount_cents,
-                included_on=row.included_on,
-                protocol=row.protocol,
-                notice_document_id=row.notice_document_id,
-                removed_on=row.removed_on,
-                removal_reason=row.removal_reason,
-                included_by=row.included_by or "",
-                removed_by=row.removed_by or "",
-                installments=None if row.installments is None else tuple(row.installments),
+                nid,
+                patient_id,
+                name,
+                contract_id,
+                bureau,
+                amount,
+                included_on,
+                protocol,
+                notice_id,
+                removed_on,
+                reason,
+                included_by or "",
+                removed_by or "",
+                None if installments is None else tuple(installments),
             )
-            for row in self._run(stmt).all()
+            for (
+                nid,
+                patient_id,
+                contract_id,
+                bureau,
+                amount,
+                included_on,
+                protocol,
+                notice_id,
+                removed_on,
+                reason,
+                installments,
+                name,
+                included_by,
+                removed_by,
+            ) in self._run(stmt).all()
         ]
 
     def open_for_contract(self, contract_id: int) -> models.Negativacao | None:
