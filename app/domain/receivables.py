@@ -9,17 +9,20 @@ from typing import NamedTuple
 from app.domain.law import ChargePolicy, InstallmentTerms, Settlement
 
 
-class OverdueLedger(NamedTuple):
-    """An installment open and past its effective due date on the day, with its settlements and
-    its contract's charge policy: exactly what ``law.updated_debt`` needs. (A named tuple: tens
-    of thousands are built per worklist, and a tuple is built several times faster.)"""
+class ContractParties(NamedTuple):
+    """Whose a contract is and its charge policy: one per contract, shared by its installments."""
 
-    contract_id: int
     patient_id: int
     responsible_id: int | None  # the contract's responsável financeiro
-    terms: InstallmentTerms
-    settlements: tuple[Settlement, ...]
     policy: ChargePolicy
+
+
+# An installment open and past its effective due date on the day, with its contract's parties
+# and its settlements: ``(contract_id, parties, terms, settlements)``, exactly what
+# ``law.updated_debt`` needs. A plain tuple, not a named one: one is built for every overdue
+# installment of the clinic each time the overdue money is computed (25,000 at 20,000
+# patients), and a plain tuple is built without a call into Python.
+OverdueLedger = tuple[int, ContractParties, InstallmentTerms, tuple[Settlement, ...]]
 
 
 @dataclass(frozen=True)

@@ -70,11 +70,13 @@ def overdue_debts(
     lines: list[tuple[int, int, DebtLine]] = []
     add = lines.append
     responsible: dict[int, int | None] = {}
-    for item in uow.receivables.overdue_ledgers(as_of, patient_ids):
-        line = updated_debt(item.terms, item.settlements, as_of, item.policy)
+    for contract_id, parties, terms, settlements in uow.receivables.overdue_ledgers(
+        as_of, patient_ids
+    ):
+        line = updated_debt(terms, settlements, as_of, parties.policy)
         if line.is_overdue:
-            add((item.patient_id, item.contract_id, line))
-            responsible[item.contract_id] = item.responsible_id
+            add((parties.patient_id, contract_id, line))
+            responsible[contract_id] = parties.responsible_id
     return patient_debts(lines), responsible
 
 

@@ -7,7 +7,7 @@ PostgreSQL: these run on every refresh of the worklist, at 400,000 installments
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select, tuple_
@@ -15,8 +15,15 @@ from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select,
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import ChargePolicy, InstallmentTerms
-from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
+from app.domain.law import InstallmentTerms
+from app.domain.receivables import (
+    ChangeMark,
+    ContractParties,
+    MoneyChanges,
+    OverdueLedger,
+    Person,
+    PromiseDue,
+)
 from app.domain.reversals import CHEQUE_BOUNCED
 from app.domain.risk import AgreementRecord, ContactAttempt, InstallmentRecord
 from app.persistence import models
@@ -53,11 +60,13 @@ class ReceivablesQueries(Repository):
     # --- overdue installments with everything updated_debt needs ---------------------------
     def overdue_ledgers(
         self, as_of: date, patient_ids: Collection[int] | None = None
-    ) -> list[OverdueLedger]:
+    ) -> Iterator[OverdueLedger]:
         """Installments still open on ``as_of`` and past their effective due date, each with
-        its settlements and its contract's terms. The installments come from the covering
-        index alone; their contracts (a few thousand) are read once each, not once per
-        installment — at 25,000 overdue installments that join was half of the query's time."""
+        its contract's parties and terms and its settlements (read at the first step, handed
+        out one by one: the caller computes each as it comes, no list of them in between). The
+        installments come from the covering index alone; their contracts (a few thousand) are
+        read once each, not once per installment — at 25,000 overdue installments that join
+        was half of the query's time."""
         i, c = models.Installment, models.Contract
         overdue: tuple[ColumnElement[bool], ...] = (
             i.renegotiated_agreement_id.is_(None),
@@ -70,34 +79,22 @@ class ReceivablesQueries(Repository):
         run = self._run
         open_now = run(base.where(i.settled_on.is_(None))).all()
         settled_later = run(base.where(i.settled_on > as_of)).all()
-        terms = self._contract_terms({r[1] for r in open_now} | {r[1] for r in settled_later})
+        parties = self._contract_parties(
+            {r[1] for r in open_now} | {r[1] for r in settled_later}
+        ).get
         # Only an installment with principal paid (``paid_cents``) or listed by
         # ``charges_only`` has settlements — about one overdue installment in ten; those
         # settled after ``as_of`` had some by then.
         paid = [r[0] for r in open_now if r[6]] + [r[0] for r in settled_later]
         paid += run(charges_only(i.settled_on.is_(None), *overdue)).scalars()
-        settlements = self._settlements_of(paid)
-        found = []
+        settlements = self._settlements_of(paid).get
         for iid, cid, number, due, effective_due, amount, _paid in open_now + settled_later:
-            contract = terms.get(cid)
-            if contract is None:  # a cancelled contract owes nothing
-                continue
-            patient_id, responsible_id, policy = contract
-            found.append(
-                OverdueLedger(
-                    cid,
-                    patient_id,
-                    responsible_id,
-                    InstallmentTerms(number, due, effective_due, amount, False, iid),
-                    settlements.get(iid, ()),
-                    policy,
-                )
-            )
-        return found
+            contract = parties(cid)
+            if contract is not None:  # a cancelled contract owes nothing
+                terms = InstallmentTerms(number, due, effective_due, amount, False, iid)
+                yield cid, contract, terms, settlements(iid, ())
 
-    def _contract_terms(
-        self, contract_ids: Iterable[int]
-    ) -> dict[int, tuple[int, int | None, ChargePolicy]]:
+    def _contract_parties(self, contract_ids: Iterable[int]) -> dict[int, ContractParties]:
         """Patient, responsável and charge policy of each contract not cancelled."""
         c = models.Contract
         policies = PolicyCache(self.session)
@@ -107,9 +104,9 @@ class ReceivablesQueries(Repository):
                 c.id, c.patient_id, c.responsible_id, *PolicyCache.columns()
             ).where(among(c.id, chunk), c.status != ContractStatus.CANCELLED.value),
         )
-        found: dict[int, tuple[int, int | None, ChargePolicy]] = {}
+        found: dict[int, ContractParties] = {}
         for cid, patient_id, responsible_id, *terms in rows:
-            found[cid] = (patient_id, responsible_id, policies.of(*terms))
+            found[cid] = ContractParties(patient_id, responsible_id, policies.of(*terms))
         return found
 
     # --- who they are -----------------------------------------------------------------------
