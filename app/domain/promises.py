@@ -98,9 +98,12 @@ def with_payments(
     return replace(promise, paid_cents=paid_towards(promise, payments, as_of))
 
 
+_RESOLUTIONS = tuple(PromiseStatus)
+
+
 def promise_status(promise: PromiseRecord, as_of: date) -> PromiseStatus:
     """A recorded resolution wins; otherwise the money decides once the promised day is over."""
-    if promise.resolution in tuple(PromiseStatus):
+    if promise.resolution in _RESOLUTIONS:
         return PromiseStatus(str(promise.resolution))
     if promise.paid_cents >= promise.amount_cents:
         return PromiseStatus.KEPT

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
@@ -128,6 +129,9 @@ def patient_debts(lines: Iterable[tuple[int, int, DebtLine]]) -> list[PatientDeb
             )
         )
     return debts
+
+
+_contacted_at = attrgetter("at")  # of a ContactAttempt
 
 
 def _by_contract_and_number(item: tuple[int, int, DebtLine]) -> tuple[int, int]:
@@ -447,10 +451,10 @@ def assemble(
         patient, payer = people[pid], people[payer_of(debt, responsible, people)]
         who = {pid, payer.id}
         attempts = sorted(
-            (c for p in who for c in facts.contacts.get(p, ())), key=lambda c: c.at, reverse=True
+            (c for p in who for c in facts.contacts.get(p, ())), key=_contacted_at, reverse=True
         )
         older = [c for p in who if (c := facts.last_contacts.get(p)) is not None]
-        last = attempts[0] if attempts else max(older, key=lambda c: c.at, default=None)
+        last = attempts[0] if attempts else max(older, key=_contacted_at, default=None)
         since = [d for p in who if (d := facts.negativados.get(p)) is not None]
         assessment = assess(
             RiskInput(
