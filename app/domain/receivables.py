@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -23,6 +24,9 @@ class ContractParties(NamedTuple):
 # installment of the clinic each time the overdue money is computed (25,000 at 20,000
 # patients), and a plain tuple is built without a call into Python.
 OverdueLedger = tuple[int, ContractParties, InstallmentTerms, tuple[Settlement, ...]]
+
+# Starts reading the settlements of these installment ids; gives back what waits for them.
+StartSettlements = Callable[[list[int]], Callable[[], Mapping[int, tuple[Settlement, ...]]]]
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from typing import NamedTuple
 from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.columns import Column, Kind
-from app.domain.law import DebtLine, updated_debt
-from app.domain.receivables import Person
+from app.domain.law import DebtLine, Settlement, updated_debt
+from app.domain.receivables import Person, StartSettlements
 from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
 from app.domain.worklist import (
     OverdueRow,
@@ -61,17 +61,28 @@ class CollectionStatus:
 
 
 def overdue_debts(
-    uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None = None
+    uow: UnitOfWorkPort,
+    as_of: date,
+    patient_ids: Collection[int] | None = None,
+    alongside: Alongside | None = None,
 ) -> tuple[list[PatientDebt], dict[int, int | None]]:
     """Per patient, the overdue money on ``as_of`` — the worklist and the dashboard both sum
     through here — and each contract's responsável financeiro: ``law.updated_debt`` of every
     installment overdue that day, grouped by ``worklist.patient_debts``. (One pass over the
-    ~25,000 overdue installments of a large clinic: no list in between.)"""
+    ~25,000 overdue installments of a large clinic: no list in between.) With ``alongside``
+    (a database server), the settlements are read on another connection while the
+    contracts are."""
+    start: StartSettlements | None = None
+    if alongside is not None:
+
+        def start(ids: list[int]) -> Callable[[], Mapping[int, tuple[Settlement, ...]]]:
+            return alongside.start(lambda other: other.receivables.settlements_of(ids))
+
     lines: list[tuple[int, int, DebtLine]] = []
     add = lines.append
     responsible: dict[int, int | None] = {}
     for contract_id, parties, terms, settlements in uow.receivables.overdue_ledgers(
-        as_of, patient_ids
+        as_of, patient_ids, start
     ):
         line = updated_debt(terms, settlements, as_of, parties.policy)
         if line.is_overdue:
@@ -221,11 +232,14 @@ class PatientMoney(NamedTuple):
 
 
 def money_by_patient(
-    uow: UnitOfWorkPort, as_of: date, patient_ids: Collection[int] | None
+    uow: UnitOfWorkPort,
+    as_of: date,
+    patient_ids: Collection[int] | None,
+    alongside: Alongside | None = None,
 ) -> dict[int, PatientMoney]:
     """``overdue_debts`` keyed by patient (what ``PatientFigures`` keeps)."""
     with gc_paused():
-        debts, responsible = overdue_debts(uow, as_of, patient_ids)
+        debts, responsible = overdue_debts(uow, as_of, patient_ids, alongside)
     return {
         d.patient_id: PatientMoney(d, {c: responsible[c] for c in d.contract_ids}) for d in debts
     }
@@ -234,11 +248,13 @@ def money_by_patient(
 class OverdueService(Service):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
+        self._alongside = for_many_rows(ctx.config, ctx.uow_factory)
+        alongside = self._alongside
         self.figures: PatientFigures[PatientMoney] = PatientFigures(
-            money_by_patient, lambda m: m.debt.contract_ids
+            lambda uow, day, ids: money_by_patient(uow, day, ids, alongside),
+            lambda m: m.debt.contract_ids,
         )
         self._kept_facts: KeptUnderMark[RiskFacts] = KeptUnderMark()  # without the people
-        self._alongside = for_many_rows(ctx.config, ctx.uow_factory)
 
     def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the

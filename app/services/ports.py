@@ -44,7 +44,14 @@ if TYPE_CHECKING:  # annotations only: importing this module imports no domain m
     from app.domain.layouts import ContractHeader, PaymentLine
     from app.domain.negativacao import InstallmentState, OpenNegativacao
     from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
-    from app.domain.receivables import ChangeMark, MoneyChanges, OverdueLedger, Person, PromiseDue
+    from app.domain.receivables import (
+        ChangeMark,
+        MoneyChanges,
+        OverdueLedger,
+        Person,
+        PromiseDue,
+        StartSettlements,
+    )
     from app.domain.reconciliation import DebtBook, Debtor, DeskPayment
     from app.domain.reports.cash import CashCount, CashLine, ReconciledLine
     from app.domain.reports.default_history import InstallmentHistory, PrincipalFlow
@@ -266,8 +273,14 @@ class ReceivablesPort(Protocol):
     def change_mark(self) -> ChangeMark: ...
     def changes_since(self, mark: ChangeMark) -> MoneyChanges: ...
     def overdue_ledgers(
-        self, as_of: date, patient_ids: Collection[int] | None = None
+        self,
+        as_of: date,
+        patient_ids: Collection[int] | None = None,
+        start_settlements: StartSettlements | None = None,
     ) -> Iterator[OverdueLedger]: ...
+    def settlements_of(
+        self, installment_ids: Iterable[int]
+    ) -> dict[int, tuple[Settlement, ...]]: ...
     def people(self, ids: Iterable[int]) -> dict[int, Person]: ...
     def paid_history(
         self, patient_ids: Iterable[int], as_of: date

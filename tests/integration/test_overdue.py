@@ -342,3 +342,19 @@ def test_the_last_payment_and_the_bounced_cheques_are_read_in_one_pass(
         last, cheques = uow.receivables.payments_seen([maria], before)
         assert cheques == {}
         assert last == {maria: date(2026, 1, 20)}
+
+
+def test_settlements_read_alongside_give_the_same_money(demo_services: Services) -> None:
+    # A server clinic reads the settlements on another connection while the contracts are
+    # read (``overdue_debts(…, alongside)``); the money is the same as read in one go, today
+    # and on a past day (installments settled after it have settlements by then).
+    from app.services.alongside import Alongside
+    from app.services.overdue import overdue_debts
+
+    ctx = demo_services.overdue.ctx
+    alongside = Alongside(ctx.uow_factory)
+    for as_of in (TODAY, date(2026, 1, 20)):
+        with ctx.uow_factory() as uow:
+            one_go = overdue_debts(uow, as_of)
+            assert one_go[0], "the demo clinic owes on that day"
+            assert overdue_debts(uow, as_of, None, alongside) == one_go

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select,
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms
+from app.domain.law import InstallmentTerms, Settlement
 from app.domain.receivables import (
     ChangeMark,
     ContractParties,
@@ -23,6 +23,7 @@ from app.domain.receivables import (
     OverdueLedger,
     Person,
     PromiseDue,
+    StartSettlements,
 )
 from app.domain.reversals import CHEQUE_BOUNCED
 from app.domain.risk import AgreementRecord, ContactAttempt, InstallmentRecord
@@ -59,14 +60,21 @@ class ReceivablesQueries(Repository):
 
     # --- overdue installments with everything updated_debt needs ---------------------------
     def overdue_ledgers(
-        self, as_of: date, patient_ids: Collection[int] | None = None
+        self,
+        as_of: date,
+        patient_ids: Collection[int] | None = None,
+        start_settlements: StartSettlements | None = None,
     ) -> Iterator[OverdueLedger]:
         """Installments still open on ``as_of`` and past their effective due date, each with
         its contract's parties and terms and its settlements (read at the first step, handed
         out one by one: the caller computes each as it comes, no list of them in between). The
         installments come from the covering index alone; their contracts (a few thousand) are
         read once each, not once per installment — at 25,000 overdue installments that join
-        was half of the query's time."""
+        was half of the query's time.
+
+        ``start_settlements(ids)`` starts the settlements' read and gives back what waits for
+        it (the caller may start it on another connection: it then runs while the contracts
+        are read here); without it they are read here, after the contracts."""
         i, c = models.Installment, models.Contract
         overdue: tuple[ColumnElement[bool], ...] = (
             i.renegotiated_agreement_id.is_(None),
@@ -79,20 +87,25 @@ class ReceivablesQueries(Repository):
         run = self._run
         open_now = run(base.where(i.settled_on.is_(None))).all()
         settled_later = run(base.where(i.settled_on > as_of)).all()
-        parties = self._contract_parties(
-            {r[1] for r in open_now} | {r[1] for r in settled_later}
-        ).get
         # Only an installment with principal paid (``paid_cents``) or listed by
         # ``charges_only`` has settlements — about one overdue installment in ten; those
         # settled after ``as_of`` had some by then.
         paid = [r[0] for r in open_now if r[6]] + [r[0] for r in settled_later]
         paid += run(charges_only(i.settled_on.is_(None), *overdue)).scalars()
-        settlements = self._settlements_of(paid).get
+        started = start_settlements(paid) if start_settlements is not None else None
+        parties = self._contract_parties(
+            {r[1] for r in open_now} | {r[1] for r in settled_later}
+        ).get
+        settlements = (started() if started is not None else self.settlements_of(paid)).get
         for iid, cid, number, due, effective_due, amount, _paid in open_now + settled_later:
             contract = parties(cid)
             if contract is not None:  # a cancelled contract owes nothing
                 terms = InstallmentTerms(number, due, effective_due, amount, False, iid)
                 yield cid, contract, terms, settlements(iid, ())
+
+    def settlements_of(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
+        """Effective settlements of these installments, oldest first (``_settlements_of``)."""
+        return self._settlements_of(installment_ids)
 
     def _contract_parties(self, contract_ids: Iterable[int]) -> dict[int, ContractParties]:
         """Patient, responsável and charge policy of each contract not cancelled."""
