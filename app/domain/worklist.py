@@ -138,8 +138,10 @@ def _by_contract_and_number(item: tuple[int, int, DebtLine]) -> tuple[int, int]:
     return item[1], item[2].number
 
 
-@dataclass(frozen=True)
-class OverdueRow:
+class OverdueRow(NamedTuple):
+    """One row of the worklist (a named tuple, immutable: one per overdue patient each time
+    the worklist is built, and a tuple is built about twice as fast as a frozen dataclass)."""
+
     debt: PatientDebt
     patient_name: str
     payer_id: int  # who is charged: the responsável financeiro, or the patient

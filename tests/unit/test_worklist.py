@@ -3,7 +3,6 @@ the dashboard's arithmetic."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -92,7 +91,7 @@ def rows() -> list[OverdueRow]:
         row(3, 95, 8_000, "carla souza", bounced_cheques=[date(2026, 1, 5)]),
         row(4, 70, 30_000, "davi rocha"),
     ]
-    return [replace(r, rank=i) for i, r in enumerate(made, start=1)]
+    return [r._replace(rank=i) for i, r in enumerate(made, start=1)]
 
 
 def test_filters_combine_and_search_matches_names_cpf_and_phone(rows: list[OverdueRow]) -> None:
@@ -113,7 +112,7 @@ def test_any_column_sorts_and_ties_keep_the_priority_order(rows: list[OverdueRow
     assert ids(WorklistQuery(sort=SortKey.PATIENT, descending=False)) == [1, 2, 3, 4]
     assert ids(WorklistQuery(sort=SortKey.UPDATED)) == [1, 4, 2, 3]
     assert ids(WorklistQuery(sort=SortKey.OLDEST_DUE, descending=False)) == [3, 4, 2, 1]
-    same = [replace(r, debt=rows[0].debt) for r in rows]  # equal amounts: rank decides
+    same = [r._replace(debt=rows[0].debt) for r in rows]  # equal amounts: rank decides
     assert [r.rank for r in select(same, WorklistQuery(sort=SortKey.OVERDUE))] == [1, 2, 3, 4]
 
 
