@@ -178,9 +178,11 @@ class InstallmentTerms(NamedTuple):
     key: int = 0  # the caller's id for the installment (database id)
 
 
-@dataclass(frozen=True)
-class Settlement:
-    """What one effective (not reversed) payment extinguished on one installment."""
+class Settlement(NamedTuple):
+    """What one effective (not reversed) payment extinguished on one installment. (A named
+    tuple, immutable: the overdue money reads one per allocation of every partly paid overdue
+    installment — 32,000 at 80,000 patients — and a tuple is built about three times faster
+    than a frozen dataclass.)"""
 
     paid_on: date
     principal_cents: int = 0
