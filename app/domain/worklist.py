@@ -422,7 +422,9 @@ class RiskFacts:
     history: Mapping[int, Sequence[InstallmentRecord]]  # installments paid, by patient
     last_paid: Mapping[int, date]
     cheques: Mapping[int, Sequence[date]]
-    contacts: Mapping[int, Sequence[ContactAttempt]]  # recent ones
+    # Each person's recent attempts, newest first: the last ``risk.UNREACHABLE_ATTEMPTS`` are
+    # all that risk and the row weigh (the newest is the row's last contact).
+    contacts: Mapping[int, Sequence[ContactAttempt]]
     last_contacts: Mapping[int, ContactAttempt]  # the latest, for people with no recent one
     promises: Mapping[int, Sequence[PromiseRecord]]
     negativados: Mapping[int, date]

@@ -27,7 +27,12 @@ from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, Settlement, updated_debt
 from app.domain.receivables import Person, StartSettlements
-from app.domain.risk import CONTACT_LOOKBACK_DAYS, FLAG_LABELS, PROMISE_LOOKBACK_DAYS
+from app.domain.risk import (
+    CONTACT_LOOKBACK_DAYS,
+    FLAG_LABELS,
+    PROMISE_LOOKBACK_DAYS,
+    UNREACHABLE_ATTEMPTS,
+)
 from app.domain.worklist import (
     OverdueRow,
     PatientDebt,
@@ -108,7 +113,8 @@ def read_facts(
     history = start_read(uow, lambda u: u.receivables.paid_history(ids, as_of), alongside)
     seen = start_read(uow, lambda u: u.receivables.payments_seen(ids, as_of), alongside)
     repo = uow.receivables
-    contacts = repo.contacts(people, as_of - timedelta(days=CONTACT_LOOKBACK_DAYS), as_of)
+    since = as_of - timedelta(days=CONTACT_LOOKBACK_DAYS)
+    contacts = repo.contacts(people, since, as_of, latest=UNREACHABLE_ATTEMPTS)
     promises = repo.promises(people, as_of - timedelta(days=PROMISE_LOOKBACK_DAYS), as_of)
     negativados = repo.negativados(people, as_of)
     agreements = repo.agreements(people, as_of)

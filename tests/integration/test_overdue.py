@@ -358,3 +358,48 @@ def test_settlements_read_alongside_give_the_same_money(demo_services: Services)
             one_go = overdue_debts(uow, as_of)
             assert one_go[0], "the demo clinic owes on that day"
             assert overdue_debts(uow, as_of, None, alongside) == one_go
+
+
+def test_risk_reads_each_persons_latest_attempts_newest_first(
+    services: Services, maria: int
+) -> None:
+    # Risk weighs the last few attempts (sem contato: the last three unanswered) and the row
+    # shows the newest: only those are read, newest first, the same as the whole period's.
+    contract_id = contract(services, maria, "2026-01-05")
+    outcomes = ["no_answer", "answered", "no_answer", "wrong_contact", "no_answer"]
+    with services.overdue.uow() as uow:
+        for day, outcome in zip((1, 3, 3, 9, 12), outcomes, strict=True):
+            uow.session.add(
+                models.ContactLog(
+                    patient_id=maria,
+                    contract_id=contract_id,
+                    contacted_at=datetime(2026, 3, day, 10),
+                    channel="phone",
+                    outcome=outcome,
+                )
+            )
+        uow.session.add(  # outside the period: not read
+            models.ContactLog(
+                patient_id=maria,
+                contract_id=contract_id,
+                contacted_at=datetime(2025, 10, 1, 10),
+                channel="phone",
+                outcome="answered",
+            )
+        )
+        uow.commit()
+    since = TODAY - timedelta(days=90)
+    with services.overdue.uow() as uow:
+        every = uow.receivables.contacts([maria], since, TODAY)[maria]
+        latest = uow.receivables.contacts([maria], since, TODAY, latest=3)[maria]
+    assert [(c.at.day, c.outcome) for c in every] == [
+        (12, "no_answer"),
+        (9, "wrong_contact"),
+        (3, "no_answer"),  # the same minute: the one logged last first
+        (3, "answered"),
+        (1, "no_answer"),
+    ]
+    assert latest == every[:3]
+    row = services.overdue.for_patient(maria)
+    assert row is not None and row.last_contact_at == datetime(2026, 3, 12, 10)
+    assert Flag.SEM_CONTATO in row.assessment.flags  # 12, 9 and the last of the 3rd
