@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -160,6 +161,18 @@ def test_a_payment_shows_at_once(services: Services, maria: int) -> None:
     assert services.dashboard.summary().overdue_cents == 0
 
 
+def log_call(uow: Any, person: int, contract_id: int, at: datetime, outcome: str) -> None:
+    uow.session.add(
+        models.ContactLog(
+            patient_id=person,
+            contract_id=contract_id,
+            contacted_at=at,
+            channel="phone",
+            outcome=outcome,
+        )
+    )
+
+
 def test_records_of_collection_become_flags_and_reasons(services: Services) -> None:
     services.clinic.update({"name": "Clínica Teste Ltda", "state": "SP"})
     child = services.patients.create(
@@ -178,15 +191,7 @@ def test_records_of_collection_become_flags_and_reasons(services: Services) -> N
     services.payments.reverse(payment, "Cheque devolvido", "cheque_devolvido")
     with services.overdue.uow() as uow:
         for day in (2, 6, 12):  # calls to the mother, who pays, went unanswered
-            uow.session.add(
-                models.ContactLog(
-                    patient_id=mother,
-                    contract_id=contract_id,
-                    contacted_at=datetime(2026, 3, day, 10),
-                    channel="phone",
-                    outcome="no_answer",
-                )
-            )
+            log_call(uow, mother, contract_id, datetime(2026, 3, day, 10), "no_answer")
         uow.session.add(
             models.Promise(
                 patient_id=mother,
@@ -369,24 +374,8 @@ def test_risk_reads_each_persons_latest_attempts_newest_first(
     outcomes = ["no_answer", "answered", "no_answer", "wrong_contact", "no_answer"]
     with services.overdue.uow() as uow:
         for day, outcome in zip((1, 3, 3, 9, 12), outcomes, strict=True):
-            uow.session.add(
-                models.ContactLog(
-                    patient_id=maria,
-                    contract_id=contract_id,
-                    contacted_at=datetime(2026, 3, day, 10),
-                    channel="phone",
-                    outcome=outcome,
-                )
-            )
-        uow.session.add(  # outside the period: not read
-            models.ContactLog(
-                patient_id=maria,
-                contract_id=contract_id,
-                contacted_at=datetime(2025, 10, 1, 10),
-                channel="phone",
-                outcome="answered",
-            )
-        )
+            log_call(uow, maria, contract_id, datetime(2026, 3, day, 10), outcome)
+        log_call(uow, maria, contract_id, datetime(2025, 10, 1, 10), "answered")  # not read
         uow.commit()
     since = TODAY - timedelta(days=90)
     with services.overdue.uow() as uow:

@@ -75,10 +75,12 @@ class NegativacaoRepository(Repository):
         n, pt = models.Negativacao, models.Patient
         included, removed = aliased(models.User), aliased(models.User)
         # Plain columns, not ORM entities: the dashboard reads every open one each data change.
+        # In ``NegativacaoRow``'s order, the installments last (a list made a tuple here).
         stmt = (
             select(
                 n.id,
                 n.patient_id,
+                pt.name,
                 n.contract_id,
                 n.bureau,
                 n.amount_cents,
@@ -87,10 +89,9 @@ class NegativacaoRepository(Repository):
                 n.notice_document_id,
                 n.removed_on,
                 n.removal_reason,
+                func.coalesce(included.username, ""),
+                func.coalesce(removed.username, ""),
                 n.installments,
-                pt.name,
-                included.username.label("included_by"),
-                removed.username.label("removed_by"),
             )
             .join(pt, pt.id == n.patient_id)
             .outerjoin(included, included.id == n.included_by_id)
@@ -109,40 +110,9 @@ class NegativacaoRepository(Repository):
             stmt = stmt.where(n.id == negativacao_id)
         # By position (a few hundred rows each look at Início: a row's attribute by name cost
         # more than building the record).
-        return [
-            NegativacaoRow(
-                nid,
-                patient_id,
-                name,
-                contract_id,
-                bureau,
-                amount,
-                included_on,
-                protocol,
-                notice_id,
-                removed_on,
-                reason,
-                included_by or "",
-                removed_by or "",
-                None if installments is None else tuple(installments),
-            )
-            for (
-                nid,
-                patient_id,
-                contract_id,
-                bureau,
-                amount,
-                included_on,
-                protocol,
-                notice_id,
-                removed_on,
-                reason,
-                installments,
-                name,
-                included_by,
-                removed_by,
-            ) in self._run(stmt).all()
-        ]
+        rows: list[Any] = self._run(stmt).all()  # in NegativacaoRow's order (the select above)
+        values = ((*r[:-1], None if r[-1] is None else tuple(r[-1])) for r in rows)
+        return [NegativacaoRow(*v) for v in values]
 
     def open_for_contract(self, contract_id: int) -> models.Negativacao | None:
         n = models.Negativacao
