@@ -136,9 +136,6 @@ class InstallmentRecord(NamedTuple):
     due: date  # effective due date
     settled_on: date | None  # fully paid on; None if still open on the day
 
-    def delay_days(self) -> int | None:
-        return None if self.settled_on is None else (self.settled_on - self.due).days
-
 
 class ContactAttempt(NamedTuple):
     """A contact attempt as risk weighs it (a named tuple, like the other per-patient values

@@ -289,7 +289,7 @@ class ReceivablesPort(Protocol):
         self, patient_ids: Iterable[int], as_of: date
     ) -> tuple[dict[int, date], dict[int, list[date]]]: ...
     def contacts(
-        self, person_ids: Iterable[int], since: date, as_of: date, latest: int | None = None
+        self, person_ids: Iterable[int], since: date, as_of: date, latest: int
     ) -> dict[int, list[ContactAttempt]]: ...
     def last_contacts(
         self, person_ids: Iterable[int], as_of: date

@@ -379,7 +379,7 @@ def test_risk_reads_each_persons_latest_attempts_newest_first(
         uow.commit()
     since = TODAY - timedelta(days=90)
     with services.overdue.uow() as uow:
-        every = uow.receivables.contacts([maria], since, TODAY)[maria]
+        every = uow.receivables.contacts([maria], since, TODAY, latest=len(outcomes) + 1)[maria]
         latest = uow.receivables.contacts([maria], since, TODAY, latest=3)[maria]
     assert [(c.at.day, c.outcome) for c in every] == [
         (12, "no_answer"),

@@ -30,7 +30,6 @@ from app.domain.risk import AgreementRecord, ContactAttempt, InstallmentRecord
 from app.persistence import models
 from app.persistence.queries import changes
 from app.persistence.repositories._sql import (
-    IN_LIMIT,
     Repository,
     allocation_money,
     among,
@@ -203,39 +202,35 @@ class ReceivablesQueries(Repository):
         return last, grouped((pid, day) for pid, day in days)
 
     def contacts(
-        self, person_ids: Iterable[int], since: date, as_of: date, latest: int | None = None
+        self, person_ids: Iterable[int], since: date, as_of: date, latest: int
     ) -> dict[int, list[ContactAttempt]]:
-        """Contact attempts with each person from ``since`` to the end of ``as_of`` (newest
-        first); with ``latest``, only each person's ``latest`` newest ones (risk weighs the
-        last few: at 80,000 patients the period holds 85,000 attempts, half of them older
-        than each person's last three). For many people one pass over the period (by date)
-        beats IN lists."""
+        """Each person's ``latest`` newest contact attempts from ``since`` to the end of
+        ``as_of``, newest first, ranked by the database so the older ones are never sent
+        (risk weighs the last few: at 80,000 patients the period holds 85,000 attempts, half
+        of them older than each person's last three)."""
         log = models.ContactLog
-        wanted = set(person_ids)
-        period = (
-            log.contacted_at >= datetime.combine(since, time()),
-            log.contacted_at < end_of(as_of),
-            log.undone_at.is_(None),
-        )
-        if latest is not None:
-            return grouped(
-                (pid, ContactAttempt(at, outcome))
-                for pid, at, outcome in self._chunked(
-                    wanted,
-                    lambda chunk: _latest_contacts(among(log.patient_id, chunk), period, latest),
+        newest_first = (log.contacted_at.desc(), log.id.desc())
+        rank = func.row_number().over(partition_by=log.patient_id, order_by=newest_first)
+
+        def query(chunk: list[int]) -> Executable:
+            ranked = (
+                select(log.id, log.patient_id, log.contacted_at, log.outcome, rank.label("rank"))
+                .where(
+                    among(log.patient_id, chunk),
+                    log.contacted_at >= datetime.combine(since, time()),
+                    log.contacted_at < end_of(as_of),
+                    log.undone_at.is_(None),
                 )
+                .subquery()
             )
-        stmt = (
-            select(log.patient_id, log.contacted_at, log.outcome)
-            .where(*period)
-            .order_by(log.contacted_at.desc(), log.id.desc())
-        )
-        if len(wanted) <= IN_LIMIT:
-            stmt = stmt.where(log.patient_id.in_(sorted(wanted)))
-        rows = self._run(stmt).all()
-        return grouped(
-            (pid, ContactAttempt(at, outcome)) for pid, at, outcome in rows if pid in wanted
-        )
+            return (
+                select(ranked.c.patient_id, ranked.c.contacted_at, ranked.c.outcome)
+                .where(ranked.c.rank <= latest)
+                .order_by(ranked.c.contacted_at.desc(), ranked.c.id.desc())
+            )
+
+        rows = self._chunked(person_ids, query)
+        return grouped((pid, ContactAttempt(at, outcome)) for pid, at, outcome in rows)
 
     def last_contacts(self, person_ids: Iterable[int], as_of: date) -> dict[int, ContactAttempt]:
         """Each person's latest contact attempt up to the end of ``as_of``, however old."""
@@ -476,23 +471,3 @@ class ReceivablesQueries(Repository):
                 rows, paid, strict=True
             )
         ]
-
-
-def _latest_contacts(
-    whose: ColumnElement[bool], period: tuple[ColumnElement[bool], ...], latest: int
-) -> Executable:
-    """Each person's ``latest`` newest contact attempts in ``period`` (person, when, outcome),
-    newest first: ranked by the database, so the older ones are never sent."""
-    log = models.ContactLog
-    newest_first = (log.contacted_at.desc(), log.id.desc())
-    rank = func.row_number().over(partition_by=log.patient_id, order_by=newest_first)
-    ranked = (
-        select(log.id, log.patient_id, log.contacted_at, log.outcome, rank.label("rank"))
-        .where(whose, *period)
-        .subquery()
-    )
-    return (
-        select(ranked.c.patient_id, ranked.c.contacted_at, ranked.c.outcome)
-        .where(ranked.c.rank <= latest)
-        .order_by(ranked.c.contacted_at.desc(), ranked.c.id.desc())
-    )
