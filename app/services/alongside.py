@@ -6,9 +6,11 @@ Which reads may go depends on where the database does its work:
   runs in its own processes, beside this one: the worklist's two largest risk-fact reads (each
   overdue patient's paid installments and payments) then overlap the others and this
   process's own Python. At 80,000 patients on PostgreSQL the risk facts took 1.2 s read one
-  after the other and 0.8 s so. Not on SQLite: its work runs inside this process, and each row
-  takes the interpreter's lock back, so a reader of thousands of rows waits for the lock at
-  every row and slows the calling thread down with it.
+  after the other and 0.8 s so. A cold worklist reads all its risk facts this way while it
+  computes the overdue money (``OverdueService.worklist``). Not on SQLite: its work runs
+  inside this process, and each row takes the interpreter's lock back, so a reader of
+  thousands of rows waits for the lock at every row and slows the calling thread down with
+  it.
 - **Sums of few rows, on any database file or server** (``for_few_rows``). An aggregate's work
   is SQLite's own, in C, with the interpreter's lock let go, and it hands back a few hundred
   rows at most: Início's sums of money not yet due and recovered this month read this way
@@ -32,7 +34,9 @@ T = TypeVar("T")
 Read = Callable[[UnitOfWorkPort], T]
 Result = Callable[[], T]
 
-WORKERS = 2
+# A cold worklist on a server: the settlements of the overdue money, and the paid history and
+# the payments of the facts read ahead of it, all at once.
+WORKERS = 3
 
 
 class Alongside:

@@ -44,6 +44,12 @@ class KeptUnderMark(Generic[T]):
             self._kept = (key, now, value) if now.exact else None
             return value
 
+    def keep(self, key: object, mark: ChangeMark, value: T) -> None:
+        """Keep ``value``, read for ``key`` after the caller took ``mark`` (nothing, when the
+        mark is not exact)."""
+        with self._lock:
+            self._kept = (key, mark, value) if mark.exact else None
+
     def start(
         self, key: object, mark: ChangeMark, read: Callable[[], Callable[[], T]]
     ) -> Callable[[], T]:

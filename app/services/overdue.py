@@ -96,7 +96,12 @@ def overdue_debts(
     return patient_debts(lines), responsible
 
 
-FactsReader = Callable[[UnitOfWorkPort, date, list[int], Mapping[int, Person]], RiskFacts]
+Money = tuple[list[PatientDebt], dict[int, int | None]]  # what ``overdue_debts`` gives
+# Reads the risk facts of the patients of the debts and who pays for them (the contracts'
+# responsáveis): ``facts_of``, or the service's, which keeps them between looks.
+FactsReader = Callable[
+    [UnitOfWorkPort, date, Sequence[PatientDebt], Mapping[int, int | None]], RiskFacts
+]
 
 
 def read_facts(
@@ -145,18 +150,68 @@ def worklist_people(
     return ids, people
 
 
+def facts_of(
+    uow: UnitOfWorkPort,
+    as_of: date,
+    debts: Sequence[PatientDebt],
+    responsible: Mapping[int, int | None],
+) -> RiskFacts:
+    """``read_facts`` of the debts' patients and who pays for them (``worklist_people``)."""
+    return read_facts(uow, as_of, *worklist_people(uow, debts, responsible))
+
+
+class FactsAhead(NamedTuple):
+    """The risk facts of everyone who may be overdue on a day, read before the overdue money
+    says who is (``read_facts_ahead``)."""
+
+    ids: frozenset[int]  # every patient who may be overdue
+    people: dict[int, Person]  # they and who pays for them, as they are now
+    facts: RiskFacts  # with ``people``
+
+    def covering(
+        self, debts: Sequence[PatientDebt], responsible: Mapping[int, int | None]
+    ) -> frozenset[int] | None:
+        """The people of the worklist of ``debts`` (the patients and who pays for them), when
+        these facts hold every one of them; otherwise None (a contract or a payment landed
+        between the two reads)."""
+        if any(d.patient_id not in self.ids for d in debts):
+            return None
+        payers = {payer_of(d, responsible, self.people) for d in debts}
+        if not payers <= self.people.keys():
+            return None
+        return frozenset(payers.union(d.patient_id for d in debts))
+
+
+def read_facts_ahead(
+    uow: UnitOfWorkPort, as_of: date, alongside: Alongside | None = None
+) -> FactsAhead:
+    """``read_facts`` of every patient with an installment open and past due on ``as_of``
+    (``owing_on``: the overdue ones and the few whose payments settle what is late), without
+    the overdue money: on a database server, read on another connection while this
+    process computes the money (``OverdueService.worklist``). Each fact is read person by
+    person, so a patient's are the same whoever else is read with them."""
+    repo = uow.receivables
+    owing = repo.owing_on(as_of)
+    ids = sorted({patient for patient, _ in owing})
+    people = repo.people(ids)
+    payers = {payer for _, payer in owing if payer is not None}
+    payers.update(p.responsible_id for p in people.values() if p.responsible_id is not None)
+    people.update(repo.people(payers - people.keys()))
+    return FactsAhead(frozenset(ids), people, read_facts(uow, as_of, ids, people, alongside))
+
+
 def build_worklist(
     uow: UnitOfWorkPort,
     as_of: date,
     patient_ids: Collection[int] | None = None,
     progress: Progress | None = None,
-    money: tuple[list[PatientDebt], dict[int, int | None]] | None = None,
-    facts: FactsReader = read_facts,
+    money: Money | None = None,
+    facts: FactsReader = facts_of,
 ) -> Worklist:
     """The worklist on ``as_of`` (every overdue patient, or only ``patient_ids``); ``money`` is
     ``overdue_debts`` already computed for the same day and patients; ``facts`` reads the risk
     facts (``OverdueService`` passes one that keeps them between looks)."""
-    steps = 4
+    steps = 3
 
     def step(n: int) -> None:
         if progress is not None:
@@ -166,12 +221,10 @@ def build_worklist(
     step(1)
     if not debts:
         return Worklist(as_of=as_of)
-    ids, people = worklist_people(uow, debts, responsible)
+    found = facts(uow, as_of, debts, responsible)
     step(2)
-    found = facts(uow, as_of, ids, people)
-    step(3)
     worklist = assemble(as_of, debts, responsible, found)
-    step(4)
+    step(3)
     return worklist
 
 
@@ -261,6 +314,9 @@ class OverdueService(Service):
             lambda m: m.debt.contract_ids,
         )
         self._kept_facts: KeptUnderMark[RiskFacts] = KeptUnderMark()  # without the people
+        # Reads the risk facts ahead of the money (``worklist``): a pool of its own, as that
+        # read starts two more on ``_alongside``.
+        self._ahead = for_many_rows(ctx.config, ctx.uow_factory)
 
     def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the
@@ -299,26 +355,38 @@ class OverdueService(Service):
         with self.uow() as uow, gc_paused():
             debts, responsible = self.money(uow, day)
             if debts:
-                self._facts(uow, day, *worklist_people(uow, debts, responsible))
+                self._facts(uow, day, debts, responsible)
         return True
 
     def worklist(self, as_of: date | None = None, progress: Progress | None = None) -> Worklist:
-        """Every overdue patient today (or on ``as_of``), ranked by priority."""
+        """Every overdue patient today (or on ``as_of``), ranked by priority.
+
+        On a database server, when the day's money is not kept yet, the risk facts are read
+        on other connections while it is computed (``_facts_ahead``): the server's work for
+        them then runs beside this process's."""
         self.require(Permission.MESSAGES)
         day = as_of or self.clock.today()
         with self.uow() as uow:
+            facts: FactsReader = self._facts
+            if self._ahead is not None and not self.figures.holds(day):
+                facts = self._facts_ahead(uow, day, self._ahead)
             money = self.money(uow, day)
             with gc_paused():
-                return build_worklist(uow, day, progress=progress, money=money, facts=self._facts)
+                return build_worklist(uow, day, progress=progress, money=money, facts=facts)
 
     def _facts(
-        self, uow: UnitOfWorkPort, as_of: date, ids: list[int], people: Mapping[int, Person]
+        self,
+        uow: UnitOfWorkPort,
+        as_of: date,
+        debts: Sequence[PatientDebt],
+        responsible: Mapping[int, int | None],
     ) -> RiskFacts:
         """``read_facts``, kept under the data mark (``KeptUnderMark``) for the day and the
         patients and people asked about. Every fact comes from rows whose change moves the
         mark: a payment or an estorno, a contract or its terms, an acordo, a negativação, a
         contact logged or undone with its promise. The people (names, phones, the responsável,
-        whether they may be reached) are the caller's, read at every look."""
+        whether they may be reached) are read at every look (``worklist_people``)."""
+        ids, people = worklist_people(uow, debts, responsible)
         key = (as_of, frozenset(ids), frozenset(people))
         kept = self._kept_facts.get(
             key,
@@ -326,6 +394,32 @@ class OverdueService(Service):
             lambda: replace(read_facts(uow, as_of, ids, people, self._alongside), people={}),
         )
         return replace(kept, people=people)
+
+    def _facts_ahead(self, uow: UnitOfWorkPort, as_of: date, ahead: Alongside) -> FactsReader:
+        """Starts ``read_facts_ahead`` on another connection, and gives back the reader that
+        takes its facts once the money is known — and keeps them as ``_facts`` would, for the
+        patients and people of the worklist, under the mark taken before the read started.
+        When they do not hold every one of those (the data moved between the two reads), it
+        reads as ``_facts`` does."""
+        mark = uow.receivables.change_mark()
+        alongside = self._alongside
+        started = ahead.start(lambda other: read_facts_ahead(other, as_of, alongside))
+
+        def facts(
+            uow: UnitOfWorkPort,
+            day: date,
+            debts: Sequence[PatientDebt],
+            responsible: Mapping[int, int | None],
+        ) -> RiskFacts:
+            found = started()
+            people = found.covering(debts, responsible)
+            if day != as_of or people is None:
+                return self._facts(uow, day, debts, responsible)
+            key = (as_of, frozenset(d.patient_id for d in debts), people)
+            self._kept_facts.keep(key, mark, replace(found.facts, people={}))
+            return found.facts
+
+        return facts
 
     def for_patient(self, patient_id: int, as_of: date | None = None) -> OverdueRow | None:
         self.require(Permission.PATIENTS)

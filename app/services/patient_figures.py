@@ -70,6 +70,12 @@ class PatientFigures(Generic[T]):
             self._snapshot = snapshot
             return snapshot
 
+    def holds(self, as_of: date) -> bool:
+        """Whether figures of ``as_of`` are kept (however old their mark): the next ``get``
+        of that day patches them instead of computing every patient."""
+        snapshot = self._snapshot
+        return snapshot is not None and snapshot.as_of == as_of
+
     def forget(self) -> None:
         """Drop what is kept (the database was replaced)."""
         with self._lock:

@@ -7,6 +7,7 @@ mark. While nothing changed, a second look reads no fact again."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -14,18 +15,21 @@ from typing import Any
 
 import pytest
 
-from app.bootstrap import Services
+from app.bootstrap import Services, bootstrap
 from app.clock import FixedClock
+from app.config import load_config
 from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.money import format_brl
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.domain.risk import Flag
-from app.domain.worklist import Worklist
+from app.domain.worklist import Worklist, assemble
+from app.services import overdue
 from app.services.collection.contact_log import OutcomeForm
 from app.services.negativacao import RemovalForm
-from app.services.overdue import OverdueService
+from app.services.overdue import OverdueService, facts_of, overdue_debts, read_facts_ahead
 from tests.collection_data import count_fact_reads, pay_from_another_pc, propose_for_overdue
 from tests.conftest import TODAY
+from tests.pg import PgServer
 from tests.sheets import cpf
 
 
@@ -176,3 +180,96 @@ def test_an_edited_patient_and_who_pays_are_seen(clinic: Services) -> None:
     row = row_of(clinic, rosa.id)
     assert row.payer_id == joana.id and row.last_contact_outcome == "no_answer"
     check(clinic)
+
+
+@pytest.mark.parametrize("day", [TODAY, TODAY - timedelta(days=75)])
+def test_the_facts_read_ahead_rank_as_those_of_the_overdue(
+    demo_services: Services, day: date
+) -> None:
+    """Read for everyone with an installment open and past due (a past day too, where some
+    were settled after it), they hold every overdue patient and payer, and rank each row as
+    the facts of exactly those people do."""
+    with demo_services.overdue.uow() as uow:
+        debts, responsible = overdue_debts(uow, day)
+        ahead = read_facts_ahead(uow, day)
+        exact = facts_of(uow, day, debts, responsible)
+    assert debts
+    assert ahead.covering(debts, responsible) == frozenset(exact.people)
+    assert ahead.people.keys() >= exact.people.keys()
+    assert assemble(day, debts, responsible, ahead.facts) == assemble(
+        day, debts, responsible, exact
+    )
+
+
+def count_ahead_reads(monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    seen: list[date] = []
+    original = overdue.read_facts_ahead
+
+    def counted(uow: Any, as_of: date, alongside: Any = None) -> Any:
+        seen.append(as_of)
+        return original(uow, as_of, alongside)
+
+    monkeypatch.setattr(overdue, "read_facts_ahead", counted)
+    return seen
+
+
+def test_a_cold_look_reads_the_facts_once_ahead_only_on_a_server(
+    demo_services: Services, reads: list[date], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's reads run inside this process: read alongside they would only take turns with
+    the money. A server's run beside it."""
+    ahead = count_ahead_reads(monkeypatch)
+    first = demo_services.overdue.worklist()
+    on_server = not demo_services.config.is_sqlite
+    assert ahead == ([TODAY] if on_server else [])
+    assert reads == [TODAY]
+    assert demo_services.overdue.worklist() == first == fresh(demo_services)
+    assert reads == [TODAY, TODAY]  # the second is the fresh service's
+    assert len(ahead) == (2 if on_server else 0)
+
+
+@pytest.mark.postgres
+def test_a_contract_landing_between_the_two_reads_is_read_again(
+    pg_server: PgServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another PC signs an overdue contract for a newcomer after the facts were read ahead
+    and before the money is: the facts do not hold her, and are read again for the
+    worklist the money gives."""
+    url = pg_server.fresh_database()
+    services = bootstrap(load_config(url), clock)
+    try:
+        services.demo.create(patients=40, seed=5)
+        newcomer = services.patients.create(PatientForm(name="Clara Recente", cpf=cpf(906)))
+        signed = threading.Event()
+        read_ahead = overdue.read_facts_ahead
+
+        def then_another_pc_signs(uow: Any, as_of: date, alongside: Any = None) -> Any:
+            found = read_ahead(uow, as_of, alongside)
+            other_pc = bootstrap(services.config, services.clock, migrate=False)
+            other_pc.actor = services.actor
+            try:
+                past = (TODAY - timedelta(days=50)).isoformat()
+                form = ContractForm(total="600,00", installments="2", first_due=past)
+                other_pc.contracts.create(newcomer.id, form)
+            finally:
+                other_pc.close()
+                signed.set()
+            return found
+
+        money = overdue.money_by_patient
+
+        def after_the_signature(*args: Any) -> Any:
+            assert signed.wait(30)
+            return money(*args)
+
+        monkeypatch.setattr(overdue, "read_facts_ahead", then_another_pc_signs)
+        monkeypatch.setattr(overdue, "money_by_patient", after_the_signature)
+        reads = count_fact_reads(monkeypatch)
+        looked = services.overdue.worklist()
+        assert looked.row_for(newcomer.id) is not None
+        assert reads == [TODAY, TODAY]  # ahead, then again for the worklist the money gives
+        monkeypatch.undo()
+        assert looked == fresh(services)
+    finally:
+        services.close()
+        pg_server.drop(url)

@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
@@ -101,6 +111,25 @@ class ReceivablesQueries(Repository):
             if contract is not None:  # a cancelled contract owes nothing
                 terms = InstallmentTerms(number, due, effective_due, amount, False, iid)
                 yield cid, contract, terms, settlements(iid, ())
+
+    def owing_on(self, as_of: date) -> list[tuple[int, int | None]]:
+        """The patient and the responsável financeiro of each contract not cancelled with an
+        installment open on ``as_of`` and past its effective due date (distinct pairs): every
+        patient ``overdue_ledgers`` finds overdue that day is among them, and who pays for
+        them by contract. A superset — a line settled by its payments alone is not overdue —
+        read without the installments' money or settlements."""
+        i, c = models.Installment, models.Contract
+        late = (i.renegotiated_agreement_id.is_(None), i.effective_due_date < as_of)
+        contracts = union_all(
+            select(i.contract_id).where(*late, i.settled_on.is_(None)),
+            select(i.contract_id).where(*late, i.settled_on > as_of),
+        )
+        stmt = (
+            select(c.patient_id, c.responsible_id)
+            .where(c.id.in_(contracts), c.status != ContractStatus.CANCELLED.value)
+            .distinct()
+        )
+        return [(patient, responsible) for patient, responsible in self._run(stmt)]
 
     def settlements_of(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
         """Effective settlements of these installments, oldest first (``_settlements_of``)."""
