@@ -166,6 +166,15 @@ def interest_share_of(total_cents: int, interest_free_cents: int) -> Fraction:
     return Fraction(max(0, total_cents - interest_free_cents), total_cents)
 
 
+# ``NEW_TUPLE(SomeNamedTuple, fields)`` builds a named tuple from all its fields, in order, in C.
+# A named tuple's own constructor is a Python function: one call more for each of the tens of
+# thousands built when the overdue money is computed (about 5 % of Início at 20,000 patients,
+# measured with the installments' terms and lines built either way). Only for those: the
+# fields have no defaults here, and a field added to the class must be added to the call (the
+# tests comparing the lines with ``_updated_debt``'s catch a missing one).
+NEW_TUPLE = tuple.__new__
+
+
 class InstallmentTerms(NamedTuple):
     """An installment as contracted (a named tuple: one per overdue installment is read each time
     the overdue money is computed)."""
@@ -360,7 +369,8 @@ def _late_untouched(terms: InstallmentTerms, days: int, policy: ChargePolicy) ->
     amount = terms.amount_cents
     fine = fine_for(amount, policy.fine_bp)
     interest = _round_units(interest_units(amount, policy.interest_monthly_bp, days))
-    return DebtLine(
+    # Every field, in order, built in C (``NEW_TUPLE``): this runs once per overdue installment.
+    fields = (
         terms.number,
         terms.due_date,
         terms.effective_due_date,
@@ -375,7 +385,9 @@ def _late_untouched(terms: InstallmentTerms, days: int, policy: ChargePolicy) ->
         Status.VENCIDO,
         None,
         terms.key,
+        (),
     )
+    return NEW_TUPLE(DebtLine, fields)
 
 
 def _updated_debt(

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import InstallmentTerms, Settlement
+from app.domain.law import NEW_TUPLE, InstallmentTerms, Settlement
 from app.domain.receivables import (
     ChangeMark,
     ContractParties,
@@ -109,8 +109,8 @@ class ReceivablesQueries(Repository):
         for iid, cid, number, due, effective_due, amount, _paid in open_now + settled_later:
             contract = parties(cid)
             if contract is not None:  # a cancelled contract owes nothing
-                terms = InstallmentTerms(number, due, effective_due, amount, False, iid)
-                yield cid, contract, terms, settlements(iid, ())
+                fields = (number, due, effective_due, amount, False, iid)
+                yield cid, contract, NEW_TUPLE(InstallmentTerms, fields), settlements(iid, ())
 
     def owing_on(self, as_of: date) -> list[tuple[int, int | None]]:
         """The patient and the responsável financeiro of each contract not cancelled with an
