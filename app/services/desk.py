@@ -80,10 +80,15 @@ class DeskService(Service):
                         )
                     )
             if actor.can(Permission.APPROVE_RENEGOTIATION):
-                for row in uow.agreements.with_status(["proposed"]):
-                    if not row.breakdown.get("needs_approval"):
-                        continue
-                    patient = uow.patients.get(row.patient_id)
+                asked = [
+                    row
+                    for row in uow.agreements.with_status(["proposed"])
+                    if row.breakdown.get("needs_approval")
+                ]
+                # Their patients' names in one read, not one per acordo.
+                people = uow.receivables.people({row.patient_id for row in asked})
+                for row in asked:
+                    patient = people.get(row.patient_id)
                     items.append(
                         InboxItem(
                             InboxKind.APPROVAL,

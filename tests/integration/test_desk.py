@@ -70,6 +70,7 @@ def test_the_gestors_inbox_lists_what_waits_for_them(staff: Services) -> None:
     assert (InboxKind.APPROVAL, ids["maria"]) in kinds
     approval = next(i for i in inbox if i.kind is InboxKind.APPROVAL)
     assert approval.agreement_id == proposal.id and "R$ 1.000,00" in approval.detail
+    assert approval.patient_name == "Maria da Silva"
     # 196 days late: the suspension of new treatments is suggested, the gestor decides.
     assert (InboxKind.SUSPENSION, ids["maria"]) in kinds
     staff.agreements.approve(proposal.id)
