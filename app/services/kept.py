@@ -66,8 +66,7 @@ class KeptUnderMark(Generic[T]):
 
         def finish() -> T:
             value = result()
-            with self._lock:
-                self._kept = (key, mark, value) if mark.exact else None
+            self.keep(key, mark, value)
             return value
 
         return finish
