@@ -165,8 +165,7 @@ class FactsAhead(NamedTuple):
     says who is (``read_facts_ahead``)."""
 
     ids: frozenset[int]  # every patient who may be overdue
-    people: dict[int, Person]  # they and who pays for them, as they are now
-    facts: RiskFacts  # with ``people``
+    facts: RiskFacts  # its people: they and who pays for them, as they are now
 
     def covering(
         self, debts: Sequence[PatientDebt], responsible: Mapping[int, int | None]
@@ -176,8 +175,9 @@ class FactsAhead(NamedTuple):
         between the two reads)."""
         if any(d.patient_id not in self.ids for d in debts):
             return None
-        payers = {payer_of(d, responsible, self.people) for d in debts}
-        if not payers <= self.people.keys():
+        people = self.facts.people
+        payers = {payer_of(d, responsible, people) for d in debts}
+        if not payers <= people.keys():
             return None
         return frozenset(payers.union(d.patient_id for d in debts))
 
@@ -197,7 +197,7 @@ def read_facts_ahead(
     payers = {payer for _, payer in owing if payer is not None}
     payers.update(p.responsible_id for p in people.values() if p.responsible_id is not None)
     people.update(repo.people(payers - people.keys()))
-    return FactsAhead(frozenset(ids), people, read_facts(uow, as_of, ids, people, alongside))
+    return FactsAhead(frozenset(ids), read_facts(uow, as_of, ids, people, alongside))
 
 
 def build_worklist(

@@ -195,7 +195,7 @@ def test_the_facts_read_ahead_rank_as_those_of_the_overdue(
         exact = facts_of(uow, day, debts, responsible)
     assert debts
     assert ahead.covering(debts, responsible) == frozenset(exact.people)
-    assert ahead.people.keys() >= exact.people.keys()
+    assert ahead.facts.people.keys() >= exact.people.keys()
     assert assemble(day, debts, responsible, ahead.facts) == assemble(
         day, debts, responsible, exact
     )

@@ -19,7 +19,7 @@ def person(pid: int, responsible_id: int | None = None) -> Person:
 
 def ahead(ids: set[int], people: dict[int, Person]) -> FactsAhead:
     facts = RiskFacts(people, {}, {}, {}, {}, {}, {}, {}, {})
-    return FactsAhead(frozenset(ids), people, facts)
+    return FactsAhead(frozenset(ids), facts)
 
 
 def debts():  # type: ignore[no-untyped-def]
