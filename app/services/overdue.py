@@ -65,12 +65,15 @@ class CollectionStatus:
         return self.row is not None and self.row.suspension_suggested and not self.suspended
 
 
+Money = tuple[list[PatientDebt], dict[int, int | None]]  # the debts, and each contract's payer
+
+
 def overdue_debts(
     uow: UnitOfWorkPort,
     as_of: date,
     patient_ids: Collection[int] | None = None,
     alongside: Alongside | None = None,
-) -> tuple[list[PatientDebt], dict[int, int | None]]:
+) -> Money:
     """Per patient, the overdue money on ``as_of`` — the worklist and the dashboard both sum
     through here — and each contract's responsável financeiro: ``law.updated_debt`` of every
     installment overdue that day, grouped by ``worklist.patient_debts``. (One pass over the
@@ -96,7 +99,6 @@ def overdue_debts(
     return patient_debts(lines), responsible
 
 
-Money = tuple[list[PatientDebt], dict[int, int | None]]  # what ``overdue_debts`` gives
 # Reads the risk facts of the patients of the debts and who pays for them (the contracts'
 # responsáveis): ``facts_of``, or the service's, which keeps them between looks.
 FactsReader = Callable[
@@ -324,9 +326,7 @@ class OverdueService(Service):
         the patients it touched are recomputed (``PatientFigures``)."""
         return self.figures.get(uow, as_of)
 
-    def money(
-        self, uow: UnitOfWorkPort, as_of: date
-    ) -> tuple[list[PatientDebt], dict[int, int | None]]:
+    def money(self, uow: UnitOfWorkPort, as_of: date) -> Money:
         """``snapshot`` as ``overdue_debts`` gives it: the debts and each contract's payer."""
         by_patient = self.snapshot(uow, as_of).by_patient
         debts = [m.debt for m in by_patient.values()]
