@@ -97,3 +97,14 @@ class MoneyChanges:
     @property
     def nothing(self) -> bool:
         return not (self.everything or self.patient_ids or self.contract_ids)
+
+
+@dataclass(frozen=True)
+class PeopleChanges:
+    """What changed since a mark, for the worklist's risk facts (which are read person by
+    person): the people whose facts may differ, or ``everything`` when a change cannot be
+    narrowed down to some people."""
+
+    mark: ChangeMark
+    person_ids: frozenset[int] = frozenset()
+    everything: bool = False

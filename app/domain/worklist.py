@@ -18,12 +18,12 @@ so collection decisions never read it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
@@ -42,6 +42,8 @@ from app.domain.risk import (
     suggest_suspension,
 )
 from app.domain.text import fold
+
+_F = TypeVar("_F")  # one patient's or one person's fact
 
 AGE_WEIGHTS = {Bucket.D1_30: 1, Bucket.D31_60: 2, Bucket.D61_90: 3, Bucket.D90_PLUS: 4}
 
@@ -430,6 +432,37 @@ class RiskFacts:
     negativados: Mapping[int, date]
     agreements: Mapping[int, Sequence[AgreementRecord]]
 
+    def patched(
+        self,
+        fresh: RiskFacts,
+        again: Collection[int],
+        patients: Collection[int],
+        people: Collection[int],
+    ) -> RiskFacts:
+        """These facts narrowed to ``patients`` (histories, payments and cheques) and
+        ``people`` (the rest), with those of ``again`` taken from ``fresh``, read for them
+        alone: every fact is one patient's or one person's, whoever else is read with them.
+        Without ``people`` (the caller sets them)."""
+
+        def mine(
+            kept: Mapping[int, _F], read: Mapping[int, _F], whose: Collection[int]
+        ) -> dict[int, _F]:
+            found = {k: v for k, v in kept.items() if k in whose and k not in again}
+            found.update(read)
+            return found
+
+        return RiskFacts(
+            people={},
+            history=mine(self.history, fresh.history, patients),
+            last_paid=mine(self.last_paid, fresh.last_paid, patients),
+            cheques=mine(self.cheques, fresh.cheques, patients),
+            contacts=mine(self.contacts, fresh.contacts, people),
+            last_contacts=mine(self.last_contacts, fresh.last_contacts, people),
+            promises=mine(self.promises, fresh.promises, people),
+            negativados=mine(self.negativados, fresh.negativados, people),
+            agreements=mine(self.agreements, fresh.agreements, people),
+        )
+
 
 def payer_of(
     debt: PatientDebt, responsible: Mapping[int, int | None], people: Mapping[int, Person]
@@ -440,16 +473,43 @@ def payer_of(
     return contract_payer or people[debt.patient_id].responsible_id or debt.patient_id
 
 
+class Assessments:
+    """Each overdue patient's last ``risk.assess``, with what it weighed. ``assess`` is pure:
+    a row whose ``RiskInput`` equals the one last weighed gets the same assessment without
+    weighing it again — after a payment, only the rows it changed are weighed (the worklist's
+    service keeps one). Two looks at once may share it: each entry is an input and its
+    assessment, whoever wrote it."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, tuple[RiskInput, Assessment]] = {}
+
+    def of(self, patient_id: int, data: RiskInput) -> Assessment:
+        last = self._last.get(patient_id)
+        if last is not None and last[0] == data:
+            return last[1]
+        assessment = assess(data)
+        self._last[patient_id] = (data, assessment)
+        return assessment
+
+    def keep_only(self, patient_ids: Collection[int]) -> None:
+        """Forget the patients not in ``patient_ids`` (no longer overdue)."""
+        self._last = {p: v for p, v in list(self._last.items()) if p in patient_ids}
+
+
 def assemble(
     as_of: date,
     debts: Iterable[PatientDebt],
     responsible: Mapping[int, int | None],
     facts: RiskFacts,
+    assessments: Assessments | None = None,
 ) -> Worklist:
-    """The worklist: each overdue patient's money, who pays, and ``risk.assess`` of the facts,
-    in priority order."""
+    """The worklist: each overdue patient's money, who pays, and ``risk.assess`` of the facts
+    (through ``assessments``, which weighs again only what changed), in priority order."""
     rows = []
     people = facts.people
+    weigh: Callable[[int, RiskInput], Assessment] = (
+        assessments.of if assessments is not None else lambda _pid, data: assess(data)
+    )
     for rank, debt in enumerate(by_priority(debts), start=1):
         pid = debt.patient_id
         patient, payer = people[pid], people[payer_of(debt, responsible, people)]
@@ -460,7 +520,8 @@ def assemble(
         older = [c for p in who if (c := facts.last_contacts.get(p)) is not None]
         last = attempts[0] if attempts else max(older, key=_contacted_at, default=None)
         since = [d for p in who if (d := facts.negativados.get(p)) is not None]
-        assessment = assess(
+        assessment = weigh(
+            pid,
             RiskInput(
                 as_of=as_of,
                 overdue=debt.lines,
@@ -473,7 +534,7 @@ def assemble(
                 agreements=[a for person in who for a in facts.agreements.get(person, ())],
                 data_confirmed_on=payer.data_confirmed_on,
                 reachable=payer.reachable,
-            )
+            ),
         )
         keys = [patient.name_search, patient.cpf or "", patient.phone]
         if payer.id != pid:
@@ -496,4 +557,6 @@ def assemble(
                 rank=rank,
             )
         )
+    if assessments is not None:
+        assessments.keep_only({row.patient_id for row in rows})
     return Worklist(as_of=as_of, rows=tuple(rows))

@@ -16,6 +16,7 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -26,7 +27,7 @@ from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, Settlement, updated_debt
-from app.domain.receivables import Person, StartSettlements
+from app.domain.receivables import ChangeMark, PeopleChanges, Person, StartSettlements
 from app.domain.risk import (
     CONTACT_LOOKBACK_DAYS,
     FLAG_LABELS,
@@ -34,6 +35,7 @@ from app.domain.risk import (
     UNREACHABLE_ATTEMPTS,
 )
 from app.domain.worklist import (
+    Assessments,
     OverdueRow,
     PatientDebt,
     RiskFacts,
@@ -46,8 +48,7 @@ from app.errors import NotFoundError
 from app.progress import Progress
 from app.services.alongside import Alongside, for_many_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
-from app.services.kept import KeptUnderMark
-from app.services.patient_figures import PatientFigures, Snapshot
+from app.services.patient_figures import PARTIAL_LIMIT, PatientFigures, Snapshot
 from app.services.ports import UnitOfWorkPort
 from app.tabular import write_table
 
@@ -209,10 +210,12 @@ def build_worklist(
     progress: Progress | None = None,
     money: Money | None = None,
     facts: FactsReader = facts_of,
+    assessments: Assessments | None = None,
 ) -> Worklist:
     """The worklist on ``as_of`` (every overdue patient, or only ``patient_ids``); ``money`` is
     ``overdue_debts`` already computed for the same day and patients; ``facts`` reads the risk
-    facts (``OverdueService`` passes one that keeps them between looks)."""
+    facts (``OverdueService`` passes one that keeps them between looks, and the
+    ``assessments`` it keeps)."""
     steps = 3
 
     def step(n: int) -> None:
@@ -225,7 +228,7 @@ def build_worklist(
         return Worklist(as_of=as_of)
     found = facts(uow, as_of, debts, responsible)
     step(2)
-    worklist = assemble(as_of, debts, responsible, found)
+    worklist = assemble(as_of, debts, responsible, found, assessments)
     step(3)
     return worklist
 
@@ -306,6 +309,98 @@ def money_by_patient(
     }
 
 
+class _Kept(NamedTuple):
+    as_of: date
+    mark: ChangeMark
+    patients: frozenset[int]  # the overdue patients they were read for
+    people: frozenset[int]  # those patients and who pays for them
+    facts: RiskFacts  # without the people (names and phones change without moving the mark)
+
+
+# Reads the risk facts of the overdue patients ``ids`` and the ``people`` (``read_facts``).
+FactsRead = Callable[[list[int], Mapping[int, Person]], RiskFacts]
+
+
+class KeptFacts:
+    """The worklist's risk facts of one day, kept under the data mark (``ChangeMark``) for
+    the patients and people they were read for, and read again only for the people a change
+    touched (``people_changed_since``: a payment or an estorno, a contract, an acordo, a
+    negativação, a contact logged or undone with its promise) and those not read yet — a
+    patient newly overdue, a payer named since. The others' facts are kept: each fact is one
+    patient's or one person's (``RiskFacts.patched``). A change that cannot be narrowed down,
+    or touches more than ``PARTIAL_LIMIT`` people, reads everyone again; so does another day.
+    Safe across the window's threads: a second look waits for the first."""
+
+    def __init__(self) -> None:
+        self._kept: _Kept | None = None
+        self._lock = threading.Lock()
+
+    def get(
+        self,
+        uow: UnitOfWorkPort,
+        as_of: date,
+        ids: list[int],
+        people: Mapping[int, Person],
+        read: FactsRead,
+    ) -> RiskFacts:
+        """The facts of the overdue patients ``ids`` and the ``people`` on ``as_of``."""
+        with self._lock:
+            kept = self._kept
+            if kept is None or kept.as_of != as_of:
+                mark = uow.receivables.change_mark()  # before reading: never older than it
+                facts = read(ids, people)
+            else:
+                changes = uow.receivables.people_changed_since(kept.mark)
+                mark = changes.mark
+                facts = self._patched(kept, changes, ids, people, read)
+            self._keep(as_of, mark, frozenset(ids), people.keys(), facts)
+        return replace(facts, people=people)
+
+    def keep(
+        self,
+        as_of: date,
+        mark: ChangeMark,
+        ids: Collection[int],
+        people: Collection[int],
+        facts: RiskFacts,
+    ) -> None:
+        """Keep ``facts``, read for the patients ``ids`` and the ``people`` after the caller
+        took ``mark`` (nothing, when the mark is not exact)."""
+        with self._lock:
+            self._keep(as_of, mark, frozenset(ids), people, facts)
+
+    def _keep(
+        self,
+        as_of: date,
+        mark: ChangeMark,
+        ids: frozenset[int],
+        people: Collection[int],
+        facts: RiskFacts,
+    ) -> None:
+        kept = _Kept(as_of, mark, ids, frozenset(people), replace(facts, people={}))
+        self._kept = kept if mark.exact else None
+
+    @staticmethod
+    def _patched(
+        kept: _Kept,
+        changes: PeopleChanges,
+        ids: list[int],
+        people: Mapping[int, Person],
+        read: FactsRead,
+    ) -> RiskFacts:
+        if changes.everything or len(changes.person_ids) > PARTIAL_LIMIT:
+            return read(ids, people)
+        patients, persons = frozenset(ids), people.keys()
+        if not changes.person_ids and patients == kept.patients and persons == kept.people:
+            return kept.facts
+        unread = (patients - kept.patients) | (persons - kept.people)
+        again = (changes.person_ids | unread) & persons
+        if len(again) > PARTIAL_LIMIT:
+            return read(ids, people)
+        fresh = read([i for i in ids if i in again], {p: people[p] for p in again})
+        return kept.facts.patched(fresh, again, patients, persons)
+
+
 class OverdueService(Service):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -315,7 +410,8 @@ class OverdueService(Service):
             lambda uow, day, ids: money_by_patient(uow, day, ids, alongside),
             lambda m: m.debt.contract_ids,
         )
-        self._kept_facts: KeptUnderMark[RiskFacts] = KeptUnderMark()  # without the people
+        self._kept_facts = KeptFacts()
+        self._assessments = Assessments()
         # Reads the risk facts ahead of the money (``worklist``): a pool of its own, as that
         # read starts two more on ``_alongside``.
         self._ahead = for_many_rows(ctx.config, ctx.uow_factory)
@@ -372,7 +468,14 @@ class OverdueService(Service):
                 facts = self._facts_ahead(uow, day, self._ahead)
             money = self.money(uow, day)
             with gc_paused():
-                return build_worklist(uow, day, progress=progress, money=money, facts=facts)
+                return build_worklist(
+                    uow,
+                    day,
+                    progress=progress,
+                    money=money,
+                    facts=facts,
+                    assessments=self._assessments,
+                )
 
     def _facts(
         self,
@@ -381,19 +484,20 @@ class OverdueService(Service):
         debts: Sequence[PatientDebt],
         responsible: Mapping[int, int | None],
     ) -> RiskFacts:
-        """``read_facts``, kept under the data mark (``KeptUnderMark``) for the day and the
-        patients and people asked about. Every fact comes from rows whose change moves the
+        """``read_facts``, kept under the data mark for the day and read again for the people
+        a change touched (``KeptFacts``). Every fact comes from rows whose change moves the
         mark: a payment or an estorno, a contract or its terms, an acordo, a negativação, a
         contact logged or undone with its promise. The people (names, phones, the responsável,
         whether they may be reached) are read at every look (``worklist_people``)."""
         ids, people = worklist_people(uow, debts, responsible)
-        key = (as_of, frozenset(ids), frozenset(people))
-        kept = self._kept_facts.get(
-            key,
-            uow.receivables.change_mark,
-            lambda: replace(read_facts(uow, as_of, ids, people, self._alongside), people={}),
+        alongside = self._alongside
+        return self._kept_facts.get(
+            uow,
+            as_of,
+            ids,
+            people,
+            lambda ids, people: read_facts(uow, as_of, ids, people, alongside),
         )
-        return replace(kept, people=people)
 
     def _facts_ahead(self, uow: UnitOfWorkPort, as_of: date, ahead: Alongside) -> FactsReader:
         """Starts ``read_facts_ahead`` on another connection, and gives back the reader that
@@ -415,8 +519,8 @@ class OverdueService(Service):
             people = found.covering(debts, responsible)
             if day != as_of or people is None:
                 return self._facts(uow, day, debts, responsible)
-            key = (as_of, frozenset(d.patient_id for d in debts), people)
-            self._kept_facts.keep(key, mark, replace(found.facts, people={}))
+            ids = [d.patient_id for d in debts]
+            self._kept_facts.keep(as_of, mark, ids, people, found.facts)
             return found.facts
 
         return facts

@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # annotations only: importing this module imports no domain m
         ChangeMark,
         MoneyChanges,
         OverdueLedger,
+        PeopleChanges,
         Person,
         PromiseDue,
         StartSettlements,
@@ -272,6 +273,7 @@ class PersonalDataPort(Protocol):
 class ReceivablesPort(Protocol):
     def change_mark(self) -> ChangeMark: ...
     def changes_since(self, mark: ChangeMark) -> MoneyChanges: ...
+    def people_changed_since(self, mark: ChangeMark) -> PeopleChanges: ...
     def overdue_ledgers(
         self,
         as_of: date,

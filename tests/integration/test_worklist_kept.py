@@ -3,14 +3,15 @@
 user changes what the facts come from — payments, estornos and a bounced cheque, contacts
 logged (with a promise) and undone, new contracts and patients, acordos, a negativação removed,
 a second PC — on another day, and after an edit of a patient or of who pays, which moves no
-mark. While nothing changed, a second look reads no fact again."""
+mark. While nothing changed, a second look reads no fact again; after a change, only the facts
+of the people it touched are read again."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from app.domain.money import format_brl
 from app.domain.patients import PatientForm, ResponsibleForm
 from app.domain.risk import Flag
 from app.domain.worklist import Worklist, assemble
+from app.persistence import models
 from app.services import overdue
 from app.services.collection.contact_log import OutcomeForm
 from app.services.negativacao import RemovalForm
@@ -122,6 +124,70 @@ def test_new_contracts_patients_and_acordos_are_seen(clinic: Services) -> None:
     )
     clinic.agreements.accept(proposed)
     check(clinic)
+
+
+def count_people_read(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
+    """Whose facts are read (``overdue.read_facts``), look by look."""
+    seen: list[set[int]] = []
+    original = overdue.read_facts
+
+    def counted(uow: Any, as_of: date, ids: Any, people: Any, alongside: Any = None) -> Any:
+        seen.append(set(people))
+        return original(uow, as_of, ids, people, alongside)
+
+    monkeypatch.setattr(overdue, "read_facts", counted)
+    return seen
+
+
+def test_a_change_reads_again_only_the_people_it_touched(
+    clinic: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = check(clinic).rows
+    read = count_people_read(monkeypatch)
+    row = next(r for r in rows if not r.payer_is_patient)
+    clinic.payments.add(PaymentForm(row.contract_id, "10,00", TODAY.isoformat()))
+    assert clinic.overdue.worklist() == fresh(clinic)
+    assert read[0] == {row.patient_id, row.payer_id}  # then the fresh service's, everyone
+    assert len(read[1]) > 2
+    other = rows[-1]
+    clinic.contacts.log_outcome(OutcomeForm(other.patient_id, "no_answer", channel="phone"))
+    del read[:]
+    assert clinic.overdue.worklist() == fresh(clinic)
+    assert read[0] == {other.patient_id}
+
+
+def test_a_payment_counts_towards_a_promise_of_who_pays_for_the_contract(
+    clinic: Services,
+) -> None:
+    """Bruna owes on her own contract and pays for her son's. She promised, ten days ago, to
+    pay 50,00 by five days ago, and nothing came: a broken promise. Then a payment on her
+    son's contract, dated within the promise, is recorded: her promise was kept. Only her
+    son's contract changed, yet her facts are read again."""
+    overdue_since = (TODAY - timedelta(days=40)).isoformat()
+    form = PatientForm(name="Bruna Mãe", cpf=cpf(907), phone="(19) 99876-2222")
+    bruna = clinic.patients.create(form)
+    clinic.contracts.create(
+        bruna.id, ContractForm(total="300,00", installments="3", first_due=overdue_since)
+    )
+    payer = ResponsibleForm(cpf=cpf(907), name="Bruna Mãe", phone="(19) 99876-2222")
+    son = clinic.patients.create(PatientForm(name="Caio Filho", cpf=cpf(908), responsible=payer))
+    theirs = clinic.contracts.create(
+        son.id, ContractForm(total="300,00", installments="3", first_due=overdue_since)
+    )
+    with clinic.overdue.uow() as uow:  # as the régua records one (see test_overdue)
+        made = datetime.combine(TODAY - timedelta(days=10), time(9, 0))
+        promise = models.Promise(
+            patient_id=bruna.id,
+            promised_on=TODAY - timedelta(days=5),
+            amount_cents=5_000,
+            created_at=made,
+        )
+        uow.session.add(promise)
+        uow.commit()
+    assert Flag.PROMESSA_QUEBRADA in check(clinic).row_for(bruna.id).assessment.flags
+    paid_on = (TODAY - timedelta(days=7)).isoformat()
+    clinic.payments.add(PaymentForm(theirs.summary.id, "50,00", paid_on))
+    assert Flag.PROMESSA_QUEBRADA not in check(clinic).row_for(bruna.id).assessment.flags
 
 
 def test_a_negativacao_removed_is_seen(clinic: Services) -> None:

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import NO_MONEY_ACTIONS
 from app.domain.catalog import ContractStatus
-from app.domain.receivables import ChangeMark, MoneyChanges
+from app.domain.receivables import ChangeMark, MoneyChanges, PeopleChanges
 from app.persistence import models
 from app.persistence.repositories._sql import chunks
 
@@ -42,6 +42,10 @@ MARKED = (models.AuditLog, models.Payment, models.Installment, models.Contract)
 
 # Audit lines about these name the patients whose money may have changed.
 BY_PATIENT = frozenset({"payment", "contract", "agreement", "negativacao", "patient"})
+
+# Audit lines of these actions change whom a person was in touch with and what they promised:
+# no money, but the worklist's risk facts (``people_changed_since``).
+CONTACT_ACTIONS = ("contact.log", "contact.undo")
 
 # PostgreSQL: how long the mark waits for a writer to finish before giving up on being exact.
 LOCK_WAIT = "200ms"
@@ -127,6 +131,28 @@ def changes_since(session: Session, old: ChangeMark) -> MoneyChanges:
     for chunk in chunks(contracts):
         patients.update(conn.scalars(select(c.patient_id).where(c.id.in_(chunk))))
     return MoneyChanges(new, frozenset(patients), frozenset(contracts))
+
+
+def people_changed_since(session: Session, old: ChangeMark) -> PeopleChanges:
+    """Whose risk facts may differ since ``old``: the people of every change to money
+    (``changes_since``) — each contract's patient and its responsável financeiro, whose
+    promises count what is paid on it — and the people with a contact logged or undone
+    (``CONTACT_ACTIONS``: a line of the audit log, which moves no money). A change not
+    narrowed down to some patients means everyone."""
+    money = changes_since(session, old)
+    if money.everything:
+        return PeopleChanges(money.mark, everything=True)
+    if money.mark.newest == old.newest:
+        return PeopleChanges(money.mark)
+    conn = session.connection()
+    c, log, contact = models.Contract, models.AuditLog, models.ContactLog
+    people = set(money.patient_ids)
+    for chunk in chunks(money.contract_ids):
+        payers = select(c.responsible_id).where(c.id.in_(chunk), c.responsible_id.is_not(None))
+        people.update(conn.scalars(payers))
+    logged = select(log.entity_id).where(log.id > old.newest[0], log.action.in_(CONTACT_ACTIONS))
+    people.update(conn.scalars(select(contact.patient_id).where(contact.id.in_(logged))))
+    return PeopleChanges(money.mark, frozenset(people))
 
 
 Audited = tuple[set[int], set[int], set[int], set[int], set[int]]

@@ -31,6 +31,7 @@ from app.domain.receivables import (
     ContractParties,
     MoneyChanges,
     OverdueLedger,
+    PeopleChanges,
     Person,
     PromiseDue,
     StartSettlements,
@@ -66,6 +67,10 @@ class ReceivablesQueries(Repository):
     def changes_since(self, mark: ChangeMark) -> MoneyChanges:
         """The patients whose money may have changed after ``mark`` (or everything)."""
         return changes.changes_since(self.session, mark)
+
+    def people_changed_since(self, mark: ChangeMark) -> PeopleChanges:
+        """The people whose risk facts may have changed after ``mark`` (or everyone)."""
+        return changes.people_changed_since(self.session, mark)
 
     # --- overdue installments with everything updated_debt needs ---------------------------
     def overdue_ledgers(
