@@ -484,7 +484,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         services.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the scratch copy
-    dash_paid_t = after_payments(path, args.today, worklist, args.runs)
+    dash_paid_t, list_paid_t = after_payments(path, args.today, worklist, args.runs)
     totals = worklist.totals()
     return {
         "patients": report.get("patients", args.patients) + report.get("responsibles", 0),
@@ -501,6 +501,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "dash_cold": dash_cold_t,
         "dash_warm": dash_warm_t,
         "dash_paid": dash_paid_t,
+        "list_paid": list_paid_t,
         "dash_ready": dash_ready_t,
         "screen": screen_t,
         "rss_mb": rss_mb,
@@ -511,10 +512,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def after_payments(path: Path, today: date, worklist: Any, runs: int) -> Timing:
-    """Início again after each of ``runs`` payments at the desk, on a scratch copy of the clinic
-    (the cached one is never written): only the payer's money is recomputed. The last one is
-    checked against a dashboard computed from scratch."""
+def after_payments(path: Path, today: date, worklist: Any, runs: int) -> tuple[Timing, Timing]:
+    """Início again after each of ``runs`` payments at the desk, then the worklist again after
+    each of ``runs`` more, on a scratch copy of the clinic (the cached one is never written):
+    only the payer's money is recomputed, and only the risk facts of whom each payment touched
+    are read again. The last of each is checked against one computed from scratch."""
     from app.bootstrap import bootstrap
     from app.clock import FixedClock
     from app.config import load_config
@@ -522,7 +524,7 @@ def after_payments(path: Path, today: date, worklist: Any, runs: int) -> Timing:
     from app.services.dashboard import DashboardService
     from app.services.overdue import OverdueService
 
-    rows = worklist.rows[:: max(1, len(worklist.rows) // max(1, runs))][:runs]
+    rows = worklist.rows[:: max(1, len(worklist.rows) // max(1, 2 * runs))][: 2 * runs]
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "clinica.db"
         with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
@@ -531,19 +533,27 @@ def after_payments(path: Path, today: date, worklist: Any, runs: int) -> Timing:
         services.login("gestor", "demo")
         try:
             services.overdue.worklist()
-            walls, cpus = [], []
-            for row in rows:
-                services.payments.add(PaymentForm(row.contract_id, "10,00", today.isoformat()))
-                wall, cpu = time.perf_counter(), time.process_time()
-                seen = services.dashboard.summary()
-                walls.append((time.perf_counter() - wall) * 1000)
-                cpus.append((time.process_time() - cpu) * 1000)
+
+            def each_payment(look: Callable[[], Any], paying: Sequence[Any]) -> tuple[Timing, Any]:
+                walls, cpus, seen = [], [], None
+                for row in paying:
+                    services.payments.add(PaymentForm(row.contract_id, "10,00", today.isoformat()))
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    seen = look()
+                    walls.append((time.perf_counter() - wall) * 1000)
+                    cpus.append((time.process_time() - cpu) * 1000)
+                return Timing(walls, cpus), seen
+
+            dash, seen = each_payment(services.dashboard.summary, rows[:runs])
             ctx = services.overdue.ctx
             if seen != DashboardService(ctx, OverdueService(ctx)).summary():
                 raise SystemExit("FALHA: o painel após pagamentos difere do recalculado do zero")
+            listed, seen = each_payment(services.overdue.worklist, rows[runs:])
+            if seen != OverdueService(ctx).worklist():
+                raise SystemExit("FALHA: o worklist após pagamentos difere do recalculado do zero")
         finally:
             services.close()
-    return Timing(walls, cpus)
+    return dash, listed
 
 
 def render(r: dict[str, Any], smoke: bool) -> str:
@@ -576,6 +586,8 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         + judged(r["dash_warm"].best <= TARGET_WARM_MS, "≤ 100 ms"),
         f"painel (após um pagamento) {r['dash_paid'].best:7.0f} ms  mediana "
         f"{r['dash_paid'].median:6.0f}  CPU {r['dash_paid'].cpu:6.0f}",
+        f"worklist (após um pagamento) {r['list_paid'].best:5.0f} ms  mediana "
+        f"{r['list_paid'].median:6.0f}  CPU {r['list_paid'].cpu:6.0f}",
         f"painel (preparado pela janela) {r['dash_ready'].best:3.0f} ms  mediana "
         f"{r['dash_ready'].median:6.0f}  CPU {r['dash_ready'].cpu:6.0f}",
         f"tela do Início completa (dia, pendências) {r['screen'].best:5.0f} ms  mediana "
@@ -602,6 +614,10 @@ How to read it:
   database only what changed since. **Painel (após um pagamento)**: a payment recorded at the
   desk, then Início again — only the payer's money is recomputed (on a scratch copy of the
   clinic; the last result is compared with a dashboard computed from scratch).
+  **Worklist (após um pagamento)**: another payment, then Cobrança → Inadimplentes again —
+  the payer's money recomputed, the risk facts read again only for the patient and whoever
+  pays for the contract, and only the rows whose facts or money changed weighed again by
+  `risk.assess` (the last result is compared with a worklist computed from scratch).
 - **Painel (preparado pela janela)** is Início as the window opens it: once the main window is
   on screen it computes the day's figures in the background (`DashboardService.prepare`, off
   the UI thread, not timed), so Início and Cobrança opened afterwards reuse them.
