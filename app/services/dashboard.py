@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date
 
 from app.domain.dashboard import Dashboard, build_dashboard, week_of
-from app.domain.negativacao import RemovalDue
 from app.domain.receivables import ChangeMark
 from app.domain.worklist import HasDebt, Worklist
 from app.services.alongside import for_few_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.kept import KeptUnderMark
-from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 from app.services.ports import UnitOfWorkPort
 
@@ -25,7 +22,6 @@ class DashboardService(Service):
         super().__init__(ctx)
         self.overdue = overdue
         self._sums_kept: KeptUnderMark[_Sums] = KeptUnderMark()
-        self._removals_kept: KeptUnderMark[list[RemovalDue]] = KeptUnderMark()
         self._alongside = for_few_rows(ctx.config, ctx.uow_factory)
 
     def summary(self, as_of: date | None = None, worklist: Worklist | None = None) -> Dashboard:
@@ -54,7 +50,7 @@ class DashboardService(Service):
                 debts = worklist.rows
             else:
                 debts = [m.debt for m in snapshot.by_patient.values()]
-            removals = self._removals(uow, day, mark)
+            removals = self.overdue.removals_due(uow, day, mark)
             not_due_by_date, recovered = sums()
             return build_dashboard(
                 day,
@@ -62,7 +58,7 @@ class DashboardService(Service):
                 not_due_by_date,
                 recovered,
                 uow.receivables.promises_due(week_start, week_end, day),
-                _named(uow, removals),
+                removals,
             )
 
     def prepare(self) -> bool:
@@ -85,24 +81,3 @@ class DashboardService(Service):
             return repo.not_due_by_date(day), repo.recovered(day.replace(day=1), day)
 
         return self._sums_kept.start(day, mark, lambda: start_read(uow, read, self._alongside))
-
-    def _removals(self, uow: UnitOfWorkPort, day: date, mark: ChangeMark) -> list[RemovalDue]:
-        """The negativações to remove (``pending_removals``), on this thread: building their
-        lines is Python's work, which two threads would only share."""
-
-        def compute() -> list[RemovalDue]:
-            return [v.removal_due() for v in pending_removals(uow, day)]
-
-        return self._removals_kept.get(day, lambda: mark, compute)
-
-
-def _named(uow: UnitOfWorkPort, removals: Sequence[RemovalDue]) -> list[RemovalDue]:
-    """The removal lines with each patient's name as it is now (an edit of the name does not
-    move the mark; reading a few names does not cost what the lines do)."""
-    if not removals:
-        return []
-    people = uow.receivables.people({r.patient_id for r in removals})
-    return [
-        replace(r, patient_name=people[r.patient_id].name) if r.patient_id in people else r
-        for r in removals
-    ]

@@ -14,7 +14,6 @@ from app.domain.regua import StepKey
 from app.domain.worklist import suspension_suggested
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.collection.drafts import DraftOutline, DraftService
-from app.services.negativacao import pending_removals
 from app.services.overdue import OverdueService
 
 
@@ -67,8 +66,7 @@ class DeskService(Service):
         items: list[InboxItem] = []
         with self.uow() as uow:
             if actor.can(Permission.NEGATIVACAO):
-                for view in pending_removals(uow, today):
-                    due = view.removal_due()
+                for due in self.overdue.removals_due(uow, today):
                     items.append(
                         InboxItem(
                             InboxKind.REMOVAL,

@@ -27,6 +27,7 @@ from app.domain.aging import BUCKET_LABELS
 from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, Settlement, updated_debt
+from app.domain.negativacao import RemovalDue
 from app.domain.receivables import ChangeMark, PeopleChanges, Person, StartSettlements
 from app.domain.risk import (
     CONTACT_LOOKBACK_DAYS,
@@ -48,6 +49,8 @@ from app.errors import NotFoundError
 from app.progress import Progress
 from app.services.alongside import Alongside, for_many_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
+from app.services.kept import KeptUnderMark
+from app.services.negativacao import pending_removals
 from app.services.patient_figures import PARTIAL_LIMIT, PatientFigures, Snapshot
 from app.services.ports import UnitOfWorkPort
 from app.tabular import write_table
@@ -412,6 +415,7 @@ class OverdueService(Service):
         )
         self._kept_facts = KeptFacts()
         self._assessments = Assessments()
+        self._removals: KeptUnderMark[list[RemovalDue]] = KeptUnderMark()
         # Reads the risk facts ahead of the money (``worklist``): a pool of its own, as that
         # read starts two more on ``_alongside``.
         self._ahead = for_many_rows(ctx.config, ctx.uow_factory)
@@ -428,6 +432,28 @@ class OverdueService(Service):
         debts = [m.debt for m in by_patient.values()]
         responsible = {c: r for m in by_patient.values() for c, r in m.responsible.items()}
         return debts, responsible
+
+    def removals_due(
+        self, uow: UnitOfWorkPort, as_of: date, mark: ChangeMark | None = None
+    ) -> list[RemovalDue]:
+        """The negativações to remove on ``as_of`` (``pending_removals``: registered, their
+        debt paid or five years old), most urgent first, kept under the data mark — taken
+        here, or given by a caller that took it before its other reads: Início's dashboard
+        and the gestor's inbox share them. Each with the patient's name as it is now (an
+        edit of a name moves no mark; reading a few names does not cost what the lines do)."""
+
+        def compute() -> list[RemovalDue]:
+            return [view.removal_due() for view in pending_removals(uow, as_of)]
+
+        now = (lambda: mark) if mark is not None else uow.receivables.change_mark
+        removals = self._removals.get(as_of, now, compute)
+        if not removals:
+            return []
+        people = uow.receivables.people({r.patient_id for r in removals})
+        return [
+            replace(r, patient_name=people[r.patient_id].name) if r.patient_id in people else r
+            for r in removals
+        ]
 
     def prepare(self) -> bool:
         """Compute today's overdue money ahead of the first look (the window does this in the

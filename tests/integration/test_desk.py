@@ -3,6 +3,8 @@ sees, every payment of the day and month (not only late ones), and what waits fo
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from app.bootstrap import Services
@@ -11,6 +13,7 @@ from app.domain.contracts import ContractForm, PaymentForm
 from app.domain.desk import InboxKind
 from app.domain.money import format_brl
 from app.domain.promises import PromiseStatus
+from app.persistence import models
 from app.services.collection.contact_log import OutcomeForm
 from app.services.collection.drafts import DraftOutline, MessageDraft
 from tests.collection_data import seed_debtors
@@ -171,3 +174,39 @@ def test_the_inbox_suggests_the_suspensions_the_worklist_suggests(demo_services:
     after = from_worklist()
     assert first[0] not in {pid for pid, _, _ in after}
     assert from_inbox() == as_detail(after)
+
+
+def test_inicio_computes_the_negativacoes_to_remove_once_for_the_figures_and_the_inbox(
+    demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard and the gestor's inbox list the same negativações to remove: computed
+    once while nothing changes, again after a change, each with the name as it is now."""
+    from app.services import overdue
+
+    demo_services.login("gestor", "demo")
+    computed: list[object] = []
+    original = overdue.pending_removals
+
+    def counted(uow: Any, day: Any) -> Any:
+        computed.append(day)
+        return original(uow, day)
+
+    monkeypatch.setattr(overdue, "pending_removals", counted)
+    figures = demo_services.dashboard.summary().negativacao_removals
+    inbox = [i for i in demo_services.desk.inbox() if i.kind is InboxKind.REMOVAL]
+    assert len(computed) == 1
+    assert figures and [(i.patient_id, i.patient_name) for i in inbox] == [
+        (r.patient_id, r.patient_name) for r in figures
+    ]
+    with demo_services.overdue.uow() as uow:  # as an edit of the patient writes it
+        patient = uow.session.get(models.Patient, figures[0].patient_id)
+        assert patient is not None
+        patient.name, patient.name_search = "Nome Corrigido", "nome corrigido"
+        uow.commit()
+    removals = [i for i in demo_services.desk.inbox() if i.kind is InboxKind.REMOVAL]
+    assert removals[0].patient_name == "Nome Corrigido"
+    assert len(computed) == 1  # an edit of a name moves no mark
+    row = demo_services.overdue.worklist().rows[0]
+    demo_services.payments.add(PaymentForm(row.contract_id, "10,00", "2026-03-16"))
+    demo_services.desk.inbox()
+    assert len(computed) == 2
