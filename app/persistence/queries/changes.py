@@ -107,9 +107,11 @@ def changes_since(session: Session, old: ChangeMark) -> MoneyChanges:
     patients.update(patient_ids)
     contracts.update(contract_ids)
     p, i, c = models.Payment, models.Installment, models.Contract
-    new_payments = select(p.contract_id).where(p.id > payment_id)
-    contracts.update(conn.scalars(new_payments.distinct()))
-    contracts.update(conn.scalars(select(i.contract_id).where(i.id > installment_id).distinct()))
+    # The rows numbered after the mark, by their key: a range of the primary key, a few rows.
+    # (Asked for DISTINCT contracts, SQLite walked the whole contract_id index instead —
+    # every payment and installment of the clinic, 27 ms a look at 20,000 patients.)
+    contracts.update(conn.scalars(select(p.contract_id).where(p.id > payment_id)))
+    contracts.update(conn.scalars(select(i.contract_id).where(i.id > installment_id)))
     contracts.update(conn.scalars(select(c.id).where(c.id > contract_id)))
     for chunk in chunks(payments):
         contracts.update(conn.scalars(select(p.contract_id).where(p.id.in_(chunk))))
