@@ -479,7 +479,12 @@ def steps_due(
     cases: Iterable[PatientCase], steps: Sequence[ReguaStep], today: date
 ) -> list[DueStep]:
     """Today's worklist: one step per patient at most, most advanced first."""
-    ordered = ladder(steps)
-    rank = {s.key: i for i, s in enumerate(ordered)}
-    found = [d for d in (step_due(c, steps, today) for c in cases) if d is not None]
+    return in_order((step_due(c, steps, today) for c in cases), steps)
+
+
+def in_order(dues: Iterable[DueStep | None], steps: Sequence[ReguaStep]) -> list[DueStep]:
+    """The steps due (``step_due`` of each case; None where nothing is due) in the order of
+    today's worklist: most advanced first, then the longest late, then by patient."""
+    rank = {s.key: i for i, s in enumerate(ladder(steps))}
+    found = [d for d in dues if d is not None]
     return sorted(found, key=lambda d: (-rank.get(d.step.key, -1), -d.days_late, d.patient_id))

@@ -1,4 +1,5 @@
-"""A value computed from the clinic's data, kept while that data has not moved.
+"""A value computed from the clinic's data, kept while that data has not moved — or patched
+for the people a change touched.
 
 Início's other sums (``DashboardService``), Cobrança de hoje's cases (``DraftService``) and the
 worklist's risk facts (``OverdueService``) are each read in one go and then kept under a
@@ -18,7 +19,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from app.domain.receivables import ChangeMark
+from app.domain.receivables import ChangeMark, PeopleChanges
+from app.services.patient_figures import PARTIAL_LIMIT
 
 T = TypeVar("T")
 
@@ -70,3 +72,49 @@ class KeptUnderMark(Generic[T]):
             return value
 
         return finish
+
+
+class PatchedUnderMark(Generic[T]):
+    """A value made of one part per person — the worklist's risk facts, Cobrança de hoje's
+    cases — kept under the data mark for one ``key`` (the day, and whatever else it was read
+    for) and, after a change, patched: ``patch`` reads again the parts of the people the
+    change touched (``people_changed_since``). A change not narrowed down to some people, or
+    touching more than ``PARTIAL_LIMIT`` of them, reads the whole value again; so does another
+    key. Safe across the window's threads: a second look waits for the first."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[object, ChangeMark, T] | None = None
+        self._lock = threading.Lock()
+
+    def get(
+        self,
+        key: object,
+        mark: Callable[[], ChangeMark],
+        changed: Callable[[ChangeMark], PeopleChanges],
+        read: Callable[[], T],
+        patch: Callable[[T, frozenset[int]], T],
+    ) -> T:
+        """The value for ``key``: ``read()`` (under the mark ``mark()`` gives before it) when
+        nothing is kept for it, or the kept one through ``patch(kept, people)`` with the people
+        ``changed(kept mark)`` names (none when nothing changed: ``patch`` may still narrow or
+        complete the value for what the caller asks now)."""
+        with self._lock:
+            kept = self._kept
+            if kept is None or kept[0] != key:
+                now = mark()  # before reading: the value is never older than its mark
+                value = read()
+            else:
+                changes = changed(kept[1])
+                now = changes.mark
+                if changes.everything or len(changes.person_ids) > PARTIAL_LIMIT:
+                    value = read()
+                else:
+                    value = patch(kept[2], changes.person_ids)
+            self._kept = (key, now, value) if now.exact else None
+            return value
+
+    def keep(self, key: object, mark: ChangeMark, value: T) -> None:
+        """Keep ``value``, read for ``key`` after the caller took ``mark`` (nothing, when the
+        mark is not exact)."""
+        with self._lock:
+            self._kept = (key, mark, value) if mark.exact else None

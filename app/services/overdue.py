@@ -16,7 +16,6 @@ How it stays fast at 20,000 patients / 400,000 installments (measured in
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -28,7 +27,7 @@ from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, Settlement, updated_debt
 from app.domain.negativacao import RemovalDue
-from app.domain.receivables import ChangeMark, PeopleChanges, Person, StartSettlements
+from app.domain.receivables import ChangeMark, Person, StartSettlements
 from app.domain.risk import (
     CONTACT_LOOKBACK_DAYS,
     FLAG_LABELS,
@@ -49,7 +48,7 @@ from app.errors import NotFoundError
 from app.progress import Progress
 from app.services.alongside import Alongside, for_many_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
-from app.services.kept import KeptUnderMark
+from app.services.kept import KeptUnderMark, PatchedUnderMark
 from app.services.negativacao import pending_removals
 from app.services.patient_figures import PARTIAL_LIMIT, PatientFigures, Snapshot
 from app.services.ports import UnitOfWorkPort
@@ -312,9 +311,7 @@ def money_by_patient(
     }
 
 
-class _Kept(NamedTuple):
-    as_of: date
-    mark: ChangeMark
+class _Facts(NamedTuple):
     patients: frozenset[int]  # the overdue patients they were read for
     people: frozenset[int]  # those patients and who pays for them
     facts: RiskFacts  # without the people (names and phones change without moving the mark)
@@ -323,20 +320,19 @@ class _Kept(NamedTuple):
 # Reads the risk facts of the overdue patients ``ids`` and the ``people`` (``read_facts``).
 FactsRead = Callable[[list[int], Mapping[int, Person]], RiskFacts]
 
+_NO_FACTS = RiskFacts({}, {}, {}, {}, {}, {}, {}, {}, {})
+
 
 class KeptFacts:
-    """The worklist's risk facts of one day, kept under the data mark (``ChangeMark``) for
-    the patients and people they were read for, and read again only for the people a change
-    touched (``people_changed_since``: a payment or an estorno, a contract, an acordo, a
-    negativação, a contact logged or undone with its promise) and those not read yet — a
+    """The worklist's risk facts of one day, kept under the data mark for the patients and
+    people they were read for (``PatchedUnderMark``), and read again only for the people a
+    change touched (``people_changed_since``: a payment or an estorno, a contract, an acordo,
+    a negativação, a contact logged or undone with its promise) and those not read yet — a
     patient newly overdue, a payer named since. The others' facts are kept: each fact is one
-    patient's or one person's (``RiskFacts.patched``). A change that cannot be narrowed down,
-    or touches more than ``PARTIAL_LIMIT`` people, reads everyone again; so does another day.
-    Safe across the window's threads: a second look waits for the first."""
+    patient's or one person's (``RiskFacts.patched``)."""
 
     def __init__(self) -> None:
-        self._kept: _Kept | None = None
-        self._lock = threading.Lock()
+        self._kept: PatchedUnderMark[_Facts] = PatchedUnderMark()
 
     def get(
         self,
@@ -347,17 +343,30 @@ class KeptFacts:
         read: FactsRead,
     ) -> RiskFacts:
         """The facts of the overdue patients ``ids`` and the ``people`` on ``as_of``."""
-        with self._lock:
-            kept = self._kept
-            if kept is None or kept.as_of != as_of:
-                mark = uow.receivables.change_mark()  # before reading: never older than it
-                facts = read(ids, people)
-            else:
-                changes = uow.receivables.people_changed_since(kept.mark)
-                mark = changes.mark
-                facts = self._patched(kept, changes, ids, people, read)
-            self._keep(as_of, mark, frozenset(ids), people.keys(), facts)
-        return replace(facts, people=people)
+        patients, persons = frozenset(ids), frozenset(people)
+
+        def everyone() -> _Facts:
+            return _Facts(patients, persons, replace(read(ids, people), people={}))
+
+        def patch(kept: _Facts, touched: frozenset[int]) -> _Facts:
+            unread = (patients - kept.patients) | (persons - kept.people)
+            again = (touched | unread) & persons
+            if not again and kept.patients == patients and kept.people == persons:
+                return kept
+            if len(again) > PARTIAL_LIMIT:
+                return everyone()
+            fresh = (
+                read([i for i in ids if i in again], {p: people[p] for p in again})
+                if again
+                else _NO_FACTS  # only narrowed: someone left the worklist
+            )
+            return _Facts(patients, persons, kept.facts.patched(fresh, again, patients, persons))
+
+        receivables = uow.receivables
+        found = self._kept.get(
+            as_of, receivables.change_mark, receivables.people_changed_since, everyone, patch
+        )
+        return replace(found.facts, people=people)
 
     def keep(
         self,
@@ -369,39 +378,8 @@ class KeptFacts:
     ) -> None:
         """Keep ``facts``, read for the patients ``ids`` and the ``people`` after the caller
         took ``mark`` (nothing, when the mark is not exact)."""
-        with self._lock:
-            self._keep(as_of, mark, frozenset(ids), people, facts)
-
-    def _keep(
-        self,
-        as_of: date,
-        mark: ChangeMark,
-        ids: frozenset[int],
-        people: Collection[int],
-        facts: RiskFacts,
-    ) -> None:
-        kept = _Kept(as_of, mark, ids, frozenset(people), replace(facts, people={}))
-        self._kept = kept if mark.exact else None
-
-    @staticmethod
-    def _patched(
-        kept: _Kept,
-        changes: PeopleChanges,
-        ids: list[int],
-        people: Mapping[int, Person],
-        read: FactsRead,
-    ) -> RiskFacts:
-        if changes.everything or len(changes.person_ids) > PARTIAL_LIMIT:
-            return read(ids, people)
-        patients, persons = frozenset(ids), people.keys()
-        if not changes.person_ids and patients == kept.patients and persons == kept.people:
-            return kept.facts
-        unread = (patients - kept.patients) | (persons - kept.people)
-        again = (changes.person_ids | unread) & persons
-        if len(again) > PARTIAL_LIMIT:
-            return read(ids, people)
-        fresh = read([i for i in ids if i in again], {p: people[p] for p in again})
-        return kept.facts.patched(fresh, again, patients, persons)
+        kept = _Facts(frozenset(ids), frozenset(people), replace(facts, people={}))
+        self._kept.keep(as_of, mark, kept)
 
 
 class OverdueService(Service):

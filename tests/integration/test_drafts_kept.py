@@ -2,13 +2,15 @@
 drafts it gives equal a fresh computation after every way a user changes what they are made of
 — payments and estornos, contacts logged (with a promise) and undone, new contracts and
 patients, acordos, a second PC, the régua's steps and the contact hours — and on another
-day. While nothing changed, a second look reads no case again."""
+day. While nothing changed, a second look reads no case again; after a change, only the cases
+of the patients it touched are read again."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -63,12 +65,30 @@ def test_a_second_look_reads_nothing_again(clinic: Services, reads: list[date]) 
     assert len(reads) == before
 
 
-def test_payments_and_estornos_are_seen(clinic: Services, reads: list[date]) -> None:
-    _patient, contract = late(clinic)
+def cases_read_again(monkeypatch: pytest.MonkeyPatch, services: Services) -> list[set[int]]:
+    """Whose cases ``services``' drafts read again, look by look (not every patient's)."""
+    seen: list[set[int]] = []
+    original = DraftService._cases
+
+    def counted(self: DraftService, uow: Any, steps: Any, today: date, patients: Any) -> Any:
+        if patients is not None and self is services.drafts:
+            seen.append(set(patients))
+        return original(self, uow, steps, today, patients)
+
+    monkeypatch.setattr(DraftService, "_cases", counted)
+    return seen
+
+
+def test_payments_and_estornos_are_seen(
+    clinic: Services, reads: list[date], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    patient, contract = late(clinic)
+    again = cases_read_again(monkeypatch, clinic)
     before = len(reads)
     clinic.payments.add(PaymentForm(contract, "10,00", TODAY.isoformat(), "pix"))
     check(clinic)
-    assert len(reads) == before + 1
+    assert len(reads) == before  # only the cases of whom the payment touched:
+    assert again and patient in again[0] and len(again[0]) <= 2  # the patient, who pays
     payment = max(p.id for p in clinic.payments.for_contract(contract))
     clinic.payments.reverse(payment, "valor lançado no contrato errado")
     check(clinic)
@@ -116,7 +136,7 @@ def test_the_regua_and_the_hours_are_seen(clinic: Services, reads: list[date]) -
     before = len(reads)
     clinic.regua.save_rules({"mon": ("09:00", "09:30")}, 3)  # no contacts at 10:00 any more
     assert not any(d.allowed_now and d.is_message for d in check(clinic))
-    assert len(reads) == before + 1
+    assert len(reads) == before  # the hours are read at each look, not kept in the cases
 
 
 def test_another_day_is_read_afresh(clinic: Services, reads: list[date]) -> None:

@@ -12,7 +12,7 @@ that same amount (``app.domain.messages.pix_payload``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -58,7 +58,9 @@ from app.domain.regua import (
     ReguaStep,
     StepKey,
     has_overdue,
+    in_order,
     ladder,
+    step_due,
     steps_due,
 )
 from app.persistence.records import ReguaInstallment, ReguaPerson, clinic_info
@@ -68,7 +70,7 @@ from app.services.collection.regua_settings import (
     read_contact_rules,
     read_steps,
 )
-from app.services.kept import KeptUnderMark
+from app.services.kept import PatchedUnderMark
 from app.services.ports import UnitOfWorkPort
 
 
@@ -217,14 +219,44 @@ class _DayCases:
 
     cases: dict[int, PatientCase]
     installments: dict[int, ReguaInstallment]
-    dues: list[DueStep]
+    due: dict[int, DueStep]  # by patient: the step due today in their case
+    dues: list[DueStep]  # the same, in Cobrança de hoje's order (``in_order``)
+
+    @staticmethod
+    def of(
+        cases: dict[int, PatientCase],
+        installments: dict[int, ReguaInstallment],
+        steps: Sequence[ReguaStep],
+        today: date,
+    ) -> _DayCases:
+        due = {d.patient_id: d for d in (step_due(c, steps, today) for c in cases.values()) if d}
+        return _DayCases(cases, installments, due, in_order(due.values(), steps))
+
+    def patched(
+        self,
+        cases: dict[int, PatientCase],
+        installments: dict[int, ReguaInstallment],
+        touched: frozenset[int],
+        steps: Sequence[ReguaStep],
+        today: date,
+    ) -> _DayCases:
+        """These cases with those of the ``touched`` patients read again (``cases`` and their
+        ``installments``; a touched patient without a case any more has none). Each case is
+        one patient's, whoever else is read with them, and so is the step due in it."""
+        mine = {pid: c for pid, c in self.cases.items() if pid not in touched}
+        mine.update(cases)
+        rows = {k: r for k, r in self.installments.items() if r.patient_id not in touched}
+        rows.update(installments)
+        due = {pid: d for pid, d in self.due.items() if pid not in touched}
+        due.update(_DayCases.of(cases, installments, steps, today).due)
+        return _DayCases(mine, rows, due, in_order(due.values(), steps))
 
 
 class DraftService(Service):
     def __init__(self, ctx: Context, regua: ReguaSettingsService) -> None:
         super().__init__(ctx)
         self.regua = regua  # seeds the default steps before the first worklist
-        self._kept: KeptUnderMark[_DayCases] = KeptUnderMark()
+        self._kept: PatchedUnderMark[_DayCases] = PatchedUnderMark()
 
     def today(self) -> list[MessageDraft]:
         """Cobrança de hoje: one row per patient with the step due today and its drafted text;
@@ -268,18 +300,30 @@ class DraftService(Service):
         return True
 
     def _day_cases(self, uow: UnitOfWorkPort, steps: Sequence[ReguaStep], today: date) -> _DayCases:
-        """Every patient's case today and the step due in each (``steps_due``, a function of
-        the cases alone), kept under the data mark (``KeptUnderMark``) for the day and the
-        régua's steps: every change a case is made of moves it — a payment or an estorno, a
-        contract, an acordo, a negativação, a contact logged or undone (with its promise), a
-        patient's responsável, the clinic's terms or correction index. The cases hold no one's
-        name, phone or responsável: ``_drafts`` reads the people at each look."""
+        """Every patient's case today and the step due in each (``step_due``, a function of
+        the case alone), kept under the data mark for the day and the régua's steps
+        (``PatchedUnderMark``): every change a case is made of moves it — a payment or an
+        estorno, a contract, an acordo, a negativação, a contact logged or undone (with its
+        promise), the clinic's terms or correction index — and only the cases of the patients
+        it touched are read again (``people_changed_since``). The cases hold no one's name,
+        phone or responsável: ``_drafts`` reads the people at each look."""
 
-        def compute() -> _DayCases:
-            cases, installments = self._cases(uow, steps, today, None)
-            return _DayCases(cases, installments, steps_due(cases.values(), steps, today))
+        def everyone() -> _DayCases:
+            return _DayCases.of(*self._cases(uow, steps, today, None), steps, today)
 
-        return self._kept.get((today, tuple(steps)), uow.receivables.change_mark, compute)
+        def patch(kept: _DayCases, touched: frozenset[int]) -> _DayCases:
+            if not touched:
+                return kept
+            return kept.patched(*self._cases(uow, steps, today, touched), touched, steps, today)
+
+        receivables = uow.receivables
+        return self._kept.get(
+            (today, tuple(steps)),
+            receivables.change_mark,
+            receivables.people_changed_since,
+            everyone,
+            patch,
+        )
 
     def _drafts(
         self,
@@ -295,7 +339,7 @@ class DraftService(Service):
             day = self._day_cases(uow, steps, today)
             cases, installments, dues = day.cases, day.installments, day.dues
         else:
-            cases, installments = self._cases(uow, steps, today, patient_id)
+            cases, installments = self._cases(uow, steps, today, {patient_id})
             dues = steps_due(cases.values(), steps, today)
         if not dues:
             return []
@@ -388,17 +432,19 @@ class DraftService(Service):
         uow: UnitOfWorkPort,
         steps: Sequence[ReguaStep],
         today: date,
-        patient_id: int | None,
+        patient_ids: Collection[int] | None,
     ) -> tuple[dict[int, PatientCase], dict[int, ReguaInstallment]]:
+        """The cases today of every patient with a step the régua may take (or of
+        ``patient_ids``), and the installments they are about."""
         active = [s for s in ladder(steps) if s.active]
         lead = max(0, -min((s.offset_days for s in active), default=0))
         repo = uow.collection
-        rows = repo.open_installments(today + timedelta(days=lead), today, patient_id)
+        rows = repo.open_installments(today + timedelta(days=lead), today, patient_ids)
         thanks = next((s for s in steps if s.key == StepKey.AGRADECIMENTO and s.active), None)
         late: list[ReguaInstallment] = []
         if thanks is not None:
             since = today - timedelta(days=thanks.offset_days + THANKS_WINDOW_DAYS)
-            late = repo.settled_late(since, today, patient_id)
+            late = repo.settled_late(since, today, patient_ids)
         installments = {r.id: r for r in [*rows, *late]}
         settlements = repo.settlements(list(installments))
         policies = repo.policies(list({r.contract_id for r in installments.values()}))
@@ -408,13 +454,13 @@ class DraftService(Service):
             return ReguaItem(r.contract_id, r.installments_count, line)
 
         registrations = repo.registrations(sorted({r.contract_id for r in rows}), today)
-        registered: set[int] = set()
+        registered: dict[int, set[int]] = {}  # by patient: their installments registered
         open_items: dict[int, list[ReguaItem]] = {}
         for r in rows:
             one = item(r)
             open_items.setdefault(r.patient_id, []).append(one)
             if any(n.covers(one.line) for n in registrations.get(r.contract_id, ())):
-                registered.add(r.id)
+                registered.setdefault(r.patient_id, set()).add(r.id)
         settled: dict[int, list[ReguaItem]] = {}
         for r in late:
             settled.setdefault(r.patient_id, []).append(item(r))
@@ -427,7 +473,6 @@ class DraftService(Service):
             since = min(p.made_on for ps in promises.values() for p in ps)
             payments = repo.payments_of(list(promises), since)
         negativados = repo.negativados(patient_ids, today)
-        registered_ids = frozenset(registered)
         cases = {
             pid: PatientCase(
                 patient_id=pid,
@@ -438,7 +483,7 @@ class DraftService(Service):
                     with_payments(p, payments.get(pid, ()), today) for p in promises.get(pid, ())
                 ],
                 negativado_since=negativados.get(pid),
-                registered=registered_ids,
+                registered=frozenset(registered.get(pid, ())),
             )
             for pid in patient_ids
         }
