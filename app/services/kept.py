@@ -1,13 +1,16 @@
 """A value computed from the clinic's data, kept while that data has not moved — or patched
 for the people a change touched.
 
-Início's other sums (``DashboardService``), Cobrança de hoje's cases (``DraftService``) and the
-worklist's risk facts (``OverdueService``) are each read in one go and then kept under a
-``ChangeMark``: the newest id of the audit log, the payments, the installments and the
-contracts. Every change such a value is made of adds one of those rows, so an equal mark means
-equal data. The mark is taken before the value is computed: a change landing meanwhile moves
-it, and the next look computes again — never a value older than its mark. A mark the database
-could not make exact (PostgreSQL, a writer busy that instant) keeps nothing.
+Início's other sums (``DashboardService``) and the negativações to remove
+(``OverdueService.removals_due``) are read in one go and kept whole (``KeptUnderMark``);
+Cobrança de hoje's cases (``DraftService``) and the worklist's risk facts (``OverdueService``)
+are made of one part per person, and after a change only the parts of the people it touched are
+read again (``PatchedUnderMark``). Each is kept under a ``ChangeMark``: the newest id of the
+audit log, the payments, the installments and the contracts. Every change such a value is made
+of adds one of those rows, so an equal mark means equal data. The mark is taken before the
+value is read: a change landing meanwhile moves it, and the next look reads again — never a
+value older than its mark. A mark the database could not make exact (PostgreSQL, a writer
+busy that instant) keeps nothing.
 
 What is kept must not hold what changes without moving the mark: a patient's name, phone or
 responsável (an edit of a patient writes no audit line). The callers read those at each look.
