@@ -28,14 +28,24 @@ from app.services.patient_figures import PARTIAL_LIMIT
 T = TypeVar("T")
 
 
-class KeptUnderMark(Generic[T]):
-    """One value, for one ``key`` (the day, and whatever else it was computed for) and one
-    mark; safe across the window's threads: a second look waits for the first and reuses its
-    value."""
+class _Kept(Generic[T]):
+    """One value for one key, under one mark; safe across the window's threads."""
 
     def __init__(self) -> None:
         self._kept: tuple[object, ChangeMark, T] | None = None
         self._lock = threading.Lock()
+
+    def keep(self, key: object, mark: ChangeMark, value: T) -> None:
+        """Keep ``value``, read for ``key`` after the caller took ``mark`` (nothing, when the
+        mark is not exact)."""
+        with self._lock:
+            self._kept = (key, mark, value) if mark.exact else None
+
+
+class KeptUnderMark(_Kept[T]):
+    """One value, for one ``key`` (the day, and whatever else it was computed for) and one
+    mark; safe across the window's threads: a second look waits for the first and reuses its
+    value."""
 
     def get(self, key: object, mark: Callable[[], ChangeMark], compute: Callable[[], T]) -> T:
         """The value kept for ``key`` under the mark ``mark()`` gives now, or ``compute()``'s
@@ -48,12 +58,6 @@ class KeptUnderMark(Generic[T]):
             value = compute()
             self._kept = (key, now, value) if now.exact else None
             return value
-
-    def keep(self, key: object, mark: ChangeMark, value: T) -> None:
-        """Keep ``value``, read for ``key`` after the caller took ``mark`` (nothing, when the
-        mark is not exact)."""
-        with self._lock:
-            self._kept = (key, mark, value) if mark.exact else None
 
     def start(
         self, key: object, mark: ChangeMark, read: Callable[[], Callable[[], T]]
@@ -77,17 +81,13 @@ class KeptUnderMark(Generic[T]):
         return finish
 
 
-class PatchedUnderMark(Generic[T]):
+class PatchedUnderMark(_Kept[T]):
     """A value made of one part per person — the worklist's risk facts, Cobrança de hoje's
     cases — kept under the data mark for one ``key`` (the day, and whatever else it was read
     for) and, after a change, patched: ``patch`` reads again the parts of the people the
     change touched (``people_changed_since``). A change not narrowed down to some people, or
     touching more than ``PARTIAL_LIMIT`` of them, reads the whole value again; so does another
     key. Safe across the window's threads: a second look waits for the first."""
-
-    def __init__(self) -> None:
-        self._kept: tuple[object, ChangeMark, T] | None = None
-        self._lock = threading.Lock()
 
     def get(
         self,
@@ -115,9 +115,3 @@ class PatchedUnderMark(Generic[T]):
                     value = patch(kept[2], changes.person_ids)
             self._kept = (key, now, value) if now.exact else None
             return value
-
-    def keep(self, key: object, mark: ChangeMark, value: T) -> None:
-        """Keep ``value``, read for ``key`` after the caller took ``mark`` (nothing, when the
-        mark is not exact)."""
-        with self._lock:
-            self._kept = (key, mark, value) if mark.exact else None
