@@ -484,7 +484,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         services.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the scratch copy
-    dash_paid_t, list_paid_t = after_payments(path, args.today, worklist, args.runs)
+    dash_paid_t, list_paid_t, today_paid_t = after_payments(path, args.today, worklist, args.runs)
     totals = worklist.totals()
     return {
         "patients": report.get("patients", args.patients) + report.get("responsibles", 0),
@@ -502,6 +502,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "dash_warm": dash_warm_t,
         "dash_paid": dash_paid_t,
         "list_paid": list_paid_t,
+        "today_paid": today_paid_t,
         "dash_ready": dash_ready_t,
         "screen": screen_t,
         "rss_mb": rss_mb,
@@ -512,19 +513,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def after_payments(path: Path, today: date, worklist: Any, runs: int) -> tuple[Timing, Timing]:
-    """Início again after each of ``runs`` payments at the desk, then the worklist again after
-    each of ``runs`` more, on a scratch copy of the clinic (the cached one is never written):
-    only the payer's money is recomputed, and only the risk facts of whom each payment touched
-    are read again. The last of each is checked against one computed from scratch."""
+def after_payments(
+    path: Path, today: date, worklist: Any, runs: int
+) -> tuple[Timing, Timing, Timing]:
+    """Início again after each of ``runs`` payments at the desk, then the worklist, then
+    Cobrança de hoje, each after ``runs`` more, on a scratch copy of the clinic (the cached
+    one is never written): only the payer's money is recomputed, and only the risk facts and
+    the cases of whom each payment touched are read again. The last of each is checked
+    against one computed from scratch."""
     from app.bootstrap import bootstrap
     from app.clock import FixedClock
     from app.config import load_config
     from app.domain.contracts import PaymentForm
+    from app.services.collection.drafts import DraftService
     from app.services.dashboard import DashboardService
     from app.services.overdue import OverdueService
 
-    rows = worklist.rows[:: max(1, len(worklist.rows) // max(1, 2 * runs))][: 2 * runs]
+    rows = worklist.rows[:: max(1, len(worklist.rows) // max(1, 3 * runs))][: 3 * runs]
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "clinica.db"
         with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
@@ -548,12 +553,16 @@ def after_payments(path: Path, today: date, worklist: Any, runs: int) -> tuple[T
             ctx = services.overdue.ctx
             if seen != DashboardService(ctx, OverdueService(ctx)).summary():
                 raise SystemExit("FALHA: o painel após pagamentos difere do recalculado do zero")
-            listed, seen = each_payment(services.overdue.worklist, rows[runs:])
+            listed, seen = each_payment(services.overdue.worklist, rows[runs : 2 * runs])
             if seen != OverdueService(ctx).worklist():
                 raise SystemExit("FALHA: o worklist após pagamentos difere do recalculado do zero")
+            services.drafts.today()
+            drafted, seen = each_payment(services.drafts.today, rows[2 * runs :])
+            if seen != DraftService(services.drafts.ctx, services.regua).today():
+                raise SystemExit("FALHA: a cobrança de hoje após pagamentos difere da recalculada")
         finally:
             services.close()
-    return dash, listed
+    return dash, listed, drafted
 
 
 def render(r: dict[str, Any], smoke: bool) -> str:
@@ -588,6 +597,8 @@ def render(r: dict[str, Any], smoke: bool) -> str:
         f"{r['dash_paid'].median:6.0f}  CPU {r['dash_paid'].cpu:6.0f}",
         f"worklist (após um pagamento) {r['list_paid'].best:5.0f} ms  mediana "
         f"{r['list_paid'].median:6.0f}  CPU {r['list_paid'].cpu:6.0f}",
+        f"cobrança de hoje (após um pagamento) {r['today_paid'].best:5.0f} ms  mediana "
+        f"{r['today_paid'].median:6.0f}  CPU {r['today_paid'].cpu:6.0f}",
         f"painel (preparado pela janela) {r['dash_ready'].best:3.0f} ms  mediana "
         f"{r['dash_ready'].median:6.0f}  CPU {r['dash_ready'].cpu:6.0f}",
         f"tela do Início completa (dia, pendências) {r['screen'].best:5.0f} ms  mediana "
@@ -618,6 +629,9 @@ How to read it:
   the payer's money recomputed, the risk facts read again only for the patient and whoever
   pays for the contract, and only the rows whose facts or money changed weighed again by
   `risk.assess` (the last result is compared with a worklist computed from scratch).
+  **Cobrança de hoje (após um pagamento)**: another payment, then Cobrança de hoje again —
+  the cases of the patient and of whoever pays read again, every row's message drafted (the
+  last result is compared with one drafted by a service that keeps nothing).
 - **Painel (preparado pela janela)** is Início as the window opens it: once the main window is
   on screen it computes the day's figures in the background (`DashboardService.prepare`, off
   the UI thread, not timed), so Início and Cobrança opened afterwards reuse them.
