@@ -529,7 +529,10 @@ def after_payments(
     from app.services.dashboard import DashboardService
     from app.services.overdue import OverdueService
 
-    rows = worklist.rows[:: max(1, len(worklist.rows) // max(1, 3 * runs))][: 3 * runs]
+    # Three payments' worth of rows for each run, spread over the worklist (a small clinic's
+    # rows are paid more than once).
+    spread = worklist.rows[:: max(1, len(worklist.rows) // max(1, 3 * runs))]
+    rows = [spread[k % len(spread)] for k in range(3 * runs)]
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "clinica.db"
         with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
