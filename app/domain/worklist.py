@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from app.domain.aging import BUCKETS, Bucket, bucket_for
 from app.domain.law import DebtLine
+from app.domain.memo import LastOf
 from app.domain.prescription import FEWEST_DAYS_TO_PRESCRIBE, is_prescrita
 from app.domain.promises import PromiseRecord
 from app.domain.receivables import Person
@@ -473,27 +474,14 @@ def payer_of(
     return contract_payer or people[debt.patient_id].responsible_id or debt.patient_id
 
 
-class Assessments:
-    """Each overdue patient's last ``risk.assess``, with what it weighed. ``assess`` is pure:
-    a row whose ``RiskInput`` equals the one last weighed gets the same assessment without
-    weighing it again — after a payment, only the rows it changed are weighed (the worklist's
-    service keeps one). Two looks at once may share it: each entry is an input and its
-    assessment, whoever wrote it."""
-
-    def __init__(self) -> None:
-        self._last: dict[int, tuple[RiskInput, Assessment]] = {}
+class Assessments(LastOf[int, RiskInput, Assessment]):
+    """Each overdue patient's last ``risk.assess``, with what it weighed (``memo.LastOf``):
+    ``assess`` is pure, so a row whose ``RiskInput`` equals the one last weighed gets the same
+    assessment without weighing it again — after a payment, only the rows it changed are
+    weighed (the worklist's service keeps one)."""
 
     def of(self, patient_id: int, data: RiskInput) -> Assessment:
-        last = self._last.get(patient_id)
-        if last is not None and last[0] == data:
-            return last[1]
-        assessment = assess(data)
-        self._last[patient_id] = (data, assessment)
-        return assessment
-
-    def keep_only(self, patient_ids: Collection[int]) -> None:
-        """Forget the patients not in ``patient_ids`` (no longer overdue)."""
-        self._last = {p: v for p, v in list(self._last.items()) if p in patient_ids}
+        return self.get(patient_id, data, assess)
 
 
 def assemble(

@@ -162,3 +162,41 @@ def test_an_edited_patient_is_drafted_anew(clinic: Services) -> None:
     [after] = [d for d in check(clinic) if d.patient_id == rosa.id]
     assert before.channel == "whatsapp" and before.allowed_now
     assert after.channel != "whatsapp" or "WhatsApp" in after.reason  # opted out: not by it
+
+
+def test_a_new_name_or_phone_is_drafted_anew(clinic: Services) -> None:
+    """A message is drafted again when the people in it changed, even though the cases did
+    not and the channel is the same: the name it greets, the number its WhatsApp link opens."""
+    form = PatientForm(
+        name="Rosa Antiga", cpf=cpf(906), phone="(19) 99876-5432", phone_whatsapp=True
+    )
+    rosa = clinic.patients.create(form)
+    past = (TODAY - timedelta(days=20)).isoformat()
+    clinic.contracts.create(rosa.id, ContractForm(total="300,00", installments="3", first_due=past))
+    [before] = [d for d in check(clinic) if d.patient_id == rosa.id]
+    assert before.channel == "whatsapp" and "Rosa" in before.text
+    renamed = replace(form, name="Rosa Nova", phone="(19) 99111-2222")
+    clinic.patients.update(rosa.id, renamed, rosa.version)
+    [after] = [d for d in check(clinic) if d.patient_id == rosa.id]
+    assert after.channel == "whatsapp" and after.patient_name == "Rosa Nova"
+    assert after.whatsapp_url is not None and "19991112222" in after.whatsapp_url
+
+
+def test_only_the_messages_whose_inputs_changed_are_drafted_again(
+    clinic: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drafted: list[int] = []
+    original = DraftService._message
+
+    def counted(self: DraftService, group: Any, *args: Any) -> Any:
+        if self is clinic.drafts:
+            drafted.append(group[0].patient.id)
+        return original(self, group, *args)
+
+    monkeypatch.setattr(DraftService, "_message", counted)
+    clinic.drafts.today()
+    assert drafted == []  # nothing changed since the fixture's look
+    patient, contract = late(clinic)
+    clinic.payments.add(PaymentForm(contract, "10,00", TODAY.isoformat(), "pix"))
+    check(clinic)
+    assert drafted == [patient]

@@ -13,7 +13,7 @@ that same amount (``app.domain.messages.pix_payload``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -33,6 +33,7 @@ from app.domain.dates import format_date
 from app.domain.documents import postal_address_missing
 from app.domain.identity import format_phone
 from app.domain.law import updated_debt
+from app.domain.memo import LastOf
 from app.domain.messages import (
     DraftInput,
     Part,
@@ -257,11 +258,15 @@ class DraftService(Service):
         super().__init__(ctx)
         self.regua = regua  # seeds the default steps before the first worklist
         self._kept: PatchedUnderMark[_DayCases] = PatchedUnderMark()
+        # Each row's message by its patients, with what it was drafted from (``_draft``).
+        self._messages: LastOf[tuple[int, ...], object, MessageDraft] = LastOf()
 
     def today(self) -> list[MessageDraft]:
         """Cobrança de hoje: one row per patient with the step due today and its drafted text;
         rows that may be sent now first."""
-        return self._day_rows(self._draft)
+        drafts = self._day_rows(self._draft)
+        self._messages.keep_only({d.patient_ids for d in drafts})
+        return drafts
 
     def today_outline(self) -> list[DraftOutline]:
         """``today``'s rows, in the same order, without drafting their messages: Início's desk
@@ -492,23 +497,46 @@ class DraftService(Service):
     def _draft(
         self, group: list[_Due], clinic: ClinicInfo, rules: ContactRules, now: datetime
     ) -> MessageDraft:
-        """One row: a patient's step, or one payer's conversation about several patients."""
-        outline = self._outline(group, clinic, rules, now)
-        first = group[0]
-        due, patient, recipient, channel = first.due, first.patient, first.recipient, first.channel
-        step = due.step
-        dues = tuple(g.due for g in group)
-        is_thanks = step.key == StepKey.AGRADECIMENTO
-        payer = PayerPix(recipient.person_id, dues, now.date()) if len(group) > 1 else None
-        pix = None if is_thanks or channel is Channel.MANUAL else pix_payload(clinic, due, payer)
+        """One row: a patient's step, or one payer's conversation about several patients.
+
+        Whether it may be done now is decided at each look (the hour, the spacing). Its
+        message — the text, the PIX code, the links — is a function of the steps due, the
+        people, the channel, whether a negativação is to be removed, the clinic and the day:
+        drafted again only when one of them differs from the last look's (``memo.LastOf``)."""
+        refusal = self._refusal(group, clinic, rules, now)
         removal = any(
             g.case.negativado_since is not None
             and not any(i.line.is_overdue for i in g.case.open_items)
             for g in group
         )
+        day = now.date()
+        people = tuple((g.due, g.patient, g.recipient, g.channel) for g in group)
+        inputs = (people, tuple(g.case.negativado_since for g in group), removal, clinic, day)
+        key = tuple(g.patient.id for g in group)
+        message = self._messages.get(
+            key, inputs, lambda _: self._message(group, clinic, day, removal)
+        )
+        return replace(
+            message,
+            allowed_now=refusal is None,
+            reason=refusal.message if refusal else "",
+            status=refusal.short if refusal else "pode agora",
+        )
+
+    def _message(
+        self, group: list[_Due], clinic: ClinicInfo, day: date, removal: bool
+    ) -> MessageDraft:
+        """``_draft``'s row with its message, as if it might be done now."""
+        first = group[0]
+        due, patient, recipient, channel = first.due, first.patient, first.recipient, first.channel
+        step = due.step
+        dues = tuple(g.due for g in group)
+        is_thanks = step.key == StepKey.AGRADECIMENTO
+        payer = PayerPix(recipient.person_id, dues, day) if len(group) > 1 else None
+        pix = None if is_thanks or channel is Channel.MANUAL else pix_payload(clinic, due, payer)
         parts = tuple(Part(g.due, g.patient.name) for g in group) if len(group) > 1 else ()
         values = message_values(
-            DraftInput(due, recipient, patient.name, clinic, now.date(), pix, removal, parts)
+            DraftInput(due, recipient, patient.name, clinic, day, pix, removal, parts)
         )
         text = render_message(step.template, channel, values)
         subject = subject_for(step, clinic)
@@ -516,7 +544,6 @@ class DraftService(Service):
         if channel is Channel.WHATSAPP and recipient.whatsapp_number:
             wa = whatsapp_url(recipient.whatsapp_number, text)
         mail = mailto_url(recipient.email, subject, text) if channel is Channel.EMAIL else None
-        refusal = outline.refusal
         return MessageDraft(
             patient_id=patient.id,
             patient_name=patient.name,
@@ -536,11 +563,11 @@ class DraftService(Service):
             mailto_url=mail,
             phone=format_phone(recipient.whatsapp_number or recipient.any_phone),
             email=recipient.email,
-            allowed_now=refusal is None,
-            reason=refusal.message if refusal else "",
-            status=refusal.short if refusal else "pode agora",
-            amount_cents=outline.amount_cents,
-            days_late=outline.days_late,
+            allowed_now=True,
+            reason="",
+            status="pode agora",
+            amount_cents=sum(d.amount_cents for d in dues),
+            days_late=max(d.days_late for d in dues),
             flags=tuple(flag for g in group for flag in self._flags(g, len(group) > 1)),
             document_kind=step.document_kind,
             parts=tuple(
