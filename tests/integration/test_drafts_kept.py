@@ -147,15 +147,20 @@ def test_another_day_is_read_afresh(clinic: Services, reads: list[date]) -> None
     assert reads == [TODAY, TODAY + timedelta(days=1)]
 
 
+def late_on_whatsapp(clinic: Services, name: str, number: int) -> tuple[PatientForm, Any]:
+    """A new patient reached on WhatsApp, with a contract whose first parcela is 20 days late."""
+    form = PatientForm(name=name, cpf=cpf(number), phone="(19) 99876-5432", phone_whatsapp=True)
+    patient = clinic.patients.create(form)
+    past = (TODAY - timedelta(days=20)).isoformat()
+    form_of_contract = ContractForm(total="300,00", installments="3", first_due=past)
+    clinic.contracts.create(patient.id, form_of_contract)
+    return form, patient
+
+
 def test_an_edited_patient_is_drafted_anew(clinic: Services) -> None:
     """An edit of a patient writes no audit line, so it does not move the mark: the kept cases
     hold nobody's contacts, and the drafts read the people at each look."""
-    form = PatientForm(
-        name="Rosa Editada", cpf=cpf(904), phone="(19) 99876-5432", phone_whatsapp=True
-    )
-    rosa = clinic.patients.create(form)
-    past = (TODAY - timedelta(days=20)).isoformat()
-    clinic.contracts.create(rosa.id, ContractForm(total="300,00", installments="3", first_due=past))
+    form, rosa = late_on_whatsapp(clinic, "Rosa Editada", 904)
     [before] = [d for d in check(clinic) if d.patient_id == rosa.id]
     edited = clinic.patients.update(rosa.id, replace(form, opt_out_whatsapp=True), rosa.version)
     assert edited.data.opt_out_whatsapp, edited
@@ -167,12 +172,7 @@ def test_an_edited_patient_is_drafted_anew(clinic: Services) -> None:
 def test_a_new_name_or_phone_is_drafted_anew(clinic: Services) -> None:
     """A message is drafted again when the people in it changed, even though the cases did
     not and the channel is the same: the name it greets, the number its WhatsApp link opens."""
-    form = PatientForm(
-        name="Rosa Antiga", cpf=cpf(906), phone="(19) 99876-5432", phone_whatsapp=True
-    )
-    rosa = clinic.patients.create(form)
-    past = (TODAY - timedelta(days=20)).isoformat()
-    clinic.contracts.create(rosa.id, ContractForm(total="300,00", installments="3", first_due=past))
+    form, rosa = late_on_whatsapp(clinic, "Rosa Antiga", 906)
     [before] = [d for d in check(clinic) if d.patient_id == rosa.id]
     assert before.channel == "whatsapp" and "Rosa" in before.text
     renamed = replace(form, name="Rosa Nova", phone="(19) 99111-2222")
