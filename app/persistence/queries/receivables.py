@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     ColumnElement,
     Executable,
+    String,
     and_,
     case,
     func,
@@ -415,8 +416,11 @@ class ReceivablesQueries(Repository):
         cancelled = select(models.Contract.id).where(
             models.Contract.status == ContractStatus.CANCELLED.value
         )
-        stmt = (
-            select(i.effective_due_date, func.sum(i.amount_cents - i.paid_cents))
+        by_day = (
+            select(
+                i.effective_due_date.label("day"),
+                func.sum(i.amount_cents - i.paid_cents).label("cents"),
+            )
             .where(
                 i.settled_on.is_(None),
                 i.renegotiated_agreement_id.is_(None),
@@ -424,8 +428,22 @@ class ReceivablesQueries(Repository):
                 i.contract_id.not_in(cancelled),
             )
             .group_by(i.effective_due_date)
+            .subquery()
         )
-        found = {day: int(cents) for day, cents in self._run(stmt).all()}
+        found: dict[date, int] = {}
+        if self.session.connection().dialect.name == "sqlite":
+            # The few hundred days come back as one text ("2026-03-16 1234,…"), not one row
+            # each: Início reads this sum on a second thread while it computes the overdue
+            # money, and each row SQLite steps to lets the interpreter's lock go and must wait
+            # to take it back from that computation (ADR 0009). SQLite keeps a date as its ISO
+            # text. (A server's rows arrive in one go.)
+            pairs = func.cast(by_day.c.day, String) + " " + func.cast(by_day.c.cents, String)
+            text = self._run(select(func.aggregate_strings(pairs, ","))).scalar()
+            for pair in text.split(",") if text else ():
+                day, cents = pair.split(" ")
+                found[date.fromisoformat(day)] = int(cents)
+        else:
+            found.update((day, int(cents)) for day, cents in self._run(select(by_day)).all())
         # Principal paid after a past ``as_of`` was still owed on that day. The payments are
         # found first by date (usually none), so the allocations table is never scanned.
         late_payments = select(p.id).where(p.paid_on > as_of, *effective(p))
