@@ -230,8 +230,15 @@ class _DayCases:
         steps: Sequence[ReguaStep],
         today: date,
     ) -> _DayCases:
-        due = {d.patient_id: d for d in (step_due(c, steps, today) for c in cases.values()) if d}
+        due = _DayCases._due_in(cases, steps, today)
         return _DayCases(cases, installments, due, in_order(due.values(), steps))
+
+    @staticmethod
+    def _due_in(
+        cases: dict[int, PatientCase], steps: Sequence[ReguaStep], today: date
+    ) -> dict[int, DueStep]:
+        """The step due today in each of ``cases`` that has one, by patient."""
+        return {d.patient_id: d for d in (step_due(c, steps, today) for c in cases.values()) if d}
 
     def patched(
         self,
@@ -249,7 +256,7 @@ class _DayCases:
         rows = {k: r for k, r in self.installments.items() if r.patient_id not in touched}
         rows.update(installments)
         due = {pid: d for pid, d in self.due.items() if pid not in touched}
-        due.update(_DayCases.of(cases, installments, steps, today).due)
+        due.update(_DayCases._due_in(cases, steps, today))
         return _DayCases(mine, rows, due, in_order(due.values(), steps))
 
 
