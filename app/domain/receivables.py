@@ -28,6 +28,11 @@ OverdueLedger = tuple[int, ContractParties, InstallmentTerms, tuple[Settlement, 
 # Starts reading the settlements of these installment ids; gives back what waits for them.
 StartSettlements = Callable[[list[int]], Callable[[], Mapping[int, tuple[Settlement, ...]]]]
 
+# What the overdue installments of a day need besides their terms, for the whole book — each
+# contract's parties and each installment's settlements — as the repository read it on one
+# connection (``overdue_context``) for ``overdue_ledgers`` to take on another: its own form.
+LedgerContext = tuple[str, str]
+
 
 @dataclass(frozen=True)
 class Person:

@@ -16,6 +16,12 @@ Which reads may go depends on where the database does its work:
   rows at most: Início's sums of money not yet due and recovered this month read this way
   while the overdue money is computed. Not on an in-memory SQLite (each thread would open a
   database of its own).
+- **On a SQLite file, one read after the other on one thread** (``beside_file``). What the
+  overdue money of the whole book needs besides its installments — each contract's parties
+  and the settlements — is read there as one text each (``overdue_context``), then Início's
+  sums. SQLite's work runs in this process, and a clinic's PC may have two cores only: the
+  calling thread computes on one, these reads take the other in turn. Run together, they
+  shared it, and the money's read came too late to spare the calling thread any wait.
 """
 
 from __future__ import annotations
@@ -40,11 +46,13 @@ WORKERS = 3
 
 
 class Alongside:
-    """Starts a read on a unit of work of its own (on one of ``WORKERS`` threads); what it
-    gives back waits for the read and returns its value, or raises its error."""
+    """Starts a read on a unit of work of its own (on one of ``workers`` threads, in the order
+    started); what it gives back waits for the read and returns its value, or raises its
+    error."""
 
-    def __init__(self, open_uow: Callable[[], UnitOfWorkPort]) -> None:
+    def __init__(self, open_uow: Callable[[], UnitOfWorkPort], workers: int = WORKERS) -> None:
         self._open = open_uow
+        self._workers = workers
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -53,7 +61,7 @@ class Alongside:
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor  # a server's clinics only
 
-                self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="emdia-read")
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="emdia-read")
             pool = self._pool
 
         def run() -> T:
@@ -72,6 +80,12 @@ def for_few_rows(config: Config, open_uow: Callable[[], UnitOfWorkPort]) -> Alon
     """Where an aggregate (a few hundred rows at most) may run alongside: on a server or a
     SQLite file, not an in-memory SQLite."""
     return None if config.is_sqlite and config.sqlite_path is None else Alongside(open_uow)
+
+
+def beside_file(config: Config, open_uow: Callable[[], UnitOfWorkPort]) -> Alongside | None:
+    """On a SQLite file: one other connection, whose reads run one after the other in the
+    order they were started."""
+    return Alongside(open_uow, workers=1) if config.is_sqlite and config.sqlite_path else None
 
 
 def start_read(uow: UnitOfWorkPort, read: Read[T], alongside: Alongside | None) -> Result[T]:

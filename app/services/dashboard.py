@@ -22,7 +22,8 @@ class DashboardService(Service):
         super().__init__(ctx)
         self.overdue = overdue
         self._sums_kept: KeptUnderMark[_Sums] = KeptUnderMark()
-        self._alongside = for_few_rows(ctx.config, ctx.uow_factory)
+        # On a SQLite file, beside the overdue money's own read (``OverdueService.start_money``).
+        self._alongside = overdue.beside or for_few_rows(ctx.config, ctx.uow_factory)
 
     def summary(self, as_of: date | None = None, worklist: Worklist | None = None) -> Dashboard:
         """The dashboard on ``as_of`` (today by default).
@@ -43,14 +44,16 @@ class DashboardService(Service):
             # could not make exact. The mark is taken before any of them is read, so none is
             # older than it.
             mark = uow.receivables.change_mark()
+            ahead = self.overdue.start_money(day)
             sums = self._sums(uow, day, mark)
-            snapshot = self.overdue.snapshot(uow, day)
+            # Before the money: while these are read here, what it needs is read beside.
+            removals = self.overdue.removals_due(uow, day, mark)
+            snapshot = self.overdue.snapshot(uow, day, ahead)
             debts: Sequence[HasDebt]
             if worklist is not None and worklist.as_of == day:
                 debts = worklist.rows
             else:
                 debts = [m.debt for m in snapshot.by_patient.values()]
-            removals = self.overdue.removals_due(uow, day, mark)
             not_due_by_date, recovered = sums()
             return build_dashboard(
                 day,

@@ -27,7 +27,7 @@ from app.domain.catalog import label
 from app.domain.columns import Column, Kind
 from app.domain.law import DebtLine, Settlement, updated_debt
 from app.domain.negativacao import RemovalDue
-from app.domain.receivables import ChangeMark, Person, StartSettlements
+from app.domain.receivables import ChangeMark, LedgerContext, Person, StartSettlements
 from app.domain.risk import (
     CONTACT_LOOKBACK_DAYS,
     FLAG_LABELS,
@@ -46,11 +46,11 @@ from app.domain.worklist import (
 )
 from app.errors import NotFoundError
 from app.progress import Progress
-from app.services.alongside import Alongside, for_many_rows, start_read
+from app.services.alongside import Alongside, Result, beside_file, for_many_rows, start_read
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.kept import KeptUnderMark, PatchedUnderMark
 from app.services.negativacao import pending_removals
-from app.services.patient_figures import PARTIAL_LIMIT, PatientFigures, Snapshot
+from app.services.patient_figures import PARTIAL_LIMIT, Ahead, PatientFigures, Snapshot
 from app.services.ports import UnitOfWorkPort
 from app.tabular import write_table
 
@@ -76,13 +76,16 @@ def overdue_debts(
     as_of: date,
     patient_ids: Collection[int] | None = None,
     alongside: Alongside | None = None,
+    context: Result[LedgerContext] | None = None,
 ) -> Money:
     """Per patient, the overdue money on ``as_of`` — the worklist and the dashboard both sum
     through here — and each contract's responsável financeiro: ``law.updated_debt`` of every
     installment overdue that day, grouped by ``worklist.patient_debts``. (One pass over the
     ~25,000 overdue installments of a large clinic: no list in between.) With ``alongside``
     (a database server), the settlements are read on another connection while the
-    contracts are."""
+    contracts are. ``context`` (the whole book only) waits for the contracts' parties and the
+    settlements read on another connection (``read_context``) while the installments are
+    read here."""
     start: StartSettlements | None = None
     if alongside is not None:
 
@@ -93,7 +96,7 @@ def overdue_debts(
     add = lines.append
     responsible: dict[int, int | None] = {}
     for contract_id, parties, terms, settlements in uow.receivables.overdue_ledgers(
-        as_of, patient_ids, start
+        as_of, patient_ids, start, context
     ):
         line = updated_debt(terms, settlements, as_of, parties.policy)
         if line.is_overdue:
@@ -302,10 +305,11 @@ def money_by_patient(
     as_of: date,
     patient_ids: Collection[int] | None,
     alongside: Alongside | None = None,
+    context: Result[LedgerContext] | None = None,
 ) -> dict[int, PatientMoney]:
     """``overdue_debts`` keyed by patient (what ``PatientFigures`` keeps)."""
     with gc_paused():
-        debts, responsible = overdue_debts(uow, as_of, patient_ids, alongside)
+        debts, responsible = overdue_debts(uow, as_of, patient_ids, alongside, context)
     return {
         d.patient_id: PatientMoney(d, {c: responsible[c] for c in d.contract_ids}) for d in debts
     }
@@ -387,8 +391,20 @@ class OverdueService(Service):
         super().__init__(ctx)
         self._alongside = for_many_rows(ctx.config, ctx.uow_factory)
         alongside = self._alongside
+        # On a SQLite file: what the money of the whole book needs besides its installments is
+        # read there while they are (a server's clinic reads its settlements alongside
+        # instead), and Início's sums after it (``alongside.beside_file``).
+        self.beside = beside_file(ctx.config, ctx.uow_factory)
+
+        def compute(
+            uow: UnitOfWorkPort, day: date, ids: Collection[int] | None, ahead: Ahead | None
+        ) -> dict[int, PatientMoney]:
+            if ids is None and ahead is None:
+                ahead = self.read_context(day)
+            return money_by_patient(uow, day, ids, alongside, ahead)
+
         self.figures: PatientFigures[PatientMoney] = PatientFigures(
-            lambda uow, day, ids: money_by_patient(uow, day, ids, alongside),
+            compute,
             lambda m: m.debt.contract_ids,
         )
         self._kept_facts = KeptFacts()
@@ -398,11 +414,28 @@ class OverdueService(Service):
         # read starts two more on ``_alongside``.
         self._ahead = for_many_rows(ctx.config, ctx.uow_factory)
 
-    def snapshot(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[PatientMoney]:
+    def snapshot(
+        self, uow: UnitOfWorkPort, as_of: date, ahead: Ahead | None = None
+    ) -> Snapshot[PatientMoney]:
         """Every patient's overdue money on ``as_of``, computed once per data change: the
         dashboard and the worklist share it, and after a payment, a contract or an estorno only
-        the patients it touched are recomputed (``PatientFigures``)."""
-        return self.figures.get(uow, as_of)
+        the patients it touched are recomputed (``PatientFigures``). ``ahead``: what
+        ``start_money`` started for that day."""
+        return self.figures.get(uow, as_of, ahead)
+
+    def read_context(self, as_of: date) -> Result[LedgerContext] | None:
+        """On a SQLite file, start reading beside what the overdue money of the whole book
+        needs besides its installments (``overdue_context``); ``None`` elsewhere."""
+        beside = self.beside
+        if beside is None:
+            return None
+        return beside.start(lambda other: other.receivables.overdue_context(as_of))
+
+    def start_money(self, as_of: date) -> Result[LedgerContext] | None:
+        """When the money of ``as_of`` is not kept yet, start reading beside what computing it
+        needs (``read_context``), for ``snapshot`` to take: reads started beside after this
+        one wait for it — Início's sums, which the money's computation needs later."""
+        return None if self.figures.holds(as_of) else self.read_context(as_of)
 
     def money(self, uow: UnitOfWorkPort, as_of: date) -> Money:
         """``snapshot`` as ``overdue_debts`` gives it: the debts and each contract's payer."""

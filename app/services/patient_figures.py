@@ -6,7 +6,7 @@ At 20,000 patients the overdue money is ``law.updated_debt`` over ~25,000 instal
 once per data change, not once per screen. Correct by construction, because nothing is trusted
 that the database does not confirm at each look:
 
-- the first look on a day computes every patient (``compute(uow, day, None)``) after taking a
+- the first look on a day computes every patient (``compute(uow, day, None, …)``) after taking a
   ``ChangeMark`` — taken *before* reading, so a change landing meanwhile is seen again later,
   never missed;
 - every later look asks the database what changed since that mark (``changes_since``, a few
@@ -25,13 +25,16 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from app.domain.receivables import ChangeMark, MoneyChanges
 from app.services.ports import UnitOfWorkPort
 
 T = TypeVar("T")
-Compute = Callable[[UnitOfWorkPort, date, Collection[int] | None], Mapping[int, T]]
+# What a caller started reading for computing every patient, given back to ``compute`` when it
+# does (``None``: nothing was started; ``compute`` reads everything itself).
+Ahead = Callable[[], Any]
+Compute = Callable[[UnitOfWorkPort, date, Collection[int] | None, Ahead | None], Mapping[int, T]]
 
 # Above this many patients touched by one change, recomputing all of them is about as quick.
 PARTIAL_LIMIT = 400
@@ -58,11 +61,13 @@ class PatientFigures(Generic[T]):
         self._snapshot: Snapshot[T] | None = None
         self._lock = threading.Lock()
 
-    def get(self, uow: UnitOfWorkPort, as_of: date) -> Snapshot[T]:
+    def get(self, uow: UnitOfWorkPort, as_of: date, ahead: Ahead | None = None) -> Snapshot[T]:
+        """The figures on ``as_of``; ``ahead``, what the caller started reading for computing
+        every patient (``holds`` tells whether that is to come), is used if it is."""
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None or snapshot.as_of != as_of:
-                snapshot = self._everyone(uow, as_of, uow.receivables.change_mark())
+                snapshot = self._everyone(uow, as_of, uow.receivables.change_mark(), ahead)
             else:
                 changes = uow.receivables.changes_since(snapshot.mark)
                 if not changes.nothing:
@@ -81,8 +86,10 @@ class PatientFigures(Generic[T]):
         with self._lock:
             self._snapshot = None
 
-    def _everyone(self, uow: UnitOfWorkPort, as_of: date, mark: ChangeMark) -> Snapshot[T]:
-        figures = dict(self._compute(uow, as_of, None))
+    def _everyone(
+        self, uow: UnitOfWorkPort, as_of: date, mark: ChangeMark, ahead: Ahead | None = None
+    ) -> Snapshot[T]:
+        figures = dict(self._compute(uow, as_of, None, ahead))
         return Snapshot(as_of, mark, figures, self._index(figures))
 
     def _after(
@@ -93,7 +100,7 @@ class PatientFigures(Generic[T]):
         touched.update(known[c] for c in changes.contract_ids if c in known)
         if changes.everything or len(touched) > PARTIAL_LIMIT:
             return self._everyone(uow, snapshot.as_of, changes.mark)
-        fresh = self._compute(uow, snapshot.as_of, touched) if touched else {}
+        fresh = self._compute(uow, snapshot.as_of, touched, None) if touched else {}
         figures = {pid: f for pid, f in snapshot.by_patient.items() if pid not in touched}
         figures.update(fresh)
         return Snapshot(snapshot.as_of, changes.mark, figures, self._index(figures), full=False)

@@ -26,7 +26,7 @@ credits), ``reconciliation`` (ReconciliationPort: what matching them reads) and 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # annotations only: importing this module imports no domain m
     from app.domain.patients import Patient, PatientData, PatientListItem, PersonRef
     from app.domain.receivables import (
         ChangeMark,
+        LedgerContext,
         MoneyChanges,
         OverdueLedger,
         PeopleChanges,
@@ -279,7 +280,9 @@ class ReceivablesPort(Protocol):
         as_of: date,
         patient_ids: Collection[int] | None = None,
         start_settlements: StartSettlements | None = None,
+        context: Callable[[], LedgerContext] | None = None,
     ) -> Iterator[OverdueLedger]: ...
+    def overdue_context(self, as_of: date) -> LedgerContext: ...
     def owing_on(self, as_of: date) -> list[tuple[int, int | None]]: ...
     def settlements_of(
         self, installment_ids: Iterable[int]

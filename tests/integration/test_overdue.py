@@ -365,6 +365,69 @@ def test_settlements_read_alongside_give_the_same_money(demo_services: Services)
             assert overdue_debts(uow, as_of, None, alongside) == one_go
 
 
+def test_what_is_read_beside_gives_the_same_money(demo_services: Services, maria: int) -> None:
+    # On a SQLite file the contracts' parties and the settlements of the whole book are read
+    # on another connection, as one text each (``overdue_context``), while the installments
+    # are read here. The money is the same as read in one go: today, and on a past day whose
+    # installments were settled later; with charges paid alone (no principal), an estorno,
+    # a cancelled contract, and the demo clinic's contracts paid by a responsável.
+    from app.services.overdue import overdue_debts
+
+    services = demo_services
+    charges = contract(services, maria, "2026-01-05")
+    pay(services, charges, "2,00", "2026-03-10")
+    reversed_later = contract(services, maria, "2026-02-05")
+    services.payments.reverse(pay(services, reversed_later, "80,00", "2026-03-01"), "engano")
+    pay(services, contract(services, maria, "2025-12-05"), "300,00", "2026-02-01")
+    cancelled = contract(services, maria, "2026-01-10")
+    with services.overdue.uow() as uow:
+        row = uow.session.get(models.Contract, cancelled)
+        assert row is not None
+        row.status = "cancelled"
+        uow.commit()
+    ctx = services.overdue.ctx
+    for as_of in (TODAY, date(2026, 1, 20)):
+        with ctx.uow_factory() as uow, ctx.uow_factory() as other:
+            one_go = overdue_debts(uow, as_of)
+            assert one_go[0], "the clinic owes on that day"
+            assert any(one_go[1].values()), "some contract is paid by a responsável"
+            read = other.receivables.overdue_context(as_of)
+            assert read[0] and read[1], "parties and settlements were read"
+            assert overdue_debts(uow, as_of, None, None, lambda r=read: r) == one_go
+            with pytest.raises(ValueError, match="whole book"):
+                list(uow.receivables.overdue_ledgers(as_of, [maria], None, lambda r=read: r))
+
+
+@pytest.mark.sqlite_only  # a server's clinic reads its settlements alongside instead
+def test_inicio_cold_reads_what_the_money_needs_beside_then_its_sums(
+    services: Services, maria: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a SQLite file, Início's first look reads the contracts' parties and the settlements
+    # on one other connection, then its sums there: the computation waits for the first.
+    import threading
+
+    from app.persistence.queries.receivables import ReceivablesQueries
+
+    contract(services, maria, "2026-01-05")
+    reads: list[tuple[str, str]] = []
+    for name in ("overdue_context", "not_due_by_date", "recovered", "settlements_of"):
+        original = getattr(ReceivablesQueries, name)
+
+        def seen(self: Any, *args: Any, _name: str = name, _original: Any = original) -> Any:
+            reads.append((_name, threading.current_thread().name))
+            return _original(self, *args)
+
+        monkeypatch.setattr(ReceivablesQueries, name, seen)
+    summary = services.dashboard.summary()
+    assert summary.overdue_cents == 30_000
+    assert [name for name, _ in reads] == ["overdue_context", "not_due_by_date", "recovered"]
+    assert len({thread for _, thread in reads}) == 1
+    assert reads[0][1] != threading.current_thread().name
+    reads.clear()
+    services.overdue.worklist()  # kept: nothing read beside
+    assert reads == []
+
+
 def test_risk_reads_each_persons_latest_attempts_newest_first(
     services: Services, maria: int
 ) -> None:

@@ -28,10 +28,10 @@ def computations(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     seen: list[object] = []
     original: Callable[..., Any] = overdue_module.overdue_debts
 
-    def counted(uow: Any, as_of: Any, patient_ids: Any = None, alongside: Any = None) -> Any:
+    def counted(uow: Any, as_of: Any, patient_ids: Any = None, *more: Any) -> Any:
         if patient_ids is None:
             seen.append(as_of)
-        return original(uow, as_of, patient_ids, alongside)
+        return original(uow, as_of, patient_ids, *more)
 
     monkeypatch.setattr(overdue_module, "overdue_debts", counted)
     return seen

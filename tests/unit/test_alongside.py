@@ -11,7 +11,7 @@ import pytest
 
 from app.config import load_config
 from app.errors import DatabaseError
-from app.services.alongside import Alongside, for_few_rows, for_many_rows, start_read
+from app.services.alongside import Alongside, beside_file, for_few_rows, for_many_rows, start_read
 
 
 class FakeUow:
@@ -68,14 +68,41 @@ def test_without_alongside_the_read_is_done_at_once_in_the_callers_unit_of_work(
 
 
 @pytest.mark.parametrize(
-    ("url", "many", "few"),
+    ("url", "many", "few", "beside"),
     [
-        ("postgresql+psycopg://emdia@servidor/clinica", True, True),
-        ("sqlite:////dados/clinica.db", False, True),
-        ("sqlite:///:memory:", False, False),  # each thread would open a database of its own
+        ("postgresql+psycopg://emdia@servidor/clinica", True, True, False),
+        ("sqlite:////dados/clinica.db", False, True, True),
+        # Each thread would open a database of its own.
+        ("sqlite:///:memory:", False, False, False),
     ],
 )
-def test_which_reads_go_alongside_on_each_database(url: str, many: bool, few: bool) -> None:
+def test_which_reads_go_alongside_on_each_database(
+    url: str, many: bool, few: bool, beside: bool
+) -> None:
     config = load_config(url)
     assert (for_many_rows(config, lambda: FakeUow([])) is not None) is many  # type: ignore[arg-type,return-value]
     assert (for_few_rows(config, lambda: FakeUow([])) is not None) is few  # type: ignore[arg-type,return-value]
+    assert (beside_file(config, lambda: FakeUow([])) is not None) is beside  # type: ignore[arg-type,return-value]
+
+
+def test_beside_a_sqlite_file_reads_run_one_after_the_other_in_the_order_started() -> None:
+    # The overdue money's read goes first and Início's sums wait for it: run together, they
+    # would share the one core the computation leaves.
+    beside = beside_file(load_config("sqlite:////dados/clinica.db"), lambda: FakeUow([]))  # type: ignore[arg-type,return-value]
+    assert beside is not None
+    first_started, go_on, second_started = threading.Event(), threading.Event(), threading.Event()
+
+    def first(uow: Any) -> str:
+        first_started.set()
+        assert go_on.wait(5)
+        return "primeira"
+
+    def second(uow: Any) -> str:
+        second_started.set()
+        return "segunda"
+
+    results = beside.start(first), beside.start(second)
+    assert first_started.wait(5)
+    assert not second_started.wait(0.2)  # waits for the first
+    go_on.set()
+    assert [result() for result in results] == ["primeira", "segunda"]

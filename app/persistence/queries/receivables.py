@@ -7,8 +7,9 @@ PostgreSQL: these run on every refresh of the worklist, at 400,000 installments
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,10 +27,11 @@ from sqlalchemy import (
 from app.domain import agreements as agreement_rules
 from app.domain import promises as promise_rules
 from app.domain.catalog import ContractStatus
-from app.domain.law import NEW_TUPLE, InstallmentTerms, Settlement
+from app.domain.law import NEW_TUPLE, ChargePolicy, InstallmentTerms, Settlement
 from app.domain.receivables import (
     ChangeMark,
     ContractParties,
+    LedgerContext,
     MoneyChanges,
     OverdueLedger,
     PeopleChanges,
@@ -48,7 +50,10 @@ from app.persistence.repositories._sql import (
     charges_only,
     effective,
     end_of,
+    fields_of,
     grouped,
+    settlement_rows,
+    settlements_by_installment,
     terms_columns,
 )
 from app.persistence.repositories.agreements import AgreementRepository
@@ -79,6 +84,7 @@ class ReceivablesQueries(Repository):
         as_of: date,
         patient_ids: Collection[int] | None = None,
         start_settlements: StartSettlements | None = None,
+        context: Callable[[], LedgerContext] | None = None,
     ) -> Iterator[OverdueLedger]:
         """Installments still open on ``as_of`` and past their effective due date, each with
         its contract's parties and terms and its settlements (read at the first step, handed
@@ -89,7 +95,11 @@ class ReceivablesQueries(Repository):
 
         ``start_settlements(ids)`` starts the settlements' read and gives back what waits for
         it (the caller may start it on another connection: it then runs while the contracts
-        are read here); without it they are read here, after the contracts."""
+        are read here); without it they are read here, after the contracts.
+
+        ``context``, for the whole book only, waits for the contracts' parties and the
+        settlements that ``overdue_context`` read on another connection while the
+        installments were read here: neither is then read here."""
         i, c = models.Installment, models.Contract
         overdue: tuple[ColumnElement[bool], ...] = (
             i.renegotiated_agreement_id.is_(None),
@@ -102,6 +112,14 @@ class ReceivablesQueries(Repository):
         run = self._run
         open_now = run(base.where(i.settled_on.is_(None))).all()
         settled_later = run(base.where(i.settled_on > as_of)).all()
+        if context is not None:
+            if patient_ids is not None:
+                raise ValueError("the context read ahead is the whole book's")
+            found_parties, found_settlements = self._context_of(context())
+            yield from self._ledgers(
+                open_now + settled_later, found_parties.get, found_settlements.get
+            )
+            return
         # Only an installment with principal paid (``paid_cents``) or listed by
         # ``charges_only`` has settlements — about one overdue installment in ten; those
         # settled after ``as_of`` had some by then.
@@ -112,11 +130,84 @@ class ReceivablesQueries(Repository):
             {r[1] for r in open_now} | {r[1] for r in settled_later}
         ).get
         settlements = (started() if started is not None else self.settlements_of(paid)).get
-        for iid, cid, number, due, effective_due, amount, _paid in open_now + settled_later:
+        yield from self._ledgers(open_now + settled_later, parties, settlements)
+
+    @staticmethod
+    def _ledgers(
+        rows: list[Any],
+        parties: Callable[[int], ContractParties | None],
+        settlements: Callable[[int, tuple[Settlement, ...]], tuple[Settlement, ...]],
+    ) -> Iterator[OverdueLedger]:
+        """``overdue_ledgers``' installments ``(id, contract, number, due date, effective due
+        date, amount, paid)``, each with its contract's parties and its settlements."""
+        for iid, cid, number, due, effective_due, amount, _paid in rows:
             contract = parties(cid)
             if contract is not None:  # a cancelled contract owes nothing
                 fields = (number, due, effective_due, amount, False, iid)
                 yield cid, contract, NEW_TUPLE(InstallmentTerms, fields), settlements(iid, ())
+
+    def overdue_context(self, as_of: date) -> LedgerContext:
+        """What ``overdue_ledgers`` needs besides the installments for the whole book on
+        ``as_of`` — the parties of every contract not cancelled with an installment open and
+        past its effective due date, and the settlements of each such installment that may
+        have some — found by the database alone (no ids sent) and read as one text each
+        (``_one_text``), for ``overdue_ledgers`` to take as its ``context``. Its caller reads
+        it on another connection while the installments are read on its own: SQLite's part
+        of the work then runs beside it. On another connection it may see a write committed
+        after the caller's read began; the caller took its data mark before, so that write's
+        patients are computed again at their next look (``PatientFigures``)."""
+        i, c = models.Installment, models.Contract
+        late = (i.renegotiated_agreement_id.is_(None), i.effective_due_date < as_of)
+        open_late = (*late, i.settled_on.is_(None))
+        # The installments that may have settlements, as ``overdue_ledgers`` finds them.
+        may_have = union_all(
+            select(i.id).where(*open_late, i.paid_cents > 0),
+            select(i.id).where(*late, i.settled_on > as_of),
+            charges_only(*open_late),
+        )
+        parties = select(c.id, c.patient_id, c.responsible_id, *PolicyCache.columns()).where(
+            *_owing_contracts(as_of)
+        )
+        settlements = settlement_rows(models.PaymentAllocation.installment_id.in_(may_have))
+        return self._one_text(parties), self._one_text(settlements)
+
+    def _context_of(
+        self, read: LedgerContext
+    ) -> tuple[dict[int, ContractParties], dict[int, tuple[Settlement, ...]]]:
+        """``overdue_context``'s texts as each contract's parties and each installment's
+        settlements."""
+        parties_text, settlements_text = read
+        policies = PolicyCache(self.session)
+        # Almost every contract has no charges confessed in an acordo (``interest_free_cents``
+        # 0): its policy is then one of a few, whatever its total.
+        whole: dict[tuple[str, str, str, str], ChargePolicy] = {}
+        parties: dict[int, ContractParties] = {}
+        for cid, patient, responsible, fine, interest, discount, index, total, free in fields_of(
+            parties_text
+        ):
+            terms = (fine, interest, discount, index)
+            policy = whole.get(terms) if free == "0" else None
+            if policy is None:
+                policy = policies.of(
+                    int(fine), int(interest), int(discount), index, int(total), int(free or 0)
+                )
+                if free == "0":
+                    whole[terms] = policy
+            parties[int(cid)] = NEW_TUPLE(
+                ContractParties, (int(patient), int(responsible) if responsible else None, policy)
+            )
+        days: dict[str, date] = {}
+        rows = []
+        for iid, pid, paid_on, principal, fine, interest, correction, discount in fields_of(
+            settlements_text
+        ):
+            if paid_on:  # a payment that still counts
+                day = days.get(paid_on)
+                if day is None:
+                    day = days[paid_on] = date.fromisoformat(paid_on)
+                cents = (int(principal), int(fine), int(interest), int(correction), int(discount))
+                rows.append((int(iid), int(pid), day, *cents))
+        return parties, settlements_by_installment(rows)
 
     def owing_on(self, as_of: date) -> list[tuple[int, int | None]]:
         """The patient and the responsável financeiro of each contract not cancelled with an
@@ -124,17 +215,8 @@ class ReceivablesQueries(Repository):
         patient ``overdue_ledgers`` finds overdue that day is among them, and who pays for
         them by contract. A superset — a line settled by its payments alone is not overdue —
         read without the installments' money or settlements."""
-        i, c = models.Installment, models.Contract
-        late = (i.renegotiated_agreement_id.is_(None), i.effective_due_date < as_of)
-        contracts = union_all(
-            select(i.contract_id).where(*late, i.settled_on.is_(None)),
-            select(i.contract_id).where(*late, i.settled_on > as_of),
-        )
-        stmt = (
-            select(c.patient_id, c.responsible_id)
-            .where(c.id.in_(contracts), c.status != ContractStatus.CANCELLED.value)
-            .distinct()
-        )
+        c = models.Contract
+        stmt = select(c.patient_id, c.responsible_id).where(*_owing_contracts(as_of)).distinct()
         return [(patient, responsible) for patient, responsible in self._run(stmt)]
 
     def settlements_of(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
@@ -523,3 +605,15 @@ class ReceivablesQueries(Repository):
                 rows, paid, strict=True
             )
         ]
+
+
+def _owing_contracts(as_of: date) -> tuple[ColumnElement[bool], ...]:
+    """The contracts not cancelled with an installment open on ``as_of`` and past its
+    effective due date (conditions on ``models.Contract``)."""
+    i, c = models.Installment, models.Contract
+    late = (i.renegotiated_agreement_id.is_(None), i.effective_due_date < as_of)
+    contracts = union_all(
+        select(i.contract_id).where(*late, i.settled_on.is_(None)),
+        select(i.contract_id).where(*late, i.settled_on > as_of),
+    )
+    return c.id.in_(contracts), c.status != ContractStatus.CANCELLED.value

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
-from app.domain.law import Settlement
+from app.domain.law import NEW_TUPLE, Settlement
 from app.domain.text import fold
 from app.persistence import models
 
@@ -54,20 +54,25 @@ class Repository:
 
     def _settlements_of(self, installment_ids: Iterable[int]) -> dict[int, tuple[Settlement, ...]]:
         """Effective settlements of ``installment_ids`` (allocations of payments that are
-        neither an estorno nor reversed), oldest first — by day, then by payment. Each
-        allocation's payment is looked up by its key (a scalar subquery, NULL for one that no
-        longer counts) rather than joined: for thousands of installments PostgreSQL joined by
-        hashing the whole payments table."""
-        a, p = models.PaymentAllocation, models.Payment
-        paid_on = select(p.paid_on).where(p.id == a.payment_id, *effective(p)).scalar_subquery()
-        columns = (a.installment_id, a.payment_id, paid_on, *settlement_columns()[2:])
+        neither an estorno nor reversed), oldest first — by day, then by payment
+        (``settlement_rows``)."""
+        a = models.PaymentAllocation
         rows = self._chunked(
-            installment_ids, lambda chunk: select(*columns).where(among(a.installment_id, chunk))
+            installment_ids, lambda chunk: settlement_rows(among(a.installment_id, chunk))
         )
-        found: dict[int, list[Settlement]] = {}
-        for row in sorted((r for r in rows if r[2] is not None), key=itemgetter(2, 1)):
-            found.setdefault(row[0], []).append(Settlement(*row[2:]))
-        return {key: tuple(value) for key, value in found.items()}
+        return settlements_by_installment(rows)
+
+    def _one_text(self, stmt: Select[Any]) -> str:
+        """The rows of ``stmt`` as one text (``fields_of`` splits it back): for thousands of
+        rows read on a second thread while this process computes on the first. SQLite builds
+        the text in C with the interpreter's lock let go and hands it over in one step, where
+        each row would take that lock back (``services.alongside``). Each row is written by
+        one ``printf`` (``format`` on PostgreSQL), where casts and concatenations cost SQLite
+        a third more."""
+        columns = list(stmt.subquery().c)
+        write = func.printf if self.session.connection().dialect.name == "sqlite" else func.format
+        row = write(_UNIT.join(["%s"] * len(columns)), *columns)
+        return self._run(select(func.aggregate_strings(row, _RECORD))).scalar() or ""
 
     def _run(self, stmt: Executable) -> Any:  # a CursorResult of plain tuples
         """Plain-column queries through Core: no ORM loading machinery per row (thousands of
@@ -202,6 +207,40 @@ def search_tokens(text: str) -> Iterator[tuple[str, str | None]]:
     for token in fold(text).split():
         number = re.sub(r"[.\-/()]", "", token)
         yield token, (number if number.isdigit() else None)
+
+
+# Between the fields and the rows of ``Repository._as_one_text``: ASCII's unit and record
+# separators, which no text EmDia stores holds.
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def fields_of(text: str) -> list[list[str]]:
+    """The rows of a ``Repository._one_text``, each as its fields' texts ('' for NULL, a date
+    as its ISO text)."""
+    return [record.split(_UNIT) for record in text.split(_RECORD)] if text else []
+
+
+def settlement_rows(installments: ColumnElement[bool]) -> Select[Any]:
+    """The allocations of the ``installments`` (a condition on
+    ``models.PaymentAllocation.installment_id``) as ``settlements_by_installment`` takes them.
+    Each allocation's payment is looked up by its key (a scalar subquery, NULL for one that no
+    longer counts) rather than joined: for thousands of installments PostgreSQL joined by
+    hashing the whole payments table."""
+    a, p = models.PaymentAllocation, models.Payment
+    paid_on = select(p.paid_on).where(p.id == a.payment_id, *effective(p)).scalar_subquery()
+    return select(a.installment_id, a.payment_id, paid_on, *settlement_columns()[2:]).where(
+        installments
+    )
+
+
+def settlements_by_installment(rows: Iterable[Any]) -> dict[int, tuple[Settlement, ...]]:
+    """Rows of ``(installment, payment, paid_on, *settlement_columns()[2:])`` as each
+    installment's settlements, oldest first — by day, then by payment. A row without its day
+    is an allocation of a payment that no longer counts (an estorno, or reversed by one)."""
+    found: dict[int, list[Settlement]] = {}
+    for row in sorted((r for r in rows if r[2] is not None), key=itemgetter(2, 1)):
+        found.setdefault(row[0], []).append(NEW_TUPLE(Settlement, row[2:]))  # every field
+    return {key: tuple(value) for key, value in found.items()}
 
 
 def terms_columns() -> tuple[Any, ...]:
