@@ -300,6 +300,14 @@ class PatientMoney(NamedTuple):
     responsible: Mapping[int, int | None]  # contract id → responsável financeiro
 
 
+def read_context(beside: Alongside | None, as_of: date) -> Result[LedgerContext] | None:
+    """On a SQLite file (``beside``), start reading there what the overdue money of the whole
+    book needs besides its installments (``overdue_context``); ``None`` elsewhere."""
+    if beside is None:
+        return None
+    return beside.start(lambda other: other.receivables.overdue_context(as_of))
+
+
 def money_by_patient(
     uow: UnitOfWorkPort,
     as_of: date,
@@ -394,13 +402,15 @@ class OverdueService(Service):
         # On a SQLite file: what the money of the whole book needs besides its installments is
         # read there while they are (a server's clinic reads its settlements alongside
         # instead), and Início's sums after it (``alongside.beside_file``).
-        self.beside = beside_file(ctx.config, ctx.uow_factory)
+        self.beside = beside = beside_file(ctx.config, ctx.uow_factory)
 
+        # (Not through ``self``: the figures would hold the service that holds them, and the
+        # whole book's money would wait for the cyclic collector to be freed.)
         def compute(
             uow: UnitOfWorkPort, day: date, ids: Collection[int] | None, ahead: Ahead | None
         ) -> dict[int, PatientMoney]:
             if ids is None and ahead is None:
-                ahead = self.read_context(day)
+                ahead = read_context(beside, day)
             return money_by_patient(uow, day, ids, alongside, ahead)
 
         self.figures: PatientFigures[PatientMoney] = PatientFigures(
@@ -423,19 +433,11 @@ class OverdueService(Service):
         ``start_money`` started for that day."""
         return self.figures.get(uow, as_of, ahead)
 
-    def read_context(self, as_of: date) -> Result[LedgerContext] | None:
-        """On a SQLite file, start reading beside what the overdue money of the whole book
-        needs besides its installments (``overdue_context``); ``None`` elsewhere."""
-        beside = self.beside
-        if beside is None:
-            return None
-        return beside.start(lambda other: other.receivables.overdue_context(as_of))
-
     def start_money(self, as_of: date) -> Result[LedgerContext] | None:
         """When the money of ``as_of`` is not kept yet, start reading beside what computing it
         needs (``read_context``), for ``snapshot`` to take: reads started beside after this
         one wait for it — Início's sums, which the money's computation needs later."""
-        return None if self.figures.holds(as_of) else self.read_context(as_of)
+        return None if self.figures.holds(as_of) else read_context(self.beside, as_of)
 
     def money(self, uow: UnitOfWorkPort, as_of: date) -> Money:
         """``snapshot`` as ``overdue_debts`` gives it: the debts and each contract's payer."""

@@ -428,6 +428,33 @@ def test_inicio_cold_reads_what_the_money_needs_beside_then_its_sums(
     assert reads == []
 
 
+def test_the_services_and_their_money_are_freed_without_the_cyclic_collector(
+    services: Services, maria: int
+) -> None:
+    # The whole book's money (25,000 lines at 20,000 patients) goes with its service at once,
+    # not at the collector's next full pass: a service that held itself through its kept
+    # figures grew the process by the money of every service made since.
+    import gc
+    import weakref
+
+    from app.services.dashboard import DashboardService
+    from app.services.overdue import OverdueService
+
+    contract(services, maria, "2026-01-05")
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        overdue = OverdueService(services.overdue.ctx)
+        assert DashboardService(overdue.ctx, overdue).summary().overdue_cents == 30_000
+        assert overdue.worklist().rows
+        gone = weakref.ref(overdue)
+        del overdue
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def test_risk_reads_each_persons_latest_attempts_newest_first(
     services: Services, maria: int
 ) -> None:
