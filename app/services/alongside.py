@@ -59,7 +59,7 @@ class Alongside:
     def start(self, read: Read[T]) -> Result[T]:
         with self._lock:
             if self._pool is None:
-                from concurrent.futures import ThreadPoolExecutor  # a server's clinics only
+                from concurrent.futures import ThreadPoolExecutor  # not imported at start
 
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="emdia-read")
             pool = self._pool

@@ -44,7 +44,7 @@ class DashboardService(Service):
             # could not make exact. The mark is taken before any of them is read, so none is
             # older than it.
             mark = uow.receivables.change_mark()
-            ahead = self.overdue.start_money(day)
+            ahead = self.overdue.start_money(day, mark)
             sums = self._sums(uow, day, mark)
             # Before the money: while these are read here, what it needs is read beside.
             removals = self.overdue.removals_due(uow, day, mark)

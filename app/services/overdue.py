@@ -50,7 +50,7 @@ from app.services.alongside import Alongside, Result, beside_file, for_many_rows
 from app.services.base import Context, Permission, Service, gc_paused
 from app.services.kept import KeptUnderMark, PatchedUnderMark
 from app.services.negativacao import pending_removals
-from app.services.patient_figures import PARTIAL_LIMIT, Ahead, PatientFigures, Snapshot
+from app.services.patient_figures import PARTIAL_LIMIT, Ahead, PatientFigures, Snapshot, Started
 from app.services.ports import UnitOfWorkPort
 from app.tabular import write_table
 
@@ -407,11 +407,11 @@ class OverdueService(Service):
         # (Not through ``self``: the figures would hold the service that holds them, and the
         # whole book's money would wait for the cyclic collector to be freed.)
         def compute(
-            uow: UnitOfWorkPort, day: date, ids: Collection[int] | None, ahead: Ahead | None
+            uow: UnitOfWorkPort, day: date, ids: Collection[int] | None, started: Started | None
         ) -> dict[int, PatientMoney]:
-            if ids is None and ahead is None:
-                ahead = read_context(beside, day)
-            return money_by_patient(uow, day, ids, alongside, ahead)
+            if ids is None and started is None:
+                started = read_context(beside, day)  # after the mark ``PatientFigures`` took
+            return money_by_patient(uow, day, ids, alongside, started)
 
         self.figures: PatientFigures[PatientMoney] = PatientFigures(
             compute,
@@ -433,11 +433,15 @@ class OverdueService(Service):
         ``start_money`` started for that day."""
         return self.figures.get(uow, as_of, ahead)
 
-    def start_money(self, as_of: date) -> Result[LedgerContext] | None:
+    def start_money(self, as_of: date, mark: ChangeMark) -> Ahead | None:
         """When the money of ``as_of`` is not kept yet, start reading beside what computing it
         needs (``read_context``), for ``snapshot`` to take: reads started beside after this
-        one wait for it — Início's sums, which the money's computation needs later."""
-        return None if self.figures.holds(as_of) else read_context(self.beside, as_of)
+        one wait for it — Início's sums, which the money's computation needs later. ``mark``,
+        taken by the caller before this, is the one the money will be kept under."""
+        if self.figures.holds(as_of):
+            return None
+        started = read_context(self.beside, as_of)
+        return None if started is None else Ahead(mark, started)
 
     def money(self, uow: UnitOfWorkPort, as_of: date) -> Money:
         """``snapshot`` as ``overdue_debts`` gives it: the debts and each contract's payer."""

@@ -31,10 +31,21 @@ from app.domain.receivables import ChangeMark, MoneyChanges
 from app.services.ports import UnitOfWorkPort
 
 T = TypeVar("T")
-# What a caller started reading for computing every patient, given back to ``compute`` when it
+# What a caller started reading for computing every patient, waited for by ``compute`` when it
 # does (``None``: nothing was started; ``compute`` reads everything itself).
-Ahead = Callable[[], Any]
-Compute = Callable[[UnitOfWorkPort, date, Collection[int] | None, Ahead | None], Mapping[int, T]]
+Started = Callable[[], Any]
+Compute = Callable[[UnitOfWorkPort, date, Collection[int] | None, Started | None], Mapping[int, T]]
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A read started for computing every patient, and the data mark the caller took before
+    starting it: figures computed with it are kept under that mark, older than every read
+    they come from, so a change landing between those reads is seen again at the next look."""
+
+    mark: ChangeMark
+    read: Started
+
 
 # Above this many patients touched by one change, recomputing all of them is about as quick.
 PARTIAL_LIMIT = 400
@@ -67,7 +78,10 @@ class PatientFigures(Generic[T]):
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None or snapshot.as_of != as_of:
-                snapshot = self._everyone(uow, as_of, uow.receivables.change_mark(), ahead)
+                if ahead is not None:
+                    snapshot = self._everyone(uow, as_of, ahead.mark, ahead.read)
+                else:
+                    snapshot = self._everyone(uow, as_of, uow.receivables.change_mark())
             else:
                 changes = uow.receivables.changes_since(snapshot.mark)
                 if not changes.nothing:
@@ -87,9 +101,9 @@ class PatientFigures(Generic[T]):
             self._snapshot = None
 
     def _everyone(
-        self, uow: UnitOfWorkPort, as_of: date, mark: ChangeMark, ahead: Ahead | None = None
+        self, uow: UnitOfWorkPort, as_of: date, mark: ChangeMark, started: Started | None = None
     ) -> Snapshot[T]:
-        figures = dict(self._compute(uow, as_of, None, ahead))
+        figures = dict(self._compute(uow, as_of, None, started))
         return Snapshot(as_of, mark, figures, self._index(figures))
 
     def _after(

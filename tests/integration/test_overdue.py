@@ -428,6 +428,31 @@ def test_inicio_cold_reads_what_the_money_needs_beside_then_its_sums(
     assert reads == []
 
 
+@pytest.mark.sqlite_only  # read beside on a SQLite file only
+def test_a_payment_landing_after_the_read_beside_is_seen_at_the_next_look(
+    services: Services, maria: int
+) -> None:
+    # Início starts the read beside, then another PC records a payment, then Início reads the
+    # installments: they show the payment, the read beside did not. Those figures must be
+    # kept under a mark older than the payment, so that the next look computes Maria again.
+    from app.services.overdue import OverdueService
+
+    contract_id = contract(services, maria, "2026-01-05")
+    overdue = OverdueService(services.overdue.ctx)
+    with overdue.uow() as uow:
+        mark = uow.receivables.change_mark()
+        ahead = overdue.start_money(TODAY, mark)
+        assert ahead is not None
+        ahead.read()  # done before the payment
+        pay(services, contract_id, "150,00", "2026-03-16")
+        overdue.snapshot(uow, TODAY, ahead)
+    with overdue.uow() as uow:
+        kept = overdue.snapshot(uow, TODAY).by_patient[maria].debt
+    fresh = OverdueService(services.overdue.ctx).for_patient(maria)
+    assert fresh is not None
+    assert kept == fresh.debt
+
+
 def test_the_services_and_their_money_are_freed_without_the_cyclic_collector(
     services: Services, maria: int
 ) -> None:

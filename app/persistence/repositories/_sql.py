@@ -209,7 +209,7 @@ def search_tokens(text: str) -> Iterator[tuple[str, str | None]]:
         yield token, (number if number.isdigit() else None)
 
 
-# Between the fields and the rows of ``Repository._as_one_text``: ASCII's unit and record
+# Between the fields and the rows of ``Repository._one_text``: ASCII's unit and record
 # separators, which no text EmDia stores holds.
 _UNIT, _RECORD = "\x1f", "\x1e"
 
