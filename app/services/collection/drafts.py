@@ -205,6 +205,12 @@ class _Due:
     no_address: tuple[str, ...] = ()  # a letter's: what the payer's postal address lacks
 
 
+def _owed(group: Sequence[_Due]) -> tuple[int, int]:
+    """A row's amount (its steps' sum) and days late (the longest): the same on Cobrança de
+    hoje's message and on the desk's outline."""
+    return sum(g.due.amount_cents for g in group), max(g.due.days_late for g in group)
+
+
 # Cobrança de hoje lists the conversations first and the letters after them, so the WhatsApp
 # work is never buried under a batch of letters.
 CONVERSATIONS_FIRST = (Channel.WHATSAPP, Channel.EMAIL, Channel.SMS, Channel.PHONE)
@@ -538,6 +544,7 @@ class DraftService(Service):
         due, patient, recipient, channel = first.due, first.patient, first.recipient, first.channel
         step = due.step
         dues = tuple(g.due for g in group)
+        amount, days_late = _owed(group)
         is_thanks = step.key == StepKey.AGRADECIMENTO
         payer = PayerPix(recipient.person_id, dues, day) if len(group) > 1 else None
         pix = None if is_thanks or channel is Channel.MANUAL else pix_payload(clinic, due, payer)
@@ -573,8 +580,8 @@ class DraftService(Service):
             allowed_now=True,
             reason="",
             status="pode agora",
-            amount_cents=sum(d.amount_cents for d in dues),
-            days_late=max(d.days_late for d in dues),
+            amount_cents=amount,
+            days_late=days_late,
             flags=tuple(flag for g in group for flag in self._flags(g, len(group) > 1)),
             document_kind=step.document_kind,
             parts=tuple(
@@ -602,8 +609,7 @@ class DraftService(Service):
             first.due.step.key,
             first.channel.value,
             self._refusal(group, clinic, rules, now),
-            sum(g.due.amount_cents for g in group),
-            max(g.due.days_late for g in group),
+            *_owed(group),
         )
 
     @staticmethod
